@@ -1,0 +1,91 @@
+// Lint rules, including ARCHITECTURE.md's layer table: each `layer` below says which
+// folders a folder may import from. A wrong-way import fails `npm test` with a message
+// naming the rule it breaks.
+import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import { builtinModules } from "node:module";
+
+const PROTOCOLS = ["bgp", "ikev2", "ipsec", "pki", "nhrp"];
+const TOP = ["core", "electron", "renderer", "images", "build", "test", "labs"];
+
+/** What each folder may import from (project folders only; packages are checked apart). */
+const LAYERS = {
+  "core/router/wire": [],
+  "core/router/clock": [],
+  "core/router/io": ["core/router/wire", "core/router/clock"],
+  "core/router/mpls": ["core/router/wire", "core/router/clock"],
+  "core/router/net": ["core/router/wire", "core/router/io", "core/router/mpls", "core/router/clock"],
+  "core/router/routing": ["core/router/wire", "core/router/io", "core/router/net", "core/router/mpls", "core/router/clock"],
+  "core/router/config": ["core/router/wire"],
+  ...Object.fromEntries(
+    PROTOCOLS.map((p) => [
+      `core/router/${p}`,
+      ["wire", "io", "net", "mpls", "routing", "clock", "config"].map((l) => `core/router/${l}`),
+    ]),
+  ),
+  "core/router/cli": ["core/router"],
+  "core/router/sim": ["core/router"],
+  "core/router/agent": ["core/router", "core/api"],
+  "core/api": [],
+  "core/lab": ["core/api", "core/router/config", "core/router/sim"],
+  "core/cli": ["core/lab", "core/api"],
+  electron: ["core/lab", "core/api"],
+  renderer: ["core/api", "core/router/config"],
+};
+
+/** Turns LAYERS into import-x/no-restricted-paths zones: for each target, every project
+ * folder not on its list (and not itself) is forbidden. */
+function layerZones() {
+  const zones = [];
+  for (const [target, allowed] of Object.entries(LAYERS)) {
+    const ok = [target, ...allowed];
+    const message = `ARCHITECTURE.md layer rule: ${target}/ may import ${allowed.length ? "only " + allowed.map((a) => a + "/").join(", ") : "nothing outside itself"}.`;
+    for (const top of TOP) {
+      const inside = ok.filter((p) => p === top || p.startsWith(top + "/")).map((p) => "./" + p.slice(top.length + 1));
+      if (ok.includes(top)) continue;
+      zones.push({ target: `./${target}`, from: `./${top}`, except: inside.filter((p) => p !== "./"), message });
+    }
+  }
+  return zones;
+}
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const browserSafe = {
+  "no-restricted-imports": [
+    "error",
+    {
+      paths: nodeBuiltins.map((name) => ({ name, message: "Browser-safe layer (ARCHITECTURE.md): no Node APIs here." })),
+      patterns: [{ group: ["electron", "electron/*"], message: "Browser-safe layer (ARCHITECTURE.md): no Electron modules here." }],
+    },
+  ],
+};
+
+const clockRule = "ARCHITECTURE.md clock contract: core/router asks the router's Clock, never the wall clock or global timers.";
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "dist/**", "**/build/Release/**", "images/router/packet-socket/build/**", "coverage/**"] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { "import-x": importX },
+    settings: {
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "./tsconfig.json" })],
+    },
+    rules: {
+      "import-x/no-restricted-paths": ["error", { zones: layerZones() }],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  { files: ["core/router/wire/**", "core/router/config/**", "core/api/**", "renderer/**"], rules: browserSafe },
+  {
+    files: ["core/router/**/*.ts"],
+    ignores: ["core/router/clock/real.ts", "core/router/agent/**", "core/router/**/*.test.ts"],
+    rules: {
+      "no-restricted-globals": ["error", ...["setTimeout", "setInterval", "setImmediate", "clearTimeout", "clearInterval"].map((name) => ({ name, message: clockRule }))],
+      "no-restricted-properties": ["error", { object: "Date", property: "now", message: clockRule }, { object: "performance", property: "now", message: clockRule }],
+    },
+  },
+  { files: ["**/*.js", "**/*.mjs", "**/*.cjs"], rules: { "@typescript-eslint/no-require-imports": "off" } },
+);

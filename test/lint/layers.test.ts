@@ -1,0 +1,40 @@
+// The layer table of ARCHITECTURE.md is enforced by ESLint. These cases prove the rules
+// bite: a wrong-way import fails with a message naming the layer rule.
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function lintAs(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result.messages.map((m) => `${m.ruleId}: ${m.message}`);
+}
+
+describe("ARCHITECTURE.md layer rules", () => {
+  it("rejects core/router/wire importing core/lab, naming the rule", async () => {
+    const messages = await lintAs("core/router/wire/probe.ts", 'import { main } from "../../cli/main";\nexport const x = main;\n');
+    expect(messages.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/router\/wire\/ may import nothing outside itself/);
+  });
+
+  it("lets a protocol use the clock but not reach up into the CLI", async () => {
+    const messages = await lintAs("core/router/bgp/probe.ts", 'import { VirtualClock } from "../clock/virtual";\nimport { x } from "../../cli/main";\nexport const y = [VirtualClock, x];\n');
+    expect(messages.some((m) => /core\/router\/bgp\/ may import only/.test(m) && m.includes("no-restricted-paths"))).toBe(true);
+    expect(messages.filter((m) => m.includes("no-restricted-paths"))).toHaveLength(1);
+  });
+
+  it("rejects Node APIs in the browser-safe config layer", async () => {
+    const messages = await lintAs("core/router/config/probe.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
+    expect(messages.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer/);
+  });
+
+  it("rejects wall-clock time inside core/router", async () => {
+    const messages = await lintAs("core/router/net/probe.ts", "export const t = Date.now();\nsetTimeout(() => undefined, 1);\n");
+    expect(messages.join("\n")).toMatch(/no-restricted-properties: .*Clock/);
+    expect(messages.join("\n")).toMatch(/no-restricted-globals: .*Clock/);
+  });
+
+  it("rejects the renderer importing router internals other than the config grammar", async () => {
+    const messages = await lintAs("renderer/probe.ts", 'import { VirtualClock } from "../core/router/clock/virtual";\nexport const c = VirtualClock;\n');
+    expect(messages.some((m) => m.includes("no-restricted-paths"))).toBe(true);
+  });
+});
