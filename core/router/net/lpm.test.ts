@@ -1,0 +1,74 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { formatPrefix, maskOf, parseIpv4, parsePrefix, prefix, type Prefix } from "../wire/addr";
+import { LpmTable } from "./lpm";
+
+const p = (text: string): Prefix => parsePrefix(text)!;
+const a = (text: string) => parseIpv4(text)!;
+
+describe("LpmTable", () => {
+  it("returns the longest matching prefix, falling back to the default route", () => {
+    const t = new LpmTable<string>();
+    t.set(p("0.0.0.0/0"), "default");
+    t.set(p("10.0.0.0/8"), "ten");
+    t.set(p("10.1.1.0/24"), "ten-one-one");
+    t.set(p("10.1.1.3/32"), "host");
+    expect(t.lookup(a("10.1.1.3"))).toBe("host");
+    expect(t.lookup(a("10.1.1.4"))).toBe("ten-one-one");
+    expect(t.lookup(a("10.2.0.1"))).toBe("ten");
+    expect(t.lookup(a("192.168.1.1"))).toBe("default");
+    expect(t.match(a("10.1.1.9"))?.prefix).toEqual(p("10.1.1.0/24"));
+  });
+
+  it("deletes exact prefixes only and prunes so lookups fall back", () => {
+    const t = new LpmTable<number>();
+    t.set(p("172.16.0.0/16"), 1);
+    t.set(p("172.16.1.0/24"), 2);
+    expect(t.delete(p("172.16.1.0/25"))).toBe(false);
+    expect(t.delete(p("172.16.1.0/24"))).toBe(true);
+    expect(t.lookup(a("172.16.1.1"))).toBe(1);
+    expect(t.size).toBe(1);
+    expect(t.get(p("172.16.1.0/24"))).toBeUndefined();
+  });
+
+  it("lists entries in address order, shorter prefix first", () => {
+    const t = new LpmTable<number>();
+    for (const text of ["192.168.1.0/24", "10.0.0.0/8", "10.0.0.0/16", "0.0.0.0/0"]) t.set(p(text), 0);
+    expect([...t.entries()].map(([q]) => formatPrefix(q))).toEqual(["0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "192.168.1.0/24"]);
+  });
+
+  // Dense tables (all routes inside 10.1.0.0/16) exercise the second and third levels of the
+  // multibit table, where expansion and hand-back on delete are subtle.
+  const anywhere = fc.integer({ min: 0, max: 0xffffffff });
+  const dense = fc.integer({ min: 0, max: 0xffff }).map((low) => (0x0a010000 | low) >>> 0);
+  it.each([
+    ["sparse", anywhere, 0],
+    ["dense", dense, 12],
+  ])("agrees with a linear scan for random %s tables, with deletes", (_kind, addrs, minLen) => {
+    const route = fc.record({ addr: addrs, len: fc.integer({ min: minLen, max: 32 }) });
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 60 }), fc.array(addrs, { maxLength: 30 }), fc.nat(), (routes, probes, cut) => {
+        const t = new LpmTable<string>();
+        const model = new Map<string, Prefix>();
+        for (const r of routes) {
+          const q = prefix(r.addr, r.len);
+          t.set(q, formatPrefix(q));
+          model.set(formatPrefix(q), q);
+        }
+        const keys = [...model.keys()];
+        for (const key of keys.slice(0, keys.length ? cut % keys.length : 0)) {
+          t.delete(model.get(key)!);
+          model.delete(key);
+        }
+        for (const addr of probes) {
+          let best: Prefix | undefined;
+          for (const q of model.values()) {
+            if (((addr & maskOf(q.len)) >>> 0) === q.addr && (!best || q.len > best.len)) best = q;
+          }
+          expect(t.lookup(addr)).toBe(best ? formatPrefix(best) : undefined);
+        }
+        expect(t.size).toBe(model.size);
+      }),
+    );
+  });
+});
