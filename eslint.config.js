@@ -78,7 +78,11 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
-  { files: ["core/router/wire/**", "core/router/config/**", "core/api/**", "renderer/**"], rules: browserSafe },
+  {
+    files: ["core/router/wire/**", "core/router/config/**", "core/api/**", "renderer/**"],
+    ignores: ["**/*.test.ts"], // tests run under Node and may use it (tshark, temp files)
+    rules: browserSafe,
+  },
   {
     files: ["core/router/**/*.ts"],
     ignores: ["core/router/clock/real.ts", "core/router/agent/**", "core/router/**/*.test.ts"],

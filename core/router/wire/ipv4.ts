@@ -1,0 +1,221 @@
+// The IPv4 header (RFC 791; DSCP/ECN per RFC 2474 and RFC 3168). Parsing validates what a
+// router must before forwarding (version, IHL, total length against the buffer, the header
+// checksum); options are kept as raw bytes because FlexLab neither sets nor acts on them.
+// The accessors at the end are for the forwarding path, which touches bytes in place.
+
+import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
+import { finishChecksum, internetChecksum, sumWords } from "./checksum";
+import { WireError, truncated } from "./errors";
+
+/** IP protocol numbers FlexLab carries. Any other number is kept as is and round-trips. */
+export const IpProtocol = {
+  Icmp: 1,
+  Ipip: 4,
+  Tcp: 6,
+  Udp: 17,
+  Gre: 47,
+  Esp: 50,
+} as const;
+
+const protocolNames = new Map<number, string>(Object.entries(IpProtocol).map(([name, value]) => [value, name]));
+
+/** "Gre", "Esp", or "Unknown(89)". */
+export function ipProtocolName(n: number): string {
+  return protocolNames.get(n) ?? `Unknown(${n})`;
+}
+
+export interface Ipv4Repr {
+  /** Differentiated services code point, 0..63 (the top six bits of the old TOS byte). */
+  readonly dscp: number;
+  /** Explicit congestion notification, 0..3. */
+  readonly ecn: number;
+  readonly identification: number;
+  readonly dontFragment: boolean;
+  readonly moreFragments: boolean;
+  /** Offset of this fragment in the original payload, in bytes: a multiple of 8, at most 65528. */
+  readonly fragmentOffsetBytes: number;
+  readonly ttl: number;
+  readonly protocol: number;
+  readonly src: Ipv4;
+  readonly dst: Ipv4;
+  /** Raw option bytes, a multiple of 4 and at most 40; absent when IHL is 5. */
+  readonly options?: Uint8Array;
+  /** Total length minus header length. */
+  readonly payloadLength: number;
+}
+
+export interface Ipv4Packet {
+  readonly repr: Ipv4Repr;
+  /** The payload as the total length field bounds it; link-layer padding beyond it is dropped. */
+  readonly payload: Uint8Array;
+}
+
+export const IPV4_MIN_HEADER_LENGTH = 20;
+export const IPV4_MAX_HEADER_LENGTH = 60;
+
+// Field offsets.
+const VER_IHL = 0;
+const TOS = 1;
+const TOTAL_LENGTH = 2;
+const IDENT = 4;
+const FLAGS_FRAG = 6;
+const TTL = 8;
+const PROTOCOL = 9;
+const CHECKSUM = 10;
+const SRC = 12;
+const DST = 16;
+
+const FLAG_DF = 0x4000;
+const FLAG_MF = 0x2000;
+const FRAG_MASK = 0x1fff;
+
+export function ipv4HeaderLength(repr: Ipv4Repr): number {
+  return IPV4_MIN_HEADER_LENGTH + (repr.options?.length ?? 0);
+}
+
+function hex4(n: number): string {
+  return "0x" + n.toString(16).padStart(4, "0");
+}
+
+export function parseIpv4(buf: Uint8Array): Ipv4Packet | WireError {
+  if (buf.length < IPV4_MIN_HEADER_LENGTH) return truncated("ipv4", "header", 0, IPV4_MIN_HEADER_LENGTH, buf.length);
+  const version = buf[VER_IHL] >>> 4;
+  if (version !== 4) return new WireError("ipv4", "version", VER_IHL, `${version}, expected 4`);
+  const ihl = buf[VER_IHL] & 0x0f;
+  if (ihl < 5) return new WireError("ipv4", "IHL", VER_IHL, `${ihl} words, the minimum is 5`);
+  const headerLength = ihl * 4;
+  if (headerLength > buf.length) return truncated("ipv4", "IHL", VER_IHL, headerLength, buf.length);
+  const totalLength = (buf[TOTAL_LENGTH] << 8) | buf[TOTAL_LENGTH + 1];
+  if (totalLength < headerLength) {
+    return new WireError("ipv4", "total length", TOTAL_LENGTH, `${totalLength} is less than the ${headerLength}-byte header`);
+  }
+  if (totalLength > buf.length) return truncated("ipv4", "total length", TOTAL_LENGTH, totalLength, buf.length);
+  if (internetChecksum(buf, 0, headerLength) !== 0) {
+    const expected = finishChecksum(sumWords(buf, SRC, headerLength, sumWords(buf, 0, CHECKSUM)));
+    const found = (buf[CHECKSUM] << 8) | buf[CHECKSUM + 1];
+    return new WireError("ipv4", "header checksum", CHECKSUM, `${hex4(found)}, computed ${hex4(expected)}`);
+  }
+  // RFC 791's reserved flag bit is ignored on receive, as Linux and IOS do.
+  const flagsFrag = (buf[FLAGS_FRAG] << 8) | buf[FLAGS_FRAG + 1];
+  return {
+    repr: {
+      dscp: buf[TOS] >>> 2,
+      ecn: buf[TOS] & 3,
+      identification: (buf[IDENT] << 8) | buf[IDENT + 1],
+      dontFragment: (flagsFrag & FLAG_DF) !== 0,
+      moreFragments: (flagsFrag & FLAG_MF) !== 0,
+      fragmentOffsetBytes: (flagsFrag & FRAG_MASK) * 8,
+      ttl: buf[TTL],
+      protocol: buf[PROTOCOL],
+      src: readIpv4(buf, SRC),
+      dst: readIpv4(buf, DST),
+      options: headerLength > IPV4_MIN_HEADER_LENGTH ? buf.subarray(IPV4_MIN_HEADER_LENGTH, headerLength) : undefined,
+      payloadLength: totalLength - headerLength,
+    },
+    payload: buf.subarray(headerLength, totalLength),
+  };
+}
+
+/** Writes the header (options included, checksum computed) at `offset`; returns its length.
+ * The header checksum covers the header only, so the payload may be written before or after. */
+export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, offset: number): number {
+  const options = repr.options;
+  const headerLength = ipv4HeaderLength(repr);
+  if (options !== undefined && (options.length % 4 !== 0 || headerLength > IPV4_MAX_HEADER_LENGTH)) {
+    throw new RangeError(`emitIpv4: options must be a multiple of 4 bytes, at most 40; got ${options.length}`);
+  }
+  const totalLength = headerLength + repr.payloadLength;
+  if (totalLength > 0xffff) throw new RangeError(`emitIpv4: total length ${totalLength} exceeds 65535`);
+  if (offset + headerLength > buf.length) {
+    throw new RangeError(`emitIpv4: need ${headerLength} bytes at offset ${offset}, buffer has ${buf.length}`);
+  }
+  const flagsFrag =
+    (repr.dontFragment ? FLAG_DF : 0) | (repr.moreFragments ? FLAG_MF : 0) | ((repr.fragmentOffsetBytes >>> 3) & FRAG_MASK);
+  buf[offset + VER_IHL] = 0x40 | (headerLength >>> 2);
+  buf[offset + TOS] = ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3);
+  buf[offset + TOTAL_LENGTH] = totalLength >>> 8;
+  buf[offset + TOTAL_LENGTH + 1] = totalLength & 0xff;
+  buf[offset + IDENT] = (repr.identification >>> 8) & 0xff;
+  buf[offset + IDENT + 1] = repr.identification & 0xff;
+  buf[offset + FLAGS_FRAG] = flagsFrag >>> 8;
+  buf[offset + FLAGS_FRAG + 1] = flagsFrag & 0xff;
+  buf[offset + TTL] = repr.ttl & 0xff;
+  buf[offset + PROTOCOL] = repr.protocol & 0xff;
+  buf[offset + CHECKSUM] = 0;
+  buf[offset + CHECKSUM + 1] = 0;
+  writeIpv4(buf, offset + SRC, repr.src);
+  writeIpv4(buf, offset + DST, repr.dst);
+  if (options !== undefined) buf.set(options, offset + IPV4_MIN_HEADER_LENGTH);
+  const checksum = internetChecksum(buf, offset, offset + headerLength);
+  buf[offset + CHECKSUM] = checksum >>> 8;
+  buf[offset + CHECKSUM + 1] = checksum & 0xff;
+  return headerLength;
+}
+
+/** Header and payload in a new buffer; `payloadLength` is taken from `payload`. */
+export function buildIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
+  const full = repr.payloadLength === payload.length ? repr : { ...repr, payloadLength: payload.length };
+  const headerLength = ipv4HeaderLength(full);
+  const out = new Uint8Array(headerLength + payload.length);
+  emitIpv4(full, out, 0);
+  out.set(payload, headerLength);
+  return out;
+}
+
+// Hot-path accessors: no checks, no allocation. Valid once parseIpv4 (or the caller's own
+// length check) has accepted the header at `offset`.
+
+/** The IHL field: header length in 32-bit words. */
+export function ipv4Ihl(buf: Uint8Array, offset: number): number {
+  return buf[offset + VER_IHL] & 0x0f;
+}
+
+/** The old TOS byte: DSCP and ECN together. */
+export function ipv4Tos(buf: Uint8Array, offset: number): number {
+  return buf[offset + TOS];
+}
+
+export function ipv4TotalLength(buf: Uint8Array, offset: number): number {
+  return (buf[offset + TOTAL_LENGTH] << 8) | buf[offset + TOTAL_LENGTH + 1];
+}
+
+export function ipv4DontFragment(buf: Uint8Array, offset: number): boolean {
+  return (buf[offset + FLAGS_FRAG] & (FLAG_DF >>> 8)) !== 0;
+}
+
+export function ipv4Ttl(buf: Uint8Array, offset: number): number {
+  return buf[offset + TTL];
+}
+
+export function ipv4Protocol(buf: Uint8Array, offset: number): number {
+  return buf[offset + PROTOCOL];
+}
+
+export function ipv4Src(buf: Uint8Array, offset: number): Ipv4 {
+  return readIpv4(buf, offset + SRC);
+}
+
+export function ipv4Dst(buf: Uint8Array, offset: number): Ipv4 {
+  return readIpv4(buf, offset + DST);
+}
+
+/** Sets the TTL in place and patches the header checksum incrementally (RFC 1624, eqn. 3:
+ * HC' = ~(~HC + ~m + m'), m being the TTL/protocol word), so the header is not re-summed. */
+export function setIpv4Ttl(buf: Uint8Array, offset: number, ttl: number): void {
+  const oldWord = (buf[offset + TTL] << 8) | buf[offset + PROTOCOL];
+  const newWord = ((ttl & 0xff) << 8) | buf[offset + PROTOCOL];
+  const oldChecksum = (buf[offset + CHECKSUM] << 8) | buf[offset + CHECKSUM + 1];
+  const checksum = finishChecksum((~oldChecksum & 0xffff) + (~oldWord & 0xffff) + newWord);
+  buf[offset + TTL] = ttl & 0xff;
+  buf[offset + CHECKSUM] = checksum >>> 8;
+  buf[offset + CHECKSUM + 1] = checksum & 0xff;
+}
+
+/** Decrements the TTL in place, checksum included; returns the new TTL. A TTL of 0 is left
+ * alone (and 0 returned): deciding to drop and send time-exceeded is the caller's job. */
+export function decrementTtl(buf: Uint8Array, offset: number): number {
+  const ttl = buf[offset + TTL];
+  if (ttl === 0) return 0;
+  setIpv4Ttl(buf, offset, ttl - 1);
+  return ttl - 1;
+}
