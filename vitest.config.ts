@@ -6,5 +6,6 @@ export default defineConfig({
     exclude: ["node_modules/**", "dist/**", "test/bench/**"],
     pool: "forks",
     testTimeout: 20_000,
+    reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });
