@@ -1,0 +1,221 @@
+// IPv4 forwarding (RFC 1812 chapter 5), the hot path. A packet handed over by an interface is
+// validated (§5.2.2: version, header length, total length, header checksum; failures are
+// counted drops), then either delivered locally (a "receive" FIB entry in the VRF of the
+// interface it came in on, a broadcast, a multicast group) or forwarded: TTL check with time
+// exceeded, FIB lookup with unreachable, TTL decrement with an incremental checksum update,
+// label imposition, fragmentation or "fragmentation needed", and out through the path's
+// interface. Packets the router builds itself enter at `sendRouted`.
+//
+// Per packet there are no closures, spreads or allocations: the buffer is rewritten in place
+// and headers are prepended into its headroom.
+import type { Clock } from "../clock/clock";
+import { readIpv4, type Ipv4 } from "../wire/addr";
+import { IcmpUnreachableCode } from "../wire/icmp";
+import { writeMplsEntry } from "../wire/mpls";
+import type { FibEntry, FibPath } from "./fib";
+import { fragmentIpv4 } from "./fragment";
+import { HEADROOM_BYTES, allocatePacket, moveToHeadroom } from "./headroom";
+import type { IcmpService, Ipv4Output, SendResult } from "./icmp";
+import type { Interface } from "./interface";
+import { DEFAULT_TTL, IPV4_HEADER_BYTES, writeIpv4Header } from "./ipv4-header";
+import type { LocalDelivery } from "./local";
+import type { NullInterface } from "./null0";
+import type { Vrf } from "./vrf";
+
+const ETHERTYPE_IPV4 = 0x0800;
+const ETHERTYPE_MPLS = 0x8847;
+/** Tunnels inside tunnels deeper than this are a routing loop. */
+const MAX_ENCAPSULATION_DEPTH = 4;
+
+export class Ipv4Forwarding implements Ipv4Output {
+  private icmp!: IcmpService;
+  private local!: LocalDelivery;
+  private depth = 0;
+  private identification = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly null0: NullInterface,
+  ) {}
+
+  /** Wires the services that also need forwarding (built after it). */
+  connect(icmp: IcmpService, local: LocalDelivery): void {
+    this.icmp = icmp;
+    this.local = local;
+  }
+
+  nextIdentification(): number {
+    this.identification = (this.identification + 1) & 0xffff;
+    return this.identification;
+  }
+
+  /** An IPv4 packet at `buf[offset, limit)` arrived on `inIf`. The buffer is ours. */
+  receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number): void {
+    const available = limit - offset;
+    if (available < IPV4_HEADER_BYTES) return inIf.drop("ipv4-truncated");
+    const versionIhl = buf[offset];
+    if ((versionIhl & 0xf0) !== 0x40) return inIf.drop("ipv4-version");
+    const headerBytes = (versionIhl & 0x0f) << 2;
+    if (headerBytes < IPV4_HEADER_BYTES) return inIf.drop("ipv4-header-length");
+    if (headerBytes > available) return inIf.drop("ipv4-truncated");
+    const total = (buf[offset + 2] << 8) | buf[offset + 3];
+    if (total < headerBytes) return inIf.drop("ipv4-total-length");
+    if (total > available) return inIf.drop("ipv4-truncated");
+    let sum = 0;
+    for (let i = offset, e = offset + headerBytes; i < e; i += 2) sum += (buf[i] << 8) | buf[i + 1];
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    if (sum !== 0xffff) return inIf.drop("ipv4-checksum");
+
+    const end = offset + total;
+    const counters = inIf.counters;
+    counters.inPackets++;
+    counters.inBytes += total;
+    const dst = readIpv4(buf, offset + 16);
+    const entry = inIf.vrf.fib.lookup(dst);
+    if (entry !== undefined && entry.kind === "receive") return this.local.deliver(inIf, buf, offset, end);
+    if (dst >= 0xe0000000) {
+      // Limited broadcast and multicast are for us; class E is for nobody (RFC 1812 §5.3.7).
+      if (dst === 0xffffffff || dst < 0xf0000000) return this.local.deliver(inIf, buf, offset, end);
+      return inIf.drop("martian-source");
+    }
+    const src = readIpv4(buf, offset + 12);
+    // RFC 1812 §5.3.7: never forward from 0/8, 127/8, multicast or broadcast sources.
+    if (src >>> 24 === 0 || src >>> 24 === 127 || src >= 0xe0000000) return inIf.drop("martian-source");
+    const ttl = buf[offset + 8];
+    if (ttl <= 1) {
+      this.icmp.timeExceeded(inIf, buf, offset, end);
+      return inIf.drop("ttl-expired");
+    }
+    if (entry === undefined) {
+      this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.NetUnreachable);
+      return inIf.drop("no-route");
+    }
+    if (entry.kind === "drop") {
+      this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
+      return this.null0.drop("null0");
+    }
+    // RFC 1624 incremental update of the checksum for the TTL byte: the word drops by 0x0100.
+    buf[offset + 8] = ttl - 1;
+    let checksum = ((buf[offset + 10] << 8) | buf[offset + 11]) + 0x0100;
+    checksum = (checksum & 0xffff) + (checksum >>> 16);
+    buf[offset + 10] = checksum >>> 8;
+    buf[offset + 11] = checksum & 0xff;
+    this.output(entry, buf, offset, end, dst, src, inIf);
+  }
+
+  /** Routes a packet the router built (ICMP, UDP, a tunnel's outer packet). Takes ownership of `buf`. */
+  sendRouted(vrf: Vrf, buf: Uint8Array, start: number, end: number): SendResult {
+    const dst = readIpv4(buf, start + 16);
+    const entry = vrf.fib.lookup(dst);
+    if (entry === undefined) return "no-route";
+    if (entry.kind === "receive") {
+      const to = entry.paths[0]?.interface;
+      if (to === undefined) return "dropped";
+      // To ourselves: delivered from a later task, as if it had come back on the wire.
+      this.clock.defer(() => this.local.deliver(to, buf, start, end));
+      return "sent";
+    }
+    if (entry.kind === "drop") {
+      this.null0.drop("null0");
+      return "dropped";
+    }
+    if (this.depth >= MAX_ENCAPSULATION_DEPTH) {
+      this.null0.drop("recursion-limit");
+      return "dropped";
+    }
+    this.depth++;
+    try {
+      return this.output(entry, buf, start, end, dst, readIpv4(buf, start + 12), undefined);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Builds a packet around `payload` from `src` (chosen as IOS would when undefined) and routes it. */
+  originate(vrf: Vrf, src: Ipv4 | undefined, dst: Ipv4, protocol: number, payload: Uint8Array, ttl = DEFAULT_TTL, tos = 0, dontFragment = false): SendResult {
+    const from = src ?? this.sourceToward(vrf, dst);
+    if (from === undefined) return "no-route";
+    const length = IPV4_HEADER_BYTES + payload.length;
+    if (length > 0xffff) return "dropped";
+    const buf = allocatePacket(length);
+    const start = HEADROOM_BYTES;
+    buf.set(payload, start + IPV4_HEADER_BYTES);
+    writeIpv4Header(buf, start, length, tos, this.nextIdentification(), dontFragment, ttl, protocol, from, dst);
+    return this.sendRouted(vrf, buf, start, start + length);
+  }
+
+  /** IOS's source address toward `dst`: the outgoing interface's (own address for ourselves). */
+  sourceToward(vrf: Vrf, dst: Ipv4): Ipv4 | undefined {
+    const entry = vrf.fib.lookup(dst);
+    if (entry === undefined) return undefined;
+    if (entry.kind === "receive") return dst;
+    const path = entry.paths[0];
+    if (path === undefined) return undefined;
+    return path.interface.addressToward(path.nextHop ?? dst);
+  }
+
+  private output(entry: FibEntry, buf: Uint8Array, start: number, end: number, dst: Ipv4, src: Ipv4, inIf: Interface | undefined): SendResult {
+    const paths = entry.paths;
+    const count = paths.length;
+    if (count === 0) {
+      (inIf ?? this.null0).drop("unresolved-next-hop");
+      return "dropped";
+    }
+    const path = count === 1 ? paths[0] : paths[ecmpIndex(src, dst, count)];
+    const out = path.interface;
+    if (!out.isUp) {
+      out.drop("output-interface-down");
+      return "dropped";
+    }
+    const nextHop = path.nextHop ?? dst;
+    const labels = path.labels;
+    const mtu = labels === undefined ? out.ipMtuBytes : out.ipMtuBytes - 4 * labels.length;
+    if (end - start > mtu) return this.fragmentOut(path, nextHop, buf, start, end, mtu, inIf);
+    return this.emit(path, nextHop, buf, start, end) ? "sent" : "dropped";
+  }
+
+  /** Pushes the path's labels, if any, and transmits. */
+  private emit(path: FibPath, nextHop: Ipv4, buf: Uint8Array, start: number, end: number): boolean {
+    const labels = path.labels;
+    if (labels === undefined) return path.interface.transmit(buf, start, end, nextHop, ETHERTYPE_IPV4);
+    const n = labels.length;
+    let at = start - 4 * n;
+    if (at < 0) {
+      const length = end - start;
+      buf = moveToHeadroom(buf, start, end);
+      start = HEADROOM_BYTES;
+      end = start + length;
+      at = start - 4 * n;
+    }
+    // RFC 3032 §2.4.3: the pushed TTL is the IP TTL; IOS maps IP precedence to EXP.
+    const ttl = buf[start + 8];
+    const tc = buf[start + 1] >>> 5;
+    for (let i = 0; i < n; i++) writeMplsEntry(buf, at + 4 * i, labels[i], tc, i === n - 1, ttl);
+    return path.interface.transmit(buf, at, end, nextHop, ETHERTYPE_MPLS);
+  }
+
+  private fragmentOut(path: FibPath, nextHop: Ipv4, buf: Uint8Array, start: number, end: number, mtu: number, inIf: Interface | undefined): SendResult {
+    if ((buf[start + 6] & 0x40) !== 0) {
+      // RFC 1191: DF set and too big: say how big may go.
+      if (inIf !== undefined) {
+        this.icmp.unreachable(inIf, buf, start, end, IcmpUnreachableCode.FragmentationNeeded, mtu);
+        inIf.drop("fragmentation-needed");
+      } else {
+        path.interface.drop("fragmentation-needed");
+      }
+      return "fragmentation-needed";
+    }
+    const ok = fragmentIpv4(buf, start, end, mtu, (f, s, e) => this.emit(path, nextHop, f, s, e));
+    if (!ok) path.interface.drop("fragment-too-many");
+    return ok ? "sent" : "dropped";
+  }
+}
+
+/** Per-flow ECMP choice (CEF's per-destination load sharing hashes source and destination). */
+function ecmpIndex(src: number, dst: number, count: number): number {
+  let h = (src ^ dst) >>> 0;
+  h ^= h >>> 16;
+  h ^= h >>> 8;
+  return (h & 0xff) % count;
+}

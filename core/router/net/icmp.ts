@@ -1,0 +1,235 @@
+// The router's ICMP: answers echo requests, reports errors it receives (to ping and traceroute)
+// and sends the errors forwarding asks for — time exceeded, destination unreachable — under
+// RFC 1812's rules: never about an ICMP error, a broadcast or multicast, a non-initial
+// fragment or a packet whose source is not a single host (§4.3.2.7); quote as much of the
+// packet as fits in 576 bytes (§4.3.2.3); speak from the interface the packet came in on.
+// Unreachables are rate-limited as IOS does (`ip icmp rate-limit unreachable`, one per 500 ms
+// per router, DF unreachables on their own budget) and honour `no ip unreachables`.
+import type { Clock } from "../clock/clock";
+import { readIpv4, type Ipv4 } from "../wire/addr";
+import { finishChecksum, internetChecksum } from "../wire/checksum";
+import { isWireError } from "../wire/errors";
+import { IcmpType, IcmpUnreachableCode, buildIcmp, parseIcmp, type IcmpExtensionObject } from "../wire/icmp";
+import type { MplsEntry } from "../wire/mpls";
+import type { Interface } from "./interface";
+import { DEFAULT_TTL, IPV4_HEADER_BYTES, writeIpv4Header } from "./ipv4-header";
+import type { Vrf } from "./vrf";
+
+const IP_PROTOCOL_ICMP = 1;
+const MAX_ERROR_BYTES = 576;
+
+export type SendResult = "sent" | "no-route" | "fragmentation-needed" | "dropped";
+
+/** What ICMP needs from forwarding to send its messages. */
+export interface Ipv4Output {
+  /** Routes a complete IPv4 packet built by the router; takes ownership of `buf`. */
+  sendRouted(vrf: Vrf, buf: Uint8Array, start: number, end: number): SendResult;
+  /** Builds and routes a packet around `payload` (a copy is made). */
+  originate(vrf: Vrf, src: Ipv4 | undefined, dst: Ipv4, protocol: number, payload: Uint8Array, ttl?: number, tos?: number, dontFragment?: boolean): SendResult;
+  /** The address the router would send from toward `dst` in `vrf`. */
+  sourceToward(vrf: Vrf, dst: Ipv4): Ipv4 | undefined;
+  nextIdentification(): number;
+}
+
+/** An echo reply that arrived for one of our pings. */
+export interface EchoReply {
+  readonly vrf: Vrf;
+  readonly from: Ipv4;
+  readonly identifier: number;
+  readonly sequence: number;
+  readonly ttl: number;
+  /** ICMP message bytes (header + data). */
+  readonly bytes: number;
+}
+
+/** An ICMP error that arrived about a packet we sent, with what it quoted. */
+export interface IcmpErrorReport {
+  readonly vrf: Vrf;
+  readonly from: Ipv4;
+  readonly type: number;
+  readonly code: number;
+  /** RFC 1191 next-hop MTU for "fragmentation needed"; 0 otherwise. */
+  readonly nextHopMtu: number;
+  readonly quotedProtocol: number;
+  readonly quotedSrc: Ipv4;
+  readonly quotedDst: Ipv4;
+  /** The four 16-bit words after the quoted IP header: UDP source and destination ports in
+   * 0 and 1; for an ICMP echo, type/code in 0 and identifier and sequence in 2 and 3. */
+  readonly quotedWords: readonly [number, number, number, number];
+  /** RFC 4950 label stack the reporting LSR received, when the error carried one. */
+  readonly mplsLabels: readonly MplsEntry[] | undefined;
+}
+
+export interface IcmpRateLimits {
+  /** Minimum gap between unreachables (IOS default 500 ms); 0 disables limiting. */
+  readonly unreachableIntervalMs: number;
+  /** Minimum gap between "fragmentation needed" unreachables. */
+  readonly dfUnreachableIntervalMs: number;
+}
+
+export const IOS_ICMP_RATE_LIMITS: IcmpRateLimits = { unreachableIntervalMs: 500, dfUnreachableIntervalMs: 500 };
+
+export class IcmpService {
+  private readonly echoListeners = new Map<number, (reply: EchoReply) => void>();
+  private readonly errorListeners = new Set<(report: IcmpErrorReport) => void>();
+  private lastUnreachableAt = -Infinity;
+  private lastDfUnreachableAt = -Infinity;
+  /** Errors not sent because of the rate limit (`show ip icmp rate-limit`'s "suppressed"). */
+  suppressed = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly output: Ipv4Output,
+    readonly limits: IcmpRateLimits = IOS_ICMP_RATE_LIMITS,
+  ) {}
+
+  /** Ping registers for replies carrying its identifier. */
+  onEchoReply(identifier: number, listener: (reply: EchoReply) => void): () => void {
+    this.echoListeners.set(identifier, listener);
+    return () => {
+      if (this.echoListeners.get(identifier) === listener) this.echoListeners.delete(identifier);
+    };
+  }
+
+  /** Ping and traceroute register for the errors that come back. */
+  onError(listener: (report: IcmpErrorReport) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  /** Handles an ICMP message addressed to us: the IPv4 packet at `buf[ipOffset, end)`. */
+  receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
+    const icmp = ipOffset + ((buf[ipOffset] & 0x0f) << 2);
+    if (end - icmp < 8 || internetChecksum(buf, icmp, end) !== 0) {
+      inIf.drop("icmp-malformed");
+      return;
+    }
+    const type = buf[icmp];
+    if (type === IcmpType.EchoRequest) this.answerEcho(inIf, buf, ipOffset, icmp, end);
+    else if (type === IcmpType.EchoReply) this.deliverEchoReply(inIf.vrf, buf, ipOffset, icmp, end);
+    else if (type === IcmpType.DestinationUnreachable || type === IcmpType.TimeExceeded) this.deliverError(inIf, buf, ipOffset, icmp, end);
+  }
+
+  /** Time exceeded (RFC 792 type 11) for a packet whose TTL ran out here; `labels` adds RFC 4950's object. */
+  timeExceeded(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, code = 0, labels?: readonly MplsEntry[]): void {
+    const extensions: IcmpExtensionObject[] | undefined = labels === undefined ? undefined : [{ kind: "mpls-label-stack", entries: labels }];
+    this.sendError(inIf, buf, ipOffset, end, { kind: "time-exceeded", code, payloadLength: 0, extensions });
+  }
+
+  /**
+   * Destination unreachable (type 3). `governedBy` is the interface whose `ip unreachables`
+   * decides (the incoming one, or Null0 for a route to it); `nextHopMtu` goes with code 4.
+   */
+  unreachable(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, code: number, nextHopMtu = 0, governedBy: Interface = inIf): void {
+    if (!governedBy.ipUnreachables) return;
+    const now = this.clock.now();
+    if (code === IcmpUnreachableCode.FragmentationNeeded) {
+      if (now - this.lastDfUnreachableAt < this.limits.dfUnreachableIntervalMs) {
+        this.suppressed++;
+        return;
+      }
+      this.lastDfUnreachableAt = now;
+    } else {
+      if (now - this.lastUnreachableAt < this.limits.unreachableIntervalMs) {
+        this.suppressed++;
+        return;
+      }
+      this.lastUnreachableAt = now;
+    }
+    this.sendError(inIf, buf, ipOffset, end, { kind: "dst-unreachable", code, nextHopMtu, payloadLength: 0 });
+  }
+
+  /** Turns the request around in place: the reply reuses its buffer (RFC 792 echo reply). */
+  private answerEcho(inIf: Interface, buf: Uint8Array, ipOffset: number, icmp: number, end: number): void {
+    const requester = readIpv4(buf, ipOffset + 12);
+    const dst = readIpv4(buf, ipOffset + 16);
+    // A reply to a broadcast or multicast ping comes from the interface's own address.
+    const from = dst >= 0xe0000000 ? inIf.sourceAddress : dst;
+    if (from === undefined || requester === 0) return;
+    const tos = buf[ipOffset + 1];
+    const replyStart = icmp - IPV4_HEADER_BYTES; // options are not echoed back
+    // RFC 1624 incremental update: only the type byte changes (8 → 0).
+    const oldWord = (buf[icmp] << 8) | buf[icmp + 1];
+    buf[icmp] = IcmpType.EchoReply;
+    const newWord = buf[icmp + 1];
+    const sum = finishChecksum((~((buf[icmp + 2] << 8) | buf[icmp + 3]) & 0xffff) + (~oldWord & 0xffff) + newWord);
+    buf[icmp + 2] = sum >>> 8;
+    buf[icmp + 3] = sum & 0xff;
+    writeIpv4Header(buf, replyStart, end - replyStart, tos, this.output.nextIdentification(), false, DEFAULT_TTL, IP_PROTOCOL_ICMP, from, requester);
+    this.output.sendRouted(inIf.vrf, buf, replyStart, end);
+  }
+
+  private deliverEchoReply(vrf: Vrf, buf: Uint8Array, ipOffset: number, icmp: number, end: number): void {
+    const identifier = (buf[icmp + 4] << 8) | buf[icmp + 5];
+    const listener = this.echoListeners.get(identifier);
+    if (listener === undefined) return;
+    listener({
+      vrf,
+      from: readIpv4(buf, ipOffset + 12),
+      identifier,
+      sequence: (buf[icmp + 6] << 8) | buf[icmp + 7],
+      ttl: buf[ipOffset + 8],
+      bytes: end - icmp,
+    });
+  }
+
+  private deliverError(inIf: Interface, buf: Uint8Array, ipOffset: number, icmp: number, end: number): void {
+    if (this.errorListeners.size === 0) return;
+    const parsed = parseIcmp(buf.subarray(icmp, end));
+    if (isWireError(parsed) || (parsed.repr.kind !== "dst-unreachable" && parsed.repr.kind !== "time-exceeded")) {
+      inIf.drop("icmp-malformed");
+      return;
+    }
+    const quoted = parsed.payload;
+    if (quoted.length < 28 || quoted[0] >>> 4 !== 4) return; // we need the header and 8 bytes
+    const q = (quoted[0] & 0x0f) << 2;
+    if (quoted.length < q + 8) return;
+    let mplsLabels: readonly MplsEntry[] | undefined;
+    for (const object of parsed.repr.extensions ?? []) if (object.kind === "mpls-label-stack") mplsLabels = object.entries;
+    const report: IcmpErrorReport = {
+      vrf: inIf.vrf,
+      from: readIpv4(buf, ipOffset + 12),
+      type: buf[icmp],
+      code: buf[icmp + 1],
+      nextHopMtu: parsed.repr.kind === "dst-unreachable" ? parsed.repr.nextHopMtu : 0,
+      quotedProtocol: quoted[9],
+      quotedSrc: readIpv4(quoted, 12),
+      quotedDst: readIpv4(quoted, 16),
+      quotedWords: [(quoted[q] << 8) | quoted[q + 1], (quoted[q + 2] << 8) | quoted[q + 3], (quoted[q + 4] << 8) | quoted[q + 5], (quoted[q + 6] << 8) | quoted[q + 7]],
+      mplsLabels,
+    };
+    for (const listener of [...this.errorListeners]) listener(report);
+  }
+
+  private sendError(
+    inIf: Interface,
+    buf: Uint8Array,
+    ipOffset: number,
+    end: number,
+    repr: Parameters<typeof buildIcmp>[0],
+  ): void {
+    const src = readIpv4(buf, ipOffset + 12);
+    const dst = readIpv4(buf, ipOffset + 16);
+    // RFC 1812 §4.3.2.7: not about a non-unicast source or destination…
+    if (src === 0 || src >>> 24 === 127 || src >= 0xe0000000 || dst >= 0xe0000000) return;
+    // …nor about a fragment other than the first…
+    if ((((buf[ipOffset + 6] << 8) | buf[ipOffset + 7]) & 0x1fff) !== 0) return;
+    // …nor about an ICMP error (only about echo, timestamp and the other queries).
+    const headerBytes = (buf[ipOffset] & 0x0f) << 2;
+    if (buf[ipOffset + 9] === IP_PROTOCOL_ICMP) {
+      const quotedType = ipOffset + headerBytes < end ? buf[ipOffset + headerBytes] : 3;
+      if (!isQueryType(quotedType)) return;
+    }
+    const vrf = inIf.vrf;
+    const from = inIf.sourceAddress ?? this.output.sourceToward(vrf, src);
+    if (from === undefined) return;
+    const quotedBytes = Math.min(end - ipOffset, MAX_ERROR_BYTES - IPV4_HEADER_BYTES - 8);
+    const message = buildIcmp(repr, buf.subarray(ipOffset, ipOffset + quotedBytes));
+    this.output.originate(vrf, from, src, IP_PROTOCOL_ICMP, message, DEFAULT_TTL, 0xc0); // precedence internet control
+  }
+}
+
+/** ICMP query types (RFC 792, 950): errors may be sent about these, never about errors. */
+function isQueryType(type: number): boolean {
+  return type === 0 || type === 8 || type === 13 || type === 14 || type === 15 || type === 16 || type === 17 || type === 18;
+}

@@ -1,0 +1,185 @@
+// The `ping` engine and IOS's text for it (ios-output.md §11). Probes go one at a time, as
+// IOS sends them: the next leaves when the previous is answered or timed out. Each probe
+// ends as one character — `!` reply, `.` timeout, `U` unreachable, `M` could not fragment,
+// `&` TTL exceeded, `?` anything else — and the replies' round-trip times make the stats.
+// Time comes from the stack's clock, so pings run in virtual time in the harness.
+import type { Timer } from "../clock/clock";
+import { formatIpv4, type Ipv4 } from "../wire/addr";
+import { ICMP_HEADER_LENGTH, IcmpType, IcmpUnreachableCode, emitIcmp } from "../wire/icmp";
+import type { IcmpErrorReport } from "./icmp";
+import { IPV4_HEADER_BYTES } from "./ipv4-header";
+import type { NetStack } from "./stack";
+
+export type PingProbeResult = "!" | "." | "U" | "N" | "P" | "M" | "A" | "Q" | "&" | "?";
+
+export interface PingOptions {
+  /** VRF name; undefined for the global table. */
+  readonly vrf?: string;
+  readonly dst: Ipv4;
+  /** `source A.B.C.D` or `source INTERFACE`. */
+  readonly source?: Ipv4 | string;
+  readonly repeat?: number;
+  /** Datagram size in bytes, IP header included (IOS default 100). */
+  readonly size?: number;
+  readonly timeoutMs?: number;
+  readonly dontFragment?: boolean;
+  readonly ttl?: number;
+  readonly tos?: number;
+  /** Called as each probe completes, so a console can print `!` by `!`. */
+  readonly onProbe?: (result: PingProbeResult) => void;
+}
+
+export interface PingResult {
+  readonly vrf: string;
+  readonly target: Ipv4;
+  /** The source address when one was given (IOS then prints "Packet sent with a source address of"). */
+  readonly source: Ipv4 | undefined;
+  readonly repeat: number;
+  readonly size: number;
+  readonly timeoutMs: number;
+  readonly probes: readonly PingProbeResult[];
+  /** Round-trip times of the `!` probes, in ms. */
+  readonly rttsMs: readonly number[];
+  /** Set when IOS would refuse to start (bad source, unknown VRF). */
+  readonly error?: string;
+}
+
+const IP_PROTOCOL_ICMP = 1;
+const MIN_SIZE = 36;
+const MAX_SIZE = 18024;
+let nextIdentifier = 0;
+
+/** Runs a ping; the promise settles when the last probe is answered or timed out. */
+export function ping(stack: NetStack, options: PingOptions): Promise<PingResult> {
+  const repeat = options.repeat ?? 5;
+  const size = options.size ?? 100;
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const vrfName = options.vrf ?? "";
+  const base = { vrf: vrfName, target: options.dst, repeat, size, timeoutMs };
+  const vrf = stack.vrf(vrfName);
+  if (vrf === undefined) return Promise.resolve({ ...base, source: undefined, probes: [], rttsMs: [], error: `% VRF ${vrfName} does not have a valid IP address family` });
+  if (size < MIN_SIZE || size > MAX_SIZE) {
+    return Promise.resolve({ ...base, source: undefined, probes: [], rttsMs: [], error: `% Invalid datagram size: must be between ${MIN_SIZE} and ${MAX_SIZE}` });
+  }
+  let source: Ipv4 | undefined;
+  if (typeof options.source === "string") {
+    const iface = stack.interface(options.source);
+    source = iface?.sourceAddress;
+    if (iface === undefined || source === undefined || iface.vrf !== vrf) {
+      return Promise.resolve({ ...base, source: undefined, probes: [], rttsMs: [], error: "% Invalid source. Must use same-VRF IP address or full VRF interface name" });
+    }
+  } else if (options.source !== undefined) {
+    source = options.source;
+    if (stack.interfaceOwning(vrf, source)?.isUp !== true) {
+      return Promise.resolve({ ...base, source, probes: [], rttsMs: [], error: "% Invalid source address- IP address not on any of our up interfaces" });
+    }
+  }
+
+  const identifier = (nextIdentifier = (nextIdentifier + 1) & 0xffff);
+  const clock = stack.clock;
+  const probes: PingProbeResult[] = [];
+  const rttsMs: number[] = [];
+  let sequence = 0;
+  let sentAt = 0;
+  let timer: Timer | undefined;
+
+  return new Promise<PingResult>((resolve) => {
+    const stopReplies = stack.icmp.onEchoReply(identifier, (reply) => {
+      if (reply.vrf !== vrf || reply.sequence !== sequence || timer === undefined) return;
+      rttsMs.push(clock.now() - sentAt);
+      finish("!");
+    });
+    const stopErrors = stack.icmp.onError((report) => {
+      if (report.vrf !== vrf || timer === undefined || !isOurs(report)) return;
+      finish(probeCharacter(report));
+    });
+
+    function isOurs(r: IcmpErrorReport): boolean {
+      return r.quotedProtocol === IP_PROTOCOL_ICMP && r.quotedWords[0] >>> 8 === IcmpType.EchoRequest && r.quotedWords[2] === identifier && r.quotedWords[3] === sequence;
+    }
+
+    function finish(result: PingProbeResult): void {
+      timer?.cancel();
+      timer = undefined;
+      probes.push(result);
+      options.onProbe?.(result);
+      if (probes.length < repeat) {
+        clock.defer(send);
+        return;
+      }
+      stopReplies();
+      stopErrors();
+      resolve({ ...base, source: typeof options.source === "undefined" ? undefined : source, probes, rttsMs });
+    }
+
+    function send(): void {
+      sequence = (sequence + 1) & 0xffff;
+      const message = echoRequest(identifier, sequence, size - IPV4_HEADER_BYTES);
+      sentAt = clock.now();
+      timer = clock.after(timeoutMs, () => {
+        timer = undefined;
+        finish(".");
+      });
+      const result = stack.forwarding.originate(vrf as NonNullable<typeof vrf>, source, options.dst, IP_PROTOCOL_ICMP, message, options.ttl, options.tos, options.dontFragment);
+      // IOS reports "could not fragment" at once for its own packets; lost ones time out.
+      if (result === "fragmentation-needed") finish("M");
+    }
+
+    if (repeat <= 0) finish(".");
+    else send();
+  });
+}
+
+/** An echo request whose data is IOS's 0xABCD pattern. */
+function echoRequest(identifier: number, sequence: number, icmpBytes: number): Uint8Array {
+  const message = new Uint8Array(icmpBytes);
+  for (let i = ICMP_HEADER_LENGTH; i < icmpBytes; i++) message[i] = i % 2 === 0 ? 0xab : 0xcd;
+  emitIcmp({ kind: "echo-request", identifier, sequenceNumber: sequence, payloadLength: icmpBytes - ICMP_HEADER_LENGTH }, message, 0);
+  return message;
+}
+
+/** IOS's character for an ICMP error answering a probe. */
+function probeCharacter(r: IcmpErrorReport): PingProbeResult {
+  if (r.type === IcmpType.TimeExceeded) return "&";
+  if (r.type !== IcmpType.DestinationUnreachable) return "?";
+  switch (r.code) {
+    case IcmpUnreachableCode.ProtocolUnreachable:
+      return "P";
+    case IcmpUnreachableCode.FragmentationNeeded:
+      return "M";
+    case 9:
+    case 10:
+    case IcmpUnreachableCode.AdminProhibited:
+      return "A";
+    default:
+      return "U";
+  }
+}
+
+/** The two lines IOS prints before the probes. */
+export function formatPingHeader(r: PingResult): string {
+  const seconds = r.timeoutMs / 1000;
+  const lines = ["Type escape sequence to abort.", `Sending ${r.repeat}, ${r.size}-byte ICMP Echos to ${formatIpv4(r.target)}, timeout is ${seconds} seconds:`];
+  if (r.source !== undefined) lines.push(`Packet sent with a source address of ${formatIpv4(r.source)}`);
+  return lines.join("\n");
+}
+
+/** The "Success rate" line. */
+export function formatPingSummary(r: PingResult): string {
+  const ok = r.rttsMs.length;
+  const percent = r.repeat > 0 ? Math.floor((ok * 100) / r.repeat) : 0;
+  const line = `Success rate is ${percent} percent (${ok}/${r.repeat})`;
+  if (ok === 0) return line;
+  const min = Math.min(...r.rttsMs);
+  const max = Math.max(...r.rttsMs);
+  const avg = Math.floor(r.rttsMs.reduce((a, b) => a + b, 0) / ok);
+  return `${line}, round-trip min/avg/max = ${min}/${avg}/${max} ms`;
+}
+
+/** The whole of IOS's ping output (probe characters wrap at 70 per line, as IOS does). */
+export function formatPing(r: PingResult): string {
+  if (r.error !== undefined) return r.error;
+  const marks: string[] = [];
+  for (let i = 0; i < r.probes.length; i += 70) marks.push(r.probes.slice(i, i + 70).join(""));
+  return [formatPingHeader(r), ...marks, formatPingSummary(r)].join("\n");
+}

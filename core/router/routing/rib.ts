@@ -1,0 +1,364 @@
+// The routing information base: per VRF, every candidate route each source (connected,
+// static, later BGP and NHRP) has offered for each prefix, and the one installed — the lowest
+// administrative distance, then the lowest metric, among those whose next hops resolve.
+//
+// Resolution works as CEF's does: a next hop with an exit interface needs that interface up;
+// a next-hop address alone is resolved recursively through the longest installed route that
+// covers it, skipping routes that themselves depend on the route being resolved (so a route
+// can never resolve through itself, directly or in a loop), and inherits that route's
+// interfaces, adjacencies and labels. Whenever an installed route changes, every route whose
+// next hop it covers is re-resolved, and the FIB is rewritten through FibSync.
+import { prefix as makePrefix, type Ipv4, type Prefix } from "../wire/addr";
+import type { Label } from "../wire/mpls";
+import type { FibEntryKind } from "../net/fib";
+import type { Interface } from "../net/interface";
+import { LpmTable } from "../net/lpm";
+import type { NetStack } from "../net/stack";
+import { vrfKey } from "../net/vrf";
+import { FibSync } from "./fib-sync";
+import { prefixContainsAddress, prefixKey, sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
+
+export interface ResolvedPath {
+  readonly interface: Interface;
+  /** The adjacency address; undefined for an attached path (ARP for each destination). */
+  readonly nextHop: Ipv4 | undefined;
+  readonly labels: readonly Label[] | undefined;
+  /** The configured or learnt next hop this path came from. */
+  readonly via: RouteNextHop;
+}
+
+export interface InstalledRoute {
+  readonly vrf: string;
+  readonly route: Route;
+  readonly kind: FibEntryKind;
+  readonly paths: readonly ResolvedPath[];
+  /** The next hops that resolved (or are permanent), in the route's order: what `show ip route` lists. */
+  readonly usable: readonly RouteNextHop[];
+  /** This route and every route its resolution went through ("vrf|prefixKey"). */
+  readonly chain: ReadonlySet<string>;
+}
+
+export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRoute | undefined) => void;
+
+interface PrefixState {
+  readonly prefix: Prefix;
+  /** Sorted by distance, then metric. */
+  candidates: Route[];
+  installed: InstalledRoute | undefined;
+  /** (resolve VRF, address) pairs of its recursive next hops, as indexed in `byNextHop`. */
+  recursive: [string, number][];
+  /** Interfaces its candidates name, as indexed in `byInterface`. */
+  interfaces: string[];
+}
+
+interface VrfRib {
+  readonly states: Map<number, PrefixState>;
+  readonly installed: LpmTable<InstalledRoute>;
+}
+
+/** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
+const MAX_RECOMPUTE_PER_PASS = 16;
+
+export class Rib {
+  private readonly tables = new Map<string, VrfRib>();
+  /** Resolve VRF → next-hop address → keys of prefixes with a next hop there. */
+  private readonly byNextHop = new Map<string, Map<number, Set<string>>>();
+  /** Interface name → keys of prefixes whose candidates name it. */
+  private readonly byInterface = new Map<string, Set<string>>();
+  private readonly dirty = new Map<string, [string, Prefix]>();
+  private readonly listeners: RibListener[] = [];
+  private readonly fibSync: FibSync;
+  private processing = false;
+  private batchDepth = 0;
+
+  constructor(private readonly stack: NetStack) {
+    this.fibSync = new FibSync(stack, (vrf, p) => this.table(vrf)?.installed.get(p) !== undefined);
+    stack.onInterfaceChange(({ interface: iface }) => this.interfaceChanged(iface.name));
+  }
+
+  // --- The source API ----------------------------------------------------------------
+
+  /** Adds or replaces a source's candidate for a prefix (keyed by protocol and instance). */
+  upsert(vrf: string | undefined, input: RouteInput): void {
+    const name = vrfKey(vrf);
+    const state = this.state(name, input.prefix, true) as PrefixState;
+    const i = state.candidates.findIndex((c) => c.protocol === input.protocol && c.instance === input.instance);
+    const old = i >= 0 ? state.candidates[i] : undefined;
+    const unchanged = old !== undefined && sameRoute(old, input);
+    if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
+    const route: Route = { ...input, updatedAt: unchanged ? old.updatedAt : this.stack.clock.now() };
+    if (i >= 0) state.candidates[i] = route;
+    else state.candidates.push(route);
+    state.candidates.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
+    this.reindex(name, state);
+    this.markDirty(name, state.prefix);
+    this.process();
+  }
+
+  /** Removes a source's candidate; `instance` as given to `upsert`. */
+  withdraw(vrf: string | undefined, prefix: Prefix, protocol: Route["protocol"], instance?: string): void {
+    const name = vrfKey(vrf);
+    const state = this.state(name, prefix, false);
+    if (state === undefined) return;
+    const before = state.candidates.length;
+    state.candidates = state.candidates.filter((c) => !(c.protocol === protocol && c.instance === instance));
+    if (state.candidates.length === before) return;
+    this.reindex(name, state);
+    this.markDirty(name, prefix);
+    this.process();
+  }
+
+  /** Runs `fn` (many upserts and withdraws) and resolves once at the end. */
+  batch(fn: () => void): void {
+    this.batchDepth++;
+    try {
+      fn();
+    } finally {
+      this.batchDepth--;
+      this.process();
+    }
+  }
+
+  /** Drops a VRF's whole table (`no vrf definition`). */
+  removeVrf(vrf: string): void {
+    const t = this.tables.get(vrf);
+    if (t === undefined) return;
+    this.batch(() => {
+      for (const state of t.states.values()) {
+        state.candidates = [];
+        this.reindex(vrf, state);
+        this.markDirty(vrf, state.prefix);
+      }
+    });
+    this.tables.delete(vrf);
+  }
+
+  // --- Queries -----------------------------------------------------------------------
+
+  /** The installed route for exactly this prefix. */
+  installed(vrf: string | undefined, prefix: Prefix): InstalledRoute | undefined {
+    return this.table(vrfKey(vrf))?.installed.get(prefix);
+  }
+
+  /** The longest installed route containing `addr`. */
+  lookup(vrf: string | undefined, addr: Ipv4): InstalledRoute | undefined {
+    return this.table(vrfKey(vrf))?.installed.lookup(addr);
+  }
+
+  /** Every installed route of a VRF, in address order then shorter prefix first. */
+  routes(vrf: string | undefined): InstalledRoute[] {
+    const t = this.table(vrfKey(vrf));
+    if (t === undefined) return [];
+    return [...t.installed.entries()].map(([, r]) => r);
+  }
+
+  /** Every candidate for a prefix, best first (installed or not). */
+  candidates(vrf: string | undefined, prefix: Prefix): readonly Route[] {
+    return this.state(vrfKey(vrf), prefix, false)?.candidates ?? [];
+  }
+
+  /** Called for each change of an installed route (redistribution, NHRP, BGP next-hop tracking). */
+  onChange(listener: RibListener): void {
+    this.listeners.push(listener);
+  }
+
+  // --- Resolution --------------------------------------------------------------------
+
+  private process(): void {
+    if (this.processing || this.batchDepth > 0) return;
+    this.processing = true;
+    const counts = new Map<string, number>();
+    try {
+      for (;;) {
+        const next = this.dirty.entries().next();
+        if (next.done) break;
+        const [key, [vrf, p]] = next.value;
+        this.dirty.delete(key);
+        const n = (counts.get(key) ?? 0) + 1;
+        counts.set(key, n);
+        if (n <= MAX_RECOMPUTE_PER_PASS) this.recompute(vrf, p);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private recompute(vrf: string, p: Prefix): void {
+    const t = this.table(vrf);
+    const state = t?.states.get(prefixKey(p));
+    if (t === undefined || state === undefined) return;
+    const key = depKey(vrf, p);
+    let chosen: InstalledRoute | undefined;
+    for (const route of state.candidates) {
+      chosen = this.resolveRoute(vrf, key, route);
+      if (chosen !== undefined) break;
+    }
+    const old = state.installed;
+    if (state.candidates.length === 0) t.states.delete(prefixKey(p));
+    if (sameInstalled(old, chosen)) return;
+    state.installed = chosen;
+    if (chosen !== undefined) t.installed.set(p, chosen);
+    else t.installed.delete(p);
+    this.fibSync.apply(vrf, p, chosen);
+    // Everything resolved through this prefix may now resolve differently.
+    for (const [address, keys] of this.byNextHop.get(vrf) ?? []) {
+      if (!prefixContainsAddress(p, address)) continue;
+      for (const k of keys) this.markDirtyKey(k);
+    }
+    for (const listener of this.listeners) listener(vrf, p, chosen);
+  }
+
+  private resolveRoute(vrf: string, selfKey: string, route: Route): InstalledRoute | undefined {
+    const chain = new Set<string>([selfKey]);
+    const paths: ResolvedPath[] = [];
+    const usable: RouteNextHop[] = [];
+    for (const nh of route.nextHops) {
+      const resolved = this.resolveNextHop(vrf, selfKey, nh, chain);
+      if (resolved !== undefined) {
+        paths.push(...resolved);
+        usable.push(nh);
+      } else if (nh.permanent) {
+        usable.push(nh); // IOS `permanent`: installed regardless; forwarding drops meanwhile
+      }
+    }
+    if (usable.length === 0) return undefined;
+    let kind: FibEntryKind = "forward";
+    if (route.protocol === "local" || (route.protocol === "connected" && route.prefix.len === 32)) kind = "receive";
+    else if (paths.length > 0 && paths.every((x) => x.interface.kind === "null")) kind = "drop";
+    return { vrf, route, kind, paths, usable, chain };
+  }
+
+  private resolveNextHop(vrf: string, selfKey: string, nh: RouteNextHop, chain: Set<string>): ResolvedPath[] | undefined {
+    if (nh.interface !== undefined) {
+      const iface = this.stack.interface(nh.interface);
+      if (iface === undefined) return undefined;
+      if (!iface.isUp && !nh.permanent) return undefined;
+      return [{ interface: iface, nextHop: nh.address, labels: nh.labels, via: nh }];
+    }
+    if (nh.address === undefined) return undefined;
+    const through = this.longestUsable(nh.resolveInVrf ?? vrf, nh.address, selfKey);
+    // Unresolvable, or the next hop is one of our own addresses.
+    if (through === undefined || through.kind === "receive") return undefined;
+    for (const k of through.chain) chain.add(k);
+    if (through.kind === "drop") return [{ interface: this.stack.null0, nextHop: undefined, labels: undefined, via: nh }];
+    return through.paths.map((x) => ({
+      interface: x.interface,
+      nextHop: x.nextHop ?? nh.address,
+      labels: joinLabels(x.labels, nh.labels),
+      via: nh,
+    }));
+  }
+
+  /** The longest installed route covering `addr` that does not depend on `selfKey`. */
+  private longestUsable(vrf: string, addr: Ipv4, selfKey: string): InstalledRoute | undefined {
+    const t = this.table(vrf);
+    if (t === undefined) return undefined;
+    const m = t.installed.match(addr);
+    if (m === undefined) return undefined;
+    if (!m.value.chain.has(selfKey)) return m.value;
+    for (let len = m.prefix.len - 1; len >= 0; len--) {
+      const r = t.installed.get(makePrefix(addr, len));
+      if (r !== undefined && !r.chain.has(selfKey)) return r;
+    }
+    return undefined;
+  }
+
+  // --- Bookkeeping -------------------------------------------------------------------
+
+  private interfaceChanged(name: string): void {
+    const keys = this.byInterface.get(name);
+    if (keys === undefined) return;
+    for (const k of keys) this.markDirtyKey(k);
+    this.process();
+  }
+
+  private table(vrf: string): VrfRib | undefined {
+    return this.tables.get(vrf);
+  }
+
+  private state(vrf: string, p: Prefix, create: boolean): PrefixState | undefined {
+    let t = this.tables.get(vrf);
+    if (t === undefined) {
+      if (!create) return undefined;
+      t = { states: new Map(), installed: new LpmTable<InstalledRoute>() };
+      this.tables.set(vrf, t);
+    }
+    let s = t.states.get(prefixKey(p));
+    if (s === undefined && create) {
+      s = { prefix: makePrefix(p.addr, p.len), candidates: [], installed: undefined, recursive: [], interfaces: [] };
+      t.states.set(prefixKey(p), s);
+    }
+    return s;
+  }
+
+  private reindex(vrf: string, state: PrefixState): void {
+    const key = depKey(vrf, state.prefix);
+    for (const [rv, address] of state.recursive) this.byNextHop.get(rv)?.get(address)?.delete(key);
+    for (const name of state.interfaces) this.byInterface.get(name)?.delete(key);
+    state.recursive = [];
+    state.interfaces = [];
+    for (const route of state.candidates) {
+      for (const nh of route.nextHops) {
+        if (nh.interface !== undefined) {
+          state.interfaces.push(nh.interface);
+          let set = this.byInterface.get(nh.interface);
+          if (set === undefined) this.byInterface.set(nh.interface, (set = new Set()));
+          set.add(key);
+        } else if (nh.address !== undefined) {
+          const rv = nh.resolveInVrf ?? vrf;
+          state.recursive.push([rv, nh.address]);
+          let byAddress = this.byNextHop.get(rv);
+          if (byAddress === undefined) this.byNextHop.set(rv, (byAddress = new Map()));
+          let set = byAddress.get(nh.address);
+          if (set === undefined) byAddress.set(nh.address, (set = new Set()));
+          set.add(key);
+        }
+      }
+    }
+  }
+
+  private markDirty(vrf: string, p: Prefix): void {
+    this.dirty.set(depKey(vrf, p), [vrf, p]);
+  }
+
+  private markDirtyKey(key: string): void {
+    const bar = key.indexOf("|");
+    const vrf = key.slice(0, bar);
+    const state = this.tables.get(vrf)?.states.get(Number(key.slice(bar + 1)));
+    if (state !== undefined) this.dirty.set(key, [vrf, state.prefix]);
+  }
+}
+
+function depKey(vrf: string, p: Prefix): string {
+  return `${vrf}|${prefixKey(p)}`;
+}
+
+function joinLabels(outer: readonly Label[] | undefined, inner: readonly Label[] | undefined): readonly Label[] | undefined {
+  if (outer === undefined || outer.length === 0) return inner !== undefined && inner.length > 0 ? inner : undefined;
+  if (inner === undefined || inner.length === 0) return outer;
+  return [...outer, ...inner];
+}
+
+/** Same route content, ignoring the timestamp (an unchanged re-announcement keeps its age). */
+function sameRoute(a: Route, b: RouteInput): boolean {
+  if (a.distance !== b.distance || a.metric !== b.metric || a.nextHops.length !== b.nextHops.length || a.from !== b.from) return false;
+  for (let i = 0; i < a.nextHops.length; i++) {
+    const x = a.nextHops[i];
+    const y = b.nextHops[i];
+    if (x.address !== y.address || x.interface !== y.interface || x.resolveInVrf !== y.resolveInVrf || x.permanent !== y.permanent || !sameLabels(x.labels, y.labels)) return false;
+  }
+  return true;
+}
+
+function sameInstalled(a: InstalledRoute | undefined, b: InstalledRoute | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.route !== b.route || a.kind !== b.kind || a.paths.length !== b.paths.length || a.usable.length !== b.usable.length) return false;
+  for (let i = 0; i < a.paths.length; i++) {
+    const x = a.paths[i];
+    const y = b.paths[i];
+    if (x.interface !== y.interface || x.nextHop !== y.nextHop || !sameLabels(x.labels, y.labels)) return false;
+  }
+  if (a.chain.size !== b.chain.size) return false;
+  for (const k of a.chain) if (!b.chain.has(k)) return false;
+  return true;
+}

@@ -1,0 +1,158 @@
+// `show ip route [vrf X]`: typed rows from the RIB, and IOS's exact layout for them
+// (ios-output.md §8): the Codes legend, "Gateway of last resort", routes grouped under their
+// classful network with "is subnetted" / "is variably subnetted" parents, the code in
+// columns 0-3 and the prefix at column 6 (top level) or 9 (inside a group).
+import { formatIpv4, maskOf, type Ipv4, type Prefix } from "../wire/addr";
+import type { Label } from "../wire/mpls";
+import type { InstalledRoute, Rib } from "./rib";
+import { ROUTE_CODES, classfulLength, isDynamic, type RouteProtocol } from "./route";
+
+export interface RouteRowPath {
+  /** "via X"; undefined for "is directly connected". */
+  readonly nextHop: Ipv4 | undefined;
+  /** The interface shown after the next hop (or after "directly connected"). */
+  readonly interface: string | undefined;
+  /** The VRF the next hop lives in when not the route's own ("" = global: IOS's "(default)"). */
+  readonly nextHopVrf: string | undefined;
+  readonly labels: readonly Label[] | undefined;
+}
+
+export interface RouteRow {
+  readonly vrf: string;
+  /** "C", "L", "S", "B", "H"…, with "*" for the candidate default. */
+  readonly code: string;
+  readonly protocol: RouteProtocol;
+  readonly prefix: Prefix;
+  readonly distance: number;
+  readonly metric: number;
+  readonly paths: readonly RouteRowPath[];
+  /** Seconds since the route changed; only for learnt routes (IOS shows no age for C, L, S). */
+  readonly ageSeconds: number | undefined;
+  readonly tag: number | undefined;
+  readonly knownVia: string;
+  readonly from: Ipv4 | undefined;
+}
+
+export function routeRow(r: InstalledRoute, now: number): RouteRow {
+  const route = r.route;
+  const isDefault = route.prefix.len === 0;
+  return {
+    vrf: r.vrf,
+    code: ROUTE_CODES[route.protocol] + (isDefault ? "*" : ""),
+    protocol: route.protocol,
+    prefix: route.prefix,
+    distance: route.distance,
+    metric: route.metric,
+    paths: r.usable.map((nh) => ({
+      nextHop: route.protocol === "connected" || route.protocol === "local" ? undefined : nh.address,
+      interface: nh.interface,
+      nextHopVrf: nh.resolveInVrf !== undefined && nh.resolveInVrf !== r.vrf ? nh.resolveInVrf : undefined,
+      labels: nh.labels,
+    })),
+    ageSeconds: isDynamic(route.protocol) ? Math.max(0, Math.floor((now - route.updatedAt) / 1000)) : undefined,
+    tag: route.tag,
+    knownVia: route.knownVia ?? route.protocol,
+    from: route.from,
+  };
+}
+
+/** Rows for `show ip route [vrf X]`, in IOS's order. */
+export function routeRows(rib: Rib, vrf: string | undefined, now: number): RouteRow[] {
+  return rib.routes(vrf).map((r) => routeRow(r, now));
+}
+
+const CODES_LEGEND = [
+  "Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP",
+  "       D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area",
+  "       N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2",
+  "       E1 - OSPF external type 1, E2 - OSPF external type 2",
+  "       i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2",
+  "       ia - IS-IS inter area, * - candidate default, U - per-user static route",
+  "       o - ODR, P - periodic downloaded static route, H - NHRP, l - LISP",
+  "       a - application route",
+  "       + - replicated route, % - next hop override, p - overrides from PfR",
+];
+
+/** IOS's route age: hh:mm:ss under a day, then 1d02h, then 2w3d. */
+export function formatRouteAge(seconds: number): string {
+  const days = Math.floor(seconds / 86400);
+  if (days >= 7) return `${Math.floor(days / 7)}w${days % 7}d`;
+  const hours = Math.floor(seconds / 3600);
+  if (days >= 1) return `${days}d${String(hours % 24).padStart(2, "0")}h`;
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${two(hours)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+}
+
+/** The "Gateway of last resort" line. */
+export function gatewayOfLastResort(rows: readonly RouteRow[]): string {
+  const def = rows.find((r) => r.prefix.len === 0);
+  if (def === undefined) return "Gateway of last resort is not set";
+  return `Gateway of last resort is ${formatIpv4(def.paths[0]?.nextHop ?? 0)} to network 0.0.0.0`;
+}
+
+type Item = { readonly kind: "route"; readonly row: RouteRow } | { readonly kind: "group"; readonly major: number; readonly classful: number; readonly rows: RouteRow[] };
+
+/** The whole `show ip route [vrf X]` text. */
+export function formatRouteTable(rows: readonly RouteRow[], vrf?: string): string {
+  const lines: string[] = [];
+  if (vrf) lines.push(`Routing Table: ${vrf}`);
+  lines.push(...CODES_LEGEND, "", gatewayOfLastResort(rows), "");
+  for (const item of groupByClassfulNetwork(rows)) {
+    if (item.kind === "route") {
+      lines.push(...routeLines(item.row, false, true));
+      continue;
+    }
+    const masks = new Set(item.rows.map((r) => r.prefix.len));
+    const n = item.rows.length;
+    if (masks.size === 1) {
+      const [len] = masks;
+      lines.push(`      ${formatIpv4(item.major)}/${len} is subnetted, ${n} subnets`);
+    } else {
+      lines.push(`      ${formatIpv4(item.major)}/${item.classful} is variably subnetted, ${n} subnets, ${masks.size} masks`);
+    }
+    for (const row of item.rows) lines.push(...routeLines(row, true, masks.size > 1));
+  }
+  return lines.join("\n");
+}
+
+/** IOS lists a classful network's subnets under one parent line; supernets stand alone. */
+function groupByClassfulNetwork(rows: readonly RouteRow[]): Item[] {
+  const groups = new Map<number, RouteRow[]>();
+  const items: Item[] = [];
+  for (const row of rows) {
+    const classful = classfulLength(row.prefix.addr);
+    if (row.prefix.len < classful || classful === 32) {
+      items.push({ kind: "route", row });
+      continue;
+    }
+    const major = (row.prefix.addr & maskOf(classful)) >>> 0;
+    const list = groups.get(major);
+    if (list) list.push(row);
+    else groups.set(major, [row]);
+  }
+  for (const [major, list] of groups) {
+    const classful = classfulLength(major);
+    if (list.length === 1 && list[0].prefix.len === classful) items.push({ kind: "route", row: list[0] });
+    else items.push({ kind: "group", major, classful, rows: list });
+  }
+  const sortKey = (i: Item): [number, number] => (i.kind === "route" ? [i.row.prefix.addr, i.row.prefix.len] : [i.major, i.classful]);
+  return items.sort((a, b) => {
+    const [aa, al] = sortKey(a);
+    const [ba, bl] = sortKey(b);
+    return aa - ba || al - bl;
+  });
+}
+
+function routeLines(row: RouteRow, child: boolean, showLength: boolean): string[] {
+  const lead = `${row.code.padEnd(4)}  ${child ? "   " : ""}`;
+  const text = showLength ? `${formatIpv4(row.prefix.addr)}/${row.prefix.len}` : formatIpv4(row.prefix.addr);
+  const indent = " ".repeat(lead.length + text.length + 1);
+  const age = row.ageSeconds === undefined ? "" : `, ${formatRouteAge(row.ageSeconds)}`;
+  const out: string[] = [];
+  row.paths.forEach((p, i) => {
+    const start = i === 0 ? `${lead}${text} ` : indent;
+    if (p.nextHop === undefined) out.push(`${start}is directly connected, ${p.interface ?? "Null0"}`);
+    else out.push(`${start}[${row.distance}/${row.metric}] via ${formatIpv4(p.nextHop)}${age}${p.interface === undefined ? "" : `, ${p.interface}`}`);
+  });
+  return out;
+}
