@@ -1,0 +1,299 @@
+// PKI: trustpoints, certificate maps and certificate chains (with the certificates' hex, as
+// IOS shows it, ended by `quit`).
+
+import { command, need, type ConfigCommand, type ModeCtx } from "../command";
+import type { ArgRecord } from "../grammar/args";
+import type { Certificate, CertificateField, CertificateOp, Trustpoint } from "../model/crypto";
+import type { RouterConfig } from "../model/router";
+import { block, field, pick } from "./field";
+import { TOP } from "./order";
+
+const CRYPTO = ["Encryption module", "Public Key components"];
+
+function tp(m: RouterConfig, c: ModeCtx): Trustpoint {
+  return pick(m.crypto.pki.trustpoints, c.trustpoint, "trustpoint");
+}
+
+function certMapEntry(m: RouterConfig, c: ModeCtx) {
+  const e = m.crypto.pki.certificateMaps[need(c.certMap, "certificate map")]?.find((x) => x.seq === c.seq);
+  if (!e) throw new Error(`certificate map ${c.certMap} ${c.seq} vanished`);
+  return e;
+}
+
+function chain(m: RouterConfig, c: ModeCtx) {
+  return pick(m.crypto.pki.certificateChains, c.certChain, "certificate chain");
+}
+
+function certificate(m: RouterConfig, c: ModeCtx): Certificate {
+  const cert = chain(m, c).certificates.find((x) => x.serial === c.certSerial && x.ca === c.certCa);
+  if (!cert) throw new Error(`certificate ${c.certSerial} vanished`);
+  return cert;
+}
+
+/** Hex as IOS shows a certificate: 2-space indent, then `quit` after a tab. */
+function hexLines(cert: Certificate): string[] {
+  return cert.hex.length === 0 ? [] : [...cert.hex, "\tquit"];
+}
+
+const TP = "ca-trustpoint";
+
+export const pkiCommands: readonly ConfigCommand[] = [
+  block({
+    id: "crypto.pki.trustpoint",
+    syntax: "crypto pki trustpoint WORD$name",
+    help: [...CRYPTO, "Define a CA trustpoint", "Trustpoint Name"],
+    order: TOP.pkiTrustpoint,
+    enters: TP,
+    table: (m) => m.crypto.pki.trustpoints,
+    create: (name) => ({ name }),
+    ctx: (name) => ({ trustpoint: name }),
+    onRemove: (m, name) => {
+      delete m.crypto.pki.certificateChains[name];
+    },
+  }),
+  field({
+    id: "trustpoint.enrollment",
+    mode: TP,
+    syntax: "enrollment (url WORD$url|terminal$terminal|selfsigned$selfsigned)",
+    noSyntax: "enrollment [(url [WORD$url]|terminal$terminal|selfsigned$selfsigned)]",
+    help: ["Enrollment parameters", "CA server enrollment URL", "Enrollment URL", "Enroll via the terminal (cut-and-paste)", "Generate a Self Signed Certificate"],
+    order: 10,
+    set: (m, c, a) => {
+      tp(m, c).enrollment = a.has("url") ? { kind: "url", url: a.str("url") } : a.has("terminal") ? { kind: "terminal" } : { kind: "selfsigned" };
+    },
+    clear: (m, c) => {
+      delete tp(m, c).enrollment;
+    },
+    show: (m, c) => {
+      const e = tp(m, c).enrollment;
+      if (!e) return undefined;
+      return e.kind === "url" ? { url: e.url } : e.kind === "terminal" ? { terminal: "terminal" } : { selfsigned: "selfsigned" };
+    },
+  }),
+  field({
+    id: "trustpoint.password",
+    mode: TP,
+    syntax: "password [LINE$value]",
+    help: ["Password used in certificate requests", "The challenge password"],
+    order: 20,
+    set: (m, c, a) => {
+      tp(m, c).password = a.has("value") ? { value: a.str("value") } : {};
+    },
+    clear: (m, c) => {
+      delete tp(m, c).password;
+    },
+    show: (m, c) => {
+      const p = tp(m, c).password;
+      if (!p) return undefined;
+      return p.value === undefined ? {} : { value: p.value };
+    },
+  }),
+  field({
+    id: "trustpoint.fingerprint",
+    mode: TP,
+    syntax: "fingerprint HEX$fingerprint",
+    noSyntax: "fingerprint [HEX$fingerprint]",
+    help: ["Expected CA certificate fingerprint", "Fingerprint of the CA certificate (hex)"],
+    order: 30,
+    set: (m, c, a) => {
+      tp(m, c).fingerprint = a.str("fingerprint");
+    },
+    clear: (m, c) => {
+      delete tp(m, c).fingerprint;
+    },
+    show: (m, c) => {
+      const f = tp(m, c).fingerprint;
+      return f === undefined ? undefined : { fingerprint: f };
+    },
+  }),
+  field({
+    id: "trustpoint.subject-name",
+    mode: TP,
+    syntax: "subject-name LINE$name",
+    noSyntax: "subject-name [LINE$name]",
+    help: ["Subject Name", "subject name (X.500 distinguished name)"],
+    order: 40,
+    set: (m, c, a) => {
+      tp(m, c).subjectName = a.str("name");
+    },
+    clear: (m, c) => {
+      delete tp(m, c).subjectName;
+    },
+    show: (m, c) => {
+      const s = tp(m, c).subjectName;
+      return s === undefined ? undefined : { name: s };
+    },
+  }),
+  field({
+    id: "trustpoint.revocation-check",
+    mode: TP,
+    syntax: "revocation-check (crl|none|ocsp)$methods...",
+    noSyntax: "revocation-check [(crl|none|ocsp)$methods...]",
+    help: ["Revocation checking options", "Revocation check by CRL", "Ignore revocation check", "Revocation check by OCSP"],
+    order: 50,
+    set: (m, c, a) => {
+      tp(m, c).revocationCheck = a.strs("methods") as ("crl" | "none" | "ocsp")[];
+    },
+    clear: (m, c) => {
+      delete tp(m, c).revocationCheck;
+    },
+    show: (m, c) => {
+      const r = tp(m, c).revocationCheck;
+      return r === undefined ? undefined : { methods: r };
+    },
+  }),
+  field({
+    id: "trustpoint.rsakeypair",
+    mode: TP,
+    syntax: "rsakeypair WORD$label [<360-4096>$size]",
+    noSyntax: "rsakeypair [WORD$label [<360-4096>$size]]",
+    help: ["Specify rsa key pair to use", "RSA key pair label", "Key size (in bits)"],
+    order: 60,
+    set: (m, c, a) => {
+      tp(m, c).rsakeypair = a.has("size") ? { label: a.str("label"), sizeBits: a.num("size") } : { label: a.str("label") };
+    },
+    clear: (m, c) => {
+      delete tp(m, c).rsakeypair;
+    },
+    show: (m, c) => {
+      const k = tp(m, c).rsakeypair;
+      if (!k) return undefined;
+      return k.sizeBits === undefined ? { label: k.label } : { label: k.label, size: k.sizeBits };
+    },
+  }),
+  field({
+    id: "trustpoint.auto-enroll",
+    mode: TP,
+    syntax: "auto-enroll [<1-100>$percent] [regenerate$regenerate]",
+    help: ["Enable auto-enrollment", "percent of lifetime after which to re-enroll", "Generate a new key pair when re-enrolling"],
+    order: 70,
+    set: (m, c, a) => {
+      tp(m, c).autoEnroll = a.has("percent") ? { percent: a.num("percent"), regenerate: a.has("regenerate") } : { regenerate: a.has("regenerate") };
+    },
+    clear: (m, c) => {
+      delete tp(m, c).autoEnroll;
+    },
+    show: (m, c) => {
+      const e = tp(m, c).autoEnroll;
+      if (!e) return undefined;
+      const args: Record<string, ArgRecord[string]> = {};
+      if (e.percent !== undefined) args.percent = e.percent;
+      if (e.regenerate) args.regenerate = "regenerate";
+      return args;
+    },
+  }),
+  command({
+    id: "crypto.pki.certificate-map",
+    mode: "config",
+    syntax: "crypto pki certificate map WORD$name <1-1000>$seq",
+    help: [...CRYPTO, "Actions on certificates", "Create or modify a certificate map", "Certificate map tag", "Sequence to insert to or delete from existing certificate map entry"],
+    order: TOP.pkiCertMap,
+    enters: "ca-certificate-map",
+    apply: (m, a) => {
+      const name = a.str("name");
+      const seq = a.num("seq");
+      const list = (m.crypto.pki.certificateMaps[name] ??= []);
+      if (!list.some((e) => e.seq === seq)) {
+        list.push({ name, seq, rules: [] });
+        list.sort((x, y) => x.seq - y.seq);
+      }
+      return { ctx: { certMap: name, seq } };
+    },
+    no: {
+      syntax: "crypto pki certificate map WORD$name [<1-1000>$seq]",
+      apply: (m, a) => {
+        const name = a.str("name");
+        const left = a.has("seq") ? (m.crypto.pki.certificateMaps[name] ?? []).filter((e) => e.seq !== a.num("seq")) : [];
+        if (left.length === 0) delete m.crypto.pki.certificateMaps[name];
+        else m.crypto.pki.certificateMaps[name] = left;
+      },
+    },
+    render: (m) =>
+      Object.entries(m.crypto.pki.certificateMaps).flatMap(([name, list]) => list.map((e) => ({ args: { name, seq: e.seq }, child: { certMap: name, seq: e.seq } }))),
+  }),
+  command({
+    id: "certificate-map.rule",
+    mode: "ca-certificate-map",
+    syntax: "(subject-name|issuer-name|alt-subject-name|name|unstructured-subject-name)$field (co|eq|nc|ne)$op LINE$value",
+    help: [
+      "Subject name",
+      "Issuer name",
+      "Subject Alternative name",
+      "Subject or Issuer name",
+      "Unstructured subject name",
+      "contains",
+      "equal",
+      "does not contain",
+      "not equal",
+      "Value to match",
+    ],
+    order: 10,
+    // IOS keeps certificate-map values in lower case; matching ignores case.
+    apply: (m, a, c) => {
+      const e = certMapEntry(m, c);
+      const rule = { field: a.str("field") as CertificateField, op: a.str("op") as CertificateOp, value: a.str("value").toLowerCase() };
+      if (!e.rules.some((r) => r.field === rule.field && r.op === rule.op && r.value === rule.value)) e.rules.push(rule);
+    },
+    no: {
+      apply: (m, a, c) => {
+        const e = certMapEntry(m, c);
+        const value = a.str("value").toLowerCase();
+        e.rules = e.rules.filter((r) => !(r.field === a.str("field") && r.op === a.str("op") && r.value === value));
+      },
+    },
+    render: (m, c) => certMapEntry(m, c).rules.map((r) => ({ args: { field: r.field, op: r.op, value: r.value } })),
+  }),
+  block({
+    id: "crypto.pki.certificate-chain",
+    syntax: "crypto pki certificate chain WORD$name",
+    help: [...CRYPTO, "Actions on certificates", "Certificate chain", "Trustpoint name"],
+    order: TOP.pkiChain,
+    enters: "cert-chain",
+    table: (m) => m.crypto.pki.certificateChains,
+    create: (name) => ({ trustpoint: name, certificates: [] }),
+    ctx: (name) => ({ certChain: name }),
+  }),
+  command({
+    id: "cert-chain.certificate",
+    mode: "cert-chain",
+    syntax: "certificate [ca$ca] HEX$serial",
+    help: ["Input a certificate", "Input a CA certificate", "Certificate serial number"],
+    order: 10,
+    enters: "cert-hex",
+    apply: (m, a, c) => {
+      const ch = chain(m, c);
+      const serial = a.str("serial");
+      const ca = a.has("ca");
+      const existing = ch.certificates.find((x) => x.serial === serial && x.ca === ca);
+      if (existing) existing.hex = [];
+      else {
+        // The router's own certificate first, then CA certificates, as IOS lists them.
+        ch.certificates.push({ serial, ca, hex: [] });
+        ch.certificates.sort((x, y) => Number(x.ca) - Number(y.ca));
+      }
+      return { ctx: { ...c, certSerial: serial, certCa: ca } };
+    },
+    no: {
+      apply: (m, a, c) => {
+        const ch = chain(m, c);
+        ch.certificates = ch.certificates.filter((x) => !(x.serial === a.str("serial") && x.ca === a.has("ca")));
+      },
+    },
+    render: (m, c) =>
+      chain(m, c).certificates.map((cert) => ({
+        args: cert.ca ? { ca: "ca", serial: cert.serial } : { serial: cert.serial },
+        child: { ...c, certSerial: cert.serial, certCa: cert.ca },
+        raw: hexLines(cert),
+      })),
+  }),
+  command({
+    id: "cert-hex.data",
+    mode: "cert-hex",
+    syntax: "HEXDATA$data",
+    help: ["Certificate data in hex"],
+    order: 10,
+    apply: (m, a, c) => {
+      certificate(m, c).hex.push(a.str("data"));
+    },
+  }),
+];

@@ -1,0 +1,37 @@
+// On/off commands (`shutdown`, `ip nhrp redirect`, `no ip unreachables`): running-config
+// shows the line only when the setting differs from IOS's default, in the form that
+// differs (`no ip unreachables` when the default is on).
+
+import { command, type ConfigCommand, type ModeCtx } from "../command";
+import type { ModeId } from "../grammar/engine";
+import type { RouterConfig } from "../model/router";
+
+export interface FlagSpec {
+  readonly id: string;
+  readonly mode: ModeId | readonly ModeId[];
+  readonly syntax: string;
+  readonly help: readonly string[];
+  readonly order: number;
+  readonly defaultOn: boolean;
+  readonly get: (m: RouterConfig, ctx: ModeCtx) => boolean;
+  readonly set: (m: RouterConfig, ctx: ModeCtx, on: boolean) => void;
+  readonly inert?: string;
+}
+
+export function flag(spec: FlagSpec): ConfigCommand {
+  return command({
+    id: spec.id,
+    mode: spec.mode,
+    syntax: spec.syntax,
+    help: spec.help,
+    order: spec.order,
+    inert: spec.inert,
+    apply: (m, _a, c) => spec.set(m, c, true),
+    no: { apply: (m, _a, c) => spec.set(m, c, false) },
+    render: (m, c) => {
+      const on = spec.get(m, c);
+      if (on === spec.defaultOn) return [];
+      return [{ args: {}, no: !on }];
+    },
+  });
+}

@@ -1,0 +1,48 @@
+// Every configuration command, and the grammar built from them. The order here is the
+// declaration order, which breaks ties in running-config (see `order` on each command).
+
+import type { ConfigCommand } from "../command";
+import { Grammar } from "../grammar/engine";
+import { bgpCommands } from "./bgp";
+import { bgpAfCommands } from "./bgp-af";
+import { bgpNeighborCommands } from "./bgp-neighbor";
+import { pkiCommands } from "./crypto-pki";
+import { ikev2Commands } from "./crypto-ikev2";
+import { ikev2ProfileCommands } from "./crypto-ikev2-profile";
+import { ipsecCommands } from "./crypto-ipsec";
+import { interfaceCommands } from "./interface";
+import { interfaceOptionCommands } from "./interface-options";
+import { lineCommands } from "./lines";
+import { navCommands } from "./nav";
+import { routeMapCommands } from "./route-map";
+import { staticRouteCommands } from "./static-route";
+import { systemCommands } from "./system";
+import { tunnelCommands } from "./tunnel";
+import { vrfCommands } from "./vrf";
+
+export const configCommands: readonly ConfigCommand[] = [
+  ...navCommands,
+  ...systemCommands,
+  ...vrfCommands,
+  ...interfaceCommands,
+  ...interfaceOptionCommands,
+  ...tunnelCommands,
+  ...staticRouteCommands,
+  ...routeMapCommands,
+  ...bgpCommands,
+  ...bgpNeighborCommands,
+  ...bgpAfCommands,
+  ...pkiCommands,
+  ...ikev2Commands,
+  ...ikev2ProfileCommands,
+  ...ipsecCommands,
+  ...lineCommands,
+];
+
+let shared: Grammar<ConfigCommand> | undefined;
+
+/** The grammar of all configuration commands (built once). A CLI that adds its own commands
+ * (exec commands, `do`) builds its own `Grammar` from `configCommands` plus those. */
+export function configGrammar(): Grammar<ConfigCommand> {
+  return (shared ??= new Grammar<ConfigCommand>(configCommands));
+}

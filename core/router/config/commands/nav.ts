@@ -1,0 +1,49 @@
+// Leaving modes: `exit` (one level up), `end` (back to exec), `exit-address-family`, and
+// `quit` after certificate hex. They change no configuration and render nothing.
+
+import { command, type ConfigCommand } from "../command";
+import { MODES } from "../modes";
+
+const EXIT_HELP: Record<string, string> = {
+  config: "Exit from configure mode",
+  "config-if": "Exit from interface configuration mode",
+  "config-if-tunnel": "Exit from interface configuration mode",
+  "config-subif": "Exit from interface configuration mode",
+  "vrf-definition": "Exit from VRF configuration mode",
+  "vrf-definition-af": "Exit from VRF address-family configuration mode",
+  "ip-vrf": "Exit from VRF configuration mode",
+  "router-bgp": "Exit from routing protocol configuration mode",
+  "router-bgp-af": "Exit from Address Family configuration mode",
+  "route-map": "Exit from route-map configuration mode",
+  "ca-trustpoint": "Exit from certificate authority trustpoint entry mode",
+  "ca-certificate-map": "Exit from certificate map entry mode",
+  "cert-chain": "Exit from certificate chain entry mode",
+  "ikev2-proposal": "Exit from IKEv2 proposal configuration mode",
+  "ikev2-policy": "Exit from IKEv2 policy configuration mode",
+  "ikev2-keyring": "Exit from IKEv2 keyring configuration mode",
+  "ikev2-keyring-peer": "Exit from IKEv2 keyring peer configuration mode",
+  "ikev2-authorization-policy": "Exit from IKEv2 authorization policy configuration mode",
+  "ikev2-profile": "Exit from IKEv2 profile configuration mode",
+  "ipsec-transform-set": "Exit from crypto transform configuration mode",
+  "ipsec-profile": "Exit from ipsec profile configuration mode",
+  redundancy: "Exit from redundancy configuration mode",
+  line: "Exit from line configuration mode",
+  "control-plane": "Exit from control-plane configuration mode",
+};
+
+const configModes = MODES.filter((m) => m.id !== "exec" && m.id !== "user-exec" && m.id !== "cert-hex").map((m) => m.id);
+
+export const navCommands: readonly ConfigCommand[] = [
+  ...configModes.map((mode) =>
+    command({ id: `nav.exit.${mode}`, mode, syntax: "exit", help: [EXIT_HELP[mode] ?? "Exit from this mode"], apply: () => ({ leave: "exit" }) }),
+  ),
+  command({ id: "nav.end", mode: configModes, syntax: "end", help: ["Exit from configure mode"], apply: () => ({ leave: "end" }) }),
+  command({
+    id: "nav.exit-address-family",
+    mode: ["router-bgp-af", "vrf-definition-af"],
+    syntax: "exit-address-family",
+    help: ["Exit from Address Family configuration mode"],
+    apply: () => ({ leave: "exit" }),
+  }),
+  command({ id: "nav.quit", mode: "cert-hex", syntax: "quit", help: ["Exit certificate data entry"], apply: () => ({ leave: "exit" }) }),
+];

@@ -1,0 +1,211 @@
+// `route-map NAME [permit|deny] [SEQ]` and its basic match and set clauses.
+
+import { command, need, type ConfigCommand, type ModeCtx } from "../command";
+import type { RouterConfig } from "../model/router";
+import type { RouteMapEntry } from "../model/routing";
+import { TOP } from "./order";
+
+const MATCH = "Match values from routing table";
+const SET = "Set values in destination routing protocol";
+
+function entry(m: RouterConfig, c: ModeCtx): RouteMapEntry {
+  const name = need(c.routeMap, "route-map");
+  const seq = need(c.seq, "sequence");
+  const e = m.routeMaps[name]?.find((x) => x.seq === seq);
+  if (!e) throw new Error(`route-map ${name} ${seq} vanished`);
+  return e;
+}
+
+type SetKey = "tag" | "metric" | "localPreference" | "weight";
+
+function setNumber(id: string, keyword: string, key: SetKey, range: string, help: [string, string], order: number): ConfigCommand {
+  return command({
+    id,
+    mode: "route-map",
+    syntax: `set ${keyword} ${range}$value`,
+    help: [SET, ...help],
+    order,
+    apply: (m, a, c) => {
+      entry(m, c).set[key] = a.num("value");
+    },
+    no: {
+      syntax: `set ${keyword} [${range}$value]`,
+      apply: (m, _a, c) => {
+        delete entry(m, c).set[key];
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set[key];
+      return v === undefined ? [] : [{ args: { value: v } }];
+    },
+  });
+}
+
+type ListKey = "ipAddressAcls" | "ipAddressPrefixLists";
+
+function matchList(id: string, words: string, key: ListKey, help: readonly string[], order: number): ConfigCommand {
+  return command({
+    id,
+    mode: "route-map",
+    syntax: `match ${words} WORD$names...`,
+    help: [MATCH, ...help],
+    order,
+    apply: (m, a, c) => {
+      const e = entry(m, c);
+      const list = e.match[key] ?? [];
+      e.match[key] = [...list, ...a.strs("names").filter((n) => !list.includes(n))];
+    },
+    no: {
+      syntax: `match ${words} [WORD$names...]`,
+      apply: (m, a, c) => {
+        const e = entry(m, c);
+        const drop = a.strs("names");
+        const left = drop.length === 0 ? [] : (e.match[key] ?? []).filter((n) => !drop.includes(n));
+        if (left.length === 0) delete e.match[key];
+        else e.match[key] = left;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).match[key];
+      return v === undefined ? [] : [{ args: { names: v } }];
+    },
+  });
+}
+
+export const routeMapCommands: readonly ConfigCommand[] = [
+  command({
+    id: "route-map",
+    mode: "config",
+    syntax: "route-map WORD$name [(permit|deny)$action] [<0-65535>$seq]",
+    help: ["Create route-map or enter route-map command mode", "Route map tag", "Route map permits set operations", "Route map denies set operations", "Sequence to insert to/delete from existing route-map entry"],
+    order: TOP.routeMap,
+    enters: "route-map",
+    apply: (m, a) => {
+      const name = a.str("name");
+      const seq = a.optNum("seq") ?? 10;
+      const action = (a.optStr("action") ?? "permit") as RouteMapEntry["action"];
+      const list = (m.routeMaps[name] ??= []);
+      const existing = list.find((e) => e.seq === seq);
+      if (existing) existing.action = action;
+      else {
+        list.push({ name, action, seq, match: {}, set: {} });
+        list.sort((x, y) => x.seq - y.seq);
+      }
+      return { ctx: { routeMap: name, seq } };
+    },
+    no: {
+      apply: (m, a) => {
+        const name = a.str("name");
+        if (!a.has("seq")) {
+          delete m.routeMaps[name];
+          return;
+        }
+        const left = (m.routeMaps[name] ?? []).filter((e) => e.seq !== a.num("seq"));
+        if (left.length === 0) delete m.routeMaps[name];
+        else m.routeMaps[name] = left;
+      },
+    },
+    render: (m) =>
+      Object.keys(m.routeMaps)
+        .sort()
+        .flatMap((name) => m.routeMaps[name].map((e) => ({ args: { name, action: e.action, seq: e.seq }, child: { routeMap: name, seq: e.seq }, sort: [name, e.seq] }))),
+  }),
+  command({
+    id: "route-map.description",
+    mode: "route-map",
+    syntax: "description LINE$text",
+    help: ["Route-map comment", "Comment up to 100 characters"],
+    order: 5,
+    apply: (m, a, c) => {
+      entry(m, c).description = a.str("text");
+    },
+    no: {
+      syntax: "description [LINE$text]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).description;
+      },
+    },
+    render: (m, c) => {
+      const d = entry(m, c).description;
+      return d === undefined ? [] : [{ args: { text: d } }];
+    },
+  }),
+  matchList("route-map.match-ip-address", "ip address", "ipAddressAcls", ["IP specific information", "Match address of route or match packet", "IP access-list number or name"], 10),
+  matchList(
+    "route-map.match-ip-address-prefix-list",
+    "ip address prefix-list",
+    "ipAddressPrefixLists",
+    ["IP specific information", "Match address of route or match packet", "Match entries of prefix-lists", "IP prefix-list name"],
+    11,
+  ),
+  command({
+    id: "route-map.match-tag",
+    mode: "route-map",
+    syntax: "match tag <0-4294967295>$tags...",
+    help: [MATCH, "Match tag of route", "Tag value"],
+    order: 15,
+    apply: (m, a, c) => {
+      const e = entry(m, c);
+      const list = e.match.tags ?? [];
+      e.match.tags = [...list, ...a.nums("tags").filter((t) => !list.includes(t))];
+    },
+    no: {
+      syntax: "match tag [<0-4294967295>$tags...]",
+      apply: (m, a, c) => {
+        const e = entry(m, c);
+        const drop = a.nums("tags");
+        const left = drop.length === 0 ? [] : (e.match.tags ?? []).filter((t) => !drop.includes(t));
+        if (left.length === 0) delete e.match.tags;
+        else e.match.tags = left;
+      },
+    },
+    render: (m, c) => {
+      const t = entry(m, c).match.tags;
+      return t === undefined ? [] : [{ args: { tags: t } }];
+    },
+  }),
+  command({
+    id: "route-map.set-community",
+    mode: "route-map",
+    syntax: "set community LINE$value",
+    help: [SET, "BGP community attribute", "community-number, aa:nn, internet, local-AS, no-advertise, no-export, additive"],
+    order: 20,
+    apply: (m, a, c) => {
+      entry(m, c).set.community = a.str("value");
+    },
+    no: {
+      syntax: "set community [LINE$value]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).set.community;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set.community;
+      return v === undefined ? [] : [{ args: { value: v } }];
+    },
+  }),
+  command({
+    id: "route-map.set-ip-next-hop",
+    mode: "route-map",
+    syntax: "set ip next-hop A.B.C.D$address",
+    help: [SET, "IP specific information", "Next hop address", "IP address of next hop"],
+    order: 21,
+    apply: (m, a, c) => {
+      entry(m, c).set.ipNextHop = a.ip("address");
+    },
+    no: {
+      syntax: "set ip next-hop [A.B.C.D$address]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).set.ipNextHop;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set.ipNextHop;
+      return v === undefined ? [] : [{ args: { address: v } }];
+    },
+  }),
+  setNumber("route-map.set-local-preference", "local-preference", "localPreference", "<0-4294967295>", ["BGP local preference path attribute", "Preference value"], 22),
+  setNumber("route-map.set-metric", "metric", "metric", "<0-4294967295>", ["Metric value for destination routing protocol", "Metric value or Bandwidth in Kbits per second"], 23),
+  setNumber("route-map.set-tag", "tag", "tag", "<0-4294967295>", ["Tag value for destination routing protocol", "Tag value"], 24),
+  setNumber("route-map.set-weight", "weight", "weight", "<0-65535>", ["BGP weight for routing table", "Weight value"], 25),
+];

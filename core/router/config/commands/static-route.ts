@@ -1,0 +1,135 @@
+// `ip route [vrf X] PREFIX MASK {NEXTHOP | INTERFACE [NEXTHOP]} [DISTANCE] [tag N] [permanent] [name W]`
+// and `ip local pool`.
+
+import { maskLength, maskOf, type Ipv4 } from "../../wire/addr";
+import { command, type ConfigCommand, type RenderItem } from "../command";
+import type { Args, ArgRecord } from "../grammar/args";
+import type { RouterConfig } from "../model/router";
+import type { StaticRoute } from "../model/routing";
+import { TOP } from "./order";
+
+const IP = "Global IP configuration subcommands";
+const ROUTE_TAIL = "[<1-255>$distance] {tag <1-4294967295>$tag|permanent$permanent|name WORD$name}";
+const ROUTE_HELP = [
+  IP,
+  "Establish static routes",
+  "Configure static route for a VPN Routing/Forwarding instance",
+  "VPN Routing/Forwarding instance name",
+  "Destination prefix",
+  "Destination prefix mask",
+  "Forwarding router's address",
+  "Interface",
+  "Forwarding router's address",
+  "Distance metric for this route",
+  "Set tag for this route",
+  "Tag value",
+  "permanent route",
+  "Specify name of the next hop",
+  "Name of the next hop",
+];
+
+function sameKey(r: StaticRoute, vrf: string | undefined, addr: Ipv4, len: number): boolean {
+  return r.vrf === vrf && r.prefix.addr === addr && r.prefix.len === len;
+}
+
+function sameNextHop(r: StaticRoute, a: Args): boolean {
+  return r.interface === a.optStr("interface") && r.nextHop === a.optIp("nexthop");
+}
+
+function routeArgs(r: StaticRoute): ArgRecord {
+  const out: Record<string, ArgRecord[string]> = { prefix: r.prefix.addr, mask: maskOf(r.prefix.len) };
+  if (r.vrf !== undefined) out.vrf = r.vrf;
+  if (r.interface !== undefined) out.interface = r.interface;
+  if (r.nextHop !== undefined) out.nexthop = r.nextHop;
+  if (r.distance !== undefined) out.distance = r.distance;
+  if (r.tag !== undefined) out.tag = r.tag;
+  if (r.permanent) out.permanent = "permanent";
+  if (r.name !== undefined) out.name = r.name;
+  return out;
+}
+
+function poolLines(m: RouterConfig): RenderItem[] {
+  return Object.values(m.localPools)
+    .sort((x, y) => (x.name < y.name ? -1 : 1))
+    .flatMap((p) =>
+      p.ranges.map((r) => {
+        const args: ArgRecord = r.end === r.start ? { name: p.name, start: r.start } : { name: p.name, start: r.start, end: r.end };
+        return { args, sort: [p.name] };
+      }),
+    );
+}
+
+export const staticRouteCommands: readonly ConfigCommand[] = [
+  command({
+    id: "ip.route",
+    mode: "config",
+    syntax: `ip route [vrf WORD$vrf] A.B.C.D$prefix NETMASK$mask (A.B.C.D$nexthop|INTERFACE$interface [A.B.C.D$nexthop]) ${ROUTE_TAIL}`,
+    help: ROUTE_HELP,
+    order: TOP.ipRoute,
+    apply: (m, a) => {
+      const addr = a.ip("prefix");
+      const len = maskLength(a.ip("mask")) ?? 32;
+      if (((addr & ~maskOf(len)) >>> 0) !== 0) return { error: "%Inconsistent address and mask" };
+      const vrf = a.optStr("vrf");
+      const route: StaticRoute = { prefix: { addr, len } as StaticRoute["prefix"], permanent: a.has("permanent") };
+      if (vrf !== undefined) route.vrf = vrf;
+      if (a.has("interface")) route.interface = a.str("interface");
+      if (a.has("nexthop")) route.nextHop = a.ip("nexthop");
+      if (a.has("distance")) route.distance = a.num("distance");
+      if (a.has("tag")) route.tag = a.num("tag");
+      if (a.has("name")) route.name = a.str("name");
+      // Re-entering a route with the same next hop replaces its options.
+      m.staticRoutes = m.staticRoutes.filter((r) => !(sameKey(r, vrf, addr, len) && sameNextHop(r, a)));
+      m.staticRoutes.push(route);
+    },
+    no: {
+      syntax: `ip route [vrf WORD$vrf] A.B.C.D$prefix NETMASK$mask [(A.B.C.D$nexthop|INTERFACE$interface [A.B.C.D$nexthop])] ${ROUTE_TAIL}`,
+      apply: (m, a) => {
+        const addr = a.ip("prefix");
+        const len = maskLength(a.ip("mask")) ?? 32;
+        const vrf = a.optStr("vrf");
+        const any = !a.has("interface") && !a.has("nexthop");
+        const before = m.staticRoutes.length;
+        m.staticRoutes = m.staticRoutes.filter((r) => !(sameKey(r, vrf, addr, len) && (any || sameNextHop(r, a))));
+        if (m.staticRoutes.length === before) return { error: "%No matching route to delete" };
+      },
+    },
+    render: (m) =>
+      m.staticRoutes.map((r) => ({
+        args: routeArgs(r),
+        sort: [r.vrf === undefined ? "" : ` ${r.vrf}`, r.prefix.addr, r.prefix.len, r.interface ?? "", r.nextHop ?? -1],
+      })),
+  }),
+  command({
+    id: "ip.local-pool",
+    mode: "config",
+    syntax: "ip local pool (default|WORD)$name A.B.C.D$start [A.B.C.D$end]",
+    help: [IP, "Specify local address pooling", "IP Local address pool lists", "Default pool", "Create named local address pool", "First IP address of range", "Last IP address of range"],
+    order: TOP.ipLocalPool,
+    apply: (m, a) => {
+      const name = a.str("name");
+      const start = a.ip("start");
+      const end = a.optIp("end") ?? start;
+      if (end < start) return { error: "%Invalid address range" };
+      const pool = (m.localPools[name] ??= { name, ranges: [] });
+      if (!pool.ranges.some((r) => r.start === start && r.end === end)) pool.ranges.push({ start, end });
+    },
+    no: {
+      syntax: "ip local pool (default|WORD)$name [A.B.C.D$start [A.B.C.D$end]]",
+      apply: (m, a) => {
+        const name = a.str("name");
+        const pool = m.localPools[name];
+        if (!pool) return;
+        if (!a.has("start")) {
+          delete m.localPools[name];
+          return;
+        }
+        const start = a.ip("start");
+        const end = a.optIp("end") ?? start;
+        pool.ranges = pool.ranges.filter((r) => !(r.start === start && r.end === end));
+        if (pool.ranges.length === 0) delete m.localPools[name];
+      },
+    },
+    render: poolLines,
+  }),
+];

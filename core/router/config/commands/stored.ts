@@ -1,0 +1,76 @@
+// Commands that have no behaviour in a lab (`clock timezone`, `ip cef`, `service timestamps`…)
+// are still parsed, kept and rendered back, never dropped: their arguments are stored in
+// `model.misc` under a slot, and their declaration carries the reason they are inert.
+
+import { command, type ConfigCommand, type RenderItem } from "../command";
+import type { Args } from "../grammar/args";
+import type { ModeId } from "../grammar/engine";
+import type { RouterConfig } from "../model/router";
+
+export interface StoredSpec {
+  readonly id: string;
+  readonly mode?: ModeId;
+  readonly syntax: string;
+  readonly help: readonly string[];
+  readonly order: number;
+  /** Why the command does nothing here. */
+  readonly inert: string;
+  /** Syntax of the `no` form; by default the same as the command. */
+  readonly noSyntax?: string;
+  /** What `no` does: store the negated line (`no ip domain lookup`), or remove the line. */
+  readonly no?: "store" | "remove" | "none";
+  /** Commands that can appear more than once (`service timestamps debug`/`log`) keep one
+   * line per slot. */
+  readonly slot?: (a: Args) => string;
+  readonly hidden?: boolean;
+  /** Another command's id whose slot this one shares (an old spelling). */
+  readonly alias?: string;
+  /** A sub-mode the command enters (`redundancy`). */
+  readonly enters?: ModeId;
+}
+
+function slotKey(spec: StoredSpec, a: Args): string {
+  const base = spec.alias ?? spec.id;
+  return spec.slot ? `${base}:${spec.slot(a)}` : base;
+}
+
+export function stored(spec: StoredSpec): ConfigCommand {
+  const mode = spec.mode ?? "config";
+  const noMode = spec.no ?? "store";
+  const target = spec.alias ?? spec.id;
+  return command({
+    id: spec.id,
+    mode,
+    syntax: spec.syntax,
+    help: spec.help,
+    order: spec.order,
+    inert: spec.inert,
+    hidden: spec.hidden,
+    enters: spec.enters,
+    apply: (m, a) => {
+      m.misc[slotKey(spec, a)] = { command: target, no: false, args: a.values };
+      return spec.enters ? { ctx: {} } : undefined;
+    },
+    no:
+      noMode === "none"
+        ? undefined
+        : {
+            syntax: spec.noSyntax,
+            apply: (m, a) => {
+              const key = slotKey(spec, a);
+              if (noMode === "remove") delete m.misc[key];
+              else m.misc[key] = { command: target, no: true, args: a.values };
+            },
+          },
+    render: spec.alias ? undefined : (m) => storedLines(m, spec.id, spec.enters !== undefined),
+  });
+}
+
+export function storedLines(m: RouterConfig, id: string, block = false): RenderItem[] {
+  const out: RenderItem[] = [];
+  for (const [key, line] of Object.entries(m.misc)) {
+    if (line.command !== id) continue;
+    out.push(block && !line.no ? { args: line.args, sort: [key], child: {} } : { args: line.args, no: line.no, sort: [key] });
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+// Global settings: hostname, domain, AAA, and the lab-inert global commands IOS shows in
+// every running-config (version, service timestamps, boot markers, clock, CEF, HTTP server…).
+
+import { command, type ConfigCommand } from "../command";
+import { TOP } from "./order";
+import { stored } from "./stored";
+
+const IP = "Global IP configuration subcommands";
+
+export const systemCommands: readonly ConfigCommand[] = [
+  stored({
+    id: "version",
+    syntax: "version WORD$version",
+    help: ["Version", "Version number"],
+    order: TOP.version,
+    no: "remove",
+    noSyntax: "version [WORD$version]",
+    inert: "IOS release line; FlexLab runs its own stack",
+  }),
+  stored({
+    id: "service.timestamps",
+    syntax: "service timestamps [(debug|log)$type [(datetime$datetime [msec$msec] [localtime$localtime] [show-timezone$showTimezone] [year$year]|uptime$uptime)]]",
+    help: [
+      "Modify use of network based services",
+      "Timestamp debug/log messages",
+      "Timestamp debug messages",
+      "Timestamp log messages",
+      "Timestamp with date and time",
+      "Include milliseconds in timestamp",
+      "Use local time zone for timestamps",
+      "Add time zone information to timestamp",
+      "Include year in timestamp",
+      "Timestamp with system uptime",
+    ],
+    order: TOP.serviceTimestamps,
+    no: "remove",
+    noSyntax: "service timestamps [(debug|log)$type]",
+    slot: (a) => a.optStr("type") ?? "debug",
+    inert: "log timestamps follow the router's clock regardless",
+  }),
+  command({
+    id: "hostname",
+    mode: "config",
+    syntax: "hostname WORD$name",
+    help: ["Set system's network name", "This system's network name"],
+    order: TOP.hostname,
+    apply: (m, a) => {
+      m.hostname = a.str("name");
+    },
+    no: {
+      syntax: "hostname [WORD$name]",
+      apply: (m) => {
+        m.hostname = "Router";
+      },
+    },
+    render: (m) => [{ args: { name: m.hostname } }],
+  }),
+  stored({ id: "boot-start-marker", syntax: "boot-start-marker", help: ["Start of boot configuration"], order: TOP.bootStart, no: "remove", inert: "no boot images in a lab" }),
+  stored({ id: "boot-end-marker", syntax: "boot-end-marker", help: ["End of boot configuration"], order: TOP.bootEnd, no: "remove", inert: "no boot images in a lab" }),
+  command({
+    id: "aaa.new-model",
+    mode: "config",
+    syntax: "aaa new-model",
+    help: ["Authentication, Authorization and Accounting.", "Enable NEW access control commands and functions.(Disables OLD commands.)"],
+    order: TOP.aaaNewModel,
+    apply: (m) => {
+      m.aaa.newModel = true;
+    },
+    no: {
+      apply: (m) => {
+        m.aaa.newModel = false;
+      },
+    },
+    render: (m) => (m.aaa.newModel ? [{ args: {} }] : []),
+  }),
+  command({
+    id: "aaa.authorization",
+    mode: "config",
+    syntax: "aaa authorization (network|exec)$type (default|WORD)$list {group WORD$group|local$local|if-authenticated$ifAuthenticated|none$none}",
+    help: [
+      "Authentication, Authorization and Accounting.",
+      "Authorization configurations.",
+      "For network services.",
+      "For starting an exec (shell).",
+      "The default authorization list.",
+      "Named authorization list.",
+      "Use Server-group",
+      "Server-group name",
+      "Use local database.",
+      "Succeed if user has authenticated.",
+      "No authorization (always succeeds).",
+    ],
+    order: TOP.aaaAuthorization,
+    apply: (m, a) => {
+      const methods: string[] = [];
+      if (a.has("group")) methods.push(`group ${a.str("group")}`);
+      if (a.has("local")) methods.push("local");
+      if (a.has("ifAuthenticated")) methods.push("if-authenticated");
+      if (a.has("none")) methods.push("none");
+      const type = a.str("type") as "network" | "exec";
+      const list = a.str("list");
+      m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === type && x.list === list));
+      m.aaa.authorization.push({ type, list, methods });
+    },
+    no: {
+      syntax: "aaa authorization (network|exec)$type (default|WORD)$list {group WORD$group|local$local|if-authenticated$ifAuthenticated|none$none}",
+      apply: (m, a) => {
+        m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === a.str("type") && x.list === a.str("list")));
+      },
+    },
+    render: (m) =>
+      m.aaa.authorization.map((x) => {
+        const group = x.methods.find((s) => s.startsWith("group "));
+        return {
+          args: {
+            type: x.type,
+            list: x.list,
+            ...(group ? { group: group.slice(6) } : {}),
+            ...(x.methods.includes("local") ? { local: "local" } : {}),
+            ...(x.methods.includes("if-authenticated") ? { ifAuthenticated: "if-authenticated" } : {}),
+            ...(x.methods.includes("none") ? { none: "none" } : {}),
+          },
+          sort: [x.type, x.list],
+        };
+      }),
+  }),
+  stored({
+    id: "clock.timezone",
+    syntax: "clock timezone WORD$zone <-23-23>$hours [<0-59>$minutes]",
+    help: ["Configure time-of-day clock", "Configure time zone", "name of time zone", "Hours offset from UTC", "Minutes offset from UTC"],
+    order: TOP.clock,
+    no: "remove",
+    noSyntax: "clock timezone [WORD$zone]",
+    inert: "the lab clock is UTC; the zone only labels show output on IOS",
+  }),
+  stored({
+    id: "ip.domain.lookup",
+    syntax: "ip domain lookup",
+    help: [IP, "IP DNS Resolver", "Enable IP Domain Name System hostname translation"],
+    order: TOP.ipDomainLookup,
+    inert: "no DNS resolver in a lab",
+  }),
+  stored({
+    id: "ip.domain-lookup",
+    syntax: "ip domain-lookup",
+    help: [IP, "Enable IP Domain Name System hostname translation"],
+    order: TOP.ipDomainLookup,
+    alias: "ip.domain.lookup",
+    hidden: true,
+    inert: "no DNS resolver in a lab",
+  }),
+  ...(["ip domain name", "ip domain-name"] as const).map((spelling, i) =>
+    command({
+      id: i === 0 ? "ip.domain.name" : "ip.domain-name",
+      mode: "config",
+      syntax: `${spelling} WORD$name`,
+      help: i === 0 ? [IP, "IP DNS Resolver", "Define the default domain name", "Default domain name"] : [IP, "Define the default domain name", "Default domain name"],
+      hidden: i === 1,
+      order: TOP.ipDomainName,
+      apply: (m, a) => {
+        m.domainName = a.str("name");
+      },
+      no: {
+        syntax: `${spelling} [WORD$name]`,
+        apply: (m) => {
+          delete m.domainName;
+        },
+      },
+      render: i === 0 ? (m) => (m.domainName === undefined ? [] : [{ args: { name: m.domainName } }]) : undefined,
+    }),
+  ),
+  stored({ id: "ip.cef", syntax: "ip cef", help: [IP, "Cisco Express Forwarding"], order: TOP.ipCef, inert: "FlexLab always forwards with its FIB" }),
+  stored({ id: "ipv6.cef", syntax: "ipv6 cef", help: ["IPv6 configuration commands", "Cisco Express Forwarding for IPv6"], order: TOP.ipv6Cef, inert: "no IPv6 forwarding in FlexLab" }),
+  stored({
+    id: "multilink.bundle-name",
+    syntax: "multilink bundle-name authenticated",
+    help: ["PPP multilink global configuration", "Select method for naming multilink bundles", "Use peer's authenticated name"],
+    order: TOP.multilink,
+    inert: "no PPP multilink in FlexLab",
+  }),
+  stored({
+    id: "mpls.ldp.loop-detection",
+    syntax: "mpls ldp loop-detection",
+    help: ["Configure MPLS parameters", "Label Distribution Protocol", "Enable LDP Loop Detection"],
+    order: TOP.mplsLdp,
+    inert: "FlexLab runs no LDP (labels come from BGP and NHRP)",
+  }),
+  stored({
+    id: "crypto.pki.token",
+    syntax: "crypto pki token (default|WORD)$token removal timeout <0-480>$seconds",
+    help: ["Encryption module", "Public Key components", "Configure Token", "Default token", "Token name", "Token removal", "Timeout on token removal", "Seconds"],
+    order: TOP.pkiToken,
+    slot: (a) => a.str("token"),
+    noSyntax: "crypto pki token (default|WORD)$token removal timeout [<0-480>$seconds]",
+    no: "remove",
+    inert: "no hardware tokens in a lab",
+  }),
+  stored({
+    id: "redundancy",
+    syntax: "redundancy",
+    help: ["Enter redundancy mode"],
+    order: TOP.redundancy,
+    enters: "redundancy",
+    no: "remove",
+    inert: "single route processor",
+  }),
+  stored({
+    id: "ip.forward-protocol",
+    syntax: "ip forward-protocol nd",
+    help: [IP, "Controls forwarding of physical and directed IP broadcasts", "Sun's Network Disk protocol"],
+    order: TOP.ipForwardProtocol,
+    inert: "no broadcast forwarding in FlexLab",
+  }),
+  stored({ id: "ip.http.server", syntax: "ip http server", help: [IP, "HTTP server configuration", "Enable HTTP server"], order: TOP.ipHttpServer, inert: "no HTTP server on FlexLab routers" }),
+  stored({
+    id: "ip.http.secure-server",
+    syntax: "ip http secure-server",
+    help: [IP, "HTTP server configuration", "Enable HTTP secure server"],
+    order: TOP.ipHttpSecureServer,
+    inert: "no HTTP server on FlexLab routers",
+  }),
+];

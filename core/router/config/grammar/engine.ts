@@ -1,0 +1,351 @@
+// The one command grammar: entries (config or exec commands) register their syntax once, and
+// parsing, `?` help, Tab completion and IOS errors all come from it.
+//
+// IOS matching, word by word, over every command of the mode at once: a word that equals a
+// keyword wins; else a typed argument (address, number, interface); else a keyword it
+// abbreviates, which must be unique (two keywords → "% Ambiguous command"); else free text.
+// When nothing fits, the caret goes after the longest prefix that still matches a keyword.
+
+import { Args } from "./args";
+import type { CommandError } from "./errors";
+import { closure, compile, type Nfa, type NfaState, type TokNode } from "./nfa";
+import { parseSyntax, tokensIn, type SyntaxNode } from "./syntax";
+import { isKeywordLike, keywordOf, matchToken, MatchClass, tokenFromSpelling, tokenLabel, type ArgValue, type TokenMatch } from "./tokens";
+import { INTERFACE_TYPES } from "./interface-name";
+
+export type ModeId = string;
+
+/** What the engine needs of a command; config and exec commands extend it. */
+export interface GrammarEntry {
+  readonly mode: ModeId | readonly ModeId[];
+  readonly syntax: string;
+  /** One per token of `syntax`, in order. */
+  readonly help: readonly string[];
+  /** Present when a `no` form exists; its syntax defaults to the positive one. */
+  readonly no?: { readonly syntax?: string };
+  /** Not listed by `?` (old spellings IOS still accepts). */
+  readonly hidden?: boolean;
+}
+
+export interface CompiledEntry<E extends GrammarEntry> {
+  readonly entry: E;
+  readonly index: number;
+  readonly ast: SyntaxNode;
+  readonly nfa: Nfa;
+  readonly noAst?: SyntaxNode;
+  readonly noNfa?: Nfa;
+}
+
+/** One word of a line with its 0-based start column. */
+export interface Word {
+  readonly text: string;
+  readonly start: number;
+}
+
+export interface MatchSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly keyword: boolean;
+}
+
+export interface Match<E extends GrammarEntry> {
+  readonly entry: E;
+  readonly compiled: CompiledEntry<E>;
+  readonly negated: boolean;
+  readonly args: Args;
+  /** Where each word was and whether it matched a keyword (for editors and tests). */
+  readonly spans: readonly MatchSpan[];
+}
+
+export type MatchResult<E extends GrammarEntry> =
+  | { readonly ok: true; readonly match: Match<E> }
+  | { readonly ok: false; readonly error: CommandError };
+
+export interface HelpItem {
+  readonly label: string;
+  readonly help: string;
+  readonly keyword: boolean;
+}
+
+export type HelpResult =
+  /** After a space: what may come next, and whether the command may end here. */
+  | { readonly kind: "list"; readonly items: readonly HelpItem[]; readonly cr: boolean }
+  /** After a partial word: the keywords it may abbreviate. */
+  | { readonly kind: "words"; readonly words: readonly string[] }
+  | { readonly kind: "error"; readonly error: CommandError };
+
+export const NO_HELP = "Negate a command or set its defaults";
+
+interface Thread<E extends GrammarEntry> {
+  readonly c: CompiledEntry<E>;
+  readonly nfa: Nfa;
+  readonly state: NfaState;
+  readonly args: Readonly<Record<string, ArgValue>>;
+  readonly negated: boolean;
+  /** A rest-of-line token took the remaining words. */
+  readonly done: boolean;
+  readonly spans: readonly MatchSpan[];
+}
+
+interface Frontier<E extends GrammarEntry> {
+  readonly mode: ModeId;
+  readonly threads: readonly Thread<E>[];
+  /** At the first word of a mode with `no` forms, "no" is a candidate too. */
+  readonly offerNo: boolean;
+}
+
+type StepResult<E extends GrammarEntry> = { readonly ok: true; readonly frontier: Frontier<E> } | { readonly ok: false; readonly error: CommandError };
+
+export function splitWords(line: string): Word[] {
+  const words: Word[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) words.push({ text: m[0], start: m.index });
+  return words;
+}
+
+function commonPrefix(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return i;
+}
+
+function sameToken(spelling: string, name: string | undefined, node: Extract<SyntaxNode, { kind: "token" }>): boolean {
+  return JSON.stringify(tokenFromSpelling(spelling)) === JSON.stringify(node.token) && (name === undefined || name === node.name);
+}
+
+export class Grammar<E extends GrammarEntry> {
+  private readonly byMode = new Map<ModeId, CompiledEntry<E>[]>();
+  private count = 0;
+
+  constructor(entries: readonly E[] = []) {
+    for (const e of entries) this.add(e);
+  }
+
+  add(entry: E): CompiledEntry<E> {
+    const ast = parseSyntax(entry.syntax, entry.help);
+    let noAst: SyntaxNode | undefined;
+    if (entry.no) {
+      if (entry.no.syntax === undefined) noAst = ast;
+      else {
+        const known = tokensIn(ast);
+        noAst = parseSyntax(entry.no.syntax, (spelling, name) => known.find((t) => sameToken(spelling, name, t))?.help ?? known.find((t) => sameToken(spelling, undefined, t))?.help ?? "");
+      }
+    }
+    const nfa = compile(ast);
+    const noNfa = noAst === undefined ? undefined : noAst === ast ? nfa : compile(noAst);
+    const compiled: CompiledEntry<E> = { entry, index: this.count++, ast, nfa, noAst, noNfa };
+    const modes = typeof entry.mode === "string" ? [entry.mode] : entry.mode;
+    for (const m of modes) {
+      const list = this.byMode.get(m) ?? [];
+      list.push(compiled);
+      this.byMode.set(m, list);
+    }
+    return compiled;
+  }
+
+  entries(mode: ModeId): readonly CompiledEntry<E>[] {
+    return this.byMode.get(mode) ?? [];
+  }
+
+  modes(): ModeId[] {
+    return [...this.byMode.keys()];
+  }
+
+  /** Parses a whole line in `mode`. */
+  match(mode: ModeId, line: string): MatchResult<E> {
+    const words = splitWords(line);
+    if (words.length === 0) return { ok: false, error: { kind: "incomplete", column: 0 } };
+    let frontier = this.start(mode);
+    for (let i = 0; i < words.length; i++) {
+      const r = this.step(frontier, words[i], line, i === 0);
+      if (!r.ok) return r;
+      frontier = r.frontier;
+    }
+    const accepted = frontier.threads.filter((t) => t.nfa.nodes[t.state.node].kind === "accept");
+    if (accepted.length === 0) return { ok: false, error: { kind: "incomplete", column: line.trimEnd().length } };
+    accepted.sort((a, b) => a.c.index - b.c.index);
+    const t = accepted[0];
+    return { ok: true, match: { entry: t.c.entry, compiled: t.c, negated: t.negated, args: new Args(t.args), spans: t.spans } };
+  }
+
+  /** `?` help for the text typed before the question mark. */
+  help(mode: ModeId, text: string): HelpResult {
+    const words = splitWords(text);
+    const partial = text.length > 0 && !/\s$/.test(text) ? words.pop() : undefined;
+    let frontier = this.start(mode);
+    for (let i = 0; i < words.length; i++) {
+      const r = this.step(frontier, words[i], text, i === 0);
+      if (!r.ok) return { kind: "error", error: r.error };
+      frontier = r.frontier;
+    }
+    if (partial) {
+      const words = this.keywordCandidates(frontier).filter((k) => k.word.toLowerCase().startsWith(partial.text.toLowerCase()) && !k.hidden);
+      const unique = [...new Set(words.map((k) => k.word))].sort(compareKeywords);
+      if (unique.length === 0) return { kind: "error", error: { kind: "invalid", column: partial.start + this.caretOffset(frontier, partial.text) } };
+      return { kind: "words", words: unique };
+    }
+    const items: HelpItem[] = [];
+    const seen = new Set<string>();
+    for (const t of frontier.threads) {
+      const n = t.nfa.nodes[t.state.node];
+      if (n.kind !== "tok" || n.hidden || t.c.entry.hidden || t.done) continue;
+      const label = tokenLabel(n.token);
+      if (seen.has(label)) continue;
+      seen.add(label);
+      items.push({ label, help: n.help, keyword: isKeywordLike(n.token) });
+    }
+    if (frontier.offerNo && !seen.has("no")) items.push({ label: "no", help: NO_HELP, keyword: true });
+    items.sort((a, b) => compareLabels(a.label, b.label));
+    const cr = frontier.threads.some((t) => t.nfa.nodes[t.state.node].kind === "accept");
+    return { kind: "list", items, cr };
+  }
+
+  /** Tab: the line with its last word completed, or undefined when it is not unique. */
+  complete(mode: ModeId, line: string): string | undefined {
+    if (line.length === 0 || /\s$/.test(line)) return undefined;
+    const words = splitWords(line);
+    const last = words.pop();
+    if (!last) return undefined;
+    let frontier = this.start(mode);
+    for (let i = 0; i < words.length; i++) {
+      const r = this.step(frontier, words[i], line, i === 0);
+      if (!r.ok) return undefined;
+      frontier = r.frontier;
+    }
+    const cands = this.keywordCandidates(frontier).filter((k) => k.word.toLowerCase().startsWith(last.text.toLowerCase()));
+    const visible = [...new Set(cands.filter((k) => !k.hidden).map((k) => k.word))];
+    const pool = visible.length > 0 ? visible : [...new Set(cands.map((k) => k.word))];
+    let completed: string | undefined;
+    const exact = pool.find((w) => w.toLowerCase() === last.text.toLowerCase());
+    if (exact) completed = exact;
+    else if (pool.length === 1) completed = pool[0];
+    else if (pool.length === 0) {
+      // One-word interface names complete to their canonical form, as IOS does ("e0/0" → "Ethernet0/0").
+      const values = new Set<string>();
+      for (const t of frontier.threads) {
+        const n = t.nfa.nodes[t.state.node];
+        if (n.kind !== "tok" || n.token.type !== "ifjoined") continue;
+        const m = matchToken(n.token, last.text, "");
+        if (m.kind === "match" && typeof m.value === "string") values.add(m.value);
+      }
+      if (values.size === 1) completed = [...values][0];
+    }
+    return completed === undefined ? undefined : line.slice(0, last.start) + completed + " ";
+  }
+
+  private start(mode: ModeId): Frontier<E> {
+    const threads: Thread<E>[] = [];
+    let offerNo = false;
+    for (const c of this.entries(mode)) {
+      if (c.noNfa) offerNo = true;
+      for (const state of closure(c.nfa, [c.nfa.start], [])) threads.push({ c, nfa: c.nfa, state, args: {}, negated: false, done: false, spans: [] });
+    }
+    return { mode, threads, offerNo };
+  }
+
+  private keywordCandidates(frontier: Frontier<E>): { word: string; hidden: boolean }[] {
+    const out: { word: string; hidden: boolean }[] = [];
+    for (const t of frontier.threads) {
+      if (t.done) continue;
+      const n = t.nfa.nodes[t.state.node];
+      if (n.kind !== "tok") continue;
+      const k = keywordOf(n.token);
+      if (k !== undefined) out.push({ word: k, hidden: n.hidden || t.c.entry.hidden === true });
+    }
+    if (frontier.offerNo) out.push({ word: "no", hidden: false });
+    return out;
+  }
+
+  /** How far into `word` some keyword (or interface type) still matches. */
+  private caretOffset(frontier: Frontier<E>, word: string): number {
+    let best = 0;
+    const consider = (k: string): void => {
+      best = Math.max(best, commonPrefix(word, k));
+    };
+    for (const k of this.keywordCandidates(frontier)) consider(k.word);
+    for (const t of frontier.threads) {
+      const n = t.nfa.nodes[t.state.node];
+      if (n.kind === "tok" && n.token.type === "ifjoined") for (const info of INTERFACE_TYPES) consider(info.type);
+    }
+    return Math.min(best, word.length);
+  }
+
+  private step(frontier: Frontier<E>, word: Word, line: string, first: boolean): StepResult<E> {
+    const rest = line.slice(word.start);
+    type Cand = { t?: Thread<E>; n?: TokNode; m: TokenMatch; keyword?: string; hidden: boolean };
+    const cands: Cand[] = [];
+    for (const t of frontier.threads) {
+      if (t.done) continue;
+      const n = t.nfa.nodes[t.state.node];
+      if (n.kind !== "tok") continue;
+      const m = matchToken(n.token, word.text, rest);
+      if (m.kind !== "none") cands.push({ t, n, m, keyword: keywordOf(n.token), hidden: n.hidden || t.c.entry.hidden === true });
+    }
+    if (frontier.offerNo && first) {
+      const m = matchToken({ type: "keyword", word: "no" }, word.text, rest);
+      if (m.kind !== "none") cands.push({ m, keyword: "no", hidden: false });
+    }
+    // Threads whose rest-of-line token took this word already go on unchanged.
+    const finished = frontier.threads.filter((t) => t.done);
+    if (cands.length === 0) {
+      if (finished.length > 0) return { ok: true, frontier: { mode: frontier.mode, threads: finished, offerNo: false } };
+      return { ok: false, error: { kind: "invalid", column: word.start + this.caretOffset(frontier, word.text) } };
+    }
+
+    const cls = (c: Cand): number => (c.m.kind === "match" ? c.m.cls : MatchClass.Typed);
+    const best = Math.max(...cands.map(cls));
+    let chosen = cands.filter((c) => cls(c) === best);
+    if (chosen.some((c) => c.m.kind === "ambiguous")) return { ok: false, error: { kind: "ambiguous", column: word.start } };
+    if (best === MatchClass.PartialKeyword) {
+      const visible = new Set(chosen.filter((c) => !c.hidden).map((c) => c.keyword));
+      const pool = visible.size > 0 ? visible : new Set(chosen.map((c) => c.keyword));
+      if (pool.size > 1) return { ok: false, error: { kind: "ambiguous", column: word.start } };
+      chosen = chosen.filter((c) => pool.has(c.keyword));
+    }
+
+    const threads: Thread<E>[] = [...finished];
+    const span: MatchSpan = { start: word.start, end: word.start + word.text.length, keyword: false };
+    for (const c of chosen) {
+      if (!c.t || !c.n) {
+        // "no": continue in every negatable command of the mode.
+        for (const ce of this.entries(frontier.mode)) {
+          if (!ce.noNfa) continue;
+          for (const state of closure(ce.noNfa, [ce.noNfa.start], [])) threads.push({ c: ce, nfa: ce.noNfa, state, args: {}, negated: true, done: false, spans: [{ ...span, keyword: true }] });
+        }
+        continue;
+      }
+      const m = c.m;
+      if (m.kind !== "match") continue;
+      const args = { ...c.t.args };
+      if (c.n.name !== undefined && m.value !== undefined) {
+        if (c.n.list) {
+          const prev = args[c.n.name];
+          const list = Array.isArray(prev) ? prev : [];
+          args[c.n.name] = [...list, m.value as string | number];
+        } else args[c.n.name] = m.value;
+      }
+      const spans = [...c.t.spans, { ...span, end: m.restOfLine ? line.trimEnd().length : span.end, keyword: c.keyword !== undefined }];
+      const next = closure(c.t.nfa, c.n.out, c.t.state.used);
+      for (const state of next) {
+        if (m.restOfLine && c.t.nfa.nodes[state.node].kind !== "accept") continue;
+        threads.push({ c: c.t.c, nfa: c.t.nfa, state, args, negated: c.t.negated, done: m.restOfLine === true, spans });
+      }
+    }
+    return { ok: true, frontier: { mode: frontier.mode, threads, offerNo: false } };
+  }
+}
+
+/** IOS sorts `?` lists by character code: `<1-255>`, then `A.B.C.D`, `WORD`, capitalised
+ * interface types, lowercase keywords, and `|` last. */
+export function compareLabels(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Partial-word candidates are keywords only, listed alphabetically ignoring case. */
+export function compareKeywords(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}

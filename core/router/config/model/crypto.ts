@@ -1,0 +1,170 @@
+// Crypto configuration: PKI trustpoints, certificate maps and chains; IKEv2 proposals,
+// policies, keyrings, authorization policies and profiles; IPsec transform-sets and profiles.
+
+import type { Ipv4 } from "../../wire/addr";
+
+export interface Trustpoint {
+  name: string;
+  enrollment?: { kind: "url"; url: string } | { kind: "terminal" } | { kind: "selfsigned" };
+  /** `password [TEXT]`: the challenge password; IOS shows a bare `password` line too. */
+  password?: { value?: string };
+  /** CA certificate fingerprint, upper-case hex. */
+  fingerprint?: string;
+  subjectName?: string;
+  /** `revocation-check crl none`: methods in order of use. */
+  revocationCheck?: ("crl" | "none" | "ocsp")[];
+  rsakeypair?: { label: string; sizeBits?: number };
+  /** `auto-enroll [PERCENT] [regenerate]`. */
+  autoEnroll?: { percent?: number; regenerate: boolean };
+}
+
+export type CertificateField = "subject-name" | "issuer-name" | "alt-subject-name" | "name" | "unstructured-subject-name";
+export type CertificateOp = "co" | "eq" | "nc" | "ne" | "ge" | "lt";
+
+export interface CertificateMapEntry {
+  name: string;
+  seq: number;
+  /** IOS lower-cases the values. */
+  rules: { field: CertificateField; op: CertificateOp; value: string }[];
+}
+
+export interface Certificate {
+  /** Serial number, upper-case hex. */
+  serial: string;
+  ca: boolean;
+  /** The certificate body as typed: lines of hex words. */
+  hex: string[];
+}
+
+export interface CertificateChain {
+  trustpoint: string;
+  certificates: Certificate[];
+}
+
+export interface Ikev2Proposal {
+  name: string;
+  encryption: string[];
+  integrity: string[];
+  prf: string[];
+  groups: number[];
+}
+
+export interface Ikev2Policy {
+  name: string;
+  proposals: string[];
+  matchFvrf?: string;
+  matchAddressLocal: Ipv4[];
+}
+
+export interface Ikev2KeyringPeer {
+  name: string;
+  address?: { address: Ipv4; mask?: Ipv4 };
+  hostname?: string;
+  identity?: { kind: "address"; address: Ipv4 } | { kind: "fqdn"; value: string };
+  preSharedKey?: string;
+  preSharedKeyLocal?: string;
+  preSharedKeyRemote?: string;
+}
+
+export interface Ikev2Keyring {
+  name: string;
+  peers: Record<string, Ikev2KeyringPeer>;
+}
+
+export interface Ikev2AuthorizationPolicy {
+  name: string;
+  pool?: string;
+  /** The text between the delimiters of `banner ^C text ^C`. */
+  banner?: string;
+  defDomain?: string;
+  dns: Ipv4[];
+  /** `route set interface [NAME]`: push the tunnel's (or NAME's) address as a route. */
+  routeSetInterface?: { interface?: string };
+  routeSetAccessList?: string;
+  netmask?: Ipv4;
+}
+
+export type Ikev2RemoteIdentity =
+  | { kind: "fqdn"; value: string }
+  | { kind: "fqdn-domain"; value: string }
+  | { kind: "address"; address: Ipv4; mask?: Ipv4 }
+  | { kind: "email"; value: string }
+  | { kind: "email-domain"; value: string }
+  | { kind: "any" };
+
+export type Ikev2LocalIdentity =
+  | { kind: "dn" }
+  | { kind: "fqdn"; value: string }
+  | { kind: "address"; address: Ipv4 }
+  | { kind: "email"; value: string }
+  | { kind: "key-id"; value: string };
+
+export type Ikev2AuthMethod = "rsa-sig" | "pre-share" | "ecdsa-sig";
+
+export interface Ikev2AaaAuthorization {
+  /** `aaa authorization group (cert|psk|eap) list LIST [NAME]`. */
+  kind: "cert" | "psk" | "eap";
+  list: string;
+  name?: string;
+}
+
+export interface Ikev2Profile {
+  name: string;
+  description?: string;
+  matchIdentityRemote: Ikev2RemoteIdentity[];
+  matchCertificate: string[];
+  matchFvrf?: string;
+  identityLocal?: Ikev2LocalIdentity;
+  authenticationLocal?: Ikev2AuthMethod;
+  authenticationRemote: Ikev2AuthMethod[];
+  keyring?: { kind: "local" | "aaa"; name: string };
+  pkiTrustpoints: string[];
+  dpd?: { intervalSec: number; retrySec: number; mode: "on-demand" | "periodic" };
+  aaaAuthorization: Ikev2AaaAuthorization[];
+  virtualTemplate?: number;
+  lifetimeSec?: number;
+  ivrf?: string;
+}
+
+export interface TransformSet {
+  name: string;
+  /** e.g. ["esp-aes", "256"] → "esp-aes 256"; kept as IOS spells them. */
+  transforms: string[];
+  mode: "tunnel" | "transport";
+}
+
+export interface IpsecProfile {
+  name: string;
+  ikev2Profile?: string;
+  transformSets: string[];
+  pfsGroup?: string;
+  responderOnly: boolean;
+}
+
+export interface CryptoConfig {
+  pki: {
+    trustpoints: Record<string, Trustpoint>;
+    /** By map name, entries in sequence order. */
+    certificateMaps: Record<string, CertificateMapEntry[]>;
+    certificateChains: Record<string, CertificateChain>;
+  };
+  ikev2: {
+    proposals: Record<string, Ikev2Proposal>;
+    policies: Record<string, Ikev2Policy>;
+    keyrings: Record<string, Ikev2Keyring>;
+    authorizationPolicies: Record<string, Ikev2AuthorizationPolicy>;
+    profiles: Record<string, Ikev2Profile>;
+  };
+  ipsec: {
+    transformSets: Record<string, TransformSet>;
+    profiles: Record<string, IpsecProfile>;
+  };
+}
+
+export function newCrypto(): CryptoConfig {
+  return {
+    pki: { trustpoints: {}, certificateMaps: {}, certificateChains: {} },
+    ikev2: { proposals: {}, policies: {}, keyrings: {}, authorizationPolicies: {}, profiles: {} },
+    ipsec: { transformSets: {}, profiles: {} },
+  };
+}

@@ -1,0 +1,84 @@
+// Interface configuration as running-config holds it. Names are canonical IOS names
+// ("Ethernet0/1.10", "Virtual-Template1"); addresses are wire/addr Ipv4 numbers.
+
+import type { Ipv4, Mac } from "../../wire/addr";
+
+export interface InterfaceAddress {
+  readonly address: Ipv4;
+  readonly prefixLen: number;
+}
+
+/** How the interface gets its IPv4 address: one of IOS's mutually exclusive forms. */
+export type Ipv4Config =
+  | { readonly kind: "none" }
+  | { readonly kind: "static"; readonly primary: InterfaceAddress; readonly secondaries: readonly InterfaceAddress[] }
+  /** `ip address negotiated`: assigned by the peer (IKEv2 mode config on FlexVPN spokes). */
+  | { readonly kind: "negotiated" }
+  | { readonly kind: "unnumbered"; readonly interface: string };
+
+export type TunnelMode = "gre-ip" | "gre-multipoint" | "ipsec-ipv4";
+
+export type TunnelSource = { readonly kind: "interface"; readonly interface: string } | { readonly kind: "address"; readonly address: Ipv4 };
+
+export interface TunnelConfig {
+  source?: TunnelSource;
+  destination?: Ipv4;
+  /** `gre-ip` is IOS's default and is not shown in running-config. */
+  mode: TunnelMode;
+  key?: number;
+  /** `tunnel protection ipsec profile NAME`. */
+  protectionProfile?: string;
+}
+
+export interface NhrpConfig {
+  networkId?: number;
+  redirect: boolean;
+  shortcut: boolean;
+  holdtimeSec?: number;
+}
+
+export interface MplsInterfaceConfig {
+  /** `mpls ip`: LDP on the interface. */
+  ip: boolean;
+  /** `mpls bgp forwarding`: accept labelled packets for BGP-learned routes (eBGP next hops). */
+  bgpForwarding: boolean;
+  /** `mpls nhrp`: carry NHRP-learned labels. */
+  nhrp: boolean;
+}
+
+export interface InterfaceConfig {
+  name: string;
+  description?: string;
+  shutdown: boolean;
+  /** The VRF the interface forwards in, and which command put it there (IOS keeps the form). */
+  vrf?: { name: string; style: "vrf" | "ip-vrf" };
+  ipv4: Ipv4Config;
+  /** Secondary addresses given while there is no primary yet. IOS prints secondaries before
+   * the primary, so reading its own config meets them first; they join `ipv4` when the
+   * primary comes and do nothing until then. */
+  pendingSecondaries?: InterfaceAddress[];
+  ipMtu?: number;
+  /** `no ip unreachables` turns ICMP unreachables off. */
+  ipUnreachables: boolean;
+  ipRedirects: boolean;
+  tcpAdjustMss?: number;
+  /** `encapsulation dot1Q N` on a subinterface. */
+  dot1q?: { vlan: number; native: boolean };
+  macAddress?: Mac;
+  /** `interface Virtual-TemplateN type tunnel`. */
+  templateType?: "tunnel";
+  tunnel?: TunnelConfig;
+  nhrp?: NhrpConfig;
+  mpls: MplsInterfaceConfig;
+}
+
+export function newInterface(name: string): InterfaceConfig {
+  return {
+    name,
+    shutdown: false,
+    ipv4: { kind: "none" },
+    ipUnreachables: true,
+    ipRedirects: true,
+    mpls: { ip: false, bgpForwarding: false, nhrp: false },
+  };
+}

@@ -1,0 +1,76 @@
+// The whole router configuration: plain, JSON-serialisable data, so it can cross the mgmt API
+// and be read by protocol code. Commands change it; running-config is rendered from it.
+
+import type { ArgRecord } from "../grammar/args";
+import type { BgpConfig } from "./bgp";
+import { newCrypto, type CryptoConfig } from "./crypto";
+import type { InterfaceConfig } from "./interface";
+import type { LocalPool, RouteMapEntry, StaticRoute } from "./routing";
+import type { VrfConfig } from "./vrf";
+
+export interface AaaAuthorization {
+  type: "network" | "exec";
+  list: string;
+  methods: string[];
+}
+
+export interface AaaConfig {
+  newModel: boolean;
+  authorization: AaaAuthorization[];
+}
+
+/** A command with no behaviour in a lab, stored as its arguments so it renders back. */
+export interface StoredLine {
+  /** The declaring command's id. */
+  command: string;
+  no: boolean;
+  args: ArgRecord;
+}
+
+/** `line con 0`, `line vty 0 4`: kept and rendered; a lab console has no line settings. */
+export interface LineConfig {
+  kind: "con" | "aux" | "vty";
+  first: number;
+  last?: number;
+  /** Settings by command id, stored like other inert commands. */
+  settings: Record<string, StoredLine>;
+}
+
+export interface RouterConfig {
+  hostname: string;
+  /** `ip domain name`. */
+  domainName?: string;
+  vrfs: Record<string, VrfConfig>;
+  interfaces: Record<string, InterfaceConfig>;
+  staticRoutes: StaticRoute[];
+  /** By name, entries in sequence order. */
+  routeMaps: Record<string, RouteMapEntry[]>;
+  bgp?: BgpConfig;
+  crypto: CryptoConfig;
+  localPools: Record<string, LocalPool>;
+  aaa: AaaConfig;
+  /** Inert commands (see the `inert` flag of their declarations), by slot. */
+  misc: Record<string, StoredLine>;
+  /** By "con 0", "aux 0", "vty 0 4". */
+  lines: Record<string, LineConfig>;
+}
+
+export function emptyConfig(hostname = "Router"): RouterConfig {
+  return {
+    hostname,
+    vrfs: {},
+    interfaces: {},
+    staticRoutes: [],
+    routeMaps: {},
+    crypto: newCrypto(),
+    localPools: {},
+    aaa: { newModel: false, authorization: [] },
+    misc: {},
+    lines: {},
+  };
+}
+
+type Primitive = string | number | boolean | undefined | null;
+/** A read-only view for code that only reads the configuration. */
+export type DeepReadonly<T> = T extends Primitive ? T : T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : { readonly [K in keyof T]: DeepReadonly<T[K]> };
+export type ReadonlyRouterConfig = DeepReadonly<RouterConfig>;

@@ -1,0 +1,66 @@
+// Parses configuration text (a startup-config, a file under `config check`, an editor
+// buffer) into the model, line by line through a ConfigSession, collecting IOS's error for
+// every line that fails and a warning for every command that is inert in a lab.
+
+import type { ConfigCommand } from "./command";
+import type { ModeId } from "./grammar/engine";
+import { emptyConfig, type RouterConfig } from "./model/router";
+import { ConfigSession } from "./session";
+
+export interface Diagnostic {
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based, in the line as written (indentation included). */
+  readonly column: number;
+  /** The IOS text, e.g. "% Invalid input detected at '^' marker.". */
+  readonly message: string;
+}
+
+export interface InertWarning extends Diagnostic {
+  /** Id of the inert command. */
+  readonly command: string;
+}
+
+export interface ParseResult {
+  readonly model: RouterConfig;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Commands that are kept but change nothing in a lab, with the reason. */
+  readonly warnings: readonly InertWarning[];
+  /** Informational output of commands (e.g. the VRF message), by line. */
+  readonly notes: readonly Diagnostic[];
+  /** The mode each line was read in (for editors placing completion). */
+  readonly modes: readonly ModeId[];
+}
+
+export interface ParseOptions {
+  /** Configuration to apply the text onto (merge); a fresh one by default. */
+  readonly base?: RouterConfig;
+}
+
+export function parseConfig(text: string, options: ParseOptions = {}): ParseResult {
+  const model = options.base ?? emptyConfig();
+  const session = new ConfigSession<ConfigCommand>(model);
+  const diagnostics: Diagnostic[] = [];
+  const warnings: InertWarning[] = [];
+  const notes: Diagnostic[] = [];
+  const modes: ModeId[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i];
+    modes.push(session.mode);
+    const r = session.execute(raw);
+    const indent = raw.length - raw.trimStart().length;
+    if (r.error) diagnostics.push({ line: i + 1, column: r.error.column + 1, message: r.error.message });
+    else if (r.command?.inert !== undefined) warnings.push({ line: i + 1, column: indent + 1, message: r.command.inert, command: r.command.id });
+    for (const o of r.output) notes.push({ line: i + 1, column: indent + 1, message: o });
+    if (session.mode === "exec") {
+      // `end` closes a configuration file; IOS reads no further.
+      if (r.command?.id === "nav.end") {
+        for (let j = i + 1; j < lines.length; j++) modes.push("exec");
+        break;
+      }
+      session.enterConfig();
+    }
+  }
+  return { model, diagnostics, warnings, notes, modes };
+}
