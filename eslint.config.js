@@ -24,6 +24,7 @@ const LAYERS = {
       ["wire", "io", "net", "mpls", "routing", "clock", "config"].map((l) => `core/router/${l}`),
     ]),
   ),
+  "core/router/node": ["wire", "io", "clock", "net", "mpls", "routing", "config", "bgp", "ikev2", "ipsec", "pki", "nhrp"].map((l) => `core/router/${l}`),
   "core/router/cli": ["core/router"],
   "core/router/sim": ["core/router"],
   "core/router/agent": ["core/router", "core/api"],

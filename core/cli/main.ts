@@ -1,6 +1,8 @@
 // The `flexlab` command: one entry for engineers and scripts. Subcommands live in their own
 // files and are registered here.
 import { Command } from "commander";
+import { registerConfigCheck } from "./commands/config-check";
+import { registerSim } from "./commands/sim";
 
 const program = new Command();
 program
@@ -15,5 +17,8 @@ program
     console.log("FlexLab's desktop app is not built yet: the router stack and the `flexlab` CLI come first.");
     console.log("Try `npx flexlab --help` for what works today.");
   });
+
+registerConfigCheck(program);
+registerSim(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,67 @@
+// The `sim` runtime: a lab folder run in virtual time inside this process, through the
+// router's simulation harness. `flexlab sim LABDIR --exec 'NODE: COMMAND'` uses it.
+import { readFile, writeFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { Simulation, type SimTopology } from "../router/sim/harness";
+import type { Diagnostic } from "../router/config/parse";
+import type { Lab } from "./topology";
+
+export interface SimExec {
+  readonly node: string;
+  readonly command: string;
+}
+
+/** Parses "NODE: COMMAND". */
+export function parseExecSpec(text: string): SimExec | undefined {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9_.-]*)\s*:\s*(.+)$/.exec(text);
+  return m ? { node: m[1], command: m[2] } : undefined;
+}
+
+/** Parses "60s", "500ms", "5m", "1h" or a bare number of seconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(m[1]) * scale);
+}
+
+export interface SimLab {
+  readonly sim: Simulation;
+  /** Startup-config problems per node. */
+  readonly diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
+}
+
+/** Builds the simulation of a lab; `write memory` writes the node's config file atomically. */
+export async function startSimLab(lab: Lab): Promise<SimLab> {
+  const nodes: Record<string, string> = {};
+  for (const n of lab.nodes) nodes[n.name] = await readFile(join(lab.dir, n.config), "utf8");
+  const topology: SimTopology = {
+    nodes,
+    links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: canonicalInterface(e.iface) }))),
+    storage: (name) => {
+      const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);
+      let text: string | undefined = nodes[name];
+      return {
+        readStartup: () => text,
+        writeStartup: async (next: string) => {
+          const tmp = `${file}.${process.pid}.tmp`;
+          await writeFile(tmp, next);
+          await rename(tmp, file);
+          text = next;
+        },
+      };
+    },
+  };
+  const sim = new Simulation(topology);
+  const diagnostics = new Map(sim.names().map((n) => [n, sim.node(n).diagnostics]));
+  return { sim, diagnostics };
+}
+
+/** lab.yaml may abbreviate as IOS does (e0/0, Eth0/1); the router wants Ethernet0/1. */
+export function canonicalInterface(name: string): string {
+  const m = /^([A-Za-z-]+)(\d.*)$/.exec(name);
+  if (!m) return name;
+  const kinds = ["Ethernet", "Loopback", "Tunnel"];
+  const kind = kinds.find((k) => k.toLowerCase().startsWith(m[1].toLowerCase()));
+  return kind ? kind + m[2] : name;
+}

@@ -1,0 +1,148 @@
+// show version, show clock, show running-config, show startup-config, show history,
+// show logging; write memory and copy running-config startup-config.
+import { renderInterface } from "../../config/render";
+import { configChangeTime, showClock, uptimeText } from "../../node/time";
+import { BOTH, exec, PRIV, type ExecCommand, type ExecContext } from "../exec-command";
+
+const SHOW = "Show running system information";
+const NVRAM_BYTES = 262144;
+
+function runningConfigBody(ctx: ExecContext): string {
+  const r = ctx.router;
+  const text = r.runningConfigText();
+  const header = `!\n! Last configuration change at ${configChangeTime(r.lastChangeMs, r.timeZone)}\n!\n`;
+  return header + text;
+}
+
+async function writeMemory({ router, print }: ExecContext): Promise<void> {
+  print("Building configuration...");
+  const ok = await router.writeStartup();
+  print(ok ? "[OK]" : "%% Non-volatile configuration memory is not present");
+}
+
+export const systemShowCommands: readonly ExecCommand[] = [
+  exec({
+    id: "show.version",
+    mode: BOTH,
+    syntax: "show version",
+    help: [SHOW, "System hardware and software status"],
+    pipe: true,
+    run: ({ router, print }) => {
+      const ports = router.stack.interfaces().filter((i) => i.kind === "ethernet").length;
+      print(
+        [
+          "FlexLab Router Software (FLEXLAB-ADVENTERPRISEK9-M), Version 0.1.0, RELEASE SOFTWARE",
+          "IOS-compatible command line; router stack written by the FlexLab team",
+          "",
+          "ROM: Bootstrap program is FlexLab",
+          "",
+          `${router.hostname} uptime is ${uptimeText(router.clock.now() - router.bootTimeMs)}`,
+          "System returned to ROM by power-on",
+          'System image file is "flexlab:router"',
+          "",
+          "FlexLab (x86_64) processor with 262144K/65536K bytes of memory.",
+          `Processor board ID ${router.serial}`,
+          `${ports} Ethernet interface${ports === 1 ? "" : "s"}`,
+          "256K bytes of NVRAM.",
+          "",
+          "Configuration register is 0x2102",
+        ].join("\n"),
+      );
+    },
+  }),
+  exec({
+    id: "show.clock",
+    mode: BOTH,
+    syntax: "show clock",
+    help: [SHOW, "Display the system clock"],
+    run: ({ router, print }) => print(showClock(router.clock.now(), router.timeZone)),
+  }),
+  exec({
+    id: "show.running-config",
+    mode: PRIV,
+    syntax: "show running-config",
+    help: [SHOW, "Current operating configuration"],
+    pipe: true,
+    run: (ctx) => {
+      const body = runningConfigBody(ctx);
+      ctx.print(`Building configuration...\n\nCurrent configuration : ${body.length} bytes`);
+      ctx.print(body.replace(/\n$/, ""));
+    },
+  }),
+  exec({
+    id: "show.running-config.interface",
+    mode: PRIV,
+    syntax: "show running-config interface INTERFACE$name",
+    help: [SHOW, "Current operating configuration", "Show interface configuration", "Interface name"],
+    pipe: true,
+    run: ({ router, args, print }) => {
+      const name = args.str("name");
+      const block = renderInterface(router.running, name);
+      if (block === undefined) {
+        print(`% Interface ${name} not configured`); // not shown on IOS for real ports; we keep it honest
+        return;
+      }
+      const body = block.endsWith("\n") ? block : block + "\n";
+      print(`Building configuration...\n\nCurrent configuration : ${body.length} bytes`);
+      print(body + "end");
+    },
+  }),
+  exec({
+    id: "show.startup-config",
+    mode: PRIV,
+    syntax: "show startup-config",
+    help: [SHOW, "Contents of startup configuration"],
+    pipe: true,
+    run: ({ router, print }) => {
+      const text = router.startupConfigText();
+      if (text === undefined) {
+        print("startup-config is not present");
+        return;
+      }
+      print(`Using ${text.length} out of ${NVRAM_BYTES} bytes`);
+      print(text.replace(/\n$/, ""));
+    },
+  }),
+  exec({
+    id: "show.history",
+    mode: BOTH,
+    syntax: "show history",
+    help: [SHOW, "Display the session command history"],
+    run: ({ shell, print }) => {
+      for (const line of shell.history) print(`  ${line}`);
+    },
+  }),
+  exec({
+    id: "show.logging",
+    mode: PRIV,
+    syntax: "show logging",
+    help: [SHOW, "Show the contents of logging buffers"],
+    pipe: true,
+    run: ({ router, print }) => {
+      const lines = router.logHistory();
+      print(`Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns)`);
+      print(`    Console logging: level debugging, ${lines.length} messages logged`);
+      print(`    Buffer logging:  level debugging, ${lines.length} messages logged`);
+      print("");
+      print(`Log Buffer (${500 * 80} bytes):`);
+      for (const l of lines) print(router.formatLogLine(l));
+    },
+  }),
+  exec({
+    id: "write.memory",
+    mode: PRIV,
+    syntax: "write [memory]",
+    help: ["Write running configuration to memory, network, or terminal", "Write to NV memory"],
+    run: writeMemory,
+  }),
+  exec({
+    id: "copy.run.start",
+    mode: PRIV,
+    syntax: "copy running-config startup-config",
+    help: ["Copy from one file to another", "Copy from current system configuration", "Copy to startup configuration"],
+    run: async (ctx) => {
+      ctx.print("Destination filename [startup-config]? ");
+      await writeMemory(ctx);
+    },
+  }),
+];

@@ -1,0 +1,229 @@
+// The exec shell of one console or vty session: IOS's modes and prompts, exec commands, the
+// configuration session with its paste behaviour, `do`, output modifiers, `?` help, Tab
+// completion and IOS's errors with the caret. Text in, text out: the console server, the mgmt
+// API's `exec` and the simulation harness all drive it the same way.
+import type { Args } from "../config/grammar/args";
+import { Grammar, type HelpItem, type ModeId } from "../config/grammar/engine";
+import { errorLines, errorMessage } from "../config/grammar/errors";
+import { formatHelp } from "../config/grammar/help";
+import { configCommands } from "../config/commands/index";
+import type { ConfigCommand } from "../config/command";
+import { isConfigMode, modeDef } from "../config/modes";
+import type { ConfigSession } from "../config/session";
+import type { Router } from "../node/router";
+import { execCommands } from "./commands/index";
+import type { ExecCommand, ExecContext } from "./exec-command";
+import { applyPipe, PIPE_HELP, pipeHelp, splitPipe } from "./pipe";
+
+type Entry = ConfigCommand | ExecCommand;
+
+let sharedGrammar: Grammar<Entry> | undefined;
+
+/** Config and exec commands in one grammar (built once per process). */
+export function cliGrammar(): Grammar<Entry> {
+  return (sharedGrammar ??= new Grammar<Entry>([...configCommands, ...execCommands]));
+}
+
+export interface ShellOptions {
+  /** Start in privileged exec (the mgmt API and the harness do; a console starts at `>`). */
+  readonly privileged?: boolean;
+  /** The console (log messages always shown) or a vty (only with `terminal monitor`). */
+  readonly console?: boolean;
+}
+
+export interface DebugFlags {
+  readonly enabled: Set<string>;
+}
+
+export class Shell {
+  private execMode: "user-exec" | "exec";
+  private config: ConfigSession<ExecCommand> | undefined;
+  /** `terminal length`: lines per page, 0 for no paging (IOS default 24). */
+  terminalLength = 24;
+  /** `terminal monitor`: show log messages on this vty. */
+  monitor: boolean;
+  readonly console: boolean;
+  /** Set by `exit`/`logout` from exec: the session should close. */
+  closed = false;
+  /** Lines typed in this session, oldest first (`show history`; IOS keeps 10). */
+  readonly history: string[] = [];
+  readonly grammar = cliGrammar();
+
+  constructor(
+    readonly router: Router,
+    options: ShellOptions = {},
+  ) {
+    this.execMode = options.privileged ? "exec" : "user-exec";
+    this.console = options.console ?? false;
+    this.monitor = this.console;
+  }
+
+  get mode(): ModeId {
+    return this.config?.mode ?? this.execMode;
+  }
+
+  get privileged(): boolean {
+    return this.execMode === "exec";
+  }
+
+  prompt(): string {
+    return this.router.hostname + modeDef(this.mode).prompt;
+  }
+
+  setPrivileged(on: boolean): void {
+    this.execMode = on ? "exec" : "user-exec";
+  }
+
+  /** `configure terminal`. */
+  enterConfig(): void {
+    this.config = this.router.configSession<ExecCommand>(this.grammar);
+    this.config.enterConfig();
+  }
+
+  /** Leaves configuration mode (`end`, Ctrl-Z), logging IOS's %SYS-5-CONFIG_I. */
+  leaveConfig(): void {
+    if (!this.config) return;
+    this.config = undefined;
+    this.router.logMessage({ facility: "SYS", severity: 5, mnemonic: "CONFIG_I", text: `%SYS-5-CONFIG_I: Configured from console by ${this.console ? "console" : "vty0"}` });
+  }
+
+  /**
+   * Runs one typed line and prints its output. Errors are printed as IOS prints them (caret
+   * under the offending column, after the prompt). Resolves when the command has finished
+   * (a ping takes its time, virtual or real).
+   */
+  async execute(line: string, print: (text: string) => void, write: (text: string) => void = print): Promise<void> {
+    const promptLength = this.prompt().length;
+    if (line.trim() !== "") {
+      this.history.push(line);
+      if (this.history.length > 10) this.history.shift();
+    }
+    if (this.config) {
+      await this.executeConfig(line, promptLength, print, write);
+      return;
+    }
+    if (line.trim() === "" || line.trim().startsWith("!")) return;
+    await this.executeExec(line, this.execMode, promptLength, print, write);
+  }
+
+  private async executeConfig(line: string, promptLength: number, print: (text: string) => void, write: (text: string) => void): Promise<void> {
+    const session = this.config!;
+    const r = session.execute(line);
+    for (const text of r.output) print(text);
+    if (r.error) {
+      for (const text of r.error.kind === "invalid" ? errorLines({ kind: "invalid", column: r.error.column }, line, promptLength) : [r.error.message]) print(text);
+      print("");
+    }
+    if (r.foreign) {
+      // `do COMMAND` or an exec command reached from config: run it in privileged exec.
+      const entry = r.foreign.entry;
+      await this.runExec(entry, r.foreign.args, print, write);
+    }
+    this.router.commit();
+    for (const warning of this.router.takeWarnings()) print(warning);
+    if (session.mode === "exec") this.leaveConfig();
+  }
+
+  private async executeExec(line: string, mode: ModeId, promptLength: number, print: (text: string) => void, write: (text: string) => void): Promise<void> {
+    const { command, pipe, error: pipeError, pipeColumn } = splitPipe(line);
+    const r = this.grammar.match(mode, command);
+    if (!r.ok) {
+      const words = command.trim().split(/\s+/);
+      if (r.error.kind === "invalid" && words.length === 1 && r.error.column === command.length - command.trimStart().length) {
+        // IOS takes a lone unknown word in exec as a host to telnet to.
+        if (!this.domainLookupOff()) print(`Translating "${words[0]}"`);
+        print("% Unknown command or computer name, or unable to find computer address");
+        return;
+      }
+      for (const text of errorLines(r.error, command, promptLength)) print(text);
+      print("");
+      return;
+    }
+    const entry = r.match.entry;
+    if (entry.kind !== "exec") return;
+    if (pipeError !== undefined) {
+      if (pipeError.startsWith("% Invalid")) print(" ".repeat(promptLength + (pipeColumn ?? 0)) + "^");
+      print(pipeError);
+      print("");
+      return;
+    }
+    if (!pipe) {
+      await this.runExec(entry, r.match.args, print, write);
+      return;
+    }
+    const collected: string[] = [];
+    let partial = "";
+    await this.runExec(
+      entry,
+      r.match.args,
+      (text) => collected.push(...(partial + text).split("\n")) && (partial = ""),
+      (text) => (partial += text),
+    );
+    if (partial) collected.push(partial);
+    for (const text of applyPipe(collected, pipe)) print(text);
+  }
+
+  private async runExec(entry: Entry, args: Args, print: (text: string) => void, write: (text: string) => void): Promise<void> {
+    if (entry.kind !== "exec") return;
+    const ctx: ExecContext = { router: this.router, shell: this, args, print, write };
+    try {
+      await entry.run(ctx);
+    } catch (err) {
+      // A bug, not the engineer's fault: say so and keep the router and the session alive.
+      print(`% Internal error in "${entry.id}": ${err instanceof Error ? err.message : String(err)}`);
+      this.router.logMessage({ facility: "SYS", severity: 3, mnemonic: "INTERNAL", text: `%SYS-3-INTERNAL: ${entry.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+    }
+  }
+
+  /** `do LINE`: runs an exec command from a configuration mode, with privilege. */
+  async runAsExec(line: string, print: (text: string) => void, write: (text: string) => void): Promise<void> {
+    await this.executeExec(line, "exec", this.prompt().length + "do ".length, print, write);
+  }
+
+  /** Ctrl-Z: leave configuration mode. */
+  ctrlZ(): void {
+    this.leaveConfig();
+  }
+
+  /** `?` pressed after `text`: the lines to print. */
+  help(text: string): string[] {
+    const promptLength = this.prompt().length;
+    const { command, pipe, error } = splitPipe(text.endsWith("|") ? text + " " : text);
+    if (command !== text && (pipe || error)) {
+      const after = text.slice(text.indexOf("|") + 1);
+      if (after.trim() === "") return pipeHelp();
+      return ["  LINE  Regular Expression"];
+    }
+    if (this.config) {
+      const result = this.config.help(text);
+      if (result.kind === "error" && this.config.mode !== "config") return formatHelp(this.grammar.help("config", text), text, promptLength);
+      return formatHelp(result, text, promptLength);
+    }
+    const result = this.grammar.help(this.execMode, text);
+    const extra: HelpItem[] = result.kind === "list" && result.cr && this.pipeable(text) ? [PIPE_HELP] : [];
+    return formatHelp(result, text, promptLength, extra);
+  }
+
+  /** Tab: the completed line, or undefined. */
+  complete(text: string): string | undefined {
+    if (this.config) return this.config.complete(text) ?? (this.config.mode !== "config" ? this.grammar.complete("config", text) : undefined);
+    return this.grammar.complete(this.execMode, text);
+  }
+
+  private pipeable(text: string): boolean {
+    const r = this.grammar.match(this.execMode, text);
+    return r.ok && r.match.entry.kind === "exec" && r.match.entry.pipe === true;
+  }
+
+  private domainLookupOff(): boolean {
+    const stored = this.router.running.misc["ip.domain.lookup"];
+    return stored?.no === true;
+  }
+
+  /** Whether the session is in a configuration mode. */
+  get configuring(): boolean {
+    return this.config !== undefined && isConfigMode(this.config.mode);
+  }
+}
+
+export { errorMessage };
