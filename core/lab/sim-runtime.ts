@@ -37,6 +37,7 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
   for (const n of lab.nodes) nodes[n.name] = await readFile(join(lab.dir, n.config), "utf8");
   const topology: SimTopology = {
     nodes,
+    yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
     links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: canonicalInterface(e.iface) }))),
     storage: (name) => {
       const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);

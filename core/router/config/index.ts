@@ -37,6 +37,7 @@ export { configCommands, configGrammar } from "./commands/index";
 export { ConfigSession, type ExecuteResult, type SessionError } from "./session";
 export { parseConfig, type Diagnostic, type InertWarning, type ParseOptions, type ParseResult } from "./parse";
 export { ConfigRenderer, renderInterface, renderRunningConfig } from "./render";
+export { completionsAt, type Completions } from "./editor";
 
 export * from "./model/router";
 export * from "./model/interface";

@@ -7,7 +7,7 @@
 import { Args } from "./grammar/args";
 import { isConfigCommand, type ConfigCommand, type ModeCtx, type RenderItem } from "./command";
 import { configGrammar } from "./commands/index";
-import { sectionOf } from "./commands/order";
+import { compareSortKeys, sectionOf } from "./commands/order";
 import type { CompiledEntry, Grammar, ModeId } from "./grammar/engine";
 import { renderSyntax } from "./grammar/render-syntax";
 import type { RouterConfig } from "./model/router";
@@ -17,19 +17,6 @@ interface Line {
   readonly c: CompiledEntry<ConfigCommand>;
   readonly item: RenderItem;
   readonly k: number;
-}
-
-function compareKeys(a: readonly (string | number)[] = [], b: readonly (string | number)[] = []): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    if (typeof x === "number" && typeof y === "number") return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
 }
 
 function indent(depth: number): string {
@@ -46,7 +33,7 @@ export class ConfigRenderer {
       if (!isConfigCommand(c.entry) || !c.entry.render) continue;
       c.entry.render(m, ctx).forEach((item, k) => all.push({ c, item, k }));
     }
-    all.sort((x, y) => (x.c.entry.order ?? 0) - (y.c.entry.order ?? 0) || compareKeys(x.item.sort, y.item.sort) || x.c.index - y.c.index || x.k - y.k);
+    all.sort((x, y) => (x.c.entry.order ?? 0) - (y.c.entry.order ?? 0) || compareSortKeys(x.item.sort, y.item.sort) || x.c.index - y.c.index || x.k - y.k);
     const out: string[] = [];
     let section: number | undefined;
     for (const line of all) {

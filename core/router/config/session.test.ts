@@ -47,6 +47,15 @@ describe("ConfigSession", () => {
     expect(m.interfaces["Virtual-Template1"].templateType).toBe("tunnel");
   });
 
+  it("takes the shortest unique prefix, as `sh` for shutdown in an interface", () => {
+    const s = session(["int lo0", "sh"]);
+    expect(s.model.interfaces.Loopback0.shutdown).toBe(true);
+    expect(run(s, "no sh").error).toBeUndefined();
+    expect(s.model.interfaces.Loopback0.shutdown).toBe(false);
+    expect(run(s, "m").error?.message).toBe('% Ambiguous command:  "m"');
+    expect(run(s, "SHUT").error).toBeUndefined();
+  });
+
   it("gives the prompts of the crypto and VRF modes", () => {
     const s = session();
     const prompts: Record<string, string> = {

@@ -21,6 +21,12 @@ export interface SimTopology {
   readonly links: readonly (readonly SimEndpoint[])[];
   /** Where `write memory` goes, per node (default: kept in memory). */
   readonly storage?: (node: string) => ConfigStorage;
+  /**
+   * Lets the host's event loop run once (real file I/O behind `write memory`). The harness
+   * itself never touches real time; a host that gives it real storage passes e.g.
+   * `() => new Promise((r) => setImmediate(r))`.
+   */
+  readonly yieldToHost?: () => Promise<void>;
 }
 
 export interface SimNode {
@@ -53,9 +59,11 @@ const COMMAND_LIMIT_MS = 3_600_000;
 export class Simulation {
   readonly clock: VirtualClock;
   private readonly nodes = new Map<string, SimNode>();
+  private readonly yieldToHost: (() => Promise<void>) | undefined;
 
   constructor(topology: SimTopology, clock = new VirtualClock()) {
     this.clock = clock;
+    this.yieldToHost = topology.yieldToHost;
     const ports = new Map<string, Record<string, Nic>>();
     for (const name of Object.keys(topology.nodes)) ports.set(name, {});
     for (const link of topology.links) {
@@ -123,6 +131,7 @@ export class Simulation {
     const deadline = this.clock.now() + COMMAND_LIMIT_MS;
     for (;;) {
       for (let i = 0; i < MICROTASK_TURNS && !done; i++) await Promise.resolve();
+      if (!done && this.yieldToHost) await this.yieldToHost();
       if (done) break;
       const due = this.clock.nextDue();
       if (due === undefined || due > deadline) break; // nothing left that could finish it

@@ -98,6 +98,7 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
       const f = af(m, c);
       f.networks = f.networks.filter((n) => !(n.prefix.addr === addr && n.prefix.len === len));
       f.networks.push({ prefix: { addr, len } as BgpAddressFamily["networks"][number]["prefix"], ...(a.has("routeMap") ? { routeMap: a.str("routeMap") } : {}) });
+      f.networks.sort((x, y) => x.prefix.addr - y.prefix.addr || x.prefix.len - y.prefix.len);
     },
     no: {
       apply: (m, a, c) => {

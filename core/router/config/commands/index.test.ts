@@ -45,6 +45,7 @@ describe("the command declarations", () => {
     expect(text).toBe(KITCHEN_SINK);
     const again = parseConfig(text);
     expect(again.model).toEqual(first.model);
+    expect(JSON.parse(JSON.stringify(first.model))).toEqual(first.model);
     expect(renderRunningConfig(again.model)).toBe(text);
   });
 

@@ -8,6 +8,8 @@ import { bgpAfCommands } from "./bgp-af";
 import { bgpNeighborCommands } from "./bgp-neighbor";
 import { pkiCommands } from "./crypto-pki";
 import { ikev2Commands } from "./crypto-ikev2";
+import { ikev2AuthorizationCommands } from "./crypto-ikev2-authorization";
+import { ikev2KeyringCommands } from "./crypto-ikev2-keyring";
 import { ikev2ProfileCommands } from "./crypto-ikev2-profile";
 import { ipsecCommands } from "./crypto-ipsec";
 import { interfaceCommands } from "./interface";
@@ -34,6 +36,8 @@ export const configCommands: readonly ConfigCommand[] = [
   ...bgpAfCommands,
   ...pkiCommands,
   ...ikev2Commands,
+  ...ikev2KeyringCommands,
+  ...ikev2AuthorizationCommands,
   ...ikev2ProfileCommands,
   ...ipsecCommands,
   ...lineCommands,

@@ -5,7 +5,7 @@
 import { command, need, type ConfigCommand, type ModeCtx, type RenderItem } from "../command";
 import type { Args } from "../grammar/args";
 import type { LineConfig, RouterConfig } from "../model/router";
-import { parseBanner } from "./crypto-ikev2";
+import { parseBanner } from "./banner";
 import { TOP } from "./order";
 import { stored } from "./stored";
 

@@ -51,3 +51,17 @@ export const TOP = {
 export function sectionOf(order: number): number {
   return Math.floor(order / 50);
 }
+
+/** Orders lines by their sort keys: numbers numerically, text by character code. */
+export function compareSortKeys(a: readonly (string | number)[] = [], b: readonly (string | number)[] = []): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}

@@ -6,7 +6,7 @@ import { command, type ConfigCommand, type RenderItem } from "../command";
 import type { Args, ArgRecord } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import type { StaticRoute } from "../model/routing";
-import { TOP } from "./order";
+import { compareSortKeys, TOP } from "./order";
 
 const IP = "Global IP configuration subcommands";
 const ROUTE_TAIL = "[<1-255>$distance] {tag <1-4294967295>$tag|permanent$permanent|name WORD$name}";
@@ -34,6 +34,10 @@ function sameKey(r: StaticRoute, vrf: string | undefined, addr: Ipv4, len: numbe
 
 function sameNextHop(r: StaticRoute, a: Args): boolean {
   return r.interface === a.optStr("interface") && r.nextHop === a.optIp("nexthop");
+}
+
+function routeSort(r: StaticRoute): (string | number)[] {
+  return [r.vrf === undefined ? "" : ` ${r.vrf}`, r.prefix.addr, r.prefix.len, r.interface ?? "", r.nextHop ?? -1];
 }
 
 function routeArgs(r: StaticRoute): ArgRecord {
@@ -81,6 +85,8 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
       // Re-entering a route with the same next hop replaces its options.
       m.staticRoutes = m.staticRoutes.filter((r) => !(sameKey(r, vrf, addr, len) && sameNextHop(r, a)));
       m.staticRoutes.push(route);
+      // Kept in running-config order, so a model read back from its rendering is the same.
+      m.staticRoutes.sort((x, y) => compareSortKeys(routeSort(x), routeSort(y)));
     },
     no: {
       syntax: `ip route [vrf WORD$vrf] A.B.C.D$prefix NETMASK$mask [(A.B.C.D$nexthop|INTERFACE$interface [A.B.C.D$nexthop])] ${ROUTE_TAIL}`,
@@ -97,7 +103,7 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
     render: (m) =>
       m.staticRoutes.map((r) => ({
         args: routeArgs(r),
-        sort: [r.vrf === undefined ? "" : ` ${r.vrf}`, r.prefix.addr, r.prefix.len, r.interface ?? "", r.nextHop ?? -1],
+        sort: routeSort(r),
       })),
   }),
   command({

@@ -101,6 +101,7 @@ export const systemCommands: readonly ConfigCommand[] = [
       const list = a.str("list");
       m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === type && x.list === list));
       m.aaa.authorization.push({ type, list, methods });
+      m.aaa.authorization.sort((x, y) => (x.type === y.type ? (x.list < y.list ? -1 : 1) : x.type < y.type ? -1 : 1));
     },
     no: {
       syntax: "aaa authorization (network|exec)$type (default|WORD)$list {group WORD$group|local$local|if-authenticated$ifAuthenticated|none$none}",

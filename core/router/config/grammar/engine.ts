@@ -181,8 +181,8 @@ export class Grammar<E extends GrammarEntry> {
       frontier = r.frontier;
     }
     if (partial) {
-      const words = this.keywordCandidates(frontier).filter((k) => k.word.toLowerCase().startsWith(partial.text.toLowerCase()) && !k.hidden);
-      const unique = [...new Set(words.map((k) => k.word))].sort(compareKeywords);
+      const matching = this.keywordCandidates(frontier).filter((k) => k.word.toLowerCase().startsWith(partial.text.toLowerCase()) && !k.hidden);
+      const unique = [...new Set(matching.map((k) => k.word))].sort(compareKeywords);
       if (unique.length === 0) return { kind: "error", error: { kind: "invalid", column: partial.start + this.caretOffset(frontier, partial.text) } };
       return { kind: "words", words: unique };
     }

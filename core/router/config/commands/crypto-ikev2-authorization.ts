@@ -1,0 +1,167 @@
+// `crypto ikev2 authorization policy NAME`: what a FlexVPN hub pushes to its spokes (pool,
+// DNS, banner, domain, routes).
+
+import { command, type ConfigCommand, type ModeCtx } from "../command";
+import type { Ikev2AuthorizationPolicy } from "../model/crypto";
+import type { RouterConfig } from "../model/router";
+import { parseBanner } from "./banner";
+import { block, field, pick } from "./field";
+import { TOP } from "./order";
+
+const IKEV2 = ["Encryption module", "Configure IKEv2"];
+const AP = "ikev2-authorization-policy";
+
+function authz(m: RouterConfig, c: ModeCtx): Ikev2AuthorizationPolicy {
+  return pick(m.crypto.ikev2.authorizationPolicies, c.ikev2AuthPolicy, "IKEv2 authorization policy");
+}
+
+export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
+  block({
+    id: "crypto.ikev2.authorization-policy",
+    syntax: "crypto ikev2 authorization policy WORD$name",
+    help: [...IKEV2, "IKEv2 authorization", "IKEv2 authorization policy", "Name of the policy"],
+    order: TOP.ikev2AuthPolicy,
+    enters: AP,
+    table: (m) => m.crypto.ikev2.authorizationPolicies,
+    create: (name) => ({ name, dns: [] }),
+    ctx: (name) => ({ ikev2AuthPolicy: name }),
+  }),
+  field({
+    id: "authorization-policy.pool",
+    mode: AP,
+    syntax: "pool WORD$name",
+    noSyntax: "pool [WORD$name]",
+    help: ["Specify local address pool to use", "Name of the local address pool"],
+    order: 10,
+    set: (m, c, a) => {
+      authz(m, c).pool = a.str("name");
+    },
+    clear: (m, c) => {
+      delete authz(m, c).pool;
+    },
+    show: (m, c) => {
+      const p = authz(m, c).pool;
+      return p === undefined ? undefined : { name: p };
+    },
+  }),
+  field({
+    id: "authorization-policy.dns",
+    mode: AP,
+    syntax: "dns A.B.C.D$servers...",
+    noSyntax: "dns [A.B.C.D$servers...]",
+    help: ["Specify DNS servers", "DNS server address"],
+    order: 15,
+    set: (m, c, a) => {
+      authz(m, c).dns = a.nums("servers").slice(0, 2) as Ikev2AuthorizationPolicy["dns"];
+    },
+    clear: (m, c) => {
+      authz(m, c).dns = [];
+    },
+    show: (m, c) => {
+      const d = authz(m, c).dns;
+      return d.length === 0 ? undefined : { servers: d };
+    },
+  }),
+  field({
+    id: "authorization-policy.netmask",
+    mode: AP,
+    syntax: "netmask NETMASK$mask",
+    noSyntax: "netmask [NETMASK$mask]",
+    help: ["Specify subnet mask", "Subnet mask"],
+    order: 16,
+    set: (m, c, a) => {
+      authz(m, c).netmask = a.ip("mask");
+    },
+    clear: (m, c) => {
+      delete authz(m, c).netmask;
+    },
+    show: (m, c) => {
+      const n = authz(m, c).netmask;
+      return n === undefined ? undefined : { mask: n };
+    },
+  }),
+  command({
+    id: "authorization-policy.banner",
+    mode: AP,
+    syntax: "banner LINE$text",
+    help: ["Specify banner", "c  banner text c, where 'c' is a delimiting character"],
+    order: 20,
+    apply: (m, a, c) => {
+      const p = authz(m, c);
+      const b = parseBanner(a.str("text"));
+      p.banner = b.text;
+      if (b.closed) return;
+      // The banner goes on over the next lines until the delimiter comes back.
+      return {
+        collect: (line: string) => {
+          const end = line.indexOf(b.delimiter);
+          p.banner = `${p.banner ?? ""}\n${end < 0 ? line : line.slice(0, end)}`;
+          return end >= 0;
+        },
+      };
+    },
+    no: {
+      syntax: "banner [LINE$text]",
+      apply: (m, _a, c) => {
+        delete authz(m, c).banner;
+      },
+    },
+    render: (m, c) => {
+      const b = authz(m, c).banner;
+      return b === undefined ? [] : [{ args: { text: `^C${b}^C` } }];
+    },
+  }),
+  field({
+    id: "authorization-policy.def-domain",
+    mode: AP,
+    syntax: "def-domain WORD$domain",
+    noSyntax: "def-domain [WORD$domain]",
+    help: ["Specify default domain", "Default domain name"],
+    order: 30,
+    set: (m, c, a) => {
+      authz(m, c).defDomain = a.str("domain");
+    },
+    clear: (m, c) => {
+      delete authz(m, c).defDomain;
+    },
+    show: (m, c) => {
+      const d = authz(m, c).defDomain;
+      return d === undefined ? undefined : { domain: d };
+    },
+  }),
+  field({
+    id: "authorization-policy.route-set-interface",
+    mode: AP,
+    syntax: "route set interface [INTERFACE$interface]",
+    help: ["Routing parameters", "Routes to be pushed to the peer", "Interface whose address is pushed as a route", "Interface"],
+    order: 40,
+    set: (m, c, a) => {
+      authz(m, c).routeSetInterface = a.has("interface") ? { interface: a.str("interface") } : {};
+    },
+    clear: (m, c) => {
+      delete authz(m, c).routeSetInterface;
+    },
+    show: (m, c) => {
+      const r = authz(m, c).routeSetInterface;
+      return r && { interface: r.interface };
+    },
+  }),
+  field({
+    id: "authorization-policy.route-set-access-list",
+    mode: AP,
+    syntax: "route set access-list WORD$acl",
+    noSyntax: "route set access-list [WORD$acl]",
+    help: ["Routing parameters", "Routes to be pushed to the peer", "Access list whose entries are pushed as routes", "Access list name"],
+    order: 41,
+    set: (m, c, a) => {
+      authz(m, c).routeSetAccessList = a.str("acl");
+    },
+    clear: (m, c) => {
+      delete authz(m, c).routeSetAccessList;
+    },
+    show: (m, c) => {
+      const acl = authz(m, c).routeSetAccessList;
+      return acl === undefined ? undefined : { acl };
+    },
+  }),
+];

@@ -1,0 +1,77 @@
+// The engineer's first two commands, run as they would run them: `flexlab config check` on
+// the seed configs and `flexlab sim` on the two-router lab.
+import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "../..");
+const flexlab = join(root, "bin/flexlab.mjs");
+const seed = resolve(root, "../shared/reference/seed-lab");
+const scratch = mkdtempSync(join(tmpdir(), "flexlab-cli-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function flex(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [flexlab, ...args], { cwd: root, env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("flexlab config check", () => {
+  it("accepts the three seed configs exactly as given", async () => {
+    const r = await flex(["config", "check", ...["R1-HUB.cfg", "R3-Spoke1.cfg", "R4-Spoke.cfg"].map((f) => join(seed, f))]);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("3 files checked: no errors");
+    expect(r.code).toBe(0);
+  });
+
+  it("prints FILE:LINE:COL with IOS's error and exits 1 for a bad line", async () => {
+    const file = join(scratch, "bad.cfg");
+    writeFileSync(file, "hostname X\ninterface Ethernet0/0\n ip adress 10.0.0.1 255.255.255.0\n");
+    const r = await flex(["config", "check", file]);
+    expect(r.stdout).toBe(`${file}:3:7: % Invalid input detected at '^' marker.\n`);
+    expect(r.code).toBe(1);
+  });
+
+  it("lists lines with no effect in a lab only when asked, as warnings", async () => {
+    const file = join(seed, "R1-HUB.cfg");
+    const r = await flex(["config", "check", "--warnings", file]);
+    expect(r.stdout).toMatch(/R1-HUB\.cfg:\d+:1: warning: "clock timezone CET 1 0" has no effect in a lab/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe("flexlab sim", () => {
+  it("pings across the two-router lab with !!!!!", async () => {
+    const r = await flex(["sim", "labs/two-routers", "--exec", "R1: ping 10.0.12.2", "--exec", "R2: show ip interface brief"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("R1#ping 10.0.12.2\n");
+    expect(r.stdout).toContain("!!!!!\nSuccess rate is 100 percent (5/5)");
+    expect(r.stdout).toMatch(/^R2#show ip interface brief\nInterface {14}IP-Address {6}OK\? Method Status {16}Protocol\n/m);
+  });
+
+  it("writes memory into the lab folder atomically", async () => {
+    const lab = join(scratch, "lab");
+    cpSync(join(root, "labs/two-routers"), lab, { recursive: true });
+    const r = await flex(["sim", lab, "--exec", "R1: configure terminal", "--exec", "R1: interface Loopback9", "--exec", "R1: ip address 9.9.9.9 255.255.255.255", "--exec", "R1: end", "--exec", "R1: write memory"]);
+    expect(r.stdout).toContain("Building configuration...\n[OK]");
+    const saved = readFileSync(join(lab, "R1.cfg"), "utf8");
+    expect(saved).toContain("interface Loopback9\n ip address 9.9.9.9 255.255.255.255\n");
+  });
+
+  it("names the file, line and field of a bad lab file", async () => {
+    const lab = join(scratch, "badlab");
+    cpSync(join(root, "labs/two-routers"), lab, { recursive: true });
+    writeFileSync(join(lab, "lab.yaml"), readFileSync(join(lab, "lab.yaml"), "utf8").replace("R2:Ethernet0/0", "R9:Ethernet0/0"));
+    const r = await flex(["sim", lab]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/lab\.yaml:\d+:\d+: links\[0\]\.endpoints\[1\]: node "R9" is not defined under nodes/);
+  });
+});
