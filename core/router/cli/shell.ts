@@ -129,7 +129,7 @@ export class Shell {
     const r = this.grammar.match(mode, command);
     if (!r.ok) {
       const words = command.trim().split(/\s+/);
-      if (r.error.kind === "invalid" && words.length === 1 && r.error.column === command.length - command.trimStart().length) {
+      if (r.error.kind === "invalid" && words.length === 1) {
         // IOS takes a lone unknown word in exec as a host to telnet to.
         if (!this.domainLookupOff()) print(`Translating "${words[0]}"`);
         print("% Unknown command or computer name, or unable to find computer address");

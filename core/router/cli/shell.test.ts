@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Simulation } from "../sim/harness";
+import { Shell } from "./shell";
+
+let sim: Simulation | undefined;
+afterEach(() => sim?.close());
+
+const R1 = `hostname R1
+vrf definition cust1
+ rd 1:1
+ address-family ipv4
+ exit-address-family
+interface Loopback0
+ ip address 10.0.0.1 255.255.255.255
+interface Ethernet0/0
+ description WAN
+ ip address 172.16.0.1 255.255.255.252
+interface Ethernet0/2
+ vrf forwarding cust1
+ ip address 192.168.110.1 255.255.255.0
+ip route vrf cust1 0.0.0.0 0.0.0.0 Null0 tag 666 name default_originate
+end
+`;
+
+function boot(): Simulation {
+  sim = new Simulation({ nodes: { R1 }, links: [] });
+  sim.settle();
+  return sim;
+}
+
+/** Runs lines in a console-like session (user exec first) and returns the transcript. */
+async function session(lines: string[], shell?: Shell): Promise<string> {
+  const s = sim!;
+  const sh = shell ?? new Shell(s.node("R1").router, { console: true });
+  let out = "";
+  for (const line of lines) {
+    out += sh.prompt() + line + "\n";
+    await sh.execute(
+      line,
+      (t) => (out += t + "\n"),
+      (t) => (out += t),
+    );
+  }
+  return out;
+}
+
+describe("the exec shell", () => {
+  it("starts in user exec, enables, configures and comes back, with IOS prompts", async () => {
+    boot();
+    const out = await session(["enable", "configure terminal", "interface Loopback1", "ip address 10.9.9.9 255.255.255.255", "exit", "end", "disable"]);
+    expect(out.split("\n").filter((l) => /^R1[>#(]/.test(l))).toEqual([
+      "R1>enable",
+      "R1#configure terminal",
+      "R1(config)#interface Loopback1",
+      "R1(config-if)#ip address 10.9.9.9 255.255.255.255",
+      "R1(config-if)#exit",
+      "R1(config)#end",
+      "R1#disable",
+    ]);
+    expect(sim!.node("R1").router.stack.interface("Loopback1")?.address).toEqual({ address: 0x0a090909, prefixLength: 32 });
+  });
+
+  it("applies config as it is typed and says what IOS says when a VRF takes an interface", async () => {
+    boot();
+    const out = await session(["enable", "configure terminal", "interface Ethernet0/0", "vrf forwarding cust1"]);
+    expect(out).toContain("% Interface Ethernet0/0 IPv4 disabled and address(es) removed due to enabling VRF cust1");
+    expect(sim!.node("R1").router.stack.interface("Ethernet0/0")?.address).toBeUndefined();
+  });
+
+  it("runs exec commands from config mode with do", async () => {
+    boot();
+    const out = await session(["enable", "configure terminal", "do show ip interface brief | include Loopback0"]);
+    expect(out).toMatch(/^Loopback0 +10\.0\.0\.1 +YES NVRAM +up +up$/m);
+  });
+
+  it("filters output with include, exclude, begin, section and count", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    const run = (line: string) => session([line], sh);
+    const included = (await run("show running-config | include ^interface")).split("\n").slice(1, -1);
+    expect(included).toEqual(expect.arrayContaining(["interface Loopback0", "interface Ethernet0/0", "interface Ethernet0/2"]));
+    expect(included.every((l) => l.startsWith("interface "))).toBe(true);
+    expect(await run("show running-config | exclude ^ |^!")).not.toMatch(/^ /m);
+    expect(await run("show running-config | section Ethernet0/2")).toContain("interface Ethernet0/2\n vrf forwarding cust1\n ip address 192.168.110.1 255.255.255.0\n");
+    expect(await run("show ip interface brief | count up")).toMatch(/Number of lines which match regexp = \d+/);
+    expect(await run("show running-config | begin ^ip route")).toMatch(/^ip route vrf cust1 0\.0\.0\.0 0\.0\.0\.0 Null0 tag 666 name default_originate$/m);
+  });
+
+  it("shows ? help in IOS's layout, with output modifiers where a show command may end", () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    const help = sh.help("show ip interface brief ");
+    expect(help).toEqual(["  |     Output modifiers", "  <cr>"]);
+    expect(sh.help("show ip ro")).toEqual(["route"]);
+    expect(sh.help("show ip interface brief | ")).toContain("  include  Include lines that match");
+  });
+
+  it("completes a unique abbreviation with Tab", () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(sh.complete("sh")).toBe("show ");
+    expect(sh.complete("show ip int")).toBe("show ip interface ");
+  });
+
+  it("prints IOS's errors: caret, incomplete, ambiguous, unknown word", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(await session(["show ip"], sh)).toBe("R1#show ip\n% Incomplete command.\n\n");
+    expect(await session(["sh i"], sh)).toBe('R1#sh i\n% Ambiguous command:  "sh i"\n\n');
+    expect(await session(["show ip routee"], sh)).toBe("R1#show ip routee\n" + " ".repeat("R1#show ip route".length) + "^\n% Invalid input detected at '^' marker.\n\n");
+    expect(await session(["showboot"], sh)).toBe('R1#showboot\nTranslating "showboot"\n% Unknown command or computer name, or unable to find computer address\n');
+  });
+
+  it("renders show running-config from the model with IOS's header and byte count", async () => {
+    boot();
+    const out = await session(["show running-config"], new Shell(sim!.node("R1").router, { privileged: true }));
+    const m = /Current configuration : (\d+) bytes\n([\s\S]*)$/.exec(out);
+    expect(m).not.toBeNull();
+    expect(m![2].length).toBe(Number(m![1]));
+    expect(out.startsWith("R1#show running-config\nBuilding configuration...\n\nCurrent configuration : ")).toBe(true);
+    expect(m![2]).toMatch(/^!\n! Last configuration change at \d\d:\d\d:\d\d UTC \w{3} \w{3} \d+ \d{4}\n!\n/);
+    expect(m![2].trimEnd().endsWith("\nend")).toBe(true);
+  });
+
+  it("shows the VRF table and the Null0 static in the VRF's routing table", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(await session(["show vrf"], sh)).toContain("  cust1                            1:1                   ipv4        Et0/2");
+    const routes = await session(["show ip route vrf cust1"], sh);
+    expect(routes).toContain("Routing Table: cust1");
+    expect(routes).toMatch(/^S\*\s+0\.0\.0\.0\/0 is directly connected, Null0$/m);
+  });
+});
