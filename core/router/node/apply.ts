@@ -4,7 +4,7 @@
 // per area, each comparing the two models field by field, so re-applying an unchanged model
 // does nothing (no spurious %LINEPROTO messages, no ARP churn).
 import type { RouterConfig } from "../config/model/router";
-import type { InterfaceConfig } from "../config/model/interface";
+import { newInterface, type InterfaceConfig } from "../config/model/interface";
 import type { StaticRoute } from "../config/model/routing";
 import { EthernetInterface, Dot1qSubinterface } from "../net/ethernet-port";
 import type { Interface } from "../net/interface";
@@ -59,7 +59,7 @@ function applyInterfaces(plane: DataPlane, before: RouterConfig | undefined, aft
     if (!(name in after.interfaces) && isDataInterface(old[name])) {
       const iface = plane.stack.interface(name);
       // Physical ports stay (IOS cannot delete hardware); their config returns to defaults.
-      if (iface instanceof EthernetInterface) applyInterface(plane, iface, old[name], { ...old[name], ...defaultsOf(name) });
+      if (iface instanceof EthernetInterface) applyInterface(plane, iface, old[name], { ...old[name], ...newInterface(name) });
       else plane.stack.removeInterface(name);
     }
   }
@@ -68,17 +68,6 @@ function applyInterfaces(plane: DataPlane, before: RouterConfig | undefined, aft
     const iface = ensureInterface(plane, c);
     if (iface) applyInterface(plane, iface, old[c.name], c);
   }
-}
-
-function defaultsOf(name: string): InterfaceConfig {
-  return {
-    name,
-    shutdown: false,
-    ipv4: { kind: "none" },
-    ipUnreachables: true,
-    ipRedirects: true,
-    mpls: { ip: false, bgpForwarding: false, nhrp: false },
-  };
 }
 
 function ensureInterface(plane: DataPlane, c: InterfaceConfig): Interface | undefined {
@@ -97,7 +86,7 @@ function ensureInterface(plane: DataPlane, c: InterfaceConfig): Interface | unde
 }
 
 function applyInterface(plane: DataPlane, iface: Interface, before: InterfaceConfig | undefined, c: InterfaceConfig): void {
-  const b = before ?? defaultsOf(c.name);
+  const b = before ?? newInterface(c.name);
   const fresh = before === undefined;
   if (iface instanceof Dot1qSubinterface && (fresh || !same(b.dot1q, c.dot1q))) {
     const problem = iface.setVlan(c.dot1q?.vlan);
