@@ -29,7 +29,7 @@ const LAYERS = {
   "core/router/sim": ["core/router"],
   "core/router/agent": ["core/router", "core/api"],
   "core/api": [],
-  "core/lab": ["core/api", "core/router/config", "core/router/sim"],
+  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki"],
   "core/cli": ["core/lab", "core/api"],
   electron: ["core/lab", "core/api"],
   renderer: ["core/api", "core/router/config"],

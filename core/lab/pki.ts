@@ -1,0 +1,146 @@
+// The lab PKI: one CA per lab folder, and a certificate for every router trustpoint that
+// enrols by URL and has none yet, issued the way the config asks (its subject-name, its key
+// size, the serial its `crypto pki certificate chain` names), so certificate labs come up
+// with no manual enrolment. Keys and certificates are PEM files under <lab>/pki/, kept
+// across `up`/`down` like the startup-configs.
+import { generateKeyPairSync, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseConfig } from "../router/config/parse";
+import type { RouterConfig } from "../router/config/model/router";
+import { formatName, parseSubjectName, type NameAttribute } from "../router/pki/subject";
+import { buildCertificate, toPem } from "../router/pki/x509";
+import type { Lab } from "./topology";
+
+const DAY_MS = 24 * 3600 * 1000;
+const CA_VALIDITY_MS = 3650 * DAY_MS;
+const ROUTER_VALIDITY_MS = 365 * DAY_MS;
+
+export interface IssuedCertificate {
+  readonly node: string;
+  readonly trustpoint: string;
+  readonly serial: string; // hex, as IOS shows it
+  readonly subject: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** false when the certificate was already there. */
+  readonly fresh: boolean;
+}
+
+interface LabCa {
+  readonly key: KeyObject;
+  readonly publicKey: KeyObject;
+  readonly cert: X509Certificate;
+  readonly name: NameAttribute[];
+  readonly certFile: string;
+}
+
+async function writeAtomically(file: string, text: string, mode = 0o600): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode });
+  await rename(tmp, file);
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+export function pkiDir(lab: Lab): string {
+  return join(lab.dir, "pki");
+}
+
+/** The lab's CA, created on first use (serial 01, as the seed configs' chains expect). */
+export async function labCa(lab: Lab, nowMs = Date.now()): Promise<LabCa> {
+  const dir = pkiDir(lab);
+  await mkdir(dir, { recursive: true });
+  const keyFile = join(dir, "ca.key");
+  const certFile = join(dir, "ca.crt");
+  const name = parseSubjectName(`CN=FlexLab ${lab.name} CA,O=FlexLab`)!;
+  const keyPem = await readIfExists(keyFile);
+  const certPem = await readIfExists(certFile);
+  if (keyPem && certPem) {
+    const key = createPrivateKey(keyPem);
+    return { key, publicKey: createPublicKey(key), cert: new X509Certificate(certPem), name, certFile };
+  }
+  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const der = buildCertificate({
+    serial: 1n,
+    subject: name,
+    issuer: name,
+    subjectKey: pair.publicKey,
+    issuerKey: pair.privateKey,
+    issuerPublicKey: pair.publicKey,
+    notBeforeMs: nowMs - DAY_MS,
+    notAfterMs: nowMs + CA_VALIDITY_MS,
+    ca: true,
+  });
+  await writeAtomically(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+  await writeAtomically(certFile, toPem(der), 0o644);
+  return { key: pair.privateKey, publicKey: pair.publicKey, cert: new X509Certificate(Buffer.from(der)), name, certFile };
+}
+
+/** The FQDN a router proves in IKEv2 (`identity local fqdn X`), else hostname.domain. */
+function fqdnOf(config: RouterConfig): string {
+  for (const profile of Object.values(config.crypto.ikev2.profiles)) {
+    const id = profile.identityLocal;
+    if (id && id.kind === "fqdn") return id.value;
+  }
+  return config.domainName ? `${config.hostname}.${config.domainName}` : config.hostname;
+}
+
+/** Issues what is missing for one node; returns every certificate it holds. */
+export async function enrolNode(lab: Lab, ca: LabCa, node: string, config: RouterConfig, nowMs = Date.now()): Promise<IssuedCertificate[]> {
+  const out: IssuedCertificate[] = [];
+  const dir = join(pkiDir(lab), node);
+  for (const tp of Object.values(config.crypto.pki.trustpoints)) {
+    if (tp.enrollment?.kind !== "url") continue;
+    await mkdir(dir, { recursive: true });
+    const certFile = join(dir, `${tp.name}.crt`);
+    const keyFile = join(dir, `${tp.name}.key`);
+    const chain = config.crypto.pki.certificateChains[tp.name];
+    const serialHex = chain?.certificates.find((c) => !c.ca)?.serial ?? String(out.length + 2).padStart(2, "0");
+    const subject = parseSubjectName(tp.subjectName ?? `CN=${fqdnOf(config)}`) ?? parseSubjectName(`CN=${fqdnOf(config)}`)!;
+    const existing = await readIfExists(certFile);
+    if (existing && (await readIfExists(keyFile))) {
+      out.push({ node, trustpoint: tp.name, serial: new X509Certificate(existing).serialNumber, subject: formatName(subject), certFile, keyFile, fresh: false });
+      continue;
+    }
+    const pair = generateKeyPairSync("rsa", { modulusLength: tp.rsakeypair?.sizeBits ?? 2048 });
+    const der = buildCertificate({
+      serial: BigInt(`0x${serialHex}`),
+      subject,
+      issuer: ca.name,
+      subjectKey: pair.publicKey,
+      issuerKey: ca.key,
+      issuerPublicKey: ca.publicKey,
+      notBeforeMs: nowMs - DAY_MS,
+      notAfterMs: nowMs + ROUTER_VALIDITY_MS,
+      ca: false,
+      dnsNames: [fqdnOf(config)],
+    });
+    await writeAtomically(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    await writeAtomically(certFile, toPem(der), 0o644);
+    out.push({ node, trustpoint: tp.name, serial: serialHex.toUpperCase(), subject: formatName(subject), certFile, keyFile, fresh: true });
+  }
+  return out;
+}
+
+/** Enrols every node of the lab that needs it. */
+export async function enrolLab(lab: Lab, nowMs = Date.now()): Promise<IssuedCertificate[]> {
+  const configs: [string, RouterConfig][] = [];
+  for (const n of lab.nodes) {
+    const text = await readFile(join(lab.dir, n.config), "utf8");
+    const model = parseConfig(text).model;
+    if (Object.values(model.crypto.pki.trustpoints).some((tp) => tp.enrollment?.kind === "url")) configs.push([n.name, model]);
+  }
+  if (configs.length === 0) return [];
+  const ca = await labCa(lab, nowMs);
+  const issued: IssuedCertificate[] = [];
+  for (const [node, model] of configs) issued.push(...(await enrolNode(lab, ca, node, model, nowMs)));
+  return issued;
+}
