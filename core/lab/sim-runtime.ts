@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { Simulation, type SimTopology } from "../router/sim/harness";
 import type { Diagnostic } from "../router/config/parse";
 import type { Lab } from "./topology";
+import { labPkiMaterial } from "./pki";
 
 export interface SimExec {
   readonly node: string;
@@ -35,9 +36,11 @@ export interface SimLab {
 export async function startSimLab(lab: Lab): Promise<SimLab> {
   const nodes: Record<string, string> = {};
   for (const n of lab.nodes) nodes[n.name] = await readFile(join(lab.dir, n.config), "utf8");
+  const material = await labPkiMaterial(lab);
   const topology: SimTopology = {
     nodes,
     yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
+    pki: (node) => material.get(node) ?? [],
     links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: canonicalInterface(e.iface) }))),
     storage: (name) => {
       const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);

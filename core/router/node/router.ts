@@ -15,6 +15,7 @@ import type { EthernetInterface } from "../net/ethernet-port";
 import type { LogMessage } from "../net/interface";
 import { NetStack } from "../net/stack";
 import { IpRouting } from "../routing/ip-routing";
+import { PkiStore, type TrustpointMaterial } from "../pki/store";
 import type { Ipv4, Mac } from "../wire/addr";
 import { applyConfig, type DataPlane } from "./apply";
 import { Debugging } from "./debug";
@@ -44,6 +45,8 @@ export interface RouterOptions {
   readonly storage?: ConfigStorage;
   /** Serial number shown by `show version` and used as a stable identity. */
   readonly serial?: string;
+  /** Certificates and keys per trustpoint, from the lab PKI. */
+  readonly pki?: readonly TrustpointMaterial[];
 }
 
 const LOG_KEEP = 500;
@@ -55,6 +58,7 @@ export class Router implements DataPlane {
   readonly bootTimeMs: number;
   readonly serial: string;
   readonly debug: Debugging;
+  readonly pki = new PkiStore();
   /** The running configuration. Config sessions change it; `commit()` applies it. */
   running: RouterConfig = emptyConfig();
   /** When the running config last changed (for show running-config). */
@@ -78,6 +82,10 @@ export class Router implements DataPlane {
     for (const [name, nic] of Object.entries(options.ports ?? {})) this.stack.addEthernet(name, nic, { adminUp: true });
     for (let i = 0; i < (options.builtinPorts ?? 4); i++) this.ensurePort(`Ethernet0/${i}`);
     this.routing = new IpRouting(this.stack);
+    for (const m of options.pki ?? []) {
+      const problem = this.pki.install(m);
+      if (problem) this.logMessage({ facility: "PKI", severity: 3, mnemonic: "CERTIFICATE_INVALID", text: problem });
+    }
     this.debug = new Debugging(this.stack, this.routing, (text) => this.logMessage({ facility: "DEBUG", severity: 7, mnemonic: "DEBUG", text }));
   }
 

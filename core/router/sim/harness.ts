@@ -8,6 +8,7 @@ import { Shell } from "../cli/shell";
 import { Router, type ConfigStorage, type LogLine } from "../node/router";
 import type { Diagnostic } from "../config/parse";
 import type { Mac } from "../wire/addr";
+import type { TrustpointMaterial } from "../pki/store";
 
 export interface SimEndpoint {
   readonly node: string;
@@ -27,6 +28,8 @@ export interface SimTopology {
    * `() => new Promise((r) => setImmediate(r))`.
    */
   readonly yieldToHost?: () => Promise<void>;
+  /** Certificates per node, from the lab PKI. */
+  readonly pki?: (node: string) => readonly TrustpointMaterial[];
 }
 
 export interface SimNode {
@@ -83,7 +86,7 @@ export class Simulation {
       const storage = topology.storage?.(name) ?? new MemoryStorage(config);
       // IOL-style burned-in MACs, distinct per node: aabb.cc00.NN00 + 0x10 per port.
       const macBase = (0xaabbcc000000 + index * 0x100) as Mac;
-      const router = new Router({ clock, ports: ports.get(name), macBase, storage, serial: `FLX${String(index).padStart(7, "0")}` });
+      const router = new Router({ clock, ports: ports.get(name), macBase, storage, serial: `FLX${String(index).padStart(7, "0")}`, pki: topology.pki?.(name) });
       const log: LogLine[] = [];
       router.onLog((line) => log.push(line));
       const result = router.boot(config);

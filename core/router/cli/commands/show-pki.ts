@@ -1,0 +1,81 @@
+// `show crypto pki certificates [TRUSTPOINT]` and `show crypto pki trustpoints`, in IOS's
+// layout, from the router's PKI store and its trustpoint configuration.
+import type { X509Certificate } from "node:crypto";
+import type { Router } from "../../node/router";
+import { BOTH, exec, type ExecCommand } from "../exec-command";
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "10:21:07 CET Nov 28 2026", in the router's zone. */
+function validityDate(router: Router, text: string): string {
+  const zone = router.timeZone;
+  const d = new Date(Date.parse(text) + zone.offsetMinutes * 60_000);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${zone.name} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${d.getUTCFullYear()}`;
+}
+
+/** X509Certificate prints names one attribute per line, country first; IOS lists them
+ * most specific first, lower-case. */
+function nameLines(name: string): string[] {
+  return name
+    .split("\n")
+    .reverse()
+    .map((line) => {
+      const eq = line.indexOf("=");
+      return `    ${line.slice(0, eq).toLowerCase()}=${line.slice(eq + 1)}`;
+    });
+}
+
+function commonName(name: string): string | undefined {
+  return /(?:^|\n)CN=([^\n]*)/.exec(name)?.[1];
+}
+
+function block(router: Router, title: string, cert: X509Certificate, usage: string, trustpoint: string, storage: string): string[] {
+  const lines = [title, "  Status: Available", `  Certificate Serial Number (hex): ${cert.serialNumber}`, `  Certificate Usage: ${usage}`, "  Issuer: ", ...nameLines(cert.issuer), "  Subject:"];
+  const cn = commonName(cert.subject);
+  if (cn && title === "Certificate") lines.push(`    Name: ${cn}`);
+  lines.push(...nameLines(cert.subject), "  Validity Date: ", `    start date: ${validityDate(router, cert.validFrom)}`, `    end   date: ${validityDate(router, cert.validTo)}`);
+  lines.push(`  Associated Trustpoints: ${trustpoint} `, `  Storage: nvram:${storage}`, "");
+  return lines;
+}
+
+export const pkiShowCommands: readonly ExecCommand[] = [
+  exec({
+    id: "show.crypto.pki.certificates",
+    mode: BOTH,
+    syntax: "show crypto pki certificates [WORD$trustpoint]",
+    help: ["Show running system information", "Encryption module", "Public Key components", "Show certificates", "Trustpoint name"],
+    pipe: true,
+    run: ({ router, args, print }) => {
+      const wanted = args.optStr("trustpoint");
+      for (const tp of router.pki.all()) {
+        if (wanted !== undefined && tp.trustpoint !== wanted) continue;
+        const out: string[] = [];
+        if (tp.cert) out.push(...block(router, "Certificate", tp.cert, "General Purpose", tp.trustpoint, `${(commonName(tp.ca.subject) ?? "CA").replace(/\s+/g, "")}#${parseInt(tp.cert.serialNumber, 16)}.cer`));
+        out.push(...block(router, "CA Certificate", tp.ca, "Signature", tp.trustpoint, `${(commonName(tp.ca.subject) ?? "CA").replace(/\s+/g, "")}#${parseInt(tp.ca.serialNumber, 16)}CA.cer`));
+        print(out.join("\n"));
+      }
+    },
+  }),
+  exec({
+    id: "show.crypto.pki.trustpoints",
+    mode: BOTH,
+    syntax: "show crypto pki trustpoints",
+    help: ["Show running system information", "Encryption module", "Public Key components", "Show trustpoints"],
+    pipe: true,
+    run: ({ router, print }) => {
+      for (const tp of Object.values(router.running.crypto.pki.trustpoints)) {
+        const held = router.pki.get(tp.name);
+        print(`Trustpoint ${tp.name}:`);
+        if (held) {
+          print(`    Subject Name: `);
+          for (const l of nameLines(held.ca.subject)) print(`    ${l.trim()}`);
+          print(`          Serial Number (hex): ${held.ca.serialNumber}`);
+          print(`    Certificate configured.`);
+        } else print("    Not authenticated.");
+        if (tp.enrollment?.kind === "url") print(`    SCEP URL: ${tp.enrollment.url}/cgi-bin`);
+        print("");
+      }
+    },
+  }),
+];
