@@ -1,0 +1,100 @@
+// The router's tables as the mgmt API serves them: one zod schema per row type, in a registry
+// keyed by table name. The router builds the same rows its `show` commands format (ARCHITECTURE
+// "Tables are data"), with addresses as text so JSON readers need no bit twiddling. Adding a
+// table is one entry in TABLE_ROWS here (and one row builder in the agent, which the compiler
+// asks for).
+import { z } from "zod";
+
+/** `show ip interface brief`. */
+export const interfaceRowSchema = z.object({
+  interface: z.string(),
+  /** Dotted quad, or "unassigned". */
+  ipAddress: z.string(),
+  ok: z.enum(["YES", "NO"]),
+  method: z.enum(["NVRAM", "manual", "unset", "DHCP", "other"]),
+  /** "up", "down" or "administratively down". */
+  status: z.string(),
+  protocol: z.enum(["up", "down"]),
+});
+export type InterfaceRow = z.infer<typeof interfaceRowSchema>;
+
+export const routePathSchema = z.object({
+  /** Dotted quad; absent for "is directly connected". */
+  nextHop: z.string().optional(),
+  interface: z.string().optional(),
+  /** The VRF the next hop resolves in when not the route's own ("" = global). */
+  nextHopVrf: z.string().optional(),
+  /** MPLS labels pushed on this path, outermost first. */
+  labels: z.array(z.number().int().nonnegative()).optional(),
+});
+export type RoutePath = z.infer<typeof routePathSchema>;
+
+/** `show ip route [vrf X]`, every VRF in one table. */
+export const routeRowSchema = z.object({
+  /** "" for the global table. */
+  vrf: z.string(),
+  /** IOS's code column: "C", "L", "S", "B", "H"…, with "*" for the candidate default. */
+  code: z.string(),
+  protocol: z.string(),
+  /** "10.1.0.0/24". */
+  prefix: z.string(),
+  distance: z.number().int().nonnegative(),
+  metric: z.number().int().nonnegative(),
+  paths: z.array(routePathSchema),
+  /** Seconds since the route changed; learnt routes only. */
+  ageSeconds: z.number().int().nonnegative().optional(),
+  tag: z.number().int().nonnegative().optional(),
+  knownVia: z.string(),
+  /** The advertising router (BGP), dotted quad. */
+  from: z.string().optional(),
+});
+export type RouteRow = z.infer<typeof routeRowSchema>;
+
+/** `show ip arp [vrf X]`, every VRF in one table. */
+export const arpRowSchema = z.object({
+  /** "" for the global table. */
+  vrf: z.string(),
+  protocol: z.literal("Internet"),
+  /** Dotted quad. */
+  address: z.string(),
+  /** Minutes since last confirmed; absent for own addresses and static entries (IOS "-"). */
+  ageMinutes: z.number().int().nonnegative().optional(),
+  /** IOS dotted form "aabb.cc00.0100"; absent while incomplete. */
+  mac: z.string().optional(),
+  type: z.literal("ARPA"),
+  interface: z.string(),
+});
+export type ArpRow = z.infer<typeof arpRowSchema>;
+
+/** `show vrf`. */
+export const vrfRowSchema = z.object({
+  name: z.string(),
+  /** Route distinguisher as IOS prints it ("65000:1"); absent when not set. */
+  rd: z.string().optional(),
+  importTargets: z.array(z.string()),
+  exportTargets: z.array(z.string()),
+  interfaces: z.array(z.string()),
+});
+export type VrfRow = z.infer<typeof vrfRowSchema>;
+
+/** Every table the mgmt API serves, by name. */
+export const TABLE_ROWS = {
+  interfaces: interfaceRowSchema,
+  routes: routeRowSchema,
+  arp: arpRowSchema,
+  vrfs: vrfRowSchema,
+} as const;
+
+export type TableName = keyof typeof TABLE_ROWS;
+export const TABLE_NAMES = Object.keys(TABLE_ROWS) as [TableName, ...TableName[]];
+export const tableNameSchema = z.enum(TABLE_NAMES);
+
+/** The row type of one table. */
+export type TableRow<T extends TableName> = z.infer<(typeof TABLE_ROWS)[T]>;
+
+/** Validates a table's rows (what crosses the wire is `unknown` until this says otherwise). */
+export function parseTableRows<T extends TableName>(table: T, rows: unknown): { ok: true; rows: TableRow<T>[] } | { ok: false; message: string } {
+  const r = z.array(TABLE_ROWS[table]).safeParse(rows);
+  if (r.success) return { ok: true, rows: r.data as TableRow<T>[] };
+  return { ok: false, message: `${table} rows: ${z.prettifyError(r.error)}` };
+}

@@ -1,0 +1,123 @@
+// A router node, assembled: its ports (each behind a capture tap and a bug guard), the Router
+// booted from the startup-config file on a real clock, the telnet console and the mgmt API.
+// main.ts turns the command line into AgentOptions and handles the process around it.
+import { join } from "node:path";
+import { RealClock } from "../clock/real";
+import { MemoryHub } from "../io/memory";
+import type { Nic } from "../io/nic";
+import { TapNic } from "../io/tap";
+import { Router } from "../node/router";
+import type { Diagnostic } from "../config/parse";
+import type { Mac } from "../wire/addr";
+import { startConsoleServer } from "./console";
+import { bugReporter, guardedClock, GuardedNic } from "./guard";
+import { macBaseFor, serialFor } from "./identity";
+import { startMgmtServer } from "./mgmt-server";
+import { openPort, type PortSpec } from "./ports";
+import { FileStorage } from "./storage";
+
+export interface AgentOptions {
+  readonly name: string;
+  /** The node's folder. */
+  readonly dir: string;
+  /** The startup-config's file name inside `dir`. */
+  readonly config: string;
+  readonly consolePort: number;
+  readonly mgmtPort: number;
+  readonly token: string;
+  readonly bind: string;
+  readonly ports: readonly PortSpec[];
+  readonly version: string;
+  /** Where bug reports and startup-config problems go (stderr in the process). */
+  readonly stderr: (text: string) => void;
+}
+
+export interface Agent {
+  readonly router: Router;
+  readonly consolePort: number;
+  readonly mgmtPort: number;
+  /** Problems the startup-config had. */
+  readonly diagnostics: readonly Diagnostic[];
+  close(): Promise<void>;
+}
+
+/** IOL routers have Ethernet0/0–0/3 whether linked or not. */
+const BUILTIN_PORTS = 4;
+
+export async function startAgent(options: AgentOptions): Promise<Agent> {
+  // Bugs are also logged by the router (%SYS-3-INTERNAL), once there is one.
+  const logTo: { router?: Router } = {};
+  const reportBug = bugReporter({
+    stderr: options.stderr,
+    log: (text) => logTo.router?.logMessage({ facility: "SYS", severity: 3, mnemonic: "INTERNAL", text }),
+  });
+  const clock = guardedClock(new RealClock(), reportBug);
+
+  // Every port, linked or not, gets a tap so it can be captured. Unlinked ones are up with
+  // nothing on the wire, as the router would make them itself. Ports go in name order, so
+  // burned-in MACs are the same on every run.
+  const backends = new Map<string, Nic>();
+  try {
+    for (const spec of options.ports) backends.set(spec.iface, await openPort(spec, options.name, clock));
+  } catch (err) {
+    for (const nic of backends.values()) nic.close();
+    throw err;
+  }
+  for (let i = 0; i < BUILTIN_PORTS; i++) {
+    const iface = `Ethernet0/${i}`;
+    if (!backends.has(iface)) backends.set(iface, new MemoryHub({ clock }).port(`${options.name}:${iface}`));
+  }
+  const taps = new Map<string, TapNic>();
+  const ports: Record<string, Nic> = {};
+  for (const iface of [...backends.keys()].sort(byPortNumber)) {
+    const tap = new TapNic(backends.get(iface)!, (err) => reportBug(`capture on ${iface}`, err));
+    taps.set(iface, tap);
+    ports[iface] = new GuardedNic(tap, reportBug, iface);
+  }
+
+  const router = new Router({
+    clock,
+    ports,
+    builtinPorts: BUILTIN_PORTS,
+    macBase: macBaseFor(options.name) as Mac,
+    serial: serialFor(options.name),
+    storage: new FileStorage(join(options.dir, options.config)),
+  });
+  logTo.router = router;
+  const booted = router.boot();
+  for (const d of booted.diagnostics) options.stderr(`${options.config}:${d.line}:${d.column}: ${d.message}\n`);
+  for (const w of router.takeWarnings()) options.stderr(`${options.config}: ${w}\n`);
+
+  const consoleServer = await startConsoleServer({ router, host: options.bind, port: options.consolePort, onBug: reportBug });
+  const mgmt = await startMgmtServer({
+    node: { name: options.name, router, version: options.version, taps, reportBug },
+    host: options.bind,
+    port: options.mgmtPort,
+    token: options.token,
+  }).catch(async (err: unknown) => {
+    await consoleServer.close();
+    router.close();
+    throw err;
+  });
+  return {
+    router,
+    consolePort: consoleServer.port,
+    mgmtPort: mgmt.port,
+    diagnostics: booted.diagnostics,
+    close: async () => {
+      await Promise.allSettled([consoleServer.close(), mgmt.close()]);
+      router.close();
+    },
+  };
+}
+
+/** Ethernet0/2 before Ethernet0/10, Ethernet0/x before Ethernet1/x. */
+function byPortNumber(a: string, b: string): number {
+  const na = a.match(/\d+/g)?.map(Number) ?? [];
+  const nb = b.match(/\d+/g)?.map(Number) ?? [];
+  for (let i = 0; i < Math.max(na.length, nb.length); i++) {
+    const d = (na[i] ?? -1) - (nb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a.localeCompare(b);
+}

@@ -1,0 +1,272 @@
+// One console connection: telnet in, IOS terminal out. It shows "Press RETURN to get
+// started.", then a user-exec prompt; typed keys go to the line editor (whose `?` and Tab ask
+// the Shell), Enter runs the line in the Shell, and output pages with --More--. Log lines are
+// printed as they happen and the prompt with the half-typed line is redrawn under them.
+// Keys typed while a command runs wait their turn (IOS type-ahead), except Ctrl-C, which
+// stops the output and gives the prompt back, and the pager's keys.
+import { Shell } from "../cli/shell";
+import { LineEditor } from "../cli/line-editor";
+import { ERASE_MORE, Pager } from "../cli/pager";
+import type { LogLine, Router } from "../node/router";
+import { TelnetConnection, telnetText } from "./telnet";
+
+/** Where the session's bytes go: a TCP socket in the agent, an array in tests. */
+export interface ConsoleSink {
+  write(bytes: Uint8Array): void;
+  /** Closes the connection (after `exit`). */
+  end(): void;
+}
+
+const CTRL_C = "\x03";
+const CTRL_Z = "\x1a";
+const BANNER = "\r\n\r\nPress RETURN to get started.\r\n\r\n";
+
+type Phase = "banner" | "prompt" | "busy" | "closed";
+
+/** A command in progress; `aborted` once Ctrl-C has taken the terminal back from it. */
+interface Running {
+  aborted: boolean;
+}
+
+export class ConsoleSession {
+  readonly shell: Shell;
+  private readonly editor: LineEditor;
+  private readonly telnet = new TelnetConnection();
+  private readonly pager = new Pager();
+  private readonly decoder = new TextDecoder();
+  private readonly unsubscribe: () => void;
+  private phase: Phase = "banner";
+  private running: Running | undefined;
+  private input = "";
+  private inputPos = 0;
+  private lastWasCr = false;
+  /** Whether the terminal's cursor is at the start of a line (so a log line needs no newline first). */
+  private atLineStart = true;
+  /** Whether the text handed to the pager so far ends a line. */
+  private outputEndsLine = true;
+  /** Log lines held while the prompt is being replaced, shown under the new one. */
+  private heldLog: LogLine[] | undefined;
+
+  constructor(
+    private readonly router: Router,
+    private readonly sink: ConsoleSink,
+    /** A bug surfaced in a command (already printed to the user). */
+    private readonly onBug: (err: unknown) => void = () => {},
+  ) {
+    this.shell = new Shell(router, { console: true });
+    this.editor = new LineEditor({
+      prompt: () => this.shell.prompt(),
+      help: (text) => this.shell.help(text),
+      complete: (text) => this.shell.complete(text),
+    });
+    this.unsubscribe = router.onLog((line) => this.log(line));
+  }
+
+  /** The first bytes: telnet negotiation and the banner. */
+  start(): void {
+    this.sink.write(this.telnet.hello());
+    this.out(BANNER);
+  }
+
+  /** Bytes from the client. */
+  receive(chunk: Uint8Array): void {
+    if (this.phase === "closed") return;
+    const r = this.telnet.receive(chunk);
+    if (r.reply.length > 0) this.sink.write(r.reply);
+    // IOS takes the vty's length from the client's window (until `terminal length` changes it).
+    if (r.windowSize && r.windowSize.rows > 0) this.shell.terminalLength = r.windowSize.rows;
+    this.input = this.input.slice(this.inputPos) + this.normalise(this.decoder.decode(r.data, { stream: true }));
+    this.inputPos = 0;
+    this.pump();
+  }
+
+  /** The connection went away. */
+  close(): void {
+    if (this.phase === "closed") return;
+    this.phase = "closed";
+    this.unsubscribe();
+    if (this.running) this.running.aborted = true;
+    if (this.shell.configuring) this.shell.ctrlZ();
+  }
+
+  /** Telnet Enter is CR LF or CR NUL; some clients send a bare LF. The editor gets one CR. */
+  private normalise(text: string): string {
+    let out = "";
+    for (const ch of text) {
+      if ((ch === "\n" || ch === "\0") && this.lastWasCr) {
+        this.lastWasCr = false;
+        continue;
+      }
+      this.lastWasCr = ch === "\r";
+      out += ch === "\n" ? "\r" : ch;
+    }
+    return out;
+  }
+
+  private pump(): void {
+    while (this.inputPos < this.input.length && this.phase !== "closed") {
+      if (this.phase === "busy") {
+        if (this.pager.paused) {
+          const ch = this.take();
+          if (ch === CTRL_C) this.abort();
+          else {
+            this.out(this.pager.key(ch));
+            if (this.pager.state === "stopped") this.abort(); // q: IOS gives the prompt back at once
+          }
+          this.settle();
+          continue;
+        }
+        // Type-ahead waits for the command; only Ctrl-C is looked at now.
+        const at = this.input.indexOf(CTRL_C, this.inputPos);
+        if (at === -1) return;
+        this.input = this.input.slice(this.inputPos, at) + this.input.slice(at + 1);
+        this.inputPos = 0;
+        this.abort();
+        this.settle();
+        continue;
+      }
+      const ch = this.take();
+      if (this.phase === "banner") {
+        if (ch === "\r") this.showPrompt("\r\n");
+        continue;
+      }
+      if (ch === CTRL_Z) this.ctrlZ();
+      else if (ch === CTRL_C) this.ctrlC();
+      else {
+        const r = this.editor.feed(ch);
+        this.out(r.echo);
+        if (r.lines.length > 0) this.runCommand(r.lines[0]);
+      }
+    }
+  }
+
+  private take(): string {
+    const code = this.input.codePointAt(this.inputPos) ?? 0;
+    const ch = String.fromCodePoint(code);
+    this.inputPos += ch.length;
+    return ch;
+  }
+
+  private runCommand(line: string, after?: () => void): void {
+    this.phase = "busy";
+    this.pager.reset(this.shell.terminalLength);
+    this.outputEndsLine = true;
+    const run: Running = { aborted: false };
+    this.running = run;
+    const emit = (text: string): void => {
+      if (run.aborted || text === "") return;
+      this.outputEndsLine = text.endsWith("\n");
+      this.out(this.pager.write(text));
+    };
+    this.shell
+      .execute(
+        line,
+        (text) => emit(text + "\n"),
+        (text) => emit(text),
+      )
+      .catch((err: unknown) => {
+        emit(`% Internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+        this.onBug(err);
+      })
+      .finally(() => {
+        if (this.running !== run) return; // aborted: the prompt came back already
+        after?.();
+        this.running = undefined;
+        this.settle();
+        this.pump();
+      });
+  }
+
+  /** Ctrl-C while busy: drop the rest of the output and give the prompt back. */
+  private abort(): void {
+    if (this.pager.paused) this.out(ERASE_MORE);
+    this.pager.stop();
+    if (this.running) {
+      this.running.aborted = true;
+      this.running = undefined;
+    }
+    if (!this.atLineStart) this.out("\r\n");
+  }
+
+  /** Back to the prompt once the command is done and its output shown; closes after `exit`. */
+  private settle(): void {
+    if (this.phase !== "busy" || this.running !== undefined || this.pager.paused) return;
+    if (this.shell.closed) {
+      this.phase = "closed";
+      this.unsubscribe();
+      this.sink.end();
+      return;
+    }
+    this.showPrompt(this.atLineStart ? "" : "\r\n");
+  }
+
+  private showPrompt(before: string): void {
+    this.phase = "prompt";
+    this.out(before + this.editor.redraw());
+  }
+
+  /** Ctrl-Z ends configuration mode, running what was typed first (IOS does). */
+  private ctrlZ(): void {
+    if (!this.shell.configuring) return;
+    const line = this.editor.line;
+    this.editor.setLine("");
+    this.out("^Z\r\n");
+    if (line.trim() !== "") this.runCommand(line, () => this.shell.ctrlZ());
+    else this.leaveConfigAtPrompt();
+  }
+
+  /** Ctrl-C at the prompt throws the typed line away (and leaves configuration mode). */
+  private ctrlC(): void {
+    this.editor.setLine("");
+    this.out("^C\r\n");
+    if (this.shell.configuring) this.leaveConfigAtPrompt();
+    else this.showPrompt("");
+  }
+
+  /** Leaves configuration mode and shows the exec prompt, then %SYS-5-CONFIG_I under it. */
+  private leaveConfigAtPrompt(): void {
+    this.heldLog = [];
+    try {
+      this.shell.ctrlZ();
+    } finally {
+      const held = this.heldLog;
+      this.heldLog = undefined;
+      this.showPrompt("");
+      for (const line of held) this.log(line);
+    }
+  }
+
+  private log(line: LogLine): void {
+    if (this.heldLog) {
+      this.heldLog.push(line);
+      return;
+    }
+    const text = this.router.formatLogLine(line);
+    switch (this.phase) {
+      case "banner":
+        this.out(`${text}\r\n`);
+        break;
+      case "prompt":
+        // Print the message on its own line, then the prompt and the half-typed line again.
+        this.out(`\r\n${text}\r\n${this.editor.redraw()}`);
+        break;
+      case "busy": {
+        // With the command's output: paged with it, or straight out once the reader said q.
+        const lead = this.outputEndsLine ? "" : "\n";
+        this.outputEndsLine = true;
+        if (this.pager.state === "stopped") this.out(`${this.atLineStart ? "" : "\r\n"}${text}\r\n`);
+        else this.out(this.pager.write(`${lead}${text}\n`));
+        break;
+      }
+      case "closed":
+        break;
+    }
+  }
+
+  private out(text: string): void {
+    if (text === "" || this.phase === "closed") return;
+    this.sink.write(telnetText(text));
+    // After the --More-- prompt is erased the cursor is back at the start of its line.
+    this.atLineStart = text.endsWith("\n") || text.endsWith(ERASE_MORE);
+  }
+}

@@ -1,0 +1,26 @@
+// A node's hardware identity, derived from its name so it is stable across restarts and
+// distinct between the nodes of a lab: each agent is its own process, so the stack's
+// per-process MAC counter would give every router the same burned-in addresses.
+
+/** FNV-1a, 32 bits: a small, well-spread hash of the node name. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * Base of the node's burned-in MACs, IOL style: aabb.cXXX.XX00, 20 bits from the name; the
+ * stack adds 0x10 per port. Ports on packet sockets keep the container NIC's own MAC.
+ */
+export function macBaseFor(name: string): number {
+  return 0xaabbc0000000 + (fnv1a(name) & 0xfffff) * 0x100;
+}
+
+/** The serial number `show version` prints: "FLX" and seven digits. */
+export function serialFor(name: string): string {
+  return `FLX${String(fnv1a(name) % 10_000_000).padStart(7, "0")}`;
+}

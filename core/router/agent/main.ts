@@ -1,0 +1,109 @@
+// The router node's process: `node --import tsx core/router/agent/main.ts --name R1 --dir
+// NODEDIR --config R1.cfg --port Ethernet0/0=udp:40001:40002 …`. Both runtimes start it this
+// way (a child process, or a container's entrypoint). Once the console and mgmt API listen it
+// prints exactly one line on stdout, `flexlab-agent ready name=R1 console=PORT mgmt=PORT`;
+// SIGTERM or SIGINT stops it with exit code 0. Errors go to stderr.
+import { Command, InvalidArgumentError, Option } from "commander";
+import pkg from "../../../package.json" with { type: "json" };
+import { startAgent, type Agent } from "./agent";
+import { parsePortSpec, PORT_SPEC_FORMS, type PortSpec } from "./ports";
+
+const STOP_DEADLINE_MS = 800;
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError("a TCP port 0-65535 (0 picks a free one)");
+  return n;
+}
+
+function collectPort(value: string, previous: PortSpec[]): PortSpec[] {
+  const spec = parsePortSpec(value);
+  if (typeof spec === "string") throw new InvalidArgumentError(spec);
+  if (previous.some((p) => p.iface === spec.iface)) throw new InvalidArgumentError(`${spec.iface} is given twice`);
+  return [...previous, spec];
+}
+
+interface CliOptions {
+  name: string;
+  dir: string;
+  config: string;
+  consolePort: number;
+  mgmtPort: number;
+  tokenEnv: string;
+  bind: string;
+  port: PortSpec[];
+}
+
+function fail(message: string): never {
+  process.stderr.write(`flexlab-agent: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name("flexlab-agent")
+    .description("Runs one FlexLab router: its console (telnet) and its mgmt API (WebSocket).")
+    .requiredOption("--name <name>", "node name in the lab")
+    .requiredOption("--dir <dir>", "the node's folder")
+    .requiredOption("--config <file>", "startup-config file name inside --dir (write memory replaces it)")
+    .requiredOption("--console-port <port>", "telnet console TCP port (0 picks one)", portNumber)
+    .requiredOption("--mgmt-port <port>", "mgmt API TCP port (0 picks one)", portNumber)
+    .option("--token-env <var>", "environment variable holding the lab's mgmt token", "FLEXLAB_TOKEN")
+    .addOption(new Option("--bind <address>", "address the console and mgmt API listen on").choices(["127.0.0.1", "0.0.0.0"]).default("127.0.0.1"))
+    .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
+    .showHelpAfterError();
+  program.parse(process.argv);
+  const opts = program.opts<CliOptions>();
+
+  const token = process.env[opts.tokenEnv];
+  if (!token) fail(`no mgmt token: set the environment variable ${opts.tokenEnv}`);
+
+  let agent: Agent | undefined;
+  // Router callbacks (timers, frames, commands) are guarded where they enter the router and
+  // never get here. What does is the agent's own bug: report it and let the runtime restart us.
+  process.on("uncaughtException", (err) => {
+    process.stderr.write(`flexlab-agent: uncaught exception, exiting: ${err.stack ?? err.message}\n`);
+    process.exit(1);
+  });
+  // A promise the router let go of (an async protocol step) has already unwound: log it as the
+  // guards do and keep the router running.
+  process.on("unhandledRejection", (reason) => {
+    const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    process.stderr.write(`flexlab-agent: internal error in an async task: ${text}\n`);
+    agent?.router.logMessage({ facility: "SYS", severity: 3, mnemonic: "INTERNAL", text: `%SYS-3-INTERNAL: async task: ${reason instanceof Error ? reason.message : text}` });
+  });
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(0), STOP_DEADLINE_MS).unref();
+    void (agent?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+
+  try {
+    agent = await startAgent({
+      name: opts.name,
+      dir: opts.dir,
+      config: opts.config,
+      consolePort: opts.consolePort,
+      mgmtPort: opts.mgmtPort,
+      token,
+      bind: opts.bind,
+      ports: opts.port,
+      version: pkg.version,
+      stderr: (text) => void process.stderr.write(text),
+    });
+  } catch (err) {
+    fail(`cannot start ${opts.name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (stopping) {
+    await agent.close();
+    process.exit(0);
+  }
+  process.stdout.write(`flexlab-agent ready name=${opts.name} console=${agent.consolePort} mgmt=${agent.mgmtPort}\n`);
+}
+
+await main();

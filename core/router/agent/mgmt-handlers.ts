@@ -1,0 +1,183 @@
+// What each mgmt API method does on a router (the contract is core/api/mgmt.ts). Handlers get
+// params already validated and return an outcome value; the server (mgmt-server.ts) does the
+// WebSocket, the envelopes and the error mapping. Watches belong to the connection that made
+// them and end with it.
+import type { MgmtError, MgmtMethod, MgmtParams, MgmtPushParams, MgmtResult } from "../../api/mgmt";
+import { parseTableRows, type TableName } from "../../api/tables";
+import { Shell } from "../cli/shell";
+import { parseConfig } from "../config/parse";
+import type { TapNic } from "../io/tap";
+import type { Router } from "../node/router";
+import { tableRows } from "./tables";
+import type { BugReporter } from "./guard";
+
+/** The node the handlers serve. */
+export interface NodeContext {
+  readonly name: string;
+  readonly router: Router;
+  readonly version: string;
+  /** Capturable Ethernet ports, by IOS name. */
+  readonly taps: ReadonlyMap<string, TapNic>;
+  readonly reportBug: BugReporter;
+}
+
+interface Watch {
+  readonly kind: "tables" | "events" | "capture";
+  stop(): void;
+}
+
+/** One mgmt connection: where its pushes go and the watches it holds. */
+export interface MgmtPeer {
+  push(params: MgmtPushParams): void;
+  /** The socket's send buffer is full: captures drop frames rather than queue without end. */
+  readonly congested: boolean;
+  readonly watches: Map<number, Watch>;
+}
+
+/** A result (and what to do once it has been sent, such as a watch's first push), or an error. */
+export type Outcome<T> = { readonly result: T; readonly afterReply?: () => void } | { readonly error: MgmtError };
+
+export type MgmtHandlers = {
+  readonly [M in MgmtMethod]: (params: MgmtParams<M>, peer: MgmtPeer) => Outcome<MgmtResult<M>> | Promise<Outcome<MgmtResult<M>>>;
+};
+
+const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+const DEFAULT_WATCH_INTERVAL_MS = 1_000;
+
+/** Wall-clock nanoseconds for capture timestamps: the epoch from Date, the resolution from hrtime. */
+const EPOCH_OFFSET_NS = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+const nowNs = (): string => (process.hrtime.bigint() + EPOCH_OFFSET_NS).toString();
+
+export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
+  const { router } = ctx;
+  let lastWatchId = 0;
+
+  function addWatch(peer: MgmtPeer, kind: Watch["kind"], start: (watchId: number) => () => void): number {
+    const watchId = ++lastWatchId;
+    peer.watches.set(watchId, { kind, stop: start(watchId) });
+    return watchId;
+  }
+
+  function stopWatch(peer: MgmtPeer, watchId: number, kind?: Watch["kind"]): Outcome<Record<string, never>> {
+    const watch = peer.watches.get(watchId);
+    if (!watch || (kind !== undefined && watch.kind !== kind)) return { error: { code: "not-found", message: `no ${kind === "capture" ? "capture" : "watch"} ${watchId} on this connection` } };
+    peer.watches.delete(watchId);
+    watch.stop();
+    return { result: {} };
+  }
+
+  /** A table's rows, checked against its schema: a row the schema refuses is a router bug. */
+  function validRows(table: TableName, rows: unknown = tableRows(router, table)): unknown[] {
+    const checked = parseTableRows(table, rows);
+    if (!checked.ok) throw new Error(checked.message);
+    return checked.rows;
+  }
+
+  return {
+    exec: async ({ command, timeoutMs }) => {
+      const shell = new Shell(router, { privileged: true });
+      shell.terminalLength = 0;
+      let output = "";
+      const print = (text: string): void => void (output += text + "\n");
+      const write = (text: string): void => void (output += text);
+      const run = (async () => {
+        for (const line of command.split(/\r?\n/)) {
+          await shell.execute(line, print, write);
+          if (shell.closed) break;
+        }
+        if (shell.configuring) shell.ctrlZ();
+      })();
+      const limitMs = timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([run.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), limitMs)))]);
+      clearTimeout(timer);
+      if (timedOut) return { error: { code: "timeout", message: `not finished after ${limitMs} ms (it goes on running); output so far:\n${output}` } };
+      return { result: { output } };
+    },
+
+    "config.get": ({ which }) => ({ result: { text: which === "running" ? router.runningConfigText() : (router.startupConfigText() ?? "") } }),
+
+    "config.apply": ({ text, mode }) => {
+      // replace: a whole new config, as `configure replace` makes it; merge: lines on top.
+      const parsed = mode === "replace" ? parseConfig(text) : parseConfig(text, { base: router.running });
+      if (mode === "replace") router.running = parsed.model;
+      router.commit();
+      const diagnostics = parsed.diagnostics.map(({ line, column, message }) => ({ line, column, message }));
+      // Problems applying it (an interface that cannot exist here) belong to no one line.
+      for (const message of router.takeWarnings()) diagnostics.push({ line: 0, column: 0, message });
+      return { result: { diagnostics } };
+    },
+
+    "tables.get": ({ table }) => ({ result: { rows: validRows(table) } }),
+
+    "tables.watch": ({ table, intervalMs }, peer) => {
+      let last: string | undefined;
+      let queued = false;
+      let stopped = false;
+      const check = (): void => {
+        queued = false;
+        if (stopped) return;
+        try {
+          const rows = tableRows(router, table);
+          const json = JSON.stringify(rows);
+          if (json === last) return;
+          last = json;
+          peer.push({ stream: "tables", watchId, data: { table, rows: validRows(table, rows) } });
+        } catch (err) {
+          ctx.reportBug(`tables.watch ${table}`, err);
+        }
+      };
+      const watchId = addWatch(peer, "tables", () => {
+        // Router events (an interface going down, config applied) usually change tables: look
+        // soon after one, and on the interval for what changes quietly (ARP ages, route ages).
+        const timer = setInterval(check, intervalMs ?? DEFAULT_WATCH_INTERVAL_MS);
+        const unsubscribe = router.onLog(() => {
+          if (queued) return;
+          queued = true;
+          setImmediate(check);
+        });
+        return () => {
+          stopped = true;
+          clearInterval(timer);
+          unsubscribe();
+        };
+      });
+      // The current rows go out right after the reply, so a watcher starts from the whole table.
+      return { result: { watchId }, afterReply: check };
+    },
+
+    "events.watch": (_params, peer) => {
+      const watchId = addWatch(peer, "events", (id) =>
+        router.onLog((line) => {
+          const data = { timeMs: line.timeMs, severity: line.severity, text: line.text, formatted: router.formatLogLine(line) };
+          peer.push({ stream: "events", watchId: id, data });
+        }),
+      );
+      return { result: { watchId } };
+    },
+
+    unwatch: ({ watchId }, peer) => stopWatch(peer, watchId),
+
+    "capture.start": ({ iface }, peer) => {
+      const tap = ctx.taps.get(iface);
+      if (!tap) {
+        const known = [...ctx.taps.keys()].join(", ") || "none";
+        return { error: { code: "not-found", message: `no capturable interface ${iface} (capturable: ${known})` } };
+      }
+      const watchId = addWatch(peer, "capture", (id) =>
+        tap.addTap((frame, direction) => {
+          if (peer.congested) return; // the reader is not keeping up: drop, as a capture does
+          const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.length);
+          peer.push({ stream: "capture", watchId: id, data: { timestampNs: nowNs(), direction, frame: bytes.toString("base64") } });
+        }),
+      );
+      return { result: { watchId } };
+    },
+
+    "capture.stop": ({ watchId }, peer) => stopWatch(peer, watchId, "capture"),
+
+    "node.info": () => ({
+      result: { name: ctx.name, hostname: router.hostname, uptimeMs: Math.max(0, router.clock.now() - router.bootTimeMs), version: ctx.version },
+    }),
+  };
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { parseMac } from "../wire/addr";
+import { macBaseFor, serialFor } from "./identity";
+import { parsePortSpec } from "./ports";
+
+describe("--port specs", () => {
+  it("reads a UDP link to the bridge on 127.0.0.1", () => {
+    expect(parsePortSpec("Ethernet0/0=udp:40001:40002")).toEqual({ iface: "Ethernet0/0", backend: { kind: "udp", localPort: 40001, remotePort: 40002 } });
+    expect(parsePortSpec("Ethernet0/1=udp:0:40002")).toMatchObject({ backend: { localPort: 0 } });
+  });
+
+  it("reads a packet socket by Linux interface name or by MAC", () => {
+    expect(parsePortSpec("Ethernet0/1=packet:eth1")).toEqual({ iface: "Ethernet0/1", backend: { kind: "packet", ifname: "eth1" } });
+    expect(parsePortSpec("Ethernet1/0=packet-mac:aa:bb:cc:00:01:10")).toEqual({ iface: "Ethernet1/0", backend: { kind: "packet-mac", mac: parseMac("aa:bb:cc:00:01:10") } });
+  });
+
+  it("says what is wrong with a spec it cannot use", () => {
+    expect(parsePortSpec("Ethernet0/0")).toMatch(/expected IFACE=udp/);
+    expect(parsePortSpec("Serial0/0=udp:1:2")).toMatch(/not an Ethernet port name/);
+    expect(parsePortSpec("Ethernet0/0=udp:1")).toMatch(/LOCALPORT:REMOTEPORT/);
+    expect(parsePortSpec("Ethernet0/0=udp:1:0")).toMatch(/LOCALPORT:REMOTEPORT/);
+    expect(parsePortSpec("Ethernet0/0=udp:70000:1")).toMatch(/LOCALPORT:REMOTEPORT/);
+    expect(parsePortSpec("Ethernet0/0=packet-mac:zz")).toMatch(/MAC like/);
+    expect(parsePortSpec("Ethernet0/0=tap:tap0")).toMatch(/unknown backend "tap"/);
+  });
+});
+
+describe("node identity", () => {
+  it("gives each node its own stable IOL-style MACs and serial number", () => {
+    expect(macBaseFor("R1")).toBe(macBaseFor("R1"));
+    expect(macBaseFor("R1")).not.toBe(macBaseFor("R2"));
+    expect(macBaseFor("R1").toString(16)).toMatch(/^aabbc[0-9a-f]{5}00$/);
+    expect(serialFor("R1")).toMatch(/^FLX\d{7}$/);
+  });
+});

@@ -1,0 +1,73 @@
+// The agent's `--port` specs: which backend carries each Ethernet port. The process runtime
+// links ports over UDP on 127.0.0.1 to its bridges; the docker runtime names the container
+// NIC (or its MAC, since older engines do not let it choose the name) for a packet socket.
+import { findInterfaceByMac, PacketNic } from "../io/packet";
+import { UdpNic } from "../io/udp";
+import type { Clock } from "../clock/clock";
+import type { Nic } from "../io/nic";
+import { formatMac, parseMac, type Mac } from "../wire/addr";
+
+export type PortBackend =
+  | { readonly kind: "udp"; readonly localPort: number; readonly remotePort: number }
+  | { readonly kind: "packet"; readonly ifname: string }
+  | { readonly kind: "packet-mac"; readonly mac: Mac };
+
+export interface PortSpec {
+  /** The IOS name, e.g. "Ethernet0/0". */
+  readonly iface: string;
+  readonly backend: PortBackend;
+}
+
+export const PORT_SPEC_FORMS = "IFACE=udp:LOCALPORT:REMOTEPORT, IFACE=packet:IFNAME or IFACE=packet-mac:aa:bb:cc:dd:ee:ff";
+
+/** Parses "Ethernet0/0=udp:40001:40002" and friends; a string says what is wrong. */
+export function parsePortSpec(text: string): PortSpec | string {
+  const eq = text.indexOf("=");
+  if (eq === -1) return `port "${text}": expected ${PORT_SPEC_FORMS}`;
+  const iface = text.slice(0, eq);
+  const rest = text.slice(eq + 1);
+  if (!/^Ethernet\d+\/\d+$/.test(iface)) return `port "${text}": "${iface}" is not an Ethernet port name like Ethernet0/0`;
+  const colon = rest.indexOf(":");
+  const kind = colon === -1 ? rest : rest.slice(0, colon);
+  const value = colon === -1 ? "" : rest.slice(colon + 1);
+  switch (kind) {
+    case "udp": {
+      const m = /^(\d{1,5}):(\d{1,5})$/.exec(value);
+      const localPort = m ? Number(m[1]) : NaN;
+      const remotePort = m ? Number(m[2]) : NaN;
+      if (!(localPort >= 0 && localPort <= 65535 && remotePort >= 1 && remotePort <= 65535)) {
+        return `port "${text}": udp wants LOCALPORT:REMOTEPORT (0-65535, 1-65535)`;
+      }
+      return { iface, backend: { kind: "udp", localPort, remotePort } };
+    }
+    case "packet":
+      if (!/^[A-Za-z0-9_.@-]{1,15}$/.test(value)) return `port "${text}": packet wants a Linux interface name`;
+      return { iface, backend: { kind: "packet", ifname: value } };
+    case "packet-mac": {
+      const mac = parseMac(value);
+      if (mac === undefined) return `port "${text}": packet-mac wants a MAC like aa:bb:cc:dd:ee:ff`;
+      return { iface, backend: { kind: "packet-mac", mac } };
+    }
+    default:
+      return `port "${text}": unknown backend "${kind}"; expected ${PORT_SPEC_FORMS}`;
+  }
+}
+
+/** Opens a port's backend; rejects with a message naming the port when it cannot. */
+export async function openPort(spec: PortSpec, nodeName: string, clock: Clock): Promise<Nic> {
+  const b = spec.backend;
+  switch (b.kind) {
+    case "udp": {
+      const nic = new UdpNic({ name: `${nodeName}:${spec.iface}`, localPort: b.localPort, remote: { host: "127.0.0.1", port: b.remotePort }, clock });
+      await nic.open();
+      return nic;
+    }
+    case "packet":
+      return new PacketNic({ ifname: b.ifname, clock });
+    case "packet-mac": {
+      const ifname = findInterfaceByMac(b.mac);
+      if (ifname === undefined) throw new Error(`${spec.iface}: no Ethernet interface here has MAC ${formatMac(b.mac)}`);
+      return new PacketNic({ ifname, clock });
+    }
+  }
+}
