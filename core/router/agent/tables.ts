@@ -2,8 +2,8 @@
 // `show` commands format, every VRF in one table, addresses as text. One builder per table;
 // the mapped type makes the compiler ask for a builder when core/api gains a table.
 import type { TableName, TableRow } from "../../api/tables";
-import type { Interface } from "../net/interface";
-import { interfaceBriefRows, type AddressMethod } from "../net/show";
+import { interfaceBriefRows } from "../net/show";
+import { allRouteTargets } from "../config/model/vrf";
 import type { Router } from "../node/router";
 import { routeRows } from "../routing/show-route";
 import { formatIpv4, formatMacIos, formatPrefix } from "../wire/addr";
@@ -11,7 +11,7 @@ import { formatIpv4, formatMacIos, formatPrefix } from "../wire/addr";
 type TableBuilders = { readonly [T in TableName]: (router: Router) => TableRow<T>[] };
 
 export const TABLE_BUILDERS: TableBuilders = {
-  interfaces: (router) => interfaceBriefRows(router.stack.interfaces(), addressMethod(router)),
+  interfaces: (router) => interfaceBriefRows(router.stack.interfaces(), (i) => router.addressMethod(i)),
 
   routes: (router) => {
     const now = router.clock.now();
@@ -54,18 +54,8 @@ export const TABLE_BUILDERS: TableBuilders = {
     Object.values(router.running.vrfs)
       .sort((a, b) => a.name.localeCompare(b.name))
       .map((v) => {
-        // `show vrf detail` lists the VRF's own targets and its IPv4 address family's together.
-        const af = v.addressFamilies.ipv4?.routeTargets;
-        return {
-          name: v.name,
-          rd: v.rd,
-          importTargets: [...v.routeTargets.import, ...(af?.import ?? [])],
-          exportTargets: [...v.routeTargets.export, ...(af?.export ?? [])],
-          interfaces: router.stack
-            .interfaces()
-            .filter((i) => i.vrf.name === v.name)
-            .map((i) => i.name),
-        };
+        const rt = allRouteTargets(v);
+        return { name: v.name, rd: v.rd, importTargets: rt.import, exportTargets: rt.export, interfaces: router.interfacesInVrf(v.name) };
       }),
 };
 
@@ -82,13 +72,3 @@ function vrfNames(router: Router): string[] {
     .sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)));
 }
 
-/** NVRAM when the address came from the startup-config unchanged, manual when typed since:
- * the same rule as `show ip interface brief` (cli/commands/show-ip.ts). */
-function addressMethod(router: Router): (iface: Interface) => AddressMethod {
-  return (iface) => {
-    const c = router.running.interfaces[iface.name];
-    if (!c) return "unset";
-    if (c.ipv4.kind === "negotiated") return "manual";
-    return router.bootAddress(iface.name) === JSON.stringify(c.ipv4) ? "NVRAM" : "manual";
-  };
-}

@@ -51,6 +51,12 @@ describe("IOS line editing", () => {
     expect(t.lines).toEqual(["R1#show version"]);
   });
 
+  it("echoes a character typed at the end of the line as just that character", () => {
+    const editor = new LineEditor({ prompt: () => "R1#", help: () => [], complete: () => undefined });
+    expect(editor.feed("s").echo).toBe("s");
+    expect(editor.feed("h").echo).toBe("h");
+  });
+
   it("treats CR LF as one Enter", () => {
     const t = screen();
     expect(t.type("a\r\nb\r\n")).toEqual(["a", "b"]);

@@ -214,7 +214,9 @@ export class LineEditor {
     return out;
   }
 
-  /** Replaces the whole line with `text`, cursor at `cursor`, with minimal terminal output. */
+  /** Replaces the whole line with `text`, cursor at `cursor`, with minimal terminal output:
+   * rewrite from the first changed character, blank what is left of the old line, then
+   * back up to the cursor (typing at the end of the line echoes just the character). */
   private replace(text: string, cursor: number): string {
     const old = this.buf;
     let common = 0;
@@ -223,10 +225,10 @@ export class LineEditor {
     const from = this.cursor;
     const tail = text.slice(from);
     const erase = Math.max(0, old.length - text.length);
-    out += tail + " ".repeat(erase) + "\b".repeat(erase + tail.length);
+    out += tail + " ".repeat(erase);
+    out += "\b".repeat(from + tail.length + erase - cursor);
     this.buf = text;
-    this.cursor = from;
-    out += this.moveTo(cursor);
+    this.cursor = cursor;
     return out;
   }
 }

@@ -12,7 +12,8 @@ import type { ConfigCommand } from "../config/command";
 import type { Nic } from "../io/nic";
 import { MemoryHub } from "../io/memory";
 import type { EthernetInterface } from "../net/ethernet-port";
-import type { LogMessage } from "../net/interface";
+import type { Interface, LogMessage } from "../net/interface";
+import type { AddressMethod } from "../net/show";
 import { NetStack } from "../net/stack";
 import { IpRouting } from "../routing/ip-routing";
 import { PkiStore, type TrustpointMaterial } from "../pki/store";
@@ -106,10 +107,22 @@ export class Router implements DataPlane {
     return result;
   }
 
-  /** The interface's address configuration as the startup-config had it (JSON), for the
-   * NVRAM/manual method column of `show ip interface brief`. */
-  bootAddress(name: string): string | undefined {
-    return this.bootIpv4.get(name);
+  /** How an interface got its address, for the Method column of `show ip interface brief`:
+   * NVRAM when the startup-config set it and it is unchanged, manual when typed since,
+   * unset without one. */
+  addressMethod(iface: Interface): AddressMethod {
+    const c = this.running.interfaces[iface.name];
+    if (!c) return "unset";
+    if (c.ipv4.kind === "negotiated") return "manual";
+    return this.bootIpv4.get(iface.name) === JSON.stringify(c.ipv4) ? "NVRAM" : "manual";
+  }
+
+  /** Names of the interfaces forwarding in a VRF, in the order IOS lists them. */
+  interfacesInVrf(vrf: string): string[] {
+    return this.stack
+      .interfaces()
+      .filter((i) => i.vrf.name === vrf)
+      .map((i) => i.name);
   }
 
   /** A configuration session on the running config (`configure terminal`). */

@@ -1,7 +1,7 @@
 // Data-plane show commands: show ip interface brief, show interfaces, show ip route,
 // show ip arp, show vrf. Each builds typed rows (the mgmt API serves the same rows) and
 // formats them in IOS's layout.
-import { formatArpTable, formatInterfaceBrief, interfaceBriefRows, type AddressMethod } from "../../net/show";
+import { formatArpTable, formatInterfaceBrief, interfaceBriefRows } from "../../net/show";
 import type { Interface } from "../../net/interface";
 import type { Router } from "../../node/router";
 import { maskLength } from "../../wire/addr";
@@ -11,17 +11,6 @@ import { formatVrfBrief, formatVrfDetail } from "./show-vrf";
 
 const SHOW = "Show running system information";
 const IP = "IP information";
-
-/** How `show ip interface brief` says an address was set: NVRAM when it came from the
- * startup-config and is unchanged, manual when typed since, unset without one. */
-function methodOf(router: Router): (iface: Interface) => AddressMethod {
-  return (iface) => {
-    const c = router.running.interfaces[iface.name];
-    if (!c) return "unset";
-    if (c.ipv4.kind === "negotiated") return "manual";
-    return router.bootAddress(iface.name) === JSON.stringify(c.ipv4) ? "NVRAM" : "manual";
-  };
-}
 
 function vrfExists(router: Router, name: string | undefined, print: (text: string) => void): boolean {
   if (name === undefined || router.stack.vrf(name)) return true;
@@ -37,7 +26,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
     help: [SHOW, IP, "IP interface status and configuration", "Brief summary of IP status and configuration"],
     pipe: true,
     run: ({ router, print }) => {
-      print(formatInterfaceBrief(interfaceBriefRows(router.stack.interfaces(), methodOf(router))));
+      print(formatInterfaceBrief(interfaceBriefRows(router.stack.interfaces(), (i) => router.addressMethod(i))));
     },
   }),
   exec({

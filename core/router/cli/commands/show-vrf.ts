@@ -1,28 +1,13 @@
 // `show vrf` and `show vrf detail`, from the config model (RD, route targets, address
 // families) and the data plane (which interfaces are in each VRF).
-import type { VrfConfig } from "../../config/model/vrf";
+import { allRouteTargets, type VrfConfig } from "../../config/model/vrf";
 import type { Router } from "../../node/router";
 import { shortInterfaceName } from "./names";
-
-function interfacesIn(router: Router, vrf: string): string[] {
-  return router.stack
-    .interfaces()
-    .filter((i) => i.vrf.name === vrf)
-    .map((i) => i.name);
-}
 
 function selected(router: Router, name: string | undefined): VrfConfig[] {
   return Object.values(router.running.vrfs)
     .filter((v) => name === undefined || v.name === name)
     .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-function targets(v: VrfConfig): { import: readonly string[]; export: readonly string[] } {
-  const af = v.addressFamilies.ipv4?.routeTargets;
-  return {
-    import: [...v.routeTargets.import, ...(af?.import ?? [])],
-    export: [...v.routeTargets.export, ...(af?.export ?? [])],
-  };
 }
 
 /** `show vrf`: Name at 2, Default RD at 35, Protocols at 57, Interfaces at 69. */
@@ -32,7 +17,7 @@ export function formatVrfBrief(router: Router, name?: string): string {
   const lines = ["  Name                             Default RD            Protocols   Interfaces"];
   for (const v of vrfs) {
     const protocols = v.style === "ip-vrf" || v.addressFamilies.ipv4 ? "ipv4" : "<not set>";
-    const ifs = interfacesIn(router, v.name).map(shortInterfaceName);
+    const ifs = router.interfacesInVrf(v.name).map(shortInterfaceName);
     const head = `  ${v.name.padEnd(32)} ${(v.rd ?? "<not set>").padEnd(21)} ${protocols.padEnd(11)} `;
     lines.push((head + (ifs[0] ?? "")).trimEnd());
     for (const more of ifs.slice(1)) lines.push(" ".repeat(head.length) + more);
@@ -44,11 +29,11 @@ export function formatVrfDetail(router: Router, name?: string): string {
   const out: string[] = [];
   selected(router, name).forEach((v, index) => {
     const id = index + 1;
-    const rt = targets(v);
+    const rt = allRouteTargets(v);
     out.push(`VRF ${v.name} (VRF Id = ${id}); default RD ${v.rd ?? "<not set>"}; default VPNID <not set>`);
     out.push(v.style === "definition" ? "  New CLI format, supports multiple address-families" : "  Old CLI format, supports IPv4 only");
     out.push("  Flags: 0x180C");
-    const ifs = interfacesIn(router, v.name).map(shortInterfaceName);
+    const ifs = router.interfacesInVrf(v.name).map(shortInterfaceName);
     out.push(ifs.length ? "  Interfaces:" : "  No interfaces");
     if (ifs.length) out.push("    " + ifs.join(" "));
     out.push(`Address family ipv4 unicast (Table ID = 0x${id.toString(16)}):`);

@@ -24,3 +24,9 @@ export interface VrfConfig {
 export function newVrf(name: string, style: VrfConfig["style"]): VrfConfig {
   return { name, style, routeTargets: { import: [], export: [] }, addressFamilies: {} };
 }
+
+/** The VRF's route targets and its IPv4 address family's together, as `show vrf detail` lists them. */
+export function allRouteTargets(v: VrfConfig): RouteTargets {
+  const af = v.addressFamilies.ipv4?.routeTargets;
+  return { import: [...v.routeTargets.import, ...(af?.import ?? [])], export: [...v.routeTargets.export, ...(af?.export ?? [])] };
+}
