@@ -2,7 +2,12 @@
 // files and are registered here.
 import { Command } from "commander";
 import { registerConfigCheck } from "./commands/config-check";
+import { registerConsole } from "./commands/console";
+import { registerImage } from "./commands/image";
+import { nodeLifecycle, registerLab } from "./commands/lab";
+import { registerNodeCommands } from "./commands/node";
 import { registerSim } from "./commands/sim";
+import { withLabOption, type LabOption } from "./lab-context";
 
 const program = new Command();
 program
@@ -10,15 +15,21 @@ program
   .description("FlexLab — MPLS over FlexVPN labs on your laptop, running FlexLab's own router stack.")
   .version("0.1.0");
 
-program
-  .command("start")
-  .description("Start the desktop app (or, without a display, serve its UI on localhost)")
-  .action(() => {
+// `start` alone is the desktop app (npm start); `start NODE` starts a node of the running lab.
+withLabOption(program.command("start"))
+  .description("Start the desktop app (or, without a display, serve its UI on localhost); with NODE: start that node of the running lab")
+  .argument("[node]")
+  .action(async (node: string | undefined, options: LabOption) => {
+    if (node !== undefined) return nodeLifecycle("startNode", node, options);
     console.log("FlexLab's desktop app is not built yet: the router stack and the `flexlab` CLI come first.");
     console.log("Try `npx flexlab --help` for what works today.");
   });
 
 registerConfigCheck(program);
 registerSim(program);
+registerLab(program);
+registerNodeCommands(program);
+registerConsole(program);
+registerImage(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,5 @@
 // `flexlab config check FILE...`
 import type { Command } from "commander";
-import { checkConfigFiles, formatCheckProblem } from "../../lab/config-check";
 
 export function registerConfigCheck(program: Command): void {
   const config = program.command("config").description("Work with IOS configurations");
@@ -10,6 +9,8 @@ export function registerConfigCheck(program: Command): void {
     .argument("<files...>", "configuration files")
     .option("--warnings", "also list lines that are accepted but have no effect in a lab")
     .action(async (files: string[], options: { warnings?: boolean }) => {
+      // Loaded here, not at the top: the command grammar is only needed by this command.
+      const { checkConfigFiles, formatCheckProblem } = await import("../../lab/config-check");
       const results = await checkConfigFiles(files, options.warnings === true);
       let errors = 0;
       for (const r of results) {

@@ -1,7 +1,7 @@
 // `flexlab sim LABDIR [--advance DURATION] --exec 'NODE: COMMAND' ...`
 import type { Command } from "commander";
 import { formatProblem, LabFileError, loadLab } from "../../lab/topology";
-import { parseDuration, parseExecSpec, startSimLab, type SimExec } from "../../lab/sim-runtime";
+import type { SimExec } from "../../lab/sim-runtime";
 
 export function registerSim(program: Command): void {
   program
@@ -11,6 +11,8 @@ export function registerSim(program: Command): void {
     .option("--advance <duration>", "virtual time to let the lab settle, at most (e.g. 30s, 5m)", "60s")
     .option("--exec <spec>", "'NODE: COMMAND' to run in privileged exec (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .action(async (labdir: string, options: { advance: string; exec: string[] }) => {
+      // Loaded here, not at the top: it brings the whole router stack, which other commands do without.
+      const { parseDuration, parseExecSpec, startSimLab } = await import("../../lab/sim-runtime");
       const advanceMs = parseDuration(options.advance);
       if (advanceMs === undefined) {
         console.error(`flexlab sim: --advance "${options.advance}" is not a duration (e.g. 500ms, 30s, 5m, 1h)`);

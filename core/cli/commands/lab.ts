@@ -1,0 +1,127 @@
+// `flexlab up LAB`, `status`, `down`, and `start|stop|restart NODE`: a lab's lifecycle.
+import { access } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Option, type Command } from "commander";
+import { findRunningLab } from "../../lab/running-lab";
+import { chooseRuntime, runtimeFor, type UpRuntimeName } from "../../lab/runtime/index";
+import { formatProblem, LabFileError, loadLab, RUNTIMES, type Lab, type RuntimeName } from "../../lab/topology";
+import { createProgress } from "../progress";
+import { fail, failWith, formatCrashReports, formatStatusTable, runningLab, withLabOption, type LabOption } from "../lab-context";
+
+async function loadLabOrReport(labdir: string): Promise<Lab | undefined> {
+  try {
+    return await loadLab(labdir);
+  } catch (err) {
+    if (!(err instanceof LabFileError)) throw err;
+    for (const p of err.problems) console.error(formatProblem(p));
+    process.exitCode = 1;
+    return undefined;
+  }
+}
+
+/** Every node's startup-config must be there before anything starts. */
+async function missingConfigs(lab: Lab): Promise<string[]> {
+  const missing: string[] = [];
+  for (const n of lab.nodes) {
+    try {
+      await access(join(lab.dir, n.config));
+    } catch {
+      missing.push(`${join(lab.dir, n.config)}: no such file (the config of node ${n.name} in lab.yaml)`);
+    }
+  }
+  return missing;
+}
+
+async function up(labdir: string, options: { runtime?: RuntimeName; timeout?: string }): Promise<void> {
+  const lab = await loadLabOrReport(labdir);
+  if (!lab) return;
+  const asked = options.runtime ?? lab.runtime;
+  if (asked === "sim") return fail(`the sim runtime runs in this process, in virtual time: use \`flexlab sim ${labdir} --exec 'NODE: COMMAND'\``, 2);
+  const missing = await missingConfigs(lab);
+  if (missing.length) return fail(missing.join("\n"));
+  const running = await findRunningLab(lab.dir);
+  if (running.ok && running.value.state.dir === resolve(lab.dir)) {
+    const answers = await running.value.runtime.status(running.value.state).then(
+      () => true,
+      () => false,
+    );
+    if (answers) return fail(`lab ${running.value.state.lab} is already running in ${running.value.state.dir} (${running.value.state.runtime} runtime); \`flexlab down\` first`);
+  }
+  let runtime;
+  try {
+    runtime = await runtimeFor(await chooseRuntime(asked as UpRuntimeName));
+  } catch (err) {
+    return failWith(err);
+  }
+  const timeoutMs = options.timeout === undefined ? undefined : Number(options.timeout) * 1000;
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) return fail(`--timeout "${options.timeout}" is not a number of seconds`, 2);
+  console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);
+  const started = Date.now();
+  const progress = createProgress(lab.nodes.map((n) => n.name));
+  try {
+    const state = await runtime.deploy(lab, { onProgress: (node, step, detail) => progress.update(node, step, detail), ...(timeoutMs ? { timeoutMs } : {}) });
+    progress.done();
+    console.error(`${lab.name} is up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    process.stdout.write(formatStatusTable(state.nodes));
+  } catch (err) {
+    progress.done();
+    failWith(err);
+  }
+}
+
+async function status(options: LabOption & { json?: boolean }): Promise<void> {
+  const lab = await runningLab(options);
+  if (!lab) return;
+  try {
+    const nodes = await lab.runtime.status(lab.state);
+    if (options.json) {
+      process.stdout.write(JSON.stringify({ lab: lab.state.lab, dir: lab.state.dir, runtime: lab.state.runtime, createdAt: lab.state.createdAt, nodes }, null, 2) + "\n");
+      return;
+    }
+    console.log(`${lab.state.lab} (${lab.state.runtime} runtime, ${lab.state.dir}), up since ${lab.state.createdAt}`);
+    process.stdout.write(formatStatusTable(nodes) + formatCrashReports(nodes));
+  } catch (err) {
+    failWith(err);
+  }
+}
+
+async function down(options: LabOption): Promise<void> {
+  const lab = await runningLab(options);
+  if (!lab) return;
+  try {
+    await lab.runtime.destroy(lab.state);
+    console.error(`${lab.state.lab} is down`);
+  } catch (err) {
+    failWith(err);
+  }
+}
+
+type NodeOp = "startNode" | "stopNode" | "restartNode";
+
+/** `start|stop|restart NODE`, also used by main.ts for `start NODE`. */
+export async function nodeLifecycle(op: NodeOp, node: string, options: LabOption): Promise<void> {
+  const lab = await runningLab(options);
+  if (!lab) return;
+  try {
+    const s = await lab.runtime[op](lab.state, node);
+    console.error(`${node}: ${s.state}${s.state === "running" ? ` (console ${s.consolePort}, mgmt ${s.mgmtPort})` : ""}`);
+  } catch (err) {
+    failWith(err);
+  }
+}
+
+export function registerLab(program: Command): void {
+  program
+    .command("up")
+    .description("Deploy a lab: one router per node, one bridge per link; returns when every node is ready")
+    .argument("<labdir>", "lab folder (holding lab.yaml)")
+    .addOption(new Option("--runtime <runtime>", "where the routers run (default: lab.yaml's runtime)").choices(RUNTIMES))
+    .option("--timeout <seconds>", "give up when a node is not ready after this long")
+    .action(up);
+  withLabOption(program.command("status").description("State and ports of each node of the running lab"))
+    .option("--json", "print JSON")
+    .action(status);
+  withLabOption(program.command("down").description("Stop every node and remove everything the lab made")).action(down);
+  withLabOption(program.command("stop").description("Stop one node (its links stay)").argument("<node>")).action((node: string, o: LabOption) => nodeLifecycle("stopNode", node, o));
+  withLabOption(program.command("restart").description("Restart one node").argument("<node>")).action((node: string, o: LabOption) => nodeLifecycle("restartNode", node, o));
+}

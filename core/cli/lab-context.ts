@@ -1,0 +1,68 @@
+// What the lab commands share: finding the running lab (`--lab DIR` or the current folder),
+// turning failures into one clear message on stderr and an exit code, and the status table.
+import type { Command } from "commander";
+import type { MgmtClient } from "../api/mgmt-client";
+import { connectNode, findRunningLab, type RunningLab } from "../lab/running-lab";
+import { RuntimeError, type NodeStatus } from "../lab/runtime/types";
+import { formatTextTable } from "./text-table";
+
+export interface LabOption {
+  readonly lab?: string;
+}
+
+/** Adds `--lab DIR` to a command that works on a running lab. */
+export function withLabOption(command: Command): Command {
+  return command.option("--lab <dir>", "the lab folder (default: the lab this folder is in)");
+}
+
+/** Prints `flexlab: message` and sets the exit code. */
+export function fail(message: string, exitCode = 1): void {
+  console.error(`flexlab: ${message}`);
+  process.exitCode = exitCode;
+}
+
+/** A RuntimeError (or any error) as a message; exit code 2 for a usage problem. */
+export function failWith(err: unknown): void {
+  if (err instanceof RuntimeError) return fail(err.message, err.code === "no-such-node" ? 2 : 1);
+  fail(err instanceof Error ? err.message : String(err));
+}
+
+export async function runningLab(options: LabOption): Promise<RunningLab | undefined> {
+  const found = await findRunningLab(options.lab);
+  if (!found.ok) {
+    fail(found.message);
+    return undefined;
+  }
+  return found.value;
+}
+
+/** Runs `body` with a mgmt client of one node of the running lab, closing it afterwards. */
+export async function withNode(options: LabOption, node: string, body: (client: MgmtClient, lab: RunningLab) => Promise<void>): Promise<void> {
+  const lab = await runningLab(options);
+  if (!lab) return;
+  const client = await connectNode(lab.state, node);
+  if (!client.ok) return fail(client.message, client.message.startsWith("no node") ? 2 : 1);
+  try {
+    await body(client.value, lab);
+  } finally {
+    client.value.close();
+  }
+}
+
+export function formatStatusTable(nodes: readonly NodeStatus[]): string {
+  const rows = nodes.map((n) => {
+    const exit = n.state === "crashed" || n.state === "stopped" ? (n.signal ?? (n.exitCode !== undefined && n.exitCode !== null ? `exit ${n.exitCode}` : "")) : "";
+    return [n.name, n.state + (exit ? ` (${exit})` : ""), String(n.consolePort), String(n.mgmtPort), n.pid !== undefined ? String(n.pid) : (n.containerId?.slice(0, 12) ?? "-")];
+  });
+  return formatTextTable(["NODE", "STATE", "CONSOLE", "MGMT", "PID"], rows);
+}
+
+/** The last stderr lines of crashed nodes, indented under their name. */
+export function formatCrashReports(nodes: readonly NodeStatus[]): string {
+  let text = "";
+  for (const n of nodes) {
+    if (n.state !== "crashed" || !n.stderrTail?.length) continue;
+    text += `\n${n.name} crashed; its last stderr lines:\n${n.stderrTail.map((l) => `  ${l}`).join("\n")}\n`;
+  }
+  return text;
+}

@@ -1,0 +1,166 @@
+// A learning bridge for one lab link in the process runtime: each endpoint (a router
+// interface speaking frames-as-UDP, see core/router/io/udp.ts) gets its own UDP port on
+// 127.0.0.1. A frame arriving on one port is flooded to the others unless its destination
+// MAC was learnt: then it goes to that one port only (IEEE 802.1D learning and filtering,
+// with the 300 s default ageing time).
+import { createSocket, type Socket } from "node:dgram";
+
+const ETHERNET_HEADER_BYTES = 14;
+export const DEFAULT_AGEING_MS = 300_000;
+
+/** The first 6 bytes of a frame (destination) or bytes 6..11 (source) as one number. */
+function macAt(frame: Uint8Array, at: number): number {
+  return frame[at] * 2 ** 40 + frame[at + 1] * 2 ** 32 + ((frame[at + 2] << 24) >>> 0) + (frame[at + 3] << 16) + (frame[at + 4] << 8) + frame[at + 5];
+}
+
+/** The group bit: broadcast and multicast destinations are flooded. */
+function isGroup(frame: Uint8Array, at: number): boolean {
+  return (frame[at] & 1) === 1;
+}
+
+/** The MAC table and the forwarding decision, apart from any socket. */
+export class MacTable {
+  private readonly entries = new Map<number, { port: number; seenMs: number }>();
+
+  constructor(
+    private readonly ageingMs = DEFAULT_AGEING_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Learns the source of a frame that came in on `inPort` and returns where it goes: the
+   * port numbers to send it to (never `inPort`), or an empty list to filter it. `ports` is
+   * the number of ports on the bridge.
+   */
+  forward(frame: Uint8Array, inPort: number, ports: number): number[] {
+    if (frame.length < ETHERNET_HEADER_BYTES) return [];
+    const now = this.now();
+    if (!isGroup(frame, 6)) this.entries.set(macAt(frame, 6), { port: inPort, seenMs: now });
+    if (!isGroup(frame, 0)) {
+      const known = this.entries.get(macAt(frame, 0));
+      if (known && now - known.seenMs <= this.ageingMs) return known.port === inPort ? [] : [known.port];
+    }
+    const out: number[] = [];
+    for (let p = 0; p < ports; p++) if (p !== inPort) out.push(p);
+    return out;
+  }
+
+  /** Forgets what was learnt on one port (its node restarted and may have new MACs). */
+  flushPort(port: number): void {
+    for (const [mac, entry] of this.entries) if (entry.port === port) this.entries.delete(mac);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export interface BridgeEndpoint {
+  /** The node's UDP port on 127.0.0.1, where the bridge sends this endpoint's frames. */
+  readonly nodePort: number;
+  /** The bridge's port for this endpoint; 0 (default) lets the kernel pick. */
+  readonly bridgePort?: number;
+}
+
+export interface BridgeCounters {
+  framesIn: number;
+  framesOut: number;
+  /** Datagrams from somewhere other than the endpoint's node, or too short for Ethernet. */
+  dropped: number;
+}
+
+const LOOPBACK = "127.0.0.1";
+
+export class UdpBridge {
+  private readonly table: MacTable;
+  private readonly sockets: Socket[] = [];
+  private readonly nodePorts: number[];
+  private closed = false;
+  readonly counters: BridgeCounters = { framesIn: 0, framesOut: 0, dropped: 0 };
+
+  private constructor(
+    readonly name: string,
+    endpoints: readonly BridgeEndpoint[],
+    ageingMs: number,
+  ) {
+    this.table = new MacTable(ageingMs);
+    this.nodePorts = endpoints.map((e) => e.nodePort);
+  }
+
+  /** Binds one socket per endpoint on 127.0.0.1 and starts relaying. */
+  static async open(name: string, endpoints: readonly BridgeEndpoint[], ageingMs = DEFAULT_AGEING_MS): Promise<UdpBridge> {
+    const bridge = new UdpBridge(name, endpoints, ageingMs);
+    try {
+      for (let i = 0; i < endpoints.length; i++) bridge.sockets.push(await bridge.bind(i, endpoints[i].bridgePort ?? 0));
+    } catch (err) {
+      bridge.close();
+      throw err;
+    }
+    return bridge;
+  }
+
+  /** The bridge-side port of each endpoint, in the order given to `open`. */
+  get ports(): number[] {
+    return this.sockets.map((s) => s.address().port);
+  }
+
+  /** The node of one endpoint moved to another UDP port (its old one was taken). */
+  setNodePort(index: number, nodePort: number): void {
+    this.nodePorts[index] = nodePort;
+  }
+
+  /** Forget the MACs learnt from one endpoint (its node restarted). */
+  flushEndpoint(index: number): void {
+    this.table.flushPort(index);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const socket of this.sockets) {
+      socket.removeAllListeners("message");
+      try {
+        socket.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  private bind(index: number, port: number): Promise<Socket> {
+    const socket = createSocket({ type: "udp4" });
+    return new Promise((resolve, reject) => {
+      socket.once("error", (err) => {
+        socket.close();
+        reject(new Error(`bridge ${this.name}: cannot bind ${LOOPBACK}:${port}: ${err.message}`, { cause: err }));
+      });
+      socket.bind({ port, address: LOOPBACK }, () => {
+        socket.removeAllListeners("error");
+        // A node that is down makes the kernel answer "port unreachable"; the frame is lost, as on a wire.
+        socket.on("error", () => {});
+        socket.on("message", (msg, from) => this.receive(index, msg, from.address, from.port));
+        resolve(socket);
+      });
+    });
+  }
+
+  private receive(index: number, msg: Buffer, host: string, port: number): void {
+    // Only the endpoint's own node may send on its port: anything else is noise on the loopback.
+    if (host !== LOOPBACK || port !== this.nodePorts[index]) {
+      this.counters.dropped++;
+      return;
+    }
+    const frame = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+    if (frame.length < ETHERNET_HEADER_BYTES) {
+      this.counters.dropped++;
+      return;
+    }
+    this.counters.framesIn++;
+    const out = this.table.forward(frame, index, this.sockets.length);
+    // Each node's UdpNic is connected to its own bridge port: that port's socket must send to it.
+    for (const p of out) {
+      this.sockets[p].send(msg, this.nodePorts[p], LOOPBACK);
+      this.counters.framesOut++;
+    }
+  }
+}

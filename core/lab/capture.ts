@@ -1,0 +1,57 @@
+// A node's frames into a pcapng file: starts a capture on the node's mgmt API and writes
+// each frame it streams as an Enhanced Packet Block with nanosecond timestamps, until
+// `count` frames, the caller's signal, or the node going away.
+import { createWriteStream } from "node:fs";
+import type { MgmtClient } from "../api/mgmt-client";
+import type { CapturedFrame } from "../api/mgmt";
+import { LINKTYPE_ETHERNET, PcapngWriter } from "../router/wire/pcapng";
+
+export interface CaptureOptions {
+  /** Stop after this many frames. */
+  readonly count?: number;
+  /** Stop when aborted (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** The interface's name in the file, e.g. "R1 Ethernet0/0". */
+  readonly label?: string;
+  readonly onFrame?: (frames: number) => void;
+}
+
+export type CaptureResult =
+  | { readonly ok: true; readonly frames: number; readonly ended: "count" | "stopped" | "disconnected" }
+  | { readonly ok: false; readonly message: string };
+
+export async function captureToFile(client: MgmtClient, iface: string, file: string, options: CaptureOptions = {}): Promise<CaptureResult> {
+  const out = createWriteStream(file);
+  const opened = await new Promise<Error | undefined>((resolve) => {
+    out.once("open", () => resolve(undefined));
+    out.once("error", resolve);
+  });
+  if (opened) return { ok: false, message: `cannot write ${file}: ${opened.message}` };
+  const writer = new PcapngWriter((chunk) => out.write(chunk));
+  const ifaceId = writer.addInterface(options.label ?? iface, LINKTYPE_ETHERNET, { tsresol: 9 });
+  let frames = 0;
+  let finish: (ended: "count" | "stopped" | "disconnected") => void = () => {};
+  const finished = new Promise<"count" | "stopped" | "disconnected">((resolve) => (finish = resolve));
+  const onFrame = (f: CapturedFrame): void => {
+    if (options.count !== undefined && frames >= options.count) return;
+    writer.writePacket(ifaceId, BigInt(f.timestampNs), new Uint8Array(Buffer.from(f.frame, "base64")));
+    frames++;
+    options.onFrame?.(frames);
+    if (options.count !== undefined && frames >= options.count) finish("count");
+  };
+  const started = await client.capture(iface, onFrame);
+  if (!started.ok) {
+    await new Promise((resolve) => out.end(resolve));
+    return { ok: false, message: started.error.message };
+  }
+  const onAbort = (): void => finish("stopped");
+  if (options.signal?.aborted) finish("stopped");
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const unClose = client.onClose(() => finish("disconnected"));
+  const ended = await finished;
+  options.signal?.removeEventListener("abort", onAbort);
+  unClose();
+  if (ended !== "disconnected") await started.result.stop();
+  await new Promise((resolve) => out.end(resolve));
+  return { ok: true, frames, ended };
+}

@@ -1,0 +1,126 @@
+// Entry of the process runtime's lab daemon, spawned detached by `flexlab up` (see
+// runtime/process.ts) with an IPC channel: it receives the lab to deploy, reports progress,
+// then `ready` (with the lab state) or `failed`, and its parent lets go. From then on it
+// answers the control channel until `down`, SIGTERM or SIGINT, and leaves nothing behind.
+import type { Server } from "node:http";
+import { agentCommand } from "./agent-entry";
+import { LabDaemon } from "./daemon";
+import { startControlServer } from "./daemon-control";
+import { DAEMON_TOKEN_ENV, deployMessageSchema, type ControlResponse, type DaemonMessage } from "./daemon-protocol";
+import { RuntimeError } from "./runtime/types";
+
+/** Sends to the parent (if still there); resolves once the message has left. */
+function tell(message: DaemonMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || !process.send) return resolve();
+    process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+function log(text: string): void {
+  console.error(`${new Date().toISOString()} ${text}`);
+}
+
+const token = process.env[DAEMON_TOKEN_ENV] ?? "";
+delete process.env[DAEMON_TOKEN_ENV];
+let daemon: LabDaemon | undefined;
+let ready = false;
+let server: Server | undefined;
+let leaving = false;
+
+/** Stops the lab (if up), closes the control channel, exits. */
+async function leave(code: number): Promise<never> {
+  if (!leaving) {
+    leaving = true;
+    await daemon?.shutdown();
+    server?.close();
+    server?.closeAllConnections();
+    log(`lab daemon exiting (${code})`);
+  }
+  process.exit(code);
+}
+
+process.on("exit", () => daemon?.killAll());
+process.on("SIGTERM", () => void leave(0));
+process.on("SIGINT", () => void leave(0));
+process.on("SIGHUP", () => {});
+process.on("uncaughtException", (err) => {
+  log(`lab daemon bug: ${err.stack ?? err.message}`);
+  void leave(70);
+});
+
+async function handle(op: string, node: string | undefined): Promise<ControlResponse> {
+  const d = daemon;
+  if (!d || !ready) return { ok: false, error: { code: "engine-unavailable", message: "the lab is still starting" } };
+  const one = async (f: (name: string) => Promise<unknown>): Promise<ControlResponse> => {
+    if (!node) return { ok: false, error: { code: "internal", message: `${op} needs a node` } };
+    await f(node);
+    // The next CLI call may read the state file: let it see this change.
+    await d.flushed();
+    return { ok: true, nodes: d.statuses() };
+  };
+  try {
+    switch (op) {
+      case "status":
+        return { ok: true, nodes: d.statuses() };
+      case "start-node":
+        return await one((n) => d.startNode(n));
+      case "stop-node":
+        return await one((n) => d.stopNode(n));
+      case "restart-node":
+        return await one((n) => d.restartNode(n));
+      case "down": {
+        const nodes = d.statuses();
+        leaving = true;
+        await d.shutdown();
+        // Answer first, then go: the caller waits for this pid to disappear.
+        setImmediate(() => {
+          server?.close();
+          server?.closeAllConnections();
+          log("lab daemon down");
+          process.exit(0);
+        });
+        return { ok: true, nodes };
+      }
+      default:
+        return { ok: false, error: { code: "internal", message: `unknown operation ${op}` } };
+    }
+  } catch (err) {
+    if (err instanceof RuntimeError) return { ok: false, error: { code: err.code, message: err.message } };
+    throw err;
+  }
+}
+
+process.once("message", (raw: unknown) => {
+  const parsed = deployMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    void tell({ type: "failed", error: { code: "internal", message: `lab daemon: bad deploy message: ${parsed.error.issues[0].message}` } }).then(() => leave(2));
+    return;
+  }
+  const { lab, timeoutMs } = parsed.data;
+  void (async () => {
+    try {
+      const control = await startControlServer(token, (op, req) => handle(op, req.node));
+      server = control.server;
+      log(`lab daemon for ${lab.name} in ${lab.dir}: control on 127.0.0.1:${control.port}`);
+      daemon = new LabDaemon({
+        lab,
+        token,
+        agent: agentCommand(),
+        nodeTimeoutMs: timeoutMs,
+        controlPort: control.port,
+        onProgress: (node, step, detail) => void tell({ type: "progress", node, step, ...(detail ? { detail } : {}) }),
+      });
+      await daemon.deploy();
+      ready = true;
+      log(`lab ${lab.name} up: ${lab.nodes.length} node(s)`);
+      await tell({ type: "ready", state: daemon.state() });
+      if (process.connected) process.disconnect();
+    } catch (err) {
+      const error = err instanceof RuntimeError ? { code: err.code, message: err.message } : { code: "internal", message: (err as Error).stack ?? String(err) };
+      log(`lab ${lab.name} failed to start: ${error.message}`);
+      await tell({ type: "failed", error });
+      await leave(1);
+    }
+  })();
+});

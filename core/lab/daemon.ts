@@ -1,0 +1,224 @@
+// The lab daemon of the process runtime: one learning bridge per link, one agent process per
+// node wired to its bridges over UDP on 127.0.0.1, supervision, and the state file. It runs
+// in its own detached process (daemon-main.ts) so the lab outlives the `flexlab up` call.
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { canonicalInterfaceName } from "../router/config/grammar/interface-name";
+import type { ProgramCommand } from "./agent-entry";
+import { UdpBridge } from "./bridge";
+import { NodeProcess, type NodeStartFailure } from "./node-process";
+import { PortAllocator } from "./ports";
+import { removeState, stateDir, writeState } from "./runtime/state";
+import { RuntimeError, type DeployStep, type LabState, type LinkState, type NodeStatus } from "./runtime/types";
+import type { Lab } from "./topology";
+
+export interface DaemonOptions {
+  readonly lab: Pick<Lab, "dir" | "name" | "nodes" | "links">;
+  readonly token: string;
+  readonly agent: ProgramCommand;
+  /** Per node, from spawn to its ready line. */
+  readonly nodeTimeoutMs: number;
+  /** The control channel's port, recorded in the state file. */
+  readonly controlPort: number;
+  readonly onProgress?: (node: string, step: DeployStep, detail?: string) => void;
+}
+
+/** Attempts at starting a node whose console or mgmt port was taken meanwhile. */
+const PORT_RETRIES = 2;
+
+export class LabDaemon {
+  private readonly nodes = new Map<string, NodeProcess>();
+  private readonly bridges: UdpBridge[] = [];
+  private readonly links: LinkState[] = [];
+  private readonly ports = new PortAllocator();
+  private readonly createdAt = new Date().toISOString();
+  /** Per-node queue, so start/stop/restart of one node never interleave. */
+  private readonly nodeQueues = new Map<string, Promise<unknown>>();
+  private writing: Promise<void> = Promise.resolve();
+  private writeQueued = false;
+  private down = false;
+
+  constructor(private readonly options: DaemonOptions) {}
+
+  /** Builds the bridges, starts every node and resolves once all are ready; on failure
+   * tears down what it made and rejects with a RuntimeError. */
+  async deploy(): Promise<void> {
+    try {
+      await this.build();
+    } catch (err) {
+      await this.shutdown();
+      throw err;
+    }
+  }
+
+  state(): LabState {
+    const { lab, token, controlPort } = this.options;
+    return {
+      version: 1,
+      lab: lab.name,
+      dir: lab.dir,
+      runtime: "process",
+      token,
+      createdAt: this.createdAt,
+      nodes: lab.nodes.map((n) => {
+        const node = this.nodes.get(n.name);
+        const status: NodeStatus = node ? node.status() : { name: n.name, state: "starting", consolePort: 1, mgmtPort: 1 };
+        return { ...status, config: n.config, dir: this.nodeDir(n.name) };
+      }),
+      links: this.links,
+      daemon: { pid: process.pid, controlPort },
+    };
+  }
+
+  /** Resolves once the state file shows every change made so far. */
+  async flushed(): Promise<void> {
+    await this.writing;
+  }
+
+  statuses(): NodeStatus[] {
+    return [...this.nodes.values()].map((n) => n.status());
+  }
+
+  startNode(name: string): Promise<NodeStatus> {
+    return this.onNode(name, async (node) => {
+      await this.startOrThrow(node);
+      return node.status();
+    });
+  }
+
+  stopNode(name: string): Promise<NodeStatus> {
+    return this.onNode(name, async (node) => {
+      await node.stop();
+      return node.status();
+    });
+  }
+
+  restartNode(name: string): Promise<NodeStatus> {
+    return this.onNode(name, async (node) => {
+      await node.stop();
+      await this.startOrThrow(node);
+      return node.status();
+    });
+  }
+
+  /** Stops every agent (SIGTERM, then SIGKILL after 3 s), closes the bridges, removes the state file. */
+  async shutdown(): Promise<void> {
+    this.down = true;
+    await Promise.all([...this.nodes.values()].map((n) => n.stop()));
+    for (const bridge of this.bridges) bridge.close();
+    await this.writing;
+    await removeState(this.options.lab.dir);
+  }
+
+  /** For the daemon's exit handler: nothing may outlive it. */
+  killAll(): void {
+    for (const node of this.nodes.values()) node.killNow();
+    for (const bridge of this.bridges) bridge.close();
+  }
+
+  private nodeDir(name: string): string {
+    return join(stateDir(this.options.lab.dir), "nodes", name);
+  }
+
+  private async build(): Promise<void> {
+    const { lab, agent, token, onProgress } = this.options;
+    for (const n of lab.nodes) onProgress?.(n.name, "network");
+    for (const link of lab.links) {
+      const endpoints = [];
+      for (const e of link.endpoints) endpoints.push({ node: e.node, iface: canonicalInterfaceName(e.iface) ?? e.iface, nodePort: await this.ports.udp() });
+      const bridge = await UdpBridge.open(`link${link.index}`, endpoints);
+      this.bridges.push(bridge);
+      const bridgePorts = bridge.ports;
+      this.links.push({ index: link.index, endpoints: endpoints.map((e, i) => ({ ...e, bridgePort: bridgePorts[i] })), bridge: { kind: "udp" } });
+    }
+    for (const n of lab.nodes) {
+      const spec = { name: n.name, configDir: lab.dir, config: n.config, dir: this.nodeDir(n.name) };
+      this.nodes.set(n.name, new NodeProcess(spec, agent, token, await this.ports.tcp(), await this.ports.tcp(), () => this.persist()));
+    }
+    // Spawning tsx-loaded agents is CPU-bound: a few at a time finish sooner than all at once
+    // and keep each node's ready timeout meaningful.
+    const queue = [...this.nodes.values()];
+    const failures: string[] = [];
+    const worker = async (): Promise<void> => {
+      for (let node = queue.shift(); node; node = queue.shift()) {
+        if (failures.length || this.down) return;
+        onProgress?.(node.spec.name, "starting");
+        try {
+          await this.startOrThrow(node);
+          onProgress?.(node.spec.name, "ready", `console ${node.consolePort}, mgmt ${node.mgmtPort}`);
+        } catch (err) {
+          onProgress?.(node.spec.name, "failed", (err as Error).message);
+          failures.push((err as Error).message);
+          if (err instanceof RuntimeError && err.code === "port-in-use") throw err;
+        }
+      }
+    };
+    const workers = Math.max(2, availableParallelism() * 2);
+    const results = await Promise.allSettled(Array.from({ length: Math.min(workers, queue.length) }, worker));
+    const thrown = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (thrown) throw thrown.reason;
+    if (failures.length) throw new RuntimeError("node-failed", failures.join("\n"));
+    this.persist();
+    await this.writing;
+  }
+
+  /** The node's link endpoints: which bridge, which of its ports. */
+  private endpointsOf(name: string): { bridge: UdpBridge; index: number; endpoint: LinkState["endpoints"][number] }[] {
+    return this.links.flatMap((l, li) => l.endpoints.flatMap((endpoint, index) => (endpoint.node === name ? [{ bridge: this.bridges[li], index, endpoint }] : [])));
+  }
+
+  /** Starts a node, retrying with fresh ports when one it was given has been taken meanwhile. */
+  private async startOrThrow(node: NodeProcess): Promise<void> {
+    let failure: NodeStartFailure | undefined;
+    for (let attempt = 0; attempt <= PORT_RETRIES; attempt++) {
+      const endpoints = this.endpointsOf(node.spec.name);
+      if (attempt > 0) {
+        node.consolePort = await this.ports.tcp();
+        node.mgmtPort = await this.ports.tcp();
+        for (const e of endpoints) {
+          e.endpoint.nodePort = await this.ports.udp();
+          e.bridge.setNodePort(e.index, e.endpoint.nodePort);
+        }
+      }
+      // A restarted node may come back with other MACs: let the bridges learn afresh.
+      for (const e of endpoints) e.bridge.flushEndpoint(e.index);
+      failure = await node.start(
+        this.options.nodeTimeoutMs,
+        endpoints.map((e) => `${e.endpoint.iface}=udp:${e.endpoint.nodePort}:${e.endpoint.bridgePort}`),
+      );
+      if (!failure || !failure.portInUse) break;
+    }
+    if (!failure) return;
+    const what = `node ${node.spec.name}: ${failure.message}`;
+    if (failure.portInUse) throw new RuntimeError("port-in-use", `${what}\n(a port it was given is in use by another program; try again)`);
+    throw new RuntimeError(failure.reason === "timeout" ? "timeout" : "node-failed", what);
+  }
+
+  private onNode(name: string, op: (node: NodeProcess) => Promise<NodeStatus>): Promise<NodeStatus> {
+    const node = this.nodes.get(name);
+    if (!node) {
+      const names = [...this.nodes.keys()].join(", ");
+      return Promise.reject(new RuntimeError("no-such-node", `no node "${name}" in lab ${this.options.lab.name} (nodes: ${names})`));
+    }
+    if (this.down) return Promise.reject(new RuntimeError("engine-unavailable", `lab ${this.options.lab.name} is going down`));
+    const previous = this.nodeQueues.get(name) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(() => op(node));
+    this.nodeQueues.set(name, next);
+    return next;
+  }
+
+  /** Rewrites the state file after a change; writes never overlap and the last one wins. */
+  private persist(): void {
+    if (this.down || this.writeQueued) return;
+    this.writeQueued = true;
+    this.writing = this.writing.then(async () => {
+      this.writeQueued = false;
+      if (this.down) return;
+      try {
+        await writeState(this.state());
+      } catch (err) {
+        console.error(`lab daemon: cannot write the state file: ${(err as Error).message}`);
+      }
+    });
+  }
+}

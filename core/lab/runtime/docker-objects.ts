@@ -1,0 +1,81 @@
+// The engine's objects as the docker runtime finds them again: everything labelled with a
+// lab's name (to destroy it, or to notice a lab of that name is already there), and every
+// subnet any network uses (so a new lab's subnets collide with none).
+import type Docker from "dockerode";
+import { engineMessage, statusCodeOf } from "./docker-engine";
+import { LABEL_DIR, labFilter } from "./docker-labels";
+import { parseCidrMasked, type Cidr } from "./docker-subnets";
+
+export interface LabObjects {
+  readonly containers: readonly { readonly id: string; readonly name: string; readonly dir: string | undefined }[];
+  readonly networks: readonly { readonly id: string; readonly name: string; readonly dir: string | undefined }[];
+}
+
+export async function listLabObjects(docker: Docker, lab: string): Promise<LabObjects> {
+  const filters = labFilter(lab);
+  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  return {
+    containers: containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), dir: c.Labels?.[LABEL_DIR] })),
+    networks: networks.map((n) => ({ id: n.Id, name: n.Name, dir: n.Labels?.[LABEL_DIR] })),
+  };
+}
+
+/** The lab folders other than `dir` that objects of this lab name came from. */
+export function otherDirs(objects: LabObjects, dir: string): string[] {
+  const dirs = new Set<string>();
+  for (const o of [...objects.containers, ...objects.networks]) if (o.dir !== undefined && o.dir !== dir) dirs.add(o.dir);
+  return [...dirs];
+}
+
+async function ignoreGone(work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (err) {
+    if (statusCodeOf(err) === 404) return;
+    throw err;
+  }
+}
+
+/**
+ * Removes every container, then every network, labelled with the lab's name: exactly what
+ * the lab made. Containers are stopped first with SIGTERM (the agent exits at once) so a
+ * router never dies mid-write. Rejects with the engine's messages when something stays.
+ */
+export async function removeLabObjects(docker: Docker, lab: string, graceSec: number): Promise<void> {
+  const objects = await listLabObjects(docker, lab);
+  const problems: string[] = [];
+  await Promise.all(
+    objects.containers.map(async (c) => {
+      const container = docker.getContainer(c.id);
+      try {
+        await ignoreGone(container.stop({ t: graceSec }).catch((err: unknown) => (statusCodeOf(err) === 304 ? undefined : Promise.reject(err))));
+        await ignoreGone(container.remove({ force: true }));
+      } catch (err) {
+        problems.push(`container ${c.name}: ${engineMessage(err)}`);
+      }
+    }),
+  );
+  await Promise.all(
+    objects.networks.map(async (n) => {
+      try {
+        await ignoreGone(docker.getNetwork(n.id).remove());
+      } catch (err) {
+        problems.push(`network ${n.name}: ${engineMessage(err)}`);
+      }
+    }),
+  );
+  if (problems.length) throw new Error(`could not remove everything of lab ${lab}:\n  ${problems.join("\n  ")}`);
+}
+
+/** Every IPv4 subnet the engine's networks use, whoever made them. */
+export async function usedSubnets(docker: Docker): Promise<Cidr[]> {
+  const networks = await docker.listNetworks();
+  const used: Cidr[] = [];
+  for (const n of networks) {
+    for (const config of n.IPAM?.Config ?? []) {
+      const subnet = config.Subnet ? parseCidrMasked(config.Subnet) : undefined;
+      if (subnet) used.push(subnet);
+    }
+  }
+  return used;
+}

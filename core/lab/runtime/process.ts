@@ -1,0 +1,222 @@
+// The process runtime seen from the CLI: `deploy` spawns the lab daemon (daemon-main.ts)
+// detached, hands it the lab over IPC and waits for its `ready`; every later operation is a
+// POST on the daemon's control channel, found through the state file. When the daemon is
+// gone (killed, machine slept), `destroy` still cleans up what the state file names.
+import { spawn } from "node:child_process";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join, resolve as resolvePath } from "node:path";
+import { daemonCommand } from "../agent-entry";
+import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type ControlOp, type DeployMessage } from "../daemon-protocol";
+import type { Lab } from "../topology";
+import { newToken, readState, removeState, stateDir } from "./state";
+import { RuntimeError, type DeployOptions, type LabState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
+
+const DAEMON_LOG = "daemon.log";
+const CONTROL_TIMEOUT_MS = 30_000;
+const EXIT_WAIT_MS = 10_000;
+
+/** Default per-node ready timeout: generous, tsx compiles the router stack on first start. */
+function defaultNodeTimeoutMs(nodes: number): number {
+  return Math.max(30_000, nodes * 1500);
+}
+
+function errorCode(code: string): RuntimeErrorCode {
+  const known: readonly string[] = ["no-such-node", "port-in-use", "engine-unavailable", "node-failed", "already-running", "timeout", "internal"];
+  return known.includes(code) ? (code as RuntimeErrorCode) : "internal";
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Whether `pid` still runs a program of ours whose command line contains every `marks`
+ * (Linux: /proc); guards against killing a recycled pid. Elsewhere: whether it is alive. */
+function pidRuns(pid: number, marks: readonly string[]): boolean {
+  if (!pidAlive(pid)) return false;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    return marks.every((m) => cmdline.some((arg) => arg.includes(m)));
+  } catch {
+    return process.platform !== "linux";
+  }
+}
+
+async function waitForExit(pids: readonly number[], ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (pids.every((p) => !pidAlive(p))) return true;
+    if (Date.now() > until) return false;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export class ProcessRuntime implements Runtime {
+  readonly name = "process" as const;
+
+  async deploy(given: Lab, options: DeployOptions = {}): Promise<LabState> {
+    // Everything the daemon and the agents get is absolute: they run in other folders.
+    const lab: Lab = { ...given, dir: resolvePath(given.dir) };
+    const previous = await readState(lab.dir);
+    if (previous.ok) {
+      if (previous.state.runtime !== "process" || (await this.answers(previous.state))) {
+        throw new RuntimeError("already-running", `lab ${previous.state.lab} is already running in ${lab.dir} (${previous.state.runtime} runtime; flexlab down first)`);
+      }
+      await this.cleanUpDead(previous.state);
+    }
+    const token = newToken();
+    const dir = stateDir(lab.dir);
+    await mkdir(dir, { recursive: true });
+    const logFd = openSync(join(dir, DAEMON_LOG), "a");
+    const daemon = daemonCommand();
+    const child = spawn(daemon.command, [...daemon.args], {
+      cwd: lab.dir,
+      detached: true,
+      stdio: ["ignore", logFd, logFd, "ipc"],
+      env: { ...process.env, [DAEMON_TOKEN_ENV]: token },
+    });
+    closeSync(logFd);
+    const message: DeployMessage = {
+      type: "deploy",
+      lab: { dir: lab.dir, name: lab.name, nodes: lab.nodes.map((n) => ({ ...n })), links: lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ ...e })) })) },
+      timeoutMs: options.timeoutMs ?? defaultNodeTimeoutMs(lab.nodes.length),
+    };
+    const overallMs = message.timeoutMs * lab.nodes.length + 60_000;
+    let deadline: NodeJS.Timeout | undefined;
+    // Ctrl-C while deploying takes the half-made lab down with it.
+    let interrupted = false;
+    const interrupt = (): void => {
+      interrupted = true;
+      child.kill("SIGTERM");
+    };
+    const whyFailed = (code: RuntimeErrorCode, message: string): RuntimeError =>
+      interrupted ? new RuntimeError("internal", "interrupted: the lab was taken down again") : new RuntimeError(code, message);
+    process.once("SIGINT", interrupt);
+    try {
+      return await new Promise<LabState>((resolve, reject) => {
+        child.on("message", (raw: unknown) => {
+          const parsed = daemonMessageSchema.safeParse(raw);
+          if (!parsed.success) return;
+          const m = parsed.data;
+          if (m.type === "progress") options.onProgress?.(m.node, m.step, m.detail);
+          else if (m.type === "ready") resolve(m.state);
+          else reject(whyFailed(errorCode(m.error.code), m.error.message));
+        });
+        child.once("error", (err) => reject(new RuntimeError("internal", `cannot start the lab daemon: ${err.message}`)));
+        child.once("exit", (code, signal) => {
+          const tail = this.logTail(lab.dir);
+          reject(whyFailed("internal", `the lab daemon exited (${signal ?? `code ${code}`}) before the lab was up${tail ? `:\n${tail}` : ""}`));
+        });
+        // The daemon times out each node itself; this only guards against a daemon that hangs.
+        deadline = setTimeout(() => {
+          child.kill("SIGTERM");
+          reject(new RuntimeError("timeout", `the lab daemon did not report the lab up within ${Math.round(overallMs / 1000)} s`));
+        }, overallMs);
+        child.send(message);
+      });
+    } finally {
+      clearTimeout(deadline);
+      process.off("SIGINT", interrupt);
+      child.removeAllListeners("message");
+      child.removeAllListeners("exit");
+      if (child.connected) child.disconnect();
+      child.unref();
+    }
+  }
+
+  async destroy(state: LabState): Promise<void> {
+    const pid = state.daemon?.pid;
+    if (state.daemon && (await this.answers(state))) {
+      const answer = await this.control(state, "down").catch((err: unknown) => err);
+      if (pid !== undefined && (await waitForExit([pid], EXIT_WAIT_MS))) {
+        if (answer instanceof Error) throw answer;
+        return;
+      }
+    }
+    await this.cleanUpDead(state);
+  }
+
+  async startNode(state: LabState, node: string): Promise<NodeStatus> {
+    return this.nodeOp(state, "start-node", node);
+  }
+
+  async stopNode(state: LabState, node: string): Promise<NodeStatus> {
+    return this.nodeOp(state, "stop-node", node);
+  }
+
+  async restartNode(state: LabState, node: string): Promise<NodeStatus> {
+    return this.nodeOp(state, "restart-node", node);
+  }
+
+  status(state: LabState): Promise<NodeStatus[]> {
+    return this.control(state, "status");
+  }
+
+  private async nodeOp(state: LabState, op: ControlOp, node: string): Promise<NodeStatus> {
+    if (!state.nodes.some((n) => n.name === node)) {
+      throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((n) => n.name).join(", ")})`);
+    }
+    const nodes = await this.control(state, op, node);
+    const status = nodes.find((n) => n.name === node);
+    if (!status) throw new RuntimeError("internal", `the lab daemon did not report node ${node}`);
+    return status;
+  }
+
+  /** POSTs one operation to the daemon; its failures come back as RuntimeErrors. */
+  private async control(state: LabState, op: ControlOp, node?: string): Promise<NodeStatus[]> {
+    if (!state.daemon) throw new RuntimeError("internal", `the state of lab ${state.lab} names no lab daemon`);
+    let response: Response;
+    try {
+      response = await fetch(`http://127.0.0.1:${state.daemon.controlPort}/${op}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${state.token}`, "content-type": "application/json" },
+        body: JSON.stringify(node === undefined ? {} : { node }),
+        signal: AbortSignal.timeout(op === "status" ? 5000 : CONTROL_TIMEOUT_MS),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new RuntimeError(
+        "engine-unavailable",
+        `the lab daemon of ${state.lab} (pid ${state.daemon.pid}) does not answer (${cause}); \`flexlab down\` cleans up what is left`,
+      );
+    }
+    const parsed = controlResponseSchema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) throw new RuntimeError("internal", `the lab daemon answered ${op} with something unreadable (HTTP ${response.status})`);
+    if (!parsed.data.ok) throw new RuntimeError(errorCode(parsed.data.error.code), parsed.data.error.message);
+    return parsed.data.nodes;
+  }
+
+  private async answers(state: LabState): Promise<boolean> {
+    if (!state.daemon || !pidAlive(state.daemon.pid)) return false;
+    try {
+      await this.control(state, "status");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The daemon is gone or deaf: kill what the state names (only if it is still ours), drop the state. */
+  private async cleanUpDead(state: LabState): Promise<void> {
+    const pids: number[] = [];
+    if (state.daemon && pidRuns(state.daemon.pid, ["daemon-main"])) pids.push(state.daemon.pid);
+    for (const n of state.nodes) if (n.pid !== undefined && pidRuns(n.pid, ["--name", n.name])) pids.push(n.pid);
+    for (const pid of pids) process.kill(pid, "SIGTERM");
+    if (!(await waitForExit(pids, 3000))) for (const pid of pids) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
+    await waitForExit(pids, 2000);
+    await removeState(state.dir);
+  }
+
+  private logTail(labDir: string): string {
+    try {
+      return readFileSync(join(stateDir(labDir), DAEMON_LOG), "utf8").trimEnd().split("\n").slice(-10).join("\n");
+    } catch {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// What every lab runtime (process, docker) offers the orchestrator, and the lab state it
+// leaves behind in `<lab>/.flexlab/state.json` so a later CLI call finds the running lab.
+// The state is JSON validated with zod on every read: it crosses process boundaries and may
+// be left over from an older FlexLab.
+import { z } from "zod";
+import type { Lab } from "../topology";
+
+/** Runtimes that deploy a lab for real (sim runs in-process and keeps no state). */
+export const DEPLOY_RUNTIMES = ["process", "docker"] as const;
+export type DeployRuntimeName = (typeof DEPLOY_RUNTIMES)[number];
+
+export const NODE_STATES = ["starting", "running", "stopped", "crashed"] as const;
+/** starting: spawned, not yet ready; running: ready and up; stopped: stopped on purpose;
+ * crashed: exited (or its container died) without being asked to. */
+export type NodeRunState = (typeof NODE_STATES)[number];
+
+/** Steps reported while deploying, per node, in this order (failed may come at any point). */
+export const DEPLOY_STEPS = ["pending", "network", "starting", "booting", "ready", "failed"] as const;
+export type DeployStep = (typeof DEPLOY_STEPS)[number];
+
+const port = z.number().int().min(1).max(65535);
+
+export const nodeStatusSchema = z.object({
+  name: z.string(),
+  state: z.enum(NODE_STATES),
+  /** Telnet console on 127.0.0.1. */
+  consolePort: port,
+  /** Mgmt API (WebSocket) on 127.0.0.1. */
+  mgmtPort: port,
+  /** process runtime: the agent's pid while it runs. */
+  pid: z.number().int().positive().optional(),
+  /** docker runtime: the container's id. */
+  containerId: z.string().optional(),
+  /** Set once the node has exited: its exit code (null when killed by a signal). */
+  exitCode: z.number().int().nullable().optional(),
+  /** Signal that ended it, e.g. "SIGKILL". */
+  signal: z.string().optional(),
+  /** The last lines the node wrote to stderr (or the container log), newest last, for a crash report. */
+  stderrTail: z.array(z.string()).optional(),
+});
+export type NodeStatus = z.infer<typeof nodeStatusSchema>;
+
+export const nodeStateSchema = nodeStatusSchema.extend({
+  /** Startup-config file, relative to the lab folder. */
+  config: z.string(),
+  /** The node's own folder (absolute): process logs, docker bind mounts. */
+  dir: z.string(),
+});
+export type NodeState = z.infer<typeof nodeStateSchema>;
+
+export const linkEndpointStateSchema = z.object({
+  node: z.string(),
+  /** Canonical interface name, e.g. "Ethernet0/0". */
+  iface: z.string(),
+  /** The endpoint's MAC when the runtime knows it (docker), "aa:bb:cc:dd:ee:ff". */
+  mac: z.string().optional(),
+  /** process runtime: the bridge's UDP port for this endpoint (127.0.0.1). */
+  bridgePort: port.optional(),
+  /** process runtime: the node's own UDP port for this interface (127.0.0.1). */
+  nodePort: port.optional(),
+});
+export type LinkEndpointState = z.infer<typeof linkEndpointStateSchema>;
+
+export const linkStateSchema = z.object({
+  /** Position in lab.yaml's links list: the link's id. */
+  index: z.number().int().nonnegative(),
+  endpoints: z.array(linkEndpointStateSchema),
+  /** process runtime: a learning bridge inside the lab daemon. */
+  bridge: z.object({ kind: z.literal("udp") }).optional(),
+  /** docker runtime: the Docker network carrying this link. */
+  network: z.object({ id: z.string(), name: z.string(), subnet: z.string().optional() }).optional(),
+});
+export type LinkState = z.infer<typeof linkStateSchema>;
+
+export const labStateSchema = z.object({
+  version: z.literal(1),
+  /** lab.yaml's name. */
+  lab: z.string(),
+  /** The lab folder (absolute). */
+  dir: z.string(),
+  runtime: z.enum(DEPLOY_RUNTIMES),
+  /** Per-lab random secret for the mgmt API (and the daemon's control channel). */
+  token: z.string().min(16),
+  /** ISO 8601. */
+  createdAt: z.string(),
+  nodes: z.array(nodeStateSchema),
+  links: z.array(linkStateSchema),
+  /** process runtime: the lab daemon holding the bridges and supervising the agents. */
+  daemon: z.object({ pid: z.number().int().positive(), controlPort: port }).optional(),
+  /** docker runtime: the lab-wide objects. */
+  docker: z
+    .object({
+      image: z.string(),
+      mgmtNetwork: z.object({ id: z.string(), name: z.string() }).optional(),
+    })
+    .optional(),
+});
+export type LabState = z.infer<typeof labStateSchema>;
+
+export interface DeployOptions {
+  /** Called as each node moves through the deploy steps; `detail` is a short human note. */
+  readonly onProgress?: (node: string, step: DeployStep, detail?: string) => void;
+  /** Give up (and clean up) when nodes are not all ready by then. Default: runtime's own. */
+  readonly timeoutMs?: number;
+}
+
+/** Why a runtime operation failed, for a clear CLI message. */
+export type RuntimeErrorCode =
+  | "no-such-node" // detail lists the lab's node names
+  | "port-in-use"
+  | "engine-unavailable" // docker not answering, daemon gone
+  | "image-missing" // docker: the router image is not built (`flexlab image build`)
+  | "node-failed" // a node exited or never became ready during deploy/start
+  | "already-running" // a lab state already exists for this folder and its runtime answers
+  | "timeout"
+  | "internal";
+
+export class RuntimeError extends Error {
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RuntimeError";
+  }
+}
+
+/**
+ * One way of running a lab. Every method rejects with a RuntimeError for expected failures.
+ *
+ * The runtime owns the state file: `deploy` writes `<lab.dir>/.flexlab/state.json` (atomically,
+ * see state.ts) before it resolves, node operations keep it current, `destroy` removes it.
+ * Node names given to node operations are validated (RuntimeError "no-such-node").
+ */
+export interface Runtime {
+  readonly name: DeployRuntimeName;
+  /** Creates links and nodes and resolves when every node is ready (answers on mgmt). On
+   * failure it removes whatever it created before rejecting. */
+  deploy(lab: Lab, options?: DeployOptions): Promise<LabState>;
+  /** Stops every node and removes everything the lab made, including the state file. */
+  destroy(state: LabState): Promise<void>;
+  /** Starts a stopped or crashed node; resolves when it is ready. */
+  startNode(state: LabState, node: string): Promise<NodeStatus>;
+  /** Stops a node on purpose (SIGTERM, then SIGKILL after 3 s); its links stay. */
+  stopNode(state: LabState, node: string): Promise<NodeStatus>;
+  restartNode(state: LabState, node: string): Promise<NodeStatus>;
+  /** Current status of every node, in lab.yaml order. */
+  status(state: LabState): Promise<NodeStatus[]>;
+}

@@ -1,0 +1,101 @@
+// The process runtime: how long `up` takes until every node is ready, and what the agents
+// cost in memory. two-routers is the example lab; the 50-router lab is generated, a chain
+// R1–R2–…–R50 with one bridge per link. Runs the runtime in this process (as `flexlab up`
+// does after parsing its arguments) and always takes the lab down again.
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { connectMgmt } from "../../core/lab/mgmt-client";
+import { ProcessRuntime } from "../../core/lab/runtime/process";
+import type { LabState } from "../../core/lab/runtime/types";
+import { loadLab } from "../../core/lab/topology";
+import type { Benchmark, Figure } from "./bench";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Resident memory of a process in MB (Linux /proc); 0 when gone. */
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const kb = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return kb ? Number(kb[1]) / 1024 : 0;
+}
+
+/** Writes a chain lab of `n` routers: Rk Ethernet0/1 — R(k+1) Ethernet0/0 on 10.k.0.0/24. */
+async function writeChainLab(dir: string, n: number): Promise<void> {
+  const nodes: string[] = [];
+  const links: string[] = [];
+  for (let k = 1; k <= n; k++) {
+    nodes.push(`  R${k}: { kind: router, config: R${k}.cfg }`);
+    let cfg = `hostname R${k}\n!\ninterface Loopback0\n ip address 192.168.${Math.floor(k / 256)}.${k % 256} 255.255.255.255\n!\n`;
+    if (k > 1) cfg += `interface Ethernet0/0\n ip address 10.${(k - 1) >> 8}.${(k - 1) & 255}.2 255.255.255.0\n!\n`;
+    if (k < n) cfg += `interface Ethernet0/1\n ip address 10.${k >> 8}.${k & 255}.1 255.255.255.0\n!\n`;
+    await writeFile(join(dir, `R${k}.cfg`), cfg + "end\n");
+    if (k < n) links.push(`  - endpoints: [R${k}:Ethernet0/1, R${k + 1}:Ethernet0/0]`);
+  }
+  await writeFile(join(dir, "lab.yaml"), `name: chain-${n}\nruntime: process\nnodes:\n${nodes.join("\n")}\nlinks:\n${links.join("\n")}\n`);
+}
+
+/** Deploys the lab in `dir`, measures, and always destroys it. */
+async function upAndMeasure(dir: string, measure: (state: LabState, upMs: number) => Promise<Figure[]>): Promise<Figure[]> {
+  const runtime = new ProcessRuntime();
+  const lab = await loadLab(dir);
+  const start = performance.now();
+  let state: LabState | undefined;
+  try {
+    state = await runtime.deploy(lab, { timeoutMs: 120_000 });
+    return await measure(state, performance.now() - start);
+  } finally {
+    if (state) await runtime.destroy(state);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One exec through the mgmt API, to be sure the lab forwards before its figures count. */
+async function mustPing(state: LabState, node: string, target: string): Promise<void> {
+  const n = state.nodes.find((x) => x.name === node)!;
+  const conn = await connectMgmt({ port: n.mgmtPort, token: state.token });
+  if (!conn.ok) throw new Error(`${node}: ${conn.message}`);
+  const reply = await conn.client.exec(`ping ${target}`);
+  conn.client.close();
+  if (!reply.ok || !reply.result.output.includes("!!!")) throw new Error(`${node} ping ${target}: ${reply.ok ? reply.result.output : reply.error.message}`);
+}
+
+async function agentsRss(state: LabState): Promise<number[]> {
+  return Promise.all(state.nodes.map((n) => (n.pid ? rssMb(n.pid) : Promise.resolve(0))));
+}
+
+const benchmarks: Benchmark[] = [
+  {
+    name: "lab.process.up-two-routers",
+    async run() {
+      const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));
+      await cp(join(ROOT, "labs/two-routers"), dir, { recursive: true });
+      return upAndMeasure(dir, async (state, upMs) => {
+        await mustPing(state, "R1", "10.0.12.2");
+        return [{ name: "lab.process.up-two-routers", value: upMs, unit: "ms" }];
+      });
+    },
+  },
+  {
+    name: "lab.process.up-50-routers",
+    async run() {
+      const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));
+      await writeChainLab(dir, 50);
+      return upAndMeasure(dir, async (state, upMs) => {
+        await mustPing(state, "R25", "10.0.25.2");
+        const rss = await agentsRss(state);
+        const total = rss.reduce((a, b) => a + b, 0);
+        const daemon = state.daemon ? await rssMb(state.daemon.pid) : 0;
+        return [
+          { name: "lab.process.up-50-routers", value: upMs, unit: "ms" },
+          { name: "lab.process.up-50-routers.agents-rss", value: total, unit: "MB" },
+          { name: "lab.process.router-rss", value: total / rss.length, unit: "MB" },
+          { name: "lab.process.daemon-rss", value: daemon, unit: "MB" },
+        ];
+      });
+    },
+  },
+];
+
+export default benchmarks;

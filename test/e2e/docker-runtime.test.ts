@@ -1,0 +1,144 @@
+// The docker runtime end to end on a real engine: the router image built offline, a copy of
+// labs/two-routers deployed as two containers on an internal link network, a ping across it
+// through the mgmt API, node stop/start, and destroy leaving nothing labelled behind. Skips,
+// saying why, when no engine answers.
+import { chmod, cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRouterImage, type BuiltImage } from "../../core/lab/image/build";
+import { connectMgmt } from "../../core/lab/mgmt-client";
+import { dockerAvailable, DockerRuntime } from "../../core/lab/runtime/docker";
+import { LABEL_ROLE, labFilter } from "../../core/lab/runtime/docker-labels";
+import { removeLabObjects } from "../../core/lab/runtime/docker-objects";
+import { NO_ENGINE_HINT } from "../../core/lab/runtime/docker-engine";
+import { loadLab } from "../../core/lab/topology";
+import type { LabState } from "../../core/lab/runtime/types";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const engineAnswers = await dockerAvailable();
+const title = engineAnswers ? "docker runtime" : `docker runtime (skipped: ${NO_ENGINE_HINT})`;
+if (!engineAnswers) console.warn(`test/e2e/docker-runtime: skipped: ${NO_ENGINE_HINT}`);
+
+/** A lab name of its own, so a two-routers lab someone runs on this engine is left alone. */
+const LAB = `e2e-two-routers-${process.pid}`;
+const docker = new Docker();
+const runtime = new DockerRuntime();
+let labDir = "";
+let image: BuiltImage | undefined;
+let state: LabState | undefined;
+
+async function exec(node: string, command: string): Promise<string> {
+  if (!state) throw new Error("lab not deployed");
+  const n = state.nodes.find((x) => x.name === node)!;
+  const connected = await connectMgmt({ port: n.mgmtPort, token: state.token });
+  if (!connected.ok) throw new Error(`mgmt of ${node}: ${connected.message}`);
+  try {
+    const reply = await connected.client.exec(command);
+    if (!reply.ok) throw new Error(`${node}# ${command}: ${reply.error.message}`);
+    return reply.result.output;
+  } finally {
+    connected.client.close();
+  }
+}
+
+/** The agent's process as the host sees it: the child of the container's init (tini). */
+async function agentStatus(containerId: string): Promise<string> {
+  const info = await docker.getContainer(containerId).inspect();
+  const init = info.State.Pid;
+  const children = readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(/\s+/);
+  return readFileSync(`/proc/${children[0]}/status`, "utf8");
+}
+
+describe.skipIf(!engineAnswers)(title, () => {
+  beforeAll(async () => {
+    labDir = await mkdtemp(join(tmpdir(), "flexlab-docker-e2e-"));
+    await chmod(labDir, 0o755); // the router (uid 1000 when root runs this) reads it from its container
+    await cp(join(ROOT, "labs/two-routers"), labDir, { recursive: true });
+    const yaml = await readFile(join(labDir, "lab.yaml"), "utf8");
+    await writeFile(join(labDir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${LAB}`));
+  });
+
+  afterAll(async () => {
+    if (state) await runtime.destroy(state).catch(() => undefined);
+    await removeLabObjects(docker, LAB, 0).catch(() => undefined); // whatever a failed test left
+    await rm(labDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("builds the router image offline: node, its libraries and the agent bundle, no registry", async () => {
+    const built = await buildRouterImage();
+    if (!built.ok) throw new Error(built.message);
+    image = built.image;
+    expect(image.tag).toMatch(/^flexlab\/router:\d+\.\d+\.\d+/);
+    expect(image.sizeBytes).toBeGreaterThan(50e6);
+    expect(image.sizeBytes).toBeLessThan(200e6);
+    const config = (await docker.getImage(image.tag).inspect()).Config;
+    expect(config.User).toBe("flexlab");
+    expect(config.Entrypoint).toEqual(["node", "/opt/flexlab/agent.mjs"]);
+    expect(config.Labels?.["flexlab.image"]).toBe("router");
+  }, 120_000);
+
+  it("deploys two-routers: a container per node, an internal network per link, consoles on 127.0.0.1", async () => {
+    const steps: string[] = [];
+    state = await runtime.deploy(await loadLab(labDir), { onProgress: (node, step) => steps.push(`${node}:${step}`) });
+    expect(steps).toContain("R1:ready");
+    expect(steps).toContain("R2:ready");
+    expect(state.runtime).toBe("docker");
+    expect(state.nodes.map((n) => n.state)).toEqual(["running", "running"]);
+    expect((await stat(join(labDir, ".flexlab/state.json"))).isFile()).toBe(true);
+
+    const containers = await docker.listContainers({ all: true, filters: labFilter(LAB) });
+    expect(containers).toHaveLength(2);
+    for (const c of containers) for (const p of c.Ports.filter((x) => x.PublicPort)) expect(p.IP).toBe("127.0.0.1");
+    const networks = await docker.listNetworks({ filters: labFilter(LAB) });
+    const links = networks.filter((n) => n.Labels?.[LABEL_ROLE] === "link");
+    expect(links).toHaveLength(1);
+    expect(links[0].Internal).toBe(true);
+    expect(links[0].IPAM?.Config?.[0]?.Subnet).toMatch(/\/29$/);
+    // every link endpoint's MAC is the one the agent was told
+    const endpoints = state.links[0].endpoints;
+    for (const e of endpoints) {
+      const info = await docker.getContainer(state.nodes.find((n) => n.name === e.node)!.containerId!).inspect();
+      expect(info.NetworkSettings.Networks[links[0].Name].MacAddress).toBe(e.mac);
+    }
+  }, 90_000);
+
+  it("pings R2 from R1 across the Docker link network", async () => {
+    const output = await exec("R1", "ping 10.0.12.2");
+    expect(output).toContain("!!!!!");
+    expect(output).toContain("Success rate is 100 percent (5/5)");
+  }, 30_000);
+
+  it("shows the link interface up with its startup-config address", async () => {
+    const output = await exec("R1", "show ip interface brief");
+    expect(output).toMatch(/^Ethernet0\/0\s+10\.0\.12\.1\s+YES\s+NVRAM\s+up\s+up/m);
+    expect(output).toMatch(/^Loopback0\s+1\.1\.1\.1/m);
+  }, 30_000);
+
+  it("runs the agent as a non-root user holding only CAP_NET_RAW", async () => {
+    const status = await agentStatus(state!.nodes[0].containerId!);
+    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
+    expect(uid).not.toBe(0);
+    expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000002000");
+  }, 30_000);
+
+  it("stops and starts a node, its link coming back", async () => {
+    const stopped = await runtime.stopNode(state!, "R2");
+    expect(stopped.state).toBe("stopped");
+    expect((await runtime.status(state!)).map((n) => n.state)).toEqual(["running", "stopped"]);
+    const started = await runtime.startNode(state!, "R2");
+    expect(started.state).toBe("running");
+    expect(await exec("R1", "ping 2.2.2.2 source Loopback0")).toContain("!!!!!");
+  }, 60_000);
+
+  it("destroys exactly what it made: no container or network with the lab's label, no state", async () => {
+    await runtime.destroy(state!);
+    state = undefined;
+    expect(await docker.listContainers({ all: true, filters: labFilter(LAB) })).toEqual([]);
+    expect(await docker.listNetworks({ filters: labFilter(LAB) })).toEqual([]);
+    await expect(stat(join(labDir, ".flexlab/state.json"))).rejects.toThrow();
+  }, 60_000);
+});
