@@ -1,7 +1,11 @@
 // Where the programs the lab runs live: the router agent (one per node) and the lab daemon
-// (process runtime). Until a bundle exists they run from source through tsx; this is the one
-// place that knows, so a packaged build changes only this file.
+// (process runtime). The agent runs from its esbuild bundle, rebuilt when any source is newer
+// (a bundled agent starts in a fraction of the time and memory of tsx); without esbuild it
+// runs from source through tsx. This is the one place that knows.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { AGENT_BUNDLE, bundleAgent } from "./image/bundle";
 
 /** The repository root, from this file's place in it (core/lab/). */
 const ROOT_URL = new URL("../../", import.meta.url);
@@ -17,9 +21,32 @@ function fromSource(relative: string): ProgramCommand {
   return { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL(relative, ROOT_URL))] };
 }
 
-/** `node --import tsx core/router/agent/main.ts`: a router node. */
-export function agentCommand(): ProgramCommand {
-  return fromSource("core/router/agent/main.ts");
+/** `node dist/agent.mjs` when a bundle is given, else `node --import tsx core/router/agent/main.ts`. */
+export function agentCommand(bundle?: string): ProgramCommand {
+  return bundle ? { command: process.execPath, args: [bundle] } : fromSource("core/router/agent/main.ts");
+}
+
+/** Newest modification time of the files the agent is built from. */
+function newestSourceMs(root: string): number {
+  let newest = statSync(join(root, "package.json")).mtimeMs;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  };
+  walk(join(root, "core"));
+  return newest;
+}
+
+/** The agent bundle, rebuilt first when it is missing or older than a source; undefined when
+ * it cannot be built (no esbuild in a production install: the caller runs from source). */
+export async function freshAgentBundle(root = repoRoot()): Promise<string | undefined> {
+  const bundle = join(root, AGENT_BUNDLE);
+  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSourceMs(root)) return bundle;
+  const built = await bundleAgent(root);
+  return built.ok ? built.file : undefined;
 }
 
 /** `node --import tsx core/lab/daemon-main.ts`: the process runtime's lab daemon. */

@@ -3,7 +3,7 @@
 // then `ready` (with the lab state) or `failed`, and its parent lets go. From then on it
 // answers the control channel until `down`, SIGTERM or SIGINT, and leaves nothing behind.
 import type { Server } from "node:http";
-import { agentCommand } from "./agent-entry";
+import { agentCommand, freshAgentBundle } from "./agent-entry";
 import { LabDaemon } from "./daemon";
 import { startControlServer } from "./daemon-control";
 import { DAEMON_TOKEN_ENV, deployMessageSchema, type ControlResponse, type DaemonMessage } from "./daemon-protocol";
@@ -106,7 +106,7 @@ process.once("message", (raw: unknown) => {
       daemon = new LabDaemon({
         lab,
         token,
-        agent: agentCommand(),
+        agent: agentCommand(await freshAgentBundle()),
         nodeTimeoutMs: timeoutMs,
         controlPort: control.port,
         onProgress: (node, step, detail) => void tell({ type: "progress", node, step, ...(detail ? { detail } : {}) }),

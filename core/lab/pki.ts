@@ -12,6 +12,7 @@ import { formatName, parseSubjectName, type NameAttribute } from "../router/pki/
 import { buildCertificate, toPem } from "../router/pki/x509";
 import type { Lab } from "./topology";
 import type { TrustpointMaterial } from "../router/pki/store";
+import { readTrustpointMaterial } from "../router/pki/files";
 
 const DAY_MS = 24 * 3600 * 1000;
 const CA_VALIDITY_MS = 3650 * DAY_MS;
@@ -149,13 +150,6 @@ export async function enrolLab(lab: Lab, nowMs = Date.now()): Promise<IssuedCert
 /** Each node's trustpoint material (PEM texts) for its router, enrolling first. */
 export async function labPkiMaterial(lab: Lab): Promise<Map<string, TrustpointMaterial[]>> {
   const issued = await enrolLab(lab);
-  const out = new Map<string, TrustpointMaterial[]>();
-  if (issued.length === 0) return out;
-  const caCertPem = await readFile(join(pkiDir(lab), "ca.crt"), "utf8");
-  for (const i of issued) {
-    const list = out.get(i.node) ?? [];
-    list.push({ trustpoint: i.trustpoint, caCertPem, certPem: await readFile(i.certFile, "utf8"), keyPem: await readFile(i.keyFile, "utf8") });
-    out.set(i.node, list);
-  }
-  return out;
+  const nodes = new Set(issued.map((i) => i.node));
+  return new Map([...nodes].map((node) => [node, readTrustpointMaterial(pkiDir(lab), node)]));
 }

@@ -57,6 +57,10 @@ async function up(labdir: string, options: { runtime?: RuntimeName; timeout?: st
   if (timeoutMs !== undefined && !(timeoutMs > 0)) return fail(`--timeout "${options.timeout}" is not a number of seconds`, 2);
   console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);
   const started = Date.now();
+  // Certificate labs boot enrolled: the lab CA issues what the trustpoints ask for first.
+  const { enrolLab } = await import("../../lab/pki"); // loads the config grammar: only for `up`
+  const issued = await enrolLab(lab);
+  for (const c of issued.filter((i) => i.fresh)) console.error(`${c.node}: issued certificate ${c.serial} for trustpoint ${c.trustpoint} (${c.subject})`);
   const progress = createProgress(lab.nodes.map((n) => n.name));
   try {
     const state = await runtime.deploy(lab, { onProgress: (node, step, detail) => progress.update(node, step, detail), ...(timeoutMs ? { timeoutMs } : {}) });

@@ -6,6 +6,7 @@ import { RealClock } from "../clock/real";
 import { MemoryHub } from "../io/memory";
 import type { Nic } from "../io/nic";
 import { TapNic } from "../io/tap";
+import { readTrustpointMaterial } from "../pki/files";
 import { Router } from "../node/router";
 import type { Diagnostic } from "../config/parse";
 import type { Mac } from "../wire/addr";
@@ -27,6 +28,8 @@ export interface AgentOptions {
   readonly token: string;
   readonly bind: string;
   readonly ports: readonly PortSpec[];
+  /** The lab PKI folder holding ca.crt and <name>/<trustpoint>.crt|.key. */
+  readonly pkiDir: string;
   readonly version: string;
   /** Where bug reports and startup-config problems go (stderr in the process). */
   readonly stderr: (text: string) => void;
@@ -82,6 +85,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     macBase: macBaseFor(options.name) as Mac,
     serial: serialFor(options.name),
     storage: new FileStorage(join(options.dir, options.config)),
+    pki: readTrustpointMaterial(options.pkiDir, options.name),
   });
   logTo.router = router;
   const booted = router.boot();

@@ -3,6 +3,7 @@
 // way (a child process, or a container's entrypoint). Once the console and mgmt API listen it
 // prints exactly one line on stdout, `flexlab-agent ready name=R1 console=PORT mgmt=PORT`;
 // SIGTERM or SIGINT stops it with exit code 0. Errors go to stderr.
+import { join } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../../package.json" with { type: "json" };
 import { startAgent, type Agent } from "./agent";
@@ -32,6 +33,7 @@ interface CliOptions {
   tokenEnv: string;
   bind: string;
   port: PortSpec[];
+  pki?: string;
 }
 
 function fail(message: string): never {
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
     .option("--token-env <var>", "environment variable holding the lab's mgmt token", "FLEXLAB_TOKEN")
     .addOption(new Option("--bind <address>", "address the console and mgmt API listen on").choices(["127.0.0.1", "0.0.0.0"]).default("127.0.0.1"))
     .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
+    .option("--pki <dir>", "lab PKI folder: ca.crt and NAME/TRUSTPOINT.crt|.key (default: DIR/pki)")
     .showHelpAfterError();
   program.parse(process.argv);
   const opts = program.opts<CliOptions>();
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
       token,
       bind: opts.bind,
       ports: opts.port,
+      pkiDir: opts.pki ?? join(opts.dir, "pki"),
       version: pkg.version,
       stderr: (text) => void process.stderr.write(text),
     });
