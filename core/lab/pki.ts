@@ -125,7 +125,10 @@ export async function enrolNode(lab: Lab, ca: LabCa, node: string, config: Route
       ca: false,
       dnsNames: [fqdnOf(config)],
     });
-    await writeAtomically(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
+    // Readable by all: in the docker runtime the node's agent reads it as the container's own
+    // non-root user, whoever owns the lab folder. It is a lab key, worthless outside the lab;
+    // the CA's key, which only this process reads, stays 0600.
+    await writeAtomically(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o644);
     await writeAtomically(certFile, toPem(der), 0o644);
     out.push({ node, trustpoint: tp.name, serial: serialHex.toUpperCase(), subject: formatName(subject), certFile, keyFile, fresh: true });
   }
