@@ -3,6 +3,7 @@
 // before encrypting and checks after decrypting. IV, ciphertext and ICV are opaque here.
 
 import { WireError, truncated } from "./errors";
+import { readU32, writeU32 } from "./bytes";
 
 export const ESP_HEADER_LENGTH = 8;
 
@@ -125,15 +126,4 @@ export function buildEspPlaintext(payload: Uint8Array, nextHeader: number, block
   out.set(payload, 0);
   emitEspTrailer(out, payload.length, padLength, nextHeader);
   return out;
-}
-
-function readU32(buf: Uint8Array, at: number): number {
-  return ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
-}
-
-function writeU32(buf: Uint8Array, at: number, value: number): void {
-  buf[at] = value >>> 24;
-  buf[at + 1] = (value >>> 16) & 0xff;
-  buf[at + 2] = (value >>> 8) & 0xff;
-  buf[at + 3] = value & 0xff;
 }

@@ -5,6 +5,7 @@
 import { internetChecksum } from "./checksum";
 import { WireError, truncated } from "./errors";
 import { EtherType } from "./ethernet";
+import { readU32, writeU32 } from "./bytes";
 
 /** Payload protocol types (EtherTypes) we carry. Any other number is kept as is and
  * round-trips. */
@@ -151,15 +152,4 @@ export function greKey(buf: Uint8Array, offset: number): number {
   const high = buf[offset];
   if (!(high & 0x20)) return -1;
   return readU32(buf, offset + (high & 0x80 ? 8 : 4));
-}
-
-function readU32(buf: Uint8Array, at: number): number {
-  return ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
-}
-
-function writeU32(buf: Uint8Array, at: number, value: number): void {
-  buf[at] = value >>> 24;
-  buf[at + 1] = (value >>> 16) & 0xff;
-  buf[at + 2] = (value >>> 8) & 0xff;
-  buf[at + 3] = value & 0xff;
 }

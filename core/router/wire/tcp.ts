@@ -7,6 +7,7 @@ import { finishChecksum, pseudoHeaderSum, sumWords } from "./checksum";
 import type { Ipv4 } from "./addr";
 import { WireError, truncated } from "./errors";
 import { IpProtocol } from "./ipv4";
+import { readU32, writeU32 } from "./bytes";
 
 /** The control bits (RFC 9293 §3.1, ECE and CWR from RFC 3168), as masks on the flags byte. */
 export const TcpFlag = {
@@ -300,16 +301,6 @@ export function tcpChecksumValid(buf: Uint8Array, offset: number, end: number, s
   return finishChecksum(sumWords(buf, offset, end, pseudoHeaderSum(src, dst, IpProtocol.Tcp, end - offset))) === 0;
 }
 
-function readU32(buf: Uint8Array, at: number): number {
-  return ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
-}
-
-function writeU32(buf: Uint8Array, at: number, value: number): void {
-  buf[at] = value >>> 24;
-  buf[at + 1] = (value >>> 16) & 0xff;
-  buf[at + 2] = (value >>> 8) & 0xff;
-  buf[at + 3] = value & 0xff;
-}
 
 function writeU16(buf: Uint8Array, at: number, value: number): void {
   buf[at] = (value >>> 8) & 0xff;
