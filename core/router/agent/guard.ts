@@ -4,8 +4,8 @@
 // and %SYS-3-INTERNAL, as STYLE.md asks) and the router keeps running. Anything thrown
 // elsewhere is the agent's own bug and is left to crash the process (see main.ts).
 import type { Clock, Timer } from "../clock/clock";
-import type { Nic, NicCounters } from "../io/nic";
-import type { Mac } from "../wire/addr";
+import type { Nic } from "../io/nic";
+import { NicDecorator } from "../io/nic-decorator";
 
 export type BugReporter = (context: string, err: unknown) => void;
 
@@ -53,39 +53,17 @@ export function guardedClock(inner: Clock, report: BugReporter): Clock {
 }
 
 /** A Nic whose receive and carrier handlers cannot throw into the socket's event handler. */
-export class GuardedNic implements Nic {
+export class GuardedNic extends NicDecorator {
   constructor(
-    private readonly inner: Nic,
+    inner: Nic,
     private readonly report: BugReporter,
     /** The IOS interface name, for the report. */
     private readonly iface: string,
-  ) {}
-
-  get name(): string {
-    return this.inner.name;
+  ) {
+    super(inner);
   }
 
-  get bia(): Mac | undefined {
-    return this.inner.bia;
-  }
-
-  get maxFrameBytes(): number {
-    return this.inner.maxFrameBytes;
-  }
-
-  get isUp(): boolean {
-    return this.inner.isUp;
-  }
-
-  get counters(): Readonly<NicCounters> {
-    return this.inner.counters;
-  }
-
-  send(frame: Uint8Array): boolean {
-    return this.inner.send(frame);
-  }
-
-  onReceive(handler: (frame: Uint8Array) => void): void {
+  override onReceive(handler: (frame: Uint8Array) => void): void {
     const context = `frame received on ${this.iface}`;
     this.inner.onReceive((frame) => {
       try {
@@ -96,7 +74,7 @@ export class GuardedNic implements Nic {
     });
   }
 
-  onLinkChange(handler: (up: boolean) => void): void {
+  override onLinkChange(handler: (up: boolean) => void): void {
     const context = `carrier change on ${this.iface}`;
     this.inner.onLinkChange((up) => {
       try {
@@ -105,13 +83,5 @@ export class GuardedNic implements Nic {
         this.report(context, err);
       }
     });
-  }
-
-  setUp(up: boolean): void {
-    this.inner.setUp(up);
-  }
-
-  close(): void {
-    this.inner.close();
   }
 }

@@ -1,8 +1,8 @@
 // A Nic decorator that lets observers see every frame an interface receives and sends, for
 // packet capture: the agent hands the router TapNics, so nothing in net/ knows captures exist.
 // With no tap attached the cost is one size check per frame.
-import type { Mac } from "../wire/addr";
-import type { Nic, NicCounters } from "./nic";
+import type { Nic } from "./nic";
+import { NicDecorator } from "./nic-decorator";
 
 export type TapDirection = "rx" | "tx";
 
@@ -12,7 +12,7 @@ export type TapDirection = "rx" | "tx";
  */
 export type Tap = (frame: Uint8Array, direction: TapDirection) => void;
 
-export class TapNic implements Nic {
+export class TapNic extends NicDecorator {
   private readonly taps = new Set<Tap>();
   private handler: ((frame: Uint8Array) => void) | undefined;
   private readonly onInnerReceive = (frame: Uint8Array): void => {
@@ -23,9 +23,11 @@ export class TapNic implements Nic {
 
   /** `onTapError` hears about a tap that threw (a bug in the observer; the frame goes on). */
   constructor(
-    readonly inner: Nic,
+    inner: Nic,
     private readonly onTapError: (err: unknown) => void = () => {},
-  ) {}
+  ) {
+    super(inner);
+  }
 
   /** Attaches a tap; the returned function detaches it. */
   addTap(tap: Tap): () => void {
@@ -37,47 +39,19 @@ export class TapNic implements Nic {
     return this.taps.size;
   }
 
-  get name(): string {
-    return this.inner.name;
-  }
-
-  get bia(): Mac | undefined {
-    return this.inner.bia;
-  }
-
-  get maxFrameBytes(): number {
-    return this.inner.maxFrameBytes;
-  }
-
-  get isUp(): boolean {
-    return this.inner.isUp;
-  }
-
-  get counters(): Readonly<NicCounters> {
-    return this.inner.counters;
-  }
-
   /** Frames the backend refused were never on the wire, so taps see only those it took. */
-  send(frame: Uint8Array): boolean {
+  override send(frame: Uint8Array): boolean {
     const sent = this.inner.send(frame);
     if (sent && this.taps.size !== 0) this.notify(frame, "tx");
     return sent;
   }
 
-  onReceive(handler: (frame: Uint8Array) => void): void {
+  override onReceive(handler: (frame: Uint8Array) => void): void {
     this.handler = handler;
     this.inner.onReceive(this.onInnerReceive);
   }
 
-  onLinkChange(handler: (up: boolean) => void): void {
-    this.inner.onLinkChange(handler);
-  }
-
-  setUp(up: boolean): void {
-    this.inner.setUp(up);
-  }
-
-  close(): void {
+  override close(): void {
     this.taps.clear();
     this.inner.close();
   }
