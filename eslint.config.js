@@ -81,7 +81,7 @@ export default tseslint.config(
   },
   {
     files: ["core/router/wire/**", "core/router/config/**", "core/api/**", "renderer/**"],
-    ignores: ["**/*.test.ts"], // tests run under Node and may use it (tshark, temp files)
+    ignores: ["**/*.test.ts", "**/testdata/**"], // tests run under Node and may use it (tshark, temp files)
     rules: browserSafe,
   },
   {
