@@ -8,7 +8,7 @@
 // can never resolve through itself, directly or in a loop), and inherits that route's
 // interfaces, adjacencies and labels. Whenever an installed route changes, every route whose
 // next hop it covers is re-resolved, and the FIB is rewritten through FibSync.
-import { prefix as makePrefix, type Ipv4, type Prefix } from "../wire/addr";
+import { prefix as makePrefix, maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import type { Label } from "../wire/mpls";
 import type { FibEntryKind } from "../net/fib";
 import type { Interface } from "../net/interface";
@@ -16,7 +16,7 @@ import { LpmTable } from "../net/lpm";
 import type { NetStack } from "../net/stack";
 import { vrfKey } from "../net/vrf";
 import { FibSync } from "./fib-sync";
-import { prefixContainsAddress, prefixKey, sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
+import { prefixKey, sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
 
 export interface ResolvedPath {
   readonly interface: Interface;
@@ -61,8 +61,8 @@ const MAX_RECOMPUTE_PER_PASS = 16;
 
 export class Rib {
   private readonly tables = new Map<string, VrfRib>();
-  /** Resolve VRF → next-hop address → keys of prefixes with a next hop there. */
-  private readonly byNextHop = new Map<string, Map<number, Set<string>>>();
+  /** Resolve VRF → its recursive next-hop addresses and the prefixes using each. */
+  private readonly byNextHop = new Map<string, NextHopIndex>();
   /** Interface name → keys of prefixes whose candidates name it. */
   private readonly byInterface = new Map<string, Set<string>>();
   private readonly dirty = new Map<string, [string, Prefix]>();
@@ -86,7 +86,9 @@ export class Rib {
     const old = i >= 0 ? state.candidates[i] : undefined;
     const unchanged = old !== undefined && sameRoute(old, input);
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
-    const route: Route = { ...input, updatedAt: unchanged ? old.updatedAt : this.stack.clock.now() };
+    // Object.assign rather than a spread: V8 takes a slow path (~1.5 µs) for a spread followed
+    // by a new property, and a large startup-config upserts thousands of routes.
+    const route: Route = Object.assign({}, input, { updatedAt: unchanged ? old.updatedAt : this.stack.clock.now() });
     if (i >= 0) state.candidates[i] = route;
     else state.candidates.push(route);
     state.candidates.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
@@ -169,10 +171,8 @@ export class Rib {
     this.processing = true;
     const counts = new Map<string, number>();
     try {
-      for (;;) {
-        const next = this.dirty.entries().next();
-        if (next.done) break;
-        const [key, [vrf, p]] = next.value;
+      // A Map iterator also visits keys marked dirty while it runs, in the order they were marked.
+      for (const [key, [vrf, p]] of this.dirty) {
         this.dirty.delete(key);
         const n = (counts.get(key) ?? 0) + 1;
         counts.set(key, n);
@@ -201,15 +201,12 @@ export class Rib {
     else t.installed.delete(p);
     this.fibSync.apply(vrf, p, chosen);
     // Everything resolved through this prefix may now resolve differently.
-    for (const [address, keys] of this.byNextHop.get(vrf) ?? []) {
-      if (!prefixContainsAddress(p, address)) continue;
-      for (const k of keys) this.markDirtyKey(k);
-    }
+    for (const keys of this.byNextHop.get(vrf)?.within(p) ?? []) for (const k of keys) this.markDirtyKey(k);
     for (const listener of this.listeners) listener(vrf, p, chosen);
   }
 
   private resolveRoute(vrf: string, selfKey: string, route: Route): InstalledRoute | undefined {
-    const chain = new Set<string>([selfKey]);
+    const chain = new Set<string>().add(selfKey);
     const paths: ResolvedPath[] = [];
     const usable: RouteNextHop[] = [];
     for (const nh of route.nextHops) {
@@ -293,7 +290,7 @@ export class Rib {
 
   private reindex(vrf: string, state: PrefixState): void {
     const key = depKey(vrf, state.prefix);
-    for (const [rv, address] of state.recursive) this.byNextHop.get(rv)?.get(address)?.delete(key);
+    for (const [rv, address] of state.recursive) this.byNextHop.get(rv)?.delete(address, key);
     for (const name of state.interfaces) this.byInterface.get(name)?.delete(key);
     state.recursive = [];
     state.interfaces = [];
@@ -307,11 +304,9 @@ export class Rib {
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
           state.recursive.push([rv, nh.address]);
-          let byAddress = this.byNextHop.get(rv);
-          if (byAddress === undefined) this.byNextHop.set(rv, (byAddress = new Map()));
-          let set = byAddress.get(nh.address);
-          if (set === undefined) byAddress.set(nh.address, (set = new Set()));
-          set.add(key);
+          let index = this.byNextHop.get(rv);
+          if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex()));
+          index.add(nh.address, key);
         }
       }
     }
@@ -326,6 +321,58 @@ export class Rib {
     const vrf = key.slice(0, bar);
     const state = this.tables.get(vrf)?.states.get(Number(key.slice(bar + 1)));
     if (state !== undefined) this.dirty.set(key, [vrf, state.prefix]);
+  }
+}
+
+interface NextHopEntry {
+  readonly address: number;
+  /** When the address was first seen: dependants are re-resolved in that order. */
+  readonly order: number;
+  readonly keys: Set<string>;
+}
+
+/** The recursive next-hop addresses of one VRF, and the keys of the prefixes using each, kept
+ * in address order: when an installed route changes, the addresses it covers are one run of
+ * that order, found by binary search rather than by testing every next hop (a config with
+ * thousands of static routes has thousands of them). */
+class NextHopIndex {
+  private readonly byAddress = new Map<number, NextHopEntry>();
+  /** Ascending by address. */
+  private readonly sorted: NextHopEntry[] = [];
+
+  add(address: number, key: string): void {
+    let entry = this.byAddress.get(address);
+    if (entry === undefined) {
+      entry = { address, order: this.byAddress.size, keys: new Set() };
+      this.byAddress.set(address, entry);
+      this.sorted.splice(this.firstAtOrAbove(address), 0, entry);
+    }
+    entry.keys.add(key);
+  }
+
+  delete(address: number, key: string): void {
+    this.byAddress.get(address)?.keys.delete(key);
+  }
+
+  /** The key sets of the addresses inside `p`, in the order the addresses were first seen. */
+  within(p: Prefix): Set<string>[] {
+    const first = (p.addr & maskOf(p.len)) >>> 0;
+    const last = (first | ~maskOf(p.len)) >>> 0;
+    const hits: NextHopEntry[] = [];
+    for (let i = this.firstAtOrAbove(first); i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
+    if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
+    return hits.map((e) => e.keys);
+  }
+
+  private firstAtOrAbove(address: number): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sorted[mid].address < address) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }
 

@@ -37,10 +37,20 @@ function sameIdentity(a: StaticRouteConfig, b: StaticRouteConfig): boolean {
   );
 }
 
+/** The configured routes for one VRF and prefix: what `publish` offers the RIB together. */
+interface PrefixRoutes {
+  readonly vrf: string;
+  readonly prefix: Prefix;
+  /** In the order first configured; re-entering a route keeps its place. */
+  readonly configs: StaticRouteConfig[];
+  /** Distances currently offered to the RIB. */
+  offered: readonly number[];
+}
+
 export class StaticRoutes {
-  private configs: StaticRouteConfig[] = [];
-  /** "vrf|prefixKey" → distances currently offered to the RIB. */
-  private readonly offered = new Map<string, Set<number>>();
+  /** VRF → prefixKey → its routes. Kept per prefix so that adding one of thousands of routes
+   * (a large startup-config) looks at only the few for its own prefix. */
+  private readonly byVrf = new Map<string, Map<number, PrefixRoutes>>();
 
   constructor(
     private readonly stack: NetStack,
@@ -60,49 +70,70 @@ export class StaticRoutes {
       const lookupVrf = config.global ? this.stack.globalVrf : v;
       if (this.stack.interfaceOwning(lookupVrf, config.nextHop) !== undefined) return "%Invalid next hop address (it's this router)";
     }
-    const normalized: StaticRouteConfig = { ...config, vrf: vrf === "" ? undefined : vrf, distance };
-    const i = this.configs.findIndex((c) => sameIdentity(c, normalized));
-    if (i >= 0) this.configs[i] = normalized;
-    else this.configs.push(normalized);
-    this.publish(vrf, config.prefix);
+    // Built field by field: one shape for every stored route, and no object spread per route.
+    const normalized: StaticRouteConfig = {
+      vrf: vrf === "" ? undefined : vrf,
+      prefix: config.prefix,
+      interface: config.interface,
+      nextHop: config.nextHop,
+      global: config.global,
+      distance,
+      tag: config.tag,
+      name: config.name,
+      permanent: config.permanent,
+    };
+    let prefixes = this.byVrf.get(vrf);
+    if (prefixes === undefined) this.byVrf.set(vrf, (prefixes = new Map()));
+    let routes = prefixes.get(prefixKey(config.prefix));
+    if (routes === undefined) prefixes.set(prefixKey(config.prefix), (routes = { vrf, prefix: config.prefix, configs: [], offered: [] }));
+    const i = routes.configs.findIndex((c) => sameIdentity(c, normalized));
+    if (i >= 0) routes.configs[i] = normalized;
+    else routes.configs.push(normalized);
+    this.publish(routes);
     return undefined;
   }
 
   /** `no ip route …`; returns whether a route matched. */
   remove(config: StaticRouteConfig): boolean {
-    const before = this.configs.length;
-    this.configs = this.configs.filter((c) => !sameIdentity(c, config));
-    if (this.configs.length === before) return false;
-    this.publish(vrfKey(config.vrf), config.prefix);
+    const routes = this.byVrf.get(vrfKey(config.vrf))?.get(prefixKey(config.prefix));
+    const i = routes?.configs.findIndex((c) => sameIdentity(c, config)) ?? -1;
+    if (routes === undefined || i < 0) return false;
+    routes.configs.splice(i, 1);
+    this.publish(routes);
     return true;
   }
 
-  /** Every configured static route (running-config renders from the config model, not from here). */
+  /** Every configured static route, grouped by VRF and prefix (running-config renders from
+   * the config model, not from here). */
   list(vrf?: string): readonly StaticRouteConfig[] {
-    return vrf === undefined ? this.configs : this.configs.filter((c) => vrfKey(c.vrf) === vrfKey(vrf));
+    const out: StaticRouteConfig[] = [];
+    for (const [name, prefixes] of this.byVrf) {
+      if (vrf !== undefined && name !== vrfKey(vrf)) continue;
+      for (const routes of prefixes.values()) out.push(...routes.configs);
+    }
+    return out;
   }
 
   /** Removes every static route of a VRF (`no vrf definition`). */
   removeVrf(vrf: string): void {
-    const gone = this.configs.filter((c) => vrfKey(c.vrf) === vrf);
-    this.configs = this.configs.filter((c) => vrfKey(c.vrf) !== vrf);
-    for (const c of gone) this.publish(vrf, c.prefix);
+    for (const routes of [...(this.byVrf.get(vrf)?.values() ?? [])]) {
+      routes.configs.length = 0;
+      this.publish(routes);
+    }
   }
 
   /** Offers the routes for one prefix to the RIB, one candidate per distance. */
-  private publish(vrf: string, prefix: Prefix): void {
-    const key = `${vrf}|${prefixKey(prefix)}`;
-    const mine = this.configs.filter((c) => vrfKey(c.vrf) === vrf && c.prefix.addr === prefix.addr && c.prefix.len === prefix.len);
+  private publish(routes: PrefixRoutes): void {
+    const { vrf, prefix } = routes;
     const byDistance = new Map<number, StaticRouteConfig[]>();
-    for (const c of mine) {
+    for (const c of routes.configs) {
       const d = c.distance ?? AdminDistance.static;
       const list = byDistance.get(d);
       if (list) list.push(c);
       else byDistance.set(d, [c]);
     }
-    const previous = this.offered.get(key) ?? new Set<number>();
     this.rib.batch(() => {
-      for (const d of previous) if (!byDistance.has(d)) this.rib.withdraw(vrf, prefix, "static", String(d));
+      for (const d of routes.offered) if (!byDistance.has(d)) this.rib.withdraw(vrf, prefix, "static", String(d));
       for (const [d, list] of byDistance) {
         const nextHops: RouteNextHop[] = list.map((c) => ({
           address: c.nextHop,
@@ -114,8 +145,11 @@ export class StaticRoutes {
         this.rib.upsert(vrf, { prefix, protocol: "static", instance: String(d), distance: d, metric: 0, nextHops, tag: first.tag, name: first.name });
       }
     });
-    if (byDistance.size) this.offered.set(key, new Set(byDistance.keys()));
-    else this.offered.delete(key);
+    routes.offered = [...byDistance.keys()];
+    if (routes.configs.length > 0) return;
+    const prefixes = this.byVrf.get(vrf);
+    prefixes?.delete(prefixKey(prefix));
+    if (prefixes?.size === 0) this.byVrf.delete(vrf);
   }
 }
 

@@ -36,8 +36,35 @@ function sameNextHop(r: StaticRoute, a: Args): boolean {
   return r.interface === a.optStr("interface") && r.nextHop === a.optIp("nexthop");
 }
 
+/** The running-config order of routes: VRF (global first), prefix, then next hop. Two routes
+ * share a sort key exactly when they have the same key and next hop, which `ip route` never
+ * lets happen, so `m.staticRoutes` is kept sorted with no ties. */
 function routeSort(r: StaticRoute): (string | number)[] {
-  return [r.vrf === undefined ? "" : ` ${r.vrf}`, r.prefix.addr, r.prefix.len, r.interface ?? "", r.nextHop ?? -1];
+  return [vrfSort(r.vrf), r.prefix.addr, r.prefix.len, r.interface ?? "", r.nextHop ?? -1];
+}
+
+/** The leading part of `routeSort` (VRF and prefix); it sorts just before every route for that prefix. */
+function keySort(vrf: string | undefined, addr: Ipv4, len: number): (string | number)[] {
+  return [vrfSort(vrf), addr, len];
+}
+
+function vrfSort(vrf: string | undefined): string {
+  return vrf === undefined ? "" : ` ${vrf}`;
+}
+
+/** Position of the first route whose sort key is not below `key` (binary search: a config of
+ * thousands of routes must not re-scan the list for each line). */
+function lowerBound(routes: readonly StaticRoute[], key: readonly (string | number)[]): number {
+  // A saved running-config lists its routes in this order already, so most lines append.
+  if (routes.length === 0 || compareSortKeys(routeSort(routes[routes.length - 1]), key) < 0) return routes.length;
+  let lo = 0;
+  let hi = routes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareSortKeys(routeSort(routes[mid]), key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function routeArgs(r: StaticRoute): ArgRecord {
@@ -82,11 +109,12 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
       if (a.has("distance")) route.distance = a.num("distance");
       if (a.has("tag")) route.tag = a.num("tag");
       if (a.has("name")) route.name = a.str("name");
-      // Re-entering a route with the same next hop replaces its options.
-      m.staticRoutes = m.staticRoutes.filter((r) => !(sameKey(r, vrf, addr, len) && sameNextHop(r, a)));
-      m.staticRoutes.push(route);
       // Kept in running-config order, so a model read back from its rendering is the same.
-      m.staticRoutes.sort((x, y) => compareSortKeys(routeSort(x), routeSort(y)));
+      const key = routeSort(route);
+      const at = lowerBound(m.staticRoutes, key);
+      // Re-entering a route with the same next hop (the same sort key) replaces its options.
+      if (at < m.staticRoutes.length && compareSortKeys(routeSort(m.staticRoutes[at]), key) === 0) m.staticRoutes[at] = route;
+      else m.staticRoutes.splice(at, 0, route);
     },
     no: {
       syntax: `ip route [vrf WORD$vrf] A.B.C.D$prefix NETMASK$mask [(A.B.C.D$nexthop|INTERFACE$interface [A.B.C.D$nexthop])] ${ROUTE_TAIL}`,
@@ -95,9 +123,15 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
         const len = maskLength(a.ip("mask")) ?? 32;
         const vrf = a.optStr("vrf");
         const any = !a.has("interface") && !a.has("nexthop");
-        const before = m.staticRoutes.length;
-        m.staticRoutes = m.staticRoutes.filter((r) => !(sameKey(r, vrf, addr, len) && (any || sameNextHop(r, a))));
-        if (m.staticRoutes.length === before) return { error: "%No matching route to delete" };
+        // The routes for one prefix sit together in the sorted list.
+        let removed = 0;
+        for (let i = lowerBound(m.staticRoutes, keySort(vrf, addr, len)); i < m.staticRoutes.length && sameKey(m.staticRoutes[i], vrf, addr, len); ) {
+          if (any || sameNextHop(m.staticRoutes[i], a)) {
+            m.staticRoutes.splice(i, 1);
+            removed++;
+          } else i++;
+        }
+        if (removed === 0) return { error: "%No matching route to delete" };
       },
     },
     render: (m) =>

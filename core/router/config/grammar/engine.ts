@@ -8,9 +8,10 @@
 
 import { Args } from "./args";
 import type { CommandError } from "./errors";
-import { closure, compile, type Nfa, type NfaState, type TokNode } from "./nfa";
+import { FirstWordIndex } from "./first-word";
+import { closure, closureAfter, compile, type Nfa, type NfaState, type TokNode } from "./nfa";
 import { parseSyntax, tokensIn, type SyntaxNode } from "./syntax";
-import { isKeywordLike, keywordOf, matchToken, MatchClass, tokenFromSpelling, tokenLabel, type ArgValue, type TokenMatch } from "./tokens";
+import { isKeywordLike, keywordOf, matchToken, MatchClass, tokenFromSpelling, tokenLabel, type ArgValue, type Token, type TokenMatch } from "./tokens";
 import { INTERFACE_TYPES } from "./interface-name";
 
 export type ModeId = string;
@@ -76,15 +77,24 @@ export type HelpResult =
 
 export const NO_HELP = "Negate a command or set its defaults";
 
+/** One word a thread took, linked to the words before it. Stepping records only this; the
+ * args and spans of a match are built from the chain for the one thread that wins. */
+interface Taken {
+  readonly prev: Taken | undefined;
+  readonly span: MatchSpan;
+  /** The token that took the word; undefined for the leading "no". */
+  readonly node: TokNode | undefined;
+  readonly value: ArgValue | undefined;
+}
+
 interface Thread<E extends GrammarEntry> {
   readonly c: CompiledEntry<E>;
   readonly nfa: Nfa;
   readonly state: NfaState;
-  readonly args: Readonly<Record<string, ArgValue>>;
   readonly negated: boolean;
   /** A rest-of-line token took the remaining words. */
   readonly done: boolean;
-  readonly spans: readonly MatchSpan[];
+  readonly taken: Taken | undefined;
 }
 
 interface Frontier<E extends GrammarEntry> {
@@ -92,6 +102,15 @@ interface Frontier<E extends GrammarEntry> {
   readonly threads: readonly Thread<E>[];
   /** At the first word of a mode with `no` forms, "no" is a candidate too. */
   readonly offerNo: boolean;
+}
+
+/** A mode's starting point, built on first use (and again after `add`), as every line of the
+ * mode starts from it. */
+interface ModeStart<E extends GrammarEntry> {
+  readonly frontier: Frontier<E>;
+  readonly firstWord: FirstWordIndex<Thread<E>>;
+  /** Where a leading "no" leads: the start of every negatable command's `no` form. */
+  readonly noStarts: readonly { readonly c: CompiledEntry<E>; readonly nfa: Nfa; readonly state: NfaState }[];
 }
 
 type StepResult<E extends GrammarEntry> = { readonly ok: true; readonly frontier: Frontier<E> } | { readonly ok: false; readonly error: CommandError };
@@ -111,12 +130,65 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
+/** A thread (or the leading "no", with no thread) that can take the current word. */
+interface Cand<E extends GrammarEntry> {
+  readonly t: Thread<E> | undefined;
+  readonly n: TokNode | undefined;
+  readonly m: TokenMatch;
+  readonly keyword: string | undefined;
+  readonly hidden: boolean;
+}
+
+const NO_TOKEN: Token = { type: "keyword", word: "no" };
+
+/** Ambiguous words rank as typed arguments (an ambiguous interface abbreviation). */
+function classOf(m: TokenMatch): number {
+  return m.kind === "match" ? m.cls : MatchClass.Typed;
+}
+
+/** The keywords the best candidates abbreviate. Hidden ones (old spellings IOS still accepts)
+ * count only when no visible one fits, so they never make a visible abbreviation ambiguous. */
+function abbreviated<E extends GrammarEntry>(cands: readonly Cand<E>[], best: number): Set<string | undefined> {
+  const visible = new Set<string | undefined>();
+  const all = new Set<string | undefined>();
+  for (const c of cands) {
+    if (classOf(c.m) !== best) continue;
+    all.add(c.keyword);
+    if (!c.hidden) visible.add(c.keyword);
+  }
+  return visible.size > 0 ? visible : all;
+}
+
+/** The bound arguments, replayed from the first word so lists grow in the order typed. */
+function argsOf(last: Taken | undefined): Record<string, ArgValue> {
+  const chain: Taken[] = [];
+  for (let t = last; t; t = t.prev) chain.push(t);
+  const args: Record<string, ArgValue> = {};
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const { node, value } = chain[i];
+    if (node?.name === undefined || value === undefined) continue;
+    if (node.list) {
+      const prev = args[node.name];
+      const list = Array.isArray(prev) ? prev : [];
+      args[node.name] = [...list, value as string | number];
+    } else args[node.name] = value;
+  }
+  return args;
+}
+
+function spansOf(last: Taken | undefined): MatchSpan[] {
+  const spans: MatchSpan[] = [];
+  for (let t = last; t; t = t.prev) spans.push(t.span);
+  return spans.reverse();
+}
+
 function sameToken(spelling: string, name: string | undefined, node: Extract<SyntaxNode, { kind: "token" }>): boolean {
   return JSON.stringify(tokenFromSpelling(spelling)) === JSON.stringify(node.token) && (name === undefined || name === node.name);
 }
 
 export class Grammar<E extends GrammarEntry> {
   private readonly byMode = new Map<ModeId, CompiledEntry<E>[]>();
+  private readonly starts = new Map<ModeId, ModeStart<E>>();
   private count = 0;
 
   constructor(entries: readonly E[] = []) {
@@ -141,6 +213,7 @@ export class Grammar<E extends GrammarEntry> {
       const list = this.byMode.get(m) ?? [];
       list.push(compiled);
       this.byMode.set(m, list);
+      this.starts.delete(m);
     }
     return compiled;
   }
@@ -163,11 +236,11 @@ export class Grammar<E extends GrammarEntry> {
       if (!r.ok) return r;
       frontier = r.frontier;
     }
-    const accepted = frontier.threads.filter((t) => t.nfa.nodes[t.state.node].kind === "accept");
-    if (accepted.length === 0) return { ok: false, error: { kind: "incomplete", column: line.trimEnd().length } };
-    accepted.sort((a, b) => a.c.index - b.c.index);
-    const t = accepted[0];
-    return { ok: true, match: { entry: t.c.entry, compiled: t.c, negated: t.negated, args: new Args(t.args), spans: t.spans } };
+    // Of the threads that may end here, the command declared first wins.
+    let t: Thread<E> | undefined;
+    for (const x of frontier.threads) if (x.nfa.nodes[x.state.node].kind === "accept" && (t === undefined || x.c.index < t.c.index)) t = x;
+    if (t === undefined) return { ok: false, error: { kind: "incomplete", column: line.trimEnd().length } };
+    return { ok: true, match: { entry: t.c.entry, compiled: t.c, negated: t.negated, args: new Args(argsOf(t.taken)), spans: spansOf(t.taken) } };
   }
 
   /** `?` help for the text typed before the question mark. */
@@ -236,13 +309,26 @@ export class Grammar<E extends GrammarEntry> {
   }
 
   private start(mode: ModeId): Frontier<E> {
+    return this.modeStart(mode).frontier;
+  }
+
+  private modeStart(mode: ModeId): ModeStart<E> {
+    let s = this.starts.get(mode);
+    if (s !== undefined) return s;
     const threads: Thread<E>[] = [];
-    let offerNo = false;
+    const noStarts: { c: CompiledEntry<E>; nfa: Nfa; state: NfaState }[] = [];
     for (const c of this.entries(mode)) {
-      if (c.noNfa) offerNo = true;
-      for (const state of closure(c.nfa, [c.nfa.start], [])) threads.push({ c, nfa: c.nfa, state, args: {}, negated: false, done: false, spans: [] });
+      for (const state of closure(c.nfa, [c.nfa.start], [])) threads.push({ c, nfa: c.nfa, state, negated: false, done: false, taken: undefined });
+      if (c.noNfa) for (const state of closure(c.noNfa, [c.noNfa.start], [])) noStarts.push({ c, nfa: c.noNfa, state });
     }
-    return { mode, threads, offerNo };
+    const offerNo = this.entries(mode).some((c) => c.noNfa !== undefined);
+    const firstWord = new FirstWordIndex(threads, (t) => {
+      const n = t.nfa.nodes[t.state.node];
+      return n.kind === "tok" ? keywordOf(n.token) : undefined;
+    });
+    s = { frontier: { mode, threads, offerNo }, firstWord, noStarts };
+    this.starts.set(mode, s);
+    return s;
   }
 
   private keywordCandidates(frontier: Frontier<E>): { word: string; hidden: boolean }[] {
@@ -272,65 +358,58 @@ export class Grammar<E extends GrammarEntry> {
     return Math.min(best, word.length);
   }
 
+  // Runs for every word of every line a config loads, so it is plain loops: no closures or
+  // per-thread copies (a thread records the word it took in one `Taken`).
   private step(frontier: Frontier<E>, word: Word, line: string, first: boolean): StepResult<E> {
     const rest = line.slice(word.start);
-    type Cand = { t?: Thread<E>; n?: TokNode; m: TokenMatch; keyword?: string; hidden: boolean };
-    const cands: Cand[] = [];
-    for (const t of frontier.threads) {
+    const cands: Cand<E>[] = [];
+    let best = 0;
+    // The first word only tries the commands it can start; errors still look at them all.
+    const tried = first ? this.modeStart(frontier.mode).firstWord.candidates(word.text) : frontier.threads;
+    for (const t of tried) {
       if (t.done) continue;
       const n = t.nfa.nodes[t.state.node];
       if (n.kind !== "tok") continue;
       const m = matchToken(n.token, word.text, rest);
-      if (m.kind !== "none") cands.push({ t, n, m, keyword: keywordOf(n.token), hidden: n.hidden || t.c.entry.hidden === true });
+      if (m.kind === "none") continue;
+      cands.push({ t, n, m, keyword: keywordOf(n.token), hidden: n.hidden || t.c.entry.hidden === true });
+      best = Math.max(best, classOf(m));
     }
     if (frontier.offerNo && first) {
-      const m = matchToken({ type: "keyword", word: "no" }, word.text, rest);
-      if (m.kind !== "none") cands.push({ m, keyword: "no", hidden: false });
+      const m = matchToken(NO_TOKEN, word.text, rest);
+      if (m.kind !== "none") {
+        cands.push({ t: undefined, n: undefined, m, keyword: "no", hidden: false });
+        best = Math.max(best, classOf(m));
+      }
     }
     // Threads whose rest-of-line token took this word already go on unchanged.
-    const finished = frontier.threads.filter((t) => t.done);
+    const threads: Thread<E>[] = [];
+    if (!first) for (const t of frontier.threads) if (t.done) threads.push(t);
     if (cands.length === 0) {
-      if (finished.length > 0) return { ok: true, frontier: { mode: frontier.mode, threads: finished, offerNo: false } };
+      if (threads.length > 0) return { ok: true, frontier: { mode: frontier.mode, threads, offerNo: false } };
       return { ok: false, error: { kind: "invalid", column: word.start + this.caretOffset(frontier, word.text) } };
     }
 
-    const cls = (c: Cand): number => (c.m.kind === "match" ? c.m.cls : MatchClass.Typed);
-    const best = Math.max(...cands.map(cls));
-    let chosen = cands.filter((c) => cls(c) === best);
-    if (chosen.some((c) => c.m.kind === "ambiguous")) return { ok: false, error: { kind: "ambiguous", column: word.start } };
-    if (best === MatchClass.PartialKeyword) {
-      const visible = new Set(chosen.filter((c) => !c.hidden).map((c) => c.keyword));
-      const pool = visible.size > 0 ? visible : new Set(chosen.map((c) => c.keyword));
-      if (pool.size > 1) return { ok: false, error: { kind: "ambiguous", column: word.start } };
-      chosen = chosen.filter((c) => pool.has(c.keyword));
-    }
+    // Only the best class of match goes on; an abbreviation must name one keyword.
+    for (const c of cands) if (c.m.kind === "ambiguous" && classOf(c.m) === best) return { ok: false, error: { kind: "ambiguous", column: word.start } };
+    const keywords = best === MatchClass.PartialKeyword ? abbreviated(cands, best) : undefined;
+    if (keywords !== undefined && keywords.size > 1) return { ok: false, error: { kind: "ambiguous", column: word.start } };
 
-    const threads: Thread<E>[] = [...finished];
-    const span: MatchSpan = { start: word.start, end: word.start + word.text.length, keyword: false };
-    for (const c of chosen) {
+    const end = word.start + word.text.length;
+    for (const c of cands) {
+      const m = c.m;
+      if (m.kind !== "match" || m.cls !== best || (keywords !== undefined && !keywords.has(c.keyword))) continue;
       if (!c.t || !c.n) {
         // "no": continue in every negatable command of the mode.
-        for (const ce of this.entries(frontier.mode)) {
-          if (!ce.noNfa) continue;
-          for (const state of closure(ce.noNfa, [ce.noNfa.start], [])) threads.push({ c: ce, nfa: ce.noNfa, state, args: {}, negated: true, done: false, spans: [{ ...span, keyword: true }] });
-        }
+        const taken: Taken = { prev: undefined, span: { start: word.start, end, keyword: true }, node: undefined, value: undefined };
+        for (const s of this.modeStart(frontier.mode).noStarts) threads.push({ c: s.c, nfa: s.nfa, state: s.state, negated: true, done: false, taken });
         continue;
       }
-      const m = c.m;
-      if (m.kind !== "match") continue;
-      const args = { ...c.t.args };
-      if (c.n.name !== undefined && m.value !== undefined) {
-        if (c.n.list) {
-          const prev = args[c.n.name];
-          const list = Array.isArray(prev) ? prev : [];
-          args[c.n.name] = [...list, m.value as string | number];
-        } else args[c.n.name] = m.value;
-      }
-      const spans = [...c.t.spans, { ...span, end: m.restOfLine ? line.trimEnd().length : span.end, keyword: c.keyword !== undefined }];
-      const next = closure(c.t.nfa, c.n.out, c.t.state.used);
-      for (const state of next) {
+      const span: MatchSpan = { start: word.start, end: m.restOfLine ? line.trimEnd().length : end, keyword: c.keyword !== undefined };
+      const taken: Taken = { prev: c.t.taken, span, node: c.n, value: m.value };
+      for (const state of closureAfter(c.t.nfa, c.t.state.node, c.t.state.used)) {
         if (m.restOfLine && c.t.nfa.nodes[state.node].kind !== "accept") continue;
-        threads.push({ c: c.t.c, nfa: c.t.nfa, state, args, negated: c.t.negated, done: m.restOfLine === true, spans });
+        threads.push({ c: c.t.c, nfa: c.t.nfa, state, negated: c.t.negated, done: m.restOfLine === true, taken });
       }
     }
     return { ok: true, frontier: { mode: frontier.mode, threads, offerNo: false } };

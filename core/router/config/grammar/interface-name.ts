@@ -44,12 +44,15 @@ export function interfaceTypeInfo(type: InterfaceType): InterfaceTypeInfo {
   return info;
 }
 
+/** The type names in lowercase, for matching what was typed (every `ip route … Null0` asks). */
+const LOWER_TYPES: readonly string[] = INTERFACE_TYPES.map((t) => t.type.toLowerCase());
+
 /** Types whose name starts with `prefix` (case-insensitive); an exact name wins alone. */
 export function interfaceTypesByPrefix(prefix: string): InterfaceTypeInfo[] {
   const p = prefix.toLowerCase();
-  const exact = INTERFACE_TYPES.filter((t) => t.type.toLowerCase() === p);
-  if (exact.length > 0) return exact;
-  return INTERFACE_TYPES.filter((t) => t.type.toLowerCase().startsWith(p));
+  const exact = LOWER_TYPES.indexOf(p);
+  if (exact >= 0) return [INTERFACE_TYPES[exact]];
+  return INTERFACE_TYPES.filter((_, i) => LOWER_TYPES[i].startsWith(p));
 }
 
 function parseUint(text: string, max: number): number | undefined {
@@ -90,9 +93,9 @@ export function parseInterfaceWord(word: string): InterfaceParse {
   if (!m) return { kind: "none" };
   const types = interfaceTypesByPrefix(m[1]);
   if (types.length === 0) return { kind: "none" };
-  const fitting = types.map((t) => parseInterfaceNumber(t, m[2])).filter((n): n is InterfaceName => n !== undefined);
   if (types.length > 1) return { kind: "ambiguous" };
-  return fitting.length === 1 ? { kind: "ok", name: fitting[0] } : { kind: "none" };
+  const name = parseInterfaceNumber(types[0], m[2]);
+  return name !== undefined ? { kind: "ok", name } : { kind: "none" };
 }
 
 export function formatInterfaceName(name: InterfaceName): string {

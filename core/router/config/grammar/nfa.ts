@@ -161,3 +161,23 @@ export function closure(nfa: Nfa, from: readonly number[], used: readonly number
   for (const id of from) visit(id, used);
   return out;
 }
+
+/** closure() after each token node, cached per NFA and keyed by the `used` array itself:
+ * states are immutable and come from this cache, so the same path always hands back the same
+ * array, and every line steps through the same few (node, used) pairs. */
+const afterCaches = new WeakMap<Nfa, WeakMap<readonly number[], (readonly NfaState[] | undefined)[]>>();
+
+/** The states reachable after token node `node` took a word, on a path that used `used`. */
+export function closureAfter(nfa: Nfa, node: number, used: readonly number[]): readonly NfaState[] {
+  let byUsed = afterCaches.get(nfa);
+  if (byUsed === undefined) afterCaches.set(nfa, (byUsed = new WeakMap()));
+  let byNode = byUsed.get(used);
+  if (byNode === undefined) byUsed.set(used, (byNode = []));
+  let states = byNode[node];
+  if (states === undefined) {
+    const n = nfa.nodes[node];
+    if (n.kind !== "tok") throw new Error(`node ${node} takes no word`);
+    states = byNode[node] = closure(nfa, n.out, used);
+  }
+  return states;
+}

@@ -86,6 +86,11 @@ function matchKeyword(word: string, keyword: string): TokenMatch {
   return NONE;
 }
 
+function startsWithDigit(word: string): boolean {
+  const c = word.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
 function typed(value: ArgValue | undefined): TokenMatch {
   return value === undefined ? NONE : { kind: "match", cls: MatchClass.Typed, value };
 }
@@ -112,7 +117,8 @@ export function matchToken(t: Token, word: string, rest: string): TokenMatch {
       return n >= t.lo && n <= t.hi ? typed(n) : NONE;
     }
     case "ipv4":
-      return typed(parseIpv4(word));
+      // Most words tried as an address are keywords or names: skip parsing those.
+      return startsWithDigit(word) ? typed(parseIpv4(word)) : NONE;
     case "netmask": {
       const m = parseIpv4(word);
       return m !== undefined && maskLength(m) !== undefined ? typed(m) : NONE;
