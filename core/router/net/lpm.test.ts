@@ -31,6 +31,19 @@ describe("LpmTable", () => {
     expect(t.get(p("172.16.1.0/24"))).toBeUndefined();
   });
 
+  it("forgets the default route when it is deleted, small table or large", () => {
+    for (const extra of [0, 400]) {
+      const t = new LpmTable<string>();
+      for (let i = 0; i < extra; i++) t.set(prefix(0x0b000000 + i * 256, 24), `r${i}`);
+      t.set(p("0.0.0.0/0"), "default");
+      t.set(p("10.1.0.0/16"), "ten-one");
+      expect(t.delete(p("0.0.0.0/0"))).toBe(true);
+      expect(t.lookup(a("192.168.1.1"))).toBeUndefined();
+      expect(t.match(a("192.168.1.1"))).toBeUndefined();
+      expect(t.lookup(a("10.1.2.3"))).toBe("ten-one");
+    }
+  });
+
   it("lists entries in address order, shorter prefix first", () => {
     const t = new LpmTable<number>();
     for (const text of ["192.168.1.0/24", "10.0.0.0/8", "10.0.0.0/16", "0.0.0.0/0"]) t.set(p(text), 0);
@@ -42,12 +55,14 @@ describe("LpmTable", () => {
   const anywhere = fc.integer({ min: 0, max: 0xffffffff });
   const dense = fc.integer({ min: 0, max: 0xffff }).map((low) => (0x0a010000 | low) >>> 0);
   it.each([
-    ["sparse", anywhere, 0],
-    ["dense", dense, 12],
-  ])("agrees with a linear scan for random %s tables, with deletes", (_kind, addrs, minLen) => {
+    ["sparse", anywhere, 0, 60],
+    ["dense", dense, 12, 60],
+    ["large sparse (multibit)", anywhere, 0, 600],
+    ["large dense (multibit)", dense, 12, 600],
+  ])("agrees with a linear scan for random %s tables, with deletes", (_kind, addrs, minLen, size) => {
     const route = fc.record({ addr: addrs, len: fc.integer({ min: minLen, max: 32 }) });
     fc.assert(
-      fc.property(fc.array(route, { maxLength: 60 }), fc.array(addrs, { maxLength: 30 }), fc.nat(), (routes, probes, cut) => {
+      fc.property(fc.array(route, { minLength: size > 100 ? 300 : 0, maxLength: size }), fc.array(addrs, { maxLength: 30 }), fc.nat(), (routes, probes, cut) => {
         const t = new LpmTable<string>();
         const model = new Map<string, Prefix>();
         for (const r of routes) {

@@ -4,10 +4,13 @@
 // array reads however many routes there are (DIR-16-8-8, as in hardware FIBs). Every slot of
 // the multibit table holds the longest prefix covering it, with that prefix's length, so
 // inserts only overwrite slots held by shorter prefixes and deletes hand slots back to the
-// next-longest covering prefix.
+// next-longest covering prefix. The multibit table costs ~600 KB, so a table builds it only
+// once it holds MULTIBIT_MIN_ROUTES routes; smaller ones (most VRFs) walk the trie.
 import type { Ipv4, Prefix } from "../wire/addr";
 
 const NONE = -1;
+/** Below this many routes lookups walk the trie; at it the multibit table is built. */
+const MULTIBIT_MIN_ROUTES = 256;
 
 export class LpmTable<T> {
   // Node i: children at child[2i] (bit 0) and child[2i+1] (bit 1); 0 means none (node 0 is
@@ -22,14 +25,16 @@ export class LpmTable<T> {
   private count = 0;
 
   // Level 1: one entry per /16. l1Child points at a 256-entry level-2 block (0 = none).
-  private readonly l1Val = new Int32Array(1 << 16).fill(NONE);
-  private readonly l1Len = new Int8Array(1 << 16).fill(-1);
-  private readonly l1Child = new Int32Array(1 << 16);
+  // Empty (length 0) until the table is big enough to want them.
+  private l1Val = new Int32Array(0);
+  private l1Len = new Int8Array(0);
+  private l1Child = new Int32Array(0);
   // Levels 2 and 3 share a pool of 256-entry blocks; block 0 is unused so 0 means "none".
-  private blkVal = new Int32Array(256 * 16).fill(NONE);
-  private blkLen = new Int8Array(256 * 16).fill(-1);
-  private blkChild = new Int32Array(256 * 16);
+  private blkVal = new Int32Array(0);
+  private blkLen = new Int8Array(0);
+  private blkChild = new Int32Array(0);
   private blocks = 1;
+  private multibit = false;
 
   constructor(initialNodes = 64) {
     this.child = new Int32Array(initialNodes * 2);
@@ -63,7 +68,25 @@ export class LpmTable<T> {
     this.prefixes[index] = { addr: prefix.addr, len: prefix.len };
     this.slot[node] = index;
     this.count++;
-    this.expand(prefix, index, prefix.len, -1);
+    if (this.multibit) this.expand(prefix, index, prefix.len, -1);
+    else if (this.count >= MULTIBIT_MIN_ROUTES) this.buildMultibit();
+  }
+
+  /** Allocates the multibit table and expands every stored prefix into it, shortest first
+   * (so each longer prefix overwrites the slots it owns). */
+  private buildMultibit(): void {
+    this.l1Val = new Int32Array(1 << 16).fill(NONE);
+    this.l1Len = new Int8Array(1 << 16).fill(-1);
+    this.l1Child = new Int32Array(1 << 16);
+    this.blkVal = new Int32Array(256 * 16).fill(NONE);
+    this.blkLen = new Int8Array(256 * 16).fill(-1);
+    this.blkChild = new Int32Array(256 * 16);
+    this.blocks = 1;
+    this.multibit = true;
+    const all: number[] = [];
+    for (let s = 0; s < this.prefixes.length; s++) if (this.prefixes[s] !== undefined) all.push(s);
+    all.sort((a, b) => this.prefixes[a]!.len - this.prefixes[b]!.len);
+    for (const s of all) this.expand(this.prefixes[s]!, s, this.prefixes[s]!.len, -1);
   }
 
   /** The value stored for exactly this prefix. */
@@ -85,16 +108,17 @@ export class LpmTable<T> {
     }
     const s = this.slot[node];
     if (s === NONE) return false;
-    // Hand the slots this prefix held back to the longest shorter prefix covering it.
-    let heir = this.slot[0];
-    let heirLen = heir === NONE ? -1 : 0;
-    for (let depth = 1; depth < prefix.len; depth++) {
+    // Hand the slots this prefix held back to the longest strictly shorter prefix covering
+    // it (none for the default route itself).
+    let heir = NONE;
+    let heirLen = -1;
+    for (let depth = 0; depth < prefix.len; depth++) {
       if (this.slot[path[depth]] !== NONE) {
         heir = this.slot[path[depth]];
         heirLen = depth;
       }
     }
-    this.expand(prefix, heir, heirLen, prefix.len);
+    if (this.multibit) this.expand(prefix, heir, heirLen, prefix.len);
     this.slot[node] = NONE;
     this.values[s] = undefined;
     this.prefixes[s] = undefined;
@@ -123,11 +147,26 @@ export class LpmTable<T> {
   }
 
   private lookupSlot(addr: number): number {
+    if (!this.multibit) return this.trieLookup(addr);
     const c = this.l1Child[addr >>> 16];
     if (c === 0) return this.l1Val[addr >>> 16];
     const j = (c << 8) | ((addr >>> 8) & 255);
     const d = this.blkChild[j];
     return d === 0 ? this.blkVal[j] : this.blkVal[(d << 8) | (addr & 255)];
+  }
+
+  /** The longest match by walking the binary trie: small tables. */
+  private trieLookup(addr: number): number {
+    const child = this.child;
+    const slot = this.slot;
+    let best = slot[0];
+    let node = 0;
+    for (let depth = 0; depth < 32; depth++) {
+      node = child[2 * node + ((addr >>> (31 - depth)) & 1)];
+      if (node === 0) break;
+      if (slot[node] !== NONE) best = slot[node];
+    }
+    return best;
   }
 
   /**
@@ -215,13 +254,14 @@ export class LpmTable<T> {
   }
 
   clear(): void {
-    this.l1Val.fill(NONE);
-    this.l1Len.fill(-1);
-    this.l1Child.fill(0);
-    this.blkVal.fill(NONE);
-    this.blkLen.fill(-1);
-    this.blkChild.fill(0);
+    this.l1Val = new Int32Array(0);
+    this.l1Len = new Int8Array(0);
+    this.l1Child = new Int32Array(0);
+    this.blkVal = new Int32Array(0);
+    this.blkLen = new Int8Array(0);
+    this.blkChild = new Int32Array(0);
     this.blocks = 1;
+    this.multibit = false;
     this.child.fill(0);
     this.slot.fill(NONE);
     this.nodes = 1;
