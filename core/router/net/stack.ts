@@ -53,6 +53,9 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   readonly null0: NullInterface;
   private readonly vrfsByName = new Map<string, Vrf>();
   private readonly byName = new Map<string, Interface>();
+  /** `ip unnumbered`: who borrows from whom, both ways. */
+  private readonly borrowers = new Map<Interface, Set<Interface>>();
+  private readonly borrowing = new Map<Interface, Interface>();
   private readonly etherTypeHandlers = new Map<number, EtherTypeHandler>();
   private readonly logListeners: ((message: LogMessage) => void)[] = [];
   private readonly changeListeners: ((event: InterfaceEvent) => void)[] = [];
@@ -187,10 +190,24 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     if (iface instanceof ArpaInterface) iface.arp.flush();
     iface.removeAddresses();
     this.byName.delete(name);
-    for (const other of this.byName.values()) if (other.unnumbered === iface) other.setUnnumbered(undefined);
+    for (const other of [...(this.borrowers.get(iface) ?? [])]) other.setUnnumbered(undefined);
     this.interfaceChanged(iface, "removed");
     this.scheduleTunnelCheck();
     return true;
+  }
+
+  /** Keeps `borrowers` (source → interfaces `ip unnumbered` to it) in step, so an address
+   * change reaches its borrowers without a scan of every interface. */
+  private trackBorrowing(iface: Interface, source: Interface | undefined): void {
+    const was = this.borrowing.get(iface);
+    if (was === source) return;
+    if (was) this.borrowers.get(was)?.delete(iface);
+    if (source) {
+      this.borrowing.set(iface, source);
+      const set = this.borrowers.get(source) ?? new Set<Interface>();
+      set.add(iface);
+      this.borrowers.set(source, set);
+    } else this.borrowing.delete(iface);
   }
 
   private checkFree(name: string): void {
@@ -227,7 +244,8 @@ export class NetStack implements InterfaceHost, TunnelTransport {
 
   interfaceChanged(iface: Interface, change: InterfaceChange): void {
     if (change === "addresses" || change === "removed") {
-      for (const other of this.byName.values()) if (other.unnumbered === iface && other !== iface) other.borrowedAddressChanged();
+      this.trackBorrowing(iface, change === "removed" ? undefined : iface.unnumbered);
+      for (const other of this.borrowers.get(iface) ?? []) if (other !== iface) other.borrowedAddressChanged();
     }
     if (change === "tunnel") this.tunnels.invalidate();
     for (const listener of this.changeListeners) listener({ interface: iface, change });

@@ -65,6 +65,7 @@ export class Router implements DataPlane {
   /** When the running config last changed (for show running-config). */
   lastChangeMs: number;
   private applied: RouterConfig | undefined;
+  private appliedJson: string | undefined;
   private readonly storage: ConfigStorage | undefined;
   private readonly logListeners = new Set<(line: LogLine) => void>();
   private readonly recentLog: LogLine[] = [];
@@ -132,10 +133,14 @@ export class Router implements DataPlane {
 
   /** Applies whatever changed in the running config since the last commit. */
   commit(): void {
-    const snapshot = structuredClone(this.running);
-    if (this.applied && JSON.stringify(this.applied) === JSON.stringify(snapshot)) return;
+    // The model is plain JSON: one serialisation both detects "nothing changed" and, parsed
+    // back, gives the deep copy kept as what is applied.
+    const json = JSON.stringify(this.running);
+    if (json === this.appliedJson) return;
+    const snapshot = JSON.parse(json) as RouterConfig;
     applyConfig(this, this.applied, snapshot);
     this.applied = snapshot;
+    this.appliedJson = json;
     this.lastChangeMs = this.clock.now();
   }
 
