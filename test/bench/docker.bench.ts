@@ -27,13 +27,13 @@ function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** A copy of labs/two-routers under its own name, readable by the containers' uid 1000. */
-async function labCopy(): Promise<string> {
+/** A copy of a lab under its own name, readable by the containers' uid 1000. */
+async function labCopy(source = "labs/two-routers", name = LAB): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "flexlab-docker-bench-"));
   await chmod(dir, 0o755);
-  await cp(join(ROOT, "labs/two-routers"), dir, { recursive: true });
+  await cp(join(ROOT, source), dir, { recursive: true });
   const yaml = await readFile(join(dir, "lab.yaml"), "utf8");
-  await writeFile(join(dir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${LAB}`));
+  await writeFile(join(dir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${name}`));
   return dir;
 }
 
@@ -49,13 +49,13 @@ async function agentRssMb(initPid: number): Promise<number | undefined> {
   }
 }
 
-async function mustPing(state: LabState): Promise<void> {
-  const r1 = state.nodes.find((n) => n.name === "R1")!;
-  const conn = await connectMgmt({ port: r1.mgmtPort, token: state.token });
-  if (!conn.ok) throw new Error(`R1: ${conn.message}`);
-  const reply = await conn.client.exec("ping 10.0.12.2");
+async function mustPing(state: LabState, node = "R1", target = "10.0.12.2"): Promise<void> {
+  const n = state.nodes.find((x) => x.name === node)!;
+  const conn = await connectMgmt({ port: n.mgmtPort, token: state.token });
+  if (!conn.ok) throw new Error(`${node}: ${conn.message}`);
+  const reply = await conn.client.exec(`ping ${target}`);
   conn.client.close();
-  if (!reply.ok || !reply.result.output.includes("!!!!!")) throw new Error(`R1 cannot ping R2: ${reply.ok ? reply.result.output : reply.error.message}`);
+  if (!reply.ok || !reply.result.output.includes("!!!")) throw new Error(`${node} cannot ping ${target}: ${reply.ok ? reply.result.output : reply.error.message}`);
 }
 
 const benchmarks: Benchmark[] = [
@@ -113,6 +113,38 @@ const benchmarks: Benchmark[] = [
         ...(rssMb.length ? [{ name: "lab.docker.router-agent-rss", value: median(rssMb), unit: "MB" }] : []),
         { name: "lab.docker.down-two-routers", value: median(downMs), unit: "ms" },
       ];
+    },
+  },
+  {
+    // The seed lab (four routers, one three-ended segment) until a spoke reaches the hub.
+    name: "lab.docker.up-seed-lab",
+    async run(): Promise<Figure[]> {
+      const connected = await connectEngine();
+      if (!connected.ok) {
+        console.log(`bench lab.docker.up-seed-lab skipped: ${connected.message}`);
+        return [];
+      }
+      const { docker } = connected.engine;
+      if (!(await docker.getImage(ROUTER_IMAGE).inspect().then(() => true, () => false))) {
+        const built = await buildRouterImage();
+        if (!built.ok) throw new Error(`flexlab image build: ${built.message}`);
+      }
+      const name = `${LAB}-seed`;
+      const dir = await labCopy("labs/mpls-over-flexvpn", name);
+      const runtime = new DockerRuntime();
+      try {
+        const start = performance.now();
+        const state = await runtime.deploy(await loadLab(dir), { timeoutMs: 60_000 });
+        try {
+          await mustPing(state, "R4-Spoke", "172.16.0.1");
+          return [{ name: "lab.docker.up-seed-lab", value: performance.now() - start, unit: "ms" }];
+        } finally {
+          await runtime.destroy(state);
+        }
+      } finally {
+        await removeLabObjects(docker, name, 0).catch(() => undefined);
+        await rm(dir, { recursive: true, force: true });
+      }
     },
   },
 ];

@@ -78,6 +78,19 @@ const benchmarks: Benchmark[] = [
     },
   },
   {
+    // The seed lab (MPLS over FlexVPN, four routers) until every interface is up: the hub
+    // answers a spoke's ping across INET.
+    name: "lab.process.up-seed-lab",
+    async run() {
+      const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));
+      await cp(join(ROOT, "labs/mpls-over-flexvpn"), dir, { recursive: true });
+      return upAndMeasure(dir, async (state, upMs) => {
+        await mustPing(state, "R4-Spoke", "172.16.0.1");
+        return [{ name: "lab.process.up-seed-lab", value: upMs, unit: "ms" }];
+      });
+    },
+  },
+  {
     name: "lab.process.up-50-routers",
     async run() {
       const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));
