@@ -2,7 +2,7 @@
 // labs/two-routers deployed as two containers on an internal link network, a ping across it
 // through the mgmt API, node stop/start, and destroy leaving nothing labelled behind. Skips,
 // saying why, when no engine answers.
-import { chmod, cp, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +45,15 @@ async function exec(node: string, command: string): Promise<string> {
   }
 }
 
+async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+  await chown(dir, uid, gid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(path, uid, gid);
+    else await chown(path, uid, gid);
+  }
+}
+
 /** The agent's process as the host sees it: the child of the container's init (tini). */
 async function agentStatus(containerId: string): Promise<string> {
   const info = await docker.getContainer(containerId).inspect();
@@ -56,10 +65,13 @@ async function agentStatus(containerId: string): Promise<string> {
 describe.skipIf(!engineAnswers)(title, () => {
   beforeAll(async () => {
     labDir = await mkdtemp(join(tmpdir(), "flexlab-docker-e2e-"));
-    await chmod(labDir, 0o755); // the router (uid 1000 when root runs this) reads it from its container
+    await chmod(labDir, 0o755);
     await cp(join(ROOT, "labs/two-routers"), labDir, { recursive: true });
     const yaml = await readFile(join(labDir, "lab.yaml"), "utf8");
     await writeFile(join(labDir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${LAB}`));
+    // An engineer's lab belongs to a normal user, and the agent runs as that user: when the
+    // suite runs as root (CI), hand the folder to uid 1000 to test that case.
+    if (process.getuid?.() === 0) await chownTree(labDir, 1000, 1000);
   });
 
   afterAll(async () => {
@@ -118,11 +130,19 @@ describe.skipIf(!engineAnswers)(title, () => {
     expect(output).toMatch(/^Loopback0\s+1\.1\.1\.1/m);
   }, 30_000);
 
-  it("runs the agent as a non-root user holding only CAP_NET_RAW", async () => {
+  it("runs the agent as the lab folder's (non-root) owner holding only CAP_NET_RAW", async () => {
     const status = await agentStatus(state!.nodes[0].containerId!);
     const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
     expect(uid).not.toBe(0);
+    expect(uid).toBe((await stat(labDir)).uid);
     expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000002000");
+  }, 30_000);
+
+  it("writes memory into the lab folder, as the folder's owner", async () => {
+    expect(await exec("R1", "configure terminal\ninterface Loopback7\nip address 7.7.7.7 255.255.255.255\nend\nwrite memory")).toContain("[OK]");
+    const saved = await readFile(join(labDir, "R1.cfg"), "utf8");
+    expect(saved).toContain("interface Loopback7\n ip address 7.7.7.7 255.255.255.255\n");
+    expect((await stat(join(labDir, "R1.cfg"))).uid).toBe((await stat(labDir)).uid);
   }, 30_000);
 
   it("stops and starts a node, its link coming back", async () => {

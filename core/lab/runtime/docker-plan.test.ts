@@ -114,7 +114,8 @@ describe("docker lab plan", () => {
 
   it("runs the agent as the lab folder's owner, or as flexlab when root owns it", () => {
     expect(containerUser(1001, 1002)).toBe("1001:1002");
-    expect(containerUser(0, 0)).toBe("1000:1000");
+    expect(containerUser(0, 0)).toBe("0:0");
+    expect(containerUser(undefined, undefined)).toBe("1000:1000");
   });
 
   it("refuses a link joining two interfaces of one node: a container has one NIC per network", () => {

@@ -102,10 +102,15 @@ export function dockerLimitation(lab: Lab): string | undefined {
   return undefined;
 }
 
-/** The user the agent runs as: the lab folder's owner, so the startup-configs it writes stay
- * theirs (also under sudo), or the image's `flexlab` user when root owns the folder. */
+/**
+ * The user the agent runs as: the lab folder's owner, so `write memory` can replace the
+ * startup-configs there and they stay theirs. That is a normal user on a desktop. Only when
+ * root owns the folder does the agent run as root, because nobody else may write it; even
+ * then every capability but NET_RAW is dropped, so it can do no more than write files root
+ * already owns. Unknown owners get the image's own `flexlab` user.
+ */
 export function containerUser(uid: number | undefined, gid: number | undefined): string {
-  return uid === undefined || gid === undefined || uid === 0 ? "1000:1000" : `${uid}:${gid}`;
+  return uid === undefined || gid === undefined ? "1000:1000" : `${uid}:${gid}`;
 }
 
 function network(lab: Lab, name: string, role: "mgmt" | "link", subnet: Cidr, linkIndex?: number): NetworkPlan {
