@@ -53,6 +53,12 @@ async function up(labdir: string, options: { runtime?: RuntimeName; timeout?: st
   } catch (err) {
     return failWith(err);
   }
+  if (runtime.name === "docker") {
+    // A first `up` with Docker builds the router image (offline, a few seconds) rather than fail.
+    const { ensureRouterImage } = await import("../../lab/image/build");
+    const image = await ensureRouterImage({ onStep: (text) => console.error(`router image: ${text}`) });
+    if (!image.ok) return fail(image.message);
+  }
   const timeoutMs = options.timeout === undefined ? undefined : Number(options.timeout) * 1000;
   if (timeoutMs !== undefined && !(timeoutMs > 0)) return fail(`--timeout "${options.timeout}" is not a number of seconds`, 2);
   console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);

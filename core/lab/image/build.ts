@@ -116,3 +116,20 @@ export async function buildRouterImage(options: BuildOptions = {}): Promise<Buil
     image: { tag: ROUTER_IMAGE, id, sizeBytes, bundleBytes: bundle.bytes, libraries: assembled.rootfs.libraries, elapsedMs: Date.now() - started },
   };
 }
+
+/**
+ * The router image, built first when this engine has none (`flexlab up` on a fresh machine
+ * needs no separate step). `built` says whether it had to be.
+ */
+export async function ensureRouterImage(options: BuildOptions = {}): Promise<{ readonly ok: true; readonly built: boolean } | { readonly ok: false; readonly message: string }> {
+  const connected = await connectEngine();
+  if (!connected.ok) return connected;
+  const present = await connected.engine.docker
+    .getImage(ROUTER_IMAGE)
+    .inspect()
+    .then(() => true)
+    .catch(() => false);
+  if (present) return { ok: true, built: false };
+  const result = await buildRouterImage(options);
+  return result.ok ? { ok: true, built: true } : result;
+}

@@ -53,7 +53,6 @@ export class DockerRuntime implements Runtime {
     // The agent writes the lab folder (write memory) as the folder's owner.
     const owner = await stat(lab.dir);
     const user = containerUser(owner.uid, owner.gid);
-    if (owner.uid === 0) await this.requireReadableByOthers(lab);
     const ports = new PortAllocator();
     const hostPorts = new Map<string, { console: number; mgmt: number }>();
     for (const n of lab.nodes) hostPorts.set(n.name, { console: await ports.tcp(), mgmt: await ports.tcp() });
@@ -165,23 +164,6 @@ export class DockerRuntime implements Runtime {
         throw new RuntimeError("image-missing", `the router image ${this.image} is not built here: run \`flexlab image build\` (or \`flexlab image load FILE.tar\`)`);
       }
       throw new RuntimeError("engine-unavailable", `cannot look up ${this.image}: ${engineMessage(err)}`);
-    }
-  }
-
-  /** With root owning the lab folder the router runs as uid 1000, which reads it as "other". */
-  private async requireReadableByOthers(lab: Lab): Promise<void> {
-    const problems: string[] = [];
-    if (((await stat(lab.dir)).mode & 0o005) !== 0o005) problems.push(`${lab.dir} (a folder: o+rx)`);
-    for (const n of lab.nodes) {
-      const file = resolve(lab.dir, n.config);
-      const mode = (await stat(file).catch(() => undefined))?.mode ?? 0o004;
-      if ((mode & 0o004) === 0) problems.push(`${file} (o+r)`);
-    }
-    if (problems.length) {
-      throw new RuntimeError(
-        "node-failed",
-        `root owns ${lab.dir}, so its routers run as uid 1000 in their containers and cannot read ${problems.join(", ")}: chmod those, or give the lab folder to a regular user`,
-      );
     }
   }
 
