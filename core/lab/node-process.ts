@@ -81,7 +81,7 @@ export class NodeProcess {
       ...this.agent.args,
       ...["--name", this.spec.name, "--dir", this.spec.configDir, "--config", this.spec.config],
       ...["--console-port", String(this.consolePort), "--mgmt-port", String(this.mgmtPort)],
-      ...["--token-env", TOKEN_ENV, "--bind", "127.0.0.1"],
+      ...["--token-env", TOKEN_ENV, "--bind", "127.0.0.1", "--exit-with-stdin"],
       ...ports.flatMap((p) => ["--port", p]),
     ];
     this.stopping = false;
@@ -94,7 +94,8 @@ export class NodeProcess {
       child = spawn(this.agent.command, args, {
         cwd: this.spec.dir,
         env: { ...process.env, [TOKEN_ENV]: this.token },
-        stdio: ["ignore", "pipe", "pipe"],
+        // stdin stays open while we live: the agent leaves when it closes (we died).
+        stdio: ["pipe", "pipe", "pipe"],
       });
     } catch (err) {
       log.end();

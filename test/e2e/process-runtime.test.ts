@@ -126,4 +126,17 @@ describe("process runtime, driven through the flexlab CLI", () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("no lab running here");
   }, 30_000);
+
+  it("leaves no router behind when the lab daemon itself is killed", async () => {
+    const up = await flexlab("up", ".", "--runtime", "process");
+    expect(up.code, up.stderr).toBe(0);
+    const state = await stateFile();
+    const routers = state.nodes.map((n) => n.pid!);
+    expect(routers.every(alive)).toBe(true);
+    process.kill(state.daemon.pid, "SIGKILL");
+    for (let i = 0; i < 100 && routers.some(alive); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(routers.filter(alive)).toEqual([]);
+    const down = await flexlab("down"); // clears the state the dead daemon left
+    expect(down.code, down.stderr).toBe(0);
+  }, 90_000);
 });

@@ -34,6 +34,7 @@ interface CliOptions {
   bind: string;
   port: PortSpec[];
   pki?: string;
+  exitWithStdin?: boolean;
 }
 
 function fail(message: string): never {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     .addOption(new Option("--bind <address>", "address the console and mgmt API listen on").choices(["127.0.0.1", "0.0.0.0"]).default("127.0.0.1"))
     .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
     .option("--pki <dir>", "lab PKI folder: ca.crt and NAME/TRUSTPOINT.crt|.key (default: DIR/pki)")
+    .option("--exit-with-stdin", "stop when standard input closes (the supervising lab daemon is gone)")
     .showHelpAfterError();
   program.parse(process.argv);
   const opts = program.opts<CliOptions>();
@@ -85,6 +87,13 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // Supervised by a lab daemon: its end of our stdin closes when it dies, however it dies
+  // (even SIGKILL), and a router without its lab has nothing left to do.
+  if (opts.exitWithStdin) {
+    process.stdin.on("end", stop);
+    process.stdin.on("error", stop);
+    process.stdin.resume();
+  }
 
   try {
     agent = await startAgent({
