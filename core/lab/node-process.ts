@@ -25,6 +25,9 @@ export interface NodeSpec {
   readonly config: string;
   /** The node's own folder: its working directory and its log, agent.log. */
   readonly dir: string;
+  /** Its place in lab.yaml, from 1: the node's burned-in MACs are aabb.cc00.NN00 (IOL's
+   * scheme, the same the sim runtime uses), unique within the lab. */
+  readonly index: number;
 }
 
 export interface NodeStartFailure {
@@ -81,7 +84,7 @@ export class NodeProcess {
       ...this.agent.args,
       ...["--name", this.spec.name, "--dir", this.spec.configDir, "--config", this.spec.config],
       ...["--console-port", String(this.consolePort), "--mgmt-port", String(this.mgmtPort)],
-      ...["--token-env", TOKEN_ENV, "--bind", "127.0.0.1", "--exit-with-stdin"],
+      ...["--token-env", TOKEN_ENV, "--bind", "127.0.0.1", "--exit-with-stdin", "--node-index", String(this.spec.index)],
       ...ports.flatMap((p) => ["--port", p]),
     ];
     this.stopping = false;

@@ -28,6 +28,8 @@ export interface AgentOptions {
   readonly token: string;
   readonly bind: string;
   readonly ports: readonly PortSpec[];
+  /** Its place in the lab (1-based), for unique IOL-style MACs; absent: derived from the name. */
+  readonly nodeIndex?: number;
   /** The lab PKI folder holding ca.crt and <name>/<trustpoint>.crt|.key. */
   readonly pkiDir: string;
   readonly version: string;
@@ -82,7 +84,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     clock,
     ports,
     builtinPorts: BUILTIN_PORTS,
-    macBase: macBaseFor(options.name) as Mac,
+    macBase: macBaseFor(options.name, options.nodeIndex) as Mac,
     serial: serialFor(options.name),
     storage: new FileStorage(join(options.dir, options.config)),
     pki: readTrustpointMaterial(options.pkiDir, options.name),

@@ -13,10 +13,13 @@ function fnv1a(text: string): number {
 }
 
 /**
- * Base of the node's burned-in MACs, IOL style: aabb.cXXX.XX00, 20 bits from the name; the
- * stack adds 0x10 per port. Ports on packet sockets keep the container NIC's own MAC.
+ * Base of the node's burned-in MACs, IOL style; the stack adds 0x10 per port. With the
+ * node's index in its lab (given by the runtime) it is IOL's own aabb.cc00.NN00, unique in
+ * the lab; without one, aabb.cXXX.XX00 with 20 bits from the name. Ports on packet sockets
+ * keep the container NIC's own MAC.
  */
-export function macBaseFor(name: string): number {
+export function macBaseFor(name: string, index?: number): number {
+  if (index !== undefined && index >= 1 && index <= 0xffff) return 0xaabbcc000000 + index * 0x100;
   return 0xaabbc0000000 + (fnv1a(name) & 0xfffff) * 0x100;
 }
 

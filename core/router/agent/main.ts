@@ -17,6 +17,12 @@ function portNumber(value: string): number {
   return n;
 }
 
+function nodeIndex(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 0xffff) throw new InvalidArgumentError("a node index 1-65535");
+  return n;
+}
+
 function collectPort(value: string, previous: PortSpec[]): PortSpec[] {
   const spec = parsePortSpec(value);
   if (typeof spec === "string") throw new InvalidArgumentError(spec);
@@ -35,6 +41,7 @@ interface CliOptions {
   port: PortSpec[];
   pki?: string;
   exitWithStdin?: boolean;
+  nodeIndex?: number;
 }
 
 function fail(message: string): never {
@@ -56,6 +63,7 @@ async function main(): Promise<void> {
     .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
     .option("--pki <dir>", "lab PKI folder: ca.crt and NAME/TRUSTPOINT.crt|.key (default: DIR/pki)")
     .option("--exit-with-stdin", "stop when standard input closes (the supervising lab daemon is gone)")
+    .option("--node-index <n>", "the node's place in its lab, from 1: burned-in MACs aabb.cc00.NN00", nodeIndex)
     .showHelpAfterError();
   program.parse(process.argv);
   const opts = program.opts<CliOptions>();
@@ -106,6 +114,7 @@ async function main(): Promise<void> {
       bind: opts.bind,
       ports: opts.port,
       pkiDir: opts.pki ?? join(opts.dir, "pki"),
+      nodeIndex: opts.nodeIndex,
       version: pkg.version,
       stderr: (text) => void process.stderr.write(text),
     });

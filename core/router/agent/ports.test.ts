@@ -30,6 +30,9 @@ describe("node identity", () => {
     expect(macBaseFor("R1")).toBe(macBaseFor("R1"));
     expect(macBaseFor("R1")).not.toBe(macBaseFor("R2"));
     expect(macBaseFor("R1").toString(16)).toMatch(/^aabbc[0-9a-f]{5}00$/);
+    // Given its place in the lab, a node gets IOL's own scheme, unique within the lab.
+    expect(macBaseFor("R1", 1).toString(16)).toBe("aabbcc000100");
+    expect(macBaseFor("R7", 12).toString(16)).toBe("aabbcc000c00");
     expect(serialFor("R1")).toMatch(/^FLX\d{7}$/);
   });
 });
