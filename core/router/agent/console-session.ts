@@ -23,9 +23,11 @@ const BANNER = "\r\n\r\nPress RETURN to get started.\r\n\r\n";
 
 type Phase = "banner" | "prompt" | "busy" | "closed";
 
-/** A command in progress; `aborted` once Ctrl-C has taken the terminal back from it. */
+/** A command in progress; `aborted` once Ctrl-C has taken the terminal back from it, and
+ * `escape` tells the command itself (a ping stops sending). */
 interface Running {
   aborted: boolean;
+  readonly escape: AbortController;
 }
 
 export class ConsoleSession {
@@ -151,7 +153,7 @@ export class ConsoleSession {
     this.phase = "busy";
     this.pager.reset(this.shell.terminalLength);
     this.outputEndsLine = true;
-    const run: Running = { aborted: false };
+    const run: Running = { aborted: false, escape: new AbortController() };
     this.running = run;
     const emit = (text: string): void => {
       if (run.aborted || text === "") return;
@@ -163,6 +165,7 @@ export class ConsoleSession {
         line,
         (text) => emit(text + "\n"),
         (text) => emit(text),
+        run.escape.signal,
       )
       .catch((err: unknown) => {
         emit(`% Internal error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -183,6 +186,7 @@ export class ConsoleSession {
     this.pager.stop();
     if (this.running) {
       this.running.aborted = true;
+      this.running.escape.abort();
       this.running = undefined;
     }
     if (!this.atLineStart) this.out("\r\n");

@@ -80,9 +80,11 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       let output = "";
       const print = (text: string): void => void (output += text + "\n");
       const write = (text: string): void => void (output += text);
+      const escape = new AbortController();
       const run = (async () => {
         for (const line of command.split(/\r?\n/)) {
-          await shell.execute(line, print, write);
+          if (escape.signal.aborted) break;
+          await shell.execute(line, print, write, escape.signal);
           if (shell.closed) break;
         }
         if (shell.configuring) shell.ctrlZ();
@@ -91,7 +93,10 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([run.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), limitMs)))]);
       clearTimeout(timer);
-      if (timedOut) return { error: { code: "timeout", message: `not finished after ${limitMs} ms (it goes on running); output so far:\n${output}` } };
+      if (timedOut) {
+        escape.abort(); // a ping or traceroute stops sending; nothing else runs that long
+        return { error: { code: "timeout", message: `not finished after ${limitMs} ms (stopped); output so far:\n${output}` } };
+      }
       return { result: { output } };
     },
 

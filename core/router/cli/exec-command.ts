@@ -14,6 +14,8 @@ export interface ExecContext {
   print(text: string): void;
   /** Prints without ending the line (ping's `!` characters). */
   write(text: string): void;
+  /** Aborted when the engineer escapes (Ctrl-C) or the caller gives up: long commands stop. */
+  readonly signal: AbortSignal;
 }
 
 export interface ExecCommand extends GrammarEntry {

@@ -122,6 +122,29 @@ describe("the exec shell", () => {
     expect(m![2].trimEnd().endsWith("\nend")).toBe(true);
   });
 
+  it("stops a long ping when the engineer escapes, counting only the probes sent", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    const escape = new AbortController();
+    let out = "";
+    let finished = false;
+    // 172.16.0.2 is on R1's Ethernet0/0 subnet with nobody there: every probe times out.
+    const running = sh
+      .execute("ping 172.16.0.2 repeat 1000", (t) => (out += t + "\n"), (t) => (out += t), escape.signal)
+      .then(() => (finished = true));
+    sim!.advance(5_000);
+    await Promise.resolve();
+    expect(finished).toBe(false);
+    escape.abort();
+    for (let i = 0; i < 10 && !finished; i++) {
+      sim!.advance(100);
+      await new Promise((r) => setImmediate(r));
+    }
+    await running;
+    expect(out).toMatch(/^\.\.\.?$/m);
+    expect(out).toMatch(/Success rate is 0 percent \(0\/[23]\)$/m);
+  });
+
   it("shows the VRF table and the Null0 static in the VRF's routing table", async () => {
     boot();
     const sh = new Shell(sim!.node("R1").router, { privileged: true });

@@ -19,6 +19,9 @@ type Entry = ConfigCommand | ExecCommand;
 
 let sharedGrammar: Grammar<Entry> | undefined;
 
+/** A signal that never fires, for callers with no way to escape. */
+const NEVER: AbortSignal = new AbortController().signal;
+
 /** Config and exec commands in one grammar (built once per process). */
 export function cliGrammar(): Grammar<Entry> {
   return (sharedGrammar ??= new Grammar<Entry>([...configCommands, ...execCommands]));
@@ -47,6 +50,8 @@ export class Shell {
   closed = false;
   /** Lines typed in this session, oldest first (`show history`; IOS keeps 10). */
   readonly history: string[] = [];
+  /** The escape signal of the command running now. */
+  private signal: AbortSignal = NEVER;
   readonly grammar = cliGrammar();
 
   constructor(
@@ -92,7 +97,8 @@ export class Shell {
    * under the offending column, after the prompt). Resolves when the command has finished
    * (a ping takes its time, virtual or real).
    */
-  async execute(line: string, print: (text: string) => void, write: (text: string) => void = print): Promise<void> {
+  async execute(line: string, print: (text: string) => void, write: (text: string) => void = print, signal: AbortSignal = NEVER): Promise<void> {
+    this.signal = signal;
     const promptLength = this.prompt().length;
     if (line.trim() !== "") {
       this.history.push(line);
@@ -165,7 +171,7 @@ export class Shell {
 
   private async runExec(entry: Entry, args: Args, print: (text: string) => void, write: (text: string) => void): Promise<void> {
     if (entry.kind !== "exec") return;
-    const ctx: ExecContext = { router: this.router, shell: this, args, print, write };
+    const ctx: ExecContext = { router: this.router, shell: this, args, print, write, signal: this.signal };
     try {
       await entry.run(ctx);
     } catch (err) {

@@ -27,6 +27,9 @@ export interface PingOptions {
   readonly tos?: number;
   /** Called as each probe completes, so a console can print `!` by `!`. */
   readonly onProbe?: (result: PingProbeResult) => void;
+  /** The engineer's escape (Ctrl-C, Ctrl-Shift-6): stop sending; the result counts the
+   * probes that completed. */
+  readonly signal?: AbortSignal;
 }
 
 export interface PingResult {
@@ -103,14 +106,27 @@ export function ping(stack: NetStack, options: PingOptions): Promise<PingResult>
       timer = undefined;
       probes.push(result);
       options.onProbe?.(result);
-      if (probes.length < repeat) {
+      if (probes.length < repeat && !options.signal?.aborted) {
         clock.defer(send);
         return;
       }
+      done();
+    }
+
+    function done(): void {
+      options.signal?.removeEventListener("abort", onAbort);
       stopReplies();
       stopErrors();
-      resolve({ ...base, source: typeof options.source === "undefined" ? undefined : source, probes, rttsMs });
+      resolve({ ...base, repeat: probes.length < repeat ? probes.length : repeat, source: typeof options.source === "undefined" ? undefined : source, probes, rttsMs });
     }
+
+    function onAbort(): void {
+      if (timer === undefined) return; // between probes: finish() sees the signal
+      timer.cancel();
+      timer = undefined;
+      done();
+    }
+    options.signal?.addEventListener("abort", onAbort);
 
     function send(): void {
       sequence = (sequence + 1) & 0xffff;
@@ -126,6 +142,7 @@ export function ping(stack: NetStack, options: PingOptions): Promise<PingResult>
     }
 
     if (repeat <= 0) finish(".");
+    else if (options.signal?.aborted) done();
     else send();
   });
 }

@@ -22,6 +22,8 @@ export interface TracerouteOptions {
   readonly port?: number;
   /** Called as each hop completes, so a console can print rows as they come. */
   readonly onHop?: (hop: TracerouteHop) => void;
+  /** Stop after the probe in flight (Ctrl-C); the result holds the hops so far. */
+  readonly signal?: AbortSignal;
 }
 
 export interface TracerouteProbe {
@@ -95,14 +97,27 @@ export function traceroute(stack: NetStack, options: TracerouteOptions): Promise
       options.onHop?.(hop);
       current = [];
       ttl++;
-      if (reached || ttl > maxTtl) {
-        stopErrors();
-        socket.close();
-        resolve({ ...base, hops });
+      if (reached || ttl > maxTtl || options.signal?.aborted) {
+        end();
         return;
       }
       clock.defer(send);
     }
+
+    function end(): void {
+      options.signal?.removeEventListener("abort", onAbort);
+      stopErrors();
+      socket.close();
+      resolve({ ...base, hops });
+    }
+
+    function onAbort(): void {
+      if (timer === undefined) return;
+      timer.cancel();
+      timer = undefined;
+      end();
+    }
+    options.signal?.addEventListener("abort", onAbort);
 
     function send(): void {
       dstPort = dstPort >= 65535 ? 1 : dstPort + 1;

@@ -27,7 +27,7 @@ export const pingCommands: readonly ExecCommand[] = [
     mode: BOTH,
     syntax: `ping [vrf WORD$vrf] [ip] A.B.C.D$target ${PING_OPTIONS}`,
     help: ["Send echo messages", "Select VPN routing instance", "VPN routing instance name", "IP echo", "Ping destination address or hostname", ...PING_HELP.slice(1)],
-    run: async ({ router, args, print, write }) => {
+    run: async ({ router, args, print, write, signal }) => {
       const target = args.ip("target");
       const repeat = args.optNum("repeat") ?? 5;
       const size = args.optNum("size") ?? 100;
@@ -50,6 +50,7 @@ export const pingCommands: readonly ExecCommand[] = [
         size,
         timeoutMs,
         dontFragment: args.has("df"),
+        signal,
         onProbe: (mark) => {
           header();
           if (column === 70) {
@@ -89,7 +90,7 @@ export const pingCommands: readonly ExecCommand[] = [
       "Minimum ttl",
       "Maximum ttl",
     ],
-    run: async ({ router, args, print }) => {
+    run: async ({ router, args, print, signal }) => {
       const target = args.ip("target");
       const vrf = args.optStr("vrf");
       print("Type escape sequence to abort.");
@@ -104,6 +105,7 @@ export const pingCommands: readonly ExecCommand[] = [
         probes: args.optNum("probes"),
         timeoutMs: args.has("timeout") ? args.num("timeout") * 1000 : undefined,
         onHop: (hop) => print(formatTracerouteHop(hop)),
+        signal,
       });
       if (result.error !== undefined) print(result.error);
     },
