@@ -120,6 +120,8 @@ describe("the exec shell", () => {
     expect(out.startsWith("R1#show running-config\nBuilding configuration...\n\nCurrent configuration : ")).toBe(true);
     expect(m![2]).toMatch(/^!\n! Last configuration change at \d\d:\d\d:\d\d UTC \w{3} \w{3} \d+ \d{4}\n!\n/);
     expect(m![2].trimEnd().endsWith("\nend")).toBe(true);
+    // Every port the hardware has is listed, configured or not, as IOS does.
+    expect(m![2]).toContain("interface Ethernet0/3\n no ip address\n!\n");
   });
 
   it("stops a long ping when the engineer escapes, counting only the probes sent", async () => {

@@ -5,6 +5,7 @@ import type { Clock } from "../clock/clock";
 import { ConfigSession } from "../config/session";
 import { parseConfig, type ParseResult } from "../config/parse";
 import { emptyConfig, type RouterConfig } from "../config/model/router";
+import { newInterface } from "../config/model/interface";
 import { renderRunningConfig } from "../config/render";
 import type { GrammarEntry } from "../config/grammar/engine";
 import type { Grammar } from "../config/grammar/engine";
@@ -103,6 +104,10 @@ export class Router implements DataPlane {
   boot(text: string | undefined = this.storage?.readStartup()): ParseResult {
     const result = parseConfig(text ?? "");
     this.running = result.model;
+    // IOS's running-config lists every interface the hardware has, configured or not.
+    for (const iface of this.stack.interfaces()) {
+      if (iface.kind === "ethernet" && !(iface.name in this.running.interfaces)) this.running.interfaces[iface.name] = newInterface(iface.name);
+    }
     this.bootIpv4 = new Map(Object.values(result.model.interfaces).map((c) => [c.name, JSON.stringify(c.ipv4)]));
     this.commit();
     return result;
