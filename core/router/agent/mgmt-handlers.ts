@@ -105,8 +105,8 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
     "config.apply": ({ text, mode }) => {
       // replace: a whole new config, as `configure replace` makes it; merge: lines on top.
       const parsed = mode === "replace" ? parseConfig(text) : parseConfig(text, { base: router.running });
-      if (mode === "replace") router.running = parsed.model;
-      router.commit();
+      if (mode === "replace") router.replaceRunning(parsed.model);
+      else router.commit();
       const diagnostics = parsed.diagnostics.map(({ line, column, message }) => ({ line, column, message }));
       // Problems applying it (an interface that cannot exist here) belong to no one line.
       for (const message of router.takeWarnings()) diagnostics.push({ line: 0, column: 0, message });

@@ -103,13 +103,8 @@ export class Router implements DataPlane {
   /** Loads a startup-config: parses it, makes it the running config and applies it. */
   boot(text: string | undefined = this.storage?.readStartup()): ParseResult {
     const result = parseConfig(text ?? "");
-    this.running = result.model;
-    // IOS's running-config lists every interface the hardware has, configured or not.
-    for (const iface of this.stack.interfaces()) {
-      if (iface.kind === "ethernet" && !(iface.name in this.running.interfaces)) this.running.interfaces[iface.name] = newInterface(iface.name);
-    }
     this.bootIpv4 = new Map(Object.values(result.model.interfaces).map((c) => [c.name, JSON.stringify(c.ipv4)]));
-    this.commit();
+    this.replaceRunning(result.model);
     return result;
   }
 
@@ -129,6 +124,16 @@ export class Router implements DataPlane {
       .interfaces()
       .filter((i) => i.vrf.name === vrf)
       .map((i) => i.name);
+  }
+
+  /** Makes `model` the running config (boot, `configure replace`) and applies it. IOS's
+   * running-config lists every interface the hardware has, configured or not. */
+  replaceRunning(model: RouterConfig): void {
+    for (const iface of this.stack.interfaces()) {
+      if (iface.kind === "ethernet" && !(iface.name in model.interfaces)) model.interfaces[iface.name] = newInterface(iface.name);
+    }
+    this.running = model;
+    this.commit();
   }
 
   /** A configuration session on the running config (`configure terminal`). */
