@@ -4,19 +4,9 @@
 // MAC was learnt: then it goes to that one port only (IEEE 802.1D learning and filtering,
 // with the 300 s default ageing time).
 import { createSocket, type Socket } from "node:dgram";
+import { ETHERNET_HEADER_LENGTH, ethernetDst, ethernetDstIsGroup, ethernetSrc, ethernetSrcIsGroup } from "../router/wire/ethernet";
 
-const ETHERNET_HEADER_BYTES = 14;
 export const DEFAULT_AGEING_MS = 300_000;
-
-/** The first 6 bytes of a frame (destination) or bytes 6..11 (source) as one number. */
-function macAt(frame: Uint8Array, at: number): number {
-  return frame[at] * 2 ** 40 + frame[at + 1] * 2 ** 32 + ((frame[at + 2] << 24) >>> 0) + (frame[at + 3] << 16) + (frame[at + 4] << 8) + frame[at + 5];
-}
-
-/** The group bit: broadcast and multicast destinations are flooded. */
-function isGroup(frame: Uint8Array, at: number): boolean {
-  return (frame[at] & 1) === 1;
-}
 
 /** The MAC table and the forwarding decision, apart from any socket. */
 export class MacTable {
@@ -33,11 +23,11 @@ export class MacTable {
    * the number of ports on the bridge.
    */
   forward(frame: Uint8Array, inPort: number, ports: number): number[] {
-    if (frame.length < ETHERNET_HEADER_BYTES) return [];
+    if (frame.length < ETHERNET_HEADER_LENGTH) return [];
     const now = this.now();
-    if (!isGroup(frame, 6)) this.entries.set(macAt(frame, 6), { port: inPort, seenMs: now });
-    if (!isGroup(frame, 0)) {
-      const known = this.entries.get(macAt(frame, 0));
+    if (!ethernetSrcIsGroup(frame, 0)) this.entries.set(ethernetSrc(frame, 0), { port: inPort, seenMs: now });
+    if (!ethernetDstIsGroup(frame, 0)) {
+      const known = this.entries.get(ethernetDst(frame, 0));
       if (known && now - known.seenMs <= this.ageingMs) return known.port === inPort ? [] : [known.port];
     }
     const out: number[] = [];
@@ -151,7 +141,7 @@ export class UdpBridge {
       return;
     }
     const frame = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
-    if (frame.length < ETHERNET_HEADER_BYTES) {
+    if (frame.length < ETHERNET_HEADER_LENGTH) {
       this.counters.dropped++;
       return;
     }

@@ -3,7 +3,8 @@
 // from a deferred task, never inside `send`, so routers answering each other do not grow the
 // stack; each queue drains in one task per batch, with no closure per frame.
 import type { Clock } from "../clock/clock";
-import { readMac, type Mac } from "../wire/addr";
+import type { Mac } from "../wire/addr";
+import { ethernetDst, ethernetDstIsGroup, ethernetSrc, ethernetSrcIsGroup } from "../wire/ethernet";
 import { NicBase } from "./base";
 import { copyFrame } from "./frame";
 import type { Deferrer, Nic } from "./nic";
@@ -381,9 +382,9 @@ export class MemoryHub {
     const table = this.macTable;
     if (table) {
       // IEEE 802.1D learning: never learn a group address as a source.
-      if ((frame[6] & 1) === 0 && source.forwarding) table.set(readMac(frame, 6), from);
-      if ((frame[0] & 1) === 0) {
-        const to = table.get(readMac(frame, 0));
+      if (!ethernetSrcIsGroup(frame, 0) && source.forwarding) table.set(ethernetSrc(frame, 0), from);
+      if (!ethernetDstIsGroup(frame, 0)) {
+        const to = table.get(ethernetDst(frame, 0));
         if (to !== undefined) {
           const port = this.ports[to];
           if (to !== from && port !== undefined) port.take(frame);

@@ -5,14 +5,14 @@
 // stack's EtherType handlers. Going out, a packet gets the pre-built header of its ARP entry.
 import type { Nic } from "../io/nic";
 import { writeMac, type Ipv4, type Mac } from "../wire/addr";
+import { writeU16 } from "../wire/bytes";
+import { DOT1Q_TAG_LENGTH, dot1qFrameEtherType, dot1qFramePayloadOffset, dot1qFrameVid } from "../wire/dot1q";
+import { ETHERNET_HEADER_LENGTH, EtherType, ethernetDstEquals, ethernetDstIsGroup, ethernetType } from "../wire/ethernet";
 import { ArpCache, type ArpEntry, type ArpPort, type ArpTimers } from "./arp";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import { Interface, type InterfaceHost, type LogMessage } from "./interface";
 import type { Vrf } from "./vrf";
 
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_ARP = 0x0806;
-const ETHERTYPE_DOT1Q = 0x8100;
 
 /** An interface that resolves next hops with ARP and sends Ethernet frames. */
 export abstract class ArpaInterface extends Interface implements ArpPort {
@@ -44,10 +44,8 @@ export abstract class ArpaInterface extends Interface implements ArpPort {
       frameStart = start - header.length;
     }
     buf.set(header, frameStart);
-    if (etherType !== ETHERTYPE_IPV4) {
-      buf[start - 2] = etherType >>> 8;
-      buf[start - 1] = etherType & 0xff;
-    }
+    // The prebuilt header says IPv4; the EtherType is its last two bytes, tagged or not.
+    if (etherType !== EtherType.Ipv4) writeU16(buf, start - 2, etherType);
     const frame = frameStart === 0 && end === buf.length ? buf : buf.subarray(frameStart, end);
     if (!this.nic.send(frame)) {
       this.drop("transmit-failed");
@@ -222,31 +220,28 @@ export class EthernetInterface extends ArpaInterface {
       return;
     }
     // A hub floods unicast for other stations to us too: not a drop, just not ours.
-    if ((frame[0] & 1) === 0) {
-      const m = this.macBytes;
-      if (frame[5] !== m[5] || frame[4] !== m[4] || frame[3] !== m[3] || frame[2] !== m[2] || frame[1] !== m[1] || frame[0] !== m[0]) return;
-    }
-    let etherType = (frame[12] << 8) | frame[13];
+    if (!ethernetDstIsGroup(frame, 0) && !ethernetDstEquals(frame, 0, this.macBytes)) return;
+    let etherType = ethernetType(frame, 0);
     let sub: Dot1qSubinterface | undefined;
     let offset = 14;
-    if (etherType === ETHERTYPE_DOT1Q) {
-      if (length < 18) {
+    if (etherType === EtherType.Dot1Q) {
+      if (length < ETHERNET_HEADER_LENGTH + DOT1Q_TAG_LENGTH) {
         this.drop("ethernet-truncated");
         return;
       }
-      sub = this.subinterfaces.get(((frame[14] << 8) | frame[15]) & 0x0fff);
+      sub = this.subinterfaces.get(dot1qFrameVid(frame, 0));
       if (sub === undefined || !sub.isUp) {
         this.drop("unknown-vlan");
         return;
       }
-      etherType = (frame[16] << 8) | frame[17];
-      offset = 18;
+      etherType = dot1qFrameEtherType(frame, 0);
+      offset = dot1qFramePayloadOffset(frame, 0);
     } else if (!this.isUp) {
       return;
     }
     const iface: ArpaInterface = sub ?? this;
-    if (etherType === ETHERTYPE_IPV4) this.host.receiveIpv4(iface, frame, offset, length);
-    else if (etherType === ETHERTYPE_ARP) iface.arp.receive(frame, offset, length);
+    if (etherType === EtherType.Ipv4) this.host.receiveIpv4(iface, frame, offset, length);
+    else if (etherType === EtherType.Arp) iface.arp.receive(frame, offset, length);
     else this.host.receiveEtherType(iface, etherType, frame, offset, length);
   };
 }

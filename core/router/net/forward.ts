@@ -9,7 +9,21 @@
 // Per packet there are no closures, spreads or allocations: the buffer is rewritten in place
 // and headers are prepended into its headroom.
 import type { Clock } from "../clock/clock";
-import { readIpv4, type Ipv4 } from "../wire/addr";
+import type { Ipv4 } from "../wire/addr";
+import {
+  IPV4_MIN_HEADER_LENGTH,
+  decrementTtl,
+  ipv4DontFragment,
+  ipv4Dst,
+  ipv4HeaderBytes,
+  ipv4HeaderChecksumValid,
+  ipv4Src,
+  ipv4Tos,
+  ipv4TotalLength,
+  ipv4Ttl,
+  ipv4Version,
+  writeIpv4Header,
+} from "../wire/ipv4";
 import { IcmpUnreachableCode } from "../wire/icmp";
 import { writeMplsEntry } from "../wire/mpls";
 import type { FibEntry, FibPath } from "./fib";
@@ -17,13 +31,12 @@ import { fragmentIpv4 } from "./fragment";
 import { HEADROOM_BYTES, allocatePacket, moveToHeadroom } from "./headroom";
 import type { IcmpService, Ipv4Output, SendResult } from "./icmp";
 import type { Interface } from "./interface";
-import { DEFAULT_TTL, IPV4_HEADER_BYTES, writeIpv4Header } from "./ipv4-header";
+import { DEFAULT_TTL } from "./defaults";
 import type { LocalDelivery } from "./local";
 import type { NullInterface } from "./null0";
 import type { Vrf } from "./vrf";
+import { EtherType } from "../wire/ethernet";
 
-const ETHERTYPE_IPV4 = 0x0800;
-const ETHERTYPE_MPLS = 0x8847;
 /** Tunnels inside tunnels deeper than this are a routing loop. */
 const MAX_ENCAPSULATION_DEPTH = 4;
 
@@ -52,26 +65,21 @@ export class Ipv4Forwarding implements Ipv4Output {
   /** An IPv4 packet at `buf[offset, limit)` arrived on `inIf`. The buffer is ours. */
   receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number): void {
     const available = limit - offset;
-    if (available < IPV4_HEADER_BYTES) return inIf.drop("ipv4-truncated");
-    const versionIhl = buf[offset];
-    if ((versionIhl & 0xf0) !== 0x40) return inIf.drop("ipv4-version");
-    const headerBytes = (versionIhl & 0x0f) << 2;
-    if (headerBytes < IPV4_HEADER_BYTES) return inIf.drop("ipv4-header-length");
+    if (available < IPV4_MIN_HEADER_LENGTH) return inIf.drop("ipv4-truncated");
+    if (ipv4Version(buf, offset) !== 4) return inIf.drop("ipv4-version");
+    const headerBytes = ipv4HeaderBytes(buf, offset);
+    if (headerBytes < IPV4_MIN_HEADER_LENGTH) return inIf.drop("ipv4-header-length");
     if (headerBytes > available) return inIf.drop("ipv4-truncated");
-    const total = (buf[offset + 2] << 8) | buf[offset + 3];
+    const total = ipv4TotalLength(buf, offset);
     if (total < headerBytes) return inIf.drop("ipv4-total-length");
     if (total > available) return inIf.drop("ipv4-truncated");
-    let sum = 0;
-    for (let i = offset, e = offset + headerBytes; i < e; i += 2) sum += (buf[i] << 8) | buf[i + 1];
-    sum = (sum & 0xffff) + (sum >>> 16);
-    sum = (sum & 0xffff) + (sum >>> 16);
-    if (sum !== 0xffff) return inIf.drop("ipv4-checksum");
+    if (!ipv4HeaderChecksumValid(buf, offset, headerBytes)) return inIf.drop("ipv4-checksum");
 
     const end = offset + total;
     const counters = inIf.counters;
     counters.inPackets++;
     counters.inBytes += total;
-    const dst = readIpv4(buf, offset + 16);
+    const dst = ipv4Dst(buf, offset);
     const entry = inIf.vrf.fib.lookup(dst);
     if (entry !== undefined && entry.kind === "receive") return this.local.deliver(inIf, buf, offset, end);
     if (dst >= 0xe0000000) {
@@ -79,11 +87,10 @@ export class Ipv4Forwarding implements Ipv4Output {
       if (dst === 0xffffffff || dst < 0xf0000000) return this.local.deliver(inIf, buf, offset, end);
       return inIf.drop("martian-source");
     }
-    const src = readIpv4(buf, offset + 12);
+    const src = ipv4Src(buf, offset);
     // RFC 1812 §5.3.7: never forward from 0/8, 127/8, multicast or broadcast sources.
     if (src >>> 24 === 0 || src >>> 24 === 127 || src >= 0xe0000000) return inIf.drop("martian-source");
-    const ttl = buf[offset + 8];
-    if (ttl <= 1) {
+    if (ipv4Ttl(buf, offset) <= 1) {
       this.icmp.timeExceeded(inIf, buf, offset, end);
       return inIf.drop("ttl-expired");
     }
@@ -95,18 +102,13 @@ export class Ipv4Forwarding implements Ipv4Output {
       this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
       return this.null0.drop("null0");
     }
-    // RFC 1624 incremental update of the checksum for the TTL byte: the word drops by 0x0100.
-    buf[offset + 8] = ttl - 1;
-    let checksum = ((buf[offset + 10] << 8) | buf[offset + 11]) + 0x0100;
-    checksum = (checksum & 0xffff) + (checksum >>> 16);
-    buf[offset + 10] = checksum >>> 8;
-    buf[offset + 11] = checksum & 0xff;
+    decrementTtl(buf, offset); // RFC 1624 incremental checksum update
     this.output(entry, buf, offset, end, dst, src, inIf);
   }
 
   /** Routes a packet the router built (ICMP, UDP, a tunnel's outer packet). Takes ownership of `buf`. */
   sendRouted(vrf: Vrf, buf: Uint8Array, start: number, end: number): SendResult {
-    const dst = readIpv4(buf, start + 16);
+    const dst = ipv4Dst(buf, start);
     const entry = vrf.fib.lookup(dst);
     if (entry === undefined) return "no-route";
     if (entry.kind === "receive") {
@@ -126,7 +128,7 @@ export class Ipv4Forwarding implements Ipv4Output {
     }
     this.depth++;
     try {
-      return this.output(entry, buf, start, end, dst, readIpv4(buf, start + 12), undefined);
+      return this.output(entry, buf, start, end, dst, ipv4Src(buf, start), undefined);
     } finally {
       this.depth--;
     }
@@ -136,11 +138,11 @@ export class Ipv4Forwarding implements Ipv4Output {
   originate(vrf: Vrf, src: Ipv4 | undefined, dst: Ipv4, protocol: number, payload: Uint8Array, ttl = DEFAULT_TTL, tos = 0, dontFragment = false): SendResult {
     const from = src ?? this.sourceToward(vrf, dst);
     if (from === undefined) return "no-route";
-    const length = IPV4_HEADER_BYTES + payload.length;
+    const length = IPV4_MIN_HEADER_LENGTH + payload.length;
     if (length > 0xffff) return "dropped";
     const buf = allocatePacket(length);
     const start = HEADROOM_BYTES;
-    buf.set(payload, start + IPV4_HEADER_BYTES);
+    buf.set(payload, start + IPV4_MIN_HEADER_LENGTH);
     writeIpv4Header(buf, start, length, tos, this.nextIdentification(), dontFragment, ttl, protocol, from, dst);
     return this.sendRouted(vrf, buf, start, start + length);
   }
@@ -178,7 +180,7 @@ export class Ipv4Forwarding implements Ipv4Output {
   /** Pushes the path's labels, if any, and transmits. */
   private emit(path: FibPath, nextHop: Ipv4, buf: Uint8Array, start: number, end: number): boolean {
     const labels = path.labels;
-    if (labels === undefined) return path.interface.transmit(buf, start, end, nextHop, ETHERTYPE_IPV4);
+    if (labels === undefined) return path.interface.transmit(buf, start, end, nextHop, EtherType.Ipv4);
     const n = labels.length;
     let at = start - 4 * n;
     if (at < 0) {
@@ -189,14 +191,14 @@ export class Ipv4Forwarding implements Ipv4Output {
       at = start - 4 * n;
     }
     // RFC 3032 §2.4.3: the pushed TTL is the IP TTL; IOS maps IP precedence to EXP.
-    const ttl = buf[start + 8];
-    const tc = buf[start + 1] >>> 5;
+    const ttl = ipv4Ttl(buf, start);
+    const tc = ipv4Tos(buf, start) >>> 5;
     for (let i = 0; i < n; i++) writeMplsEntry(buf, at + 4 * i, labels[i], tc, i === n - 1, ttl);
-    return path.interface.transmit(buf, at, end, nextHop, ETHERTYPE_MPLS);
+    return path.interface.transmit(buf, at, end, nextHop, EtherType.MplsUnicast);
   }
 
   private fragmentOut(path: FibPath, nextHop: Ipv4, buf: Uint8Array, start: number, end: number, mtu: number, inIf: Interface | undefined): SendResult {
-    if ((buf[start + 6] & 0x40) !== 0) {
+    if (ipv4DontFragment(buf, start)) {
       // RFC 1191: DF set and too big: say how big may go.
       if (inIf !== undefined) {
         this.icmp.unreachable(inIf, buf, start, end, IcmpUnreachableCode.FragmentationNeeded, mtu);

@@ -6,16 +6,39 @@
 // Unreachables are rate-limited as IOS does (`ip icmp rate-limit unreachable`, one per 500 ms
 // per router, DF unreachables on their own budget) and honour `no ip unreachables`.
 import type { Clock } from "../clock/clock";
-import { readIpv4, type Ipv4 } from "../wire/addr";
-import { finishChecksum, internetChecksum } from "../wire/checksum";
+import type { Ipv4 } from "../wire/addr";
+import { readU16 } from "../wire/bytes";
+import { internetChecksum } from "../wire/checksum";
+import {
+  IPV4_MIN_HEADER_LENGTH,
+  ipv4Dst,
+  ipv4FragmentOffsetUnits,
+  ipv4HeaderBytes,
+  ipv4Protocol,
+  ipv4Src,
+  ipv4Tos,
+  ipv4Ttl,
+  ipv4Version,
+  writeIpv4Header, IpProtocol } from "../wire/ipv4";
 import { isWireError } from "../wire/errors";
-import { IcmpType, IcmpUnreachableCode, buildIcmp, parseIcmp, type IcmpExtensionObject } from "../wire/icmp";
+import {
+  ICMP_HEADER_LENGTH,
+  IcmpType,
+  IcmpUnreachableCode,
+  buildIcmp,
+  icmpCode,
+  icmpEchoIdentifier,
+  icmpEchoRequestToReply,
+  icmpEchoSequenceNumber,
+  icmpType,
+  parseIcmp,
+  type IcmpExtensionObject,
+} from "../wire/icmp";
 import type { MplsEntry } from "../wire/mpls";
 import type { Interface } from "./interface";
-import { DEFAULT_TTL, IPV4_HEADER_BYTES, writeIpv4Header } from "./ipv4-header";
+import { DEFAULT_TTL } from "./defaults";
 import type { Vrf } from "./vrf";
 
-const IP_PROTOCOL_ICMP = 1;
 const MAX_ERROR_BYTES = 576;
 
 export type SendResult = "sent" | "no-route" | "fragmentation-needed" | "dropped";
@@ -99,12 +122,12 @@ export class IcmpService {
 
   /** Handles an ICMP message addressed to us: the IPv4 packet at `buf[ipOffset, end)`. */
   receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
-    const icmp = ipOffset + ((buf[ipOffset] & 0x0f) << 2);
-    if (end - icmp < 8 || internetChecksum(buf, icmp, end) !== 0) {
+    const icmp = ipOffset + ipv4HeaderBytes(buf, ipOffset);
+    if (end - icmp < ICMP_HEADER_LENGTH || internetChecksum(buf, icmp, end) !== 0) {
       inIf.drop("icmp-malformed");
       return;
     }
-    const type = buf[icmp];
+    const type = icmpType(buf, icmp);
     if (type === IcmpType.EchoRequest) this.answerEcho(inIf, buf, ipOffset, icmp, end);
     else if (type === IcmpType.EchoReply) this.deliverEchoReply(inIf.vrf, buf, ipOffset, icmp, end);
     else if (type === IcmpType.DestinationUnreachable || type === IcmpType.TimeExceeded) this.deliverError(inIf, buf, ipOffset, icmp, end);
@@ -141,34 +164,28 @@ export class IcmpService {
 
   /** Turns the request around in place: the reply reuses its buffer (RFC 792 echo reply). */
   private answerEcho(inIf: Interface, buf: Uint8Array, ipOffset: number, icmp: number, end: number): void {
-    const requester = readIpv4(buf, ipOffset + 12);
-    const dst = readIpv4(buf, ipOffset + 16);
+    const requester = ipv4Src(buf, ipOffset);
+    const dst = ipv4Dst(buf, ipOffset);
     // A reply to a broadcast or multicast ping comes from the interface's own address.
     const from = dst >= 0xe0000000 ? inIf.sourceAddress : dst;
     if (from === undefined || requester === 0) return;
-    const tos = buf[ipOffset + 1];
-    const replyStart = icmp - IPV4_HEADER_BYTES; // options are not echoed back
-    // RFC 1624 incremental update: only the type byte changes (8 → 0).
-    const oldWord = (buf[icmp] << 8) | buf[icmp + 1];
-    buf[icmp] = IcmpType.EchoReply;
-    const newWord = buf[icmp + 1];
-    const sum = finishChecksum((~((buf[icmp + 2] << 8) | buf[icmp + 3]) & 0xffff) + (~oldWord & 0xffff) + newWord);
-    buf[icmp + 2] = sum >>> 8;
-    buf[icmp + 3] = sum & 0xff;
-    writeIpv4Header(buf, replyStart, end - replyStart, tos, this.output.nextIdentification(), false, DEFAULT_TTL, IP_PROTOCOL_ICMP, from, requester);
+    const tos = ipv4Tos(buf, ipOffset);
+    const replyStart = icmp - IPV4_MIN_HEADER_LENGTH; // options are not echoed back
+    icmpEchoRequestToReply(buf, icmp);
+    writeIpv4Header(buf, replyStart, end - replyStart, tos, this.output.nextIdentification(), false, DEFAULT_TTL, IpProtocol.Icmp, from, requester);
     this.output.sendRouted(inIf.vrf, buf, replyStart, end);
   }
 
   private deliverEchoReply(vrf: Vrf, buf: Uint8Array, ipOffset: number, icmp: number, end: number): void {
-    const identifier = (buf[icmp + 4] << 8) | buf[icmp + 5];
+    const identifier = icmpEchoIdentifier(buf, icmp);
     const listener = this.echoListeners.get(identifier);
     if (listener === undefined) return;
     listener({
       vrf,
-      from: readIpv4(buf, ipOffset + 12),
+      from: ipv4Src(buf, ipOffset),
       identifier,
-      sequence: (buf[icmp + 6] << 8) | buf[icmp + 7],
-      ttl: buf[ipOffset + 8],
+      sequence: icmpEchoSequenceNumber(buf, icmp),
+      ttl: ipv4Ttl(buf, ipOffset),
       bytes: end - icmp,
     });
   }
@@ -181,21 +198,21 @@ export class IcmpService {
       return;
     }
     const quoted = parsed.payload;
-    if (quoted.length < 28 || quoted[0] >>> 4 !== 4) return; // we need the header and 8 bytes
-    const q = (quoted[0] & 0x0f) << 2;
+    if (quoted.length < IPV4_MIN_HEADER_LENGTH + 8 || ipv4Version(quoted, 0) !== 4) return; // the header and 8 bytes
+    const q = ipv4HeaderBytes(quoted, 0);
     if (quoted.length < q + 8) return;
     let mplsLabels: readonly MplsEntry[] | undefined;
     for (const object of parsed.repr.extensions ?? []) if (object.kind === "mpls-label-stack") mplsLabels = object.entries;
     const report: IcmpErrorReport = {
       vrf: inIf.vrf,
-      from: readIpv4(buf, ipOffset + 12),
-      type: buf[icmp],
-      code: buf[icmp + 1],
+      from: ipv4Src(buf, ipOffset),
+      type: icmpType(buf, icmp),
+      code: icmpCode(buf, icmp),
       nextHopMtu: parsed.repr.kind === "dst-unreachable" ? parsed.repr.nextHopMtu : 0,
-      quotedProtocol: quoted[9],
-      quotedSrc: readIpv4(quoted, 12),
-      quotedDst: readIpv4(quoted, 16),
-      quotedWords: [(quoted[q] << 8) | quoted[q + 1], (quoted[q + 2] << 8) | quoted[q + 3], (quoted[q + 4] << 8) | quoted[q + 5], (quoted[q + 6] << 8) | quoted[q + 7]],
+      quotedProtocol: ipv4Protocol(quoted, 0),
+      quotedSrc: ipv4Src(quoted, 0),
+      quotedDst: ipv4Dst(quoted, 0),
+      quotedWords: [readU16(quoted, q), readU16(quoted, q + 2), readU16(quoted, q + 4), readU16(quoted, q + 6)],
       mplsLabels,
     };
     for (const listener of [...this.errorListeners]) listener(report);
@@ -208,24 +225,24 @@ export class IcmpService {
     end: number,
     repr: Parameters<typeof buildIcmp>[0],
   ): void {
-    const src = readIpv4(buf, ipOffset + 12);
-    const dst = readIpv4(buf, ipOffset + 16);
+    const src = ipv4Src(buf, ipOffset);
+    const dst = ipv4Dst(buf, ipOffset);
     // RFC 1812 §4.3.2.7: not about a non-unicast source or destination…
     if (src === 0 || src >>> 24 === 127 || src >= 0xe0000000 || dst >= 0xe0000000) return;
     // …nor about a fragment other than the first…
-    if ((((buf[ipOffset + 6] << 8) | buf[ipOffset + 7]) & 0x1fff) !== 0) return;
+    if (ipv4FragmentOffsetUnits(buf, ipOffset) !== 0) return;
     // …nor about an ICMP error (only about echo, timestamp and the other queries).
-    const headerBytes = (buf[ipOffset] & 0x0f) << 2;
-    if (buf[ipOffset + 9] === IP_PROTOCOL_ICMP) {
-      const quotedType = ipOffset + headerBytes < end ? buf[ipOffset + headerBytes] : 3;
+    const headerBytes = ipv4HeaderBytes(buf, ipOffset);
+    if (ipv4Protocol(buf, ipOffset) === IpProtocol.Icmp) {
+      const quotedType = ipOffset + headerBytes < end ? icmpType(buf, ipOffset + headerBytes) : 3;
       if (!isQueryType(quotedType)) return;
     }
     const vrf = inIf.vrf;
     const from = inIf.sourceAddress ?? this.output.sourceToward(vrf, src);
     if (from === undefined) return;
-    const quotedBytes = Math.min(end - ipOffset, MAX_ERROR_BYTES - IPV4_HEADER_BYTES - 8);
+    const quotedBytes = Math.min(end - ipOffset, MAX_ERROR_BYTES - IPV4_MIN_HEADER_LENGTH - ICMP_HEADER_LENGTH);
     const message = buildIcmp(repr, buf.subarray(ipOffset, ipOffset + quotedBytes));
-    this.output.originate(vrf, from, src, IP_PROTOCOL_ICMP, message, DEFAULT_TTL, 0xc0); // precedence internet control
+    this.output.originate(vrf, from, src, IpProtocol.Icmp, message, DEFAULT_TTL, 0xc0); // precedence internet control
   }
 }
 

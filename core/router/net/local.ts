@@ -7,11 +7,11 @@ import type { Clock } from "../clock/clock";
 import type { IcmpService } from "./icmp";
 import type { Interface } from "./interface";
 import { Reassembly } from "./reassembly";
+import { ipv4Dst, ipv4IsFragment, ipv4Protocol, IpProtocol } from "../wire/ipv4";
 
 /** Receives the whole IPv4 packet at `buf[ipOffset, end)`, which it may keep or rewrite. */
 export type ProtocolHandler = (inIf: Interface, buf: Uint8Array, ipOffset: number, end: number) => void;
 
-const IP_PROTOCOL_TCP = 6;
 const PROTOCOL_UNREACHABLE = 2;
 const TIME_EXCEEDED_REASSEMBLY = 1;
 
@@ -45,9 +45,7 @@ export class LocalDelivery {
   }
 
   deliver(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
-    const flags = (buf[ipOffset + 6] << 8) | buf[ipOffset + 7];
-    if ((flags & 0x3fff) !== 0) {
-      // MF set or a non-zero offset: a fragment.
+    if (ipv4IsFragment(buf, ipOffset)) {
       const result = this.reassembly.add(inIf.vrf.id, buf, ipOffset, end, inIf);
       if (result.kind === "dropped") inIf.drop("reassembly-overflow");
       if (result.kind !== "complete") return;
@@ -55,15 +53,15 @@ export class LocalDelivery {
       ipOffset = result.start;
       end = result.end;
     }
-    const protocol = buf[ipOffset + 9];
+    const protocol = ipv4Protocol(buf, ipOffset);
     const handler = this.handlers[protocol];
     if (handler !== undefined) {
       handler(inIf, buf, ipOffset, end);
       return;
     }
-    if (buf[ipOffset + 16] >= 224) {
+    if (ipv4Dst(buf, ipOffset) >= 0xe0000000) {
       inIf.drop("multicast-unsupported"); // a group nobody here has joined
-    } else if (protocol === IP_PROTOCOL_TCP) {
+    } else if (protocol === IpProtocol.Tcp) {
       inIf.drop("no-tcp-listener");
     } else {
       this.icmp.unreachable(inIf, buf, ipOffset, end, PROTOCOL_UNREACHABLE);

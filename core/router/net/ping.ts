@@ -6,8 +6,8 @@
 import type { Timer } from "../clock/clock";
 import { formatIpv4, type Ipv4 } from "../wire/addr";
 import { ICMP_HEADER_LENGTH, IcmpType, IcmpUnreachableCode, emitIcmp } from "../wire/icmp";
+import { IPV4_MIN_HEADER_LENGTH, IpProtocol } from "../wire/ipv4";
 import type { IcmpErrorReport } from "./icmp";
-import { IPV4_HEADER_BYTES } from "./ipv4-header";
 import type { NetStack } from "./stack";
 
 export type PingProbeResult = "!" | "." | "U" | "N" | "P" | "M" | "A" | "Q" | "&" | "?";
@@ -47,7 +47,6 @@ export interface PingResult {
   readonly error?: string;
 }
 
-const IP_PROTOCOL_ICMP = 1;
 const MIN_SIZE = 36;
 const MAX_SIZE = 18024;
 let nextIdentifier = 0;
@@ -98,7 +97,7 @@ export function ping(stack: NetStack, options: PingOptions): Promise<PingResult>
     });
 
     function isOurs(r: IcmpErrorReport): boolean {
-      return r.quotedProtocol === IP_PROTOCOL_ICMP && r.quotedWords[0] >>> 8 === IcmpType.EchoRequest && r.quotedWords[2] === identifier && r.quotedWords[3] === sequence;
+      return r.quotedProtocol === IpProtocol.Icmp && r.quotedWords[0] >>> 8 === IcmpType.EchoRequest && r.quotedWords[2] === identifier && r.quotedWords[3] === sequence;
     }
 
     function finish(result: PingProbeResult): void {
@@ -130,13 +129,13 @@ export function ping(stack: NetStack, options: PingOptions): Promise<PingResult>
 
     function send(): void {
       sequence = (sequence + 1) & 0xffff;
-      const message = echoRequest(identifier, sequence, size - IPV4_HEADER_BYTES);
+      const message = echoRequest(identifier, sequence, size - IPV4_MIN_HEADER_LENGTH);
       sentAt = clock.now();
       timer = clock.after(timeoutMs, () => {
         timer = undefined;
         finish(".");
       });
-      const result = stack.forwarding.originate(vrf as NonNullable<typeof vrf>, source, options.dst, IP_PROTOCOL_ICMP, message, options.ttl, options.tos, options.dontFragment);
+      const result = stack.forwarding.originate(vrf as NonNullable<typeof vrf>, source, options.dst, IpProtocol.Icmp, message, options.ttl, options.tos, options.dontFragment);
       // IOS reports "could not fragment" at once for its own packets; lost ones time out.
       if (result === "fragmentation-needed") finish("M");
     }

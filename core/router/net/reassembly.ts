@@ -4,7 +4,7 @@
 // timer runs out; then the whole datagram is rebuilt once, with headroom, and delivered.
 // Forwarded fragments are never reassembled (RFC 1812 §5.2.6).
 import type { Clock, Timer } from "../clock/clock";
-import { internetChecksum } from "../wire/checksum";
+import { ipv4Dst, ipv4FragmentOffsetUnits, ipv4HeaderBytes, ipv4Identification, ipv4MoreFragments, ipv4Protocol, ipv4Src, setIpv4Fragment } from "../wire/ipv4";
 import { HEADROOM_BYTES } from "./headroom";
 
 export interface ReassemblyLimits {
@@ -58,13 +58,13 @@ export class Reassembly<C> {
 
   /** Adds the fragment at `buf[start, end)` (header already validated) received in VRF `vrfId`. */
   add(vrfId: number, buf: Uint8Array, start: number, end: number, context: C): ReassemblyResult {
-    const headerBytes = (buf[start] & 0x0f) << 2;
-    const flags = (buf[start + 6] << 8) | buf[start + 7];
-    const offset = (flags & 0x1fff) * 8;
-    const more = (flags & 0x2000) !== 0;
+    const headerBytes = ipv4HeaderBytes(buf, start);
+    const offset = ipv4FragmentOffsetUnits(buf, start) * 8;
+    const more = ipv4MoreFragments(buf, start);
     const data = buf.slice(start + headerBytes, end);
     if (offset + data.length > 65535 - 20 || (more && data.length % 8 !== 0)) return DROPPED;
-    const key = `${vrfId}/${buf[start + 9]}/${buf.subarray(start + 12, start + 20).join(".")}/${(buf[start + 4] << 8) | buf[start + 5]}`;
+    // RFC 791: fragments belong together by protocol, source, destination and identification.
+    const key = `${vrfId}/${ipv4Protocol(buf, start)}/${ipv4Src(buf, start)}/${ipv4Dst(buf, start)}/${ipv4Identification(buf, start)}`;
     let d = this.datagrams.get(key);
     if (d === undefined) {
       if (this.datagrams.size >= this.limits.maxDatagrams) return DROPPED;
@@ -113,15 +113,7 @@ export class Reassembly<C> {
     out.set(header, at);
     // Overlaps: later pieces overwrite earlier ones, as RFC 791's algorithm does.
     for (const p of d.pieces) out.set(p.data.subarray(0, Math.max(0, Math.min(p.data.length, d.totalPayload - p.offset))), at + header.length + p.offset);
-    out[at + 2] = length >>> 8;
-    out[at + 3] = length & 0xff;
-    out[at + 6] &= 0x40; // keep DF, clear MF and the offset
-    out[at + 7] = 0;
-    out[at + 10] = 0;
-    out[at + 11] = 0;
-    const checksum = internetChecksum(out, at, at + header.length);
-    out[at + 10] = checksum >>> 8;
-    out[at + 11] = checksum & 0xff;
+    setIpv4Fragment(out, at, length, false, 0); // whole again: DF kept, MF and offset cleared
     return { kind: "complete", buf: out, start: at, end: at + length };
   }
 }

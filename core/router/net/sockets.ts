@@ -6,14 +6,14 @@
 //
 // TCP has no sockets here yet: BGP's issue adds a TCP stack and registers IP protocol 6 with
 // LocalDelivery, which is the slot left for it.
-import { readIpv4, type Ipv4 } from "../wire/addr";
+import type { Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { UDP_HEADER_LENGTH, emitUdp, parseUdp } from "../wire/udp";
 import type { IcmpService, Ipv4Output, SendResult } from "./icmp";
 import type { Interface } from "./interface";
 import type { Vrf } from "./vrf";
+import { IpProtocol, ipv4Dst, ipv4HeaderBytes, ipv4Src, ipv4Ttl } from "../wire/ipv4";
 
-const IP_PROTOCOL_UDP = 17;
 const PORT_UNREACHABLE = 3;
 const FIRST_EPHEMERAL_PORT = 49152;
 
@@ -115,14 +115,14 @@ export class UdpSockets {
     const datagram = new Uint8Array(UDP_HEADER_LENGTH + payload.length);
     datagram.set(payload, UDP_HEADER_LENGTH);
     emitUdp({ srcPort: socket.localPort, dstPort, payloadLength: payload.length }, datagram, 0, src, dst);
-    return this.output.originate(socket.vrf, src, dst, IP_PROTOCOL_UDP, datagram, options.ttl, options.tos, options.dontFragment);
+    return this.output.originate(socket.vrf, src, dst, IpProtocol.Udp, datagram, options.ttl, options.tos, options.dontFragment);
   }
 
   /** The handler for IP protocol 17. */
   receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
-    const udp = ipOffset + ((buf[ipOffset] & 0x0f) << 2);
-    const src = readIpv4(buf, ipOffset + 12);
-    const dst = readIpv4(buf, ipOffset + 16);
+    const udp = ipOffset + ipv4HeaderBytes(buf, ipOffset);
+    const src = ipv4Src(buf, ipOffset);
+    const dst = ipv4Dst(buf, ipOffset);
     const parsed = parseUdp(buf.subarray(udp, end), src, dst);
     if (isWireError(parsed)) {
       inIf.drop("udp-malformed");
@@ -133,7 +133,7 @@ export class UdpSockets {
     if (list !== undefined) {
       for (const socket of list) {
         if (socket.localAddress !== undefined && socket.localAddress !== dst) continue;
-        socket.receiver({ vrf: inIf.vrf, inInterface: inIf, src, srcPort, dst, dstPort, ttl: buf[ipOffset + 8], payload: parsed.payload });
+        socket.receiver({ vrf: inIf.vrf, inInterface: inIf, src, srcPort, dst, dstPort, ttl: ipv4Ttl(buf, ipOffset), payload: parsed.payload });
         return;
       }
     }

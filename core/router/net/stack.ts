@@ -8,6 +8,7 @@
 import type { Clock, Timer } from "../clock/clock";
 import type { Nic } from "../io/nic";
 import { formatIpv4, maskOf, type Ipv4, type Mac } from "../wire/addr";
+import { EtherType } from "../wire/ethernet";
 import type { ArpRow, ArpTimers } from "./arp";
 import { ArpaInterface, Dot1qSubinterface, EthernetInterface } from "./ethernet-port";
 import type { FibEntry } from "./fib";
@@ -20,6 +21,7 @@ import { NullInterface } from "./null0";
 import { UdpSockets } from "./sockets";
 import { TunnelInterface, TunnelTable, type TunnelOptions, type TunnelTransport } from "./tunnel";
 import { GLOBAL_VRF_NAME, Vrf, vrfKey } from "./vrf";
+import { IpProtocol } from "../wire/ipv4";
 
 /** Receives a non-IPv4, non-ARP payload at `buf[offset, limit)` (MPLS, NHRP…). */
 export type EtherTypeHandler = (inIf: Interface, buf: Uint8Array, offset: number, limit: number) => void;
@@ -38,9 +40,6 @@ export interface NetStackOptions {
 }
 
 const ARP_SWEEP_MS = 60_000;
-const IP_PROTOCOL_ICMP = 1;
-const IP_PROTOCOL_UDP = 17;
-const IP_PROTOCOL_GRE = 47;
 let stacksCreated = 0;
 
 export class NetStack implements InterfaceHost, TunnelTransport {
@@ -78,9 +77,9 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     this.local = new LocalDelivery(this.clock, this.icmp);
     this.forwarding.connect(this.icmp, this.local);
     this.udp = new UdpSockets(this.forwarding, this.icmp);
-    this.local.register(IP_PROTOCOL_ICMP, (i, b, o, e) => this.icmp.receive(i, b, o, e));
-    this.local.register(IP_PROTOCOL_UDP, (i, b, o, e) => this.udp.receive(i, b, o, e));
-    this.local.register(IP_PROTOCOL_GRE, (i, b, o, e) => this.tunnels.receive(i, b, o, e));
+    this.local.register(IpProtocol.Icmp, (i, b, o, e) => this.icmp.receive(i, b, o, e));
+    this.local.register(IpProtocol.Udp, (i, b, o, e) => this.udp.receive(i, b, o, e));
+    this.local.register(IpProtocol.Gre, (i, b, o, e) => this.tunnels.receive(i, b, o, e));
   }
 
   // --- VRFs --------------------------------------------------------------------------
@@ -277,7 +276,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   receiveEtherType(inIf: Interface, etherType: number, buf: Uint8Array, offset: number, limit: number): void {
     const handler = this.etherTypeHandlers.get(etherType);
     if (handler !== undefined) handler(inIf, buf, offset, limit);
-    else if (etherType === 0x8847) inIf.drop("mpls-unsupported");
+    else if (etherType === EtherType.MplsUnicast) inIf.drop("mpls-unsupported");
     else inIf.drop(inIf.kind === "tunnel" ? "gre-unsupported-protocol" : "unknown-ethertype");
   }
 

@@ -13,15 +13,14 @@
 //    outer address.
 //  - `clonedFrom`: a Virtual-Access interface is a tunnel cloned from a Virtual-Template.
 import { formatIpv4, type Ipv4 } from "../wire/addr";
-import { GreProtocol, greHeaderLengthAt, greKey, greProtocolType } from "../wire/gre";
-import { internetChecksum } from "../wire/checksum";
+import { GreProtocol, greHeaderLengthAt, greKey, greProtocolType, greValidAt, writeGreHeader } from "../wire/gre";
+import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4HeaderBytes, ipv4Src, ipv4Tos, writeIpv4Header, IpProtocol } from "../wire/ipv4";
 import type { FibEntry } from "./fib";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import { Interface, logMessage, type InterfaceHost } from "./interface";
-import { IPV4_HEADER_BYTES, writeIpv4Header } from "./ipv4-header";
+
 import type { Vrf } from "./vrf";
 
-const IP_PROTOCOL_GRE = 47;
 /** IOS holds a tunnel down this long after finding it routes its own destination through itself. */
 const RECURSION_HOLD_MS = 10_000;
 
@@ -165,7 +164,7 @@ export class TunnelInterface extends Interface {
   }
 
   protected override get defaultIpMtuBytes(): number {
-    return 1500 - IPV4_HEADER_BYTES - this.greHeaderBytes;
+    return 1500 - IPV4_MIN_HEADER_LENGTH - this.greHeaderBytes;
   }
 
   // --- Line protocol -----------------------------------------------------------------
@@ -221,29 +220,18 @@ export class TunnelInterface extends Interface {
       return false;
     }
     const greBytes = this.greHeaderBytes;
-    let outer = start - greBytes - IPV4_HEADER_BYTES;
+    let outer = start - greBytes - IPV4_MIN_HEADER_LENGTH;
     if (outer < 0) {
       const length = end - start;
       buf = moveToHeadroom(buf, start, end);
       start = HEADROOM_BYTES;
       end = start + length;
-      outer = start - greBytes - IPV4_HEADER_BYTES;
+      outer = start - greBytes - IPV4_MIN_HEADER_LENGTH;
     }
-    const g = start - greBytes;
-    const key = this.greKeyValue;
-    buf[g] = key === undefined ? 0 : 0x20;
-    buf[g + 1] = 0;
-    buf[g + 2] = etherType >>> 8;
-    buf[g + 3] = etherType & 0xff;
-    if (key !== undefined) {
-      buf[g + 4] = key >>> 24;
-      buf[g + 5] = (key >>> 16) & 0xff;
-      buf[g + 6] = (key >>> 8) & 0xff;
-      buf[g + 7] = key & 0xff;
-    }
+    writeGreHeader(buf, start - greBytes, etherType, this.greKeyValue);
     // IOS copies the inner ToS to the outer header; DF stays clear unless path MTU discovery is on.
-    const tos = etherType === GreProtocol.Ipv4 ? buf[start + 1] : 0;
-    writeIpv4Header(buf, outer, end - outer, tos, this.services.nextIdentification(), false, this.ttl, IP_PROTOCOL_GRE, src, dst);
+    const tos = etherType === GreProtocol.Ipv4 ? ipv4Tos(buf, start) : 0;
+    writeIpv4Header(buf, outer, end - outer, tos, this.services.nextIdentification(), false, this.ttl, IpProtocol.Gre, src, dst);
     this.counters.outPackets++;
     this.counters.outBytes += end - start;
     const protection = this.protection;
@@ -326,17 +314,13 @@ export class TunnelTable {
    * `inIf`. `protectedByIpsec` is set when ESP decryption produced it.
    */
   receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, protectedByIpsec = false): void {
-    const g = ipOffset + ((buf[ipOffset] & 0x0f) << 2);
-    // RFC 2784 §2.3: version 0 only, and the RFC 1701 routing/strict/recursion bits clear.
-    if (end - g < 4 || (buf[g + 1] & 0x07) !== 0 || (buf[g] & 0x4c) !== 0) {
+    const g = ipOffset + ipv4HeaderBytes(buf, ipOffset);
+    // RFC 2784 §2.3: version 0 only, the RFC 1701 bits clear, the checksum right when present.
+    if (!greValidAt(buf, g, end)) {
       inIf.drop("gre-malformed");
       return;
     }
     const headerBytes = greHeaderLengthAt(buf, g);
-    if (end - g < headerBytes || ((buf[g] & 0x80) !== 0 && internetChecksum(buf, g, end) !== 0)) {
-      inIf.drop("gre-malformed");
-      return;
-    }
     const tunnel = this.find(inIf.vrf, buf, ipOffset, greKey(buf, g));
     if (tunnel === undefined) {
       inIf.drop("gre-no-tunnel");
@@ -347,8 +331,8 @@ export class TunnelTable {
 
   private find(vrf: Vrf, buf: Uint8Array, ipOffset: number, key: number): TunnelInterface | undefined {
     if (this.stale) this.reindex();
-    const remote = ((buf[ipOffset + 12] << 24) | (buf[ipOffset + 13] << 16) | (buf[ipOffset + 14] << 8) | buf[ipOffset + 15]) >>> 0;
-    const local = ((buf[ipOffset + 16] << 24) | (buf[ipOffset + 17] << 16) | (buf[ipOffset + 18] << 8) | buf[ipOffset + 19]) >>> 0;
+    const remote = ipv4Src(buf, ipOffset);
+    const local = ipv4Dst(buf, ipOffset);
     const candidates = this.byRemote.get(remote);
     if (candidates !== undefined) {
       for (const t of candidates) if (matches(t, vrf, local, key)) return t;

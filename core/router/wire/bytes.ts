@@ -11,3 +11,12 @@ export function writeU32(buf: Uint8Array, at: number, value: number): void {
   buf[at + 2] = (value >>> 8) & 0xff;
   buf[at + 3] = value & 0xff;
 }
+
+export function readU16(buf: Uint8Array, at: number): number {
+  return (buf[at] << 8) | buf[at + 1];
+}
+
+export function writeU16(buf: Uint8Array, at: number, value: number): void {
+  buf[at] = (value >>> 8) & 0xff;
+  buf[at + 1] = value & 0xff;
+}

@@ -87,3 +87,19 @@ export function ethernetSrc(buf: Uint8Array, offset: number): Mac {
 export function ethernetType(buf: Uint8Array, offset: number): number {
   return (buf[offset + TYPE] << 8) | buf[offset + TYPE + 1];
 }
+
+/** Whether the destination is a group (multicast or broadcast) address: the I/G bit. */
+export function ethernetDstIsGroup(buf: Uint8Array, offset: number): boolean {
+  return (buf[offset + DST] & 1) !== 0;
+}
+
+/** A group source is invalid (802.1D never learns one); this says whether the frame has one. */
+export function ethernetSrcIsGroup(buf: Uint8Array, offset: number): boolean {
+  return (buf[offset + SRC] & 1) !== 0;
+}
+
+/** Whether the destination equals `mac`, given as its 6 bytes (no number boxing per frame). */
+export function ethernetDstEquals(buf: Uint8Array, offset: number, mac: Uint8Array): boolean {
+  const d = offset + DST;
+  return buf[d + 5] === mac[5] && buf[d + 4] === mac[4] && buf[d + 3] === mac[3] && buf[d + 2] === mac[2] && buf[d + 1] === mac[1] && buf[d] === mac[0];
+}

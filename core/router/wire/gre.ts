@@ -153,3 +153,28 @@ export function greKey(buf: Uint8Array, offset: number): number {
   if (!(high & 0x20)) return -1;
   return readU32(buf, offset + (high & 0x80 ? 8 : 4));
 }
+
+/**
+ * Whether the GRE packet at `buf[offset, end)` is one parseGre would accept — version 0, no
+ * RFC 1701 bits, its optional fields present, its checksum right when C is set — without
+ * allocating: the receive path's check.
+ */
+export function greValidAt(buf: Uint8Array, offset: number, end: number): boolean {
+  if (end - offset < GRE_BASE_LENGTH) return false;
+  const flags = (buf[offset] << 8) | buf[offset + 1];
+  if ((flags & GRE_VERSION_MASK) !== 0 || (flags & GRE_MUST_BE_ZERO) !== 0) return false;
+  if (end - offset < greHeaderLengthAt(buf, offset)) return false;
+  return (flags & GRE_FLAG_CHECKSUM) === 0 || internetChecksum(buf, offset, end) === 0;
+}
+
+/** Writes a GRE header with no checksum or sequence, and the key when given (`tunnel key`);
+ * returns its length. Allocation-free, for tunnel encapsulation. */
+export function writeGreHeader(buf: Uint8Array, offset: number, protocol: number, key: number | undefined): number {
+  buf[offset] = key === undefined ? 0 : GRE_FLAG_KEY >>> 8;
+  buf[offset + 1] = 0;
+  buf[offset + 2] = protocol >>> 8;
+  buf[offset + 3] = protocol & 0xff;
+  if (key === undefined) return GRE_BASE_LENGTH;
+  writeU32(buf, offset + GRE_BASE_LENGTH, key);
+  return GRE_BASE_LENGTH + 4;
+}

@@ -342,3 +342,14 @@ export function icmpEchoIdentifier(buf: Uint8Array, offset: number): number {
 export function icmpEchoSequenceNumber(buf: Uint8Array, offset: number): number {
   return (buf[offset + 6] << 8) | buf[offset + 7];
 }
+
+/** Turns an echo request at `offset` into its reply in place: the type byte and an
+ * incremental checksum update (RFC 1624), so the data is not re-summed. */
+export function icmpEchoRequestToReply(buf: Uint8Array, offset: number): void {
+  const oldWord = (buf[offset] << 8) | buf[offset + 1];
+  buf[offset] = IcmpType.EchoReply;
+  const newWord = (buf[offset] << 8) | buf[offset + 1];
+  const sum = finishChecksum((~((buf[offset + 2] << 8) | buf[offset + 3]) & 0xffff) + (~oldWord & 0xffff) + newWord);
+  buf[offset + 2] = sum >>> 8;
+  buf[offset + 3] = sum & 0xff;
+}

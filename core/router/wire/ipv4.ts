@@ -219,3 +219,119 @@ export function decrementTtl(buf: Uint8Array, offset: number): number {
   setIpv4Ttl(buf, offset, ttl - 1);
   return ttl - 1;
 }
+
+/** Header length in bytes (IHL × 4). */
+export function ipv4HeaderBytes(buf: Uint8Array, offset: number): number {
+  return (buf[offset + VER_IHL] & 0x0f) << 2;
+}
+
+export function ipv4Version(buf: Uint8Array, offset: number): number {
+  return buf[offset + VER_IHL] >>> 4;
+}
+
+/** The fragment offset, in 8-byte units. */
+export function ipv4FragmentOffsetUnits(buf: Uint8Array, offset: number): number {
+  return ((buf[offset + FLAGS_FRAG] << 8) | buf[offset + FLAGS_FRAG + 1]) & FRAG_MASK;
+}
+
+export function ipv4MoreFragments(buf: Uint8Array, offset: number): boolean {
+  return (buf[offset + FLAGS_FRAG] & (FLAG_MF >>> 8)) !== 0;
+}
+
+/** Whether the packet is a fragment: MF set or a non-zero offset. */
+export function ipv4IsFragment(buf: Uint8Array, offset: number): boolean {
+  return ipv4MoreFragments(buf, offset) || ipv4FragmentOffsetUnits(buf, offset) !== 0;
+}
+
+/** Whether the header checksum of the `headerBytes`-byte header at `offset` is right. */
+export function ipv4HeaderChecksumValid(buf: Uint8Array, offset: number, headerBytes: number): boolean {
+  return internetChecksum(buf, offset, offset + headerBytes) === 0;
+}
+
+/**
+ * Writes a 20-byte header (no options, not a fragment) from plain numbers, checksum
+ * included: the allocation-free emitter for packets the router builds per packet (tunnel
+ * encapsulation, echo replies, ICMP errors). `emitIpv4` is the general one.
+ */
+export function writeIpv4Header(
+  buf: Uint8Array,
+  at: number,
+  totalLength: number,
+  tos: number,
+  identification: number,
+  dontFragment: boolean,
+  ttl: number,
+  protocol: number,
+  src: number,
+  dst: number,
+): void {
+  buf[at + VER_IHL] = 0x45;
+  buf[at + TOS] = tos;
+  buf[at + TOTAL_LENGTH] = totalLength >>> 8;
+  buf[at + TOTAL_LENGTH + 1] = totalLength & 0xff;
+  buf[at + IDENT] = (identification >>> 8) & 0xff;
+  buf[at + IDENT + 1] = identification & 0xff;
+  buf[at + FLAGS_FRAG] = dontFragment ? FLAG_DF >>> 8 : 0;
+  buf[at + FLAGS_FRAG + 1] = 0;
+  buf[at + TTL] = ttl;
+  buf[at + PROTOCOL] = protocol;
+  buf[at + CHECKSUM] = 0;
+  buf[at + CHECKSUM + 1] = 0;
+  writeIpv4(buf, at + SRC, src);
+  writeIpv4(buf, at + DST, dst);
+  const checksum = internetChecksum(buf, at, at + IPV4_MIN_HEADER_LENGTH);
+  buf[at + CHECKSUM] = checksum >>> 8;
+  buf[at + CHECKSUM + 1] = checksum & 0xff;
+}
+
+export function ipv4Identification(buf: Uint8Array, offset: number): number {
+  return (buf[offset + IDENT] << 8) | buf[offset + IDENT + 1];
+}
+
+/**
+ * Rewrites a header in place for a fragment (or a reassembled whole): total length, MF and
+ * fragment offset (DF is kept), then the header checksum over its IHL.
+ */
+export function setIpv4Fragment(buf: Uint8Array, offset: number, totalLength: number, moreFragments: boolean, offsetUnits: number): void {
+  buf[offset + TOTAL_LENGTH] = totalLength >>> 8;
+  buf[offset + TOTAL_LENGTH + 1] = totalLength & 0xff;
+  const df = buf[offset + FLAGS_FRAG] & (FLAG_DF >>> 8);
+  buf[offset + FLAGS_FRAG] = df | (moreFragments ? FLAG_MF >>> 8 : 0) | ((offsetUnits >>> 8) & (FRAG_MASK >>> 8));
+  buf[offset + FLAGS_FRAG + 1] = offsetUnits & 0xff;
+  buf[offset + CHECKSUM] = 0;
+  buf[offset + CHECKSUM + 1] = 0;
+  const checksum = internetChecksum(buf, offset, offset + ipv4HeaderBytes(buf, offset));
+  buf[offset + CHECKSUM] = checksum >>> 8;
+  buf[offset + CHECKSUM + 1] = checksum & 0xff;
+}
+
+/**
+ * The header for fragments after the first (RFC 791 §3.1): the fixed 20 bytes plus the
+ * options whose copied flag (the type's top bit) is set, padded to a word with
+ * end-of-options, IHL set to match. A new buffer; the caller fixes lengths and checksum.
+ */
+export function ipv4LaterFragmentHeader(buf: Uint8Array, start: number): Uint8Array {
+  const headerBytes = ipv4HeaderBytes(buf, start);
+  if (headerBytes === IPV4_MIN_HEADER_LENGTH) return buf.slice(start, start + IPV4_MIN_HEADER_LENGTH);
+  const kept: number[] = [];
+  let i = start + IPV4_MIN_HEADER_LENGTH;
+  const end = start + headerBytes;
+  while (i < end) {
+    const type = buf[i];
+    if (type === 0) break; // end of option list
+    if (type === 1) {
+      i++; // no-operation
+      continue;
+    }
+    const length = i + 1 < end ? buf[i + 1] : 0;
+    if (length < 2 || i + length > end) break; // malformed: copy nothing more
+    if (type & 0x80) for (let k = 0; k < length; k++) kept.push(buf[i + k]);
+    i += length;
+  }
+  while (kept.length % 4 !== 0) kept.push(0);
+  const header = new Uint8Array(IPV4_MIN_HEADER_LENGTH + kept.length);
+  header.set(buf.subarray(start, start + IPV4_MIN_HEADER_LENGTH));
+  header.set(kept, IPV4_MIN_HEADER_LENGTH);
+  header[VER_IHL] = 0x40 | (header.length >>> 2);
+  return header;
+}
