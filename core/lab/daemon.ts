@@ -3,7 +3,6 @@
 // in its own detached process (daemon-main.ts) so the lab outlives the `flexlab up` call.
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { canonicalInterfaceName } from "../router/config/grammar/interface-name";
 import type { ProgramCommand } from "./agent-entry";
 import { UdpBridge } from "./bridge";
 import { NodeProcess, type NodeStartFailure } from "./node-process";
@@ -125,7 +124,7 @@ export class LabDaemon {
     for (const n of lab.nodes) onProgress?.(n.name, "network");
     for (const link of lab.links) {
       const endpoints = [];
-      for (const e of link.endpoints) endpoints.push({ node: e.node, iface: canonicalInterfaceName(e.iface) ?? e.iface, nodePort: await this.ports.udp() });
+      for (const e of link.endpoints) endpoints.push({ node: e.node, iface: e.iface, nodePort: await this.ports.udp() });
       const bridge = await UdpBridge.open(`link${link.index}`, endpoints);
       this.bridges.push(bridge);
       const bridgePorts = bridge.ports;

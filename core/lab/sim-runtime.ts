@@ -41,7 +41,7 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
     nodes,
     yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
     pki: (node) => material.get(node) ?? [],
-    links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: canonicalInterface(e.iface) }))),
+    links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: e.iface }))),
     storage: (name) => {
       const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);
       let text: string | undefined = nodes[name];
@@ -59,13 +59,4 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
   const sim = new Simulation(topology);
   const diagnostics = new Map(sim.names().map((n) => [n, sim.node(n).diagnostics]));
   return { sim, diagnostics };
-}
-
-/** lab.yaml may abbreviate as IOS does (e0/0, Eth0/1); the router wants Ethernet0/1. */
-export function canonicalInterface(name: string): string {
-  const m = /^([A-Za-z-]+)(\d.*)$/.exec(name);
-  if (!m) return name;
-  const kinds = ["Ethernet", "Loopback", "Tunnel"];
-  const kind = kinds.find((k) => k.toLowerCase().startsWith(m[1].toLowerCase()));
-  return kind ? kind + m[2] : name;
 }

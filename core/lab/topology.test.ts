@@ -52,6 +52,13 @@ describe("lab.yaml", () => {
     expect(problems("name: x\nnodes: [\n")[0]).toMatch(/^lab\.yaml:\d+:\d+: /);
   });
 
+  it("canonicalises abbreviated interface names once, and names a bad one", () => {
+    const lab = parseLab(good.replace("INET:Ethernet0/1,", "INET:e0/1,"), "lab.yaml", "/labs/x");
+    expect(lab.links[1].endpoints[0]).toEqual({ node: "INET", iface: "Ethernet0/1" });
+    expect(problems(good.replace("INET:Ethernet0/1,", "INET:Serial0/1,"))[0]).toMatch(/links\[1\]\.endpoints\[0\]: "Serial0\/1" is not an interface name a router knows/);
+    expect(problems(good.replace("INET:Ethernet0/1,", "INET:e0/0,"))[0]).toMatch(/INET:Ethernet0\/0 is already used by links\[0\]\.endpoints\[1\]/);
+  });
+
   it("requires an endpoint to look like NODE:INTERFACE", () => {
     expect(problems(good.replace("INET:Ethernet0/0]", "INET-Ethernet0/0]"))[0]).toMatch(/links\[0\]\.endpoints\[1\]: an endpoint is "NODE:INTERFACE"/);
   });

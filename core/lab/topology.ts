@@ -5,6 +5,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
+import { canonicalInterfaceName } from "../router/config/grammar/interface-name";
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const ENDPOINT = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,62}):([A-Za-z][A-Za-z-]*\d+(?:\/\d+)*)$/;
@@ -130,10 +131,16 @@ export function parseLab(text: string, file: string, dir: string): Lab {
   const used = new Map<string, string>();
   const links: LabLink[] = data.links.map((link, index) => {
     const endpoints = link.endpoints.map((text, e) => {
-      const [, node, iface] = ENDPOINT.exec(text)!;
+      const [, node, typed] = ENDPOINT.exec(text)!;
       const path = ["links", index, "endpoints", e];
       if (!(node in data.nodes)) at(path, `node "${node}" is not defined under nodes`);
-      const key = `${node}:${iface.toLowerCase()}`;
+      // Canonical here, once, so every runtime sees "Ethernet0/1" however it was abbreviated.
+      const iface = canonicalInterfaceName(typed);
+      if (iface === undefined) {
+        at(path, `"${typed}" is not an interface name a router knows (e.g. Ethernet0/1)`);
+        return { node, iface: typed };
+      }
+      const key = `${node}:${iface}`;
       const first = used.get(key);
       if (first) at(path, `${node}:${iface} is already used by ${first}`);
       else used.set(key, fieldName(path));

@@ -25,7 +25,6 @@
 //   the image.
 import { isAbsolute, relative, resolve, sep, dirname, basename } from "node:path";
 import type Docker from "dockerode";
-import { canonicalInterfaceName } from "../../router/config/grammar/interface-name";
 import type { Lab } from "../topology";
 import { containerName, LABEL_LINK, LABEL_NODE, labLabels, linkNetworkName, macForAddress, mgmtNetworkName } from "./docker-labels";
 import { containerAddress, formatCidr, gatewayOf, type Cidr } from "./docker-subnets";
@@ -158,7 +157,7 @@ export function planLab(inputs: PlanInputs): LabPlan {
   lab.links.forEach((link, i) => {
     link.endpoints.forEach((e, position) => {
       const ip = containerAddress(inputs.linkSubnets[i], position);
-      const plan: EndpointPlan = { network: links[i].name, linkIndex: link.index, iface: canonicalInterfaceName(e.iface) ?? e.iface, ip, mac: macForAddress(ip) };
+      const plan: EndpointPlan = { network: links[i].name, linkIndex: link.index, iface: e.iface, ip, mac: macForAddress(ip) };
       endpointsByNode.get(e.node)?.push(plan);
     });
   });
