@@ -22,6 +22,15 @@ describe("ARCHITECTURE.md layer rules", () => {
     expect(messages.filter((m) => m.includes("no-restricted-paths"))).toHaveLength(1);
   });
 
+  it("lets the router layers import the table row schemas, and nothing else of core/api", async () => {
+    const schemas = await lintAs("core/router/routing/probe.ts", 'import type { RouteRow } from "../../api/tables";\nexport type R = RouteRow;\n');
+    expect(schemas.filter((m) => m.includes("no-restricted-paths"))).toEqual([]);
+    const client = await lintAs("core/router/routing/probe.ts", 'import { MgmtClient } from "../../api/mgmt-client";\nexport const c = MgmtClient;\n');
+    expect(client.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/router\/routing\/ may import only .*core\/api\/tables\.ts(?!\/)/);
+    const wire = await lintAs("core/router/wire/probe.ts", 'import type { RouteRow } from "../../api/tables";\nexport type R = RouteRow;\n');
+    expect(wire.join("\n")).toMatch(/core\/router\/wire\/ may import nothing outside itself/);
+  });
+
   it("rejects Node APIs in the browser-safe config layer", async () => {
     const messages = await lintAs("core/router/config/probe.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
     expect(messages.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer/);
