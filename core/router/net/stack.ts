@@ -112,17 +112,15 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   }
 
   /**
-   * `vrf forwarding NAME` (undefined: `no vrf forwarding`). IOS removes the interface's
-   * addresses and says so; that notice is returned, or an error if the VRF does not exist.
+   * `vrf forwarding NAME` (undefined: `no vrf forwarding`): IOS removes the interface's
+   * addresses. Returns an error if the VRF does not exist. The notice IOS prints about the
+   * removed addresses is the config layer's to print, once, as the command is typed.
    */
   setInterfaceVrf(iface: Interface, name: string | undefined): string | undefined {
     const vrf = this.vrf(name);
     if (vrf === undefined) return `% VRF ${name} not configured.`;
-    if (vrf === iface.vrf) return undefined;
-    const had = iface.addresses.length > 0;
-    const verb = vrf.isGlobal ? `disabling VRF ${iface.vrf.name}` : `enabling VRF ${vrf.name}`;
-    this.moveToVrf(iface, vrf);
-    return had ? `% Interface ${iface.name} IPv4 disabled and address(es) removed due to ${verb}` : undefined;
+    if (vrf !== iface.vrf) this.moveToVrf(iface, vrf);
+    return undefined;
   }
 
   private addVrfObject(vrf: Vrf): Vrf {
