@@ -6,6 +6,7 @@ import { command, need, type ConfigCommand, type ModeCtx, type Outcome, type Ren
 import { compareInterfaceNames, parseInterfaceName } from "../grammar/interface-name";
 import { newInterface, type InterfaceAddress, type InterfaceConfig } from "../model/interface";
 import type { RouterConfig } from "../model/router";
+import { descriptionProblem } from "../names";
 import { TOP } from "./order";
 
 export const IF_MODES = ["config-if", "config-if-tunnel", "config-subif"] as const;
@@ -99,7 +100,10 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     help: ["Interface specific description", "Up to 240 characters describing this interface"],
     order: 10,
     apply: (m, a, c) => {
-      iface(m, c).description = a.str("text");
+      const text = a.str("text");
+      const problem = descriptionProblem(text);
+      if (problem) return { error: problem };
+      iface(m, c).description = text;
     },
     no: {
       syntax: "description [LINE$text]",

@@ -3,6 +3,7 @@
 
 import { command, type ConfigCommand } from "../command";
 import { TOP } from "./order";
+import { hostnameProblem } from "../names";
 import { stored } from "./stored";
 
 const IP = "Global IP configuration subcommands";
@@ -45,7 +46,10 @@ export const systemCommands: readonly ConfigCommand[] = [
     help: ["Set system's network name", "This system's network name"],
     order: TOP.hostname,
     apply: (m, a) => {
-      m.hostname = a.str("name");
+      const name = a.str("name");
+      const problem = hostnameProblem(name);
+      if (problem) return { error: problem };
+      m.hostname = name;
     },
     no: {
       syntax: "hostname [WORD$name]",

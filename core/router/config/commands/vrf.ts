@@ -5,6 +5,7 @@ import { command, need, type ConfigCommand, type ModeCtx, type Outcome, type Ren
 import type { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import { newVrf, type RouteTargets, type VrfConfig } from "../model/vrf";
+import { descriptionProblem, VRF_DESCRIPTION_MAX_CHARS, vrfNameProblem } from "../names";
 import { TOP } from "./order";
 
 const VRF_MODES = ["vrf-definition", "ip-vrf"] as const;
@@ -16,6 +17,8 @@ function vrf(m: RouterConfig, c: ModeCtx): VrfConfig {
 }
 
 function enterVrf(m: RouterConfig, name: string, style: VrfConfig["style"]): Outcome {
+  const problem = vrfNameProblem(name);
+  if (problem) return { error: problem };
   const existing = m.vrfs[name];
   if (existing && existing.style !== style) {
     return { error: style === "definition" ? `% VRF ${name} is a legacy 'ip vrf'; remove it first` : `% VRF ${name} is a multi-protocol VRF; use 'vrf definition ${name}'` };
@@ -97,7 +100,10 @@ export const vrfCommands: readonly ConfigCommand[] = [
     help: ["VRF specific description", "Up to 244 characters describing this VRF"],
     order: 5,
     apply: (m, a, c) => {
-      vrf(m, c).description = a.str("text");
+      const text = a.str("text");
+      const problem = descriptionProblem(text, VRF_DESCRIPTION_MAX_CHARS);
+      if (problem) return { error: problem };
+      vrf(m, c).description = text;
     },
     no: {
       syntax: "description [LINE$text]",

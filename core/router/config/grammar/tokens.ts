@@ -86,6 +86,16 @@ function matchKeyword(word: string, keyword: string): TokenMatch {
   return NONE;
 }
 
+/** C0 controls and DEL: no IOS name or text holds them (a terminal cannot type a NUL), so a
+ * free-text token refuses a word that carries one. Tab separates words, so LINE may hold it. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127) return true;
+  }
+  return false;
+}
+
 function startsWithDigit(word: string): boolean {
   const c = word.charCodeAt(0);
   return c >= 48 && c <= 57;
@@ -104,9 +114,9 @@ export function matchToken(t: Token, word: string, rest: string): TokenMatch {
     case "iftype":
       return matchKeyword(word, t.ifType);
     case "word":
-      return { kind: "match", cls: MatchClass.Generic, value: word };
+      return hasControlCharacter(word) ? NONE : { kind: "match", cls: MatchClass.Generic, value: word };
     case "line":
-      return { kind: "match", cls: MatchClass.Generic, value: rest.trimEnd(), restOfLine: true };
+      return hasControlCharacter(rest) ? NONE : { kind: "match", cls: MatchClass.Generic, value: rest.trimEnd(), restOfLine: true };
     case "hexdata": {
       const groups = rest.trim().split(/\s+/);
       return groups.every(isHex) ? { kind: "match", cls: MatchClass.Typed, value: groups.join(" ").toUpperCase(), restOfLine: true } : NONE;
