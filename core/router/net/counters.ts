@@ -37,6 +37,10 @@ export const DROP_REASONS = [
   "udp-malformed",
   "reassembly-timeout",
   "reassembly-overflow",
+  "reassembly-malformed",
+  "reassembly-duplicate",
+  "reassembly-overlap",
+  "reassembly-fragment-limit",
   "multicast-unsupported",
   // Tunnels and MPLS
   "gre-malformed",
@@ -48,6 +52,8 @@ export const DROP_REASONS = [
   "mpls-unsupported",
   // The Nic refused the frame (queue full, carrier lost between checks)
   "transmit-failed",
+  // A bug: handling the frame threw; the router reported it and went on
+  "internal-error",
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];

@@ -252,6 +252,19 @@ describe("local delivery", () => {
     expect(icmpBack().map((m) => [m.type, m.code])).toEqual([[11, 1]]);
     expect(e0.counters.drops["reassembly-timeout"]).toBe(1);
   });
+
+  it("counts the crafted fragments (0, 1480, MF), (1480, 8, MF), (8, 16, last) as dropped instead of throwing", () => {
+    const whole = udp(ip("10.1.0.1"), 4500, 1480);
+    const piece = (offset: number, length: number, more: boolean) =>
+      ipv4({ dst: ip("10.1.0.1"), identification: 7, moreFragments: more, fragmentOffsetBytes: offset }, whole.subarray(offset, offset + length));
+    hostSends(piece(0, 1480, true));
+    hostSends(piece(1480, 8, true));
+    hostSends(piece(8, 16, false));
+    expect(e0.counters.drops).toMatchObject({ "reassembly-malformed": 3 });
+    expect(stack.local.reassembly.inProgress).toBe(0);
+    clock.advance(15_000);
+    expect(icmpBack()).toEqual([]);
+  });
 });
 
 describe("malformed input", () => {

@@ -319,10 +319,10 @@ export abstract class Interface {
    */
   abstract transmit(buf: Uint8Array, start: number, end: number, nextHop: Ipv4, etherType: number): boolean;
 
-  /** Counts a drop on this interface. */
-  drop(reason: DropReason): void {
-    this.counters.drops[reason]++;
-    this.counters.dropsTotal++;
+  /** Counts `count` packets dropped on this interface for `reason`. */
+  drop(reason: DropReason, count = 1): void {
+    this.counters.drops[reason] += count;
+    this.counters.dropsTotal += count;
   }
 }
 

@@ -23,11 +23,11 @@ export class LocalDelivery {
     clock: Clock,
     private readonly icmp: IcmpService,
   ) {
-    this.reassembly = new Reassembly<Interface>(clock, (first, inIf) => {
-      inIf.drop("reassembly-timeout");
+    this.reassembly = new Reassembly<Interface>(clock, (first, inIf, fragments) => {
+      inIf.drop("reassembly-timeout", fragments);
       // RFC 792: time exceeded, code 1, quoting the first fragment (offset 0, so RFC 1812's
-      // "never about a non-initial fragment" does not stop it).
-      this.icmp.timeExceeded(inIf, first, 0, first.length, TIME_EXCEEDED_REASSEMBLY);
+      // "never about a non-initial fragment" does not stop it); without it, nothing is sent.
+      if (first !== undefined) this.icmp.timeExceeded(inIf, first, 0, first.length, TIME_EXCEEDED_REASSEMBLY);
     });
   }
 
@@ -47,7 +47,7 @@ export class LocalDelivery {
   deliver(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
     if (ipv4IsFragment(buf, ipOffset)) {
       const result = this.reassembly.add(inIf.vrf.id, buf, ipOffset, end, inIf);
-      if (result.kind === "dropped") inIf.drop("reassembly-overflow");
+      if (result.kind === "dropped") inIf.drop(result.reason, result.fragments);
       if (result.kind !== "complete") return;
       buf = result.buf;
       ipOffset = result.start;
