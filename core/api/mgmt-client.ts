@@ -16,6 +16,7 @@ import {
   type MgmtResult,
 } from "./mgmt";
 import { parseTableRows, type TableName, type TableRow } from "./tables";
+import type { Result } from "./result";
 
 /** What the client needs from a socket: text frames both ways and a close notice. */
 export interface MgmtTransport {
@@ -33,7 +34,7 @@ export interface MgmtClientError {
   readonly message: string;
 }
 
-export type MgmtReply<T> = { readonly ok: true; readonly result: T } | { readonly ok: false; readonly error: MgmtClientError };
+export type MgmtReply<T> = Result<{ result: T }, { error: MgmtClientError }>;
 
 /** A watch or capture the agent is streaming; `stop` unwatches it. */
 export interface MgmtWatch {

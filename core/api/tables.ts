@@ -4,6 +4,7 @@
 // table is one entry in TABLE_ROWS here (and one row builder in the agent, which the compiler
 // asks for).
 import { z } from "zod";
+import type { Result } from "./result";
 
 /** `show ip interface brief`. */
 export const interfaceRowSchema = z.object({
@@ -93,7 +94,7 @@ export const tableNameSchema = z.enum(TABLE_NAMES);
 export type TableRow<T extends TableName> = z.infer<(typeof TABLE_ROWS)[T]>;
 
 /** Validates a table's rows (what crosses the wire is `unknown` until this says otherwise). */
-export function parseTableRows<T extends TableName>(table: T, rows: unknown): { ok: true; rows: TableRow<T>[] } | { ok: false; message: string } {
+export function parseTableRows<T extends TableName>(table: T, rows: unknown): Result<{ rows: TableRow<T>[] }> {
   const r = z.array(TABLE_ROWS[table]).safeParse(rows);
   if (r.success) return { ok: true, rows: r.data as TableRow<T>[] };
   return { ok: false, message: `${table} rows: ${z.prettifyError(r.error)}` };

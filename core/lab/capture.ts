@@ -5,6 +5,7 @@ import { createWriteStream } from "node:fs";
 import type { MgmtClient } from "../api/mgmt-client";
 import type { CapturedFrame } from "../api/mgmt";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "../router/wire/pcapng";
+import type { Result } from "../api/result";
 
 export interface CaptureOptions {
   /** Stop after this many frames. */
@@ -16,9 +17,7 @@ export interface CaptureOptions {
   readonly onFrame?: (frames: number) => void;
 }
 
-export type CaptureResult =
-  | { readonly ok: true; readonly frames: number; readonly ended: "count" | "stopped" | "disconnected" }
-  | { readonly ok: false; readonly message: string };
+export type CaptureResult = Result<{ frames: number; ended: "count" | "stopped" | "disconnected" }>;
 
 export async function captureToFile(client: MgmtClient, iface: string, file: string, options: CaptureOptions = {}): Promise<CaptureResult> {
   const out = createWriteStream(file);

@@ -4,6 +4,7 @@
 import WebSocket from "ws";
 import { MgmtClient, type MgmtTransport } from "../api/mgmt-client";
 import { CLOSE_UNAUTHORIZED } from "../api/mgmt";
+import type { Result } from "../api/result";
 
 export interface MgmtConnectOptions {
   /** 127.0.0.1 unless the agent is elsewhere. */
@@ -14,9 +15,7 @@ export interface MgmtConnectOptions {
   readonly timeoutMs?: number;
 }
 
-export type MgmtConnectResult =
-  | { readonly ok: true; readonly client: MgmtClient }
-  | { readonly ok: false; readonly reason: "unauthorized" | "unreachable" | "timeout"; readonly message: string };
+export type MgmtConnectResult = Result<{ client: MgmtClient }, { reason: "unauthorized" | "unreachable" | "timeout"; message: string }>;
 
 /** The agent's URL; the token rides in the query string, as the API wants. */
 export function mgmtUrl(host: string, port: number, token: string): string {

@@ -8,8 +8,9 @@ import { connectMgmt } from "./mgmt-client";
 import { runtimeFor } from "./runtime/index";
 import { findLabDir, readState } from "./runtime/state";
 import type { LabState, NodeState, Runtime } from "./runtime/types";
+import type { Result } from "../api/result";
 
-export type Found<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+export type Found<T> = Result<{ value: T }>;
 
 export interface RunningLab {
   readonly state: LabState;

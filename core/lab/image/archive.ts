@@ -5,8 +5,9 @@ import { rename, rm, stat } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { connectEngine, engineMessage, statusCodeOf } from "../runtime/docker-engine";
 import { ROUTER_IMAGE } from "./tag";
+import type { Result } from "../../api/result";
 
-export type ArchiveResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+export type ArchiveResult<T> = Result<{ value: T }>;
 
 /** Writes the router image (or `tag`) to `file` as a docker-save tar; resolves its size in bytes. */
 export async function saveImage(file: string, tag = ROUTER_IMAGE): Promise<ArchiveResult<number>> {

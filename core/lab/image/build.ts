@@ -10,6 +10,7 @@ import { bundleAgent, sourceRoot } from "./bundle";
 import { assembleRootfs, IMAGE_AGENT, IMAGE_USER } from "./rootfs";
 import { IMAGE_LABELS, ROUTER_IMAGE, ROUTER_IMAGE_REPO, FLEXLAB_VERSION } from "./tag";
 import { tarStream } from "./tar";
+import type { Result } from "../../api/result";
 
 export interface BuiltImage {
   readonly tag: string;
@@ -21,7 +22,7 @@ export interface BuiltImage {
   readonly elapsedMs: number;
 }
 
-export type BuildResult = { readonly ok: true; readonly image: BuiltImage } | { readonly ok: false; readonly message: string };
+export type BuildResult = Result<{ image: BuiltImage }>;
 
 export interface BuildOptions {
   /** A short note per step, for the CLI. */
@@ -121,7 +122,7 @@ export async function buildRouterImage(options: BuildOptions = {}): Promise<Buil
  * The router image, built first when this engine has none (`flexlab up` on a fresh machine
  * needs no separate step). `built` says whether it had to be.
  */
-export async function ensureRouterImage(options: BuildOptions = {}): Promise<{ readonly ok: true; readonly built: boolean } | { readonly ok: false; readonly message: string }> {
+export async function ensureRouterImage(options: BuildOptions = {}): Promise<Result<{ built: boolean }>> {
   const connected = await connectEngine();
   if (!connected.ok) return connected;
   const present = await connected.engine.docker

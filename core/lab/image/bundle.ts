@@ -6,6 +6,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as Esbuild from "esbuild";
+import type { Result } from "../../api/result";
 
 /** The repository holding the agent's sources, from this file's place in it (core/lab/image/). */
 export function sourceRoot(): string {
@@ -18,7 +19,7 @@ export const AGENT_BUNDLE = "dist/agent.mjs";
 /** Bundled CommonJS packages (ws, commander) call `require` for Node built-ins; ESM has none. */
 const REQUIRE_SHIM = 'import { createRequire as __flexlabCreateRequire } from "node:module";\nconst require = __flexlabCreateRequire(import.meta.url);';
 
-export type BundleResult = { readonly ok: true; readonly file: string; readonly bytes: number } | { readonly ok: false; readonly message: string };
+export type BundleResult = Result<{ file: string; bytes: number }>;
 
 export async function bundleAgent(root = sourceRoot()): Promise<BundleResult> {
   let esbuild: typeof Esbuild;

@@ -8,6 +8,7 @@ import { realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { TarEntry } from "./tar";
+import type { Result } from "../../api/result";
 
 /** Where things live inside the image. */
 export const IMAGE_NODE = "/usr/local/bin/node";
@@ -77,7 +78,7 @@ export interface Rootfs {
   readonly libraries: readonly string[];
 }
 
-export type RootfsResult = { readonly ok: true; readonly rootfs: Rootfs } | { readonly ok: false; readonly message: string };
+export type RootfsResult = Result<{ rootfs: Rootfs }>;
 
 async function ldd(file: string): Promise<LddResult | string> {
   try {

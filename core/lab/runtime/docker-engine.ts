@@ -3,6 +3,7 @@
 // once, and then always spoken to at a pinned version so its behaviour is the one we know.
 // Failures come back as values with a message that says what to do.
 import Docker from "dockerode";
+import type { Result } from "../../api/result";
 
 /** Docker 20.10 (Debian's docker.io): the oldest engine FlexLab drives. */
 export const MIN_API_VERSION = "1.41";
@@ -22,7 +23,7 @@ export interface Engine {
   readonly engineVersion: string;
 }
 
-export type EngineResult = { readonly ok: true; readonly engine: Engine } | { readonly ok: false; readonly message: string };
+export type EngineResult = Result<{ engine: Engine }>;
 
 /** "1.41" < "1.44" < "1.100": compares dotted numbers. */
 export function compareApiVersions(a: string, b: string): number {

@@ -3,6 +3,7 @@
 // each network its own block out of a private pool, first fit, avoiding every subnet the
 // engine already uses. These addresses belong to the containers' kernels only: routers
 // carry their own lab addresses on the same wires, so lab configs may use any range.
+import type { Result } from "../../api/result";
 
 /** An IPv4 prefix: `base` is the network address as an unsigned 32-bit number. */
 export interface Cidr {
@@ -93,7 +94,7 @@ export function prefixLengthFor(containers: number): number {
   return prefixLength;
 }
 
-export type Allocation = { readonly ok: true; readonly subnets: readonly Cidr[] } | { readonly ok: false; readonly message: string };
+export type Allocation = Result<{ subnets: readonly Cidr[] }>;
 
 /**
  * Picks one free block per requested prefix length inside `pool`, first fit, each aligned to

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { labStateSchema, type LabState } from "./types";
+import type { Result } from "../../api/result";
 
 export const STATE_DIR = ".flexlab";
 export const STATE_FILE = "state.json";
@@ -40,9 +41,7 @@ export async function removeState(labDir: string): Promise<void> {
   await rm(statePath(labDir), { force: true });
 }
 
-export type StateRead =
-  | { readonly ok: true; readonly state: LabState }
-  | { readonly ok: false; readonly reason: "missing" | "invalid"; readonly file: string; readonly message: string };
+export type StateRead = Result<{ state: LabState }, { reason: "missing" | "invalid"; file: string; message: string }>;
 
 /** Reads and validates `<labDir>/.flexlab/state.json`. */
 export async function readState(labDir: string): Promise<StateRead> {

@@ -15,17 +15,17 @@ import {
   decrementTtl,
   ipv4DontFragment,
   ipv4Dst,
-  ipv4HeaderBytes,
-  ipv4HeaderChecksumValid,
+  Ipv4HeaderFault,
+  checkIpv4Header,
   ipv4Src,
   ipv4Tos,
   ipv4TotalLength,
   ipv4Ttl,
-  ipv4Version,
   writeIpv4Header,
 } from "../wire/ipv4";
 import { IcmpUnreachableCode } from "../wire/icmp";
 import { writeMplsEntry } from "../wire/mpls";
+import type { DropReason } from "./counters";
 import type { FibEntry, FibPath } from "./fib";
 import { fragmentIpv4 } from "./fragment";
 import { HEADROOM_BYTES, allocatePacket, moveToHeadroom } from "./headroom";
@@ -36,6 +36,15 @@ import type { LocalDelivery } from "./local";
 import type { NullInterface } from "./null0";
 import type { Vrf } from "./vrf";
 import { EtherType } from "../wire/ethernet";
+
+/** The counted drop for each way wire/ finds a header at fault (RFC 1812 §5.2.2). */
+const HEADER_FAULT_DROPS: Readonly<Record<Exclude<Ipv4HeaderFault, 0>, DropReason>> = {
+  [Ipv4HeaderFault.Truncated]: "ipv4-truncated",
+  [Ipv4HeaderFault.Version]: "ipv4-version",
+  [Ipv4HeaderFault.HeaderLength]: "ipv4-header-length",
+  [Ipv4HeaderFault.TotalLength]: "ipv4-total-length",
+  [Ipv4HeaderFault.Checksum]: "ipv4-checksum",
+};
 
 /** Tunnels inside tunnels deeper than this are a routing loop. */
 const MAX_ENCAPSULATION_DEPTH = 4;
@@ -64,17 +73,9 @@ export class Ipv4Forwarding implements Ipv4Output {
 
   /** An IPv4 packet at `buf[offset, limit)` arrived on `inIf`. The buffer is ours. */
   receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number): void {
-    const available = limit - offset;
-    if (available < IPV4_MIN_HEADER_LENGTH) return inIf.drop("ipv4-truncated");
-    if (ipv4Version(buf, offset) !== 4) return inIf.drop("ipv4-version");
-    const headerBytes = ipv4HeaderBytes(buf, offset);
-    if (headerBytes < IPV4_MIN_HEADER_LENGTH) return inIf.drop("ipv4-header-length");
-    if (headerBytes > available) return inIf.drop("ipv4-truncated");
+    const fault = checkIpv4Header(buf, offset, limit);
+    if (fault !== Ipv4HeaderFault.None) return inIf.drop(HEADER_FAULT_DROPS[fault]);
     const total = ipv4TotalLength(buf, offset);
-    if (total < headerBytes) return inIf.drop("ipv4-total-length");
-    if (total > available) return inIf.drop("ipv4-truncated");
-    if (!ipv4HeaderChecksumValid(buf, offset, headerBytes)) return inIf.drop("ipv4-checksum");
-
     const end = offset + total;
     const counters = inIf.counters;
     counters.inPackets++;

@@ -3,7 +3,7 @@
 // when their "copied" flag is set, except in the first fragment), a payload that is a
 // multiple of 8 bytes except in the last, and offsets relative to the original packet, so a
 // fragment of a fragment is still right. This is the slow path: it allocates.
-import { ipv4FragmentOffsetUnits, ipv4HeaderBytes, ipv4LaterFragmentHeader, ipv4MoreFragments, setIpv4Fragment } from "../wire/ipv4";
+import { ipv4FragmentOffsetUnits, ipv4HeaderLengthAt, ipv4LaterFragmentHeader, ipv4MoreFragments, setIpv4Fragment } from "../wire/ipv4";
 import { HEADROOM_BYTES } from "./headroom";
 
 /** Receives one fragment at `buf[start, end)`; returns whether it was sent. */
@@ -17,7 +17,7 @@ const MAX_FRAGMENTS = 64;
  * Returns false if the MTU cannot carry even 8 bytes of payload, or a fragment was dropped.
  */
 export function fragmentIpv4(buf: Uint8Array, start: number, end: number, mtu: number, sink: FragmentSink): boolean {
-  const headerBytes = ipv4HeaderBytes(buf, start);
+  const headerBytes = ipv4HeaderLengthAt(buf, start);
   const payloadBytes = end - start - headerBytes;
   const firstChunk = (mtu - headerBytes) & ~7;
   if (firstChunk <= 0) return false;

@@ -13,7 +13,7 @@ import {
   IPV4_MIN_HEADER_LENGTH,
   ipv4Dst,
   ipv4FragmentOffsetUnits,
-  ipv4HeaderBytes,
+  ipv4HeaderLengthAt,
   ipv4Protocol,
   ipv4Src,
   ipv4Tos,
@@ -122,7 +122,7 @@ export class IcmpService {
 
   /** Handles an ICMP message addressed to us: the IPv4 packet at `buf[ipOffset, end)`. */
   receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
-    const icmp = ipOffset + ipv4HeaderBytes(buf, ipOffset);
+    const icmp = ipOffset + ipv4HeaderLengthAt(buf, ipOffset);
     if (end - icmp < ICMP_HEADER_LENGTH || internetChecksum(buf, icmp, end) !== 0) {
       inIf.drop("icmp-malformed");
       return;
@@ -199,7 +199,7 @@ export class IcmpService {
     }
     const quoted = parsed.payload;
     if (quoted.length < IPV4_MIN_HEADER_LENGTH + 8 || ipv4Version(quoted, 0) !== 4) return; // the header and 8 bytes
-    const q = ipv4HeaderBytes(quoted, 0);
+    const q = ipv4HeaderLengthAt(quoted, 0);
     if (quoted.length < q + 8) return;
     let mplsLabels: readonly MplsEntry[] | undefined;
     for (const object of parsed.repr.extensions ?? []) if (object.kind === "mpls-label-stack") mplsLabels = object.entries;
@@ -232,7 +232,7 @@ export class IcmpService {
     // …nor about a fragment other than the first…
     if (ipv4FragmentOffsetUnits(buf, ipOffset) !== 0) return;
     // …nor about an ICMP error (only about echo, timestamp and the other queries).
-    const headerBytes = ipv4HeaderBytes(buf, ipOffset);
+    const headerBytes = ipv4HeaderLengthAt(buf, ipOffset);
     if (ipv4Protocol(buf, ipOffset) === IpProtocol.Icmp) {
       const quotedType = ipOffset + headerBytes < end ? icmpType(buf, ipOffset + headerBytes) : 3;
       if (!isQueryType(quotedType)) return;

@@ -22,7 +22,7 @@
 // Every fragment dropped or discarded is reported with its reason and count, for the
 // interface's drop counters.
 import type { Clock, Timer } from "../clock/clock";
-import { ipv4Dst, ipv4FragmentOffsetUnits, ipv4HeaderBytes, ipv4Identification, ipv4MoreFragments, ipv4Protocol, ipv4Src, IPV4_MIN_HEADER_LENGTH, setIpv4Fragment } from "../wire/ipv4";
+import { ipv4Dst, ipv4FragmentOffsetUnits, ipv4HeaderLengthAt, ipv4Identification, ipv4MoreFragments, ipv4Protocol, ipv4Src, IPV4_MIN_HEADER_LENGTH, setIpv4Fragment } from "../wire/ipv4";
 import type { DropReason } from "./counters";
 import { HEADROOM_BYTES } from "./headroom";
 
@@ -114,7 +114,7 @@ export class Reassembly<C> {
 
   /** Adds the fragment at `buf[start, end)` (header already validated) received in VRF `vrfId`. */
   add(vrfId: number, buf: Uint8Array, start: number, end: number, context: C): ReassemblyResult {
-    const headerBytes = ipv4HeaderBytes(buf, start);
+    const headerBytes = ipv4HeaderLengthAt(buf, start);
     const offset = ipv4FragmentOffsetUnits(buf, start) * 8;
     const more = ipv4MoreFragments(buf, start);
     const length = end - start - headerBytes;

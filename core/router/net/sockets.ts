@@ -12,7 +12,7 @@ import { UDP_HEADER_LENGTH, emitUdp, parseUdp } from "../wire/udp";
 import type { IcmpService, Ipv4Output, SendResult } from "./icmp";
 import type { Interface } from "./interface";
 import type { Vrf } from "./vrf";
-import { IpProtocol, ipv4Dst, ipv4HeaderBytes, ipv4Src, ipv4Ttl } from "../wire/ipv4";
+import { IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Ttl } from "../wire/ipv4";
 
 const PORT_UNREACHABLE = 3;
 const FIRST_EPHEMERAL_PORT = 49152;
@@ -120,7 +120,7 @@ export class UdpSockets {
 
   /** The handler for IP protocol 17. */
   receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
-    const udp = ipOffset + ipv4HeaderBytes(buf, ipOffset);
+    const udp = ipOffset + ipv4HeaderLengthAt(buf, ipOffset);
     const src = ipv4Src(buf, ipOffset);
     const dst = ipv4Dst(buf, ipOffset);
     const parsed = parseUdp(buf.subarray(udp, end), src, dst);

@@ -14,7 +14,7 @@
 //  - `clonedFrom`: a Virtual-Access interface is a tunnel cloned from a Virtual-Template.
 import { formatIpv4, type Ipv4 } from "../wire/addr";
 import { GreProtocol, greHeaderLengthAt, greKey, greProtocolType, greValidAt, writeGreHeader } from "../wire/gre";
-import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4HeaderBytes, ipv4Src, ipv4Tos, writeIpv4Header, IpProtocol } from "../wire/ipv4";
+import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Tos, writeIpv4Header, IpProtocol } from "../wire/ipv4";
 import type { FibEntry } from "./fib";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import { Interface, logMessage, type InterfaceHost } from "./interface";
@@ -314,7 +314,7 @@ export class TunnelTable {
    * `inIf`. `protectedByIpsec` is set when ESP decryption produced it.
    */
   receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, protectedByIpsec = false): void {
-    const g = ipOffset + ipv4HeaderBytes(buf, ipOffset);
+    const g = ipOffset + ipv4HeaderLengthAt(buf, ipOffset);
     // RFC 2784 §2.3: version 0 only, the RFC 1701 bits clear, the checksum right when present.
     if (!greValidAt(buf, g, end)) {
       inIf.drop("gre-malformed");

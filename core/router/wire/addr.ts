@@ -2,6 +2,8 @@
 // compare and mask on the forwarding path), prefixes, masks and MAC addresses as 48-bit
 // numbers. Text forms follow IOS: dotted quads, "/len" prefixes, "aabb.cc00.0100" MACs.
 
+import { hexDigits } from "./bytes";
+
 declare const ipv4Brand: unique symbol;
 declare const macBrand: unique symbol;
 
@@ -106,15 +108,11 @@ export function writeMac(buf: Uint8Array, offset: number, mac: number): void {
   buf[offset + 5] = lo & 255;
 }
 
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, "0");
-}
-
 /** IOS's form: "aabb.cc00.0100". */
 export function formatMacIos(mac: number): string {
   const hi = Math.floor(mac / 0x100000000);
   const lo = mac >>> 0;
-  return `${hex(hi, 4)}.${hex(lo >>> 16, 4)}.${hex(lo & 0xffff, 4)}`;
+  return `${hexDigits(hi, 4)}.${hexDigits(lo >>> 16, 4)}.${hexDigits(lo & 0xffff, 4)}`;
 }
 
 /** The colon form Linux and Wireshark use: "aa:bb:cc:00:01:00". */

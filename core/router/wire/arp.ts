@@ -4,6 +4,7 @@
 
 import { readIpv4, readMac, writeIpv4, writeMac, type Ipv4, type Mac } from "./addr";
 import { WireError, truncated } from "./errors";
+import { hex16 } from "./bytes";
 
 /** ARP opcodes (RFC 826, RFC 5494). Other numbers (RARP, InARP) are kept and round-trip. */
 export const ArpOperation = {
@@ -55,7 +56,7 @@ export function parseArp(buf: Uint8Array): ArpPacket | WireError {
   if (htype !== HTYPE_ETHERNET) return new WireError("arp", "hardware type", HTYPE, `${htype} is not Ethernet (1)`);
   const ptype = (buf[PTYPE] << 8) | buf[PTYPE + 1];
   if (ptype !== PTYPE_IPV4) {
-    return new WireError("arp", "protocol type", PTYPE, `0x${ptype.toString(16).padStart(4, "0")} is not IPv4 (0x0800)`);
+    return new WireError("arp", "protocol type", PTYPE, `${hex16(ptype)} is not IPv4 (0x0800)`);
   }
   if (buf[HLEN] !== 6) return new WireError("arp", "hardware address length", HLEN, `${buf[HLEN]}, Ethernet needs 6`);
   if (buf[PLEN] !== 4) return new WireError("arp", "protocol address length", PLEN, `${buf[PLEN]}, IPv4 needs 4`);

@@ -1,5 +1,6 @@
-// Big-endian (network order) 32-bit fields, for formats that carry SPIs, keys, sequence
-// numbers and the like. Addresses have their own branded helpers in addr.ts.
+// Big-endian (network order) 16- and 32-bit fields, for formats that carry SPIs, keys,
+// sequence numbers and the like, and the hex forms error messages and MACs print. Addresses
+// have their own branded helpers in addr.ts.
 
 export function readU32(buf: Uint8Array, at: number): number {
   return ((buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]) >>> 0;
@@ -19,4 +20,14 @@ export function readU16(buf: Uint8Array, at: number): number {
 export function writeU16(buf: Uint8Array, at: number, value: number): void {
   buf[at] = (value >>> 8) & 0xff;
   buf[at + 1] = value & 0xff;
+}
+
+/** `n` in lower-case hex, zero-padded to `width` digits: hexDigits(0x800, 4) is "0800". */
+export function hexDigits(n: number, width: number): string {
+  return n.toString(16).padStart(width, "0");
+}
+
+/** A 16-bit field as error messages show it: "0x0800". */
+export function hex16(n: number): string {
+  return "0x" + hexDigits(n, 4);
 }

@@ -4,6 +4,7 @@
 
 import { readMac, writeMac, type Mac } from "./addr";
 import { truncated, type WireError } from "./errors";
+import { hex16 } from "./bytes";
 
 /** EtherTypes FlexLab speaks. Any other number is kept as is and round-trips. */
 export const EtherType = {
@@ -17,13 +18,9 @@ export type KnownEtherType = (typeof EtherType)[keyof typeof EtherType];
 
 const etherTypeNames = new Map<number, string>(Object.entries(EtherType).map(([name, value]) => [value, name]));
 
-function hex4(n: number): string {
-  return "0x" + n.toString(16).padStart(4, "0");
-}
-
 /** "Ipv4", "MplsUnicast", or "Unknown(0x88cc)" for a number we do not know. */
 export function etherTypeName(n: number): string {
-  return etherTypeNames.get(n) ?? `Unknown(${hex4(n)})`;
+  return etherTypeNames.get(n) ?? `Unknown(${hex16(n)})`;
 }
 
 export interface EthernetRepr {

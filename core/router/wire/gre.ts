@@ -5,7 +5,7 @@
 import { internetChecksum } from "./checksum";
 import { WireError, truncated } from "./errors";
 import { EtherType } from "./ethernet";
-import { readU32, writeU32 } from "./bytes";
+import { hex16, readU32, writeU32 } from "./bytes";
 
 /** Payload protocol types (EtherTypes) we carry. Any other number is kept as is and
  * round-trips. */
@@ -20,7 +20,7 @@ const protocolNames = new Map<number, string>(Object.entries(GreProtocol).map(([
 
 /** "MplsUnicast", "Nhrp", or "Unknown(0x6558)". */
 export function greProtocolName(n: number): string {
-  return protocolNames.get(n) ?? `Unknown(0x${n.toString(16).padStart(4, "0")})`;
+  return protocolNames.get(n) ?? `Unknown(${hex16(n)})`;
 }
 
 export const GRE_FLAG_CHECKSUM = 0x8000;

@@ -13,6 +13,7 @@
 
 import { finishChecksum, internetChecksum, sumWords } from "./checksum";
 import { WireError, isWireError, truncated } from "./errors";
+import { hex16 } from "./bytes";
 import { mplsBottom, mplsLabel, mplsTc, mplsTtl, writeMplsEntry, type MplsEntry } from "./mpls";
 
 export const IcmpType = {
@@ -109,14 +110,10 @@ const CHECKSUM = 2;
 const REST = 4;
 const LENGTH = 5; // RFC 4884 length attribute, in the rest-of-header word
 
-function hex4(n: number): string {
-  return "0x" + n.toString(16).padStart(4, "0");
-}
-
 function checksumError(field: string, buf: Uint8Array, start: number, at: number, end: number): WireError {
   const found = (buf[at] << 8) | buf[at + 1];
   const computed = finishChecksum(sumWords(buf, at + 2, end, sumWords(buf, start, at)));
-  return new WireError("icmp", field, at, `${hex4(found)}, computed ${hex4(computed)}`);
+  return new WireError("icmp", field, at, `${hex16(found)}, computed ${hex16(computed)}`);
 }
 
 export function parseIcmp(buf: Uint8Array): IcmpPacket | WireError {

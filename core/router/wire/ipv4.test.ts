@@ -4,14 +4,16 @@ import { ipv4, type Ipv4 } from "./addr";
 import { isWireError } from "./errors";
 import {
   IpProtocol,
+  Ipv4HeaderFault,
   buildIpv4,
+  checkIpv4Header,
   decrementTtl,
   emitIpv4,
   ipProtocolName,
   ipv4DontFragment,
   ipv4Dst,
   ipv4HeaderLength,
-  ipv4Ihl,
+  ipv4HeaderLengthAt,
   ipv4Protocol,
   ipv4Src,
   ipv4TotalLength,
@@ -143,6 +145,53 @@ describe("ipv4", () => {
     expect(isWireError(e) && [e.field, e.offset, e.reason]).toEqual(["header checksum", 10, "0xb862, computed 0xb861"]);
   });
 
+  it("validates a header in place with the same verdict parseIpv4 gives, naming the fault", () => {
+    const at = 3;
+    const check = (b: Uint8Array): number => {
+      const buf = new Uint8Array(at + b.length);
+      buf.set(b, at);
+      return checkIpv4Header(buf, at, buf.length);
+    };
+    expect(check(knownPacket)).toBe(Ipv4HeaderFault.None);
+    expect(check(knownPacket.subarray(0, 19))).toBe(Ipv4HeaderFault.Truncated);
+    expect(check(knownPacket.subarray(0, 100))).toBe(Ipv4HeaderFault.Truncated); // total length 115
+    const v6 = knownPacket.slice();
+    v6[0] = 0x65;
+    expect(check(v6)).toBe(Ipv4HeaderFault.Version);
+    const ihl4 = knownPacket.slice();
+    ihl4[0] = 0x44;
+    expect(check(ihl4)).toBe(Ipv4HeaderFault.HeaderLength);
+    const short = knownPacket.slice();
+    short[3] = 19;
+    short[2] = 0;
+    expect(check(short)).toBe(Ipv4HeaderFault.TotalLength);
+    const bad = knownPacket.slice();
+    bad[11] ^= 1;
+    expect(check(bad)).toBe(Ipv4HeaderFault.Checksum);
+  });
+
+  it("accepts exactly the headers parseIpv4 accepts", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 80 }), fc.boolean(), (bytes, fixChecksum) => {
+        const b = bytes.slice();
+        if (fixChecksum && b.length >= 20) {
+          // Most random headers fail the checksum first; make half of them pass it.
+          b[0] = 0x40 | (b[0] & 0x0f);
+          const hl = (b[0] & 0x0f) * 4;
+          if (hl >= 20 && hl <= b.length) {
+            b[10] = b[11] = 0;
+            let sum = 0;
+            for (let i = 0; i < hl; i += 2) sum += (b[i] << 8) | b[i + 1];
+            while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+            b[10] = (~sum >>> 8) & 0xff;
+            b[11] = ~sum & 0xff;
+          }
+        }
+        expect(checkIpv4Header(b, 0, b.length) === Ipv4HeaderFault.None).toBe(!isWireError(parseIpv4(b)));
+      }),
+    );
+  });
+
   it("names protocols and keeps unknown numbers", () => {
     expect(ipProtocolName(47)).toBe("Gre");
     expect(ipProtocolName(4)).toBe("Ipip");
@@ -152,7 +201,7 @@ describe("ipv4", () => {
   it("reads fields in place through the hot-path accessors", () => {
     const buf = new Uint8Array(7 + knownPacket.length);
     buf.set(knownPacket, 7);
-    expect(ipv4Ihl(buf, 7)).toBe(5);
+    expect(ipv4HeaderLengthAt(buf, 7)).toBe(20);
     expect(ipv4Tos(buf, 7)).toBe(0);
     expect(ipv4TotalLength(buf, 7)).toBe(115);
     expect(ipv4DontFragment(buf, 7)).toBe(true);

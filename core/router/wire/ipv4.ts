@@ -6,6 +6,7 @@
 import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
 import { finishChecksum, internetChecksum, sumWords } from "./checksum";
 import { WireError, truncated } from "./errors";
+import { hex16 } from "./bytes";
 
 /** IP protocol numbers FlexLab carries. Any other number is kept as is and round-trips. */
 export const IpProtocol = {
@@ -69,32 +70,75 @@ const FLAG_DF = 0x4000;
 const FLAG_MF = 0x2000;
 const FRAG_MASK = 0x1fff;
 
+/** Header length in bytes for a repr (options included); `ipv4HeaderLengthAt` reads a packet's. */
 export function ipv4HeaderLength(repr: Ipv4Repr): number {
   return IPV4_MIN_HEADER_LENGTH + (repr.options?.length ?? 0);
 }
 
-function hex4(n: number): string {
-  return "0x" + n.toString(16).padStart(4, "0");
+/** Why the IPv4 header at hand is not one a router may act on (RFC 1812 §5.2.2). */
+export const Ipv4HeaderFault = {
+  None: 0,
+  /** The buffer ends before the header or before the total length. */
+  Truncated: 1,
+  Version: 2,
+  /** IHL below 5 words. */
+  HeaderLength: 3,
+  /** Total length shorter than the header. */
+  TotalLength: 4,
+  Checksum: 5,
+} as const;
+export type Ipv4HeaderFault = (typeof Ipv4HeaderFault)[keyof typeof Ipv4HeaderFault];
+
+/**
+ * Validates the header of the packet at `buf[offset, limit)` the way RFC 1812 §5.2.2 asks
+ * before a router acts on it: version, IHL, total length against the header and the buffer,
+ * header checksum. Allocation-free, for the forwarding path; `parseIpv4` runs the same
+ * checks and turns a fault into a WireError naming the field.
+ */
+export function checkIpv4Header(buf: Uint8Array, offset: number, limit: number): Ipv4HeaderFault {
+  const available = limit - offset;
+  if (available < IPV4_MIN_HEADER_LENGTH) return Ipv4HeaderFault.Truncated;
+  const verIhl = buf[offset + VER_IHL];
+  if (verIhl >>> 4 !== 4) return Ipv4HeaderFault.Version;
+  const headerLength = (verIhl & 0x0f) << 2;
+  if (headerLength < IPV4_MIN_HEADER_LENGTH) return Ipv4HeaderFault.HeaderLength;
+  if (headerLength > available) return Ipv4HeaderFault.Truncated;
+  const totalLength = (buf[offset + TOTAL_LENGTH] << 8) | buf[offset + TOTAL_LENGTH + 1];
+  if (totalLength < headerLength) return Ipv4HeaderFault.TotalLength;
+  if (totalLength > available) return Ipv4HeaderFault.Truncated;
+  if (internetChecksum(buf, offset, offset + headerLength) !== 0) return Ipv4HeaderFault.Checksum;
+  return Ipv4HeaderFault.None;
+}
+
+/** The WireError for a header `checkIpv4Header` found at fault, at the start of `buf`. */
+function headerError(buf: Uint8Array, fault: Ipv4HeaderFault): WireError {
+  if (buf.length < IPV4_MIN_HEADER_LENGTH) return truncated("ipv4", "header", 0, IPV4_MIN_HEADER_LENGTH, buf.length);
+  const ihl = buf[VER_IHL] & 0x0f;
+  const headerLength = ihl * 4;
+  const totalLength = (buf[TOTAL_LENGTH] << 8) | buf[TOTAL_LENGTH + 1];
+  switch (fault) {
+    case Ipv4HeaderFault.Version:
+      return new WireError("ipv4", "version", VER_IHL, `${buf[VER_IHL] >>> 4}, expected 4`);
+    case Ipv4HeaderFault.HeaderLength:
+      return new WireError("ipv4", "IHL", VER_IHL, `${ihl} words, the minimum is 5`);
+    case Ipv4HeaderFault.TotalLength:
+      return new WireError("ipv4", "total length", TOTAL_LENGTH, `${totalLength} is less than the ${headerLength}-byte header`);
+    case Ipv4HeaderFault.Checksum: {
+      const expected = finishChecksum(sumWords(buf, SRC, headerLength, sumWords(buf, 0, CHECKSUM)));
+      const found = (buf[CHECKSUM] << 8) | buf[CHECKSUM + 1];
+      return new WireError("ipv4", "header checksum", CHECKSUM, `${hex16(found)}, computed ${hex16(expected)}`);
+    }
+    default:
+      if (headerLength > buf.length) return truncated("ipv4", "IHL", VER_IHL, headerLength, buf.length);
+      return truncated("ipv4", "total length", TOTAL_LENGTH, totalLength, buf.length);
+  }
 }
 
 export function parseIpv4(buf: Uint8Array): Ipv4Packet | WireError {
-  if (buf.length < IPV4_MIN_HEADER_LENGTH) return truncated("ipv4", "header", 0, IPV4_MIN_HEADER_LENGTH, buf.length);
-  const version = buf[VER_IHL] >>> 4;
-  if (version !== 4) return new WireError("ipv4", "version", VER_IHL, `${version}, expected 4`);
-  const ihl = buf[VER_IHL] & 0x0f;
-  if (ihl < 5) return new WireError("ipv4", "IHL", VER_IHL, `${ihl} words, the minimum is 5`);
-  const headerLength = ihl * 4;
-  if (headerLength > buf.length) return truncated("ipv4", "IHL", VER_IHL, headerLength, buf.length);
+  const fault = checkIpv4Header(buf, 0, buf.length);
+  if (fault !== Ipv4HeaderFault.None) return headerError(buf, fault);
+  const headerLength = (buf[VER_IHL] & 0x0f) * 4;
   const totalLength = (buf[TOTAL_LENGTH] << 8) | buf[TOTAL_LENGTH + 1];
-  if (totalLength < headerLength) {
-    return new WireError("ipv4", "total length", TOTAL_LENGTH, `${totalLength} is less than the ${headerLength}-byte header`);
-  }
-  if (totalLength > buf.length) return truncated("ipv4", "total length", TOTAL_LENGTH, totalLength, buf.length);
-  if (internetChecksum(buf, 0, headerLength) !== 0) {
-    const expected = finishChecksum(sumWords(buf, SRC, headerLength, sumWords(buf, 0, CHECKSUM)));
-    const found = (buf[CHECKSUM] << 8) | buf[CHECKSUM + 1];
-    return new WireError("ipv4", "header checksum", CHECKSUM, `${hex4(found)}, computed ${hex4(expected)}`);
-  }
   // RFC 791's reserved flag bit is ignored on receive, as Linux and IOS do.
   const flagsFrag = (buf[FLAGS_FRAG] << 8) | buf[FLAGS_FRAG + 1];
   return {
@@ -165,11 +209,6 @@ export function buildIpv4(repr: Ipv4Repr, payload: Uint8Array): Uint8Array {
 // Hot-path accessors: no checks, no allocation. Valid once parseIpv4 (or the caller's own
 // length check) has accepted the header at `offset`.
 
-/** The IHL field: header length in 32-bit words. */
-export function ipv4Ihl(buf: Uint8Array, offset: number): number {
-  return buf[offset + VER_IHL] & 0x0f;
-}
-
 /** The old TOS byte: DSCP and ECN together. */
 export function ipv4Tos(buf: Uint8Array, offset: number): number {
   return buf[offset + TOS];
@@ -220,8 +259,8 @@ export function decrementTtl(buf: Uint8Array, offset: number): number {
   return ttl - 1;
 }
 
-/** Header length in bytes (IHL × 4). */
-export function ipv4HeaderBytes(buf: Uint8Array, offset: number): number {
+/** Header length in bytes (IHL × 4), read from the packet; `ipv4HeaderLength` is the repr's. */
+export function ipv4HeaderLengthAt(buf: Uint8Array, offset: number): number {
   return (buf[offset + VER_IHL] & 0x0f) << 2;
 }
 
@@ -241,11 +280,6 @@ export function ipv4MoreFragments(buf: Uint8Array, offset: number): boolean {
 /** Whether the packet is a fragment: MF set or a non-zero offset. */
 export function ipv4IsFragment(buf: Uint8Array, offset: number): boolean {
   return ipv4MoreFragments(buf, offset) || ipv4FragmentOffsetUnits(buf, offset) !== 0;
-}
-
-/** Whether the header checksum of the `headerBytes`-byte header at `offset` is right. */
-export function ipv4HeaderChecksumValid(buf: Uint8Array, offset: number, headerBytes: number): boolean {
-  return internetChecksum(buf, offset, offset + headerBytes) === 0;
 }
 
 /**
@@ -300,7 +334,7 @@ export function setIpv4Fragment(buf: Uint8Array, offset: number, totalLength: nu
   buf[offset + FLAGS_FRAG + 1] = offsetUnits & 0xff;
   buf[offset + CHECKSUM] = 0;
   buf[offset + CHECKSUM + 1] = 0;
-  const checksum = internetChecksum(buf, offset, offset + ipv4HeaderBytes(buf, offset));
+  const checksum = internetChecksum(buf, offset, offset + ipv4HeaderLengthAt(buf, offset));
   buf[offset + CHECKSUM] = checksum >>> 8;
   buf[offset + CHECKSUM + 1] = checksum & 0xff;
 }
@@ -311,7 +345,7 @@ export function setIpv4Fragment(buf: Uint8Array, offset: number, totalLength: nu
  * end-of-options, IHL set to match. A new buffer; the caller fixes lengths and checksum.
  */
 export function ipv4LaterFragmentHeader(buf: Uint8Array, start: number): Uint8Array {
-  const headerBytes = ipv4HeaderBytes(buf, start);
+  const headerBytes = ipv4HeaderLengthAt(buf, start);
   if (headerBytes === IPV4_MIN_HEADER_LENGTH) return buf.slice(start, start + IPV4_MIN_HEADER_LENGTH);
   const kept: number[] = [];
   let i = start + IPV4_MIN_HEADER_LENGTH;

@@ -5,6 +5,7 @@
 import type { Ipv4 } from "./addr";
 import { finishChecksum, internetChecksum, pseudoHeaderSum, sumWords } from "./checksum";
 import { WireError, truncated } from "./errors";
+import { hex16 } from "./bytes";
 
 const PROTOCOL_UDP = 17;
 
@@ -31,10 +32,6 @@ const DST_PORT = 2;
 const LENGTH = 4;
 const CHECKSUM = 6;
 
-function hex4(n: number): string {
-  return "0x" + n.toString(16).padStart(4, "0");
-}
-
 /** Parses a datagram that arrived from `src` to `dst` (the pseudo-header's addresses). */
 export function parseUdp(buf: Uint8Array, src: Ipv4, dst: Ipv4): UdpPacket | WireError {
   if (buf.length < UDP_HEADER_LENGTH) return truncated("udp", "header", 0, UDP_HEADER_LENGTH, buf.length);
@@ -43,7 +40,7 @@ export function parseUdp(buf: Uint8Array, src: Ipv4, dst: Ipv4): UdpPacket | Wir
   if (length > buf.length) return truncated("udp", "length", LENGTH, length, buf.length);
   const checksum = (buf[CHECKSUM] << 8) | buf[CHECKSUM + 1];
   if (checksum !== 0 && internetChecksum(buf, 0, length, pseudoHeaderSum(src, dst, PROTOCOL_UDP, length)) !== 0) {
-    return new WireError("udp", "checksum", CHECKSUM, `${hex4(checksum)}, computed ${hex4(computeChecksum(buf, 0, length, src, dst))}`);
+    return new WireError("udp", "checksum", CHECKSUM, `${hex16(checksum)}, computed ${hex16(computeChecksum(buf, 0, length, src, dst))}`);
   }
   const repr: UdpRepr = {
     srcPort: (buf[SRC_PORT] << 8) | buf[SRC_PORT + 1],
