@@ -11,7 +11,8 @@ import { Router } from "../node/router";
 import type { Diagnostic } from "../config/parse";
 import type { Mac } from "../wire/addr";
 import { startConsoleServer } from "./console";
-import { bugReporter, guardedClock, GuardedNic } from "./guard";
+import { guardedClock } from "../clock/guarded";
+import { bugReporter } from "./guard";
 import { macBaseFor, serialFor } from "./identity";
 import { startMgmtServer } from "./mgmt-server";
 import { openPort, type PortSpec } from "./ports";
@@ -77,7 +78,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   for (const iface of [...backends.keys()].sort(byPortNumber)) {
     const tap = new TapNic(backends.get(iface)!, (err) => reportBug(`capture on ${iface}`, err));
     taps.set(iface, tap);
-    ports[iface] = new GuardedNic(tap, reportBug, iface);
+    ports[iface] = tap; // the router's Ethernet port catches bugs in what a frame sets off
   }
 
   const router = new Router({
@@ -88,6 +89,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     serial: serialFor(options.name),
     storage: new FileStorage(join(options.dir, options.config)),
     pki: readTrustpointMaterial(options.pkiDir, options.name),
+    reportBug,
   });
   logTo.router = router;
   const booted = router.boot();

@@ -1,13 +1,10 @@
-// Where an exception thrown inside the router stops. The outside world reaches the router
-// through its clock (timers), its Nics (frames, carrier changes), the console and the mgmt
-// API; the agent wraps each entry so a bug in a protocol is logged with its context (stderr
-// and %SYS-3-INTERNAL, as STYLE.md asks) and the router keeps running. Anything thrown
-// elsewhere is the agent's own bug and is left to crash the process (see main.ts).
-import type { Clock, Timer } from "../clock/clock";
-import type { Nic } from "../io/nic";
-import { NicDecorator } from "../io/nic-decorator";
-
-export type BugReporter = (context: string, err: unknown) => void;
+// How the agent reports an exception thrown inside the router. The outside world reaches the
+// router through its clock (timers: guardedClock), its Nics (frames and carrier changes: the
+// router's Ethernet ports catch those themselves), the console and the mgmt API; each entry
+// hands what it caught to one reporter, so a bug in a protocol is logged with its context
+// (stderr and %SYS-3-INTERNAL, as STYLE.md asks) and the router keeps running. Anything
+// thrown elsewhere is the agent's own bug and is left to crash the process (see main.ts).
+import type { BugReporter } from "../clock/guarded";
 
 /** Reports of the same bug beyond this many are thinned out (a bug on a per-frame path). */
 const REPORT_IN_FULL = 5;
@@ -33,55 +30,4 @@ export function bugReporter(sinks: { stderr(text: string): void; log(text: strin
       // A sink failing (stderr closed, a log listener throwing) must not undo the catch.
     }
   };
-}
-
-/** A clock whose callbacks cannot throw into the event loop. */
-export function guardedClock(inner: Clock, report: BugReporter): Clock {
-  const guard = (context: string, fn: () => void) => (): void => {
-    try {
-      fn();
-    } catch (err) {
-      report(context, err);
-    }
-  };
-  return {
-    now: () => inner.now(),
-    after: (delayMs: number, fn: () => void): Timer => inner.after(delayMs, guard("timer", fn)),
-    every: (periodMs: number, fn: () => void): Timer => inner.every(periodMs, guard("periodic timer", fn)),
-    defer: (fn: () => void): void => inner.defer(guard("deferred task", fn)),
-  };
-}
-
-/** A Nic whose receive and carrier handlers cannot throw into the socket's event handler. */
-export class GuardedNic extends NicDecorator {
-  constructor(
-    inner: Nic,
-    private readonly report: BugReporter,
-    /** The IOS interface name, for the report. */
-    private readonly iface: string,
-  ) {
-    super(inner);
-  }
-
-  override onReceive(handler: (frame: Uint8Array) => void): void {
-    const context = `frame received on ${this.iface}`;
-    this.inner.onReceive((frame) => {
-      try {
-        handler(frame);
-      } catch (err) {
-        this.report(context, err);
-      }
-    });
-  }
-
-  override onLinkChange(handler: (up: boolean) => void): void {
-    const context = `carrier change on ${this.iface}`;
-    this.inner.onLinkChange((up) => {
-      try {
-        handler(up);
-      } catch (err) {
-        this.report(context, err);
-      }
-    });
-  }
 }

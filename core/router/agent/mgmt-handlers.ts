@@ -9,7 +9,7 @@ import { parseConfig } from "../config/parse";
 import type { TapNic } from "../io/tap";
 import type { Router } from "../node/router";
 import { tableRows } from "./tables";
-import type { BugReporter } from "./guard";
+import type { BugReporter } from "../clock/guarded";
 
 /** The node the handlers serve. */
 export interface NodeContext {

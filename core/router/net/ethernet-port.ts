@@ -135,7 +135,7 @@ export class EthernetInterface extends ArpaInterface {
     writeMac(this.macBytes, 0, options.mac);
     nic.setUp(options.adminUp ?? false);
     nic.onReceive(this.onFrame);
-    nic.onLinkChange(() => this.refreshState());
+    nic.onLinkChange(this.onLinkChange);
   }
 
   get mac(): Mac {
@@ -212,8 +212,32 @@ export class EthernetInterface extends ArpaInterface {
     return this.nic;
   }
 
-  /** Receive path: demultiplex by tag, then by EtherType. The frame is ours to keep. */
+  /**
+   * Where every frame from the Nic enters the router, and the one place a bug on the receive
+   * path stops: it is counted as an internal-error drop, reported with its context, and the
+   * next frame is handled as usual (STYLE.md: a thrown exception is a bug, logged, and the
+   * router keeps running).
+   */
   private readonly onFrame = (frame: Uint8Array): void => {
+    try {
+      this.demultiplex(frame);
+    } catch (err) {
+      this.drop("internal-error");
+      this.host.reportBug(`frame received on ${this.name}`, err);
+    }
+  };
+
+  /** Carrier changes enter here; a bug in what they set off is reported the same way. */
+  private readonly onLinkChange = (): void => {
+    try {
+      this.refreshState();
+    } catch (err) {
+      this.host.reportBug(`carrier change on ${this.name}`, err);
+    }
+  };
+
+  /** Receive path: demultiplex by tag, then by EtherType. The frame is ours to keep. */
+  private demultiplex(frame: Uint8Array): void {
     const length = frame.length;
     if (length < 14) {
       this.drop("ethernet-truncated");
@@ -243,7 +267,7 @@ export class EthernetInterface extends ArpaInterface {
     if (etherType === EtherType.Ipv4) this.host.receiveIpv4(iface, frame, offset, length);
     else if (etherType === EtherType.Arp) iface.arp.receive(frame, offset, length);
     else this.host.receiveEtherType(iface, etherType, frame, offset, length);
-  };
+  }
 }
 
 /** IOS `interface Ethernet0/0.10` with `encapsulation dot1Q 10`. */

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../clock/virtual";
 import { memoryPair } from "../io/memory";
-import { parseIpv4, type Ipv4 } from "../wire/addr";
+import { parseIpv4, type Ipv4, type Mac } from "../wire/addr";
+import { buildEthernet } from "../wire/ethernet";
 import { clearInterfaceCounters, nonZeroDrops } from "./counters";
 import { formatInterfaceBrief, interfaceBriefRows } from "./show";
 import { NetStack, type InterfaceEvent } from "./stack";
@@ -113,5 +114,27 @@ describe("interfaces", () => {
     expect([lo.counters.drops["no-route"], lo.counters.dropsTotal]).toEqual([2, 2]);
     clearInterfaceCounters(lo.counters);
     expect(nonZeroDrops(lo.counters)).toEqual({});
+  });
+});
+
+describe("a bug on the receive path", () => {
+  it("is counted as an internal-error drop and logged as %SYS-3-INTERNAL; the next frame is handled as usual", () => {
+    const [a, b] = memoryPair({ clock });
+    const e0 = stack.addEthernet("Ethernet0/0", a, { adminUp: true });
+    clock.runDeferred();
+    let handled = 0;
+    stack.registerEtherType(0x88b5, (_inIf, buf, offset) => {
+      if (buf[offset] === 1) throw new Error("parser bug");
+      handled++;
+    });
+    const frame = buildEthernet({ dst: e0.mac, src: 0x020000000001 as Mac, etherType: 0x88b5 }, new Uint8Array(46));
+    frame[14] = 1;
+    b.send(frame);
+    frame[14] = 2;
+    b.send(frame);
+    expect(() => clock.runDeferred()).not.toThrow();
+    expect(handled).toBe(1);
+    expect(nonZeroDrops(e0.counters)).toEqual({ "internal-error": 1 });
+    expect(logs.filter((l) => l.startsWith("%SYS"))).toEqual(["%SYS-3-INTERNAL: frame received on Ethernet0/0: parser bug"]);
   });
 });

@@ -45,6 +45,8 @@ export interface InterfaceHost {
   reachesElsewhere(iface: Interface, target: Ipv4): boolean;
   interfaceChanged(iface: Interface, change: InterfaceChange): void;
   log(message: LogMessage): void;
+  /** A bug: handling something that came in threw. Reported with its context; the router carries on. */
+  reportBug(context: string, err: unknown): void;
 }
 
 export abstract class Interface {

@@ -6,6 +6,7 @@
 // Events: `onLog` gets IOS log lines (%LINK-3-UPDOWN…), `onInterfaceChange` gets typed
 // changes (state, addresses, VRF…) that the routing layer turns into connected routes.
 import type { Clock, Timer } from "../clock/clock";
+import type { BugReporter } from "../clock/guarded";
 import type { Nic } from "../io/nic";
 import { formatIpv4, maskOf, type Ipv4, type Mac } from "../wire/addr";
 import { EtherType } from "../wire/ethernet";
@@ -14,7 +15,7 @@ import { ArpaInterface, Dot1qSubinterface, EthernetInterface } from "./ethernet-
 import type { FibEntry } from "./fib";
 import { Ipv4Forwarding } from "./forward";
 import { IcmpService, IOS_ICMP_RATE_LIMITS, type IcmpRateLimits } from "./icmp";
-import type { Interface, InterfaceAddress, InterfaceChange, InterfaceHost, LogMessage } from "./interface";
+import { logMessage, type Interface, type InterfaceAddress, type InterfaceChange, type InterfaceHost, type LogMessage } from "./interface";
 import { LocalDelivery, type ProtocolHandler } from "./local";
 import { LoopbackInterface } from "./loopback";
 import { NullInterface } from "./null0";
@@ -37,9 +38,16 @@ export interface NetStackOptions {
   readonly macBase?: Mac;
   readonly arpTimers?: ArpTimers;
   readonly icmpRateLimits?: IcmpRateLimits;
+  /** Where bugs caught on the receive path go; by default, a %SYS-3-INTERNAL log line. */
+  readonly reportBug?: BugReporter;
 }
 
 const ARP_SWEEP_MS = 60_000;
+
+/** IOS's line for a software error: `%SYS-3-INTERNAL: <where>: <what>`. */
+export function internalError(context: string, err: unknown): LogMessage {
+  return logMessage("SYS", 3, "INTERNAL", `${context}: ${err instanceof Error ? err.message : String(err)}`);
+}
 let stacksCreated = 0;
 
 export class NetStack implements InterfaceHost, TunnelTransport {
@@ -64,9 +72,11 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   private nextVrfId = 1;
   private arpSweep: Timer | undefined;
   private tunnelCheckQueued = false;
+  readonly reportBug: BugReporter;
 
   constructor(options: NetStackOptions) {
     this.clock = options.clock;
+    this.reportBug = options.reportBug ?? ((context, err) => this.log(internalError(context, err)));
     this.arpTimers = options.arpTimers;
     this.nextMac = options.macBase ?? 0xaabbcc000000 + ++stacksCreated * 0x100;
     this.addVrfObject(new Vrf(GLOBAL_VRF_NAME, 0));

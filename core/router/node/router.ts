@@ -2,6 +2,7 @@
 // from it, its log, and its startup-config storage. Everything that runs a router — the
 // simulation harness, the node agent — builds one of these from config text and ports.
 import type { Clock } from "../clock/clock";
+import type { BugReporter } from "../clock/guarded";
 import { ConfigSession } from "../config/session";
 import { parseConfig, type ParseResult } from "../config/parse";
 import { emptyConfig, type RouterConfig } from "../config/model/router";
@@ -49,6 +50,8 @@ export interface RouterOptions {
   readonly serial?: string;
   /** Certificates and keys per trustpoint, from the lab PKI. */
   readonly pki?: readonly TrustpointMaterial[];
+  /** Where bugs caught inside the router go (the agent's reporter); by default its log gets %SYS-3-INTERNAL. */
+  readonly reportBug?: BugReporter;
 }
 
 const LOG_KEEP = 500;
@@ -80,7 +83,7 @@ export class Router implements DataPlane {
     this.bootTimeMs = this.lastChangeMs = options.clock.now();
     this.storage = options.storage;
     this.serial = options.serial ?? "FLX0000000";
-    this.stack = new NetStack({ clock: options.clock, macBase: options.macBase });
+    this.stack = new NetStack({ clock: options.clock, macBase: options.macBase, reportBug: options.reportBug });
     this.stack.onLog((m) => this.logMessage(m));
     for (const [name, nic] of Object.entries(options.ports ?? {})) this.stack.addEthernet(name, nic, { adminUp: true });
     for (let i = 0; i < (options.builtinPorts ?? 4); i++) this.ensurePort(`Ethernet0/${i}`);
@@ -90,6 +93,11 @@ export class Router implements DataPlane {
       if (problem) this.logMessage({ facility: "PKI", severity: 3, mnemonic: "CERTIFICATE_INVALID", text: problem });
     }
     this.debug = new Debugging(this.stack, this.routing, (text) => this.logMessage({ facility: "DEBUG", severity: 7, mnemonic: "DEBUG", text }));
+  }
+
+  /** Reports a bug caught inside the router (a timer or frame handler threw) and carries on. */
+  get reportBug(): BugReporter {
+    return this.stack.reportBug;
   }
 
   get hostname(): string {

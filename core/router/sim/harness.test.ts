@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { EthernetInterface } from "../net/ethernet-port";
+import { buildEthernet } from "../wire/ethernet";
 import { Simulation, type SimTopology } from "./harness";
 
 let sim: Simulation | undefined;
@@ -27,6 +29,24 @@ ip route 0.0.0.0 0.0.0.0 10.0.23.2
 `;
 
 describe("the simulation harness", () => {
+  it("survives a router's timer and frame handler throwing: each is a %SYS-3-INTERNAL in its log, and pings still work", async () => {
+    const s = start({ nodes: { R1, R2 }, links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]] });
+    const r2 = s.node("R2");
+    r2.router.clock.after(10, () => {
+      throw new Error("timer bug");
+    });
+    r2.router.stack.registerEtherType(0x88b5, () => {
+      throw new Error("handler bug");
+    });
+    const r2Mac = (r2.router.stack.interface("Ethernet0/0") as EthernetInterface).mac;
+    const e0 = s.node("R1").router.stack.interface("Ethernet0/0") as EthernetInterface;
+    e0.sendFrame(buildEthernet({ dst: r2Mac, src: e0.mac, etherType: 0x88b5 }, new Uint8Array(46)));
+    expect(() => s.advance(1000)).not.toThrow();
+    expect(r2.log.map((l) => l.text).filter((t) => t.startsWith("%SYS"))).toEqual(["%SYS-3-INTERNAL: frame received on Ethernet0/0: handler bug", "%SYS-3-INTERNAL: timer: timer bug"]);
+    expect(r2.router.stack.interface("Ethernet0/0")?.counters.drops["internal-error"]).toBe(1);
+    expect(await s.exec("R1", "ping 10.0.12.2")).toMatch(/Success rate is 100 percent \(5\/5\)/);
+  });
+
   it("pings between two routers on one link", async () => {
     const s = start({ nodes: { R1, R2 }, links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]] });
     const out = await s.exec("R1", "ping 10.0.12.2");

@@ -1,6 +1,7 @@
 // The simulation harness: many routers in one process, their ports joined by in-memory links,
 // all running on one virtual clock that jumps to the next timer. Protocol tests, scale
 // benchmarks and `flexlab sim` use it: a three-router convergence takes milliseconds.
+import { guardedClock } from "../clock/guarded";
 import { VirtualClock } from "../clock/virtual";
 import { memoryPair, MemoryHub } from "../io/memory";
 import type { Nic } from "../io/nic";
@@ -89,7 +90,13 @@ export class Simulation {
       const storage = topology.storage?.(name) ?? new MemoryStorage(config);
       // IOL-style burned-in MACs, distinct per node: aabb.cc00.NN00 + 0x10 per port.
       const macBase = (0xaabbcc000000 + index * 0x100) as Mac;
-      const router = new Router({ clock, ports: ports.get(name), macBase, storage, serial: `FLX${String(index).padStart(7, "0")}`, pki: topology.pki?.(name) });
+      // As in the agent, a timer that throws is a bug reported in the router's log
+      // (%SYS-3-INTERNAL), never an exception out of the virtual clock into the test or
+      // `flexlab sim`; frames and carrier changes are caught by the router's own ports.
+      const owner: { router?: Router } = {};
+      const routerClock = guardedClock(clock, (context, err) => owner.router?.reportBug(context, err));
+      const router = new Router({ clock: routerClock, ports: ports.get(name), macBase, storage, serial: `FLX${String(index).padStart(7, "0")}`, pki: topology.pki?.(name) });
+      owner.router = router;
       const log: LogLine[] = [];
       router.onLog((line) => log.push(line));
       const result = router.boot(config);
