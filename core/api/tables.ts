@@ -1,8 +1,9 @@
-// The router's tables as the mgmt API serves them: one zod schema per row type, in a registry
-// keyed by table name. The router builds the same rows its `show` commands format (ARCHITECTURE
-// "Tables are data"), with addresses as text so JSON readers need no bit twiddling. Adding a
-// table is one entry in TABLE_ROWS here (and one row builder in the agent, which the compiler
-// asks for).
+// The router's tables: one zod schema per row type, in a registry keyed by table name. This is
+// the one definition of each table's rows (ARCHITECTURE "Tables are data"): the router builds
+// them, its `show` commands format them as IOS text and the mgmt API serves them as JSON, with
+// addresses as text so JSON readers need no bit twiddling. Pure zod and browser-safe, so the
+// router layers may import it. Adding a table is one schema in TABLE_ROWS here and one entry
+// (builder and formatter) in core/router/node/tables.ts, which the compiler asks for.
 import { z } from "zod";
 import type { Result } from "./result";
 
@@ -67,13 +68,19 @@ export const arpRowSchema = z.object({
 });
 export type ArpRow = z.infer<typeof arpRowSchema>;
 
-/** `show vrf`. */
+/** `show vrf [detail]`. */
 export const vrfRowSchema = z.object({
   name: z.string(),
+  /** `vrf definition` (IOS's "new CLI format") or the legacy `ip vrf`. */
+  style: z.enum(["definition", "ip-vrf"]),
+  /** Active address families (IOS's Protocols column): "ipv4", or none. */
+  protocols: z.array(z.literal("ipv4")),
   /** Route distinguisher as IOS prints it ("65000:1"); absent when not set. */
   rd: z.string().optional(),
+  /** Route targets ("65000:1"), the VRF's own and its IPv4 address family's. */
   importTargets: z.array(z.string()),
   exportTargets: z.array(z.string()),
+  /** Full interface names, in the order IOS lists them. */
   interfaces: z.array(z.string()),
 });
 export type VrfRow = z.infer<typeof vrfRowSchema>;
@@ -83,7 +90,7 @@ export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
   routes: routeRowSchema,
   arp: arpRowSchema,
-  vrfs: vrfRowSchema,
+  vrf: vrfRowSchema,
 } as const;
 
 export type TableName = keyof typeof TABLE_ROWS;

@@ -153,6 +153,7 @@ describe("the exec shell", () => {
     boot();
     const sh = new Shell(sim!.node("R1").router, { privileged: true });
     expect(await session(["show vrf"], sh)).toContain("  cust1                            1:1                   ipv4        Et0/2");
+    expect(await session(["show vrf cust2"], sh)).toContain("% No VRF named cust2");
     const routes = await session(["show ip route vrf cust1"], sh);
     expect(routes).toContain("Routing Table: cust1");
     expect(routes).toMatch(/^S\*\s+0\.0\.0\.0\/0 is directly connected, Null0$/m);

@@ -75,8 +75,8 @@ describe("ARP", () => {
 
     expect(seen[1]).toEqual({ etherType: EtherType.Ipv4, dst: HOST_MAC, arp: undefined });
     expect(stack.arpRows().map((r) => [r.address, r.mac])).toEqual([
-      [ip("10.0.0.1"), ROUTER_MAC],
-      [ip("10.0.0.2"), HOST_MAC],
+      ["10.0.0.1", "aabb.cc00.0100"],
+      ["10.0.0.2", "0200.0000.0002"],
     ]);
   });
 
@@ -86,7 +86,7 @@ describe("ARP", () => {
     const requestTimes = seen.length;
     expect(requestTimes).toBe(5);
     expect(e0.counters.drops["encapsulation-failed"]).toBe(1);
-    expect(stack.arpRows().map((r) => r.address)).toEqual([ip("10.0.0.1")]);
+    expect(stack.arpRows().map((r) => r.address)).toEqual(["10.0.0.1"]);
   });
 
   it("holds at most three packets per unresolved address and drops the rest", () => {

@@ -5,6 +5,7 @@
 //
 // IOS timers: entries live 4 hours (`arp timeout 14400`). An unresolved address is asked
 // for once a second, a few times, and then given up on; the next packet starts over.
+import type { ArpRow } from "../../api/tables";
 import type { Clock, Timer } from "../clock/clock";
 import { IPV4_ANY, formatIpv4, formatMacIos, type Ipv4, type Mac } from "../wire/addr";
 import { ArpOperation, emitArp, parseArp } from "../wire/arp";
@@ -74,18 +75,6 @@ export interface ArpEntry {
   queue: QueuedPacket[];
   requests: number;
   timer: Timer | undefined;
-}
-
-/** One `show ip arp` row. */
-export interface ArpRow {
-  readonly protocol: "Internet";
-  readonly address: Ipv4;
-  /** Minutes since last confirmed; undefined for our own addresses and static entries ("-"). */
-  readonly ageMinutes: number | undefined;
-  /** undefined while incomplete. */
-  readonly mac: Mac | undefined;
-  readonly type: "ARPA";
-  readonly interface: string;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -179,19 +168,17 @@ export class ArpCache {
     for (const entry of this.entries.values()) if (entry.complete) entry.header = this.buildHeader(entry.mac);
   }
 
-  rows(now: number): ArpRow[] {
-    const rows: ArpRow[] = [];
-    for (const e of this.entries.values()) {
-      rows.push({
-        protocol: "Internet",
-        address: e.address,
-        ageMinutes: e.isStatic ? undefined : Math.floor((now - e.updatedAt) / 60_000),
-        mac: e.complete ? e.mac : undefined,
-        type: "ARPA",
-        interface: this.port.name,
-      });
-    }
-    return rows;
+  /** One entry as a `show ip arp` row of `vrf`. */
+  row(e: ArpEntry, vrf: string, now: number): ArpRow {
+    return {
+      vrf,
+      protocol: "Internet",
+      address: formatIpv4(e.address),
+      ageMinutes: e.isStatic ? undefined : Math.floor((now - e.updatedAt) / 60_000),
+      mac: e.complete ? formatMacIos(e.mac) : undefined,
+      type: "ARPA",
+      interface: this.port.name,
+    };
   }
 
   private learn(address: Ipv4, mac: Mac, isStatic: boolean): ArpEntry {

@@ -1,8 +1,8 @@
 // Typed rows and IOS text for the data-plane `show` commands: `show ip arp [vrf X]` and
-// `show ip interface brief`. The rows are what the mgmt API serves as JSON; the text is what
-// the console prints. (The lead may move the row types to core/api once that exists.)
-import { formatIpv4, formatMacIos } from "../wire/addr";
-import type { ArpRow } from "./arp";
+// `show ip interface brief`. The row types are core/api/tables.ts's (the mgmt API serves the
+// same rows as JSON); the text is what the console prints.
+import type { ArpRow, InterfaceRow } from "../../api/tables";
+import { formatIpv4 } from "../wire/addr";
 import type { Interface } from "./interface";
 
 /** Pads to `width`, always leaving at least one space before the next column. */
@@ -18,31 +18,21 @@ export function formatArpTable(rows: readonly ArpRow[]): string {
   const lines = ["Protocol  Address          Age (min)  Hardware Addr   Type   Interface"];
   for (const r of rows) {
     const age = r.ageMinutes === undefined ? "-" : String(r.ageMinutes);
-    const mac = r.mac === undefined ? "Incomplete" : formatMacIos(r.mac);
+    const mac = r.mac ?? "Incomplete";
     const iface = r.mac === undefined ? "" : r.interface;
-    lines.push(`${column(r.protocol, 10)}${column(formatIpv4(r.address), 17)}${age.padStart(8)}   ${column(mac, 16)}${column(r.type, 7)}${iface}`.trimEnd());
+    lines.push(`${column(r.protocol, 10)}${column(r.address, 17)}${age.padStart(8)}   ${column(mac, 16)}${column(r.type, 7)}${iface}`.trimEnd());
   }
   return lines.join("\n");
 }
 
-export type AddressMethod = "NVRAM" | "manual" | "unset" | "DHCP" | "other";
-
-/** One `show ip interface brief` row. */
-export interface InterfaceBriefRow {
-  readonly interface: string;
-  /** "unassigned" when the interface has no address. */
-  readonly ipAddress: string;
-  readonly ok: "YES" | "NO";
-  readonly method: AddressMethod;
-  readonly status: string;
-  readonly protocol: "up" | "down";
-}
+/** How an interface's address was set (`show ip interface brief`'s Method column). */
+export type AddressMethod = InterfaceRow["method"];
 
 /**
  * Rows for `show ip interface brief`. `methodOf` says how each address was set (the config
  * layer knows whether it came from NVRAM); by default "manual", or "unset" with no address.
  */
-export function interfaceBriefRows(interfaces: readonly Interface[], methodOf?: (iface: Interface) => AddressMethod): InterfaceBriefRow[] {
+export function interfaceBriefRows(interfaces: readonly Interface[], methodOf?: (iface: Interface) => AddressMethod): InterfaceRow[] {
   return interfaces
     .filter((i) => i.kind !== "null")
     .map((i) => {
@@ -59,7 +49,7 @@ export function interfaceBriefRows(interfaces: readonly Interface[], methodOf?: 
 }
 
 /** Columns at 0, 23, 39, 43, 50 and 72, as IOS prints them. */
-export function formatInterfaceBrief(rows: readonly InterfaceBriefRow[]): string {
+export function formatInterfaceBrief(rows: readonly InterfaceRow[]): string {
   const lines = [`${column("Interface", 23)}${column("IP-Address", 16)}${column("OK?", 4)}${column("Method", 7)}${column("Status", 22)}Protocol`];
   for (const r of rows) {
     lines.push(`${column(r.interface, 23)}${column(r.ipAddress, 16)}${column(r.ok, 4)}${column(r.method, 7)}${column(r.status, 22)}${r.protocol}`);

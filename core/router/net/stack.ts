@@ -8,9 +8,10 @@
 import type { Clock, Timer } from "../clock/clock";
 import type { BugReporter } from "../clock/guarded";
 import type { Nic } from "../io/nic";
-import { formatIpv4, maskOf, type Ipv4, type Mac } from "../wire/addr";
+import type { ArpRow } from "../../api/tables";
+import { formatIpv4, formatMacIos, maskOf, type Ipv4, type Mac } from "../wire/addr";
 import { EtherType } from "../wire/ethernet";
-import type { ArpRow, ArpTimers } from "./arp";
+import type { ArpTimers } from "./arp";
 import { ArpaInterface, Dot1qSubinterface, EthernetInterface } from "./ethernet-port";
 import type { FibEntry } from "./fib";
 import { Ipv4Forwarding } from "./forward";
@@ -348,17 +349,18 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     const vrf = this.vrf(vrfName);
     if (vrf === undefined) return [];
     const now = this.clock.now();
-    const rows: ArpRow[] = [];
+    const found: { readonly address: Ipv4; readonly row: ArpRow }[] = [];
     for (const iface of this.interfaces()) {
       if (!(iface instanceof ArpaInterface) || iface.vrf !== vrf) continue;
       if (iface.isUp) {
+        const mac = formatMacIos(iface.mac);
         for (const a of iface.addresses) {
-          rows.push({ protocol: "Internet", address: a.address, ageMinutes: undefined, mac: iface.mac, type: "ARPA", interface: iface.name });
+          found.push({ address: a.address, row: { vrf: vrf.name, protocol: "Internet", address: formatIpv4(a.address), ageMinutes: undefined, mac, type: "ARPA", interface: iface.name } });
         }
       }
-      rows.push(...iface.arp.rows(now));
+      for (const e of iface.arp.entries.values()) found.push({ address: e.address, row: iface.arp.row(e, vrf.name, now) });
     }
-    return rows.sort((a, b) => a.address - b.address);
+    return found.sort((a, b) => a.address - b.address).map((f) => f.row);
   }
 
   /**

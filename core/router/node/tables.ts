@@ -3,8 +3,11 @@
 // running router, and the formatter its `show` command prints them with. The `show` commands
 // and the mgmt API's `tables.get` both go through the entry, so adding a table is one schema,
 // one builder and one formatter, joined here.
-import type { TABLE_ROWS, TableName, TableRow } from "../../api/tables";
+import { TABLE_ROWS, type TableName, type TableRow } from "../../api/tables";
+import { formatArpTable, formatInterfaceBrief, interfaceBriefRows } from "../net/show";
+import { formatRouteTable, routeRows } from "../routing/show-route";
 import type { Router } from "./router";
+import { formatVrfBrief, formatVrfDetail, vrfRows } from "./show-vrf";
 
 /** What a `show` command narrows a table to or varies its text by; the mgmt API passes none. */
 export interface TableArgs {
@@ -30,3 +33,49 @@ export interface TableEntry<N extends TableName = TableName> {
 /** Every table, by name. The mapped type makes the compiler ask for an entry when
  * core/api/tables.ts gains a schema. */
 export type TableRegistry = { readonly [N in TableName]: TableEntry<N> };
+
+export const TABLES: TableRegistry = {
+  interfaces: {
+    name: "interfaces",
+    schema: TABLE_ROWS.interfaces,
+    rows: (router) => interfaceBriefRows(router.stack.interfaces(), (i) => router.addressMethod(i)),
+    format: (rows) => formatInterfaceBrief(rows),
+  },
+  routes: {
+    name: "routes",
+    schema: TABLE_ROWS.routes,
+    rows: (router, args) => {
+      const now = router.clock.now();
+      return inVrfs(router, args, (vrf) => routeRows(router.routing.rib, vrf, now));
+    },
+    format: (rows, args) => formatRouteTable(rows, args?.vrf || undefined),
+  },
+  arp: {
+    name: "arp",
+    schema: TABLE_ROWS.arp,
+    rows: (router, args) => inVrfs(router, args, (vrf) => router.stack.arpRows(vrf)),
+    format: (rows) => formatArpTable(rows),
+  },
+  vrf: {
+    name: "vrf",
+    schema: TABLE_ROWS.vrf,
+    rows: (router, args) => vrfRows(router, args?.name),
+    format: (rows, args) => (args?.detail ? formatVrfDetail(rows) : formatVrfBrief(rows)),
+  },
+};
+
+/** A table's IOS text, as its `show` command prints it. */
+export function showTable<N extends TableName>(router: Router, entry: TableEntry<N>, args: TableArgs = {}): string {
+  return entry.format(entry.rows(router, args), args);
+}
+
+/** Rows of one VRF when `args.vrf` names it, else of every VRF: the global table ("") first,
+ * then the VRFs by name. */
+function inVrfs<R>(router: Router, args: TableArgs | undefined, rowsOf: (vrf: string) => R[]): R[] {
+  if (args?.vrf !== undefined) return rowsOf(args.vrf);
+  return router.stack
+    .vrfs()
+    .map((v) => v.name)
+    .sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)))
+    .flatMap(rowsOf);
+}

@@ -1,28 +1,30 @@
 // `show ip route [vrf X] A.B.C.D [M.M.M.M]`: the detailed "Routing entry for" view of one
 // route — how it was learnt, its distance and metric, tag, and one routing descriptor block
 // per next hop, with the MPLS label lines ios-output.md §8 describes for VPN routes.
-import { formatIpv4, maskOf, prefix as makePrefix, type Ipv4 } from "../wire/addr";
+import type { RouteRow } from "../../api/tables";
+import { maskOf, prefix as makePrefix, type Ipv4 } from "../wire/addr";
 import type { Rib } from "./rib";
 import { classfulLength, prefixContainsAddress } from "./route";
-import { formatRouteAge, routeRow, type RouteRow } from "./show-route";
+import { formatRouteAge, routeRow, rowPrefix } from "./show-route";
 
 /** The detailed entry for one row. */
 export function formatRouteEntry(row: RouteRow): string {
   const lines: string[] = [];
   if (row.vrf) lines.push(`Routing Table: ${row.vrf}`);
-  const supernet = row.prefix.len < classfulLength(row.prefix.addr) ? ", supernet" : "";
-  lines.push(`Routing entry for ${formatIpv4(row.prefix.addr)}/${row.prefix.len}${supernet}`);
+  const prefix = rowPrefix(row);
+  const supernet = prefix.len < classfulLength(prefix.addr) ? ", supernet" : "";
+  lines.push(`Routing entry for ${row.prefix}${supernet}`);
   const connected = row.protocol === "connected" || row.protocol === "local";
   let known = `  Known via "${row.knownVia}", distance ${row.distance}, metric ${row.metric}`;
   if (connected) known += " (connected, via interface)";
-  if (row.prefix.len === 0) known += ", candidate default path";
+  if (prefix.len === 0) known += ", candidate default path";
   lines.push(known);
   if (row.tag !== undefined) lines.push(`  Tag ${row.tag}`);
   const age = row.ageSeconds === undefined ? undefined : formatRouteAge(row.ageSeconds);
   if (row.from !== undefined && age !== undefined) {
     // IOS: "from X on IF, AGE ago" when the next hop has an interface, "from X AGE ago" (BGP) otherwise.
     const via = row.paths[0]?.interface;
-    lines.push(`  Last update from ${formatIpv4(row.from)}${via === undefined ? ` ${age}` : ` on ${via}, ${age}`} ago`);
+    lines.push(`  Last update from ${row.from}${via === undefined ? ` ${age}` : ` on ${via}, ${age}`} ago`);
   }
   lines.push("  Routing Descriptor Blocks:");
   row.paths.forEach((p, i) => {
@@ -31,8 +33,8 @@ export function formatRouteEntry(row: RouteRow): string {
     if (p.nextHop === undefined) {
       block = `  ${mark} directly connected, via ${p.interface ?? "Null0"}`;
     } else {
-      block = `  ${mark} ${formatIpv4(p.nextHop)}${p.nextHopVrf === "" ? " (default)" : p.nextHopVrf ? ` (${p.nextHopVrf})` : ""}`;
-      if (row.from !== undefined && age !== undefined) block += `, from ${formatIpv4(row.from)}, ${age} ago`;
+      block = `  ${mark} ${p.nextHop}${p.nextHopVrf === "" ? " (default)" : p.nextHopVrf ? ` (${p.nextHopVrf})` : ""}`;
+      if (row.from !== undefined && age !== undefined) block += `, from ${row.from}, ${age} ago`;
       if (p.interface !== undefined) block += `, via ${p.interface}`;
     }
     lines.push(block);

@@ -2,36 +2,10 @@
 // (ios-output.md §8): the Codes legend, "Gateway of last resort", routes grouped under their
 // classful network with "is subnetted" / "is variably subnetted" parents, the code in
 // columns 0-3 and the prefix at column 6 (top level) or 9 (inside a group).
-import { formatIpv4, maskOf, type Ipv4, type Prefix } from "../wire/addr";
-import type { Label } from "../wire/mpls";
+import type { RouteRow } from "../../api/tables";
+import { IPV4_ANY, formatIpv4, formatPrefix, maskOf, parsePrefix, prefix as makePrefix, type Prefix } from "../wire/addr";
 import type { InstalledRoute, Rib } from "./rib";
-import { ROUTE_CODES, classfulLength, isDynamic, type RouteProtocol } from "./route";
-
-export interface RouteRowPath {
-  /** "via X"; undefined for "is directly connected". */
-  readonly nextHop: Ipv4 | undefined;
-  /** The interface shown after the next hop (or after "directly connected"). */
-  readonly interface: string | undefined;
-  /** The VRF the next hop lives in when not the route's own ("" = global: IOS's "(default)"). */
-  readonly nextHopVrf: string | undefined;
-  readonly labels: readonly Label[] | undefined;
-}
-
-export interface RouteRow {
-  readonly vrf: string;
-  /** "C", "L", "S", "B", "H"…, with "*" for the candidate default. */
-  readonly code: string;
-  readonly protocol: RouteProtocol;
-  readonly prefix: Prefix;
-  readonly distance: number;
-  readonly metric: number;
-  readonly paths: readonly RouteRowPath[];
-  /** Seconds since the route changed; only for learnt routes (IOS shows no age for C, L, S). */
-  readonly ageSeconds: number | undefined;
-  readonly tag: number | undefined;
-  readonly knownVia: string;
-  readonly from: Ipv4 | undefined;
-}
+import { ROUTE_CODES, classfulLength, isDynamic } from "./route";
 
 export function routeRow(r: InstalledRoute, now: number): RouteRow {
   const route = r.route;
@@ -40,20 +14,25 @@ export function routeRow(r: InstalledRoute, now: number): RouteRow {
     vrf: r.vrf,
     code: ROUTE_CODES[route.protocol] + (isDefault ? "*" : ""),
     protocol: route.protocol,
-    prefix: route.prefix,
+    prefix: formatPrefix(route.prefix),
     distance: route.distance,
     metric: route.metric,
     paths: r.usable.map((nh) => ({
-      nextHop: route.protocol === "connected" || route.protocol === "local" ? undefined : nh.address,
+      nextHop: route.protocol === "connected" || route.protocol === "local" || nh.address === undefined ? undefined : formatIpv4(nh.address),
       interface: nh.interface,
       nextHopVrf: nh.resolveInVrf !== undefined && nh.resolveInVrf !== r.vrf ? nh.resolveInVrf : undefined,
-      labels: nh.labels,
+      labels: nh.labels === undefined ? undefined : [...nh.labels],
     })),
     ageSeconds: isDynamic(route.protocol) ? Math.max(0, Math.floor((now - route.updatedAt) / 1000)) : undefined,
     tag: route.tag,
     knownVia: route.knownVia ?? route.protocol,
-    from: route.from,
+    from: route.from === undefined ? undefined : formatIpv4(route.from),
   };
+}
+
+/** A row's prefix as numbers, for IOS's grouping and ordering (rows carry it as text). */
+export function rowPrefix(row: RouteRow): Prefix {
+  return parsePrefix(row.prefix) ?? makePrefix(IPV4_ANY, 0);
 }
 
 /** Rows for `show ip route [vrf X]`, in IOS's order. */
@@ -85,21 +64,27 @@ export function formatRouteAge(seconds: number): string {
 
 /** The "Gateway of last resort" line. */
 export function gatewayOfLastResort(rows: readonly RouteRow[]): string {
-  const def = rows.find((r) => r.prefix.len === 0);
+  const def = rows.find((r) => r.prefix.endsWith("/0"));
   if (def === undefined) return "Gateway of last resort is not set";
-  return `Gateway of last resort is ${formatIpv4(def.paths[0]?.nextHop ?? 0)} to network 0.0.0.0`;
+  return `Gateway of last resort is ${def.paths[0]?.nextHop ?? "0.0.0.0"} to network 0.0.0.0`;
 }
 
-type Item = { readonly kind: "route"; readonly row: RouteRow } | { readonly kind: "group"; readonly major: number; readonly classful: number; readonly rows: RouteRow[] };
+/** A row with its prefix as numbers. */
+interface Placed {
+  readonly row: RouteRow;
+  readonly prefix: Prefix;
+}
+
+type Item = { readonly kind: "route"; readonly at: Placed } | { readonly kind: "group"; readonly major: number; readonly classful: number; readonly rows: Placed[] };
 
 /** The whole `show ip route [vrf X]` text. */
 export function formatRouteTable(rows: readonly RouteRow[], vrf?: string): string {
   const lines: string[] = [];
   if (vrf) lines.push(`Routing Table: ${vrf}`);
   lines.push(...CODES_LEGEND, "", gatewayOfLastResort(rows), "");
-  for (const item of groupByClassfulNetwork(rows)) {
+  for (const item of groupByClassfulNetwork(rows.map((row) => ({ row, prefix: rowPrefix(row) })))) {
     if (item.kind === "route") {
-      lines.push(...routeLines(item.row, false, true));
+      lines.push(...routeLines(item.at, false, true));
       continue;
     }
     const masks = new Set(item.rows.map((r) => r.prefix.len));
@@ -110,32 +95,32 @@ export function formatRouteTable(rows: readonly RouteRow[], vrf?: string): strin
     } else {
       lines.push(`      ${formatIpv4(item.major)}/${item.classful} is variably subnetted, ${n} subnets, ${masks.size} masks`);
     }
-    for (const row of item.rows) lines.push(...routeLines(row, true, masks.size > 1));
+    for (const at of item.rows) lines.push(...routeLines(at, true, masks.size > 1));
   }
   return lines.join("\n");
 }
 
 /** IOS lists a classful network's subnets under one parent line; supernets stand alone. */
-function groupByClassfulNetwork(rows: readonly RouteRow[]): Item[] {
-  const groups = new Map<number, RouteRow[]>();
+function groupByClassfulNetwork(rows: readonly Placed[]): Item[] {
+  const groups = new Map<number, Placed[]>();
   const items: Item[] = [];
-  for (const row of rows) {
-    const classful = classfulLength(row.prefix.addr);
-    if (row.prefix.len < classful || classful === 32) {
-      items.push({ kind: "route", row });
+  for (const at of rows) {
+    const classful = classfulLength(at.prefix.addr);
+    if (at.prefix.len < classful || classful === 32) {
+      items.push({ kind: "route", at });
       continue;
     }
-    const major = (row.prefix.addr & maskOf(classful)) >>> 0;
+    const major = (at.prefix.addr & maskOf(classful)) >>> 0;
     const list = groups.get(major);
-    if (list) list.push(row);
-    else groups.set(major, [row]);
+    if (list) list.push(at);
+    else groups.set(major, [at]);
   }
   for (const [major, list] of groups) {
     const classful = classfulLength(major);
-    if (list.length === 1 && list[0].prefix.len === classful) items.push({ kind: "route", row: list[0] });
+    if (list.length === 1 && list[0].prefix.len === classful) items.push({ kind: "route", at: list[0] });
     else items.push({ kind: "group", major, classful, rows: list });
   }
-  const sortKey = (i: Item): [number, number] => (i.kind === "route" ? [i.row.prefix.addr, i.row.prefix.len] : [i.major, i.classful]);
+  const sortKey = (i: Item): [number, number] => (i.kind === "route" ? [i.at.prefix.addr, i.at.prefix.len] : [i.major, i.classful]);
   return items.sort((a, b) => {
     const [aa, al] = sortKey(a);
     const [ba, bl] = sortKey(b);
@@ -143,16 +128,16 @@ function groupByClassfulNetwork(rows: readonly RouteRow[]): Item[] {
   });
 }
 
-function routeLines(row: RouteRow, child: boolean, showLength: boolean): string[] {
+function routeLines({ row, prefix }: Placed, child: boolean, showLength: boolean): string[] {
   const lead = `${row.code.padEnd(4)}  ${child ? "   " : ""}`;
-  const text = showLength ? `${formatIpv4(row.prefix.addr)}/${row.prefix.len}` : formatIpv4(row.prefix.addr);
+  const text = showLength ? row.prefix : formatIpv4(prefix.addr);
   const indent = " ".repeat(lead.length + text.length + 1);
   const age = row.ageSeconds === undefined ? "" : `, ${formatRouteAge(row.ageSeconds)}`;
   const out: string[] = [];
   row.paths.forEach((p, i) => {
     const start = i === 0 ? `${lead}${text} ` : indent;
     if (p.nextHop === undefined) out.push(`${start}is directly connected, ${p.interface ?? "Null0"}`);
-    else out.push(`${start}[${row.distance}/${row.metric}] via ${formatIpv4(p.nextHop)}${age}${p.interface === undefined ? "" : `, ${p.interface}`}`);
+    else out.push(`${start}[${row.distance}/${row.metric}] via ${p.nextHop}${age}${p.interface === undefined ? "" : `, ${p.interface}`}`);
   });
   return out;
 }

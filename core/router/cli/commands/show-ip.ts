@@ -1,13 +1,12 @@
 // Data-plane show commands: show ip interface brief, show interfaces, show ip route,
 // show ip arp, show vrf. Each builds typed rows (the mgmt API serves the same rows) and
 // formats them in IOS's layout.
-import { formatArpTable, formatInterfaceBrief, interfaceBriefRows } from "../../net/show";
 import type { Interface } from "../../net/interface";
 import type { Router } from "../../node/router";
+import { TABLES, showTable } from "../../node/tables";
 import { maskLength } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
 import { formatInterfaces } from "./show-interfaces";
-import { formatVrfBrief, formatVrfDetail } from "./show-vrf";
 
 const SHOW = "Show running system information";
 const IP = "IP information";
@@ -26,7 +25,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
     help: [SHOW, IP, "IP interface status and configuration", "Brief summary of IP status and configuration"],
     pipe: true,
     run: ({ router, print }) => {
-      print(formatInterfaceBrief(interfaceBriefRows(router.stack.interfaces(), (i) => router.addressMethod(i))));
+      print(showTable(router, TABLES.interfaces));
     },
   }),
   exec({
@@ -56,7 +55,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
       if (!vrfExists(router, vrf, print)) return;
       const address = args.optIp("address");
       if (address === undefined) {
-        print(router.routing.showIpRoute(vrf));
+        print(showTable(router, TABLES.routes, { vrf: vrf ?? "" }));
         return;
       }
       const mask = args.optIp("mask");
@@ -77,7 +76,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
     run: ({ router, args, print }) => {
       const vrf = args.optStr("vrf");
       if (!vrfExists(router, vrf, print)) return;
-      print(formatArpTable(router.stack.arpRows(vrf)));
+      print(showTable(router, TABLES.arp, { vrf: vrf ?? "" }));
     },
   }),
   exec({
@@ -88,7 +87,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
     pipe: true,
     run: ({ router, args, print }) => {
       const name = args.optStr("name");
-      const text = args.has("detail") ? formatVrfDetail(router, name) : formatVrfBrief(router, name);
+      const text = showTable(router, TABLES.vrf, { name, detail: args.has("detail") });
       if (text) print(text);
       else if (name !== undefined) print(`% No VRF named ${name}`);
     },
