@@ -4,11 +4,8 @@
 // runs from source through tsx. This is the one place that knows.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { AGENT_BUNDLE, bundleAgent } from "./image/bundle";
-
-/** The repository root, from this file's place in it (core/lab/). */
-const ROOT_URL = new URL("../../", import.meta.url);
+import { repoRoot } from "./repo-root";
 
 export interface ProgramCommand {
   readonly command: string;
@@ -18,7 +15,7 @@ export interface ProgramCommand {
 
 /** tsx's loader by absolute URL: `--import tsx` would be looked up from the child's cwd. */
 function fromSource(relative: string): ProgramCommand {
-  return { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), fileURLToPath(new URL(relative, ROOT_URL))] };
+  return { command: process.execPath, args: ["--import", import.meta.resolve("tsx"), join(repoRoot(), relative)] };
 }
 
 /** `node dist/agent.mjs` when a bundle is given, else `node --import tsx core/router/agent/main.ts`. */
@@ -52,9 +49,4 @@ export async function freshAgentBundle(root = repoRoot()): Promise<string | unde
 /** `node --import tsx core/lab/daemon-main.ts`: the process runtime's lab daemon. */
 export function daemonCommand(): ProgramCommand {
   return fromSource("core/lab/daemon-main.ts");
-}
-
-/** The repository root (absolute path, ending in a separator). */
-export function repoRoot(): string {
-  return fileURLToPath(ROOT_URL);
 }

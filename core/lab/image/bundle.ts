@@ -4,13 +4,13 @@
 // bundle, where packet.ts's createRequire finds it.
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type * as Esbuild from "esbuild";
 import type { Result } from "../../api/result";
+import { repoRoot } from "../repo-root";
 
-/** The repository holding the agent's sources, from this file's place in it (core/lab/image/). */
+/** The repository holding the agent's sources. */
 export function sourceRoot(): string {
-  return fileURLToPath(new URL("../../../", import.meta.url));
+  return repoRoot();
 }
 
 export const AGENT_ENTRY = "core/router/agent/main.ts";
