@@ -60,7 +60,8 @@ export const MGMT_METHODS = {
     result: z.object({ text: z.string() }),
   },
   /** merge: the lines go on top of the running config (`copy file running-config`).
-   * replace: the text becomes the whole running config (`configure replace`). */
+   * replace: the text becomes the whole running config (`configure replace`); when any
+   * line is rejected nothing changes, and the diagnostics say why. */
   "config.apply": {
     params: z.object({ text: z.string(), mode: z.enum(["merge", "replace"]) }),
     result: z.object({

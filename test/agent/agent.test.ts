@@ -226,10 +226,21 @@ describe("the router node agent", () => {
     expect(pushes.length).toBe(before); // unwatched: nothing more
   });
 
-  it("replaces the running config as a whole, with diagnostics for bad lines", async () => {
+  it("refuses a replace whose file has a rejected line, changing nothing, as configure replace does", async () => {
+    const before = ok(await mgmt.call("config.get", { which: "running" })).text;
     const text = configOf("R1", "10.0.12.1").replace("!\nend", "interface Loopback0\n ip address 1.1.1.1 255.255.255.255\n bogus words\n!\nend");
     const { diagnostics } = ok(await mgmt.call("config.apply", { mode: "replace", text }));
     expect(diagnostics).toEqual([expect.objectContaining({ line: 10, message: expect.stringContaining("Invalid input") })]);
+    expect(ok(await mgmt.call("config.get", { which: "running" })).text).toBe(before);
+    // Every line rejected: still nothing changes (no hostname back to Router, no address gone).
+    expect(ok(await mgmt.call("config.apply", { mode: "replace", text: "frob\nnonsense here\n" })).diagnostics).toHaveLength(2);
+    expect(ok(await mgmt.call("config.get", { which: "running" })).text).toBe(before);
+  });
+
+  it("replaces the running config as a whole with a file that has no errors", async () => {
+    const text = configOf("R1", "10.0.12.1").replace("!\nend", "interface Loopback0\n ip address 1.1.1.1 255.255.255.255\n!\nend");
+    const { diagnostics } = ok(await mgmt.call("config.apply", { mode: "replace", text }));
+    expect(diagnostics).toEqual([]);
     const running = ok(await mgmt.call("config.get", { which: "running" })).text;
     expect(running).toContain("interface Loopback0\n ip address 1.1.1.1 255.255.255.255");
     const rows = ok(await mgmt.table("interfaces"));

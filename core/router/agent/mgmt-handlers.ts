@@ -103,11 +103,14 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
     "config.get": ({ which }) => ({ result: { text: which === "running" ? router.runningConfigText() : (router.startupConfigText() ?? "") } }),
 
     "config.apply": ({ text, mode }) => {
-      // replace: a whole new config, as `configure replace` makes it; merge: lines on top.
+      // replace: a whole new config, as `configure replace` makes it, and like it all or
+      // nothing: a file with a rejected line changes nothing. merge: lines on top, each taken
+      // or rejected on its own, as `copy file running-config` does.
       const parsed = mode === "replace" ? parseConfig(text) : parseConfig(text, { base: router.running });
+      const diagnostics = parsed.diagnostics.map(({ line, column, message }) => ({ line, column, message }));
+      if (mode === "replace" && diagnostics.length) return { result: { diagnostics } };
       if (mode === "replace") router.replaceRunning(parsed.model);
       else router.commit();
-      const diagnostics = parsed.diagnostics.map(({ line, column, message }) => ({ line, column, message }));
       // Problems applying it (an interface that cannot exist here) belong to no one line.
       for (const message of router.takeWarnings()) diagnostics.push({ line: 0, column: 0, message });
       return { result: { diagnostics } };
