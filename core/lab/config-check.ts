@@ -1,8 +1,8 @@
 // `flexlab config check FILE...`: parses IOS configs with the router's own grammar and reports
 // each rejected line as FILE:LINE:COL: <IOS error>. Lines the router accepts but gives no
 // behaviour in a lab are warnings, listed on request, never errors.
-import { readFile } from "node:fs/promises";
 import { parseConfig } from "../router/config/parse";
+import { readConfigFile } from "./config-file";
 
 export interface CheckProblem {
   readonly file: string;
@@ -35,15 +35,12 @@ export function checkConfigText(file: string, text: string, withWarnings: boolea
 export async function checkConfigFiles(files: readonly string[], withWarnings: boolean): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      results.push({ file, lines: 0, problems: [{ file, line: 1, column: 1, severity: "error", message: code === "ENOENT" ? "% No such file" : `% ${String(err)}` }] });
+    const read = await readConfigFile(file);
+    if (!read.ok) {
+      results.push({ file, lines: 0, problems: [{ file, line: read.line, column: read.column, severity: "error", message: `% ${read.reason}` }] });
       continue;
     }
-    results.push(checkConfigText(file, text, withWarnings));
+    results.push(checkConfigText(file, read.text, withWarnings));
   }
   return results;
 }
