@@ -1,12 +1,25 @@
 #!/usr/bin/env node
-// Entry point of the `flexlab` command (also `npx flexlab` in a clone). Runs the TypeScript
-// sources through tsx so a fresh `npm install` is all it takes; packaged builds use the bundle.
-import { existsSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// Entry point of the `flexlab` command (also `npx flexlab` in a clone). Runs the esbuild
+// bundle in dist/cli/, built at `npm install` and rebuilt here first whenever a source file it
+// came from has changed (cli-bundle.mjs), so an edit is never ignored. FLEXLAB_FROM_SOURCE=1
+// runs the TypeScript through tsx instead, as does a tree without esbuild.
+import { pathToFileURL } from "node:url";
 
-const bundle = fileURLToPath(new URL("../dist/flexlab.mjs", import.meta.url));
-if (process.env.FLEXLAB_FROM_SOURCE !== "1" && existsSync(bundle)) {
-  await import(pathToFileURL(bundle).href);
+let entry;
+if (process.env.FLEXLAB_FROM_SOURCE !== "1") {
+  const { freshBundle } = await import("./cli-bundle.mjs");
+  try {
+    entry = await freshBundle();
+  } catch (err) {
+    if (err.code !== "ERR_MODULE_NOT_FOUND") {
+      const lines = err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message];
+      console.error(`flexlab: the command's sources do not build:\n${lines.join("\n")}`);
+      process.exit(1);
+    }
+  }
+}
+if (entry) {
+  await import(pathToFileURL(entry).href);
 } else {
   const { register } = await import("tsx/esm/api");
   register();

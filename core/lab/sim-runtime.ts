@@ -18,14 +18,6 @@ export function parseExecSpec(text: string): SimExec | undefined {
   return m ? { node: m[1], command: m[2] } : undefined;
 }
 
-/** Parses "60s", "500ms", "5m", "1h" or a bare number of seconds; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "ms" | "s" | "m" | "h"];
-  return Math.round(Number(m[1]) * scale);
-}
-
 export interface SimLab {
   readonly sim: Simulation;
   /** Startup-config problems per node. */

@@ -20,7 +20,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function flex(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [flexlab, ...args], { cwd: root, env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } });
+    const { stdout, stderr } = await run(process.execPath, [flexlab, ...args], { cwd: root });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -41,6 +41,20 @@ describe("flexlab config check", () => {
     writeFileSync(file, "hostname X\ninterface Ethernet0/0\n ip adress 10.0.0.1 255.255.255.0\n");
     const r = await flex(["config", "check", file]);
     expect(r.stdout).toBe(`${file}:3:7: % Invalid input detected at '^' marker.\n`);
+    expect(r.code).toBe(1);
+  });
+
+  it("reports every file's problems as JSON with --json", async () => {
+    const file = join(scratch, "bad-json.cfg");
+    writeFileSync(file, "hostname X\nfrob\n");
+    const r = await flex(["config", "check", "--json", file]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ errors: 1, files: [{ file, lines: 3, problems: [{ file, line: 2, column: 1, severity: "error", message: "% Invalid input detected at '^' marker." }] }] });
+  });
+
+  it.runIf(existsSync("/dev/zero"))("refuses /dev/zero as too large instead of running out of memory", async () => {
+    const r = await flex(["config", "check", "/dev/zero"]);
+    expect(r.stdout).toBe("/dev/zero:1:1: % larger than 8 MB; not a router config\n");
     expect(r.code).toBe(1);
   });
 
@@ -65,6 +79,27 @@ describe("flexlab sim", () => {
     expect(r.stdout).toContain("R1#ping 10.0.12.2\n");
     expect(r.stdout).toContain("!!!!!\nSuccess rate is 100 percent (5/5)");
     expect(r.stdout).toMatch(/^R2#show ip interface brief\nInterface {14}IP-Address {6}OK\? Method Status {16}Protocol\n/m);
+  });
+
+  it("exits 1 when a router rejects a command, naming it", async () => {
+    const r = await flex(["sim", "labs/two-routers", "--exec", "R1: shw ip route", "--exec", "R2: show", "--exec", "R1: show clock"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("R1#shw ip route\n     ^\n% Invalid input detected at '^' marker.\n");
+    expect(r.stderr).toContain("flexlab: R1: % Invalid input detected at '^' marker. (shw ip route)\n");
+    expect(r.stderr).toContain("flexlab: R2: % Incomplete command. (show)\n");
+  });
+
+  it("prints the lab, the settle time and each command's output as JSON with --json", async () => {
+    const r = await flex(["sim", "labs/two-routers", "--advance", "5s", "--json", "--exec", "R1: ping 10.0.12.2", "--exec", "R2: frob"]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as { lab: string; settledMs: number; configErrors: unknown[]; execs: { node: string; command: string; output: string; rejected?: string }[] };
+    expect(out.lab).toBe("two-routers");
+    expect(out.settledMs).toBeLessThanOrEqual(5000);
+    expect(out.configErrors).toEqual([]);
+    expect(out.execs[0]).toMatchObject({ node: "R1", command: "ping 10.0.12.2" });
+    expect(out.execs[0].output).toContain("Success rate is 100 percent (5/5)");
+    expect(out.execs[0].rejected).toBeUndefined();
+    expect(out.execs[1]).toMatchObject({ node: "R2", command: "frob", rejected: "% Unknown command or computer name, or unable to find computer address" });
   });
 
   it("writes memory into the lab folder atomically", async () => {

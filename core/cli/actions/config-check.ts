@@ -1,26 +1,19 @@
-// `flexlab config check FILE...`
-import type { Command } from "commander";
+// What `flexlab config check FILE...` does: each rejected line as FILE:LINE:COL on stdout (or
+// every file's problems as JSON), a summary on stderr, exit 1 when any line is an error.
+import { checkConfigFiles, formatCheckProblem } from "../../lab/config-check";
+import type { JsonOption } from "../options";
 
-export function registerConfigCheck(program: Command): void {
-  const config = program.command("config").description("Work with IOS configurations");
-  config
-    .command("check")
-    .description("Parse IOS configs with the router's own grammar and report each rejected line as FILE:LINE:COL")
-    .argument("<files...>", "configuration files")
-    .option("--warnings", "also list lines that are accepted but have no effect in a lab")
-    .action(async (files: string[], options: { warnings?: boolean }) => {
-      // Loaded here, not at the top: the command grammar is only needed by this command.
-      const { checkConfigFiles, formatCheckProblem } = await import("../../lab/config-check");
-      const results = await checkConfigFiles(files, options.warnings === true);
-      let errors = 0;
-      for (const r of results) {
-        for (const p of r.problems) {
-          console.log(formatCheckProblem(p));
-          if (p.severity === "error") errors++;
-        }
-      }
-      const files_ = results.length === 1 ? "1 file" : `${results.length} files`;
-      console.error(errors === 0 ? `${files_} checked: no errors` : `${files_} checked: ${errors} error${errors === 1 ? "" : "s"}`);
-      if (errors > 0) process.exitCode = 1;
-    });
+export async function configCheck(files: readonly string[], options: JsonOption & { warnings?: boolean }): Promise<void> {
+  const results = await checkConfigFiles(files, options.warnings === true);
+  let errors = 0;
+  for (const r of results) {
+    for (const p of r.problems) {
+      if (!options.json) console.log(formatCheckProblem(p));
+      if (p.severity === "error") errors++;
+    }
+  }
+  if (options.json) process.stdout.write(JSON.stringify({ files: results, errors }, null, 2) + "\n");
+  const checked = results.length === 1 ? "1 file" : `${results.length} files`;
+  console.error(errors === 0 ? `${checked} checked: no errors` : `${checked} checked: ${errors} error${errors === 1 ? "" : "s"}`);
+  if (errors > 0) process.exitCode = 1;
 }

@@ -1,14 +1,14 @@
 // `flexlab console NODE`: the terminal joined to the node's telnet console in raw mode, as
 // `telnet 127.0.0.1 PORT` would. Ctrl-] then q leaves, like telnet's escape.
 import { connect } from "node:net";
-import type { Command } from "commander";
 import { findNode } from "../../lab/running-lab";
 import { TelnetClient } from "../../lab/telnet";
-import { fail, runningLab, withLabOption, type LabOption } from "../lab-context";
+import type { LabOption } from "../options";
+import { fail, runningLab } from "./lab-context";
 
 const ESCAPE = 0x1d; // Ctrl-]
 
-async function consoleCommand(node: string, options: LabOption): Promise<void> {
+export async function consoleCommand(node: string, options: LabOption): Promise<void> {
   const lab = await runningLab(options);
   if (!lab) return;
   const found = findNode(lab.state, node);
@@ -63,8 +63,4 @@ async function consoleCommand(node: string, options: LabOption): Promise<void> {
   if (raw) stdin.setRawMode(false);
   stdin.pause();
   console.error(`\r\nConnection to ${node} closed.`);
-}
-
-export function registerConsole(program: Command): void {
-  withLabOption(program.command("console").description("Open a node's console (telnet) in this terminal; Ctrl-] then q to leave").argument("<node>")).action(consoleCommand);
 }

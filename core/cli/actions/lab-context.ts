@@ -1,19 +1,10 @@
 // What the lab commands share: finding the running lab (`--lab DIR` or the current folder),
 // turning failures into one clear message on stderr and an exit code, and the status table.
-import type { Command } from "commander";
-import type { MgmtClient } from "../api/mgmt-client";
-import { connectNode, findRunningLab, type RunningLab } from "../lab/running-lab";
-import { RuntimeError, type NodeStatus } from "../lab/runtime/types";
-import { formatTextTable } from "./text-table";
-
-export interface LabOption {
-  readonly lab?: string;
-}
-
-/** Adds `--lab DIR` to a command that works on a running lab. */
-export function withLabOption(command: Command): Command {
-  return command.option("--lab <dir>", "the lab folder (default: the lab this folder is in)");
-}
+import type { MgmtClient } from "../../api/mgmt-client";
+import { connectNode, findRunningLab, type RunningLab } from "../../lab/running-lab";
+import { RuntimeError, type LabState, type NodeStatus } from "../../lab/runtime/types";
+import type { LabOption } from "../options";
+import { formatTextTable } from "../text-table";
 
 /** Prints `flexlab: message` and sets the exit code. */
 export function fail(message: string, exitCode = 1): void {
@@ -47,6 +38,24 @@ export async function withNode(options: LabOption, node: string, body: (client: 
   } finally {
     client.value.close();
   }
+}
+
+/** A running lab as `--json` prints it (`up`, `status`): never the lab's token. */
+export function labJson(state: LabState, nodes: readonly NodeStatus[]): string {
+  const statuses = nodes.map(({ name, state: s, consolePort, mgmtPort, pid, containerId, exitCode, signal, stderrTail }) => ({ name, state: s, consolePort, mgmtPort, pid, containerId, exitCode, signal, stderrTail }));
+  return JSON.stringify({ lab: state.lab, dir: state.dir, runtime: state.runtime, createdAt: state.createdAt, nodes: statuses }, null, 2) + "\n";
+}
+
+/** IOS's answers to a command it did not take: the shell prints them and carries on. A lone
+ * unknown word is taken for a host to telnet to, hence "Unknown command or computer name". */
+const REJECTED = /^% (?:Invalid input detected|Incomplete command|Ambiguous command|Unrecognized command|Unknown command or computer name)/m;
+
+/** The first line where the router rejected a command, or undefined when it took them all. */
+export function rejectedCommand(output: string): string | undefined {
+  const m = REJECTED.exec(output);
+  if (!m) return undefined;
+  const end = output.indexOf("\n", m.index);
+  return output.slice(m.index, end < 0 ? undefined : end);
 }
 
 export function formatStatusTable(nodes: readonly NodeStatus[]): string {

@@ -1,14 +1,16 @@
-// `flexlab up LAB`, `status`, `down`, and `start|stop|restart NODE`: a lab's lifecycle.
+// What `flexlab up LAB`, `status`, `down`, and `start|stop|restart NODE` do: a lab's lifecycle.
+// Declared in ../commands/lab.ts.
 import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { Option, type Command } from "commander";
 import { findRunningLab } from "../../lab/running-lab";
 import { chooseRuntime, runtimeFor, type UpRuntimeName } from "../../lab/runtime/index";
-import { formatProblem, LabFileError, loadLab, RUNTIMES, type Lab, type RuntimeName } from "../../lab/topology";
-import { createProgress } from "../progress";
-import { fail, failWith, formatCrashReports, formatStatusTable, runningLab, withLabOption, type LabOption } from "../lab-context";
+import { formatProblem, LabFileError, loadLab, type Lab } from "../../lab/topology";
+import type { JsonOption, LabOption } from "../options";
+import { createProgress } from "./progress";
+import { fail, failWith, formatCrashReports, formatStatusTable, labJson, runningLab } from "./lab-context";
 
-async function loadLabOrReport(labdir: string): Promise<Lab | undefined> {
+/** The lab, or undefined after printing each problem of its lab file (exit 1). */
+export async function loadLabOrReport(labdir: string): Promise<Lab | undefined> {
   try {
     return await loadLab(labdir);
   } catch (err) {
@@ -32,7 +34,7 @@ async function missingConfigs(lab: Lab): Promise<string[]> {
   return missing;
 }
 
-async function up(labdir: string, options: { runtime?: RuntimeName; timeout?: string }): Promise<void> {
+export async function up(labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number }): Promise<void> {
   const lab = await loadLabOrReport(labdir);
   if (!lab) return;
   const asked = options.runtime ?? lab.runtime;
@@ -59,8 +61,7 @@ async function up(labdir: string, options: { runtime?: RuntimeName; timeout?: st
     const image = await ensureRouterImage({ onStep: (text) => console.error(`router image: ${text}`) });
     if (!image.ok) return fail(image.message);
   }
-  const timeoutMs = options.timeout === undefined ? undefined : Number(options.timeout) * 1000;
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) return fail(`--timeout "${options.timeout}" is not a number of seconds`, 2);
+  const timeoutMs = options.timeout;
   console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);
   const started = Date.now();
   // Certificate labs boot enrolled: the lab CA issues what the trustpoints ask for first.
@@ -72,20 +73,20 @@ async function up(labdir: string, options: { runtime?: RuntimeName; timeout?: st
     const state = await runtime.deploy(lab, { onProgress: (node, step, detail) => progress.update(node, step, detail), ...(timeoutMs ? { timeoutMs } : {}) });
     progress.done();
     console.error(`${lab.name} is up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    process.stdout.write(formatStatusTable(state.nodes));
+    process.stdout.write(options.json ? labJson(state, state.nodes) : formatStatusTable(state.nodes));
   } catch (err) {
     progress.done();
     failWith(err);
   }
 }
 
-async function status(options: LabOption & { json?: boolean }): Promise<void> {
+export async function status(options: LabOption & JsonOption): Promise<void> {
   const lab = await runningLab(options);
   if (!lab) return;
   try {
     const nodes = await lab.runtime.status(lab.state);
     if (options.json) {
-      process.stdout.write(JSON.stringify({ lab: lab.state.lab, dir: lab.state.dir, runtime: lab.state.runtime, createdAt: lab.state.createdAt, nodes }, null, 2) + "\n");
+      process.stdout.write(labJson(lab.state, nodes));
       return;
     }
     console.log(`${lab.state.lab} (${lab.state.runtime} runtime, ${lab.state.dir}), up since ${lab.state.createdAt}`);
@@ -95,12 +96,13 @@ async function status(options: LabOption & { json?: boolean }): Promise<void> {
   }
 }
 
-async function down(options: LabOption): Promise<void> {
+export async function down(options: LabOption & JsonOption): Promise<void> {
   const lab = await runningLab(options);
   if (!lab) return;
   try {
     await lab.runtime.destroy(lab.state);
     console.error(`${lab.state.lab} is down`);
+    if (options.json) process.stdout.write(JSON.stringify({ lab: lab.state.lab, dir: lab.state.dir, runtime: lab.state.runtime, down: true }, null, 2) + "\n");
   } catch (err) {
     failWith(err);
   }
@@ -108,7 +110,7 @@ async function down(options: LabOption): Promise<void> {
 
 type NodeOp = "startNode" | "stopNode" | "restartNode";
 
-/** `start|stop|restart NODE`, also used by main.ts for `start NODE`. */
+/** `start|stop|restart NODE`. */
 export async function nodeLifecycle(op: NodeOp, node: string, options: LabOption): Promise<void> {
   const lab = await runningLab(options);
   if (!lab) return;
@@ -118,20 +120,4 @@ export async function nodeLifecycle(op: NodeOp, node: string, options: LabOption
   } catch (err) {
     failWith(err);
   }
-}
-
-export function registerLab(program: Command): void {
-  program
-    .command("up")
-    .description("Deploy a lab: one router per node, one bridge per link; returns when every node is ready")
-    .argument("<labdir>", "lab folder (holding lab.yaml)")
-    .addOption(new Option("--runtime <runtime>", "where the routers run (default: lab.yaml's runtime)").choices(RUNTIMES))
-    .option("--timeout <seconds>", "give up when a node is not ready after this long")
-    .action(up);
-  withLabOption(program.command("status").description("State and ports of each node of the running lab"))
-    .option("--json", "print JSON")
-    .action(status);
-  withLabOption(program.command("down").description("Stop every node and remove everything the lab made")).action(down);
-  withLabOption(program.command("stop").description("Stop one node (its links stay)").argument("<node>")).action((node: string, o: LabOption) => nodeLifecycle("stopNode", node, o));
-  withLabOption(program.command("restart").description("Restart one node").argument("<node>")).action((node: string, o: LabOption) => nodeLifecycle("restartNode", node, o));
 }

@@ -1,12 +1,12 @@
-// Commands on one node of the running lab, through its mgmt API: `exec`, `tables`,
-// `config NODE`, `capture`.
-import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
+// What the commands on one node of the running lab do, through its mgmt API: `exec`,
+// `tables`, `config show|apply`, `capture`. Declared in ../commands/node.ts and config.ts.
 import { TABLE_NAMES, TABLE_ROWS, type TableName } from "../../api/tables";
 import { captureToFile } from "../../lab/capture";
+import { readConfigFile } from "../../lab/config-file";
 import { interfaceName } from "../../lab/running-lab";
-import { fail, withLabOption, withNode, type LabOption } from "../lab-context";
+import type { JsonOption, LabOption } from "../options";
 import { formatRecords } from "../text-table";
+import { fail, rejectedCommand, withNode } from "./lab-context";
 
 function isTableName(name: string): name is TableName {
   return (TABLE_NAMES as readonly string[]).includes(name);
@@ -21,13 +21,16 @@ function untilInterrupted(): { promise: Promise<void>; signal: AbortSignal; disp
   return { promise, signal: controller.signal, dispose: () => process.off("SIGINT", onSigint) };
 }
 
-async function exec(node: string, command: string, options: LabOption & { timeout?: string }): Promise<void> {
-  const timeoutMs = options.timeout === undefined ? undefined : Math.round(Number(options.timeout) * 1000);
-  if (timeoutMs !== undefined && !(timeoutMs > 0)) return fail(`--timeout "${options.timeout}" is not a number of seconds`, 2);
+/** Prints the output; exit 1 when the router rejected a command (`% Invalid input`, ...). */
+export async function exec(node: string, command: string, options: LabOption & JsonOption & { timeout?: number }): Promise<void> {
   await withNode(options, node, async (client) => {
-    const reply = await client.exec(command, timeoutMs);
+    const reply = await client.exec(command, options.timeout);
     if (!reply.ok) return fail(`${node}: ${reply.error.message}`);
-    process.stdout.write(reply.result.output);
+    const { output } = reply.result;
+    const rejected = rejectedCommand(output);
+    if (options.json) process.stdout.write(JSON.stringify({ node, command, output, ...(rejected ? { rejected } : {}) }, null, 2) + "\n");
+    else process.stdout.write(output);
+    if (rejected) fail(`${node}: ${rejected}`);
   });
 }
 
@@ -37,7 +40,7 @@ function printRows(table: TableName, rows: readonly object[], json: boolean): vo
   else process.stdout.write(formatRecords(rows as Record<string, unknown>[], Object.keys(TABLE_ROWS[table].shape)));
 }
 
-async function tables(node: string, table: string | undefined, options: LabOption & { json?: boolean; watch?: boolean }): Promise<void> {
+export async function tables(node: string, table: string | undefined, options: LabOption & { json?: boolean; watch?: boolean }): Promise<void> {
   if (table === undefined) {
     process.stdout.write(TABLE_NAMES.join("\n") + "\n");
     return;
@@ -69,33 +72,34 @@ async function tables(node: string, table: string | undefined, options: LabOptio
   });
 }
 
-async function config(node: string | undefined, options: LabOption & { apply?: string; replace?: boolean; startup?: boolean }, command: Command): Promise<void> {
-  if (node === undefined) return void command.help();
-  let text: string | undefined;
-  if (options.apply !== undefined) {
-    try {
-      text = await readFile(options.apply, "utf8");
-    } catch (err) {
-      return fail(`cannot read ${options.apply}: ${(err as Error).message}`);
-    }
-  }
+/** `config show NODE`: the running (or startup) config. */
+export async function showConfig(node: string, options: LabOption & { startup?: boolean }): Promise<void> {
   await withNode(options, node, async (client) => {
-    if (text === undefined) {
-      const reply = await client.call("config.get", { which: options.startup ? "startup" : "running" });
-      if (!reply.ok) return fail(`${node}: ${reply.error.message}`);
-      process.stdout.write(reply.result.text);
-      return;
-    }
-    const reply = await client.call("config.apply", { text, mode: options.replace ? "replace" : "merge" });
+    const reply = await client.call("config.get", { which: options.startup ? "startup" : "running" });
     if (!reply.ok) return fail(`${node}: ${reply.error.message}`);
-    for (const d of reply.result.diagnostics) console.error(`${options.apply}:${d.line}:${d.column}: ${d.message}`);
-    const n = reply.result.diagnostics.length;
-    console.error(`${node}: ${options.replace ? "replaced the running config" : "merged into the running config"}${n ? `, ${n} line${n === 1 ? "" : "s"} rejected` : ""}`);
+    process.stdout.write(reply.result.text);
+  });
+}
+
+/** `config apply NODE FILE`: merged line by line, or with --replace the whole config, which
+ * the node refuses (changing nothing) when any line of the file is rejected. */
+export async function applyConfig(node: string, file: string, options: LabOption & { replace?: boolean }): Promise<void> {
+  const read = await readConfigFile(file);
+  if (!read.ok) return fail(read.message);
+  await withNode(options, node, async (client) => {
+    const reply = await client.call("config.apply", { text: read.text, mode: options.replace ? "replace" : "merge" });
+    if (!reply.ok) return fail(`${node}: ${reply.error.message}`);
+    const rejected = reply.result.diagnostics.filter((d) => d.line > 0);
+    for (const d of reply.result.diagnostics) console.error(d.line > 0 ? `${file}:${d.line}:${d.column}: ${d.message}` : `${node}: ${d.message}`);
+    const n = rejected.length;
+    const lines = `${n} line${n === 1 ? "" : "s"} rejected`;
+    if (options.replace) console.error(n ? `${node}: running config unchanged: ${lines}; a replace takes a file without errors` : `${node}: replaced the running config`);
+    else console.error(`${node}: merged into the running config${n ? `, ${lines}` : ""}`);
     if (n) process.exitCode = 1;
   });
 }
 
-async function capture(node: string, iface: string, options: LabOption & { write: string; count?: string }): Promise<void> {
+export async function capture(node: string, iface: string, options: LabOption & { write: string; count?: string }): Promise<void> {
   const count = options.count === undefined ? undefined : Number(options.count);
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) return fail(`--count "${options.count}" is not a positive whole number`, 2);
   const name = interfaceName(iface);
@@ -115,27 +119,4 @@ async function capture(node: string, iface: string, options: LabOption & { write
     const why = result.ended === "disconnected" ? " (the node went away)" : "";
     console.error(`${result.frames} frame${result.frames === 1 ? "" : "s"} captured on ${node} ${name} into ${options.write}${why}`);
   });
-}
-
-export function registerNodeCommands(program: Command): void {
-  withLabOption(program.command("exec").description("Run an exec command on a node (privileged exec) and print its output").argument("<node>").argument("<command>", "e.g. \"show ip route\"; several separated by newlines"))
-    .option("--timeout <seconds>", "give up after this long")
-    .action(exec);
-  withLabOption(program.command("tables").description("A node's tables as data (without TABLE: the table names)").argument("<node>").argument("[table]", TABLE_NAMES.join(", ")))
-    .option("--json", "print JSON rows")
-    .option("--watch", "print again whenever the table changes, until Ctrl-C")
-    .action(tables);
-  // `config` already holds `config check`: the node form is the same command with an argument.
-  const configCommand = (program.commands.find((c) => c.name() === "config") ?? program.command("config")).description(
-    "Work with IOS configurations; with NODE: print (or --apply a file to) a running node's config",
-  );
-  withLabOption(configCommand.argument("[node]", "a node of the running lab: print its running-config"))
-    .option("--apply <file>", "merge this file's lines into the node's running config")
-    .option("--replace", "with --apply: the file becomes the whole running config")
-    .option("--startup", "print the startup-config instead")
-    .action(config);
-  withLabOption(program.command("capture").description("Capture an interface's frames into a pcapng file").argument("<node>").argument("<iface>", "e.g. Ethernet0/0 or e0/0"))
-    .requiredOption("-w, --write <file>", "the pcapng file to write")
-    .option("--count <n>", "stop after n frames")
-    .action(capture);
 }

@@ -1,6 +1,6 @@
 // Per-node progress while `flexlab up` deploys: on a terminal one line per node, redrawn in
 // place; otherwise (CI, a pipe) one plain line per change.
-import type { DeployStep } from "../lab/runtime/types";
+import type { DeployStep } from "../../lab/runtime/types";
 
 export interface Progress {
   update(node: string, step: DeployStep, detail?: string): void;

@@ -1,68 +1,53 @@
-// `flexlab sim LABDIR [--advance DURATION] --exec 'NODE: COMMAND' ...`
-import type { Command } from "commander";
-import { formatProblem, LabFileError, loadLab } from "../../lab/topology";
-import type { SimExec } from "../../lab/sim-runtime";
+// What `flexlab sim LABDIR --exec 'NODE: COMMAND' ...` does: the lab in virtual time inside
+// this process, then each command on its node. Exit 1 on a config error in a startup-config
+// or when a router rejects a command; 2 on a usage error. Declared in ../commands/sim.ts.
+import { parseExecSpec, startSimLab, type SimExec } from "../../lab/sim-runtime";
+import type { JsonOption } from "../options";
+import { fail, rejectedCommand } from "./lab-context";
+import { loadLabOrReport } from "./lab";
 
-export function registerSim(program: Command): void {
-  program
-    .command("sim")
-    .description("Run a lab in virtual time inside this process, then run exec commands on its nodes")
-    .argument("<labdir>", "lab folder (holding lab.yaml)")
-    .option("--advance <duration>", "virtual time to let the lab settle, at most (e.g. 30s, 5m)", "60s")
-    .option("--exec <spec>", "'NODE: COMMAND' to run in privileged exec (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
-    .action(async (labdir: string, options: { advance: string; exec: string[] }) => {
-      // Loaded here, not at the top: it brings the whole router stack, which other commands do without.
-      const { parseDuration, parseExecSpec, startSimLab } = await import("../../lab/sim-runtime");
-      const advanceMs = parseDuration(options.advance);
-      if (advanceMs === undefined) {
-        console.error(`flexlab sim: --advance "${options.advance}" is not a duration (e.g. 500ms, 30s, 5m, 1h)`);
-        process.exitCode = 2;
-        return;
-      }
-      const execs: SimExec[] = [];
-      for (const spec of options.exec) {
-        const e = parseExecSpec(spec);
-        if (!e) {
-          console.error(`flexlab sim: --exec "${spec}" is not 'NODE: COMMAND'`);
-          process.exitCode = 2;
-          return;
-        }
-        execs.push(e);
-      }
-      let lab;
-      try {
-        lab = await loadLab(labdir);
-      } catch (err) {
-        if (err instanceof LabFileError) {
-          for (const p of err.problems) console.error(formatProblem(p));
-          process.exitCode = 1;
-          return;
-        }
-        throw err;
-      }
-      for (const e of execs) {
-        if (!lab.nodes.some((n) => n.name === e.node)) {
-          console.error(`flexlab sim: no node "${e.node}" in ${lab.name} (nodes: ${lab.nodes.map((n) => n.name).join(", ")})`);
-          process.exitCode = 2;
-          return;
-        }
-      }
-      const { sim, diagnostics } = await startSimLab(lab);
-      let configErrors = 0;
-      for (const node of lab.nodes) {
-        for (const d of diagnostics.get(node.name) ?? []) {
-          console.error(`${node.config}:${d.line}:${d.column}: ${d.message}`);
-          configErrors++;
-        }
-      }
-      const settledMs = sim.settle(advanceMs);
-      console.error(`${lab.name}: ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} settled after ${(settledMs / 1000).toFixed(1)} s of virtual time`);
-      for (const e of execs) {
-        const shell = sim.node(e.node).shell;
-        process.stdout.write(`${shell.prompt()}${e.command}\n`);
-        process.stdout.write(await sim.exec(e.node, e.command));
-      }
-      sim.close();
-      if (configErrors > 0) process.exitCode = 1;
-    });
+interface ExecResult {
+  readonly node: string;
+  readonly command: string;
+  readonly output: string;
+  readonly rejected?: string;
+}
+
+export async function sim(labdir: string, options: JsonOption & { advance: number; exec: string[] }): Promise<void> {
+  const execs: SimExec[] = [];
+  for (const spec of options.exec) {
+    const e = parseExecSpec(spec);
+    if (!e) return fail(`--exec "${spec}" is not 'NODE: COMMAND'`, 2);
+    execs.push(e);
+  }
+  const lab = await loadLabOrReport(labdir);
+  if (!lab) return;
+  for (const e of execs) {
+    if (!lab.nodes.some((n) => n.name === e.node)) return fail(`no node "${e.node}" in ${lab.name} (nodes: ${lab.nodes.map((n) => n.name).join(", ")})`, 2);
+  }
+  const { sim, diagnostics } = await startSimLab(lab);
+  const configErrors: { file: string; line: number; column: number; message: string }[] = [];
+  for (const node of lab.nodes) {
+    for (const d of diagnostics.get(node.name) ?? []) {
+      configErrors.push({ file: node.config, line: d.line, column: d.column, message: d.message });
+      console.error(`${node.config}:${d.line}:${d.column}: ${d.message}`);
+    }
+  }
+  const settledMs = sim.settle(options.advance);
+  console.error(`${lab.name}: ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} settled after ${(settledMs / 1000).toFixed(1)} s of virtual time`);
+  const results: ExecResult[] = [];
+  try {
+    for (const e of execs) {
+      const prompt = sim.node(e.node).shell.prompt();
+      const output = await sim.exec(e.node, e.command);
+      const rejected = rejectedCommand(output);
+      results.push({ node: e.node, command: e.command, output, ...(rejected ? { rejected } : {}) });
+      if (!options.json) process.stdout.write(`${prompt}${e.command}\n${output}`);
+      if (rejected) console.error(`flexlab: ${e.node}: ${rejected} (${e.command})`);
+    }
+  } finally {
+    sim.close();
+  }
+  if (options.json) process.stdout.write(JSON.stringify({ lab: lab.name, settledMs, configErrors, execs: results }, null, 2) + "\n");
+  if (configErrors.length > 0 || results.some((r) => r.rejected)) process.exitCode = 1;
 }

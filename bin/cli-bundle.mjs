@@ -1,0 +1,102 @@
+// The `flexlab` command as an esbuild bundle in dist/cli/ (ignored by git): Node loads it in a
+// fraction of the time tsx takes to compile the TypeScript on every run. Built by `npm install`
+// (the "prepare" script runs this file) and checked on every run: inputs.json records the size
+// and modification time of every source file the bundle was built from (esbuild's metafile),
+// and any difference, a missing file included, rebuilds it first. A stale bundle never runs.
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const OUTDIR = join(ROOT, "dist/cli");
+const INPUTS = join(OUTDIR, "inputs.json");
+const ENTRY = join(OUTDIR, "main.js");
+const SOURCE = "core/cli/main.ts";
+
+/** Bundled CommonJS (none today; packages stay external) would need `require` for built-ins. */
+const REQUIRE_SHIM = 'import { createRequire as __flexlabCreateRequire } from "node:module";\nconst require = __flexlabCreateRequire(import.meta.url);';
+
+/** True when the bundle exists and every file it was built from is as it was then. */
+export function bundleIsFresh() {
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync(INPUTS, "utf8"));
+  } catch {
+    return false;
+  }
+  if (recorded.node !== process.versions.node || !existsSync(ENTRY)) return false;
+  for (const [file, was] of Object.entries(recorded.inputs)) {
+    let now;
+    try {
+      now = statSync(join(ROOT, file));
+    } catch {
+      return false;
+    }
+    if (now.mtimeMs !== was.mtimeMs || now.size !== was.size) return false;
+  }
+  for (const file of recorded.outputs) if (!existsSync(join(OUTDIR, file))) return false;
+  return true;
+}
+
+/** Writes a file under a temporary name, then renames it: a concurrent run sees old or new. */
+function writeAtomically(path, contents) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+}
+
+/** Bundles core/cli/main.ts into dist/cli/; dynamic imports become chunks, so `--help` loads
+ * only what it needs. Throws with esbuild's messages when the sources do not build. */
+export async function buildBundle() {
+  const esbuild = await import("esbuild");
+  const startedMs = Date.now();
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { main: join(ROOT, SOURCE) },
+    outdir: OUTDIR,
+    bundle: true,
+    splitting: true,
+    chunkNames: "chunk-[hash]",
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: ["dockerode", "ws", "esbuild", "tsx", "tsx/*", "@flexlab/packet-socket"],
+    banner: { js: REQUIRE_SHIM },
+    sourcemap: "linked",
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  });
+  mkdirSync(OUTDIR, { recursive: true });
+  const outputs = result.outputFiles.map((f) => basename(f.path));
+  for (const f of result.outputFiles) writeAtomically(f.path, f.contents);
+  for (const name of readdirSync(OUTDIR)) if (name.startsWith("chunk-") && !outputs.includes(name)) rmSync(join(OUTDIR, name), { force: true });
+  const inputs = {};
+  let editedMeanwhile = false;
+  for (const file of Object.keys(result.metafile.inputs)) {
+    const s = statSync(join(ROOT, file));
+    inputs[relative(ROOT, join(ROOT, file))] = { mtimeMs: s.mtimeMs, size: s.size };
+    if (s.mtimeMs >= startedMs) editedMeanwhile = true;
+  }
+  // A source saved while esbuild read it may or may not be in the bundle: record nothing, so
+  // the next run builds again rather than trust it.
+  if (editedMeanwhile) rmSync(INPUTS, { force: true });
+  else writeAtomically(INPUTS, JSON.stringify({ node: process.versions.node, inputs, outputs }, null, 1) + "\n");
+  return ENTRY;
+}
+
+/** The bundle's entry, rebuilt first when any source changed since it was built. */
+export async function freshBundle() {
+  return bundleIsFresh() ? ENTRY : buildBundle();
+}
+
+// `node bin/cli-bundle.mjs` (npm's "prepare" at install): build it now.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  try {
+    await buildBundle();
+  } catch (err) {
+    const lines = err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message];
+    console.error(`flexlab: building dist/cli failed:\n${lines.join("\n")}`);
+    process.exitCode = 1;
+  }
+}
