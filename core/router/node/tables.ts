@@ -19,13 +19,14 @@ export interface TableArgs {
   readonly detail?: boolean;
 }
 
-/** One table: how its rows are built and how IOS prints them. Methods (not function-typed
+/** One table: how its rows are built and how IOS prints them. `S` is what the rows are read
+ * from: the Router, or the narrower view a subsystem gets of it. Methods (not function-typed
  * fields) so an entry of one table is also a `TableEntry` of them all. */
-export interface TableEntry<N extends TableName = TableName> {
+export interface TableEntry<N extends TableName = TableName, S = Router> {
   readonly name: N;
   readonly schema: (typeof TABLE_ROWS)[N];
   /** The rows, in IOS's order. Without args, the whole table as the mgmt API serves it. */
-  rows(router: Router, args?: TableArgs): TableRow<N>[];
+  rows(source: S, args?: TableArgs): TableRow<N>[];
   /** IOS's text for these rows (`args` as given to `rows`). */
   format(rows: readonly TableRow<N>[], args?: TableArgs): string;
 }
