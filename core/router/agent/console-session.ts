@@ -8,7 +8,8 @@ import { Shell } from "../cli/shell";
 import { LineEditor } from "../cli/line-editor";
 import { ERASE_MORE, Pager } from "../cli/pager";
 import type { LogLine, Router } from "../node/router";
-import { TelnetConnection, telnetText } from "./telnet";
+import { telnetText } from "../wire/telnet";
+import { TelnetConnection } from "./telnet";
 
 /** Where the session's bytes go: a TCP socket in the agent, an array in tests. */
 export interface ConsoleSink {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { AYT, DO, DONT, IAC, IP, NOP, SB, SE, TelnetConnection, TelnetOption, WILL, WONT } from "./telnet";
+import { AYT, DO, DONT, IAC, IP, NOP, SB, SE, TelnetOption, WILL, WONT } from "../wire/telnet";
+import { TelnetConnection } from "./telnet";
 
 const { ECHO, SUPPRESS_GO_AHEAD: SGA, NAWS } = TelnetOption;
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
