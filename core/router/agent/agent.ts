@@ -9,7 +9,6 @@ import { TapNic } from "../io/tap";
 import { readTrustpointMaterial } from "../pki/files";
 import { Router } from "../node/router";
 import type { Diagnostic } from "../config/parse";
-import type { Mac } from "../wire/addr";
 import { startConsoleServer } from "./console";
 import { guardedClock } from "../clock/guarded";
 import { bugReporter } from "./guard";
@@ -85,7 +84,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     clock,
     ports,
     builtinPorts: BUILTIN_PORTS,
-    macBase: macBaseFor(options.name, options.nodeIndex) as Mac,
+    macBase: macBaseFor(options.name, options.nodeIndex),
     serial: serialFor(options.name),
     storage: new FileStorage(join(options.dir, options.config)),
     pki: readTrustpointMaterial(options.pkiDir, options.name),

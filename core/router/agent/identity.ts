@@ -1,6 +1,8 @@
 // A node's hardware identity, derived from its name so it is stable across restarts and
 // distinct between the nodes of a lab: each agent is its own process, so the stack's
 // per-process MAC counter would give every router the same burned-in addresses.
+import type { Mac } from "../wire/addr";
+import { IOL_MAX_NODE_INDEX, hashedMacBase, iolMacBase } from "../net/iol-mac";
 
 /** FNV-1a, 32 bits: a small, well-spread hash of the node name. */
 function fnv1a(text: string): number {
@@ -18,9 +20,9 @@ function fnv1a(text: string): number {
  * the lab; without one, aabb.cXXX.XX00 with 20 bits from the name. Ports on packet sockets
  * keep the container NIC's own MAC.
  */
-export function macBaseFor(name: string, index?: number): number {
-  if (index !== undefined && index >= 1 && index <= 0xffff) return 0xaabbcc000000 + index * 0x100;
-  return 0xaabbc0000000 + (fnv1a(name) & 0xfffff) * 0x100;
+export function macBaseFor(name: string, index?: number): Mac {
+  if (index !== undefined && Number.isInteger(index) && index >= 1 && index <= IOL_MAX_NODE_INDEX) return iolMacBase(index);
+  return hashedMacBase(fnv1a(name));
 }
 
 /** The serial number `show version` prints: "FLX" and seven digits. */

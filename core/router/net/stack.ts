@@ -16,6 +16,7 @@ import { ArpaInterface, Dot1qSubinterface, EthernetInterface } from "./ethernet-
 import type { FibEntry } from "./fib";
 import { Ipv4Forwarding } from "./forward";
 import { IcmpService, IOS_ICMP_RATE_LIMITS, type IcmpRateLimits } from "./icmp";
+import { IOL_MAC_PORT_STEP, IOL_MAX_NODE_INDEX, iolMacBase } from "./iol-mac";
 import { logMessage, type Interface, type InterfaceAddress, type InterfaceChange, type InterfaceHost, type LogMessage } from "./interface";
 import { LocalDelivery, type ProtocolHandler } from "./local";
 import { LoopbackInterface } from "./loopback";
@@ -79,7 +80,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     this.clock = options.clock;
     this.reportBug = options.reportBug ?? ((context, err) => this.log(internalError(context, err)));
     this.arpTimers = options.arpTimers;
-    this.nextMac = options.macBase ?? 0xaabbcc000000 + ++stacksCreated * 0x100;
+    this.nextMac = options.macBase ?? iolMacBase((stacksCreated++ % IOL_MAX_NODE_INDEX) + 1);
     this.addVrfObject(new Vrf(GLOBAL_VRF_NAME, 0));
     this.null0 = new NullInterface("Null0", this, this.globalVrf, true);
     this.register(this.null0);
@@ -232,7 +233,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
 
   private allocateMac(): Mac {
     const mac = this.nextMac;
-    this.nextMac += 0x10;
+    this.nextMac += IOL_MAC_PORT_STEP;
     return mac as Mac;
   }
 

@@ -6,8 +6,9 @@ import type { VirtualClock } from "../clock/virtual";
 import { memoryPair } from "../io/memory";
 import type { EthernetInterface } from "../net/ethernet-port";
 import type { Interface } from "../net/interface";
+import { iolMacBase } from "../net/iol-mac";
 import { NetStack } from "../net/stack";
-import { parsePrefix, type Ipv4, type Mac } from "../wire/addr";
+import { parsePrefix, type Ipv4 } from "../wire/addr";
 import { IpRouting } from "./ip-routing";
 
 export class TestRouter {
@@ -21,7 +22,7 @@ export class TestRouter {
     readonly clock: VirtualClock,
     routerNumber: number,
   ) {
-    this.stack = new NetStack({ clock, macBase: (0xaabbcc000000 + routerNumber * 0x100) as Mac });
+    this.stack = new NetStack({ clock, macBase: iolMacBase(routerNumber) });
     this.stack.onLog((m) => this.logs.push(m.text));
     this.routing = new IpRouting(this.stack);
   }

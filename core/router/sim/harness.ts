@@ -8,7 +8,7 @@ import type { Nic } from "../io/nic";
 import { Shell } from "../cli/shell";
 import { Router, type ConfigStorage, type LogLine } from "../node/router";
 import type { Diagnostic } from "../config/parse";
-import type { Mac } from "../wire/addr";
+import { iolMacBase } from "../net/iol-mac";
 import type { TrustpointMaterial } from "../pki/store";
 
 export interface SimEndpoint {
@@ -88,8 +88,7 @@ export class Simulation {
     for (const [name, config] of Object.entries(topology.nodes)) {
       index++;
       const storage = topology.storage?.(name) ?? new MemoryStorage(config);
-      // IOL-style burned-in MACs, distinct per node: aabb.cc00.NN00 + 0x10 per port.
-      const macBase = (0xaabbcc000000 + index * 0x100) as Mac;
+      const macBase = iolMacBase(index);
       // As in the agent, a timer that throws is a bug reported in the router's log
       // (%SYS-3-INTERNAL), never an exception out of the virtual clock into the test or
       // `flexlab sim`; frames and carrier changes are caught by the router's own ports.
