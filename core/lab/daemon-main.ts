@@ -51,6 +51,12 @@ process.on("uncaughtException", (err) => {
 
 async function handle(op: string, node: string | undefined): Promise<ControlResponse> {
   const d = daemon;
+  // `down` while the lab is still being deployed cancels the deploy: `flexlab up` learns
+  // from this process's exit, after everything made so far is gone.
+  if (op === "down" && d && !ready) {
+    void leave(0);
+    return { ok: true, nodes: d.statuses() };
+  }
   if (!d || !ready) return { ok: false, error: { code: "engine-unavailable", message: "the lab is still starting" } };
   const one = async (f: (name: string) => Promise<unknown>): Promise<ControlResponse> => {
     if (!node) return { ok: false, error: { code: "internal", message: `${op} needs a node` } };

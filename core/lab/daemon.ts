@@ -121,6 +121,9 @@ export class LabDaemon {
 
   private async build(): Promise<void> {
     const { lab, agent, token, onProgress } = this.options;
+    // The state file names this daemon before anything else exists, so `down` finds the lab.
+    this.persist();
+    await this.writing;
     for (const n of lab.nodes) onProgress?.(n.name, "network");
     for (const link of lab.links) {
       const endpoints = [];
@@ -156,6 +159,7 @@ export class LabDaemon {
     const results = await Promise.allSettled(Array.from({ length: Math.min(workers, queue.length) }, worker));
     const thrown = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (thrown) throw thrown.reason;
+    if (this.down) throw new RuntimeError("interrupted", `deploying ${lab.name} was interrupted: the lab was taken down before it was up`);
     if (failures.length) throw new RuntimeError("node-failed", failures.join("\n"));
     this.persist();
     await this.writing;

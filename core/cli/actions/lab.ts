@@ -3,7 +3,8 @@
 import { access } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { findRunningLab } from "../../lab/running-lab";
-import { chooseRuntime, runtimeFor, type UpRuntimeName } from "../../lab/runtime/index";
+import { chooseRuntime, removeLeftovers, runtimeFor, type UpRuntimeName } from "../../lab/runtime/index";
+import { RuntimeError } from "../../lab/runtime/types";
 import { formatProblem, LabFileError, loadLab, type Lab } from "../../lab/topology";
 import type { JsonOption, LabOption } from "../options";
 import { createProgress } from "./progress";
@@ -69,14 +70,32 @@ export async function up(labdir: string, options: JsonOption & { runtime?: UpRun
   const issued = await enrolLab(lab);
   for (const c of issued.filter((i) => i.fresh)) console.error(`${c.node}: issued certificate ${c.serial} for trustpoint ${c.trustpoint} (${c.subject})`);
   const progress = createProgress(lab.nodes.map((n) => n.name));
+  // Ctrl-C or SIGTERM (also what `flexlab down` sends a deploy under way) cancels the deploy:
+  // the runtime takes down what it made before this process goes.
+  const cancel = new AbortController();
+  const interrupt = (): void => {
+    if (!cancel.signal.aborted) console.error(`\n${lab.name}: interrupted, taking down what was made so far…`);
+    cancel.abort();
+  };
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
   try {
-    const state = await runtime.deploy(lab, { onProgress: (node, step, detail) => progress.update(node, step, detail), ...(timeoutMs ? { timeoutMs } : {}) });
+    const state = await runtime.deploy(lab, {
+      onProgress: (node, step, detail) => progress.update(node, step, detail),
+      signal: cancel.signal,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
     progress.done();
     console.error(`${lab.name} is up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     process.stdout.write(options.json ? labJson(state, state.nodes) : formatStatusTable(state.nodes));
   } catch (err) {
     progress.done();
     failWith(err);
+    // As a shell reports a command ended by SIGINT.
+    if (err instanceof RuntimeError && err.code === "interrupted") process.exitCode = 130;
+  } finally {
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
   }
 }
 
@@ -97,12 +116,28 @@ export async function status(options: LabOption & JsonOption): Promise<void> {
 }
 
 export async function down(options: LabOption & JsonOption): Promise<void> {
-  const lab = await runningLab(options);
-  if (!lab) return;
+  const found = await findRunningLab(options.lab);
+  if (!found.ok) return downLeftovers(options, found.message);
+  const lab = found.value;
   try {
     await lab.runtime.destroy(lab.state);
     console.error(`${lab.state.lab} is down`);
     if (options.json) process.stdout.write(JSON.stringify({ lab: lab.state.lab, dir: lab.state.dir, runtime: lab.state.runtime, down: true }, null, 2) + "\n");
+  } catch (err) {
+    failWith(err);
+  }
+}
+
+/** No state file: objects a lab left anyway (an `up` killed outside FlexLab's control) are
+ * found by their labels, from the lab.yaml of the folder `down` was given or run in. */
+async function downLeftovers(options: LabOption & JsonOption, noLab: string): Promise<void> {
+  const lab = await loadLab(resolve(options.lab ?? ".")).catch(() => undefined);
+  if (!lab) return fail(noLab);
+  try {
+    const removed = await removeLeftovers(lab);
+    if (!removed.length) return fail(noLab);
+    console.error(`${lab.name} had no state file; removed what it left: ${removed.join(", ")}`);
+    if (options.json) process.stdout.write(JSON.stringify({ lab: lab.name, dir: lab.dir, down: true, removed }, null, 2) + "\n");
   } catch (err) {
     failWith(err);
   }

@@ -15,8 +15,9 @@ export type ObjectRole = "router" | "mgmt" | "link";
 /** The engine's filter syntax: `{ label: ["k=v", ...] }`, every entry must match. */
 export type LabelFilter = { label: string[] };
 
-export function labFilter(lab: string): LabelFilter {
-  return { label: [`${LABEL_LAB}=${lab}`] };
+/** A lab's objects; only those made from the folder `dir` when it is given. */
+export function labFilter(lab: string, dir?: string): LabelFilter {
+  return { label: [`${LABEL_LAB}=${lab}`, ...(dir === undefined ? [] : [`${LABEL_DIR}=${dir}`])] };
 }
 
 export function nodeFilter(lab: string, node: string): LabelFilter {

@@ -91,7 +91,7 @@ export function macMismatch(plan: NodeWiring, facts: ContainerFacts): string | u
     .join("; ");
 }
 
-export type StartFailure = { readonly kind: "port-in-use" | "exited" | "timeout" | "mac" | "engine"; readonly message: string };
+export type StartFailure = { readonly kind: "port-in-use" | "exited" | "timeout" | "mac" | "engine" | "interrupted"; readonly message: string };
 
 function signalName(exitCode: number): string | undefined {
   if (exitCode <= 128) return undefined;
@@ -107,9 +107,10 @@ export function describeExit(facts: Pick<ContainerFacts, "exitCode" | "oomKilled
 
 /**
  * Starts the container and waits for a new ready line. Counting ready lines (rather than
- * looking for one) tells this start's line from a previous run's in the same log.
+ * looking for one) tells this start's line from a previous run's in the same log. Aborting
+ * `signal` ends the wait (the container is left as it is, for the caller to remove).
  */
-export async function startAndWait(docker: Docker, plan: NodeWiring, id: string, timeoutMs: number): Promise<StartFailure | undefined> {
+export async function startAndWait(docker: Docker, plan: NodeWiring, id: string, timeoutMs: number, signal?: AbortSignal): Promise<StartFailure | undefined> {
   const container = docker.getContainer(id);
   const before = countReadyLines((await readLog(docker, id)).stdout);
   try {
@@ -132,6 +133,7 @@ export async function startAndWait(docker: Docker, plan: NodeWiring, id: string,
       return { kind: "exited", message: `${plan.name} ${now ? describeExit(now) : "vanished"} before it was ready${tail.length ? `:\n  ${tail.join("\n  ")}` : ""}` };
     }
     if (Date.now() > deadline) return { kind: "timeout", message: `${plan.name} not ready after ${timeoutMs} ms` };
+    if (signal?.aborted) return { kind: "interrupted", message: `${plan.name}: interrupted` };
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

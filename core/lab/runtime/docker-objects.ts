@@ -11,8 +11,8 @@ export interface LabObjects {
   readonly networks: readonly { readonly id: string; readonly name: string; readonly dir: string | undefined }[];
 }
 
-export async function listLabObjects(docker: Docker, lab: string): Promise<LabObjects> {
-  const filters = labFilter(lab);
+export async function listLabObjects(docker: Docker, lab: string, dir?: string): Promise<LabObjects> {
+  const filters = labFilter(lab, dir);
   const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
   return {
     containers: containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), dir: c.Labels?.[LABEL_DIR] })),
@@ -39,10 +39,11 @@ async function ignoreGone(work: Promise<unknown>): Promise<void> {
 /**
  * Removes every container, then every network, labelled with the lab's name: exactly what
  * the lab made. Containers are stopped first with SIGTERM (the agent exits at once) so a
- * router never dies mid-write. Rejects with the engine's messages when something stays.
+ * router never dies mid-write. Only what came from the folder `dir`, when given. Resolves to
+ * what it removed; rejects with the engine's messages when something stays.
  */
-export async function removeLabObjects(docker: Docker, lab: string, graceSec: number): Promise<void> {
-  const objects = await listLabObjects(docker, lab);
+export async function removeLabObjects(docker: Docker, lab: string, graceSec: number, dir?: string): Promise<LabObjects> {
+  const objects = await listLabObjects(docker, lab, dir);
   const problems: string[] = [];
   await Promise.all(
     objects.containers.map(async (c) => {
@@ -65,6 +66,7 @@ export async function removeLabObjects(docker: Docker, lab: string, graceSec: nu
     }),
   );
   if (problems.length) throw new Error(`could not remove everything of lab ${lab}:\n  ${problems.join("\n  ")}`);
+  return objects;
 }
 
 /** Every IPv4 subnet the engine's networks use, whoever made them. */

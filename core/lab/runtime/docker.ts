@@ -14,10 +14,21 @@ import { listLabObjects, otherDirs, removeLabObjects, usedSubnets } from "./dock
 import { containerUser, dockerLimitation, planLab, STOP_TIMEOUT_SEC, type LabPlan, type NodePlan } from "./docker-plan";
 import { createContainer, describeExit, inspectContainer, readLog, startAndWait, stopContainer, tailLines, type NodeWiring, type StartFailure } from "./docker-node";
 import { allocateSubnets, DEFAULT_POOL, formatCidr, parseCidr, prefixLengthFor, type Cidr } from "./docker-subnets";
+import { containerName } from "./docker-labels";
+import { processStartTicks, sameProcessAlive, stopDeployer } from "./pids";
 import { newToken, readState, removeState, writeState } from "./state";
 import { RuntimeError, type DeployOptions, type DeployStep, type LabState, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
 export { dockerAvailable } from "./docker-engine";
+
+/** What a lab from `lab.dir` left on the engine without a state file to name it (found by
+ * its labels), removed; names what went. Nothing when no engine answers. */
+export async function removeLeftovers(lab: Pick<Lab, "name" | "dir">): Promise<string[]> {
+  const connected = await connectEngine();
+  if (!connected.ok) return [];
+  const removed = await removeLabObjects(connected.engine.docker, lab.name, STOP_TIMEOUT_SEC, resolve(lab.dir));
+  return [...removed.containers.map((c) => `container ${c.name}`), ...removed.networks.map((n) => `network ${n.name}`)];
+}
 
 export interface DockerRuntimeOptions {
   /** Default: flexlab/router:<FlexLab version>. */
@@ -44,10 +55,12 @@ export class DockerRuntime implements Runtime {
     const lab: Lab = { ...given, dir: resolve(given.dir) }; // bind mounts and labels want it absolute
     const limitation = dockerLimitation(lab);
     if (limitation) throw new RuntimeError("internal", limitation);
+    const { signal } = options;
     const engine = await this.engine();
     const { docker } = engine;
     await this.requireImage(docker);
     await this.refuseIfRunning(docker, lab);
+    if (signal?.aborted) throw interrupted(lab);
 
     const token = newToken();
     // The agent writes the lab folder (write memory) as the folder's owner.
@@ -58,9 +71,13 @@ export class DockerRuntime implements Runtime {
     for (const n of lab.nodes) hostPorts.set(n.name, { console: await ports.tcp(), mgmt: await ports.tcp() });
     const progress = (node: string, step: DeployStep, detail?: string): void => options.onProgress?.(node, step, detail);
 
+    // The state file comes before the first object and follows every one made: whatever ends
+    // this deploy (Ctrl-C, a crash, `down` from another shell), `down` finds what it made.
+    const record = new StateRecord(this.deployingState(lab, token, hostPorts));
+    await record.flush();
     try {
       for (const n of lab.nodes) progress(n.name, "network");
-      const plan = await this.createNetworks(docker, lab, (subnets) =>
+      const { plan, networkIds } = await this.createNetworks(docker, lab, signal, (subnets) =>
         planLab({
           lab,
           image: this.image,
@@ -72,14 +89,18 @@ export class DockerRuntime implements Runtime {
           ...(this.options.memoryBytes ? { memoryBytes: this.options.memoryBytes } : {}),
         }),
       );
+      record.update((s) => this.withNetworks(s, plan, networkIds));
       const perEndpointMac = compareApiVersions(engine.apiVersion, "1.44") >= 0;
       const timeoutMs = options.timeoutMs ?? Math.max(DEFAULT_READY_TIMEOUT_MS, lab.nodes.length * 1000);
-      const ids = new Map<string, string>();
       const failures: StartFailure[] = [];
+      const onCreated = (node: string, id: string): void =>
+        record.update((s) => ({ ...s, nodes: s.nodes.map((n) => (n.name === node ? { ...n, containerId: id } : n)) }));
+      // Every node task ends (and no engine request is in flight) before anything is removed:
+      // a container created after the clean-up listed the lab's objects would be left behind.
       await Promise.all(
         plan.nodes.map(async (node) => {
           progress(node.name, "starting");
-          const failure = await this.createAndStart(docker, node, perEndpointMac, timeoutMs, ids, () => progress(node.name, "booting"));
+          const failure = await this.createAndStart(docker, node, perEndpointMac, timeoutMs, signal, onCreated, () => progress(node.name, "booting"));
           if (failure) {
             progress(node.name, "failed", failure.message);
             failures.push(failure);
@@ -88,18 +109,27 @@ export class DockerRuntime implements Runtime {
           }
         }),
       );
+      if (signal?.aborted) throw interrupted(lab);
       if (failures.length) throw new RuntimeError(errorCodeOf(failures), failures.map((f) => f.message).join("\n"));
-      const state = await this.stateOf(docker, lab, plan, token, ids);
-      await writeState(state);
-      return state;
+      record.update((s) => {
+        const { deploying: _done, ...rest } = s;
+        return { ...rest, nodes: s.nodes.map((n) => ({ ...n, state: "running" })) };
+      });
+      await record.flush();
+      return record.current;
     } catch (err) {
+      await record.flush().catch(() => {}); // no write may land after the removal
       await removeLabObjects(docker, lab.name, 0).catch(() => {});
+      await removeState(lab.dir).catch(() => {});
+      if (signal?.aborted) throw interrupted(lab);
       if (err instanceof RuntimeError) throw err;
       throw new RuntimeError("internal", `deploying ${lab.name} on Docker failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
   async destroy(state: LabState): Promise<void> {
+    // A deploy still under way is cancelled first: it takes down what it made.
+    if (state.deploying) await stopDeployer(state.deploying);
     const { docker } = await this.engine();
     try {
       await removeLabObjects(docker, state.lab, STOP_TIMEOUT_SEC);
@@ -112,7 +142,7 @@ export class DockerRuntime implements Runtime {
   async startNode(state: LabState, node: string): Promise<NodeStatus> {
     const n = this.nodeOf(state, node);
     const { docker } = await this.engine();
-    const facts = await inspectContainer(docker, this.containerRef(n));
+    const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) throw this.gone(state, n);
     if (!facts.running) {
       const failure = await this.startUntilReady(docker, this.wiringOf(state, n), facts.id, DEFAULT_READY_TIMEOUT_MS);
@@ -128,7 +158,7 @@ export class DockerRuntime implements Runtime {
   async stopNode(state: LabState, node: string): Promise<NodeStatus> {
     const n = this.nodeOf(state, node);
     const { docker } = await this.engine();
-    const facts = await inspectContainer(docker, this.containerRef(n));
+    const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) throw this.gone(state, n);
     await stopContainer(docker, facts.id, STOP_TIMEOUT_SEC);
     await this.saveNode(state, n.name, "stopped");
@@ -171,6 +201,10 @@ export class DockerRuntime implements Runtime {
    * or left over from a deploy that never finished (removed here). */
   private async refuseIfRunning(docker: Docker, lab: Lab): Promise<void> {
     const previous = await readState(lab.dir);
+    const deployer = previous.ok ? previous.state.deploying : undefined;
+    if (deployer && sameProcessAlive(deployer.pid, deployer.startTicks)) {
+      throw new RuntimeError("already-running", `lab ${lab.name} in ${lab.dir} is being deployed right now (pid ${deployer.pid}); \`flexlab down\` cancels that`);
+    }
     if (previous.ok && previous.state.runtime !== "docker") {
       throw new RuntimeError("already-running", `lab ${lab.name} in ${lab.dir} is running on the ${previous.state.runtime} runtime (flexlab down first)`);
     }
@@ -190,7 +224,12 @@ export class DockerRuntime implements Runtime {
 
   /** Allocates the subnets, plans the lab and creates its networks; when another lab took a
    * subnet meanwhile (the engine refuses overlapping pools), it tries again with fresh ones. */
-  private async createNetworks(docker: Docker, lab: Lab, plan: (subnets: readonly Cidr[]) => LabPlan): Promise<LabPlan> {
+  private async createNetworks(
+    docker: Docker,
+    lab: Lab,
+    signal: AbortSignal | undefined,
+    plan: (subnets: readonly Cidr[]) => LabPlan,
+  ): Promise<{ plan: LabPlan; networkIds: Map<string, string> }> {
     const pool = parseCidr(this.options.pool ?? DEFAULT_POOL);
     if (!pool) throw new RuntimeError("internal", `the subnet pool ${this.options.pool} is not an IPv4 prefix like 10.255.0.0/16`);
     const sizes = [prefixLengthFor(lab.nodes.length), ...lab.links.map((l) => prefixLengthFor(l.endpoints.length))];
@@ -198,12 +237,16 @@ export class DockerRuntime implements Runtime {
       const allocation = allocateSubnets(pool, await usedSubnets(docker), sizes);
       if (!allocation.ok) throw new RuntimeError("internal", allocation.message);
       const labPlan = plan(allocation.subnets);
-      const created: string[] = [];
+      const networkIds = new Map<string, string>();
       try {
-        for (const net of [labPlan.mgmt, ...labPlan.links]) created.push((await docker.createNetwork(net.create)).id);
-        return labPlan;
+        for (const net of [labPlan.mgmt, ...labPlan.links]) {
+          if (signal?.aborted) throw interrupted(lab);
+          networkIds.set(net.name, (await docker.createNetwork(net.create)).id);
+        }
+        return { plan: labPlan, networkIds };
       } catch (err) {
-        await Promise.all(created.map((id) => docker.getNetwork(id).remove().catch(() => {})));
+        await Promise.all([...networkIds.values()].map((id) => docker.getNetwork(id).remove().catch(() => {})));
+        if (err instanceof RuntimeError) throw err;
         if (attempt < SUBNET_ATTEMPTS && /overlap/i.test(engineMessage(err))) continue;
         throw new RuntimeError("internal", `cannot create the networks of ${lab.name}: ${engineMessage(err)}`);
       }
@@ -215,35 +258,43 @@ export class DockerRuntime implements Runtime {
     node: NodePlan,
     perEndpointMac: boolean,
     timeoutMs: number,
-    ids: Map<string, string>,
+    signal: AbortSignal | undefined,
+    onCreated: (node: string, id: string) => void,
     onStarted: () => void,
   ): Promise<StartFailure | undefined> {
+    if (signal?.aborted) return { kind: "interrupted", message: `${node.name}: interrupted` };
     let id: string;
     try {
       id = await createContainer(docker, node, perEndpointMac);
     } catch (err) {
       return { kind: "engine", message: `${node.name}: the engine cannot create ${node.containerName}: ${engineMessage(err)}` };
     }
-    ids.set(node.name, id);
+    onCreated(node.name, id);
     try {
-      return await this.startUntilReady(docker, node, id, timeoutMs, onStarted);
+      return await this.startUntilReady(docker, node, id, timeoutMs, onStarted, signal);
     } catch (err) {
       return { kind: "engine", message: `${node.name}: ${engineMessage(err)}` };
     }
   }
 
   /** Starts a created container and waits for its agent; `onStarted` once the engine started it. */
-  private async startUntilReady(docker: Docker, wiring: NodeWiring, id: string, timeoutMs: number, onStarted?: () => void): Promise<StartFailure | undefined> {
+  private async startUntilReady(
+    docker: Docker,
+    wiring: NodeWiring,
+    id: string,
+    timeoutMs: number,
+    onStarted?: () => void,
+    signal?: AbortSignal,
+  ): Promise<StartFailure | undefined> {
+    if (signal?.aborted) return { kind: "interrupted", message: `${wiring.name}: interrupted` };
     onStarted?.();
-    const failure = await startAndWait(docker, wiring, id, timeoutMs);
-    if (failure && failure.kind !== "port-in-use" && failure.kind !== "engine") await stopContainer(docker, id, 0).catch(() => {});
+    const failure = await startAndWait(docker, wiring, id, timeoutMs, signal);
+    if (failure && failure.kind !== "port-in-use" && failure.kind !== "engine" && failure.kind !== "interrupted") await stopContainer(docker, id, 0).catch(() => {});
     return failure;
   }
 
-  private async stateOf(docker: Docker, lab: Lab, plan: LabPlan, token: string, ids: ReadonlyMap<string, string>): Promise<LabState> {
-    const networkIds = new Map<string, string>();
-    for (const net of [plan.mgmt, ...plan.links]) networkIds.set(net.name, (await docker.getNetwork(net.name).inspect()).Id);
-    const configOf = new Map(lab.nodes.map((n) => [n.name, n.config]));
+  /** The lab as the state file first records it: nodes starting on their host ports, nothing made yet. */
+  private deployingState(lab: Lab, token: string, hostPorts: ReadonlyMap<string, { console: number; mgmt: number }>): LabState {
     return {
       version: 1,
       lab: lab.name,
@@ -252,15 +303,23 @@ export class DockerRuntime implements Runtime {
       token,
       createdAt: new Date().toISOString(),
       // A docker node's folder is the lab folder: bound at /lab, where write memory lands.
-      nodes: plan.nodes.map((n) => ({
+      nodes: lab.nodes.map((n) => ({
         name: n.name,
-        state: "running",
-        consolePort: n.consolePort,
-        mgmtPort: n.mgmtPort,
-        containerId: ids.get(n.name),
-        config: configOf.get(n.name) ?? "",
+        state: "starting",
+        consolePort: hostPorts.get(n.name)?.console ?? 1,
+        mgmtPort: hostPorts.get(n.name)?.mgmt ?? 1,
+        config: n.config,
         dir: lab.dir,
       })),
+      links: [],
+      deploying: { pid: process.pid, ...optionalTicks(processStartTicks(process.pid)) },
+      docker: { image: this.image },
+    };
+  }
+
+  private withNetworks(state: LabState, plan: LabPlan, networkIds: ReadonlyMap<string, string>): LabState {
+    return {
+      ...state,
       links: plan.links.map((net) => ({
         index: net.linkIndex ?? 0,
         endpoints: plan.nodes.flatMap((n) => n.links.filter((e) => e.network === net.name).map((e) => ({ node: n.name, iface: e.iface, mac: e.mac }))),
@@ -278,8 +337,8 @@ export class DockerRuntime implements Runtime {
     return n;
   }
 
-  private containerRef(n: NodeState): string {
-    return n.containerId ?? n.name;
+  private containerRef(state: LabState, n: NodeState): string {
+    return n.containerId ?? containerName(state.lab, n.name);
   }
 
   private gone(state: LabState, n: NodeState): RuntimeError {
@@ -290,7 +349,7 @@ export class DockerRuntime implements Runtime {
     const links = state.links.flatMap((l) =>
       l.endpoints.filter((e) => e.node === n.name && e.mac && l.network).map((e) => ({ network: l.network?.name ?? "", iface: e.iface, mac: e.mac ?? "" })),
     );
-    return { name: n.name, containerName: this.containerRef(n), links };
+    return { name: n.name, containerName: this.containerRef(state, n), links };
   }
 
   /** Records a node's intended state so status can tell "stopped" from "crashed". */
@@ -302,7 +361,7 @@ export class DockerRuntime implements Runtime {
 
   private async statusOf(docker: Docker, state: LabState, n: NodeState, intended: NodeState["state"]): Promise<NodeStatus> {
     const base = { name: n.name, consolePort: n.consolePort, mgmtPort: n.mgmtPort };
-    const facts = await inspectContainer(docker, this.containerRef(n));
+    const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) return { ...base, state: "crashed", stderrTail: [`the container of ${n.name} is gone (removed outside FlexLab?)`] };
     if (facts.running) return { ...base, state: "running", containerId: facts.id };
     if (intended === "stopped") return { ...base, state: "stopped", containerId: facts.id, exitCode: facts.exitCode };
@@ -312,7 +371,49 @@ export class DockerRuntime implements Runtime {
   }
 }
 
+function interrupted(lab: Lab): RuntimeError {
+  return new RuntimeError("interrupted", `deploying ${lab.name} was interrupted: what it had made is removed again`);
+}
+
+function optionalTicks(startTicks: number | undefined): { startTicks?: number } {
+  return startTicks === undefined ? {} : { startTicks };
+}
+
+/**
+ * The state file as a deploy goes: every change is written in order, one write at a time,
+ * so the file never goes back to an older picture. The first failed write is kept for flush.
+ */
+class StateRecord {
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(public current: LabState) {
+    this.write();
+  }
+
+  update(change: (state: LabState) => LabState): void {
+    this.current = change(this.current);
+    this.write();
+  }
+
+  /** Resolves once every change so far is on disk; rejects with the first write that failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private write(): void {
+    const snapshot = this.current;
+    this.writing = this.writing.then(() =>
+      writeState(snapshot).catch((err: unknown) => {
+        this.failure ??= err;
+      }),
+    );
+  }
+}
+
 function errorCodeOf(failures: readonly StartFailure[]): RuntimeErrorCode {
+  if (failures.some((f) => f.kind === "interrupted")) return "interrupted";
   if (failures.some((f) => f.kind === "port-in-use")) return "port-in-use";
   return failures.every((f) => f.kind === "timeout") ? "timeout" : "node-failed";
 }

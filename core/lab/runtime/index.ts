@@ -1,6 +1,6 @@
 // Picks the runtime for a lab: the one asked for, or for `auto` docker when an engine
 // answers and the process runtime otherwise; and the runtime of a lab already running.
-import type { RuntimeName } from "../topology";
+import type { Lab, RuntimeName } from "../topology";
 import type * as Docker from "./docker";
 import { ProcessRuntime } from "./process";
 import type { DeployRuntimeName, Runtime } from "./types";
@@ -24,4 +24,13 @@ export async function chooseRuntime(name: UpRuntimeName): Promise<DeployRuntimeN
 export async function runtimeFor(name: DeployRuntimeName): Promise<Runtime> {
   if (name === "process") return new ProcessRuntime();
   return new (await dockerModule()).DockerRuntime();
+}
+
+/** Removes what a lab left behind without a state file, on every runtime whose objects can be
+ * found that way (docker: by label); names what it removed. The process runtime needs none:
+ * its daemon writes the state before it starts a router, and routers die with their daemon. */
+export async function removeLeftovers(lab: Pick<Lab, "name" | "dir">): Promise<string[]> {
+  const docker = await dockerModule();
+  if (!(await docker.dockerAvailable())) return [];
+  return docker.removeLeftovers(lab);
 }

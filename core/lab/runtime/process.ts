@@ -9,6 +9,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { daemonCommand } from "../agent-entry";
 import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type ControlOp, type DeployMessage } from "../daemon-protocol";
 import type { Lab } from "../topology";
+import { pidAlive, pidRuns, waitForExit } from "./pids";
 import { newToken, readState, removeState, stateDir } from "./state";
 import { RuntimeError, type DeployOptions, type LabState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
@@ -22,37 +23,14 @@ function defaultNodeTimeoutMs(nodes: number): number {
 }
 
 function errorCode(code: string): RuntimeErrorCode {
-  const known: readonly string[] = ["no-such-node", "port-in-use", "engine-unavailable", "node-failed", "already-running", "timeout", "internal"];
+  const known: readonly string[] = ["no-such-node", "port-in-use", "engine-unavailable", "node-failed", "already-running", "timeout", "interrupted", "internal"];
   return known.includes(code) ? (code as RuntimeErrorCode) : "internal";
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Whether `pid` still runs a program of ours whose command line contains every `marks`
- * (Linux: /proc); guards against killing a recycled pid. Elsewhere: whether it is alive. */
-function pidRuns(pid: number, marks: readonly string[]): boolean {
-  if (!pidAlive(pid)) return false;
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return marks.every((m) => cmdline.some((arg) => arg.includes(m)));
-  } catch {
-    return process.platform !== "linux";
-  }
-}
-
-async function waitForExit(pids: readonly number[], ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  for (;;) {
-    if (pids.every((p) => !pidAlive(p))) return true;
-    if (Date.now() > until) return false;
-    await new Promise((r) => setTimeout(r, 25));
+/** Nothing answers on the daemon's control port (as opposed to an answer saying no). */
+class DaemonUnreachable extends RuntimeError {
+  constructor(message: string) {
+    super("engine-unavailable", message);
   }
 }
 
@@ -88,15 +66,18 @@ export class ProcessRuntime implements Runtime {
     };
     const overallMs = message.timeoutMs * lab.nodes.length + 60_000;
     let deadline: NodeJS.Timeout | undefined;
-    // Ctrl-C while deploying takes the half-made lab down with it.
+    // Cancelling the deploy (Ctrl-C in `flexlab up`) stops the daemon, which takes the
+    // half-made lab down with it; the exit below then rejects.
+    const { signal } = options;
     let interrupted = false;
     const interrupt = (): void => {
       interrupted = true;
       child.kill("SIGTERM");
     };
     const whyFailed = (code: RuntimeErrorCode, message: string): RuntimeError =>
-      interrupted ? new RuntimeError("internal", "interrupted: the lab was taken down again") : new RuntimeError(code, message);
-    process.once("SIGINT", interrupt);
+      interrupted ? new RuntimeError("interrupted", `deploying ${lab.name} was interrupted: the lab daemon took it down again`) : new RuntimeError(code, message);
+    if (signal?.aborted) interrupt();
+    signal?.addEventListener("abort", interrupt);
     try {
       return await new Promise<LabState>((resolve, reject) => {
         child.on("message", (raw: unknown) => {
@@ -104,6 +85,8 @@ export class ProcessRuntime implements Runtime {
           if (!parsed.success) return;
           const m = parsed.data;
           if (m.type === "progress") options.onProgress?.(m.node, m.step, m.detail);
+          // Once interrupted, only the daemon's exit counts: by then it has taken the lab down.
+          else if (interrupted) return;
           else if (m.type === "ready") resolve(m.state);
           else reject(whyFailed(errorCode(m.error.code), m.error.message));
         });
@@ -121,7 +104,7 @@ export class ProcessRuntime implements Runtime {
       });
     } finally {
       clearTimeout(deadline);
-      process.off("SIGINT", interrupt);
+      signal?.removeEventListener("abort", interrupt);
       child.removeAllListeners("message");
       child.removeAllListeners("exit");
       if (child.connected) child.disconnect();
@@ -180,8 +163,7 @@ export class ProcessRuntime implements Runtime {
       });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new RuntimeError(
-        "engine-unavailable",
+      throw new DaemonUnreachable(
         `the lab daemon of ${state.lab} (pid ${state.daemon.pid}) does not answer (${cause}); \`flexlab down\` cleans up what is left`,
       );
     }
@@ -196,8 +178,9 @@ export class ProcessRuntime implements Runtime {
     try {
       await this.control(state, "status");
       return true;
-    } catch {
-      return false;
+    } catch (err) {
+      // "still starting" is an answer too: that daemon is deploying the lab right now.
+      return !(err instanceof DaemonUnreachable);
     }
   }
 

@@ -87,6 +87,9 @@ export const labStateSchema = z.object({
   links: z.array(linkStateSchema),
   /** process runtime: the lab daemon holding the bridges and supervising the agents. */
   daemon: z.object({ pid: z.number().int().positive(), controlPort: port }).optional(),
+  /** While `flexlab up` is still deploying the lab: that process. `down` stops it first, which
+   * cancels the deploy (it takes down what it made), then removes whatever is left. */
+  deploying: z.object({ pid: z.number().int().positive(), startTicks: z.number().int().nonnegative().optional() }).optional(),
   /** docker runtime: the lab-wide objects. */
   docker: z
     .object({
@@ -102,6 +105,9 @@ export interface DeployOptions {
   readonly onProgress?: (node: string, step: DeployStep, detail?: string) => void;
   /** Give up (and clean up) when nodes are not all ready by then. Default: runtime's own. */
   readonly timeoutMs?: number;
+  /** Aborting it cancels the deploy: the runtime takes down what it made so far (and the
+   * state file) and rejects with RuntimeError "interrupted". */
+  readonly signal?: AbortSignal;
 }
 
 /** Why a runtime operation failed, for a clear CLI message. */
@@ -113,6 +119,7 @@ export type RuntimeErrorCode =
   | "node-failed" // a node exited or never became ready during deploy/start
   | "already-running" // a lab state already exists for this folder and its runtime answers
   | "timeout"
+  | "interrupted" // the deploy was cancelled (Ctrl-C, SIGTERM, or a `down` meanwhile)
   | "internal";
 
 export class RuntimeError extends Error {
