@@ -3,8 +3,9 @@
 // interface where the router made the decision (RFC 1812 §4.2.2: "SHOULD count datagrams
 // discarded"), so `show interfaces` and tests can say exactly what happened.
 
-/** Why a packet was dropped, one name per decision point. */
-export const DROP_REASONS = [
+/** Why the core drops a packet, one name per decision point. A subsystem's reasons are not
+ * listed here: it declares them next to the code that counts them (see registerDropReasons). */
+export const CORE_DROP_REASONS = [
   // Link layer
   "ethernet-truncated",
   "unknown-vlan",
@@ -42,13 +43,7 @@ export const DROP_REASONS = [
   "reassembly-overlap",
   "reassembly-fragment-limit",
   "multicast-unsupported",
-  // Tunnels and MPLS
-  "gre-malformed",
-  "gre-no-tunnel",
-  "gre-unsupported-protocol",
-  "tunnel-no-destination",
-  "tunnel-not-protected",
-  "tunnel-protection-failed",
+  // MPLS
   "mpls-unsupported",
   // The Nic refused the frame (queue full, carrier lost between checks)
   "transmit-failed",
@@ -56,9 +51,37 @@ export const DROP_REASONS = [
   "internal-error",
 ] as const;
 
-export type DropReason = (typeof DROP_REASONS)[number];
+/**
+ * Every drop reason the compiler knows, as keys. A subsystem adds its own without editing this
+ * file: it registers the names at load time and merges them in, next to the code that counts
+ * them:
+ *
+ *     export const GRE_DROP_REASONS = registerDropReasons(["gre-malformed"] as const);
+ *     declare module "../net/counters" {
+ *       interface DropReasonNames extends Record<(typeof GRE_DROP_REASONS)[number], true> {}
+ *     }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the extension point itself
+export interface DropReasonNames extends Record<(typeof CORE_DROP_REASONS)[number], true> {}
+
+/** Why a packet was dropped. */
+export type DropReason = keyof DropReasonNames & string;
 
 export type DropCounters = Record<DropReason, number>;
+
+const registered: DropReason[] = [...CORE_DROP_REASONS];
+
+/** Adds reasons to every interface's counters; returns them, typed, for the declaring module.
+ * Reasons are registered when their module loads, before any interface counts them. */
+export function registerDropReasons<const R extends readonly string[]>(reasons: R): R {
+  for (const reason of reasons) if (!registered.includes(reason as DropReason)) registered.push(reason as DropReason);
+  return reasons;
+}
+
+/** Every registered reason: the core's first, then each subsystem's in load order. */
+export function allDropReasons(): readonly DropReason[] {
+  return registered;
+}
 
 export interface InterfaceCounters {
   /** IPv4 packets (or, for Ethernet, frames) received and accepted. */
@@ -73,7 +96,7 @@ export interface InterfaceCounters {
 
 export function newDropCounters(): DropCounters {
   const drops = {} as DropCounters;
-  for (const reason of DROP_REASONS) drops[reason] = 0;
+  for (const reason of registered) drops[reason] = 0;
   return drops;
 }
 
@@ -84,12 +107,12 @@ export function newInterfaceCounters(): InterfaceCounters {
 /** Sets every counter back to zero (IOS `clear counters`). */
 export function clearInterfaceCounters(c: InterfaceCounters): void {
   c.inPackets = c.inBytes = c.outPackets = c.outBytes = c.dropsTotal = 0;
-  for (const reason of DROP_REASONS) c.drops[reason] = 0;
+  for (const reason of Object.keys(c.drops) as DropReason[]) c.drops[reason] = 0;
 }
 
 /** The reasons with a non-zero count, for tests and `show` output. */
 export function nonZeroDrops(c: InterfaceCounters): Partial<DropCounters> {
   const out: Partial<DropCounters> = {};
-  for (const reason of DROP_REASONS) if (c.drops[reason] !== 0) out[reason] = c.drops[reason];
+  for (const reason of Object.keys(c.drops) as DropReason[]) if (c.drops[reason] !== 0) out[reason] = c.drops[reason];
   return out;
 }

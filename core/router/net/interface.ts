@@ -323,7 +323,8 @@ export abstract class Interface {
 
   /** Counts `count` packets dropped on this interface for `reason`. */
   drop(reason: DropReason, count = 1): void {
-    this.counters.drops[reason] += count;
+    // A reason registered after this interface was made starts from nothing.
+    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + count;
     this.counters.dropsTotal += count;
   }
 }

@@ -17,9 +17,24 @@ import { GreProtocol, greHeaderLengthAt, greKey, greProtocolType, greValidAt, wr
 import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Tos, writeIpv4Header, IpProtocol } from "../wire/ipv4";
 import type { FibEntry } from "./fib";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
+import { registerDropReasons } from "./counters";
 import { Interface, logMessage, type InterfaceHost } from "./interface";
-
 import type { Vrf } from "./vrf";
+
+/** Why a tunnel, or the GRE demultiplexer, drops a packet. */
+export const TUNNEL_DROP_REASONS = registerDropReasons([
+  "gre-malformed",
+  "gre-no-tunnel",
+  "gre-unsupported-protocol",
+  "tunnel-no-destination",
+  "tunnel-not-protected",
+  "tunnel-protection-failed",
+] as const);
+
+declare module "./counters" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the names into DropReason
+  interface DropReasonNames extends Record<(typeof TUNNEL_DROP_REASONS)[number], true> {}
+}
 
 /** IOS holds a tunnel down this long after finding it routes its own destination through itself. */
 const RECURSION_HOLD_MS = 10_000;
