@@ -6,7 +6,9 @@ import importX from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import { builtinModules } from "node:module";
 
-const PROTOCOLS = ["bgp", "ikev2", "ipsec", "pki", "nhrp"];
+const PROTOCOLS = ["bgp", "ikev2", "ipsec", "pki", "nhrp", "tunnel"];
+/** The one file of node/ below it may see: the Subsystem interface a protocol plugs in through. */
+const SUBSYSTEM = "core/router/node/subsystem.ts";
 /** The table row schemas (pure zod, browser-safe): the one definition of each table's rows,
  * which the router layers that build or format a table may import. Nothing else of core/api. */
 const TABLE_SCHEMAS = "core/api/tables.ts";
@@ -19,15 +21,15 @@ const LAYERS = {
   "core/router/io": ["core/router/wire", "core/router/clock"],
   "core/router/mpls": ["core/router/wire", "core/router/clock", TABLE_SCHEMAS],
   "core/router/net": ["core/router/wire", "core/router/io", "core/router/mpls", "core/router/clock", TABLE_SCHEMAS],
-  "core/router/routing": ["core/router/wire", "core/router/io", "core/router/net", "core/router/mpls", "core/router/clock", TABLE_SCHEMAS],
+  "core/router/routing": ["core/router/wire", "core/router/io", "core/router/net", "core/router/mpls", "core/router/clock", "core/router/config", SUBSYSTEM, TABLE_SCHEMAS],
   "core/router/config": ["core/router/wire"],
   ...Object.fromEntries(
     PROTOCOLS.map((p) => [
       `core/router/${p}`,
-      [...["wire", "io", "net", "mpls", "routing", "clock", "config"].map((l) => `core/router/${l}`), TABLE_SCHEMAS],
+      [...["wire", "io", "net", "mpls", "routing", "clock", "config"].map((l) => `core/router/${l}`), SUBSYSTEM, TABLE_SCHEMAS],
     ]),
   ),
-  "core/router/node": [...["wire", "io", "clock", "net", "mpls", "routing", "config", "bgp", "ikev2", "ipsec", "pki", "nhrp"].map((l) => `core/router/${l}`), TABLE_SCHEMAS],
+  "core/router/node": [...["wire", "io", "clock", "net", "mpls", "routing", "config", ...PROTOCOLS].map((l) => `core/router/${l}`), TABLE_SCHEMAS],
   "core/router/cli": ["core/router", TABLE_SCHEMAS],
   "core/router/sim": ["core/router", TABLE_SCHEMAS],
   "core/router/agent": ["core/router", "core/api"],

@@ -31,6 +31,13 @@ describe("ARCHITECTURE.md layer rules", () => {
     expect(wire.join("\n")).toMatch(/core\/router\/wire\/ may import nothing outside itself/);
   });
 
+  it("lets a protocol plug in through node/subsystem.ts, and no further into node/", async () => {
+    const ok = await lintAs("core/router/bgp/probe.ts", 'import type { Subsystem } from "../node/subsystem";\nexport const s: Subsystem[] = [];\n');
+    expect(ok.filter((m) => m.includes("no-restricted-paths"))).toEqual([]);
+    const messages = await lintAs("core/router/bgp/probe.ts", 'import type { Router } from "../node/router";\nexport const r: Router[] = [];\n');
+    expect(messages.some((m) => /core\/router\/bgp\/ may import only .*core\/router\/node\/subsystem\.ts/.test(m))).toBe(true);
+  });
+
   it("rejects Node APIs in the browser-safe config layer", async () => {
     const messages = await lintAs("core/router/config/probe.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
     expect(messages.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer/);

@@ -1,35 +1,18 @@
 // An exec command, declared once like a config command: syntax and help for the grammar,
 // the exec modes it lives in, and what it does. Output goes through `print`, line by line,
-// so a long-running command (ping) shows progress as IOS does.
-import type { Args } from "../config/grammar/args";
-import type { GrammarEntry, ModeId } from "../config/grammar/engine";
+// so a long-running command (ping) shows progress as IOS does. The shape is node/subsystem.ts's,
+// so a subsystem's commands (which see less of the router) join the same grammar.
+import type { ExecCommandOf, ExecContextOf } from "../node/subsystem";
 import type { Router } from "../node/router";
 import type { Shell } from "./shell";
 
-export interface ExecContext {
-  readonly router: Router;
+export { BOTH, PRIV, USER } from "../node/subsystem";
+
+export interface ExecContext extends ExecContextOf<Router> {
   readonly shell: Shell;
-  readonly args: Args;
-  /** Prints text; may hold several lines. Call with "" for an empty line. */
-  print(text: string): void;
-  /** Prints without ending the line (ping's `!` characters). */
-  write(text: string): void;
-  /** Aborted when the engineer escapes (Ctrl-C) or the caller gives up: long commands stop. */
-  readonly signal: AbortSignal;
 }
 
-export interface ExecCommand extends GrammarEntry {
-  readonly kind: "exec";
-  readonly id: string;
-  readonly mode: ModeId | readonly ModeId[];
-  /** Output may be filtered with `| include` and friends. */
-  readonly pipe?: boolean;
-  run(ctx: ExecContext): void | Promise<void>;
-}
-
-export const USER = "user-exec";
-export const PRIV = "exec";
-export const BOTH = [USER, PRIV] as const;
+export type ExecCommand = ExecCommandOf<ExecContext>;
 
 export function exec(spec: Omit<ExecCommand, "kind">): ExecCommand {
   return { kind: "exec", ...spec };

@@ -1,17 +1,17 @@
-// Brings a router's data plane in line with its configuration model: the model is what IOS
-// would show in running-config; this file turns the difference between the model last
-// applied and the model now into calls on the NetStack and the routing layer. One function
-// per area, each comparing the two models field by field, so re-applying an unchanged model
-// does nothing (no spurious %LINEPROTO messages, no ARP churn).
+// Brings a router's core data plane — VRFs and interfaces — in line with its configuration
+// model: the model is what IOS would show in running-config; this file turns the difference
+// between the model last applied and the model now into calls on the NetStack and the routing
+// layer. One function per area, each comparing the two models field by field, so re-applying
+// an unchanged model does nothing (no spurious %LINEPROTO messages, no ARP churn). Everything
+// else (static routes, tunnels, protocols) is a subsystem's reconcile (subsystem.ts).
 import type { RouterConfig } from "../config/model/router";
 import { newInterface, type InterfaceConfig } from "../config/model/interface";
-import type { StaticRoute } from "../config/model/routing";
 import { EthernetInterface, Dot1qSubinterface } from "../net/ethernet-port";
 import type { Interface } from "../net/interface";
 import type { NetStack } from "../net/stack";
-import { TunnelInterface } from "../net/tunnel";
 import type { IpRouting } from "../routing/ip-routing";
 import type { Ipv4 } from "../wire/addr";
+import type { SubsystemInstance } from "./subsystem";
 
 export interface DataPlane {
   readonly stack: NetStack;
@@ -37,10 +37,10 @@ function applyOrder(a: InterfaceConfig, b: InterfaceConfig): number {
   return rank(a) - rank(b);
 }
 
-export function applyConfig(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig): void {
+/** Applies VRFs and interfaces; `subsystems` add their part of each interface's block. */
+export function applyConfig(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig, subsystems: readonly SubsystemInstance[] = []): void {
   applyVrfs(plane, before, after);
-  applyInterfaces(plane, before, after);
-  applyStaticRoutes(plane, before?.staticRoutes ?? [], after.staticRoutes);
+  applyInterfaces(plane, before, after, subsystems);
 }
 
 function applyVrfs(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig): void {
@@ -53,20 +53,20 @@ function applyVrfs(plane: DataPlane, before: RouterConfig | undefined, after: Ro
   }
 }
 
-function applyInterfaces(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig): void {
+function applyInterfaces(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig, subsystems: readonly SubsystemInstance[]): void {
   const old = before?.interfaces ?? {};
   for (const name of Object.keys(old)) {
     if (!(name in after.interfaces) && isDataInterface(old[name])) {
       const iface = plane.stack.interface(name);
       // Physical ports stay (IOS cannot delete hardware); their config returns to defaults.
-      if (iface instanceof EthernetInterface) applyInterface(plane, iface, old[name], { ...old[name], ...newInterface(name) });
+      if (iface instanceof EthernetInterface) applyInterface(plane, iface, old[name], { ...old[name], ...newInterface(name) }, subsystems);
       else plane.stack.removeInterface(name);
     }
   }
   const wanted = Object.values(after.interfaces).filter(isDataInterface).sort(applyOrder);
   for (const c of wanted) {
     const iface = ensureInterface(plane, c);
-    if (iface) applyInterface(plane, iface, old[c.name], c);
+    if (iface) applyInterface(plane, iface, old[c.name], c, subsystems);
   }
 }
 
@@ -85,7 +85,7 @@ function ensureInterface(plane: DataPlane, c: InterfaceConfig): Interface | unde
   return undefined;
 }
 
-function applyInterface(plane: DataPlane, iface: Interface, before: InterfaceConfig | undefined, c: InterfaceConfig): void {
+function applyInterface(plane: DataPlane, iface: Interface, before: InterfaceConfig | undefined, c: InterfaceConfig, subsystems: readonly SubsystemInstance[]): void {
   const b = before ?? newInterface(c.name);
   const fresh = before === undefined;
   if (iface instanceof Dot1qSubinterface && (fresh || !same(b.dot1q, c.dot1q))) {
@@ -103,7 +103,7 @@ function applyInterface(plane: DataPlane, iface: Interface, before: InterfaceCon
     if (problem) plane.warn(problem);
   }
   iface.ipUnreachables = c.ipUnreachables;
-  if (iface instanceof TunnelInterface && (fresh || !same(b.tunnel, c.tunnel))) applyTunnel(plane, iface, c);
+  for (const s of subsystems) s.reconcileInterface?.(iface, before, c);
   if (fresh || b.shutdown !== c.shutdown) iface.setShutdown(c.shutdown);
 }
 
@@ -143,42 +143,6 @@ function applyAddresses(plane: DataPlane, iface: Interface, c: InterfaceConfig):
   }
 }
 
-function applyTunnel(plane: DataPlane, tunnel: TunnelInterface, c: InterfaceConfig): void {
-  const t = c.tunnel;
-  const mode = t?.mode ?? "gre-ip";
-  if (mode === "ipsec-ipv4") plane.warn(`% ${c.name}: tunnel mode ipsec ipv4 carries traffic only once IPsec protects the tunnel`);
-  tunnel.setMode(mode === "gre-multipoint" ? "gre-multipoint" : "gre-ip");
-  tunnel.setKey(t?.key);
-  tunnel.setDestination(t?.destination);
-  const src = t?.source;
-  if (src === undefined) tunnel.setSource(undefined);
-  else if (src.kind === "address") tunnel.setSource({ address: src.address });
-  else {
-    const via = plane.stack.interface(src.interface) ?? (src.interface.startsWith("Ethernet") ? plane.ensurePort(src.interface) : undefined);
-    tunnel.setSource(via ? { interface: via } : undefined);
-    if (!via) plane.warn(`% ${src.interface} does not exist: ${c.name} has no tunnel source`);
-  }
-}
-
 function warnIf(plane: DataPlane, problem: string | undefined): void {
   if (problem) plane.warn(problem);
-}
-
-function staticKey(r: StaticRoute): string {
-  return JSON.stringify([r.vrf ?? "", r.prefix.addr, r.prefix.len, r.interface ?? "", r.nextHop ?? -1, r.distance ?? 1, r.tag ?? 0, r.name ?? "", r.permanent]);
-}
-
-function applyStaticRoutes(plane: DataPlane, before: readonly StaticRoute[], after: readonly StaticRoute[]): void {
-  const had = new Map(before.map((r) => [staticKey(r), r]));
-  const want = new Map(after.map((r) => [staticKey(r), r]));
-  for (const [key, r] of had) if (!want.has(key)) plane.routing.statics.remove(toStatic(r));
-  for (const [key, r] of want) {
-    if (had.has(key)) continue;
-    const problem = plane.routing.statics.add(toStatic(r));
-    if (problem) plane.warn(problem);
-  }
-}
-
-function toStatic(r: StaticRoute) {
-  return { vrf: r.vrf, prefix: r.prefix, interface: r.interface, nextHop: r.nextHop, distance: r.distance, tag: r.tag, name: r.name, permanent: r.permanent };
 }

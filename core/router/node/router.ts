@@ -1,6 +1,7 @@
 // One router: its running configuration (the model IOS would render), the data plane built
-// from it, its log, and its startup-config storage. Everything that runs a router — the
-// simulation harness, the node agent — builds one of these from config text and ports.
+// from it, its subsystems (subsystems.ts), its log, and its startup-config storage.
+// Everything that runs a router — the simulation harness, the node agent — builds one of
+// these from config text and ports.
 import type { Clock } from "../clock/clock";
 import type { BugReporter } from "../clock/guarded";
 import { ConfigSession } from "../config/session";
@@ -11,24 +12,21 @@ import { renderRunningConfig } from "../config/render";
 import type { GrammarEntry } from "../config/grammar/engine";
 import type { Grammar } from "../config/grammar/engine";
 import type { ConfigCommand } from "../config/command";
-import type { Nic } from "../io/nic";
 import { MemoryHub } from "../io/memory";
 import type { EthernetInterface } from "../net/ethernet-port";
 import type { Interface, LogMessage } from "../net/interface";
 import type { AddressMethod } from "../net/show";
 import { NetStack } from "../net/stack";
 import { IpRouting } from "../routing/ip-routing";
-import { PkiStore, type TrustpointMaterial } from "../pki/store";
-import type { Ipv4, Mac } from "../wire/addr";
+import type { Ipv4 } from "../wire/addr";
 import { applyConfig, type DataPlane } from "./apply";
 import { Debugging } from "./debug";
+import type { ConfigStorage, RouterOptions } from "./options";
+import type { Subsystem, SubsystemHost, SubsystemInstance } from "./subsystem";
+import { SUBSYSTEMS } from "./subsystems";
 import { logTimestamp, timeZoneOf, type TimeZone } from "./time";
 
-/** Where `write memory` puts the startup-config (a file in the lab folder, for the agent). */
-export interface ConfigStorage {
-  readStartup(): string | undefined;
-  writeStartup(text: string): Promise<void>;
-}
+export type { ConfigStorage, RouterOptions } from "./options";
 
 /** A log line as the console shows it: timestamp and the IOS message. */
 export interface LogLine {
@@ -37,33 +35,15 @@ export interface LogLine {
   readonly text: string;
 }
 
-export interface RouterOptions {
-  readonly clock: Clock;
-  /** Ethernet ports the lab linked, by IOS name. */
-  readonly ports?: Readonly<Record<string, Nic>>;
-  /** IOL routers have Ethernet0/0–0/3; unlinked ones are up with nothing on the wire. */
-  readonly builtinPorts?: number;
-  /** Base of the burned-in MACs (IOL style: aabb.cc00.0N00). */
-  readonly macBase?: Mac;
-  readonly storage?: ConfigStorage;
-  /** Serial number shown by `show version` and used as a stable identity. */
-  readonly serial?: string;
-  /** Certificates and keys per trustpoint, from the lab PKI. */
-  readonly pki?: readonly TrustpointMaterial[];
-  /** Where bugs caught inside the router go (the agent's reporter); by default its log gets %SYS-3-INTERNAL. */
-  readonly reportBug?: BugReporter;
-}
-
 const LOG_KEEP = 500;
 
-export class Router implements DataPlane {
+export class Router implements DataPlane, SubsystemHost {
   readonly clock: Clock;
   readonly stack: NetStack;
   readonly routing: IpRouting;
   readonly bootTimeMs: number;
   readonly serial: string;
   readonly debug: Debugging;
-  readonly pki = new PkiStore();
   /** The running configuration. Config sessions change it; `commit()` applies it. */
   running: RouterConfig = emptyConfig();
   /** When the running config last changed (for show running-config). */
@@ -77,6 +57,7 @@ export class Router implements DataPlane {
   private readonly unlinked = new Map<string, MemoryHub>();
   private readonly warnings: string[] = [];
   private bootIpv4 = new Map<string, string>();
+  private readonly attached = new Map<Subsystem<object>, SubsystemInstance>();
 
   constructor(options: RouterOptions) {
     this.clock = options.clock;
@@ -88,11 +69,15 @@ export class Router implements DataPlane {
     for (const [name, nic] of Object.entries(options.ports ?? {})) this.stack.addEthernet(name, nic, { adminUp: true });
     for (let i = 0; i < (options.builtinPorts ?? 4); i++) this.ensurePort(`Ethernet0/${i}`);
     this.routing = new IpRouting(this.stack);
-    for (const m of options.pki ?? []) {
-      const problem = this.pki.install(m);
-      if (problem) this.logMessage({ facility: "PKI", severity: 3, mnemonic: "CERTIFICATE_INVALID", text: problem });
-    }
-    this.debug = new Debugging(this.stack, this.routing, (text) => this.logMessage({ facility: "DEBUG", severity: 7, mnemonic: "DEBUG", text }));
+    this.debug = new Debugging(this.stack, (text) => this.logMessage({ facility: "DEBUG", severity: 7, mnemonic: "DEBUG", text }));
+    for (const s of options.subsystems ?? SUBSYSTEMS) this.attached.set(s, s.attach(this, options) as SubsystemInstance);
+  }
+
+  /** A subsystem's instance on this router. */
+  subsystem<I extends object>(of: Subsystem<I>): I {
+    const instance = this.attached.get(of);
+    if (!instance) throw new Error(`subsystem ${of.name} is not attached to this router`);
+    return instance as I;
   }
 
   /** Reports a bug caught inside the router (a timer or frame handler threw) and carries on. */
@@ -156,7 +141,9 @@ export class Router implements DataPlane {
     const json = JSON.stringify(this.running);
     if (json === this.appliedJson) return;
     const snapshot = JSON.parse(json) as RouterConfig;
-    applyConfig(this, this.applied, snapshot);
+    const subsystems = [...this.attached.values()];
+    applyConfig(this, this.applied, snapshot, subsystems);
+    for (const s of subsystems) s.reconcile?.(this.applied, snapshot);
     this.applied = snapshot;
     this.appliedJson = json;
     this.lastChangeMs = this.clock.now();
@@ -238,6 +225,7 @@ export class Router implements DataPlane {
   }
 
   close(): void {
+    for (const s of this.attached.values()) s.close?.();
     this.stack.close();
     this.unlinked.clear();
   }

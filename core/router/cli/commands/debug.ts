@@ -1,56 +1,66 @@
-// `debug …`, `undebug all` / `no debug all` and `show debugging`. Debug output is delivered
-// as log lines, so it reaches the console (and vty sessions with `terminal monitor`).
-import type { DebugFlag } from "../../node/debug";
+// `debug …`, `undebug all` / `no debug all` and `show debugging`. One `debug` command per flag
+// the core and the subsystems declare (node/subsystems.ts), so a protocol's flags need no
+// edit here. Debug output is delivered as log lines, so it reaches the console (and vty
+// sessions with `terminal monitor`).
+import type { DebugFlagSpec } from "../../node/subsystem";
+import { debugFlags } from "../../node/subsystems";
 import { BOTH, exec, PRIV, type ExecCommand } from "../exec-command";
 
-/** What each debug flag reports, in `show debugging`'s words. */
-export const DEBUG_FLAGS: Readonly<Record<DebugFlag, string>> = {
-  "ip icmp": "ICMP packet debugging is on",
-  "ip routing": "IP routing debugging is on",
-};
-
-export const debugCommands: readonly ExecCommand[] = [
-  exec({
-    id: "debug",
-    mode: PRIV,
-    syntax: "debug ip (icmp|routing)$what",
-    help: ["Debugging functions (see also 'undebug')", "IP information", "ICMP transactions", "Routing table events"],
-    run: ({ router, args, print }) => {
-      const flag: DebugFlag = args.str("what") === "icmp" ? "ip icmp" : "ip routing";
-      router.debug.enable(flag);
-      print(DEBUG_FLAGS[flag]);
-    },
-  }),
-  exec({
-    id: "undebug.all",
-    mode: PRIV,
-    syntax: "undebug all",
-    help: ["Disable debugging functions (see also 'debug')", "Disable all debugging"],
-    run: ({ router, print }) => {
-      router.debug.disableAll();
-      print("All possible debugging has been turned off");
-    },
-  }),
-  exec({
-    id: "no.debug.all",
-    mode: PRIV,
-    syntax: "no debug all",
-    help: ["Negate a command or set its defaults", "Debugging functions (see also 'undebug')", "Enable all debugging"],
-    run: ({ router, print }) => {
-      router.debug.disableAll();
-      print("All possible debugging has been turned off");
-    },
-  }),
-  exec({
-    id: "show.debugging",
-    mode: BOTH,
-    syntax: "show debugging",
-    help: ["Show running system information", "State of each debugging option"],
-    run: ({ router, print }) => {
-      const on = router.debug.enabledFlags();
-      if (on.length === 0) return;
-      print("IP:");
-      for (const flag of on) print(`  ${DEBUG_FLAGS[flag]}`);
-    },
-  }),
-];
+export function debugCommands(flags: readonly DebugFlagSpec[] = debugFlags()): ExecCommand[] {
+  const byFlag = new Map(flags.map((f) => [f.flag, f]));
+  return [
+    ...flags.map((f) =>
+      exec({
+        id: `debug.${f.flag.replace(/ /g, ".")}`,
+        mode: PRIV,
+        syntax: `debug ${f.flag}`,
+        help: ["Debugging functions (see also 'undebug')", ...f.help],
+        run: ({ router, print }) => {
+          router.debug.enable(f.flag);
+          print(f.description);
+        },
+      }),
+    ),
+    exec({
+      id: "undebug.all",
+      mode: PRIV,
+      syntax: "undebug all",
+      help: ["Disable debugging functions (see also 'debug')", "Disable all debugging"],
+      run: ({ router, print }) => {
+        router.debug.disableAll();
+        print("All possible debugging has been turned off");
+      },
+    }),
+    exec({
+      id: "no.debug.all",
+      mode: PRIV,
+      syntax: "no debug all",
+      help: ["Negate a command or set its defaults", "Debugging functions (see also 'undebug')", "Enable all debugging"],
+      run: ({ router, print }) => {
+        router.debug.disableAll();
+        print("All possible debugging has been turned off");
+      },
+    }),
+    exec({
+      id: "show.debugging",
+      mode: BOTH,
+      syntax: "show debugging",
+      help: ["Show running system information", "State of each debugging option"],
+      run: ({ router, print }) => {
+        // IOS groups the flags that are on under their protocol's heading.
+        const sections = new Map<string, string[]>();
+        for (const flag of router.debug.enabledFlags()) {
+          const spec = byFlag.get(flag);
+          if (!spec) continue;
+          const lines = sections.get(spec.heading) ?? [];
+          lines.push(`  ${spec.description}`);
+          sections.set(spec.heading, lines);
+        }
+        for (const [heading, lines] of sections) {
+          print(`${heading}:`);
+          for (const line of lines) print(line);
+        }
+      },
+    }),
+  ];
+}

@@ -1,10 +1,10 @@
-// Every exec command, for the shell's grammar.
+// Every exec command, for the shell's grammar: the CLI's own, then the subsystems'.
+import { subsystemExecCommands } from "../../node/subsystems";
 import type { ExecCommand } from "../exec-command";
 import { debugCommands } from "./debug";
 import { pingCommands } from "./ping";
-import { pkiShowCommands } from "./show-pki";
 import { sessionCommands } from "./session";
 import { ipShowCommands } from "./show-ip";
 import { systemShowCommands } from "./show-system";
 
-export const execCommands: readonly ExecCommand[] = [...sessionCommands, ...systemShowCommands, ...ipShowCommands, ...pingCommands, ...debugCommands, ...pkiShowCommands];
+export const execCommands: readonly ExecCommand[] = [...sessionCommands, ...systemShowCommands, ...ipShowCommands, ...pingCommands, ...debugCommands(), ...subsystemExecCommands()];

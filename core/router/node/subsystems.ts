@@ -1,0 +1,26 @@
+// Every subsystem a Router attaches, one line each, in the order they reconcile. Adding a
+// protocol is one line here; its code, commands, flags and drop reasons live in its folder.
+import { registerDropReasons } from "../net/counters";
+import { pkiSubsystem } from "../pki/subsystem";
+import { ipRoutingSubsystem } from "../routing/subsystem";
+import { tunnelSubsystem } from "../tunnel/subsystem";
+import { CORE_DEBUG_FLAGS } from "./debug";
+import type { DebugFlagSpec, Subsystem, SubsystemExecCommand } from "./subsystem";
+
+export const SUBSYSTEMS: readonly Subsystem<object>[] = [
+  tunnelSubsystem,
+  ipRoutingSubsystem,
+  pkiSubsystem,
+];
+
+for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);
+
+/** The exec and show commands the subsystems contribute to the CLI grammar. */
+export function subsystemExecCommands(): SubsystemExecCommand[] {
+  return SUBSYSTEMS.flatMap((s) => s.execCommands ?? []);
+}
+
+/** Every `debug` flag: the core's, then each subsystem's. */
+export function debugFlags(): DebugFlagSpec[] {
+  return [...CORE_DEBUG_FLAGS, ...SUBSYSTEMS.flatMap((s) => s.debugFlags ?? [])];
+}
