@@ -1,6 +1,6 @@
 // The lab daemon with a stand-in agent (fixtures/fake-agent.mjs): wiring, supervision,
 // stop/start/restart and a clean shutdown, without loading the router stack.
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { LabDaemon } from "./daemon";
 import { readState } from "./runtime/state";
 import { RuntimeError } from "./runtime/types";
+import { copyExampleLab } from "./testdata/example-lab";
 import { loadLab } from "./topology";
 
 const fakeAgent = { command: process.execPath, args: [fileURLToPath(new URL("./fixtures/fake-agent.mjs", import.meta.url))] };
@@ -26,7 +27,7 @@ afterAll(async () => {
 async function deploy(): Promise<LabDaemon> {
   const dir = await mkdtemp(join(tmpdir(), "flexlab-daemon-"));
   dirs.push(dir);
-  await cp(fileURLToPath(new URL("../../labs/two-routers", import.meta.url)), dir, { recursive: true });
+  await copyExampleLab("two-routers", dir);
   const lab = await loadLab(dir);
   const daemon = new LabDaemon({ lab, token: "0123456789abcdef0123456789abcdef", agent: fakeAgent, nodeTimeoutMs: 10_000, controlPort: 9 });
   daemons.push(daemon);

@@ -1,9 +1,10 @@
 import { X509Certificate } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { enrolLab, labCa } from "./pki";
+import { copyExampleLabSync } from "./testdata/example-lab";
 import { loadLab } from "./topology";
 
 const scratch = mkdtempSync(join(tmpdir(), "flexlab-pki-"));
@@ -12,7 +13,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("the lab PKI", () => {
   it("issues each trustpoint of the seed lab a certificate from the lab CA, as its config asks", async () => {
     const dir = join(scratch, "lab");
-    cpSync(resolve(import.meta.dirname, "../../labs/mpls-over-flexvpn"), dir, { recursive: true });
+    copyExampleLabSync("mpls-over-flexvpn", dir);
     const lab = await loadLab(dir);
     const issued = await enrolLab(lab);
     expect(issued.map((i) => [i.node, i.trustpoint, i.serial, i.fresh])).toEqual([
@@ -37,7 +38,7 @@ describe("the lab PKI", () => {
 
   it("issues nothing for a lab without enrolling trustpoints", async () => {
     const dir = join(scratch, "plain");
-    cpSync(resolve(import.meta.dirname, "../../labs/two-routers"), dir, { recursive: true });
+    copyExampleLabSync("two-routers", dir);
     expect(await enrolLab(await loadLab(dir))).toEqual([]);
   });
 });

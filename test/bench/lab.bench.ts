@@ -2,17 +2,16 @@
 // cost in memory. two-routers is the example lab; the 50-router lab is generated, a chain
 // R1–R2–…–R50 with one bridge per link. Runs the runtime in this process (as `flexlab up`
 // does after parsing its arguments) and always takes the lab down again.
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { connectMgmt } from "../../core/lab/mgmt-client";
 import { ProcessRuntime } from "../../core/lab/runtime/process";
 import type { LabState } from "../../core/lab/runtime/types";
+import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 import { loadLab } from "../../core/lab/topology";
 import type { Benchmark, Figure } from "./bench";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Resident memory of a process in MB (Linux /proc); 0 when gone. */
 async function rssMb(pid: number): Promise<number> {
@@ -70,7 +69,7 @@ const benchmarks: Benchmark[] = [
     name: "lab.process.up-two-routers",
     async run() {
       const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));
-      await cp(join(ROOT, "labs/two-routers"), dir, { recursive: true });
+      await copyExampleLab("two-routers", dir);
       return upAndMeasure(dir, async (state, upMs) => {
         await mustPing(state, "R1", "10.0.12.2");
         return [{ name: "lab.process.up-two-routers", value: upMs, unit: "ms" }];
@@ -83,7 +82,7 @@ const benchmarks: Benchmark[] = [
     name: "lab.process.up-seed-lab",
     async run() {
       const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));
-      await cp(join(ROOT, "labs/mpls-over-flexvpn"), dir, { recursive: true });
+      await copyExampleLab("mpls-over-flexvpn", dir);
       return upAndMeasure(dir, async (state, upMs) => {
         await mustPing(state, "R4-Spoke", "172.16.0.1");
         return [{ name: "lab.process.up-seed-lab", value: upMs, unit: "ms" }];

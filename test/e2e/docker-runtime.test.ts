@@ -2,11 +2,10 @@
 // labs/two-routers deployed as two containers on an internal link network, a ping across it
 // through the mgmt API, node stop/start, and destroy leaving nothing labelled behind. Skips,
 // saying why, when no engine answers.
-import { chmod, chown, cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRouterImage, type BuiltImage } from "../../core/lab/image/build";
@@ -15,10 +14,10 @@ import { dockerAvailable, DockerRuntime } from "../../core/lab/runtime/docker";
 import { LABEL_ROLE, labFilter } from "../../core/lab/runtime/docker-labels";
 import { removeLabObjects } from "../../core/lab/runtime/docker-objects";
 import { NO_ENGINE_HINT } from "../../core/lab/runtime/docker-engine";
+import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 import { loadLab } from "../../core/lab/topology";
 import type { LabState } from "../../core/lab/runtime/types";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const engineAnswers = await dockerAvailable();
 const title = engineAnswers ? "docker runtime" : `docker runtime (skipped: ${NO_ENGINE_HINT})`;
 if (!engineAnswers) console.warn(`test/e2e/docker-runtime: skipped: ${NO_ENGINE_HINT}`);
@@ -66,7 +65,7 @@ describe.skipIf(!engineAnswers)(title, () => {
   beforeAll(async () => {
     labDir = await mkdtemp(join(tmpdir(), "flexlab-docker-e2e-"));
     await chmod(labDir, 0o755);
-    await cp(join(ROOT, "labs/two-routers"), labDir, { recursive: true });
+    await copyExampleLab("two-routers", labDir);
     const yaml = await readFile(join(labDir, "lab.yaml"), "utf8");
     await writeFile(join(labDir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${LAB}`));
     // An engineer's lab belongs to a normal user, and the agent runs as that user: when the

@@ -2,11 +2,12 @@
 // labs/two-routers, exec over the mgmt API, a node killed and reported crashed while the
 // other keeps answering, a restart, and `flexlab down` leaving no process and no state.
 import { execFile } from "node:child_process";
-import { cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin/flexlab.mjs");
@@ -60,7 +61,7 @@ async function statusOf(node: string): Promise<{ state: string; signal?: string;
 
 beforeAll(async () => {
   labDir = await mkdtemp(join(tmpdir(), "flexlab-e2e-"));
-  await cp(join(ROOT, "labs/two-routers"), labDir, { recursive: true });
+  await copyExampleLab("two-routers", labDir);
 });
 
 afterAll(async () => {
