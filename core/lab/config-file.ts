@@ -17,8 +17,8 @@ function refused(file: string, reason: string, line = 1, column = 1, positioned 
   return { ok: false, message: positioned ? `${file}:${line}:${column}: ${reason}` : `${file}: ${reason}`, reason, line, column };
 }
 
-/** The file's text, or why it cannot be a config: unreadable, too large, or a line too long. */
-export async function readConfigFile(file: string): Promise<ConfigFileRead> {
+/** The file's text, or why it cannot be a config: unreadable, past `maxBytes`, or a line too long. */
+export async function readConfigFile(file: string, maxBytes = MAX_CONFIG_BYTES): Promise<ConfigFileRead> {
   let handle;
   try {
     handle = await open(file, "r");
@@ -29,13 +29,13 @@ export async function readConfigFile(file: string): Promise<ConfigFileRead> {
   try {
     if ((await handle.stat()).isDirectory()) return refused(file, "is a folder, not a config file");
     // Read at most one byte more than allowed: a device or a growing file cannot run on.
-    const buffer = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+    const buffer = Buffer.allocUnsafe(maxBytes + 1);
     let length = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length > MAX_CONFIG_BYTES) return refused(file, `larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not a router config`);
+      if (length > maxBytes) return refused(file, `larger than ${maxBytes >= 1024 * 1024 ? `${maxBytes / 1024 / 1024} MB` : `${maxBytes / 1024} KB`}; not a router config`);
     }
     const text = buffer.toString("utf8", 0, length);
     let lineStart = 0;

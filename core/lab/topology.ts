@@ -1,14 +1,25 @@
 // The lab file, `lab.yaml`: nodes, links and the runtime, close to containerlab's so its
 // users feel at home. Parsed with `yaml` (keeping source positions) and validated with zod;
-// every problem names the file, the line and column, and the field.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+// every problem, a YAML syntax error included, is one line naming the file, the line and
+// column, and the field, and nothing is deployed.
+//
+// Names: the lab and each node are named by one rule, NAME_RULE (they become folder names,
+// container names and hostnames). Paths: every file a lab names is inside the lab folder,
+// after following symlinks, so `write memory` can only ever write there.
+import { realpath, stat } from "node:fs/promises";
+import { isAbsolute, join, normalize, relative, sep } from "node:path";
+import { isAlias, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { z } from "zod";
-import { canonicalInterfaceName } from "../router/config/grammar/interface-name";
+import { formatInterfaceName, parseInterfaceName } from "../router/config/grammar/interface-name";
+import { readConfigFile } from "./config-file";
 
+/** A letter or digit, then letters, digits, '.', '_' or '-'; at most 63 (a DNS label's length). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
-const ENDPOINT = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,62}):([A-Za-z][A-Za-z-]*\d+(?:\/\d+)*)$/;
+export const NAME_RULE = "a letter or digit, then letters, digits, '.', '_' or '-', at most 63 in all";
+const ENDPOINT = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,62}):([A-Za-z][A-Za-z-]*\d+(?:\/\d+)*(?:\.\d+)?)$/;
+/** A lab file is a few kilobytes; aliases beyond this are an expansion bomb, not a lab. */
+const MAX_ALIASES = 100;
+const MAX_LAB_FILE_BYTES = 1024 * 1024;
 
 export const RUNTIMES = ["auto", "docker", "process", "sim"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
@@ -16,7 +27,7 @@ export type RuntimeName = (typeof RUNTIMES)[number];
 const nodeSchema = z
   .object({
     kind: z.literal("router", { error: 'kind must be "router"' }),
-    config: z.string({ error: "config must name the node's startup-config file" }).min(1),
+    config: z.string({ error: "config must name the node's startup-config file, in the lab folder" }).min(1, { error: "config must name the node's startup-config file, in the lab folder" }),
   })
   .strict();
 
@@ -30,12 +41,12 @@ const linkSchema = z
 
 const labSchema = z
   .object({
-    name: z.string({ error: "name is required" }).regex(NAME, { error: "name: letters, digits, '.', '_' or '-' (at most 63)" }),
+    name: z.string({ error: (issue) => (issue.input === undefined ? "name is required" : `name must be text (${NAME_RULE}); quote a number: "123"`) }).regex(NAME, { error: `name: ${NAME_RULE}` }),
     runtime: z.enum(RUNTIMES, { error: `runtime is one of ${RUNTIMES.join(", ")}` }).default("auto"),
-    nodes: z.record(
-      z.string().regex(NAME, { error: "node names: letters, digits, '.', '_' or '-' (at most 63)" }),
-      nodeSchema,
-    ),
+    nodes: z.record(z.string().regex(NAME, { error: `a node name is ${NAME_RULE}` }), nodeSchema, {
+      error: (issue) =>
+        issue.code === "invalid_type" ? "nodes maps each node's name to { kind: router, config: FILE }" : issue.code === "invalid_key" ? `a node name is ${NAME_RULE}` : undefined,
+    }),
     links: z.array(linkSchema).default([]),
   })
   .strict();
@@ -104,65 +115,154 @@ function positionOf(doc: Document, lines: LineCounter, path: readonly PropertyKe
   return { line: 1, column: 1 };
 }
 
-/** Parses and validates lab.yaml text; `file` is only used in messages. */
-export function parseLab(text: string, file: string, dir: string): Lab {
+/** A lab as parsed, with where in the file each field was, for the checks that need the disk. */
+interface ParsedLab {
+  readonly lab: Lab;
+  at(path: readonly PropertyKey[], message: string): LabProblem;
+}
+
+function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    throw new LabFileError(
-      doc.errors.map((e) => {
-        const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-        return { file, line: pos.line, column: pos.col, field: "", message: e.message.split("\n")[0] };
-      }),
-    );
-  }
-  const parsed = labSchema.safeParse(doc.toJS());
-  const problems: LabProblem[] = [];
-  const at = (path: readonly PropertyKey[], message: string): void => {
-    problems.push({ file, ...positionOf(doc, lines, path), field: fieldName(path), message });
+  const pointAt = (offset: number, message: string): LabProblem => {
+    const pos = lines.linePos(offset);
+    return { file, line: pos.line, column: pos.col, field: "", message };
   };
+  if (doc.errors.length) throw new LabFileError(doc.errors.map((e) => pointAt(e.pos[0], e.message.split("\n")[0])));
+  const at = (path: readonly PropertyKey[], message: string): LabProblem => ({ file, ...positionOf(doc, lines, path), field: fieldName(path), message });
+  // toJS would turn a `__proto__` key into the object's prototype: the entry would vanish.
+  let proto: number | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === "__proto__") proto = pair.key.range?.[0] ?? 0;
+      return proto === undefined ? undefined : visit.BREAK;
+    },
+  });
+  if (proto !== undefined) throw new LabFileError([pointAt(proto, `"__proto__" is not a name a lab file can use (${NAME_RULE})`)]);
+  let aliases = 0;
+  let tooMany: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (++aliases > MAX_ALIASES && tooMany === undefined) tooMany = node.range?.[0] ?? 0;
+      return tooMany === undefined ? undefined : visit.BREAK;
+    },
+  });
+  if (tooMany !== undefined) throw new LabFileError([pointAt(tooMany, `more than ${MAX_ALIASES} aliases (*name): a lab file needs few, and this many can expand without bound`)]);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (err) {
+    // An alias to an anchor that expands too far (yaml counts the expansion too).
+    let first = 0;
+    visit(doc, { Node: (_, node) => (isAlias(node) ? ((first = node.range?.[0] ?? 0), visit.BREAK) : undefined) });
+    throw new LabFileError([pointAt(first, `aliases expand too far (${(err as Error).message})`)]);
+  }
+  const parsed = labSchema.safeParse(data);
+  const problems: LabProblem[] = [];
+  const report = (path: readonly PropertyKey[], message: string): void => void problems.push(at(path, message));
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) at(issue.path, issue.message);
+    for (const issue of parsed.error.issues) report(issue.path, issue.message);
     throw new LabFileError(problems);
   }
-  const data = parsed.data;
-  const nodes: LabNode[] = Object.entries(data.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config }));
-  if (nodes.length === 0) at(["nodes"], "a lab needs at least one node");
+  const parsedData = parsed.data;
+  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config }));
+  if (nodes.length === 0) report(["nodes"], "a lab needs at least one node");
+  // Names become folders and container names: two that differ only in case would collide.
+  const byFolded = new Map<string, string>();
+  for (const n of nodes) {
+    const other = byFolded.get(n.name.toLowerCase());
+    if (other !== undefined) report(["nodes", n.name], `node "${n.name}" differs from node "${other}" only in case`);
+    else byFolded.set(n.name.toLowerCase(), n.name);
+    const problem = configPathProblem(n.config);
+    if (problem) report(["nodes", n.name, "config"], problem);
+  }
+  const names = new Set(nodes.map((n) => n.name));
   const used = new Map<string, string>();
-  const links: LabLink[] = data.links.map((link, index) => {
+  const links: LabLink[] = parsedData.links.map((link, index) => {
     const endpoints = link.endpoints.map((text, e) => {
       const [, node, typed] = ENDPOINT.exec(text)!;
       const path = ["links", index, "endpoints", e];
-      if (!(node in data.nodes)) at(path, `node "${node}" is not defined under nodes`);
+      if (!names.has(node)) report(path, `node "${node}" is not defined under nodes`);
       // Canonical here, once, so every runtime sees "Ethernet0/1" however it was abbreviated.
-      const iface = canonicalInterfaceName(typed);
-      if (iface === undefined) {
-        at(path, `"${typed}" is not an interface name a router knows (e.g. Ethernet0/1)`);
+      const parsedName = parseInterfaceName(typed);
+      if (parsedName === undefined) {
+        report(path, `"${typed}" is not an interface name a router knows (e.g. Ethernet0/1)`);
         return { node, iface: typed };
+      }
+      const iface = formatInterfaceName(parsedName);
+      // A link is a wire: only a physical Ethernet port has one to plug in.
+      if (parsedName.type !== "Ethernet" || parsedName.sub !== undefined) {
+        report(path, `${iface} cannot be a link endpoint: links join Ethernet ports (e.g. Ethernet0/1)`);
+        return { node, iface };
       }
       const key = `${node}:${iface}`;
       const first = used.get(key);
-      if (first) at(path, `${node}:${iface} is already used by ${first}`);
+      if (first) report(path, `${node}:${iface} is already used by ${first}`);
       else used.set(key, fieldName(path));
       return { node, iface };
     });
     return { index, endpoints };
   });
   if (problems.length) throw new LabFileError(problems);
-  return { dir, name: data.name, runtime: data.runtime, nodes, links };
+  return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, nodes, links }, at };
 }
 
-/** Reads `DIR/lab.yaml` (or the file itself when given a .yaml/.yml path). */
+/** Why a config path written in lab.yaml cannot be inside the lab folder, or undefined. */
+function configPathProblem(config: string): string | undefined {
+  if (config.includes("\0")) return "config cannot contain a NUL character";
+  if (isAbsolute(config)) return `config "${config}" is an absolute path: a node's config is a file in the lab folder`;
+  const normal = normalize(config);
+  if (normal === ".." || normal.startsWith(`..${sep}`)) return `config "${config}" is outside the lab folder: a node's config is a file in it`;
+  if (normal === "." || normal.endsWith(sep)) return `config "${config}" names a folder, not a config file`;
+  return undefined;
+}
+
+/** Parses and validates lab.yaml text; `file` is only used in messages. */
+export function parseLab(text: string, file: string, dir: string): Lab {
+  return parseLabDocument(text, file, dir).lab;
+}
+
+/** Every node's config exists, is a file, and is inside the lab folder once symlinks are
+ * followed; the lab returned names each by its real path, relative to the folder. */
+async function checkConfigFiles(parsed: ParsedLab): Promise<Lab> {
+  const { lab } = parsed;
+  const problems: LabProblem[] = [];
+  const realDir = await realpath(lab.dir);
+  const nodes: LabNode[] = [];
+  for (const n of lab.nodes) {
+    const field = ["nodes", n.name, "config"];
+    let real: string;
+    try {
+      real = await realpath(join(realDir, n.config));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      problems.push(parsed.at(field, code === "ENOENT" ? `${n.config}: no such file in ${lab.dir}` : `${n.config}: ${(err as Error).message}`));
+      continue;
+    }
+    const inside = relative(realDir, real);
+    if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+      problems.push(parsed.at(field, `config "${n.config}" leads outside the lab folder (to ${real}): a node's config is a file in it`));
+      continue;
+    }
+    if (!(await stat(real)).isFile()) {
+      problems.push(parsed.at(field, `config "${n.config}" is not a file`));
+      continue;
+    }
+    nodes.push({ ...n, config: inside });
+  }
+  if (problems.length) throw new LabFileError(problems);
+  return { ...lab, nodes };
+}
+/** Reads `DIR/lab.yaml` (or the file itself when given a .yaml/.yml path) and checks that
+ * every config it names is a file inside the lab folder. */
 export async function loadLab(dirOrFile: string): Promise<Lab> {
   const isFile = /\.ya?ml$/i.test(dirOrFile);
   const file = isFile ? dirOrFile : join(dirOrFile, "lab.yaml");
   const dir = isFile ? join(dirOrFile, "..") : dirOrFile;
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new LabFileError([{ file, line: 1, column: 1, field: "", message: code === "ENOENT" ? "no lab file here (expected lab.yaml)" : String(err) }]);
+  const read = await readConfigFile(file, MAX_LAB_FILE_BYTES);
+  if (!read.ok) {
+    const message = read.reason === "no such file" ? "no lab file here (expected lab.yaml)" : read.reason.replace("not a router config", "not a lab file");
+    throw new LabFileError([{ file, line: read.line, column: read.column, field: "", message }]);
   }
-  return parseLab(text, file, dir);
+  return checkConfigFiles(parseLabDocument(read.text, file, dir));
 }

@@ -1,11 +1,12 @@
 // The engineer's first two commands, run as they would run them: `flexlab config check` on
 // the seed configs and `flexlab sim` on the two-router lab.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { copyExampleLabSync } from "../../core/lab/testdata/example-lab";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -104,16 +105,30 @@ describe("flexlab sim", () => {
 
   it("writes memory into the lab folder atomically", async () => {
     const lab = join(scratch, "lab");
-    cpSync(join(root, "labs/two-routers"), lab, { recursive: true });
+    copyExampleLabSync("two-routers", lab);
     const r = await flex(["sim", lab, "--exec", "R1: configure terminal", "--exec", "R1: interface Loopback9", "--exec", "R1: ip address 9.9.9.9 255.255.255.255", "--exec", "R1: end", "--exec", "R1: write memory"]);
     expect(r.stdout).toContain("Building configuration...\n[OK]");
     const saved = readFileSync(join(lab, "R1.cfg"), "utf8");
     expect(saved).toContain("interface Loopback9\n ip address 9.9.9.9 255.255.255.255\n");
   });
 
+  it("never reads or writes a config outside the lab folder", async () => {
+    const victim = join(scratch, "victim");
+    mkdirSync(victim, { recursive: true });
+    writeFileSync(join(victim, "victim.cfg"), "hostname VICTIM\n");
+    const lab = join(scratch, "reaching");
+    copyExampleLabSync("two-routers", lab);
+    writeFileSync(join(lab, "lab.yaml"), readFileSync(join(lab, "lab.yaml"), "utf8").replace("config: R1.cfg", "config: ../victim/victim.cfg"));
+    const r = await flex(["sim", lab, "--exec", "R1: write memory"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(`${join(lab, "lab.yaml")}:5:31: nodes.R1.config: config "../victim/victim.cfg" is outside the lab folder: a node's config is a file in it\n`);
+    expect(readFileSync(join(victim, "victim.cfg"), "utf8")).toBe("hostname VICTIM\n");
+  });
+
   it("names the file, line and field of a bad lab file", async () => {
     const lab = join(scratch, "badlab");
-    cpSync(join(root, "labs/two-routers"), lab, { recursive: true });
+    copyExampleLabSync("two-routers", lab);
     writeFileSync(join(lab, "lab.yaml"), readFileSync(join(lab, "lab.yaml"), "utf8").replace("R2:Ethernet0/0", "R9:Ethernet0/0"));
     const r = await flex(["sim", lab]);
     expect(r.code).toBe(1);

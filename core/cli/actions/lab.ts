@@ -1,7 +1,6 @@
 // What `flexlab up LAB`, `status`, `down`, and `start|stop|restart NODE` do: a lab's lifecycle.
 // Declared in ../commands/lab.ts.
-import { access } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { findRunningLab } from "../../lab/running-lab";
 import { chooseRuntime, removeLeftovers, runtimeFor, type UpRuntimeName } from "../../lab/runtime/index";
 import { RuntimeError } from "../../lab/runtime/types";
@@ -22,26 +21,11 @@ export async function loadLabOrReport(labdir: string): Promise<Lab | undefined> 
   }
 }
 
-/** Every node's startup-config must be there before anything starts. */
-async function missingConfigs(lab: Lab): Promise<string[]> {
-  const missing: string[] = [];
-  for (const n of lab.nodes) {
-    try {
-      await access(join(lab.dir, n.config));
-    } catch {
-      missing.push(`${join(lab.dir, n.config)}: no such file (the config of node ${n.name} in lab.yaml)`);
-    }
-  }
-  return missing;
-}
-
 export async function up(labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number }): Promise<void> {
   const lab = await loadLabOrReport(labdir);
   if (!lab) return;
   const asked = options.runtime ?? lab.runtime;
   if (asked === "sim") return fail(`the sim runtime runs in this process, in virtual time: use \`flexlab sim ${labdir} --exec 'NODE: COMMAND'\``, 2);
-  const missing = await missingConfigs(lab);
-  if (missing.length) return fail(missing.join("\n"));
   const running = await findRunningLab(lab.dir);
   if (running.ok && running.value.state.dir === resolve(lab.dir)) {
     const answers = await running.value.runtime.status(running.value.state).then(

@@ -72,7 +72,8 @@ describe("docker lab plan", () => {
   });
 
   it("binds a config kept outside the lab folder on its own", () => {
-    const outside = parseLab(TWO_ROUTERS.replace("R1.cfg", "/etc/flexlab/R1.cfg"), "lab.yaml", "/labs/two");
+    // lab.yaml cannot say this (its paths stay in the lab folder); a Lab built in code can.
+    const outside: Lab = { ...lab, nodes: lab.nodes.map((n) => (n.name === "R1" ? { ...n, config: "/etc/flexlab/R1.cfg" } : n)) };
     const [r1] = planLab(inputs(outside)).nodes;
     expect(r1.create.Cmd?.slice(2, 6)).toEqual(["--dir", "/config/R1", "--config", "R1.cfg"]);
     expect(r1.create.HostConfig?.Mounts?.[1]).toEqual({ Type: "bind", Source: "/etc/flexlab", Target: "/config/R1", ReadOnly: false });
