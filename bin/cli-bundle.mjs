@@ -12,6 +12,8 @@ const OUTDIR = join(ROOT, "dist/cli");
 const INPUTS = join(OUTDIR, "inputs.json");
 const ENTRY = join(OUTDIR, "main.js");
 const SOURCE = "core/cli/main.ts";
+/** How long an earlier build's chunks stay for runs that started before a rebuild. */
+const CHUNK_GRACE_MS = 24 * 3600 * 1000;
 
 /** Bundled CommonJS (none today; packages stay external) would need `require` for built-ins. */
 const REQUIRE_SHIM = 'import { createRequire as __flexlabCreateRequire } from "node:module";\nconst require = __flexlabCreateRequire(import.meta.url);';
@@ -70,7 +72,14 @@ export async function buildBundle() {
   mkdirSync(OUTDIR, { recursive: true });
   const outputs = result.outputFiles.map((f) => basename(f.path));
   for (const f of result.outputFiles) writeAtomically(f.path, f.contents);
-  for (const name of readdirSync(OUTDIR)) if (name.startsWith("chunk-") && !outputs.includes(name)) rmSync(join(OUTDIR, name), { force: true });
+  // Chunks of earlier builds go once no run can still be loading them: a `flexlab` started
+  // before an edit may import one of its chunks minutes later (a command loads on use).
+  const staleBeforeMs = startedMs - CHUNK_GRACE_MS;
+  for (const name of readdirSync(OUTDIR)) {
+    if (!name.startsWith("chunk-") || outputs.includes(name)) continue;
+    const path = join(OUTDIR, name);
+    if (statSync(path, { throwIfNoEntry: false })?.mtimeMs < staleBeforeMs) rmSync(path, { force: true });
+  }
   const inputs = {};
   let editedMeanwhile = false;
   for (const file of Object.keys(result.metafile.inputs)) {

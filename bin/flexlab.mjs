@@ -13,7 +13,7 @@ if (process.env.FLEXLAB_FROM_SOURCE !== "1") {
   } catch (err) {
     if (err.code !== "ERR_MODULE_NOT_FOUND") {
       const lines = err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message];
-      console.error(`flexlab: the command's sources do not build:\n${lines.join("\n")}`);
+      console.error(`flexlab: cannot build the command (dist/cli/) from its sources:\n${lines.join("\n")}`);
       process.exit(1);
     }
   }

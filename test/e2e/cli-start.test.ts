@@ -50,7 +50,7 @@ describe("the flexlab bundle", () => {
     writeFileSync(main, readFileSync(main, "utf8") + "\nexport const broken = ;\n");
     const r = await flexlabIn(tree, ["--help"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^flexlab: the command's sources do not build:\ncore\/cli\/commands\/image\.ts:\d+: /);
+    expect(r.stderr).toMatch(/^flexlab: cannot build the command \(dist\/cli\/\) from its sources:\ncore\/cli\/commands\/image\.ts:\d+: /);
   });
 });
 
