@@ -5,8 +5,9 @@ import type { RouterConfig } from "../config/model/router";
 import type { Interface } from "../net/interface";
 import { pkiSubsystem } from "../pki/subsystem";
 import { Router } from "./router";
-import type { Subsystem, SubsystemHost, SubsystemInstance } from "./subsystem";
+import type { Subsystem, SubsystemHost, SubsystemInstance, TableEntry } from "./subsystem";
 import { SUBSYSTEMS } from "./subsystems";
+import { collectTables, CORE_TABLES, TABLES } from "./tables";
 
 /** A subsystem that writes down every call it gets. */
 function recorder(calls: string[]): Subsystem<SubsystemInstance & { host: SubsystemHost }> {
@@ -47,5 +48,33 @@ describe("a Router's subsystems", () => {
     expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki"]);
     const router = new Router({ clock: new VirtualClock() });
     expect(router.subsystem(pkiSubsystem).store.all()).toEqual([]);
+  });
+});
+
+describe("tables a subsystem brings", () => {
+  /** A subsystem serving the `vrf` table from its view of the router. */
+  const vrfTable: TableEntry<"vrf", SubsystemHost> = {
+    name: "vrf",
+    schema: CORE_TABLES.vrf!.schema,
+    rows: (router) => Object.keys(router.running.vrfs).map((name) => ({ name, style: "definition" as const, protocols: [], importTargets: [], exportTargets: [], interfaces: [] })),
+    format: (rows) => rows.map((r) => r.name).join("\n"),
+  };
+  const owner: Subsystem = { name: "vrf-owner", attach: () => ({}), tables: [vrfTable] };
+  const { vrf: _taken, ...coreWithoutVrf } = CORE_TABLES;
+
+  it("joins the registry the mgmt API and show commands read, rows built from the router", () => {
+    const registry = collectTables(coreWithoutVrf, [owner]);
+    expect(registry.vrf).toBe(vrfTable);
+    expect(registry.routes).toBe(CORE_TABLES.routes);
+    const router = new Router({ clock: new VirtualClock(), subsystems: [] });
+    router.boot("vrf definition blue\n");
+    expect(registry.vrf.format(registry.vrf.rows(router))).toBe("blue");
+    router.close();
+  });
+
+  it("refuses a table with two entries, or none, when the router code loads", () => {
+    expect(() => collectTables(CORE_TABLES, [owner])).toThrow(/table vrf has two entries \(subsystem vrf-owner\)/);
+    expect(() => collectTables(coreWithoutVrf, [])).toThrow(/no entry for table vrf/);
+    expect(Object.keys(TABLES).sort()).toEqual(Object.keys(CORE_TABLES).sort()); // no subsystem has a table yet
   });
 });

@@ -16,10 +16,13 @@ import type { EthernetInterface } from "../net/ethernet-port";
 import type { Interface, LogMessage } from "../net/interface";
 import type { NetStack } from "../net/stack";
 import type { IpRouting } from "../routing/ip-routing";
+import type { TableName } from "../../api/tables";
 import type { RouterOptions } from "./options";
+import type { TableEntry } from "./tables";
 import type { TimeZone } from "./time";
 
 export type { RouterOptions } from "./options";
+export type { TableArgs, TableEntry } from "./tables";
 
 /** What a subsystem sees of its router. The Router implements it; nothing more is reachable,
  * so protocols meet through routing/, mpls/ and each other's published instances only. */
@@ -116,6 +119,9 @@ export interface Subsystem<I extends object = SubsystemInstance> {
   /** Builds this subsystem's state for one router (once, when the Router is made, before the
    * startup-config is applied). */
   attach(router: SubsystemHost, options: RouterOptions): I;
+  /** Its tables (row schema in core/api/tables.ts), served by the mgmt API and formatted by
+   * its show commands: `entry.format(entry.rows(router, args), args)`. */
+  readonly tables?: readonly TableEntry<TableName, SubsystemHost>[];
   /** Exec and show commands, added to the CLI grammar. */
   readonly execCommands?: readonly SubsystemExecCommand[];
   /** `debug` flags, with their `debug` commands made by the CLI. */

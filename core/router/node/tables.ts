@@ -2,11 +2,14 @@
 // core/api/tables.ts (the one definition of the rows), the builder that reads them off a
 // running router, and the formatter its `show` command prints them with. The `show` commands
 // and the mgmt API's `tables.get` both go through the entry, so adding a table is one schema,
-// one builder and one formatter, joined here.
-import { TABLE_ROWS, type TableName, type TableRow } from "../../api/tables";
+// one builder and one formatter, joined here — or, for a protocol's table, on its Subsystem
+// (`tables`), which TABLES picks up from the registration list.
+import { TABLE_NAMES, TABLE_ROWS, type TableName, type TableRow } from "../../api/tables";
 import { formatArpTable, formatInterfaceBrief, interfaceBriefRows } from "../net/show";
 import { formatRouteTable, routeRows } from "../routing/show-route";
 import type { Router } from "./router";
+import type { Subsystem } from "./subsystem";
+import { SUBSYSTEMS } from "./subsystems";
 import { formatVrfBrief, formatVrfDetail, vrfRows } from "./show-vrf";
 
 /** What a `show` command narrows a table to or varies its text by; the mgmt API passes none. */
@@ -31,11 +34,11 @@ export interface TableEntry<N extends TableName = TableName, S = Router> {
   format(rows: readonly TableRow<N>[], args?: TableArgs): string;
 }
 
-/** Every table, by name. The mapped type makes the compiler ask for an entry when
- * core/api/tables.ts gains a schema. */
+/** Every table, by name. */
 export type TableRegistry = { readonly [N in TableName]: TableEntry<N> };
 
-export const TABLES: TableRegistry = {
+/** The core's tables (interfaces, routes, ARP, VRFs). */
+export const CORE_TABLES: { readonly [N in TableName]?: TableEntry<N> } = {
   interfaces: {
     name: "interfaces",
     schema: TABLE_ROWS.interfaces,
@@ -64,6 +67,23 @@ export const TABLES: TableRegistry = {
     format: (rows, args) => (args?.detail ? formatVrfDetail(rows) : formatVrfBrief(rows)),
   },
 };
+
+/** The core's tables and each subsystem's, checked when the router code loads: a table
+ * core/api/tables.ts names must have exactly one entry. */
+export function collectTables(core: { readonly [N in TableName]?: TableEntry<N> }, subsystems: readonly Subsystem<object>[]): TableRegistry {
+  const all: Partial<Record<TableName, TableEntry>> = { ...core };
+  for (const s of subsystems) {
+    for (const entry of s.tables ?? []) {
+      if (all[entry.name]) throw new Error(`table ${entry.name} has two entries (subsystem ${s.name})`);
+      all[entry.name] = entry;
+    }
+  }
+  const missing = TABLE_NAMES.filter((n) => !all[n]);
+  if (missing.length) throw new Error(`no entry for table ${missing.join(", ")}: add one to CORE_TABLES or to its subsystem's tables`);
+  return all as TableRegistry;
+}
+
+export const TABLES: TableRegistry = collectTables(CORE_TABLES, SUBSYSTEMS);
 
 /** A table's IOS text, as its `show` command prints it. */
 export function showTable<N extends TableName>(router: Router, entry: TableEntry<N>, args: TableArgs = {}): string {
