@@ -12,6 +12,10 @@ const SUBSYSTEM = "core/router/node/subsystem.ts";
 /** The table row schemas (pure zod, browser-safe): the one definition of each table's rows,
  * which the router layers that build or format a table may import. Nothing else of core/api. */
 const TABLE_SCHEMAS = "core/api/tables.ts";
+/** The one atomic file write (and the startup-config file built on it): Node-side, needed by
+ * the agent and by the lab (state file, PKI, the sim runtime's write memory). Nothing else of
+ * core/router/agent. */
+const ATOMIC_WRITE = "core/router/agent/storage.ts";
 const TOP = ["core", "electron", "renderer", "images", "build", "test", "labs"];
 
 /** What each folder may import from (project folders only; packages are checked apart). */
@@ -34,7 +38,7 @@ const LAYERS = {
   "core/router/sim": ["core/router", TABLE_SCHEMAS],
   "core/router/agent": ["core/router", "core/api"],
   "core/api": [],
-  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki"],
+  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE],
   "core/cli": ["core/lab", "core/api"],
   electron: ["core/lab", "core/api"],
   renderer: ["core/api", "core/router/config"],

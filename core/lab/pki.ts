@@ -4,7 +4,7 @@
 // with no manual enrolment. Keys and certificates are PEM files under <lab>/pki/, kept
 // across `up`/`down` like the startup-configs.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseConfig } from "../router/config/parse";
 import type { RouterConfig } from "../router/config/model/router";
@@ -13,6 +13,7 @@ import { buildCertificate, toPem } from "../router/pki/x509";
 import type { Lab } from "./topology";
 import type { TrustpointMaterial } from "../router/pki/store";
 import { readTrustpointMaterial } from "../router/pki/files";
+import { writeFileAtomic } from "../router/agent/storage";
 
 const DAY_MS = 24 * 3600 * 1000;
 const CA_VALIDITY_MS = 3650 * DAY_MS;
@@ -35,12 +36,6 @@ interface LabCa {
   readonly cert: X509Certificate;
   readonly name: NameAttribute[];
   readonly certFile: string;
-}
-
-async function writeAtomically(file: string, text: string, mode = 0o600): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode });
-  await rename(tmp, file);
 }
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -81,8 +76,8 @@ export async function labCa(lab: Lab, nowMs = Date.now()): Promise<LabCa> {
     notAfterMs: nowMs + CA_VALIDITY_MS,
     ca: true,
   });
-  await writeAtomically(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString());
-  await writeAtomically(certFile, toPem(der), 0o644);
+  await writeFileAtomic(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), { mode: 0o600 });
+  await writeFileAtomic(certFile, toPem(der), { mode: 0o644 });
   return { key: pair.privateKey, publicKey: pair.publicKey, cert: new X509Certificate(Buffer.from(der)), name, certFile };
 }
 
@@ -128,8 +123,8 @@ export async function enrolNode(lab: Lab, ca: LabCa, node: string, config: Route
     // Readable by all: in the docker runtime the node's agent reads it as the container's own
     // non-root user, whoever owns the lab folder. It is a lab key, worthless outside the lab;
     // the CA's key, which only this process reads, stays 0600.
-    await writeAtomically(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), 0o644);
-    await writeAtomically(certFile, toPem(der), 0o644);
+    await writeFileAtomic(keyFile, pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString(), { mode: 0o644 });
+    await writeFileAtomic(certFile, toPem(der), { mode: 0o644 });
     out.push({ node, trustpoint: tp.name, serial: serialHex.toUpperCase(), subject: formatName(subject), certFile, keyFile, fresh: true });
   }
   return out;

@@ -1,11 +1,12 @@
 // The `sim` runtime: a lab folder run in virtual time inside this process, through the
 // router's simulation harness. `flexlab sim LABDIR --exec 'NODE: COMMAND'` uses it.
-import { readFile, writeFile, rename } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Simulation, type SimTopology } from "../router/sim/harness";
 import type { Diagnostic } from "../router/config/parse";
 import type { Lab } from "./topology";
 import { labPkiMaterial } from "./pki";
+import { writeFileAtomic } from "../router/agent/storage";
 
 export interface SimExec {
   readonly node: string;
@@ -40,9 +41,7 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
       return {
         readStartup: () => text,
         writeStartup: async (next: string) => {
-          const tmp = `${file}.${process.pid}.tmp`;
-          await writeFile(tmp, next);
-          await rename(tmp, file);
+          await writeFileAtomic(file, next);
           text = next;
         },
       };

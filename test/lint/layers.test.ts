@@ -38,6 +38,13 @@ describe("ARCHITECTURE.md layer rules", () => {
     expect(messages.some((m) => /core\/router\/bgp\/ may import only .*core\/router\/node\/subsystem\.ts/.test(m))).toBe(true);
   });
 
+  it("lets core/lab import the agent's atomic file write, and nothing else of the agent", async () => {
+    const storage = await lintAs("core/lab/probe.ts", 'import { writeFileAtomic } from "../router/agent/storage";\nexport const w = writeFileAtomic;\n');
+    expect(storage.filter((m) => m.includes("no-restricted-paths"))).toEqual([]);
+    const agent = await lintAs("core/lab/probe.ts", 'import { startAgent } from "../router/agent/agent";\nexport const a = startAgent;\n');
+    expect(agent.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/lab\/ may import only .*core\/router\/agent\/storage\.ts/);
+  });
+
   it("rejects Node APIs in the browser-safe config layer", async () => {
     const messages = await lintAs("core/router/config/probe.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
     expect(messages.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer/);

@@ -2,8 +2,9 @@
 // over it, so a reader never sees half a file), validated with zod when read, and found
 // again from any folder inside the lab.
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { writeFileAtomic } from "../../router/agent/storage";
 import { labStateSchema, type LabState } from "./types";
 import type { Result } from "../../api/result";
 
@@ -27,14 +28,7 @@ export function newToken(): string {
 export async function writeState(state: LabState): Promise<void> {
   const file = statePath(state.dir);
   await mkdir(dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  await writeFile(temp, JSON.stringify(labStateSchema.parse(state), null, 2) + "\n", { mode: 0o600 });
-  try {
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, JSON.stringify(labStateSchema.parse(state), null, 2) + "\n", { mode: 0o600 });
 }
 
 export async function removeState(labDir: string): Promise<void> {

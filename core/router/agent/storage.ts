@@ -1,16 +1,81 @@
-// The node's startup-config as a file in its folder (the lab folder, or a bind mount in a
-// container). `write memory` replaces it atomically: the new text goes to a temporary file in
-// the same folder, is flushed, and is renamed over the old one, so a crash or a reader never
-// sees half a config.
+// Files that must never be seen half-written: the node's startup-config (`write memory`), the
+// lab's state file, its PKI keys and certificates. `writeFileAtomic` is the one way to write
+// them: the new bytes go to a temporary file with a unique name in the same folder, are
+// flushed to disk (fsync), and the temporary file is renamed over the old one, then the
+// folder is flushed so the rename itself survives a crash. A reader sees the old file or the
+// new one, never a mix; a failure (a read-only folder, a full disk) leaves the old file as it
+// was and no temporary file behind. core/lab may import this file (and only this one of the
+// agent's), so there is one copy.
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { open, rename, unlink } from "node:fs/promises";
+import { open, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ConfigStorage } from "../node/router";
 
-export class FileStorage implements ConfigStorage {
-  private writes = 0;
+/** The file operations an atomic write uses: node:fs/promises, or a test's stand-in that fails on cue. */
+export interface AtomicWriteFs {
+  open(path: string, flags: string, mode?: number): Promise<Pick<FileHandle, "writeFile" | "sync" | "close">>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+}
 
-  constructor(readonly path: string) {}
+const nodeFs: AtomicWriteFs = { open, rename, unlink };
+
+export interface AtomicWriteOptions {
+  /** Permission bits of a newly created file (default 0o666, less the umask). */
+  readonly mode?: number;
+  readonly fs?: AtomicWriteFs;
+}
+
+/** A temporary name beside `file`, unique across processes and calls: hidden, pid and 48 random bits. */
+function tempNameFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+}
+
+/** Replaces `file` with `data` atomically (see the file comment); rejects with the fs error, the file untouched. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const fs = options.fs ?? nodeFs;
+  const temp = tempNameFor(file);
+  // "wx": create, never follow or reuse an existing name.
+  const handle = await fs.open(temp, "wx", options.mode ?? 0o666);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (err) {
+    await fs.unlink(temp).catch(() => {});
+    throw err;
+  }
+  await syncFolder(dirname(file));
+}
+
+/** Flushes a folder's entries (the rename) to disk; where a platform cannot, the write is still atomic. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, "r");
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on a folder (EINVAL, EISDIR): nothing more to do.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/**
+ * The node's startup-config as a file in its folder (the lab folder, or a bind mount in a
+ * container). `write memory` replaces it with writeFileAtomic; a failure rejects with the fs
+ * error (its `code`: EACCES, EROFS, ENOSPC…), which the CLI words as IOS does.
+ */
+export class FileStorage implements ConfigStorage {
+  constructor(
+    readonly path: string,
+    private readonly fs?: AtomicWriteFs,
+  ) {}
 
   /** The file's text, or undefined when there is none yet (a node never saved). */
   readStartup(): string | undefined {
@@ -23,19 +88,6 @@ export class FileStorage implements ConfigStorage {
   }
 
   async writeStartup(text: string): Promise<void> {
-    const tmp = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${++this.writes}.tmp`);
-    const file = await open(tmp, "w");
-    try {
-      await file.writeFile(text, "utf8");
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
-      await rename(tmp, this.path);
-    } catch (err) {
-      await unlink(tmp).catch(() => {});
-      throw err;
-    }
+    await writeFileAtomic(this.path, text, { fs: this.fs });
   }
 }

@@ -14,9 +14,42 @@ function runningConfigBody(ctx: ExecContext): string {
   return header + text;
 }
 
+/** What IOS says after the file system's reason, for the errors a save can meet. */
+const FS_ERROR_TEXT: Readonly<Record<string, string>> = {
+  EACCES: "Permission denied",
+  EPERM: "Permission denied",
+  EROFS: "Read-only file system",
+  ENOENT: "No such file or directory",
+  ENOTDIR: "Not a directory",
+  EISDIR: "Is a directory",
+  EIO: "I/O error",
+};
+
+/**
+ * IOS's words for a startup-config the storage could not write (a read-only folder, a full
+ * disk), from the file system error's code; undefined for anything else, which is a bug.
+ */
+export function writeMemoryFailure(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  const { code, syscall } = err as { code?: unknown; syscall?: unknown };
+  if (typeof code !== "string") return undefined;
+  if (code === "ENOSPC" || code === "EDQUOT") return "% Not enough space on device (nvram:/startup-config)";
+  const reason = FS_ERROR_TEXT[code];
+  if (reason === undefined) return undefined;
+  return `%Error ${syscall === "open" ? "opening" : "writing"} nvram:/startup-config (${reason})`;
+}
+
 async function writeMemory({ router, print }: ExecContext): Promise<void> {
   print("Building configuration...");
-  const ok = await router.writeStartup();
+  let ok: boolean;
+  try {
+    ok = await router.writeStartup();
+  } catch (err) {
+    const failure = writeMemoryFailure(err);
+    if (failure === undefined) throw err;
+    print(failure);
+    return;
+  }
   print(ok ? "[OK]" : "%% Non-volatile configuration memory is not present");
 }
 
