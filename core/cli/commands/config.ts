@@ -27,6 +27,7 @@ export function registerConfig(program: Command): void {
   const apply = withLabOption(
     config
       .command("apply")
+      .summary("Merge a file into a running node's config, or --replace it")
       .description("Merge a file's lines into a running node's config; with --replace the file becomes its whole config (refused, changing nothing, when any line is rejected)")
       .argument("<node>")
       .argument("<file>", "IOS configuration lines"),

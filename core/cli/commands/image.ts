@@ -1,6 +1,7 @@
 // `flexlab image build | save FILE.tar | load FILE.tar`: the router image for the docker
 // runtime. The modules load on use, so other commands never pay for esbuild or dockerode.
 import type { Command } from "commander";
+import { withExamples } from "../options";
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
@@ -12,7 +13,11 @@ function failed(message: string): void {
 }
 
 export function registerImage(program: Command): void {
-  const image = program.command("image").description("Build, save or load the router image the docker runtime runs");
+  const image = withExamples(program.command("image").description("Build, save or load the router image the docker runtime runs"), [
+    "flexlab image build",
+    "flexlab image save flexlab-router.tar",
+    "flexlab image load flexlab-router.tar",
+  ]);
 
   image
     .command("build")

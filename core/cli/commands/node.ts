@@ -12,6 +12,7 @@ export function registerNodeCommands(program: Command): void {
   const exec = withLabOption(
     program
       .command("exec")
+      .summary("Run exec commands on a node and print their output")
       .description("Run exec commands on a node (privileged exec) and print their output; exit 1 when the router rejects one (% Invalid input, % Incomplete, % Ambiguous)")
       .argument("<node>")
       .argument("<command>", 'e.g. "show ip route"; several separated by newlines'),

@@ -9,6 +9,7 @@ const MAX_ADVANCE_MS = 86_400_000;
 export function registerSim(program: Command): void {
   const sim = program
     .command("sim")
+    .summary("Run a lab in virtual time, in this process, and exec commands on its nodes")
     .description("Run a lab in virtual time inside this process, then run exec commands on its nodes; exit 1 on a config error or a rejected command")
     .argument("<labdir>", "lab folder (holding lab.yaml)")
     .addOption(new Option("--advance <duration>", `virtual time to let the lab settle, at most (${DURATION_FORMAT})`).argParser(durationArg(0, MAX_ADVANCE_MS)).default(60_000, "60s"))
