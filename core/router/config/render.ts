@@ -4,7 +4,6 @@
 // one space of indent per nesting level, ` !` before and ` exit-address-family` after an
 // address-family block.
 
-import { Args } from "./grammar/args";
 import { isConfigCommand, type ConfigCommand, type ModeCtx, type RenderItem } from "./command";
 import { configGrammar } from "./commands/index";
 import { compareSortKeys, sectionOf } from "./commands/order";
@@ -15,7 +14,7 @@ import { modeDef } from "./modes";
 
 interface Line {
   readonly c: CompiledEntry<ConfigCommand>;
-  readonly item: RenderItem;
+  readonly item: RenderItem<ModeCtx>;
   readonly k: number;
 }
 
@@ -46,7 +45,7 @@ export class ConfigRenderer {
   }
 
   /** One command line, and its block when it opens one. */
-  emit(out: string[], m: RouterConfig, c: CompiledEntry<ConfigCommand>, item: RenderItem, depth: number): void {
+  emit(out: string[], m: RouterConfig, c: CompiledEntry<ConfigCommand>, item: RenderItem<ModeCtx>, depth: number): void {
     const ast = item.no ? c.noAst : c.ast;
     const text = ast && renderSyntax(ast, item.args);
     if (text === undefined) throw new Error(`cannot render ${c.entry.id} from ${JSON.stringify(item.args)}`);
@@ -56,7 +55,7 @@ export class ConfigRenderer {
       out.push(line);
       return;
     }
-    const mode = typeof enters === "string" ? enters : enters(new Args(item.args));
+    const mode = typeof enters === "string" ? enters : enters(item.args);
     const def = modeDef(mode);
     if (depth > 0 && def.nestedOpen) out.push(indent(depth) + def.nestedOpen);
     if (depth === 0 && !def.unseparated && out.length > 0 && out[out.length - 1] !== "!") out.push("!");
@@ -81,7 +80,7 @@ export function renderRunningConfig(m: RouterConfig, renderer = new ConfigRender
  * interface is not configured. */
 export function renderInterface(m: RouterConfig, name: string, grammar: Grammar<ConfigCommand> = configGrammar()): string | undefined {
   const c = grammar.entries("config").find((e): e is CompiledEntry<ConfigCommand> => isConfigCommand(e.entry) && e.entry.id === "interface");
-  const item = c?.entry.render?.(m, {}).find((i) => i.child?.interface === name);
+  const item = c?.entry.render?.(m, {}).find((i) => i.child !== undefined && "interface" in i.child && i.child.interface === name);
   if (!c || !item) return undefined;
   const out: string[] = [];
   new ConfigRenderer(grammar).emit(out, m, c, item, 0);

@@ -4,7 +4,6 @@
 // there the session moves to that mode (so `router bgp 10` right after an interface block
 // works); `exit` leaves a sub-mode, `end` leaves configuration; `!` and blank lines are ignored.
 
-import { Args } from "./grammar/args";
 import { isConfigCommand, type ConfigCommand, type ModeCtx } from "./command";
 import { configGrammar } from "./commands/index";
 import type { Grammar, GrammarEntry, HelpResult, Match, ModeId } from "./grammar/engine";
@@ -117,7 +116,7 @@ export class ConfigSession<E extends GrammarEntry = ConfigCommand> {
     if (!isConfigCommand(entry)) return { output: [], mode: this.mode, foreign: match as Match<E> };
     const effect = match.negated ? entry.no?.apply : entry.apply;
     if (!effect) throw new Error(`command ${entry.id} matched a no form it does not have`);
-    const outcome = effect(this.model, match.args, level.ctx) ?? {};
+    const outcome = effect(this.model, match.args.values, level.ctx) ?? {};
     const output = outcome.output ?? [];
     if (outcome.error !== undefined) {
       return { output, mode: this.mode, command: entry, error: { kind: "rejected", message: outcome.error, column: line.length - line.trimStart().length } };
@@ -125,7 +124,7 @@ export class ConfigSession<E extends GrammarEntry = ConfigCommand> {
     if (outcome.leave === "end") this.stack = [];
     else if (outcome.leave === "exit") this.stack = this.stack.slice(0, -1);
     else if (entry.enters && !match.negated) {
-      const mode = typeof entry.enters === "string" ? entry.enters : entry.enters(new Args(match.args.values));
+      const mode = typeof entry.enters === "string" ? entry.enters : entry.enters(match.args.values);
       this.stack.push({ mode, ctx: outcome.ctx ?? level.ctx });
     }
     if (outcome.collect) this.collector = outcome.collect;

@@ -2,18 +2,20 @@
 // network, redistribute, default-information originate and the neighbor activations.
 
 import { maskLength, maskOf } from "../../wire/addr";
-import { command, need, type ConfigCommand, type ModeCtx, type RenderItem } from "../command";
-import type { Args, ArgRecord } from "../grammar/args";
+import { command, type ConfigCommand, type CtxOf, type RenderItem } from "../command";
+import type { ArgRecord } from "../grammar/args";
 import { afKey, type BgpAddressFamily, type BgpAfNeighbor, type SendCommunity } from "../model/bgp";
 import type { RouterConfig } from "../model/router";
 import { bgp } from "./bgp";
-import { existingPeer, isOutcome, NEIGHBOR_ORDER, PEER_SYNTAX, peerArg, peerId, peerSort } from "./bgp-neighbor";
+import { existingPeer, isOutcome, NEIGHBOR_ORDER, PEER_SYNTAX, peerArg, peerId, peerSort, type PeerArgs } from "./bgp-neighbor";
 
 const NEIGHBOR = "Specify a neighbor router";
 const PEER = ["Neighbor address", "Neighbor tag"];
 
-function af(m: RouterConfig, c: ModeCtx): BgpAddressFamily {
-  const f = bgp(m).addressFamilies[need(c.bgpAf, "address family")];
+type AfCtx = CtxOf<"router-bgp-af">;
+
+function af(m: RouterConfig, c: AfCtx): BgpAddressFamily {
+  const f = bgp(m).addressFamilies[c.bgpAf];
   if (!f) throw new Error(`address family ${c.bgpAf} vanished`);
   return f;
 }
@@ -29,7 +31,7 @@ function classfulLength(addr: number): number {
   return first < 128 ? 8 : first < 192 ? 16 : 24;
 }
 
-function afPeer(m: RouterConfig, c: ModeCtx, a: Args): BgpAfNeighbor | { error: string } {
+function afPeer(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor | { error: string } {
   const n = existingPeer(m, c, a);
   if (isOutcome(n)) return { error: n.error ?? "" };
   const f = af(m, c);
@@ -37,11 +39,11 @@ function afPeer(m: RouterConfig, c: ModeCtx, a: Args): BgpAfNeighbor | { error: 
 }
 
 /** For `no` forms: the entry if there is one; nothing is created. */
-function afPeerIfAny(m: RouterConfig, c: ModeCtx, a: Args): BgpAfNeighbor {
+function afPeerIfAny(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor {
   return af(m, c).neighbors[peerId(a)] ?? { nextHopSelf: false };
 }
 
-function afPeerLines(m: RouterConfig, c: ModeCtx, pick: (n: BgpAfNeighbor) => ArgRecord | undefined, negate = false): RenderItem[] {
+function afPeerLines(m: RouterConfig, c: AfCtx, pick: (n: BgpAfNeighbor) => ArgRecord | undefined, negate = false): RenderItem[] {
   const f = af(m, c);
   const out: RenderItem[] = [];
   for (const [id, v] of Object.entries(f.neighbors)) {
@@ -62,8 +64,8 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     order: 90,
     enters: "router-bgp-af",
     apply: (m, a) => {
-      const afi = a.str("afi") as BgpAddressFamily["afi"];
-      const vrf = a.optStr("vrf");
+      const afi = a.afi as BgpAddressFamily["afi"];
+      const vrf = a.vrf;
       if (vrf !== undefined) {
         const v = m.vrfs[vrf];
         if (!v) return { error: `% VRF ${vrf} not configured.` };
@@ -76,7 +78,7 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     },
     no: {
       apply: (m, a) => {
-        delete bgp(m).addressFamilies[afKey(a.str("afi") as BgpAddressFamily["afi"], a.optStr("vrf"))];
+        delete bgp(m).addressFamilies[afKey(a.afi as BgpAddressFamily["afi"], a.vrf)];
       },
     },
     render: (m) =>
@@ -92,18 +94,18 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     help: ["Specify a network to announce via BGP", "Network number", "Network mask", "Network mask", "Route-map to modify the attributes", "Name of the route map"],
     order: 10,
     apply: (m, a, c) => {
-      const addr = a.ip("address");
-      const len = a.has("mask") ? (maskLength(a.ip("mask")) ?? 32) : classfulLength(addr);
+      const addr = a.address;
+      const len = a.mask !== undefined ? (maskLength(a.mask) ?? 32) : classfulLength(addr);
       if (((addr & ~maskOf(len)) >>> 0) !== 0) return { error: "%Inconsistent address and mask" };
       const f = af(m, c);
       f.networks = f.networks.filter((n) => !(n.prefix.addr === addr && n.prefix.len === len));
-      f.networks.push({ prefix: { addr, len } as BgpAddressFamily["networks"][number]["prefix"], ...(a.has("routeMap") ? { routeMap: a.str("routeMap") } : {}) });
+      f.networks.push({ prefix: { addr, len } as BgpAddressFamily["networks"][number]["prefix"], ...(a.routeMap !== undefined ? { routeMap: a.routeMap } : {}) });
       f.networks.sort((x, y) => x.prefix.addr - y.prefix.addr || x.prefix.len - y.prefix.len);
     },
     no: {
       apply: (m, a, c) => {
-        const addr = a.ip("address");
-        const len = a.has("mask") ? (maskLength(a.ip("mask")) ?? 32) : classfulLength(addr);
+        const addr = a.address;
+        const len = a.mask !== undefined ? (maskLength(a.mask) ?? 32) : classfulLength(addr);
         const f = af(m, c);
         f.networks = f.networks.filter((n) => !(n.prefix.addr === addr && n.prefix.len === len));
       },
@@ -123,15 +125,15 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     help: ["Redistribute information from another routing protocol", "Connected", "Static routes", "Route map reference", "Pointer to route-map entries"],
     order: 20,
     apply: (m, a, c) => {
-      const source = a.str("source") as "connected" | "static";
-      af(m, c).redistribute[source] = a.has("routeMap") ? { routeMap: a.str("routeMap") } : {};
+      const source = a.source as "connected" | "static";
+      af(m, c).redistribute[source] = a.routeMap !== undefined ? { routeMap: a.routeMap } : {};
     },
     no: {
       apply: (m, a, c) => {
         const f = af(m, c);
-        const source = a.str("source") as "connected" | "static";
+        const source = a.source as "connected" | "static";
         // `no redistribute static route-map X` drops only the route-map, as IOS does.
-        if (a.has("routeMap") && f.redistribute[source]) f.redistribute[source] = {};
+        if (a.routeMap !== undefined && f.redistribute[source]) f.redistribute[source] = {};
         else delete f.redistribute[source];
       },
     },
@@ -183,14 +185,14 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const n = afPeer(m, c, a);
       if ("error" in n) return n;
-      const what = (a.optStr("what") ?? "standard") as SendCommunity;
+      const what = (a.what ?? "standard") as SendCommunity;
       const had = n.sendCommunity;
       n.sendCommunity = had === undefined || had === what ? what : "both";
     },
     no: {
       apply: (m, a, c) => {
         const n = afPeerIfAny(m, c, a);
-        const what = (a.optStr("what") ?? "standard") as SendCommunity;
+        const what = (a.what ?? "standard") as SendCommunity;
         const had = n.sendCommunity;
         if (what === "both" || had === what) delete n.sendCommunity;
         else if (had === "both") n.sendCommunity = what === "standard" ? "extended" : "standard";
@@ -229,13 +231,13 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const n = afPeer(m, c, a);
       if ("error" in n) return n;
-      if (a.str("dir") === "in") n.routeMapIn = a.str("routeMap");
-      else n.routeMapOut = a.str("routeMap");
+      if (a.dir === "in") n.routeMapIn = a.routeMap;
+      else n.routeMapOut = a.routeMap;
     },
     no: {
       apply: (m, a, c) => {
         const n = afPeerIfAny(m, c, a);
-        if (a.str("dir") === "in") delete n.routeMapIn;
+        if (a.dir === "in") delete n.routeMapIn;
         else delete n.routeMapOut;
       },
     },

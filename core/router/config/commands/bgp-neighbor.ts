@@ -4,8 +4,8 @@
 // define that VRF's neighbors (PE-CE sessions), which IOS activates there at once.
 
 import { formatIpv4, type Ipv4 } from "../../wire/addr";
-import { command, type ConfigCommand, type ModeCtx, type Outcome, type RenderItem } from "../command";
-import type { Args } from "../grammar/args";
+import { command, type ConfigCommand, type CtxOf, type Outcome, type RenderItem } from "../command";
+import { Args, type ArgRecord } from "../grammar/args";
 import type { BgpAddressFamily, BgpConfig, BgpNeighbor } from "../model/bgp";
 import type { RouterConfig } from "../model/router";
 import { bgp } from "./bgp";
@@ -18,29 +18,43 @@ export const PEER_SYNTAX = "neighbor (A.B.C.D|WORD)$id";
  * (IOS's), and in an address family the per-family lines of a neighbor follow its definition. */
 export const NEIGHBOR_ORDER = 30;
 
+/** Where neighbor commands run: `router bgp`, or one of its address families. */
+export type BgpCtx = CtxOf<(typeof MODES)[number]>;
+
+/** What `neighbor (A.B.C.D|WORD)$id` binds: an address, or a peer-group name. */
+export interface PeerArgs {
+  readonly id: Ipv4 | string;
+}
+
 /** The address family a sub-mode is about, if it is one. */
-export function currentAf(m: RouterConfig, c: ModeCtx): BgpAddressFamily | undefined {
+export function currentAf(m: RouterConfig, c: BgpCtx): BgpAddressFamily | undefined {
   return c.bgpAf === undefined ? undefined : bgp(m).addressFamilies[c.bgpAf];
 }
 
 /** The neighbor table a command changes here: the VRF's inside `address-family ipv4 vrf X`,
  * the global one elsewhere. */
-export function peerTable(m: RouterConfig, c: ModeCtx): Record<string, BgpNeighbor> {
+export function peerTable(m: RouterConfig, c: BgpCtx): Record<string, BgpNeighbor> {
   const af = currentAf(m, c);
   return af?.vrf !== undefined ? (af.vrfNeighbors ??= {}) : bgp(m).neighbors;
 }
 
 /** The table whose definitions are printed in this block: none inside a global family. */
-function shownTable(m: RouterConfig, c: ModeCtx): Record<string, BgpNeighbor> {
+function shownTable(m: RouterConfig, c: BgpCtx): Record<string, BgpNeighbor> {
   const af = currentAf(m, c);
   if (!af) return bgp(m).neighbors;
   return af.vrf !== undefined ? (af.vrfNeighbors ?? {}) : {};
 }
 
 /** The neighbor id IOS shows: the address, or the peer-group name. */
-export function peerId(a: Args): string {
-  const v = a.values.id;
-  return typeof v === "number" ? formatIpv4(v) : a.str("id");
+export function peerId(a: PeerArgs): string {
+  return typeof a.id === "number" ? formatIpv4(a.id) : a.id;
+}
+
+/** The same, for a command whose syntax is built from parts (its record is untyped). */
+function peerOf(a: ArgRecord): PeerArgs {
+  const id = a.id;
+  if (typeof id !== "number" && typeof id !== "string") throw new Error("neighbor id not bound");
+  return { id: id as Ipv4 | string };
 }
 
 /** Peer-groups first, then neighbors by address, as running-config lists them. */
@@ -53,7 +67,7 @@ export function peerArg(n: BgpNeighbor): string | number {
 }
 
 /** The neighbor a command names; IOS refuses settings for one it does not know yet. */
-export function existingPeer(m: RouterConfig, c: ModeCtx, a: Args): BgpNeighbor | Outcome {
+export function existingPeer(m: RouterConfig, c: BgpCtx, a: PeerArgs): BgpNeighbor | Outcome {
   return peerTable(m, c)[peerId(a)] ?? { error: "% Specify remote-as or peer-group commands first" };
 }
 
@@ -66,7 +80,7 @@ function newPeer(id: string, address: Ipv4 | undefined): BgpNeighbor {
 }
 
 /** Creates a neighbor; inside a VRF family IOS activates it there at once. */
-function definePeer(m: RouterConfig, c: ModeCtx, id: string, address: Ipv4 | undefined): BgpNeighbor {
+function definePeer(m: RouterConfig, c: BgpCtx, id: string, address: Ipv4 | undefined): BgpNeighbor {
   const table = peerTable(m, c);
   const existing = table[id];
   if (existing) return existing;
@@ -83,7 +97,7 @@ function removePeer(b: BgpConfig, table: Record<string, BgpNeighbor>, id: string
   if (table === b.neighbors) b.listenRanges = b.listenRanges.filter((r) => r.peerGroup !== id);
 }
 
-function lines(m: RouterConfig, c: ModeCtx, pick: (n: BgpNeighbor) => Readonly<Record<string, string | number | undefined>> | undefined): RenderItem[] {
+function lines(m: RouterConfig, c: BgpCtx, pick: (n: BgpNeighbor) => Readonly<Record<string, string | number | undefined>> | undefined): RenderItem[] {
   const out: RenderItem[] = [];
   for (const n of Object.values(shownTable(m, c))) {
     const args = pick(n);
@@ -103,14 +117,14 @@ function peerValue(id: string, words: string, value: string, field: PeerField, h
     help: [NEIGHBOR, ...PEER, ...help],
     order: NEIGHBOR_ORDER,
     apply: (m, a, c) => {
-      const n = existingPeer(m, c, a);
+      const n = existingPeer(m, c, peerOf(a));
       if (isOutcome(n)) return n;
-      n[field] = a.str("value");
+      n[field] = Args.of(a).str("value");
     },
     no: {
       syntax: `${PEER_SYNTAX} ${words} [${value}$value]`,
       apply: (m, a, c) => {
-        const n = peerTable(m, c)[peerId(a)];
+        const n = peerTable(m, c)[peerId(peerOf(a))];
         if (n) delete n[field];
       },
     },
@@ -126,7 +140,7 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     help: [NEIGHBOR, "Neighbor tag", "Configure peer-group"],
     order: NEIGHBOR_ORDER,
     apply: (m, a, c) => {
-      const id = a.str("id");
+      const id = a.id;
       const existing = peerTable(m, c)[id];
       if (existing && !existing.isPeerGroup) return { error: `% ${id} is already a neighbor` };
       definePeer(m, c, id, undefined);
@@ -134,7 +148,7 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     no: {
       apply: (m, a, c) => {
         const table = peerTable(m, c);
-        if (table[a.str("id")]?.isPeerGroup) removePeer(bgp(m), table, a.str("id"));
+        if (table[a.id]?.isPeerGroup) removePeer(bgp(m), table, a.id);
       },
     },
     render: (m, c) => lines(m, c, (n) => (n.isPeerGroup ? {} : undefined)),
@@ -147,9 +161,9 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     order: NEIGHBOR_ORDER,
     apply: (m, a, c) => {
       const id = peerId(a);
-      const address = typeof a.values.id === "number" ? a.ip("id") : undefined;
+      const address = typeof a.id === "number" ? a.id : undefined;
       if (address === undefined && !peerTable(m, c)[id]?.isPeerGroup) return { error: "% Create the peer-group first" };
-      definePeer(m, c, id, address).remoteAs = a.num("asn");
+      definePeer(m, c, id, address).remoteAs = a.asn;
     },
     no: {
       syntax: `${PEER_SYNTAX} [remote-as [ASN$asn]]`,
@@ -157,7 +171,7 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
         const table = peerTable(m, c);
         const n = table[peerId(a)];
         if (!n) return;
-        if (n.isPeerGroup && a.has("asn")) delete n.remoteAs;
+        if (n.isPeerGroup && a.asn !== undefined) delete n.remoteAs;
         else removePeer(bgp(m), table, n.id);
       },
     },
@@ -170,9 +184,9 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     help: [NEIGHBOR, "Neighbor address", "Member of the peer-group", "peer-group name"],
     order: NEIGHBOR_ORDER,
     apply: (m, a, c) => {
-      const group = a.str("group");
+      const group = a.group;
       if (!peerTable(m, c)[group]?.isPeerGroup) return { error: "% Create the peer-group first" };
-      definePeer(m, c, peerId(a), a.ip("id")).peerGroup = group;
+      definePeer(m, c, peerId(a), a.id).peerGroup = group;
     },
     no: {
       syntax: "neighbor A.B.C.D$id peer-group [WORD$group]",
@@ -213,7 +227,7 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const n = existingPeer(m, c, a);
       if (isOutcome(n)) return n;
-      n.ebgpMultihop = a.optNum("ttl") ?? 255;
+      n.ebgpMultihop = a.ttl ?? 255;
     },
     no: {
       apply: (m, a, c) => {
@@ -232,7 +246,7 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const n = existingPeer(m, c, a);
       if (isOutcome(n)) return n;
-      n.transportConnectionMode = a.str("mode") as BgpNeighbor["transportConnectionMode"];
+      n.transportConnectionMode = a.mode as BgpNeighbor["transportConnectionMode"];
     },
     no: {
       syntax: `${PEER_SYNTAX} transport connection-mode [(active|passive)$mode]`,

@@ -23,14 +23,14 @@ export const bgpCommands: readonly ConfigCommand[] = [
     order: TOP.routerBgp,
     enters: "router-bgp",
     apply: (m, a) => {
-      const asn = a.num("asn");
+      const asn = a.asn;
       if (m.bgp && m.bgp.asn !== asn) return { error: `% BGP is already running; AS is ${m.bgp.asn}` };
       m.bgp ??= newBgp(asn);
       return { ctx: {} };
     },
     no: {
       apply: (m, a) => {
-        if (m.bgp?.asn === a.num("asn")) delete m.bgp;
+        if (m.bgp?.asn === a.asn) delete m.bgp;
       },
     },
     render: (m) => (m.bgp ? [{ args: { asn: m.bgp.asn }, child: {} }] : []),
@@ -42,7 +42,7 @@ export const bgpCommands: readonly ConfigCommand[] = [
     help: [BGP, "Override configured router identifier (peers will reset)", "Manually configured router identifier"],
     order: 10,
     apply: (m, a) => {
-      bgp(m).routerId = a.ip("id");
+      bgp(m).routerId = a.id;
     },
     no: {
       syntax: "bgp router-id [A.B.C.D$id]",
@@ -87,10 +87,10 @@ export const bgpCommands: readonly ConfigCommand[] = [
     order: 13,
     apply: (m, a) => {
       const b = bgp(m);
-      const group = a.str("group");
+      const group = a.group;
       // IOS lists `bgp listen range` before the peer-group's definition, so a config it wrote
       // names the group first: accept it, as IOS does when it reads its own config back.
-      const p = a.prefix("prefix");
+      const p = a.prefix;
       b.listenRanges = b.listenRanges.filter((r) => !(r.prefix.addr === p.addr && r.prefix.len === p.len));
       b.listenRanges.push({ prefix: p, peerGroup: group });
     },
@@ -98,7 +98,7 @@ export const bgpCommands: readonly ConfigCommand[] = [
       syntax: "bgp listen range A.B.C.D/M$prefix [peer-group [WORD$group]]",
       apply: (m, a) => {
         const b = bgp(m);
-        const p = a.prefix("prefix");
+        const p = a.prefix;
         b.listenRanges = b.listenRanges.filter((r) => !(r.prefix.addr === p.addr && r.prefix.len === p.len));
       },
     },
@@ -111,7 +111,7 @@ export const bgpCommands: readonly ConfigCommand[] = [
     help: [BGP, "Neighbor subnet range listener", "Set the max limit for the dynamic subnet range neighbors", "max limit"],
     order: 14,
     apply: (m, a) => {
-      bgp(m).listenLimit = a.num("limit");
+      bgp(m).listenLimit = a.limit;
     },
     no: {
       syntax: "bgp listen limit [<1-5000>$limit]",

@@ -1,7 +1,7 @@
 // `crypto ikev2 authorization policy NAME`: what a FlexVPN hub pushes to its spokes (pool,
 // DNS, banner, domain, routes).
 
-import { command, type ConfigCommand, type ModeCtx } from "../command";
+import { command, type ConfigCommand, type CtxOf } from "../command";
 import type { Ikev2AuthorizationPolicy } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { parseBanner } from "./banner";
@@ -11,7 +11,7 @@ import { TOP } from "./order";
 const IKEV2 = ["Encryption module", "Configure IKEv2"];
 const AP = "ikev2-authorization-policy";
 
-function authz(m: RouterConfig, c: ModeCtx): Ikev2AuthorizationPolicy {
+function authz(m: RouterConfig, c: CtxOf<typeof AP>): Ikev2AuthorizationPolicy {
   return pick(m.crypto.ikev2.authorizationPolicies, c.ikev2AuthPolicy, "IKEv2 authorization policy");
 }
 
@@ -34,7 +34,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     help: ["Specify local address pool to use", "Name of the local address pool"],
     order: 10,
     set: (m, c, a) => {
-      authz(m, c).pool = a.str("name");
+      authz(m, c).pool = a.name;
     },
     clear: (m, c) => {
       delete authz(m, c).pool;
@@ -52,7 +52,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     help: ["Specify DNS servers", "DNS server address"],
     order: 15,
     set: (m, c, a) => {
-      authz(m, c).dns = a.nums("servers").slice(0, 2) as Ikev2AuthorizationPolicy["dns"];
+      authz(m, c).dns = (a.servers ?? []).slice(0, 2) as Ikev2AuthorizationPolicy["dns"];
     },
     clear: (m, c) => {
       authz(m, c).dns = [];
@@ -70,7 +70,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     help: ["Specify subnet mask", "Subnet mask"],
     order: 16,
     set: (m, c, a) => {
-      authz(m, c).netmask = a.ip("mask");
+      authz(m, c).netmask = a.mask;
     },
     clear: (m, c) => {
       delete authz(m, c).netmask;
@@ -88,7 +88,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     order: 20,
     apply: (m, a, c) => {
       const p = authz(m, c);
-      const b = parseBanner(a.str("text"));
+      const b = parseBanner(a.text);
       p.banner = b.text;
       if (b.closed) return;
       // The banner goes on over the next lines until the delimiter comes back.
@@ -119,7 +119,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     help: ["Specify default domain", "Default domain name"],
     order: 30,
     set: (m, c, a) => {
-      authz(m, c).defDomain = a.str("domain");
+      authz(m, c).defDomain = a.domain;
     },
     clear: (m, c) => {
       delete authz(m, c).defDomain;
@@ -136,7 +136,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     help: ["Routing parameters", "Routes to be pushed to the peer", "Interface whose address is pushed as a route", "Interface"],
     order: 40,
     set: (m, c, a) => {
-      authz(m, c).routeSetInterface = a.has("interface") ? { interface: a.str("interface") } : {};
+      authz(m, c).routeSetInterface = a.interface !== undefined ? { interface: a.interface } : {};
     },
     clear: (m, c) => {
       delete authz(m, c).routeSetInterface;
@@ -154,7 +154,7 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     help: ["Routing parameters", "Routes to be pushed to the peer", "Access list whose entries are pushed as routes", "Access list name"],
     order: 41,
     set: (m, c, a) => {
-      authz(m, c).routeSetAccessList = a.str("acl");
+      authz(m, c).routeSetAccessList = a.acl;
     },
     clear: (m, c) => {
       delete authz(m, c).routeSetAccessList;

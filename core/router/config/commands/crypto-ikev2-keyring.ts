@@ -1,6 +1,7 @@
 // `crypto ikev2 keyring NAME` with its peers and their pre-shared keys.
 
-import { command, type ConfigCommand, type ModeCtx } from "../command";
+import { command, type ConfigCommand, type CtxOf } from "../command";
+import { bound } from "../grammar/args";
 import type { Ikev2KeyringPeer } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
@@ -8,7 +9,7 @@ import { TOP } from "./order";
 
 const IKEV2 = ["Encryption module", "Configure IKEv2"];
 
-function keyringPeer(m: RouterConfig, c: ModeCtx): Ikev2KeyringPeer {
+function keyringPeer(m: RouterConfig, c: CtxOf<"ikev2-keyring-peer">): Ikev2KeyringPeer {
   const k = pick(m.crypto.ikev2.keyrings, c.ikev2Keyring, "IKEv2 keyring");
   return pick(k.peers, c.keyringPeer, "keyring peer");
 }
@@ -33,13 +34,13 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
     enters: "ikev2-keyring-peer",
     apply: (m, a, c) => {
       const k = pick(m.crypto.ikev2.keyrings, c.ikev2Keyring, "IKEv2 keyring");
-      const name = a.str("name");
+      const name = a.name;
       k.peers[name] ??= { name };
       return { ctx: { ...c, keyringPeer: name } };
     },
     no: {
       apply: (m, a, c) => {
-        delete pick(m.crypto.ikev2.keyrings, c.ikev2Keyring, "IKEv2 keyring").peers[a.str("name")];
+        delete pick(m.crypto.ikev2.keyrings, c.ikev2Keyring, "IKEv2 keyring").peers[a.name];
       },
     },
     render: (m, c) => Object.keys(pick(m.crypto.ikev2.keyrings, c.ikev2Keyring, "IKEv2 keyring").peers).map((name) => ({ args: { name }, child: { ...c, keyringPeer: name } })),
@@ -52,7 +53,7 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
     help: ["Specify peer IP address", "IPv4 address", "Mask"],
     order: 10,
     set: (m, c, a) => {
-      keyringPeer(m, c).address = a.has("mask") ? { address: a.ip("address"), mask: a.ip("mask") } : { address: a.ip("address") };
+      keyringPeer(m, c).address = a.mask !== undefined ? { address: a.address, mask: a.mask } : { address: a.address };
     },
     clear: (m, c) => {
       delete keyringPeer(m, c).address;
@@ -70,7 +71,7 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
     help: ["Hostname of peer", "Hostname"],
     order: 11,
     set: (m, c, a) => {
-      keyringPeer(m, c).hostname = a.str("name");
+      keyringPeer(m, c).hostname = a.name;
     },
     clear: (m, c) => {
       delete keyringPeer(m, c).hostname;
@@ -88,7 +89,7 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
     help: ["Specify IKE identity to use", "IP address", "IPv4 address", "Fully qualified domain name", "FQDN string"],
     order: 12,
     set: (m, c, a) => {
-      keyringPeer(m, c).identity = a.has("address") ? { kind: "address", address: a.ip("address") } : { kind: "fqdn", value: a.str("fqdn") };
+      keyringPeer(m, c).identity = a.address !== undefined ? { kind: "address", address: a.address } : { kind: "fqdn", value: bound(a.fqdn, "fqdn") };
     },
     clear: (m, c) => {
       delete keyringPeer(m, c).identity;
@@ -108,14 +109,14 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
     order: 20,
     set: (m, c, a) => {
       const p = keyringPeer(m, c);
-      const side = a.optStr("side");
-      if (side === "local") p.preSharedKeyLocal = a.str("key");
-      else if (side === "remote") p.preSharedKeyRemote = a.str("key");
-      else p.preSharedKey = a.str("key");
+      const side = a.side;
+      if (side === "local") p.preSharedKeyLocal = a.key;
+      else if (side === "remote") p.preSharedKeyRemote = a.key;
+      else p.preSharedKey = a.key;
     },
     clear: (m, c, a) => {
       const p = keyringPeer(m, c);
-      const side = a.optStr("side");
+      const side = a.side;
       if (side === "local") delete p.preSharedKeyLocal;
       else if (side === "remote") delete p.preSharedKeyRemote;
       else delete p.preSharedKey;

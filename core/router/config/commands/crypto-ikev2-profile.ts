@@ -1,8 +1,9 @@
 // `crypto ikev2 profile NAME`: who the peer must be, who we are, how both authenticate,
 // which trustpoint, DPD, AAA authorization, and the Virtual-Template to clone.
 
-import type { ConfigCommand, ModeCtx } from "../command";
-import type { Args, ArgRecord } from "../grammar/args";
+import type { Ipv4 } from "../../wire/addr";
+import type { ConfigCommand, CtxOf } from "../command";
+import { bound, type ArgRecord } from "../grammar/args";
 import type { Ikev2AuthMethod, Ikev2LocalIdentity, Ikev2Profile, Ikev2RemoteIdentity } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
@@ -12,18 +13,28 @@ const P = "ikev2-profile";
 const AUTH_METHODS = "(rsa-sig|pre-share|ecdsa-sig)$method";
 const AUTH_HELP = ["RSA Signature", "Pre-Shared Key", "ECDSA Signature"];
 
-function profile(m: RouterConfig, c: ModeCtx): Ikev2Profile {
+function profile(m: RouterConfig, c: CtxOf<typeof P>): Ikev2Profile {
   return pick(m.crypto.ikev2.profiles, c.ikev2Profile, "IKEv2 profile");
 }
 
-function remoteIdentity(a: Args): Ikev2RemoteIdentity {
-  if (a.has("fqdnDomain")) return { kind: "fqdn-domain", value: a.str("fqdnDomain") };
-  if (a.has("fqdn")) return { kind: "fqdn", value: a.str("fqdn") };
-  if (a.has("emailDomain")) return { kind: "email-domain", value: a.str("emailDomain") };
-  if (a.has("email")) return { kind: "email", value: a.str("email") };
-  if (a.has("address")) {
-    const mask = a.optIp("mask");
-    return mask === undefined ? { kind: "address", address: a.ip("address") } : { kind: "address", address: a.ip("address"), mask };
+/** What `match identity remote …` binds: one kind of identity, or none for `any`. */
+interface RemoteIdentityArgs {
+  readonly fqdnDomain?: string;
+  readonly fqdn?: string;
+  readonly emailDomain?: string;
+  readonly email?: string;
+  readonly address?: Ipv4;
+  readonly mask?: Ipv4;
+}
+
+function remoteIdentity(a: RemoteIdentityArgs): Ikev2RemoteIdentity {
+  if (a.fqdnDomain !== undefined) return { kind: "fqdn-domain", value: a.fqdnDomain };
+  if (a.fqdn !== undefined) return { kind: "fqdn", value: a.fqdn };
+  if (a.emailDomain !== undefined) return { kind: "email-domain", value: a.emailDomain };
+  if (a.email !== undefined) return { kind: "email", value: a.email };
+  if (a.address !== undefined) {
+    const mask = a.mask;
+    return mask === undefined ? { kind: "address", address: a.address } : { kind: "address", address: a.address, mask };
   }
   return { kind: "any" };
 }
@@ -68,7 +79,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Specify a description of this profile", "description"],
     order: 5,
     set: (m, c, a) => {
-      profile(m, c).description = a.str("text");
+      profile(m, c).description = a.text;
     },
     clear: (m, c) => {
       delete profile(m, c).description;
@@ -86,7 +97,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Match values of peer", "Match a front door VRF", "Any front door VRF", "VRF name"],
     order: 9,
     set: (m, c, a) => {
-      profile(m, c).matchFvrf = a.str("vrf");
+      profile(m, c).matchFvrf = a.vrf;
     },
     clear: (m, c) => {
       delete profile(m, c).matchFvrf;
@@ -139,11 +150,11 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 11,
     set: (m, c, a) => {
       const p = profile(m, c);
-      if (!p.matchCertificate.includes(a.str("map"))) p.matchCertificate.push(a.str("map"));
+      if (!p.matchCertificate.includes(a.map)) p.matchCertificate.push(a.map);
     },
     clear: (m, c, a) => {
       const p = profile(m, c);
-      p.matchCertificate = p.matchCertificate.filter((x) => x !== a.str("map"));
+      p.matchCertificate = p.matchCertificate.filter((x) => x !== a.map);
     },
     show: (m, c) => profile(m, c).matchCertificate.map((map) => ({ map })),
   }),
@@ -156,11 +167,11 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 20,
     set: (m, c, a) => {
       const p = profile(m, c);
-      if (a.has("dn")) p.identityLocal = { kind: "dn" };
-      else if (a.has("fqdn")) p.identityLocal = { kind: "fqdn", value: a.str("fqdn") };
-      else if (a.has("address")) p.identityLocal = { kind: "address", address: a.ip("address") };
-      else if (a.has("email")) p.identityLocal = { kind: "email", value: a.str("email") };
-      else p.identityLocal = { kind: "key-id", value: a.str("keyId") };
+      if (a.dn !== undefined) p.identityLocal = { kind: "dn" };
+      else if (a.fqdn !== undefined) p.identityLocal = { kind: "fqdn", value: a.fqdn };
+      else if (a.address !== undefined) p.identityLocal = { kind: "address", address: a.address };
+      else if (a.email !== undefined) p.identityLocal = { kind: "email", value: a.email };
+      else p.identityLocal = { kind: "key-id", value: bound(a.keyId, "keyId") };
     },
     clear: (m, c) => {
       delete profile(m, c).identityLocal;
@@ -179,14 +190,14 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 30,
     set: (m, c, a) => {
       const p = profile(m, c);
-      const method = a.str("method") as Ikev2AuthMethod;
-      if (a.str("side") === "local") p.authenticationLocal = method;
+      const method = a.method as Ikev2AuthMethod;
+      if (a.side === "local") p.authenticationLocal = method;
       else if (!p.authenticationRemote.includes(method)) p.authenticationRemote.push(method);
     },
     clear: (m, c, a) => {
       const p = profile(m, c);
-      if (a.str("side") === "local") delete p.authenticationLocal;
-      else p.authenticationRemote = a.has("method") ? p.authenticationRemote.filter((x) => x !== a.str("method")) : [];
+      if (a.side === "local") delete p.authenticationLocal;
+      else p.authenticationRemote = a.method !== undefined ? p.authenticationRemote.filter((x) => x !== a.method) : [];
     },
     show: (m, c) => {
       const p = profile(m, c);
@@ -204,7 +215,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Specify keyring to use", "Use local keyring", "Use AAA keyring", "Keyring name"],
     order: 35,
     set: (m, c, a) => {
-      profile(m, c).keyring = { kind: a.str("kind") as "local" | "aaa", name: a.str("name") };
+      profile(m, c).keyring = { kind: a.kind as "local" | "aaa", name: a.name };
     },
     clear: (m, c) => {
       delete profile(m, c).keyring;
@@ -223,11 +234,11 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 40,
     set: (m, c, a) => {
       const p = profile(m, c);
-      if (!p.pkiTrustpoints.includes(a.str("name"))) p.pkiTrustpoints.push(a.str("name"));
+      if (!p.pkiTrustpoints.includes(a.name)) p.pkiTrustpoints.push(a.name);
     },
     clear: (m, c, a) => {
       const p = profile(m, c);
-      p.pkiTrustpoints = a.has("name") ? p.pkiTrustpoints.filter((x) => x !== a.str("name")) : [];
+      p.pkiTrustpoints = a.name !== undefined ? p.pkiTrustpoints.filter((x) => x !== a.name) : [];
     },
     show: (m, c) => profile(m, c).pkiTrustpoints.map((name) => ({ name })),
   }),
@@ -239,7 +250,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Enable IKE liveness check for peers", "DPD interval in seconds", "DPD retry interval in seconds", "Send DPD if no inbound data", "Send DPD periodically"],
     order: 50,
     set: (m, c, a) => {
-      profile(m, c).dpd = { intervalSec: a.num("interval"), retrySec: a.num("retry"), mode: a.str("mode") as "on-demand" | "periodic" };
+      profile(m, c).dpd = { intervalSec: a.interval, retrySec: a.retry, mode: a.mode as "on-demand" | "periodic" };
     },
     clear: (m, c) => {
       delete profile(m, c).dpd;
@@ -270,14 +281,14 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 60,
     set: (m, c, a) => {
       const p = profile(m, c);
-      const kind = a.str("kind") as "cert" | "psk" | "eap";
+      const kind = a.kind as "cert" | "psk" | "eap";
       p.aaaAuthorization = p.aaaAuthorization.filter((x) => x.kind !== kind);
-      p.aaaAuthorization.push(a.has("name") ? { kind, list: a.str("list"), name: a.str("name") } : { kind, list: a.str("list") });
+      p.aaaAuthorization.push(a.name !== undefined ? { kind, list: a.list, name: a.name } : { kind, list: a.list });
       p.aaaAuthorization.sort((x, y) => (x.kind < y.kind ? -1 : 1));
     },
     clear: (m, c, a) => {
       const p = profile(m, c);
-      p.aaaAuthorization = p.aaaAuthorization.filter((x) => x.kind !== a.str("kind"));
+      p.aaaAuthorization = p.aaaAuthorization.filter((x) => x.kind !== a.kind);
     },
     show: (m, c) => profile(m, c).aaaAuthorization.map((x) => ({ kind: x.kind, list: x.list, name: x.name })),
   }),
@@ -289,7 +300,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Specify lifetime for IKEv2 SA", "lifetime in seconds"],
     order: 65,
     set: (m, c, a) => {
-      profile(m, c).lifetimeSec = a.num("seconds");
+      profile(m, c).lifetimeSec = a.seconds;
     },
     clear: (m, c) => {
       delete profile(m, c).lifetimeSec;
@@ -307,7 +318,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["I-VRF of the profile", "VRF name"],
     order: 67,
     set: (m, c, a) => {
-      profile(m, c).ivrf = a.str("vrf");
+      profile(m, c).ivrf = a.vrf;
     },
     clear: (m, c) => {
       delete profile(m, c).ivrf;
@@ -325,7 +336,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Specify the virtual-template for dynamic interface creation.", "Virtual-template number"],
     order: 70,
     set: (m, c, a) => {
-      profile(m, c).virtualTemplate = a.num("number");
+      profile(m, c).virtualTemplate = a.number;
     },
     clear: (m, c) => {
       delete profile(m, c).virtualTemplate;

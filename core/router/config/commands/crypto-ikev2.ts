@@ -1,6 +1,7 @@
 // IKEv2 proposals and policies (keyrings and authorization policies have their own files).
 
-import type { ConfigCommand, ModeCtx } from "../command";
+import type { ConfigCommand, CtxOf } from "../command";
+import { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
@@ -13,7 +14,7 @@ const HASH_HELP = ["Message Digest 5", "Secure Hash Standard", "Secure Hash Stan
 
 type ListKey = "encryption" | "integrity" | "prf";
 
-function proposal(m: RouterConfig, c: ModeCtx) {
+function proposal(m: RouterConfig, c: CtxOf<"ikev2-proposal">) {
   return pick(m.crypto.ikev2.proposals, c.ikev2Proposal, "IKEv2 proposal");
 }
 
@@ -27,11 +28,11 @@ function algorithmList(key: ListKey, choices: string, choiceHelp: readonly strin
     order,
     set: (m, c, a) => {
       const p = proposal(m, c);
-      p[key] = [...p[key], ...a.strs("algs").filter((x) => !p[key].includes(x))];
+      p[key] = [...p[key], ...Args.of(a).strs("algs").filter((x) => !p[key].includes(x))];
     },
     clear: (m, c, a) => {
       const p = proposal(m, c);
-      const drop = a.strs("algs");
+      const drop = Args.of(a).strs("algs");
       p[key] = drop.length === 0 ? [] : p[key].filter((x) => !drop.includes(x));
     },
     show: (m, c) => {
@@ -41,7 +42,7 @@ function algorithmList(key: ListKey, choices: string, choiceHelp: readonly strin
   });
 }
 
-function policy(m: RouterConfig, c: ModeCtx) {
+function policy(m: RouterConfig, c: CtxOf<"ikev2-policy">) {
   return pick(m.crypto.ikev2.policies, c.ikev2Policy, "IKEv2 policy");
 }
 
@@ -69,11 +70,11 @@ export const ikev2Commands: readonly ConfigCommand[] = [
     order: 30,
     set: (m, c, a) => {
       const p = proposal(m, c);
-      p.groups = [...p.groups, ...a.nums("groups").filter((g) => !p.groups.includes(g))];
+      p.groups = [...p.groups, ...(a.groups ?? []).filter((g) => !p.groups.includes(g))];
     },
     clear: (m, c, a) => {
       const p = proposal(m, c);
-      const drop = a.nums("groups");
+      const drop = (a.groups ?? []);
       p.groups = drop.length === 0 ? [] : p.groups.filter((g) => !drop.includes(g));
     },
     show: (m, c) => {
@@ -99,7 +100,7 @@ export const ikev2Commands: readonly ConfigCommand[] = [
     help: ["Match values of local fields", "Match a front door VRF", "Any front door VRF", "VRF name"],
     order: 10,
     set: (m, c, a) => {
-      policy(m, c).matchFvrf = a.str("vrf");
+      policy(m, c).matchFvrf = a.vrf;
     },
     clear: (m, c) => {
       delete policy(m, c).matchFvrf;
@@ -117,11 +118,11 @@ export const ikev2Commands: readonly ConfigCommand[] = [
     order: 11,
     set: (m, c, a) => {
       const p = policy(m, c);
-      if (!p.matchAddressLocal.includes(a.ip("address"))) p.matchAddressLocal.push(a.ip("address"));
+      if (!p.matchAddressLocal.includes(a.address)) p.matchAddressLocal.push(a.address);
     },
     clear: (m, c, a) => {
       const p = policy(m, c);
-      p.matchAddressLocal = p.matchAddressLocal.filter((x) => x !== a.ip("address"));
+      p.matchAddressLocal = p.matchAddressLocal.filter((x) => x !== a.address);
     },
     show: (m, c) => policy(m, c).matchAddressLocal.map((address) => ({ address })),
   }),
@@ -133,11 +134,11 @@ export const ikev2Commands: readonly ConfigCommand[] = [
     order: 20,
     set: (m, c, a) => {
       const p = policy(m, c);
-      if (!p.proposals.includes(a.str("name"))) p.proposals.push(a.str("name"));
+      if (!p.proposals.includes(a.name)) p.proposals.push(a.name);
     },
     clear: (m, c, a) => {
       const p = policy(m, c);
-      p.proposals = p.proposals.filter((x) => x !== a.str("name"));
+      p.proposals = p.proposals.filter((x) => x !== a.name);
     },
     show: (m, c) => policy(m, c).proposals.map((name) => ({ name })),
   }),

@@ -1,9 +1,10 @@
 // IPsec transform-sets and profiles (what `tunnel protection ipsec profile` names).
 
-import type { ConfigCommand, ModeCtx } from "../command";
+import type { ConfigCommand, CtxOf } from "../command";
 import type { IpsecProfile, TransformSet } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { command } from "../command";
+import { Args } from "../grammar/args";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
 
@@ -29,11 +30,11 @@ const TRANSFORMS = [
   ["256", "256 bit keys."],
 ] as const;
 
-function transformSet(m: RouterConfig, c: ModeCtx): TransformSet {
+function transformSet(m: RouterConfig, c: CtxOf<"ipsec-transform-set">): TransformSet {
   return pick(m.crypto.ipsec.transformSets, c.transformSet, "transform-set");
 }
 
-function profile(m: RouterConfig, c: ModeCtx): IpsecProfile {
+function profile(m: RouterConfig, c: CtxOf<"ipsec-profile">): IpsecProfile {
   return pick(m.crypto.ipsec.profiles, c.ipsecProfile, "IPsec profile");
 }
 
@@ -47,7 +48,9 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     help: ["Encryption module", "Configure IPSEC policy", "Define transform and settings", "Transform set tag", ...TRANSFORMS.map((t) => t[1])],
     order: TOP.ipsecTransformSet,
     enters: "ipsec-transform-set",
-    apply: (m, a) => {
+    // The syntax is built from TRANSFORMS, so its arguments are read back checked.
+    apply: (m, record) => {
+      const a = Args.of(record);
       const name = a.str("name");
       const transforms = a.strs("transforms");
       if (/^\d/.test(transforms[0])) return { error: "% Invalid transform: a key size follows a cipher" };
@@ -58,7 +61,7 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     no: {
       syntax: `crypto ipsec transform-set WORD$name [(${TRANSFORMS.map((t) => t[0]).join("|")})$transforms...]`,
       apply: (m, a) => {
-        delete m.crypto.ipsec.transformSets[a.str("name")];
+        delete m.crypto.ipsec.transformSets[Args.of(a).str("name")];
       },
     },
     render: (m) => Object.values(m.crypto.ipsec.transformSets).map((t) => ({ args: { name: t.name, transforms: t.transforms }, child: { transformSet: t.name } })),
@@ -71,7 +74,7 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     help: ["encapsulation mode (transport/tunnel)", "tunnel (datagram encapsulation) mode", "transport (payload encapsulation) mode"],
     order: 10,
     apply: (m, a, c) => {
-      transformSet(m, c).mode = a.str("mode") as TransformSet["mode"];
+      transformSet(m, c).mode = a.mode as TransformSet["mode"];
     },
     no: {
       syntax: "mode [(tunnel|transport)$mode]",
@@ -99,7 +102,7 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     help: ["Specify profile parameters", "Specify list of transform sets in priority order", "Transform set name"],
     order: 10,
     set: (m, c, a) => {
-      profile(m, c).transformSets = a.strs("sets").slice(0, 6);
+      profile(m, c).transformSets = (a.sets ?? []).slice(0, 6);
     },
     clear: (m, c) => {
       profile(m, c).transformSets = [];
@@ -116,7 +119,7 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     help: ["Specify profile parameters", "Specify pfs settings", ...GROUPS.map((g) => `D-H ${g.replace("group", "Group ")}`)],
     order: 20,
     set: (m, c, a) => {
-      profile(m, c).pfsGroup = a.optStr("group") ?? "group1";
+      profile(m, c).pfsGroup = Args.of(a).optStr("group") ?? "group1";
     },
     clear: (m, c) => {
       delete profile(m, c).pfsGroup;
@@ -134,7 +137,7 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     help: ["Specify profile parameters", "Specify ikev2 Profile", "ikev2 Profile Name"],
     order: 30,
     set: (m, c, a) => {
-      profile(m, c).ikev2Profile = a.str("profile");
+      profile(m, c).ikev2Profile = a.profile;
     },
     clear: (m, c) => {
       delete profile(m, c).ikev2Profile;

@@ -1,30 +1,31 @@
 // PKI: trustpoints, certificate maps and certificate chains (with the certificates' hex, as
 // IOS shows it, ended by `quit`).
 
-import { command, need, type ConfigCommand, type ModeCtx } from "../command";
+import { command, type ConfigCommand, type CtxOf } from "../command";
 import type { ArgRecord } from "../grammar/args";
 import type { Certificate, CertificateField, CertificateOp, Trustpoint } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
 
+const TP = "ca-trustpoint";
 const CRYPTO = ["Encryption module", "Public Key components"];
 
-function tp(m: RouterConfig, c: ModeCtx): Trustpoint {
+function tp(m: RouterConfig, c: CtxOf<typeof TP>): Trustpoint {
   return pick(m.crypto.pki.trustpoints, c.trustpoint, "trustpoint");
 }
 
-function certMapEntry(m: RouterConfig, c: ModeCtx) {
-  const e = m.crypto.pki.certificateMaps[need(c.certMap, "certificate map")]?.find((x) => x.seq === c.seq);
+function certMapEntry(m: RouterConfig, c: CtxOf<"ca-certificate-map">) {
+  const e = m.crypto.pki.certificateMaps[c.certMap]?.find((x) => x.seq === c.seq);
   if (!e) throw new Error(`certificate map ${c.certMap} ${c.seq} vanished`);
   return e;
 }
 
-function chain(m: RouterConfig, c: ModeCtx) {
+function chain(m: RouterConfig, c: CtxOf<"cert-chain">) {
   return pick(m.crypto.pki.certificateChains, c.certChain, "certificate chain");
 }
 
-function certificate(m: RouterConfig, c: ModeCtx): Certificate {
+function certificate(m: RouterConfig, c: CtxOf<"cert-hex">): Certificate {
   const cert = chain(m, c).certificates.find((x) => x.serial === c.certSerial && x.ca === c.certCa);
   if (!cert) throw new Error(`certificate ${c.certSerial} vanished`);
   return cert;
@@ -35,7 +36,6 @@ function hexLines(cert: Certificate): string[] {
   return cert.hex.length === 0 ? [] : [...cert.hex, "\tquit"];
 }
 
-const TP = "ca-trustpoint";
 
 export const pkiCommands: readonly ConfigCommand[] = [
   block({
@@ -59,7 +59,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Enrollment parameters", "CA server enrollment URL", "Enrollment URL", "Enroll via the terminal (cut-and-paste)", "Generate a Self Signed Certificate"],
     order: 10,
     set: (m, c, a) => {
-      tp(m, c).enrollment = a.has("url") ? { kind: "url", url: a.str("url") } : a.has("terminal") ? { kind: "terminal" } : { kind: "selfsigned" };
+      tp(m, c).enrollment = a.url !== undefined ? { kind: "url", url: a.url } : a.terminal !== undefined ? { kind: "terminal" } : { kind: "selfsigned" };
     },
     clear: (m, c) => {
       delete tp(m, c).enrollment;
@@ -77,7 +77,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Password used in certificate requests", "The challenge password"],
     order: 20,
     set: (m, c, a) => {
-      tp(m, c).password = a.has("value") ? { value: a.str("value") } : {};
+      tp(m, c).password = a.value !== undefined ? { value: a.value } : {};
     },
     clear: (m, c) => {
       delete tp(m, c).password;
@@ -96,7 +96,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Expected CA certificate fingerprint", "Fingerprint of the CA certificate (hex)"],
     order: 30,
     set: (m, c, a) => {
-      tp(m, c).fingerprint = a.str("fingerprint");
+      tp(m, c).fingerprint = a.fingerprint;
     },
     clear: (m, c) => {
       delete tp(m, c).fingerprint;
@@ -114,7 +114,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Subject Name", "subject name (X.500 distinguished name)"],
     order: 40,
     set: (m, c, a) => {
-      tp(m, c).subjectName = a.str("name");
+      tp(m, c).subjectName = a.name;
     },
     clear: (m, c) => {
       delete tp(m, c).subjectName;
@@ -132,7 +132,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Revocation checking options", "Revocation check by CRL", "Ignore revocation check", "Revocation check by OCSP"],
     order: 50,
     set: (m, c, a) => {
-      tp(m, c).revocationCheck = a.strs("methods") as ("crl" | "none" | "ocsp")[];
+      tp(m, c).revocationCheck = (a.methods ?? []) as ("crl" | "none" | "ocsp")[];
     },
     clear: (m, c) => {
       delete tp(m, c).revocationCheck;
@@ -150,7 +150,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Specify rsa key pair to use", "RSA key pair label", "Key size (in bits)"],
     order: 60,
     set: (m, c, a) => {
-      tp(m, c).rsakeypair = a.has("size") ? { label: a.str("label"), sizeBits: a.num("size") } : { label: a.str("label") };
+      tp(m, c).rsakeypair = a.size !== undefined ? { label: a.label, sizeBits: a.size } : { label: a.label };
     },
     clear: (m, c) => {
       delete tp(m, c).rsakeypair;
@@ -168,7 +168,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Enable auto-enrollment", "percent of lifetime after which to re-enroll", "Generate a new key pair when re-enrolling"],
     order: 70,
     set: (m, c, a) => {
-      tp(m, c).autoEnroll = a.has("percent") ? { percent: a.num("percent"), regenerate: a.has("regenerate") } : { regenerate: a.has("regenerate") };
+      tp(m, c).autoEnroll = a.percent !== undefined ? { percent: a.percent, regenerate: a.regenerate !== undefined } : { regenerate: a.regenerate !== undefined };
     },
     clear: (m, c) => {
       delete tp(m, c).autoEnroll;
@@ -190,8 +190,8 @@ export const pkiCommands: readonly ConfigCommand[] = [
     order: TOP.pkiCertMap,
     enters: "ca-certificate-map",
     apply: (m, a) => {
-      const name = a.str("name");
-      const seq = a.num("seq");
+      const name = a.name;
+      const seq = a.seq;
       const list = (m.crypto.pki.certificateMaps[name] ??= []);
       if (!list.some((e) => e.seq === seq)) {
         list.push({ name, seq, rules: [] });
@@ -202,8 +202,8 @@ export const pkiCommands: readonly ConfigCommand[] = [
     no: {
       syntax: "crypto pki certificate map WORD$name [<1-1000>$seq]",
       apply: (m, a) => {
-        const name = a.str("name");
-        const left = a.has("seq") ? (m.crypto.pki.certificateMaps[name] ?? []).filter((e) => e.seq !== a.num("seq")) : [];
+        const name = a.name;
+        const left = a.seq !== undefined ? (m.crypto.pki.certificateMaps[name] ?? []).filter((e) => e.seq !== a.seq) : [];
         if (left.length === 0) delete m.crypto.pki.certificateMaps[name];
         else m.crypto.pki.certificateMaps[name] = left;
       },
@@ -231,14 +231,14 @@ export const pkiCommands: readonly ConfigCommand[] = [
     // IOS keeps certificate-map values in lower case; matching ignores case.
     apply: (m, a, c) => {
       const e = certMapEntry(m, c);
-      const rule = { field: a.str("field") as CertificateField, op: a.str("op") as CertificateOp, value: a.str("value").toLowerCase() };
+      const rule = { field: a.field as CertificateField, op: a.op as CertificateOp, value: a.value.toLowerCase() };
       if (!e.rules.some((r) => r.field === rule.field && r.op === rule.op && r.value === rule.value)) e.rules.push(rule);
     },
     no: {
       apply: (m, a, c) => {
         const e = certMapEntry(m, c);
-        const value = a.str("value").toLowerCase();
-        e.rules = e.rules.filter((r) => !(r.field === a.str("field") && r.op === a.str("op") && r.value === value));
+        const value = a.value.toLowerCase();
+        e.rules = e.rules.filter((r) => !(r.field === a.field && r.op === a.op && r.value === value));
       },
     },
     render: (m, c) => certMapEntry(m, c).rules.map((r) => ({ args: { field: r.field, op: r.op, value: r.value } })),
@@ -262,8 +262,8 @@ export const pkiCommands: readonly ConfigCommand[] = [
     enters: "cert-hex",
     apply: (m, a, c) => {
       const ch = chain(m, c);
-      const serial = a.str("serial");
-      const ca = a.has("ca");
+      const serial = a.serial;
+      const ca = a.ca !== undefined;
       const existing = ch.certificates.find((x) => x.serial === serial && x.ca === ca);
       if (existing) existing.hex = [];
       else {
@@ -276,7 +276,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     no: {
       apply: (m, a, c) => {
         const ch = chain(m, c);
-        ch.certificates = ch.certificates.filter((x) => !(x.serial === a.str("serial") && x.ca === a.has("ca")));
+        ch.certificates = ch.certificates.filter((x) => !(x.serial === a.serial && x.ca === (a.ca !== undefined)));
       },
     },
     render: (m, c) =>
@@ -293,7 +293,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     help: ["Certificate data in hex"],
     order: 10,
     apply: (m, a, c) => {
-      certificate(m, c).hex.push(a.str("data"));
+      certificate(m, c).hex.push(a.data);
     },
   }),
 ];

@@ -2,27 +2,27 @@
 // about (`pool NAME`, `dpd 60 2 on-demand`), and a named object that opens a sub-mode
 // (`crypto ikev2 profile NAME`).
 
-import { command, type ConfigCommand, type ModeCtx, type Outcome, type RenderItem } from "../command";
-import type { Args, ArgRecord } from "../grammar/args";
-import type { ModeId } from "../grammar/engine";
+import { command, type ConfigCommand, type ConfigModeId, type CtxOf, type Outcome, type RenderItem } from "../command";
+import type { ArgRecord } from "../grammar/args";
+import type { ArgsOf } from "../grammar/typed-args";
 import type { RouterConfig } from "../model/router";
 
-export interface FieldSpec {
+export interface FieldSpec<S extends string, N extends string, M extends ConfigModeId> {
   readonly id: string;
-  readonly mode: ModeId | readonly ModeId[];
-  readonly syntax: string;
+  readonly mode: M | readonly M[];
+  readonly syntax: S;
   readonly help: readonly string[];
   readonly order: number;
   /** Syntax of `no`; defaults to the command's. */
-  readonly noSyntax?: string;
-  readonly set: (m: RouterConfig, c: ModeCtx, a: Args) => Outcome | void;
-  readonly clear: (m: RouterConfig, c: ModeCtx, a: Args) => Outcome | void;
+  readonly noSyntax?: N;
+  readonly set: (m: RouterConfig, c: CtxOf<M>, a: ArgsOf<S>) => Outcome<never> | void;
+  readonly clear: (m: RouterConfig, c: CtxOf<M>, a: ArgsOf<N>) => Outcome<never> | void;
   /** The line(s) to render, as arguments; none when unset. */
-  readonly show: (m: RouterConfig, c: ModeCtx) => ArgRecord | undefined | readonly ArgRecord[];
+  readonly show: (m: RouterConfig, c: CtxOf<M>) => ArgRecord | undefined | readonly ArgRecord[];
 }
 
-export function field(spec: FieldSpec): ConfigCommand {
-  return command({
+export function field<const S extends string, const N extends string = S, const M extends ConfigModeId = "config">(spec: FieldSpec<S, N, M>): ConfigCommand {
+  return command<S, N, M>({
     id: spec.id,
     mode: spec.mode,
     syntax: spec.syntax,
@@ -30,7 +30,7 @@ export function field(spec: FieldSpec): ConfigCommand {
     order: spec.order,
     apply: (m, a, c) => spec.set(m, c, a),
     no: { syntax: spec.noSyntax, apply: (m, a, c) => spec.clear(m, c, a) },
-    render: (m, c): RenderItem[] => {
+    render: (m, c): RenderItem<never>[] => {
       const v = spec.show(m, c);
       if (v === undefined) return [];
       const list: readonly ArgRecord[] = Array.isArray(v) ? v : [v as ArgRecord];
@@ -39,23 +39,31 @@ export function field(spec: FieldSpec): ConfigCommand {
   });
 }
 
-export interface BlockSpec<T> {
+export interface BlockSpec<T, S extends string, E extends ConfigModeId> {
   readonly id: string;
-  readonly syntax: string;
+  readonly syntax: S;
   readonly help: readonly string[];
   readonly order: number;
-  readonly enters: ModeId;
+  readonly enters: E;
   readonly table: (m: RouterConfig) => Record<string, T>;
   readonly create: (name: string) => T;
-  readonly ctx: (name: string) => ModeCtx;
+  readonly ctx: (name: string) => CtxOf<E>;
   /** Runs after the object is removed (to drop what refers to it). */
   readonly onRemove?: (m: RouterConfig, name: string) => void;
 }
 
 /** `<words> NAME` creating (or reopening) a named object and entering its sub-mode. The
  * syntax binds the name as `$name`. */
-export function block<T>(spec: BlockSpec<T>): ConfigCommand {
-  return command({
+export function block<T, const S extends string, const E extends ConfigModeId>(
+  spec: BlockSpec<T, S, E>,
+  // Compiles only when the syntax binds `name` as text.
+  ..._bindsName: ArgsOf<S> extends { readonly name: string } ? [] : [never]
+): ConfigCommand {
+  const nameOf = (a: ArgRecord): string => {
+    if (typeof a.name !== "string") throw new Error(`${spec.id}: no name bound`);
+    return a.name;
+  };
+  return command<string, string, "config", E>({
     id: spec.id,
     mode: "config",
     syntax: spec.syntax,
@@ -63,14 +71,14 @@ export function block<T>(spec: BlockSpec<T>): ConfigCommand {
     order: spec.order,
     enters: spec.enters,
     apply: (m, a) => {
-      const name = a.str("name");
+      const name = nameOf(a);
       const t = spec.table(m);
       t[name] ??= spec.create(name);
       return { ctx: spec.ctx(name) };
     },
     no: {
       apply: (m, a) => {
-        const name = a.str("name");
+        const name = nameOf(a);
         delete spec.table(m)[name];
         spec.onRemove?.(m, name);
       },

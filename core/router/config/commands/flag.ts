@@ -2,24 +2,23 @@
 // shows the line only when the setting differs from IOS's default, in the form that
 // differs (`no ip unreachables` when the default is on).
 
-import { command, type ConfigCommand, type ModeCtx } from "../command";
-import type { ModeId } from "../grammar/engine";
+import { command, type ConfigCommand, type ConfigModeId, type CtxOf } from "../command";
 import type { RouterConfig } from "../model/router";
 
-export interface FlagSpec {
+export interface FlagSpec<M extends ConfigModeId> {
   readonly id: string;
-  readonly mode: ModeId | readonly ModeId[];
+  readonly mode: M | readonly M[];
   readonly syntax: string;
   readonly help: readonly string[];
   readonly order: number;
   readonly defaultOn: boolean;
-  readonly get: (m: RouterConfig, ctx: ModeCtx) => boolean;
-  readonly set: (m: RouterConfig, ctx: ModeCtx, on: boolean) => void;
+  readonly get: (m: RouterConfig, ctx: CtxOf<M>) => boolean;
+  readonly set: (m: RouterConfig, ctx: CtxOf<M>, on: boolean) => void;
   readonly inert?: string;
 }
 
-export function flag(spec: FlagSpec): ConfigCommand {
-  return command({
+export function flag<const M extends ConfigModeId = "config">(spec: FlagSpec<M>): ConfigCommand {
+  return command<string, string, M>({
     id: spec.id,
     mode: spec.mode,
     syntax: spec.syntax,

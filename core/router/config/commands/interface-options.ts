@@ -39,7 +39,7 @@ export const interfaceOptionCommands: readonly ConfigCommand[] = [
     help: [IP, "Set IP Maximum Transmission Unit", "MTU (bytes)"],
     order: 52,
     apply: (m, a, c) => {
-      iface(m, c).ipMtu = a.num("bytes");
+      iface(m, c).ipMtu = a.bytes;
     },
     no: {
       syntax: "ip mtu [<68-9976>$bytes]",
@@ -59,7 +59,7 @@ export const interfaceOptionCommands: readonly ConfigCommand[] = [
     help: [IP, "TCP header compression and/or adjust-mss", "Adjust the mss of transit packets", "Maximum segment size in bytes"],
     order: 65,
     apply: (m, a, c) => {
-      iface(m, c).tcpAdjustMss = a.num("bytes");
+      iface(m, c).tcpAdjustMss = a.bytes;
     },
     no: {
       syntax: "ip tcp adjust-mss [<500-1460>$bytes]",

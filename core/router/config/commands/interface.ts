@@ -2,7 +2,7 @@
 // shutdown, MAC, dot1Q, VRF membership and IPv4 addressing.
 
 import { formatIpv4, maskLength, maskOf, type Ipv4 } from "../../wire/addr";
-import { command, need, type ConfigCommand, type ModeCtx, type Outcome, type RenderItem } from "../command";
+import { command, type ConfigCommand, type CtxOf, type Outcome, type RenderItem } from "../command";
 import { compareInterfaceNames, parseInterfaceName } from "../grammar/interface-name";
 import { newInterface, type InterfaceAddress, type InterfaceConfig } from "../model/interface";
 import type { RouterConfig } from "../model/router";
@@ -13,8 +13,8 @@ export const IF_MODES = ["config-if", "config-if-tunnel", "config-subif"] as con
 const IP = "Interface Internet Protocol config commands";
 
 /** The interface a sub-mode is about. */
-export function iface(m: RouterConfig, ctx: ModeCtx): InterfaceConfig {
-  const name = need(ctx.interface, "interface");
+export function iface(m: RouterConfig, ctx: CtxOf<"config-if">): InterfaceConfig {
+  const name = ctx.interface;
   const i = m.interfaces[name];
   if (!i) throw new Error(`interface ${name} vanished`);
   return i;
@@ -27,7 +27,7 @@ export function interfaceMode(name: string): "config-if" | "config-if-tunnel" | 
   return n?.type === "Tunnel" || n?.type === "Virtual-Template" ? "config-if-tunnel" : "config-if";
 }
 
-function setVrf(m: RouterConfig, ctx: ModeCtx, name: string, style: "vrf" | "ip-vrf"): Outcome | void {
+function setVrf(m: RouterConfig, ctx: CtxOf<"config-if">, name: string, style: "vrf" | "ip-vrf"): Outcome | void {
   const i = iface(m, ctx);
   if (!m.vrfs[name]) return { error: `% VRF ${name} not configured.` };
   if (i.vrf?.name === name) return;
@@ -39,7 +39,7 @@ function setVrf(m: RouterConfig, ctx: ModeCtx, name: string, style: "vrf" | "ip-
   if (had) return { output: [`% Interface ${i.name} IPv4 disabled and address(es) removed due to enabling VRF ${name}`] };
 }
 
-function clearVrf(m: RouterConfig, ctx: ModeCtx, name: string | undefined): Outcome | void {
+function clearVrf(m: RouterConfig, ctx: CtxOf<"config-if">, name: string | undefined): Outcome | void {
   const i = iface(m, ctx);
   if (!i.vrf) return;
   if (name !== undefined && name !== i.vrf.name) return { error: `% VRF ${name} not configured on this interface.` };
@@ -66,13 +66,13 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     syntax: "interface INTERFACE$name [type tunnel$tunnel]",
     help: ["Select an interface to configure", "Interface", "Type of the virtual-template", "Tunnel interface"],
     order: TOP.interface,
-    enters: (a) => interfaceMode(a.str("name")),
+    enters: (a) => interfaceMode(a.name),
     apply: (m, a) => {
-      const name = a.str("name");
+      const name = a.name;
       const n = parseInterfaceName(name);
-      if (a.has("tunnel") && n?.type !== "Virtual-Template") return { error: "% Only Virtual-Template interfaces have a type." };
+      if (a.tunnel !== undefined && n?.type !== "Virtual-Template") return { error: "% Only Virtual-Template interfaces have a type." };
       const i = m.interfaces[name] ?? (m.interfaces[name] = newInterface(name));
-      if (a.has("tunnel")) {
+      if (a.tunnel !== undefined) {
         i.templateType = "tunnel";
         i.tunnel ??= { mode: "gre-ip" };
       }
@@ -82,7 +82,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     no: {
       syntax: "interface INTERFACE$name",
       apply: (m, a) => {
-        const name = a.str("name");
+        const name = a.name;
         const n = parseInterfaceName(name);
         if (n?.type === "Ethernet" && n.sub === undefined) return { error: "% Physical interfaces cannot be removed." };
         delete m.interfaces[name];
@@ -100,7 +100,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     help: ["Interface specific description", "Up to 240 characters describing this interface"],
     order: 10,
     apply: (m, a, c) => {
-      const text = a.str("text");
+      const text = a.text;
       const problem = descriptionProblem(text);
       if (problem) return { error: problem };
       iface(m, c).description = text;
@@ -123,7 +123,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     help: ["Manually set interface MAC address", "MAC address"],
     order: 15,
     apply: (m, a, c) => {
-      iface(m, c).macAddress = a.num("mac") as InterfaceConfig["macAddress"];
+      iface(m, c).macAddress = a.mac as InterfaceConfig["macAddress"];
     },
     no: {
       syntax: "mac-address [H.H.H$mac]",
@@ -143,7 +143,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     help: ["Set encapsulation type for an interface", "IEEE 802.1Q Virtual LAN", "IEEE 802.1Q VLAN ID", "Make this as native vlan"],
     order: 20,
     apply: (m, a, c) => {
-      iface(m, c).dot1q = { vlan: a.num("vlan"), native: a.has("native") };
+      iface(m, c).dot1q = { vlan: a.vlan, native: a.native !== undefined };
     },
     no: {
       syntax: "encapsulation dot1Q [<1-4094>$vlan [native$native]]",
@@ -162,8 +162,8 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     syntax: "vrf forwarding WORD$vrf",
     help: ["VPN Routing/Forwarding parameters on the interface", "Configure forwarding table", "VRF name"],
     order: 30,
-    apply: (m, a, c) => setVrf(m, c, a.str("vrf"), "vrf"),
-    no: { syntax: "vrf forwarding [WORD$vrf]", apply: (m, a, c) => clearVrf(m, c, a.optStr("vrf")) },
+    apply: (m, a, c) => setVrf(m, c, a.vrf, "vrf"),
+    no: { syntax: "vrf forwarding [WORD$vrf]", apply: (m, a, c) => clearVrf(m, c, a.vrf) },
     render: (m, c) => {
       const v = iface(m, c).vrf;
       return v?.style === "vrf" ? [{ args: { vrf: v.name } }] : [];
@@ -175,8 +175,8 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     syntax: "ip vrf forwarding WORD$vrf",
     help: [IP, "VPN Routing/Forwarding parameters on the interface", "Configure forwarding table", "VRF name"],
     order: 31,
-    apply: (m, a, c) => setVrf(m, c, a.str("vrf"), "ip-vrf"),
-    no: { syntax: "ip vrf forwarding [WORD$vrf]", apply: (m, a, c) => clearVrf(m, c, a.optStr("vrf")) },
+    apply: (m, a, c) => setVrf(m, c, a.vrf, "ip-vrf"),
+    no: { syntax: "ip vrf forwarding [WORD$vrf]", apply: (m, a, c) => clearVrf(m, c, a.vrf) },
     render: (m, c) => {
       const v = iface(m, c).vrf;
       return v?.style === "ip-vrf" ? [{ args: { vrf: v.name } }] : [];
@@ -190,12 +190,12 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     order: 40,
     apply: (m, a, c) => {
       const i = iface(m, c);
-      const address = a.ip("address");
-      const mask = a.ip("mask");
+      const address = a.address;
+      const mask = a.mask;
       const len = maskLength(mask);
       if (len === undefined) return { error: `Bad mask 0x${mask.toString(16).toUpperCase()} for address ${formatIpv4(address)}` };
       const entry: InterfaceAddress = { address, prefixLen: len };
-      if (!a.has("secondary")) {
+      if (a.secondary === undefined) {
         const kept = [...(i.ipv4.kind === "static" ? i.ipv4.secondaries : []), ...(i.pendingSecondaries ?? [])];
         i.ipv4 = { kind: "static", primary: entry, secondaries: kept.filter((s) => s.address !== address) };
         delete i.pendingSecondaries;
@@ -213,19 +213,20 @@ export const interfaceCommands: readonly ConfigCommand[] = [
       syntax: "ip address [A.B.C.D$address A.B.C.D$mask [secondary$secondary]]",
       apply: (m, a, c) => {
         const i = iface(m, c);
-        if (!a.has("address")) {
+        // The syntax binds the address and its mask together.
+        if (a.address === undefined || a.mask === undefined) {
           if (i.ipv4.kind === "static") i.ipv4 = { kind: "none" };
           delete i.pendingSecondaries;
           return;
         }
-        const address = a.ip("address");
-        const len = maskLength(a.ip("mask")) ?? -1;
+        const address = a.address;
+        const len = maskLength(a.mask) ?? -1;
         if (i.pendingSecondaries) {
           i.pendingSecondaries = i.pendingSecondaries.filter((s) => !sameAddress(s, address, len));
           if (i.pendingSecondaries.length === 0) delete i.pendingSecondaries;
         }
         if (i.ipv4.kind !== "static") return;
-        if (a.has("secondary")) {
+        if (a.secondary !== undefined) {
           i.ipv4 = { ...i.ipv4, secondaries: i.ipv4.secondaries.filter((s) => !sameAddress(s, address, len)) };
           return;
         }
@@ -268,7 +269,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     help: [IP, "Enable IP processing without an explicit address", "Interface"],
     order: 40,
     apply: (m, a, c) => {
-      iface(m, c).ipv4 = { kind: "unnumbered", interface: a.str("interface") };
+      iface(m, c).ipv4 = { kind: "unnumbered", interface: a.interface };
     },
     no: {
       syntax: "ip unnumbered [INTERFACE$interface]",

@@ -2,8 +2,7 @@
 // configs carry (enable secret, username, banners, logging, ssh). A lab router's console is
 // a telnet port with no line settings: all of these are inert, kept and rendered back.
 
-import { command, need, type ConfigCommand, type ModeCtx, type RenderItem } from "../command";
-import type { Args } from "../grammar/args";
+import { command, type ConfigCommand, type CtxOf, type RenderItem } from "../command";
 import type { LineConfig, RouterConfig } from "../model/router";
 import { parseBanner } from "./banner";
 import { TOP } from "./order";
@@ -16,8 +15,8 @@ function lineKey(kind: string, first: number, last: number | undefined): string 
   return last === undefined ? `${kind} ${first}` : `${kind} ${first} ${last}`;
 }
 
-function line(m: RouterConfig, c: ModeCtx): LineConfig {
-  const l = m.lines[need(c.line, "line")];
+function line(m: RouterConfig, c: CtxOf<"line">): LineConfig {
+  const l = m.lines[c.line];
   if (!l) throw new Error(`line ${c.line} vanished`);
   return l;
 }
@@ -42,12 +41,12 @@ function lineSetting(spec: LineSettingSpec): ConfigCommand {
     order: spec.order,
     inert: LINE_INERT,
     apply: (m, a, c) => {
-      line(m, c).settings[spec.id] = { command: spec.id, no: false, args: a.values };
+      line(m, c).settings[spec.id] = { command: spec.id, no: false, args: a };
     },
     no: {
       syntax: spec.noSyntax,
       apply: (m, a, c) => {
-        line(m, c).settings[spec.id] = { command: spec.id, no: true, args: a.values };
+        line(m, c).settings[spec.id] = { command: spec.id, no: true, args: a };
       },
     },
     render: (m, c) => {
@@ -58,9 +57,9 @@ function lineSetting(spec: LineSettingSpec): ConfigCommand {
 }
 
 /** `banner motd|login|exec c text c`, over several lines when the delimiter is not on the first. */
-function banner(m: RouterConfig, a: Args) {
-  const kind = a.str("kind");
-  const b = parseBanner(a.str("text"));
+function banner(m: RouterConfig, a: { readonly kind: string; readonly text: string }) {
+  const kind = a.kind;
+  const b = parseBanner(a.text);
   const key = `banner:${kind}`;
   let text = b.text;
   const save = () => {
@@ -105,7 +104,7 @@ export const lineCommands: readonly ConfigCommand[] = [
       "Debugging messages                (severity=7)",
     ],
     noSyntax: "logging (buffered|console|monitor)$where",
-    slot: (a) => a.str("where"),
+    slot: (a) => a.where,
     order: TOP.logging,
     inert: "log messages go to the lab's event stream",
   }),
@@ -115,7 +114,7 @@ export const lineCommands: readonly ConfigCommand[] = [
     help: ["Modify enable password parameters", "Assign the privileged level secret", "Assign the privileged level password", "The password"],
     noSyntax: "enable (secret|password)$kind [LINE$value]",
     no: "remove",
-    slot: (a) => a.str("kind"),
+    slot: (a) => a.kind,
     order: TOP.enable,
     inert: LOGIN_INERT,
   }),
@@ -125,7 +124,7 @@ export const lineCommands: readonly ConfigCommand[] = [
     help: ["Establish User Name Authentication", "User name", "privilege, secret or password"],
     noSyntax: "username WORD$name [LINE$rest]",
     no: "remove",
-    slot: (a) => a.str("name"),
+    slot: (a) => a.name,
     order: TOP.username,
     inert: LOGIN_INERT,
   }),
@@ -158,7 +157,7 @@ export const lineCommands: readonly ConfigCommand[] = [
     no: {
       syntax: "banner (motd|login|exec)$kind [LINE$text]",
       apply: (m, a) => {
-        delete m.misc[`banner:${a.str("kind")}`];
+        delete m.misc[`banner:${a.kind}`];
       },
     },
     render: (m) =>
@@ -175,17 +174,17 @@ export const lineCommands: readonly ConfigCommand[] = [
     enters: "line",
     inert: LINE_INERT,
     apply: (m, a) => {
-      const kind = (a.str("kind") === "console" ? "con" : a.str("kind")) as LineConfig["kind"];
-      const first = a.num("first");
-      const last = a.optNum("last");
+      const kind = (a.kind === "console" ? "con" : a.kind) as LineConfig["kind"];
+      const first = a.first;
+      const last = a.last;
       const key = lineKey(kind, first, last);
       m.lines[key] ??= last === undefined ? { kind, first, settings: {} } : { kind, first, last, settings: {} };
       return { ctx: { line: key } };
     },
     no: {
       apply: (m, a) => {
-        const kind = a.str("kind") === "console" ? "con" : a.str("kind");
-        delete m.lines[lineKey(kind, a.num("first"), a.optNum("last"))];
+        const kind = a.kind === "console" ? "con" : a.kind;
+        delete m.lines[lineKey(kind, a.first, a.last)];
       },
     },
     render: (m) =>

@@ -1,10 +1,12 @@
 // Leaving modes: `exit` (one level up), `end` (back to exec), `exit-address-family`, and
 // `quit` after certificate hex. They change no configuration and render nothing.
 
-import { command, type ConfigCommand } from "../command";
+import { command, type ConfigCommand, type ConfigModeId } from "../command";
 import { MODES } from "../modes";
 
-const EXIT_HELP: Record<string, string> = {
+type ExitMode = Exclude<ConfigModeId, "cert-hex">;
+
+const EXIT_HELP: Record<ExitMode, string> = {
   config: "Exit from configure mode",
   "config-if": "Exit from interface configuration mode",
   "config-if-tunnel": "Exit from interface configuration mode",
@@ -31,11 +33,12 @@ const EXIT_HELP: Record<string, string> = {
   "control-plane": "Exit from control-plane configuration mode",
 };
 
-const configModes = MODES.filter((m) => m.id !== "exec" && m.id !== "user-exec" && m.id !== "cert-hex").map((m) => m.id);
+// Every configuration mode but the certificate hex lines, which only `quit` leaves.
+const configModes = MODES.map((m) => m.id).filter((id): id is ExitMode => id in EXIT_HELP);
 
 export const navCommands: readonly ConfigCommand[] = [
   ...configModes.map((mode) =>
-    command({ id: `nav.exit.${mode}`, mode, syntax: "exit", help: [EXIT_HELP[mode] ?? "Exit from this mode"], apply: () => ({ leave: "exit" }) }),
+    command({ id: `nav.exit.${mode}`, mode, syntax: "exit", help: [EXIT_HELP[mode]], apply: () => ({ leave: "exit" }) }),
   ),
   command({ id: "nav.end", mode: configModes, syntax: "end", help: ["Exit from configure mode"], apply: () => ({ leave: "end" }) }),
   command({

@@ -1,6 +1,7 @@
 // `route-map NAME [permit|deny] [SEQ]` and its basic match and set clauses.
 
-import { command, need, type ConfigCommand, type ModeCtx } from "../command";
+import { command, type ConfigCommand, type CtxOf } from "../command";
+import { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import type { RouteMapEntry } from "../model/routing";
 import { TOP } from "./order";
@@ -8,9 +9,9 @@ import { TOP } from "./order";
 const MATCH = "Match values from routing table";
 const SET = "Set values in destination routing protocol";
 
-function entry(m: RouterConfig, c: ModeCtx): RouteMapEntry {
-  const name = need(c.routeMap, "route-map");
-  const seq = need(c.seq, "sequence");
+function entry(m: RouterConfig, c: CtxOf<"route-map">): RouteMapEntry {
+  const name = c.routeMap;
+  const seq = c.seq;
   const e = m.routeMaps[name]?.find((x) => x.seq === seq);
   if (!e) throw new Error(`route-map ${name} ${seq} vanished`);
   return e;
@@ -26,7 +27,8 @@ function setNumber(id: string, keyword: string, key: SetKey, range: string, help
     help: [SET, ...help],
     order,
     apply: (m, a, c) => {
-      entry(m, c).set[key] = a.num("value");
+      // The syntax is built from the parameters, so its value is read back checked.
+      entry(m, c).set[key] = Args.of(a).num("value");
     },
     no: {
       syntax: `set ${keyword} [${range}$value]`,
@@ -53,13 +55,13 @@ function matchList(id: string, words: string, key: ListKey, help: readonly strin
     apply: (m, a, c) => {
       const e = entry(m, c);
       const list = e.match[key] ?? [];
-      e.match[key] = [...list, ...a.strs("names").filter((n) => !list.includes(n))];
+      e.match[key] = [...list, ...Args.of(a).strs("names").filter((n) => !list.includes(n))];
     },
     no: {
       syntax: `match ${words} [WORD$names...]`,
       apply: (m, a, c) => {
         const e = entry(m, c);
-        const drop = a.strs("names");
+        const drop = Args.of(a).strs("names");
         const left = drop.length === 0 ? [] : (e.match[key] ?? []).filter((n) => !drop.includes(n));
         if (left.length === 0) delete e.match[key];
         else e.match[key] = left;
@@ -81,9 +83,9 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     order: TOP.routeMap,
     enters: "route-map",
     apply: (m, a) => {
-      const name = a.str("name");
-      const seq = a.optNum("seq") ?? 10;
-      const action = (a.optStr("action") ?? "permit") as RouteMapEntry["action"];
+      const name = a.name;
+      const seq = a.seq ?? 10;
+      const action = (a.action ?? "permit") as RouteMapEntry["action"];
       const list = (m.routeMaps[name] ??= []);
       const existing = list.find((e) => e.seq === seq);
       if (existing) existing.action = action;
@@ -95,12 +97,12 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     },
     no: {
       apply: (m, a) => {
-        const name = a.str("name");
-        if (!a.has("seq")) {
+        const name = a.name;
+        if (a.seq === undefined) {
           delete m.routeMaps[name];
           return;
         }
-        const left = (m.routeMaps[name] ?? []).filter((e) => e.seq !== a.num("seq"));
+        const left = (m.routeMaps[name] ?? []).filter((e) => e.seq !== a.seq);
         if (left.length === 0) delete m.routeMaps[name];
         else m.routeMaps[name] = left;
       },
@@ -117,7 +119,7 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     help: ["Route-map comment", "Comment up to 100 characters"],
     order: 5,
     apply: (m, a, c) => {
-      entry(m, c).description = a.str("text");
+      entry(m, c).description = a.text;
     },
     no: {
       syntax: "description [LINE$text]",
@@ -147,13 +149,13 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const e = entry(m, c);
       const list = e.match.tags ?? [];
-      e.match.tags = [...list, ...a.nums("tags").filter((t) => !list.includes(t))];
+      e.match.tags = [...list, ...(a.tags ?? []).filter((t) => !list.includes(t))];
     },
     no: {
       syntax: "match tag [<0-4294967295>$tags...]",
       apply: (m, a, c) => {
         const e = entry(m, c);
-        const drop = a.nums("tags");
+        const drop = (a.tags ?? []);
         const left = drop.length === 0 ? [] : (e.match.tags ?? []).filter((t) => !drop.includes(t));
         if (left.length === 0) delete e.match.tags;
         else e.match.tags = left;
@@ -171,7 +173,7 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     help: [SET, "BGP community attribute", "community-number, aa:nn, internet, local-AS, no-advertise, no-export, additive"],
     order: 20,
     apply: (m, a, c) => {
-      entry(m, c).set.community = a.str("value");
+      entry(m, c).set.community = a.value;
     },
     no: {
       syntax: "set community [LINE$value]",
@@ -191,7 +193,7 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     help: [SET, "IP specific information", "Next hop address", "IP address of next hop"],
     order: 21,
     apply: (m, a, c) => {
-      entry(m, c).set.ipNextHop = a.ip("address");
+      entry(m, c).set.ipNextHop = a.address;
     },
     no: {
       syntax: "set ip next-hop [A.B.C.D$address]",

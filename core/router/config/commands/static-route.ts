@@ -3,7 +3,7 @@
 
 import { maskLength, maskOf, type Ipv4 } from "../../wire/addr";
 import { command, type ConfigCommand, type RenderItem } from "../command";
-import type { Args, ArgRecord } from "../grammar/args";
+import type { ArgRecord } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import type { StaticRoute } from "../model/routing";
 import { compareSortKeys, TOP } from "./order";
@@ -32,8 +32,8 @@ function sameKey(r: StaticRoute, vrf: string | undefined, addr: Ipv4, len: numbe
   return r.vrf === vrf && r.prefix.addr === addr && r.prefix.len === len;
 }
 
-function sameNextHop(r: StaticRoute, a: Args): boolean {
-  return r.interface === a.optStr("interface") && r.nextHop === a.optIp("nexthop");
+function sameNextHop(r: StaticRoute, a: { readonly interface?: string; readonly nexthop?: Ipv4 }): boolean {
+  return r.interface === a.interface && r.nextHop === a.nexthop;
 }
 
 /** The running-config order of routes: VRF (global first), prefix, then next hop. Two routes
@@ -98,17 +98,17 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
     help: ROUTE_HELP,
     order: TOP.ipRoute,
     apply: (m, a) => {
-      const addr = a.ip("prefix");
-      const len = maskLength(a.ip("mask")) ?? 32;
+      const addr = a.prefix;
+      const len = maskLength(a.mask) ?? 32;
       if (((addr & ~maskOf(len)) >>> 0) !== 0) return { error: "%Inconsistent address and mask" };
-      const vrf = a.optStr("vrf");
-      const route: StaticRoute = { prefix: { addr, len } as StaticRoute["prefix"], permanent: a.has("permanent") };
+      const vrf = a.vrf;
+      const route: StaticRoute = { prefix: { addr, len } as StaticRoute["prefix"], permanent: a.permanent !== undefined };
       if (vrf !== undefined) route.vrf = vrf;
-      if (a.has("interface")) route.interface = a.str("interface");
-      if (a.has("nexthop")) route.nextHop = a.ip("nexthop");
-      if (a.has("distance")) route.distance = a.num("distance");
-      if (a.has("tag")) route.tag = a.num("tag");
-      if (a.has("name")) route.name = a.str("name");
+      if (a.interface !== undefined) route.interface = a.interface;
+      if (a.nexthop !== undefined) route.nextHop = a.nexthop;
+      if (a.distance !== undefined) route.distance = a.distance;
+      if (a.tag !== undefined) route.tag = a.tag;
+      if (a.name !== undefined) route.name = a.name;
       // Kept in running-config order, so a model read back from its rendering is the same.
       const key = routeSort(route);
       const at = lowerBound(m.staticRoutes, key);
@@ -119,10 +119,10 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
     no: {
       syntax: `ip route [vrf WORD$vrf] A.B.C.D$prefix NETMASK$mask [(A.B.C.D$nexthop|INTERFACE$interface [A.B.C.D$nexthop])] ${ROUTE_TAIL}`,
       apply: (m, a) => {
-        const addr = a.ip("prefix");
-        const len = maskLength(a.ip("mask")) ?? 32;
-        const vrf = a.optStr("vrf");
-        const any = !a.has("interface") && !a.has("nexthop");
+        const addr = a.prefix;
+        const len = maskLength(a.mask) ?? 32;
+        const vrf = a.vrf;
+        const any = a.interface === undefined && a.nexthop === undefined;
         // The routes for one prefix sit together in the sorted list.
         let removed = 0;
         for (let i = lowerBound(m.staticRoutes, keySort(vrf, addr, len)); i < m.staticRoutes.length && sameKey(m.staticRoutes[i], vrf, addr, len); ) {
@@ -147,9 +147,9 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
     help: [IP, "Specify local address pooling", "IP Local address pool lists", "Default pool", "Create named local address pool", "First IP address of range", "Last IP address of range"],
     order: TOP.ipLocalPool,
     apply: (m, a) => {
-      const name = a.str("name");
-      const start = a.ip("start");
-      const end = a.optIp("end") ?? start;
+      const name = a.name;
+      const start = a.start;
+      const end = a.end ?? start;
       if (end < start) return { error: "%Invalid address range" };
       const pool = (m.localPools[name] ??= { name, ranges: [] });
       if (!pool.ranges.some((r) => r.start === start && r.end === end)) pool.ranges.push({ start, end });
@@ -157,15 +157,15 @@ export const staticRouteCommands: readonly ConfigCommand[] = [
     no: {
       syntax: "ip local pool (default|WORD)$name [A.B.C.D$start [A.B.C.D$end]]",
       apply: (m, a) => {
-        const name = a.str("name");
+        const name = a.name;
         const pool = m.localPools[name];
         if (!pool) return;
-        if (!a.has("start")) {
+        if (a.start === undefined) {
           delete m.localPools[name];
           return;
         }
-        const start = a.ip("start");
-        const end = a.optIp("end") ?? start;
+        const start = a.start;
+        const end = a.end ?? start;
         pool.ranges = pool.ranges.filter((r) => !(r.start === start && r.end === end));
         if (pool.ranges.length === 0) delete m.localPools[name];
       },

@@ -36,7 +36,7 @@ export const systemCommands: readonly ConfigCommand[] = [
     order: TOP.serviceTimestamps,
     no: "remove",
     noSyntax: "service timestamps [(debug|log)$type]",
-    slot: (a) => a.optStr("type") ?? "debug",
+    slot: (a) => a.type ?? "debug",
     inert: "log timestamps follow the router's clock regardless",
   }),
   command({
@@ -46,7 +46,7 @@ export const systemCommands: readonly ConfigCommand[] = [
     help: ["Set system's network name", "This system's network name"],
     order: TOP.hostname,
     apply: (m, a) => {
-      const name = a.str("name");
+      const name = a.name;
       const problem = hostnameProblem(name);
       if (problem) return { error: problem };
       m.hostname = name;
@@ -97,12 +97,12 @@ export const systemCommands: readonly ConfigCommand[] = [
     order: TOP.aaaAuthorization,
     apply: (m, a) => {
       const methods: string[] = [];
-      if (a.has("group")) methods.push(`group ${a.str("group")}`);
-      if (a.has("local")) methods.push("local");
-      if (a.has("ifAuthenticated")) methods.push("if-authenticated");
-      if (a.has("none")) methods.push("none");
-      const type = a.str("type") as "network" | "exec";
-      const list = a.str("list");
+      if (a.group !== undefined) methods.push(`group ${a.group}`);
+      if (a.local !== undefined) methods.push("local");
+      if (a.ifAuthenticated !== undefined) methods.push("if-authenticated");
+      if (a.none !== undefined) methods.push("none");
+      const type = a.type as "network" | "exec";
+      const list = a.list;
       m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === type && x.list === list));
       m.aaa.authorization.push({ type, list, methods });
       m.aaa.authorization.sort((x, y) => (x.type === y.type ? (x.list < y.list ? -1 : 1) : x.type < y.type ? -1 : 1));
@@ -110,7 +110,7 @@ export const systemCommands: readonly ConfigCommand[] = [
     no: {
       syntax: "aaa authorization (network|exec)$type (default|WORD)$list {group WORD$group|local$local|if-authenticated$ifAuthenticated|none$none}",
       apply: (m, a) => {
-        m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === a.str("type") && x.list === a.str("list")));
+        m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === a.type && x.list === a.list));
       },
     },
     render: (m) =>
@@ -163,7 +163,7 @@ export const systemCommands: readonly ConfigCommand[] = [
       hidden: i === 1,
       order: TOP.ipDomainName,
       apply: (m, a) => {
-        m.domainName = a.str("name");
+        m.domainName = a.name;
       },
       no: {
         syntax: `${spelling} [WORD$name]`,
@@ -195,7 +195,7 @@ export const systemCommands: readonly ConfigCommand[] = [
     syntax: "crypto pki token (default|WORD)$token removal timeout <0-480>$seconds",
     help: ["Encryption module", "Public Key components", "Configure Token", "Default token", "Token name", "Token removal", "Timeout on token removal", "Seconds"],
     order: TOP.pkiToken,
-    slot: (a) => a.str("token"),
+    slot: (a) => a.token,
     noSyntax: "crypto pki token (default|WORD)$token removal timeout [<0-480>$seconds]",
     no: "remove",
     inert: "no hardware tokens in a lab",

@@ -4,8 +4,8 @@
 import { command, type ConfigCommand } from "../command";
 import type { InterfaceConfig, NhrpConfig, TunnelConfig } from "../model/interface";
 import type { RouterConfig } from "../model/router";
-import type { ModeCtx } from "../command";
-import type { ArgRecord } from "../grammar/args";
+import type { CtxOf } from "../command";
+import { bound, type ArgRecord } from "../grammar/args";
 import { flag } from "./flag";
 import { iface, IF_MODES } from "./interface";
 
@@ -14,7 +14,7 @@ const IP = "Interface Internet Protocol config commands";
 const NHRP = "NBMA Next Hop Resolution Protocol";
 const MPLS = "Configure MPLS interface parameters";
 
-function tunnel(m: RouterConfig, c: ModeCtx): TunnelConfig {
+function tunnel(m: RouterConfig, c: CtxOf<"config-if-tunnel">): TunnelConfig {
   const i = iface(m, c);
   return (i.tunnel ??= { mode: "gre-ip" });
 }
@@ -37,7 +37,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [TUNNEL, "source of tunnel packets", "ip address", "Interface"],
     order: 90,
     apply: (m, a, c) => {
-      tunnel(m, c).source = a.has("address") ? { kind: "address", address: a.ip("address") } : { kind: "interface", interface: a.str("interface") };
+      tunnel(m, c).source = a.address !== undefined ? { kind: "address", address: a.address } : { kind: "interface", interface: bound(a.interface, "interface") };
     },
     no: {
       syntax: "tunnel source [(A.B.C.D$address|INTERFACE$interface)]",
@@ -59,7 +59,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [TUNNEL, "destination of tunnel", "ip address"],
     order: 91,
     apply: (m, a, c) => {
-      tunnel(m, c).destination = a.ip("address");
+      tunnel(m, c).destination = a.address;
     },
     no: {
       syntax: "tunnel destination [A.B.C.D$address]",
@@ -79,7 +79,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [TUNNEL, "tunnel encapsulation method", "generic route encapsulation protocol", "over IP", "over IPv4 (multipoint)", "IPSec tunnel encapsulation", "over IPv4"],
     order: 92,
     apply: (m, a, c) => {
-      tunnel(m, c).mode = a.has("ipsec") ? "ipsec-ipv4" : a.str("gre") === "multipoint" ? "gre-multipoint" : "gre-ip";
+      tunnel(m, c).mode = a.ipsec !== undefined ? "ipsec-ipv4" : a.gre === "multipoint" ? "gre-multipoint" : "gre-ip";
     },
     no: {
       syntax: "tunnel mode [(gre (ip|multipoint)$gre|ipsec ipv4$ipsec)]",
@@ -101,7 +101,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [TUNNEL, "security or selector key", "key"],
     order: 93,
     apply: (m, a, c) => {
-      tunnel(m, c).key = a.num("key");
+      tunnel(m, c).key = a.key;
     },
     no: {
       syntax: "tunnel key [<0-4294967295>$key]",
@@ -121,7 +121,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [TUNNEL, "Enable tunnel protection", "Use ipsec protection", "Determine the ipsec policy profile to use.", "Name of the profile"],
     order: 94,
     apply: (m, a, c) => {
-      tunnel(m, c).protectionProfile = a.str("profile");
+      tunnel(m, c).protectionProfile = a.profile;
     },
     no: {
       syntax: "tunnel protection ipsec profile [WORD$profile]",
@@ -141,7 +141,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [IP, NHRP, "NBMA Network Identifier", "Identifier"],
     order: 60,
     apply: (m, a, c) => {
-      nhrp(iface(m, c)).networkId = a.num("id");
+      nhrp(iface(m, c)).networkId = a.id;
     },
     no: {
       syntax: "ip nhrp network-id [<1-4294967295>$id]",
@@ -163,7 +163,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     help: [IP, NHRP, "Advertised holdtime", "Number of seconds"],
     order: 61,
     apply: (m, a, c) => {
-      nhrp(iface(m, c)).holdtimeSec = a.num("seconds");
+      nhrp(iface(m, c)).holdtimeSec = a.seconds;
     },
     no: {
       syntax: "ip nhrp holdtime [<1-65535>$seconds]",

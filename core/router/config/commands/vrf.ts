@@ -1,8 +1,13 @@
 // VRFs: `vrf definition` (with `address-family ipv4`) and the legacy `ip vrf`, both with rd,
 // route-target and description.
 
-import { command, need, type ConfigCommand, type ModeCtx, type Outcome, type RenderItem } from "../command";
-import type { Args } from "../grammar/args";
+import { command, need, type ConfigCommand, type CtxOf, type Outcome, type RenderItem } from "../command";
+
+/** `route-target (import|export|both) RT`. */
+interface TargetArgs {
+  readonly dir: "import" | "export" | "both";
+  readonly rt: string;
+}
 import type { RouterConfig } from "../model/router";
 import { newVrf, type RouteTargets, type VrfConfig } from "../model/vrf";
 import { descriptionProblem, VRF_DESCRIPTION_MAX_CHARS, vrfNameProblem } from "../names";
@@ -10,13 +15,13 @@ import { TOP } from "./order";
 
 const VRF_MODES = ["vrf-definition", "ip-vrf"] as const;
 
-function vrf(m: RouterConfig, c: ModeCtx): VrfConfig {
-  const v = m.vrfs[need(c.vrf, "vrf")];
+function vrf(m: RouterConfig, c: CtxOf<"ip-vrf">): VrfConfig {
+  const v = m.vrfs[c.vrf];
   if (!v) throw new Error(`vrf ${c.vrf} vanished`);
   return v;
 }
 
-function enterVrf(m: RouterConfig, name: string, style: VrfConfig["style"]): Outcome {
+function enterVrf(m: RouterConfig, name: string, style: VrfConfig["style"]): Outcome<CtxOf<"ip-vrf">> {
   const problem = vrfNameProblem(name);
   if (problem) return { error: problem };
   const existing = m.vrfs[name];
@@ -41,16 +46,16 @@ function removeVrf(m: RouterConfig, name: string): Outcome | void {
   if (touched) return { output: [`% IPv4 addresses from all interfaces in VRF ${name} have been removed`] };
 }
 
-function addTargets(t: RouteTargets, a: Args): void {
-  const rt = a.str("rt");
-  const dir = a.str("dir");
+function addTargets(t: RouteTargets, a: TargetArgs): void {
+  const rt = a.rt;
+  const dir = a.dir;
   if ((dir === "import" || dir === "both") && !t.import.includes(rt)) t.import.push(rt);
   if ((dir === "export" || dir === "both") && !t.export.includes(rt)) t.export.push(rt);
 }
 
-function removeTargets(t: RouteTargets, a: Args): void {
-  const rt = a.str("rt");
-  const dir = a.str("dir");
+function removeTargets(t: RouteTargets, a: TargetArgs): void {
+  const rt = a.rt;
+  const dir = a.dir;
   if (dir === "import" || dir === "both") t.import = t.import.filter((x) => x !== rt);
   if (dir === "export" || dir === "both") t.export = t.export.filter((x) => x !== rt);
 }
@@ -70,8 +75,8 @@ export const vrfCommands: readonly ConfigCommand[] = [
     help: ["VRF commands", "VRF definition", "VRF name"],
     order: TOP.vrfDefinition,
     enters: "vrf-definition",
-    apply: (m, a) => enterVrf(m, a.str("name"), "definition"),
-    no: { apply: (m, a) => removeVrf(m, a.str("name")) },
+    apply: (m, a) => enterVrf(m, a.name, "definition"),
+    no: { apply: (m, a) => removeVrf(m, a.name) },
     render: (m) =>
       Object.values(m.vrfs)
         .filter((v) => v.style === "definition")
@@ -85,8 +90,8 @@ export const vrfCommands: readonly ConfigCommand[] = [
     help: ["Global IP configuration subcommands", "Configure an IP VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name"],
     order: TOP.ipVrf,
     enters: "ip-vrf",
-    apply: (m, a) => enterVrf(m, a.str("name"), "ip-vrf"),
-    no: { apply: (m, a) => removeVrf(m, a.str("name")) },
+    apply: (m, a) => enterVrf(m, a.name, "ip-vrf"),
+    no: { apply: (m, a) => removeVrf(m, a.name) },
     render: (m) =>
       Object.values(m.vrfs)
         .filter((v) => v.style === "ip-vrf")
@@ -100,7 +105,7 @@ export const vrfCommands: readonly ConfigCommand[] = [
     help: ["VRF specific description", "Up to 244 characters describing this VRF"],
     order: 5,
     apply: (m, a, c) => {
-      const text = a.str("text");
+      const text = a.text;
       const problem = descriptionProblem(text, VRF_DESCRIPTION_MAX_CHARS);
       if (problem) return { error: problem };
       vrf(m, c).description = text;
@@ -124,7 +129,7 @@ export const vrfCommands: readonly ConfigCommand[] = [
     order: 10,
     apply: (m, a, c) => {
       const v = vrf(m, c);
-      const rd = a.str("rd");
+      const rd = a.rd;
       if (v.rd !== undefined && v.rd !== rd) return { error: `% Can't change RD, remove with 'no rd ${v.rd}' first` };
       v.rd = rd;
     },

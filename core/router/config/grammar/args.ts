@@ -77,3 +77,11 @@ export class Args {
     return this.list(name).map((v) => String(v));
   }
 }
+
+/** For an argument the syntax binds on every path the type cannot see, e.g. the second
+ * branch of `(A.B.C.D$address|INTERFACE$interface)` once the first is ruled out: a missing
+ * one is a bug in the declaration. */
+export function bound<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`argument ${name} not bound`);
+  return value;
+}
