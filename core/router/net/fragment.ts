@@ -9,8 +9,11 @@ import { HEADROOM_BYTES } from "./headroom";
 /** Receives one fragment at `buf[start, end)`; returns whether it was sent. */
 export type FragmentSink = (buf: Uint8Array, start: number, end: number) => boolean;
 
-/** At most this many fragments per packet; more means an absurd MTU and is refused. */
-const MAX_FRAGMENTS = 64;
+/**
+ * At most this many fragments per packet; more means an absurd MTU and is refused. Our
+ * reassembly accepts as many per datagram, so the router can always take what it sends.
+ */
+export const MAX_FRAGMENTS = 64;
 
 /**
  * Splits the packet at `buf[start, end)` for `mtu` and hands each fragment to `sink`.

@@ -4,7 +4,8 @@ import { VirtualClock } from "../clock/virtual";
 import { parseIpv4 as parseAddress, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { buildIpv4, parseIpv4, type Ipv4Repr } from "../wire/ipv4";
-import { Reassembly, type ReassemblyLimits, type ReassemblyResult } from "./reassembly";
+import { fragmentIpv4 } from "./fragment";
+import { DEFAULT_REASSEMBLY_LIMITS, Reassembly, type ReassemblyLimits, type ReassemblyResult } from "./reassembly";
 
 function ip(text: string): Ipv4 {
   return parseAddress(text) as Ipv4;
@@ -73,6 +74,21 @@ describe("IPv4 reassembly", () => {
     expect(add(fragment(2960, 40, false, whole)).kind).toBe("pending");
     expect(payloadOf(add(fragment(0, 1480, true, whole)))).toEqual(whole);
     expect([r.inProgress, r.heldBytes]).toEqual([0, 0]);
+  });
+
+  it("takes back the largest datagram the router's own fragmenter sends, over the smallest MTU it will split for", () => {
+    const whole = pattern(65_535 - 20);
+    const packet = fragment(0, whole.length, false, whole);
+    const pieces: Uint8Array[] = [];
+    let mtu = 576;
+    while (!fragmentIpv4(packet, 0, packet.length, mtu, (buf, start, end) => pieces.push(buf.slice(start, end)) > 0)) {
+      pieces.length = 0;
+      mtu += 8;
+    }
+    expect(pieces.length).toBe(DEFAULT_REASSEMBLY_LIMITS.maxFragmentsPerDatagram);
+    const last = pieces.pop() as Uint8Array;
+    for (const p of pieces.reverse()) expect(add(p).kind).toBe("pending");
+    expect(payloadOf(add(last))).toEqual(whole);
   });
 
   it("drops the datagram whole on (0, 1480, MF), (1480, 8, MF), (8, 16, last) without throwing", () => {

@@ -24,6 +24,7 @@
 import type { Clock, Timer } from "../clock/clock";
 import { ipv4Dst, ipv4FragmentOffsetUnits, ipv4HeaderLengthAt, ipv4Identification, ipv4MoreFragments, ipv4Protocol, ipv4Src, IPV4_MIN_HEADER_LENGTH, setIpv4Fragment } from "../wire/ipv4";
 import type { DropReason } from "./counters";
+import { MAX_FRAGMENTS } from "./fragment";
 import { HEADROOM_BYTES } from "./headroom";
 
 export interface ReassemblyLimits {
@@ -38,11 +39,11 @@ export interface ReassemblyLimits {
 }
 
 /**
- * 64 fragments is what our own fragmenter may send at most (a 64 KiB datagram over a
- * ~1,000-byte MTU); FreeBSD allows 16 (net.inet.ip.maxfragsperpacket), IOS's virtual
+ * Fragments per datagram: as many as our own fragmenter may send (64: a 64 KiB datagram over
+ * a ~1,000-byte MTU); FreeBSD allows 16 (net.inet.ip.maxfragsperpacket), IOS's virtual
  * reassembly 16. 64 datagrams of at most 64 KiB each fit the 4 MiB budget.
  */
-export const DEFAULT_REASSEMBLY_LIMITS: ReassemblyLimits = { timeoutMs: 15_000, maxDatagrams: 64, maxFragmentsPerDatagram: 64, maxBytes: 4 * 1024 * 1024 };
+export const DEFAULT_REASSEMBLY_LIMITS: ReassemblyLimits = { timeoutMs: 15_000, maxDatagrams: 64, maxFragmentsPerDatagram: MAX_FRAGMENTS, maxBytes: 4 * 1024 * 1024 };
 
 /** The largest IPv4 datagram (the Total Length field is 16 bits). */
 const MAX_DATAGRAM_BYTES = 65535;
