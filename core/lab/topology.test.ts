@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -169,6 +169,10 @@ describe("loading a lab folder", () => {
     const dir = labWith("folder", "sub");
     mkdirSync(join(dir, "sub"));
     expect(await loadProblems(dir)).toEqual(['LAB/lab.yaml:3:31: nodes.R1.config: config "sub" is not a file']);
+    const huge = labWith("huge", "R1.cfg");
+    writeFileSync(join(huge, "R1.cfg"), "");
+    truncateSync(join(huge, "R1.cfg"), 9 * 1024 * 1024);
+    expect(await loadProblems(huge)).toEqual(['LAB/lab.yaml:3:31: nodes.R1.config: config "R1.cfg" is larger than 8 MB; not a router config']);
     expect(await loadProblems(join(scratch, "nowhere"))).toEqual(["LAB/lab.yaml:1:1: no lab file here (expected lab.yaml)"]);
   });
 });

@@ -11,7 +11,7 @@ import { isAbsolute, join, normalize, relative, sep } from "node:path";
 import { isAlias, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { z } from "zod";
 import { formatInterfaceName, parseInterfaceName } from "../router/config/grammar/interface-name";
-import { readConfigFile } from "./config-file";
+import { MAX_CONFIG_BYTES, readConfigFile } from "./config-file";
 
 /** A letter or digit, then letters, digits, '.', '_' or '-'; at most 63 (a DNS label's length). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -244,8 +244,14 @@ async function checkConfigFiles(parsed: ParsedLab): Promise<Lab> {
       problems.push(parsed.at(field, `config "${n.config}" leads outside the lab folder (to ${real}): a node's config is a file in it`));
       continue;
     }
-    if (!(await stat(real)).isFile()) {
+    const info = await stat(real);
+    if (!info.isFile()) {
       problems.push(parsed.at(field, `config "${n.config}" is not a file`));
+      continue;
+    }
+    // Every runtime reads it whole: bound it here, once, for all of them.
+    if (info.size > MAX_CONFIG_BYTES) {
+      problems.push(parsed.at(field, `config "${n.config}" is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MB; not a router config`));
       continue;
     }
     nodes.push({ ...n, config: inside });
