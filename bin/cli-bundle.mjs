@@ -15,7 +15,7 @@ const SOURCE = "core/cli/main.ts";
 /** How long an earlier build's chunks stay for runs that started before a rebuild. */
 const CHUNK_GRACE_MS = 24 * 3600 * 1000;
 
-/** Bundled CommonJS (none today; packages stay external) would need `require` for built-ins. */
+/** Bundled CommonJS packages (commander, yaml) call `require` for Node built-ins; ESM has none. */
 const REQUIRE_SHIM = 'import { createRequire as __flexlabCreateRequire } from "node:module";\nconst require = __flexlabCreateRequire(import.meta.url);';
 
 /** True when the bundle exists and every file it was built from is as it was then. */
@@ -62,6 +62,8 @@ export async function buildBundle() {
     platform: "node",
     format: "esm",
     target: "node20",
+    // Pure-JS packages are bundled (their files are inputs too, so an upgrade rebuilds);
+    // these stay in node_modules: native add-ons and optional native speed-ups, build tools.
     external: ["dockerode", "ws", "esbuild", "tsx", "tsx/*", "@flexlab/packet-socket"],
     banner: { js: REQUIRE_SHIM },
     sourcemap: "linked",
