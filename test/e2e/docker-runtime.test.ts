@@ -3,7 +3,7 @@
 // through the mgmt API, node stop/start, and destroy leaving nothing labelled behind. Skips,
 // saying why, when no engine answers.
 import { chmod, chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
@@ -53,12 +53,15 @@ async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
   }
 }
 
-/** The agent's process as the host sees it: the child of the container's init (tini). */
-async function agentStatus(containerId: string): Promise<string> {
+/** The agent's pid as the host sees it: the child of the container's init (tini). */
+async function agentPid(containerId: string): Promise<number> {
   const info = await docker.getContainer(containerId).inspect();
   const init = info.State.Pid;
-  const children = readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(/\s+/);
-  return readFileSync(`/proc/${children[0]}/status`, "utf8");
+  return Number(readFileSync(`/proc/${init}/task/${init}/children`, "utf8").trim().split(/\s+/)[0]);
+}
+
+async function agentStatus(containerId: string): Promise<string> {
+  return readFileSync(`/proc/${await agentPid(containerId)}/status`, "utf8");
 }
 
 describe.skipIf(!engineAnswers)(title, () => {
@@ -129,12 +132,34 @@ describe.skipIf(!engineAnswers)(title, () => {
     expect(output).toMatch(/^Loopback0\s+1\.1\.1\.1/m);
   }, 30_000);
 
-  it("runs the agent as the lab folder's (non-root) owner holding only CAP_NET_RAW", async () => {
+  it("runs the agent as the lab folder's (non-root) owner with no capability left, under no-new-privileges", async () => {
     const status = await agentStatus(state!.nodes[0].containerId!);
-    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
-    expect(uid).not.toBe(0);
-    expect(uid).toBe((await stat(labDir)).uid);
-    expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000002000");
+    expect(/^Uid:\s+(.*)$/m.exec(status)?.[1].split(/\s+/).map(Number)).toEqual(Array(4).fill((await stat(labDir)).uid));
+    expect((await stat(labDir)).uid).not.toBe(0);
+    expect(/^CapEff:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000000000");
+    expect(/^CapPrm:\s+(\w+)/m.exec(status)?.[1]).toBe("0000000000000000");
+    expect(/^NoNewPrivs:\s+(\d)/m.exec(status)?.[1]).toBe("1");
+  }, 30_000);
+
+  it("listens for console and mgmt on the management address only, not on the links", async () => {
+    const id = state!.nodes[0].containerId!;
+    const info = await docker.getContainer(id).inspect();
+    const mgmtIp = Object.entries(info.NetworkSettings.Networks).find(([name]) => name.endsWith("-mgmt"))?.[1].IPAddress;
+    expect(mgmtIp).toMatch(/^10\./);
+    // The agent's listening TCP sockets: its namespace's table (/proc/PID/net/tcp), rows whose
+    // inode is one of the agent's open sockets (the engine's DNS listens there too).
+    const pid = await agentPid(id);
+    const inodes = new Set(
+      (await readdir(`/proc/${pid}/fd`)).map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]).filter(Boolean),
+    );
+    const table = readFileSync(`/proc/${pid}/net/tcp`, "utf8").trim().split("\n").slice(1);
+    const listening = table
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[3] === "0A" && inodes.has(f[9]))
+      .map((f) => f[1]);
+    const hex = (ip: string, port: number): string =>
+      `${ip.split(".").map((o) => Number(o).toString(16).padStart(2, "0").toUpperCase()).reverse().join("")}:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+    expect(listening.sort(), JSON.stringify(listening)).toEqual([hex(mgmtIp!, 2323), hex(mgmtIp!, 2324)].sort());
   }, 30_000);
 
   it("writes memory into the lab folder, as the folder's owner", async () => {

@@ -4,7 +4,7 @@
 // `down` (or nothing at all) must leave no container, network, process or state file.
 // The docker half skips, saying why, when no engine answers.
 import { spawn } from "node:child_process";
-import { chmod, chown, cp, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,7 @@ import { dockerAvailable } from "../../core/lab/runtime/docker";
 import { labFilter } from "../../core/lab/runtime/docker-labels";
 import { removeLabObjects } from "../../core/lab/runtime/docker-objects";
 import { findRunningLab } from "../../core/lab/running-lab";
+import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "bin/flexlab.mjs");
@@ -51,7 +52,7 @@ async function labCopy(name: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "flexlab-interrupt-"));
   labs.push(dir);
   await chmod(dir, 0o755);
-  await cp(join(ROOT, "labs/two-routers"), dir, { recursive: true });
+  await copyExampleLab("two-routers", dir);
   const yaml = await readFile(join(dir, "lab.yaml"), "utf8");
   await writeFile(join(dir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${name}`));
   if (process.getuid?.() === 0) {

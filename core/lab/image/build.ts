@@ -2,9 +2,11 @@
 // is bundled, a root filesystem around this machine's node binary is streamed as a tar into
 // the engine's import (`docker import`), and the image gets its user, entrypoint and labels
 // from import "changes". images/router/Dockerfile is the equivalent for online builds.
-import { realpath } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type Docker from "dockerode";
+import { freshAgentBundle } from "../agent-entry";
 import { connectEngine, engineMessage } from "../runtime/docker-engine";
 import { bundleAgent, sourceRoot } from "./bundle";
 import { assembleRootfs, IMAGE_AGENT, IMAGE_USER } from "./rootfs";
@@ -31,9 +33,17 @@ export interface BuildOptions {
   readonly root?: string;
 }
 
+/** On the image: the sha256 of the agent bundle inside, so `ensureRouterImage` can tell an
+ * image of this tree's agent from one built before a change (the tag is per version only). */
+export const AGENT_HASH_LABEL = "flexlab.agent-sha256";
+
+async function fileSha256(file: string): Promise<string> {
+  return createHash("sha256").update(await readFile(file)).digest("hex");
+}
+
 /** The Dockerfile-style instructions `docker import --change` applies to the imported filesystem. */
-export function importChanges(): string[] {
-  const labels = Object.entries(IMAGE_LABELS)
+export function importChanges(agentSha256?: string): string[] {
+  const labels = Object.entries({ ...IMAGE_LABELS, ...(agentSha256 ? { [AGENT_HASH_LABEL]: agentSha256 } : {}) })
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(" ");
   return [
@@ -52,11 +62,11 @@ interface ProgressMessage {
 }
 
 /** Sends the stream to the engine's import and waits for its last progress message. */
-function importImage(docker: Docker, archive: NodeJS.ReadableStream): Promise<string> {
+function importImage(docker: Docker, archive: NodeJS.ReadableStream, changes: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     archive.on("error", (err: Error) => reject(new Error(`writing the root filesystem failed: ${err.message}`)));
     const tag = FLEXLAB_VERSION;
-    docker.importImage(archive, { repo: ROUTER_IMAGE_REPO, tag, changes: importChanges() }, (err: unknown, response: NodeJS.ReadableStream | undefined) => {
+    docker.importImage(archive, { repo: ROUTER_IMAGE_REPO, tag, changes }, (err: unknown, response: NodeJS.ReadableStream | undefined) => {
       if (err || !response) return reject(new Error(engineMessage(err)));
       docker.modem.followProgress(response, (done: Error | null, output: ProgressMessage[]) => {
         if (done) return reject(done);
@@ -97,7 +107,7 @@ export async function buildRouterImage(options: BuildOptions = {}): Promise<Buil
     .catch(() => undefined);
   let id: string;
   try {
-    id = await importImage(docker, tarStream(assembled.rootfs.entries));
+    id = await importImage(docker, tarStream(assembled.rootfs.entries), importChanges(await fileSha256(bundle.file)));
   } catch (err) {
     return { ok: false, message: `docker import of ${ROUTER_IMAGE} failed: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -125,12 +135,18 @@ export async function buildRouterImage(options: BuildOptions = {}): Promise<Buil
 export async function ensureRouterImage(options: BuildOptions = {}): Promise<Result<{ built: boolean }>> {
   const connected = await connectEngine();
   if (!connected.ok) return connected;
-  const present = await connected.engine.docker
+  const labels = await connected.engine.docker
     .getImage(ROUTER_IMAGE)
     .inspect()
-    .then(() => true)
-    .catch(() => false);
-  if (present) return { ok: true, built: false };
+    .then((info) => info.Config.Labels ?? {})
+    .catch(() => undefined);
+  if (labels) {
+    // Same tag, older agent (a clone moved on since the image was built): rebuild it, or the
+    // routers would run yesterday's code. Without esbuild there is no bundle to compare.
+    const bundle = await freshAgentBundle(options.root ?? sourceRoot());
+    if (!bundle || labels[AGENT_HASH_LABEL] === (await fileSha256(bundle))) return { ok: true, built: false };
+    options.onStep?.("its agent differs from this tree's: rebuilding");
+  }
   const result = await buildRouterImage(options);
   return result.ok ? { ok: true, built: true } : result;
 }

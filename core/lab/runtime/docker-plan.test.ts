@@ -64,7 +64,7 @@ describe("docker lab plan", () => {
     const [r1, r2] = planLab(inputs(lab)).nodes;
     expect(r1.create.Cmd).toEqual([
       ...["--name", "R1", "--dir", "/lab", "--config", "R1.cfg"],
-      ...["--console-port", "2323", "--mgmt-port", "2324", "--token-env", "FLEXLAB_TOKEN", "--bind", "0.0.0.0"],
+      ...["--console-port", "2323", "--mgmt-port", "2324", "--token-env", "FLEXLAB_TOKEN", "--bind", "10.255.0.2", "--user", "1000:1000"],
       ...["--port", "Ethernet0/0=packet-mac:02:42:0a:ff:00:0a", "--port", "Ethernet0/1=packet-mac:02:42:0a:ff:00:12"],
     ]);
     expect(r2.create.Cmd).toContain("configs/R2.cfg");
@@ -87,12 +87,14 @@ describe("docker lab plan", () => {
     });
   });
 
-  it("runs a non-root agent with only NET_RAW, init, a memory limit, and a mute kernel on the links", () => {
+  it("starts the agent with only NET_RAW, SETUID and SETGID under no-new-privileges, to become the lab's user; init, a memory limit, and a mute kernel on the links", () => {
     const [r1] = planLab(inputs(lab, { memoryBytes: 128 * 1024 * 1024 })).nodes;
     const host = r1.create.HostConfig!;
-    expect(r1.create.User).toBe("1000:1000");
+    expect(r1.create.User).toBe("0:0");
+    expect(r1.create.Cmd?.slice(r1.create.Cmd.indexOf("--user"), r1.create.Cmd.indexOf("--user") + 2)).toEqual(["--user", "1000:1000"]);
     expect(host.CapDrop).toEqual(["ALL"]);
-    expect(host.CapAdd).toEqual(["NET_RAW"]);
+    expect(host.CapAdd).toEqual(["NET_RAW", "SETUID", "SETGID"]);
+    expect(host.SecurityOpt).toEqual(["no-new-privileges"]);
     expect(host.Init).toBe(true);
     expect(host.Memory).toBe(128 * 1024 * 1024);
     expect(host.ReadonlyRootfs).toBe(true);

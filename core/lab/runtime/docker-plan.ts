@@ -18,11 +18,13 @@
 //   need NET_ADMIN and iproute2 in the image): arp_ignore=8 on the link NICs (never answer
 //   ARP there), IPv6 off (no NDP/MLD/RS frames on the wire), forwarding off (lab packets it
 //   sees are dropped silently, no ICMP). Lab addresses never collide with the 10.255/16 pool.
-// - The agent runs as a non-root user (the lab folder's owner, so files it writes there stay
-//   theirs; `flexlab` uid 1000 when root owns the folder) with every capability dropped
-//   but NET_RAW, which it holds through a file capability on the image's node binary.
-//   no-new-privileges would forbid exactly that, so it is not set; there is nothing setuid in
-//   the image.
+// - no-new-privileges, every capability dropped but NET_RAW, SETUID and SETGID. The agent
+//   starts as root only to open its packet sockets (NET_RAW; a file capability cannot give it
+//   to another user under no-new-privileges), then becomes the lab folder's owner (`--user`,
+//   so files it writes there stay theirs; uid 1000 when the owner is unknown), which leaves
+//   it no capability at all before it reads a file or listens on a port.
+// - The console and mgmt API listen on the node's management address only, not 0.0.0.0:
+//   the engine's port publishing reaches them there, and no link network can.
 import { isAbsolute, relative, resolve, sep, dirname, basename } from "node:path";
 import type Docker from "dockerode";
 import type { Lab } from "../topology";
@@ -102,11 +104,11 @@ export function dockerLimitation(lab: Lab): string | undefined {
 }
 
 /**
- * The user the agent runs as: the lab folder's owner, so `write memory` can replace the
- * startup-configs there and they stay theirs. That is a normal user on a desktop. Only when
- * root owns the folder does the agent run as root, because nobody else may write it; even
- * then every capability but NET_RAW is dropped, so it can do no more than write files root
- * already owns. Unknown owners get the image's own `flexlab` user.
+ * The user the agent becomes once its ports are open: the lab folder's owner, so `write
+ * memory` can replace the startup-configs there and they stay theirs. That is a normal user
+ * on a desktop. Only when root owns the folder does the agent stay root, because nobody else
+ * may write it; even then it holds no capability but NET_RAW, SETUID and SETGID, under
+ * no-new-privileges. Unknown owners get the image's own `flexlab` user.
  */
 export function containerUser(uid: number | undefined, gid: number | undefined): string {
   return uid === undefined || gid === undefined ? "1000:1000" : `${uid}:${gid}`;
@@ -172,7 +174,7 @@ export function planLab(inputs: PlanInputs): LabPlan {
     const cmd = [
       ...["--name", n.name, "--dir", config.dir, "--config", config.file],
       ...["--console-port", String(CONTAINER_CONSOLE_PORT), "--mgmt-port", String(CONTAINER_MGMT_PORT)],
-      ...["--token-env", TOKEN_ENV, "--bind", "0.0.0.0"],
+      ...["--token-env", TOKEN_ENV, "--bind", mgmtIp, "--user", inputs.user],
       ...endpoints.flatMap((e) => ["--port", `${e.iface}=packet-mac:${e.mac}`]),
     ];
     // eth0 is the management network; eth1… are the links, one sysctl each.
@@ -195,7 +197,8 @@ export function planLab(inputs: PlanInputs): LabPlan {
         Image: inputs.image,
         Cmd: cmd,
         Env: [`${TOKEN_ENV}=${inputs.token}`],
-        User: inputs.user,
+        // Root with three capabilities until the ports are open, then inputs.user with none.
+        User: "0:0",
         Labels: { ...labLabels(lab.name, lab.dir, "router"), [LABEL_NODE]: n.name },
         ExposedPorts: { [tcp(CONTAINER_CONSOLE_PORT)]: {}, [tcp(CONTAINER_MGMT_PORT)]: {} },
         StopTimeout: STOP_TIMEOUT_SEC,
@@ -208,7 +211,8 @@ export function planLab(inputs: PlanInputs): LabPlan {
           },
           Mounts: [{ Type: "bind", Source: lab.dir, Target: CONTAINER_LAB_DIR, ReadOnly: false }, ...(config.extraMount ? [config.extraMount] : [])],
           CapDrop: ["ALL"],
-          CapAdd: ["NET_RAW"],
+          CapAdd: ["NET_RAW", "SETUID", "SETGID"],
+          SecurityOpt: ["no-new-privileges"],
           ReadonlyRootfs: true,
           Tmpfs: { "/tmp": "rw,nosuid,nodev,size=16m" },
           Memory: memory,

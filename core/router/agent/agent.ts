@@ -35,6 +35,9 @@ export interface AgentOptions {
   readonly version: string;
   /** Where bug reports and startup-config problems go (stderr in the process). */
   readonly stderr: (text: string) => void;
+  /** Called once every port is open, before the node's folder is read: in a container the
+   * agent starts privileged to open its packet sockets and gives the privilege up here. */
+  readonly onPortsOpen?: () => void;
 }
 
 export interface Agent {
@@ -64,6 +67,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const backends = new Map<string, Nic>();
   try {
     for (const spec of options.ports) backends.set(spec.iface, await openPort(spec, options.name, clock));
+    options.onPortsOpen?.();
   } catch (err) {
     for (const nic of backends.values()) nic.close();
     throw err;

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../../package.json" with { type: "json" };
 import { startAgent, type Agent } from "./agent";
+import { parseIpv4 } from "../wire/addr";
 import { parsePortSpec, PORT_SPEC_FORMS, type PortSpec } from "./ports";
 
 const STOP_DEADLINE_MS = 800;
@@ -21,6 +22,31 @@ function nodeIndex(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 0xffff) throw new InvalidArgumentError("a node index 1-65535");
   return n;
+}
+
+function bindAddress(value: string): string {
+  if (parseIpv4(value) === undefined) throw new InvalidArgumentError("an IPv4 address, e.g. 127.0.0.1 (or 0.0.0.0 for every address)");
+  return value;
+}
+
+interface RunAs {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+function runAs(value: string): RunAs {
+  const m = /^(\d{1,10}):(\d{1,10})$/.exec(value);
+  if (!m) throw new InvalidArgumentError("UID:GID, e.g. 1000:1000");
+  return { uid: Number(m[1]), gid: Number(m[2]) };
+}
+
+/** Becomes `user` for good. From root, setuid to another user also clears every capability
+ * (Linux keeps none across it), so the agent runs on with no privilege at all. */
+function becomeUser(user: RunAs): void {
+  if (!process.setuid || !process.setgid || !process.setgroups) fail("--user needs a POSIX system");
+  process.setgroups([user.gid]);
+  process.setgid(user.gid);
+  process.setuid(user.uid);
 }
 
 function collectPort(value: string, previous: PortSpec[]): PortSpec[] {
@@ -42,6 +68,7 @@ interface CliOptions {
   pki?: string;
   exitWithStdin?: boolean;
   nodeIndex?: number;
+  user?: RunAs;
 }
 
 function fail(message: string): never {
@@ -59,7 +86,8 @@ async function main(): Promise<void> {
     .requiredOption("--console-port <port>", "telnet console TCP port (0 picks one)", portNumber)
     .requiredOption("--mgmt-port <port>", "mgmt API TCP port (0 picks one)", portNumber)
     .option("--token-env <var>", "environment variable holding the lab's mgmt token", "FLEXLAB_TOKEN")
-    .addOption(new Option("--bind <address>", "address the console and mgmt API listen on").choices(["127.0.0.1", "0.0.0.0"]).default("127.0.0.1"))
+    .addOption(new Option("--bind <address>", "IPv4 address the console and mgmt API listen on").argParser(bindAddress).default("127.0.0.1"))
+    .addOption(new Option("--user <uid:gid>", "become this user once the ports are open (started as root to open packet sockets)").argParser(runAs))
     .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
     .option("--pki <dir>", "lab PKI folder: ca.crt and NAME/TRUSTPOINT.crt|.key (default: DIR/pki)")
     .option("--exit-with-stdin", "stop when standard input closes (the supervising lab daemon is gone)")
@@ -103,6 +131,7 @@ async function main(): Promise<void> {
     process.stdin.resume();
   }
 
+  const user = opts.user;
   try {
     agent = await startAgent({
       name: opts.name,
@@ -117,6 +146,7 @@ async function main(): Promise<void> {
       nodeIndex: opts.nodeIndex,
       version: pkg.version,
       stderr: (text) => void process.stderr.write(text),
+      ...(user ? { onPortsOpen: () => becomeUser(user) } : {}),
     });
   } catch (err) {
     fail(`cannot start ${opts.name}: ${err instanceof Error ? err.message : String(err)}`);
