@@ -149,9 +149,14 @@ describe.skipIf(!engineAnswers)(title, () => {
     // The agent's listening TCP sockets: its namespace's table (/proc/PID/net/tcp), rows whose
     // inode is one of the agent's open sockets (the engine's DNS listens there too).
     const pid = await agentPid(id);
-    const inodes = new Set(
-      (await readdir(`/proc/${pid}/fd`)).map((fd) => /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]).filter(Boolean),
-    );
+    const socketInode = (fd: string): string | undefined => {
+      try {
+        return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+      } catch {
+        return undefined; // closed meanwhile
+      }
+    };
+    const inodes = new Set((await readdir(`/proc/${pid}/fd`)).map(socketInode).filter(Boolean));
     const table = readFileSync(`/proc/${pid}/net/tcp`, "utf8").trim().split("\n").slice(1);
     const listening = table
       .map((l) => l.trim().split(/\s+/))
