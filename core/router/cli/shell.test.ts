@@ -113,6 +113,27 @@ describe("the exec shell", () => {
     expect(await session(["showboot"], sh)).toBe('R1#showboot\nTranslating "showboot"\n% Unknown command or computer name, or unable to find computer address\n');
   });
 
+  it("stops translating an unknown word after no ip domain lookup, and starts again with ip domain-lookup", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    const unknown = "% Unknown command or computer name, or unable to find computer address\n";
+    await session(["configure terminal", "no ip domain lookup", "end"], sh);
+    expect(await session(["showboot"], sh)).toBe("R1#showboot\n" + unknown);
+    await session(["configure terminal", "ip domain-lookup", "end"], sh);
+    expect(await session(["showboot"], sh)).toBe('R1#showboot\nTranslating "showboot"\n' + unknown);
+  });
+
+  it("shows the clock in the zone clock timezone names, offset from UTC", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    const utc = /^\*?(\d\d):\d\d:\d\d\.\d{3} UTC /m.exec(await session(["show clock"], sh));
+    await session(["configure terminal", "clock timezone CET 1 0", "end"], sh);
+    const cet = /^\*?(\d\d):\d\d:\d\d\.\d{3} CET /m.exec(await session(["show clock"], sh));
+    expect(utc).not.toBeNull();
+    expect(cet).not.toBeNull();
+    expect(Number(cet![1])).toBe((Number(utc![1]) + 1) % 24);
+  });
+
   it("renders show running-config from the model with IOS's header and byte count", async () => {
     boot();
     const out = await session(["show running-config"], new Shell(sim!.node("R1").router, { privileged: true }));

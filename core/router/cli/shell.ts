@@ -137,7 +137,7 @@ export class Shell {
       const words = command.trim().split(/\s+/);
       if (r.error.kind === "invalid" && words.length === 1) {
         // IOS takes a lone unknown word in exec as a host to telnet to.
-        if (!this.domainLookupOff()) print(`Translating "${words[0]}"`);
+        if (this.router.running.ipDomainLookup) print(`Translating "${words[0]}"`);
         print("% Unknown command or computer name, or unable to find computer address");
         return;
       }
@@ -219,11 +219,6 @@ export class Shell {
   private pipeable(text: string): boolean {
     const r = this.grammar.match(this.execMode, text);
     return r.ok && r.match.entry.kind === "exec" && r.match.entry.pipe === true;
-  }
-
-  private domainLookupOff(): boolean {
-    const stored = this.router.running.misc["ip.domain.lookup"];
-    return stored?.no === true;
   }
 
   /** Whether the session is in a configuration mode. */

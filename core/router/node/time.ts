@@ -15,12 +15,10 @@ export const UTC: TimeZone = { name: "UTC", offsetMinutes: 0 };
 
 /** The zone of `clock timezone NAME H [M]`, or UTC. */
 export function timeZoneOf(config: RouterConfig): TimeZone {
-  const stored = config.misc["clock.timezone"];
-  if (!stored || stored.no) return UTC;
-  const name = String(stored.args.zone ?? "UTC");
-  const hours = Number(stored.args.hours ?? 0);
-  const minutes = Number(stored.args.minutes ?? 0);
-  return { name, offsetMinutes: hours * 60 + Math.sign(hours || 1) * minutes };
+  const z = config.clockTimezone;
+  if (!z) return UTC;
+  const hours = z.hoursOffset;
+  return { name: z.name, offsetMinutes: hours * 60 + Math.sign(hours || 1) * (z.minutesOffset ?? 0) };
 }
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, "0");

@@ -4,6 +4,7 @@
 import { command, type ConfigCommand } from "../command";
 import { TOP } from "./order";
 import { hostnameProblem } from "../names";
+import { flag } from "./flag";
 import { stored } from "./stored";
 
 const IP = "Global IP configuration subcommands";
@@ -129,30 +130,56 @@ export const systemCommands: readonly ConfigCommand[] = [
         };
       }),
   }),
-  stored({
+  // `show clock` and log timestamps print in this zone.
+  command({
     id: "clock.timezone",
+    mode: "config",
     syntax: "clock timezone WORD$zone <-23-23>$hours [<0-59>$minutes]",
     help: ["Configure time-of-day clock", "Configure time zone", "name of time zone", "Hours offset from UTC", "Minutes offset from UTC"],
     order: TOP.clock,
-    no: "remove",
-    noSyntax: "clock timezone [WORD$zone]",
-    inert: "the lab clock is UTC; the zone only labels show output on IOS",
+    apply: (m, a) => {
+      m.clockTimezone = a.minutes === undefined ? { name: a.zone, hoursOffset: a.hours } : { name: a.zone, hoursOffset: a.hours, minutesOffset: a.minutes };
+    },
+    no: {
+      syntax: "clock timezone [WORD$zone]",
+      apply: (m) => {
+        delete m.clockTimezone;
+      },
+    },
+    render: (m) => {
+      const z = m.clockTimezone;
+      return z ? [{ args: { zone: z.name, hours: z.hoursOffset, minutes: z.minutesOffset } }] : [];
+    },
   }),
-  stored({
+  // Off, exec no longer says `Translating "word"` before failing on an unknown word.
+  flag({
     id: "ip.domain.lookup",
+    mode: "config",
     syntax: "ip domain lookup",
     help: [IP, "IP DNS Resolver", "Enable IP Domain Name System hostname translation"],
     order: TOP.ipDomainLookup,
-    inert: "no DNS resolver in a lab",
+    defaultOn: true,
+    get: (m) => m.ipDomainLookup,
+    set: (m, _c, on) => {
+      m.ipDomainLookup = on;
+    },
   }),
-  stored({
+  // The old spelling, which IOS still takes and shows as `ip domain lookup`.
+  command({
     id: "ip.domain-lookup",
+    mode: "config",
     syntax: "ip domain-lookup",
     help: [IP, "Enable IP Domain Name System hostname translation"],
     order: TOP.ipDomainLookup,
-    alias: "ip.domain.lookup",
     hidden: true,
-    inert: "no DNS resolver in a lab",
+    apply: (m) => {
+      m.ipDomainLookup = true;
+    },
+    no: {
+      apply: (m) => {
+        m.ipDomainLookup = false;
+      },
+    },
   }),
   ...(["ip domain name", "ip domain-name"] as const).map((spelling, i) =>
     command({

@@ -36,10 +36,22 @@ export interface LineConfig {
   settings: Record<string, StoredLine>;
 }
 
+export interface ClockTimezone {
+  readonly name: string;
+  /** -23..23, as IOS takes it. */
+  readonly hoursOffset: number;
+  readonly minutesOffset?: number;
+}
+
 export interface RouterConfig {
   hostname: string;
   /** `ip domain name`. */
   domainName?: string;
+  /** `ip domain lookup` (IOS's default) or `no ip domain lookup`: whether exec, taking a lone
+   * unknown word for a host name, first tries to translate it. */
+  ipDomainLookup: boolean;
+  /** `clock timezone NAME HOURS [MINUTES]`: the zone `show clock` and log timestamps use. */
+  clockTimezone?: ClockTimezone;
   vrfs: Record<string, VrfConfig>;
   interfaces: Record<string, InterfaceConfig>;
   staticRoutes: StaticRoute[];
@@ -58,6 +70,7 @@ export interface RouterConfig {
 export function emptyConfig(hostname = "Router"): RouterConfig {
   return {
     hostname,
+    ipDomainLookup: true,
     vrfs: {},
     interfaces: {},
     staticRoutes: [],
