@@ -16,6 +16,9 @@ const TABLE_SCHEMAS = "core/api/tables.ts";
  * the agent and by the lab (state file, PKI, the sim runtime's write memory). Nothing else of
  * core/router/agent. */
 const ATOMIC_WRITE = "core/router/agent/storage.ts";
+/** The learning bridge's MAC table: the simulation's hubs and the lab daemon's UDP bridges
+ * share it. Nothing else of core/router/io. */
+const MAC_TABLE = "core/router/io/mac-table.ts";
 const TOP = ["core", "electron", "renderer", "images", "build", "test", "labs"];
 
 /** What each folder may import from (project folders only; packages are checked apart). */
@@ -38,7 +41,7 @@ const LAYERS = {
   "core/router/sim": ["core/router", TABLE_SCHEMAS],
   "core/router/agent": ["core/router", "core/api"],
   "core/api": [],
-  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE],
+  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE, MAC_TABLE],
   "core/cli": ["core/lab", "core/api"],
   electron: ["core/lab", "core/api"],
   renderer: ["core/api", "core/router/config"],

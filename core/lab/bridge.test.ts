@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
-import { MacTable, UdpBridge } from "./bridge";
+import { UdpBridge } from "./bridge";
 
 const A = [0x02, 0, 0, 0, 0, 0x0a];
 const B = [0x02, 0, 0, 0, 0, 0x0b];
@@ -14,55 +14,6 @@ function frame(dst: number[], src: number[], payload = 0): Uint8Array {
   f.set([0x08, 0x00, payload], 12);
   return f;
 }
-
-describe("MacTable", () => {
-  it("floods a frame to an unknown destination to every other port", () => {
-    expect(new MacTable().forward(frame(B, A), 0, 3)).toEqual([1, 2]);
-  });
-
-  it("floods broadcast even when the sender is known", () => {
-    const t = new MacTable();
-    t.forward(frame(A, B), 1, 3);
-    expect(t.forward(frame(BROADCAST, B), 1, 3)).toEqual([0, 2]);
-  });
-
-  it("learns source MACs and sends known unicast to that one port", () => {
-    const t = new MacTable();
-    t.forward(frame(BROADCAST, A), 0, 3); // A is on port 0
-    t.forward(frame(A, C), 2, 3); // C is on port 2
-    expect(t.forward(frame(A, B), 1, 3)).toEqual([0]);
-    expect(t.forward(frame(C, B), 1, 3)).toEqual([2]);
-  });
-
-  it("filters a frame whose destination is on the port it came in on", () => {
-    const t = new MacTable();
-    t.forward(frame(BROADCAST, A), 0, 3);
-    expect(t.forward(frame(A, B), 0, 3)).toEqual([]);
-  });
-
-  it("follows a MAC that moves and forgets entries past the ageing time", () => {
-    let now = 0;
-    const t = new MacTable(1000, () => now);
-    t.forward(frame(BROADCAST, A), 0, 3);
-    t.forward(frame(BROADCAST, A), 2, 3);
-    expect(t.forward(frame(A, B), 1, 3)).toEqual([2]);
-    now = 1001;
-    expect(t.forward(frame(A, B), 1, 3)).toEqual([0, 2]);
-  });
-
-  it("forgets one port's MACs on flush and never learns from a group source", () => {
-    const t = new MacTable();
-    t.forward(frame(BROADCAST, A), 0, 2);
-    t.flushPort(0);
-    expect(t.size).toBe(0);
-    t.forward(frame(A, BROADCAST), 1, 2);
-    expect(t.size).toBe(0);
-  });
-
-  it("drops runts shorter than an Ethernet header", () => {
-    expect(new MacTable().forward(new Uint8Array(10), 0, 3)).toEqual([]);
-  });
-});
 
 describe("UdpBridge", () => {
   const open: (Socket | UdpBridge)[] = [];

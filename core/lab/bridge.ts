@@ -2,48 +2,11 @@
 // interface speaking frames-as-UDP, see core/router/io/udp.ts) gets its own UDP port on
 // 127.0.0.1. A frame arriving on one port is flooded to the others unless its destination
 // MAC was learnt: then it goes to that one port only (IEEE 802.1D learning and filtering,
-// with the 300 s default ageing time).
+// with the 300 s default ageing time: the MAC table is io/mac-table.ts, shared with the
+// simulation's hubs).
 import { createSocket, type Socket } from "node:dgram";
-import { ETHERNET_HEADER_LENGTH, ethernetDst, ethernetDstIsGroup, ethernetSrc, ethernetSrcIsGroup } from "../router/wire/ethernet";
-
-export const DEFAULT_AGEING_MS = 300_000;
-
-/** The MAC table and the forwarding decision, apart from any socket. */
-export class MacTable {
-  private readonly entries = new Map<number, { port: number; seenMs: number }>();
-
-  constructor(
-    private readonly ageingMs = DEFAULT_AGEING_MS,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /**
-   * Learns the source of a frame that came in on `inPort` and returns where it goes: the
-   * port numbers to send it to (never `inPort`), or an empty list to filter it. `ports` is
-   * the number of ports on the bridge.
-   */
-  forward(frame: Uint8Array, inPort: number, ports: number): number[] {
-    if (frame.length < ETHERNET_HEADER_LENGTH) return [];
-    const now = this.now();
-    if (!ethernetSrcIsGroup(frame, 0)) this.entries.set(ethernetSrc(frame, 0), { port: inPort, seenMs: now });
-    if (!ethernetDstIsGroup(frame, 0)) {
-      const known = this.entries.get(ethernetDst(frame, 0));
-      if (known && now - known.seenMs <= this.ageingMs) return known.port === inPort ? [] : [known.port];
-    }
-    const out: number[] = [];
-    for (let p = 0; p < ports; p++) if (p !== inPort) out.push(p);
-    return out;
-  }
-
-  /** Forgets what was learnt on one port (its node restarted and may have new MACs). */
-  flushPort(port: number): void {
-    for (const [mac, entry] of this.entries) if (entry.port === port) this.entries.delete(mac);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
+import { DEFAULT_AGEING_MS, FLOOD, MacTable } from "../router/io/mac-table";
+import { ETHERNET_HEADER_LENGTH } from "../router/wire/ethernet";
 
 export interface BridgeEndpoint {
   /** The node's UDP port on 127.0.0.1, where the bridge sends this endpoint's frames. */
@@ -73,7 +36,7 @@ export class UdpBridge {
     endpoints: readonly BridgeEndpoint[],
     ageingMs: number,
   ) {
-    this.table = new MacTable(ageingMs);
+    this.table = new MacTable({ ageingMs, now: Date.now });
     this.nodePorts = endpoints.map((e) => e.nodePort);
   }
 
@@ -146,9 +109,12 @@ export class UdpBridge {
       return;
     }
     this.counters.framesIn++;
-    const out = this.table.forward(frame, index, this.sockets.length);
+    this.table.learn(frame, 0, index);
+    const to = this.table.destination(frame, 0);
+    if (to === index) return; // filtered: the destination is on the port it came in on
     // Each node's UdpNic is connected to its own bridge port: that port's socket must send to it.
-    for (const p of out) {
+    for (let p = 0; p < this.sockets.length; p++) {
+      if (p === index || (to !== FLOOD && p !== to)) continue;
       this.sockets[p].send(msg, this.nodePorts[p], LOOPBACK);
       this.counters.framesOut++;
     }

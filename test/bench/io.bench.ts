@@ -4,7 +4,7 @@
 // two processes in machine-facts.md.
 import { createSocket } from "node:dgram";
 import { VirtualClock } from "../../core/router/clock/virtual";
-import { memoryPair } from "../../core/router/io/memory";
+import { MemoryHub, memoryPair } from "../../core/router/io/memory";
 import { UdpNic } from "../../core/router/io/udp";
 import { opsPerSecond, type Benchmark, type Figure } from "./bench";
 
@@ -39,6 +39,39 @@ function memoryForward(): Figure {
   });
   if (arrived !== sent) throw new Error(`io.memory.forward: ${sent} sent, ${arrived} arrived`);
   return { name: "io.memory.forward", value: rate, unit: "frames/s" };
+}
+
+/**
+ * A learning MemoryHub with four ports (a switch): R1 sends 64-byte frames to R2, whose MAC
+ * the hub learnt, so each frame is a MAC table learn and lookup and one delivery, not a flood.
+ */
+function memoryHubLearning(): Figure {
+  const burst = 256;
+  const clock = new VirtualClock(0);
+  const hub = new MemoryHub({ clock, learning: true });
+  const [r1, r2, r3, r4] = ["R1", "R2", "R3", "R4"].map((n) => hub.port(`${n}:e0/0`));
+  let arrived = 0;
+  let flooded = 0;
+  r2.onReceive(() => arrived++);
+  for (const other of [r3, r4]) other.onReceive(() => flooded++);
+  const toR2 = minimumFrame(); // dst 02:00:00:00:00:02, src 02:00:00:00:00:01
+  const fromR2 = minimumFrame();
+  fromR2.set([0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2], 0);
+  r2.send(fromR2); // the hub learns R2's MAC
+  clock.runDeferred();
+  arrived = 0;
+  flooded = 0;
+  let sent = 0;
+  const rate = opsPerSecond((n) => {
+    for (let done = 0; done < n; done += burst) {
+      const k = Math.min(burst, n - done);
+      for (let i = 0; i < k; i++) r1.send(toR2);
+      clock.runDeferred();
+    }
+    sent += n;
+  });
+  if (arrived !== sent || flooded !== 0) throw new Error(`io.memory.hub-learning: ${sent} sent, ${arrived} arrived, ${flooded} flooded`);
+  return { name: "io.memory.hub-learning", value: rate, unit: "frames/s" };
 }
 
 /**
@@ -111,6 +144,7 @@ async function udpLoopback(): Promise<Figure[]> {
 
 const benchmarks: Benchmark[] = [
   { name: "io.memory.forward", run: memoryForward },
+  { name: "io.memory.hub-learning", run: memoryHubLearning },
   { name: "io.udp.loopback", run: udpLoopback },
 ];
 export default benchmarks;

@@ -45,6 +45,13 @@ describe("ARCHITECTURE.md layer rules", () => {
     expect(agent.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/lab\/ may import only .*core\/router\/agent\/storage\.ts/);
   });
 
+  it("lets core/lab import the learning bridge's MAC table, and nothing else of io/", async () => {
+    const table = await lintAs("core/lab/probe.ts", 'import { MacTable } from "../router/io/mac-table";\nexport const t = MacTable;\n');
+    expect(table.filter((m) => m.includes("no-restricted-paths"))).toEqual([]);
+    const memory = await lintAs("core/lab/probe.ts", 'import { MemoryHub } from "../router/io/memory";\nexport const h = MemoryHub;\n');
+    expect(memory.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/lab\/ may import only .*core\/router\/io\/mac-table\.ts/);
+  });
+
   it("rejects Node APIs in the browser-safe config layer", async () => {
     const messages = await lintAs("core/router/config/probe.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
     expect(messages.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer/);

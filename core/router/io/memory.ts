@@ -4,9 +4,9 @@
 // stack; each queue drains in one task per batch, with no closure per frame.
 import type { Clock } from "../clock/clock";
 import type { Mac } from "../wire/addr";
-import { ethernetDst, ethernetDstIsGroup, ethernetSrc, ethernetSrcIsGroup } from "../wire/ethernet";
 import { NicBase } from "./base";
 import { copyFrame } from "./frame";
+import { FLOOD, MacTable } from "./mac-table";
 import type { Deferrer, Nic } from "./nic";
 
 /** Per-link impairment: deterministic loss and a fixed one-way delay. */
@@ -305,7 +305,7 @@ export class MemoryHub {
   private readonly names = new Set<string>();
   private readonly queue: FrameRing;
   private readonly impairer: Impairer | undefined;
-  private readonly macTable: Map<Mac, number> | undefined; // MAC → port index
+  private readonly macTable: MacTable | undefined;
   private drainQueued = false;
   private readonly enqueue = (frame: Uint8Array, from: number): boolean => {
     if (!this.queue.push(frame, from)) return false;
@@ -333,10 +333,7 @@ export class MemoryHub {
 
   private readonly backplane: Backplane = {
     ingress: (frame, from) => (this.impairer ? this.impairer.accept(frame, from) : this.enqueue(frame, from)),
-    forget: (index) => {
-      if (!this.macTable) return;
-      for (const [mac, port] of this.macTable) if (port === index) this.macTable.delete(mac);
-    },
+    forget: (index) => this.macTable?.flushPort(index),
     detach: (index) => {
       const port = this.ports[index];
       if (port) this.names.delete(port.name);
@@ -347,7 +344,7 @@ export class MemoryHub {
 
   constructor(private readonly options: MemoryHubOptions) {
     this.queue = new FrameRing(options.queueFrames ?? DEFAULT_QUEUE_FRAMES);
-    this.macTable = options.learning ? new Map() : undefined;
+    this.macTable = options.learning ? new MacTable() : undefined;
     if (options.impairment) {
       const overflow = (from: number): void => {
         const port = this.ports[from];
@@ -369,7 +366,7 @@ export class MemoryHub {
   /** The MAC table as (MAC, port name) rows, for tests and `show` output. */
   macAddresses(): { mac: Mac; port: string }[] {
     const rows: { mac: Mac; port: string }[] = [];
-    for (const [mac, index] of this.macTable ?? []) {
+    for (const [mac, index] of this.macTable?.entries() ?? []) {
       const port = this.ports[index];
       if (port) rows.push({ mac, port: port.name });
     }
@@ -381,15 +378,12 @@ export class MemoryHub {
     if (source === undefined) return; // its port closed while the frame waited
     const table = this.macTable;
     if (table) {
-      // IEEE 802.1D learning: never learn a group address as a source.
-      if (!ethernetSrcIsGroup(frame, 0) && source.forwarding) table.set(ethernetSrc(frame, 0), from);
-      if (!ethernetDstIsGroup(frame, 0)) {
-        const to = table.get(ethernetDst(frame, 0));
-        if (to !== undefined) {
-          const port = this.ports[to];
-          if (to !== from && port !== undefined) port.take(frame);
-          return; // known unicast: to its port only, filtered if that is where it came from
-        }
+      if (source.forwarding) table.learn(frame, 0, from);
+      const to = table.destination(frame, 0);
+      if (to !== FLOOD) {
+        const port = this.ports[to];
+        if (to !== from && port !== undefined) port.take(frame);
+        return; // known unicast: to its port only, filtered if that is where it came from
       }
     }
     // Flood: every other port gets its own copy; the last one gets the queued copy.
