@@ -137,4 +137,20 @@ describe("a bug on the receive path", () => {
     expect(nonZeroDrops(e0.counters)).toEqual({ "internal-error": 1 });
     expect(logs.filter((l) => l.startsWith("%SYS"))).toEqual(["%SYS-3-INTERNAL: frame received on Ethernet0/0: parser bug"]);
   });
+
+  it("in what a carrier change sets off is reported the same way, and the port still follows its carrier", () => {
+    const [a, b] = memoryPair({ clock });
+    const e0 = stack.addEthernet("Ethernet0/0", a, { adminUp: true });
+    clock.runDeferred();
+    stack.onInterfaceChange((e) => {
+      if (e.change === "state" && !e.interface.isUp) throw new Error("listener bug");
+    });
+    b.setUp(false);
+    expect(() => clock.runDeferred()).not.toThrow();
+    expect(e0.isUp).toBe(false);
+    expect(logs.filter((l) => l.startsWith("%SYS"))).toEqual(["%SYS-3-INTERNAL: carrier change on Ethernet0/0: listener bug"]);
+    b.setUp(true);
+    clock.runDeferred();
+    expect(e0.isUp).toBe(true);
+  });
 });
