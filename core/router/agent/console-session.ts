@@ -40,8 +40,16 @@ export class ConsoleSession {
   private readonly unsubscribe: () => void;
   private phase: Phase = "banner";
   private running: Running | undefined;
-  private input = "";
-  private inputPos = 0;
+  /** Received text not yet taken, as it came (a paste may be megabytes: never copied whole). */
+  private chunks: string[] = [];
+  private chunkHead = 0;
+  private chunkPos = 0;
+  /** Chunks from chunkHead on already searched for Ctrl-C while busy. */
+  private scanned = 0;
+  /** Enters waiting in the chunks: more lines of a paste follow the one running. */
+  private pendingEnters = 0;
+  /** Output held while typed text is taken, so a paste's echo goes out in one write. */
+  private outBuf: string | undefined;
   private lastWasCr = false;
   /** Whether the terminal's cursor is at the start of a line (so a log line needs no newline first). */
   private atLineStart = true;
@@ -78,8 +86,8 @@ export class ConsoleSession {
     if (r.reply.length > 0) this.sink.write(r.reply);
     // IOS takes the vty's length from the client's window (until `terminal length` changes it).
     if (r.windowSize && r.windowSize.rows > 0) this.shell.terminalLength = r.windowSize.rows;
-    this.input = this.input.slice(this.inputPos) + this.normalise(this.decoder.decode(r.data, { stream: true }));
-    this.inputPos = 0;
+    const text = this.normalise(this.decoder.decode(r.data, { stream: true }));
+    if (text !== "") this.chunks.push(text);
     this.pump();
   }
 
@@ -101,13 +109,23 @@ export class ConsoleSession {
         continue;
       }
       this.lastWasCr = ch === "\r";
+      if (ch === "\r" || ch === "\n") this.pendingEnters++;
       out += ch === "\n" ? "\r" : ch;
     }
     return out;
   }
 
   private pump(): void {
-    while (this.inputPos < this.input.length && this.phase !== "closed") {
+    this.outBuf ??= "";
+    try {
+      this.pumpInput();
+    } finally {
+      this.flush();
+    }
+  }
+
+  private pumpInput(): void {
+    while (this.hasInput() && this.phase !== "closed") {
       if (this.phase === "busy") {
         if (this.pager.paused) {
           const ch = this.take();
@@ -120,10 +138,7 @@ export class ConsoleSession {
           continue;
         }
         // Type-ahead waits for the command; only Ctrl-C is looked at now.
-        const at = this.input.indexOf(CTRL_C, this.inputPos);
-        if (at === -1) return;
-        this.input = this.input.slice(this.inputPos, at) + this.input.slice(at + 1);
-        this.inputPos = 0;
+        if (!this.takeCtrlC()) return;
         this.abort();
         this.settle();
         continue;
@@ -138,19 +153,49 @@ export class ConsoleSession {
       else {
         const r = this.editor.feed(ch);
         this.out(r.echo);
-        if (r.lines.length > 0) this.runCommand(r.lines[0]);
+        if (r.lines.length > 0) this.runCommand(r.lines[0], undefined, this.pendingEnters > 0);
       }
     }
   }
 
+  /** Whether typed text is waiting (dropping chunks already taken). */
+  private hasInput(): boolean {
+    while (this.chunkHead < this.chunks.length && this.chunkPos >= this.chunks[this.chunkHead].length) {
+      this.chunkHead++;
+      this.chunkPos = 0;
+    }
+    if (this.chunkHead === this.chunks.length && this.chunkHead > 0) {
+      this.chunks = [];
+      this.chunkHead = 0;
+      this.scanned = 0;
+    }
+    return this.chunkHead < this.chunks.length;
+  }
+
+  /** The next typed character (there is one: hasInput() said so). */
   private take(): string {
-    const code = this.input.codePointAt(this.inputPos) ?? 0;
+    const code = this.chunks[this.chunkHead].codePointAt(this.chunkPos) ?? 0;
     const ch = String.fromCodePoint(code);
-    this.inputPos += ch.length;
+    this.chunkPos += ch.length;
+    if (ch === "\r") this.pendingEnters--;
     return ch;
   }
 
-  private runCommand(line: string, after?: () => void): void {
+  /** Removes the first Ctrl-C typed ahead, searching each chunk once; false when none. */
+  private takeCtrlC(): boolean {
+    for (let i = Math.max(this.scanned, this.chunkHead); i < this.chunks.length; i++) {
+      const chunk = this.chunks[i];
+      const at = chunk.indexOf(CTRL_C, i === this.chunkHead ? this.chunkPos : 0);
+      if (at === -1) continue;
+      this.chunks[i] = chunk.slice(0, at) + chunk.slice(at + 1);
+      this.scanned = i;
+      return true;
+    }
+    this.scanned = this.chunks.length;
+    return false;
+  }
+
+  private runCommand(line: string, after?: () => void, more = false): void {
     this.phase = "busy";
     this.pager.reset(this.shell.terminalLength);
     this.outputEndsLine = true;
@@ -167,6 +212,7 @@ export class ConsoleSession {
         (text) => emit(text + "\n"),
         (text) => emit(text),
         run.escape.signal,
+        { more },
       )
       .catch((err: unknown) => {
         emit(`% Internal error: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -197,6 +243,7 @@ export class ConsoleSession {
   private settle(): void {
     if (this.phase !== "busy" || this.running !== undefined || this.pager.paused) return;
     if (this.shell.closed) {
+      this.flush();
       this.phase = "closed";
       this.unsubscribe();
       this.sink.end();
@@ -256,11 +303,14 @@ export class ConsoleSession {
         this.out(`\r\n${text}\r\n${this.editor.redraw()}`);
         break;
       case "busy": {
-        // With the command's output: paged with it, or straight out once the reader said q.
+        // Among the command's output, on a line of its own. Log lines take no room on the page
+        // (a paste that brings up 2,000 interfaces logs 4,000 lines, as IOS does, unpaged);
+        // while --More-- waits they wait with the output.
         const lead = this.outputEndsLine ? "" : "\n";
         this.outputEndsLine = true;
         if (this.pager.state === "stopped") this.out(`${this.atLineStart ? "" : "\r\n"}${text}\r\n`);
-        else this.out(this.pager.write(`${lead}${text}\n`));
+        else if (this.pager.paused) this.out(this.pager.write(`${lead}${text}\n`));
+        else this.out(`${lead ? "\r\n" : ""}${text}\r\n`);
         break;
       }
       case "closed":
@@ -270,8 +320,16 @@ export class ConsoleSession {
 
   private out(text: string): void {
     if (text === "" || this.phase === "closed") return;
-    this.sink.write(telnetText(text));
+    if (this.outBuf !== undefined) this.outBuf += text;
+    else this.sink.write(telnetText(text));
     // After the --More-- prompt is erased the cursor is back at the start of its line.
     this.atLineStart = text.endsWith("\n") || text.endsWith(ERASE_MORE);
+  }
+
+  /** Hands held output to the sink and stops holding. */
+  private flush(): void {
+    const text = this.outBuf;
+    this.outBuf = undefined;
+    if (text) this.sink.write(telnetText(text));
   }
 }

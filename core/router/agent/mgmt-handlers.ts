@@ -82,9 +82,11 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       const write = (text: string): void => void (output += text);
       const escape = new AbortController();
       const run = (async () => {
-        for (const line of command.split(/\r?\n/)) {
+        // Several lines are a paste: the shell applies their config once, at the end.
+        const lines = command.split(/\r?\n/);
+        for (let i = 0; i < lines.length; i++) {
           if (escape.signal.aborted) break;
-          await shell.execute(line, print, write, escape.signal);
+          await shell.execute(lines[i], print, write, escape.signal, { more: i < lines.length - 1 });
           if (shell.closed) break;
         }
         if (shell.configuring) shell.ctrlZ();
@@ -94,7 +96,7 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       const timedOut = await Promise.race([run.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), limitMs)))]);
       clearTimeout(timer);
       if (timedOut) {
-        escape.abort(); // a ping or traceroute stops sending; nothing else runs that long
+        escape.abort(); // a ping stops sending, a filter or a paste at its next slice
         return { error: { code: "timeout", message: `not finished after ${limitMs} ms (stopped); output so far:\n${output}` } };
       }
       return { result: { output } };

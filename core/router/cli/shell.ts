@@ -14,6 +14,7 @@ import type { Router } from "../node/router";
 import { execCommands } from "./commands/index";
 import type { ExecCommand, ExecContext } from "./exec-command";
 import { applyPipe, PIPE_HELP, pipeHelp, splitPipe } from "./pipe";
+import { CONFIG_LINES_PER_SLICE, REGEX_STEPS_PER_SLICE, WorkSlicer } from "./work-slice";
 
 type Entry = ConfigCommand | ExecCommand;
 
@@ -34,6 +35,15 @@ export interface ShellOptions {
   readonly console?: boolean;
 }
 
+export interface ExecuteOptions {
+  /**
+   * More lines are already waiting (a paste): a configuration line's change may be applied
+   * together with theirs, as loading a config applies it once. The last line of a paste, an
+   * exec command, `do`, and leaving configuration mode apply what is pending.
+   */
+  readonly more?: boolean;
+}
+
 export interface DebugFlags {
   readonly enabled: Set<string>;
 }
@@ -52,6 +62,10 @@ export class Shell {
   readonly history: string[] = [];
   /** The escape signal of the command running now. */
   private signal: AbortSignal = NEVER;
+  /** Configuration lines have changed the model since the router last applied it. */
+  private uncommitted = false;
+  /** Paces configuration lines, so a long paste lets the router forward between slices. */
+  private readonly configSlicer: WorkSlicer;
   readonly grammar = cliGrammar();
 
   constructor(
@@ -61,6 +75,7 @@ export class Shell {
     this.execMode = options.privileged ? "exec" : "user-exec";
     this.console = options.console ?? false;
     this.monitor = this.console;
+    this.configSlicer = new WorkSlicer(router.clock, CONFIG_LINES_PER_SLICE);
   }
 
   get mode(): ModeId {
@@ -89,6 +104,9 @@ export class Shell {
   leaveConfig(): void {
     if (!this.config) return;
     this.config = undefined;
+    // Warnings the apply finds wait in the router for the next command to print them.
+    if (this.uncommitted) this.router.commit();
+    this.uncommitted = false;
     this.router.logMessage({ facility: "SYS", severity: 5, mnemonic: "CONFIG_I", text: `%SYS-5-CONFIG_I: Configured from console by ${this.console ? "console" : "vty0"}` });
   }
 
@@ -97,7 +115,7 @@ export class Shell {
    * under the offending column, after the prompt). Resolves when the command has finished
    * (a ping takes its time, virtual or real).
    */
-  async execute(line: string, print: (text: string) => void, write: (text: string) => void = print, signal: AbortSignal = NEVER): Promise<void> {
+  async execute(line: string, print: (text: string) => void, write: (text: string) => void = print, signal: AbortSignal = NEVER, options: ExecuteOptions = {}): Promise<void> {
     this.signal = signal;
     const promptLength = this.prompt().length;
     if (line.trim() !== "") {
@@ -105,14 +123,15 @@ export class Shell {
       if (this.history.length > 10) this.history.shift();
     }
     if (this.config) {
-      await this.executeConfig(line, promptLength, print, write);
+      if (this.configSlicer.spend(1)) await this.configSlicer.pause();
+      await this.executeConfig(line, promptLength, print, write, options.more === true);
       return;
     }
     if (line.trim() === "" || line.trim().startsWith("!")) return;
     await this.executeExec(line, this.execMode, promptLength, print, write);
   }
 
-  private async executeConfig(line: string, promptLength: number, print: (text: string) => void, write: (text: string) => void): Promise<void> {
+  private async executeConfig(line: string, promptLength: number, print: (text: string) => void, write: (text: string) => void, more: boolean): Promise<void> {
     const session = this.config!;
     const r = session.execute(line);
     for (const text of r.output) print(text);
@@ -123,11 +142,21 @@ export class Shell {
     if (r.foreign) {
       // `do COMMAND` or an exec command reached from config: run it in privileged exec.
       const entry = r.foreign.entry;
+      this.commit(print);
       await this.runExec(entry, r.foreign.args, print, write);
     }
+    // Applying re-reads the whole model, so a paste applies once, at its end: one line at a
+    // time it would cost lines × config size.
+    if (more && session.mode !== "exec") this.uncommitted = true;
+    else this.commit(print);
+    if (session.mode === "exec") this.leaveConfig();
+  }
+
+  /** Applies the running config and prints what applying it found. */
+  private commit(print: (text: string) => void): void {
+    this.uncommitted = false;
     this.router.commit();
     for (const warning of this.router.takeWarnings()) print(warning);
-    if (session.mode === "exec") this.leaveConfig();
   }
 
   private async executeExec(line: string, mode: ModeId, promptLength: number, print: (text: string) => void, write: (text: string) => void): Promise<void> {
@@ -148,7 +177,7 @@ export class Shell {
     const entry = r.match.entry;
     if (entry.kind !== "exec") return;
     if (pipeError !== undefined) {
-      if (pipeError.startsWith("% Invalid")) print(" ".repeat(promptLength + (pipeColumn ?? 0)) + "^");
+      if (pipeError.startsWith("% Invalid input")) print(" ".repeat(promptLength + (pipeColumn ?? 0)) + "^");
       print(pipeError);
       print("");
       return;
@@ -162,11 +191,17 @@ export class Shell {
     await this.runExec(
       entry,
       r.match.args,
-      (text) => collected.push(...(partial + text).split("\n")) && (partial = ""),
+      (text) => {
+        for (const l of (partial + text).split("\n")) collected.push(l);
+        partial = "";
+      },
       (text) => (partial += text),
     );
     if (partial) collected.push(partial);
-    for (const text of applyPipe(collected, pipe)) print(text);
+    const slicer = new WorkSlicer(this.router.clock, REGEX_STEPS_PER_SLICE);
+    const signal = this.signal;
+    const kept = await applyPipe(collected, pipe, { spend: (n) => slicer.spend(n), pause: () => slicer.pause(), signal });
+    for (const text of kept) print(text);
   }
 
   private async runExec(entry: Entry, args: Args, print: (text: string) => void, write: (text: string) => void): Promise<void> {

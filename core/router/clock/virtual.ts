@@ -48,6 +48,11 @@ export class VirtualClock implements Clock {
     return this.live + this.deferred.length - this.deferredHead;
   }
 
+  /** Whether deferred work is waiting (it runs before time moves on). */
+  hasDeferred(): boolean {
+    return this.deferredHead < this.deferred.length;
+  }
+
   /** Due time of the next live timer, or undefined when none is set. */
   nextDue(): number | undefined {
     this.dropCancelled();

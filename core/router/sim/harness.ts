@@ -145,6 +145,11 @@ export class Simulation {
     for (;;) {
       for (let i = 0; i < MICROTASK_TURNS && !done; i++) await Promise.resolve();
       if (done) break;
+      if (this.clock.hasDeferred()) {
+        // A long command paused to let the routers run (work-slice.ts): run what is due now.
+        this.clock.runDeferred();
+        continue;
+      }
       const due = this.clock.nextDue();
       if (this.yieldToHost && (due === undefined || due > deadline || hostTurns % HOST_TURNS_PER_STEP !== 0)) {
         // Real I/O may be what the command waits for (write memory): let the host run,
