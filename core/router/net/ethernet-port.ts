@@ -5,9 +5,8 @@
 // stack's EtherType handlers. Going out, a packet gets the pre-built header of its ARP entry.
 import type { Nic } from "../io/nic";
 import { writeMac, type Ipv4, type Mac } from "../wire/addr";
-import { writeU16 } from "../wire/bytes";
 import { DOT1Q_TAG_LENGTH, dot1qFrameEtherType, dot1qFramePayloadOffset, dot1qFrameVid } from "../wire/dot1q";
-import { ETHERNET_HEADER_LENGTH, EtherType, ethernetDstEquals, ethernetDstIsGroup, ethernetType } from "../wire/ethernet";
+import { ETHERNET_HEADER_LENGTH, EtherType, ethernetDstEquals, ethernetDstIsGroup, ethernetType, setEtherTypeBefore } from "../wire/ethernet";
 import { ArpCache, type ArpEntry, type ArpPort, type ArpTimers } from "./arp";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import { Interface, type InterfaceHost, type LogMessage } from "./interface";
@@ -44,8 +43,8 @@ export abstract class ArpaInterface extends Interface implements ArpPort {
       frameStart = start - header.length;
     }
     buf.set(header, frameStart);
-    // The prebuilt header says IPv4; the EtherType is its last two bytes, tagged or not.
-    if (etherType !== EtherType.Ipv4) writeU16(buf, start - 2, etherType);
+    // The prebuilt header says IPv4.
+    if (etherType !== EtherType.Ipv4) setEtherTypeBefore(buf, start, etherType);
     const frame = frameStart === 0 && end === buf.length ? buf : buf.subarray(frameStart, end);
     if (!this.nic.send(frame)) {
       this.drop("transmit-failed");
@@ -159,7 +158,7 @@ export class EthernetInterface extends ArpaInterface {
 
   /** IOS `mtu N`: the hardware MTU (the Nic's largest frame bounds it). */
   setMtu(bytes: number): string | undefined {
-    const max = this.nic.maxFrameBytes - 18;
+    const max = this.nic.maxFrameBytes - ETHERNET_HEADER_LENGTH - DOT1Q_TAG_LENGTH;
     if (!Number.isInteger(bytes) || bytes < 64 || bytes > max) return `% Invalid input: mtu must be between 64 and ${max}`;
     this.mtu = bytes;
     this.host.interfaceChanged(this, "mtu");
@@ -239,7 +238,7 @@ export class EthernetInterface extends ArpaInterface {
   /** Receive path: demultiplex by tag, then by EtherType. The frame is ours to keep. */
   private demultiplex(frame: Uint8Array): void {
     const length = frame.length;
-    if (length < 14) {
+    if (length < ETHERNET_HEADER_LENGTH) {
       this.drop("ethernet-truncated");
       return;
     }
@@ -247,7 +246,7 @@ export class EthernetInterface extends ArpaInterface {
     if (!ethernetDstIsGroup(frame, 0) && !ethernetDstEquals(frame, 0, this.macBytes)) return;
     let etherType = ethernetType(frame, 0);
     let sub: Dot1qSubinterface | undefined;
-    let offset = 14;
+    let offset = ETHERNET_HEADER_LENGTH;
     if (etherType === EtherType.Dot1Q) {
       if (length < ETHERNET_HEADER_LENGTH + DOT1Q_TAG_LENGTH) {
         this.drop("ethernet-truncated");

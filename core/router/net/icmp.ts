@@ -7,7 +7,6 @@
 // per router, DF unreachables on their own budget) and honour `no ip unreachables`.
 import type { Clock } from "../clock/clock";
 import type { Ipv4 } from "../wire/addr";
-import { readU16 } from "../wire/bytes";
 import { internetChecksum } from "../wire/checksum";
 import {
   IPV4_MIN_HEADER_LENGTH,
@@ -76,12 +75,15 @@ export interface IcmpErrorReport {
   readonly quotedProtocol: number;
   readonly quotedSrc: Ipv4;
   readonly quotedDst: Ipv4;
-  /** The four 16-bit words after the quoted IP header: UDP source and destination ports in
-   * 0 and 1; for an ICMP echo, type/code in 0 and identifier and sequence in 2 and 3. */
-  readonly quotedWords: readonly [number, number, number, number];
+  /** The first 8 bytes of the quoted datagram's transport header (RFC 792 quotes at least
+   * those): read them with wire/'s accessors, udpSrcPort or icmpEchoIdentifier at offset 0. */
+  readonly quotedTransport: Uint8Array;
   /** RFC 4950 label stack the reporting LSR received, when the error carried one. */
   readonly mplsLabels: readonly MplsEntry[] | undefined;
 }
+
+/** What an ICMP error quotes of the offending datagram's transport header (RFC 792: 64 bits). */
+const QUOTED_TRANSPORT_BYTES = 8;
 
 export interface IcmpRateLimits {
   /** Minimum gap between unreachables (IOS default 500 ms); 0 disables limiting. */
@@ -198,9 +200,10 @@ export class IcmpService {
       return;
     }
     const quoted = parsed.payload;
-    if (quoted.length < IPV4_MIN_HEADER_LENGTH + 8 || ipv4Version(quoted, 0) !== 4) return; // the header and 8 bytes
+    // RFC 792: the quoted header and the first 8 bytes of its datagram.
+    if (quoted.length < IPV4_MIN_HEADER_LENGTH + QUOTED_TRANSPORT_BYTES || ipv4Version(quoted, 0) !== 4) return;
     const q = ipv4HeaderLengthAt(quoted, 0);
-    if (quoted.length < q + 8) return;
+    if (quoted.length < q + QUOTED_TRANSPORT_BYTES) return;
     let mplsLabels: readonly MplsEntry[] | undefined;
     for (const object of parsed.repr.extensions ?? []) if (object.kind === "mpls-label-stack") mplsLabels = object.entries;
     const report: IcmpErrorReport = {
@@ -212,7 +215,7 @@ export class IcmpService {
       quotedProtocol: ipv4Protocol(quoted, 0),
       quotedSrc: ipv4Src(quoted, 0),
       quotedDst: ipv4Dst(quoted, 0),
-      quotedWords: [readU16(quoted, q), readU16(quoted, q + 2), readU16(quoted, q + 4), readU16(quoted, q + 6)],
+      quotedTransport: quoted.slice(q, q + QUOTED_TRANSPORT_BYTES),
       mplsLabels,
     };
     for (const listener of [...this.errorListeners]) listener(report);

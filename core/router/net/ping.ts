@@ -5,7 +5,7 @@
 // Time comes from the stack's clock, so pings run in virtual time in the harness.
 import type { Timer } from "../clock/clock";
 import { formatIpv4, type Ipv4 } from "../wire/addr";
-import { ICMP_HEADER_LENGTH, IcmpType, IcmpUnreachableCode, emitIcmp } from "../wire/icmp";
+import { ICMP_HEADER_LENGTH, IcmpType, IcmpUnreachableCode, emitIcmp, icmpEchoIdentifier, icmpEchoSequenceNumber, icmpType } from "../wire/icmp";
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol } from "../wire/ipv4";
 import type { IcmpErrorReport } from "./icmp";
 import type { NetStack } from "./stack";
@@ -97,7 +97,8 @@ export function ping(stack: NetStack, options: PingOptions): Promise<PingResult>
     });
 
     function isOurs(r: IcmpErrorReport): boolean {
-      return r.quotedProtocol === IpProtocol.Icmp && r.quotedWords[0] >>> 8 === IcmpType.EchoRequest && r.quotedWords[2] === identifier && r.quotedWords[3] === sequence;
+      const t = r.quotedTransport;
+      return r.quotedProtocol === IpProtocol.Icmp && icmpType(t, 0) === IcmpType.EchoRequest && icmpEchoIdentifier(t, 0) === identifier && icmpEchoSequenceNumber(t, 0) === sequence;
     }
 
     function finish(result: PingProbeResult): void {

@@ -5,7 +5,9 @@
 import type { Timer } from "../clock/clock";
 import { formatIpv4, type Ipv4 } from "../wire/addr";
 import { IcmpType, IcmpUnreachableCode } from "../wire/icmp";
+import { IpProtocol } from "../wire/ipv4";
 import type { MplsEntry } from "../wire/mpls";
+import { udpDstPort, udpSrcPort } from "../wire/udp";
 import type { IcmpErrorReport } from "./icmp";
 import { UdpSocket } from "./sockets";
 import type { NetStack } from "./stack";
@@ -81,7 +83,8 @@ export function traceroute(stack: NetStack, options: TracerouteOptions): Promise
     });
 
     function isOurs(r: IcmpErrorReport): boolean {
-      return r.quotedProtocol === 17 && r.quotedWords[0] === socket.localPort && r.quotedWords[1] === dstPort && r.quotedDst === options.dst;
+      const t = r.quotedTransport;
+      return r.quotedProtocol === IpProtocol.Udp && udpSrcPort(t, 0) === socket.localPort && udpDstPort(t, 0) === dstPort && r.quotedDst === options.dst;
     }
 
     function complete(probe: TracerouteProbe): void {

@@ -13,7 +13,7 @@
 //    outer address.
 //  - `clonedFrom`: a Virtual-Access interface is a tunnel cloned from a Virtual-Template.
 import { formatIpv4, type Ipv4 } from "../wire/addr";
-import { GreProtocol, greHeaderLengthAt, greKey, greProtocolType, greValidAt, writeGreHeader } from "../wire/gre";
+import { GRE_BASE_LENGTH, GreProtocol, greHeaderLength, greHeaderLengthAt, greKey, greProtocolType, greValidAt, writeGreHeader } from "../wire/gre";
 import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Tos, writeIpv4Header, IpProtocol } from "../wire/ipv4";
 import type { FibEntry } from "./fib";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
@@ -91,6 +91,7 @@ export class TunnelInterface extends Interface {
   private source: TunnelSource | undefined;
   private dest: Ipv4 | undefined;
   private greKeyValue: number | undefined;
+  private greBytes = GRE_BASE_LENGTH;
   private transport: Vrf;
   private sourceAddr: Ipv4 | undefined;
   private heldDownUntil = 0;
@@ -144,6 +145,7 @@ export class TunnelInterface extends Interface {
   /** `tunnel key N`. */
   setKey(key: number | undefined): void {
     this.greKeyValue = key === undefined ? undefined : key >>> 0;
+    this.greBytes = greHeaderLength({ protocol: GreProtocol.Ipv4, checksum: false, key: this.greKeyValue });
     this.endpointsChanged();
   }
 
@@ -172,10 +174,9 @@ export class TunnelInterface extends Interface {
     return "interface" in s ? s.interface.sourceAddress : s.address;
   }
 
-  /** GRE header bytes: 4, plus 4 with a key; none in `ipsec ipv4` mode. */
+  /** GRE header bytes (the header writeGreHeader writes: with the key, if any); none in `ipsec ipv4` mode. */
   get greHeaderBytes(): number {
-    if (this.tunnelMode === "ipsec-ipv4") return 0;
-    return this.greKeyValue === undefined ? 4 : 8;
+    return this.tunnelMode === "ipsec-ipv4" ? 0 : this.greBytes;
   }
 
   protected override get defaultIpMtuBytes(): number {

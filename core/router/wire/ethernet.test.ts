@@ -12,8 +12,11 @@ import {
   ethernetSrc,
   ethernetType,
   parseEthernet,
+  setEtherTypeBefore,
+  setEthernetAddresses,
   type EthernetRepr,
 } from "./ethernet";
+import { buildDot1qFrame, dot1qFrameEtherType, dot1qFramePayloadOffset } from "./dot1q";
 
 const mac = fc.integer({ min: 0, max: 2 ** 48 - 1 }).map((n) => n as Mac);
 const reprArb: fc.Arbitrary<EthernetRepr> = fc.record({ dst: mac, src: mac, etherType: fc.integer({ min: 0, max: 0xffff }) });
@@ -97,5 +100,22 @@ describe("ethernet", () => {
         return isWireError(p) === bytes.length < 14;
       }),
     );
+  });
+
+  it("rewrites the EtherType just before the payload, tagged or not", () => {
+    const untagged = buildEthernet({ dst: 1 as Mac, src: 2 as Mac, etherType: EtherType.Ipv4 }, Uint8Array.of(9));
+    setEtherTypeBefore(untagged, ETHERNET_HEADER_LENGTH, EtherType.MplsUnicast);
+    expect(ethernetType(untagged, 0)).toBe(EtherType.MplsUnicast);
+    const tagged = buildDot1qFrame({ dst: 1 as Mac, src: 2 as Mac, vlan: { vid: 10, pcp: 0, dei: false }, etherType: EtherType.Ipv4 }, Uint8Array.of(9));
+    setEtherTypeBefore(tagged, dot1qFramePayloadOffset(tagged, 0), EtherType.MplsUnicast);
+    expect(dot1qFrameEtherType(tagged, 0)).toBe(EtherType.MplsUnicast);
+    expect(ethernetType(tagged, 0)).toBe(EtherType.Dot1Q);
+  });
+
+  it("rewrites the addresses in place, leaving the rest", () => {
+    const frame = known.slice();
+    setEthernetAddresses(frame, 0, ethernetSrc(known, 0), ethernetDst(known, 0));
+    expect([ethernetDst(frame, 0), ethernetSrc(frame, 0)]).toEqual([ethernetSrc(known, 0), ethernetDst(known, 0)]);
+    expect(frame.subarray(12)).toEqual(known.subarray(12));
   });
 });

@@ -4,7 +4,7 @@
 
 import { readMac, writeMac, type Mac } from "./addr";
 import { truncated, type WireError } from "./errors";
-import { hex16 } from "./bytes";
+import { hex16, writeU16 } from "./bytes";
 
 /** EtherTypes FlexLab speaks. Any other number is kept as is and round-trips. */
 export const EtherType = {
@@ -99,4 +99,19 @@ export function ethernetSrcIsGroup(buf: Uint8Array, offset: number): boolean {
 export function ethernetDstEquals(buf: Uint8Array, offset: number, mac: Uint8Array): boolean {
   const d = offset + DST;
   return buf[d + 5] === mac[5] && buf[d + 4] === mac[4] && buf[d + 3] === mac[3] && buf[d + 2] === mac[2] && buf[d + 1] === mac[1] && buf[d] === mac[0];
+}
+
+/**
+ * Sets the EtherType of the Ethernet II or 802.1Q header that ends where the payload starts,
+ * at `payloadOffset`: it is the header's last two bytes either way (the inner type when
+ * tagged). For a prebuilt header copied in front of a packet of another type.
+ */
+export function setEtherTypeBefore(buf: Uint8Array, payloadOffset: number, etherType: number): void {
+  writeU16(buf, payloadOffset - 2, etherType);
+}
+
+/** Rewrites the destination and source addresses of the header at `offset` in place. */
+export function setEthernetAddresses(buf: Uint8Array, offset: number, dst: Mac, src: Mac): void {
+  writeMac(buf, offset + DST, dst);
+  writeMac(buf, offset + SRC, src);
 }
