@@ -1,7 +1,7 @@
 // The engineer's first two commands, run as they would run them: `flexlab config check` on
 // the seed configs and `flexlab sim` on the two-router lab.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -106,10 +106,12 @@ describe("flexlab sim", () => {
   it("writes memory into the lab folder atomically", async () => {
     const lab = join(scratch, "lab");
     copyExampleLabSync("two-routers", lab);
+    chmodSync(join(lab, "R1.cfg"), 0o600);
     const r = await flex(["sim", lab, "--exec", "R1: configure terminal", "--exec", "R1: interface Loopback9", "--exec", "R1: ip address 9.9.9.9 255.255.255.255", "--exec", "R1: end", "--exec", "R1: write memory"]);
     expect(r.stdout).toContain("Building configuration...\n[OK]");
     const saved = readFileSync(join(lab, "R1.cfg"), "utf8");
     expect(saved).toContain("interface Loopback9\n ip address 9.9.9.9 255.255.255.255\n");
+    expect(statSync(join(lab, "R1.cfg")).mode & 0o7777).toBe(0o600); // saving keeps the file's mode
   });
 
   it("never reads or writes a config outside the lab folder", async () => {

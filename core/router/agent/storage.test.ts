@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,7 @@ const diskFillsMidWrite: AtomicWriteFs = {
         await handle.writeFile(text.slice(0, text.length >> 1));
         throw fsError("ENOSPC", "write");
       },
+      chmod: (mode: number) => handle.chmod(mode),
       sync: () => handle.sync(),
       close: () => handle.close(),
     };
@@ -83,6 +84,18 @@ describe("writeFileAtomic", () => {
     await expect(writeFileAtomic(file, "x".repeat(10_000), { fs: diskFillsMidWrite })).rejects.toMatchObject({ code: "ENOSPC" });
     expect(readFileSync(file, "utf8")).toBe("old\n");
     expect(readdirSync(dir)).toEqual(["R1.cfg"]);
+  });
+
+  it("keeps the mode of the file it replaces, whatever the umask", async () => {
+    const file = join(freshDir(), "R1.cfg");
+    writeFileSync(file, "old\n");
+    chmodSync(file, 0o600);
+    await writeFileAtomic(file, "new\n");
+    expect(statSync(file).mode & 0o7777).toBe(0o600);
+    chmodSync(file, 0o664); // group-writable: more than a 022 umask would give a new file
+    await new FileStorage(file).writeStartup("newer\n");
+    expect(statSync(file).mode & 0o7777).toBe(0o664);
+    expect(readFileSync(file, "utf8")).toBe("newer\n");
   });
 
   it("creates files with the mode asked for", async () => {

@@ -8,13 +8,13 @@
 // agent's), so there is one copy.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { open, rename, unlink, type FileHandle } from "node:fs/promises";
+import { open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ConfigStorage } from "../node/router";
 
 /** The file operations an atomic write uses: node:fs/promises, or a test's stand-in that fails on cue. */
 export interface AtomicWriteFs {
-  open(path: string, flags: string, mode?: number): Promise<Pick<FileHandle, "writeFile" | "sync" | "close">>;
+  open(path: string, flags: string, mode?: number): Promise<Pick<FileHandle, "writeFile" | "chmod" | "sync" | "close">>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
 }
@@ -22,7 +22,8 @@ export interface AtomicWriteFs {
 const nodeFs: AtomicWriteFs = { open, rename, unlink };
 
 export interface AtomicWriteOptions {
-  /** Permission bits of a newly created file (default 0o666, less the umask). */
+  /** Permission bits of the file. Without it a file that exists keeps its own (a config
+   * someone made 0600 stays 0600 after write memory) and a new one gets 0o666 less the umask. */
   readonly mode?: number;
   readonly fs?: AtomicWriteFs;
 }
@@ -36,10 +37,13 @@ function tempNameFor(file: string): string {
 export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const fs = options.fs ?? nodeFs;
   const temp = tempNameFor(file);
+  const kept = options.mode === undefined ? await modeOf(file) : undefined;
   // "wx": create, never follow or reuse an existing name.
-  const handle = await fs.open(temp, "wx", options.mode ?? 0o666);
+  const handle = await fs.open(temp, "wx", options.mode ?? kept ?? 0o666);
   try {
     try {
+      // open's mode passes through the umask; the file's own bits must come back exactly.
+      if (kept !== undefined) await handle.chmod(kept);
       await handle.writeFile(data);
       await handle.sync();
     } finally {
@@ -51,6 +55,15 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     throw err;
   }
   await syncFolder(dirname(file));
+}
+
+/** The permission bits of `file`, or undefined when there is no such file. */
+async function modeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).mode & 0o7777;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Flushes a folder's entries (the rename) to disk; where a platform cannot, the write is still atomic. */
