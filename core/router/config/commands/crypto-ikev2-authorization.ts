@@ -7,6 +7,7 @@ import type { RouterConfig } from "../model/router";
 import { parseBanner } from "./banner";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const IKEV2 = ["Encryption module", "Configure IKEv2"];
 const AP = "ikev2-authorization-policy";
@@ -26,23 +27,16 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     create: (name) => ({ name, dns: [] }),
     ctx: (name) => ({ ikev2AuthPolicy: name }),
   }),
-  field({
+  setting({
     id: "authorization-policy.pool",
     mode: AP,
     syntax: "pool WORD$name",
     noSyntax: "pool [WORD$name]",
     help: ["Specify local address pool to use", "Name of the local address pool"],
     order: 10,
-    set: (m, c, a) => {
-      authz(m, c).pool = a.name;
-    },
-    clear: (m, c) => {
-      delete authz(m, c).pool;
-    },
-    show: (m, c) => {
-      const p = authz(m, c).pool;
-      return p === undefined ? undefined : { name: p };
-    },
+    at: authz,
+    field: "pool",
+    arg: "name",
   }),
   field({
     id: "authorization-policy.dns",
@@ -62,23 +56,16 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
       return d.length === 0 ? undefined : { servers: d };
     },
   }),
-  field({
+  setting({
     id: "authorization-policy.netmask",
     mode: AP,
     syntax: "netmask NETMASK$mask",
     noSyntax: "netmask [NETMASK$mask]",
     help: ["Specify subnet mask", "Subnet mask"],
     order: 16,
-    set: (m, c, a) => {
-      authz(m, c).netmask = a.mask;
-    },
-    clear: (m, c) => {
-      delete authz(m, c).netmask;
-    },
-    show: (m, c) => {
-      const n = authz(m, c).netmask;
-      return n === undefined ? undefined : { mask: n };
-    },
+    at: authz,
+    field: "netmask",
+    arg: "mask",
   }),
   command({
     id: "authorization-policy.banner",
@@ -111,23 +98,16 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
       return b === undefined ? [] : [{ args: { text: `^C${b}^C` } }];
     },
   }),
-  field({
+  setting({
     id: "authorization-policy.def-domain",
     mode: AP,
     syntax: "def-domain WORD$domain",
     noSyntax: "def-domain [WORD$domain]",
     help: ["Specify default domain", "Default domain name"],
     order: 30,
-    set: (m, c, a) => {
-      authz(m, c).defDomain = a.domain;
-    },
-    clear: (m, c) => {
-      delete authz(m, c).defDomain;
-    },
-    show: (m, c) => {
-      const d = authz(m, c).defDomain;
-      return d === undefined ? undefined : { domain: d };
-    },
+    at: authz,
+    field: "defDomain",
+    arg: "domain",
   }),
   field({
     id: "authorization-policy.route-set-interface",

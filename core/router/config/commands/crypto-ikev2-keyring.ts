@@ -6,6 +6,7 @@ import type { Ikev2KeyringPeer } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const IKEV2 = ["Encryption module", "Configure IKEv2"];
 
@@ -63,23 +64,16 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
       return x && { address: x.address, mask: x.mask };
     },
   }),
-  field({
+  setting({
     id: "keyring-peer.hostname",
     mode: "ikev2-keyring-peer",
     syntax: "hostname WORD$name",
     noSyntax: "hostname [WORD$name]",
     help: ["Hostname of peer", "Hostname"],
     order: 11,
-    set: (m, c, a) => {
-      keyringPeer(m, c).hostname = a.name;
-    },
-    clear: (m, c) => {
-      delete keyringPeer(m, c).hostname;
-    },
-    show: (m, c) => {
-      const h = keyringPeer(m, c).hostname;
-      return h === undefined ? undefined : { name: h };
-    },
+    at: keyringPeer,
+    field: "hostname",
+    arg: "name",
   }),
   field({
     id: "keyring-peer.identity",

@@ -8,6 +8,7 @@ import type { Ikev2AuthMethod, Ikev2LocalIdentity, Ikev2Profile, Ikev2RemoteIden
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const P = "ikev2-profile";
 const AUTH_METHODS = "(rsa-sig|pre-share|ecdsa-sig)$method";
@@ -71,41 +72,27 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     create: (name) => ({ name, matchIdentityRemote: [], matchCertificate: [], authenticationRemote: [], pkiTrustpoints: [], aaaAuthorization: [] }),
     ctx: (name) => ({ ikev2Profile: name }),
   }),
-  field({
+  setting({
     id: "ikev2-profile.description",
     mode: P,
     syntax: "description LINE$text",
     noSyntax: "description [LINE$text]",
     help: ["Specify a description of this profile", "description"],
     order: 5,
-    set: (m, c, a) => {
-      profile(m, c).description = a.text;
-    },
-    clear: (m, c) => {
-      delete profile(m, c).description;
-    },
-    show: (m, c) => {
-      const d = profile(m, c).description;
-      return d === undefined ? undefined : { text: d };
-    },
+    at: profile,
+    field: "description",
+    arg: "text",
   }),
-  field({
+  setting({
     id: "ikev2-profile.match-fvrf",
     mode: P,
     syntax: "match fvrf (any|WORD)$vrf",
     noSyntax: "match fvrf [(any|WORD)$vrf]",
     help: ["Match values of peer", "Match a front door VRF", "Any front door VRF", "VRF name"],
     order: 9,
-    set: (m, c, a) => {
-      profile(m, c).matchFvrf = a.vrf;
-    },
-    clear: (m, c) => {
-      delete profile(m, c).matchFvrf;
-    },
-    show: (m, c) => {
-      const v = profile(m, c).matchFvrf;
-      return v === undefined ? undefined : { vrf: v };
-    },
+    at: profile,
+    field: "matchFvrf",
+    arg: "vrf",
   }),
   field({
     id: "ikev2-profile.match-identity-remote",
@@ -292,58 +279,37 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     },
     show: (m, c) => profile(m, c).aaaAuthorization.map((x) => ({ kind: x.kind, list: x.list, name: x.name })),
   }),
-  field({
+  setting({
     id: "ikev2-profile.lifetime",
     mode: P,
     syntax: "lifetime <120-86400>$seconds",
     noSyntax: "lifetime [<120-86400>$seconds]",
     help: ["Specify lifetime for IKEv2 SA", "lifetime in seconds"],
     order: 65,
-    set: (m, c, a) => {
-      profile(m, c).lifetimeSec = a.seconds;
-    },
-    clear: (m, c) => {
-      delete profile(m, c).lifetimeSec;
-    },
-    show: (m, c) => {
-      const s = profile(m, c).lifetimeSec;
-      return s === undefined ? undefined : { seconds: s };
-    },
+    at: profile,
+    field: "lifetimeSec",
+    arg: "seconds",
   }),
-  field({
+  setting({
     id: "ikev2-profile.ivrf",
     mode: P,
     syntax: "ivrf WORD$vrf",
     noSyntax: "ivrf [WORD$vrf]",
     help: ["I-VRF of the profile", "VRF name"],
     order: 67,
-    set: (m, c, a) => {
-      profile(m, c).ivrf = a.vrf;
-    },
-    clear: (m, c) => {
-      delete profile(m, c).ivrf;
-    },
-    show: (m, c) => {
-      const v = profile(m, c).ivrf;
-      return v === undefined ? undefined : { vrf: v };
-    },
+    at: profile,
+    field: "ivrf",
+    arg: "vrf",
   }),
-  field({
+  setting({
     id: "ikev2-profile.virtual-template",
     mode: P,
     syntax: "virtual-template <1-1000>$number",
     noSyntax: "virtual-template [<1-1000>$number]",
     help: ["Specify the virtual-template for dynamic interface creation.", "Virtual-template number"],
     order: 70,
-    set: (m, c, a) => {
-      profile(m, c).virtualTemplate = a.number;
-    },
-    clear: (m, c) => {
-      delete profile(m, c).virtualTemplate;
-    },
-    show: (m, c) => {
-      const v = profile(m, c).virtualTemplate;
-      return v === undefined ? undefined : { number: v };
-    },
+    at: profile,
+    field: "virtualTemplate",
+    arg: "number",
   }),
 ];

@@ -5,6 +5,7 @@ import { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const IKEV2 = ["Encryption module", "Configure IKEv2"];
 const ENCRYPTION = "(aes-cbc-128|aes-cbc-192|aes-cbc-256|aes-gcm-128|aes-gcm-256|3des|des)";
@@ -92,23 +93,16 @@ export const ikev2Commands: readonly ConfigCommand[] = [
     create: (name) => ({ name, proposals: [], matchAddressLocal: [] }),
     ctx: (name) => ({ ikev2Policy: name }),
   }),
-  field({
+  setting({
     id: "ikev2-policy.match-fvrf",
     mode: "ikev2-policy",
     syntax: "match fvrf (any|WORD)$vrf",
     noSyntax: "match fvrf [(any|WORD)$vrf]",
     help: ["Match values of local fields", "Match a front door VRF", "Any front door VRF", "VRF name"],
     order: 10,
-    set: (m, c, a) => {
-      policy(m, c).matchFvrf = a.vrf;
-    },
-    clear: (m, c) => {
-      delete policy(m, c).matchFvrf;
-    },
-    show: (m, c) => {
-      const v = policy(m, c).matchFvrf;
-      return v === undefined ? undefined : { vrf: v };
-    },
+    at: policy,
+    field: "matchFvrf",
+    arg: "vrf",
   }),
   field({
     id: "ikev2-policy.match-address-local",

@@ -7,6 +7,7 @@ import type { Certificate, CertificateField, CertificateOp, Trustpoint } from ".
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const TP = "ca-trustpoint";
 const CRYPTO = ["Encryption module", "Public Key components"];
@@ -88,41 +89,27 @@ export const pkiCommands: readonly ConfigCommand[] = [
       return p.value === undefined ? {} : { value: p.value };
     },
   }),
-  field({
+  setting({
     id: "trustpoint.fingerprint",
     mode: TP,
     syntax: "fingerprint HEX$fingerprint",
     noSyntax: "fingerprint [HEX$fingerprint]",
     help: ["Expected CA certificate fingerprint", "Fingerprint of the CA certificate (hex)"],
     order: 30,
-    set: (m, c, a) => {
-      tp(m, c).fingerprint = a.fingerprint;
-    },
-    clear: (m, c) => {
-      delete tp(m, c).fingerprint;
-    },
-    show: (m, c) => {
-      const f = tp(m, c).fingerprint;
-      return f === undefined ? undefined : { fingerprint: f };
-    },
+    at: tp,
+    field: "fingerprint",
+    arg: "fingerprint",
   }),
-  field({
+  setting({
     id: "trustpoint.subject-name",
     mode: TP,
     syntax: "subject-name LINE$name",
     noSyntax: "subject-name [LINE$name]",
     help: ["Subject Name", "subject name (X.500 distinguished name)"],
     order: 40,
-    set: (m, c, a) => {
-      tp(m, c).subjectName = a.name;
-    },
-    clear: (m, c) => {
-      delete tp(m, c).subjectName;
-    },
-    show: (m, c) => {
-      const s = tp(m, c).subjectName;
-      return s === undefined ? undefined : { name: s };
-    },
+    at: tp,
+    field: "subjectName",
+    arg: "name",
   }),
   field({
     id: "trustpoint.revocation-check",

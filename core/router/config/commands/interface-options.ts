@@ -1,8 +1,9 @@
 // Per-interface IP options and administrative state: MTU, ICMP unreachables and redirects,
 // TCP MSS clamping, shutdown.
 
-import { command, type ConfigCommand } from "../command";
+import type { ConfigCommand } from "../command";
 import { flag } from "./flag";
+import { setting } from "./setting";
 import { iface, IF_MODES } from "./interface";
 
 const IP = "Interface Internet Protocol config commands";
@@ -32,45 +33,27 @@ export const interfaceOptionCommands: readonly ConfigCommand[] = [
       iface(m, c).ipUnreachables = on;
     },
   }),
-  command({
+  setting({
     id: "interface.ip-mtu",
     mode: IF_MODES,
     syntax: "ip mtu <68-9976>$bytes",
+    noSyntax: "ip mtu [<68-9976>$bytes]",
     help: [IP, "Set IP Maximum Transmission Unit", "MTU (bytes)"],
     order: 52,
-    apply: (m, a, c) => {
-      iface(m, c).ipMtu = a.bytes;
-    },
-    no: {
-      syntax: "ip mtu [<68-9976>$bytes]",
-      apply: (m, _a, c) => {
-        delete iface(m, c).ipMtu;
-      },
-    },
-    render: (m, c) => {
-      const v = iface(m, c).ipMtu;
-      return v === undefined ? [] : [{ args: { bytes: v } }];
-    },
+    at: iface,
+    field: "ipMtu",
+    arg: "bytes",
   }),
-  command({
+  setting({
     id: "interface.ip-tcp-adjust-mss",
     mode: IF_MODES,
     syntax: "ip tcp adjust-mss <500-1460>$bytes",
+    noSyntax: "ip tcp adjust-mss [<500-1460>$bytes]",
     help: [IP, "TCP header compression and/or adjust-mss", "Adjust the mss of transit packets", "Maximum segment size in bytes"],
     order: 65,
-    apply: (m, a, c) => {
-      iface(m, c).tcpAdjustMss = a.bytes;
-    },
-    no: {
-      syntax: "ip tcp adjust-mss [<500-1460>$bytes]",
-      apply: (m, _a, c) => {
-        delete iface(m, c).tcpAdjustMss;
-      },
-    },
-    render: (m, c) => {
-      const v = iface(m, c).tcpAdjustMss;
-      return v === undefined ? [] : [{ args: { bytes: v } }];
-    },
+    at: iface,
+    field: "tcpAdjustMss",
+    arg: "bytes",
   }),
   flag({
     id: "interface.shutdown",

@@ -8,6 +8,7 @@ import { newInterface, type InterfaceAddress, type InterfaceConfig } from "../mo
 import type { RouterConfig } from "../model/router";
 import { descriptionProblem } from "../names";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 export const IF_MODES = ["config-if", "config-if-tunnel", "config-subif"] as const;
 const IP = "Interface Internet Protocol config commands";
@@ -93,28 +94,17 @@ export const interfaceCommands: readonly ConfigCommand[] = [
         .sort(compareInterfaceNames)
         .map((name) => ({ args: { name, ...(m.interfaces[name].templateType ? { tunnel: "tunnel" } : {}) }, child: { interface: name } })),
   }),
-  command({
+  setting({
     id: "interface.description",
     mode: IF_MODES,
     syntax: "description LINE$text",
+    noSyntax: "description [LINE$text]",
     help: ["Interface specific description", "Up to 240 characters describing this interface"],
     order: 10,
-    apply: (m, a, c) => {
-      const text = a.text;
-      const problem = descriptionProblem(text);
-      if (problem) return { error: problem };
-      iface(m, c).description = text;
-    },
-    no: {
-      syntax: "description [LINE$text]",
-      apply: (m, _a, c) => {
-        delete iface(m, c).description;
-      },
-    },
-    render: (m, c) => {
-      const d = iface(m, c).description;
-      return d === undefined ? [] : [{ args: { text: d } }];
-    },
+    at: iface,
+    field: "description",
+    arg: "text",
+    check: (text) => descriptionProblem(text),
   }),
   command({
     id: "interface.mac-address",

@@ -5,6 +5,7 @@ import { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import type { RouteMapEntry } from "../model/routing";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const MATCH = "Match values from routing table";
 const SET = "Set values in destination routing protocol";
@@ -112,25 +113,16 @@ export const routeMapCommands: readonly ConfigCommand[] = [
         .sort()
         .flatMap((name) => m.routeMaps[name].map((e) => ({ args: { name, action: e.action, seq: e.seq }, child: { routeMap: name, seq: e.seq }, sort: [name, e.seq] }))),
   }),
-  command({
+  setting({
     id: "route-map.description",
     mode: "route-map",
     syntax: "description LINE$text",
+    noSyntax: "description [LINE$text]",
     help: ["Route-map comment", "Comment up to 100 characters"],
     order: 5,
-    apply: (m, a, c) => {
-      entry(m, c).description = a.text;
-    },
-    no: {
-      syntax: "description [LINE$text]",
-      apply: (m, _a, c) => {
-        delete entry(m, c).description;
-      },
-    },
-    render: (m, c) => {
-      const d = entry(m, c).description;
-      return d === undefined ? [] : [{ args: { text: d } }];
-    },
+    at: entry,
+    field: "description",
+    arg: "text",
   }),
   matchList("route-map.match-ip-address", "ip address", "ipAddressAcls", ["IP specific information", "Match address of route or match packet", "IP access-list number or name"], 10),
   matchList(

@@ -8,6 +8,7 @@ import type { CtxOf } from "../command";
 import { bound, type ArgRecord } from "../grammar/args";
 import { flag } from "./flag";
 import { iface, IF_MODES } from "./interface";
+import { setting } from "./setting";
 
 const TUNNEL = "Protocol-over-protocol tunneling";
 const IP = "Interface Internet Protocol config commands";
@@ -52,25 +53,17 @@ export const tunnelCommands: readonly ConfigCommand[] = [
       return [{ args }];
     },
   }),
-  command({
+  setting({
     id: "tunnel.destination",
     mode: "config-if-tunnel",
     syntax: "tunnel destination A.B.C.D$address",
+    noSyntax: "tunnel destination [A.B.C.D$address]",
     help: [TUNNEL, "destination of tunnel", "ip address"],
     order: 91,
-    apply: (m, a, c) => {
-      tunnel(m, c).destination = a.address;
-    },
-    no: {
-      syntax: "tunnel destination [A.B.C.D$address]",
-      apply: (m, _a, c) => {
-        delete tunnel(m, c).destination;
-      },
-    },
-    render: (m, c) => {
-      const d = iface(m, c).tunnel?.destination;
-      return d === undefined ? [] : [{ args: { address: d } }];
-    },
+    at: tunnel,
+    peek: (m, c) => iface(m, c).tunnel,
+    field: "destination",
+    arg: "address",
   }),
   command({
     id: "tunnel.mode",
@@ -94,45 +87,29 @@ export const tunnelCommands: readonly ConfigCommand[] = [
       return [];
     },
   }),
-  command({
+  setting({
     id: "tunnel.key",
     mode: "config-if-tunnel",
     syntax: "tunnel key <0-4294967295>$key",
+    noSyntax: "tunnel key [<0-4294967295>$key]",
     help: [TUNNEL, "security or selector key", "key"],
     order: 93,
-    apply: (m, a, c) => {
-      tunnel(m, c).key = a.key;
-    },
-    no: {
-      syntax: "tunnel key [<0-4294967295>$key]",
-      apply: (m, _a, c) => {
-        delete tunnel(m, c).key;
-      },
-    },
-    render: (m, c) => {
-      const k = iface(m, c).tunnel?.key;
-      return k === undefined ? [] : [{ args: { key: k } }];
-    },
+    at: tunnel,
+    peek: (m, c) => iface(m, c).tunnel,
+    field: "key",
+    arg: "key",
   }),
-  command({
+  setting({
     id: "tunnel.protection",
     mode: "config-if-tunnel",
     syntax: "tunnel protection ipsec profile WORD$profile",
+    noSyntax: "tunnel protection ipsec profile [WORD$profile]",
     help: [TUNNEL, "Enable tunnel protection", "Use ipsec protection", "Determine the ipsec policy profile to use.", "Name of the profile"],
     order: 94,
-    apply: (m, a, c) => {
-      tunnel(m, c).protectionProfile = a.profile;
-    },
-    no: {
-      syntax: "tunnel protection ipsec profile [WORD$profile]",
-      apply: (m, _a, c) => {
-        delete tunnel(m, c).protectionProfile;
-      },
-    },
-    render: (m, c) => {
-      const p = iface(m, c).tunnel?.protectionProfile;
-      return p === undefined ? [] : [{ args: { profile: p } }];
-    },
+    at: tunnel,
+    peek: (m, c) => iface(m, c).tunnel,
+    field: "protectionProfile",
+    arg: "profile",
   }),
   command({
     id: "nhrp.network-id",

@@ -12,6 +12,7 @@ import type { RouterConfig } from "../model/router";
 import { newVrf, type RouteTargets, type VrfConfig } from "../model/vrf";
 import { descriptionProblem, VRF_DESCRIPTION_MAX_CHARS, vrfNameProblem } from "../names";
 import { TOP } from "./order";
+import { setting } from "./setting";
 
 const VRF_MODES = ["vrf-definition", "ip-vrf"] as const;
 
@@ -98,28 +99,17 @@ export const vrfCommands: readonly ConfigCommand[] = [
         .sort((x, y) => (x.name < y.name ? -1 : 1))
         .map((v) => ({ args: { name: v.name }, child: { vrf: v.name } })),
   }),
-  command({
+  setting({
     id: "vrf.description",
     mode: VRF_MODES,
     syntax: "description LINE$text",
+    noSyntax: "description [LINE$text]",
     help: ["VRF specific description", "Up to 244 characters describing this VRF"],
     order: 5,
-    apply: (m, a, c) => {
-      const text = a.text;
-      const problem = descriptionProblem(text, VRF_DESCRIPTION_MAX_CHARS);
-      if (problem) return { error: problem };
-      vrf(m, c).description = text;
-    },
-    no: {
-      syntax: "description [LINE$text]",
-      apply: (m, _a, c) => {
-        delete vrf(m, c).description;
-      },
-    },
-    render: (m, c) => {
-      const d = vrf(m, c).description;
-      return d === undefined ? [] : [{ args: { text: d } }];
-    },
+    at: vrf,
+    field: "description",
+    arg: "text",
+    check: (text) => descriptionProblem(text, VRF_DESCRIPTION_MAX_CHARS),
   }),
   command({
     id: "vrf.rd",
