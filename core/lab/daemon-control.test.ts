@@ -8,7 +8,7 @@ let base = "";
 
 beforeAll(async () => {
   const started = await startControlServer(token, async (op, req) =>
-    op === "status" ? { ok: true, nodes: [{ name: req.node ?? "R1", state: "running", consolePort: 1, mgmtPort: 2 }] } : { ok: false, error: { code: "no-such-node", message: "no" } },
+    op === "status" ? { ok: true, nodes: [{ name: req.node ?? "R1", state: "running", host: "127.0.0.1", consolePort: 1, mgmtPort: 2 }] } : { ok: false, error: { code: "no-such-node", message: "no" } },
   );
   server = started.server;
   base = `http://127.0.0.1:${started.port}`;

@@ -2,7 +2,7 @@
 // operation, the lab token as a bearer token. Also the messages the daemon sends its parent
 // over the IPC channel while deploying. Both sides validate with these schemas.
 import { z } from "zod";
-import { DEPLOY_STEPS, labStateSchema, nodeStatusSchema } from "./runtime/types";
+import { DEPLOY_STEPS, nodeStatusSchema, processLabStateSchema } from "./runtime/types";
 
 export const CONTROL_OPS = ["status", "start-node", "stop-node", "restart-node", "down"] as const;
 export type ControlOp = (typeof CONTROL_OPS)[number];
@@ -34,7 +34,7 @@ export type DeployMessage = z.infer<typeof deployMessageSchema>;
 /** Daemon → parent while deploying. */
 export const daemonMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("progress"), node: z.string(), step: z.enum(DEPLOY_STEPS), detail: z.string().optional() }),
-  z.object({ type: z.literal("ready"), state: labStateSchema }),
+  z.object({ type: z.literal("ready"), state: processLabStateSchema }),
   z.object({ type: z.literal("failed"), error: errorSchema }),
 ]);
 export type DaemonMessage = z.infer<typeof daemonMessageSchema>;

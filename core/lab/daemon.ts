@@ -8,7 +8,7 @@ import { UdpBridge } from "./bridge";
 import { NodeProcess, type NodeStartFailure } from "./node-process";
 import { PortAllocator } from "./ports";
 import { removeState, stateDir, writeState } from "./runtime/state";
-import { RuntimeError, type DeployStep, type LabState, type LinkState, type NodeStatus } from "./runtime/types";
+import { LOOPBACK_HOST, RuntimeError, type DeployStep, type LinkState, type NodeStatus, type ProcessLabState } from "./runtime/types";
 import type { Lab } from "./topology";
 
 export interface DaemonOptions {
@@ -50,7 +50,7 @@ export class LabDaemon {
     }
   }
 
-  state(): LabState {
+  state(): ProcessLabState {
     const { lab, token, controlPort } = this.options;
     return {
       version: 1,
@@ -61,7 +61,7 @@ export class LabDaemon {
       createdAt: this.createdAt,
       nodes: lab.nodes.map((n) => {
         const node = this.nodes.get(n.name);
-        const status: NodeStatus = node ? node.status() : { name: n.name, state: "starting", consolePort: 1, mgmtPort: 1 };
+        const status: NodeStatus = node ? node.status() : { name: n.name, state: "starting", host: LOOPBACK_HOST, consolePort: 1, mgmtPort: 1 };
         return { ...status, config: n.config, dir: this.nodeDir(n.name) };
       }),
       links: this.links,

@@ -8,7 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { ProgramCommand } from "./agent-entry";
-import type { NodeRunState, NodeStatus } from "./runtime/types";
+import { LOOPBACK_HOST, type NodeRunState, type NodeStatus } from "./runtime/types";
 
 export const READY_LINE = /^flexlab-agent ready name=(\S+) console=(\d+) mgmt=(\d+)\s*$/;
 const STDERR_TAIL_LINES = 20;
@@ -63,6 +63,7 @@ export class NodeProcess {
     return {
       name: this.spec.name,
       state: this.runState,
+      host: LOOPBACK_HOST,
       consolePort: this.consolePort,
       mgmtPort: this.mgmtPort,
       ...(this.child?.pid !== undefined && this.child.exitCode === null && this.child.signalCode === null ? { pid: this.child.pid } : {}),
@@ -84,7 +85,7 @@ export class NodeProcess {
       ...this.agent.args,
       ...["--name", this.spec.name, "--dir", this.spec.configDir, "--config", this.spec.config],
       ...["--console-port", String(this.consolePort), "--mgmt-port", String(this.mgmtPort)],
-      ...["--token-env", TOKEN_ENV, "--bind", "127.0.0.1", "--exit-with-stdin", "--node-index", String(this.spec.index)],
+      ...["--token-env", TOKEN_ENV, "--bind", LOOPBACK_HOST, "--exit-with-stdin", "--node-index", String(this.spec.index)],
       ...ports.flatMap((p) => ["--port", p]),
     ];
     this.stopping = false;

@@ -40,7 +40,7 @@ export function findNode(state: LabState, name: string): Found<NodeState> {
   return { ok: false, message: `no node "${name}" in lab ${state.lab} (nodes: ${state.nodes.map((n) => n.name).join(", ")})` };
 }
 
-/** Opens the mgmt API of a running node (WebSocket on 127.0.0.1 with the lab token). */
+/** Opens the mgmt API of a running node (WebSocket on its endpoint, with the lab token). */
 export async function connectNode(state: LabState, name: string): Promise<Found<MgmtClient>> {
   const node = findNode(state, name);
   if (!node.ok) return node;
@@ -49,7 +49,7 @@ export async function connectNode(state: LabState, name: string): Promise<Found<
     const how = now === "crashed" ? ` (${signal ?? `exit code ${exitCode}`})` : "";
     return { ok: false, message: `node ${name} is ${now}${how}: \`flexlab ${now === "crashed" ? "restart" : "start"} ${name}\`` };
   }
-  const connected = await connectMgmt({ port: node.value.mgmtPort, token: state.token });
+  const connected = await connectMgmt({ host: node.value.host, port: node.value.mgmtPort, token: state.token });
   if (!connected.ok) return { ok: false, message: `node ${name} does not answer on its mgmt port ${node.value.mgmtPort}: ${connected.message}` };
   return { ok: true, value: connected.client };
 }

@@ -14,7 +14,7 @@ import { connectMgmt } from "../../core/lab/mgmt-client";
 import { DockerRuntime } from "../../core/lab/runtime/docker";
 import { connectEngine } from "../../core/lab/runtime/docker-engine";
 import { removeLabObjects } from "../../core/lab/runtime/docker-objects";
-import type { LabState } from "../../core/lab/runtime/types";
+import type { DockerLabState as LabState } from "../../core/lab/runtime/types";
 import { loadLab } from "../../core/lab/topology";
 import type { Benchmark, Figure } from "./bench";
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectMgmt } from "../../core/lab/mgmt-client";
 import { ProcessRuntime } from "../../core/lab/runtime/process";
-import type { LabState } from "../../core/lab/runtime/types";
+import type { ProcessLabState as LabState } from "../../core/lab/runtime/types";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 import { loadLab } from "../../core/lab/topology";
 import type { Benchmark, Figure } from "./bench";

@@ -16,7 +16,7 @@ import { removeLabObjects } from "../../core/lab/runtime/docker-objects";
 import { NO_ENGINE_HINT } from "../../core/lab/runtime/docker-engine";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 import { loadLab } from "../../core/lab/topology";
-import type { LabState } from "../../core/lab/runtime/types";
+import type { DockerLabState as LabState } from "../../core/lab/runtime/types";
 
 const engineAnswers = await dockerAvailable();
 const title = engineAnswers ? "docker runtime" : `docker runtime (skipped: ${NO_ENGINE_HINT})`;

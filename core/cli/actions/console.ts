@@ -1,5 +1,5 @@
 // `flexlab console NODE`: the terminal joined to the node's telnet console in raw mode, as
-// `telnet 127.0.0.1 PORT` would. Ctrl-] then q leaves, like telnet's escape.
+// `telnet HOST PORT` would (the node's endpoint, from the lab state). Ctrl-] then q leaves, like telnet's escape.
 import { connect } from "node:net";
 import { findNode } from "../../lab/running-lab";
 import { TelnetClient } from "../../lab/telnet";
@@ -13,10 +13,10 @@ export async function consoleCommand(node: string, options: LabOption): Promise<
   if (!lab) return;
   const found = findNode(lab.state, node);
   if (!found.ok) return fail(found.message, 2);
-  const port = found.value.consolePort;
+  const { host, consolePort: port } = found.value;
   const stdin = process.stdin;
   const stdout = process.stdout;
-  const socket = connect({ host: "127.0.0.1", port });
+  const socket = connect({ host, port });
   const telnet = new TelnetClient(
     (bytes) => void socket.write(bytes),
     () => ({ columns: stdout.columns ?? 80, rows: stdout.rows ?? 24 }),
@@ -25,8 +25,8 @@ export async function consoleCommand(node: string, options: LabOption): Promise<
     socket.once("connect", () => resolve(undefined));
     socket.once("error", resolve);
   });
-  if (connected) return fail(`cannot reach the console of ${node} on 127.0.0.1:${port}: ${connected.message} (is it running? flexlab status)`);
-  console.error(`Connected to ${node} (127.0.0.1:${port}). Escape character is '^]', then q to quit.`);
+  if (connected) return fail(`cannot reach the console of ${node} on ${host}:${port}: ${connected.message} (is it running? flexlab status)`);
+  console.error(`Connected to ${node} (${host}:${port}). Escape character is '^]', then q to quit.`);
   socket.setNoDelay(true);
   const raw = stdin.isTTY === true;
   if (raw) stdin.setRawMode(true);

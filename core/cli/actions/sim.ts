@@ -1,7 +1,7 @@
 // What `flexlab sim LABDIR --exec 'NODE: COMMAND' ...` does: the lab in virtual time inside
 // this process, then each command on its node. Exit 1 on a config error in a startup-config
 // or when a router rejects a command; 2 on a usage error. Declared in ../commands/sim.ts.
-import { parseExecSpec, startSimLab, type SimExec } from "../../lab/sim-runtime";
+import { parseExecSpec, startSimLab, type SimExec } from "../../lab/runtime/sim";
 import type { JsonOption } from "../options";
 import { fail, rejectedCommand } from "./lab-context";
 import { loadLabOrReport } from "./lab";

@@ -17,7 +17,7 @@ import { allocateSubnets, DEFAULT_POOL, formatCidr, parseCidr, prefixLengthFor, 
 import { containerName } from "./docker-labels";
 import { processStartTicks, sameProcessAlive, stopDeployer } from "./pids";
 import { newToken, readState, removeState, writeState } from "./state";
-import { RuntimeError, type DeployOptions, type DeployStep, type LabState, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
+import { LOOPBACK_HOST, RuntimeError, type DeployOptions, type DeployStep, type DockerLabState, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
 export { dockerAvailable } from "./docker-engine";
 
@@ -42,7 +42,7 @@ export interface DockerRuntimeOptions {
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
 const SUBNET_ATTEMPTS = 3;
 
-export class DockerRuntime implements Runtime {
+export class DockerRuntime implements Runtime<DockerLabState> {
   readonly name = "docker" as const;
 
   constructor(private readonly options: DockerRuntimeOptions = {}) {}
@@ -51,7 +51,7 @@ export class DockerRuntime implements Runtime {
     return this.options.image ?? ROUTER_IMAGE;
   }
 
-  async deploy(given: Lab, options: DeployOptions = {}): Promise<LabState> {
+  async deploy(given: Lab, options: DeployOptions = {}): Promise<DockerLabState> {
     const lab: Lab = { ...given, dir: resolve(given.dir) }; // bind mounts and labels want it absolute
     const limitation = dockerLimitation(lab);
     if (limitation) throw new RuntimeError("internal", limitation);
@@ -127,7 +127,7 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  async destroy(state: LabState): Promise<void> {
+  async destroy(state: DockerLabState): Promise<void> {
     // A deploy still under way is cancelled first: it takes down what it made.
     if (state.deploying) await stopDeployer(state.deploying);
     const { docker } = await this.engine();
@@ -139,7 +139,7 @@ export class DockerRuntime implements Runtime {
     await removeState(state.dir);
   }
 
-  async startNode(state: LabState, node: string): Promise<NodeStatus> {
+  async startNode(state: DockerLabState, node: string): Promise<NodeStatus> {
     const n = this.nodeOf(state, node);
     const { docker } = await this.engine();
     const facts = await inspectContainer(docker, this.containerRef(state, n));
@@ -155,7 +155,7 @@ export class DockerRuntime implements Runtime {
     return this.statusOf(docker, state, n, "running");
   }
 
-  async stopNode(state: LabState, node: string): Promise<NodeStatus> {
+  async stopNode(state: DockerLabState, node: string): Promise<NodeStatus> {
     const n = this.nodeOf(state, node);
     const { docker } = await this.engine();
     const facts = await inspectContainer(docker, this.containerRef(state, n));
@@ -165,12 +165,12 @@ export class DockerRuntime implements Runtime {
     return this.statusOf(docker, state, n, "stopped");
   }
 
-  async restartNode(state: LabState, node: string): Promise<NodeStatus> {
+  async restartNode(state: DockerLabState, node: string): Promise<NodeStatus> {
     await this.stopNode(state, node);
     return this.startNode(state, node);
   }
 
-  async status(state: LabState): Promise<NodeStatus[]> {
+  async status(state: DockerLabState): Promise<NodeStatus[]> {
     const { docker } = await this.engine();
     // The file knows which nodes were stopped on purpose, also when `state` was read before.
     const fresh = await readState(state.dir);
@@ -294,7 +294,7 @@ export class DockerRuntime implements Runtime {
   }
 
   /** The lab as the state file first records it: nodes starting on their host ports, nothing made yet. */
-  private deployingState(lab: Lab, token: string, hostPorts: ReadonlyMap<string, { console: number; mgmt: number }>): LabState {
+  private deployingState(lab: Lab, token: string, hostPorts: ReadonlyMap<string, { console: number; mgmt: number }>): DockerLabState {
     return {
       version: 1,
       lab: lab.name,
@@ -306,6 +306,8 @@ export class DockerRuntime implements Runtime {
       nodes: lab.nodes.map((n) => ({
         name: n.name,
         state: "starting",
+        // Published on the host's loopback only (docker-plan.ts).
+        host: LOOPBACK_HOST,
         consolePort: hostPorts.get(n.name)?.console ?? 1,
         mgmtPort: hostPorts.get(n.name)?.mgmt ?? 1,
         config: n.config,
@@ -317,7 +319,7 @@ export class DockerRuntime implements Runtime {
     };
   }
 
-  private withNetworks(state: LabState, plan: LabPlan, networkIds: ReadonlyMap<string, string>): LabState {
+  private withNetworks(state: DockerLabState, plan: LabPlan, networkIds: ReadonlyMap<string, string>): DockerLabState {
     return {
       ...state,
       links: plan.links.map((net) => ({
@@ -331,21 +333,21 @@ export class DockerRuntime implements Runtime {
 
   // --- node helpers -----------------------------------------------------------------------
 
-  private nodeOf(state: LabState, node: string): NodeState {
+  private nodeOf(state: DockerLabState, node: string): NodeState {
     const n = state.nodes.find((x) => x.name === node);
     if (!n) throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((x) => x.name).join(", ")})`);
     return n;
   }
 
-  private containerRef(state: LabState, n: NodeState): string {
+  private containerRef(state: DockerLabState, n: NodeState): string {
     return n.containerId ?? containerName(state.lab, n.name);
   }
 
-  private gone(state: LabState, n: NodeState): RuntimeError {
+  private gone(state: DockerLabState, n: NodeState): RuntimeError {
     return new RuntimeError("node-failed", `the container of ${n.name} is gone (removed outside FlexLab?): \`flexlab down\` and up again to recreate lab ${state.lab}`);
   }
 
-  private wiringOf(state: LabState, n: NodeState): NodeWiring {
+  private wiringOf(state: DockerLabState, n: NodeState): NodeWiring {
     const links = state.links.flatMap((l) =>
       l.endpoints.filter((e) => e.node === n.name && e.mac && l.network).map((e) => ({ network: l.network?.name ?? "", iface: e.iface, mac: e.mac ?? "" })),
     );
@@ -353,14 +355,14 @@ export class DockerRuntime implements Runtime {
   }
 
   /** Records a node's intended state so status can tell "stopped" from "crashed". */
-  private async saveNode(state: LabState, node: string, runState: NodeState["state"]): Promise<void> {
+  private async saveNode(state: DockerLabState, node: string, runState: NodeState["state"]): Promise<void> {
     const fresh = await readState(state.dir);
     const base = fresh.ok ? fresh.state : state;
     await writeState({ ...base, nodes: base.nodes.map((x) => (x.name === node ? { ...x, state: runState } : x)) });
   }
 
-  private async statusOf(docker: Docker, state: LabState, n: NodeState, intended: NodeState["state"]): Promise<NodeStatus> {
-    const base = { name: n.name, consolePort: n.consolePort, mgmtPort: n.mgmtPort };
+  private async statusOf(docker: Docker, state: DockerLabState, n: NodeState, intended: NodeState["state"]): Promise<NodeStatus> {
+    const base = { name: n.name, host: n.host, consolePort: n.consolePort, mgmtPort: n.mgmtPort };
     const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) return { ...base, state: "crashed", stderrTail: [`the container of ${n.name} is gone (removed outside FlexLab?)`] };
     if (facts.running) return { ...base, state: "running", containerId: facts.id };
@@ -387,11 +389,11 @@ class StateRecord {
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown;
 
-  constructor(public current: LabState) {
+  constructor(public current: DockerLabState) {
     this.write();
   }
 
-  update(change: (state: LabState) => LabState): void {
+  update(change: (state: DockerLabState) => DockerLabState): void {
     this.current = change(this.current);
     this.write();
   }

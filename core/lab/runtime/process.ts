@@ -11,7 +11,7 @@ import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type Cont
 import type { Lab } from "../topology";
 import { pidAlive, pidRuns, waitForExit } from "./pids";
 import { newToken, readState, removeState, stateDir } from "./state";
-import { RuntimeError, type DeployOptions, type LabState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
+import { RuntimeError, type DeployOptions, type ProcessLabState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
 const DAEMON_LOG = "daemon.log";
 const CONTROL_TIMEOUT_MS = 30_000;
@@ -34,10 +34,10 @@ class DaemonUnreachable extends RuntimeError {
   }
 }
 
-export class ProcessRuntime implements Runtime {
+export class ProcessRuntime implements Runtime<ProcessLabState> {
   readonly name = "process" as const;
 
-  async deploy(given: Lab, options: DeployOptions = {}): Promise<LabState> {
+  async deploy(given: Lab, options: DeployOptions = {}): Promise<ProcessLabState> {
     // Everything the daemon and the agents get is absolute: they run in other folders.
     const lab: Lab = { ...given, dir: resolvePath(given.dir) };
     const previous = await readState(lab.dir);
@@ -79,7 +79,7 @@ export class ProcessRuntime implements Runtime {
     if (signal?.aborted) interrupt();
     signal?.addEventListener("abort", interrupt);
     try {
-      return await new Promise<LabState>((resolve, reject) => {
+      return await new Promise<ProcessLabState>((resolve, reject) => {
         child.on("message", (raw: unknown) => {
           const parsed = daemonMessageSchema.safeParse(raw);
           if (!parsed.success) return;
@@ -112,7 +112,7 @@ export class ProcessRuntime implements Runtime {
     }
   }
 
-  async destroy(state: LabState): Promise<void> {
+  async destroy(state: ProcessLabState): Promise<void> {
     const pid = state.daemon?.pid;
     if (state.daemon && (await this.answers(state))) {
       const answer = await this.control(state, "down").catch((err: unknown) => err);
@@ -124,23 +124,23 @@ export class ProcessRuntime implements Runtime {
     await this.cleanUpDead(state);
   }
 
-  async startNode(state: LabState, node: string): Promise<NodeStatus> {
+  async startNode(state: ProcessLabState, node: string): Promise<NodeStatus> {
     return this.nodeOp(state, "start-node", node);
   }
 
-  async stopNode(state: LabState, node: string): Promise<NodeStatus> {
+  async stopNode(state: ProcessLabState, node: string): Promise<NodeStatus> {
     return this.nodeOp(state, "stop-node", node);
   }
 
-  async restartNode(state: LabState, node: string): Promise<NodeStatus> {
+  async restartNode(state: ProcessLabState, node: string): Promise<NodeStatus> {
     return this.nodeOp(state, "restart-node", node);
   }
 
-  status(state: LabState): Promise<NodeStatus[]> {
+  status(state: ProcessLabState): Promise<NodeStatus[]> {
     return this.control(state, "status");
   }
 
-  private async nodeOp(state: LabState, op: ControlOp, node: string): Promise<NodeStatus> {
+  private async nodeOp(state: ProcessLabState, op: ControlOp, node: string): Promise<NodeStatus> {
     if (!state.nodes.some((n) => n.name === node)) {
       throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((n) => n.name).join(", ")})`);
     }
@@ -151,7 +151,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   /** POSTs one operation to the daemon; its failures come back as RuntimeErrors. */
-  private async control(state: LabState, op: ControlOp, node?: string): Promise<NodeStatus[]> {
+  private async control(state: ProcessLabState, op: ControlOp, node?: string): Promise<NodeStatus[]> {
     if (!state.daemon) throw new RuntimeError("internal", `the state of lab ${state.lab} names no lab daemon`);
     let response: Response;
     try {
@@ -173,7 +173,7 @@ export class ProcessRuntime implements Runtime {
     return parsed.data.nodes;
   }
 
-  private async answers(state: LabState): Promise<boolean> {
+  private async answers(state: ProcessLabState): Promise<boolean> {
     if (!state.daemon || !pidAlive(state.daemon.pid)) return false;
     try {
       await this.control(state, "status");
@@ -185,7 +185,7 @@ export class ProcessRuntime implements Runtime {
   }
 
   /** The daemon is gone or deaf: kill what the state names (only if it is still ours), drop the state. */
-  private async cleanUpDead(state: LabState): Promise<void> {
+  private async cleanUpDead(state: ProcessLabState): Promise<void> {
     const pids: number[] = [];
     if (state.daemon && pidRuns(state.daemon.pid, ["daemon-main"])) pids.push(state.daemon.pid);
     for (const n of state.nodes) if (n.pid !== undefined && pidRuns(n.pid, ["--name", n.name])) pids.push(n.pid);

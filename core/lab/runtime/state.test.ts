@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findLabDir, newToken, readState, removeState, statePath, writeState } from "./state";
-import type { LabState } from "./types";
+import type { ProcessLabState } from "./types";
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -16,7 +16,7 @@ async function labDir(): Promise<string> {
   return d;
 }
 
-function sample(dir: string): LabState {
+function sample(dir: string): ProcessLabState {
   return {
     version: 1,
     lab: "two-routers",
@@ -24,7 +24,7 @@ function sample(dir: string): LabState {
     runtime: "process",
     token: newToken(),
     createdAt: new Date(0).toISOString(),
-    nodes: [{ name: "R1", state: "running", consolePort: 2001, mgmtPort: 2002, pid: 1234, config: "R1.cfg", dir: join(dir, ".flexlab/nodes/R1") }],
+    nodes: [{ name: "R1", state: "running", host: "127.0.0.1", consolePort: 2001, mgmtPort: 2002, pid: 1234, config: "R1.cfg", dir: join(dir, ".flexlab/nodes/R1") }],
     links: [{ index: 0, endpoints: [{ node: "R1", iface: "Ethernet0/0", bridgePort: 3001, nodePort: 3002 }], bridge: { kind: "udp" } }],
     daemon: { pid: 999, controlPort: 4000 },
   };
@@ -49,6 +49,31 @@ describe("lab state file", () => {
     const read = await readState(dir);
     expect(read.ok).toBe(false);
     if (!read.ok) expect(read.message).toContain("token");
+  });
+
+  it("holds each runtime's own part: a process lab names its daemon, a docker lab its image", async () => {
+    const dir = await labDir();
+    const { daemon: _daemon, ...noDaemon } = sample(dir);
+    await mkdir(join(dir, ".flexlab"));
+    await writeFile(statePath(dir), JSON.stringify(noDaemon));
+    const withoutDaemon = await readState(dir);
+    expect(withoutDaemon.ok).toBe(false);
+    if (!withoutDaemon.ok) expect(withoutDaemon.message).toContain("daemon");
+
+    const docker = { ...noDaemon, runtime: "docker", docker: { image: "flexlab/router:0.1.0" } };
+    await writeFile(statePath(dir), JSON.stringify(docker));
+    expect(await readState(dir)).toMatchObject({ ok: true, state: { runtime: "docker", docker: { image: "flexlab/router:0.1.0" } } });
+    await writeFile(statePath(dir), JSON.stringify({ ...docker, runtime: "kubernetes" }));
+    expect((await readState(dir)).ok).toBe(false);
+  });
+
+  it("reads a node without a host (a file from before endpoints had one) as reached on 127.0.0.1", async () => {
+    const dir = await labDir();
+    const state = sample(dir);
+    const { host: _host, ...oldNode } = state.nodes[0];
+    await mkdir(join(dir, ".flexlab"));
+    await writeFile(statePath(dir), JSON.stringify({ ...state, nodes: [oldNode] }));
+    expect(await readState(dir)).toMatchObject({ ok: true, state: { nodes: [{ name: "R1", host: "127.0.0.1", consolePort: 2001 }] } });
   });
 
   it("is found from a folder inside the lab, and not once removed", async () => {

@@ -20,12 +20,18 @@ export type DeployStep = (typeof DEPLOY_STEPS)[number];
 
 const port = z.number().int().min(1).max(65535);
 
+/** Where the runtimes so far put every node's console and mgmt API (a state file from before
+ * `host` existed means this too). */
+export const LOOPBACK_HOST = "127.0.0.1";
+
 export const nodeStatusSchema = z.object({
   name: z.string(),
   state: z.enum(NODE_STATES),
-  /** Telnet console on 127.0.0.1. */
+  /** The address the console and mgmt ports are reached at: the runtime says, nobody assumes. */
+  host: z.string().default(LOOPBACK_HOST),
+  /** Telnet console on `host`. */
   consolePort: port,
-  /** Mgmt API (WebSocket) on 127.0.0.1. */
+  /** Mgmt API (WebSocket) on `host`. */
   mgmtPort: port,
   /** process runtime: the agent's pid while it runs. */
   pid: z.number().int().positive().optional(),
@@ -39,6 +45,9 @@ export const nodeStatusSchema = z.object({
   stderrTail: z.array(z.string()).optional(),
 });
 export type NodeStatus = z.infer<typeof nodeStatusSchema>;
+
+/** How a client reaches a node: its console (telnet) and mgmt API (WebSocket). */
+export type NodeEndpoint = Pick<NodeStatus, "host" | "consolePort" | "mgmtPort">;
 
 export const nodeStateSchema = nodeStatusSchema.extend({
   /** Startup-config file, relative to the lab folder. */
@@ -72,32 +81,43 @@ export const linkStateSchema = z.object({
 });
 export type LinkState = z.infer<typeof linkStateSchema>;
 
-export const labStateSchema = z.object({
+/** What every lab state file holds, whatever runs the lab. */
+const labStateBase = z.object({
   version: z.literal(1),
   /** lab.yaml's name. */
   lab: z.string(),
   /** The lab folder (absolute). */
   dir: z.string(),
-  runtime: z.enum(DEPLOY_RUNTIMES),
   /** Per-lab random secret for the mgmt API (and the daemon's control channel). */
   token: z.string().min(16),
   /** ISO 8601. */
   createdAt: z.string(),
   nodes: z.array(nodeStateSchema),
   links: z.array(linkStateSchema),
-  /** process runtime: the lab daemon holding the bridges and supervising the agents. */
-  daemon: z.object({ pid: z.number().int().positive(), controlPort: port }).optional(),
   /** While `flexlab up` is still deploying the lab: that process. `down` stops it first, which
    * cancels the deploy (it takes down what it made), then removes whatever is left. */
   deploying: z.object({ pid: z.number().int().positive(), startTicks: z.number().int().nonnegative().optional() }).optional(),
-  /** docker runtime: the lab-wide objects. */
-  docker: z
-    .object({
-      image: z.string(),
-      mgmtNetwork: z.object({ id: z.string(), name: z.string() }).optional(),
-    })
-    .optional(),
 });
+
+/** The process runtime's lab: a lab daemon holds the bridges and supervises the agents. */
+export const processLabStateSchema = labStateBase.extend({
+  runtime: z.literal("process"),
+  daemon: z.object({ pid: z.number().int().positive(), controlPort: port }),
+});
+export type ProcessLabState = z.infer<typeof processLabStateSchema>;
+
+/** The docker runtime's lab: the engine holds everything; these are the lab-wide objects. */
+export const dockerLabStateSchema = labStateBase.extend({
+  runtime: z.literal("docker"),
+  docker: z.object({
+    image: z.string(),
+    mgmtNetwork: z.object({ id: z.string(), name: z.string() }).optional(),
+  }),
+});
+export type DockerLabState = z.infer<typeof dockerLabStateSchema>;
+
+/** One variant per deploy runtime (its registry entry's `stateSchema`), told apart by `runtime`. */
+export const labStateSchema = z.discriminatedUnion("runtime", [processLabStateSchema, dockerLabStateSchema]);
 export type LabState = z.infer<typeof labStateSchema>;
 
 export interface DeployOptions {
@@ -139,18 +159,18 @@ export class RuntimeError extends Error {
  * see state.ts) before it resolves, node operations keep it current, `destroy` removes it.
  * Node names given to node operations are validated (RuntimeError "no-such-node").
  */
-export interface Runtime {
-  readonly name: DeployRuntimeName;
+export interface Runtime<S extends LabState = LabState> {
+  readonly name: S["runtime"];
   /** Creates links and nodes and resolves when every node is ready (answers on mgmt). On
    * failure it removes whatever it created before rejecting. */
-  deploy(lab: Lab, options?: DeployOptions): Promise<LabState>;
+  deploy(lab: Lab, options?: DeployOptions): Promise<S>;
   /** Stops every node and removes everything the lab made, including the state file. */
-  destroy(state: LabState): Promise<void>;
+  destroy(state: S): Promise<void>;
   /** Starts a stopped or crashed node; resolves when it is ready. */
-  startNode(state: LabState, node: string): Promise<NodeStatus>;
+  startNode(state: S, node: string): Promise<NodeStatus>;
   /** Stops a node on purpose (SIGTERM, then SIGKILL after 3 s); its links stay. */
-  stopNode(state: LabState, node: string): Promise<NodeStatus>;
-  restartNode(state: LabState, node: string): Promise<NodeStatus>;
+  stopNode(state: S, node: string): Promise<NodeStatus>;
+  restartNode(state: S, node: string): Promise<NodeStatus>;
   /** Current status of every node, in lab.yaml order. */
-  status(state: LabState): Promise<NodeStatus[]>;
+  status(state: S): Promise<NodeStatus[]>;
 }

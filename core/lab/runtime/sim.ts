@@ -2,11 +2,11 @@
 // router's simulation harness. `flexlab sim LABDIR --exec 'NODE: COMMAND'` uses it.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Simulation, type SimTopology } from "../router/sim/harness";
-import type { Diagnostic } from "../router/config/parse";
-import type { Lab } from "./topology";
-import { labPkiMaterial } from "./pki";
-import { writeFileAtomic } from "../router/agent/storage";
+import { Simulation, type SimTopology } from "../../router/sim/harness";
+import type { Diagnostic } from "../../router/config/parse";
+import type { Lab } from "../topology";
+import { labPkiMaterial } from "../pki";
+import { writeFileAtomic } from "../../router/agent/storage";
 
 export interface SimExec {
   readonly node: string;
