@@ -2,7 +2,7 @@
 // Declared in ../commands/lab.ts.
 import { resolve } from "node:path";
 import { findRunningLab } from "../../lab/running-lab";
-import { chooseRuntime, removeLeftovers, runtimeFor, type UpRuntimeName } from "../../lab/runtime/index";
+import { chooseRuntime, removeLeftovers, type UpRuntimeName } from "../../lab/runtime/index";
 import { RuntimeError } from "../../lab/runtime/types";
 import { formatProblem, LabFileError, loadLab, type Lab } from "../../lab/topology";
 import type { JsonOption, LabOption } from "../options";
@@ -36,15 +36,12 @@ export async function up(labdir: string, options: JsonOption & { runtime?: UpRun
   }
   let runtime;
   try {
-    runtime = await runtimeFor(await chooseRuntime(asked as UpRuntimeName));
+    const entry = await chooseRuntime(asked as UpRuntimeName);
+    const prepared = await entry.prepare((text) => console.error(text));
+    if (!prepared.ok) return fail(prepared.message);
+    runtime = await entry.create();
   } catch (err) {
     return failWith(err);
-  }
-  if (runtime.name === "docker") {
-    // A first `up` with Docker builds the router image (offline, a few seconds) rather than fail.
-    const { ensureRouterImage } = await import("../../lab/image/build");
-    const image = await ensureRouterImage({ onStep: (text) => console.error(`router image: ${text}`) });
-    if (!image.ok) return fail(image.message);
   }
   const timeoutMs = options.timeout;
   console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);

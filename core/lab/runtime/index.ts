@@ -1,36 +1,45 @@
-// Picks the runtime for a lab: the one asked for, or for `auto` docker when an engine
-// answers and the process runtime otherwise; and the runtime of a lab already running.
+// The registry of lab runtimes: which there are, picking one for a lab (the one asked for, or
+// for `auto` the first available in the order below), and the one a running lab's state
+// names. Nothing here knows a runtime by name: each entry (types.ts, RuntimeEntry) says it.
 import type { Lab, RuntimeName } from "../topology";
-import type * as Docker from "./docker";
-import { ProcessRuntime } from "./process";
-import type { DeployRuntimeName, Runtime } from "./types";
+import { dockerRuntimeEntry } from "./docker-entry";
+import { processRuntimeEntry } from "./process";
+import { RuntimeError, type DeployRuntimeName, type LabState, type Runtime, type RuntimeEntry } from "./types";
 
-/** `sim` is not a deploy runtime: it runs in-process (`flexlab sim`). */
+/** `sim` is not a deploy runtime: it runs in-process (`flexlab sim`, runtime/sim.ts). */
 export type UpRuntimeName = Exclude<RuntimeName, "sim">;
 
-/** Loaded on demand: the docker runtime brings dockerode, which the process runtime does without. */
-function dockerModule(): Promise<typeof Docker> {
-  return import("./docker");
+/** Every deploy runtime, in the order `auto` prefers them. */
+export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [dockerRuntimeEntry, processRuntimeEntry];
+
+export function runtimeEntry(name: DeployRuntimeName): RuntimeEntry {
+  const entry = RUNTIME_ENTRIES.find((e) => e.name === name);
+  if (!entry) throw new RuntimeError("internal", `no runtime named ${name}`);
+  return entry;
 }
 
-/** Resolves `auto`; rejects with a message when docker was asked for and is not there. */
-export async function chooseRuntime(name: UpRuntimeName): Promise<DeployRuntimeName> {
-  if (name === "process") return "process";
-  const available = await (await dockerModule()).dockerAvailable().catch(() => false);
-  if (name === "docker" && !available) throw new Error("no Docker engine answers (is dockerd running?)");
-  return available ? "docker" : "process";
+/** Resolves `auto` to the first available runtime; rejects when the one asked for is not available. */
+export async function chooseRuntime(name: UpRuntimeName): Promise<RuntimeEntry> {
+  if (name === "auto") {
+    for (const entry of RUNTIME_ENTRIES) if (await entry.available()) return entry;
+    throw new RuntimeError("engine-unavailable", `no runtime is available here (${RUNTIME_ENTRIES.map((e) => `${e.name}: ${e.unavailableHint}`).join("; ")})`);
+  }
+  const entry = runtimeEntry(name);
+  if (!(await entry.available())) throw new RuntimeError("engine-unavailable", entry.unavailableHint);
+  return entry;
 }
 
-export async function runtimeFor(name: DeployRuntimeName): Promise<Runtime> {
-  if (name === "process") return new ProcessRuntime();
-  return new (await dockerModule()).DockerRuntime();
+/** The runtime that runs a lab whose state says `name`. */
+export function runtimeFor(name: LabState["runtime"]): Promise<Runtime> {
+  return runtimeEntry(name).create();
 }
 
-/** Removes what a lab left behind without a state file, on every runtime whose objects can be
- * found that way (docker: by label); names what it removed. The process runtime needs none:
- * its daemon writes the state before it starts a router, and routers die with their daemon. */
+/** Removes what a lab left behind without a state file, on every available runtime that can
+ * find such objects; names what it removed. */
 export async function removeLeftovers(lab: Pick<Lab, "name" | "dir">): Promise<string[]> {
-  const docker = await dockerModule();
-  if (!(await docker.dockerAvailable())) return [];
-  return docker.removeLeftovers(lab);
+  const removed: string[] = [];
+  for (const entry of RUNTIME_ENTRIES) {
+    if (entry.removeLeftovers && (await entry.available())) removed.push(...(await entry.removeLeftovers(lab)));
+  }
+  return removed;
 }

@@ -11,7 +11,7 @@ import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type Cont
 import type { Lab } from "../topology";
 import { pidAlive, pidRuns, waitForExit } from "./pids";
 import { newToken, readState, removeState, stateDir } from "./state";
-import { RuntimeError, type DeployOptions, type ProcessLabState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
+import { processLabStateSchema, RuntimeError, type DeployOptions, type ProcessLabState, type NodeStatus, type Runtime, type RuntimeEntry, type RuntimeErrorCode } from "./types";
 
 const DAEMON_LOG = "daemon.log";
 const CONTROL_TIMEOUT_MS = 30_000;
@@ -203,3 +203,15 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
     }
   }
 }
+
+/** The process runtime in the registry: runs wherever FlexLab does, needs nothing first, and
+ * leaves nothing without a state file (its daemon writes one before anything else, and the
+ * routers die with the daemon). */
+export const processRuntimeEntry: RuntimeEntry<ProcessLabState> = {
+  name: "process",
+  available: () => Promise.resolve(true),
+  unavailableHint: "",
+  prepare: () => Promise.resolve({ ok: true }),
+  create: () => Promise.resolve(new ProcessRuntime()),
+  stateSchema: processLabStateSchema,
+};

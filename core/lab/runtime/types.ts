@@ -3,6 +3,7 @@
 // The state is JSON validated with zod on every read: it crosses process boundaries and may
 // be left over from an older FlexLab.
 import { z } from "zod";
+import type { Result } from "../../api/result";
 import type { Lab } from "../topology";
 
 /** Runtimes that deploy a lab for real (sim runs in-process and keeps no state). */
@@ -173,4 +174,27 @@ export interface Runtime<S extends LabState = LabState> {
   restartNode(state: S, node: string): Promise<NodeStatus>;
   /** Current status of every node, in lab.yaml order. */
   status(state: S): Promise<NodeStatus[]>;
+}
+
+/**
+ * One way of running labs as the rest of FlexLab knows it: a name, whether it can run here,
+ * what it needs in place first, the runtime itself (loaded only when used), and its variant
+ * of the lab state file. runtime/index.ts lists them; a new runtime is one file exporting its
+ * entry, its state variant above, and a line in that list.
+ */
+export interface RuntimeEntry<S extends LabState = LabState> {
+  readonly name: S["runtime"];
+  /** Whether labs can run on it here, now (docker: an engine answers). Never rejects. */
+  available(): Promise<boolean>;
+  /** What to tell the user when it is asked for and not available. */
+  readonly unavailableHint: string;
+  /** Whatever must exist before its first deploy, made when missing (docker: the router
+   * image); `onStep` gets a short note per step. */
+  prepare(onStep: (text: string) => void): Promise<Result<object>>;
+  create(): Promise<Runtime<S>>;
+  /** Its part of the lab state file (one variant of labStateSchema). */
+  readonly stateSchema: z.ZodType<S>;
+  /** Removes what a lab from `lab.dir` left without a state file to name it, found some other
+   * way (docker: by label); names what went. Absent when a runtime can leave nothing so. */
+  removeLeftovers?(lab: Pick<Lab, "name" | "dir">): Promise<string[]>;
 }
