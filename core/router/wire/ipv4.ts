@@ -175,24 +175,8 @@ export function emitIpv4(repr: Ipv4Repr, buf: Uint8Array, offset: number): numbe
   }
   const flagsFrag =
     (repr.dontFragment ? FLAG_DF : 0) | (repr.moreFragments ? FLAG_MF : 0) | ((repr.fragmentOffsetBytes >>> 3) & FRAG_MASK);
-  buf[offset + VER_IHL] = 0x40 | (headerLength >>> 2);
-  buf[offset + TOS] = ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3);
-  buf[offset + TOTAL_LENGTH] = totalLength >>> 8;
-  buf[offset + TOTAL_LENGTH + 1] = totalLength & 0xff;
-  buf[offset + IDENT] = (repr.identification >>> 8) & 0xff;
-  buf[offset + IDENT + 1] = repr.identification & 0xff;
-  buf[offset + FLAGS_FRAG] = flagsFrag >>> 8;
-  buf[offset + FLAGS_FRAG + 1] = flagsFrag & 0xff;
-  buf[offset + TTL] = repr.ttl & 0xff;
-  buf[offset + PROTOCOL] = repr.protocol & 0xff;
-  buf[offset + CHECKSUM] = 0;
-  buf[offset + CHECKSUM + 1] = 0;
-  writeIpv4(buf, offset + SRC, repr.src);
-  writeIpv4(buf, offset + DST, repr.dst);
   if (options !== undefined) buf.set(options, offset + IPV4_MIN_HEADER_LENGTH);
-  const checksum = internetChecksum(buf, offset, offset + headerLength);
-  buf[offset + CHECKSUM] = checksum >>> 8;
-  buf[offset + CHECKSUM + 1] = checksum & 0xff;
+  writeHeader(buf, offset, headerLength, ((repr.dscp & 0x3f) << 2) | (repr.ecn & 3), totalLength, repr.identification, flagsFrag, repr.ttl, repr.protocol, repr.src, repr.dst);
   return headerLength;
 }
 
@@ -299,21 +283,42 @@ export function writeIpv4Header(
   src: number,
   dst: number,
 ): void {
-  buf[at + VER_IHL] = 0x45;
-  buf[at + TOS] = tos;
+  writeHeader(buf, at, IPV4_MIN_HEADER_LENGTH, tos, totalLength, identification, dontFragment ? FLAG_DF : 0, ttl, protocol, src, dst);
+}
+
+/**
+ * The one IPv4 header writer, under emitIpv4 and writeIpv4Header: every fixed field at `at`,
+ * then the checksum over `headerLength` bytes (options, if any, already in place after the
+ * fixed 20).
+ */
+function writeHeader(
+  buf: Uint8Array,
+  at: number,
+  headerLength: number,
+  tos: number,
+  totalLength: number,
+  identification: number,
+  flagsFrag: number,
+  ttl: number,
+  protocol: number,
+  src: number,
+  dst: number,
+): void {
+  buf[at + VER_IHL] = 0x40 | (headerLength >>> 2);
+  buf[at + TOS] = tos & 0xff;
   buf[at + TOTAL_LENGTH] = totalLength >>> 8;
   buf[at + TOTAL_LENGTH + 1] = totalLength & 0xff;
   buf[at + IDENT] = (identification >>> 8) & 0xff;
   buf[at + IDENT + 1] = identification & 0xff;
-  buf[at + FLAGS_FRAG] = dontFragment ? FLAG_DF >>> 8 : 0;
-  buf[at + FLAGS_FRAG + 1] = 0;
-  buf[at + TTL] = ttl;
-  buf[at + PROTOCOL] = protocol;
+  buf[at + FLAGS_FRAG] = flagsFrag >>> 8;
+  buf[at + FLAGS_FRAG + 1] = flagsFrag & 0xff;
+  buf[at + TTL] = ttl & 0xff;
+  buf[at + PROTOCOL] = protocol & 0xff;
   buf[at + CHECKSUM] = 0;
   buf[at + CHECKSUM + 1] = 0;
   writeIpv4(buf, at + SRC, src);
   writeIpv4(buf, at + DST, dst);
-  const checksum = internetChecksum(buf, at, at + IPV4_MIN_HEADER_LENGTH);
+  const checksum = internetChecksum(buf, at, at + headerLength);
   buf[at + CHECKSUM] = checksum >>> 8;
   buf[at + CHECKSUM + 1] = checksum & 0xff;
 }
