@@ -20,6 +20,9 @@ type Entry = ConfigCommand | ExecCommand;
 
 let sharedGrammar: Grammar<Entry> | undefined;
 
+/** The smallest batch of pasted configuration lines applied together. */
+const PASTE_BATCH_LINES = 2000;
+
 /** A signal that never fires, for callers with no way to escape. */
 const NEVER: AbortSignal = new AbortController().signal;
 
@@ -62,8 +65,10 @@ export class Shell {
   readonly history: string[] = [];
   /** The escape signal of the command running now. */
   private signal: AbortSignal = NEVER;
-  /** Configuration lines have changed the model since the router last applied it. */
-  private uncommitted = false;
+  /** Configuration lines run since the router last applied the model (0: nothing pending). */
+  private uncommitted = 0;
+  /** Configuration lines of the paste under way. */
+  private pasted = 0;
   /** Paces configuration lines, so a long paste lets the router forward between slices. */
   private readonly configSlicer: WorkSlicer;
   readonly grammar = cliGrammar();
@@ -105,8 +110,9 @@ export class Shell {
     if (!this.config) return;
     this.config = undefined;
     // Warnings the apply finds wait in the router for the next command to print them.
-    if (this.uncommitted) this.router.commit();
-    this.uncommitted = false;
+    if (this.uncommitted > 0) this.router.commit();
+    this.uncommitted = 0;
+    this.pasted = 0;
     this.router.logMessage({ facility: "SYS", severity: 5, mnemonic: "CONFIG_I", text: `%SYS-5-CONFIG_I: Configured from console by ${this.console ? "console" : "vty0"}` });
   }
 
@@ -145,16 +151,21 @@ export class Shell {
       this.commit(print);
       await this.runExec(entry, r.foreign.args, print, write);
     }
-    // Applying re-reads the whole model, so a paste applies once, at its end: one line at a
-    // time it would cost lines × config size.
-    if (more && session.mode !== "exec") this.uncommitted = true;
-    else this.commit(print);
+    // Applying walks the whole model, so a paste is applied in a few batches: one line at a
+    // time it would cost lines × config size. Each batch is a quarter of what was pasted so
+    // far (at least 2,000 lines), so the walks add up to a few full applies, and no single
+    // apply holds the router up for long.
+    this.pasted++;
+    this.uncommitted++;
+    const batch = Math.max(PASTE_BATCH_LINES, this.pasted / 4);
+    if (!more || session.mode === "exec" || this.uncommitted >= batch) this.commit(print);
+    if (!more) this.pasted = 0;
     if (session.mode === "exec") this.leaveConfig();
   }
 
   /** Applies the running config and prints what applying it found. */
   private commit(print: (text: string) => void): void {
-    this.uncommitted = false;
+    this.uncommitted = 0;
     this.router.commit();
     for (const warning of this.router.takeWarnings()) print(warning);
   }
