@@ -3,8 +3,8 @@
 
 import { maskLength, maskOf } from "../../wire/addr";
 import { command, type ConfigCommand, type CtxOf, type RenderItem } from "../command";
-import type { ArgRecord } from "../grammar/args";
-import { afKey, type BgpAddressFamily, type BgpAfNeighbor, type SendCommunity } from "../model/bgp";
+import { bound, type ArgRecord } from "../grammar/args";
+import { afKey, type BgpAddressFamily, type BgpAfNeighbor } from "../model/bgp";
 import type { RouterConfig } from "../model/router";
 import { bgp } from "./bgp";
 import { existingPeer, isOutcome, NEIGHBOR_ORDER, PEER_SYNTAX, peerArg, peerId, peerSort, type PeerArgs } from "./bgp-neighbor";
@@ -64,7 +64,7 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     order: 90,
     enters: "router-bgp-af",
     apply: (m, a) => {
-      const afi = a.afi as BgpAddressFamily["afi"];
+      const afi = bound(a.afi, "afi");
       const vrf = a.vrf;
       if (vrf !== undefined) {
         const v = m.vrfs[vrf];
@@ -78,7 +78,7 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     },
     no: {
       apply: (m, a) => {
-        delete bgp(m).addressFamilies[afKey(a.afi as BgpAddressFamily["afi"], a.vrf)];
+        delete bgp(m).addressFamilies[afKey(bound(a.afi, "afi"), a.vrf)];
       },
     },
     render: (m) =>
@@ -125,13 +125,13 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     help: ["Redistribute information from another routing protocol", "Connected", "Static routes", "Route map reference", "Pointer to route-map entries"],
     order: 20,
     apply: (m, a, c) => {
-      const source = a.source as "connected" | "static";
+      const source = a.source;
       af(m, c).redistribute[source] = a.routeMap !== undefined ? { routeMap: a.routeMap } : {};
     },
     no: {
       apply: (m, a, c) => {
         const f = af(m, c);
-        const source = a.source as "connected" | "static";
+        const source = a.source;
         // `no redistribute static route-map X` drops only the route-map, as IOS does.
         if (a.routeMap !== undefined && f.redistribute[source]) f.redistribute[source] = {};
         else delete f.redistribute[source];
@@ -185,14 +185,14 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const n = afPeer(m, c, a);
       if ("error" in n) return n;
-      const what = (a.what ?? "standard") as SendCommunity;
+      const what = a.what ?? "standard";
       const had = n.sendCommunity;
       n.sendCommunity = had === undefined || had === what ? what : "both";
     },
     no: {
       apply: (m, a, c) => {
         const n = afPeerIfAny(m, c, a);
-        const what = (a.what ?? "standard") as SendCommunity;
+        const what = a.what ?? "standard";
         const had = n.sendCommunity;
         if (what === "both" || had === what) delete n.sendCommunity;
         else if (had === "both") n.sendCommunity = what === "standard" ? "extended" : "standard";

@@ -246,7 +246,7 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     apply: (m, a, c) => {
       const n = existingPeer(m, c, a);
       if (isOutcome(n)) return n;
-      n.transportConnectionMode = a.mode as BgpNeighbor["transportConnectionMode"];
+      n.transportConnectionMode = a.mode;
     },
     no: {
       syntax: `${PEER_SYNTAX} transport connection-mode [(active|passive)$mode]`,

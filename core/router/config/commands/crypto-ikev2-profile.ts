@@ -4,7 +4,7 @@
 import type { Ipv4 } from "../../wire/addr";
 import type { ConfigCommand, CtxOf } from "../command";
 import { bound, type ArgRecord } from "../grammar/args";
-import type { Ikev2AuthMethod, Ikev2LocalIdentity, Ikev2Profile, Ikev2RemoteIdentity } from "../model/crypto";
+import type { Ikev2LocalIdentity, Ikev2Profile, Ikev2RemoteIdentity } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
@@ -177,7 +177,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 30,
     set: (m, c, a) => {
       const p = profile(m, c);
-      const method = a.method as Ikev2AuthMethod;
+      const method = a.method;
       if (a.side === "local") p.authenticationLocal = method;
       else if (!p.authenticationRemote.includes(method)) p.authenticationRemote.push(method);
     },
@@ -202,7 +202,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Specify keyring to use", "Use local keyring", "Use AAA keyring", "Keyring name"],
     order: 35,
     set: (m, c, a) => {
-      profile(m, c).keyring = { kind: a.kind as "local" | "aaa", name: a.name };
+      profile(m, c).keyring = { kind: a.kind, name: a.name };
     },
     clear: (m, c) => {
       delete profile(m, c).keyring;
@@ -237,7 +237,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     help: ["Enable IKE liveness check for peers", "DPD interval in seconds", "DPD retry interval in seconds", "Send DPD if no inbound data", "Send DPD periodically"],
     order: 50,
     set: (m, c, a) => {
-      profile(m, c).dpd = { intervalSec: a.interval, retrySec: a.retry, mode: a.mode as "on-demand" | "periodic" };
+      profile(m, c).dpd = { intervalSec: a.interval, retrySec: a.retry, mode: a.mode };
     },
     clear: (m, c) => {
       delete profile(m, c).dpd;
@@ -268,7 +268,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
     order: 60,
     set: (m, c, a) => {
       const p = profile(m, c);
-      const kind = a.kind as "cert" | "psk" | "eap";
+      const kind = a.kind;
       p.aaaAuthorization = p.aaaAuthorization.filter((x) => x.kind !== kind);
       p.aaaAuthorization.push(a.name !== undefined ? { kind, list: a.list, name: a.name } : { kind, list: a.list });
       p.aaaAuthorization.sort((x, y) => (x.kind < y.kind ? -1 : 1));

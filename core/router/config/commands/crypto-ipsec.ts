@@ -74,7 +74,7 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     help: ["encapsulation mode (transport/tunnel)", "tunnel (datagram encapsulation) mode", "transport (payload encapsulation) mode"],
     order: 10,
     apply: (m, a, c) => {
-      transformSet(m, c).mode = a.mode as TransformSet["mode"];
+      transformSet(m, c).mode = a.mode;
     },
     no: {
       syntax: "mode [(tunnel|transport)$mode]",

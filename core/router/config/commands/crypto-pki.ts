@@ -3,7 +3,7 @@
 
 import { command, type ConfigCommand, type CtxOf } from "../command";
 import type { ArgRecord } from "../grammar/args";
-import type { Certificate, CertificateField, CertificateOp, Trustpoint } from "../model/crypto";
+import type { Certificate, Trustpoint } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
@@ -218,7 +218,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     // IOS keeps certificate-map values in lower case; matching ignores case.
     apply: (m, a, c) => {
       const e = certMapEntry(m, c);
-      const rule = { field: a.field as CertificateField, op: a.op as CertificateOp, value: a.value.toLowerCase() };
+      const rule = { field: a.field, op: a.op, value: a.value.toLowerCase() };
       if (!e.rules.some((r) => r.field === rule.field && r.op === rule.op && r.value === rule.value)) e.rules.push(rule);
     },
     no: {

@@ -113,7 +113,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     help: ["Manually set interface MAC address", "MAC address"],
     order: 15,
     apply: (m, a, c) => {
-      iface(m, c).macAddress = a.mac as InterfaceConfig["macAddress"];
+      iface(m, c).macAddress = a.mac;
     },
     no: {
       syntax: "mac-address [H.H.H$mac]",

@@ -86,7 +86,7 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     apply: (m, a) => {
       const name = a.name;
       const seq = a.seq ?? 10;
-      const action = (a.action ?? "permit") as RouteMapEntry["action"];
+      const action = a.action ?? "permit";
       const list = (m.routeMaps[name] ??= []);
       const existing = list.find((e) => e.seq === seq);
       if (existing) existing.action = action;

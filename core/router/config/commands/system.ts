@@ -102,7 +102,7 @@ export const systemCommands: readonly ConfigCommand[] = [
       if (a.local !== undefined) methods.push("local");
       if (a.ifAuthenticated !== undefined) methods.push("if-authenticated");
       if (a.none !== undefined) methods.push("none");
-      const type = a.type as "network" | "exec";
+      const type = a.type;
       const list = a.list;
       m.aaa.authorization = m.aaa.authorization.filter((x) => !(x.type === type && x.list === list));
       m.aaa.authorization.push({ type, list, methods });
