@@ -41,8 +41,8 @@ export interface ShellOptions {
 export interface ExecuteOptions {
   /**
    * More lines are already waiting (a paste): a configuration line's change may be applied
-   * together with theirs, as loading a config applies it once. The last line of a paste, an
-   * exec command, `do`, and leaving configuration mode apply what is pending.
+   * together with theirs, in batches, as loading a config applies it once. The last line of
+   * a paste, an exec command, `do`, and leaving configuration mode apply what is pending.
    */
   readonly more?: boolean;
 }

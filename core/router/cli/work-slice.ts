@@ -3,7 +3,8 @@
 // timers, the console and the mgmt API — before going on, so one command never stalls
 // forwarding, and an escape (Ctrl-C, an exec timeout) is seen between slices. The unit of
 // work is the caller's (a config line, a regex step); the budget keeps a slice to a few
-// milliseconds on these machines.
+// milliseconds on these machines. A pause is the clock's `defer`: with a virtual clock, the
+// one driving it must run deferred work (the simulation harness does, while a command runs).
 import type { Clock } from "../clock/clock";
 
 /** Regex steps (NFA states visited) per slice: ~50 M/s here, so about 4 ms. */
