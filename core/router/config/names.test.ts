@@ -50,6 +50,21 @@ describe("IOS limits on names and text", () => {
     expect(session.model.interfaces["Ethernet0/0"].description).toBe(ok);
   });
 
+  it("limits BGP neighbor descriptions to 80 characters and route-map comments to 100, as their help says", () => {
+    const { session, errors } = run([
+      "router bgp 65000",
+      "neighbor 10.0.0.2 remote-as 65001",
+      `neighbor 10.0.0.2 description ${"n".repeat(81)}`,
+      `neighbor 10.0.0.2 description ${"n".repeat(80)}`,
+      "route-map RM permit 10",
+      `description ${"r".repeat(101)}`,
+      `description ${"r".repeat(100)}`,
+    ]);
+    expect(errors).toEqual(["% Description is longer than 80 characters.", "% Description is longer than 100 characters."]);
+    expect(session.model.bgp?.neighbors["10.0.0.2"].description).toHaveLength(80);
+    expect(session.model.routeMaps.RM[0].description).toHaveLength(100);
+  });
+
   it("limits VRF names to 32 characters and VRF descriptions to 244", () => {
     const name = "v".repeat(32);
     const { session, errors } = run([`vrf definition ${name}x`, `vrf definition ${name}`, `description ${"d".repeat(245)}`, `description ${"d".repeat(244)}`]);

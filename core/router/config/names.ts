@@ -8,6 +8,10 @@ export const HOSTNAME_MAX_CHARS = 63;
 export const DESCRIPTION_MAX_CHARS = 240;
 /** A VRF's description: "Up to 244 characters describing this VRF". */
 export const VRF_DESCRIPTION_MAX_CHARS = 244;
+/** "Up to 80 characters describing this neighbor". */
+export const BGP_NEIGHBOR_DESCRIPTION_MAX_CHARS = 80;
+/** "Comment up to 100 characters". */
+export const ROUTE_MAP_DESCRIPTION_MAX_CHARS = 100;
 /** IOS VRF names are at most 32 characters. */
 export const VRF_NAME_MAX_CHARS = 32;
 

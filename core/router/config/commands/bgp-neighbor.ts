@@ -8,6 +8,7 @@ import { command, type ConfigCommand, type CtxOf, type Outcome, type RenderItem 
 import { Args, type ArgRecord } from "../grammar/args";
 import type { BgpAddressFamily, BgpConfig, BgpNeighbor } from "../model/bgp";
 import type { RouterConfig } from "../model/router";
+import { BGP_NEIGHBOR_DESCRIPTION_MAX_CHARS, descriptionProblem } from "../names";
 import { bgp } from "./bgp";
 
 const MODES = ["router-bgp", "router-bgp-af"] as const;
@@ -109,7 +110,7 @@ function lines(m: RouterConfig, c: BgpCtx, pick: (n: BgpNeighbor) => Readonly<Re
 type PeerField = "description" | "password" | "updateSource";
 
 /** `neighbor X <words> VALUE` setting one field of a known neighbor. */
-function peerValue(id: string, words: string, value: string, field: PeerField, help: readonly string[]): ConfigCommand {
+function peerValue(id: string, words: string, value: string, field: PeerField, help: readonly string[], check?: (v: string) => string | undefined): ConfigCommand {
   return command({
     id,
     mode: MODES,
@@ -119,7 +120,10 @@ function peerValue(id: string, words: string, value: string, field: PeerField, h
     apply: (m, a, c) => {
       const n = existingPeer(m, c, peerOf(a));
       if (isOutcome(n)) return n;
-      n[field] = Args.of(a).str("value");
+      const v = Args.of(a).str("value");
+      const problem = check?.(v);
+      if (problem !== undefined) return { error: problem };
+      n[field] = v;
     },
     no: {
       syntax: `${PEER_SYNTAX} ${words} [${value}$value]`,
@@ -197,7 +201,9 @@ export const bgpNeighborCommands: readonly ConfigCommand[] = [
     },
     render: (m, c) => lines(m, c, (n) => (n.peerGroup === undefined ? undefined : { group: n.peerGroup })),
   }),
-  peerValue("bgp.neighbor.description", "description", "LINE", "description", ["Neighbor specific description", "Up to 80 characters describing this neighbor"]),
+  peerValue("bgp.neighbor.description", "description", "LINE", "description", ["Neighbor specific description", "Up to 80 characters describing this neighbor"], (text) =>
+    descriptionProblem(text, BGP_NEIGHBOR_DESCRIPTION_MAX_CHARS),
+  ),
   peerValue("bgp.neighbor.password", "password", "LINE", "password", ["Set a password", "The password"]),
   command({
     id: "bgp.neighbor.shutdown",

@@ -4,6 +4,7 @@ import { command, type ConfigCommand, type CtxOf } from "../command";
 import { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import type { RouteMapEntry } from "../model/routing";
+import { descriptionProblem, ROUTE_MAP_DESCRIPTION_MAX_CHARS } from "../names";
 import { TOP } from "./order";
 import { setting } from "./setting";
 
@@ -123,6 +124,7 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     at: entry,
     field: "description",
     arg: "text",
+    check: (text) => descriptionProblem(text, ROUTE_MAP_DESCRIPTION_MAX_CHARS),
   }),
   matchList("route-map.match-ip-address", "ip address", "ipAddressAcls", ["IP specific information", "Match address of route or match packet", "IP access-list number or name"], 10),
   matchList(
