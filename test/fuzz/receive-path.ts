@@ -10,6 +10,7 @@ import { VirtualClock } from "../../core/router/clock/virtual";
 import { memoryPair } from "../../core/router/io/memory";
 import { nonZeroDrops, type DropCounters } from "../../core/router/net/counters";
 import type { EthernetInterface } from "../../core/router/net/ethernet-port";
+import { iolMacBase } from "../../core/router/net/iol-mac";
 import { Router } from "../../core/router/node/router";
 import type { Mac } from "../../core/router/wire/addr";
 import { ArpOperation, arpOperation, arpTargetIp, buildArp } from "../../core/router/wire/arp";
@@ -21,7 +22,7 @@ import { corpus, HUB_EXTRA_CONFIG, HUB_IP, NEIGHBOUR_IP, NEIGHBOUR_MAC, type Fuz
 import { Mutator, Random } from "./mutator";
 
 const HUB_CONFIG_PATH = new URL("../../labs/mpls-over-flexvpn/R1-HUB.cfg", import.meta.url);
-const HUB_MAC_BASE = 0xaabbcc000100 as Mac;
+const HUB_MAC_BASE = iolMacBase(1);
 /** Virtual time moves this much every FRAMES_PER_TICK frames: a million frames span ~5 minutes, so reassembly and ARP timers cycle. */
 const FRAMES_PER_TICK = 64;
 const TICK_MS = 20;
