@@ -12,6 +12,8 @@ const SUBSYSTEM = "core/router/node/subsystem.ts";
 /** The table row schemas (pure zod, browser-safe): the one definition of each table's rows,
  * which the router layers that build or format a table may import. Nothing else of core/api. */
 const TABLE_SCHEMAS = "core/api/tables.ts";
+/** The one Result type (a type only, browser-safe), for the router layers that return one. */
+const RESULT = "core/api/result.ts";
 /** The one atomic file write (and the startup-config file built on it): Node-side, needed by
  * the agent and by the lab (state file, PKI, the sim runtime's write memory). Nothing else of
  * core/router/agent. */
@@ -29,7 +31,7 @@ const LAYERS = {
   "core/router/mpls": ["core/router/wire", "core/router/clock", TABLE_SCHEMAS],
   "core/router/net": ["core/router/wire", "core/router/io", "core/router/mpls", "core/router/clock", TABLE_SCHEMAS],
   "core/router/routing": ["core/router/wire", "core/router/io", "core/router/net", "core/router/mpls", "core/router/clock", "core/router/config", SUBSYSTEM, TABLE_SCHEMAS],
-  "core/router/config": ["core/router/wire"],
+  "core/router/config": ["core/router/wire", RESULT],
   ...Object.fromEntries(
     PROTOCOLS.map((p) => [
       `core/router/${p}`,

@@ -52,6 +52,13 @@ describe("ARCHITECTURE.md layer rules", () => {
     expect(memory.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/lab\/ may import only .*core\/router\/io\/mac-table\.ts/);
   });
 
+  it("lets the config layer use the one Result type, and nothing else of core/api", async () => {
+    const result = await lintAs("core/router/config/probe.ts", 'import type { Result } from "../../api/result";\nexport type R = Result<{ n: number }>;\n');
+    expect(result.filter((m) => m.includes("no-restricted-paths"))).toEqual([]);
+    const mgmt = await lintAs("core/router/config/probe.ts", 'import type { MgmtMethod } from "../../api/mgmt";\nexport type M = MgmtMethod;\n');
+    expect(mgmt.join("\n")).toMatch(/import-x\/no-restricted-paths: .*core\/router\/config\/ may import only .*core\/api\/result\.ts/);
+  });
+
   it("rejects Node APIs in the browser-safe config layer", async () => {
     const messages = await lintAs("core/router/config/probe.ts", 'import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n');
     expect(messages.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer/);

@@ -7,6 +7,7 @@
 // When nothing fits, the caret goes after the longest prefix that still matches a keyword.
 
 import { Args } from "./args";
+import type { Result } from "../../../api/result";
 import type { CommandError } from "./errors";
 import { FirstWordIndex } from "./first-word";
 import { closure, closureAfter, compile, type Nfa, type NfaState, type TokNode } from "./nfa";
@@ -58,9 +59,7 @@ export interface Match<E extends GrammarEntry> {
   readonly spans: readonly MatchSpan[];
 }
 
-export type MatchResult<E extends GrammarEntry> =
-  | { readonly ok: true; readonly match: Match<E> }
-  | { readonly ok: false; readonly error: CommandError };
+export type MatchResult<E extends GrammarEntry> = Result<{ match: Match<E> }, { error: CommandError }>;
 
 export interface HelpItem {
   readonly label: string;
@@ -113,7 +112,7 @@ interface ModeStart<E extends GrammarEntry> {
   readonly noStarts: readonly { readonly c: CompiledEntry<E>; readonly nfa: Nfa; readonly state: NfaState }[];
 }
 
-type StepResult<E extends GrammarEntry> = { readonly ok: true; readonly frontier: Frontier<E> } | { readonly ok: false; readonly error: CommandError };
+type StepResult<E extends GrammarEntry> = Result<{ frontier: Frontier<E> }, { error: CommandError }>;
 
 export function splitWords(line: string): Word[] {
   const words: Word[] = [];
