@@ -57,6 +57,8 @@ async function handle(op: string, node: string | undefined): Promise<ControlResp
     void leave(0);
     return { ok: true, nodes: d.statuses() };
   }
+  // While deploying, status shows how far it got; node operations wait for the lab to be up.
+  if (op === "status" && d) return { ok: true, nodes: d.state().nodes };
   if (!d || !ready) return { ok: false, error: { code: "engine-unavailable", message: "the lab is still starting" } };
   const one = async (f: (name: string) => Promise<unknown>): Promise<ControlResponse> => {
     if (!node) return { ok: false, error: { code: "internal", message: `${op} needs a node` } };

@@ -36,6 +36,8 @@ export class LabDaemon {
   private writing: Promise<void> = Promise.resolve();
   private writeQueued = false;
   private down = false;
+  /** Every node was started once: from then on "stopped" means stopped on purpose. */
+  private deployed = false;
 
   constructor(private readonly options: DaemonOptions) {}
 
@@ -61,7 +63,9 @@ export class LabDaemon {
       createdAt: this.createdAt,
       nodes: lab.nodes.map((n) => {
         const node = this.nodes.get(n.name);
-        const status: NodeStatus = node ? node.status() : { name: n.name, state: "starting", host: LOOPBACK_HOST, consolePort: 1, mgmtPort: 1 };
+        let status: NodeStatus = node ? node.status() : { name: n.name, state: "starting", host: LOOPBACK_HOST, consolePort: 1, mgmtPort: 1 };
+        // Not started yet while the lab deploys: it is on its way, not stopped.
+        if (!this.deployed && status.state === "stopped") status = { ...status, state: "starting" };
         return { ...status, config: n.config, dir: this.nodeDir(n.name) };
       }),
       links: this.links,
@@ -161,6 +165,7 @@ export class LabDaemon {
     if (thrown) throw thrown.reason;
     if (this.down) throw new RuntimeError("interrupted", `deploying ${lab.name} was interrupted: the lab was taken down before it was up`);
     if (failures.length) throw new RuntimeError("node-failed", failures.join("\n"));
+    this.deployed = true;
     this.persist();
     await this.writing;
   }

@@ -140,6 +140,10 @@ async function downDuringUp(runtime: "process" | "docker"): Promise<void> {
   });
   const found = await findRunningLab(dir);
   if (!found.ok) throw new Error(found.message);
+  // Meanwhile `status` shows the lab coming up rather than failing or calling it crashed.
+  const during = await found.value.runtime.status(found.value.state);
+  expect(during.map((n) => n.name)).toEqual(["R1", "R2"]);
+  for (const n of during) expect(["starting", "running"]).toContain(n.state);
   await found.value.runtime.destroy(found.value.state);
   const code = await exited;
   expect(code, stderr).toBe(130);

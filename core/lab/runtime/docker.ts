@@ -364,6 +364,9 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   private async statusOf(docker: Docker, state: DockerLabState, n: NodeState, intended: NodeState["state"]): Promise<NodeStatus> {
     const base = { name: n.name, host: n.host, consolePort: n.consolePort, mgmtPort: n.mgmtPort };
     const facts = await inspectContainer(docker, this.containerRef(state, n));
+    // A deploy still under way: the container is not made or started yet, or its agent not
+    // yet ready (the deploy itself reports a node that fails).
+    if (intended === "starting") return { ...base, state: "starting", ...(facts ? { containerId: facts.id } : {}) };
     if (!facts) return { ...base, state: "crashed", stderrTail: [`the container of ${n.name} is gone (removed outside FlexLab?)`] };
     if (facts.running) return { ...base, state: "running", containerId: facts.id };
     if (intended === "stopped") return { ...base, state: "stopped", containerId: facts.id, exitCode: facts.exitCode };
