@@ -1,7 +1,8 @@
 // A configuration command, declared once: its syntax and help (the grammar), the mode it lives
 // in and the one it enters, what it does to the model (and its `no` form), and how the model
 // renders back into running-config lines. FRR's DEFPY plus its northbound callbacks, plus the
-// running-config writer, in one object.
+// running-config writer, in one object. Like DEFPY, the handlers' argument types come from
+// the syntax string (`grammar/typed-args.ts`), and their context from the mode they live in.
 
 import type { ArgRecord } from "./grammar/args";
 import type { GrammarEntry, ModeId } from "./grammar/engine";

@@ -1,6 +1,6 @@
-// Shorthands for the two most common command shapes: a setting of the object a sub-mode is
-// about (`pool NAME`, `dpd 60 2 on-demand`), and a named object that opens a sub-mode
-// (`crypto ikev2 profile NAME`).
+// Shorthands for two common command shapes: a setting of the object a sub-mode is about that
+// takes more than one field (`dpd 60 2 on-demand`; one field from one argument is
+// `setting()`), and a named object that opens a sub-mode (`crypto ikev2 profile NAME`).
 
 import { command, type ConfigCommand, type ConfigModeId, type CtxOf, type Outcome, type RenderItem } from "../command";
 import type { ArgRecord } from "../grammar/args";
@@ -88,8 +88,8 @@ export function block<T, const S extends string, const E extends ConfigModeId>(
 }
 
 /** The object a sub-mode is about, from its table by the context's name. */
-export function pick<T>(table: Record<string, T>, name: string | undefined, what: string): T {
-  const t = name === undefined ? undefined : table[name];
+export function pick<T>(table: Record<string, T>, name: string, what: string): T {
+  const t = table[name] as T | undefined;
   if (t === undefined) throw new Error(`${what} ${name} vanished`);
   return t;
 }

@@ -83,7 +83,8 @@ type Collect<B extends Binding> = {
   readonly [K in Exclude<B["name"], RequiredNames<B>>]?: ValueOf<B, K> | undefined;
 };
 
-type Flatten<T> = { readonly [K in keyof T]: T[K] };
+/** One object type, spelled out where the compiler reports it (`{ readonly bytes: number }`). */
+type Flatten<T> = T extends infer O ? { readonly [K in keyof O]: O[K] } : never;
 
 /** Whether S is one known string: not `string`, nor a pattern like `set ${string}$value`. */
 type IsLiteral<S extends string> = Record<never, never> extends Record<S, 1> ? false : true;
