@@ -1,7 +1,8 @@
 // Ctrl-C during `flexlab up`, in both runtimes: `up` is interrupted with SIGINT at several
 // moments (before it deploys, as the networks are made, as the routers start, as the first
-// is ready, after it is done), and a `down` issued while a deploy runs cancels it. Then
-// `down` (or nothing at all) must leave no container, network, process or state file.
+// is ready, after it is done), a `down` issued while a deploy runs cancels it, and an `up`
+// killed outright is cleaned up by `down`. Then `down` (or nothing at all) must leave no
+// container, network, process or state file.
 // The docker half skips, saying why, when no engine answers.
 import { spawn } from "node:child_process";
 import { chmod, chown, mkdtemp, readdir, readFile, readlink, rm, stat, writeFile } from "node:fs/promises";
@@ -61,7 +62,7 @@ async function labCopy(name: string): Promise<string> {
   return dir;
 }
 
-function flexlab(dir: string, args: readonly string[], interrupt?: Moment): Promise<Run> {
+function flexlab(dir: string, args: readonly string[], interrupt?: Moment, signal: NodeJS.Signals = "SIGINT"): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } });
     let stdout = "";
@@ -70,7 +71,7 @@ function flexlab(dir: string, args: readonly string[], interrupt?: Moment): Prom
     const send = (): void => {
       if (sent) return;
       sent = true;
-      child.kill("SIGINT");
+      child.kill(signal);
     };
     const kill = setTimeout(() => child.kill("SIGKILL"), 90_000);
     if (interrupt && interrupt !== "after-up" && "afterMs" in interrupt) setTimeout(send, interrupt.afterMs);
@@ -122,6 +123,18 @@ async function interruptUp(runtime: "process" | "docker", moment: Moment, outcom
   await downAndCheck(dir, lab, runtime === "docker");
 }
 
+/** `up` killed outright (no chance to clean up) as its routers start: `down` alone must find
+ * and remove what it made, from the state file written before the first object. */
+async function killUp(runtime: "process" | "docker"): Promise<void> {
+  const lab = `irq-${runtime}-${process.pid}-${labs.length}`;
+  const dir = await labCopy(lab);
+  const up = await flexlab(dir, ["up", ".", "--runtime", runtime], { line: /\bR\d\s+(starting|booting)\b/ }, "SIGKILL");
+  expect(up.signal, up.stderr).toBe("SIGKILL");
+  const down = await flexlab(dir, ["down"]);
+  expect(down.code, down.stderr).toBe(0);
+  expect(await leftovers(dir, lab, runtime === "docker")).toEqual([]);
+}
+
 /** `down` while `up` deploys, done in this process the way `flexlab down` does it (finding the
  * lab from its folder, then destroy) so it lands inside the deploy, not after it. */
 async function downDuringUp(runtime: "process" | "docker"): Promise<void> {
@@ -164,6 +177,7 @@ afterAll(async () => {
 describe("Ctrl-C during `flexlab up` on the process runtime leaves nothing behind", () => {
   for (const [when, moment, outcomes] of MOMENTS) it(`interrupted ${when}`, () => interruptUp("process", moment, outcomes), 120_000);
   it("a `down` during the deploy cancels it", () => downDuringUp("process"), 120_000);
+  it("`up` killed with SIGKILL as the routers start: `down` removes it all", () => killUp("process"), 120_000);
 });
 
 describe.skipIf(!engineAnswers)(engineAnswers ? "Ctrl-C during `flexlab up` on docker leaves nothing behind" : `docker (skipped: ${NO_ENGINE_HINT})`, () => {
@@ -173,4 +187,5 @@ describe.skipIf(!engineAnswers)(engineAnswers ? "Ctrl-C during `flexlab up` on d
   }, 120_000);
   for (const [when, moment, outcomes] of MOMENTS) it(`interrupted ${when}`, () => interruptUp("docker", moment, outcomes), 120_000);
   it("a `down` during the deploy cancels it", () => downDuringUp("docker"), 120_000);
+  it("`up` killed with SIGKILL as the routers start: `down` removes it all", () => killUp("docker"), 120_000);
 });

@@ -174,8 +174,11 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     const { docker } = await this.engine();
     // The file knows which nodes were stopped on purpose, also when `state` was read before.
     const fresh = await readState(state.dir);
-    const nodes = fresh.ok && fresh.state.lab === state.lab ? fresh.state.nodes : state.nodes;
-    return Promise.all(nodes.map((n) => this.statusOf(docker, state, n, n.state)));
+    const now = fresh.ok && fresh.state.lab === state.lab ? fresh.state : state;
+    // A deploy whose process died will bring no node further: say what each really is.
+    const deployer = now.deploying;
+    const orphaned = deployer !== undefined && !sameProcessAlive(deployer.pid, deployer.startTicks);
+    return Promise.all(now.nodes.map((n) => this.statusOf(docker, state, n, orphaned && n.state === "starting" ? "running" : n.state)));
   }
 
   // --- engine and image -------------------------------------------------------------------
@@ -213,7 +216,8 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     if (elsewhere.length) {
       throw new RuntimeError("already-running", `a lab named ${lab.name} is already on Docker, deployed from ${elsewhere.join(", ")} (flexlab down there first)`);
     }
-    if (previous.ok && objects.containers.length) {
+    // A deploy whose process died (deployer checked above) left a half-made lab: cleared below.
+    if (previous.ok && !deployer && objects.containers.length) {
       throw new RuntimeError("already-running", `lab ${lab.name} is already running in ${lab.dir} (flexlab down first)`);
     }
     if (objects.containers.length || objects.networks.length) await removeLabObjects(docker, lab.name, 0);
