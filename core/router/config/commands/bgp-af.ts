@@ -3,7 +3,7 @@
 
 import { maskLength, maskOf } from "../../wire/addr";
 import { command, type ConfigCommand, type CtxOf, type RenderItem } from "../command";
-import { bound, type ArgRecord } from "../grammar/args";
+import type { ArgRecord } from "../grammar/args";
 import { afKey, type BgpAddressFamily, type BgpAfNeighbor } from "../model/bgp";
 import type { RouterConfig } from "../model/router";
 import { bgp } from "./bgp";
@@ -64,7 +64,7 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     order: 90,
     enters: "router-bgp-af",
     apply: (m, a) => {
-      const afi = bound(a.afi, "afi");
+      const afi = a.afi;
       const vrf = a.vrf;
       if (vrf !== undefined) {
         const v = m.vrfs[vrf];
@@ -78,7 +78,7 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
     },
     no: {
       apply: (m, a) => {
-        delete bgp(m).addressFamilies[afKey(bound(a.afi, "afi"), a.vrf)];
+        delete bgp(m).addressFamilies[afKey(a.afi, a.vrf)];
       },
     },
     render: (m) =>

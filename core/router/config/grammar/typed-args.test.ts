@@ -62,6 +62,13 @@ describe("ArgsOf: argument types from a syntax string, as the parser binds them"
     expect(same<ArgsOf<typeof list>, { readonly list: string }>(true)).toBe(true);
     expect(bound(list, "aaa authorization network default local")).toEqual({ list: "default" });
 
+    const af = "address-family (ipv4$afi [unicast] [vrf WORD$vrf]|vpnv4$afi [unicast])";
+    expect(same<ArgsOf<typeof af>, { readonly afi: "ipv4" | "vpnv4"; readonly vrf?: string | undefined }>(true)).toBe(true);
+    expect(bound(af, "address-family vpnv4")).toEqual({ afi: "vpnv4" });
+    const some = "x (a A.B.C.D$p|b <1-9>$n [A.B.C.D$p])";
+    expect(same<ArgsOf<typeof some>, { readonly p?: Ipv4 | undefined; readonly n?: number | undefined }>(true)).toBe(true);
+    expect(bound(some, "x b 3")).toEqual({ n: 3 });
+
     const bag = "options {encryption$enc|integrity$int}";
     expect(same<ArgsOf<typeof bag>, { readonly enc?: "encryption" | undefined; readonly int?: "integrity" | undefined }>(true)).toBe(true);
     expect(bound(bag, "options integrity")).toEqual({ int: "integrity" });

@@ -9,8 +9,9 @@
 //   A.B.C.D, NETMASK → Ipv4      <lo-hi>, ASN → number      A.B.C.D/M → Prefix     H.H.H → Mac
 //   WORD, LINE, INTERFACE, RD, RT, HEX, HEXDATA, any other upper-case label → string
 //   keyword$name → the keyword      (a|b)$name → "a" | "b"      X... → a list of X
-// A name is required only where every match binds it (outside every bracket); anything in
-// `[…]`, `{…}` or one branch of `(…|…)` may be absent.
+// A name is required only where every match binds it: outside every bracket, or in every
+// branch of an alternation that is; anything in `[…]`, `{…}` or some branches of `(…|…)` may
+// be absent.
 
 import type { Ipv4, Mac, Prefix } from "../../wire/addr";
 import type { ArgRecord } from "./args";
@@ -53,25 +54,44 @@ interface Binding {
 type Strip<T extends string> = T extends `${infer U}...` ? U : T;
 type Repeats<T extends string> = T extends `${string}...` ? true : false;
 type Bind<N extends string, V, Optional extends boolean> = { name: Strip<N>; value: Repeats<N> extends true ? readonly V[] : V; optional: Optional };
-type IsNested<D extends unknown[]> = D extends [] ? false : true;
-type Pop<D extends unknown[]> = D extends [...infer Rest, unknown] ? Rest : [];
+/** One open bracket: its kind and, for `(…|…)`, the names bound on every path through the
+ * branch being read (`seen`) and through every branch before it (`all`). */
+type Frame = [kind: "(" | "[" | "{", seen: string, all: string, first: boolean];
+type Top<S extends Frame[]> = S extends [...Frame[], infer T extends Frame] ? T : never;
+type Below<S extends Frame[]> = S extends [...infer R extends Frame[], Frame] ? R : [];
+/** The names bound on every path through an alternation, once its current branch ends. */
+type EveryBranch<F extends Frame> = F[3] extends true ? F[1] : Extract<F[2], F[1]>;
+/** Names bound on every path through the current level count for the enclosing branch. */
+type Mark<S extends Frame[], Names extends string> = [Names] extends [never]
+  ? S
+  : S extends []
+    ? S
+    : Top<S> extends ["(", infer Seen extends string, infer All extends string, infer First extends boolean]
+      ? [...Below<S>, ["(", Seen | Names, All, First]]
+      : S;
+/** At the top level, such names are bound by every match: required. */
+type Required<S extends Frame[], Names extends string> = S extends [] ? ([Names] extends [never] ? never : { name: Names; value: never; optional: false }) : never;
+type Nested<S extends Frame[]> = S extends [] ? false : true;
 
-/** Walks the words with the bracket depth (`D`) and the values the innermost group's options
- * bind (`G`, for a named group), collecting one binding per `$name`. */
-type Walk<W extends string[], D extends unknown[] = [], G = never, Acc extends Binding = never> = W extends [infer H extends string, ...infer R extends string[]]
+/** Walks the words with the open brackets (`S`) and the values the innermost group's options
+ * bind (`G`, for a named group), collecting one binding per `$name`. A name bound in every
+ * branch of an alternation (`(ipv4$afi …|vpnv4$afi …)`) is as required as the alternation. */
+type Walk<W extends string[], S extends Frame[] = [], G = never, Acc extends Binding = never> = W extends [infer H extends string, ...infer R extends string[]]
   ? H extends "(" | "[" | "{"
-    ? Walk<R, [...D, H], never, Acc>
+    ? Walk<R, [...S, [H, never, never, true]], never, Acc>
     : H extends ")"
       ? R extends [`$${infer N}`, ...infer R2 extends string[]]
-        ? Walk<R2, Pop<D>, never, Acc | Bind<N, G, IsNested<Pop<D>>>>
-        : Walk<R, Pop<D>, never, Acc>
+        ? Walk<R2, Mark<Below<S>, Strip<N>>, never, Acc | Bind<N, G, Nested<Below<S>>>>
+        : Walk<R, Mark<Below<S>, EveryBranch<Top<S>>>, never, Acc | Required<Below<S>, EveryBranch<Top<S>>>>
       : H extends "]" | "}"
-        ? Walk<R, Pop<D>, never, Acc>
+        ? Walk<R, Below<S>, never, Acc>
         : H extends "|"
-          ? Walk<R, D, G, Acc>
+          ? S extends [...Frame[], ["(", string, string, boolean]]
+            ? Walk<R, [...Below<S>, ["(", never, EveryBranch<Top<S>>, false]], G, Acc>
+            : Walk<R, S, G, Acc>
           : H extends `${infer T}$${infer N}`
-            ? Walk<R, D, G | TokenValue<Strip<T>>, Acc | Bind<N, TokenValue<Strip<T>>, IsNested<D>>>
-            : Walk<R, D, G | TokenValue<Strip<H>>, Acc>
+            ? Walk<R, Mark<S, Strip<N>>, G | TokenValue<Strip<T>>, Acc | Bind<N, TokenValue<Strip<T>>, Nested<S>>>
+            : Walk<R, S, G | TokenValue<Strip<H>>, Acc>
   : Acc;
 
 type RequiredNames<B extends Binding> = B extends { optional: false } ? B["name"] : never;
