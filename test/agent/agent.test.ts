@@ -237,6 +237,14 @@ describe("the router node agent", () => {
     expect(ok(await mgmt.call("config.get", { which: "running" })).text).toBe(before);
   });
 
+  it("says once, at its line, what IOS prints when a merged line moves an interface into a VRF", async () => {
+    const text = "vrf definition NOTE\n rd 9:9\n address-family ipv4\n exit-address-family\ninterface Loopback9\n ip address 9.9.9.9 255.255.255.255\n vrf forwarding NOTE\n";
+    const { diagnostics } = ok(await mgmt.call("config.apply", { mode: "merge", text }));
+    expect(diagnostics).toEqual([{ line: 7, column: 2, message: "% Interface Loopback9 IPv4 disabled and address(es) removed due to enabling VRF NOTE" }]);
+    ok(await mgmt.call("config.apply", { mode: "merge", text: "no interface Loopback9\nno vrf definition NOTE\n" }));
+    expect(ok(await mgmt.call("config.get", { which: "running" })).text).not.toContain("NOTE");
+  });
+
   it("replaces the running config as a whole with a file that has no errors", async () => {
     const text = configOf("R1", "10.0.12.1").replace("!\nend", "interface Loopback0\n ip address 1.1.1.1 255.255.255.255\n!\nend");
     const { diagnostics } = ok(await mgmt.call("config.apply", { mode: "replace", text }));

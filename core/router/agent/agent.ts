@@ -96,7 +96,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   });
   logTo.router = router;
   const booted = router.boot();
-  for (const d of booted.diagnostics) options.stderr(`${options.config}:${d.line}:${d.column}: ${d.message}\n`);
+  for (const d of [...booted.diagnostics, ...booted.notes].sort((x, y) => x.line - y.line)) options.stderr(`${options.config}:${d.line}:${d.column}: ${d.message}\n`);
   for (const w of router.takeWarnings()) options.stderr(`${options.config}: ${w}\n`);
 
   const consoleServer = await startConsoleServer({ router, host: options.bind, port: options.consolePort, onBug: reportBug });

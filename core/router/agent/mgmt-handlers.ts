@@ -113,6 +113,9 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       if (mode === "replace" && diagnostics.length) return { result: { diagnostics } };
       if (mode === "replace") router.replaceRunning(parsed.model);
       else router.commit();
+      // What IOS prints as it takes a line (`% Interface … removed due to enabling VRF …`): the
+      // config layer says it once, at its line.
+      for (const { line, column, message } of parsed.notes) diagnostics.push({ line, column, message });
       // Problems applying it (an interface that cannot exist here) belong to no one line.
       for (const message of router.takeWarnings()) diagnostics.push({ line: 0, column: 0, message });
       return { result: { diagnostics } };
