@@ -2,10 +2,11 @@
 // and everything it imports. The packet-socket addon stays outside (a native .node file
 // cannot be bundled); the image ships it in node_modules/@flexlab/packet-socket next to the
 // bundle, where packet.ts's createRequire finds it.
-import { rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type * as Esbuild from "esbuild";
 import type { Result } from "../../api/result";
+import { writeFileAtomic } from "../../router/agent/storage";
 import { repoRoot } from "../repo-root";
 
 /** The repository holding the agent's sources. */
@@ -29,14 +30,15 @@ export async function bundleAgent(root = sourceRoot()): Promise<BundleResult> {
     return { ok: false, message: "esbuild is not installed (a development dependency: run `npm install`)" };
   }
   const outfile = join(root, AGENT_BUNDLE);
-  // Built beside it and renamed over it: a lab daemon starting agents, or another `up`
-  // bundling at the same moment, never runs half a file; nor does one interrupted mid-write.
-  const temp = `${outfile}.${process.pid}.${Date.now()}.tmp`;
+  // Built in memory and written with writeFileAtomic: a lab daemon starting agents, or
+  // another `up` bundling at the same moment, never runs half a file; nor does one
+  // interrupted mid-write.
   try {
     const result = await esbuild.build({
       absWorkingDir: root,
       entryPoints: [join(root, AGENT_ENTRY)],
-      outfile: temp,
+      outfile,
+      write: false,
       bundle: true,
       platform: "node",
       format: "esm",
@@ -51,9 +53,9 @@ export async function bundleAgent(root = sourceRoot()): Promise<BundleResult> {
       logLevel: "silent",
     });
     if (result.errors.length) return { ok: false, message: result.errors.map((e) => e.text).join("\n") };
-    await rename(temp, outfile);
+    await mkdir(dirname(outfile), { recursive: true });
+    await writeFileAtomic(outfile, result.outputFiles[0].contents);
   } catch (err) {
-    await rm(temp, { force: true });
     const failure = err as { errors?: { text: string; location?: { file: string; line: number } | null }[]; message?: string };
     const lines = failure.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text));
     return { ok: false, message: `bundling the agent failed:\n${lines?.join("\n") ?? failure.message ?? String(err)}` };
