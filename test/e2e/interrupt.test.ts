@@ -48,14 +48,24 @@ const MOMENTS: readonly [string, Moment, readonly (number | string)[]][] = [
 const labs: string[] = [];
 const docker = new Docker();
 
-/** A copy of two-routers under a name of its own, readable by the containers' user. */
-async function labCopy(name: string): Promise<string> {
+/** A copy of two-routers under a name of its own, readable by the containers' user. With
+ * `slowBoot`, R2's startup-config gains thousands of loopbacks, so its boot (and so the
+ * deploy) lasts seconds rather than the fraction of one a two-router lab takes: long enough
+ * for a `down` to land inside it however loaded the machine is. */
+async function labCopy(name: string, slowBoot = false): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "flexlab-interrupt-"));
   labs.push(dir);
   await chmod(dir, 0o755);
   await copyExampleLab("two-routers", dir);
   const yaml = await readFile(join(dir, "lab.yaml"), "utf8");
   await writeFile(join(dir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${name}`));
+  if (slowBoot) {
+    const loopbacks = Array.from({ length: 15_000 }, (_, i) => `interface Loopback${i + 100}\n ip address 10.${100 + (i >> 8)}.${i & 255}.1 255.255.255.255\n!`);
+    const cfg = join(dir, "R2.cfg");
+    const text = await readFile(cfg, "utf8");
+    expect(text).toMatch(/\nend\s*$/);
+    await writeFile(cfg, text.replace(/\nend\s*$/, `\n${loopbacks.join("\n")}\nend\n`));
+  }
   if (process.getuid?.() === 0) {
     for (const entry of [dir, ...(await readdir(dir)).map((f) => join(dir, f))]) await chown(entry, 1000, 1000);
   }
@@ -139,7 +149,7 @@ async function killUp(runtime: "process" | "docker"): Promise<void> {
  * lab from its folder, then destroy) so it lands inside the deploy, not after it. */
 async function downDuringUp(runtime: "process" | "docker"): Promise<void> {
   const lab = `irq-${runtime}-${process.pid}-${labs.length}`;
-  const dir = await labCopy(lab);
+  const dir = await labCopy(lab, true);
   const child = spawn(process.execPath, [BIN, "up", ".", "--runtime", runtime], { cwd: dir, env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } });
   let stderr = "";
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
