@@ -42,6 +42,8 @@ export type MgmtHandlers = {
 };
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
+/** How long a timed-out command may take to reach its next stopping point before the reply goes anyway. */
+const STOP_GRACE_MS = 2_000;
 const DEFAULT_WATCH_INTERVAL_MS = 1_000;
 
 /** Wall-clock nanoseconds for capture timestamps: the epoch from Date, the resolution from hrtime. */
@@ -96,7 +98,12 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       const timedOut = await Promise.race([run.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), limitMs)))]);
       clearTimeout(timer);
       if (timedOut) {
-        escape.abort(); // a ping stops sending, a filter or a paste at its next slice
+        // A ping stops sending, a filter or a paste at its next slice. The answer waits for
+        // that, so "stopped" is true when the caller reads it: nothing more is applied after
+        // the reply (bounded, in case the command is stuck somewhere that never yields).
+        escape.abort();
+        await Promise.race([run, new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_GRACE_MS)))]);
+        clearTimeout(timer);
         return { error: { code: "timeout", message: `not finished after ${limitMs} ms (stopped); output so far:\n${output}` } };
       }
       return { result: { output } };
