@@ -1,7 +1,7 @@
 // `flexlab` as a user starts it: from the bundle in dist/cli/, which an edited source file
 // never leaves stale, and with commander's usage errors exiting 2 like our own.
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -51,6 +51,25 @@ describe("the flexlab bundle", () => {
     const r = await flexlabIn(tree, ["--help"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^flexlab: cannot build the command \(dist\/cli\/\) from its sources:\ncore\/cli\/commands\/image\.ts:\d+: /);
+  });
+});
+
+describe("npm's prepare step", () => {
+  it("builds the bundle and links node_modules/.bin/flexlab, which npx then runs directly", async () => {
+    const tree = join(scratch, "prepared");
+    cpSync(join(root, "core"), join(tree, "core"), { recursive: true });
+    cpSync(join(root, "bin"), join(tree, "bin"), { recursive: true });
+    cpSync(join(root, "package.json"), join(tree, "package.json"));
+    // A node_modules of its own (the packages linked in), so the link lands in this tree.
+    mkdirSync(join(tree, "node_modules"));
+    for (const entry of readdirSync(join(root, "node_modules"))) {
+      if (entry !== ".bin") symlinkSync(join(root, "node_modules", entry), join(tree, "node_modules", entry));
+    }
+    await run(process.execPath, [join(tree, "bin/prepare.mjs")], { cwd: tree });
+    expect(readlinkSync(join(tree, "node_modules/.bin/flexlab"))).toBe("../../bin/flexlab.mjs");
+    expect(existsSync(join(tree, "dist/cli/main.js"))).toBe(true);
+    const { stdout } = await run(join(tree, "node_modules/.bin/flexlab"), ["--version"], { cwd: tree, env: { ...process.env, FLEXLAB_FROM_SOURCE: "" } });
+    expect(stdout).toBe(`${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`);
   });
 });
 
