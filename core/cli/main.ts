@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import manifest from "../../package.json" with { type: "json" };
 import { registerConfig } from "./commands/config";
+import { registerDecode } from "./commands/decode";
 import { registerImage } from "./commands/image";
 import { registerLab } from "./commands/lab";
 import { registerNodeCommands } from "./commands/node";
@@ -27,6 +28,7 @@ Examples:
   $ flexlab sim labs/two-routers --exec 'R1: ping 10.0.12.2'
   $ flexlab up labs/mpls-over-flexvpn && flexlab exec R4-Spoke "ping 172.16.0.1"
   $ flexlab down
+  $ flexlab decode R1-Ethernet0_0.pcapng
 `,
   );
 
@@ -35,6 +37,7 @@ registerSim(program);
 registerLab(program);
 registerNodeCommands(program);
 registerImage(program);
+registerDecode(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { DissectorRegistry, decodePacket, jsonReplacer, layerFieldLines, standardDissectors, summarizePacket } from "./decode";
+import { EtherType } from "./ethernet";
+import { GreProtocol, buildGre } from "./gre";
+import { IpProtocol } from "./ipv4";
+import { LinkType } from "./pcap";
+import { ARPHRD_ETHER, buildSll, buildSll2 } from "./sll";
+import { SAMPLE_FRAMES, echoRequest, ethernet, ip } from "./testdata/frames";
+import { ipv4 } from "./addr";
+
+const line = (frame: Uint8Array, linkType: number = LinkType.Ethernet): string => summarizePacket(decodePacket(frame, linkType));
+
+describe("decodePacket", () => {
+  for (const sample of SAMPLE_FRAMES) {
+    it(`decodes ${sample.name}: ${sample.summary}`, () => {
+      const packet = decodePacket(sample.frame, LinkType.Ethernet);
+      expect(packet.error).toBeUndefined();
+      expect(summarizePacket(packet)).toBe(sample.summary);
+    });
+  }
+
+  it("reads Linux cooked v1 and v2 and raw IP links to the same layers", () => {
+    const packet = echoRequest();
+    const address = Uint8Array.of(0xaa, 0xbb, 0xcc, 0, 1, 0);
+    expect(line(buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address, protocol: EtherType.Ipv4 }, packet), LinkType.LinuxSll)).toBe("Linux cooked / IPv4 / ICMP echo");
+    expect(line(buildSll2({ packetType: 4, arphrdType: ARPHRD_ETHER, address, protocol: EtherType.Ipv4, interfaceIndex: 2 }, packet), LinkType.LinuxSll2)).toBe("Linux cooked v2 / IPv4 / ICMP echo");
+    expect(line(packet, LinkType.Raw)).toBe("Raw IP / IPv4 / ICMP echo");
+    expect(line(packet, LinkType.Ipv4)).toBe("IPv4 / ICMP echo");
+    expect(line(Uint8Array.of(0x60, 0, 0, 0), LinkType.Raw)).toBe("Raw IP (undecoded)");
+  });
+
+  it("marks the layer that fails with the parser's error and stops there", () => {
+    const frame = SAMPLE_FRAMES.find((s) => s.name.startsWith("GRE carrying MPLS"))!.frame.slice();
+    const innerChecksum = 14 + 20 + 4 + 8 + 10; // Ethernet, outer IPv4, GRE, two labels, then the checksum field
+    frame[innerChecksum] ^= 0xff;
+    const packet = decodePacket(frame, LinkType.Ethernet);
+    expect(packet.error?.field).toBe("header checksum");
+    expect(packet.layers.map((l) => l.summary)).toEqual(["Ethernet", "IPv4", "GRE", "MPLS 1000 16", "IPv4"]);
+    expect(summarizePacket(packet)).toMatch(/^Ethernet \/ IPv4 \/ GRE \/ MPLS 1000 16 \/ IPv4 \[ipv4: header checksum at offset 10: 0x[0-9a-f]{4}, computed 0x[0-9a-f]{4}\]$/);
+  });
+
+  it("reports a truncated frame as the layer's truncation, not a crash", () => {
+    const frame = SAMPLE_FRAMES[1].frame;
+    expect(line(frame.subarray(0, 30))).toBe("Ethernet / IPv4 [ipv4: header at offset 0: truncated: need 20 bytes, have 16]");
+    expect(line(frame.subarray(0, 5))).toBe("Ethernet [ethernet: header at offset 0: truncated: need 14 bytes, have 5]");
+  });
+
+  it("ends the line politely at a protocol it does not parse, which is not an error", () => {
+    const lldp = ethernet(new Uint8Array(30), 0x88cc);
+    const packet = decodePacket(lldp, LinkType.Ethernet);
+    expect(packet.error).toBeUndefined();
+    expect(packet.undecoded).toBe("EtherType 0x88cc");
+    expect(summarizePacket(packet)).toBe("Ethernet (undecoded)");
+    expect(line(new Uint8Array(10), 105)).toBe("link type 105 (undecoded)");
+  });
+
+  it("takes a new protocol with one registration, keyed by port", () => {
+    const registry = standardDissectors().register("udp-port", 500, "IKEv2", (bytes) => ({ layer: { protocol: "IKEv2", summary: `IKEv2 ${bytes.length}`, fields: {} } }));
+    const ike = SAMPLE_FRAMES.find((s) => s.name === "IKE on UDP 500")!.frame;
+    expect(summarizePacket(decodePacket(ike, LinkType.Ethernet, registry))).toBe("Ethernet / IPv4 / UDP 500 / IKEv2 28");
+    expect(summarizePacket(decodePacket(ike, LinkType.Ethernet, new DissectorRegistry()))).toBe("link type 1 (undecoded)");
+  });
+
+  it("stops a capture that nests GRE in GRE beyond 32 layers", () => {
+    let packet = echoRequest();
+    for (let i = 0; i < 40; i++) packet = ip(ipv4(192, 0, 2, 1), ipv4(192, 0, 2, 2), IpProtocol.Gre, buildGre({ protocol: GreProtocol.Ipv4, checksum: false }, packet));
+    const decoded = decodePacket(packet, LinkType.Ipv4);
+    expect(decoded.layers).toHaveLength(32);
+    expect(decoded.undecoded).toBe("more than 32 layers");
+  });
+
+  it("lists every field of a layer, addresses as text, and renders bytes as hex for JSON", () => {
+    const gre = decodePacket(SAMPLE_FRAMES.find((s) => s.name.startsWith("GRE with checksum"))!.frame, LinkType.Ethernet);
+    expect(layerFieldLines(gre.layers[0])).toEqual([["dst", "aa:bb:cc:00:02:00"], ["src", "aa:bb:cc:00:01:00"], ["etherType", "0x0800"]]);
+    expect(layerFieldLines(gre.layers[2])).toEqual([["protocol", "0x0800"], ["checksum", "true"], ["key", "42"], ["sequence", "7"]]);
+    expect(Object.fromEntries(layerFieldLines(gre.layers[3]))).toMatchObject({ src: "10.1.1.1", dst: "10.2.2.2", ttl: "64", protocol: "17" });
+    const mpls = decodePacket(SAMPLE_FRAMES.find((s) => s.name === "MPLS on Ethernet")!.frame, LinkType.Ethernet);
+    expect(layerFieldLines(mpls.layers[1])).toEqual([["stack", "[{ label: 17, tc: 0, bottom: true, ttl: 254 }]"]]);
+    expect(JSON.stringify({ b: Uint8Array.of(1, 0xab), n: 255n }, jsonReplacer)).toBe('{"b":"01ab","n":"0xff"}');
+  });
+});

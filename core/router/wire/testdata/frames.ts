@@ -1,0 +1,137 @@
+// One frame of every protocol (and header variant) FlexLab emits, built with the wire/
+// emitters, each with the line `flexlab decode` prints for it. The decoder's unit tests, the tshark
+// agreement test and the decode benchmark all use this one set.
+
+import { ipv4, type Ipv4, type Mac } from "../addr";
+import { ArpOperation, buildArp } from "../arp";
+import { buildDot1q } from "../dot1q";
+import { buildEsp } from "../esp";
+import { EtherType, buildEthernet } from "../ethernet";
+import { GreProtocol, buildGre } from "../gre";
+import { IcmpTimeExceededCode, IcmpUnreachableCode, buildIcmp } from "../icmp";
+import { IpProtocol, buildIpv4, type Ipv4Repr } from "../ipv4";
+import { buildMpls, toLabel, type Label } from "../mpls";
+import { TcpFlag, buildTcp } from "../tcp";
+import { buildUdp } from "../udp";
+
+export const R1_MAC = 0xaabbcc000100 as Mac;
+export const R2_MAC = 0xaabbcc000200 as Mac;
+const R1 = ipv4(192, 0, 2, 1);
+const R2 = ipv4(192, 0, 2, 2);
+const HOST_A = ipv4(10, 1, 1, 1);
+const HOST_B = ipv4(10, 2, 2, 2);
+
+function ipRepr(src: Ipv4, dst: Ipv4, protocol: number, payloadLength: number): Ipv4Repr {
+  return { dscp: 0, ecn: 0, identification: 0x1234, dontFragment: true, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol, src, dst, payloadLength };
+}
+
+export function ip(src: Ipv4, dst: Ipv4, protocol: number, payload: Uint8Array): Uint8Array {
+  return buildIpv4(ipRepr(src, dst, protocol, payload.length), payload);
+}
+
+export function ethernet(payload: Uint8Array, etherType: number = EtherType.Ipv4): Uint8Array {
+  return buildEthernet({ dst: R2_MAC, src: R1_MAC, etherType }, payload);
+}
+
+const label = (n: number): Label => toLabel(n) as Label;
+const ECHO_DATA = new TextEncoder().encode("abcdefghijklmnopqrstuvwabcdefghi");
+
+/** An IPv4 packet carrying an ICMP echo request from HOST_A to HOST_B. */
+export function echoRequest(src: Ipv4 = HOST_A, dst: Ipv4 = HOST_B): Uint8Array {
+  return ip(src, dst, IpProtocol.Icmp, buildIcmp({ kind: "echo-request", identifier: 7, sequenceNumber: 1, payloadLength: ECHO_DATA.length }, ECHO_DATA));
+}
+
+function udp(srcPort: number, dstPort: number, data: Uint8Array): Uint8Array {
+  return ip(HOST_A, HOST_B, IpProtocol.Udp, buildUdp({ srcPort, dstPort, payloadLength: data.length }, data, HOST_A, HOST_B));
+}
+
+export interface SampleFrame {
+  readonly name: string;
+  /** An Ethernet frame. */
+  readonly frame: Uint8Array;
+  /** The line `flexlab decode` prints for it (after number and time). */
+  readonly summary: string;
+}
+
+const quotedUdp = udp(40000, 33434, new Uint8Array(12));
+
+function laterFragment(): Uint8Array {
+  const payload = new Uint8Array(64).fill(0x5a);
+  return buildIpv4({ ...ipRepr(HOST_A, HOST_B, IpProtocol.Icmp, payload.length), dontFragment: false, fragmentOffsetBytes: 1480 }, payload);
+}
+
+export const SAMPLE_FRAMES: readonly SampleFrame[] = [
+  {
+    name: "ARP request",
+    frame: ethernet(buildArp({ operation: ArpOperation.Request, senderMac: R1_MAC, senderIp: R1, targetMac: 0 as Mac, targetIp: R2 }, new Uint8Array(18)), EtherType.Arp),
+    summary: "Ethernet / ARP request 192.0.2.2",
+  },
+  {
+    name: "ICMP echo request",
+    frame: ethernet(echoRequest()),
+    summary: "Ethernet / IPv4 / ICMP echo",
+  },
+  {
+    name: "ICMP echo reply on VLAN 100",
+    frame: ethernet(
+      buildDot1q({ pcp: 0, dei: false, vid: 100, etherType: EtherType.Ipv4 }, ip(HOST_B, HOST_A, IpProtocol.Icmp, buildIcmp({ kind: "echo-reply", identifier: 7, sequenceNumber: 1, payloadLength: ECHO_DATA.length }, ECHO_DATA))),
+      EtherType.Dot1Q,
+    ),
+    summary: "Ethernet / 802.1Q 100 / IPv4 / ICMP echo reply",
+  },
+  {
+    name: "GRE carrying MPLS 1000/16 over IPv4/ICMP echo",
+    frame: ethernet(
+      ip(R1, R2, IpProtocol.Gre,
+        buildGre({ protocol: GreProtocol.MplsUnicast, checksum: false },
+          buildMpls({ stack: [{ label: label(1000), tc: 0, bottom: false, ttl: 255 }, { label: label(16), tc: 0, bottom: true, ttl: 255 }] }, echoRequest()))),
+    ),
+    summary: "Ethernet / IPv4 / GRE / MPLS 1000 16 / IPv4 / ICMP echo",
+  },
+  {
+    name: "MPLS on Ethernet",
+    frame: ethernet(buildMpls({ stack: [{ label: label(17), tc: 0, bottom: true, ttl: 254 }] }, echoRequest()), EtherType.MplsUnicast),
+    summary: "Ethernet / MPLS 17 / IPv4 / ICMP echo",
+  },
+  {
+    name: "GRE with checksum, key and sequence carrying IPv4/UDP",
+    frame: ethernet(ip(R1, R2, IpProtocol.Gre, buildGre({ protocol: GreProtocol.Ipv4, checksum: true, key: 42, sequence: 7 }, udp(40000, 9, Uint8Array.of(1, 2, 3, 4, 5))))),
+    summary: "Ethernet / IPv4 / GRE key 42 / IPv4 / UDP 9 (undecoded)",
+  },
+  {
+    name: "IKE on UDP 500",
+    frame: ethernet(udp(500, 500, new Uint8Array(28))),
+    summary: "Ethernet / IPv4 / UDP 500 (undecoded)",
+  },
+  {
+    name: "TCP SYN to 179 with options",
+    frame: ethernet(ip(HOST_A, HOST_B, IpProtocol.Tcp, buildTcp({
+      srcPort: 49152, dstPort: 179, seq: 0x01020304, ack: 0, flags: TcpFlag.Syn, window: 64240, urgentPointer: 0,
+      options: [{ type: "mss", mss: 1460 }, { type: "nop" }, { type: "window-scale", shift: 7 }, { type: "sack-permitted" }, { type: "timestamps", tsVal: 123456, tsEcr: 0 }],
+    }, new Uint8Array(0), HOST_A, HOST_B))),
+    summary: "Ethernet / IPv4 / TCP 179 SYN",
+  },
+  {
+    name: "ESP",
+    frame: ethernet(ip(R1, R2, IpProtocol.Esp, buildEsp({ spi: 0xc0ffee01, sequence: 1 }, Uint8Array.from({ length: 80 }, (_, i) => (i * 37) & 0xff)))),
+    summary: "Ethernet / IPv4 / ESP spi 0xc0ffee01 seq 1",
+  },
+  {
+    name: "ICMP port unreachable quoting a UDP datagram",
+    frame: ethernet(ip(HOST_B, HOST_A, IpProtocol.Icmp, buildIcmp({ kind: "dst-unreachable", code: IcmpUnreachableCode.PortUnreachable, nextHopMtu: 0, payloadLength: quotedUdp.length }, quotedUdp))),
+    summary: "Ethernet / IPv4 / ICMP unreachable port (IPv4 10.1.1.1 > 10.2.2.2 UDP)",
+  },
+  {
+    name: "ICMP time exceeded with the RFC 4950 label stack",
+    frame: ethernet(ip(R2, HOST_A, IpProtocol.Icmp, buildIcmp({
+      kind: "time-exceeded", code: IcmpTimeExceededCode.TtlExceeded, payloadLength: quotedUdp.length,
+      extensions: [{ kind: "mpls-label-stack", entries: [{ label: label(16), tc: 0, bottom: true, ttl: 1 }] }],
+    }, quotedUdp))),
+    summary: "Ethernet / IPv4 / ICMP time exceeded in transit (IPv4 10.1.1.1 > 10.2.2.2 UDP, MPLS 16)",
+  },
+  {
+    name: "a later IPv4 fragment",
+    frame: ethernet(laterFragment()),
+    summary: "Ethernet / IPv4 fragment offset 1480",
+  },
+];
