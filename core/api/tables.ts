@@ -85,12 +85,38 @@ export const vrfRowSchema = z.object({
 });
 export type VrfRow = z.infer<typeof vrfRowSchema>;
 
+/** `show mpls forwarding-table [vrf X] [detail]`: one row per LFIB entry, by local label. */
+export const mplsForwardingRowSchema = z.object({
+  /** The local label; absent for IOS's "None" (imposition-only VRF routes). */
+  localLabel: z.number().int().nonnegative().optional(),
+  /** A label number, or IOS's words for none: "Pop Label" (implicit null downstream), "No Label"
+   * (disposition: IP out of the VRF), "explicit-n". */
+  outgoingLabel: z.union([z.number().int().nonnegative(), z.enum(["Pop Label", "No Label", "explicit-n"])]),
+  /** The FEC, "10.1.0.0/24"; absent for a per-VRF aggregate label (IOS: "IPv4 VRF"). */
+  prefix: z.string().optional(),
+  /** The VRF a disposition label looks up in; "" for transit entries. */
+  vrf: z.string(),
+  /** A per-VRF aggregate label: IOS prints "aggregate/VRF" in the interface columns. */
+  aggregate: z.boolean(),
+  bytesSwitched: z.number().int().nonnegative(),
+  /** Full interface name; absent for an aggregate label or an unresolved VRF prefix. */
+  interface: z.string().optional(),
+  /** Dotted quad, or "point2point". */
+  nextHop: z.string().optional(),
+  /** `detail`: the labels sent out (outermost first), link header bytes and the MRU. */
+  labelStack: z.array(z.number().int().nonnegative()),
+  linkHeaderBytes: z.number().int().nonnegative().optional(),
+  mruBytes: z.number().int().nonnegative().optional(),
+});
+export type MplsForwardingRow = z.infer<typeof mplsForwardingRowSchema>;
+
 /** Every table the mgmt API serves, by name. */
 export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
   routes: routeRowSchema,
   arp: arpRowSchema,
   vrf: vrfRowSchema,
+  "mpls-forwarding": mplsForwardingRowSchema,
 } as const;
 
 export type TableName = keyof typeof TABLE_ROWS;

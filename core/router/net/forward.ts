@@ -71,8 +71,9 @@ export class Ipv4Forwarding implements Ipv4Output {
     return this.identification;
   }
 
-  /** An IPv4 packet at `buf[offset, limit)` arrived on `inIf`. The buffer is ours. */
-  receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number): void {
+  /** An IPv4 packet at `buf[offset, limit)` arrived on `inIf`. The buffer is ours. `vrf` is
+   * the table it is looked up in: the interface's, or the one an MPLS label disposed it into. */
+  receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number, vrf: Vrf = inIf.vrf): void {
     const fault = checkIpv4Header(buf, offset, limit);
     if (fault !== Ipv4HeaderFault.None) return inIf.drop(HEADER_FAULT_DROPS[fault]);
     const total = ipv4TotalLength(buf, offset);
@@ -81,8 +82,12 @@ export class Ipv4Forwarding implements Ipv4Output {
     counters.inPackets++;
     counters.inBytes += total;
     const dst = ipv4Dst(buf, offset);
-    const entry = inIf.vrf.fib.lookup(dst);
-    if (entry !== undefined && entry.kind === "receive") return this.local.deliver(inIf, buf, offset, end);
+    const entry = vrf.fib.lookup(dst);
+    if (entry !== undefined && entry.kind === "receive") {
+      // Disposed into another VRF: delivered as if it came in on the VRF's interface that owns the address.
+      const to = vrf === inIf.vrf ? inIf : (entry.paths[0]?.interface ?? inIf);
+      return this.local.deliver(to, buf, offset, end);
+    }
     if (dst >= 0xe0000000) {
       // Limited broadcast and multicast are for us; class E is for nobody (RFC 1812 §5.3.7).
       if (dst === 0xffffffff || dst < 0xf0000000) return this.local.deliver(inIf, buf, offset, end);

@@ -2,6 +2,7 @@
 // protocol is one line here; its code, commands, flags and drop reasons live in its folder.
 import { registerDropReasons } from "../net/counters";
 import { pkiSubsystem } from "../pki/subsystem";
+import { mplsSubsystem } from "../routing/mpls-subsystem";
 import { ipRoutingSubsystem } from "../routing/subsystem";
 import { tunnelSubsystem } from "../tunnel/subsystem";
 import { CORE_DEBUG_FLAGS } from "./debug";
@@ -11,6 +12,7 @@ export const SUBSYSTEMS: readonly Subsystem<object>[] = [
   tunnelSubsystem,
   ipRoutingSubsystem,
   pkiSubsystem,
+  mplsSubsystem,
 ];
 
 for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);
