@@ -44,8 +44,8 @@ describe("a Router's subsystems", () => {
     expect(() => router.subsystem(pkiSubsystem)).toThrow(/pki is not attached/);
   });
 
-  it("registers static routes, tunnels and PKI by default, each under its own name", () => {
-    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki"]);
+  it("registers static routes, tunnels, PKI and the MFI by default, each under its own name", () => {
+    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi"]);
     const router = new Router({ clock: new VirtualClock() });
     expect(router.subsystem(pkiSubsystem).store.all()).toEqual([]);
   });
@@ -63,7 +63,7 @@ describe("tables a subsystem brings", () => {
   const { vrf: _taken, ...coreWithoutVrf } = CORE_TABLES;
 
   it("joins the registry the mgmt API and show commands read, rows built from the router", () => {
-    const registry = collectTables(coreWithoutVrf, [owner]);
+    const registry = collectTables(coreWithoutVrf, [...SUBSYSTEMS, owner]);
     expect(registry.vrf).toBe(vrfTable);
     expect(registry.routes).toBe(CORE_TABLES.routes);
     const router = new Router({ clock: new VirtualClock(), subsystems: [] });
@@ -75,6 +75,6 @@ describe("tables a subsystem brings", () => {
   it("refuses a table with two entries, or none, when the router code loads", () => {
     expect(() => collectTables(CORE_TABLES, [owner])).toThrow(/table vrf has two entries \(subsystem vrf-owner\)/);
     expect(() => collectTables(coreWithoutVrf, [])).toThrow(/no entry for table vrf/);
-    expect(Object.keys(TABLES).sort()).toEqual(Object.keys(CORE_TABLES).sort()); // no subsystem has a table yet
+    expect(Object.keys(TABLES).sort()).toEqual([...Object.keys(CORE_TABLES), "mpls-forwarding"].sort()); // the MFI's is a subsystem's
   });
 });

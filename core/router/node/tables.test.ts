@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TABLE_NAMES, parseTableRows } from "../../api/tables";
 import { VirtualClock } from "../clock/virtual";
-import type { Mac } from "../wire/addr";
+import { mplsSubsystem } from "../routing/mpls-subsystem";
+import { parsePrefix, type Mac } from "../wire/addr";
+import type { Label } from "../wire/mpls";
 import { Router } from "./router";
 import { TABLES, showTable } from "./tables";
 
@@ -51,6 +53,7 @@ describe("the table registry", () => {
 
   it("builds rows that match each table's schema, every VRF in one table", () => {
     const router = boot();
+    router.subsystem(mplsSubsystem).dispose(16 as Label, "cust1", parsePrefix("192.168.1.0/24"), false);
     for (const name of TABLE_NAMES) {
       const rows = TABLES[name].rows(router);
       expect(rows.length, name).toBeGreaterThan(0);

@@ -78,7 +78,7 @@ const VIEW: LfibView<Vrf, Interface> = {
   linkHeaderBytes: (i) => (i instanceof TunnelInterface ? 20 + i.greHeaderBytes : i.kind === "dot1q" ? 18 : 14),
   mtuBytes: (i) => i.ipMtuBytes,
   vrfPath: (v, prefix) => {
-    const entry = v.fib.lookup(prefix.addr);
+    const entry = v.fib.get(prefix) ?? v.fib.lookup(prefix.addr);
     const path = entry?.kind === "forward" ? entry.paths[0] : undefined;
     return path === undefined ? undefined : { interface: path.interface, nextHop: path.nextHop };
   },

@@ -1,0 +1,177 @@
+// The MFI's data path on a router in the harness: labelled packets sent by a neighbour over
+// Ethernet and over a GRE tunnel are switched by the PE's LFIB — disposed into the right one of
+// two VRFs holding the same prefix, swapped or popped toward an adjacency, or counted as drops.
+import { afterEach, describe, expect, it } from "vitest";
+import { HEADROOM_BYTES, allocatePacket } from "../net/headroom";
+import type { Interface } from "../net/interface";
+import { TABLES } from "../node/tables";
+import { mplsSubsystem } from "../routing/mpls-subsystem";
+import { parseIpv4, parsePrefix, type Ipv4 } from "../wire/addr";
+import { EtherType } from "../wire/ethernet";
+import { buildIcmp } from "../wire/icmp";
+import { buildIpv4 } from "../wire/ipv4";
+import { buildMpls, type Label } from "../wire/mpls";
+import { buildUdp } from "../wire/udp";
+import { Simulation } from "./harness";
+
+let sim: Simulation | undefined;
+afterEach(() => sim?.close());
+
+const ip = (t: string): Ipv4 => parseIpv4(t)!;
+const L = (n: number) => n as Label;
+
+const PE = `hostname PE
+vrf definition A
+ rd 1:1
+ address-family ipv4
+ exit-address-family
+vrf definition B
+ rd 2:2
+ address-family ipv4
+ exit-address-family
+interface Ethernet0/0
+ ip address 10.0.0.1 255.255.255.0
+interface Ethernet0/1
+ vrf forwarding A
+ ip address 192.168.1.1 255.255.255.0
+interface Ethernet0/2
+ vrf forwarding B
+ ip address 192.168.1.1 255.255.255.0
+interface Tunnel0
+ ip address 172.16.0.1 255.255.255.252
+ tunnel source Ethernet0/0
+ tunnel destination 10.0.0.2
+`;
+const P = `hostname P
+interface Ethernet0/0
+ ip address 10.0.0.2 255.255.255.0
+interface Tunnel0
+ ip address 172.16.0.2 255.255.255.252
+ tunnel source Ethernet0/0
+ tunnel destination 10.0.0.1
+`;
+const CE = (n: string) => `hostname ${n}\ninterface Ethernet0/0\n ip address 192.168.1.2 255.255.255.0\n`;
+
+function start(): Simulation {
+  sim = new Simulation({
+    nodes: { PE, P, CEA: CE("CEA"), CEB: CE("CEB") },
+    links: [
+      [{ node: "P", iface: "Ethernet0/0" }, { node: "PE", iface: "Ethernet0/0" }],
+      [{ node: "PE", iface: "Ethernet0/1" }, { node: "CEA", iface: "Ethernet0/0" }],
+      [{ node: "PE", iface: "Ethernet0/2" }, { node: "CEB", iface: "Ethernet0/0" }],
+    ],
+  });
+  sim.settle();
+  const mfi = sim.node("PE").router.subsystem(mplsSubsystem);
+  const net = parsePrefix("192.168.1.0/24");
+  expect(mfi.dispose(L(16), "A", net, false)).toBeUndefined();
+  expect(mfi.dispose(L(17), "B", net, false)).toBeUndefined();
+  return sim;
+}
+
+/** A UDP datagram to 192.168.1.2 under `labels` (outermost first), sent by P out of `via`. */
+function sendLabelled(s: Simulation, via: string, labels: readonly number[], options: { mplsTtl?: number; packet?: Uint8Array } = {}): void {
+  const p = s.node("P").router;
+  const udp = buildUdp({ srcPort: 40000, dstPort: 9, payloadLength: 16 }, new Uint8Array(16), ip("10.9.9.9"), ip("192.168.1.2"));
+  const packet =
+    options.packet ??
+    buildIpv4({ dscp: 0, ecn: 0, identification: 7, dontFragment: false, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: 17, src: ip("10.9.9.9"), dst: ip("192.168.1.2"), payloadLength: udp.length }, udp);
+  const ttl = options.mplsTtl ?? 255;
+  const labelled = buildMpls({ stack: labels.map((label, i) => ({ label: L(label), tc: 0, bottom: i === labels.length - 1, ttl })) }, packet);
+  const buf = allocatePacket(labelled.length);
+  buf.set(labelled, HEADROOM_BYTES);
+  const out: Interface = p.stack.interface(via)!;
+  out.transmit(buf, HEADROOM_BYTES, HEADROOM_BYTES + labelled.length, via === "Tunnel0" ? ip("172.16.0.1") : ip("10.0.0.1"), EtherType.MplsUnicast);
+  s.settle();
+}
+
+const received = (s: Simulation, node: string) => s.node(node).router.stack.interface("Ethernet0/0")!.counters.inPackets;
+const drops = (s: Simulation, node: string, reason: string) => (s.node(node).router.stack.interface("Ethernet0/0")!.counters.drops as Record<string, number>)[reason] ?? 0;
+
+describe("MPLS data path", () => {
+  it("disposes a per-prefix VPN label into its own VRF when two VRFs hold the same prefix", async () => {
+    const s = start();
+    const a = received(s, "CEA");
+    const b = received(s, "CEB");
+    sendLabelled(s, "Ethernet0/0", [16]);
+    expect(received(s, "CEA")).toBe(a + 1);
+    expect(received(s, "CEB")).toBe(b);
+    sendLabelled(s, "Ethernet0/0", [17]);
+    sendLabelled(s, "Ethernet0/0", [17]);
+    expect(received(s, "CEA")).toBe(a + 1);
+    expect(received(s, "CEB")).toBe(b + 2);
+
+    const out = await s.exec("PE", "show mpls forwarding-table");
+    // 4 bytes of label + 20 of IPv4 + 24 of UDP each.
+    expect(out).toMatch(/^16 {9}No Label   192\.168\.1\.0\/24\[V\]   \\\n {39}48 {12}Et0\/1$/m);
+    expect(out).toMatch(/^17 {9}No Label   192\.168\.1\.0\/24\[V\]   \\\n {39}96 {12}Et0\/2$/m);
+    const rows = TABLES["mpls-forwarding"].rows(s.node("PE").router, { vrf: "B" });
+    expect(rows).toEqual([expect.objectContaining({ localLabel: 17, vrf: "B", prefix: "192.168.1.0/24", bytesSwitched: 96, interface: "Ethernet0/2" })]);
+    expect(await s.exec("PE", "show mpls forwarding-table vrf B detail")).toContain("        VPN route: B\n        No output feature configured");
+    expect(await s.exec("PE", "show mpls forwarding-table vrf C")).toBe("% VRF C does not exist\n");
+  });
+
+  it("disposes labelled packets that arrive over a GRE tunnel (protocol 0x8847)", () => {
+    const s = start();
+    const a = received(s, "CEA");
+    sendLabelled(s, "Tunnel0", [16]);
+    expect(received(s, "CEA")).toBe(a + 1);
+  });
+
+  it("delivers a packet for the PE's own VRF address in that VRF: the echo reply goes out of VRF B", () => {
+    const s = start();
+    const icmp = buildIcmp({ kind: "echo-request", identifier: 1, sequenceNumber: 1, payloadLength: 8 }, new Uint8Array(8));
+    const echo = buildIpv4({ dscp: 0, ecn: 0, identification: 9, dontFragment: false, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: 1, src: ip("192.168.1.2"), dst: ip("192.168.1.1"), payloadLength: icmp.length }, icmp);
+    const a = received(s, "CEA");
+    const b = received(s, "CEB");
+    sendLabelled(s, "Ethernet0/0", [17], { packet: echo });
+    expect(received(s, "CEB")).toBe(b + 1);
+    expect(received(s, "CEA")).toBe(a);
+  });
+
+  it("pops an aggregate label and looks the packet up in the VRF", () => {
+    const s = start();
+    s.node("PE").router.subsystem(mplsSubsystem).dispose(L(18), "A", undefined, true);
+    const a = received(s, "CEA");
+    sendLabelled(s, "Ethernet0/0", [18]);
+    expect(received(s, "CEA")).toBe(a + 1);
+  });
+
+  it("swaps a transit label toward its adjacency, and pops where the downstream asked for implicit null", async () => {
+    const s = start();
+    const pe = s.node("PE").router;
+    const mfi = pe.subsystem(mplsSubsystem);
+    mfi.swap(L(20), parsePrefix("192.168.1.2/32"), pe.stack.interface("Ethernet0/1")!, ip("192.168.1.2"), L(30));
+    mfi.pop(L(21), parsePrefix("192.168.1.2/32"), pe.stack.interface("Ethernet0/2")!, ip("192.168.1.2"));
+    // CEA disposes label 30 into its global table: it arrives there swapped.
+    const cea = s.node("CEA").router.subsystem(mplsSubsystem);
+    cea.dispose(L(30), "", undefined, true);
+    const a = received(s, "CEA");
+    sendLabelled(s, "Ethernet0/0", [20]);
+    expect(cea.lfib.lookup(30)?.packets).toBe(1);
+    expect(received(s, "CEA")).toBe(a + 1);
+    const b = received(s, "CEB");
+    sendLabelled(s, "Ethernet0/0", [21]);
+    expect(received(s, "CEB")).toBe(b + 1);
+    const out = await s.exec("PE", "show mpls forwarding-table");
+    expect(out).toMatch(/^20 {9}30 {9}192\.168\.1\.2\/32 {3}48 {12}Et0\/1 {6}192\.168\.1\.2$/m);
+    expect(out).toMatch(/^21 {9}Pop Label  192\.168\.1\.2\/32 {3}48 {12}Et0\/2 {6}192\.168\.1\.2$/m);
+  });
+
+  it("counts unknown labels and expiring TTLs as drops on the incoming interface", () => {
+    const s = start();
+    sendLabelled(s, "Ethernet0/0", [99]);
+    sendLabelled(s, "Ethernet0/0", [16], { mplsTtl: 1 });
+    expect(drops(s, "PE", "mpls-no-label")).toBe(1);
+    expect(drops(s, "PE", "mpls-ttl-expired")).toBe(1);
+    expect(s.node("PE").router.subsystem(mplsSubsystem).lfib.lookup(16)?.packets).toBe(0);
+  });
+
+  it("looks the label below up when a disposition label is not the bottom of the stack", () => {
+    const s = start();
+    const b = received(s, "CEB");
+    s.node("PE").router.subsystem(mplsSubsystem).dispose(L(19), "", undefined, true);
+    sendLabelled(s, "Ethernet0/0", [19, 17]);
+    expect(received(s, "CEB")).toBe(b + 1);
+  });
+});
