@@ -1,0 +1,654 @@
+// BGP path attributes (RFC 4271 §4.3, §5): flags, type, 1- or 2-octet length, value, for
+// ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR,
+// COMMUNITIES (RFC 1997), ORIGINATOR_ID and CLUSTER_LIST (RFC 4456), MP_REACH_NLRI and
+// MP_UNREACH_NLRI (RFC 4760) for IPv4 unicast and VPN-IPv4, EXTENDED_COMMUNITIES (RFC 4360)
+// with route targets and route origins, AS4_PATH and AS4_AGGREGATOR (RFC 6793). Any other
+// type is kept as flags, code and value bytes, so it round-trips.
+//
+// Errors follow RFC 7606: `parsePathAttributes` returns the attributes it could read and a
+// list of faults, each a BgpError naming the attribute and the action (treat-as-withdraw or
+// attribute-discard); only errors RFC 7606 still answers with a session reset (a malformed
+// MP_REACH_NLRI, say) come back instead of the result. AS numbers in AS_PATH and AGGREGATOR
+// are 2 or 4 octets as the session negotiated (RFC 6793), which the caller passes in.
+
+import { formatIpv4, readIpv4, writeIpv4, type Ipv4, type Prefix } from "./addr";
+import { readU16, readU32, writeU16, writeU32 } from "./bytes";
+import { BgpError, BgpUpdateSubcode, BgpErrorCode, type BgpErrorAction } from "./bgp-errors";
+import {
+  RD_LENGTH,
+  ipv4PrefixesLength,
+  parseIpv4Prefixes,
+  parseRouteDistinguisher,
+  parseVpnv4Nlri,
+  vpnv4NlriLength,
+  writeIpv4Prefixes,
+  writeVpnv4Nlri,
+  type Vpnv4Route,
+  type Vpnv4Withdrawal,
+} from "./bgp-nlri";
+import { isWireError } from "./errors";
+
+/** How a session encodes what the bytes alone do not say. */
+export interface BgpCodecOptions {
+  /** Both speakers sent the 4-octet AS capability: AS_PATH and AGGREGATOR carry 4-octet AS
+   * numbers (RFC 6793 §3). */
+  readonly fourOctetAs: boolean;
+}
+
+/** Attribute type codes. */
+export const BgpAttrType = {
+  Origin: 1,
+  AsPath: 2,
+  NextHop: 3,
+  MultiExitDisc: 4,
+  LocalPref: 5,
+  AtomicAggregate: 6,
+  Aggregator: 7,
+  Communities: 8,
+  OriginatorId: 9,
+  ClusterList: 10,
+  MpReachNlri: 14,
+  MpUnreachNlri: 15,
+  ExtendedCommunities: 16,
+  As4Path: 17,
+  As4Aggregator: 18,
+} as const;
+
+const attrNames = new Map<number, string>(Object.entries(BgpAttrType).map(([name, value]) => [value, name]));
+
+/** "MpReachNlri", or "Unknown(99)". */
+export function bgpAttrTypeName(code: number): string {
+  return attrNames.get(code) ?? `Unknown(${code})`;
+}
+
+/** Attribute flag bits (RFC 4271 §4.3). The low four bits are unused, sent as zero and kept
+ * as received. */
+export const BgpAttrFlag = { Optional: 0x80, Transitive: 0x40, Partial: 0x20, ExtendedLength: 0x10 } as const;
+
+/** Address family identifiers and subsequent AFIs (RFC 4760, RFC 4364 §4.3.4). */
+export const Afi = { Ipv4: 1, Ipv6: 2 } as const;
+export const Safi = { Unicast: 1, Multicast: 2, MplsVpn: 128 } as const;
+
+/** ORIGIN values (RFC 4271 §5.1.1). */
+export const BgpOrigin = { Igp: 0, Egp: 1, Incomplete: 2 } as const;
+
+/** AS_PATH segment types (RFC 4271 §4.3; 3 and 4 from RFC 5065). */
+export const AsPathSegmentType = { AsSet: 1, AsSequence: 2, ConfedSequence: 3, ConfedSet: 4 } as const;
+
+export interface AsPathSegment {
+  readonly type: number;
+  readonly asns: readonly number[];
+}
+
+/** Well-known communities (RFC 1997). */
+export const WellKnownCommunity = { NoExport: 0xffffff01, NoAdvertise: 0xffffff02, NoExportSubconfed: 0xffffff03 } as const;
+
+/** "65000:100" (IOS's `ip bgp-community new-format`), or the well-known names. */
+export function formatCommunity(c: number): string {
+  if (c === WellKnownCommunity.NoExport) return "no-export";
+  if (c === WellKnownCommunity.NoAdvertise) return "no-advertise";
+  if (c === WellKnownCommunity.NoExportSubconfed) return "local-AS";
+  return `${c >>> 16}:${c & 0xffff}`;
+}
+
+/**
+ * An extended community (RFC 4360). Route targets and route origins (subtypes 0x02, 0x03) of
+ * the transitive two-octet-AS (type 0x00), IPv4-address (0x01) and four-octet-AS (0x02)
+ * kinds are decoded; `format` is that type byte. In format 0 `global` is a 2-octet AS and
+ * `local` 4 octets; in formats 1 (IPv4 address) and 2 (4-octet AS) `local` is 2 octets.
+ * Anything else keeps its 8 bytes.
+ */
+export type ExtendedCommunity =
+  | { readonly type: "route-target" | "route-origin"; readonly format: 0 | 1 | 2; readonly global: number; readonly local: number }
+  | { readonly type: "other"; readonly value: Uint8Array };
+
+const SUBTYPE_ROUTE_TARGET = 0x02;
+const SUBTYPE_ROUTE_ORIGIN = 0x03;
+
+/** "RT:65000:100", "RT:10.0.0.1:100", "SoO:4200000000:7"; others as 16 hex digits. */
+export function formatExtendedCommunity(c: ExtendedCommunity): string {
+  if (c.type === "other") return [...c.value].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const tag = c.type === "route-target" ? "RT" : "SoO";
+  return `${tag}:${c.format === 1 ? formatIpv4(c.global) : c.global}:${c.local}`;
+}
+
+/** A route target from IOS `route-target` text ("65000:100", "10.0.0.1:100"), with the
+ * same type choice as `rd`; undefined when malformed. */
+export function parseRouteTarget(text: string): ExtendedCommunity | undefined {
+  const rd = parseRouteDistinguisher(text);
+  if (rd === undefined) return undefined;
+  if (rd.type === 1 && "ip" in rd) return { type: "route-target", format: 1, global: rd.ip, local: rd.assigned };
+  if ((rd.type === 0 || rd.type === 2) && "asn" in rd) return { type: "route-target", format: rd.type, global: rd.asn, local: rd.assigned };
+  return undefined;
+}
+
+interface Flagged {
+  /** The flags octet as received. When emitting, absent means the attribute's usual flags;
+   * the extended-length bit is added whenever the value needs it. */
+  readonly flags?: number;
+}
+
+/** MP_REACH_NLRI (RFC 4760 §3). VPN-IPv4's next hop is an RD of zero and an IPv4 address
+ * (RFC 4364 §4.3.2); other families keep next hop and NLRI as bytes. */
+export type MpReachNlri = Flagged &
+  (
+    | { readonly type: "mp-reach"; readonly family: "ipv4-unicast"; readonly nextHop: Ipv4; readonly nlri: readonly Prefix[] }
+    | { readonly type: "mp-reach"; readonly family: "vpnv4"; readonly nextHop: Ipv4; readonly nlri: readonly Vpnv4Route[] }
+    | { readonly type: "mp-reach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly nextHop: Uint8Array; readonly nlri: Uint8Array }
+  );
+
+/** MP_UNREACH_NLRI (RFC 4760 §4). An empty one is the family's End-of-RIB (RFC 4724 §2). */
+export type MpUnreachNlri = Flagged &
+  (
+    | { readonly type: "mp-unreach"; readonly family: "ipv4-unicast"; readonly withdrawn: readonly Prefix[] }
+    | { readonly type: "mp-unreach"; readonly family: "vpnv4"; readonly withdrawn: readonly Vpnv4Withdrawal[] }
+    | { readonly type: "mp-unreach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly withdrawn: Uint8Array }
+  );
+
+export type PathAttribute =
+  | (Flagged & { readonly type: "origin"; readonly origin: number })
+  | (Flagged & { readonly type: "as-path"; readonly segments: readonly AsPathSegment[] })
+  | (Flagged & { readonly type: "next-hop"; readonly nextHop: Ipv4 })
+  | (Flagged & { readonly type: "med"; readonly med: number })
+  | (Flagged & { readonly type: "local-pref"; readonly localPref: number })
+  | (Flagged & { readonly type: "atomic-aggregate" })
+  | (Flagged & { readonly type: "aggregator"; readonly asn: number; readonly address: Ipv4 })
+  | (Flagged & { readonly type: "communities"; readonly communities: readonly number[] })
+  | (Flagged & { readonly type: "originator-id"; readonly originatorId: Ipv4 })
+  | (Flagged & { readonly type: "cluster-list"; readonly clusterIds: readonly Ipv4[] })
+  | MpReachNlri
+  | MpUnreachNlri
+  | (Flagged & { readonly type: "extended-communities"; readonly communities: readonly ExtendedCommunity[] })
+  | (Flagged & { readonly type: "as4-path"; readonly segments: readonly AsPathSegment[] })
+  | (Flagged & { readonly type: "as4-aggregator"; readonly asn: number; readonly address: Ipv4 })
+  | { readonly type: "unknown"; readonly flags: number; readonly code: number; readonly value: Uint8Array };
+
+const WELL_KNOWN = BgpAttrFlag.Transitive;
+const OPTIONAL = BgpAttrFlag.Optional;
+const OPTIONAL_TRANSITIVE = BgpAttrFlag.Optional | BgpAttrFlag.Transitive;
+
+/** Per known type: its repr name, its optional/transitive bits, and what RFC 7606 does
+ * when it is malformed (§7.1-7.14; RFC 6793 §6 for the AS4 attributes). */
+const KNOWN: Record<number, { readonly name: PathAttribute["type"]; readonly flags: number; readonly action: BgpErrorAction }> = {
+  [BgpAttrType.Origin]: { name: "origin", flags: WELL_KNOWN, action: "treat-as-withdraw" },
+  [BgpAttrType.AsPath]: { name: "as-path", flags: WELL_KNOWN, action: "treat-as-withdraw" },
+  [BgpAttrType.NextHop]: { name: "next-hop", flags: WELL_KNOWN, action: "treat-as-withdraw" },
+  [BgpAttrType.MultiExitDisc]: { name: "med", flags: OPTIONAL, action: "treat-as-withdraw" },
+  [BgpAttrType.LocalPref]: { name: "local-pref", flags: WELL_KNOWN, action: "treat-as-withdraw" },
+  [BgpAttrType.AtomicAggregate]: { name: "atomic-aggregate", flags: WELL_KNOWN, action: "attribute-discard" },
+  [BgpAttrType.Aggregator]: { name: "aggregator", flags: OPTIONAL_TRANSITIVE, action: "attribute-discard" },
+  [BgpAttrType.Communities]: { name: "communities", flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw" },
+  [BgpAttrType.OriginatorId]: { name: "originator-id", flags: OPTIONAL, action: "treat-as-withdraw" },
+  [BgpAttrType.ClusterList]: { name: "cluster-list", flags: OPTIONAL, action: "treat-as-withdraw" },
+  [BgpAttrType.MpReachNlri]: { name: "mp-reach", flags: OPTIONAL, action: "session-reset" },
+  [BgpAttrType.MpUnreachNlri]: { name: "mp-unreach", flags: OPTIONAL, action: "session-reset" },
+  [BgpAttrType.ExtendedCommunities]: { name: "extended-communities", flags: OPTIONAL_TRANSITIVE, action: "treat-as-withdraw" },
+  [BgpAttrType.As4Path]: { name: "as4-path", flags: OPTIONAL_TRANSITIVE, action: "attribute-discard" },
+  [BgpAttrType.As4Aggregator]: { name: "as4-aggregator", flags: OPTIONAL_TRANSITIVE, action: "attribute-discard" },
+};
+
+const CODE_OF = new Map<string, number>(Object.entries(KNOWN).map(([code, k]) => [k.name, Number(code)]));
+
+/** The type code of an attribute repr. */
+export function pathAttributeCode(attr: PathAttribute): number {
+  return attr.type === "unknown" ? attr.code : (CODE_OF.get(attr.type) as number);
+}
+
+export interface PathAttributes {
+  /** The attributes read, in message order; faulty ones and repeats left out. */
+  readonly attributes: readonly PathAttribute[];
+  /** Non-fatal errors: each names its attribute and is treat-as-withdraw or
+   * attribute-discard. */
+  readonly faults: readonly BgpError[];
+}
+
+/** A value problem: the reason and the UPDATE Message Error subcode RFC 4271 §6.3 gives it. */
+interface Bad {
+  readonly reason: string;
+  readonly subcode: number;
+}
+
+const lengthError = (reason: string): Bad => ({ reason, subcode: BgpUpdateSubcode.AttributeLengthError });
+
+/** Parses the Path Attributes field `buf[start, end)` of an UPDATE. */
+export function parsePathAttributes(buf: Uint8Array, start: number, end: number, options: BgpCodecOptions): PathAttributes | BgpError {
+  const attributes: PathAttribute[] = [];
+  const faults: BgpError[] = [];
+  let seen = 0n; // bit per type code already read (RFC 7606 §3(g))
+  let at = start;
+  while (at < end) {
+    const flags = buf[at];
+    const extended = (flags & BgpAttrFlag.ExtendedLength) !== 0;
+    const headerLength = extended ? 4 : 3;
+    if (at + headerLength > end) {
+      // RFC 7606 §4: the list cannot be read further; what was read decides nothing.
+      faults.push(attrFault("attribute header", at, `${end - at} bytes left, a header needs ${headerLength}`, "treat-as-withdraw", BgpUpdateSubcode.MalformedAttributeList, buf.slice(at, end)));
+      break;
+    }
+    const code = buf[at + 1];
+    const length = extended ? readU16(buf, at + 2) : buf[at + 2];
+    const valueAt = at + headerLength;
+    const next = valueAt + length;
+    const known = KNOWN[code];
+    const name = known?.name ?? `attribute ${code}`;
+    if (next > end) {
+      const fault = attrFault(`${name} length`, at + 2, `${length} bytes run past the path attributes (${end - valueAt} left)`, "treat-as-withdraw", BgpUpdateSubcode.AttributeLengthError, buf.slice(at, end), code);
+      if (code === BgpAttrType.MpReachNlri || code === BgpAttrType.MpUnreachNlri) return reset(fault);
+      faults.push(fault);
+      break;
+    }
+    const whole = (): Uint8Array => buf.slice(at, next);
+    const bit = 1n << BigInt(code);
+    if (seen & bit) {
+      // RFC 7606 §3(g): a repeated MP_(UN)REACH_NLRI resets; any other repeat is dropped.
+      const action: BgpErrorAction = known?.action === "session-reset" ? "session-reset" : "attribute-discard";
+      const fault = attrFault(name, at, "appears more than once", action, BgpUpdateSubcode.MalformedAttributeList, whole(), code);
+      if (action === "session-reset") return fault;
+      faults.push(fault);
+      at = next;
+      continue;
+    }
+    seen |= bit;
+    if (known === undefined) {
+      // RFC 4271 §6.3: an unrecognized well-known attribute is an error; optional ones pass.
+      if ((flags & BgpAttrFlag.Optional) === 0) {
+        return attrFault(name, at, "is not optional, and no well-known attribute has this type", "session-reset", BgpUpdateSubcode.UnrecognizedWellKnownAttribute, whole(), code);
+      }
+      attributes.push({ type: "unknown", flags, code, value: buf.slice(valueAt, next) });
+      at = next;
+      continue;
+    }
+    let bad: Bad | undefined;
+    if ((flags & OPTIONAL_TRANSITIVE) !== known.flags) {
+      // RFC 7606 §3(c): wrong optional/transitive bits make the attribute malformed.
+      bad = { reason: `flags 0x${flags.toString(16)} should have optional/transitive bits 0x${known.flags.toString(16)}`, subcode: BgpUpdateSubcode.AttributeFlagsError };
+    }
+    const value = bad ?? decodeValue(code, flags, buf, valueAt, next, options);
+    if ("reason" in value) {
+      const fault = attrFault(name, at, value.reason, known.action, value.subcode, whole(), code);
+      if (known.action === "session-reset") return fault;
+      faults.push(fault);
+    } else {
+      attributes.push(value);
+    }
+    at = next;
+  }
+  return { attributes, faults };
+}
+
+function attrFault(field: string, offset: number, reason: string, action: BgpErrorAction, subcode: number, data: Uint8Array, code?: number): BgpError {
+  return new BgpError(field, offset, reason, action, BgpErrorCode.UpdateMessage, subcode, data, code);
+}
+
+function reset(fault: BgpError): BgpError {
+  return new BgpError(fault.field, fault.offset, fault.reason, "session-reset", fault.code, fault.subcode, fault.data, fault.attributeType);
+}
+
+function decodeValue(code: number, flags: number, buf: Uint8Array, at: number, end: number, options: BgpCodecOptions): PathAttribute | Bad {
+  const length = end - at;
+  const fixed = (n: number): Bad | undefined => (length === n ? undefined : lengthError(`length ${length}, must be ${n}`));
+  switch (code) {
+    case BgpAttrType.Origin: {
+      const bad = fixed(1);
+      if (bad) return bad;
+      if (buf[at] > BgpOrigin.Incomplete) return { reason: `value ${buf[at]} is not IGP, EGP or INCOMPLETE`, subcode: BgpUpdateSubcode.InvalidOriginAttribute };
+      return { type: "origin", flags, origin: buf[at] };
+    }
+    case BgpAttrType.AsPath:
+    case BgpAttrType.As4Path: {
+      const segments = parseAsPath(buf, at, end, code === BgpAttrType.As4Path || options.fourOctetAs);
+      if (typeof segments === "string") return { reason: segments, subcode: code === BgpAttrType.AsPath ? BgpUpdateSubcode.MalformedAsPath : BgpUpdateSubcode.OptionalAttributeError };
+      return code === BgpAttrType.AsPath ? { type: "as-path", flags, segments } : { type: "as4-path", flags, segments };
+    }
+    case BgpAttrType.NextHop:
+      return fixed(4) ?? { type: "next-hop", flags, nextHop: readIpv4(buf, at) };
+    case BgpAttrType.MultiExitDisc:
+      return fixed(4) ?? { type: "med", flags, med: readU32(buf, at) };
+    case BgpAttrType.LocalPref:
+      return fixed(4) ?? { type: "local-pref", flags, localPref: readU32(buf, at) };
+    case BgpAttrType.AtomicAggregate:
+      return fixed(0) ?? { type: "atomic-aggregate", flags };
+    case BgpAttrType.Aggregator:
+    case BgpAttrType.As4Aggregator: {
+      const four = code === BgpAttrType.As4Aggregator || options.fourOctetAs;
+      const bad = fixed(four ? 8 : 6);
+      if (bad) return bad;
+      const asn = four ? readU32(buf, at) : readU16(buf, at);
+      const address = readIpv4(buf, at + (four ? 4 : 2));
+      return code === BgpAttrType.Aggregator ? { type: "aggregator", flags, asn, address } : { type: "as4-aggregator", flags, asn, address };
+    }
+    case BgpAttrType.Communities:
+    case BgpAttrType.ClusterList: {
+      if (length % 4 !== 0) return lengthError(`length ${length} is not a multiple of 4`);
+      const values: number[] = [];
+      for (let i = at; i < end; i += 4) values.push(readU32(buf, i));
+      return code === BgpAttrType.Communities ? { type: "communities", flags, communities: values } : { type: "cluster-list", flags, clusterIds: values as Ipv4[] };
+    }
+    case BgpAttrType.OriginatorId:
+      return fixed(4) ?? { type: "originator-id", flags, originatorId: readIpv4(buf, at) };
+    case BgpAttrType.ExtendedCommunities: {
+      if (length % 8 !== 0) return lengthError(`length ${length} is not a multiple of 8`);
+      const communities: ExtendedCommunity[] = [];
+      for (let i = at; i < end; i += 8) communities.push(readExtendedCommunity(buf, i));
+      return { type: "extended-communities", flags, communities };
+    }
+    case BgpAttrType.MpReachNlri:
+      return parseMpReach(buf, at, end, flags);
+    case BgpAttrType.MpUnreachNlri:
+      return parseMpUnreach(buf, at, end, flags);
+  }
+  throw new Error(`bgp: no decoder for known attribute ${code}`); // KNOWN and this switch disagree: a bug
+}
+
+function parseAsPath(buf: Uint8Array, at: number, end: number, four: boolean): AsPathSegment[] | string {
+  const width = four ? 4 : 2;
+  const segments: AsPathSegment[] = [];
+  while (at < end) {
+    if (at + 2 > end) return `segment header at offset ${at} is cut short`;
+    const type = buf[at];
+    const count = buf[at + 1];
+    // RFC 7606 §7.2: unknown segment types and zero-length segments are malformed.
+    if (type < AsPathSegmentType.AsSet || type > AsPathSegmentType.ConfedSet) return `segment type ${type} at offset ${at} is not AS_SET, AS_SEQUENCE or a confederation segment`;
+    if (count === 0) return `segment at offset ${at} has no AS numbers`;
+    if (at + 2 + count * width > end) return `segment at offset ${at} of ${count} ${width}-octet AS numbers overruns the attribute`;
+    const asns: number[] = [];
+    for (let i = 0; i < count; i++) asns.push(four ? readU32(buf, at + 2 + 4 * i) : readU16(buf, at + 2 + 2 * i));
+    segments.push({ type, asns });
+    at += 2 + count * width;
+  }
+  return segments;
+}
+
+function readExtendedCommunity(buf: Uint8Array, at: number): ExtendedCommunity {
+  const type = buf[at];
+  const subtype = buf[at + 1];
+  if (type <= 2 && (subtype === SUBTYPE_ROUTE_TARGET || subtype === SUBTYPE_ROUTE_ORIGIN)) {
+    const kind = subtype === SUBTYPE_ROUTE_TARGET ? "route-target" : "route-origin";
+    if (type === 0) return { type: kind, format: 0, global: readU16(buf, at + 2), local: readU32(buf, at + 4) };
+    return { type: kind, format: type as 1 | 2, global: readU32(buf, at + 2), local: readU16(buf, at + 6) };
+  }
+  return { type: "other", value: buf.slice(at, at + 8) };
+}
+
+const mpError = (reason: string): Bad => ({ reason, subcode: BgpUpdateSubcode.OptionalAttributeError });
+
+function parseMpReach(buf: Uint8Array, at: number, end: number, flags: number): MpReachNlri | Bad {
+  if (end - at < 5) return mpError(`length ${end - at} is less than the 5 bytes of AFI, SAFI, next hop length and reserved`);
+  const afi = readU16(buf, at);
+  const safi = buf[at + 2];
+  const nextHopLength = buf[at + 3];
+  const nextHopAt = at + 4;
+  const nlriAt = nextHopAt + nextHopLength + 1; // one reserved octet (RFC 4760 §3)
+  if (nlriAt > end) return mpError(`next hop length ${nextHopLength} runs past the attribute`);
+  if (afi === Afi.Ipv4 && safi === Safi.Unicast) {
+    if (nextHopLength !== 4) return mpError(`IPv4 unicast next hop length ${nextHopLength}, must be 4`);
+    const nlri = parseIpv4Prefixes(buf, nlriAt, end, "MP_REACH_NLRI");
+    if (isWireError(nlri)) return mpError(nlri.reason);
+    return { type: "mp-reach", flags, family: "ipv4-unicast", nextHop: readIpv4(buf, nextHopAt), nlri };
+  }
+  if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
+    if (nextHopLength !== RD_LENGTH + 4) return mpError(`VPN-IPv4 next hop length ${nextHopLength}, must be 12 (RD and IPv4 address)`);
+    for (let i = 0; i < RD_LENGTH; i++) if (buf[nextHopAt + i] !== 0) return mpError("VPN-IPv4 next hop RD is not zero (RFC 4364 §4.3.2)");
+    const nlri = parseVpnv4Nlri(buf, nlriAt, end, false);
+    if (isWireError(nlri)) return mpError(`${nlri.field} at offset ${nlri.offset}: ${nlri.reason}`);
+    return { type: "mp-reach", flags, family: "vpnv4", nextHop: readIpv4(buf, nextHopAt + RD_LENGTH), nlri };
+  }
+  return { type: "mp-reach", flags, family: "other", afi, safi, nextHop: buf.slice(nextHopAt, nextHopAt + nextHopLength), nlri: buf.slice(nlriAt, end) };
+}
+
+function parseMpUnreach(buf: Uint8Array, at: number, end: number, flags: number): MpUnreachNlri | Bad {
+  if (end - at < 3) return mpError(`length ${end - at} is less than the 3 bytes of AFI and SAFI`);
+  const afi = readU16(buf, at);
+  const safi = buf[at + 2];
+  if (afi === Afi.Ipv4 && safi === Safi.Unicast) {
+    const withdrawn = parseIpv4Prefixes(buf, at + 3, end, "MP_UNREACH_NLRI");
+    if (isWireError(withdrawn)) return mpError(withdrawn.reason);
+    return { type: "mp-unreach", flags, family: "ipv4-unicast", withdrawn };
+  }
+  if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
+    const withdrawn = parseVpnv4Nlri(buf, at + 3, end, true);
+    if (isWireError(withdrawn)) return mpError(`${withdrawn.field} at offset ${withdrawn.offset}: ${withdrawn.reason}`);
+    return { type: "mp-unreach", flags, family: "vpnv4", withdrawn };
+  }
+  return { type: "mp-unreach", flags, family: "other", afi, safi, withdrawn: buf.slice(at + 3, end) };
+}
+
+// ---- emit -----------------------------------------------------------------------------
+
+/** The bytes of an attribute's value. */
+function valueLength(attr: PathAttribute, options: BgpCodecOptions): number {
+  switch (attr.type) {
+    case "origin":
+      return 1;
+    case "as-path":
+    case "as4-path": {
+      const width = attr.type === "as4-path" || options.fourOctetAs ? 4 : 2;
+      let n = 0;
+      for (const s of attr.segments) n += 2 + width * s.asns.length;
+      return n;
+    }
+    case "next-hop":
+    case "med":
+    case "local-pref":
+    case "originator-id":
+      return 4;
+    case "atomic-aggregate":
+      return 0;
+    case "aggregator":
+      return options.fourOctetAs ? 8 : 6;
+    case "as4-aggregator":
+      return 8;
+    case "communities":
+      return 4 * attr.communities.length;
+    case "cluster-list":
+      return 4 * attr.clusterIds.length;
+    case "extended-communities":
+      return 8 * attr.communities.length;
+    case "mp-reach":
+      switch (attr.family) {
+        case "ipv4-unicast":
+          return 5 + 4 + ipv4PrefixesLength(attr.nlri);
+        case "vpnv4": {
+          let n = 5 + RD_LENGTH + 4;
+          for (const r of attr.nlri) n += vpnv4NlriLength(r.labels.length, r.prefix.len);
+          return n;
+        }
+        case "other":
+          return 5 + attr.nextHop.length + attr.nlri.length;
+      }
+      break;
+    case "mp-unreach":
+      switch (attr.family) {
+        case "ipv4-unicast":
+          return 3 + ipv4PrefixesLength(attr.withdrawn);
+        case "vpnv4": {
+          let n = 3;
+          for (const w of attr.withdrawn) n += vpnv4NlriLength(0, w.prefix.len);
+          return n;
+        }
+        case "other":
+          return 3 + attr.withdrawn.length;
+      }
+      break;
+    case "unknown":
+      return attr.value.length;
+  }
+  throw new Error("bgp: unhandled attribute"); // unreachable for a well-typed repr
+}
+
+function flagsFor(attr: PathAttribute, length: number): number {
+  const flags = attr.flags ?? KNOWN[pathAttributeCode(attr)].flags;
+  return length > 255 ? flags | BgpAttrFlag.ExtendedLength : flags;
+}
+
+/** Bytes the attributes take on the wire, headers included. */
+export function pathAttributesLength(attributes: readonly PathAttribute[], options: BgpCodecOptions): number {
+  let n = 0;
+  for (const attr of attributes) {
+    const length = valueLength(attr, options);
+    n += (flagsFor(attr, length) & BgpAttrFlag.ExtendedLength ? 4 : 3) + length;
+  }
+  return n;
+}
+
+/** Writes the attributes at `at` and returns the offset after them. Throws on a value the
+ * session cannot carry (a 4-octet AS on a 2-octet session, an over-long segment or value):
+ * a bug in the caller. */
+export function writePathAttributes(buf: Uint8Array, at: number, attributes: readonly PathAttribute[], options: BgpCodecOptions): number {
+  for (const attr of attributes) {
+    const length = valueLength(attr, options);
+    if (length > 0xffff) throw new RangeError(`bgp: ${attr.type} value of ${length} bytes does not fit an attribute`);
+    const flags = flagsFor(attr, length);
+    buf[at] = flags;
+    buf[at + 1] = pathAttributeCode(attr);
+    if (flags & BgpAttrFlag.ExtendedLength) {
+      writeU16(buf, at + 2, length);
+      at += 4;
+    } else {
+      buf[at + 2] = length;
+      at += 3;
+    }
+    writeValue(attr, buf, at, options);
+    at += length;
+  }
+  return at;
+}
+
+function asn2(asn: number): number {
+  if (asn > 0xffff) throw new RangeError(`bgp: AS ${asn} needs 4 octets on a 2-octet session (send AS_TRANS and AS4_PATH)`);
+  return asn;
+}
+
+function writeValue(attr: PathAttribute, buf: Uint8Array, at: number, options: BgpCodecOptions): void {
+  switch (attr.type) {
+    case "origin":
+      buf[at] = attr.origin;
+      return;
+    case "as-path":
+    case "as4-path": {
+      const four = attr.type === "as4-path" || options.fourOctetAs;
+      for (const s of attr.segments) {
+        if (s.asns.length === 0 || s.asns.length > 255) throw new RangeError(`bgp: AS_PATH segment of ${s.asns.length} AS numbers`);
+        buf[at] = s.type;
+        buf[at + 1] = s.asns.length;
+        at += 2;
+        for (const asn of s.asns) {
+          if (four) writeU32(buf, at, asn);
+          else writeU16(buf, at, asn2(asn));
+          at += four ? 4 : 2;
+        }
+      }
+      return;
+    }
+    case "next-hop":
+      writeIpv4(buf, at, attr.nextHop);
+      return;
+    case "med":
+      writeU32(buf, at, attr.med);
+      return;
+    case "local-pref":
+      writeU32(buf, at, attr.localPref);
+      return;
+    case "originator-id":
+      writeIpv4(buf, at, attr.originatorId);
+      return;
+    case "atomic-aggregate":
+      return;
+    case "aggregator":
+    case "as4-aggregator": {
+      const four = attr.type === "as4-aggregator" || options.fourOctetAs;
+      if (four) writeU32(buf, at, attr.asn);
+      else writeU16(buf, at, asn2(attr.asn));
+      writeIpv4(buf, at + (four ? 4 : 2), attr.address);
+      return;
+    }
+    case "communities":
+      for (let i = 0; i < attr.communities.length; i++) writeU32(buf, at + 4 * i, attr.communities[i]);
+      return;
+    case "cluster-list":
+      for (let i = 0; i < attr.clusterIds.length; i++) writeU32(buf, at + 4 * i, attr.clusterIds[i]);
+      return;
+    case "extended-communities":
+      for (let i = 0; i < attr.communities.length; i++) writeExtendedCommunity(buf, at + 8 * i, attr.communities[i]);
+      return;
+    case "mp-reach":
+      writeMpReach(attr, buf, at);
+      return;
+    case "mp-unreach":
+      writeMpUnreach(attr, buf, at);
+      return;
+    case "unknown":
+      buf.set(attr.value, at);
+      return;
+  }
+}
+
+function writeExtendedCommunity(buf: Uint8Array, at: number, c: ExtendedCommunity): void {
+  if (c.type === "other") {
+    buf.set(c.value.subarray(0, 8), at);
+    return;
+  }
+  buf[at] = c.format;
+  buf[at + 1] = c.type === "route-target" ? SUBTYPE_ROUTE_TARGET : SUBTYPE_ROUTE_ORIGIN;
+  if (c.format === 0) {
+    writeU16(buf, at + 2, c.global);
+    writeU32(buf, at + 4, c.local);
+  } else {
+    writeU32(buf, at + 2, c.global);
+    writeU16(buf, at + 6, c.local);
+  }
+}
+
+function writeMpReach(attr: MpReachNlri, buf: Uint8Array, at: number): void {
+  switch (attr.family) {
+    case "ipv4-unicast":
+      writeU16(buf, at, Afi.Ipv4);
+      buf[at + 2] = Safi.Unicast;
+      buf[at + 3] = 4;
+      writeIpv4(buf, at + 4, attr.nextHop);
+      buf[at + 8] = 0;
+      writeIpv4Prefixes(buf, at + 9, attr.nlri);
+      return;
+    case "vpnv4": {
+      writeU16(buf, at, Afi.Ipv4);
+      buf[at + 2] = Safi.MplsVpn;
+      buf[at + 3] = RD_LENGTH + 4;
+      buf.fill(0, at + 4, at + 4 + RD_LENGTH);
+      writeIpv4(buf, at + 4 + RD_LENGTH, attr.nextHop);
+      buf[at + 16] = 0;
+      let p = at + 17;
+      for (const r of attr.nlri) {
+        if (r.labels.length === 0) throw new RangeError("bgp: a VPN-IPv4 route in MP_REACH_NLRI needs at least one label");
+        p = writeVpnv4Nlri(buf, p, r.labels, r.rd, r.prefix);
+      }
+      return;
+    }
+    case "other":
+      writeU16(buf, at, attr.afi);
+      buf[at + 2] = attr.safi;
+      buf[at + 3] = attr.nextHop.length;
+      buf.set(attr.nextHop, at + 4);
+      buf[at + 4 + attr.nextHop.length] = 0;
+      buf.set(attr.nlri, at + 5 + attr.nextHop.length);
+      return;
+  }
+}
+
+function writeMpUnreach(attr: MpUnreachNlri, buf: Uint8Array, at: number): void {
+  const [afi, safi] = attr.family === "other" ? [attr.afi, attr.safi] : [Afi.Ipv4, attr.family === "vpnv4" ? Safi.MplsVpn : Safi.Unicast];
+  writeU16(buf, at, afi);
+  buf[at + 2] = safi;
+  switch (attr.family) {
+    case "ipv4-unicast":
+      writeIpv4Prefixes(buf, at + 3, attr.withdrawn);
+      return;
+    case "vpnv4": {
+      let p = at + 3;
+      for (const w of attr.withdrawn) p = writeVpnv4Nlri(buf, p, [], w.rd, w.prefix);
+      return;
+    }
+    case "other":
+      buf.set(attr.withdrawn, at + 3);
+      return;
+  }
+}
