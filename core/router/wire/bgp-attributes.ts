@@ -189,6 +189,12 @@ const KNOWN: Record<number, { readonly name: PathAttribute["type"]; readonly fla
 
 const CODE_OF = new Map<string, number>(Object.entries(KNOWN).map(([code, k]) => [k.name, Number(code)]));
 
+/** The optional/transitive bits a known attribute type is sent with; undefined for types
+ * this file does not decode. */
+export function defaultAttributeFlags(code: number): number | undefined {
+  return KNOWN[code]?.flags;
+}
+
 /** The type code of an attribute repr. */
 export function pathAttributeCode(attr: PathAttribute): number {
   return attr.type === "unknown" ? attr.code : (CODE_OF.get(attr.type) as number);

@@ -199,8 +199,8 @@ export function vpnv4NlriLength(labelCount: number, prefixLength: number): numbe
 }
 
 /** Writes one VPN-IPv4 route at `at` and returns the offset after it. `labels` empty writes
- * the withdrawal's compatibility field. Throws on a label stack that does not fit the length
- * octet (more than 6 labels), a bug in the caller. */
+ * the withdrawal's compatibility field. Throws when labels, RD and prefix exceed the 255 bits
+ * the length octet can count (7 labels and a /32, say), a bug in the caller. */
 export function writeVpnv4Nlri(buf: Uint8Array, at: number, labels: readonly Label[], rd: RouteDistinguisher, prefix: Prefix): number {
   const fields = Math.max(labels.length, 1);
   const bits = fields * 24 + VPN_FIXED_BITS + prefix.len;

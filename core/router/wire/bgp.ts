@@ -273,15 +273,15 @@ function parseUpdate(buf: Uint8Array, options: BgpCodecOptions): { message: BgpU
   const faults = [...parsed.faults];
   const { attributes } = parsed;
   // RFC 7606 §3(d): an UPDATE that announces routes without ORIGIN or AS_PATH (and NEXT_HOP
-  // for routes in the NLRI field, RFC 4760 §3) is treated as a withdraw. Attributes dropped
-  // as faulty already made it one, so only absences with no fault on the same type count.
+  // for routes in the NLRI field, RFC 4760 §3) is treated as a withdraw; one that already is
+  // (a malformed attribute, or a list that could not be read to its end) needs no more.
   const announces = nlri.length > 0 || attributes.some((a) => a.type === "mp-reach");
-  if (announces) {
+  if (announces && !faults.some((f) => f.action === "treat-as-withdraw")) {
     const required = [BgpAttrType.Origin, BgpAttrType.AsPath, ...(nlri.length > 0 ? [BgpAttrType.NextHop] : [])];
     const present = new Set(attributes.map((a) => a.type));
     const names: Record<number, PathAttribute["type"]> = { [BgpAttrType.Origin]: "origin", [BgpAttrType.AsPath]: "as-path", [BgpAttrType.NextHop]: "next-hop" };
     for (const code of required) {
-      if (present.has(names[code]) || faults.some((f) => f.attributeType === code)) continue;
+      if (present.has(names[code])) continue;
       faults.push(new BgpError(names[code], withdrawnEnd + 2, "missing from an UPDATE that announces routes", "treat-as-withdraw", BgpErrorCode.UpdateMessage, BgpUpdateSubcode.MissingWellKnownAttribute, Uint8Array.of(code), code));
     }
   }
