@@ -1,0 +1,230 @@
+// `flexlab decode` on captures of every frame FlexLab emits, in pcapng and classic pcap (both
+// byte orders, micro- and nanoseconds) and on Ethernet, Linux cooked v1/v2 and raw IP links:
+// no layer fails, and tshark, the independent judge, finds the same protocol chain in every
+// packet of the same files. A capture with a corrupted header makes exit 1 with the parser's
+// error on that layer.
+import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { decode } from "../../core/cli/actions/decode";
+import { decodeCaptureFile, summarizePacket, type DecodedRecord } from "../../core/lab/decode";
+import { EtherType } from "../../core/router/wire/ethernet";
+import { LinkType, writePcap } from "../../core/router/wire/pcap";
+import { PcapngWriter } from "../../core/router/wire/pcapng";
+import { ARPHRD_ETHER, buildSll, buildSll2 } from "../../core/router/wire/sll";
+import { SAMPLE_FRAMES } from "../../core/router/wire/testdata/frames";
+
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "../..");
+const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
+const dir = mkdtempSync(join(tmpdir(), "flexlab-decode-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const T0 = 1_764_300_000_000_000_000n;
+
+interface Capture {
+  readonly file: string;
+  /** The summary each packet should get: the sample's, with its link layer in front. */
+  readonly summaries: string[];
+}
+
+function pcapng(name: string, frames: readonly Uint8Array[]): string {
+  const chunks: Uint8Array[] = [];
+  const writer = new PcapngWriter((c) => chunks.push(c));
+  const id = writer.addInterface("R1 Ethernet0/0", LinkType.Ethernet, { tsresol: 9 });
+  frames.forEach((f, i) => writer.writePacket(id, T0 + BigInt(i) * 1000n, f));
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.concat(chunks));
+  return file;
+}
+
+function pcap(name: string, frames: readonly Uint8Array[], options: Parameters<typeof writePcap>[1]): string {
+  const file = join(dir, name);
+  writeFileSync(file, writePcap(frames.map((data, i) => ({ timestampNs: T0 + BigInt(i) * 1000n, data })), options));
+  return file;
+}
+
+const etherTypeOf = (frame: Uint8Array): number => (frame[12] << 8) | frame[13];
+const source = (frame: Uint8Array): Uint8Array => frame.subarray(6, 12);
+const ipOnly = SAMPLE_FRAMES.filter((s) => etherTypeOf(s.frame) === EtherType.Ipv4);
+const relink = (summary: string, link: string): string => summary.replace(/^Ethernet/, link);
+
+const CAPTURES: Record<string, Capture> = {
+  "pcapng, Ethernet": { file: pcapng("ethernet.pcapng", SAMPLE_FRAMES.map((s) => s.frame)), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
+  "pcap little-endian µs, Ethernet": { file: pcap("le-us.pcap", SAMPLE_FRAMES.map((s) => s.frame), {}), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
+  "pcap big-endian ns, Ethernet": { file: pcap("be-ns.pcap", SAMPLE_FRAMES.map((s) => s.frame), { bigEndian: true, nanoseconds: true }), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
+  "pcap, Linux cooked v1": {
+    file: pcap("sll.pcap", SAMPLE_FRAMES.map((s) => buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame) }, s.frame.subarray(14))), { linkType: LinkType.LinuxSll }),
+    summaries: SAMPLE_FRAMES.map((s) => relink(s.summary, "Linux cooked")),
+  },
+  "pcap, Linux cooked v2": {
+    file: pcap("sll2.pcap", SAMPLE_FRAMES.map((s) => buildSll2({ packetType: 4, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame), interfaceIndex: 3 }, s.frame.subarray(14))), {
+      linkType: LinkType.LinuxSll2,
+    }),
+    summaries: SAMPLE_FRAMES.map((s) => relink(s.summary, "Linux cooked v2")),
+  },
+  "pcap, raw IP (101)": { file: pcap("raw.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Raw }), summaries: ipOnly.map((s) => relink(s.summary, "Raw IP")) },
+  "pcap, IPv4 (228)": { file: pcap("ipv4.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Ipv4 }), summaries: ipOnly.map((s) => s.summary.replace(/^Ethernet \/ /, "")) },
+};
+
+/** Our layer names as Wireshark's protocol filter names. */
+const TSHARK_NAMES: Record<string, string> = {
+  Ethernet: "eth",
+  "Linux cooked": "sll",
+  "Linux cooked v2": "sll",
+  "Raw IP": "raw",
+  "802.1Q": "vlan",
+  ARP: "arp",
+  IPv4: "ip",
+  ICMP: "icmp",
+  UDP: "udp",
+  TCP: "tcp",
+  GRE: "gre",
+  MPLS: "mpls",
+  ESP: "esp",
+};
+
+function ourChain(record: DecodedRecord): string {
+  return record.packet.layers.map((l) => TSHARK_NAMES[l.protocol] ?? l.protocol).join(":");
+}
+
+/** tshark's chain without its bookkeeping entries ("ethertype", "data"); an ICMP error's quoted
+ * datagram, which tshark dissects as layers and we summarise inside the ICMP layer, is cut off. */
+function theirChain(protocols: string): string {
+  const names = protocols.split(":").filter((p) => p !== "ethertype" && p !== "data");
+  const icmp = names.indexOf("icmp");
+  return (icmp === -1 ? names : names.slice(0, icmp + 1)).join(":");
+}
+
+function tshark(file: string, fields: string[]): string[][] {
+  const r = spawnSync("tshark", ["-r", file, "-T", "fields", "-E", "separator=|", ...fields.flatMap((f) => ["-e", f])], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tshark failed (${r.status}): ${r.stderr}`);
+  return r.stdout.split("\n").filter((line) => line !== "").map((line) => line.split("|"));
+}
+
+async function records(file: string): Promise<DecodedRecord[]> {
+  const decoded = await decodeCaptureFile(file);
+  if (!decoded.ok) throw new Error(decoded.message);
+  return decoded.records;
+}
+
+describe("flexlab decode on captures of every frame FlexLab emits", () => {
+  for (const [name, capture] of Object.entries(CAPTURES)) {
+    it(`decodes every packet without an error (${name})`, async () => {
+      const decoded = await records(capture.file);
+      expect(decoded.filter((r) => r.packet.error !== undefined)).toEqual([]);
+      expect(decoded.map((r) => r.timestampNs - T0)).toEqual(capture.summaries.map((_, i) => BigInt(i) * 1000n));
+      expect(decoded.map((r) => summarizePacket(r.packet))).toEqual(capture.summaries);
+    });
+
+    it.skipIf(!hasTshark)(`agrees with tshark on each packet's protocol chain (${name})`, async () => {
+      const ours = (await records(capture.file)).map(ourChain);
+      const theirs = tshark(capture.file, ["frame.protocols"]).map(([protocols]) => theirChain(protocols));
+      expect(ours).toEqual(theirs);
+    });
+  }
+
+  it.skipIf(!hasTshark)("agrees with tshark on addresses, labels, ports, GRE keys and ESP SPIs", async () => {
+    const file = CAPTURES["pcapng, Ethernet"].file;
+    const fields = ["ip.src", "ip.dst", "mpls.label", "udp.dstport", "tcp.dstport", "gre.key", "esp.spi"];
+    const theirs = tshark(file, fields);
+    const ours = (await records(file)).map((r) => {
+      const of = (protocol: string, field: string): string =>
+        r.packet.layers.filter((l) => l.protocol === protocol).map((l) => String(l.fields?.[field])).join(",");
+      const labels = r.packet.layers.filter((l) => l.protocol === "MPLS").flatMap((l) => (l.fields?.stack as { label: number }[]).map((e) => e.label)).join(",");
+      const key = of("GRE", "key");
+      return [of("IPv4", "src"), of("IPv4", "dst"), labels, of("UDP", "dstPort"), of("TCP", "dstPort"), key === "undefined" ? "" : key, of("ESP", "spi")];
+    });
+    // tshark also lists the addresses and ports of the datagram an ICMP error quotes, and
+    // prints a GRE key in hex: compare those packets' own headers only, the key as a number.
+    const icmpErrors = new Set(SAMPLE_FRAMES.flatMap((s, i) => (s.summary.includes("(IPv4 ") ? [i] : [])));
+    const normalized = theirs.map((row, i) => {
+      const own = icmpErrors.has(i) ? row.map((cell) => cell.split(",")[0]).map((cell, c) => (c >= 3 ? "" : cell)) : row;
+      return own.map((cell, c) => (c === 5 && cell !== "" ? String(Number(cell)) : cell));
+    });
+    expect(ours).toEqual(normalized);
+  });
+});
+
+describe("flexlab decode's exit status and output", () => {
+  const corrupted = (() => {
+    const frames = SAMPLE_FRAMES.map((s) => s.frame.slice());
+    frames[3][14 + 20 + 4 + 8 + 10] ^= 0xff; // the inner IPv4 header checksum under GRE and two labels
+    return pcap("corrupted.pcap", frames, {});
+  })();
+  afterEach(() => {
+    vi.restoreAllMocks();
+    process.exitCode = undefined;
+  });
+
+  function captureOutput(): { stdout: () => string; stderr: () => string } {
+    let out = "";
+    let err = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void (err += args.join(" ") + "\n"));
+    return { stdout: () => out, stderr: () => err };
+  }
+
+  it("prints a line per packet and leaves the exit status alone when every layer parses", async () => {
+    const io = captureOutput();
+    await decode(CAPTURES["pcapng, Ethernet"].file, {});
+    expect(process.exitCode).toBeUndefined();
+    const lines = io.stdout().trimEnd().split("\n");
+    expect(lines[0]).toBe(` 1 0.000000 ${SAMPLE_FRAMES[0].summary}`);
+    expect(lines[3]).toBe(` 4 0.000003 Ethernet / IPv4 / GRE / MPLS 1000 16 / IPv4 / ICMP echo`);
+    expect(lines).toHaveLength(SAMPLE_FRAMES.length);
+  });
+
+  it("prints every field with --verbose, and the packets' layers as JSON with --json", async () => {
+    const io = captureOutput();
+    await decode(CAPTURES["pcap, Linux cooked v2"].file, { verbose: true });
+    expect(io.stdout()).toContain("    Linux cooked v2\n        protocol: 0x0806\n        interfaceIndex: 3\n        arphrdType: 1\n        packetType: 4\n        address: aabbcc000100\n");
+    const json = captureOutput();
+    await decode(CAPTURES["pcap, Linux cooked v2"].file, { json: true });
+    const packets = JSON.parse(json.stdout()) as { number: number; summary: string; layers: { protocol: string; fields: Record<string, unknown> }[] }[];
+    expect(packets[1].summary).toBe("Linux cooked v2 / IPv4 / ICMP echo");
+    expect(packets[1].layers.map((l) => l.protocol)).toEqual(["Linux cooked v2", "IPv4", "ICMP"]);
+    expect(packets[1].layers[1].fields).toMatchObject({ src: "10.1.1.1", dst: "10.2.2.2", ttl: 64 });
+    expect(packets[0].layers[0].fields.address).toBe("aabbcc000100");
+  });
+
+  it("exits 1 naming the parser's error on the layer of a corrupted header", async () => {
+    const io = captureOutput();
+    await decode(corrupted, {});
+    expect(process.exitCode).toBe(1);
+    expect(io.stdout().split("\n")[3]).toMatch(/^ 4 0\.000003 Ethernet \/ IPv4 \/ GRE \/ MPLS 1000 16 \/ IPv4 \[ipv4: header checksum at offset 10: 0x[0-9a-f]{4}, computed 0x[0-9a-f]{4}\]$/);
+    expect(io.stderr()).toContain(`${corrupted}: 1 of ${SAMPLE_FRAMES.length} packets with a layer that failed to parse`);
+  });
+
+  it("exits 1 with the offset when the file itself is malformed", async () => {
+    const file = join(dir, "truncated.pcap");
+    const whole = writePcap([{ timestampNs: T0, data: SAMPLE_FRAMES[1].frame }]);
+    writeFileSync(file, whole.subarray(0, whole.length - 4));
+    const io = captureOutput();
+    await decode(file, {});
+    expect(process.exitCode).toBe(1);
+    expect(io.stderr()).toBe(`flexlab: ${file}: pcap: record 1 data at offset 40: truncated: need ${SAMPLE_FRAMES[1].frame.length} bytes, have ${SAMPLE_FRAMES[1].frame.length - 4}\n`);
+  });
+
+  it("runs as a command: exit 0 on a clean capture, 1 on a corrupted one, 2 without a file", async () => {
+    const flexlab = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const { stdout, stderr } = await run(process.execPath, [join(root, "bin/flexlab.mjs"), ...args], { cwd: root });
+        return { code: 0, stdout, stderr };
+      } catch (err) {
+        const e = err as { code: number; stdout: string; stderr: string };
+        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+      }
+    };
+    const clean = await flexlab(["decode", CAPTURES["pcap big-endian ns, Ethernet"].file]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.trimEnd().split("\n").map((l) => l.replace(/^ ?\d+ \d+\.\d{6} /, ""))).toEqual(CAPTURES["pcap big-endian ns, Ethernet"].summaries);
+    const bad = await flexlab(["decode", corrupted]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain("IPv4 [ipv4: header checksum at offset 10:");
+    expect((await flexlab(["decode"])).code).toBe(2);
+  }, 60_000);
+});
