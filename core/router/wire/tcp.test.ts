@@ -36,8 +36,9 @@ const arbOption: fc.Arbitrary<TcpOption> = fc.oneof(
   fc.constant<TcpOption>({ type: "sack-permitted" }),
   fc.array(fc.record({ left: u32, right: u32 }), { minLength: 1, maxLength: 4 }).map((blocks): TcpOption => ({ type: "sack", blocks })),
   fc.record({ tsVal: u32, tsEcr: u32 }).map(({ tsVal, tsEcr }): TcpOption => ({ type: "timestamps", tsVal, tsEcr })),
+  fc.uint8Array({ minLength: 16, maxLength: 16 }).map((digest): TcpOption => ({ type: "md5", digest })),
   fc
-    .record({ kind: fc.integer({ min: 6, max: 255 }).filter((k) => k !== 8), data: fc.uint8Array({ maxLength: 10 }) })
+    .record({ kind: fc.integer({ min: 6, max: 255 }).filter((k) => k !== 8 && k !== 19), data: fc.uint8Array({ maxLength: 10 }) })
     .map(({ kind, data }): TcpOption => ({ type: "unknown", kind, data })),
 );
 
@@ -128,6 +129,13 @@ describe("TCP header (RFC 9293) and options", () => {
   it("keeps SACK blocks as left and right edges", () => {
     const bytes = withOptionBytes([1, 1, 5, 18, 0, 0, 0, 10, 0, 0, 0, 20, 0, 0, 0, 30, 0, 0, 0, 40]);
     expect(parsed(bytes).repr.options).toEqual([{ type: "nop" }, { type: "nop" }, { type: "sack", blocks: [{ left: 10, right: 20 }, { left: 30, right: 40 }] }]);
+  });
+
+  it("reads an RFC 2385 MD5 signature option as its 16-byte digest", () => {
+    const digest = Array.from({ length: 16 }, (_, i) => i + 1);
+    const bytes = withOptionBytes([1, 1, 19, 18, ...digest]);
+    expect(parsed(bytes).repr.options).toEqual([{ type: "nop" }, { type: "nop" }, { type: "md5", digest: Uint8Array.from(digest) }]);
+    expect(buildTcp(parsed(bytes).repr, new Uint8Array(0), SRC, DST)).toEqual(bytes);
   });
 
   it("keeps an unknown option's kind and bytes so it is sent on unchanged", () => {

@@ -1,5 +1,6 @@
 // TCP header (RFC 9293 §3.1) and the options a router meets: MSS (RFC 9293 §3.2), window
-// scale and timestamps (RFC 7323), SACK-permitted and SACK blocks (RFC 2018). Unknown options
+// scale and timestamps (RFC 7323), SACK-permitted and SACK blocks (RFC 2018), the MD5
+// signature (RFC 2385, kind 19: BGP's `neighbor X password`). Unknown options
 // are kept as kind + bytes so they round-trip. The checksum covers an IPv4 pseudo-header, so
 // parse and emit take the source and destination addresses.
 
@@ -30,7 +31,11 @@ export const TcpOptionKind = {
   SackPermitted: 4,
   Sack: 5,
   Timestamps: 8,
+  Md5Signature: 19,
 } as const;
+
+/** Bytes of an RFC 2385 MD5 digest. */
+export const TCP_MD5_DIGEST_LENGTH = 16;
 
 export const TCP_MIN_HEADER_LENGTH = 20;
 export const TCP_MAX_OPTIONS_LENGTH = 40;
@@ -50,6 +55,8 @@ export type TcpOption =
   | { readonly type: "sack-permitted" }
   | { readonly type: "sack"; readonly blocks: readonly TcpSackBlock[] }
   | { readonly type: "timestamps"; readonly tsVal: number; readonly tsEcr: number }
+  /** RFC 2385: the 16-byte MD5 digest (a copy) over pseudo-header, fixed header, data and key. */
+  | { readonly type: "md5"; readonly digest: Uint8Array }
   /** Any other kind, with the bytes after its length octet (a copy). */
   | { readonly type: "unknown"; readonly kind: number; readonly data: Uint8Array };
 
@@ -106,6 +113,7 @@ const FIXED_LENGTHS: Record<number, [name: string, length: number]> = {
   [TcpOptionKind.WindowScale]: ["window scale", 3],
   [TcpOptionKind.SackPermitted]: ["SACK-permitted", 2],
   [TcpOptionKind.Timestamps]: ["timestamps", 10],
+  [TcpOptionKind.Md5Signature]: ["MD5 signature", 2 + TCP_MD5_DIGEST_LENGTH],
 };
 
 function parseOptions(buf: Uint8Array, start: number, end: number): TcpOption[] | WireError {
@@ -139,6 +147,9 @@ function parseOptions(buf: Uint8Array, start: number, end: number): TcpOption[] 
       case TcpOptionKind.Timestamps:
         options.push({ type: "timestamps", tsVal: readU32(buf, at + 2), tsEcr: readU32(buf, at + 6) });
         break;
+      case TcpOptionKind.Md5Signature:
+        options.push({ type: "md5", digest: buf.slice(at + 2, at + length) });
+        break;
       case TcpOptionKind.Sack: {
         // RFC 2018 §3: 2 + 8n bytes, n = 1..4 blocks.
         if (length < 10 || (length - 2) % 8 !== 0) {
@@ -171,6 +182,8 @@ function optionLength(option: TcpOption): number {
       return 2 + 8 * option.blocks.length;
     case "timestamps":
       return 10;
+    case "md5":
+      return 2 + TCP_MD5_DIGEST_LENGTH;
     case "unknown":
       return 2 + option.data.length;
   }
@@ -248,6 +261,11 @@ function emitOption(option: TcpOption, buf: Uint8Array, at: number): number {
       buf[at] = TcpOptionKind.Timestamps;
       writeU32(buf, at + 2, option.tsVal);
       writeU32(buf, at + 6, option.tsEcr);
+      break;
+    case "md5":
+      buf[at] = TcpOptionKind.Md5Signature;
+      if (option.digest.length !== TCP_MD5_DIGEST_LENGTH) throw new RangeError(`emitTcp: an MD5 digest has 16 bytes, not ${option.digest.length}`);
+      buf.set(option.digest, at + 2);
       break;
     case "unknown":
       buf[at] = option.kind;
