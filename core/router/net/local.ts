@@ -1,7 +1,7 @@
 // Local delivery: an IPv4 packet addressed to the router (one of its addresses in the VRF it
 // arrived in, a broadcast, or a multicast group) is reassembled if it is a fragment, then
-// handed to the handler registered for its protocol number: ICMP (1), UDP (17), GRE (47);
-// later TCP (6) for BGP and ESP (50) for IPsec. A protocol nobody handles gets ICMP protocol
+// handed to the handler registered for its protocol number: ICMP (1), TCP (6), UDP (17),
+// GRE (47); later ESP (50) for IPsec. A protocol nobody handles gets ICMP protocol
 // unreachable (RFC 1122 §3.2.2.1), except TCP, which a TCP stack answers with a reset.
 import type { Clock } from "../clock/clock";
 import type { IcmpService } from "./icmp";

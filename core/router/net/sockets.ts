@@ -4,8 +4,7 @@
 // address) unless given. A datagram for a port nobody bound gets ICMP port unreachable
 // (RFC 1122 §4.1.3.1), which is what ends a traceroute.
 //
-// TCP has no sockets here yet: BGP's issue adds a TCP stack and registers IP protocol 6 with
-// LocalDelivery, which is the slot left for it.
+// TCP sockets are in tcp/sockets.ts.
 import type { Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { UDP_HEADER_LENGTH, emitUdp, parseUdp } from "../wire/udp";

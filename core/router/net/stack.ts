@@ -1,6 +1,6 @@
 // One router's IPv4 data plane: its VRFs (the global table plus named ones, each with a FIB),
 // its interfaces, and the services that move packets between them — forwarding, local
-// delivery, ICMP, UDP sockets, GRE tunnels. The routing layer writes the FIBs; the lead's
+// delivery, ICMP, UDP and TCP sockets, GRE tunnels. The routing layer writes the FIBs; the lead's
 // config code drives everything else through the methods here and on the interfaces.
 //
 // Events: `onLog` gets IOS log lines (%LINK-3-UPDOWN…), `onInterfaceChange` gets typed
@@ -22,6 +22,7 @@ import { LocalDelivery, type ProtocolHandler } from "./local";
 import { LoopbackInterface } from "./loopback";
 import { NullInterface } from "./null0";
 import { UdpSockets } from "./sockets";
+import { TcpSockets } from "./tcp/sockets";
 import { TunnelInterface, TunnelTable, type TunnelOptions, type TunnelTransport } from "./tunnel";
 import { GLOBAL_VRF_NAME, Vrf, vrfKey } from "./vrf";
 import { IpProtocol } from "../wire/ipv4";
@@ -58,6 +59,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   readonly icmp: IcmpService;
   readonly local: LocalDelivery;
   readonly udp: UdpSockets;
+  readonly tcp: TcpSockets;
   readonly tunnels = new TunnelTable();
   readonly null0: NullInterface;
   private readonly vrfsByName = new Map<string, Vrf>();
@@ -91,6 +93,8 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     this.udp = new UdpSockets(this.forwarding, this.icmp);
     this.local.register(IpProtocol.Icmp, (i, b, o, e) => this.icmp.receive(i, b, o, e));
     this.local.register(IpProtocol.Udp, (i, b, o, e) => this.udp.receive(i, b, o, e));
+    this.tcp = new TcpSockets(this.clock, this.forwarding, (vrf, address) => this.interfaceOwning(vrf, address));
+    this.local.register(IpProtocol.Tcp, (i, b, o, e) => this.tcp.receive(i, b, o, e));
     this.local.register(IpProtocol.Gre, (i, b, o, e) => this.tunnels.receive(i, b, o, e));
   }
 
