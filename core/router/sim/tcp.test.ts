@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Simulation } from "../../sim/harness";
-import { ipv4, type Ipv4 } from "../../wire/addr";
-import type { TcpCloseReason, TcpConnection } from "./connection";
-import type { TcpSockets } from "./sockets";
+import { Simulation } from "./harness";
+import { ipv4, type Ipv4 } from "../wire/addr";
+import type { TcpCloseReason, TcpConnection } from "../net/tcp/connection";
+import type { TcpSockets } from "../net/tcp/sockets";
 
 let sim: Simulation | undefined;
 afterEach(() => sim?.close());
