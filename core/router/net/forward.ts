@@ -97,19 +97,23 @@ export class Ipv4Forwarding implements Ipv4Output {
     // RFC 1812 §5.3.7: never forward from 0/8, 127/8, multicast or broadcast sources.
     if (src >>> 24 === 0 || src >>> 24 === 127 || src >= 0xe0000000) return inIf.drop("martian-source");
     if (ipv4Ttl(buf, offset) <= 1) {
-      this.icmp.timeExceeded(inIf, buf, offset, end);
+      const errorIf = errorInterface(inIf, vrf, src);
+      if (errorIf !== undefined) this.icmp.timeExceeded(errorIf, buf, offset, end);
       return inIf.drop("ttl-expired");
     }
     if (entry === undefined) {
-      this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.NetUnreachable);
+      const errorIf = errorInterface(inIf, vrf, src);
+      if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.NetUnreachable);
       return inIf.drop("no-route");
     }
     if (entry.kind === "drop") {
-      this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
+      const errorIf = errorInterface(inIf, vrf, src);
+      if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
       return this.null0.drop("null0");
     }
     decrementTtl(buf, offset); // RFC 1624 incremental checksum update
-    this.output(entry, buf, offset, end, dst, src, inIf);
+    // A disposed packet too big for its way out is dropped there, without an ICMP error from the wrong VRF.
+    this.output(entry, buf, offset, end, dst, src, vrf === inIf.vrf ? inIf : undefined);
   }
 
   /** Routes a packet the router built (ICMP, UDP, a tunnel's outer packet). Takes ownership of `buf`. */
@@ -218,6 +222,15 @@ export class Ipv4Forwarding implements Ipv4Output {
     if (!ok) path.interface.drop("fragment-too-many");
     return ok ? "sent" : "dropped";
   }
+}
+
+/** Where an ICMP error about a packet from `src` goes out from: the interface it came in on, or,
+ * for a packet an MPLS label disposed into another VRF, that VRF's interface toward the source
+ * (none when the VRF has no way back), so the error is routed and sourced in the VRF. */
+function errorInterface(inIf: Interface, vrf: Vrf, src: Ipv4): Interface | undefined {
+  if (vrf === inIf.vrf) return inIf;
+  const back = vrf.fib.lookup(src);
+  return back?.kind === "forward" ? back.paths[0]?.interface : undefined;
 }
 
 /** Per-flow ECMP choice (CEF's per-destination load sharing hashes source and destination). */

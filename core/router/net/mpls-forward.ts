@@ -49,10 +49,12 @@ export class MplsForwarding {
       const entry = this.lfib.lookup(mplsLabel(buf, at));
       if (entry === undefined) return inIf.drop("mpls-no-label");
       const ttl = mplsTtl(buf, at);
-      if (ttl <= 1) return inIf.drop("mpls-ttl-expired");
+      const action = entry.action;
+      // A disposition label's TTL runs out in the VRF's IP forwarding, which answers with time
+      // exceeded from the VRF (traceroute through the VPN); a transit label's is a counted drop.
+      if (ttl <= 1 && (action.kind !== "vrf-lookup" || ttl === 0)) return inIf.drop("mpls-ttl-expired");
       entry.packets++;
       entry.bytes += limit - at;
-      const action = entry.action;
       if (action.kind === "swap") {
         setMplsLabel(buf, at, action.outLabel);
         setMplsTtl(buf, at, ttl - 1);

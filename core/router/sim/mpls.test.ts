@@ -158,13 +158,32 @@ describe("MPLS data path", () => {
     expect(out).toMatch(/^21 {9}Pop Label  192\.168\.1\.2\/32 {3}48 {12}Et0\/2 {6}192\.168\.1\.2$/m);
   });
 
-  it("counts unknown labels and expiring TTLs as drops on the incoming interface", () => {
+  it("counts unknown labels and a transit label's expiring TTL as drops on the incoming interface", () => {
     const s = start();
+    const pe = s.node("PE").router;
+    pe.subsystem(mplsSubsystem).swap(L(20), undefined, pe.stack.interface("Ethernet0/1")!, ip("192.168.1.2"), L(30));
     sendLabelled(s, "Ethernet0/0", [99]);
-    sendLabelled(s, "Ethernet0/0", [16], { mplsTtl: 1 });
+    sendLabelled(s, "Ethernet0/0", [20], { mplsTtl: 1 });
     expect(drops(s, "PE", "mpls-no-label")).toBe(1);
     expect(drops(s, "PE", "mpls-ttl-expired")).toBe(1);
-    expect(s.node("PE").router.subsystem(mplsSubsystem).lfib.lookup(16)?.packets).toBe(0);
+    expect(pe.subsystem(mplsSubsystem).lfib.lookup(20)?.packets).toBe(0);
+  });
+
+  it("answers a disposed packet whose TTL runs out with time exceeded, routed back through its VRF", () => {
+    const s = start();
+    const udp = buildUdp({ srcPort: 40000, dstPort: 33434, payloadLength: 8 }, new Uint8Array(8), ip("192.168.1.2"), ip("192.168.9.9"));
+    const probe = buildIpv4({ dscp: 0, ecn: 0, identification: 3, dontFragment: false, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: 17, src: ip("192.168.1.2"), dst: ip("192.168.9.9"), payloadLength: udp.length }, udp);
+    const a = received(s, "CEA");
+    const b = received(s, "CEB");
+    // Uniform TTL: the label's TTL of 1 reaches the IP header, which expires here.
+    sendLabelled(s, "Ethernet0/0", [17], { mplsTtl: 1, packet: probe });
+    expect(received(s, "CEB")).toBe(b + 1);
+    expect(received(s, "CEA")).toBe(a);
+    expect(drops(s, "PE", "ttl-expired")).toBe(1);
+    // With TTL to spare it is simply unroutable in VRF B: unreachable, again toward CEB only.
+    sendLabelled(s, "Ethernet0/0", [17], { mplsTtl: 64, packet: probe });
+    expect(drops(s, "PE", "no-route")).toBe(1);
+    expect(received(s, "CEA")).toBe(a);
   });
 
   it("looks the label below up when a disposition label is not the bottom of the stack", () => {
