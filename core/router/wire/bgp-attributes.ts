@@ -10,12 +10,16 @@
 // attribute-discard); only errors RFC 7606 still answers with a session reset (a malformed
 // MP_REACH_NLRI, say) come back instead of the result. AS numbers in AS_PATH and AGGREGATOR
 // are 2 or 4 octets as the session negotiated (RFC 6793), which the caller passes in.
+//
+// VPN-IPv4 NLRI comes as one repr per route (family "vpnv4"), or, with `packedVpnv4`, as
+// validated wire bytes and a count (family "vpnv4-packed") for a Vpnv4NlriReader to walk.
 
 import { formatIpv4, readIpv4, writeIpv4, type Ipv4, type Prefix } from "./addr";
 import { readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { BgpError, BgpUpdateSubcode, BgpErrorCode, type BgpErrorAction } from "./bgp-errors";
 import {
   RD_LENGTH,
+  Vpnv4NlriReader,
   ipv4PrefixesLength,
   parseIpv4Prefixes,
   parseRouteDistinguisher,
@@ -33,6 +37,17 @@ export interface BgpCodecOptions {
   /** Both speakers sent the 4-octet AS capability: AS_PATH and AGGREGATOR carry 4-octet AS
    * numbers (RFC 6793 §3). */
   readonly fourOctetAs: boolean;
+  /** Parse VPN-IPv4 NLRI into `vpnv4-packed` attributes (validated bytes and a count, walked
+   * with a Vpnv4NlriReader) instead of one repr per route: the receive path's
+   * allocation-light way through an UPDATE of hundreds of VPN routes. */
+  readonly packedVpnv4?: boolean;
+}
+
+/** VPN-IPv4 NLRI left in wire form: `bytes` (a subarray of the message when parsed) holds
+ * `count` well-formed routes. Walk them with `Vpnv4NlriReader`; emit copies the bytes. */
+export interface PackedVpnv4Nlri {
+  readonly bytes: Uint8Array;
+  readonly count: number;
 }
 
 /** Attribute type codes. */
@@ -134,6 +149,7 @@ export type MpReachNlri = Flagged &
   (
     | { readonly type: "mp-reach"; readonly family: "ipv4-unicast"; readonly nextHop: Ipv4; readonly nlri: readonly Prefix[] }
     | { readonly type: "mp-reach"; readonly family: "vpnv4"; readonly nextHop: Ipv4; readonly nlri: readonly Vpnv4Route[] }
+    | { readonly type: "mp-reach"; readonly family: "vpnv4-packed"; readonly nextHop: Ipv4; readonly nlri: PackedVpnv4Nlri }
     | { readonly type: "mp-reach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly nextHop: Uint8Array; readonly nlri: Uint8Array }
   );
 
@@ -142,6 +158,7 @@ export type MpUnreachNlri = Flagged &
   (
     | { readonly type: "mp-unreach"; readonly family: "ipv4-unicast"; readonly withdrawn: readonly Prefix[] }
     | { readonly type: "mp-unreach"; readonly family: "vpnv4"; readonly withdrawn: readonly Vpnv4Withdrawal[] }
+    | { readonly type: "mp-unreach"; readonly family: "vpnv4-packed"; readonly withdrawn: PackedVpnv4Nlri }
     | { readonly type: "mp-unreach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly withdrawn: Uint8Array }
   );
 
@@ -339,9 +356,9 @@ function decodeValue(code: number, flags: number, buf: Uint8Array, at: number, e
       return { type: "extended-communities", flags, communities };
     }
     case BgpAttrType.MpReachNlri:
-      return parseMpReach(buf, at, end, flags);
+      return parseMpReach(buf, at, end, flags, options);
     case BgpAttrType.MpUnreachNlri:
-      return parseMpUnreach(buf, at, end, flags);
+      return parseMpUnreach(buf, at, end, flags, options);
   }
   throw new Error(`bgp: no decoder for known attribute ${code}`); // KNOWN and this switch disagree: a bug
 }
@@ -378,7 +395,20 @@ function readExtendedCommunity(buf: Uint8Array, at: number): ExtendedCommunity {
 
 const mpError = (reason: string): Bad => ({ reason, subcode: BgpUpdateSubcode.OptionalAttributeError });
 
-function parseMpReach(buf: Uint8Array, at: number, end: number, flags: number): MpReachNlri | Bad {
+/** One reader for validating packed NLRI: parsing is not re-entrant, so it can be shared. */
+const packedReader = new Vpnv4NlriReader();
+
+/** Validates VPN-IPv4 NLRI in place and counts the routes. */
+function packVpnv4(buf: Uint8Array, start: number, end: number, withdraw: boolean): PackedVpnv4Nlri | Bad {
+  packedReader.reset(buf, start, end, withdraw);
+  let count = 0;
+  while (packedReader.next()) count++;
+  const error = packedReader.error;
+  if (error) return mpError(`${error.field} at offset ${error.offset}: ${error.reason}`);
+  return { bytes: buf.subarray(start, end), count };
+}
+
+function parseMpReach(buf: Uint8Array, at: number, end: number, flags: number, options: BgpCodecOptions): MpReachNlri | Bad {
   if (end - at < 5) return mpError(`length ${end - at} is less than the 5 bytes of AFI, SAFI, next hop length and reserved`);
   const afi = readU16(buf, at);
   const safi = buf[at + 2];
@@ -395,14 +425,19 @@ function parseMpReach(buf: Uint8Array, at: number, end: number, flags: number): 
   if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
     if (nextHopLength !== RD_LENGTH + 4) return mpError(`VPN-IPv4 next hop length ${nextHopLength}, must be 12 (RD and IPv4 address)`);
     for (let i = 0; i < RD_LENGTH; i++) if (buf[nextHopAt + i] !== 0) return mpError("VPN-IPv4 next hop RD is not zero (RFC 4364 §4.3.2)");
+    const nextHop = readIpv4(buf, nextHopAt + RD_LENGTH);
+    if (options.packedVpnv4) {
+      const nlri = packVpnv4(buf, nlriAt, end, false);
+      return "reason" in nlri ? nlri : { type: "mp-reach", flags, family: "vpnv4-packed", nextHop, nlri };
+    }
     const nlri = parseVpnv4Nlri(buf, nlriAt, end, false);
     if (isWireError(nlri)) return mpError(`${nlri.field} at offset ${nlri.offset}: ${nlri.reason}`);
-    return { type: "mp-reach", flags, family: "vpnv4", nextHop: readIpv4(buf, nextHopAt + RD_LENGTH), nlri };
+    return { type: "mp-reach", flags, family: "vpnv4", nextHop, nlri };
   }
   return { type: "mp-reach", flags, family: "other", afi, safi, nextHop: buf.slice(nextHopAt, nextHopAt + nextHopLength), nlri: buf.slice(nlriAt, end) };
 }
 
-function parseMpUnreach(buf: Uint8Array, at: number, end: number, flags: number): MpUnreachNlri | Bad {
+function parseMpUnreach(buf: Uint8Array, at: number, end: number, flags: number, options: BgpCodecOptions): MpUnreachNlri | Bad {
   if (end - at < 3) return mpError(`length ${end - at} is less than the 3 bytes of AFI and SAFI`);
   const afi = readU16(buf, at);
   const safi = buf[at + 2];
@@ -412,6 +447,10 @@ function parseMpUnreach(buf: Uint8Array, at: number, end: number, flags: number)
     return { type: "mp-unreach", flags, family: "ipv4-unicast", withdrawn };
   }
   if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
+    if (options.packedVpnv4) {
+      const withdrawn = packVpnv4(buf, at + 3, end, true);
+      return "reason" in withdrawn ? withdrawn : { type: "mp-unreach", flags, family: "vpnv4-packed", withdrawn };
+    }
     const withdrawn = parseVpnv4Nlri(buf, at + 3, end, true);
     if (isWireError(withdrawn)) return mpError(`${withdrawn.field} at offset ${withdrawn.offset}: ${withdrawn.reason}`);
     return { type: "mp-unreach", flags, family: "vpnv4", withdrawn };
@@ -459,6 +498,8 @@ function valueLength(attr: PathAttribute, options: BgpCodecOptions): number {
           for (const r of attr.nlri) n += vpnv4NlriLength(r.labels.length, r.prefix.len);
           return n;
         }
+        case "vpnv4-packed":
+          return 5 + RD_LENGTH + 4 + attr.nlri.bytes.length;
         case "other":
           return 5 + attr.nextHop.length + attr.nlri.length;
       }
@@ -472,6 +513,8 @@ function valueLength(attr: PathAttribute, options: BgpCodecOptions): number {
           for (const w of attr.withdrawn) n += vpnv4NlriLength(0, w.prefix.len);
           return n;
         }
+        case "vpnv4-packed":
+          return 3 + attr.withdrawn.bytes.length;
         case "other":
           return 3 + attr.withdrawn.length;
       }
@@ -615,13 +658,18 @@ function writeMpReach(attr: MpReachNlri, buf: Uint8Array, at: number): void {
       buf[at + 8] = 0;
       writeIpv4Prefixes(buf, at + 9, attr.nlri);
       return;
-    case "vpnv4": {
+    case "vpnv4":
+    case "vpnv4-packed": {
       writeU16(buf, at, Afi.Ipv4);
       buf[at + 2] = Safi.MplsVpn;
       buf[at + 3] = RD_LENGTH + 4;
       buf.fill(0, at + 4, at + 4 + RD_LENGTH);
       writeIpv4(buf, at + 4 + RD_LENGTH, attr.nextHop);
       buf[at + 16] = 0;
+      if (attr.family === "vpnv4-packed") {
+        buf.set(attr.nlri.bytes, at + 17);
+        return;
+      }
       let p = at + 17;
       for (const r of attr.nlri) {
         if (r.labels.length === 0) throw new RangeError("bgp: a VPN-IPv4 route in MP_REACH_NLRI needs at least one label");
@@ -641,7 +689,7 @@ function writeMpReach(attr: MpReachNlri, buf: Uint8Array, at: number): void {
 }
 
 function writeMpUnreach(attr: MpUnreachNlri, buf: Uint8Array, at: number): void {
-  const [afi, safi] = attr.family === "other" ? [attr.afi, attr.safi] : [Afi.Ipv4, attr.family === "vpnv4" ? Safi.MplsVpn : Safi.Unicast];
+  const [afi, safi] = attr.family === "other" ? [attr.afi, attr.safi] : [Afi.Ipv4, attr.family === "ipv4-unicast" ? Safi.Unicast : Safi.MplsVpn];
   writeU16(buf, at, afi);
   buf[at + 2] = safi;
   switch (attr.family) {
@@ -653,6 +701,9 @@ function writeMpUnreach(attr: MpUnreachNlri, buf: Uint8Array, at: number): void 
       for (const w of attr.withdrawn) p = writeVpnv4Nlri(buf, p, [], w.rd, w.prefix);
       return;
     }
+    case "vpnv4-packed":
+      buf.set(attr.withdrawn.bytes, at + 3);
+      return;
     case "other":
       buf.set(attr.withdrawn, at + 3);
       return;

@@ -14,7 +14,7 @@ import {
   type PathAttribute,
 } from "./bgp-attributes";
 import { BgpError, BgpErrorCode, BgpUpdateSubcode, bgpErrorCodeName, bgpErrorSubcodeName } from "./bgp-errors";
-import type { RouteDistinguisher } from "./bgp-nlri";
+import { Vpnv4NlriReader, type RouteDistinguisher } from "./bgp-nlri";
 import {
   BgpCapabilityCode,
   bgpMessageLengthAt,
@@ -204,6 +204,27 @@ describe("BGP-4 messages (RFC 4271 §4)", () => {
     const withLabel = UPDATE_VPNV4_WITHDRAW.slice();
     withLabel.set([0x00, 0x01, 0x01], 30);
     expect(parsed(withLabel).message).toEqual(withdraw);
+  });
+
+  it("leaves VPN-IPv4 NLRI packed when asked, validated and counted, for a reader to walk", () => {
+    const packed = { fourOctetAs: true, packedVpnv4: true };
+    const { message } = parsed(UPDATE_VPNV4, packed);
+    const reach = message.type === "update" ? message.attributes[4] : undefined;
+    if (reach?.type !== "mp-reach" || reach.family !== "vpnv4-packed") throw new Error(`not packed: ${JSON.stringify(reach)}`);
+    expect([reach.nextHop, reach.nlri.count, [...reach.nlri.bytes]]).toEqual([ipv4(192, 0, 2, 1), 2, [...UPDATE_VPNV4.subarray(84)]]);
+    expect(reach.nlri.bytes.buffer).toBe(UPDATE_VPNV4.buffer); // a view, not a copy
+    const reader = new Vpnv4NlriReader();
+    reader.reset(reach.nlri.bytes, 0, reach.nlri.bytes.length, false);
+    const routes: string[] = [];
+    while (reader.next()) routes.push(`${reader.label(0)} ${reader.rdLow()} ${reader.prefixAddr.toString(16)}/${reader.prefixLength}`);
+    expect(routes).toEqual(["16 1 c0a80100/24", "17 65541 a000000/8"]);
+    expect(buildBgpMessage(message, packed)).toEqual(UPDATE_VPNV4);
+    const withdraw = parsed(UPDATE_VPNV4_WITHDRAW, packed).message;
+    expect(withdraw.type === "update" && withdraw.attributes[0]).toMatchObject({ type: "mp-unreach", family: "vpnv4-packed", withdrawn: { count: 1 } });
+    expect(buildBgpMessage(withdraw, packed)).toEqual(UPDATE_VPNV4_WITHDRAW);
+    const tooLong = UPDATE_VPNV4.slice();
+    tooLong[84] = 0xff;
+    expect(failure(tooLong, packed).reason).toBe("VPN-IPv4 NLRI length at offset 84: 255 bits leave 167 for the IPv4 prefix after 1 label(s) and the RD");
   });
 
   it("reads a NOTIFICATION and names its code and subcode, unknown ones as Unknown(n)", () => {
@@ -460,11 +481,11 @@ describe("BGP properties", () => {
     };
     fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), (bytes, four) => check(Uint8Array.of(...MARKER, ...bytes), { fourOctetAs: four })));
     fc.assert(
-      fc.property(arbMessage(true), fc.nat(), fc.nat(), u8, fc.boolean(), (message, cut, at, value, four) => {
+      fc.property(arbMessage(true), fc.nat(), fc.nat(), u8, fc.boolean(), fc.boolean(), (message, cut, at, value, four, packedVpnv4) => {
         const bytes = buildBgpMessage(message, AS4);
-        check(bytes.subarray(0, cut % (bytes.length + 1)), AS4);
+        check(bytes.subarray(0, cut % (bytes.length + 1)), { fourOctetAs: true, packedVpnv4 });
         if (at % bytes.length >= 16) bytes[at % bytes.length] = value; // keep the marker, reach the body
-        check(bytes, { fourOctetAs: four });
+        check(bytes, { fourOctetAs: four, packedVpnv4 });
       }),
       { numRuns: 500 },
     );
