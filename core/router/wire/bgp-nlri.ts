@@ -8,7 +8,7 @@
 // `Vpnv4NlriReader` walks the same bytes without allocating per prefix, for the receive path
 // of an UPDATE that carries hundreds of VPN routes.
 
-import { formatIpv4, maskOf, parseIpv4, readIpv4, type Ipv4, type Prefix } from "./addr";
+import { formatIpv4, parseIpv4, readIpv4, type Ipv4, type Prefix } from "./addr";
 import { readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { WireError } from "./errors";
 import type { Label } from "./mpls";
@@ -47,12 +47,14 @@ function prefixOctets(len: number): number {
   return (len + 7) >>> 3;
 }
 
-/** Reads `octets` significant bytes as an address (the rest zero), masked to `len`. */
+/** Reads the significant octets of a /`len` as an address (the rest zero), masked to `len`. */
 function readPrefixAddr(buf: Uint8Array, at: number, len: number): Ipv4 {
-  let addr = 0;
-  const octets = prefixOctets(len);
-  for (let i = 0; i < 4; i++) addr = addr * 256 + (i < octets ? buf[at + i] : 0);
-  return ((addr & maskOf(len)) >>> 0) as Ipv4;
+  if (len === 0) return 0 as Ipv4;
+  let addr = buf[at] << 24;
+  if (len > 8) addr |= buf[at + 1] << 16;
+  if (len > 16) addr |= buf[at + 2] << 8;
+  if (len > 24) addr |= buf[at + 3];
+  return ((addr & (0xffffffff << (32 - len))) >>> 0) as Ipv4;
 }
 
 function writePrefixAddr(buf: Uint8Array, at: number, addr: number, len: number): void {
@@ -277,7 +279,8 @@ export class Vpnv4NlriReader {
 
   /** Advances to the next route; false at the end or on an error (then `error` says which). */
   next(): boolean {
-    const { buf, end } = this;
+    const buf = this.buf;
+    const end = this.end;
     const start = this.at;
     if (start >= end || this.error !== undefined) return false;
     const bits = buf[start];
