@@ -49,6 +49,9 @@ export const DEFAULT_TCP_TIMERS: TcpTimers = { initialRtoMs: 1000, minRtoMs: 100
 export const TCP_DEFAULT_MSS = 536;
 /** Receive buffer, and so the largest window we advertise (no window scaling). */
 export const TCP_RECEIVE_BUFFER_BYTES = 65535;
+/** Out-of-order segments held at most; more are dropped (the sender retransmits them), so a
+ * peer sending many tiny scattered segments cannot make insertion quadratic. */
+const MAX_OUT_OF_ORDER_SEGMENTS = 256;
 /** `write` returns false once this many bytes wait to be sent or acknowledged. */
 export const TCP_SEND_HIGH_WATER_BYTES = 256 * 1024;
 
@@ -99,7 +102,8 @@ export class TcpConnection {
   private synAcked = false;
   private established = false;
   private readonly outOfOrder: OutOfOrder[] = [];
-  private readonly readQueue: Uint8Array[] = [];
+  private readQueue: Uint8Array[] = [];
+  private readQueueHead = 0;
   private readQueueBytes = 0;
   private readPaused = false;
 
@@ -551,6 +555,7 @@ export class TcpConnection {
     let i = q.length;
     while (i > 0 && seqGt(q[i - 1].seq, seq)) i--;
     if (i > 0 && q[i - 1].seq === seq && q[i - 1].data.length >= data.length) return; // a duplicate
+    if (q.length >= MAX_OUT_OF_ORDER_SEGMENTS) return;
     q.splice(i, 0, { seq, data, fin });
   }
 
@@ -574,18 +579,22 @@ export class TcpConnection {
   private deliver(data: Uint8Array): void {
     if (data.length === 0) return;
     this.rcvNxt = seqAdd(this.rcvNxt, data.length);
-    if (this.readPaused || this.dataHandler === undefined || this.readQueue.length > 0) {
-      this.readQueue.push(data);
+    if (this.readPaused || this.dataHandler === undefined || this.readQueueHead < this.readQueue.length) {
+      this.readQueue.push(data.slice()); // a copy: a view would pin the whole received frame
       this.readQueueBytes += data.length;
     } else this.dataHandler(data);
   }
 
   private flushReadQueue(): void {
     const before = this.receiveWindow();
-    while (!this.readPaused && this.dataHandler !== undefined && this.readQueue.length > 0) {
-      const chunk = this.readQueue.shift() as Uint8Array;
+    while (!this.readPaused && this.dataHandler !== undefined && this.readQueueHead < this.readQueue.length) {
+      const chunk = this.readQueue[this.readQueueHead++];
       this.readQueueBytes -= chunk.length;
       this.dataHandler(chunk);
+    }
+    if (this.readQueueHead === this.readQueue.length) {
+      this.readQueue = [];
+      this.readQueueHead = 0;
     }
     // Receiver-side silly window avoidance (RFC 9293 §3.8.6.2.2): announce a window that opened by an MSS or half the buffer.
     const opened = this.receiveWindow() - this.lastAdvertisedWindow;
