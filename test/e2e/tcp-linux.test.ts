@@ -1,7 +1,7 @@
 // Interop with the Linux kernel's TCP: our router's Ethernet0/0 is a packet socket on one end
 // of a veth pair, the other end lives in a network namespace this test creates, where the
 // kernel has 10.99.0.2/24 and node:net servers and clients run. Data goes both ways, opened
-// from either side. Needs root, iproute2, python3 (to turn off the veth's checksum offload,
+// from either side; a Python server with TCP_MD5SIG checks our RFC 2385 signatures. Needs root, iproute2, python3 (to turn off the veth's checksum offload,
 // as ethtool -K tx off would: otherwise the kernel leaves TCP checksums for "hardware" that a
 // packet socket never sees filled in) and the packet-socket addon (`npm run build:packet-socket`).
 import { spawn, spawnSync } from "node:child_process";
@@ -51,6 +51,26 @@ c.on("end", () => {
   process.exit(0);
 });
 c.on("error", (e) => { console.log("error " + e.message); process.exit(1); });
+`;
+
+/** A kernel server whose socket signs and checks with TCP_MD5SIG (RFC 2385) for 10.99.0.1. */
+const KERNEL_MD5_ECHO_SERVER = `
+import socket, struct
+key = b"flexlab"
+s = socket.socket()
+peer = (struct.pack("=H", socket.AF_INET) + struct.pack("!H", 0) + socket.inet_aton("10.99.0.1")).ljust(128, b"\\0")
+s.setsockopt(socket.IPPROTO_TCP, 14, peer + struct.pack("=BBHI", 0, 0, len(key), 0) + key.ljust(80, b"\\0"))
+s.bind(("10.99.0.2", 5002))
+s.listen(4)
+print("listening", flush=True)
+while True:
+    c, _ = s.accept()
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        c.sendall(d)
+    c.close()
 `;
 
 const OUR_MAC = parseMac("02:00:00:00:99:01") as Mac;
@@ -157,6 +177,32 @@ describe.skipIf(skip !== undefined)(`TCP against the Linux kernel over a veth pa
     await new Promise((r) => setTimeout(r, 200));
     expect(accepted[0].state).toBe("CLOSED"); // we closed second: LAST-ACK, then CLOSED on the kernel's ACK
     listener.close();
+  }, 20_000);
+
+  it("interoperates with the kernel's TCP MD5 signatures (RFC 2385), and gets nothing with the wrong key", async () => {
+    const server = spawn("ip", ["netns", "exec", ns, "python3", "-c", KERNEL_MD5_ECHO_SERVER]);
+    children.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("exit", (code) => reject(new Error(`kernel MD5 server exited with ${code}`)));
+      createInterface({ input: server.stdout! }).once("line", () => resolve());
+    });
+    const stack = router.stack;
+    const wrong = stack.tcp.connect({ vrf: stack.globalVrf, remote: ipv4(10, 99, 0, 2), port: 5002, md5Key: "other" });
+    const conn = stack.tcp.connect({ vrf: stack.globalVrf, remote: ipv4(10, 99, 0, 2), port: 5002, md5Key: "flexlab" });
+    if (typeof conn === "string" || typeof wrong === "string") throw new Error("connect failed");
+    const sent = pattern(64 * 1024);
+    const chunks: Uint8Array[] = [];
+    conn.onData((b) => chunks.push(b.slice()));
+    const ended = new Promise<void>((resolve) => conn.onEnd(resolve));
+    conn.onConnect(() => {
+      conn.write(sent);
+      conn.close();
+    });
+    await ended;
+    expect(Buffer.concat(chunks).equals(Buffer.from(sent))).toBe(true);
+    expect(wrong.state).toBe("SYN-SENT"); // the kernel drops unsigned-by-this-key segments silently
+    wrong.abort();
+    server.kill("SIGKILL");
   }, 20_000);
 
   it("answers a kernel connect to a closed port with RST (ECONNREFUSED)", async () => {

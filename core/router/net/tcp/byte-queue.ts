@@ -22,6 +22,7 @@ export class ByteQueue {
 
   /** Copies `length` bytes starting `offset` bytes from the front into `dest` at `at`. */
   copyTo(offset: number, length: number, dest: Uint8Array, at: number): void {
+    if (length <= 0) return;
     let i = this.head;
     let skip = offset + this.headOffset;
     while (skip >= this.chunks[i].length) skip -= this.chunks[i++].length;
