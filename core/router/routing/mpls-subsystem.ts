@@ -11,12 +11,13 @@
 //   swap(label, prefix, out, nh, outL)  LFIB: transit label swap toward an adjacency
 //   pop(label, prefix, out, nh)         LFIB: downstream asked for implicit null
 //   withdraw(label)                     LFIB: the entry goes
+import type { RouterConfig } from "../config/model/router";
 import type { Interface } from "../net/interface";
 import { MPLS_DROP_REASONS, MplsForwarding, type NetLfib } from "../net/mpls-forward";
 import { shortInterfaceName } from "../net/interface-names";
 import { TunnelInterface } from "../net/tunnel";
 import type { Vrf } from "../net/vrf";
-import { LabelManager } from "../mpls/labels";
+import { DEFAULT_LABEL_RANGE, LabelManager } from "../mpls/labels";
 import { Lfib } from "../mpls/lfib";
 import { formatMplsForwardingTable, mplsForwardingRows, type LfibView } from "../mpls/show";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
@@ -63,6 +64,20 @@ export class MfiInstance implements SubsystemInstance {
 
   withdraw(label: Label): boolean {
     return this.lfib.delete(label);
+  }
+
+  /** `mpls label range`, and VRFs that went away taking their dispositions with them. */
+  reconcile(before: RouterConfig | undefined, after: RouterConfig): void {
+    const range = after.mplsLabelRange;
+    const old = before?.mplsLabelRange;
+    if (range?.min !== old?.min || range?.max !== old?.max) {
+      const problem = this.labels.setRange(range?.min ?? DEFAULT_LABEL_RANGE.min, range?.max ?? DEFAULT_LABEL_RANGE.max);
+      if (problem !== undefined) this.router.warn(problem);
+    }
+    if (before !== undefined && Object.keys(before.vrfs).some((name) => !(name in after.vrfs))) {
+      const stack = this.router.stack;
+      this.lfib.purge((a) => a.kind === "vrf-lookup" && stack.vrf(a.vrf.name) !== a.vrf);
+    }
   }
 
   close(): void {

@@ -193,4 +193,26 @@ describe("MPLS data path", () => {
     sendLabelled(s, "Ethernet0/0", [19, 17]);
     expect(received(s, "CEB")).toBe(b + 1);
   });
+
+  it("forgets the dispositions into a VRF that is removed", async () => {
+    const s = start();
+    await s.transcript("PE", ["configure terminal", "no vrf definition A", "end"]);
+    const lfib = s.node("PE").router.subsystem(mplsSubsystem).lfib;
+    expect(lfib.lookup(16)).toBeUndefined();
+    expect(lfib.lookup(17)?.action.kind).toBe("vrf-lookup");
+  });
+});
+
+describe("mpls label range", () => {
+  it("moves allocation into the configured range, renders in running-config, and goes back with `no`", async () => {
+    const s = start();
+    const labels = s.node("PE").router.subsystem(mplsSubsystem).labels;
+    await s.transcript("PE", ["configure terminal", "mpls label range 200 299", "end"]);
+    expect(await s.exec("PE", "show running-config | include mpls label")).toBe("mpls label range 200 299\n");
+    expect(labels.allocate("bgp", { kind: "aggregate", vrf: "A" })).toBe(200);
+    expect(await s.transcript("PE", ["configure terminal", "mpls label range 300 299"])).toContain("% Label range invalid");
+    await s.transcript("PE", ["no mpls label range", "end"]);
+    expect(await s.exec("PE", "show running-config | include mpls label")).toBe("");
+    expect(labels.allocate("bgp", { kind: "aggregate", vrf: "B" })).toBe(16);
+  });
 });

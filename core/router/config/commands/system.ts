@@ -210,6 +210,24 @@ export const systemCommands: readonly ConfigCommand[] = [
     order: TOP.multilink,
     inert: "no PPP multilink in FlexLab",
   }),
+  command({
+    id: "mpls.label.range",
+    mode: "config",
+    syntax: "mpls label range <16-1048575>$min <16-1048575>$max",
+    help: ["Configure MPLS parameters", "Configure label property", "Label range", "Minimum label value", "Maximum label value"],
+    order: TOP.mplsLabelRange,
+    apply: (m, a) => {
+      if (a.min > a.max) return { error: "% Label range invalid: the minimum is above the maximum" };
+      m.mplsLabelRange = { min: a.min, max: a.max };
+    },
+    no: {
+      syntax: "mpls label range [<16-1048575>$min <16-1048575>$max]",
+      apply: (m) => {
+        delete m.mplsLabelRange;
+      },
+    },
+    render: (m) => (m.mplsLabelRange ? [{ args: { min: m.mplsLabelRange.min, max: m.mplsLabelRange.max } }] : []),
+  }),
   stored({
     id: "mpls.ldp.loop-detection",
     syntax: "mpls ldp loop-detection",

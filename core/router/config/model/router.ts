@@ -58,6 +58,8 @@ export interface RouterConfig {
   /** By name, entries in sequence order. */
   routeMaps: Record<string, RouteMapEntry[]>;
   bgp?: BgpConfig;
+  /** `mpls label range MIN MAX`: where the MFI allocates dynamic labels (absent: 16..100000). */
+  mplsLabelRange?: { min: number; max: number };
   crypto: CryptoConfig;
   localPools: Record<string, LocalPool>;
   aaa: AaaConfig;

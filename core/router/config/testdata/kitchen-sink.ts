@@ -45,6 +45,7 @@ ip cef
 no ipv6 cef
 !
 multilink bundle-name authenticated
+mpls label range 100 199
 mpls ldp loop-detection
 !
 crypto pki token default removal timeout 0
