@@ -85,6 +85,7 @@ const TSHARK_NAMES: Record<string, string> = {
   GRE: "gre",
   MPLS: "mpls",
   ESP: "esp",
+  BGP: "bgp",
 };
 
 function ourChain(record: DecodedRecord): string {
@@ -127,16 +128,21 @@ describe("flexlab decode on captures of every frame FlexLab emits", () => {
     });
   }
 
-  it.skipIf(!hasTshark)("agrees with tshark on addresses, labels, ports, GRE keys and ESP SPIs", async () => {
+  it.skipIf(!hasTshark)("agrees with tshark on addresses, labels, ports, GRE keys, ESP SPIs and BGP messages", async () => {
     const file = CAPTURES["pcapng, Ethernet"].file;
-    const fields = ["ip.src", "ip.dst", "mpls.label", "udp.dstport", "tcp.dstport", "gre.key", "esp.spi"];
+    const fields = ["ip.src", "ip.dst", "mpls.label", "udp.dstport", "tcp.dstport", "gre.key", "esp.spi", "bgp.type", "bgp.length"];
     const theirs = tshark(file, fields);
     const ours = (await records(file)).map((r) => {
       const of = (protocol: string, field: string): string =>
         r.packet.layers.filter((l) => l.protocol === protocol).map((l) => String(l.fields?.[field])).join(",");
       const labels = r.packet.layers.filter((l) => l.protocol === "MPLS").flatMap((l) => (l.fields?.stack as { label: number }[]).map((e) => e.label)).join(",");
       const key = of("GRE", "key");
-      return [of("IPv4", "src"), of("IPv4", "dst"), labels, of("UDP", "dstPort"), of("TCP", "dstPort"), key === "undefined" ? "" : key, of("ESP", "spi")];
+      const bgp = (r.packet.layers.find((l) => l.protocol === "BGP")?.fields?.messages ?? []) as { type: string; length: number }[];
+      const bgpTypes: Record<string, number> = { open: 1, update: 2, notification: 3, keepalive: 4, "route-refresh": 5 };
+      return [
+        of("IPv4", "src"), of("IPv4", "dst"), labels, of("UDP", "dstPort"), of("TCP", "dstPort"), key === "undefined" ? "" : key, of("ESP", "spi"),
+        bgp.map((m) => bgpTypes[m.type]).join(","), bgp.map((m) => m.length).join(","),
+      ];
     });
     // tshark also lists the addresses and ports of the datagram an ICMP error quotes, and
     // prints a GRE key in hex: compare those packets' own headers only, the key as a number.

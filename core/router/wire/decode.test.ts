@@ -7,6 +7,8 @@ import { LinkType } from "./pcap";
 import { ARPHRD_ETHER, buildSll, buildSll2 } from "./sll";
 import { SAMPLE_FRAMES, echoRequest, ethernet, ip } from "./testdata/frames";
 import { ipv4 } from "./addr";
+import { isWireError } from "./errors";
+import { buildTcp, parseTcp } from "./tcp";
 
 const line = (frame: Uint8Array, linkType: number = LinkType.Ethernet): string => summarizePacket(decodePacket(frame, linkType));
 
@@ -59,6 +61,26 @@ describe("decodePacket", () => {
     const ike = SAMPLE_FRAMES.find((s) => s.name === "IKE on UDP 500")!.frame;
     expect(summarizePacket(decodePacket(ike, LinkType.Ethernet, registry))).toBe("Ethernet / IPv4 / UDP 500 / IKEv2 28");
     expect(summarizePacket(decodePacket(ike, LinkType.Ethernet, new DissectorRegistry()))).toBe("link type 1 (undecoded)");
+  });
+
+  it("gives a BGP message that fails to parse the parser's error, and leaves a segment cut mid-message undecoded", () => {
+    const A = ipv4(10, 1, 1, 1);
+    const B = ipv4(10, 2, 2, 2);
+    /** The sample's TCP segment (after Ethernet and IPv4) with `data` instead of its own. */
+    const withData = (frame: Uint8Array, data: Uint8Array): Uint8Array => {
+      const tcp = parseTcp(frame.subarray(14 + 20), A, B);
+      if (isWireError(tcp)) throw new Error(tcp.toString());
+      return ip(A, B, IpProtocol.Tcp, buildTcp(tcp.repr, data, A, B));
+    };
+    const update = SAMPLE_FRAMES.find((s) => s.name.startsWith("BGP UPDATE"))!.frame;
+    const bgp = update.slice(14 + 20 + 20);
+    bgp[18] = 9; // message type
+    const packet = decodePacket(withData(update, bgp), LinkType.Ipv4);
+    expect(packet.error?.toString()).toBe("bgp: type at offset 18: 9 is not a BGP message type (session-reset, NOTIFICATION MessageHeader/BadMessageType)");
+    const split = decodePacket(withData(update, update.subarray(14 + 20 + 20 + 10)), LinkType.Ipv4);
+    expect(split.error).toBeUndefined();
+    expect(summarizePacket(split)).toBe("IPv4 / TCP 179 / BGP (undecoded)");
+    expect(split.undecoded).toBe("73 bytes of a BGP message split across segments");
   });
 
   it("stops a capture that nests GRE in GRE beyond 32 layers", () => {

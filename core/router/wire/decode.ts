@@ -6,7 +6,7 @@
 // Which parser comes next is looked up in a `DissectorRegistry`, keyed by table and number:
 // the link type, an EtherType, an IP protocol, a GRE protocol type, a UDP or TCP port. A
 // protocol joins the decoder with one registration in `standardDissectors()`, e.g.
-//   registry.register("tcp-port", 179, "BGP", dissectBgp)
+//   registry.register("tcp-port", BGP_PORT, "BGP", dissectBgp)   // decode-bgp.ts
 // A dissector gets the bytes of its layer and returns its `DecodedLayer` and what follows
 // (table, key, payload), or the parser's WireError. Outcomes of a walk:
 // - every layer decoded, the last one a leaf (echo data, ESP ciphertext, a fragment);
@@ -16,7 +16,9 @@
 
 import { formatIpv4, formatMac, type Ipv4 } from "./addr";
 import { arpOperationName, parseArp } from "./arp";
+import { BGP_PORT } from "./bgp";
 import { hex16, hexDigits } from "./bytes";
+import { dissectBgp } from "./decode-bgp";
 import { parseDot1q } from "./dot1q";
 import { isWireError, type WireError } from "./errors";
 import { parseEsp } from "./esp";
@@ -387,7 +389,8 @@ export function standardDissectors(): DissectorRegistry {
     .register("ip-protocol", IpProtocol.Tcp, "TCP", dissectTcp)
     .register("ip-protocol", IpProtocol.Udp, "UDP", dissectUdp)
     .register("ip-protocol", IpProtocol.Gre, "GRE", dissectGre)
-    .register("ip-protocol", IpProtocol.Esp, "ESP", dissectEsp);
+    .register("ip-protocol", IpProtocol.Esp, "ESP", dissectEsp)
+    .register("tcp-port", BGP_PORT, "BGP", dissectBgp);
 }
 
 const STANDARD = standardDissectors();

@@ -4,6 +4,7 @@
 
 import { ipv4, type Ipv4, type Mac } from "../addr";
 import { ArpOperation, buildArp } from "../arp";
+import { buildBgpMessage, type BgpMessage } from "../bgp";
 import { buildDot1q } from "../dot1q";
 import { buildEsp } from "../esp";
 import { EtherType, buildEthernet } from "../ethernet";
@@ -54,6 +55,34 @@ export interface SampleFrame {
 }
 
 const quotedUdp = udp(40000, 33434, new Uint8Array(12));
+
+const AS4 = { fourOctetAs: true };
+
+/** A TCP segment from HOST_A port 179 with sequence number `seq` carrying `messages`, back to back. */
+function bgpSegment(seq: number, ...messages: BgpMessage[]): Uint8Array {
+  const parts = messages.map((m) => buildBgpMessage(m, AS4));
+  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (data.set(p, at), at + p.length), 0);
+  return ip(HOST_A, HOST_B, IpProtocol.Tcp, buildTcp({ srcPort: 179, dstPort: 40001, seq, ack: 2000, flags: TcpFlag.Ack | TcpFlag.Psh, window: 16384, urgentPointer: 0, options: [] }, data, HOST_A, HOST_B));
+}
+
+const BGP_OPEN: BgpMessage = {
+  type: "open", version: 4, myAs: 65000, holdTimeSec: 180, bgpId: ipv4(1, 1, 1, 1),
+  parameters: [{ type: "capabilities", capabilities: [{ type: "multiprotocol", afi: 1, safi: 128 }, { type: "route-refresh" }, { type: "four-octet-as", asn: 65000 }] }],
+};
+
+const BGP_VPNV4_UPDATE: BgpMessage = {
+  type: "update",
+  withdrawn: [],
+  attributes: [
+    { type: "origin", origin: 0 },
+    { type: "as-path", segments: [] },
+    { type: "local-pref", localPref: 100 },
+    { type: "extended-communities", communities: [{ type: "route-target", format: 0, global: 65000, local: 1 }] },
+    { type: "mp-reach", family: "vpnv4", nextHop: R1, nlri: [{ labels: [label(16)], rd: { type: 0, asn: 65000, assigned: 1 }, prefix: { addr: ipv4(192, 168, 1, 0), len: 24 } }] },
+  ],
+  nlri: [],
+};
 
 function laterFragment(): Uint8Array {
   const payload = new Uint8Array(64).fill(0x5a);
@@ -110,6 +139,16 @@ export const SAMPLE_FRAMES: readonly SampleFrame[] = [
       options: [{ type: "mss", mss: 1460 }, { type: "nop" }, { type: "window-scale", shift: 7 }, { type: "sack-permitted" }, { type: "timestamps", tsVal: 123456, tsEcr: 0 }],
     }, new Uint8Array(0), HOST_A, HOST_B))),
     summary: "Ethernet / IPv4 / TCP 179 SYN",
+  },
+  {
+    name: "BGP OPEN and KEEPALIVE in one segment",
+    frame: ethernet(bgpSegment(1000, BGP_OPEN, { type: "keepalive" })),
+    summary: "Ethernet / IPv4 / TCP 179 / BGP OPEN 45, KEEPALIVE 19",
+  },
+  {
+    name: "BGP UPDATE announcing a VPNv4 route",
+    frame: ethernet(bgpSegment(1000 + 45 + 19, BGP_VPNV4_UPDATE)),
+    summary: "Ethernet / IPv4 / TCP 179 / BGP UPDATE 83 VPNv4 NLRI",
   },
   {
     name: "ESP",
