@@ -26,7 +26,10 @@ function updateContents(attributes: readonly PathAttribute[], nlri: number, with
   const parts: string[] = [];
   for (const a of attributes) {
     if (a.type === "mp-reach") parts.push(`${familyName(a.family)} NLRI`);
-    if (a.type === "mp-unreach") parts.push(a.withdrawn.length === 0 ? `${familyName(a.family)} End-of-RIB` : `${familyName(a.family)} withdrawn`);
+    if (a.type === "mp-unreach") {
+      const count = a.family === "vpnv4-packed" ? a.withdrawn.count : a.withdrawn.length;
+      parts.push(`${familyName(a.family)} ${count === 0 ? "End-of-RIB" : "withdrawn"}`);
+    }
   }
   if (nlri > 0) parts.push("IPv4 NLRI");
   if (withdrawn > 0) parts.push("IPv4 withdrawn");
@@ -34,8 +37,8 @@ function updateContents(attributes: readonly PathAttribute[], nlri: number, with
   return parts.join(", ");
 }
 
-function familyName(family: "ipv4-unicast" | "vpnv4" | "other"): string {
-  return family === "ipv4-unicast" ? "IPv4" : family === "vpnv4" ? "VPNv4" : "other family";
+function familyName(family: Extract<PathAttribute, { type: "mp-reach" }>["family"]): string {
+  return family === "ipv4-unicast" ? "IPv4" : family === "vpnv4" || family === "vpnv4-packed" ? "VPNv4" : "other family";
 }
 
 function messageSummary(parsed: BgpParsed): string {
