@@ -5,7 +5,7 @@
 // is missing, like tshark.test.ts.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { ipv4, type Ipv4, type Mac } from "./addr";
 import { EtherType, buildEthernet } from "./ethernet";
 import { IpProtocol, buildIpv4 } from "./ipv4";
 import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMarker, type IkeMessageRepr } from "./ikev2";
-import { CertEncoding, DhGroup, EncrId, IkeExchangeType, IkePayloadType, IkeProtocolId, IntegId, NotifyType, PrfId, TransformType } from "./ikev2-registry";
+import { CertEncoding, CfgAttributeType, CfgType, DhGroup, EncrId, IkeExchangeType, IkePayloadType, IkeProtocolId, IntegId, NotifyType, PrfId, TransformType } from "./ikev2-registry";
 import type { IkePayload } from "./ikev2-payloads";
 import { type IkeProposal, transform } from "./ikev2-sa";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "./pcapng";
@@ -95,25 +95,30 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  function writeCapture(): string {
-    if (dir !== undefined) return join(dir, "ikev2.pcapng");
-    dir = mkdtempSync(join(tmpdir(), "flexlab-ikev2-tshark-"));
+  /** Writes `frames` once to a temp dir as `name`; returns its path. */
+  function writeCapture(name = "ikev2.pcapng", frames = FRAMES): string {
+    dir ??= mkdtempSync(join(tmpdir(), "flexlab-ikev2-tshark-"));
+    const file = join(dir, name);
+    if (existsSync(file)) return file;
     const chunks: Uint8Array[] = [];
     const writer = new PcapngWriter((chunk) => chunks.push(chunk));
     const iface = writer.addInterface("Ethernet0/0", LINKTYPE_ETHERNET);
-    FRAMES.forEach(({ frame: bytes, name }, i) => writer.writePacket(iface, 1_764_300_000_000 + i * 10, bytes, name));
-    const file = join(dir, "ikev2.pcapng");
+    frames.forEach(({ frame: bytes, name: comment }, i) => writer.writePacket(iface, 1_764_300_000_000 + i * 10, bytes, comment));
     writeFileSync(file, Uint8Array.from(chunks.flatMap((c) => [...c])));
     return file;
+  }
+
+  function run(args: string[]): string {
+    const result = spawnSync("tshark", args, { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`tshark failed (${result.status}): ${result.stderr}`);
+    return result.stdout;
   }
 
   function tshark(fields: string[], filter?: string): string[][] {
     const args = ["-r", writeCapture(), "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"];
     if (filter) args.push("-Y", filter);
     args.push("-T", "fields", "-E", "separator=|", ...fields.flatMap((f) => ["-e", f]));
-    const run = spawnSync("tshark", args, { encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`tshark failed (${run.status}): ${run.stderr}`);
-    return run.stdout.split("\n").filter((line) => line !== "").map((line) => line.split("|"));
+    return run(args).split("\n").filter((line) => line !== "").map((line) => line.split("|"));
   }
 
   it.skipIf(!hasTshark)("decodes IKE on UDP 500 and behind the non-ESP marker on UDP 4500", () => {
@@ -168,5 +173,25 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
       ["53", "53,36", "1", "2"],
       ["46", "46,0", "", ""],
     ]);
+  });
+
+  it.skipIf(!hasTshark)("names every notify type and configuration attribute as Wireshark does", () => {
+    // REDIRECT and REDIRECTED_FROM carry a gateway identity (RFC 5685 §8): type IPv4, length 4.
+    const gateway = Uint8Array.of(1, 4, 172, 16, 0, 2);
+    const notifies: IkePayload[] = Object.values(NotifyType).map((notifyType) => ({
+      kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType,
+      data: notifyType === NotifyType.REDIRECT || notifyType === NotifyType.REDIRECTED_FROM ? gateway : new Uint8Array(0),
+    }));
+    const cp: IkePayload = { kind: "cp", cfgType: CfgType.CFG_REQUEST, attributes: Object.values(CfgAttributeType).map((type) => ({ type, value: new Uint8Array(0) })) };
+    const names = (payloads: IkePayload[]) => buildIkeMessage({ initiatorSpi: SPI_I, responderSpi: SPI_R, exchangeType: IkeExchangeType.INFORMATIONAL, initiator: true, response: false, messageId: 9, payloads });
+    const file = writeCapture("names.pcapng", [
+      { name: "every notify type", frame: frame(SPOKE, HUB, IKE_PORT, names(notifies), true) },
+      { name: "every configuration attribute", frame: frame(SPOKE, HUB, IKE_PORT, names([cp]), true) },
+    ]);
+    expect(run(["-r", file, "-Y", `_ws.malformed || _ws.expert.severity >= ${PI_WARN}`, "-T", "fields", "-e", "frame.number"])).toBe("");
+    const text = run(["-r", file, "-V"]);
+    const seen = (pattern: RegExp) => [...text.matchAll(pattern)].map((m) => `${m[1]}=${m[2]}`);
+    expect(seen(/Notify Message Type: (\S+) \((\d+)\)/g)).toEqual(Object.entries(NotifyType).map(([name, n]) => `${name}=${n}`));
+    expect(seen(/ Type: (INTERNAL_IP\S+|APPLICATION_VERSION|SUPPORTED_ATTRIBUTES) \((\d+)\)/g)).toEqual(Object.entries(CfgAttributeType).map(([name, n]) => `${name}=${n}`));
   });
 });
