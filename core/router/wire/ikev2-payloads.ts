@@ -378,6 +378,17 @@ export function emitPayloadBody(p: IkePayload, buf: Uint8Array, offset: number):
   return payloadBodyLength(p);
 }
 
+/**
+ * A payload's body as bytes, without the generic header: for an IDi/IDr payload the
+ * RestOfInitIDPayload / RestOfRespIDPayload that AUTH's MACedIDFor* is computed over
+ * (RFC 7296 §2.15; reserved bytes as zero, which every sender must send).
+ */
+export function buildPayloadBody(p: IkePayload): Uint8Array {
+  const out = new Uint8Array(payloadBodyLength(p));
+  emitPayloadBody(p, out, 0);
+  return out;
+}
+
 /** A one-byte field followed by three reserved zero bytes. */
 function writeHead(buf: Uint8Array, at: number, value: number): void {
   buf[at] = value;

@@ -22,9 +22,10 @@ import {
   notifyTypeName,
   transformIdName,
 } from "./ikev2-registry";
-import { type IkePayload, type TrafficSelector, ikePayloadType, isKnownIkePayloadType } from "./ikev2-payloads";
-import { IKE_MAX_PROPOSALS, type IkeProposal, type TransformAttribute, transform, transformKeyLength } from "./ikev2-sa";
+import { IKE_MAX_CFG_ATTRIBUTES, type IkePayload, buildPayloadBody, type TrafficSelector, ikePayloadType, isKnownIkePayloadType } from "./ikev2-payloads";
+import { IKE_MAX_PROPOSALS, IKE_MAX_TRANSFORM_ATTRIBUTES, type IkeProposal, type TransformAttribute, transform, transformKeyLength } from "./ikev2-sa";
 import {
+  IKE_MAX_PAYLOADS,
   IkeCriticalPayloadError,
   buildIkeMessage,
   buildSkPlaintext,
@@ -190,6 +191,7 @@ describe("IKEv2 payloads, each against its RFC 7296 layout", () => {
     expect([...bytes.subarray(28, 32)]).toEqual([0, 0, 0, 12]);
     expect(bodyOf(bytes)).toEqual([1, 0, 0, 0, 172, 16, 0, 1]);
     expect(bytes[16]).toBe(IkePayloadType.IDi);
+    expect([...buildPayloadBody(parsed(bytes).repr.payloads[0])]).toEqual([1, 0, 0, 0, 172, 16, 0, 1]);
   });
 
   it("AUTH: method, three reserved bytes, authentication data (§3.8)", () => {
@@ -275,6 +277,16 @@ describe("IKEv2 payloads, each against its RFC 7296 layout", () => {
     const bytes = buildIkeMessage(message([{ kind: "vendor-id", data: Uint8Array.of(3), critical: true }]));
     expect(bytes[29]).toBe(0x80);
     expect(parsed(bytes).repr.payloads).toEqual([{ kind: "vendor-id", data: Uint8Array.of(3), critical: true }]);
+  });
+
+  it("bounds payloads per message, attributes per transform and per CP payload, so hostile counts cost no more than their bytes", () => {
+    const many = buildIkeMessage(message(Array.from({ length: IKE_MAX_PAYLOADS + 1 }, () => ({ kind: "vendor-id", data: new Uint8Array(0) }))));
+    expect(errorAt(many)).toEqual(["next payload", 28 + IKE_MAX_PAYLOADS * 4]);
+    const attributes: TransformAttribute[] = Array.from({ length: IKE_MAX_TRANSFORM_ATTRIBUTES + 1 }, () => ({ format: "tv", type: 14, value: 128 }));
+    const sa = buildIkeMessage(message([{ kind: "sa", proposals: [{ number: 1, protocolId: 1, spi: new Uint8Array(0), transforms: [{ type: 1, id: 12, attributes }] }] }]));
+    expect(errorAt(sa)).toEqual(["transform attribute", 48 + IKE_MAX_TRANSFORM_ATTRIBUTES * 4]);
+    const cp = buildIkeMessage(message([{ kind: "cp", cfgType: CfgType.CFG_REQUEST, attributes: Array.from({ length: IKE_MAX_CFG_ATTRIBUTES + 1 }, () => ({ type: 1, value: new Uint8Array(0) })) }]));
+    expect(errorAt(cp)).toEqual(["configuration attribute", 36 + IKE_MAX_CFG_ATTRIBUTES * 4]);
   });
 
   it("bounds the proposals in one SA payload", () => {
