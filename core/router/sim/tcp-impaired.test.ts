@@ -10,13 +10,14 @@ import { ipv4 } from "../wire/addr";
 import { parseEthernet } from "../wire/ethernet";
 import { isWireError } from "../wire/errors";
 import { parseIpv4, IpProtocol } from "../wire/ipv4";
-import { parseTcp, TcpFlag } from "../wire/tcp";
+import { buildTcp, parseTcp, TcpFlag } from "../wire/tcp";
 import { iolMacBase } from "../net/iol-mac";
 import type { TcpConnection } from "../net/tcp/connection";
 
 interface Segment {
   readonly timeMs: number;
   readonly seq: number;
+  readonly ack: number;
   readonly flags: number;
   readonly length: number;
   readonly window: number;
@@ -73,7 +74,7 @@ function tcpSegmentOf(frame: Uint8Array, timeMs: number): Segment | undefined {
   if (isWireError(ip) || ip.repr.protocol !== IpProtocol.Tcp) return undefined;
   const tcp = parseTcp(ip.payload, ip.repr.src, ip.repr.dst);
   if (isWireError(tcp)) return undefined;
-  return { timeMs, seq: tcp.repr.seq, flags: tcp.repr.flags, length: tcp.payload.length, window: tcp.repr.window };
+  return { timeMs, seq: tcp.repr.seq, ack: tcp.repr.ack, flags: tcp.repr.flags, length: tcp.payload.length, window: tcp.repr.window };
 }
 
 const config = (n: number) => `hostname R${n}
@@ -105,7 +106,7 @@ function build() {
   if (typeof client === "string") throw new Error(client);
   clock.advance(5000);
   expect(client.state).toBe("ESTABLISHED");
-  return { clock, nic1, nic2, client, server: accepted[0] };
+  return { clock, nic1, nic2, client, server: accepted[0], r1 };
 }
 
 function pattern(length: number): Uint8Array {
@@ -233,5 +234,37 @@ describe("TCP on an impaired link", () => {
     clock.advance(60_000);
     expect(Buffer.from(received.bytes()).equals(Buffer.from(pattern(200_000)))).toBe(true);
     expect(client.state).toBe("ESTABLISHED");
+  });
+
+  it("answers an in-window RST that misses RCV.NXT with a challenge ACK, and resets on an exact one (RFC 5961 §3)", () => {
+    const { clock, nic1, nic2, client, server, r1 } = build();
+    const closed: string[] = [];
+    server.onClose((r) => closed.push(r));
+    const rcvNxt = (nic1.sent.at(-1) as Segment).seq; // the handshake's final ACK
+    const forge = (seq: number) => {
+      const { localAddress, remoteAddress, localPort, remotePort } = client.endpoint;
+      const segment = buildTcp({ srcPort: localPort, dstPort: remotePort, seq, ack: 0, flags: TcpFlag.Rst, window: 0, urgentPointer: 0, options: [] }, new Uint8Array(0), localAddress, remoteAddress);
+      r1.stack.forwarding.originate(r1.stack.globalVrf, localAddress, remoteAddress, IpProtocol.Tcp, segment);
+      clock.advance(10);
+    };
+    const before = nic2.sent.length;
+    forge((rcvNxt + 1000) >>> 0);
+    expect(server.state).toBe("ESTABLISHED");
+    const challenge = nic2.sent.slice(before).find((s) => s.flags === TcpFlag.Ack);
+    expect(challenge?.ack).toBe(rcvNxt);
+    forge(rcvNxt);
+    expect(server.state).toBe("CLOSED");
+    expect(closed).toEqual(["reset"]);
+  });
+
+  it("answers a stray ACK to a listening port with RST carrying that ACK as its sequence (RFC 9293 §3.10.7.2)", () => {
+    const { clock, nic2, r1 } = build();
+    const local = ipv4(10, 0, 0, 1);
+    const remote = ipv4(10, 0, 0, 2);
+    const segment = buildTcp({ srcPort: 40000, dstPort: 179, seq: 5, ack: 123456, flags: TcpFlag.Ack, window: 1000, urgentPointer: 0, options: [] }, new Uint8Array(0), local, remote);
+    const before = nic2.sent.length;
+    r1.stack.forwarding.originate(r1.stack.globalVrf, local, remote, IpProtocol.Tcp, segment);
+    clock.advance(10);
+    expect(nic2.sent.slice(before)).toEqual([expect.objectContaining({ seq: 123456, flags: TcpFlag.Rst, length: 0 })]);
   });
 });
