@@ -237,7 +237,7 @@ const lengthError = (reason: string): Bad => ({ reason, subcode: BgpUpdateSubcod
 export function parsePathAttributes(buf: Uint8Array, start: number, end: number, options: BgpCodecOptions): PathAttributes | BgpError {
   const attributes: PathAttribute[] = [];
   const faults: BgpError[] = [];
-  let seen = 0n; // bit per type code already read (RFC 7606 §3(g))
+  const seen = new Uint32Array(8); // a bit per type code already read (RFC 7606 §3(g))
   let at = start;
   while (at < end) {
     const flags = buf[at];
@@ -261,8 +261,8 @@ export function parsePathAttributes(buf: Uint8Array, start: number, end: number,
       break;
     }
     const whole = (): Uint8Array => buf.slice(at, next);
-    const bit = 1n << BigInt(code);
-    if (seen & bit) {
+    const bit = 1 << (code & 31);
+    if (seen[code >>> 5] & bit) {
       // RFC 7606 §3(g): a repeated MP_(UN)REACH_NLRI resets; any other repeat is dropped.
       const action: BgpErrorAction = known?.action === "session-reset" ? "session-reset" : "attribute-discard";
       const fault = attrFault(name, at, "appears more than once", action, BgpUpdateSubcode.MalformedAttributeList, whole(), code);
@@ -271,7 +271,7 @@ export function parsePathAttributes(buf: Uint8Array, start: number, end: number,
       at = next;
       continue;
     }
-    seen |= bit;
+    seen[code >>> 5] |= bit;
     if (known === undefined) {
       // RFC 4271 §6.3: an unrecognized well-known attribute is an error; optional ones pass.
       if ((flags & BgpAttrFlag.Optional) === 0) {

@@ -290,6 +290,9 @@ describe("BGP errors: NOTIFICATION to send and RFC 7606 action", () => {
     const badCap = OPEN.slice();
     badCap[40] = 3; // the MP capability in the second parameter says length 3
     expect(resetOf(badCap)[0]).toBe("multiprotocol capability length");
+    const zeroId = OPEN.slice();
+    zeroId.fill(0, 24, 28);
+    expect(resetOf(zeroId)).toEqual(["BGP identifier", 24, "session-reset", 2, 3]);
     const badParams = OPEN.slice();
     badParams[28] = 29;
     expect(resetOf(badParams)).toEqual(["optional parameters length", 28, "session-reset", 2, 0]);
@@ -373,6 +376,14 @@ describe("BGP errors: NOTIFICATION to send and RFC 7606 action", () => {
     expect(resetOf(msg(2, 0, 0, 0, 9))).toEqual(["total path attribute length", 21, "session-reset", 3, 1]);
   });
 
+  it("refuses to emit what the session cannot carry: a 4-octet AS on a 2-octet session, more than 4096 bytes", () => {
+    const as4Path: BgpMessage = { type: "update", withdrawn: [], nlri: [], attributes: [{ type: "as-path", segments: [{ type: AsPathSegmentType.AsSequence, asns: [4200000000] }] }] };
+    expect(() => buildBgpMessage(as4Path, AS2)).toThrow(/AS 4200000000 needs 4 octets/);
+    expect(buildBgpMessage(as4Path, AS4).length).toBe(23 + 3 + 6);
+    const huge: BgpMessage = { type: "update", withdrawn: [], attributes: [], nlri: Array.from({ length: 1100 }, (_, i) => ({ addr: ipv4(10, i >> 8, i & 255, 0), len: 24 })) };
+    expect(() => buildBgpMessage(huge, AS4)).toThrow(/exceeds 4096/);
+  });
+
   it("says which code and action in its text", () => {
     expect(failure(msg(9)).toString()).toBe("bgp: type at offset 18: 9 is not a BGP message type (session-reset, NOTIFICATION MessageHeader/BadMessageType)");
   });
@@ -449,7 +460,7 @@ const arbParameter: fc.Arbitrary<BgpOptionalParameter> = fc.oneof(
 
 function arbMessage(four: boolean): fc.Arbitrary<BgpMessage> {
   return fc.oneof(
-    fc.record({ type: fc.constant("open" as const), version: fc.constant(4), myAs: u16, holdTimeSec: u16.filter((h) => h !== 1 && h !== 2), bgpId: arbIpv4, parameters: fc.array(arbParameter, { maxLength: 4 }) }),
+    fc.record({ type: fc.constant("open" as const), version: fc.constant(4), myAs: u16, holdTimeSec: u16.filter((h) => h !== 1 && h !== 2), bgpId: arbIpv4.filter((id) => id !== 0), parameters: fc.array(arbParameter, { maxLength: 4 }) }),
     fc.record({ type: fc.constant("update" as const), withdrawn: fc.array(arbPrefix, { maxLength: 5 }), attributes: arbAttributes(four), nlri: fc.array(arbPrefix, { maxLength: 5 }) }),
     fc.record({ type: fc.constant("notification" as const), code: u8, subcode: u8, data: fc.uint8Array({ maxLength: 20 }) }),
     fc.constant({ type: "keepalive" as const }),

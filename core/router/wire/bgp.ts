@@ -2,7 +2,9 @@
 // OPEN with optional parameters and capabilities (RFC 5492: multiprotocol RFC 4760, route
 // refresh RFC 2918 and Cisco's pre-standard code 128, 4-octet AS RFC 6793; others kept as
 // code and bytes), UPDATE (withdrawn routes, path attributes from bgp-attributes.ts, NLRI),
-// NOTIFICATION, KEEPALIVE and ROUTE-REFRESH (RFC 2918, subtype from RFC 7313).
+// NOTIFICATION, KEEPALIVE and ROUTE-REFRESH (RFC 2918, subtype from RFC 7313). Not here:
+// RFC 8654 extended messages and RFC 9072 extended optional parameters lengths (neither is
+// negotiated by this stack), ADD-PATH path identifiers (RFC 7911).
 //
 // BGP runs over a TCP byte stream: `bgpMessageLengthAt` tells a reader how many bytes the
 // next message needs; `parseBgpMessage` then reads one message from the front of a buffer.
@@ -192,6 +194,9 @@ function parseOpen(buf: Uint8Array): BgpOpen | BgpError {
   }
   const holdTimeSec = readU16(buf, 22);
   if (holdTimeSec === 1 || holdTimeSec === 2) return openError("hold time", 22, `${holdTimeSec} s is neither 0 nor at least 3`, BgpOpenSubcode.UnacceptableHoldTime);
+  const bgpId = readIpv4(buf, 24);
+  // RFC 6286 §2.2: any 4 octets but zero.
+  if (bgpId === 0) return openError("BGP identifier", 24, "is 0.0.0.0", BgpOpenSubcode.BadBgpIdentifier);
   const paramsLength = buf[28];
   if (29 + paramsLength !== buf.length) return openError("optional parameters length", 28, `${paramsLength} does not match the ${buf.length - 29} bytes after it`);
   const parameters: BgpOptionalParameter[] = [];
@@ -211,7 +216,7 @@ function parseOpen(buf: Uint8Array): BgpOpen | BgpError {
     }
     at = end;
   }
-  return { type: "open", version, myAs: readU16(buf, 20), holdTimeSec, bgpId: readIpv4(buf, 24), parameters };
+  return { type: "open", version, myAs: readU16(buf, 20), holdTimeSec, bgpId, parameters };
 }
 
 function parseCapabilities(buf: Uint8Array, start: number, end: number): BgpCapability[] | BgpError {
