@@ -419,8 +419,9 @@ export class TcpConnection {
     } else if (ack === this.sndUna) {
       const windowChanged = seg.window !== this.sndWnd;
       this.updateWindow(seg);
-      // RFC 5681 §2: a duplicate ACK carries no data, no SYN/FIN, the same window, and data is outstanding.
-      if (dataLength === 0 && (seg.flags & (TcpFlag.Syn | TcpFlag.Fin)) === 0 && !windowChanged && this.sndMax !== this.sndUna) this.duplicateAck();
+      // RFC 5681 §2: a duplicate ACK carries no data, no SYN/FIN, the same window, and data is
+      // outstanding; answers to our probes of a closed window are not signs of loss.
+      if (dataLength === 0 && (seg.flags & (TcpFlag.Syn | TcpFlag.Fin)) === 0 && !windowChanged && this.sndMax !== this.sndUna && this.sndWnd > 0) this.duplicateAck();
     }
     switch (this.stateValue) {
       case "FIN-WAIT-1":
