@@ -11,11 +11,13 @@
 //                                                     ICV or an AEAD's associated data cover
 //   parseSkPlaintext / buildSkPlaintext              the decrypted payload chain and padding
 //
+// Values payloads carry as bytes (CP attributes, ID data, some notify data) have typed
+// readers and writers in ikev2-values.ts.
+//
 // An unknown payload type round-trips as { kind: "unknown" } unless its critical bit is set;
 // then parse returns an IkeCriticalPayloadError (a WireError) carrying the type, which the
 // caller answers with UNSUPPORTED_CRITICAL_PAYLOAD (RFC 7296 §2.5).
 
-import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
 import { WireError, truncated } from "./errors";
 import { readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { IkePayloadType } from "./ikev2-registry";
@@ -316,35 +318,6 @@ export function withNonEspMarker(message: Uint8Array): Uint8Array {
   const out = new Uint8Array(NON_ESP_MARKER_LENGTH + message.length);
   out.set(message, NON_ESP_MARKER_LENGTH);
   return out;
-}
-
-// Configuration attribute values (RFC 7296 §3.15.1) that FlexVPN exchanges.
-
-/** An INTERNAL_IP4_ADDRESS, _NETMASK, _DNS or _NBNS value, or undefined when not 4 bytes
- * (an empty value is a request). */
-export function cfgIpv4(value: Uint8Array): Ipv4 | undefined {
-  return value.length === 4 ? readIpv4(value, 0) : undefined;
-}
-
-/** An INTERNAL_IP4_SUBNET value: address and netmask, or undefined when not 8 bytes. */
-export function cfgIpv4Subnet(value: Uint8Array): { readonly address: Ipv4; readonly mask: Ipv4 } | undefined {
-  return value.length === 8 ? { address: readIpv4(value, 0), mask: readIpv4(value, 4) } : undefined;
-}
-
-/** A value of 4-byte addresses (one) or address and mask (two). */
-export function cfgIpv4Value(...addresses: number[]): Uint8Array {
-  const out = new Uint8Array(4 * addresses.length);
-  addresses.forEach((a, i) => writeIpv4(out, 4 * i, a));
-  return out;
-}
-
-/** APPLICATION_VERSION and other text values, as UTF-8. */
-export function cfgText(value: Uint8Array): string {
-  return new TextDecoder().decode(value);
-}
-
-export function cfgTextValue(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
 }
 
 function readU64(buf: Uint8Array, at: number): bigint {
