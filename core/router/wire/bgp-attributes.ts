@@ -95,6 +95,25 @@ export interface AsPathSegment {
   readonly asns: readonly number[];
 }
 
+/** IOS's text for an AS path: sequences as space-separated numbers, sets in braces
+ * ("65001 65002 {65010,65011}"), confederation segments in parentheses and brackets. */
+export function formatAsPath(segments: readonly AsPathSegment[]): string {
+  return segments
+    .map((s) => {
+      switch (s.type) {
+        case AsPathSegmentType.AsSet:
+          return `{${s.asns.join(",")}}`;
+        case AsPathSegmentType.ConfedSequence:
+          return `(${s.asns.join(" ")})`;
+        case AsPathSegmentType.ConfedSet:
+          return `[${s.asns.join(" ")}]`;
+        default:
+          return s.asns.join(" ");
+      }
+    })
+    .join(" ");
+}
+
 /** Well-known communities (RFC 1997). */
 export const WellKnownCommunity = { NoExport: 0xffffff01, NoAdvertise: 0xffffff02, NoExportSubconfed: 0xffffff03 } as const;
 
@@ -300,7 +319,9 @@ export function parsePathAttributes(buf: Uint8Array, start: number, end: number,
 }
 
 function attrFault(field: string, offset: number, reason: string, action: BgpErrorAction, subcode: number, data: Uint8Array, code?: number): BgpError {
-  return new BgpError(field, offset, reason, action, BgpErrorCode.UpdateMessage, subcode, data, code);
+  // RFC 4271 §6.3 gives Malformed Attribute List no data; the other subcodes carry the attribute.
+  const sent = subcode === BgpUpdateSubcode.MalformedAttributeList ? new Uint8Array(0) : data;
+  return new BgpError(field, offset, reason, action, BgpErrorCode.UpdateMessage, subcode, sent, code);
 }
 
 function reset(fault: BgpError): BgpError {

@@ -5,6 +5,7 @@ import {
   AsPathSegmentType,
   BgpAttrFlag,
   defaultAttributeFlags,
+  formatAsPath,
   formatCommunity,
   formatExtendedCommunity,
   parseRouteTarget,
@@ -174,6 +175,15 @@ describe("BGP-4 messages (RFC 4271 §4)", () => {
     expect(bgpParseAction(result)).toBeUndefined();
     expect(buildBgpMessage(UPDATE_IPV4_REPR, AS2)).toEqual(UPDATE_IPV4);
     expect((UPDATE_IPV4_REPR.type === "update" && UPDATE_IPV4_REPR.attributes[4].type === "communities" && UPDATE_IPV4_REPR.attributes[4].communities.map(formatCommunity))).toEqual(["65000:100", "no-export"]);
+  });
+
+  it("prints AS paths as IOS does", () => {
+    expect(formatAsPath([
+      { type: AsPathSegmentType.ConfedSequence, asns: [64512, 64513] },
+      { type: AsPathSegmentType.AsSequence, asns: [65001, 4200000000] },
+      { type: AsPathSegmentType.AsSet, asns: [65010, 65011] },
+    ])).toBe("(64512 64513) 65001 4200000000 {65010,65011}");
+    expect(formatAsPath([])).toBe("");
   });
 
   it("reads the same AS_PATH bytes as one 4-octet AS on a 4-octet session", () => {
