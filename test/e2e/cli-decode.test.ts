@@ -86,6 +86,8 @@ const TSHARK_NAMES: Record<string, string> = {
   MPLS: "mpls",
   ESP: "esp",
   BGP: "bgp",
+  IKEv2: "isakmp",
+  "NAT-T": "udpencap",
 };
 
 function ourChain(record: DecodedRecord): string {
@@ -128,9 +130,9 @@ describe("flexlab decode on captures of every frame FlexLab emits", () => {
     });
   }
 
-  it.skipIf(!hasTshark)("agrees with tshark on addresses, labels, ports, GRE keys, ESP SPIs and BGP messages", async () => {
+  it.skipIf(!hasTshark)("agrees with tshark on addresses, labels, ports, GRE keys, ESP SPIs, BGP messages and IKE exchanges", async () => {
     const file = CAPTURES["pcapng, Ethernet"].file;
-    const fields = ["ip.src", "ip.dst", "mpls.label", "udp.dstport", "tcp.dstport", "gre.key", "esp.spi", "bgp.type", "bgp.length"];
+    const fields = ["ip.src", "ip.dst", "mpls.label", "udp.dstport", "tcp.dstport", "gre.key", "esp.spi", "bgp.type", "bgp.length", "isakmp.exchangetype", "isakmp.length"];
     const theirs = tshark(file, fields);
     const ours = (await records(file)).map((r) => {
       const of = (protocol: string, field: string): string =>
@@ -142,6 +144,7 @@ describe("flexlab decode on captures of every frame FlexLab emits", () => {
       return [
         of("IPv4", "src"), of("IPv4", "dst"), labels, of("UDP", "dstPort"), of("TCP", "dstPort"), key === "undefined" ? "" : key, of("ESP", "spi"),
         bgp.map((m) => bgpTypes[m.type]).join(","), bgp.map((m) => m.length).join(","),
+        of("IKEv2", "exchangeType"), of("IKEv2", "length"),
       ];
     });
     // tshark also lists the addresses and ports of the datagram an ICMP error quotes, and

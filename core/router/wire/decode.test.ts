@@ -57,10 +57,11 @@ describe("decodePacket", () => {
   });
 
   it("takes a new protocol with one registration, keyed by port", () => {
-    const registry = standardDissectors().register("udp-port", 500, "IKEv2", (bytes) => ({ layer: { protocol: "IKEv2", summary: `IKEv2 ${bytes.length}`, fields: {} } }));
-    const ike = SAMPLE_FRAMES.find((s) => s.name === "IKE on UDP 500")!.frame;
-    expect(summarizePacket(decodePacket(ike, LinkType.Ethernet, registry))).toBe("Ethernet / IPv4 / UDP 500 / IKEv2 28");
-    expect(summarizePacket(decodePacket(ike, LinkType.Ethernet, new DissectorRegistry()))).toBe("link type 1 (undecoded)");
+    const registry = standardDissectors().register("udp-port", 9, "Discard", (bytes) => ({ layer: { protocol: "Discard", summary: `Discard ${bytes.length}`, fields: {} } }));
+    const discard = SAMPLE_FRAMES.find((s) => s.name.startsWith("GRE with checksum"))!.frame;
+    expect(summarizePacket(decodePacket(discard, LinkType.Ethernet))).toBe("Ethernet / IPv4 / GRE key 42 / IPv4 / UDP 9 (undecoded)");
+    expect(summarizePacket(decodePacket(discard, LinkType.Ethernet, registry))).toBe("Ethernet / IPv4 / GRE key 42 / IPv4 / UDP 9 / Discard 5");
+    expect(summarizePacket(decodePacket(discard, LinkType.Ethernet, new DissectorRegistry()))).toBe("link type 1 (undecoded)");
   });
 
   it("gives a BGP message that fails to parse the parser's error, and leaves a segment cut mid-message undecoded", () => {

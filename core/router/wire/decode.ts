@@ -19,12 +19,14 @@ import { arpOperationName, parseArp } from "./arp";
 import { BGP_PORT } from "./bgp";
 import { hex16, hexDigits } from "./bytes";
 import { dissectBgp } from "./decode-bgp";
+import { dissectIke, dissectUdpEncap } from "./decode-ikev2";
 import { parseDot1q } from "./dot1q";
 import { isWireError, type WireError } from "./errors";
 import { parseEsp } from "./esp";
 import { EtherType, parseEthernet } from "./ethernet";
 import { GreProtocol, parseGre } from "./gre";
 import { parseIcmp, type IcmpExtensionObject, type IcmpRepr } from "./icmp";
+import { IKE_NAT_T_PORT, IKE_PORT } from "./ikev2";
 import { IpProtocol, ipProtocolName, ipv4Dst, ipv4HeaderLengthAt, ipv4Protocol, ipv4Src, ipv4Version, parseIpv4 } from "./ipv4";
 import { parseMpls } from "./mpls";
 import { LinkType } from "./pcap";
@@ -390,7 +392,9 @@ export function standardDissectors(): DissectorRegistry {
     .register("ip-protocol", IpProtocol.Udp, "UDP", dissectUdp)
     .register("ip-protocol", IpProtocol.Gre, "GRE", dissectGre)
     .register("ip-protocol", IpProtocol.Esp, "ESP", dissectEsp)
-    .register("tcp-port", BGP_PORT, "BGP", dissectBgp);
+    .register("tcp-port", BGP_PORT, "BGP", dissectBgp)
+    .register("udp-port", IKE_PORT, "IKEv2", dissectIke)
+    .register("udp-port", IKE_NAT_T_PORT, "NAT-T", dissectUdpEncap);
 }
 
 const STANDARD = standardDissectors();

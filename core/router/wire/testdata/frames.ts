@@ -10,6 +10,9 @@ import { buildEsp } from "../esp";
 import { EtherType, buildEthernet } from "../ethernet";
 import { GreProtocol, buildGre } from "../gre";
 import { IcmpTimeExceededCode, IcmpUnreachableCode, buildIcmp } from "../icmp";
+import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMarker, type IkeMessageRepr } from "../ikev2";
+import { DhGroup, EncrId, IkeExchangeType, IkePayloadType, IkeProtocolId, IntegId, NotifyType, PrfId, TransformType } from "../ikev2-registry";
+import { transform } from "../ikev2-sa";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../ipv4";
 import { buildMpls, toLabel, type Label } from "../mpls";
 import { TcpFlag, buildTcp } from "../tcp";
@@ -84,6 +87,33 @@ const BGP_VPNV4_UPDATE: BgpMessage = {
   nlri: [],
 };
 
+const pattern = (length: number, seed: number): Uint8Array => Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
+const SPI_I = 0x8f3a5c2e11d04b77n;
+const SPI_R = 0x2b6e90d1a4c3f085n;
+
+const IKE_SA_INIT_REQUEST: IkeMessageRepr = {
+  initiatorSpi: SPI_I, responderSpi: 0n, exchangeType: IkeExchangeType.IKE_SA_INIT, initiator: true, response: false, messageId: 0,
+  payloads: [
+    { kind: "sa", proposals: [{ number: 1, protocolId: IkeProtocolId.IKE, spi: new Uint8Array(0), transforms: [
+      transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256), transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256),
+      transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128), transform(TransformType.DH, DhGroup.MODP_2048),
+    ] }] },
+    { kind: "ke", dhGroup: DhGroup.MODP_2048, data: pattern(256, 3) },
+    { kind: "nonce", data: pattern(32, 5) },
+    { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: pattern(20, 1) },
+    { kind: "vendor-id", data: new TextEncoder().encode("FLEXVPN-SUPPORTED") },
+  ],
+};
+
+/** IKE_AUTH's SK payload: AES-CBC IV, ciphertext and HMAC-SHA256-128 ICV, opaque. */
+const IKE_AUTH_REQUEST: IkeMessageRepr = {
+  initiatorSpi: SPI_I, responderSpi: SPI_R, exchangeType: IkeExchangeType.IKE_AUTH, initiator: true, response: false, messageId: 1,
+  payloads: [{ kind: "sk", innerNextPayload: IkePayloadType.IDi, data: pattern(16 + 320 + 16, 17) }],
+};
+
+const udpFromTo = (src: Ipv4, dst: Ipv4, port: number, data: Uint8Array): Uint8Array =>
+  ip(src, dst, IpProtocol.Udp, buildUdp({ srcPort: port, dstPort: port, payloadLength: data.length }, data, src, dst));
+
 function laterFragment(): Uint8Array {
   const payload = new Uint8Array(64).fill(0x5a);
   return buildIpv4({ ...ipRepr(HOST_A, HOST_B, IpProtocol.Icmp, payload.length), dontFragment: false, fragmentOffsetBytes: 1480 }, payload);
@@ -128,9 +158,24 @@ export const SAMPLE_FRAMES: readonly SampleFrame[] = [
     summary: "Ethernet / IPv4 / GRE key 42 / IPv4 / UDP 9 (undecoded)",
   },
   {
-    name: "IKE on UDP 500",
-    frame: ethernet(udp(500, 500, new Uint8Array(28))),
-    summary: "Ethernet / IPv4 / UDP 500 (undecoded)",
+    name: "IKE_SA_INIT request on UDP 500",
+    frame: ethernet(udpFromTo(R1, R2, IKE_PORT, buildIkeMessage(IKE_SA_INIT_REQUEST))),
+    summary: "Ethernet / IPv4 / UDP 500 / IKEv2 IKE_SA_INIT request SA KE Nonce N V",
+  },
+  {
+    name: "IKE_AUTH request behind the non-ESP marker on UDP 4500",
+    frame: ethernet(udpFromTo(R1, R2, IKE_NAT_T_PORT, withNonEspMarker(buildIkeMessage(IKE_AUTH_REQUEST)))),
+    summary: "Ethernet / IPv4 / UDP 4500 / NAT-T / IKEv2 IKE_AUTH request SK",
+  },
+  {
+    name: "ESP in UDP 4500",
+    frame: ethernet(udpFromTo(R1, R2, IKE_NAT_T_PORT, buildEsp({ spi: 0xc0ffee02, sequence: 9 }, pattern(80, 2)))),
+    summary: "Ethernet / IPv4 / UDP 4500 / NAT-T / ESP spi 0xc0ffee02 seq 9",
+  },
+  {
+    name: "NAT-keepalive",
+    frame: ethernet(udpFromTo(R1, R2, IKE_NAT_T_PORT, Uint8Array.of(NAT_KEEPALIVE))),
+    summary: "Ethernet / IPv4 / UDP 4500 / NAT-T keepalive",
   },
   {
     name: "TCP SYN to 179 with options",
