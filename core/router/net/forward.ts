@@ -24,7 +24,8 @@ import {
   writeIpv4Header,
 } from "../wire/ipv4";
 import { IcmpUnreachableCode } from "../wire/icmp";
-import { writeMplsEntry } from "../wire/mpls";
+import { isWireError } from "../wire/errors";
+import { parseMpls, writeMplsEntry, type MplsEntry } from "../wire/mpls";
 import type { DropReason } from "./counters";
 import type { FibEntry, FibPath } from "./fib";
 import { fragmentIpv4 } from "./fragment";
@@ -72,8 +73,9 @@ export class Ipv4Forwarding implements Ipv4Output {
   }
 
   /** An IPv4 packet at `buf[offset, limit)` arrived on `inIf`. The buffer is ours. `vrf` is
-   * the table it is looked up in: the interface's, or the one an MPLS label disposed it into. */
-  receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number, vrf: Vrf = inIf.vrf): void {
+   * the table it is looked up in: the interface's, or the one an MPLS label disposed it into;
+   * then `labelsAt` is where the label stack it came under starts (ending at `offset`). */
+  receive(inIf: Interface, buf: Uint8Array, offset: number, limit: number, vrf: Vrf = inIf.vrf, labelsAt = -1): void {
     const fault = checkIpv4Header(buf, offset, limit);
     if (fault !== Ipv4HeaderFault.None) return inIf.drop(HEADER_FAULT_DROPS[fault]);
     const total = ipv4TotalLength(buf, offset);
@@ -98,7 +100,8 @@ export class Ipv4Forwarding implements Ipv4Output {
     if (src >>> 24 === 0 || src >>> 24 === 127 || src >= 0xe0000000) return inIf.drop("martian-source");
     if (ipv4Ttl(buf, offset) <= 1) {
       const errorIf = errorInterface(inIf, vrf, src);
-      if (errorIf !== undefined) this.icmp.timeExceeded(errorIf, buf, offset, end);
+      // RFC 4950: a label's TTL ran out here; say which stack it came under.
+      if (errorIf !== undefined) this.icmp.timeExceeded(errorIf, buf, offset, end, 0, labelsAt < 0 ? undefined : receivedLabels(buf, labelsAt, offset));
       return inIf.drop("ttl-expired");
     }
     if (entry === undefined) {
@@ -231,6 +234,12 @@ function errorInterface(inIf: Interface, vrf: Vrf, src: Ipv4): Interface | undef
   if (vrf === inIf.vrf) return inIf;
   const back = vrf.fib.lookup(src);
   return back?.kind === "forward" ? back.paths[0]?.interface : undefined;
+}
+
+/** The label stack entries at `buf[from, to)` (the error path only: it allocates). */
+function receivedLabels(buf: Uint8Array, from: number, to: number): MplsEntry[] {
+  const parsed = parseMpls(buf.subarray(from, to));
+  return isWireError(parsed) ? [] : [...parsed.repr.stack];
 }
 
 /** Per-flow ECMP choice (CEF's per-destination load sharing hashes source and destination). */

@@ -83,7 +83,7 @@ export class MplsForwarding {
       if (!this.ipv4Under(buf, at, limit)) return inIf.drop("ipv4-version");
       // IP forwarding takes this hop's one off the TTL.
       if (ipv4Ttl(buf, at) > ttl) setIpv4Ttl(buf, at, ttl);
-      this.ipv4.receive(inIf, buf, at, limit, action.vrf);
+      this.ipv4.receive(inIf, buf, at, limit, action.vrf, offset);
       return;
     }
   }

@@ -3,6 +3,7 @@
 // two VRFs holding the same prefix, swapped or popped toward an adjacency, or counted as drops.
 import { afterEach, describe, expect, it } from "vitest";
 import { HEADROOM_BYTES, allocatePacket } from "../net/headroom";
+import type { IcmpErrorReport } from "../net/icmp";
 import type { Interface } from "../net/interface";
 import { TABLES } from "../node/tables";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
@@ -175,9 +176,13 @@ describe("MPLS data path", () => {
     const probe = buildIpv4({ dscp: 0, ecn: 0, identification: 3, dontFragment: false, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: 17, src: ip("192.168.1.2"), dst: ip("192.168.9.9"), payloadLength: udp.length }, udp);
     const a = received(s, "CEA");
     const b = received(s, "CEB");
+    const reports: IcmpErrorReport[] = [];
+    s.node("CEB").router.stack.icmp.onError((r) => reports.push(r));
     // Uniform TTL: the label's TTL of 1 reaches the IP header, which expires here.
     sendLabelled(s, "Ethernet0/0", [17], { mplsTtl: 1, packet: probe });
     expect(received(s, "CEB")).toBe(b + 1);
+    // From PE's interface in VRF B, quoting the probe, with the label it came under (RFC 4950).
+    expect(reports).toEqual([expect.objectContaining({ from: ip("192.168.1.1"), type: 11, quotedDst: ip("192.168.9.9"), mplsLabels: [{ label: 17, tc: 0, bottom: true, ttl: 1 }] })]);
     expect(received(s, "CEA")).toBe(a);
     expect(drops(s, "PE", "ttl-expired")).toBe(1);
     // With TTL to spare it is simply unroutable in VRF B: unreachable, again toward CEB only.
