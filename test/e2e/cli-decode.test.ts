@@ -16,6 +16,9 @@ import { LinkType, writePcap } from "../../core/router/wire/pcap";
 import { PcapngWriter } from "../../core/router/wire/pcapng";
 import { ARPHRD_ETHER, buildSll, buildSll2 } from "../../core/router/wire/sll";
 import { SAMPLE_FRAMES } from "../../core/router/wire/testdata/frames";
+import { TapNic } from "../../core/router/io/tap";
+import { Simulation } from "../../core/router/sim/harness";
+import { VirtualClock } from "../../core/router/clock/virtual";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -155,6 +158,67 @@ describe("flexlab decode on captures of every frame FlexLab emits", () => {
       return own.map((cell, c) => (c === 5 && cell !== "" ? String(Number(cell)) : cell));
     });
     expect(ours).toEqual(normalized);
+  });
+});
+
+describe("flexlab decode on a capture from routers in the simulation", () => {
+  const R1 = "hostname R1\ninterface Ethernet0/0\n ip address 10.0.12.1 255.255.255.0\ninterface Tunnel0\n ip address 172.16.0.1 255.255.255.252\n tunnel source Ethernet0/0\n tunnel destination 10.0.12.2\n";
+  const R2 = "hostname R2\ninterface Ethernet0/0\n ip address 10.0.12.2 255.255.255.0\ninterface Tunnel0\n ip address 172.16.0.2 255.255.255.252\n tunnel source Ethernet0/0\n tunnel destination 10.0.12.1\n";
+
+  /** Pings across the link and through the GRE tunnel with R1's Ethernet0/0 tapped, as `flexlab capture` would write it. */
+  async function captureFromSim(): Promise<string> {
+    const frames: { ms: number; frame: Uint8Array }[] = [];
+    // The clock exists before the routers boot, so a frame sent while booting gets its time too.
+    const clock = new VirtualClock();
+    const sim = new Simulation({
+      nodes: { R1, R2 },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+      port: (node, iface, nic) => {
+        if (node !== "R1" || iface !== "Ethernet0/0") return nic;
+        const tap = new TapNic(nic);
+        tap.addTap((frame) => frames.push({ ms: clock.now(), frame: frame.slice() }));
+        return tap;
+      },
+    }, clock);
+    try {
+      sim.settle();
+      expect(await sim.exec("R1", "ping 10.0.12.2")).toContain("Success rate is");
+      expect(await sim.exec("R1", "ping 172.16.0.2")).toContain("Success rate is 100 percent (5/5)");
+    } finally {
+      sim.close();
+    }
+    const chunks: Uint8Array[] = [];
+    const writer = new PcapngWriter((c) => chunks.push(c));
+    const id = writer.addInterface("R1 Ethernet0/0", LinkType.Ethernet);
+    for (const f of frames) writer.writePacket(id, 1_764_300_000_000 + f.ms, f.frame);
+    const file = join(dir, "sim.pcapng");
+    writeFileSync(file, Buffer.concat(chunks));
+    return file;
+  }
+
+  let capture: Promise<string> | undefined;
+  const captured = (): Promise<string> => (capture ??= captureFromSim());
+
+  it("decodes ARP, the pings and the GRE-tunnelled pings with no error", async () => {
+    const file = await captured();
+    const decoded = await records(file);
+    expect(decoded.filter((r) => r.packet.error !== undefined)).toEqual([]);
+    const lines = new Set(decoded.map((r) => summarizePacket(r.packet)));
+    expect([...lines].sort()).toEqual([
+      "Ethernet / ARP reply 10.0.12.1",
+      "Ethernet / ARP request 10.0.12.1 (gratuitous)",
+      "Ethernet / ARP request 10.0.12.2",
+      "Ethernet / ARP request 10.0.12.2 (gratuitous)",
+      "Ethernet / IPv4 / GRE / IPv4 / ICMP echo",
+      "Ethernet / IPv4 / GRE / IPv4 / ICMP echo reply",
+      "Ethernet / IPv4 / ICMP echo",
+      "Ethernet / IPv4 / ICMP echo reply",
+    ]);
+  });
+
+  it.skipIf(!hasTshark)("agrees with tshark on each packet's protocol chain", async () => {
+    const file = await captured();
+    expect((await records(file)).map(ourChain)).toEqual(tshark(file, ["frame.protocols"]).map(([protocols]) => theirChain(protocols)));
   });
 });
 

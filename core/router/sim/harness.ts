@@ -31,6 +31,8 @@ export interface SimTopology {
   readonly yieldToHost?: () => Promise<void>;
   /** Certificates per node, from the lab PKI. */
   readonly pki?: (node: string) => readonly TrustpointMaterial[];
+  /** Wraps a node's port before the router gets it, e.g. in a TapNic to capture its frames. */
+  readonly port?: (node: string, iface: string, nic: Nic) => Nic;
 }
 
 export interface SimNode {
@@ -83,6 +85,9 @@ export class Simulation {
         const hub = new MemoryHub({ clock, learning: true });
         for (const end of link) ports.get(end.node)![end.iface] = hub.port(`${end.node}:${end.iface}`);
       }
+    }
+    if (topology.port) {
+      for (const [node, nics] of ports) for (const [iface, nic] of Object.entries(nics)) nics[iface] = topology.port(node, iface, nic);
     }
     let index = 0;
     for (const [name, config] of Object.entries(topology.nodes)) {

@@ -240,7 +240,8 @@ const dissectArp: Dissector = (bytes) => {
   const r = p.repr;
   const op = arpOperationName(r.operation);
   return {
-    layer: layer("ARP", `ARP ${op.toLowerCase()} ${formatIpv4(r.targetIp)}`, {
+    // Sender and target the same: an announcement of the sender's own address (RFC 5227 §3).
+    layer: layer("ARP", `ARP ${op.toLowerCase()} ${formatIpv4(r.targetIp)}${r.senderIp === r.targetIp ? " (gratuitous)" : ""}`, {
       operation: op,
       senderMac: formatMac(r.senderMac),
       senderIp: formatIpv4(r.senderIp),
