@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DissectorRegistry, decodePacket, jsonReplacer, layerFieldLines, standardDissectors, summarizePacket } from "./decode";
 import { EtherType } from "./ethernet";
@@ -100,5 +101,24 @@ describe("decodePacket", () => {
     const mpls = decodePacket(SAMPLE_FRAMES.find((s) => s.name === "MPLS on Ethernet")!.frame, LinkType.Ethernet);
     expect(layerFieldLines(mpls.layers[1])).toEqual([["stack", "[{ label: 17, tc: 0, bottom: true, ttl: 254 }]"]]);
     expect(JSON.stringify({ b: Uint8Array.of(1, 0xab), n: 255n }, jsonReplacer)).toBe('{"b":"01ab","n":"0xff"}');
+  });
+
+  it("never throws: random bytes on every link type, and every sample with bytes flipped", () => {
+    const linkTypes = [LinkType.Ethernet, LinkType.LinuxSll, LinkType.LinuxSll2, LinkType.Raw, LinkType.Ipv4];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(...linkTypes), (bytes, linkType) => {
+        expect(typeof summarizePacket(decodePacket(bytes, linkType))).toBe("string");
+      }),
+    );
+    fc.assert(
+      fc.property(fc.nat(SAMPLE_FRAMES.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), (index, flips) => {
+        const frame = SAMPLE_FRAMES[index].frame.slice();
+        for (const [at, mask] of flips) frame[at % frame.length] ^= mask;
+        const packet = decodePacket(frame, LinkType.Ethernet);
+        expect(packet.layers.length).toBeGreaterThan(0);
+        for (const layer of packet.layers) layerFieldLines(layer);
+        JSON.stringify(packet.layers, jsonReplacer);
+      }),
+    );
   });
 });
