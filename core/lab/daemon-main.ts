@@ -27,6 +27,9 @@ let daemon: LabDaemon | undefined;
 let ready = false;
 let server: Server | undefined;
 let leaving = false;
+/** `down` arrived while deploying: the deploy's own failure (its nodes killed under it) is
+ * not news to anyone. */
+let cancelled = false;
 
 /** Stops the lab (if up), closes the control channel, exits. */
 async function leave(code: number): Promise<never> {
@@ -54,7 +57,11 @@ async function handle(op: string, node: string | undefined): Promise<ControlResp
   // `down` while the lab is still being deployed cancels the deploy: `flexlab up` learns
   // from this process's exit, after everything made so far is gone.
   if (op === "down" && d && !ready) {
-    void leave(0);
+    // Say why first, so `up` reports the deploy as interrupted (exit 130) rather than as
+    // nodes that died or a daemon that vanished, whichever of those it would see first.
+    cancelled = true;
+    const message = `deploying ${d.state().lab} was interrupted: the lab was taken down before it was up`;
+    void tell({ type: "failed", error: { code: "interrupted", message } }).then(() => leave(0));
     return { ok: true, nodes: d.statuses() };
   }
   // While deploying, status shows how far it got; node operations wait for the lab to be up.
@@ -117,7 +124,9 @@ process.once("message", (raw: unknown) => {
         agent: agentCommand(await freshAgentBundle()),
         nodeTimeoutMs: timeoutMs,
         controlPort: control.port,
-        onProgress: (node, step, detail) => void tell({ type: "progress", node, step, ...(detail ? { detail } : {}) }),
+        onProgress: (node, step, detail) => {
+          if (!cancelled) void tell({ type: "progress", node, step, ...(detail ? { detail } : {}) });
+        },
       });
       await daemon.deploy();
       ready = true;
@@ -125,6 +134,7 @@ process.once("message", (raw: unknown) => {
       await tell({ type: "ready", state: daemon.state() });
       if (process.connected) process.disconnect();
     } catch (err) {
+      if (cancelled) return; // `down` is taking the lab down and has told `up` why
       const error = err instanceof RuntimeError ? { code: err.code, message: err.message } : { code: "internal", message: (err as Error).stack ?? String(err) };
       log(`lab ${lab.name} failed to start: ${error.message}`);
       await tell({ type: "failed", error });

@@ -91,7 +91,10 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
           else reject(whyFailed(errorCode(m.error.code), m.error.message));
         });
         child.once("error", (err) => reject(new RuntimeError("internal", `cannot start the lab daemon: ${err.message}`)));
-        child.once("exit", (code, signal) => {
+        // "close", not "exit": it comes after the IPC channel has delivered everything the
+        // daemon sent, so a last word (the deploy was interrupted by `down`) is never lost
+        // to the exit that follows it.
+        child.once("close", (code, signal) => {
           const tail = this.logTail(lab.dir);
           reject(whyFailed("internal", `the lab daemon exited (${signal ?? `code ${code}`}) before the lab was up${tail ? `:\n${tail}` : ""}`));
         });
@@ -106,7 +109,7 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
       clearTimeout(deadline);
       signal?.removeEventListener("abort", interrupt);
       child.removeAllListeners("message");
-      child.removeAllListeners("exit");
+      child.removeAllListeners("close");
       if (child.connected) child.disconnect();
       child.unref();
     }
