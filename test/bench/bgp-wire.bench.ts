@@ -6,7 +6,8 @@
 //   attribute validated, then a Vpnv4NlriReader reading each route's label, RD and prefix;
 // - wire.bgp.update-vpnv4-268.emit: emitBgpMessage of the repr into a preallocated buffer.
 import { ipv4, type Ipv4 } from "../../core/router/wire/addr";
-import { parseRouteTarget, type BgpCodecOptions, type ExtendedCommunity } from "../../core/router/wire/bgp-attributes";
+import type { BgpCodecOptions } from "../../core/router/wire/bgp-attributes";
+import { parseRouteTarget, type ExtendedCommunity } from "../../core/router/wire/bgp-communities";
 import { Vpnv4NlriReader, type Vpnv4Route } from "../../core/router/wire/bgp-nlri";
 import { bgpMessageLength, buildBgpMessage, emitBgpMessage, parseBgpMessage, type BgpMessage } from "../../core/router/wire/bgp";
 import { isWireError } from "../../core/router/wire/errors";

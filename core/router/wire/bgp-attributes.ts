@@ -1,9 +1,9 @@
 // BGP path attributes (RFC 4271 §4.3, §5): flags, type, 1- or 2-octet length, value, for
 // ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR,
 // COMMUNITIES (RFC 1997), ORIGINATOR_ID and CLUSTER_LIST (RFC 4456), MP_REACH_NLRI and
-// MP_UNREACH_NLRI (RFC 4760) for IPv4 unicast and VPN-IPv4, EXTENDED_COMMUNITIES (RFC 4360)
-// with route targets and route origins, AS4_PATH and AS4_AGGREGATOR (RFC 6793). Any other
-// type is kept as flags, code and value bytes, so it round-trips.
+// MP_UNREACH_NLRI (RFC 4760, values in bgp-mp.ts), EXTENDED_COMMUNITIES (RFC 4360, values in
+// bgp-communities.ts), AS4_PATH and AS4_AGGREGATOR (RFC 6793). Any other type is kept as
+// flags, code and value bytes, so it round-trips.
 //
 // Errors follow RFC 7606: `parsePathAttributes` returns the attributes it could read and a
 // list of faults, each a BgpError naming the attribute and the action (treat-as-withdraw or
@@ -14,23 +14,22 @@
 // VPN-IPv4 NLRI comes as one repr per route (family "vpnv4"), or, with `packedVpnv4`, as
 // validated wire bytes and a count (family "vpnv4-packed") for a Vpnv4NlriReader to walk.
 
-import { formatIpv4, readIpv4, writeIpv4, type Ipv4, type Prefix } from "./addr";
+import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
 import { readU16, readU32, writeU16, writeU32 } from "./bytes";
+import { readExtendedCommunity, writeExtendedCommunity, type ExtendedCommunity } from "./bgp-communities";
 import { BgpError, BgpUpdateSubcode, BgpErrorCode, type BgpErrorAction } from "./bgp-errors";
 import {
-  RD_LENGTH,
-  Vpnv4NlriReader,
-  ipv4PrefixesLength,
-  parseIpv4Prefixes,
-  parseRouteDistinguisher,
-  parseVpnv4Nlri,
-  vpnv4NlriLength,
-  writeIpv4Prefixes,
-  writeVpnv4Nlri,
-  type Vpnv4Route,
-  type Vpnv4Withdrawal,
-} from "./bgp-nlri";
-import { isWireError } from "./errors";
+  mpReachLength,
+  mpUnreachLength,
+  parseMpReach,
+  parseMpUnreach,
+  writeMpReach,
+  writeMpUnreach,
+  type AttributeValueError as Bad,
+  type Flagged,
+  type MpReachNlri,
+  type MpUnreachNlri,
+} from "./bgp-mp";
 
 /** How a session encodes what the bytes alone do not say. */
 export interface BgpCodecOptions {
@@ -41,13 +40,6 @@ export interface BgpCodecOptions {
    * with a Vpnv4NlriReader) instead of one repr per route: the receive path's
    * allocation-light way through an UPDATE of hundreds of VPN routes. */
   readonly packedVpnv4?: boolean;
-}
-
-/** VPN-IPv4 NLRI left in wire form: `bytes` (a subarray of the message when parsed) holds
- * `count` well-formed routes. Walk them with `Vpnv4NlriReader`; emit copies the bytes. */
-export interface PackedVpnv4Nlri {
-  readonly bytes: Uint8Array;
-  readonly count: number;
 }
 
 /** Attribute type codes. */
@@ -80,10 +72,6 @@ export function bgpAttrTypeName(code: number): string {
  * as received. */
 export const BgpAttrFlag = { Optional: 0x80, Transitive: 0x40, Partial: 0x20, ExtendedLength: 0x10 } as const;
 
-/** Address family identifiers and subsequent AFIs (RFC 4760, RFC 4364 §4.3.4). */
-export const Afi = { Ipv4: 1, Ipv6: 2 } as const;
-export const Safi = { Unicast: 1, Multicast: 2, MplsVpn: 128 } as const;
-
 /** ORIGIN values (RFC 4271 §5.1.1). */
 export const BgpOrigin = { Igp: 0, Egp: 1, Incomplete: 2 } as const;
 
@@ -113,73 +101,6 @@ export function formatAsPath(segments: readonly AsPathSegment[]): string {
     })
     .join(" ");
 }
-
-/** Well-known communities (RFC 1997). */
-export const WellKnownCommunity = { NoExport: 0xffffff01, NoAdvertise: 0xffffff02, NoExportSubconfed: 0xffffff03 } as const;
-
-/** "65000:100" (IOS's `ip bgp-community new-format`), or the well-known names. */
-export function formatCommunity(c: number): string {
-  if (c === WellKnownCommunity.NoExport) return "no-export";
-  if (c === WellKnownCommunity.NoAdvertise) return "no-advertise";
-  if (c === WellKnownCommunity.NoExportSubconfed) return "local-AS";
-  return `${c >>> 16}:${c & 0xffff}`;
-}
-
-/**
- * An extended community (RFC 4360). Route targets and route origins (subtypes 0x02, 0x03) of
- * the transitive two-octet-AS (type 0x00), IPv4-address (0x01) and four-octet-AS (0x02)
- * kinds are decoded; `format` is that type byte. In format 0 `global` is a 2-octet AS and
- * `local` 4 octets; in formats 1 (IPv4 address) and 2 (4-octet AS) `local` is 2 octets.
- * Anything else keeps its 8 bytes.
- */
-export type ExtendedCommunity =
-  | { readonly type: "route-target" | "route-origin"; readonly format: 0 | 1 | 2; readonly global: number; readonly local: number }
-  | { readonly type: "other"; readonly value: Uint8Array };
-
-const SUBTYPE_ROUTE_TARGET = 0x02;
-const SUBTYPE_ROUTE_ORIGIN = 0x03;
-
-/** "RT:65000:100", "RT:10.0.0.1:100", "SoO:4200000000:7"; others as 16 hex digits. */
-export function formatExtendedCommunity(c: ExtendedCommunity): string {
-  if (c.type === "other") return [...c.value].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const tag = c.type === "route-target" ? "RT" : "SoO";
-  return `${tag}:${c.format === 1 ? formatIpv4(c.global) : c.global}:${c.local}`;
-}
-
-/** A route target from IOS `route-target` text ("65000:100", "10.0.0.1:100"), with the
- * same type choice as `rd`; undefined when malformed. */
-export function parseRouteTarget(text: string): ExtendedCommunity | undefined {
-  const rd = parseRouteDistinguisher(text);
-  if (rd === undefined) return undefined;
-  if (rd.type === 1 && "ip" in rd) return { type: "route-target", format: 1, global: rd.ip, local: rd.assigned };
-  if ((rd.type === 0 || rd.type === 2) && "asn" in rd) return { type: "route-target", format: rd.type, global: rd.asn, local: rd.assigned };
-  return undefined;
-}
-
-interface Flagged {
-  /** The flags octet as received. When emitting, absent means the attribute's usual flags;
-   * the extended-length bit is added whenever the value needs it. */
-  readonly flags?: number;
-}
-
-/** MP_REACH_NLRI (RFC 4760 §3). VPN-IPv4's next hop is an RD of zero and an IPv4 address
- * (RFC 4364 §4.3.2); other families keep next hop and NLRI as bytes. */
-export type MpReachNlri = Flagged &
-  (
-    | { readonly type: "mp-reach"; readonly family: "ipv4-unicast"; readonly nextHop: Ipv4; readonly nlri: readonly Prefix[] }
-    | { readonly type: "mp-reach"; readonly family: "vpnv4"; readonly nextHop: Ipv4; readonly nlri: readonly Vpnv4Route[] }
-    | { readonly type: "mp-reach"; readonly family: "vpnv4-packed"; readonly nextHop: Ipv4; readonly nlri: PackedVpnv4Nlri }
-    | { readonly type: "mp-reach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly nextHop: Uint8Array; readonly nlri: Uint8Array }
-  );
-
-/** MP_UNREACH_NLRI (RFC 4760 §4). An empty one is the family's End-of-RIB (RFC 4724 §2). */
-export type MpUnreachNlri = Flagged &
-  (
-    | { readonly type: "mp-unreach"; readonly family: "ipv4-unicast"; readonly withdrawn: readonly Prefix[] }
-    | { readonly type: "mp-unreach"; readonly family: "vpnv4"; readonly withdrawn: readonly Vpnv4Withdrawal[] }
-    | { readonly type: "mp-unreach"; readonly family: "vpnv4-packed"; readonly withdrawn: PackedVpnv4Nlri }
-    | { readonly type: "mp-unreach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly withdrawn: Uint8Array }
-  );
 
 export type PathAttribute =
   | (Flagged & { readonly type: "origin"; readonly origin: number })
@@ -242,12 +163,6 @@ export interface PathAttributes {
   /** Non-fatal errors: each names its attribute and is treat-as-withdraw or
    * attribute-discard. */
   readonly faults: readonly BgpError[];
-}
-
-/** A value problem: the reason and the UPDATE Message Error subcode RFC 4271 §6.3 gives it. */
-interface Bad {
-  readonly reason: string;
-  readonly subcode: number;
 }
 
 const lengthError = (reason: string): Bad => ({ reason, subcode: BgpUpdateSubcode.AttributeLengthError });
@@ -377,9 +292,9 @@ function decodeValue(code: number, flags: number, buf: Uint8Array, at: number, e
       return { type: "extended-communities", flags, communities };
     }
     case BgpAttrType.MpReachNlri:
-      return parseMpReach(buf, at, end, flags, options);
+      return parseMpReach(buf, at, end, flags, options.packedVpnv4);
     case BgpAttrType.MpUnreachNlri:
-      return parseMpUnreach(buf, at, end, flags, options);
+      return parseMpUnreach(buf, at, end, flags, options.packedVpnv4);
   }
   throw new Error(`bgp: no decoder for known attribute ${code}`); // KNOWN and this switch disagree: a bug
 }
@@ -401,82 +316,6 @@ function parseAsPath(buf: Uint8Array, at: number, end: number, four: boolean): A
     at += 2 + count * width;
   }
   return segments;
-}
-
-function readExtendedCommunity(buf: Uint8Array, at: number): ExtendedCommunity {
-  const type = buf[at];
-  const subtype = buf[at + 1];
-  if (type <= 2 && (subtype === SUBTYPE_ROUTE_TARGET || subtype === SUBTYPE_ROUTE_ORIGIN)) {
-    const kind = subtype === SUBTYPE_ROUTE_TARGET ? "route-target" : "route-origin";
-    if (type === 0) return { type: kind, format: 0, global: readU16(buf, at + 2), local: readU32(buf, at + 4) };
-    return { type: kind, format: type as 1 | 2, global: readU32(buf, at + 2), local: readU16(buf, at + 6) };
-  }
-  return { type: "other", value: buf.slice(at, at + 8) };
-}
-
-const mpError = (reason: string): Bad => ({ reason, subcode: BgpUpdateSubcode.OptionalAttributeError });
-
-/** One reader for validating packed NLRI: parsing is not re-entrant, so it can be shared. */
-const packedReader = new Vpnv4NlriReader();
-
-/** Validates VPN-IPv4 NLRI in place and counts the routes. */
-function packVpnv4(buf: Uint8Array, start: number, end: number, withdraw: boolean): PackedVpnv4Nlri | Bad {
-  packedReader.reset(buf, start, end, withdraw);
-  let count = 0;
-  while (packedReader.next()) count++;
-  const error = packedReader.error;
-  if (error) return mpError(`${error.field} at offset ${error.offset}: ${error.reason}`);
-  return { bytes: buf.subarray(start, end), count };
-}
-
-function parseMpReach(buf: Uint8Array, at: number, end: number, flags: number, options: BgpCodecOptions): MpReachNlri | Bad {
-  if (end - at < 5) return mpError(`length ${end - at} is less than the 5 bytes of AFI, SAFI, next hop length and reserved`);
-  const afi = readU16(buf, at);
-  const safi = buf[at + 2];
-  const nextHopLength = buf[at + 3];
-  const nextHopAt = at + 4;
-  const nlriAt = nextHopAt + nextHopLength + 1; // one reserved octet (RFC 4760 §3)
-  if (nlriAt > end) return mpError(`next hop length ${nextHopLength} runs past the attribute`);
-  if (afi === Afi.Ipv4 && safi === Safi.Unicast) {
-    if (nextHopLength !== 4) return mpError(`IPv4 unicast next hop length ${nextHopLength}, must be 4`);
-    const nlri = parseIpv4Prefixes(buf, nlriAt, end, "MP_REACH_NLRI");
-    if (isWireError(nlri)) return mpError(nlri.reason);
-    return { type: "mp-reach", flags, family: "ipv4-unicast", nextHop: readIpv4(buf, nextHopAt), nlri };
-  }
-  if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
-    if (nextHopLength !== RD_LENGTH + 4) return mpError(`VPN-IPv4 next hop length ${nextHopLength}, must be 12 (RD and IPv4 address)`);
-    for (let i = 0; i < RD_LENGTH; i++) if (buf[nextHopAt + i] !== 0) return mpError("VPN-IPv4 next hop RD is not zero (RFC 4364 §4.3.2)");
-    const nextHop = readIpv4(buf, nextHopAt + RD_LENGTH);
-    if (options.packedVpnv4) {
-      const nlri = packVpnv4(buf, nlriAt, end, false);
-      return "reason" in nlri ? nlri : { type: "mp-reach", flags, family: "vpnv4-packed", nextHop, nlri };
-    }
-    const nlri = parseVpnv4Nlri(buf, nlriAt, end, false);
-    if (isWireError(nlri)) return mpError(`${nlri.field} at offset ${nlri.offset}: ${nlri.reason}`);
-    return { type: "mp-reach", flags, family: "vpnv4", nextHop, nlri };
-  }
-  return { type: "mp-reach", flags, family: "other", afi, safi, nextHop: buf.slice(nextHopAt, nextHopAt + nextHopLength), nlri: buf.slice(nlriAt, end) };
-}
-
-function parseMpUnreach(buf: Uint8Array, at: number, end: number, flags: number, options: BgpCodecOptions): MpUnreachNlri | Bad {
-  if (end - at < 3) return mpError(`length ${end - at} is less than the 3 bytes of AFI and SAFI`);
-  const afi = readU16(buf, at);
-  const safi = buf[at + 2];
-  if (afi === Afi.Ipv4 && safi === Safi.Unicast) {
-    const withdrawn = parseIpv4Prefixes(buf, at + 3, end, "MP_UNREACH_NLRI");
-    if (isWireError(withdrawn)) return mpError(withdrawn.reason);
-    return { type: "mp-unreach", flags, family: "ipv4-unicast", withdrawn };
-  }
-  if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
-    if (options.packedVpnv4) {
-      const withdrawn = packVpnv4(buf, at + 3, end, true);
-      return "reason" in withdrawn ? withdrawn : { type: "mp-unreach", flags, family: "vpnv4-packed", withdrawn };
-    }
-    const withdrawn = parseVpnv4Nlri(buf, at + 3, end, true);
-    if (isWireError(withdrawn)) return mpError(`${withdrawn.field} at offset ${withdrawn.offset}: ${withdrawn.reason}`);
-    return { type: "mp-unreach", flags, family: "vpnv4", withdrawn };
-  }
-  return { type: "mp-unreach", flags, family: "other", afi, safi, withdrawn: buf.slice(at + 3, end) };
 }
 
 // ---- emit -----------------------------------------------------------------------------
@@ -511,35 +350,9 @@ function valueLength(attr: PathAttribute, options: BgpCodecOptions): number {
     case "extended-communities":
       return 8 * attr.communities.length;
     case "mp-reach":
-      switch (attr.family) {
-        case "ipv4-unicast":
-          return 5 + 4 + ipv4PrefixesLength(attr.nlri);
-        case "vpnv4": {
-          let n = 5 + RD_LENGTH + 4;
-          for (const r of attr.nlri) n += vpnv4NlriLength(r.labels.length, r.prefix.len);
-          return n;
-        }
-        case "vpnv4-packed":
-          return 5 + RD_LENGTH + 4 + attr.nlri.bytes.length;
-        case "other":
-          return 5 + attr.nextHop.length + attr.nlri.length;
-      }
-      break;
+      return mpReachLength(attr);
     case "mp-unreach":
-      switch (attr.family) {
-        case "ipv4-unicast":
-          return 3 + ipv4PrefixesLength(attr.withdrawn);
-        case "vpnv4": {
-          let n = 3;
-          for (const w of attr.withdrawn) n += vpnv4NlriLength(0, w.prefix.len);
-          return n;
-        }
-        case "vpnv4-packed":
-          return 3 + attr.withdrawn.bytes.length;
-        case "other":
-          return 3 + attr.withdrawn.length;
-      }
-      break;
+      return mpUnreachLength(attr);
     case "unknown":
       return attr.value.length;
   }
@@ -649,84 +462,6 @@ function writeValue(attr: PathAttribute, buf: Uint8Array, at: number, options: B
       return;
     case "unknown":
       buf.set(attr.value, at);
-      return;
-  }
-}
-
-function writeExtendedCommunity(buf: Uint8Array, at: number, c: ExtendedCommunity): void {
-  if (c.type === "other") {
-    buf.set(c.value.subarray(0, 8), at);
-    return;
-  }
-  buf[at] = c.format;
-  buf[at + 1] = c.type === "route-target" ? SUBTYPE_ROUTE_TARGET : SUBTYPE_ROUTE_ORIGIN;
-  if (c.format === 0) {
-    writeU16(buf, at + 2, c.global);
-    writeU32(buf, at + 4, c.local);
-  } else {
-    writeU32(buf, at + 2, c.global);
-    writeU16(buf, at + 6, c.local);
-  }
-}
-
-function writeMpReach(attr: MpReachNlri, buf: Uint8Array, at: number): void {
-  switch (attr.family) {
-    case "ipv4-unicast":
-      writeU16(buf, at, Afi.Ipv4);
-      buf[at + 2] = Safi.Unicast;
-      buf[at + 3] = 4;
-      writeIpv4(buf, at + 4, attr.nextHop);
-      buf[at + 8] = 0;
-      writeIpv4Prefixes(buf, at + 9, attr.nlri);
-      return;
-    case "vpnv4":
-    case "vpnv4-packed": {
-      writeU16(buf, at, Afi.Ipv4);
-      buf[at + 2] = Safi.MplsVpn;
-      buf[at + 3] = RD_LENGTH + 4;
-      buf.fill(0, at + 4, at + 4 + RD_LENGTH);
-      writeIpv4(buf, at + 4 + RD_LENGTH, attr.nextHop);
-      buf[at + 16] = 0;
-      if (attr.family === "vpnv4-packed") {
-        buf.set(attr.nlri.bytes, at + 17);
-        return;
-      }
-      let p = at + 17;
-      for (const r of attr.nlri) {
-        if (r.labels.length === 0) throw new RangeError("bgp: a VPN-IPv4 route in MP_REACH_NLRI needs at least one label");
-        p = writeVpnv4Nlri(buf, p, r.labels, r.rd, r.prefix);
-      }
-      return;
-    }
-    case "other":
-      writeU16(buf, at, attr.afi);
-      buf[at + 2] = attr.safi;
-      buf[at + 3] = attr.nextHop.length;
-      buf.set(attr.nextHop, at + 4);
-      buf[at + 4 + attr.nextHop.length] = 0;
-      buf.set(attr.nlri, at + 5 + attr.nextHop.length);
-      return;
-  }
-}
-
-function writeMpUnreach(attr: MpUnreachNlri, buf: Uint8Array, at: number): void {
-  const [afi, safi] = attr.family === "other" ? [attr.afi, attr.safi] : [Afi.Ipv4, attr.family === "ipv4-unicast" ? Safi.Unicast : Safi.MplsVpn];
-  writeU16(buf, at, afi);
-  buf[at + 2] = safi;
-  switch (attr.family) {
-    case "ipv4-unicast":
-      writeIpv4Prefixes(buf, at + 3, attr.withdrawn);
-      return;
-    case "vpnv4": {
-      let p = at + 3;
-      for (const w of attr.withdrawn) p = writeVpnv4Nlri(buf, p, [], w.rd, w.prefix);
-      return;
-    }
-    case "vpnv4-packed":
-      buf.set(attr.withdrawn.bytes, at + 3);
-      return;
-    case "other":
-      buf.set(attr.withdrawn, at + 3);
       return;
   }
 }

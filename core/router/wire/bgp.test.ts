@@ -6,14 +6,11 @@ import {
   BgpAttrFlag,
   defaultAttributeFlags,
   formatAsPath,
-  formatCommunity,
-  formatExtendedCommunity,
-  parseRouteTarget,
   pathAttributeCode,
   type BgpCodecOptions,
-  type ExtendedCommunity,
   type PathAttribute,
 } from "./bgp-attributes";
+import { formatCommunity, formatExtendedCommunity, parseRouteTarget, type ExtendedCommunity } from "./bgp-communities";
 import { BgpError, BgpErrorCode, BgpUpdateSubcode, bgpErrorCodeName, bgpErrorSubcodeName } from "./bgp-errors";
 import { Vpnv4NlriReader, type RouteDistinguisher } from "./bgp-nlri";
 import {
