@@ -6,49 +6,22 @@
 // any crypto, and the ceiling on IKE_SA_INIT it can take.
 import { isWireError } from "../../core/router/wire/errors";
 import { buildIkeMessage, emitIkeMessage, parseIkeMessage, type IkeMessageRepr } from "../../core/router/wire/ikev2";
-import { DhGroup, EncrId, IkeExchangeType, IkeProtocolId, IntegId, NotifyType, PrfId, TransformType } from "../../core/router/wire/ikev2-registry";
-import { transform } from "../../core/router/wire/ikev2-sa";
+import { DhGroup, NotifyType } from "../../core/router/wire/ikev2-registry";
+import { IOS_DEFAULT_IKE_PROPOSAL, ikeSaInitRequest } from "../../core/router/wire/testdata/ikev2-messages";
 import { opsPerSecond, type Benchmark } from "./bench";
 
 const bytes = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 13 + seed) & 0xff);
 
-const request: IkeMessageRepr = {
-  initiatorSpi: 0x8f3a5c2e11d04b77n,
-  responderSpi: 0n,
-  exchangeType: IkeExchangeType.IKE_SA_INIT,
-  initiator: true,
-  response: false,
-  messageId: 0,
-  payloads: [
-    {
-      kind: "sa",
-      proposals: [{
-        number: 1, protocolId: IkeProtocolId.IKE, spi: new Uint8Array(0),
-        transforms: [
-          transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256),
-          transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 192),
-          transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 128),
-          transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_512),
-          transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_384),
-          transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256),
-          transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_512_256),
-          transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_384_192),
-          transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128),
-          transform(TransformType.DH, DhGroup.ECP_256),
-          transform(TransformType.DH, DhGroup.ECP_384),
-          transform(TransformType.DH, DhGroup.MODP_2048),
-        ],
-      }],
-    },
-    { kind: "ke", dhGroup: DhGroup.MODP_2048, data: bytes(256, 1) },
-    { kind: "nonce", data: bytes(32, 2) },
-    { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: bytes(20, 3) },
-    { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_DESTINATION_IP, data: bytes(20, 4) },
-    { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.IKEV2_FRAGMENTATION_SUPPORTED, data: new Uint8Array(0) },
-    { kind: "vendor-id", data: bytes(16, 5) },
-    { kind: "vendor-id", data: new TextEncoder().encode("FLEXVPN-SUPPORTED") },
-  ],
-};
+const request: IkeMessageRepr = ikeSaInitRequest(0x8f3a5c2e11d04b77n, [
+  { kind: "sa", proposals: [IOS_DEFAULT_IKE_PROPOSAL] },
+  { kind: "ke", dhGroup: DhGroup.MODP_2048, data: bytes(256, 1) },
+  { kind: "nonce", data: bytes(32, 2) },
+  { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: bytes(20, 3) },
+  { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_DESTINATION_IP, data: bytes(20, 4) },
+  { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.IKEV2_FRAGMENTATION_SUPPORTED, data: new Uint8Array(0) },
+  { kind: "vendor-id", data: bytes(16, 5) },
+  { kind: "vendor-id", data: new TextEncoder().encode("FLEXVPN-SUPPORTED") },
+]);
 
 const wire = buildIkeMessage(request);
 

@@ -13,10 +13,10 @@ import { ipv4, type Ipv4, type Mac } from "./addr";
 import { EtherType, buildEthernet } from "./ethernet";
 import { IpProtocol, buildIpv4 } from "./ipv4";
 import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMarker, type IkeMessageRepr } from "./ikev2";
-import { CertEncoding, CfgAttributeType, CfgType, DhGroup, EncrId, IkeExchangeType, IkePayloadType, IkeProtocolId, IntegId, NotifyType, PrfId, TransformType } from "./ikev2-registry";
+import { CertEncoding, CfgAttributeType, CfgType, DhGroup, IkeExchangeType, IkePayloadType, NotifyType } from "./ikev2-registry";
 import type { IkePayload } from "./ikev2-payloads";
-import { type IkeProposal, transform } from "./ikev2-sa";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "./pcapng";
+import { IKE_PROPOSAL_AES256_SHA256_G14 } from "./testdata/ikev2-messages";
 import { buildUdp } from "./udp";
 
 const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
@@ -39,16 +39,6 @@ function frame(src: Ipv4, dst: Ipv4, port: number, udpPayload: Uint8Array, toHub
   return buildEthernet({ dst: toHub ? HUB_MAC : SPOKE_MAC, src: toHub ? SPOKE_MAC : HUB_MAC, etherType: EtherType.Ipv4 }, ip);
 }
 
-const ikeProposal: IkeProposal = {
-  number: 1, protocolId: IkeProtocolId.IKE, spi: new Uint8Array(0),
-  transforms: [
-    transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256),
-    transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256),
-    transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128),
-    transform(TransformType.DH, DhGroup.MODP_2048),
-  ],
-};
-
 const natD = (type: number, seed: number): IkePayload => ({ kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: type, data: pattern(20, seed) });
 
 function saInit(response: boolean): IkeMessageRepr {
@@ -56,7 +46,7 @@ function saInit(response: boolean): IkeMessageRepr {
     initiatorSpi: SPI_I, responderSpi: response ? SPI_R : 0n, exchangeType: IkeExchangeType.IKE_SA_INIT,
     initiator: !response, response, messageId: 0,
     payloads: [
-      { kind: "sa", proposals: [ikeProposal] },
+      { kind: "sa", proposals: [IKE_PROPOSAL_AES256_SHA256_G14] },
       { kind: "ke", dhGroup: DhGroup.MODP_2048, data: pattern(256, response ? 7 : 3) },
       { kind: "nonce", data: pattern(32, response ? 11 : 5) },
       natD(NotifyType.NAT_DETECTION_SOURCE_IP, 1),

@@ -22,14 +22,11 @@ import {
   CfgAttributeType,
   CfgType,
   DhGroup,
-  EncrId,
   IkeExchangeType,
   IkeIdType,
   IkePayloadType,
   IkeProtocolId,
-  IntegId,
   NotifyType,
-  PrfId,
   TransformType,
   TsType,
   ikeExchangeTypeName,
@@ -37,7 +34,8 @@ import {
   transformIdName,
 } from "./ikev2-registry";
 import { IKE_MAX_CFG_ATTRIBUTES, type IkePayload, buildPayloadBody, type TrafficSelector, ikePayloadType, isKnownIkePayloadType } from "./ikev2-payloads";
-import { IKE_MAX_PROPOSALS, IKE_MAX_TRANSFORM_ATTRIBUTES, type IkeProposal, type TransformAttribute, transform, transformKeyLength } from "./ikev2-sa";
+import { IKE_PROPOSAL_AES256_SHA256_G14, ikeSaInitRequest } from "./testdata/ikev2-messages";
+import { IKE_MAX_PROPOSALS, IKE_MAX_TRANSFORM_ATTRIBUTES, type IkeProposal, type TransformAttribute, transformKeyLength } from "./ikev2-sa";
 import {
   IKE_HEADER_LENGTH,
   IKE_MAX_PAYLOADS,
@@ -97,32 +95,13 @@ describe("IKE_SA_INIT request, byte for byte (RFC 7296 §3.1-3.10)", () => {
     43, 0, 0, 28, 0, 0, 0x40, 0x04, ...fill(20, 0x22),
     0, 0, 0, 8, 0xde, 0xad, 0xbe, 0xef,
   );
-  const repr: IkeMessageRepr = {
-    initiatorSpi: 0x0102030405060708n,
-    responderSpi: 0n,
-    exchangeType: IkeExchangeType.IKE_SA_INIT,
-    initiator: true,
-    response: false,
-    messageId: 0,
-    payloads: [
-      {
-        kind: "sa",
-        proposals: [{
-          number: 1, protocolId: IkeProtocolId.IKE, spi: new Uint8Array(0),
-          transforms: [
-            transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256),
-            transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256),
-            transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128),
-            transform(TransformType.DH, DhGroup.MODP_2048),
-          ],
-        }],
-      },
-      { kind: "ke", dhGroup: DhGroup.MODP_2048, data: Uint8Array.of(0xaa, 0xbb, 0xcc, 0xdd) },
-      { kind: "nonce", data: new Uint8Array(16).fill(0x11) },
-      { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: new Uint8Array(20).fill(0x22) },
-      { kind: "vendor-id", data: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) },
-    ],
-  };
+  const repr: IkeMessageRepr = ikeSaInitRequest(0x0102030405060708n, [
+    { kind: "sa", proposals: [IKE_PROPOSAL_AES256_SHA256_G14] },
+    { kind: "ke", dhGroup: DhGroup.MODP_2048, data: Uint8Array.of(0xaa, 0xbb, 0xcc, 0xdd) },
+    { kind: "nonce", data: new Uint8Array(16).fill(0x11) },
+    { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: new Uint8Array(20).fill(0x22) },
+    { kind: "vendor-id", data: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) },
+  ]);
 
   it("parses header, SA, KE, nonce, notify and vendor ID", () => {
     const m = parsed(vector);

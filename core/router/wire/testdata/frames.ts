@@ -11,12 +11,12 @@ import { EtherType, buildEthernet } from "../ethernet";
 import { GreProtocol, buildGre } from "../gre";
 import { IcmpTimeExceededCode, IcmpUnreachableCode, buildIcmp } from "../icmp";
 import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMarker, type IkeMessageRepr } from "../ikev2";
-import { DhGroup, EncrId, IkeExchangeType, IkePayloadType, IkeProtocolId, IntegId, NotifyType, PrfId, TransformType } from "../ikev2-registry";
-import { transform } from "../ikev2-sa";
+import { DhGroup, IkeExchangeType, IkePayloadType, NotifyType } from "../ikev2-registry";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../ipv4";
 import { buildMpls, toLabel, type Label } from "../mpls";
 import { TcpFlag, buildTcp } from "../tcp";
 import { buildUdp } from "../udp";
+import { IKE_PROPOSAL_AES256_SHA256_G14, ikeSaInitRequest } from "./ikev2-messages";
 
 export const R1_MAC = 0xaabbcc000100 as Mac;
 export const R2_MAC = 0xaabbcc000200 as Mac;
@@ -91,19 +91,13 @@ const pattern = (length: number, seed: number): Uint8Array => Uint8Array.from({ 
 const SPI_I = 0x8f3a5c2e11d04b77n;
 const SPI_R = 0x2b6e90d1a4c3f085n;
 
-const IKE_SA_INIT_REQUEST: IkeMessageRepr = {
-  initiatorSpi: SPI_I, responderSpi: 0n, exchangeType: IkeExchangeType.IKE_SA_INIT, initiator: true, response: false, messageId: 0,
-  payloads: [
-    { kind: "sa", proposals: [{ number: 1, protocolId: IkeProtocolId.IKE, spi: new Uint8Array(0), transforms: [
-      transform(TransformType.ENCR, EncrId.ENCR_AES_CBC, 256), transform(TransformType.PRF, PrfId.PRF_HMAC_SHA2_256),
-      transform(TransformType.INTEG, IntegId.AUTH_HMAC_SHA2_256_128), transform(TransformType.DH, DhGroup.MODP_2048),
-    ] }] },
-    { kind: "ke", dhGroup: DhGroup.MODP_2048, data: pattern(256, 3) },
-    { kind: "nonce", data: pattern(32, 5) },
-    { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: pattern(20, 1) },
-    { kind: "vendor-id", data: new TextEncoder().encode("FLEXVPN-SUPPORTED") },
-  ],
-};
+const IKE_SA_INIT_REQUEST: IkeMessageRepr = ikeSaInitRequest(SPI_I, [
+  { kind: "sa", proposals: [IKE_PROPOSAL_AES256_SHA256_G14] },
+  { kind: "ke", dhGroup: DhGroup.MODP_2048, data: pattern(256, 3) },
+  { kind: "nonce", data: pattern(32, 5) },
+  { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: NotifyType.NAT_DETECTION_SOURCE_IP, data: pattern(20, 1) },
+  { kind: "vendor-id", data: new TextEncoder().encode("FLEXVPN-SUPPORTED") },
+]);
 
 /** IKE_AUTH's SK payload: AES-CBC IV, ciphertext and HMAC-SHA256-128 ICV, opaque. */
 const IKE_AUTH_REQUEST: IkeMessageRepr = {
