@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Simulation } from "./harness";
 import { ipv4, type Ipv4 } from "../wire/addr";
-import type { TcpCloseReason, TcpConnection } from "../net/tcp/connection";
+import type { TcpConnection } from "../net/tcp/connection";
+import type { TcpCloseReason } from "../net/tcp/tcb";
 import type { TcpSockets } from "../net/tcp/sockets";
 
 let sim: Simulation | undefined;

@@ -30,7 +30,8 @@ import type { Ipv4Output } from "../icmp";
 import type { Interface } from "../interface";
 import type { Vrf } from "../vrf";
 import type { ByteQueue } from "./byte-queue";
-import { DEFAULT_TCP_TIMERS, TCP_DEFAULT_MSS, TcpConnection, type TcpEndpoint, type TcpTimers } from "./connection";
+import { TcpConnection } from "./connection";
+import { DEFAULT_TCP_TIMERS, TCP_DEFAULT_MSS, type TcpEndpoint, type TcpTimers } from "./tcb";
 import { checkTcpMd5, md5Key, tcpMd5Digest } from "./md5";
 import { seqAdd } from "./seq";
 
