@@ -6,35 +6,9 @@
 //   suite can afford in CI.
 import { VirtualClock } from "../../core/router/clock/virtual";
 import { Reassembly } from "../../core/router/net/reassembly";
-import { parseIpv4, type Ipv4 } from "../../core/router/wire/addr";
-import { buildIpv4, IpProtocol } from "../../core/router/wire/ipv4";
+import { ipv4Fragment } from "../../core/router/net/testdata/ipv4-fragments";
 import { fuzzReceivePath, seedFor } from "../fuzz/receive-path";
 import { opsPerSecond, type Benchmark } from "./bench";
-
-function addr(text: string): Ipv4 {
-  const a = parseIpv4(text);
-  if (a === undefined) throw new Error(text);
-  return a;
-}
-
-function fragment(identification: number, offset: number, payload: Uint8Array, more: boolean): Uint8Array {
-  return buildIpv4(
-    {
-      dscp: 0,
-      ecn: 0,
-      identification,
-      dontFragment: false,
-      moreFragments: more,
-      fragmentOffsetBytes: offset,
-      ttl: 64,
-      protocol: IpProtocol.Udp,
-      src: addr("10.1.0.2"),
-      dst: addr("10.1.0.1"),
-      payloadLength: payload.length,
-    },
-    payload,
-  );
-}
 
 const benchmarks: Benchmark[] = [
   {
@@ -43,7 +17,7 @@ const benchmarks: Benchmark[] = [
       const clock = new VirtualClock();
       const r = new Reassembly<undefined>(clock, () => {});
       const eight = new Uint8Array(8);
-      const frames = Array.from({ length: 40_000 }, (_, i) => fragment(1, ((i % 8188) + 1) * 8, eight, true));
+      const frames = Array.from({ length: 40_000 }, (_, i) => ipv4Fragment(1, ((i % 8188) + 1) * 8, eight, true));
       let best = Infinity;
       for (let trial = 0; trial < 5; trial++) {
         const start = process.hrtime.bigint();
@@ -66,7 +40,7 @@ const benchmarks: Benchmark[] = [
       }
       // A fixed scramble: every 7th piece first, then the rest.
       const order = [...pieces.filter((_, i) => i % 7 === 0), ...pieces.filter((_, i) => i % 7 !== 0)].reverse();
-      const frames = order.map((p) => fragment(9, p.offset, p.data, p.more));
+      const frames = order.map((p) => ipv4Fragment(9, p.offset, p.data, p.more));
       let complete = 0;
       const rate = opsPerSecond((n) => {
         for (let i = 0; i < n; i++) {

@@ -3,8 +3,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { VirtualClock } from "../clock/virtual";
 import { parseIpv4 as parseAddress, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
-import { buildIpv4, parseIpv4, type Ipv4Repr } from "../wire/ipv4";
+import { parseIpv4, type Ipv4Repr } from "../wire/ipv4";
 import { fragmentIpv4 } from "./fragment";
+import { ipv4Fragment } from "./testdata/ipv4-fragments";
 import { DEFAULT_REASSEMBLY_LIMITS, Reassembly, type ReassemblyLimits, type ReassemblyResult } from "./reassembly";
 
 function ip(text: string): Ipv4 {
@@ -13,23 +14,7 @@ function ip(text: string): Ipv4 {
 
 /** A fragment of datagram `identification`: payload bytes `[offset, offset + length)` of `whole`. */
 function fragment(offset: number, length: number, more: boolean, whole = pattern(offset + length), identification = 7, extra: Partial<Ipv4Repr> = {}): Uint8Array {
-  return buildIpv4(
-    {
-      dscp: 0,
-      ecn: 0,
-      identification,
-      dontFragment: false,
-      moreFragments: more,
-      fragmentOffsetBytes: offset,
-      ttl: 64,
-      protocol: 17,
-      src: ip("10.1.0.2"),
-      dst: ip("10.1.0.1"),
-      payloadLength: length,
-      ...extra,
-    },
-    whole.subarray(offset, offset + length),
-  );
+  return ipv4Fragment(identification, offset, whole.subarray(offset, offset + length), more, { payloadLength: length, ...extra });
 }
 
 /** Payload bytes that say where they are, so a misplaced piece shows. */
