@@ -4,6 +4,7 @@
 // decode.capture also counts reading the pcapng file from memory.
 import { decodeCapture } from "../../core/lab/decode";
 import { decodePacket, summarizePacket } from "../../core/router/wire/decode";
+import { concatBytes } from "../../core/router/wire/bytes";
 import { isWireError } from "../../core/router/wire/errors";
 import { readCapture } from "../../core/router/wire/pcap";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "../../core/router/wire/pcapng";
@@ -17,13 +18,7 @@ function mixedCapture(): Uint8Array {
   const writer = new PcapngWriter((c) => chunks.push(c));
   const id = writer.addInterface("Ethernet0/0", LINKTYPE_ETHERNET, { tsresol: 9 });
   for (let i = 0; i < PACKETS; i++) writer.writePacket(id, 1_764_300_000_000_000_000n + BigInt(i) * 1000n, SAMPLE_FRAMES[i % SAMPLE_FRAMES.length].frame);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 const benchmarks: Benchmark[] = [

@@ -2,6 +2,8 @@
 // context tags and object identifiers. Certificates are parsed elsewhere (node:crypto's
 // X509Certificate); building them needs only this.
 
+import { concatBytes } from "../wire/bytes";
+
 export type Der = Uint8Array;
 
 const enc = new TextEncoder();
@@ -23,18 +25,8 @@ export function tlv(tag: number, content: Uint8Array): Der {
   return out;
 }
 
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-export const sequence = (...items: Der[]): Der => tlv(0x30, concat(items));
-export const set = (...items: Der[]): Der => tlv(0x31, concat(items));
+export const sequence = (...items: Der[]): Der => tlv(0x30, concatBytes(items));
+export const set = (...items: Der[]): Der => tlv(0x31, concatBytes(items));
 export const nul = (): Der => tlv(0x05, new Uint8Array(0));
 export const bool = (v: boolean): Der => tlv(0x01, Uint8Array.of(v ? 0xff : 0));
 export const octetString = (bytes: Uint8Array): Der => tlv(0x04, bytes);
@@ -59,7 +51,7 @@ export function namedBits(bits: readonly number[]): Der {
   const bytes = new Uint8Array(Math.floor(max / 8) + 1);
   for (const b of bits) bytes[b >> 3] |= 0x80 >> (b & 7);
   const unused = 7 - (max & 7);
-  return tlv(0x03, concat([Uint8Array.of(unused), bytes]));
+  return tlv(0x03, concatBytes([Uint8Array.of(unused), bytes]));
 }
 
 /** A non-negative INTEGER from a bigint (two's complement, minimal length). */

@@ -7,6 +7,7 @@ import { NicDecorator } from "../io/nic-decorator";
 import type { Nic } from "../io/nic";
 import { Router } from "../node/router";
 import { ipv4 } from "../wire/addr";
+import { concatBytes } from "../wire/bytes";
 import { parseEthernet } from "../wire/ethernet";
 import { isWireError } from "../wire/errors";
 import { parseIpv4, IpProtocol } from "../wire/ipv4";
@@ -123,15 +124,7 @@ function collect(c: TcpConnection): { bytes: () => Uint8Array } {
   const chunks: Uint8Array[] = [];
   c.onData((b) => chunks.push(b.slice()));
   return {
-    bytes() {
-      const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let at = 0;
-      for (const c of chunks) {
-        out.set(c, at);
-        at += c.length;
-      }
-      return out;
-    },
+    bytes: () => concatBytes(chunks),
   };
 }
 

@@ -1,5 +1,6 @@
 // Big-endian (network order) 16- and 32-bit fields, for formats that carry SPIs, keys,
-// sequence numbers and the like, and the hex forms error messages and MACs print. Addresses
+// sequence numbers and the like, the hex forms error messages and MACs print, and joining
+// byte chunks into one buffer. Addresses
 // have their own branded helpers in addr.ts.
 
 export function readU32(buf: Uint8Array, at: number): number {
@@ -30,4 +31,15 @@ export function hexDigits(n: number, width: number): string {
 /** A 16-bit field as error messages show it: "0x0800". */
 export function hex16(n: number): string {
   return "0x" + hexDigits(n, 4);
+}
+
+/** The chunks one after another in one new buffer. */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

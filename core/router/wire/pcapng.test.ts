@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import { concatBytes } from "./bytes";
 import { isWireError } from "./errors";
 import { LINKTYPE_ETHERNET, PcapngWriter, readPcapng, type PcapngRecord } from "./pcapng";
 
@@ -7,15 +8,7 @@ import { LINKTYPE_ETHERNET, PcapngWriter, readPcapng, type PcapngRecord } from "
 function capture(): { writer: PcapngWriter; chunks: Uint8Array[]; bytes: () => Uint8Array } {
   const chunks: Uint8Array[] = [];
   const writer = new PcapngWriter((chunk) => chunks.push(chunk));
-  const bytes = () => {
-    const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  };
+  const bytes = () => concatBytes(chunks);
   return { writer, chunks, bytes };
 }
 
