@@ -11,25 +11,18 @@ import { NetStack } from "../../core/router/net/stack";
 import type { Vrf } from "../../core/router/net/vrf";
 import { Lfib } from "../../core/router/mpls/lfib";
 import { IpRouting } from "../../core/router/routing/ip-routing";
-import { parseIpv4, parsePrefix, writeIpv4, writeMac, type Ipv4, type Mac } from "../../core/router/wire/addr";
-import { internetChecksum } from "../../core/router/wire/checksum";
+import { parsePrefix, writeMac, type Mac } from "../../core/router/wire/addr";
 import { EtherType } from "../../core/router/wire/ethernet";
 import { writeMplsEntry, type Label } from "../../core/router/wire/mpls";
 import { opsPerSecond, type Benchmark } from "./bench";
+import { BATCH, addr, countIpv4, sendRate, writeUdpPacket } from "./forwarding";
 
 const PE_CORE_MAC = 0xaabbcc000100 as Mac;
 const PE_VRF_MAC = 0xaabbcc000110 as Mac;
 const P_MAC = 0x020000000001 as Mac;
 const CE_MAC = 0x020000000002 as Mac;
 const FRAME_BYTES = 64;
-const BATCH = 256;
 const VPN_LABEL = 16 as Label;
-
-function addr(text: string): Ipv4 {
-  const a = parseIpv4(text);
-  if (a === undefined) throw new Error(text);
-  return a;
-}
 
 /** Ethernet to the PE, label 16 (S=1, TTL 64), IPv4 from 10.9.9.9 to 192.168.1.2 (TTL 64), UDP. */
 function labelledFrame(): Uint8Array {
@@ -39,23 +32,7 @@ function labelledFrame(): Uint8Array {
   f[12] = EtherType.MplsUnicast >>> 8;
   f[13] = EtherType.MplsUnicast & 0xff;
   writeMplsEntry(f, 14, VPN_LABEL, 0, true, 64);
-  const ip = 18;
-  const total = FRAME_BYTES - ip;
-  f[ip] = 0x45;
-  f[ip + 2] = total >>> 8;
-  f[ip + 3] = total & 0xff;
-  f[ip + 8] = 64;
-  f[ip + 9] = 17;
-  writeIpv4(f, ip + 12, addr("10.9.9.9"));
-  writeIpv4(f, ip + 16, addr("192.168.1.2"));
-  const checksum = internetChecksum(f, ip, ip + 20);
-  f[ip + 10] = checksum >>> 8;
-  f[ip + 11] = checksum & 0xff;
-  f[ip + 20] = 0x30; // UDP 12345 → 33434, no checksum
-  f[ip + 21] = 0x39;
-  f[ip + 22] = 0x82;
-  f[ip + 23] = 0x9a;
-  f[ip + 25] = total - 20;
+  writeUdpPacket(f, 18, addr("10.9.9.9"), addr("192.168.1.2"));
   return f;
 }
 
@@ -87,10 +64,7 @@ const benchmarks: Benchmark[] = [
       const clock = new VirtualClock();
       const [p, peCore] = memoryPair({ clock, queueFrames: 4 * BATCH });
       const [peVrf, ce] = memoryPair({ clock, queueFrames: 4 * BATCH });
-      let delivered = 0;
-      ce.onReceive((f) => {
-        if (f[12] === 0x08 && f[13] === 0x00) delivered++; // IPv4 only: not the gratuitous ARP
-      });
+      const delivered = countIpv4(ce);
       p.onReceive(() => {});
       const stack = new NetStack({ clock });
       new IpRouting(stack);
@@ -107,16 +81,8 @@ const benchmarks: Benchmark[] = [
       lfib.set(VPN_LABEL, parsePrefix("192.168.1.0/24"), { kind: "vrf-lookup", vrf: vrfA, aggregate: false });
       clock.settle(1000);
       const frame = labelledFrame();
-      let sent = 0;
-      const rate = opsPerSecond((n) => {
-        for (let i = 0; i < n; i++) {
-          p.send(frame);
-          sent++;
-          if ((i & (BATCH - 1)) === BATCH - 1) clock.runDeferred();
-        }
-        clock.runDeferred();
-      });
-      if (delivered !== sent) throw new Error(`sent ${sent} labelled frames, ${delivered} came out of VRF A`);
+      const { rate, sent } = sendRate(clock, p, frame);
+      if (delivered() !== sent) throw new Error(`sent ${sent} labelled frames, ${delivered()} came out of VRF A`);
       return { name: "mpls.vpn-forward-64B", value: rate, unit: "packets/s" };
     },
   },
