@@ -1,5 +1,5 @@
 // BGP path attributes (RFC 4271 §4.3, §5): flags, type, 1- or 2-octet length, value, for
-// ORIGIN, AS_PATH, NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR,
+// ORIGIN, AS_PATH (segments in bgp-aspath.ts), NEXT_HOP, MULTI_EXIT_DISC, LOCAL_PREF, ATOMIC_AGGREGATE, AGGREGATOR,
 // COMMUNITIES (RFC 1997), ORIGINATOR_ID and CLUSTER_LIST (RFC 4456), MP_REACH_NLRI and
 // MP_UNREACH_NLRI (RFC 4760, values in bgp-mp.ts), EXTENDED_COMMUNITIES (RFC 4360, values in
 // bgp-communities.ts), AS4_PATH and AS4_AGGREGATOR (RFC 6793). Any other type is kept as
@@ -16,6 +16,7 @@
 
 import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
 import { readU16, readU32, writeU16, writeU32 } from "./bytes";
+import { asPathLength, asn2, parseAsPath, writeAsPath, type AsPathSegment } from "./bgp-aspath";
 import { readExtendedCommunity, writeExtendedCommunity, type ExtendedCommunity } from "./bgp-communities";
 import { BgpError, BgpUpdateSubcode, BgpErrorCode, type BgpErrorAction } from "./bgp-errors";
 import {
@@ -74,33 +75,6 @@ export const BgpAttrFlag = { Optional: 0x80, Transitive: 0x40, Partial: 0x20, Ex
 
 /** ORIGIN values (RFC 4271 §5.1.1). */
 export const BgpOrigin = { Igp: 0, Egp: 1, Incomplete: 2 } as const;
-
-/** AS_PATH segment types (RFC 4271 §4.3; 3 and 4 from RFC 5065). */
-export const AsPathSegmentType = { AsSet: 1, AsSequence: 2, ConfedSequence: 3, ConfedSet: 4 } as const;
-
-export interface AsPathSegment {
-  readonly type: number;
-  readonly asns: readonly number[];
-}
-
-/** IOS's text for an AS path: sequences as space-separated numbers, sets in braces
- * ("65001 65002 {65010,65011}"), confederation segments in parentheses and brackets. */
-export function formatAsPath(segments: readonly AsPathSegment[]): string {
-  return segments
-    .map((s) => {
-      switch (s.type) {
-        case AsPathSegmentType.AsSet:
-          return `{${s.asns.join(",")}}`;
-        case AsPathSegmentType.ConfedSequence:
-          return `(${s.asns.join(" ")})`;
-        case AsPathSegmentType.ConfedSet:
-          return `[${s.asns.join(" ")}]`;
-        default:
-          return s.asns.join(" ");
-      }
-    })
-    .join(" ");
-}
 
 export type PathAttribute =
   | (Flagged & { readonly type: "origin"; readonly origin: number })
@@ -299,25 +273,6 @@ function decodeValue(code: number, flags: number, buf: Uint8Array, at: number, e
   throw new Error(`bgp: no decoder for known attribute ${code}`); // KNOWN and this switch disagree: a bug
 }
 
-function parseAsPath(buf: Uint8Array, at: number, end: number, four: boolean): AsPathSegment[] | string {
-  const width = four ? 4 : 2;
-  const segments: AsPathSegment[] = [];
-  while (at < end) {
-    if (at + 2 > end) return `segment header at offset ${at} is cut short`;
-    const type = buf[at];
-    const count = buf[at + 1];
-    // RFC 7606 §7.2: unknown segment types and zero-length segments are malformed.
-    if (type < AsPathSegmentType.AsSet || type > AsPathSegmentType.ConfedSet) return `segment type ${type} at offset ${at} is not AS_SET, AS_SEQUENCE or a confederation segment`;
-    if (count === 0) return `segment at offset ${at} has no AS numbers`;
-    if (at + 2 + count * width > end) return `segment at offset ${at} of ${count} ${width}-octet AS numbers overruns the attribute`;
-    const asns: number[] = [];
-    for (let i = 0; i < count; i++) asns.push(four ? readU32(buf, at + 2 + 4 * i) : readU16(buf, at + 2 + 2 * i));
-    segments.push({ type, asns });
-    at += 2 + count * width;
-  }
-  return segments;
-}
-
 // ---- emit -----------------------------------------------------------------------------
 
 /** The bytes of an attribute's value. */
@@ -327,10 +282,7 @@ function valueLength(attr: PathAttribute, options: BgpCodecOptions): number {
       return 1;
     case "as-path":
     case "as4-path": {
-      const width = attr.type === "as4-path" || options.fourOctetAs ? 4 : 2;
-      let n = 0;
-      for (const s of attr.segments) n += 2 + width * s.asns.length;
-      return n;
+      return asPathLength(attr.segments, attr.type === "as4-path" || options.fourOctetAs);
     }
     case "next-hop":
     case "med":
@@ -397,11 +349,6 @@ export function writePathAttributes(buf: Uint8Array, at: number, attributes: rea
   return at;
 }
 
-function asn2(asn: number): number {
-  if (asn > 0xffff) throw new RangeError(`bgp: AS ${asn} needs 4 octets on a 2-octet session (send AS_TRANS and AS4_PATH)`);
-  return asn;
-}
-
 function writeValue(attr: PathAttribute, buf: Uint8Array, at: number, options: BgpCodecOptions): void {
   switch (attr.type) {
     case "origin":
@@ -409,18 +356,7 @@ function writeValue(attr: PathAttribute, buf: Uint8Array, at: number, options: B
       return;
     case "as-path":
     case "as4-path": {
-      const four = attr.type === "as4-path" || options.fourOctetAs;
-      for (const s of attr.segments) {
-        if (s.asns.length === 0 || s.asns.length > 255) throw new RangeError(`bgp: AS_PATH segment of ${s.asns.length} AS numbers`);
-        buf[at] = s.type;
-        buf[at + 1] = s.asns.length;
-        at += 2;
-        for (const asn of s.asns) {
-          if (four) writeU32(buf, at, asn);
-          else writeU16(buf, at, asn2(asn));
-          at += four ? 4 : 2;
-        }
-      }
+      writeAsPath(buf, at, attr.segments, attr.type === "as4-path" || options.fourOctetAs);
       return;
     }
     case "next-hop":

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ipv4, type Ipv4, type Prefix } from "./addr";
+import { AsPathSegmentType, formatAsPath } from "./bgp-aspath";
 import {
-  AsPathSegmentType,
   BgpAttrFlag,
   defaultAttributeFlags,
-  formatAsPath,
   pathAttributeCode,
   type BgpCodecOptions,
   type PathAttribute,
