@@ -15,6 +15,7 @@ import type { BgpCodecOptions } from "./bgp-attributes";
 import { WellKnownCommunity, parseRouteTarget, type ExtendedCommunity } from "./bgp-communities";
 import { BgpCeaseSubcode, BgpErrorCode } from "./bgp-errors";
 import { AS_TRANS, BGP_PORT, buildBgpMessage, type BgpMessage } from "./bgp";
+import { concatBytes } from "./bytes";
 import { EtherType, buildEthernet } from "./ethernet";
 import { IpProtocol, buildIpv4 } from "./ipv4";
 import { toLabel, type Label } from "./mpls";
@@ -120,7 +121,7 @@ describe(hasTshark ? "tshark decodes our BGP messages" : "tshark decodes our BGP
     const iface = writer.addInterface("GigabitEthernet1", LINKTYPE_ETHERNET);
     frames().forEach((frame, i) => writer.writePacket(iface, 1_764_300_000_000 + i, frame, MESSAGES[i].name));
     const file = join(dir, "bgp.pcapng");
-    writeFileSync(file, Uint8Array.from(chunks.flatMap((c) => [...c])));
+    writeFileSync(file, concatBytes(chunks));
     return file;
   }
 

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ipv4, type Ipv4, type Mac } from "./addr";
+import { concatBytes } from "./bytes";
 import { EtherType, buildEthernet } from "./ethernet";
 import { IpProtocol, buildIpv4 } from "./ipv4";
 import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMarker, type IkeMessageRepr } from "./ikev2";
@@ -94,7 +95,7 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     const writer = new PcapngWriter((chunk) => chunks.push(chunk));
     const iface = writer.addInterface("Ethernet0/0", LINKTYPE_ETHERNET);
     frames.forEach(({ frame: bytes, name: comment }, i) => writer.writePacket(iface, 1_764_300_000_000 + i * 10, bytes, comment));
-    writeFileSync(file, Uint8Array.from(chunks.flatMap((c) => [...c])));
+    writeFileSync(file, concatBytes(chunks));
     return file;
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { concatBytes } from "./bytes";
 import { isWireError } from "./errors";
 import { LinkType, readCapture, readPcap, writePcap } from "./pcap";
 import { PcapngWriter } from "./pcapng";
@@ -56,7 +57,7 @@ describe("readCapture", () => {
     const writer = new PcapngWriter((c) => chunks.push(c));
     const id = writer.addInterface("Ethernet0/0", LinkType.Ethernet, { tsresol: 9 });
     for (const f of FRAMES) writer.writePacket(id, f.timestampNs, f.data);
-    const pcapng = Uint8Array.from(chunks.flatMap((c) => [...c]));
+    const pcapng = concatBytes(chunks);
     const fromNg = readCapture(pcapng);
     const fromPcap = readCapture(writePcap(FRAMES, { nanoseconds: true }));
     if (isWireError(fromNg) || isWireError(fromPcap)) throw new Error("unreadable");

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ipv4, type Ipv4, type Mac } from "./addr";
+import { concatBytes } from "./bytes";
 import { buildEsp } from "./esp";
 import { EtherType, buildEthernet } from "./ethernet";
 import { GreProtocol, buildGre } from "./gre";
@@ -103,7 +104,7 @@ describe(hasTshark ? "tshark decodes a capture of our frames" : "tshark decodes 
     const iface = writer.addInterface("GigabitEthernet1", LINKTYPE_ETHERNET);
     FRAMES.forEach(({ frame, name }, i) => writer.writePacket(iface, 1_764_300_000_000 + i * 1.5, frame, name));
     const file = join(dir, "frames.pcapng");
-    writeFileSync(file, Uint8Array.from(chunks.flatMap((c) => [...c])));
+    writeFileSync(file, concatBytes(chunks));
     return file;
   }
 

@@ -5,6 +5,7 @@
 import { ipv4, type Ipv4, type Mac } from "../addr";
 import { ArpOperation, buildArp } from "../arp";
 import { buildBgpMessage, type BgpMessage } from "../bgp";
+import { concatBytes } from "../bytes";
 import { buildDot1q } from "../dot1q";
 import { buildEsp } from "../esp";
 import { EtherType, buildEthernet } from "../ethernet";
@@ -63,9 +64,7 @@ const AS4 = { fourOctetAs: true };
 
 /** A TCP segment from HOST_A port 179 with sequence number `seq` carrying `messages`, back to back. */
 function bgpSegment(seq: number, ...messages: BgpMessage[]): Uint8Array {
-  const parts = messages.map((m) => buildBgpMessage(m, AS4));
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (data.set(p, at), at + p.length), 0);
+  const data = concatBytes(messages.map((m) => buildBgpMessage(m, AS4)));
   return ip(HOST_A, HOST_B, IpProtocol.Tcp, buildTcp({ srcPort: 179, dstPort: 40001, seq, ack: 2000, flags: TcpFlag.Ack | TcpFlag.Psh, window: 16384, urgentPointer: 0, options: [] }, data, HOST_A, HOST_B));
 }
 
