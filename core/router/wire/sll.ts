@@ -5,6 +5,7 @@
 // link-layer address and the protocol, an EtherType for the devices we meet.
 // Layouts: tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html and LINKTYPE_LINUX_SLL2.html.
 
+import { readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { truncated, type WireError } from "./errors";
 
 /** The packet type field (Linux's PACKET_* from if_packet.h). */
@@ -46,9 +47,8 @@ function addressOf(buf: Uint8Array, at: number, length: number): Uint8Array {
 /** SLL v1: packet type, ARPHRD type, address length, address (8), protocol. */
 export function parseSll(buf: Uint8Array): SllPacket | WireError {
   if (buf.length < SLL_HEADER_LENGTH) return truncated("sll", "header", 0, SLL_HEADER_LENGTH, buf.length);
-  const addressLength = (buf[4] << 8) | buf[5];
   return {
-    repr: { packetType: (buf[0] << 8) | buf[1], arphrdType: (buf[2] << 8) | buf[3], address: addressOf(buf, 6, addressLength), protocol: (buf[14] << 8) | buf[15] },
+    repr: { packetType: readU16(buf, 0), arphrdType: readU16(buf, 2), address: addressOf(buf, 6, readU16(buf, 4)), protocol: readU16(buf, 14) },
     payload: buf.subarray(SLL_HEADER_LENGTH),
   };
 }
@@ -56,12 +56,11 @@ export function parseSll(buf: Uint8Array): SllPacket | WireError {
 /** SLL2: protocol, reserved, interface index, ARPHRD type, packet type, address length, address (8). */
 export function parseSll2(buf: Uint8Array): SllPacket | WireError {
   if (buf.length < SLL2_HEADER_LENGTH) return truncated("sll2", "header", 0, SLL2_HEADER_LENGTH, buf.length);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   return {
     repr: {
-      protocol: view.getUint16(0),
-      interfaceIndex: view.getUint32(4),
-      arphrdType: view.getUint16(8),
+      protocol: readU16(buf, 0),
+      interfaceIndex: readU32(buf, 4),
+      arphrdType: readU16(buf, 8),
       packetType: buf[10],
       address: addressOf(buf, 12, buf[11]),
     },
@@ -72,12 +71,11 @@ export function parseSll2(buf: Uint8Array): SllPacket | WireError {
 /** An SLL v1 header in front of `payload`. */
 export function buildSll(repr: SllRepr, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(SLL_HEADER_LENGTH + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint16(0, repr.packetType);
-  view.setUint16(2, repr.arphrdType);
-  view.setUint16(4, repr.address.length);
+  writeU16(out, 0, repr.packetType);
+  writeU16(out, 2, repr.arphrdType);
+  writeU16(out, 4, repr.address.length);
   out.set(repr.address.subarray(0, ADDRESS_FIELD_LENGTH), 6);
-  view.setUint16(14, repr.protocol);
+  writeU16(out, 14, repr.protocol);
   out.set(payload, SLL_HEADER_LENGTH);
   return out;
 }
@@ -85,10 +83,9 @@ export function buildSll(repr: SllRepr, payload: Uint8Array): Uint8Array {
 /** An SLL2 header in front of `payload`. */
 export function buildSll2(repr: SllRepr, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(SLL2_HEADER_LENGTH + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint16(0, repr.protocol);
-  view.setUint32(4, repr.interfaceIndex ?? 0);
-  view.setUint16(8, repr.arphrdType);
+  writeU16(out, 0, repr.protocol);
+  writeU32(out, 4, repr.interfaceIndex ?? 0);
+  writeU16(out, 8, repr.arphrdType);
   out[10] = repr.packetType;
   out[11] = Math.min(repr.address.length, ADDRESS_FIELD_LENGTH);
   out.set(repr.address.subarray(0, ADDRESS_FIELD_LENGTH), 12);
