@@ -5,7 +5,7 @@
 // themselves are framed in bgp-attributes.ts.
 
 import { formatIpv4 } from "./addr";
-import { readU16, readU32, writeU16, writeU32 } from "./bytes";
+import { hexBytes, readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { parseRouteDistinguisher } from "./bgp-nlri";
 
 /** Well-known communities (RFC 1997). */
@@ -35,7 +35,7 @@ const SUBTYPE_ROUTE_ORIGIN = 0x03;
 
 /** "RT:65000:100", "RT:10.0.0.1:100", "SoO:4200000000:7"; others as 16 hex digits. */
 export function formatExtendedCommunity(c: ExtendedCommunity): string {
-  if (c.type === "other") return [...c.value].map((b) => b.toString(16).padStart(2, "0")).join("");
+  if (c.type === "other") return hexBytes(c.value);
   const tag = c.type === "route-target" ? "RT" : "SoO";
   return `${tag}:${c.format === 1 ? formatIpv4(c.global) : c.global}:${c.local}`;
 }

@@ -9,7 +9,7 @@
 // of an UPDATE that carries hundreds of VPN routes.
 
 import { formatIpv4, parseIpv4, readIpv4, type Ipv4, type Prefix } from "./addr";
-import { readU16, readU32, writeU16, writeU32 } from "./bytes";
+import { hexBytes, readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { WireError } from "./errors";
 import type { Label } from "./mpls";
 
@@ -130,7 +130,7 @@ export function writeRouteDistinguisher(buf: Uint8Array, at: number, rd: RouteDi
 /** IOS's text form: "65000:1" (type 0 and 2), "10.0.0.1:1" (type 1); other types as
  * "type:hex". */
 export function formatRouteDistinguisher(rd: RouteDistinguisher): string {
-  if ("value" in rd) return `${rd.type}:${[...rd.value].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  if ("value" in rd) return `${rd.type}:${hexBytes(rd.value)}`;
   if ("ip" in rd) return `${formatIpv4(rd.ip)}:${rd.assigned}`;
   return `${rd.asn}:${rd.assigned}`;
 }

@@ -1,5 +1,5 @@
 // Big-endian (network order) 16- and 32-bit fields, for formats that carry SPIs, keys,
-// sequence numbers and the like, the hex forms error messages and MACs print, and joining
+// sequence numbers and the like, the hex forms error messages, MACs and opaque fields print, and joining
 // byte chunks into one buffer. Addresses
 // have their own branded helpers in addr.ts.
 
@@ -26,6 +26,13 @@ export function writeU16(buf: Uint8Array, at: number, value: number): void {
 /** `n` in lower-case hex, zero-padded to `width` digits: hexDigits(0x800, 4) is "0800". */
 export function hexDigits(n: number, width: number): string {
   return n.toString(16).padStart(width, "0");
+}
+
+/** Each byte as two lower-case hex digits, run together: "0aff01". */
+export function hexBytes(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += hexDigits(bytes[i], 2);
+  return s;
 }
 
 /** A 16-bit field as error messages show it: "0x0800". */

@@ -17,7 +17,7 @@
 import { formatIpv4, formatMac, type Ipv4 } from "./addr";
 import { arpOperationName, parseArp } from "./arp";
 import { BGP_PORT } from "./bgp";
-import { hex16, hexDigits } from "./bytes";
+import { hex16, hexBytes, hexDigits } from "./bytes";
 import { dissectBgp } from "./decode-bgp";
 import { dissectIke, dissectUdpEncap } from "./decode-ikev2";
 import { parseDot1q } from "./dot1q";
@@ -180,12 +180,6 @@ export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === "bigint") return `0x${value.toString(16)}`;
   if (value instanceof Uint8Array) return hexBytes(value);
   return value;
-}
-
-function hexBytes(bytes: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < bytes.length; i++) s += hexDigits(bytes[i], 2);
-  return s;
 }
 
 // --- The standard dissectors ---
