@@ -4,7 +4,6 @@
 // Ethernet/IPv4/TCP port 179 segments of one in-order stream, written with PcapngWriter, and
 // read back with tshark: no malformed packet, no expert warning, and the fields we wrote.
 
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +20,7 @@ import { IpProtocol, buildIpv4 } from "./ipv4";
 import { toLabel, type Label } from "./mpls";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "./pcapng";
 import { TcpFlag, buildTcp } from "./tcp";
-
-const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
+import { HAS_TSHARK, PI_WARN, tsharkFields } from "./testdata/tshark";
 
 const PE1 = ipv4(10, 0, 0, 1);
 const PE2 = ipv4(10, 0, 0, 2);
@@ -104,10 +102,7 @@ function frames(): Uint8Array[] {
   });
 }
 
-/** Wireshark's expert severities (epan/proto.h): comment, chat, note, warning, error. */
-const PI_WARN = 0x00600000;
-
-describe(hasTshark ? "tshark decodes our BGP messages" : "tshark decodes our BGP messages (skipped: tshark not installed)", () => {
+describe(HAS_TSHARK ? "tshark decodes our BGP messages" : "tshark decodes our BGP messages (skipped: tshark not installed)", () => {
   let dir: string | undefined;
   afterAll(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -126,20 +121,15 @@ describe(hasTshark ? "tshark decodes our BGP messages" : "tshark decodes our BGP
   }
 
   function tshark(fields: string[], filter?: string): string[][] {
-    const args = ["-r", writeCapture(), "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"];
-    if (filter) args.push("-Y", filter);
-    args.push("-T", "fields", "-E", "separator=|", "-E", "aggregator=,", ...fields.flatMap((f) => ["-e", f]));
-    const run = spawnSync("tshark", args, { encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`tshark failed (${run.status}): ${run.stderr}`);
-    return run.stdout.split("\n").filter((line) => line !== "").map((line) => line.split("|"));
+    return tsharkFields(writeCapture(), fields, filter);
   }
 
-  it.skipIf(!hasTshark)("decodes every frame as one BGP message of the type we built", () => {
+  it.skipIf(!HAS_TSHARK)("decodes every frame as one BGP message of the type we built", () => {
     const rows = tshark(["frame.protocols", "bgp.type"]);
     expect(rows).toEqual([["eth:ethertype:ip:tcp:bgp", "1"], ...[2, 2, 2, 4, 5, 3].map((t) => ["eth:ethertype:ip:tcp:bgp", String(t)])]);
   });
 
-  it.skipIf(!hasTshark)("finds no malformed packet and no expert warning or error", () => {
+  it.skipIf(!HAS_TSHARK)("finds no malformed packet and no expert warning or error", () => {
     expect(tshark(["frame.number"], `_ws.malformed || _ws.expert.severity >= ${PI_WARN}`)).toEqual([]);
     for (const [number, severities, messages] of tshark(["frame.number", "_ws.expert.severity", "_ws.expert.message"])) {
       const worst = Math.max(0, ...severities.split(",").filter(Boolean).map(Number));
@@ -147,12 +137,12 @@ describe(hasTshark ? "tshark decodes our BGP messages" : "tshark decodes our BGP
     }
   });
 
-  it.skipIf(!hasTshark)("reads the OPEN's AS, hold time, identifier and capabilities", () => {
+  it.skipIf(!HAS_TSHARK)("reads the OPEN's AS, hold time, identifier and capabilities", () => {
     const [open] = tshark(["bgp.open.myas", "bgp.open.holdtime", "bgp.open.identifier", "bgp.cap.type", "bgp.cap.mp.safi", "bgp.cap.4as"], "bgp.type == 1");
     expect(open).toEqual(["23456", "180", "10.0.0.1", "1,1,128,2,65,70", "1,128", "4200000001"]);
   });
 
-  it.skipIf(!hasTshark)("reads the IPv4 UPDATE's attributes and prefixes", () => {
+  it.skipIf(!HAS_TSHARK)("reads the IPv4 UPDATE's attributes and prefixes", () => {
     const [update] = tshark([
       "bgp.withdrawn_prefix", "bgp.update.path_attribute.origin", "bgp.update.path_attribute.as_path_segment.as4",
       "bgp.update.path_attribute.next_hop", "bgp.update.path_attribute.multi_exit_disc", "bgp.update.path_attribute.local_pref",
@@ -161,7 +151,7 @@ describe(hasTshark ? "tshark decodes our BGP messages" : "tshark decodes our BGP
     expect(update).toEqual(["172.16.0.0", "0", "4200000001,65001,65010,65011", "10.0.0.1", "20", "200", "65000", "0xffffff01", "192.168.10.0,10.128.0.0"]);
   });
 
-  it.skipIf(!hasTshark)("reads the VPNv4 routes' labels, RDs and prefixes, the next hop and the route targets", () => {
+  it.skipIf(!HAS_TSHARK)("reads the VPNv4 routes' labels, RDs and prefixes, the next hop and the route targets", () => {
     const [reach] = tshark([
       "bgp.prefix_length", "bgp.label_stack", "bgp.rd", "bgp.mp_reach_nlri_ipv4_prefix",
       "bgp.update.path_attribute.mp_reach_nlri.next_hop.rd", "bgp.update.path_attribute.mp_reach_nlri.next_hop.ipv4",
@@ -179,7 +169,7 @@ describe(hasTshark ? "tshark decodes our BGP messages" : "tshark decodes our BGP
     expect(unreach).toEqual(["111", "0 (withdrawn)", "4200000001:9", "192.168.2.0"]);
   });
 
-  it.skipIf(!hasTshark)("reads the ROUTE-REFRESH family and the NOTIFICATION codes", () => {
+  it.skipIf(!HAS_TSHARK)("reads the ROUTE-REFRESH family and the NOTIFICATION codes", () => {
     const rows = tshark(["bgp.route_refresh.afi", "bgp.route_refresh.safi", "bgp.notify.major_error", "bgp.notify.minor_error_cease"], "bgp.type == 5 || bgp.type == 3");
     expect(rows).toEqual([["1", "128", "", ""], ["", "", "6", "2"]]);
   });

@@ -4,7 +4,6 @@
 // malformed packet or expert warning and the isakmp fields we wrote. Skipped where tshark
 // is missing, like tshark.test.ts.
 
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,9 +17,8 @@ import { CertEncoding, CfgAttributeType, CfgType, DhGroup, IkeExchangeType, IkeP
 import type { IkePayload } from "./ikev2-payloads";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "./pcapng";
 import { IKE_PROPOSAL_AES256_SHA256_G14 } from "./testdata/ikev2-messages";
+import { HAS_TSHARK, PI_WARN, runTshark as run, tsharkFields } from "./testdata/tshark";
 import { buildUdp } from "./udp";
-
-const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
 
 const SPOKE_MAC = 0xaabbcc000300 as Mac;
 const HUB_MAC = 0xaabbcc000100 as Mac;
@@ -77,10 +75,7 @@ const FRAMES: { name: string; frame: Uint8Array }[] = [
   { name: "NAT-keepalive", frame: frame(SPOKE, HUB, IKE_NAT_T_PORT, Uint8Array.of(NAT_KEEPALIVE), true) },
 ];
 
-/** Wireshark's expert severities (epan/proto.h): comment, chat, note, warning, error. */
-const PI_WARN = 0x00600000;
-
-describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark decodes a capture of IKEv2 messages (skipped: tshark not installed)", () => {
+describe(HAS_TSHARK ? "tshark decodes a capture of IKEv2 messages" : "tshark decodes a capture of IKEv2 messages (skipped: tshark not installed)", () => {
   let dir: string | undefined;
   afterAll(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -99,20 +94,11 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     return file;
   }
 
-  function run(args: string[]): string {
-    const result = spawnSync("tshark", args, { encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`tshark failed (${result.status}): ${result.stderr}`);
-    return result.stdout;
-  }
-
   function tshark(fields: string[], filter?: string): string[][] {
-    const args = ["-r", writeCapture(), "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"];
-    if (filter) args.push("-Y", filter);
-    args.push("-T", "fields", "-E", "separator=|", ...fields.flatMap((f) => ["-e", f]));
-    return run(args).split("\n").filter((line) => line !== "").map((line) => line.split("|"));
+    return tsharkFields(writeCapture(), fields, filter);
   }
 
-  it.skipIf(!hasTshark)("decodes IKE on UDP 500 and behind the non-ESP marker on UDP 4500", () => {
+  it.skipIf(!HAS_TSHARK)("decodes IKE on UDP 500 and behind the non-ESP marker on UDP 4500", () => {
     expect(tshark(["frame.protocols"]).map(([p]) => p)).toEqual([
       "eth:ethertype:ip:udp:isakmp",
       "eth:ethertype:ip:udp:isakmp",
@@ -123,7 +109,7 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     ]);
   });
 
-  it.skipIf(!hasTshark)("finds no malformed packet and no expert warning or error", () => {
+  it.skipIf(!HAS_TSHARK)("finds no malformed packet and no expert warning or error", () => {
     expect(tshark(["frame.number"], `_ws.malformed || _ws.expert.severity >= ${PI_WARN}`)).toEqual([]);
     for (const [number, severities, messages] of tshark(["frame.number", "_ws.expert.severity", "_ws.expert.message"])) {
       const worst = Math.max(0, ...severities.split(",").filter(Boolean).map(Number));
@@ -131,7 +117,7 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     }
   });
 
-  it.skipIf(!hasTshark)("reads back the header: SPIs, version, exchange type, flags, message ID, length", () => {
+  it.skipIf(!HAS_TSHARK)("reads back the header: SPIs, version, exchange type, flags, message ID, length", () => {
     const rows = tshark(["isakmp.ispi", "isakmp.rspi", "isakmp.version", "isakmp.exchangetype", "isakmp.flags", "isakmp.messageid", "isakmp.length"], "isakmp.ispi");
     expect(rows.map((r) => r.slice(0, 6))).toEqual([
       ["8f3a5c2e11d04b77", "0000000000000000", "0x20", "34", "0x08", "0x00000000"],
@@ -143,7 +129,7 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     expect(rows.map((r) => Number(r[6]))).toEqual(FRAMES.slice(0, 5).map((f, i) => f.frame.length - 14 - 20 - 8 - (i >= 2 ? 4 : 0)));
   });
 
-  it.skipIf(!hasTshark)("reads back the IKE_SA_INIT payloads: transforms, key length, DH group, notify types, vendor ID", () => {
+  it.skipIf(!HAS_TSHARK)("reads back the IKE_SA_INIT payloads: transforms, key length, DH group, notify types, vendor ID", () => {
     const [request, response] = tshark([
       "isakmp.typepayload", "isakmp.tf.type", "isakmp.tf.id.encr", "isakmp.tf.id.prf", "isakmp.tf.id.integ", "isakmp.tf.id.dh",
       "isakmp.ike2.attr.key_length", "isakmp.key_exchange.dh_group", "isakmp.notify.msgtype", "isakmp.vid_bytes", "isakmp.nonce",
@@ -157,7 +143,7 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     expect(response[0]).toBe("33,2,3,3,3,3,34,40,41,41,38,41,43");
   });
 
-  it.skipIf(!hasTshark)("reads back the encrypted payloads: SK's first inner payload, SKF's fragment number and total", () => {
+  it.skipIf(!HAS_TSHARK)("reads back the encrypted payloads: SK's first inner payload, SKF's fragment number and total", () => {
     const rows = tshark(["isakmp.typepayload", "isakmp.nextpayload", "isakmp.frag.number", "isakmp.frag.total"], "isakmp.exchangetype >= 35");
     expect(rows).toEqual([
       ["46", "46,35", "", ""],
@@ -166,7 +152,7 @@ describe(hasTshark ? "tshark decodes a capture of IKEv2 messages" : "tshark deco
     ]);
   });
 
-  it.skipIf(!hasTshark)("names every notify type and configuration attribute as Wireshark does", () => {
+  it.skipIf(!HAS_TSHARK)("names every notify type and configuration attribute as Wireshark does", () => {
     // REDIRECT and REDIRECTED_FROM carry a gateway identity (RFC 5685 §8): type IPv4, length 4.
     const gateway = Uint8Array.of(1, 4, 172, 16, 0, 2);
     const notifies: IkePayload[] = Object.values(NotifyType).map((notifyType) => ({

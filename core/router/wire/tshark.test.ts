@@ -2,7 +2,6 @@
 // write them with PcapngWriter, and check that tshark decodes every frame to the protocol
 // stack we meant, with no malformed packet, no checksum complaint and no expert error.
 
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,9 +16,8 @@ import { IpProtocol, buildIpv4 } from "./ipv4";
 import { LABEL_FIRST_DYNAMIC, buildMpls, toLabel, type Label } from "./mpls";
 import { LINKTYPE_ETHERNET, PcapngWriter } from "./pcapng";
 import { TcpFlag, buildTcp } from "./tcp";
+import { HAS_TSHARK, PI_WARN, tsharkFields as tshark } from "./testdata/tshark";
 import { buildUdp } from "./udp";
-
-const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
 
 const R1_MAC = 0xaabbcc000100 as Mac;
 const R2_MAC = 0xaabbcc000200 as Mac;
@@ -86,10 +84,7 @@ const FRAMES: { name: string; frame: Uint8Array; protocols: string }[] = [
   },
 ];
 
-/** Wireshark's expert severities (epan/proto.h): comment, chat, note, warning, error. */
-const PI_WARN = 0x00600000;
-
-describe(hasTshark ? "tshark decodes a capture of our frames" : "tshark decodes a capture of our frames (skipped: tshark not installed)", () => {
+describe(HAS_TSHARK ? "tshark decodes a capture of our frames" : "tshark decodes a capture of our frames (skipped: tshark not installed)", () => {
   let dir: string | undefined; // made on first use, so a skipped run leaves nothing behind
   afterAll(() => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -108,28 +103,19 @@ describe(hasTshark ? "tshark decodes a capture of our frames" : "tshark decodes 
     return file;
   }
 
-  /** tshark's fields for each frame, checksum validation on wherever it is optional. */
-  function tshark(file: string, fields: string[], filter?: string): string[][] {
-    const args = ["-r", file, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"];
-    if (filter) args.push("-Y", filter);
-    args.push("-T", "fields", "-E", "separator=|", ...fields.flatMap((f) => ["-e", f]));
-    const run = spawnSync("tshark", args, { encoding: "utf8" });
-    if (run.status !== 0) throw new Error(`tshark failed (${run.status}): ${run.stderr}`);
-    return run.stdout.split("\n").filter((line) => line !== "").map((line) => line.split("|"));
-  }
 
-  it.skipIf(!hasTshark)("decodes each frame to the protocol stack it was built with", () => {
+  it.skipIf(!HAS_TSHARK)("decodes each frame to the protocol stack it was built with", () => {
     const rows = tshark(writeCapture(), ["frame.number", "frame.protocols"]);
     expect(rows.map(([number, protocols]) => [Number(number), protocols])).toEqual(FRAMES.map((f, i) => [i + 1, f.protocols]));
   });
 
-  it.skipIf(!hasTshark)("sees the interface name, microsecond timestamps and comments the pcapng writer wrote", () => {
+  it.skipIf(!HAS_TSHARK)("sees the interface name, microsecond timestamps and comments the pcapng writer wrote", () => {
     const rows = tshark(writeCapture(), ["frame.interface_name", "frame.time_epoch", "frame.comment"]);
     const times = ["1764300000.000000000", "1764300000.001500000", "1764300000.003000000", "1764300000.004500000"];
     expect(rows).toEqual(FRAMES.map((f, i) => ["GigabitEthernet1", times[i], f.name]));
   });
 
-  it.skipIf(!hasTshark)("finds no malformed packet and no expert warning or error (bad checksums included)", () => {
+  it.skipIf(!HAS_TSHARK)("finds no malformed packet and no expert warning or error (bad checksums included)", () => {
     const file = writeCapture();
     expect(tshark(file, ["frame.number"], `_ws.malformed || _ws.expert.severity >= ${PI_WARN}`)).toEqual([]);
     const rows = tshark(file, ["frame.number", "_ws.expert.severity", "_ws.expert.message"]);
@@ -139,7 +125,7 @@ describe(hasTshark ? "tshark decodes a capture of our frames" : "tshark decodes 
     }
   });
 
-  it.skipIf(!hasTshark)("finds every IPv4, ICMP, TCP, UDP and GRE checksum good", () => {
+  it.skipIf(!HAS_TSHARK)("finds every IPv4, ICMP, TCP, UDP and GRE checksum good", () => {
     const fields = ["ip.checksum.status", "icmp.checksum.status", "tcp.checksum.status", "udp.checksum.status", "gre.checksum.status"];
     const rows = tshark(writeCapture(), fields);
     // Checksum status 1 is "Good" (0 bad, 2 unverified); fields a frame does not have are empty.
@@ -152,7 +138,7 @@ describe(hasTshark ? "tshark decodes a capture of our frames" : "tshark decodes 
     ]);
   });
 
-  it.skipIf(!hasTshark)("reads back the fields we wrote: MPLS labels, TCP options, ESP SPI, GRE key and sequence", () => {
+  it.skipIf(!HAS_TSHARK)("reads back the fields we wrote: MPLS labels, TCP options, ESP SPI, GRE key and sequence", () => {
     const [mpls, tcp, esp, gre] = tshark(writeCapture(), [
       "mpls.label", "mpls.bottom", "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.options.timestamp.tsval",
       "tcp.options.sack_le", "tcp.options.experimental.exid", "esp.spi", "gre.key", "gre.sequence_number",
