@@ -5,6 +5,7 @@
 // read in either order. `readCapture` opens either this or pcapng, whichever the file is;
 // `writePcap` is the small writer tests and tools use to produce one.
 
+import { hexDigits } from "./bytes";
 import { WireError, truncated } from "./errors";
 import { readPcapng, type PcapngRecord } from "./pcapng";
 
@@ -60,7 +61,7 @@ export function readPcap(bytes: Uint8Array): CaptureRecord[] | WireError {
     little = false;
     nano = be === MAGIC_NANO;
   } else {
-    return new WireError("pcap", "magic number", 0, `0x${be.toString(16).padStart(8, "0")} is neither 0xa1b2c3d4 nor 0xa1b23c4d in either byte order`);
+    return new WireError("pcap", "magic number", 0, `0x${hexDigits(be, 8)} is neither 0xa1b2c3d4 nor 0xa1b23c4d in either byte order`);
   }
   const major = view.getUint16(4, little);
   if (major !== 2) return new WireError("pcap", "major version", 4, `${major} is not 2`);
