@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,6 +9,12 @@ import { loadLab } from "./topology";
 
 const scratch = mkdtempSync(join(tmpdir(), "flexlab-pki-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Adds a trustpoint the lab CA enrols to a config, before its `end`. */
+function addTrustpoint(file: string, name: string): void {
+  const text = readFileSync(file, "utf8").replace(/^end$/m, `crypto pki trustpoint ${name}\n enrollment url http://10.0.0.1:80\n!\nend`);
+  writeFileSync(file, text);
+}
 
 describe("the lab PKI", () => {
   it("issues each trustpoint of the seed lab a certificate from the lab CA, as its config asks", async () => {
@@ -40,5 +46,21 @@ describe("the lab PKI", () => {
     const dir = join(scratch, "plain");
     copyExampleLabSync("two-routers", dir);
     expect(await enrolLab(await loadLab(dir))).toEqual([]);
+  });
+
+  it("writes nothing outside the lab folder: not through a trustpoint name, not through a pki symlink", async () => {
+    const dir = join(scratch, "escape");
+    copyExampleLabSync("two-routers", dir);
+    addTrustpoint(join(dir, "R1.cfg"), "../../../outside");
+    await expect(enrolLab(await loadLab(dir))).rejects.toThrow(/trustpoint "..\/..\/..\/outside" cannot be enrolled/);
+    expect(existsSync(join(scratch, "outside.crt"))).toBe(false);
+
+    const other = join(scratch, "elsewhere");
+    mkdirSync(other);
+    copyExampleLabSync("two-routers", join(scratch, "escape2"));
+    addTrustpoint(join(scratch, "escape2", "R1.cfg"), "CA");
+    symlinkSync(other, join(scratch, "escape2", "pki"));
+    await expect(enrolLab(await loadLab(join(scratch, "escape2")))).rejects.toThrow(/leads outside the lab folder/);
+    expect(existsSync(join(other, "ca.key"))).toBe(false);
   });
 });

@@ -4,8 +4,8 @@
 // with no manual enrolment. Keys and certificates are PEM files under <lab>/pki/, kept
 // across `up`/`down` like the startup-configs.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, realpath } from "node:fs/promises";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { parseConfig } from "../router/config/parse";
 import type { RouterConfig } from "../router/config/model/router";
 import { formatName, parseSubjectName, type NameAttribute } from "../router/pki/subject";
@@ -51,10 +51,20 @@ export function pkiDir(lab: Lab): string {
   return join(lab.dir, "pki");
 }
 
+/** Makes `dir` (under the lab's pki/) and checks it is inside the lab folder once symlinks
+ * are followed: a `pki` symlink must not send the lab's keys elsewhere. */
+async function makeLabFolder(lab: Lab, dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const inside = relative(await realpath(lab.dir), await realpath(dir));
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    throw new Error(`${dir} leads outside the lab folder ${lab.dir}: the lab PKI writes only inside it`);
+  }
+}
+
 /** The lab's CA, created on first use (serial 01, as the seed configs' chains expect). */
 export async function labCa(lab: Lab, nowMs = Date.now()): Promise<LabCa> {
   const dir = pkiDir(lab);
-  await mkdir(dir, { recursive: true });
+  await makeLabFolder(lab, dir);
   const keyFile = join(dir, "ca.key");
   const certFile = join(dir, "ca.crt");
   const name = parseSubjectName(`CN=FlexLab ${lab.name} CA,O=FlexLab`)!;
@@ -96,7 +106,9 @@ export async function enrolNode(lab: Lab, ca: LabCa, node: string, config: Route
   const dir = join(pkiDir(lab), node);
   for (const tp of Object.values(config.crypto.pki.trustpoints)) {
     if (tp.enrollment?.kind !== "url") continue;
-    await mkdir(dir, { recursive: true });
+    // The name becomes a file name: `crypto pki trustpoint ../x` must not write outside pki/.
+    if (/[/\\\0]/.test(tp.name)) throw new Error(`${node}: trustpoint "${tp.name}" cannot be enrolled: its name becomes a file name, so it cannot contain '/' or '\\'`);
+    await makeLabFolder(lab, dir);
     const certFile = join(dir, `${tp.name}.crt`);
     const keyFile = join(dir, `${tp.name}.key`);
     const chain = config.crypto.pki.certificateChains[tp.name];

@@ -48,7 +48,12 @@ export async function up(labdir: string, options: JsonOption & { runtime?: UpRun
   const started = Date.now();
   // Certificate labs boot enrolled: the lab CA issues what the trustpoints ask for first.
   const { enrolLab } = await import("../../lab/pki"); // loads the config grammar: only for `up`
-  const issued = await enrolLab(lab);
+  let issued;
+  try {
+    issued = await enrolLab(lab);
+  } catch (err) {
+    return failWith(err);
+  }
   for (const c of issued.filter((i) => i.fresh)) console.error(`${c.node}: issued certificate ${c.serial} for trustpoint ${c.trustpoint} (${c.subject})`);
   const progress = createProgress(lab.nodes.map((n) => n.name));
   // Ctrl-C or SIGTERM (also what `flexlab down` sends a deploy under way) cancels the deploy:
