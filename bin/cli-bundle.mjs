@@ -40,6 +40,11 @@ export function bundleIsFresh() {
   return true;
 }
 
+/** esbuild's messages (FILE:LINE: text), one a line, or the error's own message. */
+export function buildErrorText(err) {
+  return (err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message]).join("\n");
+}
+
 /** Writes a file under a temporary name, then renames it: a concurrent run sees old or new. */
 function writeAtomically(path, contents) {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -106,8 +111,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   try {
     await buildBundle();
   } catch (err) {
-    const lines = err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message];
-    console.error(`flexlab: building dist/cli failed:\n${lines.join("\n")}`);
+    console.error(`flexlab: building dist/cli failed:\n${buildErrorText(err)}`);
     process.exitCode = 1;
   }
 }

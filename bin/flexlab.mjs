@@ -7,13 +7,12 @@ import { pathToFileURL } from "node:url";
 
 let entry;
 if (process.env.FLEXLAB_FROM_SOURCE !== "1") {
-  const { freshBundle } = await import("./cli-bundle.mjs");
+  const { freshBundle, buildErrorText } = await import("./cli-bundle.mjs");
   try {
     entry = await freshBundle();
   } catch (err) {
     if (err.code !== "ERR_MODULE_NOT_FOUND") {
-      const lines = err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message];
-      console.error(`flexlab: cannot build the command (dist/cli/) from its sources:\n${lines.join("\n")}`);
+      console.error(`flexlab: cannot build the command (dist/cli/) from its sources:\n${buildErrorText(err)}`);
       process.exit(1);
     }
   }

@@ -7,7 +7,7 @@
 import { mkdirSync, renameSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildBundle } from "./cli-bundle.mjs";
+import { buildBundle, buildErrorText } from "./cli-bundle.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -23,7 +23,6 @@ try {
   linkBin();
   await buildBundle();
 } catch (err) {
-  const lines = err.errors?.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)) ?? [err.message];
-  console.error(`flexlab: preparing the command failed:\n${lines.join("\n")}`);
+  console.error(`flexlab: preparing the command failed:\n${buildErrorText(err)}`);
   process.exitCode = 1;
 }
