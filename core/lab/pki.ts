@@ -5,12 +5,12 @@
 // across `up`/`down` like the startup-configs.
 import { generateKeyPairSync, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { mkdir, readFile, realpath } from "node:fs/promises";
-import { isAbsolute, join, relative, sep } from "node:path";
+import { join, relative } from "node:path";
 import { parseConfig } from "../router/config/parse";
 import type { RouterConfig } from "../router/config/model/router";
 import { formatName, parseSubjectName, type NameAttribute } from "../router/pki/subject";
 import { buildCertificate, toPem } from "../router/pki/x509";
-import type { Lab } from "./topology";
+import { isBelow, type Lab } from "./topology";
 import type { TrustpointMaterial } from "../router/pki/store";
 import { readTrustpointMaterial } from "../router/pki/files";
 import { writeFileAtomic } from "../router/agent/storage";
@@ -56,7 +56,7 @@ export function pkiDir(lab: Lab): string {
 async function makeLabFolder(lab: Lab, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const inside = relative(await realpath(lab.dir), await realpath(dir));
-  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+  if (!isBelow(inside)) {
     throw new Error(`${dir} leads outside the lab folder ${lab.dir}: the lab PKI writes only inside it`);
   }
 }

@@ -217,6 +217,11 @@ function configPathProblem(config: string): string | undefined {
   return undefined;
 }
 
+/** Whether `inside`, a path relative to a folder (path.relative), names something below it. */
+export function isBelow(inside: string): boolean {
+  return inside !== "" && inside !== ".." && !inside.startsWith(`..${sep}`) && !isAbsolute(inside);
+}
+
 /** Parses and validates lab.yaml text; `file` is only used in messages. */
 export function parseLab(text: string, file: string, dir: string): Lab {
   return parseLabDocument(text, file, dir).lab;
@@ -240,7 +245,7 @@ async function checkConfigFiles(parsed: ParsedLab): Promise<Lab> {
       continue;
     }
     const inside = relative(realDir, real);
-    if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
+    if (!isBelow(inside)) {
       problems.push(parsed.at(field, `config "${n.config}" leads outside the lab folder (to ${real}): a node's config is a file in it`));
       continue;
     }
