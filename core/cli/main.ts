@@ -26,7 +26,8 @@ program
 Examples:
   $ flexlab config check labs/mpls-over-flexvpn/*.cfg
   $ flexlab sim labs/two-routers --exec 'R1: ping 10.0.12.2'
-  $ flexlab up labs/mpls-over-flexvpn && flexlab exec R4-Spoke "ping 172.16.0.1"
+  $ flexlab up labs/mpls-over-flexvpn && cd labs/mpls-over-flexvpn
+  $ flexlab exec R4-Spoke "ping 172.16.0.1"   # finds the lab from the current folder, or --lab DIR
   $ flexlab down
   $ flexlab decode R1-Ethernet0_0.pcapng
 `,
