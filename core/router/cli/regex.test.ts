@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileIosRegex, isRegexError, type IosRegex } from "./regex";
+import { compileIosRegex, isRegexError, MAX_REGEX_DEPTH, MAX_REGEX_STATES, type IosRegex } from "./regex";
 
 function re(source: string): IosRegex {
   const r = compileIosRegex(source);
@@ -68,6 +68,14 @@ describe("IOS regular expressions", () => {
     expect(compileIosRegex("a+*")).toEqual({ error: "nested *?+", at: 2 });
     expect(compileIosRegex("[z-a]")).toEqual({ error: "invalid [] range", at: 2 });
     expect(compileIosRegex("a\\")).toEqual({ error: "trailing \\", at: 1 });
+  });
+
+  it("refuses a pattern nested or sized past what it can match in bounded time and stack", () => {
+    const deep = "(".repeat(20_000) + "a" + ")".repeat(20_000);
+    expect(compileIosRegex(deep)).toEqual({ error: "too many ()", at: MAX_REGEX_DEPTH });
+    expect(isRegexError(compileIosRegex("(".repeat(MAX_REGEX_DEPTH) + "a" + ")".repeat(MAX_REGEX_DEPTH)))).toBe(false);
+    expect(compileIosRegex("a".repeat(MAX_REGEX_STATES))).toEqual({ error: "regexp too big", at: 0 });
+    expect(isRegexError(compileIosRegex("a".repeat(MAX_REGEX_STATES - 1)))).toBe(false);
   });
 
   it("answers (a+)+$ on 32 a's and a ! at once, where a backtracking engine takes a minute", () => {

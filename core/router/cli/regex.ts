@@ -9,7 +9,9 @@
 // start or end of the string. Braces are plain characters (IOS has no `{n,m}`), `\d` is a
 // `d`, and parentheses only group: IOS's recall (`\1`) needs backtracking, so `\1` is a `1`.
 // A pattern IOS would refuse (an unbalanced parenthesis, an unclosed `[`, a repeat of nothing)
-// is a RegexError rather than a pattern.
+// is a RegexError rather than a pattern, and so is one too big to match a line in bounded time
+// (more than MAX_REGEX_STATES states) or nested deeper than MAX_REGEX_DEPTH parentheses, which
+// the parser and the compiler, both recursive, could not follow without overflowing the stack.
 
 export interface RegexError {
   readonly error: string;
@@ -26,6 +28,11 @@ export interface IosRegex {
   readonly steps: number;
   test(line: string): boolean;
 }
+
+/** The most NFA states a pattern may compile to: Spencer's "regexp too big" limit, in states. */
+export const MAX_REGEX_STATES = 4096;
+/** The deepest nesting of parentheses a pattern may have. */
+export const MAX_REGEX_DEPTH = 100;
 
 /** The message IOS prints for a pattern it cannot compile. */
 export const INVALID_REGEX = "% Invalid regular expression";
@@ -64,6 +71,7 @@ const DELIMITERS: CharSet = {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
 
   parse(): Node | RegexError {
@@ -111,9 +119,11 @@ class Parser {
     const ch = this.text[this.pos++];
     switch (ch) {
       case "(": {
+        if (++this.depth > MAX_REGEX_DEPTH) throw new SyntaxFault("too many ()", at);
         const inner = this.alternation();
         if (this.peek() !== ")") throw new SyntaxFault("unmatched (", at);
         this.pos++;
+        this.depth--;
         return inner;
       }
       case "*":
@@ -289,6 +299,7 @@ export function compileIosRegex(source: string): IosRegex | RegexError {
   const compiler = new Compiler();
   compiler.emit(ast);
   compiler.prog.push({ op: Op.Match, x: 0, y: 0 });
+  if (compiler.prog.length > MAX_REGEX_STATES) return { error: "regexp too big", at: 0 };
   return new PikeVm(source, compiler.prog);
 }
 
