@@ -57,6 +57,16 @@ describe("IOS line editing", () => {
     expect(editor.feed("h").echo).toBe("h");
   });
 
+  it("takes a pasted line of 200,000 characters in linear time", () => {
+    const editor = new LineEditor({ prompt: () => "R1#", help: () => [], complete: () => undefined });
+    const long = "x".repeat(200_000);
+    const started = performance.now();
+    const r = editor.feed(long + "\r");
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(r.lines).toEqual([long]);
+    expect(r.echo).toBe(long + "\r\n");
+  });
+
   it("treats CR LF as one Enter", () => {
     const t = screen();
     expect(t.type("a\r\nb\r\n")).toEqual(["a", "b"]);

@@ -127,7 +127,14 @@ export class LineEditor {
           break;
         }
         default:
-          if (ch >= " ") echo += this.replace(this.buf.slice(0, this.cursor) + ch + this.buf.slice(this.cursor), this.cursor + 1);
+          if (ch < " ") break;
+          if (this.cursor === this.buf.length) {
+            // Typing at the end (a paste): append and echo, which is what replace would work
+            // out by comparing the whole line, per character, for a line's length squared.
+            this.buf += ch;
+            this.cursor++;
+            echo += ch;
+          } else echo += this.replace(this.buf.slice(0, this.cursor) + ch + this.buf.slice(this.cursor), this.cursor + 1);
       }
     }
     return { echo, lines };
