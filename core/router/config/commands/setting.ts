@@ -4,6 +4,7 @@
 // the three together: the argument's type must fit the field, and the field must be optional.
 
 import { command, type ConfigCommand, type ConfigModeId, type CtxOf } from "../command";
+import { bound } from "../grammar/args";
 import type { ArgValue } from "../grammar/tokens";
 import type { ArgsOf } from "../grammar/typed-args";
 import type { RouterConfig } from "../model/router";
@@ -47,8 +48,7 @@ export function setting<const S extends string, const N extends string = S, cons
     help: spec.help,
     order: spec.order,
     apply: (m, a, c) => {
-      const value = a[arg];
-      if (value === undefined) throw new Error(`${spec.id}: argument ${arg} not bound`);
+      const value = bound(a[arg], `${arg} of ${spec.id}`);
       const problem = spec.check?.(value as NonNullable<ArgsOf<S>[A]>);
       if (problem !== undefined) return { error: problem };
       slot(m, c)[spec.field] = value;
