@@ -53,8 +53,10 @@ export function pkiShowCommands(storeOf: (router: SubsystemHost) => PkiStore): r
         for (const tp of storeOf(router).all()) {
           if (wanted !== undefined && tp.trustpoint !== wanted) continue;
           const out: string[] = [];
-          if (tp.cert) out.push(...block(router, "Certificate", tp.cert, "General Purpose", tp.trustpoint, `${(commonName(tp.ca.subject) ?? "CA").replace(/\s+/g, "")}#${parseInt(tp.cert.serialNumber, 16)}.cer`));
-          out.push(...block(router, "CA Certificate", tp.ca, "Signature", tp.trustpoint, `${(commonName(tp.ca.subject) ?? "CA").replace(/\s+/g, "")}#${parseInt(tp.ca.serialNumber, 16)}CA.cer`));
+          // Both nvram file names start with the CA's common name, spaces dropped.
+          const ca = (commonName(tp.ca.subject) ?? "CA").replace(/\s+/g, "");
+          if (tp.cert) out.push(...block(router, "Certificate", tp.cert, "General Purpose", tp.trustpoint, `${ca}#${parseInt(tp.cert.serialNumber, 16)}.cer`));
+          out.push(...block(router, "CA Certificate", tp.ca, "Signature", tp.trustpoint, `${ca}#${parseInt(tp.ca.serialNumber, 16)}CA.cer`));
           print(out.join("\n"));
         }
       },
