@@ -7,6 +7,7 @@ import { Router } from "../../core/router/node/router";
 import { mgmtHandlers } from "../../core/router/agent/mgmt-handlers";
 import { ConsoleSession } from "../../core/router/agent/console-session";
 import { compileIosRegex, isRegexError } from "../../core/router/cli/regex";
+import { LineEditor } from "../../core/router/cli/line-editor";
 import type { Benchmark, Figure } from "./bench";
 
 /** A paste of exactly `lines` lines: a tenth of them loopbacks with addresses, the rest static routes. */
@@ -96,6 +97,17 @@ const benchmarks: Benchmark[] = [
         { name: "cli.regex-nested-plus.32-chars", value: short, unit: "ns/char" },
         { name: "cli.regex-nested-plus.100k-chars", value: long, unit: "ns/char" },
       ];
+    },
+  },
+  {
+    name: "cli.line-editor.paste-200k-chars",
+    async run() {
+      // One pasted line of 200,000 characters through the console's line editor: before the
+      // editor appended at the end of the line, each character re-compared the whole line
+      // (an 80,000-character line held the router for 23 s).
+      const line = "x".repeat(200_000) + "\r";
+      const once = (): Promise<number> => timeMs(() => new LineEditor({ prompt: () => "R1#", help: () => [], complete: () => undefined }).feed(line));
+      return { name: "cli.line-editor.paste-200k-chars", value: Math.min(await once(), await once(), await once()), unit: "ms" };
     },
   },
 ];

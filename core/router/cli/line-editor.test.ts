@@ -57,12 +57,11 @@ describe("IOS line editing", () => {
     expect(editor.feed("h").echo).toBe("h");
   });
 
-  it("takes a pasted line of 200,000 characters in linear time", () => {
+  // Its speed is a benchmark (cli.line-editor.paste-200k-chars), not a timed assertion here.
+  it("takes a pasted line of 200,000 characters whole, echoing it once", () => {
     const editor = new LineEditor({ prompt: () => "R1#", help: () => [], complete: () => undefined });
     const long = "x".repeat(200_000);
-    const started = performance.now();
     const r = editor.feed(long + "\r");
-    expect(performance.now() - started).toBeLessThan(2000);
     expect(r.lines).toEqual([long]);
     expect(r.echo).toBe(long + "\r\n");
   });
