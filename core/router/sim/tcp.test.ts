@@ -3,7 +3,9 @@ import { Simulation } from "./harness";
 import { ipv4, type Ipv4 } from "../wire/addr";
 import type { TcpConnection } from "../net/tcp/connection";
 import type { TcpCloseReason } from "../net/tcp/tcb";
-import type { TcpSockets } from "../net/tcp/sockets";
+import { TCP_MAX_HALF_OPEN, type TcpSockets } from "../net/tcp/sockets";
+import { buildIpv4, IpProtocol } from "../wire/ipv4";
+import { buildTcp, TcpFlag } from "../wire/tcp";
 
 let sim: Simulation | undefined;
 afterEach(() => sim?.close());
@@ -121,6 +123,27 @@ describe("TCP between two harness routers", () => {
     expect(accepted[0].endpoint.remoteAddress).toBe(ipv4(1, 1, 1, 1));
     expect(accepted[0].endpoint.localAddress).toBe(ipv4(2, 2, 2, 2));
     expect(tcpOf(s, "R1").connect({ vrf: vrfOf(s, "R1"), local: ipv4(9, 9, 9, 9), remote: R2_ADDR, port: 179 })).toMatch(/not one of ours/);
+  });
+
+  it("holds at most TCP_MAX_HALF_OPEN connections in SYN-RECEIVED per listener: a SYN flood beyond them is a counted drop", () => {
+    const s = start();
+    listenOn(s, 179);
+    const tcp = tcpOf(s, "R2");
+    const inIf = s.node("R2").router.stack.interface("Ethernet0/0");
+    if (inIf === undefined) throw new Error("no Ethernet0/0");
+    const flooder = ipv4(10, 0, 12, 99); // on the link but silent: nothing answers the SYN-ACKs
+    for (let port = 1024; port < 1024 + TCP_MAX_HALF_OPEN + 10; port++) {
+      const syn = buildTcp({ srcPort: port, dstPort: 179, seq: port, ack: 0, flags: TcpFlag.Syn, window: 65535, urgentPointer: 0, options: [] }, new Uint8Array(0), flooder, R2_ADDR);
+      const ip = buildIpv4({ dscp: 0, ecn: 0, identification: port, dontFragment: true, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: IpProtocol.Tcp, src: flooder, dst: R2_ADDR, payloadLength: syn.length }, syn);
+      tcp.receive(inIf, ip, 0, ip.length);
+    }
+    expect(tcp.all().filter((c) => c.state === "SYN-RECEIVED")).toHaveLength(TCP_MAX_HALF_OPEN);
+    expect(inIf.counters.drops["tcp-syn-backlog-full"]).toBe(10);
+    // Once they give up, the backlog is free again and a real peer gets through.
+    s.advance(600_000);
+    const client = connected(tcpOf(s, "R1").connect({ vrf: vrfOf(s, "R1"), remote: R2_ADDR, port: 179 }));
+    s.advance(3000);
+    expect(client.state).toBe("ESTABLISHED");
   });
 
   it("answers a SYN to a closed port with RST, so connect ends refused at once", () => {

@@ -22,7 +22,7 @@ import type { Clock } from "../../clock/clock";
 import type { Ipv4 } from "../../wire/addr";
 import { isWireError } from "../../wire/errors";
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Ttl, writeIpv4Header } from "../../wire/ipv4";
-import { TCP_MD5_DIGEST_LENGTH, TcpFlag, emitTcp, parseTcp, tcpHeaderLength, type TcpOption, type TcpRepr } from "../../wire/tcp";
+import { TCP_MD5_DIGEST_LENGTH, TCP_MIN_HEADER_LENGTH, TcpFlag, emitTcp, parseTcp, tcpHeaderLength, type TcpOption, type TcpRepr } from "../../wire/tcp";
 import { registerDropReasons } from "../counters";
 import { DEFAULT_TTL } from "../defaults";
 import { HEADROOM_BYTES, allocatePacket } from "../headroom";
@@ -35,14 +35,17 @@ import { DEFAULT_TCP_TIMERS, TCP_DEFAULT_MSS, type TcpEndpoint, type TcpTimers }
 import { checkTcpMd5, md5Key, tcpMd5Digest } from "./md5";
 import { seqAdd } from "./seq";
 
-export const TCP_DROP_REASONS = registerDropReasons(["tcp-malformed", "tcp-md5-missing", "tcp-md5-mismatch", "tcp-md5-unexpected", "tcp-ttl-below-minimum"] as const);
+export const TCP_DROP_REASONS = registerDropReasons(["tcp-malformed", "tcp-md5-missing", "tcp-md5-mismatch", "tcp-md5-unexpected", "tcp-ttl-below-minimum", "tcp-syn-backlog-full"] as const);
 declare module "../counters" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the names into DropReason
   interface DropReasonNames extends Record<(typeof TCP_DROP_REASONS)[number], true> {}
 }
 
 const FIRST_EPHEMERAL_PORT = 49152;
-const IP_TCP_HEADERS = IPV4_MIN_HEADER_LENGTH + 20;
+const IP_TCP_HEADERS = IPV4_MIN_HEADER_LENGTH + TCP_MIN_HEADER_LENGTH;
+/** Connections a listener holds in SYN-RECEIVED at once (Linux's tcp_max_syn_backlog floor);
+ * a SYN beyond them is dropped, so a SYN flood costs a bounded table and timer set. */
+export const TCP_MAX_HALF_OPEN = 128;
 
 export interface TcpListenOptions {
   readonly vrf: Vrf;
@@ -72,6 +75,8 @@ export interface TcpConnectOptions {
 
 export class TcpListener {
   private open = true;
+  /** Its connections still in SYN-RECEIVED, against TCP_MAX_HALF_OPEN. */
+  halfOpen = 0;
   constructor(
     private readonly owner: TcpSockets,
     readonly options: TcpListenOptions,
@@ -102,6 +107,8 @@ function connectionKey(vrfId: number, local: Ipv4, localPort: number, remote: Ip
 
 export class TcpSockets {
   private readonly connections = new Map<string, TcpConnection>();
+  /** Connections in SYN-RECEIVED → the listener whose backlog they count against. */
+  private readonly halfOpen = new Map<TcpConnection, TcpListener>();
   /** (VRF id, port) → listeners, address-specific ones first. */
   private readonly listeners = new Map<number, TcpListener[]>();
   private nextEphemeral = FIRST_EPHEMERAL_PORT;
@@ -173,6 +180,14 @@ export class TcpSockets {
   release(connection: TcpConnection): void {
     const key = this.keyOf(connection.endpoint);
     if (this.connections.get(key) === connection) this.connections.delete(key);
+    this.leaveBacklog(connection);
+  }
+
+  private leaveBacklog(connection: TcpConnection): void {
+    const listener = this.halfOpen.get(connection);
+    if (listener === undefined) return;
+    this.halfOpen.delete(connection);
+    listener.halfOpen--;
   }
 
   /** The handler for IP protocol 6. */
@@ -222,7 +237,7 @@ export class TcpSockets {
         minTtl: options.minTtl ?? 0,
         md5Key: keyBytes,
       };
-      this.listenArrived(listener, endpoint, repr, payload.length);
+      this.listenArrived(inIf, listener, endpoint, repr);
       return;
     }
     inIf.drop("no-tcp-listener");
@@ -231,19 +246,23 @@ export class TcpSockets {
   }
 
   // RFC 9293 §3.10.7.2: LISTEN.
-  private listenArrived(listener: TcpListener, endpoint: TcpEndpoint, seg: TcpRepr, dataLength: number): void {
+  // Data on a SYN is not kept: the peer sends it again once we are synchronized.
+  private listenArrived(inIf: Interface, listener: TcpListener, endpoint: TcpEndpoint, seg: TcpRepr): void {
     if (seg.flags & TcpFlag.Rst) return;
     if (seg.flags & TcpFlag.Ack) {
       this.sendReset(endpoint, seg.ack, 0, false);
       return;
     }
     if ((seg.flags & TcpFlag.Syn) === 0) return;
-    void dataLength; // data on a SYN is not kept: the peer sends it again once we are synchronized
+    if (listener.halfOpen >= TCP_MAX_HALF_OPEN) return inIf.drop("tcp-syn-backlog-full");
     const connection = new TcpConnection(this, endpoint, true, this.isn(endpoint), this.mssToward(endpoint.vrf, endpoint.remoteAddress), this.timers, (c) => {
+      this.leaveBacklog(c);
       if (listener.isOpen) listener.accept(c);
       else c.abort();
     });
     this.connections.set(this.keyOf(endpoint), connection);
+    this.halfOpen.set(connection, listener);
+    listener.halfOpen++;
     connection.acceptSyn(seg);
   }
 
