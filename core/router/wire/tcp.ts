@@ -320,6 +320,20 @@ export function tcpChecksumValid(buf: Uint8Array, offset: number, end: number, s
 }
 
 
+/** The bytes RFC 2385 §2.0 signs ahead of the data: the pseudo-header (source, destination,
+ * zero, protocol, segment length) and the segment's fixed 20-byte header with its checksum
+ * zeroed. The caller hashes these, then the data after the options, then the key. */
+export function tcpMd5SignedHeader(src: Ipv4, dst: Ipv4, segment: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + TCP_MIN_HEADER_LENGTH);
+  writeU32(out, 0, src);
+  writeU32(out, 4, dst);
+  out[9] = IpProtocol.Tcp;
+  writeU16(out, 10, segment.length);
+  out.set(segment.subarray(0, TCP_MIN_HEADER_LENGTH), 12);
+  writeU16(out, 12 + 16, 0);
+  return out;
+}
+
 function writeU16(buf: Uint8Array, at: number, value: number): void {
   buf[at] = (value >>> 8) & 0xff;
   buf[at + 1] = value & 0xff;

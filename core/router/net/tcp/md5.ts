@@ -4,7 +4,7 @@
 // that has a key is dropped; so is a signed segment where none is expected.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Ipv4 } from "../../wire/addr";
-import { TCP_MIN_HEADER_LENGTH, type TcpOption } from "../../wire/tcp";
+import { tcpMd5SignedHeader, type TcpOption } from "../../wire/tcp";
 
 export type TcpMd5Key = Uint8Array;
 
@@ -15,16 +15,7 @@ export function md5Key(key: Uint8Array | string): TcpMd5Key {
 
 /** The digest for the segment `segment` (header and data; its header is `headerLength` bytes). */
 export function tcpMd5Digest(src: Ipv4, dst: Ipv4, segment: Uint8Array, headerLength: number, key: TcpMd5Key): Uint8Array {
-  const pseudo = new Uint8Array(12);
-  const view = new DataView(pseudo.buffer);
-  view.setUint32(0, src);
-  view.setUint32(4, dst);
-  pseudo[9] = 6;
-  view.setUint16(10, segment.length);
-  const fixed = segment.slice(0, TCP_MIN_HEADER_LENGTH);
-  fixed[16] = 0;
-  fixed[17] = 0;
-  return new Uint8Array(createHash("md5").update(pseudo).update(fixed).update(segment.subarray(headerLength)).update(key).digest());
+  return new Uint8Array(createHash("md5").update(tcpMd5SignedHeader(src, dst, segment)).update(segment.subarray(headerLength)).update(key).digest());
 }
 
 export type Md5Verdict = "ok" | "tcp-md5-missing" | "tcp-md5-mismatch" | "tcp-md5-unexpected";
