@@ -10,6 +10,15 @@ import { registerLab } from "./commands/lab";
 import { registerNodeCommands } from "./commands/node";
 import { registerSim } from "./commands/sim";
 
+// `flexlab ... | head`: the reader went away, so there is no one left to write to. Stop
+// quietly, as other command-line tools do, rather than crash on an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const program = new Command();
 program
   .name("flexlab")

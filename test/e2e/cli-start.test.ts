@@ -1,6 +1,6 @@
 // `flexlab` as a user starts it: from the bundle in dist/cli/, which an edited source file
 // never leaves stale, and with commander's usage errors exiting 2 like our own.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -87,5 +87,16 @@ describe("flexlab usage", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('(choices: "auto", "docker", "process")');
     expect(r.stdout).toContain("Examples:\n  $ flexlab up labs/mpls-over-flexvpn");
+  });
+
+  it("stops quietly, exit 0, when the reader of its output goes away (flexlab ... | head)", async () => {
+    const child = spawn(process.execPath, [join(root, "bin/flexlab.mjs"), "--help"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // The first chunk read, the reader leaves, as `head -1` does.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on("close", (c) => done(c)));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });
