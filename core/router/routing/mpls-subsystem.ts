@@ -22,7 +22,9 @@ import { Lfib } from "../mpls/lfib";
 import { formatMplsForwardingTable, mplsForwardingRows, type LfibView } from "../mpls/show";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
 import type { Ipv4, Prefix } from "../wire/addr";
-import { EtherType } from "../wire/ethernet";
+import { DOT1Q_TAG_LENGTH } from "../wire/dot1q";
+import { ETHERNET_HEADER_LENGTH, EtherType } from "../wire/ethernet";
+import { IPV4_MIN_HEADER_LENGTH } from "../wire/ipv4";
 import type { Label } from "../wire/mpls";
 import { TABLE_ROWS } from "../../api/tables";
 
@@ -90,7 +92,7 @@ const VIEW: LfibView<Vrf, Interface> = {
   interfaceName: (i) => i.name,
   pointToPoint: (i) => i instanceof TunnelInterface && i.mode !== "gre-multipoint",
   // Ethernet II, plus a dot1Q tag; a tunnel's outer IPv4 and GRE headers.
-  linkHeaderBytes: (i) => (i instanceof TunnelInterface ? 20 + i.greHeaderBytes : i.kind === "dot1q" ? 18 : 14),
+  linkHeaderBytes: (i) => (i instanceof TunnelInterface ? IPV4_MIN_HEADER_LENGTH + i.greHeaderBytes : i.kind === "dot1q" ? ETHERNET_HEADER_LENGTH + DOT1Q_TAG_LENGTH : ETHERNET_HEADER_LENGTH),
   mtuBytes: (i) => i.ipMtuBytes,
   vrfPath: (v, prefix) => {
     const entry = v.fib.get(prefix) ?? v.fib.lookup(prefix.addr);
