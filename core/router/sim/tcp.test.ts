@@ -146,6 +146,27 @@ describe("TCP between two harness routers", () => {
     expect(client.state).toBe("ESTABLISHED");
   });
 
+  it("ignores a SYN from a broadcast, group or 0/8 source: no connection, no reset toward it, a counted drop", () => {
+    const s = start();
+    listenOn(s, 179);
+    const tcp = tcpOf(s, "R2");
+    const inIf = s.node("R2").router.stack.interface("Ethernet0/0");
+    if (inIf === undefined) throw new Error("no Ethernet0/0");
+    const sources = [ipv4(10, 0, 12, 255), ipv4(255, 255, 255, 255), ipv4(224, 0, 0, 5), ipv4(0, 0, 0, 0)];
+    for (const [i, src] of sources.entries()) {
+      for (const dstPort of [179, 23]) {
+        const syn = buildTcp({ srcPort: 4000 + i, dstPort, seq: 1, ack: 0, flags: TcpFlag.Syn, window: 65535, urgentPointer: 0, options: [] }, new Uint8Array(0), src, R2_ADDR);
+        const ip = buildIpv4({ dscp: 0, ecn: 0, identification: i, dontFragment: true, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: IpProtocol.Tcp, src, dst: R2_ADDR, payloadLength: syn.length }, syn);
+        tcp.receive(inIf, ip, 0, ip.length);
+      }
+    }
+    const sent = inIf.counters.outPackets;
+    s.advance(1000);
+    expect(tcp.all()).toHaveLength(0);
+    expect(inIf.counters.drops["tcp-bad-source"]).toBe(2 * sources.length);
+    expect(inIf.counters.outPackets).toBe(sent);
+  });
+
   it("answers a SYN to a closed port with RST, so connect ends refused at once", () => {
     const s = start();
     const client = connected(tcpOf(s, "R1").connect({ vrf: vrfOf(s, "R1"), remote: R2_ADDR, port: 23 }));

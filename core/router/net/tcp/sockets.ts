@@ -19,7 +19,7 @@
 // connection and no listener is answered with RST (RFC 9293 §3.10.7.1).
 import { randomBytes, createHash } from "node:crypto";
 import type { Clock } from "../../clock/clock";
-import type { Ipv4 } from "../../wire/addr";
+import { maskOf, type Ipv4 } from "../../wire/addr";
 import { isWireError } from "../../wire/errors";
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Ttl, writeIpv4Header } from "../../wire/ipv4";
 import { TCP_MD5_DIGEST_LENGTH, TCP_MIN_HEADER_LENGTH, TcpFlag, emitTcp, parseTcp, tcpHeaderLength, type TcpOption, type TcpRepr } from "../../wire/tcp";
@@ -35,7 +35,7 @@ import { DEFAULT_TCP_TIMERS, TCP_DEFAULT_MSS, type TcpEndpoint, type TcpTimers }
 import { checkTcpMd5, md5Key, tcpMd5Digest } from "./md5";
 import { seqAdd } from "./seq";
 
-export const TCP_DROP_REASONS = registerDropReasons(["tcp-malformed", "tcp-md5-missing", "tcp-md5-mismatch", "tcp-md5-unexpected", "tcp-ttl-below-minimum", "tcp-syn-backlog-full"] as const);
+export const TCP_DROP_REASONS = registerDropReasons(["tcp-malformed", "tcp-md5-missing", "tcp-md5-mismatch", "tcp-md5-unexpected", "tcp-ttl-below-minimum", "tcp-syn-backlog-full", "tcp-bad-source"] as const);
 declare module "../counters" {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the names into DropReason
   interface DropReasonNames extends Record<(typeof TCP_DROP_REASONS)[number], true> {}
@@ -199,6 +199,10 @@ export class TcpSockets {
       inIf.drop("tcp-malformed"); // TCP is unicast only: not to a broadcast or group address
       return;
     }
+    if (!isUnicastSource(src, inIf)) {
+      inIf.drop("tcp-bad-source"); // RFC 9293 §3.10.7.2: a SYN from a broadcast or group address is ignored, and no reset goes back to one
+      return;
+    }
     const segment = buf.subarray(tcpStart, end);
     const parsed = parseTcp(segment, src, dst);
     if (isWireError(parsed)) {
@@ -350,4 +354,16 @@ export class TcpSockets {
     }
     return 0;
   }
+}
+
+/** A source a TCP peer can be: not 0/8, not a group, class E or limited broadcast, and not the
+ * broadcast address of a subnet on the interface the segment came in on. */
+function isUnicastSource(src: Ipv4, inIf: Interface): boolean {
+  if (src >>> 24 === 0 || src >= 0xe0000000) return false;
+  for (const a of inIf.addresses) {
+    if (a.prefixLength >= 31) continue; // RFC 3021: a /31 has no broadcast address
+    const host = ~maskOf(a.prefixLength) >>> 0;
+    if ((src | 0) === ((a.address & maskOf(a.prefixLength)) | host)) return false;
+  }
+  return true;
 }
