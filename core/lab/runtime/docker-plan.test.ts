@@ -71,12 +71,10 @@ describe("docker lab plan", () => {
     expect(r1.create.HostConfig?.Mounts).toEqual([{ Type: "bind", Source: "/labs/two", Target: "/lab", ReadOnly: false }]);
   });
 
-  it("binds a config kept outside the lab folder on its own", () => {
+  it("refuses a config kept outside the lab folder instead of binding its folder into the container", () => {
     // lab.yaml cannot say this (its paths stay in the lab folder); a Lab built in code can.
     const outside: Lab = { ...lab, nodes: lab.nodes.map((n) => (n.name === "R1" ? { ...n, config: "/etc/flexlab/R1.cfg" } : n)) };
-    const [r1] = planLab(inputs(outside)).nodes;
-    expect(r1.create.Cmd?.slice(2, 6)).toEqual(["--dir", "/config/R1", "--config", "R1.cfg"]);
-    expect(r1.create.HostConfig?.Mounts?.[1]).toEqual({ Type: "bind", Source: "/etc/flexlab", Target: "/config/R1", ReadOnly: false });
+    expect(() => planLab(inputs(outside))).toThrow('nodes.R1.config: config "/etc/flexlab/R1.cfg" is outside the lab folder /labs/two: a container gets the lab folder only');
   });
 
   it("publishes console and mgmt on 127.0.0.1 only", () => {

@@ -25,7 +25,7 @@
 //   it no capability at all before it reads a file or listens on a port.
 // - The console and mgmt API listen on the node's management address only, not 0.0.0.0:
 //   the engine's port publishing reaches them there, and no link network can.
-import { isAbsolute, relative, resolve, sep, dirname, basename } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import type Docker from "dockerode";
 import type { Lab } from "../topology";
 import { containerName, LABEL_LINK, LABEL_NODE, labLabels, linkNetworkName, macForAddress, mgmtNetworkName } from "./docker-labels";
@@ -36,7 +36,6 @@ export const CONTAINER_CONSOLE_PORT = 2323;
 export const CONTAINER_MGMT_PORT = 2324;
 export const TOKEN_ENV = "FLEXLAB_TOKEN";
 export const CONTAINER_LAB_DIR = "/lab";
-const CONTAINER_CONFIG_DIR = "/config";
 export const DEFAULT_MEMORY_BYTES = 256 * 1024 * 1024;
 /** SIGTERM, then SIGKILL after 3 s (the Runtime contract). */
 export const STOP_TIMEOUT_SEC = 3;
@@ -138,16 +137,16 @@ function network(lab: Lab, name: string, role: "mgmt" | "link", subnet: Cidr, li
   };
 }
 
-/** Where the startup-config is inside the container: the lab folder is bound at /lab; a
- * config kept elsewhere gets its own folder bound. */
-function configPlace(lab: Lab, nodeName: string, config: string): { dir: string; file: string; extraMount?: Docker.MountSettings } {
+/** Where the startup-config is inside the container: in the lab folder, bound at /lab. A
+ * config anywhere else is refused rather than bound: the container writes what it is given
+ * (`write memory`), and loadLab already keeps every config inside the folder. */
+function configPlace(lab: Lab, nodeName: string, config: string): { dir: string; file: string } {
   const host = resolve(lab.dir, config);
   const rel = relative(lab.dir, host);
   if (rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel)) {
     return { dir: CONTAINER_LAB_DIR, file: rel.split(sep).join("/") };
   }
-  const dir = `${CONTAINER_CONFIG_DIR}/${nodeName}`;
-  return { dir, file: basename(host), extraMount: { Type: "bind", Source: dirname(host), Target: dir, ReadOnly: false } };
+  throw new Error(`nodes.${nodeName}.config: config "${config}" is outside the lab folder ${lab.dir}: a container gets the lab folder only`);
 }
 
 export function planLab(inputs: PlanInputs): LabPlan {
@@ -209,7 +208,7 @@ export function planLab(inputs: PlanInputs): LabPlan {
             [tcp(CONTAINER_CONSOLE_PORT)]: [{ HostIp: "127.0.0.1", HostPort: String(ports.console) }],
             [tcp(CONTAINER_MGMT_PORT)]: [{ HostIp: "127.0.0.1", HostPort: String(ports.mgmt) }],
           },
-          Mounts: [{ Type: "bind", Source: lab.dir, Target: CONTAINER_LAB_DIR, ReadOnly: false }, ...(config.extraMount ? [config.extraMount] : [])],
+          Mounts: [{ Type: "bind", Source: lab.dir, Target: CONTAINER_LAB_DIR, ReadOnly: false }],
           CapDrop: ["ALL"],
           CapAdd: ["NET_RAW", "SETUID", "SETGID"],
           SecurityOpt: ["no-new-privileges"],
