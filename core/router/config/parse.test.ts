@@ -128,4 +128,73 @@ describe("parseConfig on pasted text", () => {
     const r = parseConfig("interface Ethernet0/0\n vrf forwarding nope\n");
     expect(r.diagnostics).toEqual([{ line: 2, column: 2, message: "% VRF nope not configured." }]);
   });
+
+  it("skips the block of a rejected line and never applies it to the previous interface", () => {
+    const text = [
+      "interface Ethernet0/0",
+      " description uplink",
+      " ip address 10.0.0.1 255.255.255.0",
+      "interface Tunnnel0",
+      " description lost tunnel",
+      " vrf forwarding cust1",
+      " shutdown",
+      " !",
+      "  ip mtu 1400",
+      "interface Loopback0",
+      " ip address 1.1.1.1 255.255.255.255",
+    ].join("\n");
+    const r = parseConfig(text);
+    expect(r.diagnostics).toEqual([
+      { line: 4, column: 15, message: "% Invalid input detected at '^' marker." },
+      { line: 5, column: 2, message: "skipped: parent line 4 was rejected", parent: 4 },
+      { line: 6, column: 2, message: "skipped: parent line 4 was rejected", parent: 4 },
+      { line: 7, column: 2, message: "skipped: parent line 4 was rejected", parent: 4 },
+      { line: 9, column: 3, message: "skipped: parent line 4 was rejected", parent: 4 },
+    ]);
+    expect(r.model.interfaces["Ethernet0/0"]).toMatchObject({ description: "uplink", shutdown: false });
+    expect(r.model.interfaces["Ethernet0/0"].vrf).toBeUndefined();
+    expect(r.model.interfaces.Loopback0.ipv4.kind).toBe("static");
+  });
+
+  it("skips the children of a rejected sub-mode line, not its siblings", () => {
+    const r = parseConfig(["router bgp 10", " address-family ipv9", "  neighbor 10.0.0.2 activate", " neighbor 10.0.0.2 remote-as 20"].join("\n"));
+    expect(r.diagnostics.map((d) => `${d.line}:${d.column}: ${d.message}`)).toEqual(["2:20: % Invalid input detected at '^' marker.", "3:3: skipped: parent line 2 was rejected"]);
+    expect(r.model.bgp?.neighbors["10.0.0.2"].remoteAs).toBe(20);
+  });
+
+  it("skips the block of a line IOS refuses with its own message", () => {
+    const r = parseConfig(["interface Ethernet0/0", " vrf forwarding nope", "  ip address 10.0.0.1 255.255.255.0", " description kept"].join("\n"));
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["% VRF nope not configured.", "skipped: parent line 2 was rejected"]);
+    expect(r.model.interfaces["Ethernet0/0"]).toMatchObject({ description: "kept", ipv4: { kind: "none" } });
+  });
+
+  it("reads a saved `show running-config` with its header", () => {
+    const text = [
+      "Building configuration...",
+      "",
+      "Current configuration : 1423 bytes",
+      "!",
+      "! Last configuration change at 10:02:11 UTC Mon Mar 1 2021 by admin",
+      "! NVRAM config last updated at 10:02:14 UTC Mon Mar 1 2021 by admin",
+      "!",
+      "version 15.2",
+      "service timestamps debug datetime msec",
+      "!",
+      "hostname R7",
+      "!",
+      "interface Loopback0",
+      " ip address 7.7.7.7 255.255.255.255",
+      "!",
+      "end",
+      "",
+    ].join("\n");
+    const r = parseConfig(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.model.hostname).toBe("R7");
+  });
+
+  it("still rejects a header line with something else in it", () => {
+    const r = parseConfig("Current configuration : lots of bytes\nBuilding configuration\n");
+    expect(r.diagnostics.map((d) => d.line)).toEqual([1, 2]);
+  });
 });

@@ -1,6 +1,13 @@
 // Parses configuration text (a startup-config, a file under `config check`, an editor
 // buffer) into the model, line by line through a ConfigSession, collecting IOS's error for
 // every line that fails and a warning for every command that is inert in a lab.
+//
+// A file, unlike a console paste, has structure in its indentation: the lines indented under
+// a rejected line are its children (the block of an `interface` IOS refused, of a `router`
+// it does not know). IOS pasting them would apply those that parse to whatever mode the
+// session was last in, the previous interface; a file load skips them and says so, each
+// with the line of the parent that took them down. An interactive paste (the CLI's own
+// ConfigSession) keeps IOS's behaviour.
 
 import type { ConfigCommand } from "./command";
 import type { ModeId } from "./grammar/engine";
@@ -14,6 +21,8 @@ export interface Diagnostic {
   readonly column: number;
   /** The IOS text, e.g. "% Invalid input detected at '^' marker.". */
   readonly message: string;
+  /** For a line skipped as the child of a rejected line: that line (1-based). */
+  readonly parent?: number;
 }
 
 export interface InertWarning extends Diagnostic {
@@ -45,12 +54,27 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   const notes: Diagnostic[] = [];
   const modes: ModeId[] = [];
   const lines = text.split(/\r?\n/);
+  // The rejected line whose indented block is being skipped.
+  let rejected: { line: number; indent: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     modes.push(session.mode);
-    const r = session.execute(raw);
     const indent = raw.length - raw.trimStart().length;
-    if (r.error) diagnostics.push({ line: i + 1, column: r.error.column + 1, message: r.error.message });
+    if (!session.collecting) {
+      const text = raw.trim();
+      if (text === "" || text.startsWith("!")) continue;
+      if (rejected && indent > rejected.indent) {
+        diagnostics.push({ line: i + 1, column: indent + 1, message: `skipped: parent line ${rejected.line} was rejected`, parent: rejected.line });
+        continue;
+      }
+      rejected = undefined;
+      if (isSavedHeader(text)) continue;
+    }
+    const r = session.execute(raw);
+    if (r.error) {
+      diagnostics.push({ line: i + 1, column: r.error.column + 1, message: r.error.message });
+      rejected = { line: i + 1, indent };
+    }
     else if (r.command?.inert !== undefined) warnings.push({ line: i + 1, column: indent + 1, message: r.command.inert, command: r.command.id });
     for (const o of r.output) notes.push({ line: i + 1, column: indent + 1, message: o });
     if (session.mode === "exec") {
@@ -63,4 +87,15 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
     }
   }
   return { model, diagnostics, warnings, notes, modes };
+}
+
+/** The lines `show running-config` prints before the configuration itself (`Building
+ * configuration...`, `Current configuration : 1234 bytes`), so a saved one loads as it is.
+ * Its `!` comments, `version` and `end` are configuration lines already. */
+function isSavedHeader(text: string): boolean {
+  if (text === "Building configuration...") return true;
+  const prefix = "Current configuration : ";
+  if (!text.startsWith(prefix) || !text.endsWith(" bytes")) return false;
+  const n = text.slice(prefix.length, -" bytes".length);
+  return n.length > 0 && n.length <= 12 && [...n].every((ch) => ch >= "0" && ch <= "9");
 }
