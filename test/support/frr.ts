@@ -1,0 +1,77 @@
+// FRR's bgpd (Debian `frr`) inside a network namespace a test created, without systemd or
+// watchfrr: started straight from /usr/lib/frr with its own config file, pid file and vty
+// socket folder, so it shares nothing with an FRR the machine may run. `-S` skips the switch
+// to the frr user (whose vty group root is not in); `-Z` leaves zebra out: this bgpd installs
+// nothing in a kernel, and with no zebra it takes every next hop as reachable.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const BGPD = "/usr/lib/frr/bgpd";
+export const VTYSH = "/usr/bin/vtysh";
+
+/** Why FRR tests cannot run here, or undefined. */
+export function frrSkipReason(): string | undefined {
+  if (!existsSync(BGPD)) return `FRR is not installed (${BGPD}; apt-get install frr)`;
+  if (!existsSync(VTYSH)) return `FRR's vtysh is missing (${VTYSH})`;
+  return undefined;
+}
+
+export class Bgpd {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly dir: string,
+  ) {}
+
+  /** Starts bgpd in `ns` with `config` (FRR syntax) and waits for its vty socket. */
+  static async start(ns: string, config: string): Promise<Bgpd> {
+    const dir = mkdtempSync(join(tmpdir(), "flexlab-frr-"));
+    writeFileSync(join(dir, "bgpd.conf"), config);
+    const child = spawn("ip", ["netns", "exec", ns, BGPD, "-S", "-Z", "-f", join(dir, "bgpd.conf"), "-i", join(dir, "bgpd.pid"), "--vty_socket", dir, "-P", "0", "--log", `file:${join(dir, "bgpd.log")}`], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    const bgpd = new Bgpd(child, dir);
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(join(dir, "bgpd.vty"))) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        await bgpd.stop();
+        throw new Error(`bgpd did not start in ${ns}: ${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return bgpd;
+  }
+
+  /** Runs vtysh commands in order against this bgpd (`configure terminal`, … for changes). */
+  vtysh(...commands: string[]): string {
+    const args = ["--vty_socket", this.dir];
+    for (const c of commands) args.push("-c", c);
+    const r = spawnSync(VTYSH, args, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`vtysh ${commands.join(" / ")}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** A `show … json` command, parsed. */
+  json<T = unknown>(command: string): T {
+    return JSON.parse(this.vtysh(command)) as T;
+  }
+
+  /** bgpd's log so far (for a failing test's message). */
+  get logText(): string {
+    const file = join(this.dir, "bgpd.log");
+    return existsSync(file) ? readFileSync(file, "utf8") : "";
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
+      this.child.kill("SIGTERM");
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,104 @@
+// One FlexLab router as a plain child process, for interop tests and benchmarks that put it in
+// a network namespace: `ip netns exec NS node --import tsx test/support/netns-router-main.ts
+// --config FILE --port Ethernet0/0=packet:IFNAME …`. It is built the way the agent builds its
+// router (real clock behind the bug guard, ports from the agent's --port specs, booted from
+// the startup-config) but is driven over stdin/stdout instead of a console and mgmt API:
+// those listen on the namespace's own 127.0.0.1, which the test process outside cannot reach,
+// while a pipe crosses namespaces.
+//
+// Protocol, one JSON object per line:
+//   stdout, first:  {"ready":true,"pid":N}
+//   stdin:          {"id":1,"exec":"show ip bgp vpnv4 all labels"}   (several lines = a paste)
+//                   {"id":2,"table":"bgp-vpnv4"}                      (typed rows, as tables.get)
+//   stdout:         {"id":1,"output":"…"} | {"id":2,"rows":[…]} | {"id":N,"error":"…"}
+//                   {"log":"%BGP-5-ADJCHANGE: …"}                     (the router's log, any time)
+// Closing stdin (or SIGTERM) stops the router and exits 0.
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { tableRows } from "../../core/router/agent/tables";
+import { openPort, parsePortSpec } from "../../core/router/agent/ports";
+import { Shell } from "../../core/router/cli/shell";
+import { guardedClock } from "../../core/router/clock/guarded";
+import { RealClock } from "../../core/router/clock/real";
+import type { Nic } from "../../core/router/io/nic";
+import { Router } from "../../core/router/node/router";
+import { TABLES } from "../../core/router/node/tables";
+import type { TableName } from "../../core/api/tables";
+
+function fail(message: string): never {
+  process.stderr.write(`netns-router: ${message}\n`);
+  process.exit(2);
+}
+
+function say(message: object): void {
+  process.stdout.write(JSON.stringify(message) + "\n");
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { config: { type: "string" }, port: { type: "string", multiple: true }, name: { type: "string", default: "R1" } } });
+  if (!values.config) fail("--config FILE is required");
+  const name = values.name ?? "R1";
+  const reportBug = (context: string, err: unknown): void => {
+    process.stderr.write(`netns-router: bug in ${context}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  };
+  const clock = guardedClock(new RealClock(), reportBug);
+  const ports: Record<string, Nic> = {};
+  for (const text of values.port ?? []) {
+    const spec = parsePortSpec(text);
+    if (typeof spec === "string") fail(spec);
+    ports[spec.iface] = await openPort(spec, name, clock);
+  }
+  const router = new Router({ clock, ports, reportBug });
+  router.onLog((line) => say({ log: line.text }));
+  const booted = router.boot(readFileSync(values.config, "utf8"));
+  for (const d of [...booted.diagnostics, ...booted.notes]) process.stderr.write(`netns-router: config line ${d.line}:${d.column}: ${d.message}\n`);
+  for (const w of router.takeWarnings()) process.stderr.write(`netns-router: ${w}\n`);
+
+  const shell = new Shell(router, { privileged: true });
+  shell.terminalLength = 0;
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    router.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+
+  // Requests run one at a time, in order, as lines typed on one console would.
+  let queue = Promise.resolve();
+  const serve = async (line: string): Promise<void> => {
+    let request: { id?: unknown; exec?: unknown; table?: unknown };
+    try {
+      request = JSON.parse(line) as typeof request;
+    } catch {
+      say({ error: `not JSON: ${line.slice(0, 80)}` });
+      return;
+    }
+    const id = request.id;
+    try {
+      if (typeof request.exec === "string") {
+        let output = "";
+        const print = (text: string): void => void (output += text + "\n");
+        const write = (text: string): void => void (output += text);
+        const lines = request.exec.split(/\r?\n/);
+        for (let i = 0; i < lines.length; i++) await shell.execute(lines[i], print, write, undefined, { more: i < lines.length - 1 });
+        if (shell.configuring) shell.ctrlZ();
+        say({ id, output });
+      } else if (typeof request.table === "string") {
+        if (!(request.table in TABLES)) say({ id, error: `no table ${request.table}` });
+        else say({ id, rows: tableRows(router, request.table as TableName) });
+      } else say({ id, error: "expected exec or table" });
+    } catch (err) {
+      say({ id, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const input = createInterface({ input: process.stdin });
+  input.on("line", (line) => (queue = queue.then(() => serve(line))));
+  input.on("close", () => void queue.then(stop));
+  say({ ready: true, pid: process.pid });
+}
+
+main().catch((err: unknown) => fail(err instanceof Error ? (err.stack ?? err.message) : String(err)));

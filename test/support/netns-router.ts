@@ -1,0 +1,138 @@
+// Our router as a child process inside a network namespace, its Ethernet ports on the `packet`
+// Nic backend bound to veth ends there (netns-router-main.ts is the child; its header has the
+// stdin/stdout protocol). The test asks it for show output or typed rows, and sees its log.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+const REPO = resolve(import.meta.dirname, "../..");
+const MAIN = join(REPO, "test/support/netns-router-main.ts");
+
+export interface NetnsRouterOptions {
+  readonly ns: string;
+  /** IOS port name → Linux interface in `ns`, e.g. { "Ethernet0/0": "flxbgp0" }. */
+  readonly ports: Readonly<Record<string, string>>;
+  readonly config: string;
+  /** How long booting may take (tsx compiles the stack on a cold start). */
+  readonly readyTimeoutMs?: number;
+}
+
+export class NetnsRouter {
+  /** Every log line the router printed (`%BGP-5-ADJCHANGE: …`), in order. */
+  readonly log: string[] = [];
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: { output?: string; rows?: unknown[]; error?: string }) => void }>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    private readonly dir: string,
+    private readonly output: { stderr: string },
+    readonly pid: number,
+  ) {}
+
+  static async start(options: NetnsRouterOptions): Promise<NetnsRouter> {
+    const dir = mkdtempSync(join(tmpdir(), "flexlab-netns-router-"));
+    const config = join(dir, "startup-config");
+    writeFileSync(config, options.config);
+    const args = ["netns", "exec", options.ns, process.execPath, "--import", "tsx", MAIN, "--config", config];
+    for (const [iface, ifname] of Object.entries(options.ports)) args.push("--port", `${iface}=packet:${ifname}`);
+    const child = spawn("ip", args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] });
+    const output = { stderr: "" };
+    child.stderr!.on("data", (d: Buffer) => (output.stderr += d.toString()));
+    const lines = createInterface({ input: child.stdout! });
+    const started: { router?: NetnsRouter } = {};
+    const pid = await new Promise<number>((resolvePid, reject) => {
+      const timer = setTimeout(() => reject(new Error(`router in ${options.ns} not ready after ${options.readyTimeoutMs ?? 60_000} ms: ${output.stderr}`)), options.readyTimeoutMs ?? 60_000);
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`router in ${options.ns} exited with ${code} before it was ready: ${output.stderr}`));
+      });
+      lines.on("line", (line) => {
+        let message: { ready?: boolean; pid?: number; id?: number; log?: string; output?: string; rows?: unknown[]; error?: string };
+        try {
+          message = JSON.parse(line) as typeof message;
+        } catch {
+          return;
+        }
+        if (message.ready) {
+          clearTimeout(timer);
+          resolvePid(message.pid ?? -1);
+        } else if (message.log !== undefined) started.router?.log.push(message.log);
+        else if (typeof message.id === "number") {
+          const waiter = started.router?.pending.get(message.id);
+          started.router?.pending.delete(message.id);
+          waiter?.resolve(message);
+        }
+      });
+    }).catch((err: unknown) => {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    });
+    const router = new NetnsRouter(child, dir, output, pid);
+    started.router = router;
+    child.once("exit", () => {
+      for (const waiter of router.pending.values()) waiter.resolve({ error: `router exited: ${output.stderr}` });
+      router.pending.clear();
+    });
+    return router;
+  }
+
+  private request(body: object): Promise<{ output?: string; rows?: unknown[]; error?: string }> {
+    if (this.child.exitCode !== null) return Promise.resolve({ error: `router exited: ${this.output.stderr}` });
+    const id = this.nextId++;
+    return new Promise((resolveReply) => {
+      this.pending.set(id, { resolve: resolveReply });
+      this.child.stdin!.write(JSON.stringify({ id, ...body }) + "\n");
+    });
+  }
+
+  /** A command's console output; several lines are pasted in one go (`configure terminal` … `end`). */
+  async exec(command: string): Promise<string> {
+    const reply = await this.request({ exec: command });
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.output ?? "";
+  }
+
+  /** A table's typed rows, as the mgmt API's tables.get serves them. */
+  async rows(table: string): Promise<unknown[]> {
+    const reply = await this.request({ table });
+    if (reply.error !== undefined) throw new Error(reply.error);
+    return reply.rows ?? [];
+  }
+
+  /** What the router wrote to stderr (boot diagnostics, caught bugs). */
+  get errors(): string {
+    return this.output.stderr;
+  }
+
+  /** Stops the router (stdin closed, then SIGKILL if it hangs) and removes its folder. */
+  async close(): Promise<void> {
+    if (this.child.exitCode === null) {
+      const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
+      this.child.stdin!.end();
+      const timer = setTimeout(() => this.child.kill("SIGKILL"), 3000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `probe` every `intervalMs` until it returns a value other than undefined, or throws with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}

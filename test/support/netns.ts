@@ -1,0 +1,80 @@
+// Network namespaces for interop tests: two namespaces a test creates itself, joined by a veth
+// pair, and deleted again whatever happened (a namespace's deletion also removes its veth end
+// and so the pair). Addresses come from 198.18.0.0/15 (RFC 2544) and never leave the pair.
+import { spawnSync } from "node:child_process";
+import { packetSocketStatus } from "../../core/router/io/packet";
+
+/** Why namespace tests cannot run here, or undefined when they can (root, iproute2, python3, the packet-socket addon). */
+export function netnsSkipReason(): string | undefined {
+  const status = packetSocketStatus();
+  if (!status.available) return status.reason;
+  if (process.getuid?.() !== 0) return "needs root for network namespaces and AF_PACKET";
+  if (spawnSync("ip", ["-V"]).status !== 0) return "iproute2's ip is missing";
+  if (spawnSync("python3", ["-c", "pass"]).status !== 0) return "python3 is missing (turns off the veth's checksum offload)";
+  return undefined;
+}
+
+export function ip(...args: string[]): string {
+  const r = spawnSync("ip", args, { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`ip ${args.join(" ")}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** ETHTOOL_STXCSUM off through SIOCETHTOOL, as `ethtool -K IF tx off` would: a kernel TCP that
+ * leaves its checksums to the "hardware" sends segments a packet socket sees unfinished. */
+const TX_CHECKSUM_OFF = `
+import array, fcntl, socket, struct, sys
+value = array.array("B", struct.pack("II", 0x17, 0))
+request = struct.pack("16sP", sys.argv[1].encode(), value.buffer_info()[0]).ljust(40, b"\\0")
+sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+fcntl.ioctl(sock.fileno(), 0x8946, request)
+`;
+
+export function txChecksumOff(ns: string, ifname: string): void {
+  const r = spawnSync("ip", ["netns", "exec", ns, "python3", "-c", TX_CHECKSUM_OFF, ifname], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`checksum offload off on ${ns}/${ifname}: ${r.stderr.trim()}`);
+}
+
+export interface VethEnd {
+  readonly ns: string;
+  readonly ifname: string;
+  /** "198.18.1.2/24" for a kernel address; none for the end our router's packet socket owns
+   * (a kernel address there would answer ARP and TCP for it). */
+  readonly address?: string;
+}
+
+/** Two namespaces and the veth between them. `close()` deletes both namespaces. */
+export class VethLink {
+  constructor(
+    readonly a: VethEnd,
+    readonly b: VethEnd,
+  ) {}
+
+  /** Creates both namespaces (replacing leftovers of a killed run) and the veth pair, up, no IPv6
+   * link-locals, checksum offload off on both ends. */
+  static create(a: VethEnd, b: VethEnd): VethLink {
+    const link = new VethLink(a, b);
+    link.close();
+    try {
+      for (const end of [a, b]) {
+        ip("netns", "add", end.ns);
+        ip("-n", end.ns, "link", "set", "lo", "up");
+      }
+      ip("link", "add", a.ifname, "netns", a.ns, "type", "veth", "peer", "name", b.ifname, "netns", b.ns);
+      for (const end of [a, b]) {
+        ip("-n", end.ns, "link", "set", end.ifname, "addrgenmode", "none");
+        txChecksumOff(end.ns, end.ifname);
+        if (end.address) ip("-n", end.ns, "addr", "add", end.address, "dev", end.ifname);
+        ip("-n", end.ns, "link", "set", end.ifname, "up");
+      }
+    } catch (err) {
+      link.close();
+      throw err;
+    }
+    return link;
+  }
+
+  close(): void {
+    for (const end of [this.a, this.b]) spawnSync("ip", ["netns", "del", end.ns]);
+  }
+}
