@@ -44,8 +44,8 @@ describe("a Router's subsystems", () => {
     expect(() => router.subsystem(pkiSubsystem)).toThrow(/pki is not attached/);
   });
 
-  it("registers static routes, tunnels, PKI and the MFI by default, each under its own name", () => {
-    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi"]);
+  it("registers static routes, tunnels, PKI, the MFI and BGP by default, each under its own name", () => {
+    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi", "bgp"]);
     const router = new Router({ clock: new VirtualClock() });
     expect(router.subsystem(pkiSubsystem).store.all()).toEqual([]);
   });

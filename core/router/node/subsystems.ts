@@ -1,5 +1,6 @@
 // Every subsystem a Router attaches, one line each, in the order they reconcile. Adding a
 // protocol is one line here; its code, commands, flags and drop reasons live in its folder.
+import { bgpSubsystem } from "../bgp/subsystem";
 import { registerDropReasons } from "../net/counters";
 import { pkiSubsystem } from "../pki/subsystem";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
@@ -13,6 +14,7 @@ export const SUBSYSTEMS: readonly Subsystem<object>[] = [
   ipRoutingSubsystem,
   pkiSubsystem,
   mplsSubsystem,
+  bgpSubsystem,
 ];
 
 for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);

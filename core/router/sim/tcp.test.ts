@@ -114,6 +114,18 @@ describe("TCP between two harness routers", () => {
     expect(client.bufferedBytes).toBe(0);
   });
 
+  it("delivers data a listener's accept callback writes at once (BGP's OPEN) from its first byte", () => {
+    const s = start();
+    const got: number[] = [];
+    const listener = tcpOf(s, "R2").listen({ vrf: vrfOf(s, "R2"), port: 179 }, (c) => c.write(Uint8Array.of(9, 8, 7, 6)));
+    if (typeof listener === "string") throw new Error(listener);
+    const client = connected(tcpOf(s, "R1").connect({ vrf: vrfOf(s, "R1"), remote: R2_ADDR, port: 179 }));
+    client.onData((b) => got.push(...b));
+    client.onConnect(() => client.write(Uint8Array.of(1, 2, 3)));
+    s.advance(5000);
+    expect(got).toEqual([9, 8, 7, 6]);
+  });
+
   it("binds a connection to the chosen source address (update-source Loopback0)", () => {
     const s = start();
     const accepted = listenOn(s, 179, { address: ipv4(2, 2, 2, 2) });

@@ -24,7 +24,9 @@ export abstract class TcpSendSide extends TcpControlBlock {
   protected output(probe = false): void {
     if (!SYNCHRONIZED_SENDING.has(this.stateValue)) return;
     for (;;) {
-      const offset = seqDiff(this.sndNxt, this.sndUna);
+      // Until our SYN is acknowledged it sits between sndUna and the first data byte: a
+      // listener's accept callback writes before the handshake's ACK is processed.
+      const offset = seqDiff(this.sndNxt, this.sndUna) - (this.synAcked ? 0 : 1);
       const queued = this.sendQueue.length;
       const unsent = Math.max(0, queued - offset);
       const room = Math.min(this.sndWnd, this.cwnd) - offset;

@@ -1,0 +1,170 @@
+// The session side of BGP's show commands: the neighbor table of `show ip bgp [vpnv4 all]
+// summary` and `show ip bgp neighbors [X]`, built as typed rows first, then printed in IOS's
+// layout (../shared/reference/ios-output.md §7).
+import { formatRouteAge } from "../routing/show-route";
+import { formatIpv4, formatPrefix, type Prefix } from "../wire/addr";
+import { notificationText } from "./notification-text";
+import type { BgpSession, MessageCounters, SessionFamily } from "./session";
+
+export interface BgpSummaryNeighborRow {
+  /** "10.1.1.3", or "*10.1.1.3" for a dynamic neighbor. */
+  readonly neighbor: string;
+  readonly vrf: string;
+  readonly version: 4;
+  readonly remoteAs: number;
+  readonly messagesReceived: number;
+  readonly messagesSent: number;
+  readonly tableVersion: number;
+  readonly inQueue: number;
+  readonly outQueue: number;
+  /** Seconds in the current state (Established: up for; else since it went down); undefined: never up. */
+  readonly upDownSec: number | undefined;
+  readonly state: string;
+  /** Prefixes accepted, when Established. */
+  readonly prefixesReceived: number | undefined;
+}
+
+export interface BgpSummaryHeader {
+  readonly routerId: string;
+  readonly localAs: number;
+  readonly tableVersion: number;
+  /** The RIB's lines between the version line and the neighbor table (entries, memory). */
+  readonly tableLines: readonly string[];
+  readonly listen?: { readonly dynamic: number; readonly limit: number; readonly ranges: readonly { readonly peerGroup: string; readonly range: string }[] };
+}
+
+/** Total messages in a counter set. */
+export function totalMessages(c: MessageCounters): number {
+  return c.opens + c.notifications + c.updates + c.keepalives + c.routeRefreshes;
+}
+
+/** The summary row of one session. */
+export function summaryRow(neighbor: string, vrf: string, s: BgpSession, now: number, tableVersion: number, prefixes: number | undefined): BgpSummaryNeighborRow {
+  const up = s.state === "Established";
+  const everUp = s.establishedCount > 0;
+  return {
+    neighbor,
+    vrf,
+    version: 4,
+    remoteAs: s.settings.remoteAs,
+    messagesReceived: totalMessages(s.receivedCounts),
+    messagesSent: totalMessages(s.sentCounts),
+    tableVersion: up ? tableVersion : 1,
+    inQueue: 0,
+    outQueue: 0,
+    upDownSec: everUp ? Math.floor((now - s.stateSince) / 1000) : undefined,
+    state: s.settings.passive && s.state === "Active" && !everUp ? "Idle" : s.state,
+    prefixesReceived: up ? (prefixes ?? 0) : undefined,
+  };
+}
+
+function stateText(row: BgpSummaryNeighborRow): string {
+  if (row.prefixesReceived !== undefined) return String(row.prefixesReceived).padStart(8);
+  return row.state;
+}
+
+export function formatBgpSummary(header: BgpSummaryHeader, rows: readonly BgpSummaryNeighborRow[]): string {
+  const lines = [`BGP router identifier ${header.routerId}, local AS number ${header.localAs}`, `BGP table version is ${header.tableVersion}, main routing table version ${header.tableVersion}`, ...header.tableLines, ""];
+  lines.push("Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd");
+  for (const r of rows) {
+    const upDown = r.upDownSec === undefined ? "never" : formatRouteAge(r.upDownSec);
+    const id = r.neighbor.length > 15 ? `${r.neighbor}\n${" ".repeat(16)}` : r.neighbor.padEnd(16);
+    lines.push(
+      `${id}4 ${String(r.remoteAs).padStart(12)} ${String(r.messagesReceived).padStart(7)} ${String(r.messagesSent).padStart(7)} ${String(r.tableVersion).padStart(8)} ${String(r.inQueue).padStart(4)} ${String(r.outQueue).padStart(4)} ${upDown.padEnd(8)} ${stateText(r)}`,
+    );
+  }
+  const listen = header.listen;
+  if (listen && listen.ranges.length > 0) {
+    lines.push("", "* Dynamically created based on a listen range command", `Dynamically created neighbors: ${listen.dynamic}, Subnet ranges: ${listen.ranges.length}`);
+    const groups = [...new Set(listen.ranges.map((r) => r.peerGroup))];
+    for (const g of groups) {
+      lines.push("", `BGP peergroup ${g} listen range group members: `);
+      for (const r of listen.ranges) if (r.peerGroup === g) lines.push(`  ${r.range} `);
+    }
+    lines.push("", `Total dynamically created neighbors: ${listen.dynamic}/(${listen.limit} max), Subnet ranges: ${listen.ranges.length}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+const FAMILY_NAMES: Record<SessionFamily, string> = { ipv4: "IPv4 Unicast", vpnv4: "VPNv4 Unicast" };
+
+function capabilityLine(name: string, advertised: boolean, received: string | undefined): string | undefined {
+  if (!advertised && received === undefined) return undefined;
+  const parts = [advertised ? "advertised" : undefined, received].filter((x) => x !== undefined);
+  return `    ${name}: ${parts.join(" and ")}`;
+}
+
+/** `show ip bgp neighbors [X]` for one neighbor. */
+export function formatBgpNeighbor(
+  id: string,
+  s: BgpSession,
+  info: { readonly ebgp: boolean; readonly peerGroup: string | undefined; readonly description: string | undefined; readonly range: Prefix | undefined; readonly vrf: string; readonly prefixes: ReadonlyMap<SessionFamily, number> },
+  now: number,
+): string {
+  const set = s.settings;
+  const lines: string[] = [];
+  lines.push(`BGP neighbor is ${id},${info.vrf ? `  vrf ${info.vrf},` : ""}  remote AS ${set.remoteAs}, ${info.ebgp ? "external" : "internal"} link`);
+  if (info.description !== undefined) lines.push(` Description: ${info.description}`);
+  if (info.peerGroup !== undefined) lines.push(` Member of peer-group ${info.peerGroup} for session parameters`);
+  if (info.range !== undefined) lines.push(`  Belongs to the subnet range group: ${formatPrefix(info.range)}`);
+  const n = s.negotiated;
+  lines.push(`  BGP version 4, remote router ID ${n && s.state === "Established" ? formatIpv4(n.remoteRouterId) : "0.0.0.0"}`);
+  const since = formatRouteAge(Math.floor((now - s.stateSince) / 1000));
+  lines.push(`  BGP state = ${s.state}${s.state === "Established" ? `, up for ${since}` : ""}`);
+  if (s.state === "Established" && n) {
+    lines.push(`  Last read ${since}, last write ${since}, hold time is ${n.holdTimeSec}, keepalive interval is ${n.keepaliveSec} seconds`);
+    lines.push("  Neighbor sessions:", "    1 active, is not multisession capable (disabled)");
+    lines.push("  Neighbor capabilities:");
+    const got = (t: string): boolean => n.received.some((c) => c.type === t);
+    const rr = got("route-refresh") ? "received(new)" : got("route-refresh-cisco") ? "received(old)" : undefined;
+    const caps = [
+      capabilityLine("Route refresh", true, rr),
+      capabilityLine("Four-octets ASN Capability", true, got("four-octet-as") ? "received" : undefined),
+      ...set.families.map((f) => capabilityLine(`Address family ${FAMILY_NAMES[f]}`, true, n.families.has(f) ? "received" : undefined)),
+    ];
+    for (const c of caps) if (c !== undefined) lines.push(c);
+  } else {
+    lines.push(`  Last read 00:00:00, last write 00:00:00, hold time is ${set.holdTimeSec}, keepalive interval is ${set.keepaliveSec} seconds`);
+  }
+  const sent = s.sentCounts;
+  const rcvd = s.receivedCounts;
+  const stat = (name: string, a: number, b: number): string => `    ${name.padEnd(14)}${String(a).padStart(11)}${String(b).padStart(11)}`;
+  lines.push(
+    "  Message statistics:",
+    "    InQ depth is 0",
+    "    OutQ depth is 0",
+    "    ",
+    "                         Sent       Rcvd",
+    stat("Opens:", sent.opens, rcvd.opens),
+    stat("Notifications:", sent.notifications, rcvd.notifications),
+    stat("Updates:", sent.updates, rcvd.updates),
+    stat("Keepalives:", sent.keepalives, rcvd.keepalives),
+    stat("Route Refresh:", sent.routeRefreshes, rcvd.routeRefreshes),
+    stat("Total:", totalMessages(sent), totalMessages(rcvd)),
+    `  Default minimum time between advertisement runs is 0 seconds`,
+  );
+  for (const f of set.families) {
+    lines.push("", ` For address family: ${FAMILY_NAMES[f]}`);
+    lines.push(`  Session: ${id}`);
+    if (s.state === "Established") lines.push(`  ${info.prefixes.get(f) ?? 0} accepted prefixes consume ${(info.prefixes.get(f) ?? 0) * 32} bytes`);
+  }
+  lines.push("", `  Connections established ${s.establishedCount}; dropped ${s.droppedCount}`);
+  const reset = s.lastReset;
+  if (reset === undefined) lines.push("  Last reset never");
+  else {
+    const note = s.lastNotification;
+    const detail = (reset.reason === "BGP Notification sent" || reset.reason === "BGP Notification received") && note ? `, ${notificationText(note.code, note.subcode)}` : "";
+    lines.push(`  Last reset ${formatRouteAge(Math.floor((now - reset.at) / 1000))}, due to ${reset.reason}${detail}`);
+  }
+  if (info.ebgp && set.ttl > 1) lines.push(`  External BGP neighbor may be up to ${set.ttl} hops away.`);
+  const c = s.connection;
+  if (s.state === "Established" && c) {
+    lines.push(`Connection state is ESTAB, I/O status: 1, unread input bytes: 0            `);
+    lines.push(`Connection is ECN Disabled, Mininum incoming TTL 0, Outgoing TTL ${set.ttl}`);
+    lines.push(`Local host: ${formatIpv4(c.endpoint.localAddress)}, Local port: ${c.endpoint.localPort}`);
+    lines.push(`Foreign host: ${formatIpv4(c.endpoint.remoteAddress)}, Foreign port: ${c.endpoint.remotePort}`);
+  } else {
+    lines.push("  No active TCP connection");
+  }
+  return lines.join("\n") + "\n";
+}
