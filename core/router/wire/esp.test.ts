@@ -5,12 +5,16 @@ import { IpProtocol } from "./ipv4";
 import {
   buildEsp,
   buildEspPlaintext,
+  emitEsp,
   emitEspTrailer,
+  espNextHeader,
+  espPayloadEnd,
   espPadding,
   espSequence,
   espSpi,
   parseEsp,
   parseEspTrailer,
+  writeEspHeader,
   type EspRepr,
 } from "./esp";
 
@@ -117,5 +121,41 @@ describe("ESP trailer inside the encrypted part (RFC 4303 §2.4)", () => {
 
   it("never throws on arbitrary plaintext", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => void parseEspTrailer(bytes)));
+  });
+});
+
+describe("ESP per-packet helpers", () => {
+  it("writeEspHeader writes what emitEsp writes", () => {
+    fc.assert(
+      fc.property(arbRepr, (repr) => {
+        const a = new Uint8Array(12);
+        const b = new Uint8Array(12);
+        emitEsp(repr, a, 2);
+        writeEspHeader(b, 2, repr.spi, repr.sequence);
+        expect(b).toEqual(a);
+      }),
+    );
+  });
+
+  it("espPayloadEnd agrees with parseEspTrailer on any plaintext", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(8), (plain, lead) => {
+        const buf = new Uint8Array(lead + plain.length);
+        buf.set(plain, lead);
+        const parsed = parseEspTrailer(plain);
+        const end = espPayloadEnd(buf, lead, buf.length);
+        if (isWireError(parsed)) expect(end).toBe(-1);
+        else {
+          expect(end).toBe(lead + parsed.payload.length);
+          expect(espNextHeader(buf, buf.length)).toBe(parsed.nextHeader);
+        }
+      }),
+    );
+  });
+
+  it("finds the payload of a plaintext built with padding", () => {
+    const plain = buildEspPlaintext(Uint8Array.of(1, 2, 3, 4, 5), IpProtocol.Gre, 16);
+    expect(espPayloadEnd(plain, 0, plain.length)).toBe(5);
+    expect(espNextHeader(plain, plain.length)).toBe(IpProtocol.Gre);
   });
 });

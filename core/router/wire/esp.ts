@@ -63,6 +63,32 @@ export function espSequence(buf: Uint8Array, offset: number): number {
   return readU32(buf, offset + 4);
 }
 
+/** Writes SPI and sequence number at `offset`: emitEsp without the repr, for the per-packet path. */
+export function writeEspHeader(buf: Uint8Array, offset: number, spi: number, sequence: number): void {
+  writeU32(buf, offset, spi);
+  writeU32(buf, offset + 4, sequence);
+}
+
+/**
+ * parseEspTrailer's check without allocating, for the per-packet path: the decrypted
+ * plaintext is `buf[start, end)`; returns where the payload ends (before the padding), or -1
+ * when the pad length overruns the plaintext or the padding is not 1, 2, 3, ... The next
+ * header is the last byte, `espNextHeader(buf, end)`.
+ */
+export function espPayloadEnd(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < 2) return -1;
+  const padLength = buf[end - 2];
+  const padStart = end - 2 - padLength;
+  if (padStart < start) return -1;
+  for (let i = 0; i < padLength; i++) if (buf[padStart + i] !== i + 1) return -1;
+  return padStart;
+}
+
+/** The next header of the decrypted plaintext ending at `end`. */
+export function espNextHeader(buf: Uint8Array, end: number): number {
+  return buf[end - 1];
+}
+
 /** The decrypted plaintext split into its parts. */
 export interface EspTrailer {
   /** The inner packet (a subarray of the plaintext, not a copy). */
