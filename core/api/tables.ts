@@ -110,6 +110,59 @@ export const mplsForwardingRowSchema = z.object({
 });
 export type MplsForwardingRow = z.infer<typeof mplsForwardingRowSchema>;
 
+/** One SA of an IPsec flow, as `show crypto ipsec sa` lists it under "inbound/outbound esp sas". */
+export const ipsecSaSchema = z.object({
+  spi: z.number().int().nonnegative(),
+  /** IOS's transform names: "esp-gcm 256", "esp-256-aes esp-sha256-hmac". */
+  transform: z.string(),
+  mode: z.enum(["Transport", "Tunnel"]),
+  /** RFC 3948 UDP encapsulation (NAT-T). */
+  udpEncaps: z.boolean(),
+  connId: z.number().int().nonnegative(),
+  remainingKilobytes: z.number().int().nonnegative(),
+  remainingSeconds: z.number().int().nonnegative(),
+  ivBytes: z.number().int().nonnegative(),
+  replayWindow: z.number().int().nonnegative(),
+  /** "ACTIVE(ACTIVE)", or "ACTIVE(ACTIVE)" with a rekey pending shown as IOS does. */
+  status: z.string(),
+});
+export type IpsecSa = z.infer<typeof ipsecSaSchema>;
+
+/** `show crypto ipsec sa`: one row per protected interface (crypto flow), its SAs nested. */
+export const ipsecSaRowSchema = z.object({
+  interface: z.string(),
+  /** The protected (inside) VRF, "" for the global table. */
+  vrf: z.string(),
+  /** Dotted quads; "0.0.0.0" while unknown. */
+  localAddress: z.string(),
+  peer: z.string(),
+  peerPort: z.number().int().nonnegative(),
+  /** "172.16.1.103/255.255.255.255/47/0". */
+  localIdent: z.string(),
+  remoteIdent: z.string(),
+  encaps: z.number().int().nonnegative(),
+  encrypt: z.number().int().nonnegative(),
+  digest: z.number().int().nonnegative(),
+  decaps: z.number().int().nonnegative(),
+  decrypt: z.number().int().nonnegative(),
+  verify: z.number().int().nonnegative(),
+  sendErrors: z.number().int().nonnegative(),
+  recvErrors: z.number().int().nonnegative(),
+  /** `show crypto ipsec sa detail`'s "#pkts replay failed (rcv)" and "#pkts verify failed". */
+  replayFailures: z.number().int().nonnegative(),
+  verifyFailures: z.number().int().nonnegative(),
+  plaintextMtu: z.number().int().nonnegative(),
+  pathMtu: z.number().int().nonnegative(),
+  ipMtu: z.number().int().nonnegative(),
+  /** The interface toward the peer ("ip mtu idb"), if routed. */
+  mtuInterface: z.string().optional(),
+  currentOutboundSpi: z.number().int().nonnegative(),
+  pfsGroup: z.number().int().nonnegative().optional(),
+  inbound: z.array(ipsecSaSchema),
+  outbound: z.array(ipsecSaSchema),
+});
+export type IpsecSaRow = z.infer<typeof ipsecSaRowSchema>;
+
 /** Every table the mgmt API serves, by name. */
 export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
@@ -117,6 +170,7 @@ export const TABLE_ROWS = {
   arp: arpRowSchema,
   vrf: vrfRowSchema,
   "mpls-forwarding": mplsForwardingRowSchema,
+  "ipsec-sa": ipsecSaRowSchema,
 } as const;
 
 export type TableName = keyof typeof TABLE_ROWS;

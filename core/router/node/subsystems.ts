@@ -1,6 +1,7 @@
 // Every subsystem a Router attaches, one line each, in the order they reconcile. Adding a
 // protocol is one line here; its code, commands, flags and drop reasons live in its folder.
 import { bgpSubsystem } from "../bgp/subsystem";
+import { ipsecSubsystem } from "../ipsec/subsystem";
 import { registerDropReasons } from "../net/counters";
 import { pkiSubsystem } from "../pki/subsystem";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
@@ -15,6 +16,7 @@ export const SUBSYSTEMS: readonly Subsystem<object>[] = [
   pkiSubsystem,
   mplsSubsystem,
   bgpSubsystem,
+  ipsecSubsystem,
 ];
 
 for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);

@@ -34,6 +34,11 @@ interface Ethernet0/2
 interface Ethernet0/3
  ip vrf forwarding legacy
  ip address 192.168.3.1 255.255.255.0
+interface Tunnel0
+ ip address 172.16.9.1 255.255.255.252
+ tunnel source Ethernet0/0
+ tunnel destination 172.16.0.2
+ tunnel protection ipsec profile default
 end
 `;
 

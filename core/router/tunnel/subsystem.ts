@@ -17,8 +17,7 @@ class TunnelsInstance implements SubsystemInstance {
     if (before !== undefined && same(before.tunnel, c.tunnel)) return;
     const t = c.tunnel;
     const mode = t?.mode ?? "gre-ip";
-    if (mode === "ipsec-ipv4") this.router.warn(`% ${c.name}: tunnel mode ipsec ipv4 carries traffic only once IPsec protects the tunnel`);
-    iface.setMode(mode === "gre-multipoint" ? "gre-multipoint" : "gre-ip");
+    iface.setMode(mode);
     iface.setKey(t?.key);
     iface.setDestination(t?.destination);
     const src = t?.source;

@@ -1,0 +1,480 @@
+// IPsec on a router: the SAD (inbound SAs by SPI), tunnel protection and the ESP data path.
+//
+//  - `tunnel protection ipsec profile NAME` makes a tunnel protected; until IKEv2 installs a
+//    child SA, what is routed into it is dropped (ipsec-no-sa) and GRE arriving in clear is
+//    refused by the tunnel, as on IOS.
+//  - Outbound, the tunnel hands its packet to `protect`: in GRE modes the outer IPv4 packet,
+//    which becomes ESP in transport mode (the ESP header between the IPv4 header and GRE,
+//    next header 47); in `tunnel mode ipsec ipv4` the inner packet, wrapped in tunnel mode
+//    (next header 4) under a new outer header. NAT-T puts UDP 4500 in front (RFC 3948).
+//  - Inbound, IP protocol 50 (and ESP-in-UDP from IKEv2's port-4500 socket) is matched by SPI,
+//    checked against the replay window, verified and decrypted in place; GRE goes back
+//    through the tunnel table marked as protected, a VTI's inner packet enters its tunnel.
+//  - Lifetimes: a soft event at 90% of the seconds or kilobytes (IKEv2 rekeys), a hard one at
+//    100%, after which the SA is removed. A rekey is make-before-break: the newest pair sends,
+//    older inbound SAs keep decrypting until IKEv2 removes them.
+import type { IpsecSaRow } from "../../api/tables";
+import { TABLE_ROWS } from "../../api/tables";
+import type { Timer } from "../clock/clock";
+import type { InterfaceConfig } from "../config/model/interface";
+import { registerDropReasons } from "../net/counters";
+import { HEADROOM_BYTES, moveToHeadroom } from "../net/headroom";
+import type { Interface } from "../net/interface";
+import { TunnelInterface, type TunnelProtection } from "../net/tunnel";
+import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
+import { formatIpv4, type Ipv4 } from "../wire/addr";
+import { ESP_HEADER_LENGTH, ESP_NO_NEXT_HEADER, espSpi } from "../wire/esp";
+import { GreProtocol } from "../wire/gre";
+import { IPV4_MIN_HEADER_LENGTH, IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Identification, ipv4Protocol, ipv4Src, ipv4Tos, ipv4Ttl, writeIpv4Header } from "../wire/ipv4";
+import { UDP_HEADER_LENGTH, emitUdp } from "../wire/udp";
+import { EspInboundSa, EspOpenFault, EspOutboundSa, SEQUENCE_SOFT_LIMIT } from "./esp";
+import type { ChildSaPair, IpsecSaEvents, IpsecSaHandle, TrafficSelector } from "./sa";
+import { formatIpsecSa, transformName } from "./show";
+import { espSaUat } from "./wireshark";
+
+/** Why IPsec drops a packet. */
+export const IPSEC_DROP_REASONS = registerDropReasons([
+  "esp-malformed",
+  "esp-unknown-spi",
+  "esp-replay",
+  "esp-auth-failed",
+  "esp-policy-mismatch",
+  "esp-sequence-exhausted",
+  "ipsec-no-sa",
+] as const);
+
+declare module "../net/counters" {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the names into DropReason
+  interface DropReasonNames extends Record<(typeof IPSEC_DROP_REASONS)[number], true> {}
+}
+
+/** Soft expiry at this share of a lifetime (IOS rekeys ahead of the hard lifetime). */
+const SOFT_SHARE = 0.9;
+const IKE_PORT = 500;
+/** IOS numbers its crypto engine connections from here. */
+const FIRST_CONN_ID = 2001;
+
+/** A crypto flow's counters, as `show crypto ipsec sa` adds them up over its SAs. */
+interface FlowCounters {
+  encaps: number;
+  decaps: number;
+  sendErrors: number;
+  recvErrors: number;
+  replayFailures: number;
+  verifyFailures: number;
+}
+
+/** An installed child SA pair. */
+class InstalledSa implements IpsecSaHandle {
+  readonly inboundSpi: number;
+  readonly outboundSpi: number;
+  readonly interfaceName: string;
+  readonly installedAt: number;
+  softSent = false;
+  removed = false;
+  timers: Timer[] = [];
+
+  constructor(
+    readonly flow: TunnelIpsec,
+    readonly pair: ChildSaPair,
+    readonly inbound: EspInboundSa,
+    readonly outbound: EspOutboundSa,
+    readonly events: IpsecSaEvents,
+    readonly inboundConnId: number,
+    readonly outboundConnId: number,
+    now: number,
+  ) {
+    this.inboundSpi = pair.inbound.spi;
+    this.outboundSpi = pair.outbound.spi;
+    this.interfaceName = flow.tunnel.name;
+    this.installedAt = now;
+  }
+}
+
+/** One protected tunnel: its profile and SAs, newest last. */
+class TunnelIpsec implements TunnelProtection {
+  readonly sas: InstalledSa[] = [];
+  readonly counters: FlowCounters = { encaps: 0, decaps: 0, sendErrors: 0, recvErrors: 0, replayFailures: 0, verifyFailures: 0 };
+
+  constructor(
+    private readonly ipsec: IpsecInstance,
+    readonly tunnel: TunnelInterface,
+    public profileName: string,
+  ) {}
+
+  protect(tunnel: TunnelInterface, buf: Uint8Array, start: number, end: number): boolean {
+    return this.ipsec.send(this, tunnel, buf, start, end);
+  }
+
+  get current(): InstalledSa | undefined {
+    return this.sas[this.sas.length - 1];
+  }
+}
+
+export class IpsecInstance implements SubsystemInstance {
+  /** The SAD: inbound SAs by SPI. */
+  private readonly sad = new Map<number, InstalledSa>();
+  private readonly flows = new Map<TunnelInterface, TunnelIpsec>();
+  private nextConnId = FIRST_CONN_ID;
+  private readonly unregister: () => void;
+
+  constructor(private readonly router: SubsystemHost) {
+    const stack = router.stack;
+    this.unregister = stack.registerProtocol(IpProtocol.Esp, (inIf, buf, ip, end) => {
+      const esp = ip + ipv4HeaderLengthAt(buf, ip);
+      this.receive(inIf, buf, esp, end, ipv4Src(buf, ip), ipv4Dst(buf, ip), ipv4Tos(buf, ip), ipv4Identification(buf, ip), ipv4Ttl(buf, ip));
+    });
+    stack.onInterfaceChange(({ interface: iface, change }) => {
+      if (change === "removed" && iface instanceof TunnelInterface) this.unprotect(iface);
+    });
+  }
+
+  // --- The contract with IKEv2 -------------------------------------------------------
+
+  /**
+   * Installs a child SA pair on `tunnel` and makes the tunnel protected if it was not. The
+   * new pair sends from now on; SAs installed before keep receiving until removed (rekey,
+   * make-before-break). An inbound SPI already in the SAD is a bug in the caller and throws.
+   */
+  install(tunnel: TunnelInterface, pair: ChildSaPair, events: IpsecSaEvents): IpsecSaHandle {
+    if (this.sad.has(pair.inbound.spi)) throw new Error(`ipsec: inbound SPI 0x${pair.inbound.spi.toString(16)} is already installed`);
+    const flow = this.protect(tunnel, tunnel.protection?.profileName ?? "default");
+    const now = this.router.clock.now();
+    const sa = new InstalledSa(flow, pair, new EspInboundSa(pair.inbound), new EspOutboundSa(pair.outbound), events, this.nextConnId++, this.nextConnId++, now);
+    this.sad.set(pair.inbound.spi, sa);
+    flow.sas.push(sa);
+    const lifetimeMs = Math.min(pair.inbound.lifetimeSeconds, pair.outbound.lifetimeSeconds) * 1000;
+    sa.timers.push(
+      this.router.clock.after(lifetimeMs * SOFT_SHARE, () => this.soft(sa)),
+      this.router.clock.after(lifetimeMs, () => this.expire(sa)),
+    );
+    return sa;
+  }
+
+  /** Removes a pair (IKEv2 deleted it, or it was rekeyed); harmless twice. */
+  remove(handle: IpsecSaHandle): void {
+    const sa = handle as InstalledSa;
+    if (sa.removed) return;
+    sa.removed = true;
+    for (const t of sa.timers) t.cancel();
+    if (this.sad.get(sa.inboundSpi) === sa) this.sad.delete(sa.inboundSpi);
+    const i = sa.flow.sas.indexOf(sa);
+    if (i >= 0) sa.flow.sas.splice(i, 1);
+  }
+
+  /** ESP-in-UDP (RFC 3948) arriving on port 4500, after IKEv2's demultiplexer saw a non-zero
+   * first word: the ESP packet is `buf[espStart, end)`. Pass the received buffer itself
+   * (`new Uint8Array(payload.buffer)`, `payload.byteOffset`), not a copy: decryption happens
+   * in place and the headers in front become the inner packet's headroom. */
+  receiveUdpEncapsulated(inIf: Interface, buf: Uint8Array, espStart: number, end: number, outerSrc: Ipv4, _srcPort: number, outerDst: Ipv4, _dstPort: number): void {
+    this.receive(inIf, buf, espStart, end, outerSrc, outerDst, 0, 0, 255);
+  }
+
+  /** A random inbound SPI not in use (RFC 4303 §2.1: 1..255 are reserved by IANA). */
+  allocateSpi(random: () => number): number {
+    for (;;) {
+      const spi = random() >>> 0;
+      if (spi >= 256 && !this.sad.has(spi)) return spi;
+    }
+  }
+
+  /** Wireshark's `esp_sa` table for every installed SA, so captured ESP decrypts there. */
+  wiresharkEspSa(): string {
+    const all = [...this.flows.values()].flatMap((f) => f.sas.flatMap((sa) => [sa.pair.inbound, sa.pair.outbound].map((params) => ({ params, inbound: params === sa.pair.inbound }))));
+    return espSaUat(all);
+  }
+
+  // --- Configuration -----------------------------------------------------------------
+
+  /** `tunnel protection ipsec profile NAME`. */
+  reconcileInterface(iface: Interface, before: InterfaceConfig | undefined, after: InterfaceConfig): void {
+    if (!(iface instanceof TunnelInterface)) return;
+    const profile = after.tunnel?.protectionProfile;
+    if (before !== undefined && before.tunnel?.protectionProfile === profile) return;
+    if (profile === undefined) this.unprotect(iface);
+    else this.protect(iface, profile);
+  }
+
+  private protect(tunnel: TunnelInterface, profileName: string): TunnelIpsec {
+    let flow = this.flows.get(tunnel);
+    if (flow === undefined) {
+      flow = new TunnelIpsec(this, tunnel, profileName);
+      this.flows.set(tunnel, flow);
+    }
+    flow.profileName = profileName;
+    tunnel.protection = flow;
+    return flow;
+  }
+
+  /** `no tunnel protection`, or the tunnel went: its SAs go with it. */
+  private unprotect(tunnel: TunnelInterface): void {
+    const flow = this.flows.get(tunnel);
+    if (flow === undefined) return;
+    for (const sa of [...flow.sas]) this.remove(sa);
+    this.flows.delete(tunnel);
+    if (tunnel.protection === flow) tunnel.protection = undefined;
+  }
+
+  // --- Lifetimes ---------------------------------------------------------------------
+
+  private soft(sa: InstalledSa): void {
+    if (sa.softSent || sa.removed) return;
+    sa.softSent = true;
+    sa.events.expiring("soft");
+  }
+
+  private expire(sa: InstalledSa): void {
+    if (sa.removed) return;
+    this.remove(sa);
+    sa.events.expiring("hard");
+  }
+
+  /** The kilobyte lifetime and the sequence space, checked as traffic flows. */
+  private checkVolume(sa: InstalledSa, bytes: number, limitKb: number): void {
+    const limit = limitKb * 1024;
+    if (bytes >= limit) this.expire(sa);
+    else if (bytes >= limit * SOFT_SHARE || sa.outbound.lastSequence >= SEQUENCE_SOFT_LIMIT) this.soft(sa);
+  }
+
+  // --- Data path ---------------------------------------------------------------------
+
+  /** TunnelProtection.protect: `buf[start, end)` is the GRE packet with its outer IPv4 header
+   * (transport mode) or a VTI's inner IPv4 packet (tunnel mode). */
+  send(flow: TunnelIpsec, tunnel: TunnelInterface, buf: Uint8Array, start: number, end: number): boolean {
+    const sa = flow.current;
+    if (sa === undefined) {
+      tunnel.drop("ipsec-no-sa");
+      return false;
+    }
+    const p = sa.pair.outbound;
+    let payload = start;
+    let nextHeader: number = IpProtocol.Ipip;
+    let ttl = tunnel.ttl;
+    let identification = 0;
+    if (p.mode === "transport") {
+      payload = start + ipv4HeaderLengthAt(buf, start);
+      nextHeader = ipv4Protocol(buf, start);
+      ttl = ipv4Ttl(buf, start);
+      identification = ipv4Identification(buf, start);
+    } else {
+      identification = this.router.stack.nextIdentification();
+    }
+    const tos = ipv4Tos(buf, start);
+    const natT = p.natT;
+    const outerBytes = IPV4_MIN_HEADER_LENGTH + (natT === undefined ? 0 : UDP_HEADER_LENGTH);
+    const out = sa.outbound.seal(buf, payload, end, nextHeader, outerBytes);
+    if (out === undefined) {
+      flow.counters.sendErrors++;
+      tunnel.drop("esp-sequence-exhausted");
+      this.expire(sa);
+      return false;
+    }
+    const ip = HEADROOM_BYTES;
+    if (natT === undefined) {
+      writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Esp, p.local, p.remote);
+    } else {
+      const udp = ip + IPV4_MIN_HEADER_LENGTH;
+      // RFC 3948 §2.1: the UDP checksum is sent as zero over IPv4.
+      emitUdp({ srcPort: natT.localPort, dstPort: natT.remotePort, payloadLength: out.length - udp - UDP_HEADER_LENGTH, noChecksum: true }, out, udp, p.local, p.remote);
+      writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Udp, p.local, p.remote);
+    }
+    flow.counters.encaps++;
+    this.checkVolume(sa, sa.outbound.bytes, p.lifetimeKilobytes);
+    return this.router.stack.sendIpv4(tunnel.transportVrf, out, ip, out.length);
+  }
+
+  /** ESP at `buf[esp, end)` from `outerSrc` to `outerDst`, arrived on `inIf`. */
+  private receive(inIf: Interface, buf: Uint8Array, esp: number, end: number, outerSrc: Ipv4, outerDst: Ipv4, tos: number, identification: number, ttl: number): void {
+    if (end - esp < ESP_HEADER_LENGTH) {
+      inIf.drop("esp-malformed");
+      return;
+    }
+    const sa = this.sad.get(espSpi(buf, esp));
+    if (sa === undefined || sa.flow.tunnel.transportVrf !== inIf.vrf) {
+      inIf.drop("esp-unknown-spi");
+      return;
+    }
+    const flow = sa.flow;
+    const payloadEnd = sa.inbound.open(buf, esp, end);
+    if (payloadEnd < 0) {
+      flow.counters.recvErrors++;
+      if (payloadEnd === EspOpenFault.Replay) {
+        flow.counters.replayFailures++;
+        inIf.drop("esp-replay");
+      } else if (payloadEnd === EspOpenFault.AuthFailed) {
+        flow.counters.verifyFailures++;
+        inIf.drop("esp-auth-failed");
+      } else inIf.drop("esp-malformed");
+      return;
+    }
+    flow.counters.decaps++;
+    this.checkVolume(sa, sa.inbound.bytes, sa.pair.inbound.lifetimeKilobytes);
+    const payload = sa.inbound.payloadStart(esp);
+    const nextHeader = sa.inbound.nextHeader;
+    if (nextHeader === ESP_NO_NEXT_HEADER) return; // a dummy packet (RFC 4303 §2.6)
+    if (sa.pair.inbound.mode === "transport") {
+      if (nextHeader !== IpProtocol.Gre) {
+        inIf.drop("esp-policy-mismatch");
+        return;
+      }
+      // The GRE packet gets its IPv4 header back, in the room the ESP header and IV leave
+      // (or, when the caller passed a buffer starting at the ESP header, in a copy with room).
+      let start = payload;
+      let stop = payloadEnd;
+      if (start < IPV4_MIN_HEADER_LENGTH) {
+        buf = moveToHeadroom(buf, start, stop);
+        stop = HEADROOM_BYTES + (stop - start);
+        start = HEADROOM_BYTES;
+      }
+      const ip = start - IPV4_MIN_HEADER_LENGTH;
+      writeIpv4Header(buf, ip, stop - ip, tos, identification, false, ttl, IpProtocol.Gre, outerSrc, outerDst);
+      this.router.stack.tunnels.receive(inIf, buf, ip, stop, true);
+      return;
+    }
+    if (nextHeader !== IpProtocol.Ipip) {
+      inIf.drop("esp-policy-mismatch");
+      return;
+    }
+    flow.tunnel.receivePayload(buf, payload, payloadEnd, GreProtocol.Ipv4, true);
+  }
+
+  // --- Show --------------------------------------------------------------------------
+
+  /** Table "ipsec-sa": one row per protected tunnel, in interface order. */
+  rows(interfaceName?: string, peer?: Ipv4): IpsecSaRow[] {
+    const now = this.router.clock.now();
+    const rows: IpsecSaRow[] = [];
+    const flows = [...this.flows.values()].sort((a, b) => a.tunnel.index - b.tunnel.index);
+    for (const flow of flows) {
+      const t = flow.tunnel;
+      if (interfaceName !== undefined && t.name !== interfaceName) continue;
+      const current = flow.current;
+      const out = current?.pair.outbound;
+      const local = out?.local ?? t.outerSource ?? t.resolveSourceAddress() ?? (0 as Ipv4);
+      const remote = out?.remote ?? t.destination ?? (0 as Ipv4);
+      if (peer !== undefined && remote !== peer) continue;
+      const route = this.router.stack.route(t.transportVrf, remote);
+      const path = route?.kind === "forward" ? route.paths[0] : undefined;
+      const pathMtu = path?.interface.ipMtuBytes ?? 1500;
+      const vti = t.mode === "ipsec-ipv4";
+      const selectors = current?.pair.trafficSelectors;
+      const sas = flow.sas;
+      rows.push({
+        interface: t.name,
+        vrf: t.vrf.isGlobal ? "" : t.vrf.name,
+        localAddress: formatIpv4(local),
+        peer: formatIpv4(remote),
+        peerPort: out?.natT?.remotePort ?? IKE_PORT,
+        localIdent: selectors ? ident(selectors.local) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(local)}/255.255.255.255/47/0`,
+        remoteIdent: selectors ? ident(selectors.remote) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(remote)}/255.255.255.255/47/0`,
+        encaps: flow.counters.encaps,
+        encrypt: flow.counters.encaps,
+        digest: flow.counters.encaps,
+        decaps: flow.counters.decaps,
+        decrypt: flow.counters.decaps,
+        verify: flow.counters.decaps,
+        sendErrors: flow.counters.sendErrors,
+        recvErrors: flow.counters.recvErrors,
+        replayFailures: flow.counters.replayFailures,
+        verifyFailures: flow.counters.verifyFailures,
+        plaintextMtu: current ? plaintextMtu(current, pathMtu) : pathMtu,
+        pathMtu,
+        ipMtu: pathMtu,
+        mtuInterface: path?.interface.name,
+        currentOutboundSpi: current?.outboundSpi ?? 0,
+        pfsGroup: current?.pair.pfsGroup,
+        inbound: sas.map((sa) => saRow(sa, "inbound", now)),
+        outbound: sas.map((sa) => saRow(sa, "outbound", now)),
+      });
+    }
+    return rows;
+  }
+
+  close(): void {
+    for (const sa of this.sad.values()) for (const t of sa.timers) t.cancel();
+    this.unregister();
+  }
+}
+
+function ident(ts: TrafficSelector): string {
+  // An address range that is a prefix prints as address/mask, as IOS's idents do.
+  const size = (ts.endAddress - ts.startAddress) >>> 0;
+  const mask = size === 0xffffffff ? 0 : (~size >>> 0) & 0xffffffff;
+  const port = ts.startPort === ts.endPort ? ts.startPort : 0;
+  return `${formatIpv4(ts.startAddress)}/${formatIpv4(mask >>> 0)}/${ts.protocol}/${port}`;
+}
+
+/** What fits inside: the path MTU less outer header, UDP, ESP header, IV, ICV and the trailer,
+ * the ciphertext rounded down to whole blocks; transport mode keeps the inner IPv4 header. */
+function plaintextMtu(sa: InstalledSa, pathMtu: number): number {
+  const p = sa.pair.outbound;
+  const o = sa.outbound;
+  const room = pathMtu - IPV4_MIN_HEADER_LENGTH - (p.natT ? UDP_HEADER_LENGTH : 0) - ESP_HEADER_LENGTH - o.ivBytes - o.icvBytes;
+  const align = Math.max(4, o.blockSize);
+  const plain = room - (room % align) - 2;
+  return p.mode === "transport" ? plain + IPV4_MIN_HEADER_LENGTH : plain;
+}
+
+function saRow(sa: InstalledSa, direction: "inbound" | "outbound", now: number): IpsecSaRow["inbound"][number] {
+  const p = direction === "inbound" ? sa.pair.inbound : sa.pair.outbound;
+  const engine = direction === "inbound" ? sa.inbound : sa.outbound;
+  const elapsedSec = Math.floor((now - sa.installedAt) / 1000);
+  return {
+    spi: p.spi,
+    transform: transformName(p.cipher, p.integ),
+    mode: p.mode === "transport" ? "Transport" : "Tunnel",
+    udpEncaps: p.natT !== undefined,
+    connId: direction === "inbound" ? sa.inboundConnId : sa.outboundConnId,
+    remainingKilobytes: Math.max(0, p.lifetimeKilobytes - Math.ceil(engine.bytes / 1024)),
+    remainingSeconds: Math.max(0, p.lifetimeSeconds - elapsedSec),
+    ivBytes: engine.ivBytes,
+    replayWindow: direction === "inbound" ? p.replayWindow : 0,
+    status: "ACTIVE(ACTIVE)",
+  };
+}
+
+const ipsecOf = (router: SubsystemHost): IpsecInstance => router.subsystem(ipsecSubsystem);
+
+const IPSEC_SA: TableEntry<"ipsec-sa", SubsystemHost> = {
+  name: "ipsec-sa",
+  schema: TABLE_ROWS["ipsec-sa"],
+  rows: (router, args) => ipsecOf(router).rows(args?.name),
+  format: (rows, args) => formatIpsecSa(rows, args?.detail ?? false),
+};
+
+export const ipsecSubsystem: Subsystem<IpsecInstance> = {
+  name: "ipsec",
+  attach: (router) => new IpsecInstance(router),
+  tables: [IPSEC_SA],
+  dropReasons: IPSEC_DROP_REASONS,
+  execCommands: [
+    subsystemExec({
+      id: "show.crypto.ipsec.sa",
+      mode: BOTH,
+      syntax: "show crypto ipsec sa [interface INTERFACE$interface|peer A.B.C.D$peer] [detail$detail]",
+      help: [
+        "Show running system information",
+        "Encryption module",
+        "Show IPSEC info",
+        "IPSEC SAD table",
+        "Show info for specific crypto map interface",
+        "Interface name",
+        "Show info for specific peer",
+        "IP address of the peer",
+        "detailed SA information",
+      ],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const name = args.optStr("interface");
+        const iface = name === undefined ? undefined : router.stack.interface(name);
+        if (name !== undefined && iface === undefined) {
+          print("% Invalid interface");
+          return;
+        }
+        const peer = args.optIp("peer");
+        const rows = ipsecOf(router).rows(iface?.name, peer);
+        if (rows.length > 0) print(formatIpsecSa(rows, args.has("detail")) + "\n");
+      },
+    }),
+  ],
+};

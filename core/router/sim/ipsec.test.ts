@@ -1,0 +1,272 @@
+// IPsec on two routers in the harness, SAs installed with fixed keys through the contract
+// IKEv2 uses (install/remove/receiveUdpEncapsulated): GRE protected by ESP in transport mode,
+// a VTI in tunnel mode, NAT-T's UDP encapsulation, and every refusal counted — replayed,
+// tampered, unknown SPI, and a protected tunnel without an SA yet.
+import { afterEach, describe, expect, it } from "vitest";
+import { ipsecSubsystem } from "../ipsec/subsystem";
+import type { ChildSaPair, EspCipher, EspInteg, EspSaParams, IpsecSaHandle } from "../ipsec/sa";
+import { TunnelInterface } from "../net/tunnel";
+import { TABLES } from "../node/tables";
+import { parseIpv4, type Ipv4 } from "../wire/addr";
+import { TapNic } from "../io/tap";
+import { Simulation } from "./harness";
+
+let sim: Simulation | undefined;
+afterEach(() => sim?.close());
+
+const ip = (t: string): Ipv4 => parseIpv4(t)!;
+const key = (length: number, seed: number) => Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
+
+function router(name: string, me: string, peer: string, tunnelAddr: string, mode: "gre ip" | "ipsec ipv4", protect = true): string {
+  return `hostname ${name}
+interface Ethernet0/0
+ ip address ${me} 255.255.255.0
+ no shutdown
+interface Tunnel0
+ ip address ${tunnelAddr} 255.255.255.252
+ tunnel source Ethernet0/0
+ tunnel destination ${peer}
+ tunnel mode ${mode}
+${protect ? " tunnel protection ipsec profile default\n" : ""}`;
+}
+
+interface Frames {
+  /** What R1 sent on Ethernet0/0. */
+  readonly r1: Uint8Array[];
+  /** R1's port: what a test sends on it reaches R2 as if R1 had sent it. */
+  port?: TapNic;
+}
+
+function start(mode: "gre ip" | "ipsec ipv4", protect = true): { s: Simulation; frames: Frames } {
+  const frames: Frames = { r1: [] };
+  sim = new Simulation({
+    nodes: { R1: router("R1", "10.0.0.1", "10.0.0.2", "172.16.0.1", mode, protect), R2: router("R2", "10.0.0.2", "10.0.0.1", "172.16.0.2", mode, protect) },
+    links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    port: (node, _iface, nic) => {
+      const tap = new TapNic(nic);
+      if (node === "R1") {
+        tap.addTap((frame, dir) => dir === "tx" && frames.r1.push(frame.slice()));
+        frames.port = tap;
+      }
+      return tap;
+    },
+  });
+  sim.settle();
+  return { s: sim, frames };
+}
+
+function params(spi: number, from: "R1" | "R2", cipher: EspCipher, integ: EspInteg, mode: "transport" | "tunnel", natT: boolean, seed: number): EspSaParams {
+  const encBytes = { "aes-gcm-128": 20, "aes-gcm-256": 36, "aes-cbc-128": 16, "aes-cbc-256": 32, null: 0 }[cipher];
+  const integBytes = { "sha1-96": 20, "sha256-128": 32, "sha384-192": 48, "sha512-256": 64, none: 0 }[integ];
+  const [local, remote] = from === "R1" ? [ip("10.0.0.1"), ip("10.0.0.2")] : [ip("10.0.0.2"), ip("10.0.0.1")];
+  return {
+    spi,
+    cipher,
+    integ,
+    encKey: key(encBytes, seed),
+    integKey: integ === "none" ? undefined : key(integBytes, seed + 1),
+    mode,
+    local,
+    remote,
+    natT: natT ? { localPort: 4500, remotePort: 4500 } : undefined,
+    replayWindow: 64,
+    lifetimeSeconds: 3600,
+    lifetimeKilobytes: 4608000,
+  };
+}
+
+interface Suite {
+  readonly cipher: EspCipher;
+  readonly integ: EspInteg;
+  readonly mode: "transport" | "tunnel";
+  readonly natT?: boolean;
+}
+
+/** Installs a child SA pair on both routers: R1 sends with `spiA`, R2 with `spiB`. */
+function installBoth(s: Simulation, suite: Suite, spiA = 0x1001, spiB = 0x2002, seed = 1): { r1: IpsecSaHandle; r2: IpsecSaHandle; events: string[] } {
+  const natT = suite.natT ?? false;
+  const a = params(spiA, "R1", suite.cipher, suite.integ, suite.mode, natT, seed);
+  const b = params(spiB, "R2", suite.cipher, suite.integ, suite.mode, natT, seed + 50);
+  const events: string[] = [];
+  const pairR1: ChildSaPair = { outbound: a, inbound: { ...b, local: a.local, remote: a.remote, natT: a.natT } };
+  const pairR2: ChildSaPair = { outbound: b, inbound: { ...a, local: b.local, remote: b.remote, natT: b.natT } };
+  const t1 = tunnel(s, "R1");
+  const t2 = tunnel(s, "R2");
+  const r1 = s.node("R1").router.subsystem(ipsecSubsystem).install(t1, pairR1, { expiring: (k) => events.push(`R1 ${k}`) });
+  const r2 = s.node("R2").router.subsystem(ipsecSubsystem).install(t2, pairR2, { expiring: (k) => events.push(`R2 ${k}`) });
+  return { r1, r2, events };
+}
+
+function tunnel(s: Simulation, node: string): TunnelInterface {
+  const t = s.node(node).router.stack.interface("Tunnel0");
+  if (!(t instanceof TunnelInterface)) throw new Error("no Tunnel0");
+  return t;
+}
+
+const drops = (s: Simulation, node: string, reason: string) => s.node(node).router.stack.interface("Ethernet0/0")!.counters.drops[reason as never] ?? 0;
+const ipsecRow = (s: Simulation, node: string) => TABLES["ipsec-sa"].rows(s.node(node).router)[0];
+
+/** ESP frames R1 sent (IPv4 protocol 50, or UDP 4500 with a non-zero first word). */
+const espFrames = (frames: readonly Uint8Array[]) => frames.filter((f) => f[12] === 0x08 && f[13] === 0x00 && (f[23] === 50 || (f[23] === 17 && f[36] === 0x11 && f[37] === 0x94)));
+
+describe("IPsec tunnel protection in the harness", () => {
+  it.each<Suite>([
+    { cipher: "aes-gcm-256", integ: "none", mode: "transport" },
+    { cipher: "aes-gcm-128", integ: "none", mode: "transport" },
+    { cipher: "aes-cbc-256", integ: "sha256-128", mode: "transport" },
+    { cipher: "aes-cbc-128", integ: "sha1-96", mode: "transport" },
+    { cipher: "null", integ: "sha512-256", mode: "transport" },
+  ])("passes ping over GRE protected by ESP in transport mode ($cipher $integ)", async (suite) => {
+    const { s, frames } = start("gre ip");
+    installBoth(s, suite);
+    expect(await s.exec("R1", "ping 172.16.0.2")).toContain("Success rate is 100 percent (5/5)");
+    const esp = espFrames(frames.r1);
+    expect(esp.length).toBeGreaterThanOrEqual(5);
+    // No GRE (47) left the router in clear.
+    expect(frames.r1.filter((f) => f[12] === 0x08 && f[13] === 0x00 && f[23] === 47)).toHaveLength(0);
+    const row = ipsecRow(s, "R1");
+    expect(row).toMatchObject({ interface: "Tunnel0", peer: "10.0.0.2", encaps: 5, decaps: 5, currentOutboundSpi: 0x1001, localIdent: "10.0.0.1/255.255.255.255/47/0" });
+    expect(row.inbound[0]).toMatchObject({ spi: 0x2002, mode: "Transport", status: "ACTIVE(ACTIVE)" });
+  });
+
+  it("passes ping through a VTI (tunnel mode ipsec ipv4) in ESP tunnel mode", async () => {
+    const { s, frames } = start("ipsec ipv4");
+    installBoth(s, { cipher: "aes-gcm-256", integ: "none", mode: "tunnel" });
+    expect(await s.exec("R1", "ping 172.16.0.2")).toContain("Success rate is 100 percent (5/5)");
+    const esp = espFrames(frames.r1);
+    expect(esp.length).toBe(5);
+    // Outer IPv4 (20) + ESP (8) + IV (8) + inner IPv4 echo (100) + trailer (2) + ICV (16), padded to 4.
+    expect(esp[0].length - 14).toBe(20 + 8 + 8 + 100 + 2 + 2 + 16);
+    expect(ipsecRow(s, "R2")).toMatchObject({ localIdent: "0.0.0.0/0.0.0.0/0/0", decaps: 5, encaps: 5 });
+    expect(ipsecRow(s, "R2").inbound[0].mode).toBe("Tunnel");
+  });
+
+  it("encapsulates in UDP 4500 with NAT-T (RFC 3948) and takes ESP-in-UDP back through receiveUdpEncapsulated", async () => {
+    const { s, frames } = start("gre ip");
+    // IKEv2's port-4500 socket hands non-IKE datagrams over; here the test binds it.
+    for (const node of ["R1", "R2"]) {
+      const r = s.node(node).router;
+      const ipsec = r.subsystem(ipsecSubsystem);
+      const bound = r.stack.udp.bind({ vrf: r.stack.globalVrf, port: 4500 }, (d) => {
+        const whole = new Uint8Array(d.payload.buffer);
+        ipsec.receiveUdpEncapsulated(d.inInterface, whole, d.payload.byteOffset, d.payload.byteOffset + d.payload.length, d.src, d.srcPort, d.dst, d.dstPort);
+      });
+      expect(typeof bound).not.toBe("string");
+    }
+    installBoth(s, { cipher: "aes-cbc-256", integ: "sha1-96", mode: "transport", natT: true });
+    expect(await s.exec("R1", "ping 172.16.0.2")).toContain("Success rate is 100 percent (5/5)");
+    const udp = frames.r1.filter((f) => f[23] === 17 && f[36] === 0x11 && f[37] === 0x94);
+    expect(udp.length).toBe(5);
+    expect([udp[0][34], udp[0][35], udp[0][40], udp[0][41]]).toEqual([0x11, 0x94, 0, 0]); // from 4500, checksum zero
+    expect(frames.r1.filter((f) => f[23] === 50)).toHaveLength(0);
+    expect(ipsecRow(s, "R1")).toMatchObject({ peerPort: 4500 });
+    expect(ipsecRow(s, "R1").outbound[0].udpEncaps).toBe(true);
+  });
+
+  it("drops what is routed into a protected tunnel before it has an SA, as IOS does", async () => {
+    const { s, frames } = start("gre ip");
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 3")).toContain("Success rate is 0 percent (0/3)");
+    expect(tunnel(s, "R1").counters.drops["ipsec-no-sa"]).toBe(3);
+    expect(espFrames(frames.r1)).toHaveLength(0);
+  });
+
+  it("counts and drops a replayed packet, a tampered ICV and an unknown SPI", async () => {
+    const { s, frames } = start("gre ip");
+    installBoth(s, { cipher: "aes-gcm-256", integ: "none", mode: "transport" });
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 1")).toContain("(1/1)");
+    const sent = espFrames(frames.r1)[0];
+    const inject = (frame: Uint8Array) => frames.port!.send(frame);
+    inject(sent.slice()); // replayed
+    const tampered = sent.slice();
+    tampered[tampered.length - 1] ^= 0x01;
+    tampered[41] += 1; // a fresh sequence number, so the ICV is what fails
+    inject(tampered);
+    const unknown = sent.slice();
+    unknown[37] ^= 0x40; // SPI
+    inject(unknown);
+    s.settle();
+    expect(drops(s, "R2", "esp-replay")).toBe(1);
+    expect(drops(s, "R2", "esp-auth-failed")).toBe(1);
+    expect(drops(s, "R2", "esp-unknown-spi")).toBe(1);
+    expect(ipsecRow(s, "R2")).toMatchObject({ decaps: 1, recvErrors: 2, replayFailures: 1, verifyFailures: 1 });
+  });
+
+  it("rekeys make-before-break without losing a ping", async () => {
+    const { s, frames } = start("gre ip");
+    const suite: Suite = { cipher: "aes-gcm-256", integ: "none", mode: "transport" };
+    const old = installBoth(s, suite);
+    const ipsec1 = s.node("R1").router.subsystem(ipsecSubsystem);
+    const ipsec2 = s.node("R2").router.subsystem(ipsecSubsystem);
+    // After R1's 10th ESP packet the new pair arrives on both sides; the old one goes after the 15th.
+    let sent = 0;
+    frames.port!.addTap((frame, dir) => {
+      if (dir !== "tx" || espFrames([frame]).length === 0) return;
+      sent++;
+      if (sent === 10) s.clock.defer(() => installBoth(s, suite, 0x3003, 0x4004, 9));
+      if (sent === 15) {
+        s.clock.defer(() => {
+          ipsec1.remove(old.r1);
+          ipsec2.remove(old.r2);
+        });
+      }
+    });
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 20")).toContain("Success rate is 100 percent (20/20)");
+    const row = ipsecRow(s, "R1");
+    expect(row.currentOutboundSpi).toBe(0x3003);
+    expect(row.inbound.map((sa) => sa.spi)).toEqual([0x4004]);
+    expect(row.encaps).toBe(20);
+    const spis = espFrames(frames.r1).map((f) => (f[34] << 24) | (f[35] << 16) | (f[36] << 8) | f[37]);
+    expect(spis.filter((spi) => spi === 0x1001)).toHaveLength(10);
+    expect(spis.filter((spi) => spi === 0x3003)).toHaveLength(10);
+  });
+
+  it("warns at 90% of the lifetime and removes the SA at 100%", () => {
+    const { s } = start("gre ip");
+    const { events } = installBoth(s, { cipher: "aes-gcm-128", integ: "none", mode: "transport" });
+    s.advance(3600 * 900 - 1);
+    expect(events).toEqual([]);
+    s.advance(1);
+    expect(events).toEqual(["R1 soft", "R2 soft"]);
+    s.advance(3600 * 100);
+    expect(events).toEqual(["R1 soft", "R2 soft", "R1 hard", "R2 hard"]);
+    expect(ipsecRow(s, "R1").inbound).toEqual([]);
+  });
+
+  it("shows the SAs in IOS's layout", async () => {
+    const { s } = start("gre ip");
+    installBoth(s, { cipher: "aes-gcm-256", integ: "none", mode: "transport" });
+    await s.exec("R1", "ping 172.16.0.2");
+    s.advance(13_000);
+    const text = await s.exec("R1", "show crypto ipsec sa");
+    expect(text).toContain(`interface: Tunnel0
+    Crypto map tag: Tunnel0-head-0, local addr 10.0.0.1
+
+   protected vrf: (none)
+   local  ident (addr/mask/prot/port): (10.0.0.1/255.255.255.255/47/0)
+   remote ident (addr/mask/prot/port): (10.0.0.2/255.255.255.255/47/0)
+   current_peer 10.0.0.2 port 500
+     PERMIT, flags={origin_is_acl,}
+    #pkts encaps: 5, #pkts encrypt: 5, #pkts digest: 5
+    #pkts decaps: 5, #pkts decrypt: 5, #pkts verify: 5
+`);
+    expect(text).toContain(`     local crypto endpt.: 10.0.0.1, remote crypto endpt.: 10.0.0.2
+     plaintext mtu 1466, path mtu 1500, ip mtu 1500, ip mtu idb Ethernet0/0
+     current outbound spi: 0x00001001(4097)
+     PFS (Y/N): N, DH group: none
+
+     inbound esp sas:
+      spi: 0x00002002(8194)
+        transform: esp-gcm 256 ,
+        in use settings ={Transport, }
+        conn id: 2001, flow_id: SW:1, sibling_flags 80004000, crypto map: Tunnel0-head-0
+        sa timing: remaining key lifetime (k/sec): (4607999/3587)
+        IV size: 8 bytes
+        replay detection support: Y
+        Status: ACTIVE(ACTIVE)
+
+     inbound ah sas:
+`);
+    expect(await s.exec("R1", "show crypto ipsec sa peer 10.0.0.9")).toBe("");
+    expect(await s.exec("R1", "show crypto ipsec sa interface Tunnel0")).toContain("interface: Tunnel0");
+  });
+});
