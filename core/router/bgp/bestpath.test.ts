@@ -1,0 +1,129 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Ipv4 } from "../wire/addr";
+import { AttrTable } from "./attrs";
+import { Path, Table, comparePaths, selectPaths, type SelectionContext } from "./bestpath";
+import { ip, peer } from "./test-fixtures";
+import type { BgpAttrs, LocalSource } from "./types";
+
+const attrs = new AttrTable();
+const table = new Table("ipv4", undefined, 0, "");
+const dest = table.dest(ip("10.0.0.0"), 8);
+
+function ctx(maximumPaths = 1, costs: Record<number, number> = {}): SelectionContext {
+  return { routerId: ip("10.0.0.1"), maximumPaths, cost: (nh) => costs[nh] ?? 1 };
+}
+
+interface Spec {
+  weight?: number;
+  localPref?: number;
+  asPath?: number[];
+  origin?: 0 | 1 | 2;
+  med?: number;
+  ebgp?: boolean;
+  neighbor?: string;
+  routerId?: string;
+  nextHop?: Ipv4;
+  source?: LocalSource;
+  stamp?: number;
+  clusterList?: number;
+}
+
+function path(s: Spec): Path {
+  const a: BgpAttrs = {
+    origin: s.origin ?? 0,
+    asPath: s.asPath?.length ? [{ type: 2, asns: s.asPath }] : [],
+    nextHop: s.nextHop ?? ip("192.0.2.1"),
+    ...(s.localPref !== undefined && { localPref: s.localPref }),
+    ...(s.med !== undefined && { med: s.med }),
+    ...(s.clusterList && { clusterList: Array.from({ length: s.clusterList }, (_, i) => (i + 1) as Ipv4) }),
+  };
+  const from = s.source ? undefined : peer(s.neighbor ?? "10.9.9.9", { ebgp: s.ebgp ?? false, ...(s.routerId && { routerId: ip(s.routerId) }) });
+  return new Path(dest, attrs.intern(a), from, undefined, s.weight ?? 0, s.source, s.stamp ?? 1);
+}
+
+const best = (ps: Path[], c = ctx()) => selectPaths(ps, c)[0];
+
+describe("best-path selection", () => {
+  it("prefers, in IOS's order: weight, local-pref, local origin, AS path, origin, MED, eBGP, IGP cost, age, router ID, cluster list, neighbor", () => {
+    const cases: [Spec, Spec][] = [
+      [{ weight: 10, localPref: 50 }, { localPref: 500 }],
+      [{ localPref: 200, asPath: [1, 2, 3] }, { localPref: 100 }],
+      [{ source: "network", asPath: [] }, { asPath: [], weight: 0, neighbor: "1.1.1.1" }],
+      [{ asPath: [1] }, { asPath: [1, 2], origin: 0 }],
+      [{ origin: 0, med: 100 }, { origin: 2, med: 0 }],
+      [{ asPath: [7], med: 5, ebgp: false }, { asPath: [7], med: 10, ebgp: true }],
+      [{ ebgp: true, asPath: [7], neighbor: "9.9.9.9" }, { ebgp: false, asPath: [8], neighbor: "1.1.1.1" }],
+      [{ ebgp: true, stamp: 1, routerId: "9.9.9.9", neighbor: "9.9.9.9" }, { ebgp: true, stamp: 2, routerId: "1.1.1.1", neighbor: "1.1.1.1" }],
+      [{ routerId: "1.1.1.1", neighbor: "9.9.9.9" }, { routerId: "2.2.2.2", neighbor: "1.1.1.1" }],
+      [{ clusterList: 1, neighbor: "9.9.9.9", routerId: "5.5.5.5" }, { clusterList: 2, neighbor: "1.1.1.1", routerId: "5.5.5.5" }],
+      [{ neighbor: "1.1.1.1", routerId: "5.5.5.5" }, { neighbor: "2.2.2.2", routerId: "5.5.5.5" }],
+    ];
+    for (const [winner, loser] of cases) {
+      const w = path(winner);
+      const l = path(loser);
+      expect(best([l, w]), JSON.stringify(winner)).toBe(w);
+      expect(best([w, l]), JSON.stringify(winner)).toBe(w);
+    }
+  });
+
+  it("prefers the lower IGP cost to the next hop, and skips a path whose next hop is unreachable", () => {
+    const near = path({ nextHop: ip("192.0.2.1"), neighbor: "9.9.9.9" });
+    const far = path({ nextHop: ip("192.0.2.2"), neighbor: "1.1.1.1" });
+    expect(best([far, near], ctx(1, { [ip("192.0.2.1")]: 5, [ip("192.0.2.2")]: 50 }))).toBe(near);
+    expect(best([far, near], ctx(1, { [ip("192.0.2.1")]: -1, [ip("192.0.2.2")]: 50 }))).toBe(far);
+    expect(selectPaths([near], ctx(1, { [ip("192.0.2.1")]: -1 }))).toEqual([]);
+  });
+
+  it("compares MED only between paths from the same neighboring AS", () => {
+    const a = path({ asPath: [100], med: 50, neighbor: "1.1.1.1" });
+    const b = path({ asPath: [200], med: 0, neighbor: "2.2.2.2" });
+    expect(best([b, a])).toBe(a); // falls through to the neighbor address
+  });
+
+  it("compares MEDs deterministically: the result of an A-beats-B-beats-C-beats-A cycle does not depend on order", () => {
+    const a = path({ asPath: [1], med: 10, neighbor: "10.0.0.1", routerId: "5.5.5.5" });
+    const b = path({ asPath: [1], med: 5, neighbor: "10.0.0.3", routerId: "5.5.5.5" });
+    const c = path({ asPath: [2], med: 0, neighbor: "10.0.0.2", routerId: "5.5.5.5" });
+    expect(comparePaths(b, a, ctx())).toBeLessThan(0);
+    expect(comparePaths(c, b, ctx())).toBeLessThan(0);
+    expect(comparePaths(a, c, ctx())).toBeLessThan(0);
+    // AS 1's best is b (MED), then b against c: c by neighbor address, whatever the order.
+    expect(best([a, b, c])).toBe(c);
+    expect(best([c, b, a])).toBe(c);
+    expect(best([b, a, c])).toBe(c);
+  });
+
+  it("takes equal paths with the same AS path as multipaths, up to maximum-paths", () => {
+    const ps = ["1.1.1.1", "2.2.2.2", "3.3.3.3"].map((n) => path({ asPath: [100], neighbor: n, routerId: n }));
+    const other = path({ asPath: [200], neighbor: "4.4.4.4" });
+    expect(selectPaths([other, ...ps], ctx(4))).toEqual([ps[0], ps[1], ps[2]]);
+    expect(selectPaths([...ps].reverse(), ctx(2))).toHaveLength(2);
+  });
+
+  it("does not depend on the order paths are listed in", () => {
+    const spec = fc.record({
+      weight: fc.constantFrom(0, 0, 0, 100),
+      localPref: fc.option(fc.constantFrom(100, 200), { nil: undefined, freq: 1 }),
+      asPath: fc.array(fc.constantFrom(100, 200), { maxLength: 2 }),
+      origin: fc.constantFrom<0 | 1 | 2>(0, 1, 2),
+      med: fc.option(fc.constantFrom(0, 5, 10), { nil: undefined }),
+      ebgp: fc.boolean(),
+      routerId: fc.constantFrom("1.1.1.1", "2.2.2.2", "2.2.2.2"),
+      nextHop: fc.constantFrom(ip("192.0.2.1"), ip("192.0.2.2")),
+      clusterList: fc.constantFrom(0, 1, 2),
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (specs, mp) => {
+        // Distinct neighbors and arrival stamps belong to the path, not to the list order.
+        const ps = specs.map((s, i) => path({ ...s, neighbor: `10.9.9.${i + 1}`, stamp: i + 1 }));
+        const c = ctx(mp, { [ip("192.0.2.1")]: 1, [ip("192.0.2.2")]: 2 });
+        const forward = selectPaths(ps, c);
+        const backward = selectPaths([...ps].reverse(), c);
+        expect(backward[0]).toBe(forward[0]);
+        expect(new Set(backward)).toEqual(new Set(forward));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

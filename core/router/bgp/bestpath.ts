@@ -1,0 +1,228 @@
+// Paths, destinations and IOS best-path selection.
+//
+// A `Dest` is one prefix in one table (the global IPv4 table, or one route distinguisher's
+// VPNv4 table); it holds its paths in a small array and is itself the `Prefix` handed to the
+// hooks (it has `addr` and `len`), so a received route costs one Dest and one Path and no
+// other object. A `Path` shares its interned `Attrs` with every other route of its UPDATE.
+//
+// Selection follows Cisco's "BGP Best Path Selection Algorithm" (document 13753), steps in
+// order: a valid next hop; highest weight; highest LOCAL_PREF (100 when absent); locally
+// originated; shortest AS path; lowest origin; lowest MED (between paths from the same
+// neighboring AS; absent counts 0); eBGP over iBGP; lowest IGP cost to the next hop —
+// `maximum-paths` takes paths equal up to here (same AS path) as multipaths — then the
+// oldest of two eBGP paths; lowest router ID (ORIGINATOR_ID when reflected); shortest
+// CLUSTER_LIST; lowest neighbor address. MEDs are compared deterministically (IOS
+// `bgp deterministic-med`, see deterministicMed). Ties past that (two local sources, or one peer's
+// route imported from two RDs) go by source, then RD, so the choice never depends on the
+// order paths arrived in except through "oldest eBGP", as in IOS.
+
+import type { Ipv4 } from "../wire/addr";
+import type { RouteDistinguisher } from "../wire/bgp-nlri";
+import type { Label } from "../wire/mpls";
+import type { Attrs } from "./attrs";
+import type { BgpBestPath, BgpFamily, BgpPeer, LocalSource } from "./types";
+
+/** IOS's weight for locally originated paths. */
+export const LOCAL_WEIGHT = 32768;
+export const DEFAULT_LOCAL_PREF = 100;
+
+const SOURCE_RANK: Record<LocalSource, number> = { network: 0, aggregate: 1, "redistribute-connected": 2, "redistribute-static": 3, default: 4 };
+
+export class Path implements BgpBestPath {
+  /** Pre-policy attributes (for re-evaluating the import policy); undefined when no policy
+   * changed them. */
+  raw: Attrs | undefined = undefined;
+  /** Bumped on every change: arrival order for "oldest eBGP" and change detection. */
+  stamp: number;
+  /** IGP cost to the next hop at the last selection; -1 when inaccessible. */
+  cost = 0;
+  /** The path this is an imported copy of (VPN import into a VRF under another RD). */
+  importedFrom: Path | undefined = undefined;
+  /** This path's imported copies. */
+  imports: Path[] | undefined = undefined;
+
+  constructor(
+    public dest: Dest,
+    public attrs: Attrs,
+    public readonly from: BgpPeer | undefined,
+    public label: Label | undefined,
+    public weight: number,
+    /** Set for a locally originated path. */
+    public readonly source: LocalSource | undefined,
+    stamp: number,
+  ) {
+    this.stamp = stamp;
+  }
+
+  get ebgp(): boolean {
+    return this.from !== undefined && this.from.ebgp;
+  }
+
+  get local(): boolean {
+    return this.source !== undefined;
+  }
+
+  get valid(): boolean {
+    return this.cost >= 0;
+  }
+
+  /** Sourced by this router for VPNv4: originated here or learnt from a neighbor in the VRF.
+   * These get a local label and are exported with the VRF's RD. */
+  get vrfSourced(): boolean {
+    return this.importedFrom === undefined && (this.source !== undefined || (this.from !== undefined && this.from.vrf !== ""));
+  }
+}
+
+export class Table {
+  readonly dests = new Map<number, Dest>();
+  /** The VRF whose own table this is ("" for the global IPv4 table), if any. */
+  vrf: string | undefined;
+
+  constructor(
+    readonly family: BgpFamily,
+    readonly rd: RouteDistinguisher | undefined,
+    /** A number that orders RDs as IOS lists them (type, administrator, assigned number). */
+    readonly rdOrder: number,
+    vrf: string | undefined,
+  ) {
+    this.vrf = vrf;
+  }
+
+  dest(addr: Ipv4, len: number): Dest {
+    const key = len * 4294967296 + addr;
+    let d = this.dests.get(key);
+    if (d === undefined) {
+      d = new Dest(this, addr, len);
+      this.dests.set(key, d);
+    }
+    return d;
+  }
+
+  find(addr: Ipv4, len: number): Dest | undefined {
+    return this.dests.get(len * 4294967296 + addr);
+  }
+}
+
+export class Dest {
+  readonly paths: Path[] = [];
+  /** Best first, then multipaths; empty when nothing is selected. */
+  selected: readonly Path[] = [];
+  /** The global path stamp when `selected` was chosen: a selected path with a newer stamp
+   * changed since. */
+  selectedAt = 0;
+  /** BGP table version of the last best-path change. */
+  version = 0;
+  /** The local label of a VRF-sourced prefix, and whether it is the VRF's aggregate label. */
+  localLabel: Label | undefined = undefined;
+  localLabelAggregate = false;
+  dirty = false;
+  /** Taken out of its table (no paths left); a later route for the prefix makes a new Dest. */
+  removed = false;
+
+  constructor(
+    readonly table: Table,
+    readonly addr: Ipv4,
+    readonly len: number,
+  ) {}
+
+  get best(): Path | undefined {
+    return this.selected[0];
+  }
+}
+
+/** What selection needs of the RIB. */
+export interface SelectionContext {
+  readonly routerId: Ipv4;
+  readonly maximumPaths: number;
+  /** IGP cost to a next hop, -1 when unreachable (cached by the RIB). */
+  cost(nextHop: Ipv4): number;
+}
+
+function routerIdOf(p: Path, ctx: SelectionContext): number {
+  if (p.attrs.originatorId !== undefined) return p.attrs.originatorId;
+  return p.from === undefined ? ctx.routerId : p.from.routerId;
+}
+
+/** Steps up to IGP cost: negative when `a` is better, 0 when equal (multipath candidates). */
+function compareToCost(a: Path, b: Path): number {
+  if (a.valid !== b.valid) return a.valid ? -1 : 1;
+  if (a.weight !== b.weight) return b.weight - a.weight;
+  const lpA = a.attrs.localPref ?? DEFAULT_LOCAL_PREF;
+  const lpB = b.attrs.localPref ?? DEFAULT_LOCAL_PREF;
+  if (lpA !== lpB) return lpB - lpA;
+  if (a.local !== b.local) return a.local ? -1 : 1;
+  if (a.attrs.pathLength !== b.attrs.pathLength) return a.attrs.pathLength - b.attrs.pathLength;
+  if (a.attrs.origin !== b.attrs.origin) return a.attrs.origin - b.attrs.origin;
+  if (a.attrs.neighborAs === b.attrs.neighborAs) {
+    const medA = a.attrs.med ?? 0;
+    const medB = b.attrs.med ?? 0;
+    if (medA !== medB) return medA - medB;
+  }
+  if (a.ebgp !== b.ebgp) return a.ebgp ? -1 : 1;
+  return a.cost - b.cost;
+}
+
+/** Negative when `a` is the better path. A total order on the paths of one Dest. */
+export function comparePaths(a: Path, b: Path, ctx: SelectionContext): number {
+  const c = compareToCost(a, b);
+  if (c !== 0) return c;
+  if (a.ebgp && b.ebgp && a.stamp !== b.stamp) return a.stamp - b.stamp; // the oldest eBGP path
+  const ridA = routerIdOf(a, ctx);
+  const ridB = routerIdOf(b, ctx);
+  if (ridA !== ridB) return ridA - ridB;
+  const clA = a.attrs.clusterList?.length ?? 0;
+  const clB = b.attrs.clusterList?.length ?? 0;
+  if (clA !== clB) return clA - clB;
+  const nA = a.from?.address ?? 0;
+  const nB = b.from?.address ?? 0;
+  if (nA !== nB) return nA - nB;
+  if (a.source !== b.source) return (a.source ? SOURCE_RANK[a.source] : -1) - (b.source ? SOURCE_RANK[b.source] : -1);
+  const rdA = a.importedFrom?.dest.table.rdOrder ?? -1;
+  const rdB = b.importedFrom?.dest.table.rdOrder ?? -1;
+  return rdA - rdB;
+}
+
+/** IOS `bgp deterministic-med`: the best of each neighboring AS first, then the best of
+ * those. Comparing MEDs only within an AS makes the pairwise comparison intransitive
+ * (A beats B on MED, B beats C and C beats A further down), so without grouping the winner
+ * of three or more paths would depend on the order they are looked at. */
+function deterministicMed(paths: readonly Path[], ctx: SelectionContext): Path {
+  const winners: Path[] = [];
+  for (const p of paths) {
+    if (p.cost < 0) continue;
+    const i = winners.findIndex((w) => w.attrs.neighborAs === p.attrs.neighborAs);
+    if (i < 0) winners.push(p);
+    else if (comparePaths(p, winners[i], ctx) < 0) winners[i] = p;
+  }
+  let best = winners[0];
+  for (let i = 1; i < winners.length; i++) if (comparePaths(winners[i], best, ctx) < 0) best = winners[i];
+  return best;
+}
+
+/** Refreshes each path's next-hop cost and returns the best path, then multipaths (at most
+ * `maximumPaths` in all), or an empty list when no path is valid. */
+export function selectPaths(paths: readonly Path[], ctx: SelectionContext): Path[] {
+  let best: Path | undefined;
+  let valid = 0;
+  for (const p of paths) {
+    p.cost = p.from === undefined || p.from.vrf !== "" ? 0 : ctx.cost(p.attrs.nextHop);
+    if (p.cost < 0) continue;
+    valid++;
+    if (best === undefined || comparePaths(p, best, ctx) < 0) best = p;
+  }
+  if (best === undefined) return [];
+  if (valid > 2) best = deterministicMed(paths, ctx);
+  if (ctx.maximumPaths <= 1 || paths.length === 1 || best.local) return [best];
+  const out = [best];
+  for (const p of paths) {
+    if (out.length >= ctx.maximumPaths) break;
+    if (p === best || p.cost < 0 || p.local || p.ebgp !== best.ebgp) continue;
+    if (p.attrs.asPathKey !== best.attrs.asPathKey || compareToCost(p, best) !== 0) continue;
+    out.push(p);
+  }
+  if (out.length > 2) {
+    const rest = out.slice(1).sort((a, b) => comparePaths(a, b, ctx));
+    return [best, ...rest];
+  }
+  return out;
+}

@@ -1,0 +1,310 @@
+import { describe, expect, it } from "vitest";
+import type { BgpUpdate } from "../wire/bgp";
+import type { Label } from "../wire/mpls";
+import { BgpRib, type BgpPeer } from "./rib";
+import { RecordingHooks, ip, parseSent, peer, pfx, rd, ribConfig, rt, updateMessage, vrf, type UpdateSpec } from "./test-fixtures";
+
+const L = (n: number) => n as Label;
+
+function setup(vrfs = { cust1: vrf("1:1", ["1:1"]) }, more = {}) {
+  const hooks = new RecordingHooks();
+  const rib = new BgpRib(ribConfig(vrfs, more), hooks);
+  return { hooks, rib };
+}
+
+function send(rib: BgpRib, p: BgpPeer, spec: UpdateSpec) {
+  const m = updateMessage(spec);
+  return rib.receiveUpdate(p, m, 19, m.length);
+}
+
+function updates(rib: BgpRib, p: BgpPeer): BgpUpdate[] {
+  return rib.takeUpdates(p).map((b) => parseSent(b, p.fourOctetAs) as BgpUpdate);
+}
+
+describe("BgpRib receive", () => {
+  it("imports a VPNv4 route into the VRF whose import target it carries, under the VRF's RD, with the remote label", () => {
+    const { hooks, rib } = setup();
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    const err = send(rib, pe, { vpn: [{ labels: [L(16)], rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")], nextHop: ip("10.1.1.3"), localPref: 100 });
+    expect(err).toBeUndefined();
+    const best = hooks.get("cust1", "192.168.113.0/24");
+    expect(best).toHaveLength(1);
+    expect(best?.[0].label).toBe(16);
+    expect(best?.[0].attrs.nextHop).toBe(ip("10.1.1.3"));
+    expect(best?.[0].from).toBe(pe);
+    // the source RD's table is not a VRF's: nothing else installed
+    expect(hooks.best.size).toBe(1);
+    const tables = rib.vpnv4Tables();
+    expect(tables.map((t) => t.vrf)).toEqual(["cust1", undefined]);
+  });
+
+  it("does not import a route whose targets meet no VRF's import targets", () => {
+    const { hooks, rib } = setup();
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    send(rib, pe, { vpn: [{ labels: [L(16)], rd: rd("2:2"), prefix: pfx("192.168.123.0/24") }], rts: [rt("2:2")] });
+    expect(hooks.best.size).toBe(0);
+  });
+
+  it("takes a route carrying the VRF's own RD into the VRF table directly", () => {
+    const { hooks, rib } = setup();
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    send(rib, pe, { vpn: [{ labels: [L(20)], rd: rd("1:1"), prefix: pfx("192.168.114.0/24") }], rts: [rt("1:1")] });
+    expect(hooks.get("cust1", "192.168.114.0/24")?.[0].label).toBe(20);
+    expect(rib.vpnv4Tables()).toHaveLength(1);
+  });
+
+  it("withdraws through MP_UNREACH_NLRI, taking the imported copy with it", () => {
+    const { hooks, rib } = setup();
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    send(rib, pe, { vpn: [{ labels: [L(16)], rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")] });
+    send(rib, pe, { vpnWithdrawn: [{ rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") }] });
+    expect(hooks.best.size).toBe(0);
+    expect(rib.vpnv4Tables()).toHaveLength(0);
+    expect(rib.counts("vpnv4")).toMatchObject({ networks: 0, paths: 0, prefixesAdded: 2, prefixesRemoved: 2 });
+  });
+
+  it("accepts the UPDATE body alone, without its header in front", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.9", { families: new Set(["ipv4"]) });
+    rib.peerUp(p);
+    const m = updateMessage({ nlri: [pfx("10.10.0.0/16")], nextHop: ip("10.9.9.9") });
+    const body = m.slice(19);
+    expect(rib.receiveUpdate(p, body, 0, body.length)).toBeUndefined();
+    expect(hooks.get("", "10.10.0.0/16")?.[0].attrs.nextHop).toBe(ip("10.9.9.9"));
+  });
+
+  it("shares one interned attribute object between every route of an UPDATE", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.9");
+    rib.peerUp(p);
+    send(rib, p, { nlri: [pfx("10.1.0.0/16"), pfx("10.2.0.0/16")] });
+    send(rib, p, { nlri: [pfx("10.3.0.0/16")] });
+    const a = hooks.get("", "10.1.0.0/16")?.[0].attrs;
+    expect(hooks.get("", "10.2.0.0/16")?.[0].attrs).toBe(a);
+    expect(hooks.get("", "10.3.0.0/16")?.[0].attrs).toBe(a);
+  });
+
+  it("returns a session-reset error for an UPDATE whose lengths do not add up, and changes nothing", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.9");
+    rib.peerUp(p);
+    const m = updateMessage({ nlri: [pfx("10.1.0.0/16")] });
+    m[19] = 0xff; // withdrawn routes length beyond the message
+    const err = rib.receiveUpdate(p, m, 19, m.length);
+    expect(err?.action).toBe("session-reset");
+    expect(err?.code).toBe(3);
+    expect(hooks.best.size).toBe(0);
+  });
+
+  it("treats an UPDATE with a malformed ORIGIN as a withdrawal of its routes (RFC 7606)", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.9");
+    rib.peerUp(p);
+    send(rib, p, { nlri: [pfx("10.1.0.0/16")] });
+    expect(hooks.get("", "10.1.0.0/16")).toBeDefined();
+    const m = updateMessage({ nlri: [pfx("10.1.0.0/16")], origin: 1 });
+    // ORIGIN is the first attribute: flags, type, length, value at 23..26; make its value 7.
+    expect(m[24]).toBe(1);
+    m[26] = 7;
+    expect(rib.receiveUpdate(p, m, 19, m.length)).toBeUndefined();
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+  });
+
+  it("rejects an eBGP path carrying our AS, unless allowas-in allows as many", () => {
+    const { hooks, rib } = setup({});
+    const strict = peer("172.16.0.2", { ebgp: true, remoteAs: 100 });
+    const lenient = peer("172.16.0.6", { ebgp: true, remoteAs: 100, policy: { allowAsIn: 1 } });
+    rib.peerUp(strict);
+    rib.peerUp(lenient);
+    send(rib, strict, { nlri: [pfx("10.1.0.0/16")], asPath: [100, 65000] });
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+    send(rib, lenient, { nlri: [pfx("10.1.0.0/16")], asPath: [100, 65000] });
+    expect(hooks.get("", "10.1.0.0/16")?.[0].from).toBe(lenient);
+    send(rib, lenient, { nlri: [pfx("10.1.0.0/16")], asPath: [100, 65000, 200, 65000] });
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+  });
+
+  it("drops a reflected path carrying our router ID as ORIGINATOR_ID or our cluster ID", () => {
+    const { hooks, rib } = setup({}, { clusterId: ip("1.1.1.1") });
+    const p = peer("10.9.9.9");
+    rib.peerUp(p);
+    send(rib, p, { nlri: [pfx("10.1.0.0/16")], originatorId: ip("10.0.0.1") });
+    send(rib, p, { nlri: [pfx("10.2.0.0/16")], clusterList: [ip("2.2.2.2"), ip("1.1.1.1")] });
+    send(rib, p, { nlri: [pfx("10.3.0.0/16")], clusterList: [ip("2.2.2.2")] });
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+    expect(hooks.get("", "10.2.0.0/16")).toBeUndefined();
+    expect(hooks.get("", "10.3.0.0/16")).toBeDefined();
+  });
+
+  it("ignores LOCAL_PREF from an eBGP peer", () => {
+    const { hooks, rib } = setup({});
+    const e = peer("172.16.0.2", { ebgp: true, remoteAs: 100 });
+    rib.peerUp(e);
+    send(rib, e, { nlri: [pfx("10.1.0.0/16")], asPath: [100], localPref: 500 });
+    expect(hooks.get("", "10.1.0.0/16")?.[0].attrs.localPref).toBeUndefined();
+  });
+
+  it("drops a peer's paths when it goes down and falls back to the next best", () => {
+    const { hooks, rib } = setup({});
+    const a = peer("10.9.9.1");
+    const b = peer("10.9.9.2");
+    rib.peerUp(a);
+    rib.peerUp(b);
+    send(rib, a, { nlri: [pfx("10.1.0.0/16")], localPref: 200 });
+    send(rib, b, { nlri: [pfx("10.1.0.0/16")], localPref: 100 });
+    expect(hooks.get("", "10.1.0.0/16")?.[0].from).toBe(a);
+    rib.peerDown(a);
+    expect(hooks.get("", "10.1.0.0/16")?.[0].from).toBe(b);
+    expect(rib.prefixesReceived(b, "ipv4")).toBe(1);
+    rib.peerDown(b);
+    expect(hooks.best.size).toBe(0);
+  });
+
+  it("makes a path with an unreachable next hop invalid, and valid again after nextHopsChanged", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.1");
+    rib.peerUp(p);
+    hooks.unreachable.add(ip("192.0.2.1"));
+    send(rib, p, { nlri: [pfx("10.1.0.0/16")], nextHop: ip("192.0.2.1") });
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+    hooks.unreachable.clear();
+    rib.nextHopsChanged();
+    expect(hooks.get("", "10.1.0.0/16")).toBeDefined();
+  });
+
+  it("selects up to maximum-paths equal paths as multipaths", () => {
+    const { hooks, rib } = setup({}, { maximumPaths: 2 });
+    const ps = ["10.9.9.1", "10.9.9.2", "10.9.9.3"].map((a) => peer(a));
+    for (const p of ps) rib.peerUp(p);
+    for (const p of ps) send(rib, p, { nlri: [pfx("10.1.0.0/16")], nextHop: p.address, asPath: [] });
+    const best = hooks.get("", "10.1.0.0/16");
+    expect(best?.map((b) => b.from)).toEqual([ps[0], ps[1]]);
+  });
+
+  it("applies the import policy, and re-applies it on setPolicy", () => {
+    const { hooks, rib } = setup({});
+    let lp = 300;
+    const p = peer("10.9.9.1", { policy: { importPolicy: (i) => ({ attrs: { ...i.attrs, localPref: lp }, weight: 5 }) } });
+    rib.peerUp(p);
+    send(rib, p, { nlri: [pfx("10.1.0.0/16")] });
+    expect(hooks.get("", "10.1.0.0/16")?.[0].attrs.localPref).toBe(300);
+    lp = 50;
+    rib.setPolicy(p);
+    expect(hooks.get("", "10.1.0.0/16")?.[0].attrs.localPref).toBe(50);
+  });
+});
+
+describe("BgpRib VRF routes and export", () => {
+  it("labels a VRF's own route, exports it to a VPNv4 peer with the VRF's RD, export targets, the label and our address", () => {
+    const { hooks, rib } = setup({ cust1: vrf("1:1", ["1:1"], ["1:1", "1:100"]) });
+    const pe = peer("10.1.1.3", { localAddress: ip("10.1.1.1") });
+    rib.peerUp(pe);
+    expect(updates(rib, pe)).toHaveLength(2); // the End-of-RIBs
+    rib.originate("cust1", pfx("192.168.110.0/24"), "redistribute-connected", { origin: 2, med: 0, nextHop: ip("0.0.0.0") });
+    expect(hooks.labels.get(`cust1 ${ip("192.168.110.0")}/24`)).toBe(16);
+    expect(hooks.get("cust1", "192.168.110.0/24")?.[0].local).toBe(true);
+    expect(hooks.ready.has(pe)).toBe(true);
+    const [u, ...rest] = updates(rib, pe);
+    expect(rest).toHaveLength(0);
+    const reach = u.attributes.find((a) => a.type === "mp-reach");
+    expect(reach).toMatchObject({ family: "vpnv4", nextHop: ip("10.1.1.1"), nlri: [{ labels: [16], rd: rd("1:1"), prefix: pfx("192.168.110.0/24") }] });
+    expect(u.attributes.find((a) => a.type === "extended-communities")).toMatchObject({ communities: [rt("1:1"), rt("1:100")] });
+    expect(u.attributes.find((a) => a.type === "local-pref")).toMatchObject({ localPref: 100 });
+    expect(u.attributes.find((a) => a.type === "med")).toMatchObject({ med: 0 });
+    rib.withdrawLocal("cust1", pfx("192.168.110.0/24"), "redistribute-connected");
+    expect(hooks.released).toEqual([`cust1 ${ip("192.168.110.0")}/24`]);
+    const [w] = updates(rib, pe);
+    expect(w.attributes).toEqual([{ type: "mp-unreach", flags: 0x80, family: "vpnv4", withdrawn: [{ rd: rd("1:1"), prefix: pfx("192.168.110.0/24") }] }]);
+  });
+
+  it("gives a VRF's default-information route the aggregate label", () => {
+    const { hooks, rib } = setup();
+    rib.originate("cust1", pfx("0.0.0.0/0"), "default", { origin: 2, nextHop: ip("0.0.0.0") });
+    expect(hooks.labels.get(`cust1 0/0 agg`)).toBe(16);
+  });
+
+  it("sends the full table then End-of-RIB to a peer coming up, and nothing it sent back to its source", () => {
+    const { rib } = setup();
+    rib.originate("cust1", pfx("192.168.110.0/24"), "network", { origin: 0, nextHop: ip("0.0.0.0") });
+    const a = peer("10.1.1.3");
+    const b = peer("10.1.1.4");
+    rib.peerUp(a);
+    rib.peerUp(b);
+    send(rib, a, { vpn: [{ labels: [L(30)], rd: rd("1:3"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")] });
+    const toB = updates(rib, b);
+    // one VPNv4 route (ours), the IPv4 and VPNv4 End-of-RIBs; a's route is iBGP-learned: not to b
+    expect(toB).toHaveLength(3);
+    expect(toB[0].attributes.find((x) => x.type === "mp-reach")).toMatchObject({ nlri: [{ rd: rd("1:1") }] });
+    expect(toB[1]).toEqual({ type: "update", withdrawn: [], attributes: [], nlri: [] });
+    expect(toB[2].attributes[0]).toMatchObject({ type: "mp-unreach", family: "vpnv4", withdrawn: [] });
+    const toA = updates(rib, a);
+    expect(toA).toHaveLength(3);
+  });
+
+  it("reflects iBGP routes to route-reflector clients with ORIGINATOR_ID and CLUSTER_LIST", () => {
+    const { rib } = setup({}, { clusterId: ip("9.9.9.9") });
+    const client = peer("10.1.1.3", { policy: { routeReflectorClient: true } });
+    const other = peer("10.1.1.4", { routerId: ip("4.4.4.4") });
+    rib.peerUp(client);
+    rib.peerUp(other);
+    updates(rib, client);
+    updates(rib, other);
+    send(rib, other, { vpn: [{ labels: [L(30)], rd: rd("1:4"), prefix: pfx("10.4.0.0/16") }], rts: [rt("1:1")], nextHop: ip("10.1.1.4") });
+    const [u] = updates(rib, client);
+    expect(u.attributes.find((a) => a.type === "originator-id")).toMatchObject({ originatorId: ip("4.4.4.4") });
+    expect(u.attributes.find((a) => a.type === "cluster-list")).toMatchObject({ clusterIds: [ip("9.9.9.9")] });
+    expect(u.attributes.find((a) => a.type === "mp-reach")).toMatchObject({ nextHop: ip("10.1.1.4"), nlri: [{ labels: [30] }] });
+    expect(updates(rib, other)).toHaveLength(0);
+  });
+
+  it("prepends our AS towards an eBGP peer, sets our address as next hop and drops LOCAL_PREF; send-community filters", () => {
+    const { rib } = setup({});
+    const ibgp = peer("10.9.9.1");
+    const ebgp = peer("172.16.0.2", { ebgp: true, remoteAs: 100, localAddress: ip("172.16.0.1"), fourOctetAs: false, policy: { sendCommunity: "extended" } });
+    rib.peerUp(ibgp);
+    rib.peerUp(ebgp);
+    updates(rib, ebgp);
+    send(rib, ibgp, { nlri: [pfx("10.1.0.0/16")], asPath: [300], localPref: 150, communities: [0x00640001], med: 5 });
+    const [u] = updates(rib, ebgp);
+    expect(u.nlri).toEqual([pfx("10.1.0.0/16")]);
+    expect(u.attributes.find((a) => a.type === "as-path")).toMatchObject({ segments: [{ type: 2, asns: [65000, 300] }] });
+    expect(u.attributes.find((a) => a.type === "next-hop")).toMatchObject({ nextHop: ip("172.16.0.1") });
+    expect(u.attributes.some((a) => a.type === "local-pref" || a.type === "communities")).toBe(false);
+    expect(u.attributes.find((a) => a.type === "med")).toMatchObject({ med: 5 });
+  });
+
+  it("packs many routes into messages of at most 4096 bytes", () => {
+    const { rib } = setup();
+    for (let i = 0; i < 2000; i++) rib.originate("cust1", { addr: ((10 << 24) | (i << 8)) >>> 0 as never, len: 24 }, "network", { origin: 0, nextHop: ip("0.0.0.0") });
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    const msgs = rib.takeUpdates(pe);
+    expect(msgs.every((m) => m.length <= 4096)).toBe(true);
+    const routes = msgs.map((m) => parseSent(m) as BgpUpdate).flatMap((u) => u.attributes.flatMap((a) => (a.type === "mp-reach" && a.family === "vpnv4" ? a.nlri : [])));
+    expect(routes).toHaveLength(2000);
+    expect(msgs.length).toBeLessThan(12);
+  });
+
+  it("re-imports when a VRF's import targets change", () => {
+    const { hooks, rib } = setup({ cust1: vrf("1:1", ["1:1"]) });
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    send(rib, pe, { vpn: [{ labels: [L(16)], rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") }], rts: [rt("7:7")] });
+    expect(hooks.best.size).toBe(0);
+    rib.setConfig(ribConfig({ cust1: vrf("1:1", ["1:1", "7:7"]) }));
+    expect(hooks.get("cust1", "192.168.113.0/24")?.[0].label).toBe(16);
+    rib.setConfig(ribConfig({ cust1: vrf("1:1", ["1:1"]) }));
+    expect(hooks.best.size).toBe(0);
+  });
+
+  it("leaks a VRF's own route into another VRF that imports its export target", () => {
+    const { hooks, rib } = setup({ cust1: vrf("1:1", ["1:1"]), shared: vrf("9:9", ["9:9", "1:1"]) });
+    rib.originate("cust1", pfx("192.168.110.0/24"), "network", { origin: 0, nextHop: ip("0.0.0.0") });
+    expect(hooks.get("shared", "192.168.110.0/24")?.[0].local).toBe(true);
+    expect(hooks.get("cust1", "192.168.110.0/24")?.[0].local).toBe(true);
+  });
+});

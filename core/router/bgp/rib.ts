@@ -1,0 +1,759 @@
+// The BGP RIB: Adj-RIB-In and Loc-RIB per address family (the global IPv4 table, and one
+// VPNv4 table per route distinguisher), best-path selection, VPN import into VRFs and export
+// from them, and the Adj-RIB-Out per peer (update-out.ts). The speaker (subsystem.ts) owns
+// sessions and config; it feeds UPDATE bodies in, and installs what `bestChanged` reports.
+// The boundary is prompts/bgp-contract.md; its types are in types.ts, re-exported here.
+//
+// Tables are keyed by numbers, never strings: a VPNv4 route is found by its RD's table (the
+// last RD is cached, so an UPDATE of one RD looks its table up once) and then by
+// len·2³² + address. A received route costs one Dest and one Path, which shares the UPDATE's
+// interned attributes; importing it into a VRF under the VRF's RD costs one more of each.
+//
+// Batching: everything one call changes (an UPDATE, a peer going down, an originate) is
+// selected once at the end of the call. `bestChanged` is then called once per prefix whose
+// selection changed, after every route of the UPDATE is in, and `updatesReady` once per peer
+// with something new to send. A VRF prefix gets its local label (hooks.allocateLabel) before
+// its bestChanged.
+//
+// VRF tables: a VRF's own routes (originated, or learnt from a neighbor inside the VRF) live
+// in the VPNv4 table of the VRF's RD, carrying the VRF's export route targets, which is what
+// VPNv4 neighbors are sent. A VPNv4 path whose route targets meet a VRF's import targets is
+// copied into the VRF's RD table (IOS: "imported path from 65000:1:10.0.0.0/24"), unless it
+// already is in that table (same RD). Imported copies are never advertised to VPNv4 peers.
+//
+// Not here (yet): soft-reconfiguration inbound (a route the import policy denied comes back
+// only by ROUTE-REFRESH; setPolicy re-evaluates the routes kept), VPNv4 next-hop-self on
+// routes learnt from another PE (that needs a swapped local label: inter-AS option B).
+
+import type { Ipv4, Prefix } from "../wire/addr";
+import { bgpParseAction, parseBgpMessage, BGP_HEADER_LENGTH, BgpMessageType, type BgpParsed } from "../wire/bgp";
+import type { BgpError } from "../wire/bgp-errors";
+import { Vpnv4NlriReader, readRouteDistinguisher, writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
+import { readU16, readU32, writeU16 } from "../wire/bytes";
+import { isWireError } from "../wire/errors";
+import type { Label } from "../wire/mpls";
+import { AttrTable, attrsFromWire, routeTargetKey, type Attrs } from "./attrs";
+import { LOCAL_WEIGHT, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
+import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
+import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, BgpVrfConfig, LocalAttrs, LocalSource } from "./types";
+
+export * from "./types";
+export { Dest, Path, Table } from "./bestpath";
+export { Attrs } from "./attrs";
+
+const EMPTY: readonly Path[] = [];
+
+/** A VRF as VPN import sees it. */
+interface VrfImporter {
+  readonly name: string;
+  readonly table: Table;
+  readonly rts: ReadonlySet<number>;
+}
+
+interface LocalEntry {
+  readonly prefix: Prefix;
+  readonly attrs: LocalAttrs;
+}
+
+/** Per established peer. */
+interface PeerState {
+  readonly out: AdjRibOut;
+  /** Paths accepted from it, per family (summary's PfxRcd). */
+  ipv4: number;
+  vpnv4: number;
+}
+
+/** What the summary's header says. */
+export interface BgpRibCounts {
+  readonly tableVersion: number;
+  readonly networks: number;
+  readonly paths: number;
+  readonly attributeSets: number;
+  /** IOS "BGP activity A/B prefixes, C/D paths": added/removed since start. */
+  readonly prefixesAdded: number;
+  readonly prefixesRemoved: number;
+  readonly pathsAdded: number;
+  readonly pathsRemoved: number;
+}
+
+function rdParts(rd: RouteDistinguisher): [number, number, number] {
+  const b = new Uint8Array(8);
+  writeRouteDistinguisher(b, 0, rd);
+  return [readU16(b, 0), readU16(b, 2), readU32(b, 4)];
+}
+
+function sameVrf(a: BgpVrfConfig | undefined, b: BgpVrfConfig | undefined, field: "importRts" | "exportRts"): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (rdParts(a.rd).join(":") !== rdParts(b.rd).join(":")) return false;
+  const ka = a[field].map(routeTargetKey).sort().join(",");
+  const kb = b[field].map(routeTargetKey).sort().join(",");
+  return ka === kb;
+}
+
+export class BgpRib {
+  private config: BgpRibConfig;
+  private readonly attrTable = new AttrTable();
+  /** The global IPv4 unicast table. */
+  readonly ipv4 = new Table("ipv4", undefined, 0, "");
+  private readonly rdTables = new Map<string, Table>();
+  private readonly vrfTables = new Map<string, Table>();
+  private importers: VrfImporter[] = [];
+  private importGeneration = 0;
+  private readonly importCache = new WeakMap<Attrs, { generation: number; into: readonly VrfImporter[] }>();
+  private readonly peers = new Map<BgpPeer, PeerState>();
+  /** Originated routes by VRF, prefix key and source: kept while the VRF has no table. */
+  private readonly locals = new Map<string, Map<number, Map<LocalSource, LocalEntry>>>();
+  private readonly dirty: Dest[] = [];
+  private flushing = false;
+  private stamp = 0;
+  private tableVersion = 1;
+  private readonly nhCosts = new Map<number, number>();
+  private readonly reader = new Vpnv4NlriReader();
+  private readonly framedBuf = new Uint8Array(4096);
+  private lastRd = { type: -1, high: -1, low: -1, table: undefined as Table | undefined };
+  private activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
+  private readonly ctx: SelectionContext;
+  private readonly outCtx: OutContext;
+
+  constructor(
+    config: BgpRibConfig,
+    private readonly hooks: BgpRibHooks,
+  ) {
+    this.config = config;
+    this.ctx = {
+      routerId: config.routerId,
+      maximumPaths: config.maximumPaths,
+      cost: (nh) => this.cost(nh),
+    };
+    this.outCtx = {
+      config: () => this.config,
+      intern: (a) => this.attrTable.intern(a),
+      tablesFor: (peer) => this.tablesFor(peer),
+    };
+    this.applyVrfs(new Set(config.vrfs.keys()));
+  }
+
+  // ---- config ------------------------------------------------------------------------
+
+  setConfig(config: BgpRibConfig): void {
+    const prev = this.config;
+    this.config = config;
+    Object.assign(this.ctx, { routerId: config.routerId, maximumPaths: config.maximumPaths });
+    if (prev.maximumPaths !== config.maximumPaths || prev.routerId !== config.routerId) this.markAll(() => true);
+    const names = new Set([...prev.vrfs.keys(), ...config.vrfs.keys()]);
+    const importChanged = new Set<string>();
+    const rdChanged = new Set<string>();
+    const exportChanged = new Set<string>();
+    for (const n of names) {
+      const a = prev.vrfs.get(n);
+      const b = config.vrfs.get(n);
+      if (a === undefined || b === undefined || rdParts(a.rd).join(":") !== rdParts(b.rd).join(":")) rdChanged.add(n);
+      if (!sameVrf(a, b, "importRts")) importChanged.add(n);
+      if (!sameVrf(a, b, "exportRts")) exportChanged.add(n);
+    }
+    if (importChanged.size === 0 && rdChanged.size === 0 && exportChanged.size === 0) {
+      this.flush();
+      return;
+    }
+    // Out with the old: copies imported into VRFs whose targets or RD changed, and the own
+    // routes of VRFs whose RD changed (IOS requires removing the RD first; the speaker
+    // resets their VRF neighbors).
+    for (const n of importChanged) {
+      const table = this.vrfTables.get(n);
+      if (table) for (const d of table.dests.values()) for (let i = d.paths.length - 1; i >= 0; i--) if (d.paths[i].importedFrom) this.removePath(d.paths[i]);
+    }
+    for (const n of rdChanged) {
+      const table = this.vrfTables.get(n);
+      if (table) for (const d of table.dests.values()) for (let i = d.paths.length - 1; i >= 0; i--) if (d.paths[i].vrfSourced) this.removePath(d.paths[i]);
+    }
+    this.flush();
+    this.applyVrfs(rdChanged);
+    for (const n of exportChanged) {
+      if (rdChanged.has(n)) continue;
+      const table = this.vrfTables.get(n);
+      if (!table) continue;
+      for (const d of table.dests.values()) {
+        for (const p of d.paths) {
+          if (!p.vrfSourced) continue;
+          if (p.source !== undefined) {
+            const entry = this.locals.get(n)?.get(d.len * 4294967296 + d.addr)?.get(p.source);
+            if (entry) this.replaceAttrs(p, this.localAttrs(n, p.source, entry.attrs), p.weight);
+          } else if (p.from) {
+            this.replaceAttrs(p, this.withExportRts(p.raw ?? p.attrs, n), p.weight);
+          }
+        }
+      }
+    }
+    const into = new Set([...importChanged].filter((n) => this.vrfTables.has(n)));
+    if (into.size > 0) {
+      for (const table of this.rdTables.values()) {
+        for (const d of table.dests.values()) for (const p of d.paths) if (!p.importedFrom) this.importPath(p, into);
+      }
+    }
+    this.flush();
+  }
+
+  /** Marks VRF tables and importers from the config; installs the originated routes of
+   * the VRFs named in `installFor`. */
+  private applyVrfs(installFor: ReadonlySet<string>): void {
+    for (const t of this.rdTables.values()) t.vrf = undefined;
+    this.vrfTables.clear();
+    const importers: VrfImporter[] = [];
+    for (const [name, v] of this.config.vrfs) {
+      const table = this.rdTable(v.rd);
+      if (table.vrf !== undefined) continue; // two VRFs with one RD: IOS refuses the second
+      table.vrf = name;
+      this.vrfTables.set(name, table);
+      const rts = new Set(v.importRts.map(routeTargetKey).filter((k) => k >= 0));
+      if (rts.size > 0) importers.push({ name, table, rts });
+    }
+    this.importers = importers;
+    this.importGeneration++;
+    for (const name of installFor) {
+      const byPrefix = this.locals.get(name);
+      if (!byPrefix || !this.vrfTables.has(name)) continue;
+      for (const bySource of byPrefix.values()) for (const [source, e] of bySource) this.installLocal(name, e.prefix, source, e.attrs);
+    }
+  }
+
+  private rdTable(rd: RouteDistinguisher): Table {
+    const [type, high, low] = rdParts(rd);
+    return this.rdTableOf(type, high, low, rd);
+  }
+
+  private rdTableOf(type: number, high: number, low: number, rd: RouteDistinguisher | (() => RouteDistinguisher)): Table {
+    const key = `${type}:${high}:${low}`;
+    let t = this.rdTables.get(key);
+    if (t === undefined) {
+      t = new Table("vpnv4", typeof rd === "function" ? rd() : rd, (type * 65536 + high) * 4294967296 + low, undefined);
+      this.rdTables.set(key, t);
+    }
+    return t;
+  }
+
+  // ---- peers -------------------------------------------------------------------------
+
+  peerUp(peer: BgpPeer): void {
+    if (this.peers.has(peer)) return;
+    const out = new AdjRibOut(peer);
+    this.peers.set(peer, { out, ipv4: 0, vpnv4: 0 });
+    out.notified = true;
+    this.hooks.updatesReady(peer);
+  }
+
+  peerDown(peer: BgpPeer): void {
+    if (!this.peers.delete(peer)) return;
+    for (const table of this.allTables()) {
+      for (const d of table.dests.values()) {
+        for (let i = d.paths.length - 1; i >= 0; i--) {
+          const p = d.paths[i];
+          if (p.from === peer && p.importedFrom === undefined && p.dest === d) this.removePath(p);
+        }
+      }
+    }
+    this.flush();
+  }
+
+  setPolicy(peer: BgpPeer): void {
+    const state = this.peers.get(peer);
+    if (!state) return;
+    for (const table of this.allTables()) {
+      for (const d of table.dests.values()) {
+        for (let i = d.paths.length - 1; i >= 0; i--) {
+          const p = d.paths[i];
+          if (p.from !== peer || p.importedFrom !== undefined) continue;
+          const received = p.raw ?? p.attrs;
+          const r = this.admit(peer, d, received);
+          if (r === undefined) this.removePath(p);
+          else this.replaceAttrs(p, r.attrs, r.weight, r.attrs === received ? undefined : received);
+        }
+      }
+    }
+    state.out.resync = true;
+    state.out.rewritten = new WeakMap();
+    this.flush();
+    this.notifyPeers();
+  }
+
+  /** Paths accepted from `peer` in one family (`show ip bgp summary`'s PfxRcd). */
+  prefixesReceived(peer: BgpPeer, family: BgpFamily): number {
+    const s = this.peers.get(peer);
+    return s === undefined ? 0 : s[family];
+  }
+
+  // ---- receive -----------------------------------------------------------------------
+
+  /** One UPDATE message body (after the 19-byte header) from `peer`, applied with RFC 7606
+   * semantics. Returns the error to answer with a NOTIFICATION and a reset, else undefined. */
+  receiveUpdate(peer: BgpPeer, buf: Uint8Array, start: number, end: number): BgpError | undefined {
+    const state = this.peers.get(peer);
+    if (state === undefined) return undefined;
+    const parsed = parseBgpMessage(this.framed(buf, start, end), { fourOctetAs: peer.fourOctetAs, packedVpnv4: true });
+    if (isWireError(parsed)) return parsed;
+    this.applyUpdate(peer, parsed);
+    this.flush();
+    return undefined;
+  }
+
+  /** The message with its header: in place when the caller's buffer has it just before
+   * `start`, else copied behind a header of our own. */
+  private framed(buf: Uint8Array, start: number, end: number): Uint8Array {
+    const length = end - start + BGP_HEADER_LENGTH;
+    const h = start - BGP_HEADER_LENGTH;
+    if (h >= 0 && buf[h] === 0xff && buf[h + 15] === 0xff && readU16(buf, h + 16) === length && buf[h + 18] === BgpMessageType.Update) {
+      return buf.subarray(h, end);
+    }
+    const out = length <= this.framedBuf.length ? this.framedBuf.subarray(0, length) : new Uint8Array(length);
+    out.fill(0xff, 0, 16);
+    writeU16(out, 16, Math.min(length, 0xffff));
+    out[18] = BgpMessageType.Update;
+    out.set(buf.subarray(start, end), BGP_HEADER_LENGTH);
+    return out;
+  }
+
+  private applyUpdate(peer: BgpPeer, parsed: BgpParsed): void {
+    const update = parsed.message;
+    if (update.type !== "update") return;
+    const withdrawOnly = bgpParseAction(parsed) === "treat-as-withdraw";
+    const unicast = peer.families.has("ipv4");
+    const vpn = peer.families.has("vpnv4") && peer.vrf === "";
+    const unicastTable = peer.vrf === "" ? this.ipv4 : this.vrfTables.get(peer.vrf);
+    let reach: (typeof update.attributes)[number] | undefined;
+    let unreach: (typeof update.attributes)[number] | undefined;
+    for (const a of update.attributes) {
+      if (a.type === "mp-reach") reach = a;
+      else if (a.type === "mp-unreach") unreach = a;
+    }
+    // RFC 4271 §9: withdrawals first.
+    if (unicast && unicastTable) for (const p of update.withdrawn) this.withdraw(unicastTable.find(p.addr, p.len), peer);
+    if (unreach?.type === "mp-unreach") {
+      if (unreach.family === "vpnv4-packed" && vpn) this.walkVpnv4(peer, unreach.withdrawn.bytes, true, undefined);
+      else if (unreach.family === "ipv4-unicast" && unicast && unicastTable) for (const p of unreach.withdrawn) this.withdraw(unicastTable.find(p.addr, p.len), peer);
+    }
+    if (update.nlri.length === 0 && reach === undefined) return;
+    const wire = attrsFromWire(update.attributes, peer.fourOctetAs);
+    const base = peer.ebgp && wire.attrs.localPref !== undefined ? { ...wire.attrs, localPref: undefined } : wire.attrs;
+    const rejected = withdrawOnly || this.loops(peer, base);
+    if (update.nlri.length > 0 && unicast && unicastTable) {
+      const attrs = rejected || wire.nextHop === undefined ? undefined : this.attrTable.intern({ ...base, nextHop: wire.nextHop });
+      for (const p of update.nlri) this.receiveRoute(peer, unicastTable.dest(p.addr, p.len), attrs, undefined);
+    }
+    if (reach?.type === "mp-reach") {
+      if (reach.family === "vpnv4-packed" && vpn) {
+        const attrs = rejected ? undefined : this.attrTable.intern({ ...base, nextHop: reach.nextHop });
+        this.walkVpnv4(peer, reach.nlri.bytes, rejected, attrs);
+      } else if (reach.family === "ipv4-unicast" && unicast && unicastTable) {
+        const attrs = rejected ? undefined : this.attrTable.intern({ ...base, nextHop: reach.nextHop });
+        for (const p of reach.nlri) this.receiveRoute(peer, unicastTable.dest(p.addr, p.len), attrs, undefined);
+      }
+    }
+  }
+
+  /** The hot loop: each packed VPN-IPv4 route, its RD's table found without allocating. */
+  private walkVpnv4(peer: BgpPeer, bytes: Uint8Array, withdraw: boolean, attrs: Attrs | undefined): void {
+    const r = this.reader;
+    r.reset(bytes, 0, bytes.length, attrs === undefined && withdraw);
+    const last = this.lastRd;
+    while (r.next()) {
+      const type = r.rdType();
+      const high = r.rdHigh();
+      const low = r.rdLow();
+      let table = last.table;
+      if (table === undefined || type !== last.type || high !== last.high || low !== last.low) {
+        table = this.rdTableOf(type, high, low, () => readRouteDistinguisher(bytes, r.rdOffset));
+        last.type = type;
+        last.high = high;
+        last.low = low;
+        last.table = table;
+      }
+      if (attrs === undefined) this.withdraw(table.find(r.prefixAddr, r.prefixLength), peer);
+      else this.receiveRoute(peer, table.dest(r.prefixAddr, r.prefixLength), attrs, r.labelCount > 0 ? r.label(0) : undefined);
+    }
+  }
+
+  /** eBGP AS-path loop (with allowas-in), or an iBGP reflection loop (RFC 4456 §8). */
+  private loops(peer: BgpPeer, a: Omit<BgpAttrs, "nextHop">): boolean {
+    if (peer.ebgp) {
+      const own = this.config.localAs;
+      const alias = peer.policy.localAs;
+      let count = 0;
+      for (const s of a.asPath) for (const asn of s.asns) if (asn === own || asn === alias) count++;
+      return count > peer.policy.allowAsIn;
+    }
+    if (a.originatorId === this.config.routerId) return true;
+    const cluster = this.config.clusterId ?? this.config.routerId;
+    return a.clusterList?.includes(cluster) ?? false;
+  }
+
+  /** One received route: `attrs` undefined withdraws it (rejected, or treat-as-withdraw). */
+  private receiveRoute(peer: BgpPeer, dest: Dest, attrs: Attrs | undefined, label: Label | undefined): void {
+    if (attrs === undefined) {
+      this.withdraw(dest, peer);
+      return;
+    }
+    if (peer.policy.importPolicy === undefined && peer.vrf === "") {
+      this.announce(dest, peer, attrs, label, 0, undefined);
+      return;
+    }
+    const r = this.admit(peer, dest, attrs);
+    if (r === undefined) this.withdraw(dest, peer);
+    else this.announce(dest, peer, r.attrs, label, r.weight, r.attrs === attrs ? undefined : attrs);
+  }
+
+  /** Import policy, then (for a neighbor inside a VRF) the VRF's export route targets. */
+  private admit(peer: BgpPeer, dest: Dest, received: Attrs): { attrs: Attrs; weight: number } | undefined {
+    let attrs = received;
+    let weight = 0;
+    const policy = peer.policy.importPolicy;
+    if (policy) {
+      const r = policy({ family: dest.table.family === "ipv4" || peer.vrf !== "" ? "ipv4" : "vpnv4", prefix: { addr: dest.addr, len: dest.len }, attrs });
+      if (r === undefined) return undefined;
+      attrs = this.attrTable.intern(r.attrs);
+      weight = r.weight ?? 0;
+    }
+    if (peer.vrf !== "") attrs = this.withExportRts(attrs, peer.vrf);
+    return { attrs, weight };
+  }
+
+  private withExportRts(a: BgpAttrs, vrf: string): Attrs {
+    const rts = this.config.vrfs.get(vrf)?.exportRts ?? [];
+    const keep = (a.extCommunities ?? []).filter((c) => c.type !== "route-target");
+    return this.attrTable.intern({ ...a, extCommunities: [...keep, ...rts] });
+  }
+
+  private announce(dest: Dest, peer: BgpPeer, attrs: Attrs, label: Label | undefined, weight: number, raw: Attrs | undefined): void {
+    const paths = dest.paths;
+    for (let i = 0; i < paths.length; i++) {
+      const p = paths[i];
+      if (p.from !== peer || p.importedFrom !== undefined) continue;
+      p.raw = raw;
+      if (p.attrs === attrs && p.label === label && p.weight === weight) return; // a duplicate
+      this.unimport(p);
+      p.attrs = attrs;
+      p.label = label;
+      p.weight = weight;
+      p.stamp = ++this.stamp;
+      this.importPath(p, undefined);
+      this.markDirty(dest);
+      return;
+    }
+    const p = new Path(dest, attrs, peer, label, weight, undefined, ++this.stamp);
+    p.raw = raw;
+    this.addPath(p);
+    const s = this.peers.get(peer);
+    if (s) {
+      if (dest.table.family === "vpnv4" && peer.vrf === "") s.vpnv4++;
+      else s.ipv4++;
+    }
+    this.importPath(p, undefined);
+  }
+
+  private withdraw(dest: Dest | undefined, peer: BgpPeer): void {
+    if (dest === undefined) return;
+    const paths = dest.paths;
+    for (let i = 0; i < paths.length; i++) {
+      const p = paths[i];
+      if (p.from === peer && p.importedFrom === undefined) {
+        this.removePath(p);
+        return;
+      }
+    }
+  }
+
+  private addPath(p: Path): void {
+    if (p.dest.paths.length === 0) this.activity.prefixesAdded++;
+    p.dest.paths.push(p);
+    this.activity.pathsAdded++;
+    this.markDirty(p.dest);
+  }
+
+  private removePath(p: Path): void {
+    const paths = p.dest.paths;
+    const i = paths.indexOf(p);
+    if (i < 0) return;
+    paths.splice(i, 1);
+    this.activity.pathsRemoved++;
+    if (paths.length === 0) this.activity.prefixesRemoved++;
+    this.unimport(p);
+    if (p.importedFrom) {
+      const siblings = p.importedFrom.imports;
+      if (siblings) siblings.splice(siblings.indexOf(p), 1);
+    } else if (p.from) {
+      const s = this.peers.get(p.from);
+      if (s) {
+        if (p.dest.table.family === "vpnv4" && p.from.vrf === "") s.vpnv4--;
+        else s.ipv4--;
+      }
+    }
+    this.markDirty(p.dest);
+  }
+
+  private replaceAttrs(p: Path, attrs: Attrs, weight: number, raw?: Attrs): void {
+    p.raw = raw ?? p.raw;
+    if (p.attrs === attrs && p.weight === weight) return;
+    this.unimport(p);
+    p.attrs = attrs;
+    p.weight = weight;
+    p.stamp = ++this.stamp;
+    this.importPath(p, undefined);
+    this.markDirty(p.dest);
+  }
+
+  // ---- VPN import --------------------------------------------------------------------
+
+  private importTargets(attrs: Attrs): readonly VrfImporter[] {
+    const cached = this.importCache.get(attrs);
+    if (cached !== undefined && cached.generation === this.importGeneration) return cached.into;
+    const into = attrs.rts.length === 0 ? [] : this.importers.filter((v) => attrs.rts.some((rt) => v.rts.has(rt)));
+    this.importCache.set(attrs, { generation: this.importGeneration, into });
+    return into;
+  }
+
+  /** Copies a VPNv4 path into every VRF whose import targets it carries (only those in
+   * `only` when given), under the VRF's RD. */
+  private importPath(p: Path, only: ReadonlySet<string> | undefined): void {
+    const table = p.dest.table;
+    if (table.family !== "vpnv4" || p.importedFrom !== undefined || this.importers.length === 0) return;
+    const into = this.importTargets(p.attrs);
+    for (let i = 0; i < into.length; i++) {
+      const v = into[i];
+      if (v.table === table || (only !== undefined && !only.has(v.name))) continue;
+      const copy = new Path(v.table.dest(p.dest.addr, p.dest.len), p.attrs, p.from, p.label, p.weight, p.source, p.stamp);
+      copy.importedFrom = p;
+      (p.imports ??= []).push(copy);
+      this.addPath(copy);
+    }
+  }
+
+  private unimport(p: Path): void {
+    const copies = p.imports;
+    if (copies === undefined) return;
+    p.imports = undefined;
+    for (const c of copies) {
+      c.importedFrom = undefined; // so removePath leaves `copies` alone
+      this.removePathOnly(c);
+    }
+  }
+
+  private removePathOnly(c: Path): void {
+    const paths = c.dest.paths;
+    const i = paths.indexOf(c);
+    if (i < 0) return;
+    paths.splice(i, 1);
+    this.activity.pathsRemoved++;
+    if (paths.length === 0) this.activity.prefixesRemoved++;
+    this.markDirty(c.dest);
+  }
+
+  // ---- local routes ------------------------------------------------------------------
+
+  /** A locally originated route (network, redistribute, aggregate, default-information) in
+   * a VRF ("" = global). Originating it again replaces its attributes. */
+  originate(vrf: string, prefix: Prefix, source: LocalSource, attrs: LocalAttrs): void {
+    const key = prefix.len * 4294967296 + prefix.addr;
+    let byPrefix = this.locals.get(vrf);
+    if (!byPrefix) this.locals.set(vrf, (byPrefix = new Map()));
+    let bySource = byPrefix.get(key);
+    if (!bySource) byPrefix.set(key, (bySource = new Map()));
+    bySource.set(source, { prefix: { addr: prefix.addr, len: prefix.len }, attrs });
+    this.installLocal(vrf, prefix, source, attrs);
+    this.flush();
+  }
+
+  withdrawLocal(vrf: string, prefix: Prefix, source: LocalSource): void {
+    const key = prefix.len * 4294967296 + prefix.addr;
+    const bySource = this.locals.get(vrf)?.get(key);
+    if (!bySource?.delete(source)) return;
+    if (bySource.size === 0) this.locals.get(vrf)?.delete(key);
+    const table = vrf === "" ? this.ipv4 : this.vrfTables.get(vrf);
+    const d = table?.find(prefix.addr, prefix.len);
+    const p = d?.paths.find((x) => x.source === source && x.importedFrom === undefined);
+    if (p) this.removePath(p);
+    this.flush();
+  }
+
+  private localAttrs(vrf: string, source: LocalSource, a: LocalAttrs): Attrs {
+    const rts = vrf === "" ? undefined : this.config.vrfs.get(vrf)?.exportRts;
+    return this.attrTable.intern({
+      origin: a.origin,
+      asPath: [],
+      nextHop: a.nextHop,
+      ...(a.med !== undefined && { med: a.med }),
+      ...(a.localPref !== undefined && { localPref: a.localPref }),
+      ...(a.communities?.length && { communities: a.communities }),
+      ...(rts?.length && { extCommunities: rts }),
+      // An aggregate hides the paths it summarizes (RFC 4271 §5.1.6, IOS without as-set).
+      ...(source === "aggregate" && { atomicAggregate: true, aggregator: { asn: this.config.localAs, address: this.config.routerId } }),
+    });
+  }
+
+  private installLocal(vrf: string, prefix: Prefix, source: LocalSource, a: LocalAttrs): void {
+    const table = vrf === "" ? this.ipv4 : this.vrfTables.get(vrf);
+    if (!table) return;
+    const d = table.dest(prefix.addr, prefix.len);
+    const attrs = this.localAttrs(vrf, source, a);
+    const weight = a.weight ?? LOCAL_WEIGHT;
+    const existing = d.paths.find((x) => x.source === source && x.importedFrom === undefined);
+    if (existing) {
+      this.replaceAttrs(existing, attrs, weight);
+      return;
+    }
+    const p = new Path(d, attrs, undefined, undefined, weight, source, ++this.stamp);
+    this.addPath(p);
+    this.importPath(p, undefined);
+  }
+
+  // ---- next hops ---------------------------------------------------------------------
+
+  nextHopsChanged(): void {
+    this.nhCosts.clear();
+    this.markAll((p) => p.from !== undefined && p.from.vrf === "");
+    this.flush();
+  }
+
+  private cost(nextHop: Ipv4): number {
+    let c = this.nhCosts.get(nextHop);
+    if (c === undefined) {
+      c = this.hooks.nextHopCost(nextHop) ?? -1;
+      this.nhCosts.set(nextHop, c);
+    }
+    return c;
+  }
+
+  // ---- selection ---------------------------------------------------------------------
+
+  private markDirty(d: Dest): void {
+    if (!d.dirty) {
+      d.dirty = true;
+      this.dirty.push(d);
+    }
+  }
+
+  private markAll(which: (p: Path) => boolean): void {
+    for (const t of this.allTables()) for (const d of t.dests.values()) if (d.paths.some(which)) this.markDirty(d);
+  }
+
+  private *allTables(): Iterable<Table> {
+    yield this.ipv4;
+    yield* this.rdTables.values();
+  }
+
+  /** Selects every changed destination, then tells the router and the peers. */
+  private flush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let i = 0; i < this.dirty.length; i++) {
+        const d = this.dirty[i];
+        d.dirty = false;
+        this.reselect(d);
+      }
+      this.dirty.length = 0;
+    } finally {
+      this.flushing = false;
+    }
+    this.notifyPeers();
+  }
+
+  private reselect(d: Dest): void {
+    const sel = d.paths.length === 0 ? EMPTY : selectPaths(d.paths, this.ctx);
+    const old = d.selected;
+    let changed = sel.length !== old.length;
+    for (let i = 0; !changed && i < sel.length; i++) changed = sel[i] !== old[i] || sel[i].stamp > d.selectedAt;
+    d.selectedAt = this.stamp;
+    if (d.paths.length === 0 && !d.removed) {
+      d.table.dests.delete(d.len * 4294967296 + d.addr);
+      d.removed = true;
+    }
+    if (!changed) return;
+    d.selected = sel;
+    d.version = ++this.tableVersion;
+    const vrf = d.table.vrf;
+    if (vrf !== undefined) {
+      if (vrf !== "") this.updateLocalLabel(d, vrf);
+      this.hooks.bestChanged(vrf, d, sel.length > 0 ? sel : undefined);
+    }
+    for (const s of this.peers.values()) s.out.changed(d);
+  }
+
+  private updateLocalLabel(d: Dest, vrf: string): void {
+    const best = d.selected[0];
+    const want = best !== undefined && best.vrfSourced;
+    const aggregate = want && (best.source === "aggregate" || best.source === "default");
+    if (d.localLabel !== undefined && (!want || aggregate !== d.localLabelAggregate)) {
+      this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
+      d.localLabel = undefined;
+    }
+    if (want && d.localLabel === undefined) {
+      d.localLabel = this.hooks.allocateLabel(vrf, d, aggregate);
+      d.localLabelAggregate = aggregate;
+    }
+  }
+
+  // ---- out ---------------------------------------------------------------------------
+
+  private notifyPeers(): void {
+    for (const [peer, s] of this.peers) {
+      if (!s.out.notified && s.out.hasWork()) {
+        s.out.notified = true;
+        this.hooks.updatesReady(peer);
+      }
+    }
+  }
+
+  /** The tables a peer is sent, and the family each goes as. */
+  private tablesFor(peer: BgpPeer): { table: Table; family: BgpFamily }[] {
+    if (peer.vrf !== "") {
+      const t = this.vrfTables.get(peer.vrf);
+      return t && peer.families.has("ipv4") ? [{ table: t, family: "ipv4" }] : [];
+    }
+    const out: { table: Table; family: BgpFamily }[] = [];
+    if (peer.families.has("ipv4")) out.push({ table: this.ipv4, family: "ipv4" });
+    if (peer.families.has("vpnv4")) for (const t of this.rdTables.values()) out.push({ table: t, family: "vpnv4" });
+    return out;
+  }
+
+  /** Whole BGP messages (with header) for `peer`, ≤ 4096 bytes each: withdrawals, then
+   * announcements packed per attribute set, then End-of-RIB after the initial table. */
+  takeUpdates(peer: BgpPeer): Uint8Array[] {
+    const s = this.peers.get(peer);
+    if (!s) return [];
+    s.out.notified = false;
+    return buildUpdates(this.outCtx, s.out);
+  }
+
+  // ---- show --------------------------------------------------------------------------
+
+  /** The VPNv4 tables by RD in IOS's order (numerically), each with its VRF if it is one's. */
+  vpnv4Tables(): Table[] {
+    return [...this.rdTables.values()].filter((t) => t.dests.size > 0).sort((a, b) => a.rdOrder - b.rdOrder);
+  }
+
+  vrfTable(vrf: string): Table | undefined {
+    return this.vrfTables.get(vrf);
+  }
+
+  /** Peers a destination has been advertised to. */
+  advertisedTo(d: Dest): BgpPeer[] {
+    return [...this.peers].filter(([, s]) => s.out.advertised.has(d)).map(([p]) => p);
+  }
+
+  get routerId(): Ipv4 {
+    return this.config.routerId;
+  }
+
+  get localAs(): number {
+    return this.config.localAs;
+  }
+
+  counts(family: BgpFamily): BgpRibCounts {
+    let networks = 0;
+    let paths = 0;
+    const tables = family === "ipv4" ? [this.ipv4] : [...this.rdTables.values()];
+    for (const t of tables) {
+      networks += t.dests.size;
+      for (const d of t.dests.values()) paths += d.paths.length;
+    }
+    return { tableVersion: this.tableVersion, networks, paths, attributeSets: this.attrTable.size, ...this.activity };
+  }
+}
