@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { BgpUpdate } from "../wire/bgp";
 import type { Label } from "../wire/mpls";
-import { BgpRib, type BgpPeer } from "./rib";
+import { BgpRib, type BgpPeer, type BgpRibConfig, type BgpVrfConfig } from "./rib";
 import { RecordingHooks, ip, parseSent, peer, pfx, rd, ribConfig, rt, updateMessage, vrf, type UpdateSpec } from "./test-fixtures";
 
 const L = (n: number) => n as Label;
 
-function setup(vrfs = { cust1: vrf("1:1", ["1:1"]) }, more = {}) {
+function setup(vrfs: Record<string, BgpVrfConfig> = { cust1: vrf("1:1", ["1:1"]) }, more: Partial<BgpRibConfig> = {}) {
   const hooks = new RecordingHooks();
   const rib = new BgpRib(ribConfig(vrfs, more), hooks);
   return { hooks, rib };
