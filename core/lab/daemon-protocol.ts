@@ -2,6 +2,7 @@
 // operation, the lab token as a bearer token. Also the messages the daemon sends its parent
 // over the IPC channel while deploying. Both sides validate with these schemas.
 import { z } from "zod";
+import { PLATFORM_NAMES } from "../router/config/platform";
 import { DEPLOY_STEPS, nodeStatusSchema, processLabStateSchema } from "./runtime/types";
 
 export const CONTROL_OPS = ["status", "start-node", "stop-node", "restart-node", "down"] as const;
@@ -24,7 +25,7 @@ export const deployMessageSchema = z.object({
   lab: z.object({
     dir: z.string(),
     name: z.string(),
-    nodes: z.array(z.object({ name: z.string(), kind: z.literal("router"), config: z.string() })),
+    nodes: z.array(z.object({ name: z.string(), kind: z.literal("router"), config: z.string(), platform: z.enum(PLATFORM_NAMES), ports: z.number().int().positive().optional() })),
     links: z.array(z.object({ index: z.number(), endpoints: z.array(z.object({ node: z.string(), iface: z.string() })) })),
   }),
   timeoutMs: z.number().int().positive(),

@@ -138,7 +138,7 @@ export class LabDaemon {
       this.links.push({ index: link.index, endpoints: endpoints.map((e, i) => ({ ...e, bridgePort: bridgePorts[i] })), bridge: { kind: "udp" } });
     }
     for (const [i, n] of lab.nodes.entries()) {
-      const spec = { name: n.name, configDir: lab.dir, config: n.config, dir: this.nodeDir(n.name), index: i + 1 };
+      const spec = { name: n.name, configDir: lab.dir, config: n.config, dir: this.nodeDir(n.name), index: i + 1, platform: n.platform, ports: n.ports };
       this.nodes.set(n.name, new NodeProcess(spec, agent, token, await this.ports.tcp(), await this.ports.tcp(), () => this.persist()));
     }
     // Spawning tsx-loaded agents is CPU-bound: a few at a time finish sooner than all at once

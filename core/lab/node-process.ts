@@ -8,6 +8,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import type { ProgramCommand } from "./agent-entry";
+import type { PlatformName } from "../router/config/platform";
+import { platformArgs } from "./topology";
 import { LOOPBACK_HOST, type NodeRunState, type NodeStatus } from "./runtime/types";
 
 export const READY_LINE = /^flexlab-agent ready name=(\S+) console=(\d+) mgmt=(\d+)\s*$/;
@@ -28,6 +30,9 @@ export interface NodeSpec {
   /** Its place in lab.yaml, from 1: the node's burned-in MACs are aabb.cc00.NN00 (IOL's
    * scheme, the same the sim runtime uses), unique within the lab. */
   readonly index: number;
+  /** The hardware it pretends to be, and its port count (lab.yaml's `platform:`/`ports:`). */
+  readonly platform?: PlatformName;
+  readonly ports?: number;
 }
 
 export interface NodeStartFailure {
@@ -86,6 +91,7 @@ export class NodeProcess {
       ...["--name", this.spec.name, "--dir", this.spec.configDir, "--config", this.spec.config],
       ...["--console-port", String(this.consolePort), "--mgmt-port", String(this.mgmtPort)],
       ...["--token-env", TOKEN_ENV, "--bind", LOOPBACK_HOST, "--exit-with-stdin", "--node-index", String(this.spec.index)],
+      ...platformArgs(this.spec),
       ...ports.flatMap((p) => ["--port", p]),
     ];
     this.stopping = false;

@@ -77,11 +77,33 @@ describe("lab.yaml", () => {
     expect(problems(good.replace("INET:      {", "r1-hub:    {"))).toContain('lab.yaml:4:14: nodes.r1-hub: node "r1-hub" differs from node "R1-HUB" only in case');
   });
 
-  it("accepts only Ethernet ports as link endpoints", () => {
+  it("accepts only physical ports as link endpoints", () => {
     for (const iface of ["Null0", "Loopback0", "Tunnel0", "Virtual-Access1", "Virtual-Template1", "Ethernet0/0.10"]) {
-      expect(problems(good.replace("INET:Ethernet0/1,", `INET:${iface},`)), iface).toEqual([`lab.yaml:8:17: links[1].endpoints[0]: ${iface} cannot be a link endpoint: links join Ethernet ports (e.g. Ethernet0/1)`]);
+      expect(problems(good.replace("INET:Ethernet0/1,", `INET:${iface},`)), iface).toEqual([`lab.yaml:8:17: links[1].endpoints[0]: ${iface} cannot be a link endpoint: links join physical ports (e.g. Ethernet0/1, GigabitEthernet1)`]);
     }
     expect(problems(good.replace("INET:Ethernet0/1,", "INET:lo0,"))[0]).toContain("Loopback0 cannot be a link endpoint");
+  });
+
+  it("reads each node's platform and port count, IOL by default, and links abbreviated port names", () => {
+    const text = good
+      .replace("R1-HUB:    { kind: router, config: R1-HUB.cfg }", "R1-HUB:    { kind: router, config: R1-HUB.cfg, platform: csr1000v, ports: 6 }")
+      .replace("INET:      { kind: router, config: INET.cfg }", "INET:      { kind: router, config: INET.cfg, platform: c7200 }")
+      .replace("R1-HUB:Ethernet0/0, INET:Ethernet0/0", "R1-HUB:Gi1, INET:fa0/0");
+    const lab = parseLab(text, "lab.yaml", "/labs/x");
+    expect(lab.nodes.map((n) => [n.name, n.platform, n.ports])).toEqual([
+      ["R1-HUB", "csr1000v", 6],
+      ["INET", "c7200", undefined],
+      ["R3-Spoke1", "iol", undefined],
+    ]);
+    expect(lab.links[0].endpoints).toEqual([
+      { node: "R1-HUB", iface: "GigabitEthernet1" },
+      { node: "INET", iface: "FastEthernet0/0" },
+    ]);
+  });
+
+  it("refuses an unknown platform and more ports than the platform has", () => {
+    expect(problems(good.replace("config: INET.cfg }", "config: INET.cfg, platform: asr9k }"))).toEqual(["lab.yaml:4:58: nodes.INET.platform: platform is one of iol, iosv, csr1000v, c8000v, c7200"]);
+    expect(problems(good.replace("config: INET.cfg }", "config: INET.cfg, platform: iosv, ports: 40 }"))).toEqual(["lab.yaml:4:71: nodes.INET.ports: a node of platform iosv has at most 16 ports"]);
   });
 
   it("refuses an alias bomb with one positioned line instead of expanding it", () => {

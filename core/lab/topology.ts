@@ -10,7 +10,8 @@ import { realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 import { isAlias, isNode, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { z } from "zod";
-import { formatInterfaceName, parseInterfaceName } from "../router/config/grammar/interface-name";
+import { formatInterfaceName, isPhysicalPort, parseInterfaceName } from "../router/config/grammar/interface-name";
+import { PLATFORM_NAMES, PLATFORMS, type PlatformName } from "../router/config/platform";
 import { MAX_CONFIG_BYTES, readConfigFile } from "./config-file";
 
 /** A letter or digit, then letters, digits, '.', '_' or '-'; at most 63 (a DNS label's length). */
@@ -28,6 +29,8 @@ const nodeSchema = z
   .object({
     kind: z.literal("router", { error: 'kind must be "router"' }),
     config: z.string({ error: "config must name the node's startup-config file, in the lab folder" }).min(1, { error: "config must name the node's startup-config file, in the lab folder" }),
+    platform: z.enum(PLATFORM_NAMES, { error: `platform is one of ${PLATFORM_NAMES.join(", ")}` }).default("iol"),
+    ports: z.number({ error: "ports is a number of ports" }).int({ error: "ports is a whole number" }).min(1, { error: "ports is at least 1" }).optional(),
   })
   .strict();
 
@@ -67,6 +70,10 @@ export interface LabNode {
   readonly kind: "router";
   /** The startup-config file, relative to the lab folder. */
   readonly config: string;
+  /** The hardware it pretends to be: its port names, `show version`. */
+  readonly platform: PlatformName;
+  /** Its port count, when lab.yaml gives one (else the platform's default). */
+  readonly ports?: number;
 }
 
 export interface Lab {
@@ -165,7 +172,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     throw new LabFileError(problems);
   }
   const parsedData = parsed.data;
-  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config }));
+  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }) }));
   if (nodes.length === 0) report(["nodes"], "a lab needs at least one node");
   // Names become folders and container names: two that differ only in case would collide.
   const byFolded = new Map<string, string>();
@@ -175,6 +182,8 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     else byFolded.set(n.name.toLowerCase(), n.name);
     const problem = configPathProblem(n.config);
     if (problem) report(["nodes", n.name, "config"], problem);
+    const max = PLATFORMS[n.platform].maxPorts;
+    if (n.ports !== undefined && n.ports > max) report(["nodes", n.name, "ports"], `a node of platform ${n.platform} has at most ${max} ports`);
   }
   const names = new Set(nodes.map((n) => n.name));
   const used = new Map<string, string>();
@@ -190,9 +199,10 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
         return { node, iface: typed };
       }
       const iface = formatInterfaceName(parsedName);
-      // A link is a wire: only a physical Ethernet port has one to plug in.
-      if (parsedName.type !== "Ethernet" || parsedName.sub !== undefined) {
-        report(path, `${iface} cannot be a link endpoint: links join Ethernet ports (e.g. Ethernet0/1)`);
+      // A link is a wire: only a physical port has one to plug in. Any the node ends up with
+      // will do, its platform's or one its startup-config adds (a CSR config on an IOL node).
+      if (!isPhysicalPort(iface)) {
+        report(path, `${iface} cannot be a link endpoint: links join physical ports (e.g. Ethernet0/1, GigabitEthernet1)`);
         return { node, iface };
       }
       const key = `${node}:${iface}`;
@@ -205,6 +215,11 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
   });
   if (problems.length) throw new LabFileError(problems);
   return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, nodes, links }, at };
+}
+
+/** The agent's arguments for a node's hardware (none for IOL with its four ports). */
+export function platformArgs(n: { readonly platform?: PlatformName; readonly ports?: number }): string[] {
+  return [...(n.platform !== undefined && n.platform !== "iol" ? ["--platform", n.platform] : []), ...(n.ports === undefined ? [] : ["--ports", String(n.ports)])];
 }
 
 /** Why a config path written in lab.yaml cannot be inside the lab folder, or undefined. */

@@ -32,6 +32,7 @@ export async function sim(labdir: string, options: JsonOption & { advance: numbe
       configErrors.push({ file: node.config, line: d.line, column: d.column, message: d.message });
       console.error(`${node.config}:${d.line}:${d.column}: ${d.message}`);
     }
+    for (const w of sim.node(node.name).warnings) console.error(`${node.config}: ${w}`);
   }
   const settledMs = sim.settle(options.advance);
   console.error(`${lab.name}: ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} settled after ${(settledMs / 1000).toFixed(1)} s of virtual time`);

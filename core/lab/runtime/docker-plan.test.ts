@@ -71,6 +71,15 @@ describe("docker lab plan", () => {
     expect(r1.create.HostConfig?.Mounts).toEqual([{ Type: "bind", Source: "/labs/two", Target: "/lab", ReadOnly: false }]);
   });
 
+  it("tells the agent a node's platform and port count, and plugs links into its own port names", () => {
+    const csr = parseLab(TWO_ROUTERS.replace("R2: { kind: router, config: configs/R2.cfg }", "R2: { kind: router, config: configs/R2.cfg, platform: csr1000v, ports: 2 }").replace(/R2:(Ethernet0\/0|Ethernet0\/1)/g, (_m, p: string) => (p === "Ethernet0/0" ? "R2:Gi1" : "R2:Gi2")), "lab.yaml", "/labs/two");
+    const [r1, r2] = planLab(inputs(csr)).nodes;
+    expect(r1.create.Cmd).not.toContain("--platform");
+    const cmd = r2.create.Cmd ?? [];
+    expect(cmd.slice(cmd.indexOf("--platform"), cmd.indexOf("--platform") + 4)).toEqual(["--platform", "csr1000v", "--ports", "2"]);
+    expect(r2.links.map((e) => e.iface)).toEqual(["GigabitEthernet1", "GigabitEthernet2"]);
+  });
+
   it("refuses a config kept outside the lab folder instead of binding its folder into the container", () => {
     // lab.yaml cannot say this (its paths stay in the lab folder); a Lab built in code can.
     const outside: Lab = { ...lab, nodes: lab.nodes.map((n) => (n.name === "R1" ? { ...n, config: "/etc/flexlab/R1.cfg" } : n)) };

@@ -27,7 +27,7 @@
 //   the engine's port publishing reaches them there, and no link network can.
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import type Docker from "dockerode";
-import type { Lab } from "../topology";
+import { platformArgs, type Lab } from "../topology";
 import { containerName, LABEL_LINK, LABEL_NODE, labLabels, linkNetworkName, macForAddress, mgmtNetworkName } from "./docker-labels";
 import { containerAddress, formatCidr, gatewayOf, type Cidr } from "./docker-subnets";
 
@@ -174,6 +174,7 @@ export function planLab(inputs: PlanInputs): LabPlan {
       ...["--name", n.name, "--dir", config.dir, "--config", config.file],
       ...["--console-port", String(CONTAINER_CONSOLE_PORT), "--mgmt-port", String(CONTAINER_MGMT_PORT)],
       ...["--token-env", TOKEN_ENV, "--bind", mgmtIp, "--user", inputs.user],
+      ...platformArgs(n),
       ...endpoints.flatMap((e) => ["--port", `${e.iface}=packet-mac:${e.mac}`]),
     ];
     // eth0 is the management network; eth1… are the links, one sysctl each.

@@ -34,6 +34,10 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
     nodes,
     yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
     pki: (node) => material.get(node) ?? [],
+    hardware: (node) => {
+      const n = lab.nodes.find((x) => x.name === node);
+      return { platform: n?.platform, ports: n?.ports };
+    },
     links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: e.iface }))),
     storage: (name) => {
       const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);

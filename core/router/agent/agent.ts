@@ -8,6 +8,7 @@ import type { Nic } from "../io/nic";
 import { TapNic } from "../io/tap";
 import { readTrustpointMaterial } from "../pki/files";
 import { Router } from "../node/router";
+import { platformOf, platformPorts, type PlatformName } from "../config/platform";
 import type { Diagnostic } from "../config/parse";
 import { startConsoleServer } from "./console";
 import { guardedClock } from "../clock/guarded";
@@ -28,6 +29,9 @@ export interface AgentOptions {
   readonly token: string;
   readonly bind: string;
   readonly ports: readonly PortSpec[];
+  /** The hardware the node pretends to be (IOL when absent) and its port count. */
+  readonly platform?: PlatformName;
+  readonly portCount?: number;
   /** Its place in the lab (1-based), for unique IOL-style MACs; absent: derived from the name. */
   readonly nodeIndex?: number;
   /** The lab PKI folder holding ca.crt and <name>/<trustpoint>.crt|.key. */
@@ -49,9 +53,6 @@ export interface Agent {
   close(): Promise<void>;
 }
 
-/** IOL routers have Ethernet0/0–0/3 whether linked or not. */
-const BUILTIN_PORTS = 4;
-
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   // Bugs are also logged by the router (%SYS-3-INTERNAL), once there is one.
   const logTo: { router?: Router } = {};
@@ -72,8 +73,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     for (const nic of backends.values()) nic.close();
     throw err;
   }
-  for (let i = 0; i < BUILTIN_PORTS; i++) {
-    const iface = `Ethernet0/${i}`;
+  // The platform's ports exist whether linked or not (IOL: Ethernet0/0–0/3).
+  for (const iface of platformPorts(platformOf(options.platform), options.portCount)) {
     if (!backends.has(iface)) backends.set(iface, new MemoryHub({ clock }).port(`${options.name}:${iface}`));
   }
   const taps = new Map<string, TapNic>();
@@ -87,7 +88,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const router = new Router({
     clock,
     ports,
-    builtinPorts: BUILTIN_PORTS,
+    platform: options.platform,
+    builtinPorts: options.portCount,
     macBase: macBaseFor(options.name, options.nodeIndex),
     serial: serialFor(options.name),
     storage: new FileStorage(join(options.dir, options.config)),

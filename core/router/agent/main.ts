@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../../package.json" with { type: "json" };
 import { startAgent, type Agent } from "./agent";
 import { parseIpv4 } from "../wire/addr";
+import { PLATFORM_NAMES, type PlatformName } from "../config/platform";
 import { parsePortSpec, PORT_SPEC_FORMS, type PortSpec } from "./ports";
 
 const STOP_DEADLINE_MS = 800;
@@ -21,6 +22,18 @@ function portNumber(value: string): number {
 function nodeIndex(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 0xffff) throw new InvalidArgumentError("a node index 1-65535");
+  return n;
+}
+
+function platformName(value: string): PlatformName {
+  const p = PLATFORM_NAMES.find((n) => n === value);
+  if (p === undefined) throw new InvalidArgumentError(`one of ${PLATFORM_NAMES.join(", ")}`);
+  return p;
+}
+
+function portCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,3}$/.test(value) || n < 1) throw new InvalidArgumentError("a port count, 1 or more");
   return n;
 }
 
@@ -68,6 +81,8 @@ interface CliOptions {
   pki?: string;
   exitWithStdin?: boolean;
   nodeIndex?: number;
+  platform?: PlatformName;
+  ports?: number;
   user?: RunAs;
 }
 
@@ -91,6 +106,8 @@ async function main(): Promise<void> {
     .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
     .option("--pki <dir>", "lab PKI folder: ca.crt and NAME/TRUSTPOINT.crt|.key (default: DIR/pki)")
     .option("--exit-with-stdin", "stop when standard input closes (the supervising lab daemon is gone)")
+    .option("--platform <name>", `the hardware it pretends to be: ${PLATFORM_NAMES.join(", ")} (default iol)`, platformName)
+    .option("--ports <n>", "how many ports that hardware has (default: the platform's)", portCount)
     .option("--node-index <n>", "the node's place in its lab, from 1: burned-in MACs aabb.cc00.NN00", nodeIndex)
     .showHelpAfterError();
   program.parse(process.argv);
@@ -144,6 +161,8 @@ async function main(): Promise<void> {
       ports: opts.port,
       pkiDir: opts.pki ?? join(opts.dir, "pki"),
       nodeIndex: opts.nodeIndex,
+      platform: opts.platform,
+      portCount: opts.ports,
       version: pkg.version,
       stderr: (text) => void process.stderr.write(text),
       ...(user ? { onPortsOpen: () => becomeUser(user) } : {}),

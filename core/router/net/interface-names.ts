@@ -1,6 +1,8 @@
 // IOS's short interface names (Et0/0, Tu0, Vi1), used by tables that are short of room.
 const SHORT: readonly [string, string][] = [
   ["Ethernet", "Et"],
+  ["FastEthernet", "Fa"],
+  ["GigabitEthernet", "Gi"],
   ["Loopback", "Lo"],
   ["Tunnel", "Tu"],
   ["Virtual-Access", "Vi"],

@@ -6,6 +6,7 @@
 // else (static routes, tunnels, protocols) is a subsystem's reconcile (subsystem.ts).
 import type { RouterConfig } from "../config/model/router";
 import { newInterface, type InterfaceConfig } from "../config/model/interface";
+import { isPhysicalPort, parentInterface } from "../config/grammar/interface-name";
 import { EthernetInterface, Dot1qSubinterface } from "../net/ethernet-port";
 import type { Interface } from "../net/interface";
 import type { NetStack } from "../net/stack";
@@ -73,7 +74,7 @@ function applyInterfaces(plane: DataPlane, before: RouterConfig | undefined, aft
 function ensureInterface(plane: DataPlane, c: InterfaceConfig): Interface | undefined {
   const existing = plane.stack.interface(c.name);
   if (existing) return existing;
-  if (c.name.startsWith("Ethernet")) {
+  if (isPhysicalPort(parentInterface(c.name) ?? c.name)) {
     const dot = c.name.indexOf(".");
     if (dot < 0) return plane.ensurePort(c.name);
     const parent = plane.stack.interface(c.name.slice(0, dot)) ?? plane.ensurePort(c.name.slice(0, dot));

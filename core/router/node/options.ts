@@ -4,6 +4,7 @@ import type { Clock } from "../clock/clock";
 import type { BugReporter } from "../clock/guarded";
 import type { Nic } from "../io/nic";
 import type { TrustpointMaterial } from "../pki/store";
+import type { PlatformName } from "../config/platform";
 import type { Mac } from "../wire/addr";
 import type { Subsystem } from "./subsystem";
 
@@ -17,7 +18,10 @@ export interface RouterOptions {
   readonly clock: Clock;
   /** Ethernet ports the lab linked, by IOS name. */
   readonly ports?: Readonly<Record<string, Nic>>;
-  /** IOL routers have Ethernet0/0–0/3; unlinked ones are up with nothing on the wire. */
+  /** The hardware it pretends to be (IOL by default): its port names, `show version`. */
+  readonly platform?: PlatformName;
+  /** How many ports the platform's hardware has (its default when absent); unlinked ones are
+   * up with nothing on the wire, as an IOL port with no peer. */
   readonly builtinPorts?: number;
   /** Base of the burned-in MACs (IOL style: aabb.cc00.0N00). */
   readonly macBase?: Mac;

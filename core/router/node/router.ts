@@ -8,6 +8,8 @@ import { ConfigSession } from "../config/session";
 import { parseConfig, type ParseResult } from "../config/parse";
 import { emptyConfig, type RouterConfig } from "../config/model/router";
 import { newInterface } from "../config/model/interface";
+import { isPhysicalPort } from "../config/grammar/interface-name";
+import { platformOf, platformPorts, type Platform } from "../config/platform";
 import { renderRunningConfig } from "../config/render";
 import type { GrammarEntry } from "../config/grammar/engine";
 import type { Grammar } from "../config/grammar/engine";
@@ -44,6 +46,10 @@ export class Router implements DataPlane, SubsystemHost {
   readonly bootTimeMs: number;
   readonly serial: string;
   readonly debug: Debugging;
+  readonly platform: Platform;
+  /** The ports the node was built with (the platform's and the linked ones): a config naming
+   * any other physical port adds it, with a warning. */
+  private readonly hardwarePorts: ReadonlySet<string>;
   /** The running configuration. Config sessions change it; `commit()` applies it. */
   running: RouterConfig = emptyConfig();
   /** When the running config last changed (for show running-config). */
@@ -67,7 +73,9 @@ export class Router implements DataPlane, SubsystemHost {
     this.stack = new NetStack({ clock: options.clock, macBase: options.macBase, reportBug: options.reportBug });
     this.stack.onLog((m) => this.logMessage(m));
     for (const [name, nic] of Object.entries(options.ports ?? {})) this.stack.addEthernet(name, nic, { adminUp: true });
-    for (let i = 0; i < (options.builtinPorts ?? 4); i++) this.ensurePort(`Ethernet0/${i}`);
+    this.platform = platformOf(options.platform);
+    for (const name of platformPorts(this.platform, options.builtinPorts)) this.ensurePort(name);
+    this.hardwarePorts = new Set(this.stack.interfaces().map((i) => i.name));
     this.routing = new IpRouting(this.stack);
     this.debug = new Debugging(this.stack, (text) => this.logMessage({ facility: "DEBUG", severity: 7, mnemonic: "DEBUG", text }));
     for (const s of options.subsystems ?? SUBSYSTEMS) this.attached.set(s, s.attach(this, options) as SubsystemInstance);
@@ -174,7 +182,9 @@ export class Router implements DataPlane, SubsystemHost {
   ensurePort(name: string): EthernetInterface | undefined {
     const existing = this.stack.interface(name);
     if (existing) return existing.kind === "ethernet" ? (existing as EthernetInterface) : undefined;
-    if (!/^Ethernet\d+\/\d+$/.test(name)) return undefined;
+    if (!isPhysicalPort(name)) return undefined;
+    // A pasted config from other hardware never fails on a port name: the port is added.
+    if (this.hardwarePorts !== undefined && !this.hardwarePorts.has(name)) this.warn(`% ${this.platform.name} has no port ${name}; added it, unlinked`);
     // An unlinked port: carrier up, frames go nowhere (an IOL port with no peer).
     const hub = new MemoryHub({ clock: this.clock });
     this.unlinked.set(name, hub);

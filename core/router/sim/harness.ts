@@ -8,6 +8,7 @@ import type { Nic } from "../io/nic";
 import { Shell } from "../cli/shell";
 import { Router, type ConfigStorage, type LogLine } from "../node/router";
 import type { Diagnostic } from "../config/parse";
+import type { PlatformName } from "../config/platform";
 import { iolMacBase } from "../net/iol-mac";
 import type { TrustpointMaterial } from "../pki/store";
 
@@ -31,6 +32,8 @@ export interface SimTopology {
   readonly yieldToHost?: () => Promise<void>;
   /** Certificates per node, from the lab PKI. */
   readonly pki?: (node: string) => readonly TrustpointMaterial[];
+  /** The hardware a node pretends to be (IOL with four ports by default). */
+  readonly hardware?: (node: string) => { readonly platform?: PlatformName; readonly ports?: number };
   /** Wraps a node's port before the router gets it, e.g. in a TapNic to capture its frames. */
   readonly port?: (node: string, iface: string, nic: Nic) => Nic;
 }
@@ -40,6 +43,8 @@ export interface SimNode {
   readonly router: Router;
   /** Problems the startup-config had, as IOS errors with line and column. */
   readonly diagnostics: readonly Diagnostic[];
+  /** What applying the startup-config warned about (a port the platform lacks, added). */
+  readonly warnings: readonly string[];
   /** The privileged-exec session commands run in. */
   readonly shell: Shell;
   /** Every log line the router produced, with its time. */
@@ -99,13 +104,23 @@ export class Simulation {
       // `flexlab sim`; frames and carrier changes are caught by the router's own ports.
       const owner: { router?: Router } = {};
       const routerClock = guardedClock(clock, (context, err) => owner.router?.reportBug(context, err));
-      const router = new Router({ clock: routerClock, ports: ports.get(name), macBase, storage, serial: `FLX${String(index).padStart(7, "0")}`, pki: topology.pki?.(name) });
+      const hardware = topology.hardware?.(name);
+      const router = new Router({
+        clock: routerClock,
+        ports: ports.get(name),
+        platform: hardware?.platform,
+        builtinPorts: hardware?.ports,
+        macBase,
+        storage,
+        serial: `FLX${String(index).padStart(7, "0")}`,
+        pki: topology.pki?.(name),
+      });
       owner.router = router;
       const log: LogLine[] = [];
       router.onLog((line) => log.push(line));
       const result = router.boot(config);
       const shell = new Shell(router, { privileged: true, console: true });
-      this.nodes.set(name, { name, router, diagnostics: result.diagnostics, shell, log });
+      this.nodes.set(name, { name, router, diagnostics: result.diagnostics, warnings: router.takeWarnings(), shell, log });
     }
   }
 

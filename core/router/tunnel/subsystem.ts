@@ -24,7 +24,7 @@ class TunnelsInstance implements SubsystemInstance {
     if (src === undefined) iface.setSource(undefined);
     else if (src.kind === "address") iface.setSource({ address: src.address });
     else {
-      const via = this.router.stack.interface(src.interface) ?? (src.interface.startsWith("Ethernet") ? this.router.ensurePort(src.interface) : undefined);
+      const via = this.router.stack.interface(src.interface) ?? this.router.ensurePort(src.interface);
       iface.setSource(via ? { interface: via } : undefined);
       if (!via) this.router.warn(`% ${src.interface} does not exist: ${c.name} has no tunnel source`);
     }

@@ -4,6 +4,8 @@ import type { Interface } from "../../net/interface";
 import type { EthernetInterface, Dot1qSubinterface } from "../../net/ethernet-port";
 import type { TunnelInterface } from "../../net/tunnel";
 import type { Router } from "../../node/router";
+import { parentInterface } from "../../config/grammar/interface-name";
+import { portHardware, type Platform } from "../../config/platform";
 import { formatIpv4, formatMacIos } from "../../wire/addr";
 
 interface KindInfo {
@@ -12,12 +14,16 @@ interface KindInfo {
   readonly encapsulation: string;
 }
 
-function kindInfo(iface: Interface): KindInfo {
+function kindInfo(iface: Interface, platform: Platform): KindInfo {
   switch (iface.kind) {
-    case "ethernet":
-      return { bwKbit: 10000, delayUsec: 1000, encapsulation: "ARPA, loopback not set" };
-    case "dot1q":
-      return { bwKbit: 10000, delayUsec: 1000, encapsulation: `802.1Q Virtual LAN, Vlan ID  ${(iface as Dot1qSubinterface).vlanId ?? "none"}.` };
+    case "ethernet": {
+      const hw = portHardware(platform, iface.name);
+      return { bwKbit: hw.bwKbit, delayUsec: hw.delayUsec, encapsulation: "ARPA, loopback not set" };
+    }
+    case "dot1q": {
+      const hw = portHardware(platform, parentInterface(iface.name) ?? iface.name);
+      return { bwKbit: hw.bwKbit, delayUsec: hw.delayUsec, encapsulation: `802.1Q Virtual LAN, Vlan ID  ${(iface as Dot1qSubinterface).vlanId ?? "none"}.` };
+    }
     case "loopback":
       return { bwKbit: 8000000, delayUsec: 5000, encapsulation: "LOOPBACK, loopback not set" };
     case "tunnel":
@@ -52,12 +58,14 @@ function tunnelLines(t: TunnelInterface, router: Router): string[] {
 }
 
 export function formatInterface(router: Router, iface: Interface): string {
-  const info = kindInfo(iface);
+  const info = kindInfo(iface, router.platform);
   const c = router.running.interfaces[iface.name];
   const lines = [`${iface.name} is ${iface.linkState}, line protocol is ${iface.lineProtocolUp ? "up" : "down"} `];
   if (iface.kind === "ethernet" || iface.kind === "dot1q") {
     const mac = formatMacIos((iface as EthernetInterface).mac);
-    lines.push(`  Hardware is ${iface.hardware}, address is ${mac} (bia ${mac})`);
+    // The platform's NIC (CSR vNIC, iGbE…); a subinterface shows its parent's.
+    const hardware = portHardware(router.platform, parentInterface(iface.name) ?? iface.name).hardware;
+    lines.push(`  Hardware is ${hardware}, address is ${mac} (bia ${mac})`);
   } else lines.push(`  Hardware is ${iface.hardware}`);
   if (c?.description) lines.push(`  Description: ${c.description}`);
   lines.push(...addressLines(iface));
@@ -70,6 +78,7 @@ export function formatInterface(router: Router, iface: Interface): string {
     lines.push("  Keepalive not set");
     lines.push(...tunnelLines(iface as TunnelInterface, router));
   } else lines.push("  Keepalive set (10 sec)");
+  if (iface.kind === "ethernet") for (const l of portHardware(router.platform, iface.name).mediaLines) lines.push(`  ${l}`);
   if (iface.kind === "ethernet" || iface.kind === "dot1q") lines.push("  ARP type: ARPA, ARP Timeout 04:00:00");
   const k = iface.counters;
   lines.push(

@@ -1,6 +1,8 @@
 // show version, show clock, show running-config, show startup-config, show history,
 // show logging; write memory and copy running-config startup-config.
+import { portHardware } from "../../config/platform";
 import { renderInterface } from "../../config/render";
+import type { Router } from "../../node/router";
 import { configChangeTime, showClock, uptimeText } from "../../node/time";
 import { BOTH, exec, PRIV, type ExecCommand, type ExecContext } from "../exec-command";
 
@@ -53,6 +55,35 @@ async function writeMemory({ router, print }: ExecContext): Promise<void> {
   print(ok ? "[OK]" : "%% Non-volatile configuration memory is not present");
 }
 
+/** IOS's first lines for the platform (parsers read the release from them), then the line
+ * saying what this really is, then the hardware the node pretends to have. */
+function showVersion(router: Router): string {
+  const p = router.platform;
+  // One count line per port type, in the order the ports come: "4 Gigabit Ethernet interfaces".
+  const counts = new Map<string, number>();
+  for (const i of router.stack.interfaces()) {
+    if (i.kind !== "ethernet") continue;
+    const noun = portHardware(p, i.name).countNoun;
+    counts.set(noun, (counts.get(noun) ?? 0) + 1);
+  }
+  return [
+    ...p.versionBanner,
+    "",
+    `ROM: ${p.rom}`,
+    "",
+    `${router.hostname} uptime is ${uptimeText(router.clock.now() - router.bootTimeMs)}`,
+    "System returned to ROM by power-on",
+    `System image file is "${p.image}"`,
+    "",
+    `${p.processor} with 262144K/65536K bytes of memory.`,
+    `Processor board ID ${router.serial}`,
+    ...[...counts].map(([noun, n]) => `${n} ${noun}${n === 1 ? "" : "s"}`),
+    "256K bytes of NVRAM.",
+    "",
+    "Configuration register is 0x2102",
+  ].join("\n");
+}
+
 export const systemShowCommands: readonly ExecCommand[] = [
   exec({
     id: "show.version",
@@ -60,27 +91,17 @@ export const systemShowCommands: readonly ExecCommand[] = [
     syntax: "show version",
     help: [SHOW, "System hardware and software status"],
     pipe: true,
+    run: ({ router, print }) => print(showVersion(router)),
+  }),
+  exec({
+    id: "show.inventory",
+    mode: BOTH,
+    syntax: "show inventory",
+    help: [SHOW, "Show the physical inventory"],
+    pipe: true,
     run: ({ router, print }) => {
-      const ports = router.stack.interfaces().filter((i) => i.kind === "ethernet").length;
-      print(
-        [
-          "FlexLab Router Software (FLEXLAB-ADVENTERPRISEK9-M), Version 0.1.0, RELEASE SOFTWARE",
-          "IOS-compatible command line; router stack written by the FlexLab team",
-          "",
-          "ROM: Bootstrap program is FlexLab",
-          "",
-          `${router.hostname} uptime is ${uptimeText(router.clock.now() - router.bootTimeMs)}`,
-          "System returned to ROM by power-on",
-          'System image file is "flexlab:router"',
-          "",
-          "FlexLab (x86_64) processor with 262144K/65536K bytes of memory.",
-          `Processor board ID ${router.serial}`,
-          `${ports} Ethernet interface${ports === 1 ? "" : "s"}`,
-          "256K bytes of NVRAM.",
-          "",
-          "Configuration register is 0x2102",
-        ].join("\n"),
-      );
+      const inv = router.platform.inventory;
+      print(`NAME: "${inv.name}", DESCR: "${inv.descr}"\nPID: ${inv.pid.padEnd(18)}, VID: ${inv.vid.padEnd(4)}, SN: ${router.serial}\n`);
     },
   }),
   exec({

@@ -3,7 +3,7 @@
 
 import { formatIpv4, maskLength, maskOf, type Ipv4 } from "../../wire/addr";
 import { command, type ConfigCommand, type CtxOf, type Outcome, type RenderItem } from "../command";
-import { compareInterfaceNames, parseInterfaceName } from "../grammar/interface-name";
+import { compareInterfaceNames, isPhysicalPort, parseInterfaceName } from "../grammar/interface-name";
 import { newInterface, type InterfaceAddress, type InterfaceConfig } from "../model/interface";
 import type { RouterConfig } from "../model/router";
 import { descriptionProblem } from "../names";
@@ -84,8 +84,7 @@ export const interfaceCommands: readonly ConfigCommand[] = [
       syntax: "interface INTERFACE$name",
       apply: (m, a) => {
         const name = a.name;
-        const n = parseInterfaceName(name);
-        if (n?.type === "Ethernet" && n.sub === undefined) return { error: "% Physical interfaces cannot be removed." };
+        if (isPhysicalPort(name)) return { error: "% Physical interfaces cannot be removed." };
         delete m.interfaces[name];
       },
     },

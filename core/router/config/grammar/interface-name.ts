@@ -2,7 +2,7 @@
 // prefix of the type ("e0/0", "eth0/1.10", "lo0", "tu0", "virtual-t1"), with or without a
 // space before the number, and always shows the canonical form ("Ethernet0/1.10").
 
-export type InterfaceType = "Ethernet" | "Loopback" | "Null" | "Tunnel" | "Virtual-Template" | "Virtual-Access";
+export type InterfaceType = "Ethernet" | "FastEthernet" | "GigabitEthernet" | "Loopback" | "Null" | "Tunnel" | "Virtual-Template" | "Virtual-Access";
 
 export interface InterfaceTypeInfo {
   readonly type: InterfaceType;
@@ -10,8 +10,11 @@ export interface InterfaceTypeInfo {
   readonly help: string;
   /** The label `interface <type> ?` shows for the number. */
   readonly numberLabel: string;
-  /** Slot/port form ("0/1") rather than a single unit number. */
-  readonly slotted: boolean;
+  /** How many numbers the name has, fewest and most: IOL's Ethernet0/1 has two, a CSR's
+   * GigabitEthernet1 one, an ISR's GigabitEthernet0/0/0 three. */
+  readonly parts: readonly [number, number];
+  /** A port with a wire: a link in lab.yaml can plug into it, and no config removes it. */
+  readonly physical: boolean;
   readonly unitMin: number;
   readonly unitMax: number;
   /** Whether "name.N" subinterfaces exist for this type. */
@@ -21,12 +24,14 @@ export interface InterfaceTypeInfo {
 }
 
 export const INTERFACE_TYPES: readonly InterfaceTypeInfo[] = [
-  { type: "Ethernet", help: "IEEE 802.3", numberLabel: "<0-15>", slotted: true, unitMin: 0, unitMax: 15, subinterfaces: true, renderRank: 2 },
-  { type: "Loopback", help: "Loopback interface", numberLabel: "<0-2147483647>", slotted: false, unitMin: 0, unitMax: 2147483647, subinterfaces: false, renderRank: 0 },
-  { type: "Null", help: "Null interface", numberLabel: "<0-0>", slotted: false, unitMin: 0, unitMax: 0, subinterfaces: false, renderRank: 5 },
-  { type: "Tunnel", help: "Tunnel interface", numberLabel: "<0-2147483647>", slotted: false, unitMin: 0, unitMax: 2147483647, subinterfaces: false, renderRank: 1 },
-  { type: "Virtual-Access", help: "Virtual Access interface", numberLabel: "<1-21845>", slotted: false, unitMin: 1, unitMax: 21845, subinterfaces: true, renderRank: 4 },
-  { type: "Virtual-Template", help: "Virtual Template interface", numberLabel: "<1-1000>", slotted: false, unitMin: 1, unitMax: 1000, subinterfaces: false, renderRank: 3 },
+  { type: "Ethernet", help: "IEEE 802.3", numberLabel: "<0-15>", parts: [2, 2], physical: true, unitMin: 0, unitMax: 15, subinterfaces: true, renderRank: 2 },
+  { type: "FastEthernet", help: "FastEthernet IEEE 802.3", numberLabel: "<0-63>", parts: [1, 3], physical: true, unitMin: 0, unitMax: 63, subinterfaces: true, renderRank: 2.1 },
+  { type: "GigabitEthernet", help: "GigabitEthernet IEEE 802.3z", numberLabel: "<0-63>", parts: [1, 3], physical: true, unitMin: 0, unitMax: 63, subinterfaces: true, renderRank: 2.2 },
+  { type: "Loopback", help: "Loopback interface", numberLabel: "<0-2147483647>", parts: [1, 1], physical: false, unitMin: 0, unitMax: 2147483647, subinterfaces: false, renderRank: 0 },
+  { type: "Null", help: "Null interface", numberLabel: "<0-0>", parts: [1, 1], physical: false, unitMin: 0, unitMax: 0, subinterfaces: false, renderRank: 5 },
+  { type: "Tunnel", help: "Tunnel interface", numberLabel: "<0-2147483647>", parts: [1, 1], physical: false, unitMin: 0, unitMax: 2147483647, subinterfaces: false, renderRank: 1 },
+  { type: "Virtual-Access", help: "Virtual Access interface", numberLabel: "<1-21845>", parts: [1, 1], physical: false, unitMin: 1, unitMax: 21845, subinterfaces: true, renderRank: 4 },
+  { type: "Virtual-Template", help: "Virtual Template interface", numberLabel: "<1-1000>", parts: [1, 1], physical: false, unitMin: 1, unitMax: 1000, subinterfaces: false, renderRank: 3 },
 ];
 
 export interface InterfaceName {
@@ -72,7 +77,7 @@ export function parseInterfaceNumber(info: InterfaceTypeInfo, text: string): Int
     if (sub === undefined) return undefined;
   }
   const parts = unitText.split("/");
-  if (parts.length !== (info.slotted ? 2 : 1)) return undefined;
+  if (parts.length < info.parts[0] || parts.length > info.parts[1]) return undefined;
   const unit: number[] = [];
   for (const part of parts) {
     const n = parseUint(part, info.unitMax);
@@ -112,6 +117,12 @@ export function canonicalInterfaceName(text: string): string | undefined {
 export function parseInterfaceName(text: string): InterfaceName | undefined {
   const p = parseInterfaceWord(text.replace(/\s+/g, ""));
   return p.kind === "ok" ? p.name : undefined;
+}
+
+/** Whether `text` names a physical port (not a subinterface): Ethernet0/1, Gi1, Fa0/0. */
+export function isPhysicalPort(text: string): boolean {
+  const n = parseInterfaceName(text);
+  return n !== undefined && n.sub === undefined && interfaceTypeInfo(n.type).physical;
 }
 
 /** The parent of a subinterface ("Ethernet0/1.10" → "Ethernet0/1"), undefined otherwise. */
