@@ -2,13 +2,18 @@
 // IKEv2 uses (install/remove/receiveUdpEncapsulated): GRE protected by ESP in transport mode,
 // a VTI in tunnel mode, NAT-T's UDP encapsulation, and every refusal counted — replayed,
 // tampered, unknown SPI, and a protected tunnel without an SA yet.
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { ipsecSubsystem } from "../ipsec/subsystem";
 import type { ChildSaPair, EspCipher, EspInteg, EspSaParams, IpsecSaHandle } from "../ipsec/sa";
 import { TunnelInterface } from "../net/tunnel";
 import { TABLES } from "../node/tables";
 import { parseIpv4, type Ipv4 } from "../wire/addr";
 import { TapNic } from "../io/tap";
+import { writePcap } from "../wire/pcap";
+import { HAS_TSHARK, runTshark } from "../wire/testdata/tshark";
 import { Simulation } from "./harness";
 
 let sim: Simulation | undefined;
@@ -33,19 +38,24 @@ ${protect ? " tunnel protection ipsec profile default\n" : ""}`;
 interface Frames {
   /** What R1 sent on Ethernet0/0. */
   readonly r1: Uint8Array[];
+  /** Everything on the link, both ways, with its virtual time. */
+  readonly wire: { readonly timestampNs: bigint; readonly data: Uint8Array }[];
   /** R1's port: what a test sends on it reaches R2 as if R1 had sent it. */
   port?: TapNic;
 }
 
 function start(mode: "gre ip" | "ipsec ipv4", protect = true): { s: Simulation; frames: Frames } {
-  const frames: Frames = { r1: [] };
+  const frames: Frames = { r1: [], wire: [] };
   sim = new Simulation({
     nodes: { R1: router("R1", "10.0.0.1", "10.0.0.2", "172.16.0.1", mode, protect), R2: router("R2", "10.0.0.2", "10.0.0.1", "172.16.0.2", mode, protect) },
     links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
     port: (node, _iface, nic) => {
       const tap = new TapNic(nic);
       if (node === "R1") {
-        tap.addTap((frame, dir) => dir === "tx" && frames.r1.push(frame.slice()));
+        tap.addTap((frame, dir) => {
+          if (dir === "tx") frames.r1.push(frame.slice());
+          frames.wire.push({ timestampNs: BigInt(sim!.clock.now()) * 1_000_000n, data: frame.slice() });
+        });
         frames.port = tap;
       }
       return tap;
@@ -268,5 +278,46 @@ describe("IPsec tunnel protection in the harness", () => {
 `);
     expect(await s.exec("R1", "show crypto ipsec sa peer 10.0.0.9")).toBe("");
     expect(await s.exec("R1", "show crypto ipsec sa interface Tunnel0")).toContain("interface: Tunnel0");
+  });
+});
+
+describe(HAS_TSHARK ? "tshark decrypts captured ESP with the exported esp_sa keys" : "tshark decrypts captured ESP with the exported esp_sa keys (skipped: tshark not installed)", () => {
+  let dir: string | undefined; // made on first use, so a skipped run leaves nothing behind
+  afterAll(() => {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(!HAS_TSHARK).each<Suite>([
+    { cipher: "aes-gcm-256", integ: "none", mode: "transport" },
+    { cipher: "aes-cbc-128", integ: "sha256-128", mode: "transport" },
+    { cipher: "aes-cbc-256", integ: "sha1-96", mode: "tunnel" },
+    { cipher: "null", integ: "sha384-192", mode: "transport" },
+  ])("sees the pings inside $cipher $integ in $mode mode, ICVs good", async (suite) => {
+    const { s, frames } = start(suite.mode === "tunnel" ? "ipsec ipv4" : "gre ip");
+    installBoth(s, suite);
+    expect(await s.exec("R1", "ping 172.16.0.2")).toContain("(5/5)");
+    dir ??= mkdtempSync(join(tmpdir(), "flexlab-esp-"));
+    const file = join(dir, `${suite.cipher}-${suite.integ}.pcap`);
+    writeFileSync(file, writePcap(frames.wire));
+    const keys = s.node("R1").router.subsystem(ipsecSubsystem).wiresharkEspSa();
+    expect(keys.split("\n").filter((l) => l !== "")).toHaveLength(2);
+    const uat = keys.split("\n").filter((l) => l !== "").flatMap((line) => ["-o", `uat:esp_sa:${line}`]);
+    const out = runTshark([
+      "-r", file,
+      "-o", "esp.enable_encryption_decode:TRUE",
+      "-o", "esp.enable_authentication_check:TRUE",
+      ...uat,
+      "-Y", "esp",
+      "-T", "fields", "-E", "separator=|",
+      "-e", "esp.spi", "-e", "esp.sequence", "-e", "icmp.type", "-e", "esp.icv_good",
+    ]);
+    const rows = out.split("\n").filter((l) => l !== "").map((l) => l.split("|"));
+    expect(rows).toHaveLength(10);
+    expect(rows.map((r) => r[2])).toEqual(["8", "0", "8", "0", "8", "0", "8", "0", "8", "0"]);
+    expect(rows.map((r) => r[3])).toEqual(Array(10).fill("1")); // the ICV Wireshark computed matches
+    expect(rows.slice(0, 2).map((r) => [Number(r[0]), Number(r[1])])).toEqual([
+      [0x1001, 1],
+      [0x2002, 1],
+    ]);
   });
 });
