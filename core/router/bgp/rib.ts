@@ -112,6 +112,9 @@ export class BgpRib {
   private readonly framedBuf = new Uint8Array(4096);
   private lastRd = { type: -1, high: -1, low: -1, table: undefined as Table | undefined };
   private activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
+  /** Some VPNv4 peer is sent our address as next hop for routes learnt from other PEs (an
+   * eBGP peer, or next-hop-self): those routes then need a local label too. */
+  private relabelsVpn = false;
   private readonly ctx: SelectionContext;
   private readonly outCtx: OutContext;
 
@@ -238,11 +241,31 @@ export class BgpRib {
     const out = new AdjRibOut(peer);
     this.peers.set(peer, { out, ipv4: 0, vpnv4: 0 });
     out.notified = true;
+    this.checkRelabel();
     this.hooks.updatesReady(peer);
+  }
+
+  /** IOS gives a VRF prefix learnt from another PE a local label once it advertises the
+   * prefix with itself as next hop (the hub between spokes: eBGP VPNv4 peers); labels
+   * follow when that changes. */
+  private checkRelabel(): void {
+    let relabels = false;
+    for (const p of this.peers.keys()) if (p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf)) relabels = true;
+    if (relabels === this.relabelsVpn) return;
+    this.relabelsVpn = relabels;
+    for (const [vrf, table] of this.vrfTables) {
+      for (const d of table.dests.values()) {
+        const before = d.localLabel;
+        this.updateLocalLabel(d, vrf);
+        if (d.localLabel !== before) for (const s of this.peers.values()) s.out.changed(d);
+      }
+    }
+    this.notifyPeers();
   }
 
   peerDown(peer: BgpPeer): void {
     if (!this.peers.delete(peer)) return;
+    this.checkRelabel();
     for (const table of this.allTables()) {
       for (const d of table.dests.values()) {
         for (let i = d.paths.length - 1; i >= 0; i--) {
@@ -272,6 +295,7 @@ export class BgpRib {
     state.out.resync = true;
     state.out.rewritten = new WeakMap();
     this.flush();
+    this.checkRelabel();
     this.notifyPeers();
   }
 
@@ -678,7 +702,7 @@ export class BgpRib {
 
   private updateLocalLabel(d: Dest, vrf: string): void {
     const best = d.selected[0];
-    const want = best !== undefined && best.vrfSourced;
+    const want = best !== undefined && best.importedFrom === undefined && (best.vrfSourced || this.relabelsVpn);
     const aggregate = want && (best.source === "aggregate" || best.source === "default");
     if (d.localLabel !== undefined && (!want || aggregate !== d.localLabelAggregate)) {
       this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);

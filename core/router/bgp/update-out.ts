@@ -105,13 +105,16 @@ export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpF
     if (a.communities.includes(WellKnownCommunity.NoAdvertise)) return undefined;
     if (peer.ebgp && a.communities.includes(WellKnownCommunity.NoExport)) return undefined;
   }
-  let label: Label | undefined;
-  if (family === "vpnv4") {
-    label = best.vrfSourced ? d.localLabel : best.label;
-    if (label === undefined) return undefined;
-  }
   const nextHopSelf =
     peer.ebgp || best.local || a.nextHop === 0 || (family === "vpnv4" && best.vrfSourced) || (peer.policy.nextHopSelf && !reflect);
+  let label: Label | undefined;
+  if (family === "vpnv4") {
+    // Our next hop means our label: a VRF prefix's local label (allocated for VRF-sourced
+    // routes, and for other PEs' routes once we re-advertise them as next hop). A route of
+    // an RD no VRF here uses would need a swapping label (inter-AS option B): not sent.
+    label = nextHopSelf ? d.localLabel : best.label;
+    if (label === undefined) return undefined;
+  }
   const variant = (nextHopSelf ? VARIANT_NEXT_HOP_SELF : 0) | (best.ebgp ? VARIANT_FROM_EBGP : 0);
   let attrs: Attrs | undefined;
   if (!reflect) {
