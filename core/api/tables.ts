@@ -163,6 +163,62 @@ export const ipsecSaRowSchema = z.object({
 });
 export type IpsecSaRow = z.infer<typeof ipsecSaRowSchema>;
 
+/** `show ip bgp [vpnv4 all | vpnv4 vrf X] [labels | <prefix>]`: one row per path, tables
+ * "bgp-ipv4" and "bgp-vpnv4" (core/router/bgp/show-bgp.ts builds and prints them). */
+export const bgpPathRowSchema = z.object({
+  family: z.enum(["ipv4", "vpnv4"]),
+  /** VPNv4: the route distinguisher ("1:1"). */
+  rd: z.string().optional(),
+  /** VPNv4: the VRF this RD is the default of (IOS "default for vrf cust1"). */
+  vrf: z.string().optional(),
+  /** "192.168.113.0/24". */
+  prefix: z.string(),
+  /** BGP table version of the prefix's last best-path change. */
+  version: z.number().int().nonnegative(),
+  /** Paths the prefix has (IOS "N available"). */
+  pathCount: z.number().int().positive(),
+  /** Next hop reachable (IOS "*"; else "inaccessible"). */
+  valid: z.boolean(),
+  best: z.boolean(),
+  multipath: z.boolean(),
+  /** Learnt from an iBGP neighbor (IOS "i"). */
+  internal: z.boolean(),
+  /** Originated by this router, and how. */
+  source: z.enum(["network", "redistribute-connected", "redistribute-static", "aggregate", "default"]).optional(),
+  /** Dotted quad ("0.0.0.0" for a local route). */
+  nextHop: z.string(),
+  metric: z.number().int().nonnegative().optional(),
+  localPref: z.number().int().nonnegative().optional(),
+  weight: z.number().int().nonnegative(),
+  /** IOS's AS path text ("100 200 {300,400}"); "" when empty. */
+  asPath: z.string(),
+  origin: z.enum(["i", "e", "?"]),
+  /** The neighbor the path came from, its router ID, and whether it is a listen-range neighbor. */
+  from: z.string().optional(),
+  fromRouterId: z.string().optional(),
+  fromDynamic: z.boolean().optional(),
+  /** External (eBGP) path. */
+  external: z.boolean(),
+  communities: z.array(z.string()),
+  /** "RT:1:1". */
+  extCommunities: z.array(z.string()),
+  originatorId: z.string().optional(),
+  clusterList: z.array(z.string()),
+  atomicAggregate: z.boolean(),
+  /** "10 10.0.0.1" (AS, router ID). */
+  aggregator: z.string().optional(),
+  /** The route this path was imported from ("65000:7:192.168.113.0/24"). */
+  importedFrom: z.string().optional(),
+  /** VPNv4: the prefix's local label (In label) and whether it is the VRF's aggregate label. */
+  inLabel: z.number().int().nonnegative().optional(),
+  inLabelAggregate: z.boolean().optional(),
+  /** VPNv4: the label the path was received with (Out label). */
+  outLabel: z.number().int().nonnegative().optional(),
+  /** Neighbors the prefix is advertised to (dotted quads). */
+  advertisedTo: z.array(z.string()),
+});
+export type BgpPathRow = z.infer<typeof bgpPathRowSchema>;
+
 /** Every table the mgmt API serves, by name. */
 export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
