@@ -21,6 +21,9 @@ const ATOMIC_WRITE = "core/router/agent/storage.ts";
 /** The learning bridge's MAC table: the simulation's hubs and the lab daemon's UDP bridges
  * share it. Nothing else of core/router/io. */
 const MAC_TABLE = "core/router/io/mac-table.ts";
+/** The router's linear IOS regex (pure, no imports): an exercise check's patterns are the
+ * patterns a student types after `| include`, matched without backtracking. */
+const IOS_REGEX = "core/router/cli/regex.ts";
 const TOP = ["core", "electron", "renderer", "images", "build", "test", "labs"];
 
 /** What each folder may import from (project folders only; packages are checked apart). */
@@ -43,7 +46,7 @@ const LAYERS = {
   "core/router/sim": ["core/router", TABLE_SCHEMAS],
   "core/router/agent": ["core/router", "core/api"],
   "core/api": [],
-  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE, MAC_TABLE],
+  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE, MAC_TABLE, IOS_REGEX],
   "core/cli": ["core/lab", "core/api"],
   electron: ["core/lab", "core/api"],
   renderer: ["core/api", "core/router/config"],

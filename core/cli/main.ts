@@ -3,6 +3,7 @@
 // `flexlab --help` loads commander and the declarations and nothing else.
 import { Command, CommanderError } from "commander";
 import manifest from "../../package.json" with { type: "json" };
+import { registerCheck } from "./commands/check";
 import { registerConfig } from "./commands/config";
 import { registerDecode } from "./commands/decode";
 import { registerImage } from "./commands/image";
@@ -37,6 +38,7 @@ Examples:
   $ flexlab sim labs/two-routers --exec 'R1: ping 10.0.12.2'
   $ flexlab up labs/mpls-over-flexvpn && cd labs/mpls-over-flexvpn
   $ flexlab exec R4-Spoke "ping 172.16.0.1"   # finds the lab from the current folder, or --lab DIR
+  $ flexlab check                              # grade the running lab against its checks
   $ flexlab down
   $ flexlab decode R1-Ethernet0_0.pcapng
 `,
@@ -46,6 +48,7 @@ registerConfig(program);
 registerSim(program);
 registerLab(program);
 registerNodeCommands(program);
+registerCheck(program);
 registerImage(program);
 registerDecode(program);
 

@@ -51,6 +51,8 @@ const labSchema = z
         issue.code === "invalid_type" ? "nodes maps each node's name to { kind: router, config: FILE }" : issue.code === "invalid_key" ? `a node name is ${NAME_RULE}` : undefined,
     }),
     links: z.array(linkSchema).default([]),
+    /** The lab's exercise checks: validated by checks/spec.ts when they run (`flexlab check`). */
+    checks: z.unknown().optional(),
   })
   .strict();
 
@@ -128,7 +130,16 @@ interface ParsedLab {
   at(path: readonly PropertyKey[], message: string): LabProblem;
 }
 
-function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
+/** A YAML file FlexLab reads (lab.yaml, checks.yaml) as plain data, and where in the file
+ * each field was, to point a problem at it. */
+export interface YamlData {
+  readonly data: unknown;
+  at(path: readonly PropertyKey[], message: string): LabProblem;
+}
+
+/** Parses YAML text with the lab file's guards (no `__proto__` key, few aliases); a syntax
+ * error or a guard is a LabFileError pointing at its place. */
+export function readYamlDocument(text: string, file: string): YamlData {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const pointAt = (offset: number, message: string): LabProblem => {
@@ -164,6 +175,11 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     visit(doc, { Node: (_, node) => (isAlias(node) ? ((first = node.range?.[0] ?? 0), visit.BREAK) : undefined) });
     throw new LabFileError([pointAt(first, `aliases expand too far (${(err as Error).message})`)]);
   }
+  return { data, at };
+}
+
+function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
+  const { data, at } = readYamlDocument(text, file);
   const parsed = labSchema.safeParse(data);
   const problems: LabProblem[] = [];
   const report = (path: readonly PropertyKey[], message: string): void => void problems.push(at(path, message));

@@ -46,17 +46,7 @@ export function labJson(state: LabState, nodes: readonly NodeStatus[]): string {
   return JSON.stringify({ lab: state.lab, dir: state.dir, runtime: state.runtime, createdAt: state.createdAt, nodes: statuses }, null, 2) + "\n";
 }
 
-/** IOS's answers to a command it did not take: the shell prints them and carries on. A lone
- * unknown word is taken for a host to telnet to, hence "Unknown command or computer name". */
-const REJECTED = /^% (?:Invalid input detected|Incomplete command|Ambiguous command|Unrecognized command|Unknown command or computer name)/m;
-
-/** The first line where the router rejected a command, or undefined when it took them all. */
-export function rejectedCommand(output: string): string | undefined {
-  const m = REJECTED.exec(output);
-  if (!m) return undefined;
-  const end = output.indexOf("\n", m.index);
-  return output.slice(m.index, end < 0 ? undefined : end);
-}
+export { rejectedCommand } from "../../lab/rejected";
 
 export function formatStatusTable(nodes: readonly NodeStatus[]): string {
   const rows = nodes.map((n) => {

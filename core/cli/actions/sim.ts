@@ -1,8 +1,15 @@
-// What `flexlab sim LABDIR --exec 'NODE: COMMAND' ...` does: the lab in virtual time inside
-// this process, then each command on its node. Exit 1 on a config error in a startup-config
-// or when a router rejects a command; 2 on a usage error. Declared in ../commands/sim.ts.
+// What `flexlab sim LABDIR --exec 'NODE: COMMAND' ... [--check]` does: the lab in virtual time
+// inside this process, then each command on its node, then (--check) the lab's checks. Exit 1
+// on a config error in a startup-config, when a router rejects a command or a check fails; 2
+// on a usage error. Declared in ../commands/sim.ts.
+import type { CheckReport } from "../../api/checks";
+import { formatScoreCard } from "../../lab/checks/card";
+import type { LabChecks } from "../../lab/checks/load";
+import { runChecks } from "../../lab/checks/run";
+import { simTarget } from "../../lab/checks/targets";
 import { parseExecSpec, startSimLab, type SimExec } from "../../lab/runtime/sim";
 import type { JsonOption } from "../options";
+import { loadChecksOrReport } from "./check";
 import { fail, rejectedCommand } from "./lab-context";
 import { loadLabOrReport } from "./lab";
 
@@ -13,7 +20,7 @@ interface ExecResult {
   readonly rejected?: string;
 }
 
-export async function sim(labdir: string, options: JsonOption & { advance: number; exec: string[] }): Promise<void> {
+export async function sim(labdir: string, options: JsonOption & { advance: number; exec: string[]; check?: boolean }): Promise<void> {
   const execs: SimExec[] = [];
   for (const spec of options.exec) {
     const e = parseExecSpec(spec);
@@ -24,6 +31,11 @@ export async function sim(labdir: string, options: JsonOption & { advance: numbe
   if (!lab) return;
   for (const e of execs) {
     if (!lab.nodes.some((n) => n.name === e.node)) return fail(`no node "${e.node}" in ${lab.name} (nodes: ${lab.nodes.map((n) => n.name).join(", ")})`, 2);
+  }
+  let checks: LabChecks | undefined;
+  if (options.check) {
+    checks = await loadChecksOrReport(lab);
+    if (!checks) return;
   }
   const { sim, diagnostics } = await startSimLab(lab);
   const configErrors: { file: string; line: number; column: number; message: string }[] = [];
@@ -37,6 +49,7 @@ export async function sim(labdir: string, options: JsonOption & { advance: numbe
   const settledMs = sim.settle(options.advance);
   console.error(`${lab.name}: ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} settled after ${(settledMs / 1000).toFixed(1)} s of virtual time`);
   const results: ExecResult[] = [];
+  let report: CheckReport | undefined;
   try {
     for (const e of execs) {
       const prompt = sim.node(e.node).shell.prompt();
@@ -46,9 +59,13 @@ export async function sim(labdir: string, options: JsonOption & { advance: numbe
       if (!options.json) process.stdout.write(`${prompt}${e.command}\n${output}`);
       if (rejected) console.error(`flexlab: ${e.node}: ${rejected} (${e.command})`);
     }
+    if (checks) {
+      report = await runChecks(lab.name, checks.checks, simTarget(sim));
+      if (!options.json) process.stdout.write(formatScoreCard(report));
+    }
   } finally {
     sim.close();
   }
-  if (options.json) process.stdout.write(JSON.stringify({ lab: lab.name, settledMs, configErrors, execs: results }, null, 2) + "\n");
-  if (configErrors.length > 0 || results.some((r) => r.rejected)) process.exitCode = 1;
+  if (options.json) process.stdout.write(JSON.stringify({ lab: lab.name, settledMs, configErrors, execs: results, ...(report ? { checks: report } : {}) }, null, 2) + "\n");
+  if (configErrors.length > 0 || results.some((r) => r.rejected) || (report && report.failed > 0)) process.exitCode = 1;
 }

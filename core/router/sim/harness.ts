@@ -11,6 +11,8 @@ import type { Diagnostic } from "../config/parse";
 import type { PlatformName } from "../config/platform";
 import { iolMacBase } from "../net/iol-mac";
 import type { TrustpointMaterial } from "../pki/store";
+import { TABLES } from "../node/tables";
+import type { TableName, TableRow } from "../../api/tables";
 
 export interface SimEndpoint {
   readonly node: string;
@@ -186,6 +188,11 @@ export class Simulation {
     if (!done) return out + "% Command did not finish in an hour of virtual time\n";
     await running;
     return out;
+  }
+
+  /** One table's rows on `node`, as the mgmt API serves them (`flexlab tables`). */
+  table<T extends TableName>(node: string, table: T): TableRow<T>[] {
+    return TABLES[table].rows(this.node(node).router);
   }
 
   /** `exec` on several lines in order; returns the console transcript with prompts. */
