@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { TABLE_NAMES } from "../../api/tables";
 import { formatProblem, LabFileError, readYamlDocument } from "../topology";
 import { loadChecks } from "./load";
 import { parseChecks } from "./spec";
@@ -58,7 +59,7 @@ describe("exercise checks in lab.yaml", () => {
     ).toEqual([
       "lab.yaml:4:21: checks[0].ping.target: an IPv4 address, e.g. 10.0.12.2",
       "lab.yaml:7:44: checks[1].exec.match: % Invalid regular expression: unmatched ( at character 1",
-      "lab.yaml:10:20: checks[2].table.name: a table is one of interfaces, routes, arp, vrf, mpls-forwarding",
+      `lab.yaml:10:20: checks[2].table.name: a table is one of ${TABLE_NAMES.join(", ")}`,
       "lab.yaml:13:11: checks[3].wait: a duration is e.g. 500ms, 30s or 2m (at most 10m)",
     ]);
   });
