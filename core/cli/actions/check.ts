@@ -12,7 +12,7 @@ import type { JsonOption, LabOption } from "../options";
 import { fail, runningLab } from "./lab-context";
 
 /** The lab's checks, or undefined after printing each problem (exit 1) or that it has none. */
-export async function loadChecksOrReport(lab: Pick<Lab, "dir" | "nodes" | "name">): Promise<LabChecks | undefined> {
+export async function loadChecksOrReport(lab: Pick<Lab, "dir" | "name"> & { readonly nodes: readonly { readonly name: string }[] }): Promise<LabChecks | undefined> {
   try {
     const loaded = await loadChecks(lab);
     if (loaded.checks.length === 0) {
@@ -48,7 +48,7 @@ export async function check(options: LabOption & JsonOption): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const loaded = await loadChecksOrReport({ ...lab, nodes: state.nodes.map((n) => ({ name: n.name, kind: "router", config: n.config })) });
+  const loaded = await loadChecksOrReport({ dir: lab.dir, name: lab.name, nodes: state.nodes });
   if (!loaded) return;
   const target = runningLabTarget(state);
   try {

@@ -15,7 +15,7 @@ export interface LabChecks {
 }
 
 /** Reads and validates the lab's checks; a LabFileError names every problem. */
-export async function loadChecks(lab: Pick<Lab, "dir" | "nodes">): Promise<LabChecks> {
+export async function loadChecks(lab: Pick<Lab, "dir"> & { readonly nodes: readonly { readonly name: string }[] }): Promise<LabChecks> {
   const labFile = join(lab.dir, "lab.yaml");
   const nodeNames = lab.nodes.map((n) => n.name);
   const fromLab = await readChecksIn(labFile);

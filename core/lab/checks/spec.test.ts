@@ -92,7 +92,7 @@ describe("exercise checks in lab.yaml", () => {
 describe("where checks come from", () => {
   let dir: string;
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const lab = () => ({ dir, nodes: NODES.map((name) => ({ name, kind: "router" as const, config: `${name}.cfg` })) });
+  const lab = () => ({ dir, nodes: NODES.map((name) => ({ name })) });
 
   it("reads checks.yaml beside lab.yaml, and none when neither has them", async () => {
     dir = await mkdtemp(join(tmpdir(), "flexlab-checks-"));
