@@ -19,6 +19,7 @@ import { SAMPLE_FRAMES } from "../../core/router/wire/testdata/frames";
 import { TapNic } from "../../core/router/io/tap";
 import { Simulation } from "../../core/router/sim/harness";
 import { VirtualClock } from "../../core/router/clock/virtual";
+import { ourChain, theirChain } from "../support/decode-chains";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -72,38 +73,6 @@ const CAPTURES: Record<string, Capture> = {
   "pcap, raw IP (101)": { file: pcap("raw.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Raw }), summaries: ipOnly.map((s) => relink(s.summary, "Raw IP")) },
   "pcap, IPv4 (228)": { file: pcap("ipv4.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Ipv4 }), summaries: ipOnly.map((s) => s.summary.replace(/^Ethernet \/ /, "")) },
 };
-
-/** Our layer names as Wireshark's protocol filter names. */
-const TSHARK_NAMES: Record<string, string> = {
-  Ethernet: "eth",
-  "Linux cooked": "sll",
-  "Linux cooked v2": "sll",
-  "Raw IP": "raw",
-  "802.1Q": "vlan",
-  ARP: "arp",
-  IPv4: "ip",
-  ICMP: "icmp",
-  UDP: "udp",
-  TCP: "tcp",
-  GRE: "gre",
-  MPLS: "mpls",
-  ESP: "esp",
-  BGP: "bgp",
-  IKEv2: "isakmp",
-  "NAT-T": "udpencap",
-};
-
-function ourChain(record: DecodedRecord): string {
-  return record.packet.layers.map((l) => TSHARK_NAMES[l.protocol] ?? l.protocol).join(":");
-}
-
-/** tshark's chain without its bookkeeping entries ("ethertype", "data"); an ICMP error's quoted
- * datagram, which tshark dissects as layers and we summarise inside the ICMP layer, is cut off. */
-function theirChain(protocols: string): string {
-  const names = protocols.split(":").filter((p) => p !== "ethertype" && p !== "data");
-  const icmp = names.indexOf("icmp");
-  return (icmp === -1 ? names : names.slice(0, icmp + 1)).join(":");
-}
 
 function tshark(file: string, fields: string[]): string[][] {
   const r = spawnSync("tshark", ["-r", file, "-T", "fields", "-E", "separator=|", ...fields.flatMap((f) => ["-e", f])], { encoding: "utf8" });

@@ -10,7 +10,9 @@
 //   stdout, first:  {"ready":true,"pid":N}
 //   stdin:          {"id":1,"exec":"show ip bgp vpnv4 all labels"}   (several lines = a paste)
 //                   {"id":2,"table":"bgp-vpnv4"}                      (typed rows, as tables.get)
+//                   {"id":3,"count":"V1"}                             (a VRF's installed routes)
 //   stdout:         {"id":1,"output":"…"} | {"id":2,"rows":[…]} | {"id":N,"error":"…"}
+//                   {"id":3,"routes":N,"bgp":N,"labelled":N}  (all; protocol bgp; bgp with a label to push)
 //                   {"log":"%BGP-5-ADJCHANGE: …"}                     (the router's log, any time)
 // Closing stdin (or SIGTERM) stops the router and exits 0.
 import { readFileSync } from "node:fs";
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   // Requests run one at a time, in order, as lines typed on one console would.
   let queue = Promise.resolve();
   const serve = async (line: string): Promise<void> => {
-    let request: { id?: unknown; exec?: unknown; table?: unknown };
+    let request: { id?: unknown; exec?: unknown; table?: unknown; count?: unknown };
     try {
       request = JSON.parse(line) as typeof request;
     } catch {
@@ -90,7 +92,19 @@ async function main(): Promise<void> {
       } else if (typeof request.table === "string") {
         if (!(request.table in TABLES)) say({ id, error: `no table ${request.table}` });
         else say({ id, rows: tableRows(router, request.table as TableName) });
-      } else say({ id, error: "expected exec or table" });
+      } else if (typeof request.count === "string") {
+        // A benchmark polls this while 100,000 routes arrive: a walk over the installed routes,
+        // without building rows or text.
+        const routes = router.routing.rib.routes(request.count === "" ? undefined : request.count);
+        let bgp = 0;
+        let labelled = 0;
+        for (const r of routes) {
+          if (r.route.protocol !== "bgp") continue;
+          bgp++;
+          if (r.paths.length > 0 && r.paths.every((p) => p.labels !== undefined && p.labels.length > 0)) labelled++;
+        }
+        say({ id, routes: routes.length, bgp, labelled });
+      } else say({ id, error: "expected exec, table or count" });
     } catch (err) {
       say({ id, error: err instanceof Error ? err.message : String(err) });
     }

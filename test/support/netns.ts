@@ -1,7 +1,7 @@
 // Network namespaces for interop tests: two namespaces a test creates itself, joined by a veth
 // pair, and deleted again whatever happened (a namespace's deletion also removes its veth end
 // and so the pair). Addresses come from 198.18.0.0/15 (RFC 2544) and never leave the pair.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { packetSocketStatus } from "../../core/router/io/packet";
 
 /** Why namespace tests cannot run here, or undefined when they can (root, iproute2, python3, the packet-socket addon). */
@@ -76,5 +76,49 @@ export class VethLink {
 
   close(): void {
     for (const end of [this.a, this.b]) spawnSync("ip", ["netns", "del", end.ns]);
+  }
+}
+
+/** dumpcap (Wireshark's capture engine, in Debian's tshark) on one interface inside a namespace,
+ * writing pcapng: a capture of what really crossed the veth, for `flexlab decode` and tshark. */
+export class NetnsCapture {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly file: string,
+  ) {}
+
+  static hasDumpcap(): boolean {
+    return spawnSync("dumpcap", ["--version"], { stdio: "ignore" }).status === 0;
+  }
+
+  /** Starts capturing and resolves once dumpcap says it is. */
+  static async start(ns: string, ifname: string, file: string): Promise<NetnsCapture> {
+    const child = spawn("ip", ["netns", "exec", ns, "dumpcap", "-q", "-i", ifname, "-w", file], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`dumpcap on ${ns}/${ifname} did not start: ${stderr}`)), 10_000);
+      child.stderr!.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes("Capturing on")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`dumpcap on ${ns}/${ifname} exited with ${code}: ${stderr}`));
+      });
+    });
+    return new NetnsCapture(child, file);
+  }
+
+  /** Stops dumpcap (SIGINT: it finishes the file) and waits for it. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
+    this.child.kill("SIGINT");
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
   }
 }
