@@ -1,40 +1,105 @@
-// Interop with FRR's bgpd (Debian `frr`): our router runs as its own process in one network
-// namespace, its Ethernet0/0 a packet socket on a veth end there; bgpd runs in a second
-// namespace on the other end. Addresses are from 198.18.0.0/15 and stay inside the pair.
-// Needs root, iproute2, python3, the packet-socket addon and FRR (`.ci/run` installs it).
+// Interop with FRR's bgpd (Debian `frr`, issue 10 item 6): our router runs as its own process
+// in one network namespace, its Ethernet0/0 a packet socket on a veth end there; bgpd runs in
+// a second namespace on the other end. eBGP, VPNv4 only: FRR originates static VPN routes
+// (`network … rd … label …` with a route-map setting the route target, no kernel VRF needed),
+// we export VRF cust1's connected routes with our RD, a local label and our route target.
+// Routes cross both ways with labels and RTs, a withdrawal on either side is seen, and
+// dumpcap's capture of the whole session decodes with `flexlab decode` without an error and
+// the way tshark decodes it. Addresses are from 198.18.0.0/15 (the link) and 10.x (the VPN
+// prefixes); nothing leaves the two namespaces. Needs root, iproute2, python3, the
+// packet-socket addon and FRR (`.ci/run` installs frr); the capture part also tshark.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeCaptureFile, summarizePacket } from "../../core/lab/decode";
+import { HAS_TSHARK, tsharkFields } from "../../core/router/wire/testdata/tshark";
+import { ourChain, theirChain } from "../support/decode-chains";
 import { Bgpd, frrSkipReason } from "../support/frr";
-import { VethLink, netnsSkipReason } from "../support/netns";
-import { NetnsRouter } from "../support/netns-router";
+import { NetnsCapture, VethLink, netnsSkipReason } from "../support/netns";
+import { NetnsRouter, waitFor } from "../support/netns-router";
 
 const skip = netnsSkipReason() ?? frrSkipReason();
 const tag = String(process.pid % 10000);
 
+const US = "198.18.1.1";
+const FRR = "198.18.1.2";
+
 const OUR_CONFIG = `hostname FLX
+vrf definition cust1
+ rd 65000:1
+ route-target export 65000:1
+ route-target import 65001:1
+ !
+ address-family ipv4
+ exit-address-family
+!
+interface Loopback101
+ vrf forwarding cust1
+ ip address 10.88.1.1 255.255.255.0
+!
+interface Loopback102
+ vrf forwarding cust1
+ ip address 10.88.2.1 255.255.255.0
+!
 interface Ethernet0/0
- ip address 198.18.1.1 255.255.255.0
+ ip address ${US} 255.255.255.0
  no shutdown
+!
+router bgp 65000
+ bgp router-id ${US}
+ bgp log-neighbor-changes
+ neighbor ${FRR} remote-as 65001
+ !
+ address-family vpnv4
+  neighbor ${FRR} activate
+  neighbor ${FRR} send-community extended
+ exit-address-family
+ !
+ address-family ipv4 vrf cust1
+  redistribute connected
+ exit-address-family
+!
+end
 `;
 
 const FRR_CONFIG = `frr defaults traditional
 hostname frr
+log timestamp precision 3
+!
+route-map RT65001 permit 10
+ set extcommunity rt 65001:1
+exit
+!
 router bgp 65001
- bgp router-id 198.18.1.2
+ bgp router-id ${FRR}
  no bgp ebgp-requires-policy
  no bgp default ipv4-unicast
+ neighbor ${US} remote-as 65000
+ !
+ address-family ipv4 vpn
+  neighbor ${US} activate
+  network 10.77.1.0/24 rd 65001:1 label 2001 route-map RT65001
+  network 10.77.2.0/24 rd 65001:1 label 2002 route-map RT65001
+ exit-address-family
+exit
 `;
 
-describe.skipIf(skip !== undefined)(`BGP with FRR's bgpd over a veth pair${skip ? ` (skipped: ${skip})` : ""}`, () => {
+describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let link: VethLink;
   let router: NetnsRouter;
   let bgpd: Bgpd;
+  let capture: NetnsCapture | undefined;
+  const dir = mkdtempSync(join(tmpdir(), "flexlab-bgp-frr-"));
 
   beforeAll(async () => {
-    link = VethLink.create({ ns: `flx-bgp-us-${tag}`, ifname: `flxbgpu${tag}` }, { ns: `flx-bgp-frr-${tag}`, ifname: `flxbgpf${tag}`, address: "198.18.1.2/24" });
+    link = VethLink.create({ ns: `flx-bgp-us-${tag}`, ifname: `flxbgpu${tag}` }, { ns: `flx-bgp-frr-${tag}`, ifname: `flxbgpf${tag}`, address: `${FRR}/24` });
     try {
+      if (NetnsCapture.hasDumpcap()) capture = await NetnsCapture.start(link.b.ns, link.b.ifname, join(dir, "session.pcapng"));
       router = await NetnsRouter.start({ ns: link.a.ns, ports: { "Ethernet0/0": link.a.ifname }, config: OUR_CONFIG });
       bgpd = await Bgpd.start(link.b.ns, FRR_CONFIG);
     } catch (err) {
+      await capture?.stop();
       await router?.close();
       link.close();
       throw err;
@@ -44,12 +109,59 @@ describe.skipIf(skip !== undefined)(`BGP with FRR's bgpd over a veth pair${skip 
   afterAll(async () => {
     await bgpd?.stop();
     await router?.close();
+    await capture?.stop();
     link?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
+  /** FRR's row for our session in its VPNv4 summary. */
+  function frrPeer(): { state?: string; pfxRcd?: number; pfxSnt?: number } | undefined {
+    type Summary = { peers?: Record<string, { state?: string; pfxRcd?: number; pfxSnt?: number }> };
+    // FRR wraps the summary in its family's name when the command names none
+    const summary = bgpd.json<Summary & { ipv4Vpn?: Summary }>("show bgp ipv4 vpn summary json");
+    return (summary.ipv4Vpn ?? summary).peers?.[US];
+  }
+
   it("reaches FRR's namespace from its own over the veth on the packet backend", async () => {
-    const out = await router.exec("ping 198.18.1.2 repeat 3");
+    const out = await router.exec(`ping ${FRR} repeat 3`);
     expect(out).toContain("Success rate is 100 percent (3/3)");
-    expect(bgpd.vtysh("show running-config")).toContain("bgp router-id 198.18.1.2");
   });
+
+  it("brings the session to Established with VPNv4 negotiated on both sides", async () => {
+    const peer = await waitFor(
+      "FRR to see the session Established",
+      () => {
+        const p = frrPeer();
+        return p?.state === "Established" && router.log.some((l) => l.includes(`%BGP-5-ADJCHANGE: neighbor ${FRR} Up`)) ? p : undefined;
+      },
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nour log: ${router.log.join("\n")}\nour stderr: ${router.errors}\nFRR log: ${bgpd.logText.slice(-2000)}`);
+    });
+    expect(peer.state).toBe("Established");
+    // IOS's summary row ends in the prefix count once the session is up.
+    expect(await router.exec("show ip bgp vpnv4 all summary")).toMatch(new RegExp(`^${FRR.replaceAll(".", "\\.")}\\s+4\\s+65001\\s.*\\s\\d+\\s*$`, "m"));
+  }, 90_000);
+
+  it.skipIf(!HAS_TSHARK)("captures the session, and flexlab decode reads every packet without an error, as tshark does", async () => {
+    // FRR's UPDATEs (its routes, then End-of-RIB) follow its first keepalive after a pause.
+    await waitFor("FRR to send its routes", () => ((frrPeer()?.pfxSnt ?? 0) >= 1 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 500));
+    await capture!.stop();
+    const file = join(dir, "session.pcapng");
+    const decoded = await decodeCaptureFile(file);
+    if (!decoded.ok) throw new Error(decoded.message);
+    const records = decoded.records;
+    expect(records.filter((r) => r.packet.error !== undefined).map((r) => summarizePacket(r.packet))).toEqual([]);
+    const summaries = records.map((r) => summarizePacket(r.packet));
+    for (const kind of ["BGP OPEN", "KEEPALIVE", "VPNv4 NLRI"]) expect(summaries.some((s) => s.includes(kind))).toBe(true);
+    // tshark reassembles BGP messages split across segments; the session's messages fit one
+    // segment each here, so both decoders see the same messages in the same packets.
+    const theirs = tsharkFields(file, ["frame.protocols", "bgp.type", "_ws.malformed"]);
+    expect(theirs.filter((row) => row[2] !== "")).toEqual([]);
+    expect(records.map(ourChain)).toEqual(theirs.map(([protocols]) => theirChain(protocols)));
+    const bgpTypes: Record<string, number> = { open: 1, update: 2, notification: 3, keepalive: 4, "route-refresh": 5 };
+    const ourTypes = records.map((r) => ((r.packet.layers.find((l) => l.protocol === "BGP")?.fields?.messages ?? []) as { type: string }[]).map((m) => bgpTypes[m.type]).join(","));
+    expect(ourTypes).toEqual(theirs.map((row) => row[1]));
+  }, 30_000);
 });
