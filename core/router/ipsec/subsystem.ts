@@ -19,17 +19,17 @@ import type { Timer } from "../clock/clock";
 import type { InterfaceConfig } from "../config/model/interface";
 import { registerDropReasons } from "../net/counters";
 import { HEADROOM_BYTES, moveToHeadroom } from "../net/headroom";
-import type { Interface } from "../net/interface";
+import { logMessage, type Interface } from "../net/interface";
 import { TunnelInterface, type TunnelProtection } from "../net/tunnel";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
 import { formatIpv4, type Ipv4 } from "../wire/addr";
-import { ESP_HEADER_LENGTH, ESP_NO_NEXT_HEADER, espSpi } from "../wire/esp";
+import { ESP_HEADER_LENGTH, ESP_NO_NEXT_HEADER, espSequence, espSpi } from "../wire/esp";
 import { GreProtocol } from "../wire/gre";
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Identification, ipv4Protocol, ipv4Src, ipv4Tos, ipv4Ttl, writeIpv4Header } from "../wire/ipv4";
 import { UDP_HEADER_LENGTH, emitUdp } from "../wire/udp";
 import { EspInboundSa, EspOpenFault, EspOutboundSa, SEQUENCE_SOFT_LIMIT } from "./esp";
 import type { ChildSaPair, IpsecSaEvents, IpsecSaHandle, TrafficSelector } from "./sa";
-import { formatIpsecSa, transformName } from "./show";
+import { formatIpsecSa, formatSpi, transformName } from "./show";
 import { espSaUat } from "./wireshark";
 
 /** Why IPsec drops a packet. */
@@ -53,6 +53,8 @@ const SOFT_SHARE = 0.9;
 const IKE_PORT = 500;
 /** IOS numbers its crypto engine connections from here. */
 const FIRST_CONN_ID = 2001;
+/** IOS rate-limits the %CRYPTO-4 packet errors; at most one of each kind per this long. */
+const CRYPTO_LOG_INTERVAL_MS = 60_000;
 
 /** A crypto flow's counters, as `show crypto ipsec sa` adds them up over its SAs. */
 interface FlowCounters {
@@ -117,6 +119,8 @@ export class IpsecInstance implements SubsystemInstance {
   private readonly flows = new Map<TunnelInterface, TunnelIpsec>();
   private nextConnId = FIRST_CONN_ID;
   private readonly unregister: () => void;
+  /** When each %CRYPTO-4 mnemonic was last logged. */
+  private readonly lastLogged = new Map<string, number>();
 
   constructor(private readonly router: SubsystemHost) {
     const stack = router.stack;
@@ -289,9 +293,11 @@ export class IpsecInstance implements SubsystemInstance {
       inIf.drop("esp-malformed");
       return;
     }
-    const sa = this.sad.get(espSpi(buf, esp));
+    const spi = espSpi(buf, esp);
+    const sa = this.sad.get(spi);
     if (sa === undefined || sa.flow.tunnel.transportVrf !== inIf.vrf) {
       inIf.drop("esp-unknown-spi");
+      this.log("RECVD_PKT_INV_SPI", () => `decaps: rec'd IPSEC packet has invalid spi for destaddr=${formatIpv4(outerDst)}, prot=50, spi=${formatSpi(spi)}, srcaddr=${formatIpv4(outerSrc)}, input interface=${inIf.name}`);
       return;
     }
     const flow = sa.flow;
@@ -301,9 +307,11 @@ export class IpsecInstance implements SubsystemInstance {
       if (payloadEnd === EspOpenFault.Replay) {
         flow.counters.replayFailures++;
         inIf.drop("esp-replay");
+        this.log("PKT_REPLAY_ERR", () => `decrypt: replay check failed connection id=${sa.inboundConnId}, sequence number=${espSequence(buf, esp)}`);
       } else if (payloadEnd === EspOpenFault.AuthFailed) {
         flow.counters.verifyFailures++;
         inIf.drop("esp-auth-failed");
+        this.log("RECVD_PKT_MAC_ERR", () => `decrypt: mac verify failed for connection id=${sa.inboundConnId} sequence number=${espSequence(buf, esp)}`);
       } else inIf.drop("esp-malformed");
       return;
     }
@@ -336,6 +344,15 @@ export class IpsecInstance implements SubsystemInstance {
       return;
     }
     flow.tunnel.receivePayload(buf, payload, payloadEnd, GreProtocol.Ipv4, true);
+  }
+
+  /** A %CRYPTO-4 packet error, unless one like it was logged in the last minute. */
+  private log(mnemonic: string, text: () => string): void {
+    const now = this.router.clock.now();
+    const last = this.lastLogged.get(mnemonic);
+    if (last !== undefined && now - last < CRYPTO_LOG_INTERVAL_MS) return;
+    this.lastLogged.set(mnemonic, now);
+    this.router.logMessage(logMessage("CRYPTO", 4, mnemonic, text()));
   }
 
   // --- Show --------------------------------------------------------------------------

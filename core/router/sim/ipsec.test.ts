@@ -194,11 +194,21 @@ describe("IPsec tunnel protection in the harness", () => {
     const unknown = sent.slice();
     unknown[37] ^= 0x40; // SPI
     inject(unknown);
-    s.settle();
+    s.advance(10); // delivers the frames (settle would run on to the SA lifetime timers)
     expect(drops(s, "R2", "esp-replay")).toBe(1);
     expect(drops(s, "R2", "esp-auth-failed")).toBe(1);
     expect(drops(s, "R2", "esp-unknown-spi")).toBe(1);
     expect(ipsecRow(s, "R2")).toMatchObject({ decaps: 1, recvErrors: 2, replayFailures: 1, verifyFailures: 1 });
+    const crypto = s.node("R2").log.map((l) => l.text).filter((t) => t.startsWith("%CRYPTO"));
+    expect(crypto).toEqual([
+      "%CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed connection id=2001, sequence number=1",
+      "%CRYPTO-4-RECVD_PKT_MAC_ERR: decrypt: mac verify failed for connection id=2001 sequence number=2",
+      "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=10.0.0.2, prot=50, spi=0x00001041(4161), srcaddr=10.0.0.1, input interface=Ethernet0/0",
+    ]);
+    inject(sent.slice()); // a second replay within the minute is counted, not logged again
+    s.advance(10); // delivers the frames (settle would run on to the SA lifetime timers)
+    expect(drops(s, "R2", "esp-replay")).toBe(2);
+    expect(s.node("R2").log.filter((l) => l.text.includes("PKT_REPLAY_ERR"))).toHaveLength(1);
   });
 
   it("rekeys make-before-break without losing a ping", async () => {
