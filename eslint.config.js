@@ -24,6 +24,10 @@ const MAC_TABLE = "core/router/io/mac-table.ts";
 /** The router's linear IOS regex (pure, no imports): an exercise check's patterns are the
  * patterns a student types after `| include`, matched without backtracking. */
 const IOS_REGEX = "core/router/cli/regex.ts";
+/** Protocols meet through each other's published instances (`router.subsystem(x)`): the
+ * subsystem file and the types it publishes (README of core/router/node). Nothing else of a
+ * sibling protocol. */
+const PUBLISHED = ["core/router/pki/subsystem.ts", "core/router/pki/store.ts", "core/router/ipsec/subsystem.ts", "core/router/ipsec/sa.ts"];
 const TOP = ["core", "electron", "renderer", "images", "build", "test", "labs"];
 
 /** What each folder may import from (project folders only; packages are checked apart). */
@@ -38,7 +42,7 @@ const LAYERS = {
   ...Object.fromEntries(
     PROTOCOLS.map((p) => [
       `core/router/${p}`,
-      [...["wire", "io", "net", "mpls", "routing", "clock", "config"].map((l) => `core/router/${l}`), SUBSYSTEM, TABLE_SCHEMAS],
+      [...["wire", "io", "net", "mpls", "routing", "clock", "config"].map((l) => `core/router/${l}`), SUBSYSTEM, TABLE_SCHEMAS, ...PUBLISHED.filter((f) => !f.startsWith(`core/router/${p}/`))],
     ]),
   ),
   "core/router/node": [...["wire", "io", "clock", "net", "mpls", "routing", "config", ...PROTOCOLS].map((l) => `core/router/${l}`), TABLE_SCHEMAS],

@@ -220,6 +220,47 @@ export const bgpPathRowSchema = z.object({
 export type BgpPathRow = z.infer<typeof bgpPathRowSchema>;
 
 /** Every table the mgmt API serves, by name. */
+/** `show crypto ikev2 sa [detailed]`: one row per IKE SA. */
+export const ikev2SaRowSchema = z.object({
+  tunnelId: z.number().int().nonnegative(),
+  /** Dotted quads and UDP ports (500, or 4500 after NAT-T). */
+  local: z.string(),
+  localPort: z.number().int(),
+  remote: z.string(),
+  remotePort: z.number().int(),
+  /** VRF names, "none" for the global table. */
+  fvrf: z.string(),
+  ivrf: z.string(),
+  /** IOS's status: "READY", "IN-NEG", "DELETE". */
+  status: z.string(),
+  /** "AES-CBC", "AES-GCM"; PRF "SHA256", Hash "SHA96"/"None" as IOS names them. */
+  encryption: z.string(),
+  keySize: z.number().int(),
+  prf: z.string(),
+  hash: z.string(),
+  dhGroup: z.number().int(),
+  authSign: z.enum(["PSK", "RSA"]),
+  authVerify: z.enum(["PSK", "RSA"]),
+  lifetimeSec: z.number().int(),
+  activeSec: z.number().int(),
+  /** 16 hex digits. */
+  localSpi: z.string(),
+  remoteSpi: z.string(),
+  localId: z.string(),
+  remoteId: z.string(),
+  initiator: z.boolean(),
+  profile: z.string().optional(),
+  /** The tunnel or Virtual-Access the session is bound to. */
+  interface: z.string().optional(),
+  dpd: z.object({ intervalSec: z.number().int(), retrySec: z.number().int() }).optional(),
+  natDetected: z.boolean(),
+  pushedAddress: z.string().optional(),
+  /** "a.b.c.d mask" lines the peer pushed. */
+  remoteSubnets: z.array(z.string()),
+  childSas: z.array(z.object({ inboundSpi: z.string(), outboundSpi: z.string(), transform: z.string(), mode: z.enum(["transport", "tunnel"]) })),
+});
+export type Ikev2SaRow = z.infer<typeof ikev2SaRowSchema>;
+
 export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
   routes: routeRowSchema,
@@ -227,6 +268,7 @@ export const TABLE_ROWS = {
   vrf: vrfRowSchema,
   "mpls-forwarding": mplsForwardingRowSchema,
   "ipsec-sa": ipsecSaRowSchema,
+  "ikev2-sa": ikev2SaRowSchema,
 } as const;
 
 export type TableName = keyof typeof TABLE_ROWS;

@@ -5,7 +5,7 @@
 // for pre-shared keys (§2.15). Everything here is a pure function of its inputs except key
 // generation and IVs, which come from the CSPRNG.
 
-import { createCipheriv, createDecipheriv, createDiffieHellmanGroup, createECDH, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createDiffieHellman, createDiffieHellmanGroup, createECDH, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { concatBytes } from "../wire/bytes";
 import { DhGroup, EncrId, IntegId, PrfId } from "../wire/ikev2-registry";
 
@@ -61,8 +61,9 @@ export function dhGenerate(group: number, privateKey?: Uint8Array): DhPrivate {
   const spec = DH_SPECS.get(group);
   if (spec === undefined) throw new RangeError(`dhGenerate: DH group ${group} is not supported`);
   if (spec.kind === "modp") {
-    const dh = createDiffieHellmanGroup(spec.name);
-    if (privateKey) dh.setPrivateKey(privateKey);
+    const named = createDiffieHellmanGroup(spec.name);
+    const dh = privateKey ? createDiffieHellman(named.getPrime(), named.getGenerator()) : named;
+    if (privateKey) (dh as ReturnType<typeof createDiffieHellman>).setPrivateKey(privateKey);
     else dh.generateKeys();
     const publicValue = leftPad(new Uint8Array(privateKey ? dh.generateKeys() : dh.getPublicKey()), spec.publicLength);
     const prime = BigInt("0x" + dh.getPrime("hex"));
@@ -135,7 +136,7 @@ export function prfPlus(p: Prf, key: Uint8Array, seed: Uint8Array, length: numbe
   const blocks = Math.ceil(length / p.length);
   if (blocks > 255) throw new RangeError(`prfPlus: ${length} bytes need more than 255 iterations of ${p.hash}`);
   const out = new Uint8Array(blocks * p.length);
-  let previous = new Uint8Array(0);
+  let previous: Uint8Array = new Uint8Array(0);
   const counter = new Uint8Array(1);
   for (let n = 1; n <= blocks; n++) {
     counter[0] = n;

@@ -1,6 +1,7 @@
 // Every subsystem a Router attaches, one line each, in the order they reconcile. Adding a
 // protocol is one line here; its code, commands, flags and drop reasons live in its folder.
 import { bgpSubsystem } from "../bgp/subsystem";
+import { ikev2Subsystem } from "../ikev2/subsystem";
 import { ipsecSubsystem } from "../ipsec/subsystem";
 import { registerDropReasons } from "../net/counters";
 import { pkiSubsystem } from "../pki/subsystem";
@@ -17,6 +18,7 @@ export const SUBSYSTEMS: readonly Subsystem<object>[] = [
   mplsSubsystem,
   bgpSubsystem,
   ipsecSubsystem,
+  ikev2Subsystem,
 ];
 
 for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);

@@ -1,0 +1,399 @@
+// IKEv2's subsystem: the engine (engine.ts) on a router. Sockets on UDP 500 and 4500 in the
+// global VRF (the profiles' `match fvrf` VRFs too), tunnels with `tunnel protection ipsec
+// profile P` and a destination initiating (FlexVPN spokes, static VTIs), responders binding a
+// session to the static tunnel toward the peer or to a Virtual-Access cloned from the
+// profile's `virtual-template`, IKEv2 configuration mode (`ip address negotiated`, `ip local
+// pool` through `crypto ikev2 authorization policy`, `route set interface`), and `show crypto
+// ikev2 sa [detailed]`, table "ikev2-sa", `debug crypto ikev2`.
+
+import type { InterfaceConfig } from "../config/model/interface";
+import type { DeepReadonly, RouterConfig } from "../config/model/router";
+import type { Ikev2Profile } from "../config/model/crypto";
+import { TABLE_ROWS } from "../../api/tables";
+import { TunnelInterface } from "../net/tunnel";
+import type { UdpDatagram, UdpSocket } from "../net/sockets";
+import type { Vrf } from "../net/vrf";
+import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
+import { pkiSubsystem } from "../pki/subsystem";
+import { formatIpv4, ipv4, maskLength, prefix, type Ipv4 } from "../wire/addr";
+import { isWireError } from "../wire/errors";
+import { IKE_NAT_T_PORT, IKE_PORT, classifyUdp4500, stripNonEspMarker, withNonEspMarker } from "../wire/ikev2";
+import type { CfgAttribute } from "../wire/ikev2-payloads";
+import { CfgAttributeType } from "../wire/ikev2-registry";
+import { cfgIpv4, cfgIpv4Subnet, cfgIpv4Value } from "../wire/ikev2-values";
+import { IkeEngine, type IkeHost } from "./engine";
+import type { ChildSa, Endpoint, IkeSa } from "./sa";
+import { formatIkev2Sa, ikev2SaRows } from "./show";
+
+/** How often a spoke whose SA is down tries again (IOS FlexVPN client: on its own timer). */
+export const REINITIATE_INTERVAL_MS = 10_000;
+const HOST_MASK = ipv4(255, 255, 255, 255);
+
+/** An initiating tunnel's wish, from its config. */
+interface Wanted {
+  readonly tunnel: string;
+  readonly ipsecProfile: string;
+  readonly ikev2Profile: string;
+  readonly destination: Ipv4;
+  readonly vti: boolean;
+  readonly wantsAddress: boolean;
+  readonly fvrf: string | undefined;
+}
+
+export class Ikev2Instance implements SubsystemInstance, IkeHost {
+  readonly engine: IkeEngine;
+  private readonly sockets = new Map<string, { ike: UdpSocket; natT: UdpSocket }>();
+  /** Initiating tunnels by name, and their SA when one is up or being negotiated. */
+  private wanted = new Map<string, Wanted>();
+  private readonly byTunnel = new Map<string, IkeSa>();
+  /** Pool addresses handed out, by pool name. */
+  private readonly leases = new Map<string, Set<Ipv4>>();
+  private readonly retry;
+  private nextVirtualAccess = 1;
+  /** ESP-in-UDP arriving on 4500 before IPsec can take it. */
+  espInUdpDropped = 0;
+
+  constructor(private readonly router: SubsystemHost) {
+    this.engine = new IkeEngine(this);
+    this.retry = router.clock.every(REINITIATE_INTERVAL_MS, () => this.initiateWanted());
+  }
+
+  get clock() {
+    return this.router.clock;
+  }
+
+  config(): RouterConfig {
+    return this.router.running;
+  }
+
+  trustpoint(name: string) {
+    return this.router.subsystem(pkiSubsystem).store.get(name);
+  }
+
+  log(facility: string, severity: number, mnemonic: string, text: string): void {
+    this.router.logMessage({ facility, severity, mnemonic, text: `%${facility}-${severity}-${mnemonic}: ${text}` });
+  }
+
+  debugOn(): boolean {
+    return this.router.debug.isOn("crypto ikev2");
+  }
+
+  debug(text: string): void {
+    this.router.debug.emit(text);
+  }
+
+  // --- Sockets -----------------------------------------------------------------------------
+
+  private vrfOf(fvrf: string | undefined): Vrf | undefined {
+    return fvrf === undefined ? this.router.stack.globalVrf : this.router.stack.vrf(fvrf);
+  }
+
+  private listen(fvrf: string | undefined): void {
+    const key = fvrf ?? "";
+    if (this.sockets.has(key)) return;
+    const vrf = this.vrfOf(fvrf);
+    if (!vrf) return;
+    const ike = this.router.stack.udp.bind({ vrf, port: IKE_PORT }, (d) => this.engine.receive(fvrf, { address: d.dst, port: d.dstPort }, { address: d.src, port: d.srcPort }, d.payload));
+    const natT = this.router.stack.udp.bind({ vrf, port: IKE_NAT_T_PORT }, (d) => this.receiveNatT(fvrf, d));
+    if (typeof ike === "string" || typeof natT === "string") {
+      if (typeof ike !== "string") ike.close();
+      if (typeof natT !== "string") natT.close();
+      this.router.warn(`% IKEv2 cannot listen in ${fvrf ?? "the global table"}: ${typeof ike === "string" ? ike : natT}`);
+      return;
+    }
+    this.sockets.set(key, { ike, natT });
+  }
+
+  private receiveNatT(fvrf: string | undefined, d: UdpDatagram): void {
+    const kind = classifyUdp4500(d.payload);
+    if (kind === "keepalive" || isWireError(kind)) return;
+    if (kind === "esp") {
+      // ESP-in-UDP (RFC 3948) belongs to IPsec, which takes it once it is on this router.
+      this.espInUdpDropped++;
+      return;
+    }
+    const message = stripNonEspMarker(d.payload);
+    if (isWireError(message)) return;
+    this.engine.receive(fvrf, { address: d.dst, port: d.dstPort }, { address: d.src, port: d.srcPort }, message);
+  }
+
+  send(fvrf: string | undefined, local: Endpoint, remote: Endpoint, message: Uint8Array): void {
+    const s = this.sockets.get(fvrf ?? "");
+    if (!s) return;
+    if (local.port === IKE_NAT_T_PORT) s.natT.send(remote.address, remote.port, withNonEspMarker(message), { src: local.address });
+    else s.ike.send(remote.address, remote.port, message, { src: local.address });
+  }
+
+  // --- Config → initiators -------------------------------------------------------------------
+
+  reconcile(_before: RouterConfig | undefined, after: RouterConfig): void {
+    const crypto = after.crypto;
+    const active = Object.keys(crypto.ikev2.profiles).length > 0 || Object.values(after.interfaces).some((i) => i.tunnel?.protectionProfile);
+    if (active) {
+      this.listen(undefined);
+      for (const p of Object.values(crypto.ikev2.profiles)) if (p.matchFvrf && p.matchFvrf !== "any") this.listen(p.matchFvrf);
+    }
+    const wanted = new Map<string, Wanted>();
+    for (const iface of Object.values(after.interfaces)) {
+      const w = this.wantFor(after, iface);
+      if (w) wanted.set(iface.name, w);
+    }
+    for (const [name, sa] of this.byTunnel) {
+      const w = wanted.get(name);
+      const old = this.wanted.get(name);
+      if (!w || JSON.stringify(w) !== JSON.stringify(old)) {
+        this.byTunnel.delete(name);
+        this.engine.delete(sa, "Tunnel configuration changed");
+      }
+    }
+    this.wanted = wanted;
+    this.router.clock.defer(() => this.initiateWanted());
+  }
+
+  private wantFor(config: RouterConfig, iface: DeepReadonly<InterfaceConfig>): Wanted | undefined {
+    const t = iface.tunnel;
+    if (!t?.protectionProfile || t.destination === undefined || iface.shutdown || !iface.name.startsWith("Tunnel")) return undefined;
+    const ipsec = config.crypto.ipsec.profiles[t.protectionProfile];
+    if (!ipsec || ipsec.responderOnly) return undefined;
+    const ikev2Profile = ipsec.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
+    if (!ikev2Profile) return undefined;
+    return {
+      tunnel: iface.name,
+      ipsecProfile: t.protectionProfile,
+      ikev2Profile,
+      destination: t.destination,
+      vti: t.mode === "ipsec-ipv4",
+      wantsAddress: iface.ipv4.kind === "negotiated",
+      fvrf: config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf === "any" ? undefined : config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf,
+    };
+  }
+
+  private initiateWanted(): void {
+    for (const w of this.wanted.values()) {
+      const sa = this.byTunnel.get(w.tunnel);
+      if (sa && sa.state !== "dead") continue;
+      const tunnel = this.router.stack.interface(w.tunnel);
+      if (!(tunnel instanceof TunnelInterface)) continue;
+      const local = tunnel.resolveSourceAddress();
+      if (local === undefined) continue;
+      this.listen(w.fvrf);
+      const next = this.engine.initiate({ tunnel: w.tunnel, ikev2Profile: w.ikev2Profile, ipsecProfile: w.ipsecProfile, fvrf: w.fvrf, local, remote: w.destination, vti: w.vti, wantsAddress: w.wantsAddress });
+      if (next.state !== "dead") this.byTunnel.set(w.tunnel, next);
+    }
+  }
+
+  // --- Responder binding, configuration mode ----------------------------------------------------
+
+  bindResponder(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>): { interfaceName: string; ipsecProfile: string | undefined; vti: boolean } | undefined {
+    const config = this.router.running;
+    // A static tunnel toward this peer (site-to-site, static VTI).
+    for (const iface of Object.values(config.interfaces)) {
+      const t = iface.tunnel;
+      if (!t?.protectionProfile || t.destination !== sa.remote.address || !iface.name.startsWith("Tunnel")) continue;
+      return { interfaceName: iface.name, ipsecProfile: t.protectionProfile, vti: t.mode === "ipsec-ipv4" };
+    }
+    if (profile.virtualTemplate === undefined) return undefined;
+    const template = config.interfaces[`Virtual-Template${profile.virtualTemplate}`];
+    if (!template) return undefined;
+    return this.cloneVirtualAccess(sa, template);
+  }
+
+  /** Clones Virtual-AccessN from the template for one session (FlexVPN server). */
+  private cloneVirtualAccess(sa: IkeSa, template: DeepReadonly<InterfaceConfig>): { interfaceName: string; ipsecProfile: string | undefined; vti: boolean } | undefined {
+    const stack = this.router.stack;
+    let name = `Virtual-Access${this.nextVirtualAccess}`;
+    while (stack.interface(name)) name = `Virtual-Access${++this.nextVirtualAccess}`;
+    this.nextVirtualAccess++;
+    const va = stack.addTunnel(name, { hardware: "Virtual Access interface", clonedFrom: template.name });
+    if (template.ipv4.kind === "unnumbered") va.setUnnumbered(stack.interface(template.ipv4.interface));
+    else if (template.ipv4.kind === "static") va.setAddress(template.ipv4.primary.address, template.ipv4.primary.prefixLen);
+    va.setMode(template.tunnel?.mode === "gre-multipoint" ? "gre-multipoint" : "gre-ip");
+    va.setSource({ address: sa.local.address });
+    va.setDestination(sa.remote.address);
+    return { interfaceName: name, ipsecProfile: template.tunnel?.protectionProfile, vti: template.tunnel?.mode === "ipsec-ipv4" };
+  }
+
+  private authorizationPolicy(profile: DeepReadonly<Ikev2Profile>) {
+    const aaa = profile.aaaAuthorization.find((a) => a.kind === (profile.authenticationRemote.includes("rsa-sig") ? "cert" : "psk")) ?? profile.aaaAuthorization[0];
+    if (!aaa) return undefined;
+    return this.router.running.crypto.ikev2.authorizationPolicies[aaa.name ?? "default"];
+  }
+
+  /** The address an interface's `route set interface` pushes: its own, or the one it borrows. */
+  private interfaceAddress(name: string | undefined): Ipv4 | undefined {
+    if (name === undefined) return undefined;
+    const iface = this.router.stack.interface(name);
+    return iface?.address?.address ?? iface?.unnumbered?.address?.address;
+  }
+
+  configRequest(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>): CfgAttribute[] {
+    const out: CfgAttribute[] = [];
+    if (sa.request?.wantsAddress) out.push({ type: CfgAttributeType.INTERNAL_IP4_ADDRESS, value: new Uint8Array(0) });
+    const policy = this.authorizationPolicy(profile);
+    const pushed = policy?.routeSetInterface ? this.interfaceAddress(policy.routeSetInterface.interface ?? sa.interfaceName) : undefined;
+    // Cisco's route-push attribute numbers are not public: routes travel as INTERNAL_IP4_SUBNET.
+    if (pushed !== undefined) out.push({ type: CfgAttributeType.INTERNAL_IP4_SUBNET, value: cfgIpv4Value(pushed, HOST_MASK) });
+    return out;
+  }
+
+  configReply(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>, request: readonly CfgAttribute[]): CfgAttribute[] | undefined {
+    const policy = this.authorizationPolicy(profile);
+    const out: CfgAttribute[] = [];
+    this.acceptRoutes(sa, request);
+    if (request.some((a) => a.type === CfgAttributeType.INTERNAL_IP4_ADDRESS)) {
+      if (policy?.pool) {
+        const address = this.lease(policy.pool);
+        if (address === undefined) return undefined;
+        sa.assignedAddress = address;
+        out.push({ type: CfgAttributeType.INTERNAL_IP4_ADDRESS, value: cfgIpv4Value(address) });
+        out.push({ type: CfgAttributeType.INTERNAL_IP4_NETMASK, value: cfgIpv4Value(policy.netmask ?? HOST_MASK) });
+        this.installRoute(sa, address, HOST_MASK);
+      }
+    }
+    for (const dns of policy?.dns ?? []) out.push({ type: CfgAttributeType.INTERNAL_IP4_DNS, value: cfgIpv4Value(dns) });
+    const pushed = policy?.routeSetInterface ? this.interfaceAddress(policy.routeSetInterface.interface ?? sa.interfaceName) : undefined;
+    if (pushed !== undefined) out.push({ type: CfgAttributeType.INTERNAL_IP4_SUBNET, value: cfgIpv4Value(pushed, HOST_MASK) });
+    return out;
+  }
+
+  applyConfigReply(sa: IkeSa, attributes: readonly CfgAttribute[]): void {
+    const address = attributes.map((a) => (a.type === CfgAttributeType.INTERNAL_IP4_ADDRESS ? cfgIpv4(a.value) : undefined)).find((a) => a !== undefined);
+    if (address !== undefined && sa.request?.wantsAddress) {
+      const iface = this.router.stack.interface(sa.request.tunnel);
+      if (iface && iface.address?.address !== address) {
+        const problem = iface.setAddress(address, 32);
+        if (problem) this.router.warn(problem);
+        else sa.assignedAddress = address;
+      }
+    }
+    this.acceptRoutes(sa, attributes);
+  }
+
+  /** Routes the peer pushed (INTERNAL_IP4_SUBNET), installed as static routes out of the
+   * session's interface, as IOS shows them. */
+  private acceptRoutes(sa: IkeSa, attributes: readonly CfgAttribute[]): void {
+    for (const a of attributes) {
+      if (a.type !== CfgAttributeType.INTERNAL_IP4_SUBNET) continue;
+      const subnet = cfgIpv4Subnet(a.value);
+      if (!subnet) continue;
+      sa.remoteSubnets.push(subnet);
+      this.installRoute(sa, subnet.address, subnet.mask);
+    }
+  }
+
+  private installRoute(sa: IkeSa, address: Ipv4, mask: Ipv4): void {
+    if (!sa.interfaceName) return;
+    const len = maskLength(mask);
+    if (len === undefined) return;
+    this.router.routing.rib.upsert(undefined, {
+      prefix: prefix(address, len),
+      protocol: "static",
+      instance: `ikev2-${sa.id}-${formatIpv4(address)}`,
+      distance: 1,
+      metric: 0,
+      nextHops: [{ interface: sa.interfaceName }],
+    });
+  }
+
+  private lease(pool: string): Ipv4 | undefined {
+    const p = this.router.running.localPools[pool];
+    if (!p) return undefined;
+    const used = this.leases.get(pool) ?? new Set<Ipv4>();
+    this.leases.set(pool, used);
+    for (const r of p.ranges) {
+      for (let a = r.start >>> 0; a <= r.end >>> 0; a++) {
+        if (!used.has(a as Ipv4)) {
+          used.add(a as Ipv4);
+          return a as Ipv4;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  // --- SA events ------------------------------------------------------------------------------
+
+  childUp(_sa: IkeSa, _child: ChildSa): void {}
+
+  childDown(_sa: IkeSa, _child: ChildSa): void {}
+
+  saUp(_sa: IkeSa): void {}
+
+  saDown(sa: IkeSa): void {
+    for (const [name, s] of this.byTunnel) if (s === sa) this.byTunnel.delete(name);
+    const policyPool = sa.profile ? (() => {
+      const profile = this.router.running.crypto.ikev2.profiles[sa.profile!];
+      return profile ? this.authorizationPolicy(profile)?.pool : undefined;
+    })() : undefined;
+    if (sa.role === "responder" && sa.assignedAddress !== undefined && policyPool) this.leases.get(policyPool)?.delete(sa.assignedAddress);
+    this.withdrawRoutes(sa);
+    if (sa.role === "initiator" && sa.assignedAddress !== undefined && sa.request) {
+      const iface = this.router.stack.interface(sa.request.tunnel);
+      if (iface?.address?.address === sa.assignedAddress) iface.removeAddresses();
+    }
+    if (sa.role === "responder" && sa.interfaceName?.startsWith("Virtual-Access")) this.router.stack.removeInterface(sa.interfaceName);
+  }
+
+  private withdrawRoutes(sa: IkeSa): void {
+    const addresses = [...sa.remoteSubnets.map((s) => ({ a: s.address, m: s.mask })), ...(sa.role === "responder" && sa.assignedAddress !== undefined ? [{ a: sa.assignedAddress, m: HOST_MASK }] : [])];
+    for (const { a, m } of addresses) {
+      const len = maskLength(m);
+      if (len !== undefined) this.router.routing.rib.withdraw(undefined, prefix(a, len), "static", `ikev2-${sa.id}-${formatIpv4(a)}`);
+    }
+  }
+
+  close(): void {
+    this.retry.cancel();
+    this.engine.close();
+    for (const s of this.sockets.values()) {
+      s.ike.close();
+      s.natT.close();
+    }
+    this.sockets.clear();
+  }
+}
+
+const IKEV2_SA: TableEntry<"ikev2-sa", SubsystemHost> = {
+  name: "ikev2-sa",
+  schema: TABLE_ROWS["ikev2-sa"],
+  rows: (router) => ikev2SaRows(router.subsystem(ikev2Subsystem).engine.sas(), router.clock.now()),
+  format: (rows, args) => formatIkev2Sa(rows, args?.detail ?? false),
+};
+
+export const ikev2Subsystem: Subsystem<Ikev2Instance> = {
+  name: "ikev2",
+  attach: (router) => new Ikev2Instance(router),
+  tables: [IKEV2_SA],
+  debugFlags: [
+    {
+      flag: "crypto ikev2",
+      help: ["Cryptographic subsystem", "IKEv2 debug messages"],
+      heading: "Crypto Subsystem",
+      description: "IKEv2 default debugging is on",
+    },
+  ],
+  execCommands: [
+    subsystemExec({
+      id: "show.crypto.ikev2.sa",
+      mode: BOTH,
+      syntax: "show crypto ikev2 sa [detailed$detailed]",
+      help: ["Show running system information", "Encryption module", "Shows ikev2 info", "Shows ikev2 SAs", "detailed output"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const tableArgs = { detail: args.has("detailed") };
+        print(IKEV2_SA.format(IKEV2_SA.rows(router, tableArgs), tableArgs));
+      },
+    }),
+    subsystemExec({
+      id: "clear.crypto.ikev2.sa",
+      mode: BOTH,
+      syntax: "clear crypto ikev2 sa [remote A.B.C.D$remote]",
+      help: ["Reset functions", "Encryption module", "IKEv2 information", "Clear IKEv2 SAs", "Remote address", "Remote IPv4 address"],
+      run: ({ router, args }) => {
+        const remote = args.optIp("remote");
+        const engine = router.subsystem(ikev2Subsystem).engine;
+        for (const sa of engine.sas()) if (remote === undefined || sa.remote.address === remote) engine.delete(sa, "Cleared by the operator");
+      },
+    }),
+  ],
+};

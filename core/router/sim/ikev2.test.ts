@@ -1,0 +1,224 @@
+// IKEv2 between routers built from config text in the simulation harness: pre-shared keys,
+// IOS smart defaults and configured proposals, INVALID_KE_PAYLOAD, wrong keys, retransmission
+// over a lossy link, DPD, delete and child SA rekey.
+import { afterEach, describe, expect, it } from "vitest";
+import { Simulation } from "./harness";
+import { ikev2Subsystem } from "../ikev2/subsystem";
+import type { IkeSa } from "../ikev2/sa";
+import { NicDecorator } from "../io/nic-decorator";
+import type { Nic } from "../io/nic";
+import { parseEthernet } from "../wire/ethernet";
+import { isWireError } from "../wire/errors";
+import { IpProtocol, parseIpv4 } from "../wire/ipv4";
+
+function site(name: string, me: number, peer: number, extra = "", keyringKey = "cisco123"): string {
+  return `hostname ${name}
+crypto ikev2 keyring KR
+ peer SITE
+  address 10.0.12.${peer}
+  pre-shared-key ${keyringKey}
+!
+crypto ikev2 profile P
+ match identity remote address 10.0.12.${peer} 255.255.255.255
+ authentication local pre-share
+ authentication remote pre-share
+ keyring local KR
+ dpd 10 2 periodic
+${extra}!
+crypto ipsec profile IP
+ set ikev2-profile P
+!
+interface Ethernet0/0
+ ip address 10.0.12.${me} 255.255.255.0
+!
+interface Tunnel0
+ ip address 192.168.0.${me} 255.255.255.252
+ tunnel source Ethernet0/0
+ tunnel destination 10.0.12.${peer}
+ tunnel mode ipsec ipv4
+ tunnel protection ipsec profile IP
+!
+end
+`;
+}
+
+/** Drops frames carrying UDP to or from port 500 while `lossy` says so. */
+class LossyIke extends NicDecorator {
+  drop: (n: number) => boolean = () => false;
+  sent = 0;
+  override send(frame: Uint8Array): boolean {
+    const eth = parseEthernet(frame);
+    if (!isWireError(eth)) {
+      const ip = parseIpv4(eth.payload);
+      if (!isWireError(ip) && ip.repr.protocol === IpProtocol.Udp && ip.payload.length >= 4) {
+        const dport = (ip.payload[2] << 8) | ip.payload[3];
+        if (dport === 500 || dport === 4500) {
+          if (this.drop(this.sent++)) return true;
+        }
+      }
+    }
+    return super.send(frame);
+  }
+}
+
+let sim: Simulation | undefined;
+afterEach(() => {
+  sim?.close();
+  sim = undefined;
+});
+
+function sas(node: string): IkeSa[] {
+  return sim!.node(node).router.subsystem(ikev2Subsystem).engine.sas();
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+
+/** Each established SA on `a` has its twin on `b` with the same SPIs, suite and child keys
+ * mirrored: what one sends with, the other receives with. */
+function expectTwins(a: string, b: string): void {
+  const mine = sas(a).filter((s) => s.state === "established");
+  expect(mine.length).toBeGreaterThan(0);
+  for (const sa of mine) {
+    const twin = sas(b).find((t) => t.spiI === sa.spiI && t.spiR === sa.spiR);
+    expect(twin, `twin of ${sa.spiI}`).toBeDefined();
+    expect(twin!.state).toBe("established");
+    expect(hex(twin!.keys!.skD)).toBe(hex(sa.keys!.skD));
+    expect(sa.children.length).toBe(1);
+    expect(twin!.children.length).toBe(1);
+    const [c, t] = [sa.children[0], twin!.children[0]];
+    expect(c.outbound.spi).toBe(t.inbound.spi);
+    expect(c.inbound.spi).toBe(t.outbound.spi);
+    expect(hex(c.outbound.encKey)).toBe(hex(t.inbound.encKey));
+    expect(hex(c.inbound.encKey)).toBe(hex(t.outbound.encKey));
+    expect(hex(c.outbound.integKey)).toBe(hex(t.inbound.integKey));
+    expect(hex(c.outbound.encKey)).not.toBe(hex(c.inbound.encKey));
+  }
+}
+
+describe("IKEv2 with pre-shared keys", () => {
+  it("brings up an IKE SA and a child SA with IOS's smart defaults, and both ends hold the same keys", async () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1, "", "cisco123") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    expectTwins("R1", "R2");
+    expectTwins("R2", "R1");
+    const r1 = sas("R1").find((s) => s.state === "established")!;
+    // Smart defaults: AES-CBC-256, SHA512, group 19 first.
+    expect(r1.suite!.encr.iosName).toBe("AES-CBC");
+    expect(r1.suite!.encr.keyBits).toBe(256);
+    expect(r1.suite!.dhGroup).toBe(19);
+    expect(r1.children[0].suite.iosText).toBe("esp-gcm 256");
+    const show = await sim.exec("R1", "show crypto ikev2 sa");
+    expect(show).toContain(" IPv4 Crypto IKEv2  SA");
+    expect(show).toMatch(/^1 {9}10\.0\.12\.1\/500 {9}10\.0\.12\.2\/500 {9}none\/none {12}READY$/m);
+    expect(show).toContain("      Encr: AES-CBC, keysize: 256, PRF: SHA512, Hash: SHA512, DH Grp:19, Auth sign: PSK, Auth verify: PSK");
+    expect(sim.node("R1").log.map((l) => l.text).join("\n")).toContain("%IKEV2-5-SA_UP: SA UP");
+    const detailed = await sim.exec("R2", "show crypto ikev2 sa detailed");
+    expect(detailed).toContain("Local id: 10.0.12.2");
+    expect(detailed).toContain("Remote id: 10.0.12.1");
+    expect(detailed).toContain("DPD configured for 10 seconds, retry 2");
+  });
+
+  it("uses a configured proposal and retries after INVALID_KE_PAYLOAD with the responder's group", () => {
+    const proposal = (groups: string): string => `crypto ikev2 proposal PR\n encryption aes-gcm-128\n prf sha256\n group ${groups}\ncrypto ikev2 policy POL\n proposal PR\n`;
+    const r1 = proposal("14 20") + site("R1", 1, 2).replace("hostname R1\n", "hostname R1\n");
+    const r2 = proposal("20") + site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0");
+    sim = new Simulation({ nodes: { R1: r1, R2: r2 }, links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]] });
+    sim.advance(5_000);
+    const sa = sas("R1").find((s) => s.state === "established")!;
+    expect(sa).toBeDefined();
+    expect(sa.role).toBe("initiator");
+    expect(sa.suite!.dhGroup).toBe(20);
+    expect(sa.suite!.encr.iosName).toBe("AES-GCM");
+    expect(sa.suite!.integ).toBeUndefined();
+    expectTwins("R1", "R2");
+  });
+
+  it("refuses a peer whose pre-shared key differs, with IOS's log, and keeps trying", () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1, "", "wrong-key").replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(25_000);
+    expect(sas("R1").filter((s) => s.state === "established")).toEqual([]);
+    expect(sas("R2").filter((s) => s.state === "established")).toEqual([]);
+    const r2log = sim.node("R2").log.map((l) => l.text).join("\n");
+    expect(r2log).toContain("%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR: Auth exchange failed");
+    const r1log = sim.node("R1").log.map((l) => l.text).join("\n");
+    expect(r1log).toContain("Received AUTHENTICATION_FAILED");
+    expect(sim.node("R2").router.subsystem(ikev2Subsystem).engine.stats.authFailed).toBeGreaterThanOrEqual(2);
+  });
+
+  it("retransmits over a link that loses IKE datagrams and still comes up", () => {
+    const lossy: LossyIke[] = [];
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+      port: (_node, _iface, nic: Nic) => {
+        const l = new LossyIke(nic);
+        // Lose the first two datagrams each side sends.
+        l.drop = (n) => n < 2;
+        lossy.push(l);
+        return l;
+      },
+    });
+    sim.advance(30_000);
+    expectTwins("R1", "R2");
+    expect(sim.node("R1").router.subsystem(ikev2Subsystem).engine.stats.retransmits).toBeGreaterThan(0);
+  });
+
+  it("tears the SA down when DPD gets no answer from a dead peer", () => {
+    let dead = false;
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+      port: (node, _iface, nic: Nic) => {
+        const l = new LossyIke(nic);
+        if (node === "R2") l.drop = () => dead;
+        return l;
+      },
+    });
+    sim.advance(5_000);
+    expectTwins("R1", "R2");
+    dead = true;
+    sim.advance(60_000);
+    const log = sim.node("R1").log.map((l) => l.text).join("\n");
+    expect(log).toContain("%IKEV2-5-SA_DOWN: SA DOWN");
+    expect(log).toContain("%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is DOWN.  Peer 10.0.12.2:500");
+    expect(sas("R1").filter((s) => s.state === "established")).toEqual([]);
+  });
+
+  it("deletes the SA on both ends with clear crypto ikev2 sa", async () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    expectTwins("R1", "R2");
+    const before = sas("R2")[0].spiI;
+    await sim.exec("R1", "clear crypto ikev2 sa");
+    sim.advance(1_000);
+    expect(sas("R2").some((s) => s.spiI === before)).toBe(false);
+    expect(sim.node("R2").log.map((l) => l.text).join("\n")).toContain("%IKEV2-5-SA_DOWN: SA DOWN");
+    // The initiator comes back on its own.
+    sim.advance(15_000);
+    expectTwins("R1", "R2");
+  });
+
+  it("rekeys the child SA with CREATE_CHILD_SA before its lifetime ends, make-before-break", () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    const sa = sas("R1")[0];
+    const oldSpi = sa.children[0].inbound.spi;
+    sim.advance(3300_000);
+    expect(sa.state).toBe("established");
+    expect(sa.children.length).toBe(1);
+    expect(sa.children[0].inbound.spi).not.toBe(oldSpi);
+    expectTwins("R1", "R2");
+  });
+});
