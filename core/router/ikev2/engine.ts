@@ -854,7 +854,9 @@ export class IkeEngine {
   /** Rekeys a child SA with CREATE_CHILD_SA and N(REKEY_SA) (RFC 7296 §1.3.3), then deletes
    * the old one (make-before-break). */
   rekeyChild(sa: IkeSa, old: ChildSa): void {
-    if (sa.state !== "established" || !sa.children.includes(old)) return;
+    if (sa.state !== "established" || !sa.children.includes(old) || old.rekeying) return;
+    old.rekeying = true;
+    old.rekeyTimer?.cancel();
     const spi = this.newChildSpi();
     const ni = new Uint8Array(randomBytes(NONCE_LENGTH));
     const request = sa.request;

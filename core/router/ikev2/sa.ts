@@ -38,9 +38,9 @@ export interface ChildSa {
   readonly createdMs: number;
   readonly lifetimeSec: number;
   readonly pfs: boolean;
-  /** A handle the ipsec subsystem gave back, when it installed the pair. */
-  installed?: unknown;
   rekeyTimer?: Timer;
+  /** A CREATE_CHILD_SA replacing this one is under way. */
+  rekeying?: boolean;
 }
 
 /** What the initiator's tunnel asked for. */

@@ -14,6 +14,8 @@ import { TunnelInterface } from "../net/tunnel";
 import type { UdpDatagram, UdpSocket } from "../net/sockets";
 import type { Vrf } from "../net/vrf";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
+import { ipsecSubsystem } from "../ipsec/subsystem";
+import { IPSEC_DEFAULT_LIFETIME_KILOBYTES, IPSEC_DEFAULT_REPLAY_WINDOW, type EspSaParams, type IpsecSaHandle } from "../ipsec/sa";
 import { pkiSubsystem } from "../pki/subsystem";
 import { formatIpv4, ipv4, maskLength, prefix, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
@@ -50,8 +52,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   private readonly leases = new Map<string, Set<Ipv4>>();
   private readonly retry;
   private nextVirtualAccess = 1;
-  /** ESP-in-UDP arriving on 4500 before IPsec can take it. */
-  espInUdpDropped = 0;
+  /** The ipsec subsystem's handle for each installed child SA. */
+  private readonly installed = new Map<ChildSa, IpsecSaHandle>();
 
   constructor(private readonly router: SubsystemHost) {
     this.engine = new IkeEngine(this);
@@ -108,8 +110,9 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     const kind = classifyUdp4500(d.payload);
     if (kind === "keepalive" || isWireError(kind)) return;
     if (kind === "esp") {
-      // ESP-in-UDP (RFC 3948) belongs to IPsec, which takes it once it is on this router.
-      this.espInUdpDropped++;
+      // ESP-in-UDP (RFC 3948) belongs to IPsec; it decrypts in place in the received buffer.
+      const p = d.payload;
+      this.router.subsystem(ipsecSubsystem).receiveUdpEncapsulated(d.inInterface, new Uint8Array(p.buffer), p.byteOffset, p.byteOffset + p.length, d.src, d.srcPort, d.dst, d.dstPort);
       return;
     }
     const message = stripNonEspMarker(d.payload);
@@ -313,9 +316,43 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 
   // --- SA events ------------------------------------------------------------------------------
 
-  childUp(_sa: IkeSa, _child: ChildSa): void {}
+  /** Hands a negotiated child SA to IPsec (the contract in ipsec/sa.ts), which protects the
+   * session's tunnel with it; a rekeyed pair replaces the old one make-before-break. */
+  childUp(sa: IkeSa, child: ChildSa): void {
+    const tunnel = sa.interfaceName ? this.router.stack.interface(sa.interfaceName) : undefined;
+    if (!(tunnel instanceof TunnelInterface)) return;
+    const nat = sa.natLocal || sa.natRemote ? { localPort: sa.local.port, remotePort: sa.remote.port } : undefined;
+    const params = (d: ChildSa["inbound"]): EspSaParams => ({
+      spi: d.spi,
+      cipher: child.suite.cipher,
+      integ: child.suite.integ,
+      encKey: d.encKey,
+      ...(d.integKey.length ? { integKey: d.integKey } : {}),
+      mode: child.mode,
+      local: sa.local.address,
+      remote: sa.remote.address,
+      ...(nat ? { natT: nat } : {}),
+      replayWindow: IPSEC_DEFAULT_REPLAY_WINDOW,
+      lifetimeSeconds: child.lifetimeSec,
+      lifetimeKilobytes: IPSEC_DEFAULT_LIFETIME_KILOBYTES,
+    });
+    const handle = this.router.subsystem(ipsecSubsystem).install(tunnel, { inbound: params(child.inbound), outbound: params(child.outbound) }, {
+      expiring: (kind) => {
+        if (kind === "soft") {
+          if (sa.role === "initiator") this.engine.rekeyChild(sa, child);
+        }
+        else this.installed.delete(child);
+      },
+    });
+    this.installed.set(child, handle);
+  }
 
-  childDown(_sa: IkeSa, _child: ChildSa): void {}
+  childDown(_sa: IkeSa, child: ChildSa): void {
+    const handle = this.installed.get(child);
+    if (!handle) return;
+    this.installed.delete(child);
+    this.router.subsystem(ipsecSubsystem).remove(handle);
+  }
 
   saUp(_sa: IkeSa): void {}
 

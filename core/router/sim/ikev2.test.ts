@@ -115,6 +115,11 @@ describe("IKEv2 with pre-shared keys", () => {
     expect(show).toMatch(/^1 {9}10\.0\.12\.1\/500 {9}10\.0\.12\.2\/500 {9}none\/none {12}READY$/m);
     expect(show).toContain("      Encr: AES-CBC, keysize: 256, PRF: SHA512, Hash: SHA512, DH Grp:19, Auth sign: PSK, Auth verify: PSK");
     expect(sim.node("R1").log.map((l) => l.text).join("\n")).toContain("%IKEV2-5-SA_UP: SA UP");
+    // The child SAs protect the VTI: a ping through it goes as ESP and comes back.
+    const ping = await sim.exec("R1", "ping 192.168.0.2");
+    expect(ping).toContain("Success rate is 100 percent (5/5)");
+    const ipsecSa = await sim.exec("R2", "show crypto ipsec sa");
+    expect(ipsecSa).toMatch(/#pkts decaps: [1-9]/);
     const detailed = await sim.exec("R2", "show crypto ikev2 sa detailed");
     expect(detailed).toContain("Local id: 10.0.12.2");
     expect(detailed).toContain("Remote id: 10.0.12.1");
