@@ -44,8 +44,8 @@ describe("a Router's subsystems", () => {
     expect(() => router.subsystem(pkiSubsystem)).toThrow(/pki is not attached/);
   });
 
-  it("registers static routes, tunnels, PKI, the MFI, BGP and IPsec by default, each under its own name", () => {
-    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi", "bgp", "ipsec"]);
+  it("registers static routes, tunnels, PKI, the MFI, BGP, IPsec and IKEv2 by default, each under its own name", () => {
+    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi", "bgp", "ipsec", "ikev2"]);
     const router = new Router({ clock: new VirtualClock() });
     expect(router.subsystem(pkiSubsystem).store.all()).toEqual([]);
   });
@@ -75,6 +75,6 @@ describe("tables a subsystem brings", () => {
   it("refuses a table with two entries, or none, when the router code loads", () => {
     expect(() => collectTables(CORE_TABLES, [owner])).toThrow(/table vrf has two entries \(subsystem vrf-owner\)/);
     expect(() => collectTables(coreWithoutVrf, [])).toThrow(/no entry for table vrf/);
-    expect(Object.keys(TABLES).sort()).toEqual([...Object.keys(CORE_TABLES), "mpls-forwarding", "ipsec-sa"].sort()); // the MFI's is a subsystem's
+    expect(Object.keys(TABLES).sort()).toEqual([...Object.keys(CORE_TABLES), "mpls-forwarding", "ipsec-sa", "ikev2-sa"].sort()); // the MFI's is a subsystem's
   });
 });

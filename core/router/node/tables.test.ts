@@ -34,6 +34,10 @@ interface Ethernet0/2
 interface Ethernet0/3
  ip vrf forwarding legacy
  ip address 192.168.3.1 255.255.255.0
+crypto ikev2 profile default
+ match identity remote any
+crypto ipsec profile default
+ set ikev2-profile default
 interface Tunnel0
  ip address 172.16.9.1 255.255.255.252
  tunnel source Ethernet0/0
