@@ -1,0 +1,136 @@
+// LabApi: what the desktop app (renderer) asks of a lab, over WebSocket in web mode
+// (`flexlab serve`) or Electron IPC. One JSON object per message, the mgmt API's envelope
+// shapes: requests `{ id, method, params }`, answers `{ id, result }` or `{ id, error }`, and
+// events `{ event, data }` pushed by the lab. Every method and event is one entry below with
+// its zod schemas; the server parses params with them, the client parses results and events,
+// so both ends agree by construction. Pure zod: the renderer imports it.
+import { z } from "zod";
+import { tableNameSchema } from "./tables";
+
+/** What the renderer shows of a node: the runtime's states, "starting" shown as booting. */
+export const NODE_VIEW_STATES = ["stopped", "booting", "running", "crashed"] as const;
+export type NodeViewState = (typeof NODE_VIEW_STATES)[number];
+
+const nodeName = z.string().min(1).max(63);
+const streamId = z.number().int().positive();
+
+export const nodeViewSchema = z.object({
+  name: z.string(),
+  state: z.enum(NODE_VIEW_STATES),
+  /** The startup-config file, relative to the lab folder. */
+  config: z.string(),
+  /** The last stderr lines of a crashed node. */
+  detail: z.string().optional(),
+});
+export type NodeView = z.infer<typeof nodeViewSchema>;
+
+export const linkViewSchema = z.object({
+  /** Position in lab.yaml's links list. */
+  index: z.number().int().nonnegative(),
+  endpoints: z.array(z.object({ node: z.string(), iface: z.string() })),
+});
+export type LinkView = z.infer<typeof linkViewSchema>;
+
+/** The lab as the canvas draws it. */
+export const labViewSchema = z.object({
+  name: z.string(),
+  dir: z.string(),
+  /** lab.yaml's runtime, or the one running the lab once it is deployed. */
+  runtime: z.string(),
+  /** Whether the lab is deployed (its state file names a runtime that answers). */
+  deployed: z.boolean(),
+  /** A deploy or destroy is under way. */
+  busy: z.boolean(),
+  nodes: z.array(nodeViewSchema),
+  links: z.array(linkViewSchema),
+  /** The last lab-wide failure (deploy, destroy), for the user. */
+  error: z.string().optional(),
+});
+export type LabView = z.infer<typeof labViewSchema>;
+
+export const diagnosticSchema = z.object({ line: z.number().int(), column: z.number().int(), message: z.string() });
+export type ConfigDiagnostic = z.infer<typeof diagnosticSchema>;
+
+const empty = z.object({}).optional().default({});
+const ok = z.object({});
+
+/** What each method takes and gives. */
+export const LAB_METHODS = {
+  "lab.get": { params: empty, result: labViewSchema },
+  /** Deploys every node; resolves once all are running (status events follow the way). */
+  "lab.deploy": { params: empty, result: labViewSchema },
+  /** Stops every node and removes what the lab made. */
+  "lab.destroy": { params: empty, result: labViewSchema },
+  "node.start": { params: z.object({ node: nodeName }), result: nodeViewSchema },
+  "node.stop": { params: z.object({ node: nodeName }), result: nodeViewSchema },
+  "node.restart": { params: z.object({ node: nodeName }), result: nodeViewSchema },
+  /** Exec lines in privileged mode (as `flexlab exec`). */
+  "node.exec": { params: z.object({ node: nodeName, command: z.string().min(1).max(100_000) }), result: z.object({ output: z.string() }) },
+  "config.get": { params: z.object({ node: nodeName, which: z.enum(["running", "startup"]) }), result: z.object({ text: z.string() }) },
+  "config.apply": {
+    params: z.object({ node: nodeName, text: z.string().max(1_000_000), mode: z.enum(["merge", "replace"]) }),
+    result: z.object({ diagnostics: z.array(diagnosticSchema) }),
+  },
+  /** Opens the node's console; its output arrives as `console.data` events. */
+  "console.open": {
+    params: z.object({ node: nodeName, columns: z.number().int().min(10).max(1000), rows: z.number().int().min(2).max(1000) }),
+    result: z.object({ streamId }),
+  },
+  "console.input": { params: z.object({ streamId, data: z.string().max(100_000) }), result: ok },
+  "console.resize": { params: z.object({ streamId, columns: z.number().int().min(10).max(1000), rows: z.number().int().min(2).max(1000) }), result: ok },
+  "console.close": { params: z.object({ streamId }), result: ok },
+  /** Streams a node's table as `tables.rows` events: all rows now, then on every change. */
+  "tables.watch": { params: z.object({ node: nodeName, table: tableNameSchema }), result: z.object({ streamId }) },
+  "tables.unwatch": { params: z.object({ streamId }), result: ok },
+} as const;
+
+export type LabMethod = keyof typeof LAB_METHODS;
+export type LabParamsInput<M extends LabMethod> = z.input<(typeof LAB_METHODS)[M]["params"]>;
+export type LabParams<M extends LabMethod> = z.output<(typeof LAB_METHODS)[M]["params"]>;
+export type LabResult<M extends LabMethod> = z.output<(typeof LAB_METHODS)[M]["result"]>;
+
+export function isLabMethod(name: string): name is LabMethod {
+  return Object.hasOwn(LAB_METHODS, name);
+}
+
+/** What the lab pushes. */
+export const LAB_EVENTS = {
+  /** The whole lab view, whenever a node's state or the lab's changes. */
+  "lab.status": labViewSchema,
+  /** A deploy step of one node ("network", "starting", "ready", "failed"). */
+  "lab.progress": z.object({ node: z.string(), step: z.string(), detail: z.string().optional() }),
+  /** Console output, as text. */
+  "console.data": z.object({ streamId, data: z.string() }),
+  /** The console connection ended (the node stopped or restarted). */
+  "console.closed": z.object({ streamId, reason: z.string() }),
+  /** A watched table's full rows; parse them with parseTableRows. */
+  "tables.rows": z.object({ streamId, table: tableNameSchema, rows: z.array(z.unknown()) }),
+  /** A watch ended (the node went away); the renderer may watch again. */
+  "tables.closed": z.object({ streamId, reason: z.string() }),
+} as const;
+
+export type LabEvent = keyof typeof LAB_EVENTS;
+export type LabEventData<E extends LabEvent> = z.output<(typeof LAB_EVENTS)[E]>;
+
+export const LAB_ERROR_CODES = ["bad-request", "unknown-method", "not-found", "not-running", "failed", "internal"] as const;
+export type LabErrorCode = (typeof LAB_ERROR_CODES)[number];
+export const labErrorSchema = z.object({ code: z.enum(LAB_ERROR_CODES), message: z.string() });
+export type LabError = z.infer<typeof labErrorSchema>;
+
+export const labRequestSchema = z.object({ id: z.number().int().nonnegative(), method: z.string(), params: z.unknown().optional() });
+export type LabRequest = z.infer<typeof labRequestSchema>;
+
+export const labResponseSchema = z.union([
+  z.object({ id: z.number().int().nonnegative(), result: z.unknown() }),
+  z.object({ id: z.number().int().nonnegative().nullable(), error: labErrorSchema }),
+]);
+
+export const labEventMessageSchema = z.object({ event: z.string(), data: z.unknown() });
+
+/** Anything the lab side sends. */
+export const labServerMessageSchema = z.union([labEventMessageSchema, labResponseSchema]);
+
+/** Where the WebSocket of web mode listens, beside the app's files. */
+export const LAB_API_PATH = "/api";
+/** WebSocket close code for a wrong or missing token. */
+export const LAB_CLOSE_UNAUTHORIZED = 4001;

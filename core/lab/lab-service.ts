@@ -1,0 +1,291 @@
+// The lab as the app sees it, for the LabApi server: one lab folder, deployed or not, with
+// the same runtimes, state file and mgmt API the CLI uses, so `flexlab status`, `exec` and
+// `down` keep working on a lab the app started and the app follows a lab the CLI changed
+// (it polls the runtime's status while someone is watching).
+import type { LabView, NodeView, NodeViewState } from "../api/lab-api";
+import type { MgmtClient } from "../api/mgmt-client";
+import type { TableName } from "../api/tables";
+import { openConsoleStream, type ConsoleHandlers, type ConsoleStream } from "./console-stream";
+import { connectMgmt } from "./mgmt-client";
+import { chooseRuntime, runtimeFor, type UpRuntimeName } from "./runtime/index";
+import { readState } from "./runtime/state";
+import { RuntimeError, type DeployStep, type LabState, type NodeStatus, type Runtime } from "./runtime/types";
+import { loadLab, type Lab } from "./topology";
+import type { Result } from "../api/result";
+
+export interface LabServiceOptions {
+  /** The runtime `deploy` uses; default lab.yaml's (auto: docker when an engine answers). */
+  readonly runtime?: UpRuntimeName;
+  /** How often the nodes' states are read while someone listens. Default 500 ms. */
+  readonly pollMs?: number;
+}
+
+/** A failure meant for the user, with the LabApi error code it maps to. */
+export class LabServiceError extends Error {
+  constructor(
+    readonly code: "not-found" | "not-running" | "failed",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Deployed {
+  readonly state: LabState;
+  readonly runtime: Runtime;
+}
+
+function viewState(state: NodeStatus["state"]): NodeViewState {
+  return state === "starting" ? "booting" : state;
+}
+
+function stepState(step: DeployStep): NodeViewState {
+  return step === "ready" ? "running" : step === "failed" ? "crashed" : "booting";
+}
+
+export class LabService {
+  private deployed: Deployed | undefined;
+  private statuses = new Map<string, NodeStatus>();
+  /** Per node while a deploy runs: the step it reached. */
+  private readonly steps = new Map<string, NodeViewState>();
+  private busy = false;
+  private error: string | undefined;
+  private readonly viewListeners = new Set<(view: LabView) => void>();
+  private readonly progressListeners = new Set<(node: string, step: DeployStep, detail?: string) => void>();
+  private readonly mgmt = new Map<string, { client: Promise<Result<{ client: MgmtClient }>>; pid: string }>();
+  private poller: ReturnType<typeof setInterval> | undefined;
+  private lastView = "";
+
+  private constructor(
+    private lab: Lab,
+    private readonly options: LabServiceOptions,
+  ) {}
+
+  /** Reads the lab folder (lab.yaml) and finds whether it is running already. */
+  static async open(dir: string, options: LabServiceOptions = {}): Promise<LabService> {
+    const service = new LabService(await loadLab(dir), options);
+    await service.refresh();
+    return service;
+  }
+
+  get dir(): string {
+    return this.lab.dir;
+  }
+
+  view(): LabView {
+    const nodes: NodeView[] = this.lab.nodes.map((n) => {
+      const status = this.statuses.get(n.name);
+      const step = this.steps.get(n.name);
+      const state: NodeViewState = step ?? (this.deployed && status ? viewState(status.state) : "stopped");
+      const detail = status?.state === "crashed" && status.stderrTail?.length ? status.stderrTail.slice(-5).join("\n") : undefined;
+      return { name: n.name, state, config: n.config, ...(detail ? { detail } : {}) };
+    });
+    return {
+      name: this.lab.name,
+      dir: this.lab.dir,
+      runtime: this.deployed?.state.runtime ?? this.options.runtime ?? this.lab.runtime,
+      deployed: this.deployed !== undefined,
+      busy: this.busy,
+      nodes,
+      links: this.lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ node: e.node, iface: e.iface })) })),
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  /** Calls `listener` with the view whenever it changes; polls the runtime meanwhile. */
+  onView(listener: (view: LabView) => void): () => void {
+    this.viewListeners.add(listener);
+    this.poller ??= setInterval(() => void this.refresh(), this.options.pollMs ?? 500);
+    return () => {
+      this.viewListeners.delete(listener);
+      if (this.viewListeners.size === 0 && this.poller) {
+        clearInterval(this.poller);
+        this.poller = undefined;
+      }
+    };
+  }
+
+  onProgress(listener: (node: string, step: DeployStep, detail?: string) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Reads the state file and asks the runtime for every node's state; tells listeners of a change. */
+  async refresh(): Promise<void> {
+    if (!this.busy) {
+      const read = await readState(this.lab.dir);
+      if (read.ok) {
+        try {
+          const runtime = this.deployed?.state.runtime === read.state.runtime ? this.deployed.runtime : await runtimeFor(read.state.runtime);
+          const statuses = await runtime.status(read.state);
+          this.deployed = { state: read.state, runtime };
+          this.statuses = new Map(statuses.map((s) => [s.name, s]));
+        } catch {
+          this.forget(); // a state file whose runtime does not answer: not running
+        }
+      } else {
+        this.forget();
+      }
+    }
+    this.changed();
+  }
+
+  /** Deploys the lab as `flexlab up` does; resolves once every node runs. */
+  async deploy(): Promise<LabView> {
+    if (this.busy) throw new LabServiceError("failed", `lab ${this.lab.name} is busy (deploying or going down)`);
+    await this.refresh();
+    if (this.deployed) return this.view();
+    this.busy = true;
+    this.error = undefined;
+    try {
+      this.lab = await loadLab(this.lab.dir); // lab.yaml may have changed since
+      for (const n of this.lab.nodes) this.steps.set(n.name, "booting");
+      this.changed();
+      const entry = await chooseRuntime(this.options.runtime ?? (this.lab.runtime === "sim" ? "auto" : this.lab.runtime));
+      const prepared = await entry.prepare(() => {});
+      if (!prepared.ok) throw new LabServiceError("failed", prepared.message);
+      const runtime = await entry.create();
+      const { enrolLab } = await import("./pki");
+      await enrolLab(this.lab);
+      const state = await runtime.deploy(this.lab, {
+        onProgress: (node, step, detail) => {
+          this.steps.set(node, stepState(step));
+          for (const listener of this.progressListeners) listener(node, step, detail);
+          this.changed();
+        },
+      });
+      this.deployed = { state, runtime };
+      this.statuses = new Map(state.nodes.map((n) => [n.name, n]));
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      throw err instanceof LabServiceError ? err : new LabServiceError("failed", this.error);
+    } finally {
+      this.busy = false;
+      this.steps.clear();
+      this.changed();
+    }
+    return this.view();
+  }
+
+  /** Stops every node and removes what the lab made, as `flexlab down` does. */
+  async destroy(): Promise<LabView> {
+    if (this.busy) throw new LabServiceError("failed", `lab ${this.lab.name} is busy (deploying or going down)`);
+    await this.refresh();
+    const deployed = this.deployed;
+    if (!deployed) return this.view();
+    this.busy = true;
+    this.error = undefined;
+    this.changed();
+    try {
+      this.closeMgmt();
+      await deployed.runtime.destroy(deployed.state);
+      this.forget();
+    } catch (err) {
+      this.error = err instanceof Error ? err.message : String(err);
+      throw new LabServiceError("failed", this.error);
+    } finally {
+      this.busy = false;
+      this.changed();
+    }
+    return this.view();
+  }
+
+  async nodeOp(op: "startNode" | "stopNode" | "restartNode", node: string): Promise<NodeView> {
+    const deployed = this.requireDeployed();
+    this.requireNode(node);
+    if (op !== "stopNode") this.steps.set(node, "booting");
+    this.changed();
+    try {
+      const status = await deployed.runtime[op](deployed.state, node);
+      this.statuses.set(node, status);
+    } catch (err) {
+      if (err instanceof RuntimeError) throw new LabServiceError(err.code === "no-such-node" ? "not-found" : "failed", err.message);
+      throw err;
+    } finally {
+      this.steps.delete(node);
+      this.changed();
+    }
+    return this.view().nodes.find((n) => n.name === node) as NodeView;
+  }
+
+  /** The node's mgmt client, connected once and kept while the node's process lives. */
+  async client(node: string): Promise<MgmtClient> {
+    const deployed = this.requireDeployed();
+    this.requireNode(node);
+    const status = this.statuses.get(node);
+    if (!status || status.state !== "running") throw new LabServiceError("not-running", `node ${node} is ${status ? viewState(status.state) : "stopped"}`);
+    const key = `${status.pid ?? status.containerId ?? ""}:${status.mgmtPort}`;
+    let entry = this.mgmt.get(node);
+    if (!entry || entry.pid !== key) {
+      if (entry) void entry.client.then((c) => c.ok && c.client.close());
+      entry = { client: connectMgmt({ host: status.host, port: status.mgmtPort, token: deployed.state.token }), pid: key };
+      this.mgmt.set(node, entry);
+    }
+    const connected = await entry.client;
+    if (!connected.ok || connected.client.closeInfo) {
+      this.mgmt.delete(node);
+      throw new LabServiceError("not-running", `node ${node} does not answer on its mgmt port: ${connected.ok ? "connection closed" : connected.message}`);
+    }
+    return connected.client;
+  }
+
+  async openConsole(node: string, size: { columns: number; rows: number }, handlers: ConsoleHandlers): Promise<ConsoleStream> {
+    this.requireDeployed();
+    this.requireNode(node);
+    const status = this.statuses.get(node);
+    if (!status || status.state !== "running") throw new LabServiceError("not-running", `node ${node} is ${status ? viewState(status.state) : "stopped"}`);
+    const opened = await openConsoleStream(status.host, status.consolePort, size, handlers);
+    if (!opened.ok) throw new LabServiceError("not-running", opened.message);
+    return opened.stream;
+  }
+
+  /** Watches one table of a node; `onEnd` when the node's mgmt connection goes. */
+  async watchTable(node: string, table: TableName, onRows: (rows: unknown[]) => void, onEnd: (reason: string) => void): Promise<{ stop(): void }> {
+    const client = await this.client(node);
+    const watch = await client.watchTable(table, (rows) => onRows(rows), 250);
+    if (!watch.ok) throw new LabServiceError("failed", watch.error.message);
+    const off = client.onClose(() => onEnd(`node ${node} went away`));
+    return {
+      stop: () => {
+        off();
+        void watch.result.stop();
+      },
+    };
+  }
+
+  /** Stops polling and closes the mgmt connections; the lab itself keeps running. */
+  close(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    this.viewListeners.clear();
+    this.closeMgmt();
+  }
+
+  private requireDeployed(): Deployed {
+    if (!this.deployed) throw new LabServiceError("not-running", `lab ${this.lab.name} is not running: start it first`);
+    return this.deployed;
+  }
+
+  private requireNode(node: string): void {
+    if (!this.lab.nodes.some((n) => n.name === node)) throw new LabServiceError("not-found", `no node "${node}" in lab ${this.lab.name} (nodes: ${this.lab.nodes.map((n) => n.name).join(", ")})`);
+  }
+
+  private forget(): void {
+    this.deployed = undefined;
+    this.statuses.clear();
+    this.closeMgmt();
+  }
+
+  private closeMgmt(): void {
+    for (const entry of this.mgmt.values()) void entry.client.then((c) => c.ok && c.client.close());
+    this.mgmt.clear();
+  }
+
+  private changed(): void {
+    const view = this.view();
+    const text = JSON.stringify(view);
+    if (text === this.lastView) return;
+    this.lastView = text;
+    for (const listener of this.viewListeners) listener(view);
+  }
+}
