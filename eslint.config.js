@@ -102,6 +102,11 @@ export default tseslint.config(
     },
   },
   {
+    // The renderer's JSX is Vue's h() (tsconfig.json's jsxFactory): an `h` import is used by it.
+    files: ["renderer/**/*.tsx"],
+    languageOptions: { parserOptions: { jsxPragma: "h", jsxFragmentName: "Fragment" } },
+  },
+  {
     files: ["core/router/wire/**", "core/router/config/**", "core/api/**", "renderer/**"],
     ignores: ["**/*.test.ts", "**/testdata/**"], // tests run under Node and may use it (tshark, temp files)
     rules: browserSafe,

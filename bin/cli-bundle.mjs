@@ -7,9 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { basename, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUTDIR = join(ROOT, "dist/cli");
-const INPUTS = join(OUTDIR, "inputs.json");
 const ENTRY = join(OUTDIR, "main.js");
 const SOURCE = "core/cli/main.ts";
 /** How long an earlier build's chunks stay for runs that started before a rebuild. */
@@ -19,14 +18,14 @@ const CHUNK_GRACE_MS = 24 * 3600 * 1000;
 const REQUIRE_SHIM = 'import { createRequire as __flexlabCreateRequire } from "node:module";\nconst require = __flexlabCreateRequire(import.meta.url);';
 
 /** True when the bundle exists and every file it was built from is as it was then. */
-export function bundleIsFresh() {
+export function bundleIsFresh(outdir = OUTDIR, entry = ENTRY) {
   let recorded;
   try {
-    recorded = JSON.parse(readFileSync(INPUTS, "utf8"));
+    recorded = JSON.parse(readFileSync(join(outdir, "inputs.json"), "utf8"));
   } catch {
     return false;
   }
-  if (recorded.node !== process.versions.node || !existsSync(ENTRY)) return false;
+  if (recorded.node !== process.versions.node || !existsSync(entry)) return false;
   for (const [file, was] of Object.entries(recorded.inputs)) {
     let now;
     try {
@@ -36,8 +35,24 @@ export function bundleIsFresh() {
     }
     if (now.mtimeMs !== was.mtimeMs || now.size !== was.size) return false;
   }
-  for (const file of recorded.outputs) if (!existsSync(join(OUTDIR, file))) return false;
+  for (const file of recorded.outputs) if (!existsSync(join(outdir, file))) return false;
   return true;
+}
+
+/** Records what a build read (esbuild's metafile inputs, plus `extra` files) in
+ * OUTDIR/inputs.json for bundleIsFresh. A source saved while esbuild read it may or may not be
+ * in the bundle: then nothing is recorded, so the next run builds again rather than trust it. */
+export function recordInputs(outdir, metafile, outputs, startedMs, extra = []) {
+  const inputs = {};
+  let editedMeanwhile = false;
+  for (const file of [...Object.keys(metafile.inputs), ...extra]) {
+    const s = statSync(join(ROOT, file));
+    inputs[relative(ROOT, join(ROOT, file))] = { mtimeMs: s.mtimeMs, size: s.size };
+    if (s.mtimeMs >= startedMs) editedMeanwhile = true;
+  }
+  const file = join(outdir, "inputs.json");
+  if (editedMeanwhile) rmSync(file, { force: true });
+  else writeAtomically(file, JSON.stringify({ node: process.versions.node, inputs, outputs }, null, 1) + "\n");
 }
 
 /** esbuild's messages (FILE:LINE: text), one a line, or the error's own message. */
@@ -46,7 +61,7 @@ export function buildErrorText(err) {
 }
 
 /** Writes a file under a temporary name, then renames it: a concurrent run sees old or new. */
-function writeAtomically(path, contents) {
+export function writeAtomically(path, contents) {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, contents);
   renameSync(tmp, path);
@@ -87,17 +102,7 @@ export async function buildBundle() {
     const path = join(OUTDIR, name);
     if (statSync(path, { throwIfNoEntry: false })?.mtimeMs < staleBeforeMs) rmSync(path, { force: true });
   }
-  const inputs = {};
-  let editedMeanwhile = false;
-  for (const file of Object.keys(result.metafile.inputs)) {
-    const s = statSync(join(ROOT, file));
-    inputs[relative(ROOT, join(ROOT, file))] = { mtimeMs: s.mtimeMs, size: s.size };
-    if (s.mtimeMs >= startedMs) editedMeanwhile = true;
-  }
-  // A source saved while esbuild read it may or may not be in the bundle: record nothing, so
-  // the next run builds again rather than trust it.
-  if (editedMeanwhile) rmSync(INPUTS, { force: true });
-  else writeAtomically(INPUTS, JSON.stringify({ node: process.versions.node, inputs, outputs }, null, 1) + "\n");
+  recordInputs(OUTDIR, result.metafile, outputs, startedMs);
   return ENTRY;
 }
 

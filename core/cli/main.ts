@@ -9,6 +9,7 @@ import { registerDecode } from "./commands/decode";
 import { registerImage } from "./commands/image";
 import { registerLab } from "./commands/lab";
 import { registerNodeCommands } from "./commands/node";
+import { registerServe } from "./commands/serve";
 import { registerSim } from "./commands/sim";
 
 // `flexlab ... | head`: the reader went away, so there is no one left to write to. Stop
@@ -41,6 +42,7 @@ Examples:
   $ flexlab check                              # grade the running lab against its checks
   $ flexlab down
   $ flexlab decode R1-Ethernet0_0.pcapng
+  $ flexlab serve labs/mpls-over-flexvpn       # the app in a browser: prints the URL to open
 `,
   );
 
@@ -51,6 +53,7 @@ registerNodeCommands(program);
 registerCheck(program);
 registerImage(program);
 registerDecode(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

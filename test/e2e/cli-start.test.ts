@@ -55,10 +55,11 @@ describe("the flexlab bundle", () => {
 });
 
 describe("npm's prepare step", () => {
-  it("builds the bundle and links node_modules/.bin/flexlab, which npx then runs directly", async () => {
+  it("builds the bundle and the app's renderer and links node_modules/.bin/flexlab, which npx then runs directly", async () => {
     const tree = join(scratch, "prepared");
     cpSync(join(root, "core"), join(tree, "core"), { recursive: true });
     cpSync(join(root, "bin"), join(tree, "bin"), { recursive: true });
+    cpSync(join(root, "renderer"), join(tree, "renderer"), { recursive: true });
     cpSync(join(root, "package.json"), join(tree, "package.json"));
     // A node_modules of its own (the packages linked in), so the link lands in this tree.
     mkdirSync(join(tree, "node_modules"));
@@ -68,6 +69,7 @@ describe("npm's prepare step", () => {
     await run(process.execPath, [join(tree, "bin/prepare.mjs")], { cwd: tree });
     expect(readlinkSync(join(tree, "node_modules/.bin/flexlab"))).toBe("../../bin/flexlab.mjs");
     expect(existsSync(join(tree, "dist/cli/main.js"))).toBe(true);
+    for (const file of ["index.html", "app.js", "app.css", "editor.worker.js"]) expect(existsSync(join(tree, "dist/renderer", file)), file).toBe(true);
     const { stdout } = await run(join(tree, "node_modules/.bin/flexlab"), ["--version"], { cwd: tree, env: { ...process.env, FLEXLAB_FROM_SOURCE: "" } });
     expect(stdout).toBe(`${JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version}\n`);
   });

@@ -75,3 +75,16 @@ describe("ARCHITECTURE.md layer rules", () => {
     expect(messages.some((m) => m.includes("no-restricted-paths"))).toBe(true);
   });
 });
+
+describe("the renderer stays browser code", () => {
+  it("refuses Node built-ins, Electron and core/lab in renderer/ (.ts and .tsx), and lets it use core/api and the config grammar", async () => {
+    const node = await lintAs("renderer/components/Probe.tsx", 'import { h } from "vue";\nimport { readFileSync } from "node:fs";\nexport const p = () => <div>{String(readFileSync)}</div>;\n');
+    expect(node.join("\n")).toMatch(/no-restricted-imports: .*Browser-safe layer \(ARCHITECTURE\.md\): no Node APIs here/);
+    const electron = await lintAs("renderer/probe.ts", 'import { ipcRenderer } from "electron";\nexport const i = ipcRenderer;\n');
+    expect(electron.join("\n")).toMatch(/no Electron modules here/);
+    const lab = await lintAs("renderer/probe.ts", 'import { LabService } from "../core/lab/lab-service";\nexport const l = LabService;\n');
+    expect(lab.join("\n")).toMatch(/import-x\/no-restricted-paths: .*renderer\/ may import only core\/api\/, core\/router\/config\//);
+    const ok = await lintAs("renderer/probe.ts", 'import { LabClient } from "../core/api/lab-client";\nimport { parseConfig } from "../core/router/config/parse";\nexport const o = [LabClient, parseConfig];\n');
+    expect(ok).toEqual([]);
+  });
+});

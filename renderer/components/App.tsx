@@ -1,0 +1,83 @@
+// The app: a top bar with the lab and its Start/Stop, the topology canvas, and the panel of
+// the router picked on it. Panels of routers opened before stay mounted (hidden), so several
+// consoles live at once and keep their scrollback.
+import { computed, defineComponent, h, reactive, ref } from "vue";
+import { useLabClient } from "../composables/lab-client";
+import { useLab } from "../composables/use-lab";
+import { NodePanel } from "./NodePanel";
+import { TopologyCanvas } from "./TopologyCanvas";
+
+export const App = defineComponent({
+  setup() {
+    const lab = useLab(useLabClient());
+    const selected = ref<string>();
+    const opened = reactive(new Set<string>());
+    const select = (name: string | undefined): void => {
+      selected.value = name;
+      if (name) opened.add(name);
+    };
+    const counts = computed(() => {
+      const c = { running: 0, booting: 0, stopped: 0, crashed: 0 };
+      for (const n of lab.view.value?.nodes ?? []) c[n.state]++;
+      return c;
+    });
+    return () => {
+      const view = lab.view.value;
+      if (!view) return <div class="loading">{lab.error.value ?? "Connecting to the lab…"}</div>;
+      const busy = view.busy || lab.pending.has("lab");
+      const c = counts.value;
+      return (
+        <div class="app" data-deployed={String(view.deployed)}>
+          <header class="topbar">
+            <div class="brand">
+              <span class="logo">◆</span> FlexLab
+            </div>
+            <div class="lab-title">
+              <span class="lab-name">{view.name}</span>
+              <span class="lab-meta">
+                {view.runtime} runtime · {view.nodes.length} routers · {view.links.length} links
+              </span>
+            </div>
+            <div class="summary" data-summary>
+              {c.running ? <span class="pill state-running">{c.running} running</span> : null}
+              {c.booting ? <span class="pill state-booting">{c.booting} booting</span> : null}
+              {c.crashed ? <span class="pill state-crashed">{c.crashed} crashed</span> : null}
+              {c.stopped ? <span class="pill state-stopped">{c.stopped} stopped</span> : null}
+            </div>
+            <div class="lab-actions">
+              {view.deployed ? (
+                <button class="danger" data-action="lab-stop" disabled={busy} onClick={() => void lab.destroy()}>
+                  {busy ? "Working…" : "Stop lab"}
+                </button>
+              ) : (
+                <button class="primary" data-action="lab-start" disabled={busy} onClick={() => void lab.deploy()}>
+                  {busy ? "Starting…" : "Start lab"}
+                </button>
+              )}
+            </div>
+          </header>
+          {lab.error.value || view.error ? (
+            <div class="error-bar" role="alert">
+              {lab.error.value ?? view.error}
+            </div>
+          ) : null}
+          <main class={["workspace", selected.value ? "with-panel" : ""]}>
+            <div class="canvas-area">
+              <TopologyCanvas view={view} selected={selected.value} onSelect={select} />
+              {!selected.value ? <div class="hint">{view.deployed ? "Click a router for its console, config and tables." : "Start the lab, then click a router for its console, config and tables."}</div> : null}
+            </div>
+            {[...opened].map((name) => {
+              const node = view.nodes.find((n) => n.name === name);
+              if (!node) return null;
+              return (
+                <div class="panel-slot" key={name} style={{ display: selected.value === name ? undefined : "none" }}>
+                  <NodePanel lab={view.dir} node={node} labDeployed={view.deployed} pending={lab.pending.has(name)} onAction={(a: "start" | "stop" | "restart") => void lab.nodeAction(a, name)} onClose={() => select(undefined)} />
+                </div>
+              );
+            })}
+          </main>
+        </div>
+      );
+    };
+  },
+});

@@ -1,0 +1,114 @@
+// The topology canvas: routers as cards showing their live state, links as lines labelled
+// with interface names, multi-end links through a small bridge dot. Click a router to open
+// its panel; drag to arrange (the layout is the canvas's own until positions are saved).
+import { Handle, Position, VueFlow, useVueFlow, type NodeComponent, type NodeProps } from "@vue-flow/core";
+import { computed, defineComponent, h, markRaw, onBeforeUnmount, onMounted, ref, watch, type PropType } from "vue";
+import type { LabView } from "../../core/api/lab-api";
+import { layoutTopology } from "./topology-layout";
+
+const STATE_LABEL = { stopped: "stopped", booting: "booting", running: "running", crashed: "crashed" } as const;
+
+/** A router on the canvas. Handles sit at the card's centre, so links meet it head-on. */
+export const RouterNode = defineComponent({
+  // Vue Flow passes every node field as a prop; those not declared stay off the element.
+  inheritAttrs: false,
+  props: { id: { type: String, required: true }, data: { type: Object as PropType<NodeProps["data"]>, required: true }, selected: Boolean },
+  setup(props) {
+    return () => {
+      const state = (props.data.state ?? "stopped") as keyof typeof STATE_LABEL;
+      return (
+        <div class={["router-node", `state-${state}`, props.selected ? "is-selected" : ""]} data-node={props.id} data-state={state}>
+          <Handle type="target" position={Position.Left} class="centre-handle" />
+          <div class="router-icon" aria-hidden="true">
+            <svg viewBox="0 0 24 24" width="18" height="18">
+              <circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="1.6" />
+              <path d="M7 12h10M12 7v10M9 9.5 7 12l2 2.5M15 9.5l2 2.5-2 2.5" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+          </div>
+          <div class="router-text">
+            <div class="router-name">{props.data.label}</div>
+            <div class="router-state">
+              <span class="state-dot" />
+              {STATE_LABEL[state]}
+            </div>
+          </div>
+          <Handle type="source" position={Position.Right} class="centre-handle" />
+        </div>
+      );
+    };
+  },
+});
+
+/** The dot where a multi-end link's segments meet. */
+export const BridgeNode = defineComponent({
+  inheritAttrs: false,
+  setup() {
+    return () => (
+      <div class="bridge-node" title="shared segment">
+        <Handle type="target" position={Position.Left} class="centre-handle" />
+        <Handle type="source" position={Position.Right} class="centre-handle" />
+      </div>
+    );
+  },
+});
+
+const NODE_TYPES = { router: markRaw(RouterNode) as unknown as NodeComponent, bridge: markRaw(BridgeNode) as unknown as NodeComponent };
+
+export const TopologyCanvas = defineComponent({
+  props: {
+    view: { type: Object as PropType<LabView>, required: true },
+    selected: { type: String, default: undefined },
+  },
+  emits: { select: (_node: string | undefined) => true },
+  setup(props, { emit }) {
+    const flowId = `lab-canvas-${props.view.name}`;
+    const flow = useVueFlow(flowId);
+    // Re-laid out only when the topology changes; states are patched into the nodes in place,
+    // so a card the user dragged stays where it was put.
+    const shape = computed(() => JSON.stringify([props.view.nodes.map((n) => n.name), props.view.links]));
+    const graph = computed(() => {
+      void shape.value;
+      return layoutTopology(props.view);
+    });
+    watch(
+      () => props.view.nodes.map((n) => `${n.name}:${n.state}`).join(","),
+      () => {
+        for (const n of props.view.nodes) flow.updateNodeData(n.name, { state: n.state });
+      },
+    );
+    // Fit the drawing to the canvas whenever the canvas changes size (a panel opens or closes),
+    // never zooming in past 1:1.
+    const area = ref<HTMLDivElement>();
+    const fit = (): void => void flow.fitView({ padding: 0.2, maxZoom: 1 });
+    let observer: ResizeObserver | undefined;
+    onMounted(() => {
+      observer = new ResizeObserver(() => requestAnimationFrame(fit));
+      if (area.value) observer.observe(area.value);
+    });
+    onBeforeUnmount(() => observer?.disconnect());
+    flow.onNodesInitialized(fit);
+    watch(
+      () => props.selected,
+      (name) => {
+        for (const n of flow.getNodes.value) n.selected = n.id === name;
+      },
+    );
+    return () => (
+      <div class="canvas-fill" ref={area}>
+        <VueFlow
+          id={flowId}
+          class="topology"
+          nodes={graph.value.nodes.map((n) => ({ ...n, data: { ...n.data }, selectable: n.type === "router" }))}
+          edges={graph.value.edges.map((e) => ({ ...e, type: "straight", class: "link", labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 4 }))}
+          nodeTypes={NODE_TYPES}
+          nodesConnectable={false}
+          edgesUpdatable={false}
+          minZoom={0.2}
+          maxZoom={2}
+          onNodeClick={(ev: { node: { id: string; type?: string } }) => emit("select", ev.node.type === "router" ? ev.node.id : undefined)}
+          onPaneClick={() => emit("select", undefined)}
+        />
+      </div>
+    );
+  },
+});

@@ -1,0 +1,70 @@
+// The lab as the app shows it: its view (nodes, states, links), kept current by the lab's
+// `lab.status` events, and the lab-wide and per-node actions. A failed action's message is
+// kept in `error` for the top bar; an action under way is in `pending` so its button waits.
+import { reactive, ref, type Ref } from "vue";
+import type { LabView, NodeView } from "../../core/api/lab-api";
+import type { LabClient, LabReply } from "../../core/api/lab-client";
+
+export interface UseLab {
+  readonly view: Ref<LabView | undefined>;
+  readonly error: Ref<string | undefined>;
+  /** Keys of actions under way: "lab", or a node's name. */
+  readonly pending: Set<string>;
+  /** Milliseconds from the last Start press to every node shown running. */
+  readonly startToRunningMs: Ref<number | undefined>;
+  deploy(): Promise<void>;
+  destroy(): Promise<void>;
+  nodeAction(action: "start" | "stop" | "restart", node: string): Promise<void>;
+}
+
+export function useLab(client: LabClient): UseLab {
+  const view = ref<LabView>();
+  const error = ref<string>();
+  const pending = reactive(new Set<string>());
+  const startToRunningMs = ref<number>();
+  let startPressedMs: number | undefined;
+
+  const show = (v: LabView): void => {
+    view.value = v;
+    if (startPressedMs !== undefined && v.nodes.length && v.nodes.every((n: NodeView) => n.state === "running")) {
+      startToRunningMs.value = performance.now() - startPressedMs;
+      startPressedMs = undefined;
+    }
+  };
+  client.on("lab.status", show);
+  void client.call("lab.get", {}).then((r) => (r.ok ? show(r.result) : (error.value = r.error.message)));
+
+  async function run<T>(key: string, call: () => Promise<LabReply<T>>): Promise<T | undefined> {
+    pending.add(key);
+    error.value = undefined;
+    try {
+      const reply = await call();
+      if (!reply.ok) {
+        error.value = reply.error.message;
+        return undefined;
+      }
+      return reply.result;
+    } finally {
+      pending.delete(key);
+    }
+  }
+
+  return {
+    view,
+    error,
+    pending,
+    startToRunningMs,
+    deploy: async () => {
+      startPressedMs = performance.now();
+      const v = await run("lab", () => client.call("lab.deploy", {}));
+      if (v) show(v);
+    },
+    destroy: async () => {
+      const v = await run("lab", () => client.call("lab.destroy", {}));
+      if (v) show(v);
+    },
+    nodeAction: async (action, node) => {
+      await run(node, () => client.call(`node.${action}`, { node }));
+    },
+  };
+}

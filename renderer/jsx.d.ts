@@ -1,0 +1,3 @@
+// The renderer's .tsx files use Vue's h() as the JSX factory (tsconfig.json); this brings in
+// Vue's JSX element types.
+/// <reference types="vue/jsx" />
