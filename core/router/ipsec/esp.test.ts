@@ -117,6 +117,19 @@ describe("ESP seal and open", () => {
     expect(into.open(buf, esp, buf.length)).toBe(EspOpenFault.Malformed);
   });
 
+  it.each(SUITES)("%s with %s: arbitrary bytes after a known SPI are refused, never thrown on", (cipher, integ) => {
+    const { into } = pair(cipher, integ);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 120 }), fc.nat(0xffffffff), (body, seq) => {
+        const buf = new Uint8Array(esp + 8 + body.length);
+        buf.set([0x12, 0x34, 0xab, 0xcd, seq >>> 24, (seq >>> 16) & 0xff, (seq >>> 8) & 0xff, seq & 0xff], esp);
+        buf.set(body, esp + 8);
+        expect(into.open(buf, esp, buf.length)).toBeLessThan(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("refuses keys of the wrong length and ciphers without integrity", () => {
     expect(() => new EspOutboundSa({ ...params("aes-gcm-256", "none"), encKey: new Uint8Array(32) })).toThrow(/36-byte/);
     expect(() => new EspOutboundSa(params("aes-cbc-128", "none"))).toThrow(/integrity/);

@@ -139,6 +139,17 @@ describe("IPsec tunnel protection in the harness", () => {
     expect(row.inbound[0]).toMatchObject({ spi: 0x2002, mode: "Transport", status: "ACTIVE(ACTIVE)" });
   });
 
+  it("carries a packet as large as the tunnel's MTU, the ESP packet fragmented on the way and reassembled", async () => {
+    const { s, frames } = start("gre ip");
+    installBoth(s, { cipher: "aes-cbc-256", integ: "sha512-256", mode: "transport" });
+    expect(await s.exec("R1", "ping 172.16.0.2 size 1476 repeat 2")).toContain("Success rate is 100 percent (2/2)");
+    // 1476 + GRE 4 + ESP 8 + IV 16 + trailer and padding + ICV 32 + outer 20 > 1500: two fragments each.
+    const esp = espFrames(frames.r1);
+    expect(esp.length).toBe(4);
+    expect(esp.map((f) => (f[20] & 0x20) !== 0)).toEqual([true, false, true, false]);
+    expect(ipsecRow(s, "R2")).toMatchObject({ decaps: 2, recvErrors: 0 });
+  });
+
   it("passes ping through a VTI (tunnel mode ipsec ipv4) in ESP tunnel mode", async () => {
     const { s, frames } = start("ipsec ipv4");
     installBoth(s, { cipher: "aes-gcm-256", integ: "none", mode: "tunnel" });
