@@ -1,0 +1,201 @@
+// FlexVPN with certificates in the harness, configured like the seed lab: a hub with a
+// Virtual-Template and an address pool, spokes with `ip address negotiated` authenticating
+// with RSA signatures from the lab CA; a foreign CA and a failed `match certificate` refused.
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { Simulation } from "./harness";
+import { ikev2Subsystem } from "../ikev2/subsystem";
+import type { TrustpointMaterial } from "../pki/store";
+import { parseSubjectName } from "../pki/subject";
+import { buildCertificate, toPem } from "../pki/x509";
+
+const year = 365 * 24 * 3600 * 1000;
+const start = Date.UTC(2026, 10, 1);
+
+interface Ca {
+  readonly name: string;
+  readonly key: { publicKey: KeyObject; privateKey: KeyObject };
+  readonly pem: string;
+}
+
+function makeCa(cn: string): Ca {
+  const key = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const name = parseSubjectName(`CN=${cn},O=FlexLab`)!;
+  const der = buildCertificate({ serial: 1n, subject: name, issuer: name, subjectKey: key.publicKey, issuerKey: key.privateKey, issuerPublicKey: key.publicKey, notBeforeMs: start, notAfterMs: start + 10 * year, ca: true });
+  return { name: cn, key, pem: toPem(der) };
+}
+
+function issue(ca: Ca, trustCa: Ca, subject: string, serial: bigint, dns: string): TrustpointMaterial {
+  const me = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const der = buildCertificate({
+    serial,
+    subject: parseSubjectName(subject)!,
+    issuer: parseSubjectName(`CN=${ca.name},O=FlexLab`)!,
+    subjectKey: me.publicKey,
+    issuerKey: ca.key.privateKey,
+    issuerPublicKey: ca.key.publicKey,
+    notBeforeMs: start,
+    notAfterMs: start + year,
+    ca: false,
+    dnsNames: [dns],
+  });
+  return { trustpoint: "CA", caCertPem: trustCa.pem, certPem: toPem(der), keyPem: me.privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
+}
+
+const HUB = `hostname R1-HUB
+aaa new-model
+aaa authorization network default local
+crypto pki trustpoint CA
+ enrollment url http://172.16.0.2:80
+ subject-name CN=R1-HUB.cisco.com,OU=FLEX,OU=VPN,O=Cisco Systems,C=US,L=Linux
+ revocation-check crl none
+!
+crypto ikev2 authorization policy default
+ pool mypool
+ def-domain cisco.com
+!
+crypto ikev2 profile default
+ match identity remote fqdn domain cisco.com
+ identity local dn
+ authentication local rsa-sig
+ authentication remote rsa-sig
+ pki trustpoint CA
+ dpd 60 2 on-demand
+ aaa authorization group cert list default default
+ virtual-template 1
+!
+crypto ipsec profile default
+ set ikev2-profile default
+!
+interface Loopback0
+ ip address 10.0.0.1 255.255.255.255
+!
+interface Ethernet0/0
+ ip address 172.16.0.1 255.255.255.0
+!
+interface Virtual-Template1 type tunnel
+ ip unnumbered Loopback0
+ tunnel protection ipsec profile default
+!
+ip local pool mypool 10.1.1.1 10.1.1.254
+end
+`;
+
+function spoke(name: string, address: number): string {
+  return `hostname ${name}
+crypto pki trustpoint CA
+ enrollment url http://172.16.1.1:80
+ subject-name cn=${name}.cisco.com,OU=FLEX,O=Cisco
+ revocation-check crl none
+!
+crypto pki certificate map mymap 10
+ subject-name co ou = flex
+!
+crypto ikev2 authorization policy default
+ route set interface
+!
+crypto ikev2 profile default
+ match certificate mymap
+ identity local fqdn ${name}.cisco.com
+ authentication local rsa-sig
+ authentication remote rsa-sig
+ pki trustpoint CA
+ dpd 60 2 on-demand
+ aaa authorization group cert list default default
+!
+crypto ipsec profile default
+ set ikev2-profile default
+!
+interface Tunnel0
+ ip address negotiated
+ tunnel source Ethernet0/0
+ tunnel destination 172.16.0.1
+ tunnel protection ipsec profile default
+!
+interface Ethernet0/0
+ ip address 172.16.0.${address} 255.255.255.0
+!
+ip route 10.0.0.1 255.255.255.255 Tunnel0 name workaround
+end
+`;
+}
+
+const labCa = makeCa("FlexLab CA");
+const foreignCa = makeCa("Someone Else CA");
+const material: Record<string, TrustpointMaterial> = {
+  "R1-HUB": issue(labCa, labCa, "CN=R1-HUB.cisco.com,OU=FLEX,OU=VPN,O=Cisco Systems,C=US,L=Linux", 2n, "R1-HUB.cisco.com"),
+  R3: issue(labCa, labCa, "cn=R3.cisco.com,OU=FLEX,O=Cisco", 3n, "R3.cisco.com"),
+  R4: issue(labCa, labCa, "cn=R4.cisco.com,OU=FLEX,O=Cisco", 4n, "R4.cisco.com"),
+};
+
+let sim: Simulation | undefined;
+afterEach(() => {
+  sim?.close();
+  sim = undefined;
+});
+
+function lab(pki: Record<string, TrustpointMaterial>, hub = HUB): Simulation {
+  return new Simulation({
+    nodes: { "R1-HUB": hub, R3: spoke("R3", 103), R4: spoke("R4", 104) },
+    links: [
+      [
+        { node: "R1-HUB", iface: "Ethernet0/0" },
+        { node: "R3", iface: "Ethernet0/0" },
+        { node: "R4", iface: "Ethernet0/0" },
+      ],
+    ],
+    pki: (node) => (pki[node] ? [pki[node]] : []),
+  });
+}
+
+const logOf = (node: string): string => sim!.node(node).log.map((l) => l.text).join("\n");
+
+describe("FlexVPN with certificates", () => {
+  it("authenticates spokes with RSA signatures, hands them pool addresses on Tunnel0 and clones a Virtual-Access per spoke", async () => {
+    sim = lab(material);
+    sim.advance(10_000);
+    for (const node of ["R3", "R4"]) {
+      const [sa] = sim.node(node).router.subsystem(ikev2Subsystem).engine.sas();
+      expect(sa.state, node).toBe("established");
+      expect(sa.authLocal).toBe("RSA");
+      expect(sa.authRemote).toBe("RSA");
+      expect(sa.children.length).toBe(1);
+      expect(sa.children[0].mode).toBe("transport");
+    }
+    const hubSas = sim.node("R1-HUB").router.subsystem(ikev2Subsystem).engine.sas();
+    expect(hubSas.map((s) => s.interfaceName).sort()).toEqual(["Virtual-Access1", "Virtual-Access2"]);
+    const brief = await sim.exec("R3", "show ip interface brief");
+    expect(brief).toMatch(/^Tunnel0\s+10\.1\.1\.[12]\s+YES/m);
+    const hubBrief = await sim.exec("R1-HUB", "show ip interface brief");
+    expect(hubBrief).toMatch(/^Virtual-Access1\s+10\.0\.0\.1\s+YES\s+\w+\s+up\s+up/m);
+    expect(hubBrief).toMatch(/^Virtual-Access2\s/m);
+    const detailed = await sim.exec("R1-HUB", "show crypto ikev2 sa detailed");
+    expect(detailed).toContain("Auth sign: RSA, Auth verify: RSA");
+    expect(detailed).toMatch(/Remote id: R[34]\.cisco\.com/);
+    expect(detailed).toMatch(/Pushed IP address: 10\.1\.1\.[12]/);
+    const spokeDetail = await sim.exec("R3", "show crypto ikev2 sa detailed");
+    expect(spokeDetail).toContain("Local id: R3.cisco.com");
+    expect(spokeDetail).toContain("Remote id: cn=R1-HUB.cisco.com,ou=FLEX,ou=VPN,o=Cisco Systems,c=US,l=Linux");
+    expect(spokeDetail).toContain("Initiator of SA : Yes");
+    expect(await sim.exec("R3", "ping 10.0.0.1 source Tunnel0")).toContain("Success rate is 100 percent (5/5)");
+    expect(logOf("R3")).toContain("%CRYPTO-5-IKEV2_SESSION_STATUS: Crypto tunnel v2 is UP.  Peer 172.16.0.1:500");
+  });
+
+  it("refuses a spoke whose certificate comes from a foreign CA, saying why", () => {
+    sim = lab({ ...material, R4: issue(foreignCa, foreignCa, "cn=R4.cisco.com,OU=FLEX,O=Cisco", 4n, "R4.cisco.com") });
+    sim.advance(10_000);
+    const r4 = sim.node("R4").router.subsystem(ikev2Subsystem).engine.sas().filter((s) => s.state === "established");
+    expect(r4).toEqual([]);
+    expect(sim.node("R3").router.subsystem(ikev2Subsystem).engine.sas()[0].state).toBe("established");
+    expect(logOf("R1-HUB")).toContain("%PKI-3-CERTIFICATE_INVALID_UNAUTHORIZED: Certificate chain validation has failed.  Unauthorized");
+    expect(logOf("R4")).toContain("Received AUTHENTICATION_FAILED");
+  });
+
+  it("has the spoke refuse a hub whose certificate fails match certificate", () => {
+    const hubMaterial = issue(labCa, labCa, "CN=R1-HUB.cisco.com,OU=OTHER,O=Cisco Systems", 2n, "R1-HUB.cisco.com");
+    sim = lab({ ...material, "R1-HUB": hubMaterial });
+    sim.advance(10_000);
+    expect(sim.node("R3").router.subsystem(ikev2Subsystem).engine.sas().filter((s) => s.state === "established")).toEqual([]);
+    expect(logOf("R3")).toContain("does not match profile default");
+  });
+});
