@@ -42,7 +42,14 @@ function path(s: Spec): Path {
   return new Path(dest, attrs.intern(a), from, undefined, s.weight ?? 0, s.source, s.stamp ?? 1);
 }
 
-const best = (ps: Path[], c = ctx()) => selectPaths(ps, c)[0];
+/** Selection over `ps` as one destination's paths: best first, then multipaths. */
+function select(ps: Path[], c: SelectionContext): Path[] {
+  while (dest.p0 !== undefined) dest.remove(dest.p0);
+  for (const p of ps) dest.add(p);
+  selectPaths(dest, c);
+  return dest.selected.slice();
+}
+const best = (ps: Path[], c = ctx()) => select(ps, c)[0];
 
 describe("best-path selection", () => {
   it("prefers, in IOS's order: weight, local-pref, local origin, AS path, origin, MED, eBGP, IGP cost, age, router ID, cluster list, neighbor", () => {
@@ -72,7 +79,7 @@ describe("best-path selection", () => {
     const far = path({ nextHop: ip("192.0.2.2"), neighbor: "1.1.1.1" });
     expect(best([far, near], ctx(1, { [ip("192.0.2.1")]: 5, [ip("192.0.2.2")]: 50 }))).toBe(near);
     expect(best([far, near], ctx(1, { [ip("192.0.2.1")]: -1, [ip("192.0.2.2")]: 50 }))).toBe(far);
-    expect(selectPaths([near], ctx(1, { [ip("192.0.2.1")]: -1 }))).toEqual([]);
+    expect(select([near], ctx(1, { [ip("192.0.2.1")]: -1 }))).toEqual([]);
   });
 
   it("compares MED only between paths from the same neighboring AS", () => {
@@ -97,8 +104,8 @@ describe("best-path selection", () => {
   it("takes equal paths with the same AS path as multipaths, up to maximum-paths", () => {
     const ps = ["1.1.1.1", "2.2.2.2", "3.3.3.3"].map((n) => path({ asPath: [100], neighbor: n, routerId: n }));
     const other = path({ asPath: [200], neighbor: "4.4.4.4" });
-    expect(selectPaths([other, ...ps], ctx(4))).toEqual([ps[0], ps[1], ps[2]]);
-    expect(selectPaths([...ps].reverse(), ctx(2))).toHaveLength(2);
+    expect(select([other, ...ps], ctx(4))).toEqual([ps[0], ps[1], ps[2]]);
+    expect(select([...ps].reverse(), ctx(2))).toHaveLength(2);
   });
 
   it("does not depend on the order paths are listed in", () => {
@@ -118,8 +125,8 @@ describe("best-path selection", () => {
         // Distinct neighbors and arrival stamps belong to the path, not to the list order.
         const ps = specs.map((s, i) => path({ ...s, neighbor: `10.9.9.${i + 1}`, stamp: i + 1 }));
         const c = ctx(mp, { [ip("192.0.2.1")]: 1, [ip("192.0.2.2")]: 2 });
-        const forward = selectPaths(ps, c);
-        const backward = selectPaths([...ps].reverse(), c);
+        const forward = select(ps, c);
+        const backward = select([...ps].reverse(), c);
         expect(backward[0]).toBe(forward[0]);
         expect(new Set(backward)).toEqual(new Set(forward));
       }),

@@ -36,13 +36,14 @@ export class Path implements BgpBestPath {
   stamp: number;
   /** IGP cost to the next hop at the last selection; -1 when inaccessible. */
   cost = 0;
-  /** The path this is an imported copy of (VPN import into a VRF under another RD). */
-  importedFrom: Path | undefined = undefined;
-  /** This path's imported copies. */
-  imports: Path[] | undefined = undefined;
+  /** The VRF destinations this path is imported into (VPN import under another RD). The
+   * path object itself sits in their path lists: an imported path is one whose `dest` is
+   * not the destination looking at it. */
+  importedInto: Dest | Dest[] | undefined = undefined;
 
   constructor(
-    public dest: Dest,
+    /** The destination the path was received or originated in. */
+    public readonly dest: Dest,
     public attrs: Attrs,
     public readonly from: BgpPeer | undefined,
     public label: Label | undefined,
@@ -67,14 +68,27 @@ export class Path implements BgpBestPath {
   }
 
   /** Sourced by this router for VPNv4: originated here or learnt from a neighbor in the VRF.
-   * These get a local label and are exported with the VRF's RD. */
+   * These get a local label and are exported with the VRF's RD (where they are not imported). */
   get vrfSourced(): boolean {
-    return this.importedFrom === undefined && (this.source !== undefined || (this.from !== undefined && this.from.vrf !== ""));
+    return this.source !== undefined || (this.from !== undefined && this.from.vrf !== "");
+  }
+
+  /** The destinations it is imported into, as a list. */
+  imports(): readonly Dest[] {
+    const i = this.importedInto;
+    return i === undefined ? NO_DESTS : Array.isArray(i) ? i : [i];
   }
 }
 
+const NO_DESTS: readonly Dest[] = [];
+const NO_PATHS: readonly Path[] = [];
+
+/** One address family's table: destinations by prefix length, then by address as a small
+ * integer (`addr | 0`), so keys never become heap numbers. */
 export class Table {
-  readonly dests = new Map<number, Dest>();
+  private readonly byLength: (Map<number, Dest> | undefined)[] = [];
+  /** Destinations in the table. */
+  size = 0;
   /** The VRF whose own table this is ("" for the global IPv4 table), if any. */
   vrf: string | undefined;
 
@@ -86,38 +100,53 @@ export class Table {
     vrf: string | undefined,
   ) {
     this.vrf = vrf;
+    for (let i = 0; i <= 32; i++) this.byLength.push(undefined);
   }
 
   dest(addr: Ipv4, len: number): Dest {
-    const key = len * 4294967296 + addr;
-    let d = this.dests.get(key);
+    let m = this.byLength[len];
+    if (m === undefined) this.byLength[len] = m = new Map();
+    const key = addr | 0;
+    let d = m.get(key);
     if (d === undefined) {
       d = new Dest(this, addr, len);
-      this.dests.set(key, d);
+      m.set(key, d);
+      this.size++;
     }
     return d;
   }
 
   find(addr: Ipv4, len: number): Dest | undefined {
-    return this.dests.get(len * 4294967296 + addr);
+    return this.byLength[len]?.get(addr | 0);
+  }
+
+  delete(d: Dest): void {
+    if (this.byLength[d.len]?.delete(d.addr | 0)) this.size--;
+  }
+
+  *dests(): Generator<Dest> {
+    for (const m of this.byLength) if (m !== undefined) yield* m.values();
   }
 }
 
+export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4 } as const;
+
 export class Dest {
-  readonly paths: Path[] = [];
-  /** Best first, then multipaths; empty when nothing is selected. */
-  selected: readonly Path[] = [];
-  /** The global path stamp when `selected` was chosen: a selected path with a newer stamp
+  /** The first path, and any more: most destinations have one path, which then costs no
+   * list. */
+  p0: Path | undefined = undefined;
+  more: Path[] | undefined = undefined;
+  best: Path | undefined = undefined;
+  /** Multipaths besides the best (maximum-paths); undefined when there are none. */
+  multipaths: readonly Path[] | undefined = undefined;
+  /** The global path stamp when the selection was made: a selected path with a newer stamp
    * changed since. */
   selectedAt = 0;
   /** BGP table version of the last best-path change. */
   version = 0;
-  /** The local label of a VRF-sourced prefix, and whether it is the VRF's aggregate label. */
+  /** The local label of a VRF prefix this router advertises as next hop. */
   localLabel: Label | undefined = undefined;
-  localLabelAggregate = false;
-  dirty = false;
-  /** Taken out of its table (no paths left); a later route for the prefix makes a new Dest. */
-  removed = false;
+  flags = 0;
 
   constructor(
     readonly table: Table,
@@ -125,8 +154,59 @@ export class Dest {
     readonly len: number,
   ) {}
 
-  get best(): Path | undefined {
-    return this.selected[0];
+  /** The number of paths. */
+  get count(): number {
+    return this.p0 === undefined ? 0 : this.more === undefined ? 1 : 1 + this.more.length;
+  }
+
+  /** The i-th path (0 ≤ i < count). */
+  at(i: number): Path {
+    return (i === 0 ? this.p0 : (this.more as Path[])[i - 1]) as Path;
+  }
+
+  /** The paths, as a new list (safe to iterate while removing). */
+  get paths(): readonly Path[] {
+    if (this.p0 === undefined) return NO_PATHS;
+    return this.more === undefined ? [this.p0] : [this.p0, ...this.more];
+  }
+
+  has(p: Path): boolean {
+    return this.p0 === p || (this.more !== undefined && this.more.includes(p));
+  }
+
+  add(p: Path): void {
+    if (this.p0 === undefined) this.p0 = p;
+    else if (this.more === undefined) this.more = [p];
+    else this.more.push(p);
+  }
+
+  /** Takes `p` out; false when it was not here. */
+  remove(p: Path): boolean {
+    const more = this.more;
+    if (this.p0 === p) {
+      if (more === undefined) this.p0 = undefined;
+      else {
+        this.p0 = more.shift();
+        if (more.length === 0) this.more = undefined;
+      }
+      return true;
+    }
+    if (more === undefined) return false;
+    const i = more.indexOf(p);
+    if (i < 0) return false;
+    more.splice(i, 1);
+    if (more.length === 0) this.more = undefined;
+    return true;
+  }
+
+  /** Best first, then multipaths. */
+  get selected(): readonly Path[] {
+    if (this.best === undefined) return NO_PATHS;
+    return this.multipaths === undefined ? [this.best] : [this.best, ...this.multipaths];
+  }
+
+  get localLabelAggregate(): boolean {
+    return (this.flags & DestFlag.AggregateLabel) !== 0;
   }
 }
 
@@ -177,18 +257,17 @@ export function comparePaths(a: Path, b: Path, ctx: SelectionContext): number {
   const nB = b.from?.address ?? 0;
   if (nA !== nB) return nA - nB;
   if (a.source !== b.source) return (a.source ? SOURCE_RANK[a.source] : -1) - (b.source ? SOURCE_RANK[b.source] : -1);
-  const rdA = a.importedFrom?.dest.table.rdOrder ?? -1;
-  const rdB = b.importedFrom?.dest.table.rdOrder ?? -1;
-  return rdA - rdB;
+  return a.dest.table.rdOrder - b.dest.table.rdOrder;
 }
 
 /** IOS `bgp deterministic-med`: the best of each neighboring AS first, then the best of
  * those. Comparing MEDs only within an AS makes the pairwise comparison intransitive
  * (A beats B on MED, B beats C and C beats A further down), so without grouping the winner
  * of three or more paths would depend on the order they are looked at. */
-function deterministicMed(paths: readonly Path[], ctx: SelectionContext): Path {
+function deterministicMed(d: Dest, ctx: SelectionContext): Path {
   const winners: Path[] = [];
-  for (const p of paths) {
+  for (let k = 0; k < d.count; k++) {
+    const p = d.at(k);
     if (p.cost < 0) continue;
     const i = winners.findIndex((w) => w.attrs.neighborAs === p.attrs.neighborAs);
     if (i < 0) winners.push(p);
@@ -199,30 +278,31 @@ function deterministicMed(paths: readonly Path[], ctx: SelectionContext): Path {
   return best;
 }
 
-/** Refreshes each path's next-hop cost and returns the best path, then multipaths (at most
- * `maximumPaths` in all), or an empty list when no path is valid. */
-export function selectPaths(paths: readonly Path[], ctx: SelectionContext): Path[] {
+/** Refreshes each path's next-hop cost and sets the destination's best path and
+ * multipaths (at most `maximumPaths` in all); no best when no path is valid. */
+export function selectPaths(d: Dest, ctx: SelectionContext): void {
+  const n = d.count;
   let best: Path | undefined;
   let valid = 0;
-  for (const p of paths) {
+  for (let i = 0; i < n; i++) {
+    const p = d.at(i);
     p.cost = p.from === undefined || p.from.vrf !== "" ? 0 : ctx.cost(p.attrs.nextHop);
     if (p.cost < 0) continue;
     valid++;
     if (best === undefined || comparePaths(p, best, ctx) < 0) best = p;
   }
-  if (best === undefined) return [];
-  if (valid > 2) best = deterministicMed(paths, ctx);
-  if (ctx.maximumPaths <= 1 || paths.length === 1 || best.local) return [best];
-  const out = [best];
-  for (const p of paths) {
-    if (out.length >= ctx.maximumPaths) break;
+  d.multipaths = undefined;
+  d.best = best;
+  if (best === undefined) return;
+  if (valid > 2) d.best = best = deterministicMed(d, ctx);
+  if (ctx.maximumPaths <= 1 || valid === 1 || best.local) return;
+  const more: Path[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = d.at(i);
+    if (more.length + 1 >= ctx.maximumPaths) break;
     if (p === best || p.cost < 0 || p.local || p.ebgp !== best.ebgp) continue;
     if (p.attrs.asPathKey !== best.attrs.asPathKey || compareToCost(p, best) !== 0) continue;
-    out.push(p);
+    more.push(p);
   }
-  if (out.length > 2) {
-    const rest = out.slice(1).sort((a, b) => comparePaths(a, b, ctx));
-    return [best, ...rest];
-  }
-  return out;
+  if (more.length > 0) d.multipaths = more.sort((a, b) => comparePaths(a, b, ctx));
 }

@@ -33,15 +33,13 @@ import { readU16, readU32, writeU16 } from "../wire/bytes";
 import { isWireError } from "../wire/errors";
 import type { Label } from "../wire/mpls";
 import { AttrTable, attrsFromWire, routeTargetKey, type Attrs } from "./attrs";
-import { LOCAL_WEIGHT, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
+import { DestFlag, LOCAL_WEIGHT, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, BgpVrfConfig, LocalAttrs, LocalSource } from "./types";
 
 export * from "./types";
 export { Dest, Path, Table } from "./bestpath";
 export { Attrs } from "./attrs";
-
-const EMPTY: readonly Path[] = [];
 
 /** A VRF as VPN import sees it. */
 interface VrfImporter {
@@ -163,11 +161,11 @@ export class BgpRib {
     // resets their VRF neighbors).
     for (const n of importChanged) {
       const table = this.vrfTables.get(n);
-      if (table) for (const d of table.dests.values()) for (let i = d.paths.length - 1; i >= 0; i--) if (d.paths[i].importedFrom) this.removePath(d.paths[i]);
+      if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest !== d) this.unimportFrom(p, d);
     }
     for (const n of rdChanged) {
       const table = this.vrfTables.get(n);
-      if (table) for (const d of table.dests.values()) for (let i = d.paths.length - 1; i >= 0; i--) if (d.paths[i].vrfSourced) this.removePath(d.paths[i]);
+      if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest === d && p.vrfSourced) this.removePath(p);
     }
     this.flush();
     this.applyVrfs(rdChanged);
@@ -175,9 +173,9 @@ export class BgpRib {
       if (rdChanged.has(n)) continue;
       const table = this.vrfTables.get(n);
       if (!table) continue;
-      for (const d of table.dests.values()) {
+      for (const d of table.dests()) {
         for (const p of d.paths) {
-          if (!p.vrfSourced) continue;
+          if (p.dest !== d || !p.vrfSourced) continue;
           if (p.source !== undefined) {
             const entry = this.locals.get(n)?.get(d.len * 4294967296 + d.addr)?.get(p.source);
             if (entry) this.replaceAttrs(p, this.localAttrs(n, p.source, entry.attrs), p.weight);
@@ -190,7 +188,7 @@ export class BgpRib {
     const into = new Set([...importChanged].filter((n) => this.vrfTables.has(n)));
     if (into.size > 0) {
       for (const table of this.rdTables.values()) {
-        for (const d of table.dests.values()) for (const p of d.paths) if (!p.importedFrom) this.importPath(p, into);
+        for (const d of table.dests()) for (const p of d.paths) if (p.dest === d) this.importPath(p, into);
       }
     }
     this.flush();
@@ -254,7 +252,7 @@ export class BgpRib {
     if (relabels === this.relabelsVpn) return;
     this.relabelsVpn = relabels;
     for (const [vrf, table] of this.vrfTables) {
-      for (const d of table.dests.values()) {
+      for (const d of table.dests()) {
         const before = d.localLabel;
         this.updateLocalLabel(d, vrf);
         if (d.localLabel !== before) for (const s of this.peers.values()) s.out.changed(d);
@@ -267,10 +265,9 @@ export class BgpRib {
     if (!this.peers.delete(peer)) return;
     this.checkRelabel();
     for (const table of this.allTables()) {
-      for (const d of table.dests.values()) {
-        for (let i = d.paths.length - 1; i >= 0; i--) {
-          const p = d.paths[i];
-          if (p.from === peer && p.importedFrom === undefined && p.dest === d) this.removePath(p);
+      for (const d of table.dests()) {
+        for (const p of d.paths) {
+          if (p.from === peer && p.dest === d) this.removePath(p);
         }
       }
     }
@@ -281,10 +278,9 @@ export class BgpRib {
     const state = this.peers.get(peer);
     if (!state) return;
     for (const table of this.allTables()) {
-      for (const d of table.dests.values()) {
-        for (let i = d.paths.length - 1; i >= 0; i--) {
-          const p = d.paths[i];
-          if (p.from !== peer || p.importedFrom !== undefined) continue;
+      for (const d of table.dests()) {
+        for (const p of d.paths) {
+          if (p.from !== peer || p.dest !== d) continue;
           const received = p.raw ?? p.attrs;
           const r = this.admit(peer, d, received);
           if (r === undefined) this.removePath(p);
@@ -446,10 +442,9 @@ export class BgpRib {
   }
 
   private announce(dest: Dest, peer: BgpPeer, attrs: Attrs, label: Label | undefined, weight: number, raw: Attrs | undefined): void {
-    const paths = dest.paths;
-    for (let i = 0; i < paths.length; i++) {
-      const p = paths[i];
-      if (p.from !== peer || p.importedFrom !== undefined) continue;
+    for (let i = 0, n = dest.count; i < n; i++) {
+      const p = dest.at(i);
+      if (p.from !== peer || p.dest !== dest) continue;
       p.raw = raw;
       if (p.attrs === attrs && p.label === label && p.weight === weight) return; // a duplicate
       this.unimport(p);
@@ -463,7 +458,7 @@ export class BgpRib {
     }
     const p = new Path(dest, attrs, peer, label, weight, undefined, ++this.stamp);
     p.raw = raw;
-    this.addPath(p);
+    this.addPath(p, dest);
     const s = this.peers.get(peer);
     if (s) {
       if (dest.table.family === "vpnv4" && peer.vrf === "") s.vpnv4++;
@@ -474,42 +469,43 @@ export class BgpRib {
 
   private withdraw(dest: Dest | undefined, peer: BgpPeer): void {
     if (dest === undefined) return;
-    const paths = dest.paths;
-    for (let i = 0; i < paths.length; i++) {
-      const p = paths[i];
-      if (p.from === peer && p.importedFrom === undefined) {
+    for (let i = 0, n = dest.count; i < n; i++) {
+      const p: Path = dest.at(i);
+      if (p.from === peer && p.dest === dest) {
         this.removePath(p);
         return;
       }
     }
   }
 
-  private addPath(p: Path): void {
-    if (p.dest.paths.length === 0) this.activity.prefixesAdded++;
-    p.dest.paths.push(p);
+  /** Puts `p` in `d`'s paths (its own dest, or a VRF's it is imported into). */
+  private addPath(p: Path, d: Dest): void {
+    if (d.p0 === undefined) this.activity.prefixesAdded++;
+    d.add(p);
     this.activity.pathsAdded++;
-    this.markDirty(p.dest);
+    this.markDirty(d);
   }
 
-  private removePath(p: Path): void {
-    const paths = p.dest.paths;
-    const i = paths.indexOf(p);
-    if (i < 0) return;
-    paths.splice(i, 1);
+  /** Takes `p` out of `d`'s paths. */
+  private dropPath(p: Path, d: Dest): void {
+    if (!d.remove(p)) return;
     this.activity.pathsRemoved++;
-    if (paths.length === 0) this.activity.prefixesRemoved++;
+    if (d.p0 === undefined) this.activity.prefixesRemoved++;
+    this.markDirty(d);
+  }
+
+  /** Removes a path from its destination and from every VRF it was imported into. */
+  private removePath(p: Path): void {
+    if (!p.dest.has(p)) return;
+    this.dropPath(p, p.dest);
     this.unimport(p);
-    if (p.importedFrom) {
-      const siblings = p.importedFrom.imports;
-      if (siblings) siblings.splice(siblings.indexOf(p), 1);
-    } else if (p.from) {
+    if (p.from && p.source === undefined) {
       const s = this.peers.get(p.from);
       if (s) {
         if (p.dest.table.family === "vpnv4" && p.from.vrf === "") s.vpnv4--;
         else s.ipv4--;
       }
     }
-    this.markDirty(p.dest);
   }
 
   private replaceAttrs(p: Path, attrs: Attrs, weight: number, raw?: Attrs): void {
@@ -533,40 +529,37 @@ export class BgpRib {
     return into;
   }
 
-  /** Copies a VPNv4 path into every VRF whose import targets it carries (only those in
-   * `only` when given), under the VRF's RD. */
+  /** Imports a VPNv4 path into every VRF whose import targets it carries (only those in
+   * `only` when given), under the VRF's RD: the path object joins the VRF destination's
+   * paths, so an import costs a destination, not a second path. */
   private importPath(p: Path, only: ReadonlySet<string> | undefined): void {
     const table = p.dest.table;
-    if (table.family !== "vpnv4" || p.importedFrom !== undefined || this.importers.length === 0) return;
+    if (table.family !== "vpnv4" || this.importers.length === 0) return;
     const into = this.importTargets(p.attrs);
     for (let i = 0; i < into.length; i++) {
       const v = into[i];
       if (v.table === table || (only !== undefined && !only.has(v.name))) continue;
-      const copy = new Path(v.table.dest(p.dest.addr, p.dest.len), p.attrs, p.from, p.label, p.weight, p.source, p.stamp);
-      copy.importedFrom = p;
-      (p.imports ??= []).push(copy);
-      this.addPath(copy);
+      const d = v.table.dest(p.dest.addr, p.dest.len);
+      if (d.has(p)) continue;
+      const was = p.importedInto;
+      p.importedInto = was === undefined ? d : Array.isArray(was) ? [...was, d] : [was, d];
+      this.addPath(p, d);
     }
   }
 
   private unimport(p: Path): void {
-    const copies = p.imports;
-    if (copies === undefined) return;
-    p.imports = undefined;
-    for (const c of copies) {
-      c.importedFrom = undefined; // so removePath leaves `copies` alone
-      this.removePathOnly(c);
-    }
+    const into = p.importedInto;
+    if (into === undefined) return;
+    p.importedInto = undefined;
+    if (Array.isArray(into)) for (const d of into) this.dropPath(p, d);
+    else this.dropPath(p, into);
   }
 
-  private removePathOnly(c: Path): void {
-    const paths = c.dest.paths;
-    const i = paths.indexOf(c);
-    if (i < 0) return;
-    paths.splice(i, 1);
-    this.activity.pathsRemoved++;
-    if (paths.length === 0) this.activity.prefixesRemoved++;
-    this.markDirty(c.dest);
+  /** Takes an imported path out of one VRF destination only. */
+  private unimportFrom(p: Path, d: Dest): void {
+    const rest = p.imports().filter((x) => x !== d);
+    p.importedInto = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
+    this.dropPath(p, d);
   }
 
   // ---- local routes ------------------------------------------------------------------
@@ -591,7 +584,7 @@ export class BgpRib {
     if (bySource.size === 0) this.locals.get(vrf)?.delete(key);
     const table = vrf === "" ? this.ipv4 : this.vrfTables.get(vrf);
     const d = table?.find(prefix.addr, prefix.len);
-    const p = d?.paths.find((x) => x.source === source && x.importedFrom === undefined);
+    const p = d?.paths.find((x) => x.source === source && x.dest === d);
     if (p) this.removePath(p);
     this.flush();
   }
@@ -617,13 +610,13 @@ export class BgpRib {
     const d = table.dest(prefix.addr, prefix.len);
     const attrs = this.localAttrs(vrf, source, a);
     const weight = a.weight ?? LOCAL_WEIGHT;
-    const existing = d.paths.find((x) => x.source === source && x.importedFrom === undefined);
+    const existing = d.paths.find((x) => x.source === source && x.dest === d);
     if (existing) {
       this.replaceAttrs(existing, attrs, weight);
       return;
     }
     const p = new Path(d, attrs, undefined, undefined, weight, source, ++this.stamp);
-    this.addPath(p);
+    this.addPath(p, d);
     this.importPath(p, undefined);
   }
 
@@ -647,14 +640,14 @@ export class BgpRib {
   // ---- selection ---------------------------------------------------------------------
 
   private markDirty(d: Dest): void {
-    if (!d.dirty) {
-      d.dirty = true;
+    if ((d.flags & DestFlag.Dirty) === 0) {
+      d.flags |= DestFlag.Dirty;
       this.dirty.push(d);
     }
   }
 
   private markAll(which: (p: Path) => boolean): void {
-    for (const t of this.allTables()) for (const d of t.dests.values()) if (d.paths.some(which)) this.markDirty(d);
+    for (const t of this.allTables()) for (const d of t.dests()) if (d.paths.some(which)) this.markDirty(d);
   }
 
   private *allTables(): Iterable<Table> {
@@ -669,7 +662,7 @@ export class BgpRib {
     try {
       for (let i = 0; i < this.dirty.length; i++) {
         const d = this.dirty[i];
-        d.dirty = false;
+        d.flags &= ~DestFlag.Dirty;
         this.reselect(d);
       }
       this.dirty.length = 0;
@@ -680,29 +673,39 @@ export class BgpRib {
   }
 
   private reselect(d: Dest): void {
-    const sel = d.paths.length === 0 ? EMPTY : selectPaths(d.paths, this.ctx);
-    const old = d.selected;
-    let changed = sel.length !== old.length;
-    for (let i = 0; !changed && i < sel.length; i++) changed = sel[i] !== old[i] || sel[i].stamp > d.selectedAt;
+    const oldBest = d.best;
+    const oldMulti = d.multipaths;
+    if (d.p0 === undefined) {
+      d.best = undefined;
+      d.multipaths = undefined;
+    } else {
+      selectPaths(d, this.ctx);
+    }
+    const best = d.best;
+    const multi = d.multipaths;
+    let changed = best !== oldBest || (best !== undefined && best.stamp > d.selectedAt) || (multi === undefined) !== (oldMulti === undefined);
+    if (!changed && multi !== undefined && oldMulti !== undefined) {
+      changed = multi.length !== oldMulti.length;
+      for (let i = 0; !changed && i < oldMulti.length; i++) changed = multi[i] !== oldMulti[i] || multi[i].stamp > d.selectedAt;
+    }
     d.selectedAt = this.stamp;
-    if (d.paths.length === 0 && !d.removed) {
-      d.table.dests.delete(d.len * 4294967296 + d.addr);
-      d.removed = true;
+    if (d.p0 === undefined && (d.flags & DestFlag.Removed) === 0) {
+      d.table.delete(d);
+      d.flags |= DestFlag.Removed;
     }
     if (!changed) return;
-    d.selected = sel;
     d.version = ++this.tableVersion;
     const vrf = d.table.vrf;
     if (vrf !== undefined) {
       if (vrf !== "") this.updateLocalLabel(d, vrf);
-      this.hooks.bestChanged(vrf, d, sel.length > 0 ? sel : undefined);
+      this.hooks.bestChanged(vrf, d, best === undefined ? undefined : d.multipaths === undefined ? [best] : [best, ...d.multipaths]);
     }
     for (const s of this.peers.values()) s.out.changed(d);
   }
 
   private updateLocalLabel(d: Dest, vrf: string): void {
-    const best = d.selected[0];
-    const want = best !== undefined && best.importedFrom === undefined && (best.vrfSourced || this.relabelsVpn);
+    const best = d.best;
+    const want = best !== undefined && best.dest === d && (best.vrfSourced || this.relabelsVpn);
     const aggregate = want && (best.source === "aggregate" || best.source === "default");
     if (d.localLabel !== undefined && (!want || aggregate !== d.localLabelAggregate)) {
       this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
@@ -710,7 +713,7 @@ export class BgpRib {
     }
     if (want && d.localLabel === undefined) {
       d.localLabel = this.hooks.allocateLabel(vrf, d, aggregate);
-      d.localLabelAggregate = aggregate;
+      d.flags = aggregate ? d.flags | DestFlag.AggregateLabel : d.flags & ~DestFlag.AggregateLabel;
     }
   }
 
@@ -750,7 +753,7 @@ export class BgpRib {
 
   /** The VPNv4 tables by RD in IOS's order (numerically), each with its VRF if it is one's. */
   vpnv4Tables(): Table[] {
-    return [...this.rdTables.values()].filter((t) => t.dests.size > 0).sort((a, b) => a.rdOrder - b.rdOrder);
+    return [...this.rdTables.values()].filter((t) => t.size > 0).sort((a, b) => a.rdOrder - b.rdOrder);
   }
 
   vrfTable(vrf: string): Table | undefined {
@@ -775,8 +778,8 @@ export class BgpRib {
     let paths = 0;
     const tables = family === "ipv4" ? [this.ipv4] : [...this.rdTables.values()];
     for (const t of tables) {
-      networks += t.dests.size;
-      for (const d of t.dests.values()) paths += d.paths.length;
+      networks += t.size;
+      for (const d of t.dests()) paths += d.count;
     }
     return { tableVersion: this.tableVersion, networks, paths, attributeSets: this.attrTable.size, ...this.activity };
   }

@@ -34,15 +34,15 @@ const ORIGIN_CODE = ["i", "e", "?"] as const;
 
 function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly string[]): BgpPathRow {
   const a = p.attrs;
-  const best = d.selected[0] === p;
+  const best = d.best === p;
   const row: BgpPathRow = {
     family: t.family,
     prefix: formatPrefix(d),
     version: d.version,
-    pathCount: d.paths.length,
+    pathCount: d.count,
     valid: p.valid,
     best,
-    multipath: !best && d.selected.includes(p),
+    multipath: !best && (d.multipaths?.includes(p) ?? false),
     internal: p.from !== undefined && !p.from.ebgp,
     nextHop: formatIpv4(a.nextHop),
     weight: p.weight,
@@ -70,10 +70,9 @@ function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly
   }
   if (a.originatorId !== undefined) row.originatorId = formatIpv4(a.originatorId);
   if (a.aggregator) row.aggregator = `${a.aggregator.asn} ${formatIpv4(a.aggregator.address)}`;
-  const source = p.importedFrom;
-  if (source) {
-    const st = source.dest.table;
-    row.importedFrom = `${st.rd ? formatRouteDistinguisher(st.rd) + ":" : ""}${formatPrefix(source.dest)}`;
+  if (p.dest !== d) {
+    const st = p.dest.table;
+    row.importedFrom = `${st.rd ? formatRouteDistinguisher(st.rd) + ":" : ""}${formatPrefix(p.dest)}`;
   }
   if (t.family === "vpnv4") {
     if (d.localLabel !== undefined) {
@@ -88,7 +87,7 @@ function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly
 function longestMatch(t: Table, addr: Ipv4): Dest | undefined {
   for (let len = 32; len >= 0; len--) {
     const d = t.find(((addr & maskOf(len)) >>> 0) as Ipv4, len);
-    if (d && d.paths.length > 0) return d;
+    if (d && d.count > 0) return d;
   }
   return undefined;
 }
@@ -110,9 +109,9 @@ export function bgpPathRows(rib: BgpRib, q: BgpRowQuery): BgpPathRow[] {
       dests = d ? [d] : [];
     } else if (q.prefix !== undefined) {
       const d = t.find(q.prefix.addr, q.prefix.len);
-      dests = d && d.paths.length > 0 ? [d] : [];
+      dests = d && d.count > 0 ? [d] : [];
     } else {
-      dests = [...t.dests.values()].filter((d) => d.paths.length > 0).sort((x, y) => x.addr - y.addr || x.len - y.len);
+      dests = [...t.dests()].filter((d) => d.count > 0).sort((x, y) => x.addr - y.addr || x.len - y.len);
     }
     for (const d of dests) {
       const advertised = rib.advertisedTo(d).map((p) => formatIpv4(p.address));

@@ -60,8 +60,8 @@ export class AdjRibOut {
   /** The destination's selection changed. */
   changed(d: Dest): void {
     if (this.initial || this.resync || !this.carries(d.table)) return;
-    const best = d.selected[0];
-    if (best === undefined || best.from === this.peer || (best.importedFrom !== undefined && d.table.family === "vpnv4" && this.peer.vrf === "")) {
+    const best = d.best;
+    if (best === undefined || best.from === this.peer || (best.dest !== d && d.table.family === "vpnv4" && this.peer.vrf === "")) {
       if (this.advertised.has(d)) this.pending.add(d);
       return;
     }
@@ -91,9 +91,9 @@ function familyFor(peer: BgpPeer, d: Dest): BgpFamily {
 /** What `peer` should have for `d` now, or undefined for nothing. */
 export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpFamily): OutEntry | undefined {
   const peer = out.peer;
-  const best = d.selected[0];
+  const best = d.best;
   if (best === undefined) return undefined;
-  if (family === "vpnv4" && best.importedFrom !== undefined) return undefined;
+  if (family === "vpnv4" && best.dest !== d) return undefined; // an imported path
   if (best.from === peer) return undefined;
   let reflect = false;
   if (!peer.ebgp && best.from !== undefined && !best.from.ebgp) {
@@ -246,7 +246,7 @@ export function buildUpdates(ctx: OutContext, out: AdjRibOut): Uint8Array[] {
   const pending = out.takePending();
   const initial = out.initial;
   if (out.initial || out.resync) {
-    for (const { table } of ctx.tablesFor(peer)) for (const d of table.dests.values()) pending.add(d);
+    for (const { table } of ctx.tablesFor(peer)) for (const d of table.dests()) pending.add(d);
     for (const d of out.advertised.keys()) pending.add(d);
     out.initial = false;
     out.resync = false;
