@@ -27,6 +27,8 @@ export function checkConfigText(file: string, text: string, withWarnings: boolea
       const command = source[w.line - 1]?.trim() ?? w.command;
       problems.push({ file, line: w.line, column: w.column, severity: "warning", message: `"${command}" has no effect in a lab: ${w.message}` });
     }
+    // What IOS would print taking a line (`mpls ip` on a FlexVPN tunnel, an address removed).
+    for (const n of result.notes) problems.push({ file, line: n.line, column: n.column, severity: "warning", message: n.message });
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { file, lines: source.length, problems };

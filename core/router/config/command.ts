@@ -8,11 +8,15 @@ import type { ArgRecord } from "./grammar/args";
 import type { GrammarEntry, ModeId } from "./grammar/engine";
 import type { ArgsOf } from "./grammar/typed-args";
 import type { RouterConfig } from "./model/router";
+import type { KeptModeId } from "./commands/kept-modes";
 
 /** Where each configuration mode is: which object its commands change. A command declared
  * for a mode gets that mode's context, so `iface(m, c)` needs no check that `c.interface` is
  * there, and a command entering a mode must hand over the context that mode needs. */
-export interface ModeContexts {
+/** Kept blocks' modes (`router ospf 1`, `policy-map X`): the block's path in `model.kept`. */
+type KeptModeContexts = { readonly [K in KeptModeId]: { readonly kept: readonly string[] } };
+
+export interface ModeContexts extends KeptModeContexts {
   readonly config: Record<string, never>;
   readonly "config-if": { readonly interface: string };
   readonly "config-if-tunnel": { readonly interface: string };

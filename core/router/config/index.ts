@@ -45,3 +45,4 @@ export * from "./model/vrf";
 export * from "./model/routing";
 export * from "./model/bgp";
 export * from "./model/crypto";
+export * from "./model/kept";

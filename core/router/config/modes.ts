@@ -3,6 +3,7 @@
 // in running-config.
 
 import type { ModeId } from "./grammar/engine";
+import { KEPT_MODES } from "./commands/kept-modes";
 
 export interface ModeDef {
   readonly id: ModeId;
@@ -47,6 +48,7 @@ export const MODES: readonly ModeDef[] = [
   { id: "redundancy", prompt: "(config-red)#", parent: "config" },
   { id: "line", prompt: "(config-line)#", parent: "config", unseparated: true },
   { id: "control-plane", prompt: "(config-cp)#", parent: "config" },
+  ...KEPT_MODES,
 ];
 
 const BY_ID = new Map(MODES.map((m) => [m.id, m]));

@@ -12,6 +12,8 @@
 import type { ConfigCommand } from "./command";
 import type { ModeId } from "./grammar/engine";
 import { emptyConfig, type RouterConfig } from "./model/router";
+import type { InterfaceConfig } from "./model/interface";
+import { flexVpnMplsIpWarning } from "./commands/kept-mpls";
 import { ConfigSession } from "./session";
 
 export interface Diagnostic {
@@ -54,6 +56,9 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
   const notes: Diagnostic[] = [];
   const modes: ModeId[] = [];
   const lines = text.split(/\r?\n/);
+  // Where each interface got `mpls ip`: whether it is a FlexVPN tunnel shows only once its
+  // block is read (`tunnel protection` comes after it).
+  const mplsIp = new Map<string, Diagnostic>();
   // The rejected line whose indented block is being skipped.
   let rejected: { line: number; indent: number } | undefined;
   for (let i = 0; i < lines.length; i++) {
@@ -77,6 +82,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
     }
     else if (r.command?.inert !== undefined) warnings.push({ line: i + 1, column: indent + 1, message: r.command.inert, command: r.command.id });
     for (const o of r.output) notes.push({ line: i + 1, column: indent + 1, message: o });
+    if (r.command?.id === "mpls.ip" && "interface" in session.ctx) mplsIp.set(session.ctx.interface, { line: i + 1, column: indent + 1, message: "" });
     if (session.mode === "exec") {
       // `end` closes a configuration file; IOS reads no further.
       if (r.command?.id === "nav.end") {
@@ -86,6 +92,12 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
       session.enterConfig();
     }
   }
+  for (const [name, at] of mplsIp) {
+    const i = model.interfaces[name] as InterfaceConfig | undefined;
+    const warning = i && flexVpnMplsIpWarning(i);
+    if (warning !== undefined && !notes.some((n) => n.line === at.line)) notes.push({ ...at, message: warning });
+  }
+  notes.sort((a, b) => a.line - b.line);
   return { model, diagnostics, warnings, notes, modes };
 }
 

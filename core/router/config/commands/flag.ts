@@ -15,6 +15,8 @@ export interface FlagSpec<M extends ConfigModeId> {
   readonly get: (m: RouterConfig, ctx: CtxOf<M>) => boolean;
   readonly set: (m: RouterConfig, ctx: CtxOf<M>, on: boolean) => void;
   readonly inert?: string;
+  /** A warning IOS-style to print when the flag is turned on here (and it still takes it). */
+  readonly caution?: (m: RouterConfig, ctx: CtxOf<M>) => string | undefined;
 }
 
 export function flag<const M extends ConfigModeId = "config">(spec: FlagSpec<M>): ConfigCommand {
@@ -25,7 +27,11 @@ export function flag<const M extends ConfigModeId = "config">(spec: FlagSpec<M>)
     help: spec.help,
     order: spec.order,
     inert: spec.inert,
-    apply: (m, _a, c) => spec.set(m, c, true),
+    apply: (m, _a, c) => {
+      spec.set(m, c, true);
+      const warning = spec.caution?.(m, c);
+      return warning === undefined ? undefined : { output: [warning] };
+    },
     no: { apply: (m, _a, c) => spec.set(m, c, false) },
     render: (m, c) => {
       const on = spec.get(m, c);

@@ -3,6 +3,7 @@ import { MODES } from "../modes";
 import { parseConfig } from "../parse";
 import { renderRunningConfig } from "../render";
 import { ConfigSession } from "../session";
+import { KEPT_SINK } from "../testdata/kept-sink";
 import { KITCHEN_SINK } from "../testdata/kitchen-sink";
 import { configCommands, configGrammar } from "./index";
 
@@ -23,26 +24,31 @@ describe("the command declarations", () => {
     expect(() => configGrammar()).not.toThrow();
   });
 
-  it("are all exercised by the kitchen-sink config, which reads cleanly", () => {
-    const s = new ConfigSession();
+  it("are all exercised by the kitchen-sink configs, which read cleanly", () => {
     const used = new Set<string>();
-    text: for (const line of KITCHEN_SINK.split("\n")) {
-      const r = s.execute(line);
-      expect(r.error, line).toBeUndefined();
-      if (r.command) used.add(r.command.id);
-      if (r.command?.id === "nav.end") break text;
+    for (const sink of [KITCHEN_SINK, KEPT_SINK]) {
+      const s = new ConfigSession();
+      text: for (const line of sink.split("\n")) {
+        const r = s.execute(line);
+        expect(r.error, line).toBeUndefined();
+        if (r.command) used.add(r.command.id);
+        if (r.command?.id === "nav.end") break text;
+      }
     }
     const unused = configCommands.filter((c) => !used.has(c.id) && !c.id.startsWith("nav.") && !c.hidden).map((c) => c.id);
     expect(unused).toEqual([]);
   });
 
-  it("render the kitchen-sink config back line for line, and stably", () => {
-    const first = parseConfig(KITCHEN_SINK);
+  it.each([
+    ["kitchen-sink", KITCHEN_SINK],
+    ["kept-sink", KEPT_SINK],
+  ])("render the %s config back line for line, and stably", (_name, sink) => {
+    const first = parseConfig(sink);
     expect(first.diagnostics).toEqual([]);
     const text = renderRunningConfig(first.model);
-    expect(significant(text)).toEqual(significant(KITCHEN_SINK));
+    expect(significant(text)).toEqual(significant(sink));
     // written the way IOS prints it, it comes back byte for byte, `!` lines included
-    expect(text).toBe(KITCHEN_SINK);
+    expect(text).toBe(sink);
     const again = parseConfig(text);
     expect(again.model).toEqual(first.model);
     expect(JSON.parse(JSON.stringify(first.model))).toEqual(first.model);

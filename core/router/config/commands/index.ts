@@ -14,6 +14,9 @@ import { ikev2ProfileCommands } from "./crypto-ikev2-profile";
 import { ipsecCommands } from "./crypto-ipsec";
 import { interfaceCommands } from "./interface";
 import { interfaceOptionCommands } from "./interface-options";
+import { keptInterfaceCommands } from "./kept-interface";
+import { keptMplsCommands } from "./kept-mpls";
+import { keptSystemCommands } from "./kept-system";
 import { lineCommands } from "./lines";
 import { navCommands } from "./nav";
 import { routeMapCommands } from "./route-map";
@@ -41,6 +44,9 @@ export const configCommands: readonly ConfigCommand[] = [
   ...ikev2ProfileCommands,
   ...ipsecCommands,
   ...lineCommands,
+  ...keptInterfaceCommands,
+  ...keptMplsCommands,
+  ...keptSystemCommands,
 ];
 
 let shared: Grammar<ConfigCommand> | undefined;

@@ -3,6 +3,7 @@
 
 import { command, type ConfigCommand, type ConfigModeId } from "../command";
 import { MODES } from "../modes";
+import { KEPT_MODES, type KeptModeId } from "./kept-modes";
 
 type ExitMode = Exclude<ConfigModeId, "cert-hex">;
 
@@ -31,6 +32,7 @@ const EXIT_HELP: Record<ExitMode, string> = {
   redundancy: "Exit from redundancy configuration mode",
   line: "Exit from line configuration mode",
   "control-plane": "Exit from control-plane configuration mode",
+  ...(Object.fromEntries(KEPT_MODES.map((m) => [m.id, m.exitHelp])) as Record<KeptModeId, string>),
 };
 
 // Every configuration mode but the certificate hex lines, which only `quit` leaves.

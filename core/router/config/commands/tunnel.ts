@@ -8,6 +8,7 @@ import type { CtxOf } from "../command";
 import { bound, type ArgRecord } from "../grammar/args";
 import { flag } from "./flag";
 import { iface, IF_MODES } from "./interface";
+import { flexVpnMplsIpWarning } from "./kept-mpls";
 import { setting } from "./setting";
 
 const TUNNEL = "Protocol-over-protocol tunneling";
@@ -194,6 +195,7 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     set: (m, c, on) => {
       iface(m, c).mpls.ip = on;
     },
+    caution: (m, c) => flexVpnMplsIpWarning(iface(m, c)),
   }),
   flag({
     id: "mpls.bgp-forwarding",

@@ -2,6 +2,7 @@
 // ("Ethernet0/1.10", "Virtual-Template1"); addresses are wire/addr Ipv4 numbers.
 
 import type { Ipv4, Mac } from "../../wire/addr";
+import type { KeptStore } from "./kept";
 
 export interface InterfaceAddress {
   readonly address: Ipv4;
@@ -70,6 +71,8 @@ export interface InterfaceConfig {
   tunnel?: TunnelConfig;
   nhrp?: NhrpConfig;
   mpls: MplsInterfaceConfig;
+  /** Commands accepted and kept but not simulated (`speed`, `duplex`, `ip ospf cost`…). */
+  kept?: KeptStore;
 }
 
 export function newInterface(name: string): InterfaceConfig {

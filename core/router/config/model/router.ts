@@ -5,6 +5,7 @@ import type { ArgRecord } from "../grammar/args";
 import type { BgpConfig } from "./bgp";
 import { newCrypto, type CryptoConfig } from "./crypto";
 import type { InterfaceConfig } from "./interface";
+import type { KeptStore } from "./kept";
 import type { LocalPool, RouteMapEntry, StaticRoute } from "./routing";
 import type { VrfConfig } from "./vrf";
 
@@ -34,6 +35,8 @@ export interface LineConfig {
   last?: number;
   /** Settings by command id, stored like other inert commands. */
   settings: Record<string, StoredLine>;
+  /** Kept sub-commands beyond those (commands/kept.ts). */
+  kept?: KeptStore;
 }
 
 export interface ClockTimezone {
@@ -67,6 +70,8 @@ export interface RouterConfig {
   misc: Record<string, StoredLine>;
   /** By "con 0", "aux 0", "vty 0 4". */
   lines: Record<string, LineConfig>;
+  /** Commands accepted and kept but not simulated, and their blocks (commands/kept.ts). */
+  kept?: KeptStore;
 }
 
 export function emptyConfig(hostname = "Router"): RouterConfig {
