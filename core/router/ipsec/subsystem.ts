@@ -48,6 +48,9 @@ declare module "../net/counters" {
   interface DropReasonNames extends Record<(typeof IPSEC_DROP_REASONS)[number], true> {}
 }
 
+/** `debug crypto ipsec`. */
+const DEBUG_IPSEC = "crypto ipsec";
+
 /** Soft expiry at this share of a lifetime (IOS rekeys ahead of the hard lifetime). */
 const SOFT_SHARE = 0.9;
 const IKE_PORT = 500;
@@ -147,6 +150,7 @@ export class IpsecInstance implements SubsystemInstance {
     const sa = new InstalledSa(flow, pair, new EspInboundSa(pair.inbound), new EspOutboundSa(pair.outbound), events, this.nextConnId++, this.nextConnId++, now);
     this.sad.set(pair.inbound.spi, sa);
     flow.sas.push(sa);
+    this.debugSa("create_sa): sa created", sa);
     const lifetimeMs = Math.min(pair.inbound.lifetimeSeconds, pair.outbound.lifetimeSeconds) * 1000;
     sa.timers.push(
       this.router.clock.after(lifetimeMs * SOFT_SHARE, () => this.soft(sa)),
@@ -164,6 +168,17 @@ export class IpsecInstance implements SubsystemInstance {
     if (this.sad.get(sa.inboundSpi) === sa) this.sad.delete(sa.inboundSpi);
     const i = sa.flow.sas.indexOf(sa);
     if (i >= 0) sa.flow.sas.splice(i, 1);
+    this.debugSa("delete_sa): deleting SA", sa);
+  }
+
+  /** IOS's `debug crypto ipsec` line for each direction of a pair. */
+  private debugSa(event: string, sa: InstalledSa): void {
+    const debug = this.router.debug;
+    if (!debug.isOn(DEBUG_IPSEC)) return;
+    for (const [p, connId] of [[sa.pair.inbound, sa.inboundConnId], [sa.pair.outbound, sa.outboundConnId]] as const) {
+      const dest = p === sa.pair.inbound ? p.local : p.remote;
+      debug.emit(`IPSEC(${event}, (sa) sa_dest= ${formatIpv4(dest)}, sa_proto= 50, sa_spi= ${formatSpi(p.spi)}, sa_trans= ${transformName(p.cipher, p.integ)} , sa_conn_id= ${connId}, sa_lifetime(k/sec)= (${p.lifetimeKilobytes}/${p.lifetimeSeconds})`);
+    }
   }
 
   /** ESP-in-UDP (RFC 3948) arriving on port 4500, after IKEv2's demultiplexer saw a non-zero
@@ -224,6 +239,7 @@ export class IpsecInstance implements SubsystemInstance {
   private soft(sa: InstalledSa): void {
     if (sa.softSent || sa.removed) return;
     sa.softSent = true;
+    if (this.router.debug.isOn(DEBUG_IPSEC)) this.router.debug.emit(`IPSEC(sa_soft_expire): SA with spi ${formatSpi(sa.inboundSpi)} is approaching its lifetime, rekey requested`);
     sa.events.expiring("soft");
   }
 
@@ -464,6 +480,7 @@ export const ipsecSubsystem: Subsystem<IpsecInstance> = {
   attach: (router) => new IpsecInstance(router),
   tables: [IPSEC_SA],
   dropReasons: IPSEC_DROP_REASONS,
+  debugFlags: [{ flag: DEBUG_IPSEC, help: ["Cryptographic subsystem", "IPSEC processing"], heading: "Crypto Subsystem", description: "Crypto IPSEC debugging is on" }],
   execCommands: [
     subsystemExec({
       id: "show.crypto.ipsec.sa",

@@ -254,6 +254,42 @@ describe("IPsec tunnel protection in the harness", () => {
     expect(ipsecRow(s, "R1").inbound).toEqual([]);
   });
 
+  it("asks for a rekey at 90% of the kilobyte lifetime and drops the SA at 100%", async () => {
+    const { s } = start("gre ip");
+    const suite: Suite = { cipher: "aes-gcm-128", integ: "none", mode: "transport" };
+    const small = (p: EspSaParams): EspSaParams => ({ ...p, lifetimeKilobytes: 1 });
+    const a = params(0x1001, "R1", suite.cipher, suite.integ, suite.mode, false, 1);
+    const b = params(0x2002, "R2", suite.cipher, suite.integ, suite.mode, false, 2);
+    const events: string[] = [];
+    s.node("R1").router.subsystem(ipsecSubsystem).install(tunnel(s, "R1"), { outbound: small(a), inbound: small({ ...b, local: a.local, remote: a.remote }) }, { expiring: (k) => events.push(k) });
+    s.node("R2").router.subsystem(ipsecSubsystem).install(tunnel(s, "R2"), { outbound: b, inbound: { ...a, local: b.local, remote: b.remote } }, { expiring: () => {} });
+    // Each echo is 100 bytes of IPv4 in 4 bytes of GRE: the ninth passes 90% of 1024 bytes,
+    // the tenth 100%, so the pair goes as that request leaves and its reply finds no SA.
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 8")).toContain("(8/8)");
+    expect(events).toEqual([]);
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 1")).toContain("(1/1)");
+    expect(events).toEqual(["soft"]);
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 1")).toContain("(0/1)");
+    expect(events).toEqual(["soft", "hard"]);
+    expect(drops(s, "R1", "esp-unknown-spi")).toBe(1);
+    expect(await s.exec("R1", "ping 172.16.0.2 repeat 1")).toContain("(0/1)");
+    expect(tunnel(s, "R1").counters.drops["ipsec-no-sa"]).toBe(1);
+  });
+
+  it("tells debug crypto ipsec about SAs created, expiring and deleted", async () => {
+    const { s } = start("gre ip");
+    await s.exec("R1", "debug crypto ipsec");
+    const { r1 } = installBoth(s, { cipher: "aes-cbc-256", integ: "sha1-96", mode: "transport" });
+    s.node("R1").router.subsystem(ipsecSubsystem).remove(r1);
+    const lines = s.node("R1").log.map((l) => l.text).filter((t) => t.includes("IPSEC("));
+    expect(lines).toEqual([
+      "IPSEC(create_sa): sa created, (sa) sa_dest= 10.0.0.1, sa_proto= 50, sa_spi= 0x00002002(8194), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2001, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(create_sa): sa created, (sa) sa_dest= 10.0.0.2, sa_proto= 50, sa_spi= 0x00001001(4097), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2002, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(delete_sa): deleting SA, (sa) sa_dest= 10.0.0.1, sa_proto= 50, sa_spi= 0x00002002(8194), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2001, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(delete_sa): deleting SA, (sa) sa_dest= 10.0.0.2, sa_proto= 50, sa_spi= 0x00001001(4097), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2002, sa_lifetime(k/sec)= (4608000/3600)",
+    ]);
+  });
+
   it("shows the SAs in IOS's layout", async () => {
     const { s } = start("gre ip");
     installBoth(s, { cipher: "aes-gcm-256", integ: "none", mode: "transport" });
