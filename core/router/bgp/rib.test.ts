@@ -330,4 +330,69 @@ describe("BgpRib VRF routes and export", () => {
     send(rib, pe, { vpn: [{ labels: [L(16)], rd: rd("1:1"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")] });
     expect(hooks.labels.size).toBe(0);
   });
+
+  it("moves a VRF to its new RD: other PEs' routes with the old RD leave it, those with the new one come in", () => {
+    const { hooks, rib } = setup({ cust1: vrf("1:1", ["9:9"]) });
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    send(rib, pe, { vpn: [{ labels: [L(16)], rd: rd("1:1"), prefix: pfx("10.1.0.0/16") }], rts: [rt("5:5")] });
+    send(rib, pe, { vpn: [{ labels: [L(17)], rd: rd("1:2"), prefix: pfx("10.2.0.0/16") }], rts: [rt("5:5")] });
+    expect(hooks.get("cust1", "10.1.0.0/16")?.[0].label).toBe(16);
+    expect(hooks.get("cust1", "10.2.0.0/16")).toBeUndefined();
+    rib.originate("cust1", pfx("192.168.110.0/24"), "network", { origin: 0, nextHop: ip("0.0.0.0") });
+    rib.setConfig(ribConfig({ cust1: vrf("1:2", ["9:9"]) }));
+    expect(hooks.get("cust1", "10.1.0.0/16")).toBeUndefined();
+    expect(hooks.get("cust1", "10.2.0.0/16")?.[0].label).toBe(17);
+    expect(hooks.get("cust1", "192.168.110.0/24")?.[0].local).toBe(true);
+    expect(rib.vrfTable("cust1")?.rd).toEqual(rd("1:2"));
+  });
+
+  it("answers a ROUTE-REFRESH with the whole table again", () => {
+    const { rib } = setup();
+    rib.originate("cust1", pfx("192.168.110.0/24"), "network", { origin: 0, nextHop: ip("0.0.0.0") });
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    expect(updates(rib, pe)).toHaveLength(3);
+    expect(updates(rib, pe)).toHaveLength(0);
+    rib.refresh(pe);
+    expect(updates(rib, pe)).toHaveLength(3);
+  });
+
+  it("exports a route learnt from a neighbor inside the VRF with the VRF's RD, export targets and a local label", () => {
+    const { hooks, rib } = setup({ cust1: vrf("1:1", ["1:1"], ["1:1"]) });
+    const ce = peer("192.168.110.2", { ebgp: true, remoteAs: 65010, vrf: "cust1", families: new Set(["ipv4"]) });
+    const pe = peer("10.1.1.3", { localAddress: ip("10.1.1.1") });
+    rib.peerUp(ce);
+    rib.peerUp(pe);
+    updates(rib, pe);
+    send(rib, ce, { nlri: [pfx("172.20.0.0/16")], asPath: [65010], nextHop: ip("192.168.110.2") });
+    const best = hooks.get("cust1", "172.20.0.0/16")?.[0];
+    expect(best?.from).toBe(ce);
+    const label = hooks.labels.get(`cust1 ${ip("172.20.0.0")}/16`);
+    expect(label).toBeDefined();
+    const [u] = updates(rib, pe);
+    expect(u.attributes.find((a) => a.type === "mp-reach")).toMatchObject({ nextHop: ip("10.1.1.1"), nlri: [{ labels: [label], rd: rd("1:1"), prefix: pfx("172.20.0.0/16") }] });
+    expect(u.attributes.find((a) => a.type === "extended-communities")).toMatchObject({ communities: [rt("1:1")] });
+    expect(u.attributes.find((a) => a.type === "as-path")).toMatchObject({ segments: [{ type: 2, asns: [65010] }] });
+    expect(rib.prefixesReceived(ce, "ipv4")).toBe(1);
+  });
+
+  it("speaks 2-octet AS to a peer without the capability: AS_TRANS in AS_PATH, the real path in AS4_PATH", () => {
+    const { rib } = setup({}, { localAs: 4200000001 });
+    const old = peer("172.16.0.2", { ebgp: true, remoteAs: 100, fourOctetAs: false, families: new Set(["ipv4"]) });
+    rib.peerUp(old);
+    updates(rib, old);
+    rib.originate("", pfx("10.50.0.0/16"), "network", { origin: 0, nextHop: ip("0.0.0.0") });
+    const [u] = updates(rib, old);
+    expect(u.attributes.find((a) => a.type === "as-path")).toMatchObject({ segments: [{ type: 2, asns: [23456] }] });
+    expect(u.attributes.find((a) => a.type === "as4-path")).toMatchObject({ segments: [{ type: 2, asns: [4200000001] }] });
+  });
+
+  it("marks an aggregate ATOMIC_AGGREGATE with itself as AGGREGATOR", () => {
+    const { hooks, rib } = setup({});
+    rib.originate("", pfx("10.0.0.0/8"), "aggregate", { origin: 0, nextHop: ip("0.0.0.0") });
+    const a = hooks.get("", "10.0.0.0/8")?.[0].attrs;
+    expect(a?.atomicAggregate).toBe(true);
+    expect(a?.aggregator).toEqual({ asn: 65000, address: ip("10.0.0.1") });
+  });
 });

@@ -168,7 +168,22 @@ export class BgpRib {
       if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest === d && p.vrfSourced) this.removePath(p);
     }
     this.flush();
+    for (const n of rdChanged) {
+      const table = this.vrfTables.get(n);
+      if (table) this.retire(table, n);
+    }
     this.applyVrfs(rdChanged);
+    for (const n of rdChanged) {
+      // A table that becomes a VRF's may already hold routes (other PEs' with this RD):
+      // select them afresh so the VRF's routing table hears of them.
+      const table = this.vrfTables.get(n);
+      if (!table) continue;
+      for (const d of table.dests()) {
+        d.best = undefined;
+        d.multipaths = undefined;
+        this.markDirty(d);
+      }
+    }
     for (const n of exportChanged) {
       if (rdChanged.has(n)) continue;
       const table = this.vrfTables.get(n);
@@ -192,6 +207,24 @@ export class BgpRib {
       }
     }
     this.flush();
+  }
+
+  /** A table stops being `vrf`'s (its RD changed or the VRF went): what it still holds
+   * (other PEs' routes with that RD) leaves the VRF's routing table and gives back its labels;
+   * selection runs again once it is a plain VPNv4 table. */
+  private retire(table: Table, vrf: string): void {
+    for (const d of table.dests()) {
+      if (d.localLabel !== undefined) {
+        this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
+        d.localLabel = undefined;
+      }
+      if (d.best !== undefined) {
+        this.hooks.bestChanged(vrf, d, undefined);
+        d.best = undefined;
+        d.multipaths = undefined;
+        this.markDirty(d);
+      }
+    }
   }
 
   /** Marks VRF tables and importers from the config; installs the originated routes of
@@ -292,6 +325,15 @@ export class BgpRib {
     state.out.rewritten = new WeakMap();
     this.flush();
     this.checkRelabel();
+    this.notifyPeers();
+  }
+
+  /** A ROUTE-REFRESH from `peer` (RFC 2918): its whole Adj-RIB-Out again, then End-of-RIB. */
+  refresh(peer: BgpPeer): void {
+    const state = this.peers.get(peer);
+    if (!state) return;
+    state.out.advertised.clear();
+    state.out.initial = true;
     this.notifyPeers();
   }
 
@@ -647,7 +689,16 @@ export class BgpRib {
   }
 
   private markAll(which: (p: Path) => boolean): void {
-    for (const t of this.allTables()) for (const d of t.dests()) if (d.paths.some(which)) this.markDirty(d);
+    for (const t of this.allTables()) {
+      for (const d of t.dests()) {
+        for (let i = 0, n = d.count; i < n; i++) {
+          if (which(d.at(i))) {
+            this.markDirty(d);
+            break;
+          }
+        }
+      }
+    }
   }
 
   private *allTables(): Iterable<Table> {
