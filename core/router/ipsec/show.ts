@@ -3,7 +3,6 @@
 // endpoints and MTUs, then the inbound and outbound ESP SAs (AH and PCP sections empty, as
 // FlexVPN never negotiates them). Rows come from the subsystem (table "ipsec-sa").
 import type { IpsecSa, IpsecSaRow } from "../../api/tables";
-import { hexDigits } from "../wire/bytes";
 import type { EspCipher, EspInteg } from "./sa";
 
 /** IOS's transform-set words for a cipher and integrity pair, as show prints them. */
@@ -13,9 +12,9 @@ export function transformName(cipher: EspCipher, integ: EspInteg): string {
   return enc + auth;
 }
 
-/** "0x5D9AE6D3(1570432723)". */
+/** "0x5D9AE6D3(1570432723)", "0x0(0)": IOS's %X, upper case and unpadded. */
 export function formatSpi(spi: number): string {
-  return `0x${hexDigits(spi, 8)}(${spi >>> 0})`;
+  return `0x${(spi >>> 0).toString(16).toUpperCase()}(${spi >>> 0})`;
 }
 
 function saLines(sa: IpsecSa, mapTag: string): string[] {

@@ -205,7 +205,7 @@ describe("IPsec tunnel protection in the harness", () => {
     expect(crypto).toEqual([
       "%CRYPTO-4-PKT_REPLAY_ERR: decrypt: replay check failed connection id=2001, sequence number=1",
       "%CRYPTO-4-RECVD_PKT_MAC_ERR: decrypt: mac verify failed for connection id=2001 sequence number=2",
-      "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=10.0.0.2, prot=50, spi=0x00001041(4161), srcaddr=10.0.0.1, input interface=Ethernet0/0",
+      "%CRYPTO-4-RECVD_PKT_INV_SPI: decaps: rec'd IPSEC packet has invalid spi for destaddr=10.0.0.2, prot=50, spi=0x1041(4161), srcaddr=10.0.0.1, input interface=Ethernet0/0",
     ]);
     inject(sent.slice()); // a second replay within the minute is counted, not logged again
     s.advance(10); // delivers the frames (settle would run on to the SA lifetime timers)
@@ -283,10 +283,10 @@ describe("IPsec tunnel protection in the harness", () => {
     s.node("R1").router.subsystem(ipsecSubsystem).remove(r1);
     const lines = s.node("R1").log.map((l) => l.text).filter((t) => t.includes("IPSEC("));
     expect(lines).toEqual([
-      "IPSEC(create_sa): sa created, (sa) sa_dest= 10.0.0.1, sa_proto= 50, sa_spi= 0x00002002(8194), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2001, sa_lifetime(k/sec)= (4608000/3600)",
-      "IPSEC(create_sa): sa created, (sa) sa_dest= 10.0.0.2, sa_proto= 50, sa_spi= 0x00001001(4097), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2002, sa_lifetime(k/sec)= (4608000/3600)",
-      "IPSEC(delete_sa): deleting SA, (sa) sa_dest= 10.0.0.1, sa_proto= 50, sa_spi= 0x00002002(8194), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2001, sa_lifetime(k/sec)= (4608000/3600)",
-      "IPSEC(delete_sa): deleting SA, (sa) sa_dest= 10.0.0.2, sa_proto= 50, sa_spi= 0x00001001(4097), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2002, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(create_sa): sa created, (sa) sa_dest= 10.0.0.1, sa_proto= 50, sa_spi= 0x2002(8194), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2001, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(create_sa): sa created, (sa) sa_dest= 10.0.0.2, sa_proto= 50, sa_spi= 0x1001(4097), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2002, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(delete_sa): deleting SA, (sa) sa_dest= 10.0.0.1, sa_proto= 50, sa_spi= 0x2002(8194), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2001, sa_lifetime(k/sec)= (4608000/3600)",
+      "IPSEC(delete_sa): deleting SA, (sa) sa_dest= 10.0.0.2, sa_proto= 50, sa_spi= 0x1001(4097), sa_trans= esp-256-aes esp-sha-hmac , sa_conn_id= 2002, sa_lifetime(k/sec)= (4608000/3600)",
     ]);
   });
 
@@ -309,11 +309,11 @@ describe("IPsec tunnel protection in the harness", () => {
 `);
     expect(text).toContain(`     local crypto endpt.: 10.0.0.1, remote crypto endpt.: 10.0.0.2
      plaintext mtu 1466, path mtu 1500, ip mtu 1500, ip mtu idb Ethernet0/0
-     current outbound spi: 0x00001001(4097)
+     current outbound spi: 0x1001(4097)
      PFS (Y/N): N, DH group: none
 
      inbound esp sas:
-      spi: 0x00002002(8194)
+      spi: 0x2002(8194)
         transform: esp-gcm 256 ,
         in use settings ={Transport, }
         conn id: 2001, flow_id: SW:1, sibling_flags 80004000, crypto map: Tunnel0-head-0
