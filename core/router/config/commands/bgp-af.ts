@@ -12,9 +12,9 @@ import { existingPeer, isOutcome, NEIGHBOR_ORDER, PEER_SYNTAX, peerArg, peerId, 
 const NEIGHBOR = "Specify a neighbor router";
 const PEER = ["Neighbor address", "Neighbor tag"];
 
-type AfCtx = CtxOf<"router-bgp-af">;
+export type AfCtx = CtxOf<"router-bgp-af">;
 
-function af(m: RouterConfig, c: AfCtx): BgpAddressFamily {
+export function af(m: RouterConfig, c: AfCtx): BgpAddressFamily {
   const f = bgp(m).addressFamilies[c.bgpAf];
   if (!f) throw new Error(`address family ${c.bgpAf} vanished`);
   return f;
@@ -31,7 +31,7 @@ function classfulLength(addr: number): number {
   return first < 128 ? 8 : first < 192 ? 16 : 24;
 }
 
-function afPeer(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor | { error: string } {
+export function afPeer(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor | { error: string } {
   const n = existingPeer(m, c, a);
   if (isOutcome(n)) return { error: n.error ?? "" };
   const f = af(m, c);
@@ -39,11 +39,11 @@ function afPeer(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor | { error
 }
 
 /** For `no` forms: the entry if there is one; nothing is created. */
-function afPeerIfAny(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor {
+export function afPeerIfAny(m: RouterConfig, c: AfCtx, a: PeerArgs): BgpAfNeighbor {
   return af(m, c).neighbors[peerId(a)] ?? { nextHopSelf: false };
 }
 
-function afPeerLines(m: RouterConfig, c: AfCtx, pick: (n: BgpAfNeighbor) => ArgRecord | undefined, negate = false): RenderItem[] {
+export function afPeerLines(m: RouterConfig, c: AfCtx, pick: (n: BgpAfNeighbor) => ArgRecord | undefined, negate = false): RenderItem[] {
   const f = af(m, c);
   const out: RenderItem[] = [];
   for (const [id, v] of Object.entries(f.neighbors)) {

@@ -6,6 +6,7 @@ import { Grammar } from "../grammar/engine";
 import { bgpCommands } from "./bgp";
 import { bgpAfCommands } from "./bgp-af";
 import { bgpNeighborCommands } from "./bgp-neighbor";
+import { bgpOptionCommands } from "./bgp-options";
 import { pkiCommands } from "./crypto-pki";
 import { ikev2Commands } from "./crypto-ikev2";
 import { ikev2AuthorizationCommands } from "./crypto-ikev2-authorization";
@@ -37,6 +38,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...bgpCommands,
   ...bgpNeighborCommands,
   ...bgpAfCommands,
+  ...bgpOptionCommands,
   ...pkiCommands,
   ...ikev2Commands,
   ...ikev2KeyringCommands,

@@ -17,6 +17,8 @@ export interface BgpNeighbor {
   updateSource?: string;
   transportConnectionMode?: "active" | "passive";
   shutdown: boolean;
+  /** `neighbor X local-as N`: the AS this session speaks instead of the process's. */
+  localAs?: number;
 }
 
 export type SendCommunity = "standard" | "extended" | "both";
@@ -28,6 +30,19 @@ export interface BgpAfNeighbor {
   nextHopSelf: boolean;
   routeMapIn?: string;
   routeMapOut?: string;
+  /** `neighbor X route-reflector-client`. */
+  routeReflectorClient?: boolean;
+  /** `neighbor X allowas-in [N]`: how often our AS may appear in a received AS_PATH (IOS default 3). */
+  allowAsIn?: number;
+  /** `neighbor X send-label` (RFC 8277 labelled IPv4 unicast). */
+  sendLabel?: boolean;
+}
+
+/** `aggregate-address A M [as-set] [summary-only]`. */
+export interface BgpAggregate {
+  prefix: Prefix;
+  asSet: boolean;
+  summaryOnly: boolean;
 }
 
 export interface BgpRedistribute {
@@ -41,6 +56,9 @@ export interface BgpAddressFamily {
   networks: { prefix: Prefix; routeMap?: string }[];
   redistribute: { connected?: BgpRedistribute; static?: BgpRedistribute };
   defaultInformationOriginate: boolean;
+  /** `maximum-paths N`: equal-cost BGP paths installed (absent: 1). */
+  maximumPaths?: number;
+  aggregates?: BgpAggregate[];
   /** Per-family neighbor settings (activate, send-community…), by neighbor id. */
   neighbors: Record<string, BgpAfNeighbor>;
   /** `address-family ipv4 vrf X` only: the neighbors defined inside it (PE-CE sessions). */
@@ -55,6 +73,12 @@ export interface BgpConfig {
   defaultIpv4Unicast: boolean;
   listenRanges: { prefix: Prefix; peerGroup: string }[];
   listenLimit?: number;
+  /** `bgp cluster-id`: route reflection's CLUSTER_ID (absent: the router ID). */
+  clusterId?: Ipv4;
+  /** `synchronization` / `auto-summary`: off by default since IOS 12.2(8)T; kept so the old
+   * `no synchronization` / `no auto-summary` lines are accepted (and rendered only when on). */
+  synchronization?: boolean;
+  autoSummary?: boolean;
   /** Address neighbors and peer-groups, by id. */
   neighbors: Record<string, BgpNeighbor>;
   /** By key: "ipv4", "vpnv4", "ipv4 vrf NAME" (see afKey). */

@@ -198,6 +198,7 @@ interface Virtual-Template1 type tunnel
 !
 router bgp 65000
  bgp router-id 10.0.0.1
+ bgp cluster-id 10.0.0.9
  bgp log-neighbor-changes
  no bgp default ipv4-unicast
  bgp listen range 10.5.0.0/24 peer-group SPOKES
@@ -213,17 +214,25 @@ router bgp 65000
  neighbor 10.0.0.2 peer-group SPOKES
  neighbor 10.0.0.2 shutdown
  neighbor 10.0.0.3 remote-as 65003
+ neighbor 10.0.0.3 local-as 65100
+ synchronization
+ auto-summary
  !
  address-family ipv4
   network 10.0.0.0
   network 10.0.0.1 mask 255.255.255.255 route-map RM
+  aggregate-address 10.0.0.0 255.0.0.0 as-set summary-only
   redistribute connected
   neighbor SPOKES activate
   neighbor SPOKES next-hop-self
   neighbor SPOKES route-map RM in
   neighbor SPOKES route-map RM out
+  neighbor SPOKES route-reflector-client
   neighbor 10.0.0.3 activate
   neighbor 10.0.0.3 send-community
+  neighbor 10.0.0.3 allowas-in 2
+  neighbor 10.0.0.3 send-label
+  maximum-paths 4
  exit-address-family
  !
  address-family vpnv4
