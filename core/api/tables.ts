@@ -216,6 +216,9 @@ export const bgpPathRowSchema = z.object({
   outLabel: z.number().int().nonnegative().optional(),
   /** Neighbors the prefix is advertised to (dotted quads). */
   advertisedTo: z.array(z.string()),
+  /** The table's version and the local router ID, for the show's first line. */
+  tableVersion: z.number().int().nonnegative().optional(),
+  routerId: z.string().optional(),
 });
 export type BgpPathRow = z.infer<typeof bgpPathRowSchema>;
 
@@ -269,6 +272,8 @@ export const TABLE_ROWS = {
   "mpls-forwarding": mplsForwardingRowSchema,
   "ipsec-sa": ipsecSaRowSchema,
   "ikev2-sa": ikev2SaRowSchema,
+  "bgp-ipv4": bgpPathRowSchema,
+  "bgp-vpnv4": bgpPathRowSchema,
 } as const;
 
 export type TableName = keyof typeof TABLE_ROWS;

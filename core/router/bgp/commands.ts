@@ -2,8 +2,12 @@
 // neighbors [X]`, `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
 // Each gets the router's BGP instance through `instanceOf`, so this file does not import the
 // subsystem that lists it.
-import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecCommand, type SubsystemHost } from "../node/subsystem";
-import { formatIpv4, formatPrefix, type Ipv4 } from "../wire/addr";
+import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecCommand, type SubsystemHost, type TableArgs, type TableEntry } from "../node/subsystem";
+import { formatIpv4, formatPrefix, type Ipv4, type Prefix } from "../wire/addr";
+import type { BgpPathRow } from "../../api/tables";
+import { TABLE_ROWS } from "../../api/tables";
+import { cefRow, formatCef, formatCefDetail } from "./show-cef";
+import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
 import type { SessionFamily } from "./session";
 import type { BgpInstance } from "./subsystem";
@@ -59,8 +63,125 @@ function neighbors(router: SubsystemHost, b: BgpInstance, address: Ipv4 | undefi
     .join("\n");
 }
 
+/** The rows of a BGP table, each carrying the table's version and router ID for the heading. */
+function pathRows(b: BgpInstance, q: BgpRowQuery): BgpPathRow[] {
+  const rib = b.rib;
+  if (rib === undefined) return [];
+  const tableVersion = rib.counts(q.family).tableVersion;
+  const routerId = formatIpv4(b.routerId);
+  return bgpPathRows(rib, q).map((r) => ({ ...r, tableVersion, routerId }));
+}
+
+function formatTable(rows: readonly BgpPathRow[]): string {
+  const first = rows[0];
+  return formatBgpTable(rows, { tableVersion: first?.tableVersion ?? 1, routerId: first?.routerId ?? "0.0.0.0" });
+}
+
+/** Tables "bgp-ipv4" and "bgp-vpnv4" (`vrf` narrows VPNv4 to that VRF's RD). */
+export function bgpTables(instanceOf: (router: SubsystemHost) => BgpInstance): TableEntry<"bgp-ipv4" | "bgp-vpnv4", SubsystemHost>[] {
+  const ipv4: TableEntry<"bgp-ipv4", SubsystemHost> = {
+    name: "bgp-ipv4",
+    schema: TABLE_ROWS["bgp-ipv4"],
+    rows: (router) => pathRows(instanceOf(router), { family: "ipv4" }),
+    format: (rows) => formatTable(rows),
+  };
+  const vpnv4: TableEntry<"bgp-vpnv4", SubsystemHost> = {
+    name: "bgp-vpnv4",
+    schema: TABLE_ROWS["bgp-vpnv4"],
+    rows: (router, args?: TableArgs) => pathRows(instanceOf(router), { family: "vpnv4", ...(args?.vrf ? { vrf: args.vrf } : {}) }),
+    format: (rows) => formatTable(rows),
+  };
+  return [ipv4, vpnv4] as TableEntry<"bgp-ipv4" | "bgp-vpnv4", SubsystemHost>[];
+}
+
+/** `show ip bgp [vpnv4 …] [labels | A.B.C.D | A.B.C.D/M]`. */
+function showPaths(b: BgpInstance, q: BgpRowQuery, view: "table" | "labels" | "entries"): string {
+  if (b.asn === undefined) return "% BGP not active";
+  const rows = pathRows(b, q);
+  if (view === "entries") return rows.length === 0 ? "% Network not in table" : formatBgpEntries(rows).trimEnd();
+  return (view === "labels" ? formatBgpLabels(rows) : formatTable(rows)).trimEnd();
+}
+
 export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstance): SubsystemExecCommand[] {
   return [
+    subsystemExec({
+      id: "show.ip.bgp",
+      mode: BOTH,
+      syntax: "show ip bgp [(A.B.C.D$address|A.B.C.D/M$prefix)]",
+      help: [SHOW, IP, BGP, "Network in the BGP routing table to display", "IP prefix <network>/<length>, e.g., 35.0.0.0/8"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const address = args.optIp("address");
+        const prefix = args.has("prefix") ? args.prefix("prefix") : undefined;
+        const one = address !== undefined || prefix !== undefined;
+        const out = showPaths(instanceOf(router), { family: "ipv4", ...(address !== undefined ? { address } : {}), ...(prefix !== undefined ? { prefix } : {}) }, one ? "entries" : "table");
+        if (out !== "") print(out);
+      },
+    }),
+    subsystemExec({
+      id: "show.ip.bgp.vpnv4",
+      mode: BOTH,
+      syntax: "show ip bgp vpnv4 (all$all|vrf WORD$vrf) [(labels$labels|A.B.C.D$address|A.B.C.D/M$prefix)]",
+      help: [
+        SHOW,
+        IP,
+        BGP,
+        "Display VPNv4 NLRI specific information",
+        "Display information about all VPNv4 NLRIs",
+        "Display information for a VPN Routing/Forwarding instance",
+        "VPN Routing/Forwarding instance name",
+        "Display BGP labels for prefixes",
+        "Network in the BGP routing table to display",
+        "IP prefix <network>/<length>, e.g., 35.0.0.0/8",
+      ],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf");
+        if (vrf !== undefined && router.stack.vrf(vrf) === undefined) {
+          print(`% No such VRF ${vrf}`);
+          return;
+        }
+        const address = args.optIp("address");
+        const prefix: Prefix | undefined = args.has("prefix") ? args.prefix("prefix") : undefined;
+        const q: BgpRowQuery = { family: "vpnv4", ...(vrf !== undefined ? { vrf } : {}), ...(address !== undefined ? { address } : {}), ...(prefix !== undefined ? { prefix } : {}) };
+        const view = args.has("labels") ? "labels" : address !== undefined || prefix !== undefined ? "entries" : "table";
+        const out = showPaths(instanceOf(router), q, view);
+        if (out !== "") print(out);
+      },
+    }),
+    subsystemExec({
+      id: "show.ip.cef.vrf",
+      mode: BOTH,
+      syntax: "show ip cef [vrf WORD$vrf] A.B.C.D$address [detail$detail]",
+      help: [SHOW, IP, "Cisco Express Forwarding", "VRF name", "VRF name", "prefix to lookup", "Display detailed information"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf") ?? "";
+        if (vrf !== "" && router.stack.vrf(vrf) === undefined) {
+          print(`%IP routing table ${vrf} does not exist`);
+          return;
+        }
+        const mfi = instanceOf(router).mfi;
+        const row = cefRow(
+          {
+            routing: router.routing,
+            stack: router.stack,
+            bgpForwarding: (name) => router.running.interfaces[name]?.mpls.bgpForwarding === true,
+            localLabels: (v, p) => {
+              const l = mfi().labels.labelOf({ kind: "prefix", vrf: v, prefix: p }) ?? (p.len === 0 ? mfi().labels.labelOf({ kind: "aggregate", vrf: v }) : undefined);
+              return l === undefined ? [] : [l];
+            },
+          },
+          vrf,
+          args.ip("address"),
+        );
+        if (row === undefined) {
+          print("0.0.0.0/0\n  no route");
+          return;
+        }
+        print((args.has("detail") ? formatCefDetail(row) : formatCef(row)).trimEnd());
+      },
+    }),
     subsystemExec({
       id: "show.ip.bgp.summary",
       mode: BOTH,

@@ -24,6 +24,8 @@ export interface NeighborPlan {
   readonly ebgpMultihop: number | undefined;
   readonly passive: boolean;
   readonly shutdown: boolean;
+  /** `neighbor X local-as N`. */
+  readonly localAs: number | undefined;
   readonly families: readonly SessionFamily[];
   /** Accepted from a listen range (`*10.1.1.3` in show). */
   readonly dynamic: boolean;
@@ -46,7 +48,7 @@ function plan(bgp: BgpConfig, vrf: string, table: Record<string, BgpNeighbor>, n
   const families: SessionFamily[] = [];
   if (isActivated(bgp, keys.ipv4, n.id)) families.push("ipv4");
   if (keys.vpnv4 !== undefined && isActivated(bgp, keys.vpnv4, n.id)) families.push("vpnv4");
-  const pick = <K extends "description" | "updateSource" | "password" | "ebgpMultihop" | "transportConnectionMode">(k: K): BgpNeighbor[K] | undefined => n[k] ?? group?.[k];
+  const pick = <K extends "description" | "updateSource" | "password" | "ebgpMultihop" | "transportConnectionMode" | "localAs">(k: K): BgpNeighbor[K] | undefined => n[k] ?? group?.[k];
   return {
     vrf,
     address,
@@ -59,6 +61,7 @@ function plan(bgp: BgpConfig, vrf: string, table: Record<string, BgpNeighbor>, n
     ebgpMultihop: pick("ebgpMultihop"),
     passive: dynamic || pick("transportConnectionMode") === "passive",
     shutdown: n.shutdown || (group?.shutdown ?? false),
+    localAs: pick("localAs"),
     families,
     dynamic,
   };

@@ -1,7 +1,13 @@
 // BGP on a router: `router bgp` reconciled into sessions (session.ts), one TCP listener per
-// VRF that has neighbors, dynamic neighbors from `bgp listen range`, the %BGP log lines, and
-// the exec commands (`show ip bgp …`, `clear ip bgp`, `debug ip bgp`).
+// VRF that has neighbors, dynamic neighbors from `bgp listen range`, the %BGP log lines, the
+// RIB (rib.ts) fed by the sessions and by local origination (originate.ts), its decisions
+// installed into routing and the MFI (install.ts), and the exec commands (`show ip bgp …`,
+// `clear ip bgp`, `debug ip bgp`).
+import { allRouteTargets } from "../config/model/vrf";
 import type { RouterConfig } from "../config/model/router";
+import { mplsSubsystem, type MfiInstance } from "../routing/mpls-subsystem";
+import { parseRouteTarget, type ExtendedCommunity } from "../wire/bgp-communities";
+import { parseRouteDistinguisher } from "../wire/bgp-nlri";
 import type { TcpConnection } from "../net/tcp/connection";
 import type { TcpListener } from "../net/tcp/sockets";
 import { logMessage } from "../net/interface";
@@ -10,7 +16,12 @@ import { formatIpv4, type Ipv4, type Prefix } from "../wire/addr";
 import { BGP_PORT } from "../wire/bgp";
 import { configuredNeighbors, dynamicNeighbor, listenLimit, neighborKey, type NeighborPlan } from "./neighbors";
 import { notificationText } from "./notification-text";
-import { BGP_DEBUG_FLAGS, DEBUG_BGP, bgpExecCommands } from "./commands";
+import { BGP_DEBUG_FLAGS, DEBUG_BGP, DEBUG_BGP_UPDATES, bgpExecCommands, bgpTables } from "./commands";
+import { BgpInstaller } from "./install";
+import { BgpOrigination } from "./originate";
+import { peerPolicy } from "./policy";
+import { bgpTableLines } from "./show-bgp";
+import { BgpRib, type BgpPeer, type BgpPeerPolicy, type BgpRibConfig, type BgpVrfConfig } from "./rib";
 import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason, type SessionFamily } from "./session";
 
 /** A neighbor the speaker runs: its plan and its session. */
@@ -19,6 +30,13 @@ export interface RunningNeighbor {
   readonly session: BgpSession;
   /** Listen range a dynamic neighbor came in by. */
   readonly range: Prefix | undefined;
+  /** The RIB's peer while the session is Established. */
+  peer: SpeakerPeer | undefined;
+}
+
+/** The RIB's view of an Established neighbor; its policy follows config changes. */
+interface SpeakerPeer extends BgpPeer {
+  policy: BgpPeerPolicy;
 }
 
 export class BgpInstance implements SubsystemInstance {
@@ -27,14 +45,43 @@ export class BgpInstance implements SubsystemInstance {
   private readonly listeners = new Map<string, TcpListener>();
   private routerIdValue: Ipv4 = 0 as Ipv4;
   private readonly events: BgpSessionEvents;
+  private ribValue: BgpRib | undefined;
+  private ribConfigKey = "";
+  private policyKey = "";
+  private readonly installer: BgpInstaller;
+  private readonly origination: BgpOrigination;
+  /** Peers with UPDATEs waiting, sent together after the current task. */
+  private readonly pending = new Set<SpeakerPeer>();
+  private flushScheduled = false;
+  private nextHopsScheduled = false;
+  private running: RouterConfig | undefined;
 
   constructor(private readonly router: SubsystemHost) {
+    this.installer = new BgpInstaller(router.routing, () => router.subsystem(mplsSubsystem), () => this.config?.asn ?? 0);
+    this.origination = new BgpOrigination(router.routing, () => this.ribValue);
+    router.routing.rib.onChange((vrf, prefix, installed) => {
+      if (this.ribValue === undefined) return;
+      this.origination.routeChanged(vrf, prefix, installed);
+      // Next hops resolve in the global table: a change there may make paths valid or not.
+      if (vrf === "") this.scheduleNextHops();
+    });
     this.events = {
       established: (s) => this.established(s),
-      update: () => undefined,
-      routeRefresh: () => undefined,
+      update: (s, buf, start, end) => {
+        const n = this.neighborOf(s);
+        if (n?.peer === undefined || this.ribValue === undefined) return undefined;
+        if (this.router.debug.isOn(DEBUG_BGP_UPDATES)) this.router.debug.emit(`BGP(0): ${this.shownId(n)} rcvd UPDATE, length ${end - start + 19}`);
+        return this.ribValue.receiveUpdate(n.peer, buf, start, end);
+      },
+      routeRefresh: (s) => {
+        const n = this.neighborOf(s);
+        if (n?.peer !== undefined) this.ribValue?.setPolicy(n.peer);
+      },
       down: (s, reason, was) => this.down(s, reason, was),
-      writable: () => undefined,
+      writable: (s) => {
+        const n = this.neighborOf(s);
+        if (n?.peer !== undefined) this.updatesReady(n.peer);
+      },
       notification: (s, direction, code, subcode, data) => {
         const n = this.neighborOf(s);
         const hex = Array.from(data, (b) => b.toString(16).padStart(2, "0")).join("").toUpperCase();
@@ -56,6 +103,14 @@ export class BgpInstance implements SubsystemInstance {
     return this.config;
   }
 
+  /** The router's MFI (labels for show ip cef). */
+  readonly mfi = (): MfiInstance => this.router.subsystem(mplsSubsystem);
+
+  /** The BGP table, while `router bgp` is configured. */
+  get rib(): BgpRib | undefined {
+    return this.ribValue;
+  }
+
   /** Running neighbors, global first, each group by address. */
   all(): RunningNeighbor[] {
     return [...this.neighbors.values()].sort((a, b) => (a.plan.vrf === b.plan.vrf ? a.plan.address - b.plan.address : a.plan.vrf < b.plan.vrf ? -1 : 1));
@@ -72,18 +127,24 @@ export class BgpInstance implements SubsystemInstance {
   reconcile(before: RouterConfig | undefined, after: RouterConfig): void {
     const was = this.config;
     this.config = after.bgp;
+    this.running = after;
     const bgp = after.bgp;
     if (bgp === undefined) {
       for (const n of [...this.neighbors.values()]) this.remove(n, "deconfigured");
       for (const l of this.listeners.values()) l.close();
       this.listeners.clear();
       this.routerIdValue = 0 as Ipv4;
+      this.dropRib();
       return;
     }
-    if (was === undefined || was.asn !== bgp.asn) this.routerIdValue = 0 as Ipv4;
+    if (was === undefined || was.asn !== bgp.asn) {
+      this.routerIdValue = 0 as Ipv4;
+      this.dropRib();
+    }
     const id = bgp.routerId ?? (this.routerIdValue || this.chooseRouterId());
     const idChanged = id !== this.routerIdValue;
     this.routerIdValue = id;
+    this.reconcileRib(after);
     if (before !== undefined && JSON.stringify(before.bgp) === JSON.stringify(bgp) && !idChanged) return;
 
     const want = new Map(configuredNeighbors(bgp).map((p) => [neighborKey(p.vrf, p.address), p]));
@@ -102,13 +163,111 @@ export class BgpInstance implements SubsystemInstance {
     this.reconcileListeners();
   }
 
+  /** The RIB's config from the running config: AS, router ID, route reflection, multipath
+   * and every VRF with an RD (import/export route targets). */
+  private ribConfig(after: RouterConfig): BgpRibConfig {
+    const bgp = after.bgp!;
+    const vrfs = new Map<string, BgpVrfConfig>();
+    for (const v of Object.values(after.vrfs)) {
+      const rd = v.rd === undefined ? undefined : parseRouteDistinguisher(v.rd);
+      if (rd === undefined) continue;
+      const rts = allRouteTargets(v);
+      const parse = (list: readonly string[]): ExtendedCommunity[] => list.map(parseRouteTarget).filter((x): x is ExtendedCommunity => x !== undefined);
+      vrfs.set(v.name, { rd, importRts: parse(rts.import), exportRts: parse(rts.export) });
+    }
+    return {
+      localAs: bgp.asn,
+      routerId: this.routerIdValue,
+      ...(bgp.clusterId !== undefined ? { clusterId: bgp.clusterId } : {}),
+      maximumPaths: bgp.addressFamilies.ipv4?.maximumPaths ?? 1,
+      vrfs,
+    };
+  }
+
+  private reconcileRib(after: RouterConfig): void {
+    const config = this.ribConfig(after);
+    const key = JSON.stringify({ ...config, vrfs: [...config.vrfs] });
+    if (this.ribValue === undefined) {
+      this.ribValue = new BgpRib(config, {
+        nextHopCost: (nh) => this.installer.nextHopCost(nh),
+        allocateLabel: (vrf, prefix, aggregate) => this.installer.allocateLabel(vrf, prefix, aggregate),
+        releaseLabel: (vrf, prefix, aggregate) => this.installer.releaseLabel(vrf, prefix, aggregate),
+        bestChanged: (vrf, prefix, best) => this.installer.bestChanged(vrf, prefix, best),
+        updatesReady: (peer) => this.updatesReady(peer as SpeakerPeer),
+      });
+      this.origination.reset();
+    } else if (key !== this.ribConfigKey) {
+      this.ribValue.setConfig(config);
+    }
+    this.ribConfigKey = key;
+    this.origination.configure(after.bgp, after.routeMaps);
+    const policyKey = JSON.stringify([after.bgp?.addressFamilies, after.routeMaps]);
+    if (policyKey !== this.policyKey) {
+      this.policyKey = policyKey;
+      for (const n of this.neighbors.values()) {
+        if (n.peer === undefined) continue;
+        n.peer.policy = this.policyFor(n.plan);
+        this.ribValue.setPolicy(n.peer);
+      }
+    }
+  }
+
+  /** `no router bgp`: peers gone, local routes withdrawn, B routes and labels released. */
+  private dropRib(): void {
+    const rib = this.ribValue;
+    if (rib === undefined) return;
+    for (const n of this.neighbors.values()) {
+      if (n.peer !== undefined) rib.peerDown(n.peer);
+      n.peer = undefined;
+    }
+    this.origination.configure(undefined, {});
+    this.ribValue = undefined;
+    this.ribConfigKey = "";
+    this.policyKey = "";
+  }
+
+  private policyFor(p: NeighborPlan): BgpPeerPolicy {
+    return peerPolicy(this.config!, p, this.running?.routeMaps ?? {}, p.localAs);
+  }
+
+  private updatesReady(peer: SpeakerPeer): void {
+    this.pending.add(peer);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.router.clock.defer(() => {
+      this.flushScheduled = false;
+      const rib = this.ribValue;
+      const peers = [...this.pending];
+      this.pending.clear();
+      if (rib === undefined) return;
+      for (const p of peers) {
+        const n = this.neighbors.get(neighborKey(p.vrf, p.address));
+        if (n?.peer !== p) continue;
+        const messages = rib.takeUpdates(p);
+        if (messages.length === 0) continue;
+        if (this.router.debug.isOn(DEBUG_BGP_UPDATES)) this.router.debug.emit(`BGP(0): ${this.shownId(n)} send UPDATE, ${messages.length} message${messages.length === 1 ? "" : "s"}`);
+        n.session.send(messages);
+      }
+    });
+  }
+
+  private scheduleNextHops(): void {
+    if (this.nextHopsScheduled) return;
+    this.nextHopsScheduled = true;
+    this.router.clock.defer(() => {
+      this.nextHopsScheduled = false;
+      this.ribValue?.nextHopsChanged();
+    });
+  }
+
   /** IOS: the highest loopback address, else the highest address of an interface that is up. */
   private chooseRouterId(): Ipv4 {
     let loop = 0;
     let other = 0;
     for (const i of this.router.stack.interfaces()) {
       const a = i.address?.address;
-      if (a === undefined) continue;
+      // Only the global table's interfaces count (R3-Spoke1's VRF subinterfaces do not).
+      if (a === undefined || i.vrf.name !== "") continue;
       if (i.kind === "loopback") loop = Math.max(loop, a);
       else if (i.isUp) other = Math.max(other, a);
     }
@@ -122,7 +281,7 @@ export class BgpInstance implements SubsystemInstance {
     const ebgp = p.remoteAs !== bgp.asn;
     const source = p.updateSource;
     return {
-      localAs: bgp.asn,
+      localAs: p.localAs ?? bgp.asn,
       routerId: this.routerIdValue,
       remoteAs: p.remoteAs,
       remoteAddress: p.address,
@@ -146,7 +305,7 @@ export class BgpInstance implements SubsystemInstance {
     const settings = this.settingsFor(p);
     if (settings === undefined) return undefined;
     const session = new BgpSession(settings, this.router.stack.tcp, this.router.clock, this.events);
-    const n: RunningNeighbor = { plan: p, session, range };
+    const n: RunningNeighbor = { plan: p, session, range, peer: undefined };
     this.neighbors.set(neighborKey(p.vrf, p.address), n);
     if (!p.shutdown && this.routerIdValue !== 0) session.start();
     return n;
@@ -231,13 +390,33 @@ export class BgpInstance implements SubsystemInstance {
 
   private established(s: BgpSession): void {
     const n = this.neighborOf(s);
-    if (!n) return;
+    const got = s.negotiated;
+    if (!n || !got || !this.config) return;
     this.adjChange(n, "Up ");
+    const peer: SpeakerPeer = {
+      address: n.plan.address,
+      localAddress: got.localAddress,
+      routerId: got.remoteRouterId,
+      remoteAs: n.plan.remoteAs,
+      ebgp: n.plan.remoteAs !== (n.plan.localAs ?? this.config.asn),
+      vrf: n.plan.vrf,
+      families: got.families,
+      fourOctetAs: got.fourOctetAs,
+      policy: this.policyFor(n.plan),
+      dynamic: n.plan.dynamic,
+    };
+    n.peer = peer;
+    this.ribValue?.peerUp(peer);
   }
 
   private down(s: BgpSession, reason: DownReason, wasEstablished: boolean): void {
     const n = this.neighborOf(s);
     if (!n) return;
+    if (n.peer !== undefined) {
+      this.pending.delete(n.peer);
+      this.ribValue?.peerDown(n.peer);
+      n.peer = undefined;
+    }
     if (wasEstablished) this.adjChange(n, `Down ${reason}`);
     // A dynamic neighbor exists only while its peer is connected.
     if (n.plan.dynamic) {
@@ -271,16 +450,22 @@ export class BgpInstance implements SubsystemInstance {
   private softClear(n: RunningNeighbor, soft: "in" | "out" | "both"): void {
     if (n.session.state !== "Established") return;
     if (soft !== "out") for (const f of n.session.negotiated?.families ?? []) n.session.requestRefresh(f);
+    // Out: the whole table again, through the current outbound policy.
+    if (soft !== "in" && n.peer !== undefined) this.ribValue?.setPolicy(n.peer);
   }
 
-  /** The RIB's table version and summary lines for a family. */
-  tableSummary(_family: SessionFamily): { readonly tableVersion: number; readonly lines: readonly string[] } {
-    return { tableVersion: 1, lines: [] };
+  /** The RIB's table version and summary lines for a family (IOS's memory lines). */
+  tableSummary(family: SessionFamily): { readonly tableVersion: number; readonly lines: readonly string[] } {
+    const rib = this.ribValue;
+    if (rib === undefined) return { tableVersion: 1, lines: [] };
+    const c = rib.counts(family);
+    const lines = c.networks > 0 ? bgpTableLines(c) : [];
+    return { tableVersion: c.tableVersion, lines };
   }
 
   /** Prefixes accepted from a neighbor in a family. */
-  prefixesReceived(_n: RunningNeighbor, _family: SessionFamily): number {
-    return 0;
+  prefixesReceived(n: RunningNeighbor, family: SessionFamily): number {
+    return n.peer === undefined || this.ribValue === undefined ? 0 : this.ribValue.prefixesReceived(n.peer, family);
   }
 
   close(): void {
@@ -295,5 +480,6 @@ export const bgpSubsystem: Subsystem<BgpInstance> = {
   name: "bgp",
   attach: (router) => new BgpInstance(router),
   execCommands: bgpExecCommands((router) => router.subsystem(bgpSubsystem)),
+  tables: bgpTables((router) => router.subsystem(bgpSubsystem)),
   debugFlags: BGP_DEBUG_FLAGS,
 };

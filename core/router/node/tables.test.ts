@@ -43,6 +43,13 @@ interface Tunnel0
  tunnel source Ethernet0/0
  tunnel destination 172.16.0.2
  tunnel protection ipsec profile default
+router bgp 65000
+ address-family ipv4
+  network 10.0.0.1 mask 255.255.255.255
+ exit-address-family
+ address-family ipv4 vrf cust1
+  redistribute connected
+ exit-address-family
 end
 `;
 

@@ -1,0 +1,82 @@
+// Where BGP's decisions reach the router: best paths become `B` routes in the VRF's IP RIB
+// (eBGP distance 20, iBGP 200; an imported VPNv4 path resolves its next hop in the global
+// table with the remote VPN label to impose), the labels this router advertises for its VRF
+// prefixes come from the MFI with a disposition into the VRF, and the RIB's next-hop costs
+// come from the global routing table. The BgpRibHooks implementation, less updatesReady
+// (the sessions' business).
+import type { MfiInstance } from "../routing/mpls-subsystem";
+import type { IpRouting } from "../routing/ip-routing";
+import type { RouteNextHop } from "../routing/route";
+import { vpnLabelRequest } from "../mpls/labels";
+import type { Ipv4, Prefix } from "../wire/addr";
+import type { Label } from "../wire/mpls";
+import type { BgpBestPath } from "./rib";
+
+export class BgpInstaller {
+  constructor(
+    private readonly routing: IpRouting,
+    private readonly mfi: () => MfiInstance,
+    /** `bgp ASN` for `Known via`. */
+    private readonly asn: () => number,
+  ) {}
+
+  /** IGP cost to a next hop through the global table: the metric of the route it resolves
+   * by; undefined when nothing but a discard route reaches it. */
+  nextHopCost(nextHop: Ipv4): number | undefined {
+    const r = this.routing.rib.lookup(undefined, nextHop);
+    if (r === undefined || r.kind !== "forward" || r.paths.length === 0) return undefined;
+    return r.route.metric;
+  }
+
+  allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean): Label | undefined {
+    const mfi = this.mfi();
+    const label = mfi.labels.allocate("bgp", vpnLabelRequest(vrf, prefix, aggregate));
+    if (label === undefined) return undefined;
+    // Per-prefix labels pop into the VRF for the prefix; the aggregate label for the VRF's
+    // summary or default is an IP lookup in the whole VRF.
+    if (mfi.dispose(label, vrf, prefix, aggregate) !== undefined) {
+      mfi.labels.release("bgp", vpnLabelRequest(vrf, prefix, aggregate));
+      return undefined;
+    }
+    return label;
+  }
+
+  releaseLabel(vrf: string, prefix: Prefix, aggregate: boolean): void {
+    const mfi = this.mfi();
+    const request = vpnLabelRequest(vrf, prefix, aggregate);
+    const label = mfi.labels.labelOf(request);
+    mfi.labels.release("bgp", request);
+    if (label !== undefined && mfi.labels.labelOf(request) === undefined) mfi.withdraw(label);
+  }
+
+  /** Best paths into the IP RIB; a locally originated best path is already there as the
+   * route it came from (connected, static), so BGP installs nothing for it. */
+  bestChanged(vrf: string, prefix: Prefix, best: readonly BgpBestPath[] | undefined): void {
+    const table = vrf === "" ? undefined : vrf;
+    const first = best?.[0];
+    if (best === undefined || first === undefined || first.local) {
+      this.routing.rib.withdraw(table, prefix, "bgp");
+      return;
+    }
+    const nextHops: RouteNextHop[] = [];
+    for (const b of best) {
+      // A path learnt from a global neighbor and installed in a VRF is an imported VPNv4
+      // path: its next hop (the remote PE) is in the global table.
+      const imported = vrf !== "" && b.from !== undefined && b.from.vrf === "";
+      nextHops.push({
+        address: b.attrs.nextHop,
+        ...(imported ? { resolveInVrf: "" } : {}),
+        ...(b.label !== undefined ? { labels: [b.label] } : {}),
+      });
+    }
+    this.routing.rib.upsert(table, {
+      prefix,
+      protocol: "bgp",
+      distance: first.ebgp ? 20 : 200,
+      metric: first.attrs.med ?? 0,
+      nextHops,
+      knownVia: `bgp ${this.asn()}`,
+      ...(first.from !== undefined ? { from: first.from.address } : {}),
+    });
+  }
+}
