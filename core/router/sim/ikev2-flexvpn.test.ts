@@ -1,46 +1,11 @@
 // FlexVPN with certificates in the harness, configured like the seed lab: a hub with a
 // Virtual-Template and an address pool, spokes with `ip address negotiated` authenticating
 // with RSA signatures from the lab CA; a foreign CA and a failed `match certificate` refused.
-import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { Simulation } from "./harness";
+import { issueTestCertificate as issue, makeTestCa as makeCa } from "./lab-certs";
 import { ikev2Subsystem } from "../ikev2/subsystem";
 import type { TrustpointMaterial } from "../pki/store";
-import { parseSubjectName } from "../pki/subject";
-import { buildCertificate, toPem } from "../pki/x509";
-
-const year = 365 * 24 * 3600 * 1000;
-const start = Date.UTC(2026, 10, 1);
-
-interface Ca {
-  readonly name: string;
-  readonly key: { publicKey: KeyObject; privateKey: KeyObject };
-  readonly pem: string;
-}
-
-function makeCa(cn: string): Ca {
-  const key = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const name = parseSubjectName(`CN=${cn},O=FlexLab`)!;
-  const der = buildCertificate({ serial: 1n, subject: name, issuer: name, subjectKey: key.publicKey, issuerKey: key.privateKey, issuerPublicKey: key.publicKey, notBeforeMs: start, notAfterMs: start + 10 * year, ca: true });
-  return { name: cn, key, pem: toPem(der) };
-}
-
-function issue(ca: Ca, trustCa: Ca, subject: string, serial: bigint, dns: string): TrustpointMaterial {
-  const me = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const der = buildCertificate({
-    serial,
-    subject: parseSubjectName(subject)!,
-    issuer: parseSubjectName(`CN=${ca.name},O=FlexLab`)!,
-    subjectKey: me.publicKey,
-    issuerKey: ca.key.privateKey,
-    issuerPublicKey: ca.key.publicKey,
-    notBeforeMs: start,
-    notAfterMs: start + year,
-    ca: false,
-    dnsNames: [dns],
-  });
-  return { trustpoint: "CA", caCertPem: trustCa.pem, certPem: toPem(der), keyPem: me.privateKey.export({ type: "pkcs8", format: "pem" }).toString() };
-}
 
 const HUB = `hostname R1-HUB
 aaa new-model
