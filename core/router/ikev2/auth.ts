@@ -221,7 +221,7 @@ export function certificateMapMatches(entries: readonly DeepReadonly<Certificate
 /** Why a peer's certificate is refused, as IOS's PKI logs say it; undefined when it chains
  * to one of the trustpoints' CAs and is valid at `nowMs`. */
 export function checkPeerCertificate(cert: X509Certificate, trustpoints: readonly TrustpointCerts[], nowMs: number): { trustpoint: TrustpointCerts } | { problem: string; mnemonic: string } {
-  const issuer = trustpoints.find((tp) => cert.checkIssued(tp.ca) && cert.verify(tp.ca.publicKey));
+  const issuer = trustpoints.find((tp) => cert.checkIssued(tp.ca) && cert.verify(publicKeyOf(tp.ca)));
   if (!issuer) {
     return { mnemonic: "CERTIFICATE_INVALID_UNAUTHORIZED", problem: `Certificate chain validation has failed.  Unauthorized (issuer ${cert.issuer.split("\n").reverse().join(",")})` };
   }
@@ -232,10 +232,31 @@ export function checkPeerCertificate(cert: X509Certificate, trustpoints: readonl
   return { trustpoint: issuer };
 }
 
+// X509Certificate.publicKey builds a new KeyObject on every read; a CA's is read per peer.
+const publicKeys = new WeakMap<X509Certificate, KeyObject>();
+const certReqHashes = new WeakMap<X509Certificate, Uint8Array>();
+
+/** A certificate's public key, kept per certificate. */
+export function publicKeyOf(cert: X509Certificate): KeyObject {
+  let key = publicKeys.get(cert);
+  if (!key) {
+    key = cert.publicKey;
+    publicKeys.set(cert, key);
+  }
+  return key;
+}
+
 /** A CERTREQ's data: SHA-1 hashes of the trusted CAs' SubjectPublicKeyInfo (RFC 7296 §3.7). */
 export function certReqData(cas: readonly X509Certificate[]): Uint8Array {
   const out = new Uint8Array(20 * cas.length);
-  cas.forEach((ca, i) => out.set(createHash("sha1").update(ca.publicKey.export({ type: "spki", format: "der" })).digest(), 20 * i));
+  cas.forEach((ca, i) => {
+    let hash = certReqHashes.get(ca);
+    if (!hash) {
+      hash = new Uint8Array(createHash("sha1").update(publicKeyOf(ca).export({ type: "spki", format: "der" })).digest());
+      certReqHashes.set(ca, hash);
+    }
+    out.set(hash, 20 * i);
+  });
   return out;
 }
 

@@ -24,6 +24,7 @@ import {
   keyringKey,
   localIdentity,
   profileMatchesPeer,
+  publicKeyOf,
   rsaSign,
   selectProfile,
   verifySignatureAuth,
@@ -485,7 +486,6 @@ export class IkeEngine {
     sa.nextPeerRequestId = 1;
     this.byLocalSpi.set(sa.spiR, sa);
     this.halfOpen.set(key, sa);
-    this.host.log("IKEV2", 5, "RECV_CONNECTION_REQUEST", `Received a IKE_INIT_SA request`);
     if (this.host.debugOn()) this.debugPacket(sa, "Received", message.raw, payloadList(m.payloads));
     this.respond(sa, 0, bytes, payloadList(payloads));
     // A half-open SA that never authenticates goes away (IOS: 30 s... we use the retransmit span).
@@ -552,14 +552,14 @@ export class IkeEngine {
       if (!allowed.includes("rsa-sig")) return "Peer used rsa-sig, the profile expects pre-share";
       if (!cert) return "Peer sent no certificate";
       sa.authRemote = "RSA";
-      return verifySignatureAuth(auth.method, auth.data, octets, cert.publicKey) ? undefined : "Auth exchange failed";
+      return verifySignatureAuth(auth.method, auth.data, octets, publicKeyOf(cert)) ? undefined : "Auth exchange failed";
     }
     return `Unsupported authentication method ${auth.method}`;
   }
 
   /** The peer's certificate from its CERT payloads, checked against the profile's CAs;
    * a string when refused. */
-  private peerCertificate(payloads: readonly IkePayload[], profileTrustpoints: readonly string[] | undefined): X509Certificate | undefined | string {
+  private peerCertificate(payloads: readonly IkePayload[], profileTrustpoints: readonly string[] | undefined): { cert: X509Certificate; trustpoint: string } | undefined | string {
     const certPayload = payloads.find((p) => p.kind === "cert" && p.encoding === CertEncoding.X509_CERT_SIGNATURE);
     if (!certPayload || certPayload.kind !== "cert") return undefined;
     let cert: X509Certificate;
@@ -575,7 +575,7 @@ export class IkeEngine {
       this.host.log("PKI", 3, check.mnemonic, check.problem);
       return "Failed to verify the peer's certificate";
     }
-    return cert;
+    return { cert, trustpoint: check.trustpoint.trustpoint };
   }
 
   private sendAuth(sa: IkeSa): void {
@@ -640,11 +640,12 @@ export class IkeEngine {
       return;
     }
     const id: IkeIdentity = { idType: idr.idType, data: idr.data.slice() };
-    const cert = this.peerCertificate(payloads, profile.pkiTrustpoints);
-    if (typeof cert === "string") {
-      this.authFailedLocally(sa, cert);
+    const checked = this.peerCertificate(payloads, profile.pkiTrustpoints);
+    if (typeof checked === "string") {
+      this.authFailedLocally(sa, checked);
       return;
     }
+    const cert = checked?.cert;
     const matches = profile.matchIdentityRemote.length === 0 && profile.matchCertificate.length === 0 ? true : profileMatchesPeer(profile, id, cert, this.host.config().crypto.pki.certificateMaps);
     if (!matches) {
       this.authFailedLocally(sa, `Failed to locate an item in the database (the responder ${identityText(id)} does not match profile ${profile.name})`);
@@ -698,22 +699,22 @@ export class IkeEngine {
     }
     const id: IkeIdentity = { idType: idi.idType, data: idi.data.slice() };
     const config = this.host.config();
-    const cert = this.peerCertificate(payloads, undefined);
-    if (typeof cert === "string") {
-      reject(cert);
+    const checked = this.peerCertificate(payloads, undefined);
+    if (typeof checked === "string") {
+      reject(checked);
       return;
     }
+    const cert = checked?.cert;
     const profile = selectProfile(Object.values(config.crypto.ikev2.profiles), id, cert, config.crypto.pki.certificateMaps, sa.fvrf);
     if (!profile) {
       reject(`Failed to locate an item in the database (no profile matches ${identityText(id)})`);
       return;
     }
-    if (cert && profile.pkiTrustpoints.length) {
-      const again = this.peerCertificate(payloads, profile.pkiTrustpoints);
-      if (typeof again === "string") {
-        reject(again);
-        return;
-      }
+    // The certificate must chain to one of the profile's own trustpoints.
+    if (checked && profile.pkiTrustpoints.length && !profile.pkiTrustpoints.includes(checked.trustpoint)) {
+      this.host.log("PKI", 3, "CERTIFICATE_INVALID_UNAUTHORIZED", `Certificate chain validation has failed.  Unauthorized (trustpoint ${checked.trustpoint} is not in profile ${profile.name})`);
+      reject("Failed to verify the peer's certificate");
+      return;
     }
     sa.profile = profile.name;
     sa.dpd = profile.dpd;
