@@ -78,6 +78,10 @@ class InstalledSa implements IpsecSaHandle {
   softSent = false;
   removed = false;
   timers: Timer[] = [];
+  /** Where outbound ESP goes: the SA's remote address and NAT-T port, until authenticated
+   * ESP-in-UDP shows that a NAT in between moved them (RFC 3948 §2.2, RFC 7296 §2.23). */
+  peer: Ipv4;
+  peerPort: number;
 
   constructor(
     readonly flow: TunnelIpsec,
@@ -93,6 +97,8 @@ class InstalledSa implements IpsecSaHandle {
     this.outboundSpi = pair.outbound.spi;
     this.interfaceName = flow.tunnel.name;
     this.installedAt = now;
+    this.peer = pair.outbound.remote;
+    this.peerPort = pair.outbound.natT?.remotePort ?? IKE_PORT;
   }
 }
 
@@ -129,7 +135,7 @@ export class IpsecInstance implements SubsystemInstance {
     const stack = router.stack;
     this.unregister = stack.registerProtocol(IpProtocol.Esp, (inIf, buf, ip, end) => {
       const esp = ip + ipv4HeaderLengthAt(buf, ip);
-      this.receive(inIf, buf, esp, end, ipv4Src(buf, ip), ipv4Dst(buf, ip), ipv4Tos(buf, ip), ipv4Identification(buf, ip), ipv4Ttl(buf, ip));
+      this.receive(inIf, buf, esp, end, ipv4Src(buf, ip), ipv4Dst(buf, ip), ipv4Tos(buf, ip), ipv4Identification(buf, ip), ipv4Ttl(buf, ip), -1);
     });
     stack.onInterfaceChange(({ interface: iface, change }) => {
       if (change === "removed" && iface instanceof TunnelInterface) this.unprotect(iface);
@@ -185,8 +191,8 @@ export class IpsecInstance implements SubsystemInstance {
    * first word: the ESP packet is `buf[espStart, end)`. Pass the received buffer itself
    * (`new Uint8Array(payload.buffer)`, `payload.byteOffset`), not a copy: decryption happens
    * in place and the headers in front become the inner packet's headroom. */
-  receiveUdpEncapsulated(inIf: Interface, buf: Uint8Array, espStart: number, end: number, outerSrc: Ipv4, _srcPort: number, outerDst: Ipv4, _dstPort: number): void {
-    this.receive(inIf, buf, espStart, end, outerSrc, outerDst, 0, 0, 255);
+  receiveUdpEncapsulated(inIf: Interface, buf: Uint8Array, espStart: number, end: number, outerSrc: Ipv4, srcPort: number, outerDst: Ipv4, _dstPort: number): void {
+    this.receive(inIf, buf, espStart, end, outerSrc, outerDst, 0, 0, 255, srcPort);
   }
 
   /** A random inbound SPI not in use (RFC 4303 §2.1: 1..255 are reserved by IANA). */
@@ -291,20 +297,21 @@ export class IpsecInstance implements SubsystemInstance {
     }
     const ip = HEADROOM_BYTES;
     if (natT === undefined) {
-      writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Esp, p.local, p.remote);
+      writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Esp, p.local, sa.peer);
     } else {
       const udp = ip + IPV4_MIN_HEADER_LENGTH;
       // RFC 3948 §2.1: the UDP checksum is sent as zero over IPv4.
-      emitUdp({ srcPort: natT.localPort, dstPort: natT.remotePort, payloadLength: out.length - udp - UDP_HEADER_LENGTH, noChecksum: true }, out, udp, p.local, p.remote);
-      writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Udp, p.local, p.remote);
+      emitUdp({ srcPort: natT.localPort, dstPort: sa.peerPort, payloadLength: out.length - udp - UDP_HEADER_LENGTH, noChecksum: true }, out, udp, p.local, sa.peer);
+      writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Udp, p.local, sa.peer);
     }
     flow.counters.encaps++;
     this.checkVolume(sa, sa.outbound.bytes, p.lifetimeKilobytes);
     return this.router.stack.sendIpv4(tunnel.transportVrf, out, ip, out.length);
   }
 
-  /** ESP at `buf[esp, end)` from `outerSrc` to `outerDst`, arrived on `inIf`. */
-  private receive(inIf: Interface, buf: Uint8Array, esp: number, end: number, outerSrc: Ipv4, outerDst: Ipv4, tos: number, identification: number, ttl: number): void {
+  /** ESP at `buf[esp, end)` from `outerSrc` to `outerDst`, arrived on `inIf`; `srcPort` is
+   * the UDP source port of ESP-in-UDP, -1 for plain ESP. */
+  private receive(inIf: Interface, buf: Uint8Array, esp: number, end: number, outerSrc: Ipv4, outerDst: Ipv4, tos: number, identification: number, ttl: number, srcPort: number): void {
     if (end - esp < ESP_HEADER_LENGTH) {
       inIf.drop("esp-malformed");
       return;
@@ -332,6 +339,11 @@ export class IpsecInstance implements SubsystemInstance {
       return;
     }
     flow.counters.decaps++;
+    // NAT-T: the newest authenticated packet says where the peer's NAT now maps it.
+    if (srcPort >= 0 && (srcPort !== sa.peerPort || outerSrc !== sa.peer) && sa.inbound.replay.highest === espSequence(buf, esp)) {
+      sa.peer = outerSrc;
+      sa.peerPort = srcPort;
+    }
     this.checkVolume(sa, sa.inbound.bytes, sa.pair.inbound.lifetimeKilobytes);
     const payload = sa.inbound.payloadStart(esp);
     const nextHeader = sa.inbound.nextHeader;
@@ -384,7 +396,7 @@ export class IpsecInstance implements SubsystemInstance {
       const current = flow.current;
       const out = current?.pair.outbound;
       const local = out?.local ?? t.outerSource ?? t.resolveSourceAddress() ?? (0 as Ipv4);
-      const remote = out?.remote ?? t.destination ?? (0 as Ipv4);
+      const remote = current?.peer ?? t.destination ?? (0 as Ipv4);
       if (peer !== undefined && remote !== peer) continue;
       const route = this.router.stack.route(t.transportVrf, remote);
       const path = route?.kind === "forward" ? route.paths[0] : undefined;
@@ -397,7 +409,7 @@ export class IpsecInstance implements SubsystemInstance {
         vrf: t.vrf.isGlobal ? "" : t.vrf.name,
         localAddress: formatIpv4(local),
         peer: formatIpv4(remote),
-        peerPort: out?.natT?.remotePort ?? IKE_PORT,
+        peerPort: current?.peerPort ?? IKE_PORT,
         localIdent: selectors ? ident(selectors.local) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(local)}/255.255.255.255/47/0`,
         remoteIdent: selectors ? ident(selectors.remote) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(remote)}/255.255.255.255/47/0`,
         encaps: flow.counters.encaps,

@@ -175,6 +175,25 @@ describe("IPsec tunnel protection in the harness", () => {
     expect(ipsecRow(s, "R1").outbound[0].udpEncaps).toBe(true);
   });
 
+  it("follows the peer to the port its NAT moved it to, once authenticated ESP-in-UDP comes from there", async () => {
+    const { s } = start("gre ip");
+    // R1 sits behind a NAT that maps its 4500 to 4501: here R1 simply sends from 4501.
+    const r1 = s.node("R1").router;
+    const ipsec1 = r1.subsystem(ipsecSubsystem);
+    const bound = r1.stack.udp.bind({ vrf: r1.stack.globalVrf, port: 4501 }, (d) => {
+      ipsec1.receiveUdpEncapsulated(d.inInterface, new Uint8Array(d.payload.buffer), d.payload.byteOffset, d.payload.byteOffset + d.payload.length, d.src, d.srcPort, d.dst, d.dstPort);
+    });
+    expect(typeof bound).not.toBe("string");
+    const suite: Suite = { cipher: "aes-gcm-256", integ: "none", mode: "transport", natT: true };
+    const a = { ...params(0x1001, "R1", suite.cipher, suite.integ, suite.mode, true, 1), natT: { localPort: 4501, remotePort: 4500 } };
+    const b = params(0x2002, "R2", suite.cipher, suite.integ, suite.mode, true, 2);
+    ipsec1.install(tunnel(s, "R1"), { outbound: a, inbound: { ...b, local: a.local, remote: a.remote, natT: a.natT } }, { expiring: () => {} });
+    s.node("R2").router.subsystem(ipsecSubsystem).install(tunnel(s, "R2"), { outbound: b, inbound: { ...a, local: b.local, remote: b.remote, natT: b.natT } }, { expiring: () => {} });
+    expect(ipsecRow(s, "R2")).toMatchObject({ peer: "10.0.0.1", peerPort: 4500 });
+    expect(await s.exec("R1", "ping 172.16.0.2")).toContain("Success rate is 100 percent (5/5)");
+    expect(ipsecRow(s, "R2")).toMatchObject({ peer: "10.0.0.1", peerPort: 4501, decaps: 5, encaps: 5 });
+  });
+
   it("drops what is routed into a protected tunnel before it has an SA, as IOS does", async () => {
     const { s, frames } = start("gre ip");
     expect(await s.exec("R1", "ping 172.16.0.2 repeat 3")).toContain("Success rate is 0 percent (0/3)");
