@@ -1,6 +1,7 @@
 // The BGP RIB: Adj-RIB-In and Loc-RIB per address family (the global IPv4 table, and one
 // VPNv4 table per route distinguisher), best-path selection, VPN import into VRFs and export
-// from them, and the Adj-RIB-Out per peer (update-out.ts). The speaker (subsystem.ts) owns
+// from them, and the Adj-RIB-Out per peer. Receiving an UPDATE is update-in.ts, sending them
+// update-out.ts, selection bestpath.ts, interning attrs.ts, show show-bgp.ts. The speaker (subsystem.ts) owns
 // sessions and config; it feeds UPDATE bodies in, and installs what `bestChanged` reports.
 // The boundary is prompts/bgp-contract.md; its types are in types.ts, re-exported here.
 //
@@ -26,14 +27,13 @@
 // routes learnt from another PE (that needs a swapped local label: inter-AS option B).
 
 import type { Ipv4, Prefix } from "../wire/addr";
-import { bgpParseAction, parseBgpMessage, BGP_HEADER_LENGTH, BgpMessageType, type BgpParsed } from "../wire/bgp";
 import type { BgpError } from "../wire/bgp-errors";
-import { Vpnv4NlriReader, readRouteDistinguisher, writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
-import { readU16, readU32, writeU16 } from "../wire/bytes";
-import { isWireError } from "../wire/errors";
+import { writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
+import { readU16, readU32 } from "../wire/bytes";
 import type { Label } from "../wire/mpls";
-import { AttrTable, attrsFromWire, routeTargetKey, type Attrs } from "./attrs";
+import { AttrTable, routeTargetKey, type Attrs } from "./attrs";
 import { DestFlag, LOCAL_WEIGHT, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
+import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, BgpVrfConfig, LocalAttrs, LocalSource } from "./types";
 
@@ -106,9 +106,7 @@ export class BgpRib {
   private stamp = 0;
   private tableVersion = 1;
   private readonly nhCosts = new Map<number, number>();
-  private readonly reader = new Vpnv4NlriReader();
-  private readonly framedBuf = new Uint8Array(4096);
-  private lastRd = { type: -1, high: -1, low: -1, table: undefined as Table | undefined };
+  private readonly receiver: UpdateReceiver;
   private activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
   /** Some VPNv4 peer is sent our address as next hop for routes learnt from other PEs (an
    * eBGP peer, or next-hop-self): those routes then need a local label too. */
@@ -131,6 +129,14 @@ export class BgpRib {
       intern: (a) => this.attrTable.intern(a),
       tablesFor: (peer) => this.tablesFor(peer),
     };
+    this.receiver = new UpdateReceiver({
+      config: () => this.config,
+      intern: (a) => this.attrTable.intern(a),
+      unicastTable: (peer) => (peer.vrf === "" ? this.ipv4 : this.vrfTables.get(peer.vrf)),
+      rdTable: (type, high, low, rd) => this.rdTableOf(type, high, low, rd),
+      receiveRoute: (peer, dest, attrs, label) => this.receiveRoute(peer, dest, attrs, label),
+      withdraw: (dest, peer) => this.withdraw(dest, peer),
+    });
     this.applyVrfs(new Set(config.vrfs.keys()));
   }
 
@@ -350,101 +356,10 @@ export class BgpRib {
   receiveUpdate(peer: BgpPeer, buf: Uint8Array, start: number, end: number): BgpError | undefined {
     const state = this.peers.get(peer);
     if (state === undefined) return undefined;
-    const parsed = parseBgpMessage(this.framed(buf, start, end), { fourOctetAs: peer.fourOctetAs, packedVpnv4: true });
-    if (isWireError(parsed)) return parsed;
-    this.applyUpdate(peer, parsed);
+    const error = this.receiver.receive(peer, buf, start, end);
+    if (error) return error;
     this.flush();
     return undefined;
-  }
-
-  /** The message with its header: in place when the caller's buffer has it just before
-   * `start`, else copied behind a header of our own. */
-  private framed(buf: Uint8Array, start: number, end: number): Uint8Array {
-    const length = end - start + BGP_HEADER_LENGTH;
-    const h = start - BGP_HEADER_LENGTH;
-    if (h >= 0 && buf[h] === 0xff && buf[h + 15] === 0xff && readU16(buf, h + 16) === length && buf[h + 18] === BgpMessageType.Update) {
-      return buf.subarray(h, end);
-    }
-    const out = length <= this.framedBuf.length ? this.framedBuf.subarray(0, length) : new Uint8Array(length);
-    out.fill(0xff, 0, 16);
-    writeU16(out, 16, Math.min(length, 0xffff));
-    out[18] = BgpMessageType.Update;
-    out.set(buf.subarray(start, end), BGP_HEADER_LENGTH);
-    return out;
-  }
-
-  private applyUpdate(peer: BgpPeer, parsed: BgpParsed): void {
-    const update = parsed.message;
-    if (update.type !== "update") return;
-    const withdrawOnly = bgpParseAction(parsed) === "treat-as-withdraw";
-    const unicast = peer.families.has("ipv4");
-    const vpn = peer.families.has("vpnv4") && peer.vrf === "";
-    const unicastTable = peer.vrf === "" ? this.ipv4 : this.vrfTables.get(peer.vrf);
-    let reach: (typeof update.attributes)[number] | undefined;
-    let unreach: (typeof update.attributes)[number] | undefined;
-    for (const a of update.attributes) {
-      if (a.type === "mp-reach") reach = a;
-      else if (a.type === "mp-unreach") unreach = a;
-    }
-    // RFC 4271 §9: withdrawals first.
-    if (unicast && unicastTable) for (const p of update.withdrawn) this.withdraw(unicastTable.find(p.addr, p.len), peer);
-    if (unreach?.type === "mp-unreach") {
-      if (unreach.family === "vpnv4-packed" && vpn) this.walkVpnv4(peer, unreach.withdrawn.bytes, true, undefined);
-      else if (unreach.family === "ipv4-unicast" && unicast && unicastTable) for (const p of unreach.withdrawn) this.withdraw(unicastTable.find(p.addr, p.len), peer);
-    }
-    if (update.nlri.length === 0 && reach === undefined) return;
-    const wire = attrsFromWire(update.attributes, peer.fourOctetAs);
-    const base = peer.ebgp && wire.attrs.localPref !== undefined ? { ...wire.attrs, localPref: undefined } : wire.attrs;
-    const rejected = withdrawOnly || this.loops(peer, base);
-    if (update.nlri.length > 0 && unicast && unicastTable) {
-      const attrs = rejected || wire.nextHop === undefined ? undefined : this.attrTable.intern({ ...base, nextHop: wire.nextHop });
-      for (const p of update.nlri) this.receiveRoute(peer, unicastTable.dest(p.addr, p.len), attrs, undefined);
-    }
-    if (reach?.type === "mp-reach") {
-      if (reach.family === "vpnv4-packed" && vpn) {
-        const attrs = rejected ? undefined : this.attrTable.intern({ ...base, nextHop: reach.nextHop });
-        this.walkVpnv4(peer, reach.nlri.bytes, rejected, attrs);
-      } else if (reach.family === "ipv4-unicast" && unicast && unicastTable) {
-        const attrs = rejected ? undefined : this.attrTable.intern({ ...base, nextHop: reach.nextHop });
-        for (const p of reach.nlri) this.receiveRoute(peer, unicastTable.dest(p.addr, p.len), attrs, undefined);
-      }
-    }
-  }
-
-  /** The hot loop: each packed VPN-IPv4 route, its RD's table found without allocating. */
-  private walkVpnv4(peer: BgpPeer, bytes: Uint8Array, withdraw: boolean, attrs: Attrs | undefined): void {
-    const r = this.reader;
-    r.reset(bytes, 0, bytes.length, attrs === undefined && withdraw);
-    const last = this.lastRd;
-    while (r.next()) {
-      const type = r.rdType();
-      const high = r.rdHigh();
-      const low = r.rdLow();
-      let table = last.table;
-      if (table === undefined || type !== last.type || high !== last.high || low !== last.low) {
-        table = this.rdTableOf(type, high, low, () => readRouteDistinguisher(bytes, r.rdOffset));
-        last.type = type;
-        last.high = high;
-        last.low = low;
-        last.table = table;
-      }
-      if (attrs === undefined) this.withdraw(table.find(r.prefixAddr, r.prefixLength), peer);
-      else this.receiveRoute(peer, table.dest(r.prefixAddr, r.prefixLength), attrs, r.labelCount > 0 ? r.label(0) : undefined);
-    }
-  }
-
-  /** eBGP AS-path loop (with allowas-in), or an iBGP reflection loop (RFC 4456 §8). */
-  private loops(peer: BgpPeer, a: Omit<BgpAttrs, "nextHop">): boolean {
-    if (peer.ebgp) {
-      const own = this.config.localAs;
-      const alias = peer.policy.localAs;
-      let count = 0;
-      for (const s of a.asPath) for (const asn of s.asns) if (asn === own || asn === alias) count++;
-      return count > peer.policy.allowAsIn;
-    }
-    if (a.originatorId === this.config.routerId) return true;
-    const cluster = this.config.clusterId ?? this.config.routerId;
-    return a.clusterList?.includes(cluster) ?? false;
   }
 
   /** One received route: `attrs` undefined withdraws it (rejected, or treat-as-withdraw). */
