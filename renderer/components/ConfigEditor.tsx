@@ -100,6 +100,10 @@ export const ConfigEditor = defineComponent({
         renderLineHighlight: "line",
         padding: { top: 8 },
         fixedOverflowWidgets: true,
+        // IOS habits: Tab completes, Enter always ends the line, and a new line starts at the
+        // margin (the router reads modes from the commands, not from indentation).
+        acceptSuggestionOnEnter: "off",
+        autoIndent: "none",
       });
       editor.value.onDidChangeModelContent(() => {
         const text = editor.value?.getValue() ?? "";

@@ -21,7 +21,7 @@ export const ConsoleView = defineComponent({
     const status = ref("connecting…");
     const terminal = new Terminal({
       fontFamily: '"JetBrains Mono", "DejaVu Sans Mono", "Cascadia Mono", Menlo, monospace',
-      fontSize: 13,
+      fontSize: 12,
       lineHeight: 1.15,
       cursorBlink: true,
       scrollback: 5000,

@@ -1,4 +1,5 @@
-// A node's live tables (the rows behind its show commands) from tables.watch: pick a table,
+// A node's live tables (the rows behind its show commands) from tables.watch: pick a table
+// (every table the router serves, protocols' tables included as they land),
 // filter its rows by any text, copy it as text. Rows new since the last update glow briefly.
 import { computed, defineComponent, h, ref, toRef } from "vue";
 import { TABLE_NAMES, type TableName } from "../../core/api/tables";
@@ -57,13 +58,13 @@ export const TablesView = defineComponent({
     return () => (
       <div class="tables-view">
         <div class="tables-bar">
-          <div class="segmented" role="tablist">
+          <select class="table-pick" value={table.value} onChange={(e: Event) => (table.value = (e.target as HTMLSelectElement).value as TableName)}>
             {TABLE_NAMES.map((name) => (
-              <button class={{ active: table.value === name }} data-table={name} onClick={() => (table.value = name)}>
-                {TABLE_TITLES[name] ?? name}
-              </button>
+              <option value={name} selected={table.value === name}>
+                {TABLE_TITLES[name] ?? columnTitle(name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()))}
+              </option>
             ))}
-          </div>
+          </select>
           <input class="filter" placeholder="Filter rows" value={filter.value} onInput={(e: Event) => (filter.value = (e.target as HTMLInputElement).value)} />
           <button class="ghost" onClick={copy} title="Copy the shown rows as tab-separated text">
             Copy

@@ -79,7 +79,7 @@ export const TopologyCanvas = defineComponent({
     // Fit the drawing to the canvas whenever the canvas changes size (a panel opens or closes),
     // never zooming in past 1:1.
     const area = ref<HTMLDivElement>();
-    const fit = (): void => void flow.fitView({ padding: 0.2, maxZoom: 1 });
+    const fit = (): void => void flow.fitView({ padding: 0.15, maxZoom: 1 });
     let observer: ResizeObserver | undefined;
     onMounted(() => {
       observer = new ResizeObserver(() => requestAnimationFrame(fit));
@@ -103,6 +103,13 @@ export const TopologyCanvas = defineComponent({
           nodeTypes={NODE_TYPES}
           nodesConnectable={false}
           edgesUpdatable={false}
+          // No canvas shortcuts: the keyboard belongs to the console and the editor beside it
+          // (Vue Flow listens on the whole document, and would take Space and Backspace).
+          deleteKeyCode={null}
+          selectionKeyCode={null}
+          multiSelectionKeyCode={null}
+          zoomActivationKeyCode={null}
+          panActivationKeyCode={null}
           minZoom={0.2}
           maxZoom={2}
           onNodeClick={(ev: { node: { id: string; type?: string } }) => emit("select", ev.node.type === "router" ? ev.node.id : undefined)}

@@ -19,7 +19,7 @@ export interface CanvasEdge {
   readonly label: string;
 }
 
-export const COLUMN_GAP = 250;
+export const COLUMN_GAP = 290;
 /** A column of bridge dots only sits closer to its neighbours. */
 export const BRIDGE_GAP = 170;
 export const ROW_GAP = 140;
