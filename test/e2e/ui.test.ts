@@ -1,0 +1,131 @@
+// The app end to end in a real browser: `flexlab serve` on a copy of the seed lab (process
+// runtime), Debian's chromium driven by playwright-core. Open the lab, start it, see four
+// routers running, run `show ip interface brief` on R4-Spoke's console, see the grammar flag a
+// typo in Monaco, apply a change and find it in the running config and in the live interface
+// table. Each step leaves a 1280×800 screenshot in dist/artifacts/ui/.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { browserMissing, consoleText, launchChromium, openApp, serveExampleLab, type Served } from "../support/web-ui";
+
+/** The lines Monaco shows, top to bottom (it reuses line elements, so their order in the
+ * page is not the lines' order; its spaces are no-break spaces on screen). */
+async function editorText(page: Page, node: string): Promise<string> {
+  const lines = await page.locator(`[data-panel="${node}"] .view-lines .view-line`).evaluateAll((els) => els.map((e) => [parseFloat((e as HTMLElement).style.top), e.textContent ?? ""] as const));
+  return lines
+    .sort((a, b) => a[0] - b[0])
+    .map(([, text]) => text.replace(/\u00a0/g, " "))
+    .join("\n");
+}
+
+const ARTIFACTS = fileURLToPath(new URL("../../dist/artifacts/ui/", import.meta.url));
+const missing = browserMissing();
+if (missing) console.warn(`ui e2e skipped: ${missing}`);
+
+describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", () => {
+  let served: Served;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [served, browser] = await Promise.all([serveExampleLab("mpls-over-flexvpn"), launchChromium()]);
+    ({ page, errors } = await openApp(browser, served.url));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  }, 90_000);
+
+  it("serve printed exactly one line, the URL with its token, and refuses a request without it", async () => {
+    expect(served.stdout()).toMatch(/^FlexLab UI: http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+\n$/);
+    const bare = served.url.replace(/\?token=.*/, "");
+    expect((await fetch(bare)).status).toBe(401);
+  });
+
+  it("opens the lab: four stopped routers, links labelled with their interfaces", async () => {
+    await page.locator(".router-node").nth(3).waitFor();
+    expect(await page.locator(".router-node").count()).toBe(4);
+    expect(await page.locator('.router-node[data-state="stopped"]').count()).toBe(4);
+    const labels = await page.locator(".vue-flow__edge-text").allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(["Et0/0 — Et0/0", "Et0/1", "Et0/0"]));
+    expect(await page.locator(".lab-name").innerText()).toBe("mpls-over-flexvpn");
+    await shot("01-open");
+  });
+
+  it("starts the lab and shows every router running", async () => {
+    await page.click('[data-action="lab-start"]');
+    await page.locator('.router-node[data-state="booting"]').first().waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.router-node[data-state="running"]').length === 4, null, { timeout: 90_000 });
+    await page.locator('[data-action="lab-stop"]').waitFor();
+    await shot("02-running");
+  }, 120_000);
+
+  it("opens R4-Spoke's console and runs show ip interface brief", async () => {
+    await page.click('.router-node[data-node="R4-Spoke"]');
+    await page.locator('[data-panel="R4-Spoke"]').waitFor();
+    await expect.poll(() => consoleText(page, "R4-Spoke"), { timeout: 15_000 }).toMatch(/R4-Spoke>/);
+    await page.click('[data-console="R4-Spoke"]');
+    await page.keyboard.type("show ip interface brief\r");
+    await expect.poll(() => consoleText(page, "R4-Spoke"), { timeout: 15_000 }).toMatch(/Ethernet0\/0\s+172\.16\.1\.104\s+YES NVRAM\s+up\s+up/);
+    await shot("03-console");
+  }, 40_000);
+
+  it("flags a typo in the config editor with the router's own message", async () => {
+    await page.click('[data-panel="R4-Spoke"] [data-tab="config"]');
+    await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 20_000 }).toContain("hostname R4-Spoke");
+    await page.locator('[data-panel="R4-Spoke"] .view-lines').click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("ip adress 10.9.9.9\n");
+    await page.locator('[data-panel="R4-Spoke"] .check.has-problems').waitFor({ timeout: 5_000 });
+    await page.locator('[data-panel="R4-Spoke"] .squiggly-error').first().waitFor();
+    await page.locator('[data-panel="R4-Spoke"] .squiggly-error').first().hover({ force: true });
+    await expect.poll(() => page.locator(".monaco-hover").first().innerText().catch(() => ""), { timeout: 5_000 }).toContain("% Invalid input detected at '^' marker.");
+    await shot("04-diagnostic");
+    // Take the typo out again: the first line, selected with its newline.
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.press("Shift+ArrowDown");
+    await page.keyboard.press("Delete");
+    await page.locator('[data-panel="R4-Spoke"] .check.clean').waitFor({ timeout: 5_000 });
+  }, 40_000);
+
+  it("applies a change, which the running config and the live interface table then show", async () => {
+    // The interface table first, so its watch sees the change arrive.
+    await page.click('[data-panel="R4-Spoke"] [data-tab="tables"]');
+    const table = page.locator('[data-panel="R4-Spoke"] .data-table');
+    await expect.poll(() => table.innerText(), { timeout: 10_000 }).toContain("Loopback100");
+    expect(await table.innerText()).not.toContain("Loopback99");
+
+    await page.click('[data-panel="R4-Spoke"] [data-tab="config"]');
+    await page.locator('[data-panel="R4-Spoke"] .view-lines').click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("interface Loopback99\n description added from the app\n ip address 10.99.99.99 255.255.255.255\n!\n");
+    await expect.poll(() => editorText(page, "R4-Spoke")).toMatch(/^interface Loopback99\n description added from the app\n ip address 10\.99\.99\.99 255\.255\.255\.255\n!\nhostname R4-Spoke\n/);
+    await page.locator('[data-panel="R4-Spoke"] .check.clean').waitFor({ timeout: 5_000 });
+    await page.click('[data-panel="R4-Spoke"] .config-bar button.primary');
+    const message = page.locator('[data-panel="R4-Spoke"] .config-message');
+    await message.waitFor({ timeout: 15_000 });
+    expect(await message.innerText()).toBe("Applied: this is now the running config.");
+    await expect.poll(() => editorText(page, "R4-Spoke")).toContain("hostname R4-Spoke");
+    await shot("05-applied");
+
+    await page.click('[data-panel="R4-Spoke"] [data-tab="tables"]');
+    await expect.poll(() => table.innerText(), { timeout: 10_000 }).toMatch(/Loopback99\s+10\.99\.99\.99/);
+    await page.fill('[data-panel="R4-Spoke"] .filter', "Loopback");
+    await expect.poll(() => table.locator("tbody tr").count()).toBe(3);
+    await shot("06-table");
+
+    await page.click('[data-panel="R4-Spoke"] [data-tab="console"]');
+    await page.click('[data-console="R4-Spoke"]');
+    await page.keyboard.type("enable\r");
+    await page.keyboard.type("show running-config | section Loopback99\r");
+    await expect.poll(() => consoleText(page, "R4-Spoke"), { timeout: 15_000 }).toMatch(/interface Loopback99\s+description added from the app\s+ip address 10\.99\.99\.99 255\.255\.255\.255/);
+    await shot("07-running-config");
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
