@@ -28,6 +28,9 @@ const IOS_REGEX = "core/router/cli/regex.ts";
  * subsystem file and the types it publishes (README of core/router/node). Nothing else of a
  * sibling protocol. */
 const PUBLISHED = ["core/router/pki/subsystem.ts", "core/router/pki/store.ts", "core/router/ipsec/subsystem.ts", "core/router/ipsec/sa.ts"];
+/** Link impairment with netem's meaning (pure, no imports): the sim's links, the lab daemon's
+ * bridges and the agents' ports apply this one model. */
+const LINK_IMPAIRMENT = "core/router/io/impair.ts";
 const TOP = ["core", "electron", "renderer", "images", "build", "test", "labs"];
 
 /** What each folder may import from (project folders only; packages are checked apart). */
@@ -50,7 +53,7 @@ const LAYERS = {
   "core/router/sim": ["core/router", TABLE_SCHEMAS],
   "core/router/agent": ["core/router", "core/api"],
   "core/api": [],
-  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE, MAC_TABLE, IOS_REGEX],
+  "core/lab": ["core/api", "core/router/config", "core/router/sim", "core/router/wire", "core/router/pki", ATOMIC_WRITE, MAC_TABLE, IOS_REGEX, LINK_IMPAIRMENT],
   "core/cli": ["core/lab", "core/api"],
   electron: ["core/lab", "core/api"],
   renderer: ["core/api", "core/router/config"],

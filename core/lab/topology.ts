@@ -13,6 +13,8 @@ import { z } from "zod";
 import { formatInterfaceName, isPhysicalPort, parseInterfaceName } from "../router/config/grammar/interface-name";
 import { PLATFORM_NAMES, PLATFORMS, type PlatformName } from "../router/config/platform";
 import { MAX_CONFIG_BYTES, readConfigFile } from "./config-file";
+import { isNoImpairment, type Impairment } from "../router/io/impair";
+import { impairSchema } from "./link-impair";
 
 /** A letter or digit, then letters, digits, '.', '_' or '-'; at most 63 (a DNS label's length). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
@@ -39,6 +41,8 @@ const linkSchema = z
     endpoints: z
       .array(z.string().regex(ENDPOINT, { error: 'an endpoint is "NODE:INTERFACE", e.g. "R1:Ethernet0/0"' }))
       .min(2, { error: "a link joins at least two endpoints" }),
+    /** netem-style impairment of what each endpoint receives (link-impair.ts). */
+    impair: impairSchema.optional(),
   })
   .strict();
 
@@ -65,6 +69,8 @@ export interface LabLink {
   /** Position in the file's `links` list, 0-based: the link's stable id. */
   readonly index: number;
   readonly endpoints: readonly LabEndpoint[];
+  /** The impairment the link starts with; absent: none. */
+  readonly impair?: Impairment;
 }
 
 export interface LabNode {
@@ -227,7 +233,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
       else used.set(key, fieldName(path));
       return { node, iface };
     });
-    return { index, endpoints };
+    return { index, endpoints, ...(link.impair && !isNoImpairment(link.impair) ? { impair: link.impair } : {}) };
   });
   if (problems.length) throw new LabFileError(problems);
   return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, nodes, links }, at };

@@ -39,6 +39,7 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
       return { platform: n?.platform, ports: n?.ports };
     },
     links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: e.iface }))),
+    impairments: lab.links.map((l) => l.impair),
     storage: (name) => {
       const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);
       let text: string | undefined = nodes[name];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { VirtualClock } from "../clock/virtual";
-import { MemoryHub, memoryPair } from "./memory";
+import { memoryCable, MemoryHub, memoryPair } from "./memory";
 import type { Nic } from "./nic";
 
 /** A 64-byte Ethernet II frame from `src` to `dst` (last MAC byte each), payload byte `tag`. */
@@ -177,10 +177,10 @@ describe("memoryPair", () => {
     expect(seen).toEqual([0, 1, 2]);
   });
 
-  it("loses frames with the configured probability, repeatably, and delays them by latencyMs", () => {
+  it("loses frames with the configured probability, repeatably, and delays them by delayMs", () => {
     const run = () => {
       const clock = new VirtualClock(0);
-      const [a, b] = memoryPair({ clock, impairment: { dropProbability: 0.25, random: seeded(42), latencyMs: 5 } });
+      const [a, b] = memoryPair({ clock, impairment: { lossPercent: 25, delayMs: 5 }, random: seeded(42) });
       const arrivals: number[] = [];
       b.onReceive((f) => arrivals.push(f[14] + 256 * clock.now()));
       for (let i = 0; i < 200; i++) a.send(frame(2, 1, i));
@@ -197,10 +197,26 @@ describe("memoryPair", () => {
     expect(run().arrivals).toEqual(first.arrivals);
   });
 
-  it("asks for a Clock when latency is set, and a random function when loss is", () => {
+  it("asks for a Clock when impaired, and a random function when loss is set", () => {
     const defer = { defer: (fn: () => void) => fn() };
-    expect(() => memoryPair({ clock: defer, impairment: { latencyMs: 1 } })).toThrow(/needs a Clock/);
-    expect(() => memoryPair({ clock: defer, impairment: { dropProbability: 0.1 } })).toThrow(/random function/);
+    expect(() => memoryPair({ clock: defer, impairment: { delayMs: 1 } })).toThrow(/needs a Clock/);
+    expect(() => memoryPair({ clock: new VirtualClock(0), impairment: { lossPercent: 10 } })).toThrow(/random function/);
+  });
+
+  it("loses carrier on both ends while its cable is pulled, and gets it back", () => {
+    const clock = new VirtualClock(0);
+    const cable = memoryCable({ clock });
+    const [a, b] = cable.ends;
+    const changes: string[] = [];
+    a.onLinkChange((up) => changes.push(`a ${up}`));
+    b.onLinkChange((up) => changes.push(`b ${up}`));
+    cable.setCarrier(false);
+    clock.runDeferred();
+    expect([a.isUp, b.isUp, a.send(frame(2, 1))]).toEqual([false, false, false]);
+    cable.setCarrier(true);
+    clock.runDeferred();
+    expect(changes).toEqual(["a false", "b false", "a true", "b true"]);
+    expect(a.send(frame(2, 1))).toBe(true);
   });
 });
 
@@ -274,9 +290,9 @@ describe("MemoryHub", () => {
 });
 
 describe("MemoryHub impairment", () => {
-  it("delays every frame on the segment by latencyMs", () => {
+  it("delays every frame on the segment by delayMs", () => {
     const clock = new VirtualClock(0);
-    const hub = new MemoryHub({ clock, impairment: { latencyMs: 3 } });
+    const hub = new MemoryHub({ clock, impairment: { delayMs: 3 } });
     const a = hub.port("a");
     const b = hub.port("b");
     const at: number[] = [];

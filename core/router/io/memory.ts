@@ -6,18 +6,9 @@ import type { Clock } from "../clock/clock";
 import type { Mac } from "../wire/addr";
 import { NicBase } from "./base";
 import { copyFrame } from "./frame";
+import { ImpairedPath, isNoImpairment, type Impairment } from "./impair";
 import { FLOOD, MacTable } from "./mac-table";
 import type { Deferrer, Nic } from "./nic";
-
-/** Per-link impairment: deterministic loss and a fixed one-way delay. */
-export interface LinkImpairment {
-  /** Probability in [0, 1] that a frame is lost on the way; needs `random`. */
-  readonly dropProbability?: number;
-  /** Source of numbers in [0, 1): the harness passes a seeded PRNG so runs repeat. */
-  readonly random?: () => number;
-  /** Fixed one-way delay in milliseconds; needs a full Clock as the scheduler. */
-  readonly latencyMs?: number;
-}
 
 export interface MemoryLinkOptions {
   /** Runs deliveries after the current task: the router Clock, or anything with `defer`. */
@@ -25,7 +16,18 @@ export interface MemoryLinkOptions {
   /** Frames a queue holds before `send` refuses (a NIC ring's size). Default 1024. */
   readonly queueFrames?: number;
   readonly maxFrameBytes?: number;
-  readonly impairment?: LinkImpairment;
+  /** What each end's received frames go through (io/impair.ts); needs a full Clock. */
+  readonly impairment?: Impairment;
+  /** Numbers in [0, 1) for the impairment: a seeded PRNG (seededRandom) so runs repeat. */
+  readonly random?: () => number;
+}
+
+/** What a test or the harness can do to a memory link while it runs. */
+export interface MemoryLinkControl {
+  /** Sets (or with undefined clears) the impairment of every end's received frames. */
+  setImpairment(impairment: Impairment | undefined): void;
+  /** Pulls the cable (false) or plugs it back (true): every end loses or regains carrier. */
+  setCarrier(up: boolean): void;
 }
 
 export interface MemoryHubOptions extends MemoryLinkOptions {
@@ -85,75 +87,10 @@ class FrameRing {
   }
 }
 
-/**
- * Loss and delay in front of a queue. Delayed frames wait in FIFO order (the delay is fixed)
- * behind one timer, re-armed for the next frame due.
- */
-class Impairer {
-  private readonly dropProbability: number;
-  private readonly random: (() => number) | undefined;
-  private readonly latencyMs: number;
-  private readonly clock: Clock | undefined;
-  private readonly delayed: FrameRing;
-  private readonly due: number[] = [];
-  private dueHead = 0;
-  private timerArmed = false;
-  private closed = false;
-  private readonly release = (): void => {
-    this.timerArmed = false;
-    if (this.closed) return;
-    const now = (this.clock as Clock).now();
-    while (this.delayed.size && this.due[this.dueHead] <= now) {
-      this.dueHead++;
-      const tag = this.delayed.headTag();
-      if (!this.sink(this.delayed.shift(), tag)) this.overflow(tag); // sent long ago: the far queue drops it
-    }
-    if (this.dueHead === this.due.length) {
-      this.due.length = 0;
-      this.dueHead = 0;
-    }
-    this.arm();
-  };
-
-  constructor(
-    impairment: LinkImpairment,
-    clock: Clock | Deferrer,
-    queueFrames: number,
-    private readonly sink: (frame: Uint8Array, tag: number) => boolean,
-    private readonly overflow: (tag: number) => void,
-  ) {
-    this.dropProbability = impairment.dropProbability ?? 0;
-    this.random = impairment.random;
-    this.latencyMs = impairment.latencyMs ?? 0;
-    if (!(this.dropProbability >= 0 && this.dropProbability <= 1)) throw new RangeError(`dropProbability must be in [0, 1], not ${this.dropProbability}`);
-    if (this.dropProbability > 0 && !this.random) throw new TypeError("impairment: dropProbability needs a random function (a seeded one keeps runs repeatable)");
-    if (!(this.latencyMs >= 0)) throw new RangeError(`latencyMs must be ≥ 0, not ${this.latencyMs}`);
-    if (this.latencyMs > 0 && !isClock(clock)) throw new TypeError("impairment: latencyMs needs a Clock (with now and after), not just defer");
-    this.clock = isClock(clock) ? clock : undefined;
-    this.delayed = new FrameRing(queueFrames);
-  }
-
-  /** Takes a frame bound for the queue: loses it, delays it, or passes it on. False if no room. */
-  accept(frame: Uint8Array, tag: number): boolean {
-    if (this.dropProbability > 0 && (this.random as () => number)() < this.dropProbability) return true; // lost on the wire
-    if (this.latencyMs <= 0) return this.sink(frame, tag);
-    if (!this.delayed.push(frame, tag)) return false;
-    this.due.push((this.clock as Clock).now() + this.latencyMs);
-    this.arm();
-    return true;
-  }
-
-  close(): void {
-    this.closed = true;
-    this.delayed.clear();
-  }
-
-  private arm(): void {
-    if (this.timerArmed || !this.delayed.size) return;
-    this.timerArmed = true;
-    const clock = this.clock as Clock;
-    clock.after(this.due[this.dueHead] - clock.now(), this.release);
-  }
+/** An end's impairment path, made when a link is impaired; a full Clock is its scheduler. */
+function impairedPath(options: MemoryLinkOptions, impairment: Impairment, sink: (frame: Uint8Array, tag: number) => unknown): ImpairedPath {
+  if (!isClock(options.clock)) throw new TypeError("impairment needs a Clock (with now and after), not just defer");
+  return new ImpairedPath(impairment, { scheduler: options.clock, random: options.random, limitFrames: options.queueFrames }, sink);
 }
 
 function isClock(clock: Clock | Deferrer): clock is Clock {
@@ -163,9 +100,11 @@ function isClock(clock: Clock | Deferrer): clock is Clock {
 /** One end of a memory pair; its receive queue is filled by the far end's `send`. */
 class MemoryEnd extends NicBase {
   peer: MemoryEnd | undefined;
+  /** The cable, shared with the far end: unplugged, neither end has carrier. */
+  cable = { plugged: true };
   private readonly rx: FrameRing;
-  private readonly ingress: (frame: Uint8Array, tag: number) => boolean;
-  private impairer: Impairer | undefined;
+  private readonly ingress: (frame: Uint8Array) => void;
+  private impairer: ImpairedPath | undefined;
   private drainQueued = false;
   private readonly drain = (): void => {
     this.drainQueued = false;
@@ -178,14 +117,22 @@ class MemoryEnd extends NicBase {
     }
   };
 
-  constructor(name: string, options: MemoryLinkOptions) {
+  constructor(
+    name: string,
+    private readonly options: MemoryLinkOptions,
+  ) {
     super(name, options.clock, options.maxFrameBytes);
-    const queueFrames = options.queueFrames ?? DEFAULT_QUEUE_FRAMES;
-    this.rx = new FrameRing(queueFrames);
-    this.ingress = (frame) => this.enqueue(frame);
-    if (options.impairment) {
-      this.impairer = new Impairer(options.impairment, options.clock, queueFrames, this.ingress, () => this.counters.rxDrops++);
-    }
+    this.rx = new FrameRing(options.queueFrames ?? DEFAULT_QUEUE_FRAMES);
+    this.ingress = (frame) => {
+      if (!this.enqueue(frame)) this.counters.rxDrops++; // arrived after a long delay to a full queue
+    };
+    this.setImpairment(options.impairment);
+  }
+
+  /** The impairment of the frames this end receives. */
+  setImpairment(impairment: Impairment | undefined): void {
+    if (this.impairer) this.impairer.set(impairment);
+    else if (!isNoImpairment(impairment)) this.impairer = impairedPath(this.options, impairment!, this.ingress);
   }
 
   send(frame: Uint8Array): boolean {
@@ -203,7 +150,12 @@ class MemoryEnd extends NicBase {
 
   protected carrier(): boolean {
     const peer = this.peer;
-    return peer !== undefined && !peer.closed && peer.adminUp;
+    return peer !== undefined && !peer.closed && peer.adminUp && this.cable.plugged;
+  }
+
+  /** The cable was pulled or plugged: carrier may have changed. */
+  cableChanged(): void {
+    this.linkMayHaveChanged();
   }
 
   protected override adminChanged(): void {
@@ -235,11 +187,29 @@ class MemoryEnd extends NicBase {
  * one end takes carrier down on both, as on real Ethernet.
  */
 export function memoryPair(options: MemoryLinkOptions, names: readonly [string, string] = ["a", "b"]): [Nic, Nic] {
+  return memoryCable(options, names).ends;
+}
+
+/** A memory pair with its control: impairment and carrier while it runs. */
+export function memoryCable(options: MemoryLinkOptions, names: readonly [string, string] = ["a", "b"]): { ends: [Nic, Nic] } & MemoryLinkControl {
   const a = new MemoryEnd(names[0], options);
   const b = new MemoryEnd(names[1], options);
   a.peer = b;
   b.peer = a;
-  return [a, b];
+  b.cable = a.cable;
+  return {
+    ends: [a, b],
+    setImpairment: (impairment) => {
+      a.setImpairment(impairment);
+      b.setImpairment(impairment);
+    },
+    setCarrier: (up) => {
+      if (a.cable.plugged === up) return;
+      a.cable.plugged = up;
+      a.cableChanged();
+      b.cableChanged();
+    },
+  };
 }
 
 /** What a hub port may ask of its hub. */
@@ -250,17 +220,34 @@ interface Backplane {
   forget(index: number): void;
   /** Removes the port. */
   detach(index: number): void;
+  /** Whether the segment's cable is in: pulled, no port has carrier. */
+  plugged(): boolean;
 }
 
 /** A port on a MemoryHub. */
 class HubPort extends NicBase {
+  private impairer: ImpairedPath | undefined;
+  private readonly received = (frame: Uint8Array): void => this.deliver(frame);
+
   constructor(
     name: string,
     private readonly hub: Backplane,
     readonly index: number,
-    options: MemoryHubOptions,
+    private readonly options: MemoryHubOptions,
   ) {
     super(name, options.clock, options.maxFrameBytes);
+    this.setImpairment(options.impairment);
+  }
+
+  /** The impairment of the frames this port receives. */
+  setImpairment(impairment: Impairment | undefined): void {
+    if (this.impairer) this.impairer.set(impairment);
+    else if (!isNoImpairment(impairment)) this.impairer = impairedPath(this.options, impairment!, this.received);
+  }
+
+  /** The hub's cable was pulled or plugged. */
+  cableChanged(): void {
+    this.linkMayHaveChanged();
   }
 
   send(frame: Uint8Array): boolean {
@@ -275,7 +262,8 @@ class HubPort extends NicBase {
 
   /** Receives from the hub's drain. */
   take(frame: Uint8Array): void {
-    this.deliver(frame);
+    if (this.impairer) this.impairer.accept(frame);
+    else this.deliver(frame);
   }
 
   get forwarding(): boolean {
@@ -283,7 +271,7 @@ class HubPort extends NicBase {
   }
 
   protected carrier(): boolean {
-    return true; // a switch port has link while the port itself is up
+    return this.hub.plugged(); // a switch port has link while the port itself is up
   }
 
   protected override adminChanged(): void {
@@ -291,6 +279,8 @@ class HubPort extends NicBase {
   }
 
   protected closeBackend(): void {
+    this.impairer?.close();
+    this.impairer = undefined;
     this.hub.detach(this.index);
   }
 }
@@ -298,14 +288,15 @@ class HubPort extends NicBase {
 /**
  * A multi-port segment. Every frame sent on one port reaches every other port that is up
  * (or, with `learning`, only the port its destination MAC was learnt on). Frames from all
- * ports share one queue, so delivery order is global send order.
+ * ports share one queue, so delivery order is global send order; an impairment applies to
+ * what each port receives, as on a pair.
  */
-export class MemoryHub {
+export class MemoryHub implements MemoryLinkControl {
   private readonly ports: (HubPort | undefined)[] = [];
   private readonly names = new Set<string>();
   private readonly queue: FrameRing;
-  private readonly impairer: Impairer | undefined;
   private readonly macTable: MacTable | undefined;
+  private isPlugged = true;
   private drainQueued = false;
   private readonly enqueue = (frame: Uint8Array, from: number): boolean => {
     if (!this.queue.push(frame, from)) return false;
@@ -332,7 +323,8 @@ export class MemoryHub {
   };
 
   private readonly backplane: Backplane = {
-    ingress: (frame, from) => (this.impairer ? this.impairer.accept(frame, from) : this.enqueue(frame, from)),
+    ingress: (frame, from) => this.enqueue(frame, from),
+    plugged: () => this.isPlugged,
     forget: (index) => this.macTable?.flushPort(index),
     detach: (index) => {
       const port = this.ports[index];
@@ -345,13 +337,16 @@ export class MemoryHub {
   constructor(private readonly options: MemoryHubOptions) {
     this.queue = new FrameRing(options.queueFrames ?? DEFAULT_QUEUE_FRAMES);
     this.macTable = options.learning ? new MacTable() : undefined;
-    if (options.impairment) {
-      const overflow = (from: number): void => {
-        const port = this.ports[from];
-        if (port) port.counters.txDrops++;
-      };
-      this.impairer = new Impairer(options.impairment, options.clock, this.queue.limit, this.enqueue, overflow);
-    }
+  }
+
+  setImpairment(impairment: Impairment | undefined): void {
+    for (const port of this.ports) port?.setImpairment(impairment);
+  }
+
+  setCarrier(up: boolean): void {
+    if (this.isPlugged === up) return;
+    this.isPlugged = up;
+    for (const port of this.ports) port?.cableChanged();
   }
 
   /** Adds a port; names are unique per hub. */

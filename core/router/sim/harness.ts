@@ -3,7 +3,8 @@
 // benchmarks and `flexlab sim` use it: a three-router convergence takes milliseconds.
 import { guardedClock } from "../clock/guarded";
 import { VirtualClock } from "../clock/virtual";
-import { memoryPair, MemoryHub } from "../io/memory";
+import { memoryCable, MemoryHub, type MemoryLinkControl } from "../io/memory";
+import { seededRandom, type Impairment } from "../io/impair";
 import type { Nic } from "../io/nic";
 import { Shell } from "../cli/shell";
 import { Router, type ConfigStorage, type LogLine } from "../node/router";
@@ -38,6 +39,10 @@ export interface SimTopology {
   readonly hardware?: (node: string) => { readonly platform?: PlatformName; readonly ports?: number };
   /** Wraps a node's port before the router gets it, e.g. in a TapNic to capture its frames. */
   readonly port?: (node: string, iface: string, nic: Nic) => Nic;
+  /** Each link's impairment from the start (io/impair.ts), by position in `links`. */
+  readonly impairments?: readonly (Impairment | undefined)[];
+  /** Seeds every link's randomness (loss, jitter…): the same seed, the same run. Default 1. */
+  readonly seed?: number;
 }
 
 export interface SimNode {
@@ -75,6 +80,7 @@ const MAX_HOST_TURNS = 100_000;
 export class Simulation {
   readonly clock: VirtualClock;
   private readonly nodes = new Map<string, SimNode>();
+  private readonly links: MemoryLinkControl[] = [];
   private readonly yieldToHost: (() => Promise<void>) | undefined;
 
   constructor(topology: SimTopology, clock = new VirtualClock()) {
@@ -82,17 +88,22 @@ export class Simulation {
     this.yieldToHost = topology.yieldToHost;
     const ports = new Map<string, Record<string, Nic>>();
     for (const name of Object.keys(topology.nodes)) ports.set(name, {});
-    for (const link of topology.links) {
+    const seed = topology.seed ?? 1;
+    topology.links.forEach((link, index) => {
       for (const end of link) if (!ports.has(end.node)) throw new Error(`link names unknown node ${end.node}`);
+      // Each link draws from its own seeded sequence, so impairing one leaves the others' draws alone.
+      const options = { clock, impairment: topology.impairments?.[index], random: seededRandom(Math.imul(seed, 0x9e3779b1) ^ (index + 1)) };
       if (link.length === 2) {
-        const [a, b] = memoryPair({ clock }, [`${link[0].node}:${link[0].iface}`, `${link[1].node}:${link[1].iface}`]);
-        ports.get(link[0].node)![link[0].iface] = a;
-        ports.get(link[1].node)![link[1].iface] = b;
+        const cable = memoryCable(options, [`${link[0].node}:${link[0].iface}`, `${link[1].node}:${link[1].iface}`]);
+        ports.get(link[0].node)![link[0].iface] = cable.ends[0];
+        ports.get(link[1].node)![link[1].iface] = cable.ends[1];
+        this.links.push(cable);
       } else {
-        const hub = new MemoryHub({ clock, learning: true });
+        const hub = new MemoryHub({ ...options, learning: true });
         for (const end of link) ports.get(end.node)![end.iface] = hub.port(`${end.node}:${end.iface}`);
+        this.links.push(hub);
       }
-    }
+    });
     if (topology.port) {
       for (const [node, nics] of ports) for (const [iface, nic] of Object.entries(nics)) nics[iface] = topology.port(node, iface, nic);
     }
@@ -188,6 +199,22 @@ export class Simulation {
     if (!done) return out + "% Command did not finish in an hour of virtual time\n";
     await running;
     return out;
+  }
+
+  /** Impairs link `index` (its position in the topology's links) from now on; undefined clears it. */
+  setLinkImpairment(index: number, impairment: Impairment | undefined): void {
+    this.link(index).setImpairment(impairment);
+  }
+
+  /** Pulls link `index`'s cable (false) or plugs it back (true): the routers see carrier go and come. */
+  setLinkCarrier(index: number, up: boolean): void {
+    this.link(index).setCarrier(up);
+  }
+
+  private link(index: number): MemoryLinkControl {
+    const link = this.links[index];
+    if (!link) throw new Error(`no link ${index} in this simulation (${this.links.length} links)`);
+    return link;
   }
 
   /** One table's rows on `node`, as the mgmt API serves them (`flexlab tables`). */
