@@ -85,6 +85,14 @@ router bgp 65001
 exit
 `;
 
+interface FrrVpnPath {
+  readonly valid?: boolean;
+  readonly remoteLabel?: number;
+  readonly extendedCommunity?: { readonly string?: string };
+  readonly nexthops?: readonly { readonly ip?: string }[];
+  readonly aspath?: { readonly string?: string };
+}
+
 describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair${skip ? ` (skipped: ${skip})` : ""}`, () => {
   let link: VethLink;
   let router: NetnsRouter;
@@ -122,6 +130,19 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     return (summary.ipv4Vpn ?? summary).peers?.[US];
   }
 
+  /** FRR's view of one VPN prefix under `rd`, or undefined while it has none. */
+  function frrPath(rd: string, prefix: string): FrrVpnPath | undefined {
+    const out = bgpd.json<Record<string, { paths?: FrrVpnPath[] }>>(`show bgp ipv4 vpn rd ${rd} ${prefix} json`);
+    return out[rd]?.paths?.[0];
+  }
+
+  /** The line of `show ip bgp vpnv4 all labels` for `prefix` under the RD heading `rd`. */
+  async function ourLabelLine(rd: string, prefix: string): Promise<string | undefined> {
+    const out = await router.exec("show ip bgp vpnv4 all labels");
+    const section = out.split(/^Route Distinguisher: /m).find((s) => s.startsWith(`${rd} `) || s.startsWith(`${rd}\n`));
+    return section?.split("\n").find((l) => l.trim().startsWith(prefix));
+  }
+
   it("reaches FRR's namespace from its own over the veth on the packet backend", async () => {
     const out = await router.exec(`ping ${FRR} repeat 3`);
     expect(out).toContain("Success rate is 100 percent (3/3)");
@@ -143,6 +164,45 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     expect(await router.exec("show ip bgp vpnv4 all summary")).toMatch(new RegExp(`^${FRR.replaceAll(".", "\\.")}\\s+4\\s+65001\\s.*\\s\\d+\\s*$`, "m"));
   }, 90_000);
 
+  it("takes FRR's static VPN routes with their labels and route target, and imports them into the VRF", async () => {
+    const line = await waitFor("FRR's 10.77.1.0/24 in our VPNv4 table", () => ourLabelLine("65001:1", "10.77.1.0/24"));
+    expect(line).toMatch(new RegExp(`10\\.77\\.1\\.0/24\\s+${FRR.replaceAll(".", "\\.")}\\s+nolabel/2001`));
+    expect(await ourLabelLine("65001:1", "10.77.2.0/24")).toMatch(/nolabel\/2002/);
+    const detail = await router.exec("show ip bgp vpnv4 all 10.77.1.0/24");
+    expect(detail).toContain("RT:65001:1");
+    // Imported into cust1 (import RT 65001:1), installed as a B route that pushes FRR's label.
+    const route = await waitFor("10.77.1.0/24 in VRF cust1's RIB", async () => {
+      const out = await router.exec("show ip route vrf cust1 10.77.1.0");
+      return out.includes('Known via "bgp 65000"') ? out : undefined;
+    });
+    expect(route).toContain(FRR);
+    expect(await router.exec("show ip route vrf cust1")).toMatch(/^B\s+10\.77\.1\.0\/24 \[20\/0\] via 198\.18\.1\.2/m);
+  }, 90_000);
+
+  it("sends VRF cust1's connected routes to FRR with our RD, a local label and our route target", async () => {
+    const path = await waitFor("10.88.1.0/24 at FRR", () => frrPath("65000:1", "10.88.1.0/24"));
+    expect(path.valid).toBe(true);
+    expect(path.remoteLabel).toBeGreaterThanOrEqual(16);
+    expect(path.extendedCommunity?.string).toContain("RT:65000:1");
+    expect(path.nexthops?.[0]?.ip).toBe(US);
+    expect(path.aspath?.string).toBe("65000");
+    const other = frrPath("65000:1", "10.88.2.0/24");
+    expect(other?.remoteLabel).toBeGreaterThanOrEqual(16);
+    // The label FRR got is the one we show as our in label.
+    expect(await ourLabelLine("65000:1", "10.88.1.0/24")).toMatch(new RegExp(`\\s${path.remoteLabel}/nolabel`));
+  }, 90_000);
+
+  it("sees FRR withdraw a route, and FRR sees ours withdrawn", async () => {
+    bgpd.vtysh("configure terminal", "router bgp 65001", "address-family ipv4 vpn", "no network 10.77.2.0/24 rd 65001:1 label 2002");
+    await waitFor("10.77.2.0/24 gone from our VPNv4 table", async () => ((await ourLabelLine("65001:1", "10.77.2.0/24")) === undefined ? true : undefined));
+    expect(await ourLabelLine("65001:1", "10.77.1.0/24")).toBeDefined();
+    expect(await router.exec("show ip route vrf cust1")).not.toContain("10.77.2.0");
+
+    await router.exec("configure terminal\ninterface Loopback102\nshutdown\nend");
+    await waitFor("10.88.2.0/24 gone at FRR", () => (frrPath("65000:1", "10.88.2.0/24") === undefined ? true : undefined));
+    expect(frrPath("65000:1", "10.88.1.0/24")?.valid).toBe(true);
+  }, 90_000);
+
   it.skipIf(!HAS_TSHARK)("captures the session, and flexlab decode reads every packet without an error, as tshark does", async () => {
     // FRR's UPDATEs (its routes, then End-of-RIB) follow its first keepalive after a pause.
     await waitFor("FRR to send its routes", () => ((frrPeer()?.pfxSnt ?? 0) >= 1 ? true : undefined));
@@ -154,7 +214,7 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     const records = decoded.records;
     expect(records.filter((r) => r.packet.error !== undefined).map((r) => summarizePacket(r.packet))).toEqual([]);
     const summaries = records.map((r) => summarizePacket(r.packet));
-    for (const kind of ["BGP OPEN", "KEEPALIVE", "VPNv4 NLRI"]) expect(summaries.some((s) => s.includes(kind))).toBe(true);
+    for (const kind of ["BGP OPEN", "KEEPALIVE", "VPNv4 NLRI", "VPNv4 withdrawn"]) expect(summaries.some((s) => s.includes(kind))).toBe(true);
     // tshark reassembles BGP messages split across segments; the session's messages fit one
     // segment each here, so both decoders see the same messages in the same packets.
     const theirs = tsharkFields(file, ["frame.protocols", "bgp.type", "_ws.malformed"]);
