@@ -9,14 +9,18 @@ import { bgpNeighborCommands } from "./bgp-neighbor";
 import { bgpOptionCommands } from "./bgp-options";
 import { pkiCommands } from "./crypto-pki";
 import { ikev2Commands } from "./crypto-ikev2";
+import { isakmpCommands } from "./crypto-isakmp";
 import { ikev2AuthorizationCommands } from "./crypto-ikev2-authorization";
 import { ikev2KeyringCommands } from "./crypto-ikev2-keyring";
 import { ikev2ProfileCommands } from "./crypto-ikev2-profile";
 import { ipsecCommands } from "./crypto-ipsec";
 import { interfaceCommands } from "./interface";
 import { interfaceOptionCommands } from "./interface-options";
+import { keptAaaCommands } from "./kept-aaa";
 import { keptInterfaceCommands } from "./kept-interface";
 import { keptMplsCommands } from "./kept-mpls";
+import { keptQosCommands } from "./kept-qos";
+import { keptRoutingCommands } from "./kept-routing";
 import { keptSystemCommands } from "./kept-system";
 import { lineCommands } from "./lines";
 import { navCommands } from "./nav";
@@ -49,6 +53,10 @@ export const configCommands: readonly ConfigCommand[] = [
   ...keptInterfaceCommands,
   ...keptMplsCommands,
   ...keptSystemCommands,
+  ...keptRoutingCommands,
+  ...keptAaaCommands,
+  ...keptQosCommands,
+  ...isakmpCommands,
 ];
 
 let shared: Grammar<ConfigCommand> | undefined;

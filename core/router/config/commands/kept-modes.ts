@@ -12,6 +12,8 @@ export const KEPT_MODES = [
   { id: "policy-map", prompt: "(config-pmap)#", parent: "config", exitHelp: "Exit from policy-map configuration mode" },
   { id: "policy-map-class", prompt: "(config-pmap-c)#", parent: "policy-map", exitHelp: "Exit from class action configuration mode" },
   { id: "sg-radius", prompt: "(config-sg-radius)#", parent: "config", exitHelp: "Exit from RADIUS server-group configuration mode" },
+  { id: "sg-tacacs", prompt: "(config-sg-tacacs+)#", parent: "config", exitHelp: "Exit from TACACS+ server-group configuration mode" },
+  { id: "tacacs-server", prompt: "(config-server-tacacs)#", parent: "config", exitHelp: "Exit from TACACS+ server configuration mode" },
   { id: "radius-server", prompt: "(config-radius-server)#", parent: "config", exitHelp: "Exit from RADIUS server configuration mode" },
   { id: "isakmp-policy", prompt: "(config-isakmp)#", parent: "config", exitHelp: "Exit from ISAKMP protection suite configuration mode" },
   { id: "isakmp-profile", prompt: "(conf-isa-prof)#", parent: "config", exitHelp: "Exit from crypto isakmp profile sub mode" },

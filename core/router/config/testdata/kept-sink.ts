@@ -21,6 +21,34 @@ enable secret 5 $1$abcd$xyz
 logging rate-limit 100 except errors
 logging persistent url flash:/log size 1000000
 !
+aaa new-model
+!
+aaa group server radius RAD-GRP
+ server name ISE1
+ server 10.1.1.60 auth-port 1812 acct-port 1813
+ ip vrf forwarding mgmt
+ ip radius source-interface Loopback0
+ deadtime 5
+!
+aaa group server tacacs+ TAC-GRP
+ server name TAC1
+!
+aaa authentication login default group RAD-GRP local
+aaa authentication login CONSOLE none
+aaa authentication enable default group TAC-GRP enable
+!
+aaa authorization exec default local
+aaa authorization commands 15 default group TAC-GRP local if-authenticated
+aaa authorization console
+aaa accounting exec default start-stop group RAD-GRP
+aaa accounting commands 15 default stop-only group TAC-GRP
+aaa accounting system default start-stop broadcast group RAD-GRP
+!
+aaa attribute list ATTRS
+ attribute type interface-config "ip mtu 1400"
+!
+aaa session-id common
+!
 clock timezone CET 1 0
 clock summer-time CEST recurring last Sun Mar 2:00 last Sun Oct 3:00
 !
@@ -73,6 +101,118 @@ login on-success log
 login on-failure log
 login block-for 120 attempts 3 within 60
 !
+key chain EIGRP-KEYS
+ key 1
+  key-string 7 0822455D0A16
+  accept-lifetime 00:00:00 Jan 1 2020 infinite
+  cryptographic-algorithm hmac-sha-256
+!
+class-map match-any VOICE
+ description RTP and signalling
+ match ip dscp ef
+ match access-group name VOICE-ACL
+ match protocol sip
+!
+class-map match-all SCAVENGER
+ match not dscp cs1
+ match cos 1 2
+ match mpls experimental topmost 1
+ match qos-group 5
+ match input-interface GigabitEthernet2
+ match any
+!
+policy-map CHILD
+ class VOICE
+  priority percent 20
+  set dscp ef
+ class SCAVENGER
+  bandwidth remaining percent 5
+  police cir 1000000 conform-action transmit exceed-action drop
+  set ip precedence 1
+  set mpls experimental topmost 1
+ class class-default
+  random-detect dscp-based
+  fair-queue
+  queue-limit 64 packets
+!
+policy-map SHAPE
+ description parent shaper
+ class class-default
+  shape average 10000000
+  service-policy CHILD
+!
+policy-map MARK
+ class VOICE
+  priority 1000 8000
+  bandwidth 512
+  shape peak percent 50
+  police 8000
+  set cos 5
+  set qos-group 3
+  set precedence 5
+!
+crypto isakmp policy 10
+ encr aes 256
+ hash sha256
+ authentication pre-share
+ group 14
+ lifetime 28800
+!
+crypto isakmp policy 20
+ encr 3des
+ hash md5
+ authentication rsa-sig
+ group 2
+!
+crypto isakmp key 0 S3cret address 203.0.113.2
+crypto isakmp key OtherKey address 0.0.0.0 0.0.0.0 no-xauth
+crypto isakmp key HostKey hostname peer.example.net
+crypto isakmp keepalive 10 3 periodic
+crypto isakmp nat keepalive 20
+crypto isakmp invalid-spi-recovery
+crypto isakmp aggressive-mode disable
+crypto isakmp identity address
+!
+crypto keyring KR vrf cust
+ description partner keys
+ local-address GigabitEthernet1
+ pre-shared-key address 198.51.100.1 key PartnerKey
+ pre-shared-key hostname hub.example.net key HubKey
+!
+crypto isakmp profile PROF
+ description site to site
+ vrf cust
+ keyring KR
+ self-identity address
+ match identity address 198.51.100.1 255.255.255.255 cust
+ match identity host hub.example.net
+ keepalive 30 retry 5
+ local-address GigabitEthernet1
+!
+crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
+ mode tunnel
+!
+crypto map CMAP 10 ipsec-isakmp
+ description to branch
+ set peer 203.0.113.2
+ set peer 203.0.113.3 default
+ set security-association lifetime seconds 3600
+ set security-association lifetime kilobytes 4608000
+ set transform-set TS
+ set pfs group14
+ set isakmp-profile PROF
+ match address 101
+ reverse-route static
+ qos pre-classify
+!
+crypto map CMAP 65535 ipsec-isakmp dynamic DYN
+!
+crypto dynamic-map DYN 10
+ set transform-set TS
+ match address VPN-ACL
+!
+crypto map CMAP local-address GigabitEthernet1
+!
 interface Loopback0
  ip address 10.255.0.1 255.255.255.255
  ip ospf 1 area 0
@@ -94,7 +234,11 @@ interface GigabitEthernet1
  ip address 10.0.0.1 255.255.255.0
  ip helper-address 10.0.0.200
  ip helper-address 10.0.0.201
+ ip authentication mode eigrp 100 md5
+ ip authentication key-chain eigrp 100 EIGRP-KEYS
  no ip redirects
+ ip hello-interval eigrp 100 2
+ ip hold-time eigrp 100 6
  no ip proxy-arp
  no ip directed-broadcast
  no ip route-cache cef
@@ -102,8 +246,12 @@ interface GigabitEthernet1
  ip nat outside
  ip virtual-reassembly in
  ip flow ingress
+ ip summary-address eigrp 100 10.0.0.0 255.0.0.0
+ ip rip authentication mode md5
+ ip rip authentication key-chain EIGRP-KEYS
  ip pim sparse-mode
  ip igmp version 3
+ ip router isis CORE
  ip ospf authentication message-digest
  ip ospf message-digest-key 1 md5 7 045802150C2E
  ip ospf network point-to-point
@@ -117,6 +265,9 @@ interface GigabitEthernet1
  carrier-delay msec 0
  negotiation auto
  no cdp enable
+ isis circuit-type level-2-only
+ isis metric 20 level-2
+ isis network point-to-point
  mpls ip
  mpls label protocol ldp
  mpls mtu 1508
@@ -124,6 +275,7 @@ interface GigabitEthernet1
  mpls traffic-eng tunnels
  no mop enabled
  no mop sysid
+ crypto map CMAP
  service-policy input MARK
  service-policy output SHAPE
 !
@@ -134,6 +286,66 @@ interface GigabitEthernet2
  duplex full
  speed 1000
  media-type rj45
+!
+router ospf 1 vrf cust
+ router-id 10.255.0.1
+ log-adjacency-changes detail
+ auto-cost reference-bandwidth 100000
+ bfd all-interfaces
+ mpls ldp autoconfig area 0
+ mpls ldp sync
+ mpls traffic-eng router-id Loopback0
+ mpls traffic-eng area 0
+ timers throttle spf 50 200 5000
+ area 0 authentication message-digest
+ area 1 stub no-summary
+ area 0.0.0.2 nssa
+ area 1 range 10.1.0.0 255.255.0.0
+ redistribute connected subnets
+ redistribute bgp 65000 metric 100 metric-type 1 subnets route-map BGP-TO-OSPF tag 7
+ passive-interface Loopback0
+ network 10.0.0.0 0.0.0.255 area 0
+ network 10.1.0.0 0.0.255.255 area 0.0.0.1
+ default-information originate always metric 10 metric-type 1
+ distance 110
+ maximum-paths 8
+!
+router eigrp 100
+ eigrp router-id 10.255.0.1
+ eigrp stub connected summary
+ redistribute static metric 10000
+ passive-interface default
+ no passive-interface GigabitEthernet1
+ network 10.0.0.0 0.0.0.255
+ network 10.255.0.1
+ no auto-summary
+ variance 2
+ default-information originate
+ distance 90
+ maximum-paths 4
+!
+router eigrp CORE-NAMED
+!
+router rip
+ version 2
+ redistribute ospf 1
+ passive-interface default
+ network 10.0.0.0
+ default-information originate
+ no auto-summary
+ distance 120
+ maximum-paths 2
+!
+router isis CORE
+ net 49.0001.0100.0025.5001.00
+ is-type level-2-only
+ metric-style wide
+ log-adjacency-changes all
+ redistribute static
+ passive-interface Loopback0
+ default-information originate route-map DEF
+ distance 115
+ maximum-paths 6
 !
 ip http authentication local
 ip http client source-interface GigabitEthernet1
@@ -153,6 +365,31 @@ logging origin-id hostname
 logging host 10.1.1.50
 logging 10.1.1.51 vrf mgmt
 logging trap informational
+!
+radius server ISE1
+ address ipv4 10.1.1.60 auth-port 1812 acct-port 1813
+ key 7 0822455D0A16
+ timeout 5
+ retransmit 2
+ automate-tester username probe probe-on
+!
+tacacs server TAC1
+ address ipv4 10.1.1.61
+ key S3cret
+!
+radius-server host 10.1.1.62 auth-port 1645 acct-port 1646 key Legacy
+radius-server key 7 0822455D0A16
+radius-server timeout 10
+radius-server retransmit 2
+radius-server deadtime 10
+radius-server dead-criteria time 10 tries 3
+radius-server attribute 32 include-in-access-req format %h
+radius-server vsa send accounting
+radius-server vsa send authentication
+tacacs-server host 10.1.1.63 key Legacy single-connection
+tacacs-server key 7 0822455D0A16
+ip radius source-interface Loopback0 vrf mgmt
+ip tacacs source-interface Loopback0
 snmp-server community public ro 10
 snmp-server community private view all rw SNMP-RW
 snmp-server location Lab rack 4, row B
