@@ -68,6 +68,8 @@ const pe: BgpPeer = {
 rib.peerUp(pe);
 rib.takeUpdates(pe);
 
+global.gc?.();
+const before = process.memoryUsage();
 const cpuStart = process.cpuUsage();
 const start = process.hrtime.bigint();
 for (const m of messages) {
@@ -85,4 +87,4 @@ if (installed.size !== ROUTES || labelled !== ROUTES || bestChanged !== ROUTES) 
 const outgoing = rib.takeUpdates(pe).length;
 global.gc?.();
 const mem = process.memoryUsage();
-console.log(JSON.stringify({ seconds, cpuSeconds, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20, messages: messages.length, outgoing }));
+console.log(JSON.stringify({ seconds, cpuSeconds, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20, rssBeforeMb: before.rss / 2 ** 20, heapBeforeMb: before.heapUsed / 2 ** 20, messages: messages.length, outgoing }));

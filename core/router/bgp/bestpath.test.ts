@@ -134,3 +134,32 @@ describe("best-path selection", () => {
     );
   });
 });
+
+describe("Table", () => {
+  it("finds, makes and deletes destinations like a map would, through growth and deletions", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 63 }), fc.integer({ min: 22, max: 24 })), { maxLength: 400 }), (ops) => {
+        const t = new Table("ipv4", undefined, 0, undefined);
+        const model = new Map<string, ReturnType<Table["dest"]>>();
+        for (const [add, n, len] of ops) {
+          const addr = ((0x0a000000 + (n << 10)) >>> 0) as Ipv4;
+          const key = `${addr}/${len}`;
+          if (add) {
+            const d = t.dest(addr, len);
+            if (model.has(key)) expect(d).toBe(model.get(key));
+            model.set(key, d);
+          } else {
+            const d = t.find(addr, len);
+            expect(d).toBe(model.get(key));
+            if (d) t.delete(d);
+            model.delete(key);
+          }
+          expect(t.size).toBe(model.size);
+        }
+        for (const d of model.values()) expect(t.find(d.addr, d.len)).toBe(d);
+        expect(new Set(t.dests())).toEqual(new Set(model.values()));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -83,10 +83,13 @@ export class Path implements BgpBestPath {
 const NO_DESTS: readonly Dest[] = [];
 const NO_PATHS: readonly Path[] = [];
 
-/** One address family's table: destinations by prefix length, then by address as a small
- * integer (`addr | 0`), so keys never become heap numbers. */
+/** One address family's table: destinations in an open-addressing hash table (linear
+ * probing, at most 70% full, backward-shift deletion) keyed by address and length, holding
+ * only the Dest references: a fraction of a Map's memory per entry, and no heap-number keys. */
 export class Table {
-  private readonly byLength: (Map<number, Dest> | undefined)[] = [];
+  private slots: (Dest | undefined)[] = new Array<Dest | undefined>(16).fill(undefined);
+  /** 32 − log2(slots.length): Fibonacci hashing takes the product's top bits. */
+  private shift = 28;
   /** Destinations in the table. */
   size = 0;
   /** The VRF whose own table this is ("" for the global IPv4 table), if any. */
@@ -100,32 +103,78 @@ export class Table {
     vrf: string | undefined,
   ) {
     this.vrf = vrf;
-    for (let i = 0; i <= 32; i++) this.byLength.push(undefined);
   }
 
-  dest(addr: Ipv4, len: number): Dest {
-    let m = this.byLength[len];
-    if (m === undefined) this.byLength[len] = m = new Map();
-    const key = addr | 0;
-    let d = m.get(key);
-    if (d === undefined) {
-      d = new Dest(this, addr, len);
-      m.set(key, d);
-      this.size++;
-    }
-    return d;
+  private home(addr: number, len: number): number {
+    return Math.imul((addr | 0) ^ Math.imul(len + 1, 0x27d4eb2d), 0x9e3779b1 | 0) >>> this.shift;
   }
 
   find(addr: Ipv4, len: number): Dest | undefined {
-    return this.byLength[len]?.get(addr | 0);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = this.home(addr, len); ; i = (i + 1) & mask) {
+      const d = slots[i];
+      if (d === undefined) return undefined;
+      if (d.addr === addr && d.len === len) return d;
+    }
+  }
+
+  /** The destination for a prefix, made when it is not there yet. */
+  dest(addr: Ipv4, len: number): Dest {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.home(addr, len);
+    for (; ; i = (i + 1) & mask) {
+      const d = slots[i];
+      if (d === undefined) break;
+      if (d.addr === addr && d.len === len) return d;
+    }
+    const d = new Dest(this, addr, len);
+    slots[i] = d;
+    if (++this.size * 10 > slots.length * 7) this.grow();
+    return d;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Array<Dest | undefined>(old.length * 2).fill(undefined);
+    this.slots = slots;
+    this.shift--;
+    const mask = slots.length - 1;
+    for (const d of old) {
+      if (d === undefined) continue;
+      let i = this.home(d.addr, d.len);
+      while (slots[i] !== undefined) i = (i + 1) & mask;
+      slots[i] = d;
+    }
   }
 
   delete(d: Dest): void {
-    if (this.byLength[d.len]?.delete(d.addr | 0)) this.size--;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = this.home(d.addr, d.len);
+    for (; slots[i] !== d; i = (i + 1) & mask) if (slots[i] === undefined) return;
+    slots[i] = undefined;
+    this.size--;
+    // Backward shift: pull later entries of the run into the hole unless that would put
+    // them before their home slot.
+    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const e = slots[j];
+      if (e === undefined) return;
+      const k = this.home(e.addr, e.len);
+      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
+      if (stays) continue;
+      slots[i] = e;
+      slots[j] = undefined;
+      i = j;
+    }
   }
 
-  *dests(): Generator<Dest> {
-    for (const m of this.byLength) if (m !== undefined) yield* m.values();
+  /** The destinations, as a new list (safe to change the table while going through it). */
+  dests(): Dest[] {
+    const out: Dest[] = [];
+    for (const d of this.slots) if (d !== undefined) out.push(d);
+    return out;
   }
 }
 
