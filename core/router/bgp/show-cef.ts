@@ -119,7 +119,7 @@ export function formatCefDetail(row: CefRow): string {
       lines.push(`  path, share 1/1, type recursive, for IPv4${p.labels.length > 0 ? ", flags must-be-labelled" : ""}`);
       if (p.labels.length > 0) lines.push(`    MPLS short path extensions: MOI flags = 0x0${label}`);
       lines.push(`  recursive via ${p.via}[IPv4:Default]${label}, 1 terminal fib, v4:Default:${p.resolvedBy ?? p.via}`);
-      lines.push(`    path, share 1/1, type attached host, for IPv4`);
+      lines.push(`    path, share 1/1, type attached ${p.resolvedBy?.endsWith("/32") ? "host" : "nexthop"}, for IPv4`);
       if (p.implicitNull) lines.push("      MPLS short path extensions: MOI flags = 0x1 label implicit-null");
       lines.push(`    attached to ${p.interface}, adjacency IP ${p.tunnelAdjacency ? "midchain " : ""}out of ${p.interface}`);
     } else {
