@@ -130,6 +130,11 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     return (summary.ipv4Vpn ?? summary).peers?.[US];
   }
 
+  /** FRR's neighbor record for us: message counts and connection counts. */
+  function frrNeighbor(): { bgpState?: string; connectionsEstablished?: number; messageStats?: Record<string, number> } {
+    return bgpd.json<Record<string, { bgpState?: string; connectionsEstablished?: number; messageStats?: Record<string, number> }>>(`show bgp neighbors ${US} json`)[US] ?? {};
+  }
+
   /** FRR's view of one VPN prefix under `rd`, or undefined while it has none. */
   function frrPath(rd: string, prefix: string): FrrVpnPath | undefined {
     const out = bgpd.json<Record<string, { paths?: FrrVpnPath[] }>>(`show bgp ipv4 vpn rd ${rd} ${prefix} json`);
@@ -203,6 +208,29 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     expect(frrPath("65000:1", "10.88.1.0/24")?.valid).toBe(true);
   }, 90_000);
 
+  it("takes FRR's route refresh, sends one on clear ip bgp * soft, and comes back after clear ip bgp *", async () => {
+    const before = frrNeighbor().messageStats ?? {};
+    bgpd.vtysh(`clear bgp ipv4 vpn ${US} soft in`);
+    expect(frrNeighbor().messageStats?.routeRefreshSent).toBe((before.routeRefreshSent ?? 0) + 1);
+    // Counted in the Rcvd column of the message statistics, the session staying up.
+    await waitFor("FRR's ROUTE-REFRESH in our neighbor statistics", async () => (/^\s+Route Refresh:\s+\d+\s+1\s*$/m.test(await router.exec(`show ip bgp neighbors ${FRR}`)) ? true : undefined));
+    expect(frrNeighbor().bgpState).toBe("Established");
+
+    await router.exec("clear ip bgp * soft");
+    await waitFor("FRR to get our ROUTE-REFRESH", () => ((frrNeighbor().messageStats?.routeRefreshRecv ?? 0) > (before.routeRefreshRecv ?? 0) ? true : undefined));
+
+    // A hard reset: NOTIFICATION Cease to FRR, the session comes back and the routes with it.
+    await router.exec("clear ip bgp *");
+    await waitFor("FRR to see the session re-established", () => {
+      const n = frrNeighbor();
+      return n.bgpState === "Established" && (n.connectionsEstablished ?? 0) >= 2 ? n : undefined;
+    }, 60_000);
+    expect(router.log.some((l) => l.includes(`%BGP-5-ADJCHANGE: neighbor ${FRR} Down`))).toBe(true);
+    await waitFor("10.88.1.0/24 back at FRR", () => frrPath("65000:1", "10.88.1.0/24"));
+    await waitFor("10.77.1.0/24 back in our table", () => ourLabelLine("65001:1", "10.77.1.0/24"));
+    expect(await ourLabelLine("65001:1", "10.77.2.0/24")).toBeUndefined();
+  }, 90_000);
+
   it.skipIf(!HAS_TSHARK)("captures the session, and flexlab decode reads every packet without an error, as tshark does", async () => {
     // FRR's UPDATEs (its routes, then End-of-RIB) follow its first keepalive after a pause.
     await waitFor("FRR to send its routes", () => ((frrPeer()?.pfxSnt ?? 0) >= 1 ? true : undefined));
@@ -214,7 +242,7 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     const records = decoded.records;
     expect(records.filter((r) => r.packet.error !== undefined).map((r) => summarizePacket(r.packet))).toEqual([]);
     const summaries = records.map((r) => summarizePacket(r.packet));
-    for (const kind of ["BGP OPEN", "KEEPALIVE", "VPNv4 NLRI", "VPNv4 withdrawn"]) expect(summaries.some((s) => s.includes(kind))).toBe(true);
+    for (const kind of ["BGP OPEN", "KEEPALIVE", "VPNv4 NLRI", "VPNv4 withdrawn", "ROUTE-REFRESH", "NOTIFICATION"]) expect(summaries.some((s) => s.includes(kind))).toBe(true);
     // tshark reassembles BGP messages split across segments; the session's messages fit one
     // segment each here, so both decoders see the same messages in the same packets.
     const theirs = tsharkFields(file, ["frame.protocols", "bgp.type", "_ws.malformed"]);
