@@ -163,6 +163,46 @@ export const ipsecSaRowSchema = z.object({
 });
 export type IpsecSaRow = z.infer<typeof ipsecSaRowSchema>;
 
+/** One direction of an installed ESP SA with its keys, in Wireshark's `esp_sa` terms, so a
+ * capture decrypts there (`flexlab capture … --esp-keys FILE`; formatEspSa writes the file). */
+export const espKeyRowSchema = z.object({
+  /** Dotted quads: the peer → us for an inbound SA, us → the peer for an outbound one. */
+  src: z.string(),
+  dst: z.string(),
+  /** "0x00001001". */
+  spi: z.string(),
+  /** Wireshark's names: "AES-GCM with 16 octet ICV [RFC4106]", "AES-CBC [RFC3602]", "NULL". */
+  encryption: z.string(),
+  /** "0x…" (GCM keys with their salt), "" for NULL. */
+  encryptionKey: z.string(),
+  /** "HMAC-SHA-256-128 [RFC4868]", "NULL" with GCM. */
+  authentication: z.string(),
+  authenticationKey: z.string(),
+});
+export type EspKeyRow = z.infer<typeof espKeyRowSchema>;
+
+/** One line of Wireshark's `esp_sa` user access table (Preferences → Protocols → ESP → ESP SAs,
+ * the file `esp_sa` in a profile folder, or `tshark -o uat:esp_sa:LINE`): quoted CSV in the
+ * UAT's column order, without its newline. */
+export function espSaLine(row: EspKeyRow): string {
+  return ["IPv4", row.src, row.dst, row.spi, row.encryption, row.encryptionKey, row.authentication, row.authenticationKey].map((f) => `"${f}"`).join(",");
+}
+
+/** The `esp_sa` file for these rows, each SA once (keys fetched before and after a capture
+ * overlap), in the order first given. The router's export and `flexlab capture --esp-keys`
+ * both write it. */
+export function formatEspSa(rows: readonly EspKeyRow[]): string {
+  const seen = new Set<string>();
+  let text = "";
+  for (const row of rows) {
+    const key = `${row.src} ${row.dst} ${row.spi}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    text += espSaLine(row) + "\n";
+  }
+  return text;
+}
+
 /** `show ip bgp [vpnv4 all | vpnv4 vrf X] [labels | <prefix>]`: one row per path, tables
  * "bgp-ipv4" and "bgp-vpnv4" (core/router/bgp/show-bgp.ts builds and prints them). */
 export const bgpPathRowSchema = z.object({
@@ -271,6 +311,7 @@ export const TABLE_ROWS = {
   vrf: vrfRowSchema,
   "mpls-forwarding": mplsForwardingRowSchema,
   "ipsec-sa": ipsecSaRowSchema,
+  "esp-keys": espKeyRowSchema,
   "ikev2-sa": ikev2SaRowSchema,
   "bgp-ipv4": bgpPathRowSchema,
   "bgp-vpnv4": bgpPathRowSchema,

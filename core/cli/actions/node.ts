@@ -1,6 +1,8 @@
 // What the commands on one node of the running lab do, through its mgmt API: `exec`,
 // `tables`, `config show|apply`, `capture`. Declared in ../commands/node.ts and config.ts.
-import { TABLE_NAMES, TABLE_ROWS, type TableName } from "../../api/tables";
+import { writeFile } from "node:fs/promises";
+import type { MgmtClient } from "../../api/mgmt-client";
+import { TABLE_NAMES, TABLE_ROWS, formatEspSa, type EspKeyRow, type TableName } from "../../api/tables";
 import { captureToFile } from "../../lab/capture";
 import { readConfigFile } from "../../lab/config-file";
 import { interfaceName } from "../../lab/running-lab";
@@ -99,11 +101,20 @@ export async function applyConfig(node: string, file: string, options: LabOption
   });
 }
 
-export async function capture(node: string, iface: string, options: LabOption & { write: string; count?: string }): Promise<void> {
+/** The node's ESP keys (table esp-keys), or why not. */
+async function espKeys(client: MgmtClient): Promise<EspKeyRow[] | string> {
+  const reply = await client.table("esp-keys");
+  return reply.ok ? reply.result : reply.error.message;
+}
+
+export async function capture(node: string, iface: string, options: LabOption & { write: string; count?: string; espKeys?: string }): Promise<void> {
   const count = options.count === undefined ? undefined : Number(options.count);
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) return fail(`--count "${options.count}" is not a positive whole number`, 2);
   const name = interfaceName(iface);
   await withNode(options, node, async (client) => {
+    // The keys of SAs alive when the capture starts and when it ends: a rekey during it is covered.
+    const keysBefore = options.espKeys === undefined ? [] : await espKeys(client);
+    if (typeof keysBefore === "string") return fail(`${node}: ${keysBefore}`);
     const interrupt = untilInterrupted();
     const live = process.stderr.isTTY;
     if (live) process.stderr.write(`capturing on ${node} ${name} into ${options.write} (Ctrl-C to stop)\n`);
@@ -118,5 +129,13 @@ export async function capture(node: string, iface: string, options: LabOption & 
     if (!result.ok) return fail(`${node} ${name}: ${result.message}`);
     const why = result.ended === "disconnected" ? " (the node went away)" : "";
     console.error(`${result.frames} frame${result.frames === 1 ? "" : "s"} captured on ${node} ${name} into ${options.write}${why}`);
+    if (options.espKeys !== undefined) {
+      const keysAfter = result.ended === "disconnected" ? [] : await espKeys(client);
+      const rows = [...keysBefore, ...(typeof keysAfter === "string" ? [] : keysAfter)];
+      const text = formatEspSa(rows);
+      await writeFile(options.espKeys, text);
+      const sas = text.split("\n").length - 1;
+      console.error(`${sas} ESP SA${sas === 1 ? "" : "s"} written to ${options.espKeys} (Wireshark: Preferences > Protocols > ESP > ESP SAs, or tshark -o uat:esp_sa:LINE)`);
+    }
   });
 }

@@ -33,8 +33,9 @@ export function registerNodeCommands(program: Command): void {
 
   const capture = withLabOption(program.command("capture").description("Capture an interface's frames into a pcapng file (opens in Wireshark)").argument("<node>").argument("<iface>", "e.g. Ethernet0/0 or e0/0"))
     .requiredOption("-w, --write <file>", "the pcapng file to write")
-    .option("--count <n>", "stop after n frames");
-  withExamples(capture, ["flexlab capture R1-HUB Ethernet0/0 -w hub.pcapng --count 20"]).action(async (node: string, iface: string, options: LabOption & { write: string; count?: string }) =>
+    .option("--count <n>", "stop after n frames")
+    .option("--esp-keys <file>", "also write the node's ESP keys in Wireshark's esp_sa format, so captured ESP decrypts");
+  withExamples(capture, ["flexlab capture R1-HUB Ethernet0/0 -w hub.pcapng --count 20", "flexlab capture R1-HUB Ethernet0/0 -w hub.pcapng --esp-keys esp_sa"]).action(async (node: string, iface: string, options: LabOption & { write: string; count?: string; espKeys?: string }) =>
     (await actions()).capture(node, iface, options),
   );
 }

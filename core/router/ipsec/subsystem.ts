@@ -13,8 +13,7 @@
 //  - Lifetimes: a soft event at 90% of the seconds or kilobytes (IKEv2 rekeys), a hard one at
 //    100%, after which the SA is removed. A rekey is make-before-break: the newest pair sends,
 //    older inbound SAs keep decrypting until IKEv2 removes them.
-import type { IpsecSaRow } from "../../api/tables";
-import { TABLE_ROWS } from "../../api/tables";
+import { TABLE_ROWS, formatEspSa, type EspKeyRow, type IpsecSaRow } from "../../api/tables";
 import type { Timer } from "../clock/clock";
 import type { InterfaceConfig } from "../config/model/interface";
 import { registerDropReasons } from "../net/counters";
@@ -30,7 +29,7 @@ import { UDP_HEADER_LENGTH, emitUdp } from "../wire/udp";
 import { EspInboundSa, EspOpenFault, EspOutboundSa, SEQUENCE_SOFT_LIMIT } from "./esp";
 import type { ChildSaPair, IpsecSaEvents, IpsecSaHandle, TrafficSelector } from "./sa";
 import { formatIpsecSa, formatSpi, transformName } from "./show";
-import { espSaUat } from "./wireshark";
+import { espKeyRow } from "./wireshark";
 
 /** Why IPsec drops a packet. */
 export const IPSEC_DROP_REASONS = registerDropReasons([
@@ -203,10 +202,15 @@ export class IpsecInstance implements SubsystemInstance {
     }
   }
 
-  /** Wireshark's `esp_sa` table for every installed SA, so captured ESP decrypts there. */
+  /** Table "esp-keys": both directions of every installed SA, with keys, in interface order. */
+  espKeyRows(): EspKeyRow[] {
+    const flows = [...this.flows.values()].sort((a, b) => a.tunnel.index - b.tunnel.index);
+    return flows.flatMap((f) => f.sas.flatMap((sa) => [espKeyRow(sa.pair.inbound, true), espKeyRow(sa.pair.outbound, false)]));
+  }
+
+  /** Wireshark's `esp_sa` file for every installed SA, so captured ESP decrypts there. */
   wiresharkEspSa(): string {
-    const all = [...this.flows.values()].flatMap((f) => f.sas.flatMap((sa) => [sa.pair.inbound, sa.pair.outbound].map((params) => ({ params, inbound: params === sa.pair.inbound }))));
-    return espSaUat(all);
+    return formatEspSa(this.espKeyRows());
   }
 
   // --- Configuration -----------------------------------------------------------------
@@ -487,10 +491,17 @@ const IPSEC_SA: TableEntry<"ipsec-sa", SubsystemHost> = {
   format: (rows, args) => formatIpsecSa(rows, args?.detail ?? false),
 };
 
+const ESP_KEYS: TableEntry<"esp-keys", SubsystemHost> = {
+  name: "esp-keys",
+  schema: TABLE_ROWS["esp-keys"],
+  rows: (router) => ipsecOf(router).espKeyRows(),
+  format: (rows) => formatEspSa(rows),
+};
+
 export const ipsecSubsystem: Subsystem<IpsecInstance> = {
   name: "ipsec",
   attach: (router) => new IpsecInstance(router),
-  tables: [IPSEC_SA],
+  tables: [IPSEC_SA, ESP_KEYS],
   dropReasons: IPSEC_DROP_REASONS,
   debugFlags: [{ flag: DEBUG_IPSEC, help: ["Cryptographic subsystem", "IPSEC processing"], heading: "Crypto Subsystem", description: "Crypto IPSEC debugging is on" }],
   execCommands: [

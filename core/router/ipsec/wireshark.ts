@@ -1,8 +1,7 @@
-// Wireshark's `esp_sa` user access table (Preferences → Protocols → ESP → ESP SAs, the file
-// `esp_sa` in its profile folder, or `tshark -o uat:esp_sa:LINE`): one quoted CSV line per SA
-// direction with protocol, source, destination, SPI, cipher and key, integrity and key, so a
-// capture of our ESP decrypts there. The algorithm names are Wireshark's own
-// (epan/dissectors/packet-ipsec.c); GCM keys carry their salt, as Wireshark expects.
+// The `esp-keys` table: each installed SA direction with its keys in Wireshark's `esp_sa` terms
+// (the algorithm names are Wireshark's own, from epan/dissectors/packet-ipsec.c; GCM keys carry
+// their salt, as Wireshark expects). core/api/esp-sa.ts writes the rows as the `esp_sa` file.
+import type { EspKeyRow } from "../../api/tables";
 import { formatIpv4 } from "../wire/addr";
 import { hexDigits } from "../wire/bytes";
 import type { EspCipher, EspInteg, EspSaParams } from "./sa";
@@ -30,15 +29,15 @@ function hexKey(key: Uint8Array | undefined): string {
   return s;
 }
 
-/** One `esp_sa` line: an inbound SA runs from the peer to us, an outbound one from us. */
-export function espSaLine(params: EspSaParams, inbound: boolean): string {
-  const src = inbound ? params.remote : params.local;
-  const dst = inbound ? params.local : params.remote;
-  const fields = ["IPv4", formatIpv4(src), formatIpv4(dst), `0x${hexDigits(params.spi, 8)}`, ENCRYPTION[params.cipher], hexKey(params.encKey), AUTHENTICATION[params.integ], hexKey(params.integKey)];
-  return fields.map((f) => `"${f}"`).join(",");
-}
-
-/** The whole file for these SAs, a line each. */
-export function espSaUat(sas: readonly { readonly params: EspSaParams; readonly inbound: boolean }[]): string {
-  return sas.map((s) => espSaLine(s.params, s.inbound) + "\n").join("");
+/** An inbound SA runs from the peer to us, an outbound one from us to the peer. */
+export function espKeyRow(params: EspSaParams, inbound: boolean): EspKeyRow {
+  return {
+    src: formatIpv4(inbound ? params.remote : params.local),
+    dst: formatIpv4(inbound ? params.local : params.remote),
+    spi: `0x${hexDigits(params.spi, 8)}`,
+    encryption: ENCRYPTION[params.cipher],
+    encryptionKey: hexKey(params.encKey),
+    authentication: AUTHENTICATION[params.integ],
+    authenticationKey: hexKey(params.integKey),
+  };
 }

@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TABLE_NAMES, parseTableRows } from "../../api/tables";
 import { VirtualClock } from "../clock/virtual";
+import type { EspSaParams } from "../ipsec/sa";
+import { ipsecSubsystem } from "../ipsec/subsystem";
+import type { TunnelInterface } from "../net/tunnel";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
-import { parsePrefix, type Mac } from "../wire/addr";
+import { parseIpv4, parsePrefix, type Mac } from "../wire/addr";
 import type { Label } from "../wire/mpls";
 import { Router } from "./router";
 import { TABLES, showTable } from "./tables";
@@ -70,6 +73,9 @@ describe("the table registry", () => {
   it("builds rows that match each table's schema, every VRF in one table", () => {
     const router = boot();
     router.subsystem(mplsSubsystem).dispose(16 as Label, "cust1", parsePrefix("192.168.1.0/24"), false);
+    const tunnel = router.stack.interface("Tunnel0") as TunnelInterface;
+    const sa = (spi: number): EspSaParams => ({ spi, cipher: "aes-gcm-128", integ: "none", encKey: new Uint8Array(20), mode: "transport", local: parseIpv4("172.16.0.1")!, remote: parseIpv4("172.16.0.2")!, replayWindow: 64, lifetimeSeconds: 3600, lifetimeKilobytes: 4608000 });
+    router.subsystem(ipsecSubsystem).install(tunnel, { inbound: sa(0x1001), outbound: sa(0x2002) }, { expiring: () => {} });
     for (const name of TABLE_NAMES) {
       const rows = TABLES[name].rows(router);
       expect(rows.length, name).toBeGreaterThan(0);
