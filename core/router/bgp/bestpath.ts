@@ -345,13 +345,16 @@ export function selectPaths(d: Dest, ctx: SelectionContext): void {
   if (best === undefined) return;
   if (valid > 2) d.best = best = deterministicMed(d, ctx);
   if (ctx.maximumPaths <= 1 || valid === 1 || best.local) return;
-  const more: Path[] = [];
+  let more: Path[] = [];
   for (let i = 0; i < n; i++) {
     const p = d.at(i);
-    if (more.length + 1 >= ctx.maximumPaths) break;
     if (p === best || p.cost < 0 || p.local || p.ebgp !== best.ebgp) continue;
     if (p.attrs.asPathKey !== best.attrs.asPathKey || compareToCost(p, best) !== 0) continue;
     more.push(p);
   }
-  if (more.length > 0) d.multipaths = more.sort((a, b) => comparePaths(a, b, ctx));
+  if (more.length === 0) return;
+  // The best candidates by the remaining steps, so the choice does not depend on order.
+  more.sort((a, b) => comparePaths(a, b, ctx));
+  if (more.length >= ctx.maximumPaths) more = more.slice(0, ctx.maximumPaths - 1);
+  d.multipaths = more;
 }

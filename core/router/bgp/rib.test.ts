@@ -114,6 +114,25 @@ describe("BgpRib receive", () => {
     expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
   });
 
+  it("drops a malformed ATOMIC_AGGREGATE and keeps the route (RFC 7606 attribute-discard)", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.9");
+    rib.peerUp(p);
+    const good = updateMessage({ nlri: [pfx("10.1.0.0/16")] });
+    // Splice an ATOMIC_AGGREGATE of length 1 (it must be 0) in front of the attributes.
+    const bad = new Uint8Array(good.length + 4);
+    bad.set(good.subarray(0, 23));
+    bad.set([0x40, 6, 1, 0], 23);
+    bad.set(good.subarray(23), 27);
+    bad[16] = bad.length >> 8;
+    bad[17] = bad.length & 0xff;
+    const attrLength = (good[21] << 8) | good[22];
+    bad[21] = (attrLength + 4) >> 8;
+    bad[22] = (attrLength + 4) & 0xff;
+    expect(rib.receiveUpdate(p, bad, 19, bad.length)).toBeUndefined();
+    expect(hooks.get("", "10.1.0.0/16")?.[0].attrs.atomicAggregate).toBeUndefined();
+  });
+
   it("rejects an eBGP path carrying our AS, unless allowas-in allows as many", () => {
     const { hooks, rib } = setup({});
     const strict = peer("172.16.0.2", { ebgp: true, remoteAs: 100 });

@@ -33,6 +33,8 @@ import { readU16, readU32 } from "../wire/bytes";
 import type { Label } from "../wire/mpls";
 import { AttrTable, routeTargetKey, type Attrs } from "./attrs";
 import { DestFlag, LOCAL_WEIGHT, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
+import type { BgpPathRow } from "../../api/tables";
+import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, BgpVrfConfig, LocalAttrs, LocalSource } from "./types";
@@ -97,8 +99,11 @@ export class BgpRib {
   private readonly vrfTables = new Map<string, Table>();
   private importers: VrfImporter[] = [];
   private importGeneration = 0;
+  private readonly lastImport: { attrs: Attrs | undefined; generation: number; into: readonly VrfImporter[] } = { attrs: undefined, generation: -1, into: [] };
   private readonly importCache = new WeakMap<Attrs, { generation: number; into: readonly VrfImporter[] }>();
   private readonly peers = new Map<BgpPeer, PeerState>();
+  /** The same states as a list, for the per-destination loops. */
+  private peerList: PeerState[] = [];
   /** Originated routes by VRF, prefix key and source: kept while the VRF has no table. */
   private readonly locals = new Map<string, Map<number, Map<LocalSource, LocalEntry>>>();
   private readonly dirty: Dest[] = [];
@@ -106,6 +111,7 @@ export class BgpRib {
   private stamp = 0;
   private tableVersion = 1;
   private readonly nhCosts = new Map<number, number>();
+  private readonly lastCost = { nextHop: -1, cost: 0 };
   private readonly receiver: UpdateReceiver;
   private activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
   /** Some VPNv4 peer is sent our address as next hop for routes learnt from other PEs (an
@@ -277,6 +283,7 @@ export class BgpRib {
     if (this.peers.has(peer)) return;
     const out = new AdjRibOut(peer);
     this.peers.set(peer, { out, ipv4: 0, vpnv4: 0 });
+    this.peerList = [...this.peers.values()];
     out.notified = true;
     this.checkRelabel();
     this.hooks.updatesReady(peer);
@@ -294,7 +301,7 @@ export class BgpRib {
       for (const d of table.dests()) {
         const before = d.localLabel;
         this.updateLocalLabel(d, vrf);
-        if (d.localLabel !== before) for (const s of this.peers.values()) s.out.changed(d);
+        if (d.localLabel !== before) for (const s of this.peerList) s.out.changed(d);
       }
     }
     this.notifyPeers();
@@ -302,6 +309,7 @@ export class BgpRib {
 
   peerDown(peer: BgpPeer): void {
     if (!this.peers.delete(peer)) return;
+    this.peerList = [...this.peers.values()];
     this.checkRelabel();
     for (const table of this.allTables()) {
       for (const d of table.dests()) {
@@ -479,10 +487,18 @@ export class BgpRib {
   // ---- VPN import --------------------------------------------------------------------
 
   private importTargets(attrs: Attrs): readonly VrfImporter[] {
+    // Every route of an UPDATE has the same attrs: the last answer usually fits.
+    const last = this.lastImport;
+    if (last.attrs === attrs && last.generation === this.importGeneration) return last.into;
     const cached = this.importCache.get(attrs);
+    if (cached !== undefined && cached.generation === this.importGeneration) {
+      Object.assign(last, { attrs, generation: cached.generation, into: cached.into });
+      return cached.into;
+    }
     if (cached !== undefined && cached.generation === this.importGeneration) return cached.into;
     const into = attrs.rts.length === 0 ? [] : this.importers.filter((v) => attrs.rts.some((rt) => v.rts.has(rt)));
     this.importCache.set(attrs, { generation: this.importGeneration, into });
+    Object.assign(last, { attrs, generation: this.importGeneration, into });
     return into;
   }
 
@@ -581,16 +597,20 @@ export class BgpRib {
 
   nextHopsChanged(): void {
     this.nhCosts.clear();
+    this.lastCost.nextHop = -1;
     this.markAll((p) => p.from !== undefined && p.from.vrf === "");
     this.flush();
   }
 
   private cost(nextHop: Ipv4): number {
+    if (nextHop === this.lastCost.nextHop) return this.lastCost.cost;
     let c = this.nhCosts.get(nextHop);
     if (c === undefined) {
       c = this.hooks.nextHopCost(nextHop) ?? -1;
       this.nhCosts.set(nextHop, c);
     }
+    this.lastCost.nextHop = nextHop;
+    this.lastCost.cost = c;
     return c;
   }
 
@@ -666,7 +686,8 @@ export class BgpRib {
       if (vrf !== "") this.updateLocalLabel(d, vrf);
       this.hooks.bestChanged(vrf, d, best === undefined ? undefined : d.multipaths === undefined ? [best] : [best, ...d.multipaths]);
     }
-    for (const s of this.peers.values()) s.out.changed(d);
+    const peers = this.peerList;
+    for (let i = 0; i < peers.length; i++) peers[i].out.changed(d);
   }
 
   private updateLocalLabel(d: Dest, vrf: string): void {
@@ -716,6 +737,16 @@ export class BgpRib {
   }
 
   // ---- show --------------------------------------------------------------------------
+
+  /** Rows of `show ip bgp vpnv4 all | vrf X [labels | A.B.C.D | A.B.C.D/N]` (show-bgp.ts). */
+  vpnv4Rows(q: Omit<BgpRowQuery, "family"> = {}): BgpPathRow[] {
+    return bgpPathRows(this, { ...q, family: "vpnv4" });
+  }
+
+  /** Rows of `show ip bgp [A.B.C.D | A.B.C.D/N]`. */
+  ipv4Rows(q: Omit<BgpRowQuery, "family" | "vrf"> = {}): BgpPathRow[] {
+    return bgpPathRows(this, { ...q, family: "ipv4" });
+  }
 
   /** The VPNv4 tables by RD in IOS's order (numerically), each with its VRF if it is one's. */
   vpnv4Tables(): Table[] {
