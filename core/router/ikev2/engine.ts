@@ -52,6 +52,8 @@ export const RETRANSMIT_FIRST_MS = 2_000;
 export const RETRANSMIT_LIMIT = 5;
 /** Half-open SAs beyond which the responder asks for a cookie (RFC 7296 §2.6). */
 export const DEFAULT_COOKIE_THRESHOLD = 100;
+/** Cookie round trips an initiator makes before giving up (strongSwan's limit too). */
+const MAX_COOKIE_RETRIES = 3;
 /** IOS rekeys a child SA this long before its lifetime ends. */
 const CHILD_REKEY_MARGIN = 0.9;
 const NONCE_LENGTH = 32;
@@ -315,9 +317,11 @@ export class IkeEngine {
     return sa;
   }
 
+  /** The IKE_SA_INIT request; a retry with a cookie keeps the nonce and KE it answers
+   * (RFC 7296 §2.6: the cookie is bound to Ni), one after INVALID_KE_PAYLOAD makes a new KE. */
   private sendInit(sa: IkeSa, proposals: LocalProposal[], group: number, cookie: Uint8Array | undefined): void {
-    sa.dh = dhGenerate(group);
-    sa.ni = new Uint8Array(randomBytes(NONCE_LENGTH));
+    if (sa.dh === undefined || sa.dh.group !== group) sa.dh = dhGenerate(group);
+    if (sa.ni.length === 0) sa.ni = new Uint8Array(randomBytes(NONCE_LENGTH));
     sa.nextRequestId = 0;
     const payloads: IkePayload[] = [
       ...(cookie ? [notify(NotifyType.COOKIE, cookie)] : []),
@@ -346,7 +350,12 @@ export class IkeEngine {
     sa.pending = undefined;
     const cookie = findNotify(payloads, NotifyType.COOKIE);
     if (cookie) {
-      // RFC 7296 §2.6: repeat the request with the cookie first.
+      // RFC 7296 §2.6: repeat the request with the cookie first; a responder that keeps
+      // asking is given up on.
+      if (++sa.cookieRetries > MAX_COOKIE_RETRIES) {
+        this.fail(sa, "The responder keeps asking for a cookie", 3);
+        return;
+      }
       this.sendInit(sa, proposals, sa.dh!.group, cookie.data.slice());
       return;
     }

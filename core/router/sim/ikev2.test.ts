@@ -226,4 +226,60 @@ describe("IKEv2 with pre-shared keys", () => {
     expect(sa.children[0].inbound.spi).not.toBe(oldSpi);
     expectTwins("R1", "R2");
   });
+
+  it("asks for a cookie under load (RFC 7296 §2.6) and accepts the initiator's retry carrying it", () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    const responder = sim.node("R2").router.subsystem(ikev2Subsystem).engine;
+    responder.cookieThreshold = 0;
+    sim.advance(5_000);
+    expect(responder.stats.cookiesSent).toBeGreaterThanOrEqual(1);
+    expectTwins("R1", "R2");
+  });
+
+  it("counts and drops malformed, truncated and forged IKE datagrams without disturbing the SA", async () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    const engine = sim.node("R2").router.subsystem(ikev2Subsystem).engine;
+    const sa = engine.sas()[0];
+    const local = { address: sa.local.address, port: 500 };
+    const remote = { address: sa.remote.address, port: 500 };
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >>> 16) & 0xff;
+    // Random bytes, truncations of a real header, and a well-formed header on the SA's SPIs
+    // with a garbage encrypted payload.
+    for (let i = 0; i < 300; i++) engine.receive(undefined, local, remote, Uint8Array.from({ length: random() }, random));
+    const forged = new Uint8Array(28 + 4 + 64);
+    new DataView(forged.buffer).setBigUint64(0, sa.spiI);
+    new DataView(forged.buffer).setBigUint64(8, sa.spiR);
+    forged.set([46, 0x20, 37, 0x08], 16);
+    new DataView(forged.buffer).setUint32(20, sa.nextPeerRequestId);
+    new DataView(forged.buffer).setUint32(24, forged.length);
+    forged.set([0, 0, 0, 68], 28);
+    for (let cut = 0; cut <= forged.length; cut += 7) engine.receive(undefined, local, remote, forged.subarray(0, cut));
+    engine.receive(undefined, local, remote, forged);
+    expect(engine.stats.malformed).toBeGreaterThan(0);
+    expect(engine.stats.integrityFailed).toBeGreaterThan(0);
+    expect(sa.state).toBe("established");
+    expect(await sim.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+  });
+
+  it("prints IOS-style packet lines with debug crypto ikev2", async () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    expect(await sim.exec("R2", "debug crypto ikev2")).toContain("IKEv2 default debugging is on");
+    sim.advance(5_000);
+    const log = sim.node("R2").log.map((l) => l.text).join("\n");
+    expect(log).toContain("Received Packet [From 10.0.12.1:500/To 10.0.12.2:500/VRF i0:f0]");
+    expect(log).toContain("IKEv2 IKE_SA_INIT Exchange REQUEST");
+    expect(log).toMatch(/Payload contents: \n SA KE NONCE N\(NAT_DETECTION_SOURCE_IP\) N\(NAT_DETECTION_DESTINATION_IP\) VID/);
+    expect(log).toContain("IKEv2 IKE_AUTH Exchange RESPONSE");
+  });
 });
