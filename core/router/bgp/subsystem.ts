@@ -75,7 +75,7 @@ export class BgpInstance implements SubsystemInstance {
       },
       routeRefresh: (s) => {
         const n = this.neighborOf(s);
-        if (n?.peer !== undefined) this.ribValue?.setPolicy(n.peer);
+        if (n?.peer !== undefined) this.ribValue?.refresh(n.peer);
       },
       down: (s, reason, was) => this.down(s, reason, was),
       writable: (s) => {
@@ -451,7 +451,7 @@ export class BgpInstance implements SubsystemInstance {
     if (n.session.state !== "Established") return;
     if (soft !== "out") for (const f of n.session.negotiated?.families ?? []) n.session.requestRefresh(f);
     // Out: the whole table again, through the current outbound policy.
-    if (soft !== "in" && n.peer !== undefined) this.ribValue?.setPolicy(n.peer);
+    if (soft !== "in" && n.peer !== undefined) this.ribValue?.refresh(n.peer);
   }
 
   /** The RIB's table version and summary lines for a family (IOS's memory lines). */

@@ -117,4 +117,19 @@ describe("the seed lab's BGP over plain GRE", () => {
     // The same ping in cust2 works, through cust2's own labels.
     expect(await sim.exec("R4-Spoke", "ping vrf cust2 192.168.111.1 source Loopback101")).toContain("Success rate is 100 percent (5/5)");
   });
+
+  it("asks the hub to resend its table on clear ip bgp * soft, without dropping the session", async () => {
+    const r4 = sim.node("R4-Spoke");
+    await sim.exec("R4-Spoke", "debug ip bgp updates");
+    const seen = r4.log.length;
+    await sim.exec("R4-Spoke", "clear ip bgp * soft");
+    sim.advance(2000);
+    const lines = r4.log.slice(seen).map((l) => l.text);
+    expect(lines.some((t) => /BGP\(0\): 10\.0\.0\.1 rcvd UPDATE, length \d+/.test(t))).toBe(true);
+    expect(lines.some((t) => t.includes("ADJCHANGE"))).toBe(false);
+    const nb = await sim.exec("R4-Spoke", "show ip bgp neighbors 10.0.0.1");
+    expect(nb).toMatch(/Route Refresh: +[1-9]\d* +0/);
+    expect(nb).toContain("Connections established 1; dropped 0");
+    await sim.exec("R4-Spoke", "undebug all");
+  });
 });
