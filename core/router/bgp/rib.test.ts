@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { BgpUpdate } from "../wire/bgp";
 import type { Label } from "../wire/mpls";
@@ -415,3 +416,44 @@ describe("BgpRib VRF routes and export", () => {
     expect(a?.aggregator).toEqual({ asn: 65000, address: ip("10.0.0.1") });
   });
 });
+
+describe("BgpRib against a model", () => {
+  it("ends with the best path a model picks, whatever the mix of announcements and withdrawals from three PEs", () => {
+    const op = fc.record({ peer: fc.integer({ min: 0, max: 2 }), prefix: fc.integer({ min: 0, max: 5 }), localPref: fc.option(fc.constantFrom(50, 100, 200), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+        const { hooks, rib } = setup({ cust1: vrf("1:1", ["1:1"]) });
+        const pes = ["10.1.1.1", "10.1.1.2", "10.1.1.3"].map((a) => peer(a));
+        for (const p of pes) rib.peerUp(p);
+        const model = new Map<number, Map<number, { lp: number; label: number }>>();
+        for (const { peer: i, prefix: n, localPref } of ops) {
+          const prefix = pfx(`10.${n}.0.0/16`);
+          const byPeer = model.get(n) ?? new Map();
+          model.set(n, byPeer);
+          if (localPref === undefined) {
+            send(rib, pes[i], { vpnWithdrawn: [{ rd: rd(`65000:${i}`), prefix }] });
+            byPeer.delete(i);
+          } else {
+            const label = 100 + i * 10 + n;
+            send(rib, pes[i], { vpn: [{ labels: [L(label)], rd: rd(`65000:${i}`), prefix }], rts: [rt("1:1")], localPref, nextHop: pes[i].address });
+            byPeer.set(i, { lp: localPref, label });
+          }
+        }
+        for (let n = 0; n <= 5; n++) {
+          const entries = [...(model.get(n) ?? new Map<number, { lp: number; label: number }>())];
+          // highest LOCAL_PREF, then the lowest router ID (the PEs' addresses)
+          entries.sort(([ia, a], [ib, b]) => b.lp - a.lp || ia - ib);
+          const got = hooks.get("cust1", `10.${n}.0.0/16`);
+          if (entries.length === 0) expect(got).toBeUndefined();
+          else {
+            expect(got?.[0].from).toBe(pes[entries[0][0]]);
+            expect(got?.[0].label).toBe(entries[0][1].label);
+          }
+        }
+        expect(rib.counts("vpnv4").paths).toBe([...model.values()].reduce((k, m) => k + 2 * m.size, 0));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
+
