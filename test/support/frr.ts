@@ -18,6 +18,26 @@ export function frrSkipReason(): string | undefined {
   return undefined;
 }
 
+/** The fields of FRR's JSON the tests read (FRR 8.4 names). */
+export interface FrrPeerRow {
+  readonly state?: string;
+  readonly pfxRcd?: number;
+  readonly pfxSnt?: number;
+}
+export interface FrrNeighbor {
+  readonly bgpState?: string;
+  readonly connectionsEstablished?: number;
+  readonly messageStats?: Readonly<Record<string, number>>;
+}
+export interface FrrVpnPath {
+  readonly valid?: boolean;
+  readonly locPrf?: number;
+  readonly remoteLabel?: number;
+  readonly extendedCommunity?: { readonly string?: string };
+  readonly nexthops?: readonly { readonly ip?: string }[];
+  readonly aspath?: { readonly string?: string };
+}
+
 export class Bgpd {
   private constructor(
     private readonly child: ChildProcess,
@@ -56,6 +76,24 @@ export class Bgpd {
   /** A `show … json` command, parsed. */
   json<T = unknown>(command: string): T {
     return JSON.parse(this.vtysh(command)) as T;
+  }
+
+  /** Its summary row for the VPNv4 session with `address`, or undefined while it has none. */
+  vpnPeer(address: string): FrrPeerRow | undefined {
+    type Summary = { peers?: Record<string, FrrPeerRow> };
+    // FRR wraps the summary in its family's name when the command names none
+    const summary = this.json<Summary & { ipv4Vpn?: Summary }>("show bgp ipv4 vpn summary json");
+    return (summary.ipv4Vpn ?? summary).peers?.[address];
+  }
+
+  /** Its neighbor record for `address`: state, message and connection counts. */
+  neighbor(address: string): FrrNeighbor {
+    return this.json<Record<string, FrrNeighbor>>(`show bgp neighbors ${address} json`)[address] ?? {};
+  }
+
+  /** Its first path for one VPN prefix under `rd`, or undefined while it has none. */
+  vpnPath(rd: string, prefix: string): FrrVpnPath | undefined {
+    return this.json<Record<string, { paths?: FrrVpnPath[] }>>(`show bgp ipv4 vpn rd ${rd} ${prefix} json`)[rd]?.paths?.[0];
   }
 
   /** bgpd's log so far (for a failing test's message). */
