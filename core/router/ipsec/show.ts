@@ -3,7 +3,14 @@
 // endpoints and MTUs, then the inbound and outbound ESP SAs (AH and PCP sections empty, as
 // FlexVPN never negotiates them). Rows come from the subsystem (table "ipsec-sa").
 import type { IpsecSa, IpsecSaRow } from "../../api/tables";
-import type { EspCipher, EspInteg } from "./sa";
+import type { FibEntry } from "../net/fib";
+import type { Vrf } from "../net/vrf";
+import { formatIpv4, type Ipv4 } from "../wire/addr";
+import { ESP_HEADER_LENGTH } from "../wire/esp";
+import { IPV4_MIN_HEADER_LENGTH } from "../wire/ipv4";
+import { UDP_HEADER_LENGTH } from "../wire/udp";
+import type { EspCipher, EspInteg, TrafficSelector } from "./sa";
+import { IKE_PORT, type InstalledSa, type TunnelIpsec } from "./sad";
 
 /** IOS's transform-set words for a cipher and integrity pair, as show prints them. */
 export function transformName(cipher: EspCipher, integ: EspInteg): string {
@@ -88,4 +95,90 @@ function formatFlow(r: IpsecSaRow, detail: boolean): string[] {
 /** `show crypto ipsec sa [detail]`: every flow's block, a blank line between them. */
 export function formatIpsecSa(rows: readonly IpsecSaRow[], detail = false): string {
   return rows.map((r) => formatFlow(r, detail).join("\n")).join("\n\n");
+}
+
+/** Table "ipsec-sa": one row per protected tunnel (of `interfaceName`, toward `peer`), in
+ * interface order; `route` finds the path to the peer for the MTU lines. */
+export function ipsecSaRows(flows: readonly TunnelIpsec[], now: number, route: (vrf: Vrf, dst: Ipv4) => FibEntry | undefined, interfaceName?: string, peer?: Ipv4): IpsecSaRow[] {
+const rows: IpsecSaRow[] = [];
+for (const flow of [...flows].sort((a, b) => a.tunnel.index - b.tunnel.index)) {
+    const t = flow.tunnel;
+    if (interfaceName !== undefined && t.name !== interfaceName) continue;
+    const current = flow.current;
+    const out = current?.pair.outbound;
+    const local = out?.local ?? t.outerSource ?? t.resolveSourceAddress() ?? (0 as Ipv4);
+    const remote = current?.peer ?? t.destination ?? (0 as Ipv4);
+    if (peer !== undefined && remote !== peer) continue;
+    const entry = route(t.transportVrf, remote);
+    const path = entry?.kind === "forward" ? entry.paths[0] : undefined;
+    const pathMtu = path?.interface.ipMtuBytes ?? 1500;
+    const vti = t.mode === "ipsec-ipv4";
+    const selectors = current?.pair.trafficSelectors;
+    const sas = flow.sas;
+    rows.push({
+      interface: t.name,
+      vrf: t.vrf.isGlobal ? "" : t.vrf.name,
+      localAddress: formatIpv4(local),
+      peer: formatIpv4(remote),
+      peerPort: current?.peerPort ?? IKE_PORT,
+      localIdent: selectors ? ident(selectors.local) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(local)}/255.255.255.255/47/0`,
+      remoteIdent: selectors ? ident(selectors.remote) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(remote)}/255.255.255.255/47/0`,
+      encaps: flow.counters.encaps,
+      encrypt: flow.counters.encaps,
+      digest: flow.counters.encaps,
+      decaps: flow.counters.decaps,
+      decrypt: flow.counters.decaps,
+      verify: flow.counters.decaps,
+      sendErrors: flow.counters.sendErrors,
+      recvErrors: flow.counters.recvErrors,
+      replayFailures: flow.counters.replayFailures,
+      verifyFailures: flow.counters.verifyFailures,
+      plaintextMtu: current ? plaintextMtu(current, pathMtu) : pathMtu,
+      pathMtu,
+      ipMtu: pathMtu,
+      mtuInterface: path?.interface.name,
+      currentOutboundSpi: current?.outboundSpi ?? 0,
+      pfsGroup: current?.pair.pfsGroup,
+      inbound: sas.map((sa) => saRow(sa, "inbound", now)),
+      outbound: sas.map((sa) => saRow(sa, "outbound", now)),
+    });
+  }
+  return rows;
+}
+
+function ident(ts: TrafficSelector): string {
+  // An address range that is a prefix prints as address/mask, as IOS's idents do.
+  const size = (ts.endAddress - ts.startAddress) >>> 0;
+  const mask = size === 0xffffffff ? 0 : (~size >>> 0) & 0xffffffff;
+  const port = ts.startPort === ts.endPort ? ts.startPort : 0;
+  return `${formatIpv4(ts.startAddress)}/${formatIpv4(mask >>> 0)}/${ts.protocol}/${port}`;
+}
+
+/** What fits inside: the path MTU less outer header, UDP, ESP header, IV, ICV and the trailer,
+ * the ciphertext rounded down to whole blocks; transport mode keeps the inner IPv4 header. */
+function plaintextMtu(sa: InstalledSa, pathMtu: number): number {
+  const p = sa.pair.outbound;
+  const o = sa.outbound;
+  const room = pathMtu - IPV4_MIN_HEADER_LENGTH - (p.natT ? UDP_HEADER_LENGTH : 0) - ESP_HEADER_LENGTH - o.ivBytes - o.icvBytes;
+  const align = Math.max(4, o.blockSize);
+  const plain = room - (room % align) - 2;
+  return p.mode === "transport" ? plain + IPV4_MIN_HEADER_LENGTH : plain;
+}
+
+function saRow(sa: InstalledSa, direction: "inbound" | "outbound", now: number): IpsecSaRow["inbound"][number] {
+  const p = direction === "inbound" ? sa.pair.inbound : sa.pair.outbound;
+  const engine = direction === "inbound" ? sa.inbound : sa.outbound;
+  const elapsedSec = Math.floor((now - sa.installedAt) / 1000);
+  return {
+    spi: p.spi,
+    transform: transformName(p.cipher, p.integ),
+    mode: p.mode === "transport" ? "Transport" : "Tunnel",
+    udpEncaps: p.natT !== undefined,
+    connId: direction === "inbound" ? sa.inboundConnId : sa.outboundConnId,
+    remainingKilobytes: Math.max(0, p.lifetimeKilobytes - Math.ceil(engine.bytes / 1024)),
+    remainingSeconds: Math.max(0, p.lifetimeSeconds - elapsedSec),
+    ivBytes: engine.ivBytes,
+    replayWindow: direction === "inbound" ? p.replayWindow : 0,
+    status: "ACTIVE(ACTIVE)",
+  };
 }

@@ -14,12 +14,11 @@
 //    100%, after which the SA is removed. A rekey is make-before-break: the newest pair sends,
 //    older inbound SAs keep decrypting until IKEv2 removes them.
 import { TABLE_ROWS, formatEspSa, type EspKeyRow, type IpsecSaRow } from "../../api/tables";
-import type { Timer } from "../clock/clock";
 import type { InterfaceConfig } from "../config/model/interface";
 import { registerDropReasons } from "../net/counters";
 import { HEADROOM_BYTES, moveToHeadroom } from "../net/headroom";
 import { logMessage, type Interface } from "../net/interface";
-import { TunnelInterface, type TunnelProtection } from "../net/tunnel";
+import { TunnelInterface } from "../net/tunnel";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
 import { formatIpv4, type Ipv4 } from "../wire/addr";
 import { ESP_HEADER_LENGTH, ESP_NO_NEXT_HEADER, espSequence, espSpi } from "../wire/esp";
@@ -27,8 +26,9 @@ import { GreProtocol } from "../wire/gre";
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Identification, ipv4Protocol, ipv4Src, ipv4Tos, ipv4Ttl, writeIpv4Header } from "../wire/ipv4";
 import { UDP_HEADER_LENGTH, emitUdp } from "../wire/udp";
 import { EspInboundSa, EspOpenFault, EspOutboundSa, SEQUENCE_SOFT_LIMIT } from "./esp";
-import type { ChildSaPair, IpsecSaEvents, IpsecSaHandle, TrafficSelector } from "./sa";
-import { formatIpsecSa, formatSpi, transformName } from "./show";
+import type { ChildSaPair, IpsecSaEvents, IpsecSaHandle } from "./sa";
+import { InstalledSa, TunnelIpsec, type EspSender } from "./sad";
+import { formatIpsecSa, formatSpi, ipsecSaRows, transformName } from "./show";
 import { espKeyRow } from "./wireshark";
 
 /** Why IPsec drops a packet. */
@@ -52,76 +52,12 @@ const DEBUG_IPSEC = "crypto ipsec";
 
 /** Soft expiry at this share of a lifetime (IOS rekeys ahead of the hard lifetime). */
 const SOFT_SHARE = 0.9;
-const IKE_PORT = 500;
 /** IOS numbers its crypto engine connections from here. */
 const FIRST_CONN_ID = 2001;
 /** IOS rate-limits the %CRYPTO-4 packet errors; at most one of each kind per this long. */
 const CRYPTO_LOG_INTERVAL_MS = 60_000;
 
-/** A crypto flow's counters, as `show crypto ipsec sa` adds them up over its SAs. */
-interface FlowCounters {
-  encaps: number;
-  decaps: number;
-  sendErrors: number;
-  recvErrors: number;
-  replayFailures: number;
-  verifyFailures: number;
-}
-
-/** An installed child SA pair. */
-class InstalledSa implements IpsecSaHandle {
-  readonly inboundSpi: number;
-  readonly outboundSpi: number;
-  readonly interfaceName: string;
-  readonly installedAt: number;
-  softSent = false;
-  removed = false;
-  timers: Timer[] = [];
-  /** Where outbound ESP goes: the SA's remote address and NAT-T port, until authenticated
-   * ESP-in-UDP shows that a NAT in between moved them (RFC 3948 §2.2, RFC 7296 §2.23). */
-  peer: Ipv4;
-  peerPort: number;
-
-  constructor(
-    readonly flow: TunnelIpsec,
-    readonly pair: ChildSaPair,
-    readonly inbound: EspInboundSa,
-    readonly outbound: EspOutboundSa,
-    readonly events: IpsecSaEvents,
-    readonly inboundConnId: number,
-    readonly outboundConnId: number,
-    now: number,
-  ) {
-    this.inboundSpi = pair.inbound.spi;
-    this.outboundSpi = pair.outbound.spi;
-    this.interfaceName = flow.tunnel.name;
-    this.installedAt = now;
-    this.peer = pair.outbound.remote;
-    this.peerPort = pair.outbound.natT?.remotePort ?? IKE_PORT;
-  }
-}
-
-/** One protected tunnel: its profile and SAs, newest last. */
-class TunnelIpsec implements TunnelProtection {
-  readonly sas: InstalledSa[] = [];
-  readonly counters: FlowCounters = { encaps: 0, decaps: 0, sendErrors: 0, recvErrors: 0, replayFailures: 0, verifyFailures: 0 };
-
-  constructor(
-    private readonly ipsec: IpsecInstance,
-    readonly tunnel: TunnelInterface,
-    public profileName: string,
-  ) {}
-
-  protect(tunnel: TunnelInterface, buf: Uint8Array, start: number, end: number): boolean {
-    return this.ipsec.send(this, tunnel, buf, start, end);
-  }
-
-  get current(): InstalledSa | undefined {
-    return this.sas[this.sas.length - 1];
-  }
-}
-
-export class IpsecInstance implements SubsystemInstance {
+export class IpsecInstance implements SubsystemInstance, EspSender {
   /** The SAD: inbound SAs by SPI. */
   private readonly sad = new Map<number, InstalledSa>();
   private readonly flows = new Map<TunnelInterface, TunnelIpsec>();
@@ -391,95 +327,14 @@ export class IpsecInstance implements SubsystemInstance {
 
   /** Table "ipsec-sa": one row per protected tunnel, in interface order. */
   rows(interfaceName?: string, peer?: Ipv4): IpsecSaRow[] {
-    const now = this.router.clock.now();
-    const rows: IpsecSaRow[] = [];
-    const flows = [...this.flows.values()].sort((a, b) => a.tunnel.index - b.tunnel.index);
-    for (const flow of flows) {
-      const t = flow.tunnel;
-      if (interfaceName !== undefined && t.name !== interfaceName) continue;
-      const current = flow.current;
-      const out = current?.pair.outbound;
-      const local = out?.local ?? t.outerSource ?? t.resolveSourceAddress() ?? (0 as Ipv4);
-      const remote = current?.peer ?? t.destination ?? (0 as Ipv4);
-      if (peer !== undefined && remote !== peer) continue;
-      const route = this.router.stack.route(t.transportVrf, remote);
-      const path = route?.kind === "forward" ? route.paths[0] : undefined;
-      const pathMtu = path?.interface.ipMtuBytes ?? 1500;
-      const vti = t.mode === "ipsec-ipv4";
-      const selectors = current?.pair.trafficSelectors;
-      const sas = flow.sas;
-      rows.push({
-        interface: t.name,
-        vrf: t.vrf.isGlobal ? "" : t.vrf.name,
-        localAddress: formatIpv4(local),
-        peer: formatIpv4(remote),
-        peerPort: current?.peerPort ?? IKE_PORT,
-        localIdent: selectors ? ident(selectors.local) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(local)}/255.255.255.255/47/0`,
-        remoteIdent: selectors ? ident(selectors.remote) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(remote)}/255.255.255.255/47/0`,
-        encaps: flow.counters.encaps,
-        encrypt: flow.counters.encaps,
-        digest: flow.counters.encaps,
-        decaps: flow.counters.decaps,
-        decrypt: flow.counters.decaps,
-        verify: flow.counters.decaps,
-        sendErrors: flow.counters.sendErrors,
-        recvErrors: flow.counters.recvErrors,
-        replayFailures: flow.counters.replayFailures,
-        verifyFailures: flow.counters.verifyFailures,
-        plaintextMtu: current ? plaintextMtu(current, pathMtu) : pathMtu,
-        pathMtu,
-        ipMtu: pathMtu,
-        mtuInterface: path?.interface.name,
-        currentOutboundSpi: current?.outboundSpi ?? 0,
-        pfsGroup: current?.pair.pfsGroup,
-        inbound: sas.map((sa) => saRow(sa, "inbound", now)),
-        outbound: sas.map((sa) => saRow(sa, "outbound", now)),
-      });
-    }
-    return rows;
+    const stack = this.router.stack;
+    return ipsecSaRows([...this.flows.values()], this.router.clock.now(), (vrf, dst) => stack.route(vrf, dst), interfaceName, peer);
   }
 
   close(): void {
     for (const sa of this.sad.values()) for (const t of sa.timers) t.cancel();
     this.unregister();
   }
-}
-
-function ident(ts: TrafficSelector): string {
-  // An address range that is a prefix prints as address/mask, as IOS's idents do.
-  const size = (ts.endAddress - ts.startAddress) >>> 0;
-  const mask = size === 0xffffffff ? 0 : (~size >>> 0) & 0xffffffff;
-  const port = ts.startPort === ts.endPort ? ts.startPort : 0;
-  return `${formatIpv4(ts.startAddress)}/${formatIpv4(mask >>> 0)}/${ts.protocol}/${port}`;
-}
-
-/** What fits inside: the path MTU less outer header, UDP, ESP header, IV, ICV and the trailer,
- * the ciphertext rounded down to whole blocks; transport mode keeps the inner IPv4 header. */
-function plaintextMtu(sa: InstalledSa, pathMtu: number): number {
-  const p = sa.pair.outbound;
-  const o = sa.outbound;
-  const room = pathMtu - IPV4_MIN_HEADER_LENGTH - (p.natT ? UDP_HEADER_LENGTH : 0) - ESP_HEADER_LENGTH - o.ivBytes - o.icvBytes;
-  const align = Math.max(4, o.blockSize);
-  const plain = room - (room % align) - 2;
-  return p.mode === "transport" ? plain + IPV4_MIN_HEADER_LENGTH : plain;
-}
-
-function saRow(sa: InstalledSa, direction: "inbound" | "outbound", now: number): IpsecSaRow["inbound"][number] {
-  const p = direction === "inbound" ? sa.pair.inbound : sa.pair.outbound;
-  const engine = direction === "inbound" ? sa.inbound : sa.outbound;
-  const elapsedSec = Math.floor((now - sa.installedAt) / 1000);
-  return {
-    spi: p.spi,
-    transform: transformName(p.cipher, p.integ),
-    mode: p.mode === "transport" ? "Transport" : "Tunnel",
-    udpEncaps: p.natT !== undefined,
-    connId: direction === "inbound" ? sa.inboundConnId : sa.outboundConnId,
-    remainingKilobytes: Math.max(0, p.lifetimeKilobytes - Math.ceil(engine.bytes / 1024)),
-    remainingSeconds: Math.max(0, p.lifetimeSeconds - elapsedSec),
-    ivBytes: engine.ivBytes,
-    replayWindow: direction === "inbound" ? p.replayWindow : 0,
-    status: "ACTIVE(ACTIVE)",
-  };
 }
 
 const ipsecOf = (router: SubsystemHost): IpsecInstance => router.subsystem(ipsecSubsystem);
