@@ -34,6 +34,9 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
     nodes,
     yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
     pki: (node) => material.get(node) ?? [],
+    // The lab PKI's certificates are valid from (about) now: a clock at a fixed date before
+    // that would find every one not yet valid.
+    startMs: Date.now(),
     hardware: (node) => {
       const n = lab.nodes.find((x) => x.name === node);
       return { platform: n?.platform, ports: n?.ports };

@@ -33,6 +33,9 @@ export interface SimTopology {
    * `() => new Promise((r) => setImmediate(r))`.
    */
   readonly yieldToHost?: () => Promise<void>;
+  /** Where virtual time starts (default: VirtualClock's fixed date). The lab's sim runtime
+   * starts at the real time, for which the lab PKI issued its certificates. */
+  readonly startMs?: number;
   /** Certificates per node, from the lab PKI. */
   readonly pki?: (node: string) => readonly TrustpointMaterial[];
   /** The hardware a node pretends to be (IOL with four ports by default). */
@@ -83,7 +86,7 @@ export class Simulation {
   private readonly links: MemoryLinkControl[] = [];
   private readonly yieldToHost: (() => Promise<void>) | undefined;
 
-  constructor(topology: SimTopology, clock = new VirtualClock()) {
+  constructor(topology: SimTopology, clock = new VirtualClock(topology.startMs)) {
     this.clock = clock;
     this.yieldToHost = topology.yieldToHost;
     const ports = new Map<string, Record<string, Nic>>();
