@@ -76,6 +76,11 @@ describe("BgpRib receive", () => {
     const body = m.slice(19);
     expect(rib.receiveUpdate(p, body, 0, body.length)).toBeUndefined();
     expect(hooks.get("", "10.10.0.0/16")?.[0].attrs.nextHop).toBe(ip("10.9.9.9"));
+    // bytes before the body that only look like a header (one marker byte off) are not used
+    const m2 = updateMessage({ nlri: [pfx("10.11.0.0/16")], nextHop: ip("10.9.9.9") });
+    m2[7] = 0;
+    expect(rib.receiveUpdate(p, m2, 19, m2.length)).toBeUndefined();
+    expect(hooks.get("", "10.11.0.0/16")).toBeDefined();
   });
 
   it("shares one interned attribute object between every route of an UPDATE", () => {

@@ -54,8 +54,10 @@ export class UpdateReceiver {
   private framed(buf: Uint8Array, start: number, end: number): Uint8Array {
     const length = end - start + BGP_HEADER_LENGTH;
     const h = start - BGP_HEADER_LENGTH;
-    if (h >= 0 && buf[h] === 0xff && buf[h + 15] === 0xff && readU16(buf, h + 16) === length && buf[h + 18] === BgpMessageType.Update) {
-      return buf.subarray(h, end);
+    if (h >= 0 && readU16(buf, h + 16) === length && buf[h + 18] === BgpMessageType.Update) {
+      let marker = true;
+      for (let i = h; i < h + 16; i++) if (buf[i] !== 0xff) marker = false;
+      if (marker) return buf.subarray(h, end);
     }
     const out = length <= this.framedBuf.length ? this.framedBuf.subarray(0, length) : new Uint8Array(length);
     out.fill(0xff, 0, 16);

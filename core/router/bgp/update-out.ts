@@ -204,7 +204,7 @@ export function wireAttributes(a: BgpAttrs, withNextHop: boolean, fourOctetAs: b
   if (a.clusterList?.length) list.push({ type: "cluster-list", clusterIds: a.clusterList });
   if (a.extCommunities?.length) list.push({ type: "extended-communities", communities: a.extCommunities });
   for (const u of a.unknown ?? []) list.push({ type: "unknown", flags: u.flags, code: u.code, value: u.value });
-  return list;
+  return sortByCode(list);
 }
 
 function sortByCode(list: PathAttribute[]): PathAttribute[] {
