@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
+import { emitCarrierMessage, parseCarrierMessage } from "../router/wire/udp-carrier";
 import { UdpBridge } from "./bridge";
 
 const A = [0x02, 0, 0, 0, 0, 0x0a];
@@ -65,5 +66,38 @@ describe("UdpBridge", () => {
     for (let i = 0; i < 3; i++) a.socket.send(frame(BROADCAST, A, i), bridge.ports[0], "127.0.0.1");
     await settle();
     expect(b.got.length).toBe(3);
+  });
+
+  it("holds frames for the impairment's delay, and relays at once again when it is cleared", async () => {
+    const [a, b] = [await node(), await node()];
+    const bridge = await UdpBridge.open("link3", [{ nodePort: a.port }, { nodePort: b.port }]);
+    open.push(bridge);
+    bridge.setImpairment({ delayMs: 150 });
+    a.socket.send(frame(BROADCAST, A, 1), bridge.ports[0], "127.0.0.1");
+    await settle();
+    expect(b.got.length).toBe(0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(b.got.length).toBe(1);
+    bridge.setImpairment(undefined);
+    a.socket.send(frame(BROADCAST, A, 2), bridge.ports[0], "127.0.0.1");
+    await settle();
+    expect(b.got.map((f) => f[14])).toEqual([1, 2]);
+  });
+
+  it("with its cable pulled relays nothing, tells every node, and answers a node that speaks with carrier down", async () => {
+    const [a, b] = [await node(), await node()];
+    const bridge = await UdpBridge.open("link4", [{ nodePort: a.port }, { nodePort: b.port }]);
+    open.push(bridge);
+    bridge.setCarrier(false);
+    await settle();
+    const down = emitCarrierMessage(false);
+    expect([a.got, b.got]).toEqual([[down], [down]]);
+    a.socket.send(frame(BROADCAST, A, 1), bridge.ports[0], "127.0.0.1");
+    await settle();
+    expect([a.got.length, b.got.length]).toEqual([2, 1]);
+    bridge.setCarrier(true);
+    a.socket.send(frame(BROADCAST, A, 2), bridge.ports[0], "127.0.0.1");
+    await settle();
+    expect(b.got.map((f) => (parseCarrierMessage(f) ?? f[14]))).toEqual([false, true, 2]);
   });
 });

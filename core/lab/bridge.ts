@@ -3,10 +3,14 @@
 // 127.0.0.1. A frame arriving on one port is flooded to the others unless its destination
 // MAC was learnt: then it goes to that one port only (IEEE 802.1D learning and filtering,
 // with the 300 s default ageing time: the MAC table is io/mac-table.ts, shared with the
-// simulation's hubs).
+// simulation's hubs). An impairment (io/impair.ts, netem's meaning) applies to what each
+// endpoint receives, as in the simulation; a pulled cable forwards nothing and tells every
+// node, whose interface then loses carrier.
 import { createSocket, type Socket } from "node:dgram";
+import { ImpairedPath, isNoImpairment, type Impairment, type ImpairmentScheduler } from "../router/io/impair";
 import { DEFAULT_AGEING_MS, FLOOD, MacTable } from "../router/io/mac-table";
 import { ETHERNET_HEADER_LENGTH } from "../router/wire/ethernet";
+import { emitCarrierMessage } from "../router/wire/udp-carrier";
 
 export interface BridgeEndpoint {
   /** The node's UDP port on 127.0.0.1, where the bridge sends this endpoint's frames. */
@@ -24,11 +28,29 @@ export interface BridgeCounters {
 
 const LOOPBACK = "127.0.0.1";
 
+/** Real time for the impairment: milliseconds with fractions, and timers. */
+const REAL_TIME: ImpairmentScheduler = {
+  now: () => performance.now(),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
 export class UdpBridge {
   private readonly table: MacTable;
   private readonly sockets: Socket[] = [];
   private readonly nodePorts: number[];
   private closed = false;
+  /** Per endpoint, what it receives goes through; absent until the link is first impaired. */
+  private paths: ImpairedPath[] | undefined;
+  private impairment: Impairment | undefined;
+  private plugged = true;
+  private readonly emit = (frame: Uint8Array, to: number): void => {
+    if (this.closed) return;
+    this.sockets[to].send(frame, this.nodePorts[to], LOOPBACK);
+    this.counters.framesOut++;
+  };
   readonly counters: BridgeCounters = { framesIn: 0, framesOut: 0, dropped: 0 };
 
   private constructor(
@@ -62,6 +84,20 @@ export class UdpBridge {
     this.nodePorts[index] = nodePort;
   }
 
+  /** Sets (undefined: clears) the impairment of what every endpoint receives. */
+  setImpairment(impairment: Impairment | undefined): void {
+    this.impairment = isNoImpairment(impairment) ? undefined : impairment;
+    if (!this.paths && !this.impairment) return;
+    this.paths ??= this.nodePorts.map(() => new ImpairedPath(undefined, { scheduler: REAL_TIME, random: Math.random }, this.emit));
+    for (const path of this.paths) path.set(this.impairment);
+  }
+
+  /** Pulls the cable (false) or plugs it back (true), telling every node. */
+  setCarrier(up: boolean): void {
+    this.plugged = up;
+    for (let p = 0; p < this.sockets.length; p++) this.sockets[p].send(emitCarrierMessage(up), this.nodePorts[p], LOOPBACK);
+  }
+
   /** Forget the MACs learnt from one endpoint (its node restarted). */
   flushEndpoint(index: number): void {
     this.table.flushPort(index);
@@ -70,6 +106,7 @@ export class UdpBridge {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const path of this.paths ?? []) path.close();
     for (const socket of this.sockets) {
       socket.removeAllListeners("message");
       try {
@@ -109,14 +146,20 @@ export class UdpBridge {
       return;
     }
     this.counters.framesIn++;
+    if (!this.plugged) {
+      // A node that came up after the cable was pulled learns it from its first frame.
+      this.sockets[index].send(emitCarrierMessage(false), this.nodePorts[index], LOOPBACK);
+      return;
+    }
     this.table.learn(frame, 0, index);
     const to = this.table.destination(frame, 0);
     if (to === index) return; // filtered: the destination is on the port it came in on
     // Each node's UdpNic is connected to its own bridge port: that port's socket must send to it.
+    const paths = this.paths;
     for (let p = 0; p < this.sockets.length; p++) {
       if (p === index || (to !== FLOOD && p !== to)) continue;
-      this.sockets[p].send(msg, this.nodePorts[p], LOOPBACK);
-      this.counters.framesOut++;
+      if (paths === undefined || paths[p].passthrough) this.emit(frame, p);
+      else paths[p].accept(frame, p);
     }
   }
 }

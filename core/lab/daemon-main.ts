@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import { agentCommand, freshAgentBundle } from "./agent-entry";
 import { LabDaemon } from "./daemon";
 import { startControlServer } from "./daemon-control";
-import { DAEMON_TOKEN_ENV, deployMessageSchema, type ControlResponse, type DaemonMessage } from "./daemon-protocol";
+import { DAEMON_TOKEN_ENV, deployMessageSchema, type ControlRequest, type ControlResponse, type DaemonMessage } from "./daemon-protocol";
 import { RuntimeError } from "./runtime/types";
 
 /** Sends to the parent (if still there); resolves once the message has left. */
@@ -52,7 +52,7 @@ process.on("uncaughtException", (err) => {
   void leave(70);
 });
 
-async function handle(op: string, node: string | undefined): Promise<ControlResponse> {
+async function handle(op: string, node: string | undefined, link?: ControlRequest["link"]): Promise<ControlResponse> {
   const d = daemon;
   // `down` while the lab is still being deployed cancels the deploy: `flexlab up` learns
   // from this process's exit, after everything made so far is gone.
@@ -84,6 +84,12 @@ async function handle(op: string, node: string | undefined): Promise<ControlResp
         return await one((n) => d.stopNode(n));
       case "restart-node":
         return await one((n) => d.restartNode(n));
+      case "link": {
+        if (!link) return { ok: false, error: { code: "internal", message: "link needs a link and a change" } };
+        d.changeLink(link.index, link.change);
+        await d.flushed();
+        return { ok: true, nodes: d.statuses() };
+      }
       case "down": {
         const nodes = d.statuses();
         leaving = true;
@@ -115,7 +121,7 @@ process.once("message", (raw: unknown) => {
   const { lab, timeoutMs } = parsed.data;
   void (async () => {
     try {
-      const control = await startControlServer(token, (op, req) => handle(op, req.node));
+      const control = await startControlServer(token, (op, req) => handle(op, req.node, req.link));
       server = control.server;
       log(`lab daemon for ${lab.name} in ${lab.dir}: control on 127.0.0.1:${control.port}`);
       daemon = new LabDaemon({

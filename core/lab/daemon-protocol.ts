@@ -3,12 +3,12 @@
 // over the IPC channel while deploying. Both sides validate with these schemas.
 import { z } from "zod";
 import { PLATFORM_NAMES } from "../router/config/platform";
-import { DEPLOY_STEPS, nodeStatusSchema, processLabStateSchema } from "./runtime/types";
+import { DEPLOY_STEPS, impairmentStateSchema, linkChangeSchema, nodeStatusSchema, processLabStateSchema } from "./runtime/types";
 
-export const CONTROL_OPS = ["status", "start-node", "stop-node", "restart-node", "down"] as const;
+export const CONTROL_OPS = ["status", "start-node", "stop-node", "restart-node", "down", "link"] as const;
 export type ControlOp = (typeof CONTROL_OPS)[number];
 
-export const controlRequestSchema = z.object({ node: z.string().optional() });
+export const controlRequestSchema = z.object({ node: z.string().optional(), link: z.object({ index: z.number().int().nonnegative(), change: linkChangeSchema }).optional() });
 export type ControlRequest = z.infer<typeof controlRequestSchema>;
 
 const errorSchema = z.object({ code: z.string(), message: z.string() });
@@ -26,7 +26,7 @@ export const deployMessageSchema = z.object({
     dir: z.string(),
     name: z.string(),
     nodes: z.array(z.object({ name: z.string(), kind: z.literal("router"), config: z.string(), platform: z.enum(PLATFORM_NAMES), ports: z.number().int().positive().optional() })),
-    links: z.array(z.object({ index: z.number(), endpoints: z.array(z.object({ node: z.string(), iface: z.string() })) })),
+    links: z.array(z.object({ index: z.number(), endpoints: z.array(z.object({ node: z.string(), iface: z.string() })), impair: impairmentStateSchema.optional() })),
   }),
   timeoutMs: z.number().int().positive(),
 });

@@ -8,7 +8,8 @@ import { UdpBridge } from "./bridge";
 import { NodeProcess, type NodeStartFailure } from "./node-process";
 import { PortAllocator } from "./ports";
 import { removeState, stateDir, writeState } from "./runtime/state";
-import { LOOPBACK_HOST, RuntimeError, type DeployStep, type LinkState, type NodeStatus, type ProcessLabState } from "./runtime/types";
+import { isNoImpairment } from "../router/io/impair";
+import { LOOPBACK_HOST, RuntimeError, type DeployStep, type LinkChange, type LinkState, type NodeStatus, type ProcessLabState } from "./runtime/types";
 import type { Lab } from "./topology";
 
 export interface DaemonOptions {
@@ -104,6 +105,27 @@ export class LabDaemon {
     });
   }
 
+  /** Impairs, clears, pulls or plugs one link's bridge; the state file follows. */
+  changeLink(index: number, change: LinkChange): void {
+    const at = this.links.findIndex((l) => l.index === index);
+    if (at < 0) throw new RuntimeError("no-such-node", `no link ${index} in lab ${this.options.lab.name} (links: ${this.links.map((l) => l.index).join(", ") || "none"})`);
+    const bridge = this.bridges[at];
+    let link = this.links[at];
+    if (change.impair !== undefined) {
+      const impair = change.impair && !isNoImpairment(change.impair) ? change.impair : undefined;
+      bridge.setImpairment(impair);
+      const { impair: _old, ...rest } = link;
+      link = impair ? { ...rest, impair } : rest;
+    }
+    if (change.carrier !== undefined) {
+      bridge.setCarrier(change.carrier === "up");
+      const { carrier: _old, ...rest } = link;
+      link = change.carrier === "down" ? { ...rest, carrier: "down" } : rest;
+    }
+    this.links[at] = link;
+    this.persist();
+  }
+
   /** Stops every agent (SIGTERM, then SIGKILL after 3 s), closes the bridges, removes the state file. */
   async shutdown(): Promise<void> {
     this.down = true;
@@ -134,8 +156,9 @@ export class LabDaemon {
       for (const e of link.endpoints) endpoints.push({ node: e.node, iface: e.iface, nodePort: await this.ports.udp() });
       const bridge = await UdpBridge.open(`link${link.index}`, endpoints);
       this.bridges.push(bridge);
+      bridge.setImpairment(link.impair);
       const bridgePorts = bridge.ports;
-      this.links.push({ index: link.index, endpoints: endpoints.map((e, i) => ({ ...e, bridgePort: bridgePorts[i] })), bridge: { kind: "udp" } });
+      this.links.push({ index: link.index, endpoints: endpoints.map((e, i) => ({ ...e, bridgePort: bridgePorts[i] })), bridge: { kind: "udp" }, ...(link.impair ? { impair: { ...link.impair } } : {}) });
     }
     for (const [i, n] of lab.nodes.entries()) {
       const spec = { name: n.name, configDir: lab.dir, config: n.config, dir: this.nodeDir(n.name), index: i + 1, platform: n.platform, ports: n.ports };

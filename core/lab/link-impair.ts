@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { impairmentProblem, type Impairment } from "../router/io/impair";
 
+export { formatImpairment } from "../router/io/impair";
+
 const TIME = /^(\d{1,6}(?:\.\d{1,3})?)\s*(us|ms|s)$/i;
 const PERCENT = /^(\d{1,3}(?:\.\d{1,4})?)\s*%?$/;
 const RATE = /^(\d{1,9}(?:\.\d{1,3})?)\s*(bit|kbit|mbit|gbit|bps|kbps|mbps|gbps)$/i;

@@ -2,7 +2,8 @@
 // turning failures into one clear message on stderr and an exit code, and the status table.
 import type { MgmtClient } from "../../api/mgmt-client";
 import { connectNode, findRunningLab, type RunningLab } from "../../lab/running-lab";
-import { RuntimeError, type LabState, type NodeStatus } from "../../lab/runtime/types";
+import { formatImpairment } from "../../lab/link-impair";
+import { RuntimeError, type LabState, type LinkState, type NodeStatus } from "../../lab/runtime/types";
 import type { LabOption } from "../options";
 import { formatTextTable } from "../text-table";
 
@@ -43,10 +44,17 @@ export async function withNode(options: LabOption, node: string, body: (client: 
 /** A running lab as `--json` prints it (`up`, `status`): never the lab's token. */
 export function labJson(state: LabState, nodes: readonly NodeStatus[]): string {
   const statuses = nodes.map(({ name, state: s, consolePort, mgmtPort, pid, containerId, exitCode, signal, stderrTail }) => ({ name, state: s, consolePort, mgmtPort, pid, containerId, exitCode, signal, stderrTail }));
-  return JSON.stringify({ lab: state.lab, dir: state.dir, runtime: state.runtime, createdAt: state.createdAt, nodes: statuses }, null, 2) + "\n";
+  const links = state.links.map(({ index, endpoints, carrier, impair }) => ({ index, endpoints: endpoints.map((e) => `${e.node}:${e.iface}`), carrier: carrier ?? "up", ...(impair ? { impair } : {}) }));
+  return JSON.stringify({ lab: state.lab, dir: state.dir, runtime: state.runtime, createdAt: state.createdAt, nodes: statuses, links }, null, 2) + "\n";
 }
 
 export { rejectedCommand } from "../../lab/rejected";
+
+/** The links of a running lab: endpoints, cable, impairment. */
+export function formatLinkTable(links: readonly LinkState[]): string {
+  const rows = links.map((l) => [String(l.index), l.endpoints.map((e) => `${e.node}:${e.iface}`).join(" "), l.carrier ?? "up", formatImpairment(l.impair)]);
+  return formatTextTable(["LINK", "ENDPOINTS", "CABLE", "IMPAIRMENT"], rows);
+}
 
 export function formatStatusTable(nodes: readonly NodeStatus[]): string {
   const rows = nodes.map((n) => {

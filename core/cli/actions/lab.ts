@@ -7,7 +7,7 @@ import { RuntimeError } from "../../lab/runtime/types";
 import { formatProblem, LabFileError, loadLab, type Lab } from "../../lab/topology";
 import type { JsonOption, LabOption } from "../options";
 import { createProgress } from "./progress";
-import { fail, failWith, formatCrashReports, formatStatusTable, labJson, runningLab } from "./lab-context";
+import { fail, failWith, formatCrashReports, formatLinkTable, formatStatusTable, labJson, runningLab } from "./lab-context";
 
 /** The lab, or undefined after printing each problem of its lab file (exit 1). */
 export async function loadLabOrReport(labdir: string): Promise<Lab | undefined> {
@@ -44,6 +44,7 @@ export async function up(labdir: string, options: JsonOption & { runtime?: UpRun
     return failWith(err);
   }
   const timeoutMs = options.timeout;
+  if (!runtime.changeLink && lab.links.some((l) => l.impair)) console.error(`${lab.name}: the ${runtime.name} runtime does not impair links; lab.yaml's impair: is left out (sim and the process runtime apply it)`);
   console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);
   const started = Date.now();
   // Certificate labs boot enrolled: the lab CA issues what the trustpoints ask for first.
@@ -96,6 +97,7 @@ export async function status(options: LabOption & JsonOption): Promise<void> {
     }
     console.log(`${lab.state.lab} (${lab.state.runtime} runtime, ${lab.state.dir}), up since ${lab.state.createdAt}`);
     process.stdout.write(formatStatusTable(nodes) + formatCrashReports(nodes));
+    if (lab.state.links.length) process.stdout.write("\n" + formatLinkTable(lab.state.links));
   } catch (err) {
     failWith(err);
   }

@@ -7,11 +7,11 @@ import { closeSync, openSync, readFileSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { daemonCommand } from "../agent-entry";
-import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type ControlOp, type DeployMessage } from "../daemon-protocol";
+import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type ControlOp, type ControlRequest, type DeployMessage } from "../daemon-protocol";
 import type { Lab } from "../topology";
 import { pidAlive, pidRuns, waitForExit } from "./pids";
 import { newToken, readState, removeState, stateDir } from "./state";
-import { processLabStateSchema, RuntimeError, type DeployOptions, type ProcessLabState, type NodeStatus, type Runtime, type RuntimeEntry, type RuntimeErrorCode } from "./types";
+import { processLabStateSchema, RuntimeError, type DeployOptions, type LinkChange, type ProcessLabState, type NodeStatus, type Runtime, type RuntimeEntry, type RuntimeErrorCode } from "./types";
 
 const DAEMON_LOG = "daemon.log";
 const CONTROL_TIMEOUT_MS = 30_000;
@@ -61,7 +61,7 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
     closeSync(logFd);
     const message: DeployMessage = {
       type: "deploy",
-      lab: { dir: lab.dir, name: lab.name, nodes: lab.nodes.map((n) => ({ ...n })), links: lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ ...e })) })) },
+      lab: { dir: lab.dir, name: lab.name, nodes: lab.nodes.map((n) => ({ ...n })), links: lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ ...e })), ...(l.impair ? { impair: { ...l.impair } } : {}) })) },
       timeoutMs: options.timeoutMs ?? defaultNodeTimeoutMs(lab.nodes.length),
     };
     const overallMs = message.timeoutMs * lab.nodes.length + 60_000;
@@ -143,6 +143,11 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
     return this.control(state, "status");
   }
 
+  /** The daemon's bridge for the link applies it; the state file shows it afterwards. */
+  async changeLink(state: ProcessLabState, index: number, change: LinkChange): Promise<void> {
+    await this.control(state, "link", undefined, { index, change });
+  }
+
   private async nodeOp(state: ProcessLabState, op: ControlOp, node: string): Promise<NodeStatus> {
     if (!state.nodes.some((n) => n.name === node)) {
       throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((n) => n.name).join(", ")})`);
@@ -154,14 +159,14 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
   }
 
   /** POSTs one operation to the daemon; its failures come back as RuntimeErrors. */
-  private async control(state: ProcessLabState, op: ControlOp, node?: string): Promise<NodeStatus[]> {
+  private async control(state: ProcessLabState, op: ControlOp, node?: string, link?: ControlRequest["link"]): Promise<NodeStatus[]> {
     if (!state.daemon) throw new RuntimeError("internal", `the state of lab ${state.lab} names no lab daemon`);
     let response: Response;
     try {
       response = await fetch(`http://127.0.0.1:${state.daemon.controlPort}/${op}`, {
         method: "POST",
         headers: { authorization: `Bearer ${state.token}`, "content-type": "application/json" },
-        body: JSON.stringify(node === undefined ? {} : { node }),
+        body: JSON.stringify({ ...(node === undefined ? {} : { node }), ...(link === undefined ? {} : { link }) }),
         signal: AbortSignal.timeout(op === "status" ? 5000 : CONTROL_TIMEOUT_MS),
       });
     } catch (err) {

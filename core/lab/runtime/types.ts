@@ -71,6 +71,23 @@ export const linkEndpointStateSchema = z.object({
 });
 export type LinkEndpointState = z.infer<typeof linkEndpointStateSchema>;
 
+/** A link's impairment as numbers (io/impair.ts's Impairment), as the state file keeps it. */
+export const impairmentStateSchema = z.object({
+  delayMs: z.number().nonnegative().optional(),
+  jitterMs: z.number().nonnegative().optional(),
+  lossPercent: z.number().min(0).max(100).optional(),
+  duplicatePercent: z.number().min(0).max(100).optional(),
+  reorderPercent: z.number().min(0).max(100).optional(),
+  rateBitsPerSecond: z.number().positive().optional(),
+});
+
+/** What `flexlab link` changes on a running link: its impairment (null clears it), its cable. */
+export const linkChangeSchema = z.object({
+  impair: impairmentStateSchema.nullable().optional(),
+  carrier: z.enum(["up", "down"]).optional(),
+});
+export type LinkChange = z.infer<typeof linkChangeSchema>;
+
 export const linkStateSchema = z.object({
   /** Position in lab.yaml's links list: the link's id. */
   index: z.number().int().nonnegative(),
@@ -79,6 +96,10 @@ export const linkStateSchema = z.object({
   bridge: z.object({ kind: z.literal("udp") }).optional(),
   /** docker runtime: the Docker network carrying this link. */
   network: z.object({ id: z.string(), name: z.string(), subnet: z.string().optional() }).optional(),
+  /** The impairment in force (lab.yaml's, or `flexlab link … impair`); absent: none. */
+  impair: impairmentStateSchema.optional(),
+  /** "down" while its cable is pulled (`flexlab link … down`); absent: up. */
+  carrier: z.literal("down").optional(),
 });
 export type LinkState = z.infer<typeof linkStateSchema>;
 
@@ -174,6 +195,9 @@ export interface Runtime<S extends LabState = LabState> {
   restartNode(state: S, node: string): Promise<NodeStatus>;
   /** Current status of every node, in lab.yaml order. */
   status(state: S): Promise<NodeStatus[]>;
+  /** Impairs, clears, pulls or plugs link `index` (its position in lab.yaml) while the lab
+   * runs; the state file shows the link as it is afterwards. Absent where a runtime cannot. */
+  changeLink?(state: S, index: number, change: LinkChange): Promise<void>;
 }
 
 /**

@@ -153,6 +153,11 @@ export class ImpairedPath {
     return this.spec;
   }
 
+  /** Nothing set and nothing waiting: a caller may hand frames straight to the sink. */
+  get passthrough(): boolean {
+    return this.none && this.due.length === 0;
+  }
+
   /** Frames waiting to be released. */
   get queued(): number {
     return this.due.length;

@@ -139,7 +139,8 @@ class MemoryEnd extends NicBase {
     if (!this.sendable(frame)) return false;
     const peer = this.peer as MemoryEnd; // carrier() implies a live peer
     const copy = copyFrame(frame);
-    const accepted = peer.impairer ? peer.impairer.accept(copy, 0) : peer.enqueue(copy);
+    const impairer = peer.impairer;
+    const accepted = impairer === undefined || impairer.passthrough ? peer.enqueue(copy) : impairer.accept(copy, 0);
     if (!accepted) {
       this.counters.txDrops++;
       return false;
@@ -262,8 +263,9 @@ class HubPort extends NicBase {
 
   /** Receives from the hub's drain. */
   take(frame: Uint8Array): void {
-    if (this.impairer) this.impairer.accept(frame);
-    else this.deliver(frame);
+    const impairer = this.impairer;
+    if (impairer === undefined || impairer.passthrough) this.deliver(frame);
+    else impairer.accept(frame);
   }
 
   get forwarding(): boolean {

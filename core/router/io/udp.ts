@@ -3,6 +3,7 @@
 // Only 127.0.0.0/8 is allowed at either end, so lab traffic never leaves the machine.
 import { createSocket, type Socket } from "node:dgram";
 import { parseIpv4 } from "../wire/addr";
+import { CARRIER_MESSAGE_LENGTH, parseCarrierMessage } from "../wire/udp-carrier";
 import { NicBase, microtaskDeferrer } from "./base";
 import { copyFrame } from "./frame";
 import type { Deferrer } from "./nic";
@@ -27,13 +28,26 @@ const DEFAULT_QUEUE_FRAMES = 1024;
 export class UdpNic extends NicBase {
   private socket: Socket | undefined;
   private bound = false;
+  /** The bridge's cable: it says when the lab pulls it (`flexlab link … down`). */
+  private bridgeCarrier = true;
   private readonly localHost: string;
   private readonly localPort: number;
   private readonly remoteHost: string;
   private readonly remotePort: number;
   private readonly queueFrames: number;
   // Node gives each datagram its own memory; hand it on as a plain Uint8Array (Buffer#slice shares).
-  private readonly onMessage = (msg: Buffer): void => this.deliver(new Uint8Array(msg.buffer, msg.byteOffset, msg.length));
+  private readonly onMessage = (msg: Buffer): void => {
+    const datagram = new Uint8Array(msg.buffer, msg.byteOffset, msg.length);
+    if (datagram.length === CARRIER_MESSAGE_LENGTH) {
+      const up = parseCarrierMessage(datagram);
+      if (up !== undefined) {
+        this.bridgeCarrier = up;
+        this.linkMayHaveChanged();
+        return;
+      }
+    }
+    this.deliver(datagram);
+  };
   private readonly onError = (err: NodeJS.ErrnoException): void => {
     // On a connected socket, ICMP port unreachable (no bridge listening) comes back as ECONNREFUSED:
     // a datagram we sent was lost. Anything else went wrong receiving.
@@ -102,7 +116,7 @@ export class UdpNic extends NicBase {
   }
 
   protected carrier(): boolean {
-    return this.bound;
+    return this.bound && this.bridgeCarrier;
   }
 
   protected closeBackend(): void {
