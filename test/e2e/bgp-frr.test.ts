@@ -4,10 +4,10 @@
 // (`network … rd … label …` with a route-map setting the route target, no kernel VRF needed),
 // we export VRF cust1's connected routes with our RD, a local label and our route target.
 // Routes cross both ways with labels and RTs, a withdrawal on either side is seen, route
-// refresh and clear work across, and dumpcap's capture of the whole session decodes with `flexlab decode` without an error and
-// the way tshark decodes it. A second pair runs iBGP in a 4-octet AS with our side passive.
-// Addresses are from 198.18.0.0/15 (the link) and 10.x (the VPN
-// prefixes); nothing leaves the two namespaces. Needs root, iproute2, python3, the
+// refresh and clear work across, and dumpcap's capture of the whole session decodes with
+// `flexlab decode` without an error and the way tshark decodes it. A second pair runs iBGP in
+// a 4-octet AS with our side passive. Addresses are from 198.18.0.0/15 (the link) and 10.x
+// (the VPN prefixes); nothing leaves the namespaces. Needs root, iproute2, python3, the
 // packet-socket addon and FRR (`.ci/run` installs frr); the capture part also tshark.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
