@@ -235,6 +235,8 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     });
     expect(route).toContain(FRR);
     expect(await router.exec("show ip route vrf cust1")).toMatch(/^B\s+10\.77\.1\.0\/24 \[20\/0\] via 198\.18\.1\.2/m);
+    // VPN routes live in the VRF only: nothing of them in the global table.
+    expect(await router.exec("show ip route")).not.toContain("10.77.");
   }, 90_000);
 
   it("sends VRF cust1's connected routes to FRR with our RD, a local label and our route target", async () => {
