@@ -30,4 +30,11 @@ describe("anti-replay window (RFC 4303 §3.4.3)", () => {
     expect(w.check(0xfffffff0)).toBe(false);
     expect(w.check(0xfffffff1)).toBe(true);
   });
+
+  it("checks nothing when replay detection is off (window 0)", () => {
+    const w = new ReplayWindow(0);
+    w.accept(5);
+    expect(w.check(5)).toBe(true);
+    expect(w.check(0)).toBe(true);
+  });
 });

@@ -11,9 +11,10 @@ export class ReplayWindow {
   /** words.length - 1: the ring's size is a power of two. */
   private readonly mask: number;
 
-  /** `size`: how many sequence numbers below the highest are still accepted, 1..4096. */
+  /** `size`: how many sequence numbers below the highest are still accepted, 1..4096; 0 turns
+   * replay detection off (IOS `crypto ipsec security-association replay disable`). */
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1 || size > 4096) throw new RangeError(`replay window ${size} is not in 1..4096`);
+    if (!Number.isInteger(size) || size < 0 || size > 4096) throw new RangeError(`replay window ${size} is not in 0..4096`);
     // One spare word, so the word being filled never holds bits still inside the window.
     let n = 1;
     while (n * 32 < size + 32) n *= 2;
@@ -28,6 +29,7 @@ export class ReplayWindow {
 
   /** Whether `seq` may be new: not 0 (never sent), not left behind the window, not seen. */
   check(seq: number): boolean {
+    if (this.size === 0) return true;
     if (seq === 0) return false;
     if (seq > this.top) return true;
     if (seq + this.size <= this.top) return false;
