@@ -49,6 +49,9 @@ export class LabService {
   /** Per node while a deploy runs: the step it reached. */
   private readonly steps = new Map<string, NodeViewState>();
   private busy = false;
+  /** The deploy under way: node operations wait for it (its nodes show running before the
+   * runtime has handed over the lab). */
+  private deploying: Promise<unknown> | undefined;
   private error: string | undefined;
   private readonly viewListeners = new Set<(view: LabView) => void>();
   private readonly progressListeners = new Set<(node: string, step: DeployStep, detail?: string) => void>();
@@ -131,8 +134,14 @@ export class LabService {
   }
 
   /** Deploys the lab as `flexlab up` does; resolves once every node runs. */
-  async deploy(): Promise<LabView> {
-    if (this.busy) throw new LabServiceError("failed", `lab ${this.lab.name} is busy (deploying or going down)`);
+  deploy(): Promise<LabView> {
+    if (this.busy) return Promise.reject(new LabServiceError("failed", `lab ${this.lab.name} is busy (deploying or going down)`));
+    const deploying = this.deployNow();
+    this.deploying = deploying.finally(() => (this.deploying = undefined)).catch(() => {});
+    return deploying;
+  }
+
+  private async deployNow(): Promise<LabView> {
     await this.refresh();
     if (this.deployed) return this.view();
     this.busy = true;
@@ -191,6 +200,7 @@ export class LabService {
   }
 
   async nodeOp(op: "startNode" | "stopNode" | "restartNode", node: string): Promise<NodeView> {
+    await this.deploying;
     const deployed = this.requireDeployed();
     this.requireNode(node);
     if (op !== "stopNode") this.steps.set(node, "booting");
@@ -210,6 +220,7 @@ export class LabService {
 
   /** The node's mgmt client, connected once and kept while the node's process lives. */
   async client(node: string): Promise<MgmtClient> {
+    await this.deploying;
     const deployed = this.requireDeployed();
     this.requireNode(node);
     const status = this.statuses.get(node);
@@ -230,6 +241,7 @@ export class LabService {
   }
 
   async openConsole(node: string, size: { columns: number; rows: number }, handlers: ConsoleHandlers): Promise<ConsoleStream> {
+    await this.deploying;
     this.requireDeployed();
     this.requireNode(node);
     const status = this.statuses.get(node);

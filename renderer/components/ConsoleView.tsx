@@ -33,6 +33,7 @@ export const ConsoleView = defineComponent({
     terminal.loadAddon(search);
     let streamId: number | undefined;
     let opening = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
     const open = async (): Promise<void> => {
       if (opening || streamId !== undefined || !props.running) return;
@@ -40,7 +41,12 @@ export const ConsoleView = defineComponent({
       status.value = "connecting…";
       const reply = await client.call("console.open", { node: props.node, columns: Math.max(10, terminal.cols), rows: Math.max(2, terminal.rows) });
       opening = false;
-      if (!reply.ok) return void (status.value = reply.error.message);
+      if (!reply.ok) {
+        // A node just up may not answer yet: say why, and try again while it runs.
+        status.value = reply.error.message;
+        retryTimer = setTimeout(() => void open(), 1000);
+        return;
+      }
       streamId = reply.result.streamId;
       status.value = "connected";
       // A fresh line, so the router prints its prompt.
@@ -91,6 +97,7 @@ export const ConsoleView = defineComponent({
       },
     );
     onBeforeUnmount(() => {
+      clearTimeout(retryTimer);
       observer?.disconnect();
       offData();
       offClosed();

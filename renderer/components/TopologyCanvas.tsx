@@ -1,8 +1,8 @@
 // The topology canvas: routers as cards showing their live state, links as lines labelled
 // with interface names, multi-end links through a small bridge dot. Click a router to open
 // its panel; drag to arrange (the layout is the canvas's own until positions are saved).
-import { Handle, Position, VueFlow, useVueFlow, type NodeComponent, type NodeProps } from "@vue-flow/core";
-import { computed, defineComponent, h, markRaw, onBeforeUnmount, onMounted, ref, watch, type PropType } from "vue";
+import { Handle, Position, VueFlow, useVueFlow, type Edge, type Node, type NodeComponent, type NodeProps } from "@vue-flow/core";
+import { computed, defineComponent, h, markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type PropType } from "vue";
 import type { LabView } from "../../core/api/lab-api";
 import { layoutTopology } from "./topology-layout";
 
@@ -66,10 +66,15 @@ export const TopologyCanvas = defineComponent({
     // Re-laid out only when the topology changes; states are patched into the nodes in place,
     // so a card the user dragged stays where it was put.
     const shape = computed(() => JSON.stringify([props.view.nodes.map((n) => n.name), props.view.links]));
-    const graph = computed(() => {
-      void shape.value;
-      return layoutTopology(props.view);
-    });
+    const layout = (): { nodes: Node[]; edges: Edge[] } => {
+      const { nodes, edges } = layoutTopology(props.view);
+      return {
+        nodes: nodes.map((n) => ({ ...n, data: { ...n.data }, selectable: n.type === "router" })),
+        edges: edges.map((e) => ({ ...e, type: "straight", class: "link", labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 4 })),
+      };
+    };
+    const graph = shallowRef(layout());
+    watch(shape, () => (graph.value = layout()));
     watch(
       () => props.view.nodes.map((n) => `${n.name}:${n.state}`).join(","),
       () => {
@@ -98,8 +103,8 @@ export const TopologyCanvas = defineComponent({
         <VueFlow
           id={flowId}
           class="topology"
-          nodes={graph.value.nodes.map((n) => ({ ...n, data: { ...n.data }, selectable: n.type === "router" }))}
-          edges={graph.value.edges.map((e) => ({ ...e, type: "straight", class: "link", labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 4 }))}
+          nodes={graph.value.nodes}
+          edges={graph.value.edges}
           nodeTypes={NODE_TYPES}
           nodesConnectable={false}
           edgesUpdatable={false}
@@ -110,7 +115,7 @@ export const TopologyCanvas = defineComponent({
           multiSelectionKeyCode={null}
           zoomActivationKeyCode={null}
           panActivationKeyCode={null}
-          minZoom={0.2}
+          minZoom={0.05}
           maxZoom={2}
           onNodeClick={(ev: { node: { id: string; type?: string } }) => emit("select", ev.node.type === "router" ? ev.node.id : undefined)}
           onPaneClick={() => emit("select", undefined)}

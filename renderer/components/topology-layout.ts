@@ -20,6 +20,8 @@ export interface CanvasEdge {
 }
 
 export const COLUMN_GAP = 290;
+/** A long chain of columns folds into bands below one another, so a big lab fits a screen. */
+export const MAX_COLUMNS = 8;
 /** A column of bridge dots only sits closer to its neighbours. */
 export const BRIDGE_GAP = 170;
 export const ROW_GAP = 140;
@@ -80,9 +82,12 @@ export function layoutTopology(view: Pick<LabView, "nodes" | "links">): { nodes:
   const columnX = [0];
   for (let c = 1; c <= Math.max(0, ...columns.keys()); c++) columnX.push(columnX[c - 1] + (onlyBridges(c) || onlyBridges(c - 1) ? BRIDGE_GAP : COLUMN_GAP));
   const position = new Map<string, { x: number; y: number }>();
+  const bandHeight = (tallest + 1) * ROW_GAP;
   for (const [c, ids] of columns) {
-    const offset = ((tallest - ids.length) * ROW_GAP) / 2;
-    ids.forEach((id, row) => position.set(id, { x: columnX[c], y: offset + row * ROW_GAP }));
+    const band = Math.floor(c / MAX_COLUMNS);
+    const x = columnX[c] - columnX[band * MAX_COLUMNS];
+    const offset = band * bandHeight + ((tallest - ids.length) * ROW_GAP) / 2;
+    ids.forEach((id, row) => position.set(id, { x, y: offset + row * ROW_GAP }));
   }
   const nodes: CanvasNode[] = [
     ...view.nodes.map((n) => ({ id: n.name, type: "router" as const, position: position.get(n.name) ?? { x: 0, y: 0 }, data: { label: n.name, state: n.state } })),

@@ -16,6 +16,8 @@ export interface TableState {
 
 /** How long a changed row stays highlighted. */
 export const FRESH_MS = 1500;
+/** How soon a watch the lab refused is asked for again. */
+const RETRY_MS = 1000;
 
 export function useNodeTable(client: LabClient, node: Ref<string>, table: Ref<TableName>, running: Ref<boolean>): TableState {
   const rows = ref<readonly Record<string, unknown>[]>([]);
@@ -49,27 +51,29 @@ export function useNodeTable(client: LabClient, node: Ref<string>, table: Ref<Ta
     streamId = undefined;
   };
 
-  watch(
-    [node, table, running],
-    async () => {
-      stop();
-      const mine = ++generation;
-      rows.value = [];
-      error.value = undefined;
-      if (!running.value) return;
-      const reply = await client.call("tables.watch", { node: node.value, table: table.value });
-      if (mine !== generation) {
-        if (reply.ok) void client.call("tables.unwatch", { streamId: reply.result.streamId });
-        return;
-      }
-      if (reply.ok) streamId = reply.result.streamId;
-      else error.value = reply.error.message;
-    },
-    { immediate: true },
-  );
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  const start = async (): Promise<void> => {
+    stop();
+    clearTimeout(retryTimer);
+    const mine = ++generation;
+    rows.value = [];
+    error.value = undefined;
+    if (!running.value) return;
+    const reply = await client.call("tables.watch", { node: node.value, table: table.value });
+    if (mine !== generation) {
+      if (reply.ok) void client.call("tables.unwatch", { streamId: reply.result.streamId });
+      return;
+    }
+    if (reply.ok) return void (streamId = reply.result.streamId);
+    // A node just up may not answer yet: say why, and try again while it runs.
+    error.value = reply.error.message;
+    retryTimer = setTimeout(() => mine === generation && void start(), RETRY_MS);
+  };
+  watch([node, table, running], start, { immediate: true });
 
   onScopeDispose(() => {
     generation++;
+    clearTimeout(retryTimer);
     stop();
     offRows();
     offClosed();

@@ -34,6 +34,11 @@ export async function serveExampleLab(name: string): Promise<Served> {
   const scratch = await mkdtemp(join(tmpdir(), "flexlab-ui-"));
   const labDir = join(scratch, name);
   await copyExampleLab(name, labDir);
+  return serveLab(labDir, scratch);
+}
+
+/** `flexlab serve LABDIR --runtime process`; closing it also removes `scratch`, which holds the lab. */
+export async function serveLab(labDir: string, scratch: string): Promise<Served> {
   const child: ChildProcess = spawn(process.execPath, [BIN, "serve", labDir, "--runtime", "process"], { cwd: scratch, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
