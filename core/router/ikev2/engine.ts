@@ -14,7 +14,7 @@ import { formatIpv4, ipv4, writeIpv4, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { IkeCriticalPayloadError, IKE_PORT, IKE_NAT_T_PORT, buildIkeMessage, parseIkeMessage, type IkeMessage } from "../wire/ikev2";
 import { buildPayloadBody, type CfgAttribute, type IkePayload, type TrafficSelector } from "../wire/ikev2-payloads";
-import { AuthMethod, CertEncoding, IkeExchangeType, IkeProtocolId, NotifyType, ikeExchangeTypeName, ikePayloadTypeName, notifyTypeName } from "../wire/ikev2-registry";
+import { AuthMethod, CertEncoding, IkeExchangeType, IkeProtocolId, NotifyType, TransformType, ikeExchangeTypeName, ikePayloadTypeName, notifyTypeName } from "../wire/ikev2-registry";
 import { invalidKeData, invalidKeGroup } from "../wire/ikev2-values";
 import type { TrustpointCerts } from "../pki/store";
 import {
@@ -30,7 +30,7 @@ import {
   verifySignatureAuth,
   type IkeIdentity,
 } from "./auth";
-import { deriveChildKeys, deriveIkeKeys, dhGenerate, pskAuth, sameMac, signedOctets, skeyseed } from "./crypto";
+import { deriveChildKeys, deriveIkeKeys, dhGenerate, pskAuth, rekeyedSkeyseed, sameMac, signedOctets, skeyseed, type IkeSuite } from "./crypto";
 import {
   acceptableDhGroups,
   chooseEspProposal,
@@ -82,6 +82,8 @@ export interface IkeHost {
   childDown(sa: IkeSa, child: ChildSa): void;
   saUp(sa: IkeSa): void;
   saDown(sa: IkeSa, reason: string): void;
+  /** An IKE SA rekey replaced `old` with `next` (same session, binding and children). */
+  saReplaced(old: IkeSa, next: IkeSa): void;
 }
 
 export interface IkeEngineOptions {
@@ -101,6 +103,8 @@ export interface IkeStats {
 
 export class IkeEngine {
   private readonly byLocalSpi = new Map<bigint, IkeSa>();
+  /** SPIs offered in an IKE SA rekey not yet answered. */
+  private readonly reservedSpis = new Set<bigint>();
   /** Half-open responder SAs by (peer address, port, initiator SPI): a retransmitted INIT. */
   private readonly halfOpen = new Map<string, IkeSa>();
   private nextId = 1;
@@ -126,7 +130,7 @@ export class IkeEngine {
   private newSpi(): bigint {
     for (;;) {
       const spi = new DataView(randomBytes(8).buffer).getBigUint64(0);
-      if (spi !== 0n && !this.byLocalSpi.has(spi)) return spi;
+      if (spi !== 0n && !this.byLocalSpi.has(spi) && !this.reservedSpis.has(spi)) return spi;
     }
   }
 
@@ -804,6 +808,124 @@ export class IkeEngine {
     this.host.log("CRYPTO", 5, "IKEV2_SESSION_STATUS", `Crypto tunnel v2 is UP.  Peer ${formatIpv4(sa.remote.address)}:${sa.remote.port}       Id: ${sa.remoteId ? identityText(sa.remoteId) : ""}`);
     this.host.saUp(sa);
     this.startDpd(sa);
+    this.armIkeRekey(sa);
+  }
+
+  // --- IKE SA rekey (RFC 7296 §1.3.2, §2.18) ----------------------------------------------------
+
+  /** The original initiator rekeys the IKE SA before its lifetime (IOS: `lifetime`, 86400 s). */
+  private armIkeRekey(sa: IkeSa): void {
+    if (sa.role !== "initiator") return;
+    sa.timers.push(this.clock.after(sa.lifetimeSec * 1000 * CHILD_REKEY_MARGIN, () => this.rekeyIkeSa(sa)));
+  }
+
+  /** CREATE_CHILD_SA with an IKE proposal, a new SPI, nonce and KE; the children move to the
+   * new IKE SA and the old one is deleted. */
+  rekeyIkeSa(sa: IkeSa): void {
+    if (sa.state !== "established" || sa.superseded || !sa.suite) return;
+    const group = sa.suite.dhGroup;
+    const all = localIkeProposals(this.host.config(), sa.fvrf, sa.local.address);
+    const withGroup = all.filter((p) => p.some((t) => t.type === TransformType.DH && t.id === group));
+    const proposals = withGroup.length ? withGroup : all;
+    const dh = dhGenerate(group);
+    const ni = new Uint8Array(randomBytes(NONCE_LENGTH));
+    const newSpi = this.newSpi();
+    this.reservedSpis.add(newSpi);
+    const payloads: IkePayload[] = [
+      { kind: "sa", proposals: ikeOffer(proposals, spiBytes(newSpi)) },
+      { kind: "nonce", data: ni },
+      { kind: "ke", dhGroup: group, data: dh.publicValue },
+    ];
+    this.request(
+      sa,
+      IkeExchangeType.CREATE_CHILD_SA,
+      (messageId) => ({ bytes: sa.seal(IkeExchangeType.CREATE_CHILD_SA, false, messageId, payloads), what: payloadList(payloads) }),
+      (reply) => {
+        this.reservedSpis.delete(newSpi);
+        const saPayload = reply.find((p) => p.kind === "sa");
+        const nonce = reply.find((p) => p.kind === "nonce");
+        const ke = reply.find((p) => p.kind === "ke");
+        const suite = saPayload?.kind === "sa" && saPayload.proposals.length === 1 ? suiteOf(saPayload.proposals[0]) : undefined;
+        const gir = ke?.kind === "ke" && ke.dhGroup === group ? dh.computeSecret(ke.data) : undefined;
+        if (!suite || saPayload?.kind !== "sa" || saPayload.proposals[0].spi.length !== 8 || nonce?.kind !== "nonce" || !gir) {
+          if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):IKE SA rekey refused or malformed; the SA stays`);
+          return;
+        }
+        const peerSpi = readU64(saPayload.proposals[0].spi);
+        // §2.18: the rekey's initiator is the new IKE SA's initiator.
+        const next = this.successor(sa, "initiator", newSpi, peerSpi, suite, rekeyedSkeyseed(sa.suite!.prf, sa.keys!.skD, gir, ni, nonce.data), ni, nonce.data.slice());
+        this.deleteSuperseded(sa, next);
+      },
+      () => this.fail(sa, "IKE SA rekey not answered", 4),
+    );
+  }
+
+  private ikeRekeyRequest(sa: IkeSa, payloads: IkePayload[], answer: (reply: IkePayload[]) => void): void {
+    const saPayload = payloads.find((p) => p.kind === "sa");
+    const nonce = payloads.find((p) => p.kind === "nonce");
+    const ke = payloads.find((p) => p.kind === "ke");
+    if (saPayload?.kind !== "sa" || nonce?.kind !== "nonce" || ke?.kind !== "ke") {
+      answer([notify(NotifyType.INVALID_SYNTAX, new Uint8Array(0))]);
+      return;
+    }
+    const choice = chooseIkeProposal(saPayload.proposals, localIkeProposals(this.host.config(), sa.fvrf, sa.local.address), ke.dhGroup);
+    if (!choice || choice.proposal.spi.length !== 8) {
+      answer([notify(NotifyType.NO_PROPOSAL_CHOSEN, new Uint8Array(0))]);
+      return;
+    }
+    if (choice.suite.dhGroup !== ke.dhGroup) {
+      answer([notify(NotifyType.INVALID_KE_PAYLOAD, invalidKeData(choice.suite.dhGroup))]);
+      return;
+    }
+    const dh = dhGenerate(ke.dhGroup);
+    const gir = dh.computeSecret(ke.data);
+    if (!gir) {
+      answer([notify(NotifyType.INVALID_SYNTAX, new Uint8Array(0))]);
+      return;
+    }
+    const ourSpi = this.newSpi();
+    const nr = new Uint8Array(randomBytes(NONCE_LENGTH));
+    answer([{ kind: "sa", proposals: [{ ...choice.proposal, spi: spiBytes(ourSpi) }] }, { kind: "nonce", data: nr }, { kind: "ke", dhGroup: ke.dhGroup, data: dh.publicValue }]);
+    const peerSpi = readU64(choice.proposal.spi);
+    this.successor(sa, "responder", peerSpi, ourSpi, choice.suite, rekeyedSkeyseed(sa.suite!.prf, sa.keys!.skD, gir, nonce.data, nr), nonce.data.slice(), nr);
+    // The rekey's initiator deletes the old SA; until then it still answers.
+    sa.superseded = true;
+  }
+
+  /** The IKE SA that replaces `old` after a rekey: same peer, identities and binding; the
+   * children move over. */
+  private successor(old: IkeSa, role: "initiator" | "responder", spiI: bigint, spiR: bigint, suite: IkeSuite, seed: Uint8Array, ni: Uint8Array, nr: Uint8Array): IkeSa {
+    const next = new IkeSa({ id: old.id, role, spiI, local: old.local, remote: old.remote, fvrf: old.fvrf, nowMs: this.clock.now() });
+    next.spiR = spiR;
+    next.suite = suite;
+    next.ni = ni;
+    next.nr = nr;
+    next.keys = deriveIkeKeys(suite, seed, ni, nr, spiI, spiR);
+    for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName"] as const) {
+      (next as unknown as Record<string, unknown>)[field] = old[field];
+    }
+    next.children.push(...old.children.splice(0));
+    next.state = "established";
+    old.superseded = true;
+    this.byLocalSpi.set(next.localSpi, next);
+    this.host.saReplaced(old, next);
+    this.startDpd(next);
+    this.armIkeRekey(next);
+    if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${next.id},SA ID = ${next.id}):Rekeyed IKE SA ${hex64(old.localSpi)} -> ${hex64(next.localSpi)}`);
+    return next;
+  }
+
+  /** Deletes a rekeyed IKE SA on the old keys; its children already live on `next`. */
+  private deleteSuperseded(old: IkeSa, next: IkeSa): void {
+    void next;
+    const payloads: IkePayload[] = [{ kind: "delete", protocolId: IkeProtocolId.IKE, spiSize: 0, spis: [] }];
+    this.request(
+      old,
+      IkeExchangeType.INFORMATIONAL,
+      (messageId) => ({ bytes: old.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
+      () => this.remove(old, "Rekeyed", false),
+      () => this.remove(old, "Rekeyed", false),
+    );
   }
 
   // --- Child SAs -----------------------------------------------------------------------------
@@ -906,8 +1028,12 @@ export class IkeEngine {
     const nonce = payloads.find((p) => p.kind === "nonce");
     const tsi = payloads.find((p) => p.kind === "tsi");
     const tsr = payloads.find((p) => p.kind === "tsr");
+    if (saPayload?.kind === "sa" && saPayload.proposals[0]?.protocolId === IkeProtocolId.IKE) {
+      this.ikeRekeyRequest(sa, payloads, answer);
+      return;
+    }
     if (!rekey || rekey.kind !== "notify" || saPayload?.kind !== "sa" || nonce?.kind !== "nonce" || tsi?.kind !== "tsi" || tsr?.kind !== "tsr") {
-      // Rekeying the IKE SA itself and new child SAs beyond the first are not offered by IOS FlexVPN peers; refuse politely.
+      // New child SAs beyond the first are not what IOS FlexVPN peers ask for; refuse politely.
       answer([notify(NotifyType.NO_ADDITIONAL_SAS, new Uint8Array(0))]);
       return;
     }
@@ -1067,6 +1193,15 @@ export class IkeEngine {
   /** Forgets an SA and its children without telling the peer. */
   remove(sa: IkeSa, reason: string, logged: boolean): void {
     if (sa.state === "dead") return;
+    if (sa.superseded) {
+      // Rekeyed: its children and binding live on in its successor.
+      sa.state = "dead";
+      sa.cancelTimers();
+      sa.pending = undefined;
+      sa.queue.length = 0;
+      this.byLocalSpi.delete(sa.localSpi);
+      return;
+    }
     const wasUp = sa.state === "established" || sa.state === "deleting";
     sa.state = "dead";
     sa.cancelTimers();
@@ -1119,6 +1254,10 @@ function natHash(spiI: bigint, spiR: bigint, at: Endpoint): Uint8Array {
   buf[20] = at.port >>> 8;
   buf[21] = at.port & 0xff;
   return new Uint8Array(createHash("sha1").update(buf).digest());
+}
+
+function readU64(bytes: Uint8Array): bigint {
+  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
 }
 
 function spi4(spi: number): Uint8Array {

@@ -83,7 +83,7 @@ export function localIkeProposals(config: ReadonlyRouterConfig, fvrf: string | u
 }
 
 /** The offer for the SA payload: proposal numbers 1, 2, ... */
-export function ikeOffer(proposals: readonly LocalProposal[], spi = new Uint8Array(0)): IkeProposal[] {
+export function ikeOffer(proposals: readonly LocalProposal[], spi: Uint8Array = new Uint8Array(0)): IkeProposal[] {
   return proposals.map((transforms, i) => ({ number: i + 1, protocolId: IkeProtocolId.IKE, spi, transforms }));
 }
 

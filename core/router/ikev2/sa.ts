@@ -119,6 +119,8 @@ export class IkeSa {
   /** The interface the SA is bound to: the tunnel, or the Virtual-Access cloned for it. */
   interfaceName: string | undefined;
   initialContact = false;
+  /** Replaced by a rekeyed IKE SA: going away quietly, its children moved on. */
+  superseded = false;
   /** COOKIE answers received to our IKE_SA_INIT. */
   cookieRetries = 0;
   timers: Timer[] = [];

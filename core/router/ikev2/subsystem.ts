@@ -356,6 +356,10 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 
   saUp(_sa: IkeSa): void {}
 
+  saReplaced(old: IkeSa, next: IkeSa): void {
+    for (const [name, s] of this.byTunnel) if (s === old) this.byTunnel.set(name, next);
+  }
+
   saDown(sa: IkeSa): void {
     for (const [name, s] of this.byTunnel) if (s === sa) this.byTunnel.delete(name);
     const policyPool = sa.profile ? (() => {

@@ -283,3 +283,28 @@ describe("IKEv2 with pre-shared keys", () => {
     expect(log).toContain("IKEv2 IKE_AUTH Exchange RESPONSE");
   });
 });
+
+describe("IKE SA rekey", () => {
+  it("rekeys the IKE SA before its lifetime with CREATE_CHILD_SA, moves the child SA over and keeps traffic flowing", async () => {
+    const withLifetime = (cfg: string): string => cfg.replace(" dpd 10 2 periodic\n", " dpd 10 2 periodic\n lifetime 600\n");
+    sim = new Simulation({
+      nodes: { R1: withLifetime(site("R1", 1, 2)), R2: withLifetime(site("R2", 2, 1)).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    const before = sas("R1")[0];
+    const child = before.children[0];
+    sim.advance(600_000);
+    const after = sas("R1");
+    expect(after.length).toBe(1);
+    expect(after[0].spiI).not.toBe(before.spiI);
+    expect(after[0].state).toBe("established");
+    expect(before.state).toBe("dead");
+    expect(after[0].children[0]).toBe(child);
+    expect(sas("R2").length).toBe(1);
+    expectTwins("R1", "R2");
+    expect(hex(after[0].keys!.skD)).not.toBe(hex(before.keys!.skD));
+    expect(sim.node("R1").log.map((l) => l.text).join("\n")).not.toContain("SA DOWN");
+    expect(await sim.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+  });
+});
