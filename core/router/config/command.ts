@@ -42,6 +42,8 @@ export interface ModeContexts extends KeptModeContexts {
   readonly redundancy: Record<string, never>;
   readonly line: { readonly line: string };
   readonly "control-plane": Record<string, never>;
+  readonly "acl-std": { readonly acl: string };
+  readonly "acl-ext": { readonly acl: string };
 }
 
 export type ConfigModeId = keyof ModeContexts;

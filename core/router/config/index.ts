@@ -46,3 +46,4 @@ export * from "./model/routing";
 export * from "./model/bgp";
 export * from "./model/crypto";
 export * from "./model/kept";
+export * from "./model/acl";

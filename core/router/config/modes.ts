@@ -48,6 +48,8 @@ export const MODES: readonly ModeDef[] = [
   { id: "redundancy", prompt: "(config-red)#", parent: "config" },
   { id: "line", prompt: "(config-line)#", parent: "config", unseparated: true },
   { id: "control-plane", prompt: "(config-cp)#", parent: "config" },
+  { id: "acl-std", prompt: "(config-std-nacl)#", parent: "config" },
+  { id: "acl-ext", prompt: "(config-ext-nacl)#", parent: "config" },
   ...KEPT_MODES,
 ];
 

@@ -30,6 +30,7 @@ export const CORE_DROP_REASONS = [
   "encapsulation-failed",
   "arp-queue-full",
   "recursion-limit",
+  "access-list",
   // Local delivery
   "protocol-unreachable",
   "port-unreachable",

@@ -83,6 +83,8 @@ export class Ipv4Forwarding implements Ipv4Output {
     const counters = inIf.counters;
     counters.inPackets++;
     counters.inBytes += total;
+    const inAcl = inIf.inputAcl;
+    if (inAcl !== undefined && !inAcl.permits(buf, offset, end)) return this.denied(inIf, vrf, inIf, buf, offset, end);
     const dst = ipv4Dst(buf, offset);
     const entry = vrf.fib.lookup(dst);
     if (entry !== undefined && entry.kind === "receive") {
@@ -183,11 +185,25 @@ export class Ipv4Forwarding implements Ipv4Output {
       out.drop("output-interface-down");
       return "dropped";
     }
+    // Only what the router forwards meets an outbound list; what it sends itself does not.
+    const outAcl = out.outputAcl;
+    if (outAcl !== undefined && inIf !== undefined && !outAcl.permits(buf, start, end)) {
+      this.denied(inIf, inIf.vrf, out, buf, start, end);
+      return "dropped";
+    }
     const nextHop = path.nextHop ?? dst;
     const labels = path.labels;
     const mtu = labels === undefined ? out.ipMtuBytes : out.ipMtuBytes - 4 * labels.length;
     if (end - start > mtu) return this.fragmentOut(path, nextHop, buf, start, end, mtu, inIf);
     return this.emit(path, nextHop, buf, start, end) ? "sent" : "dropped";
+  }
+
+  /** An access list denied the packet: counted where it was checked, and an ICMP
+   * administratively-prohibited back to the sender (IOS's `U`) unless unreachables are off. */
+  private denied(inIf: Interface, vrf: Vrf, at: Interface, buf: Uint8Array, offset: number, end: number): void {
+    const errorIf = errorInterface(inIf, vrf, ipv4Src(buf, offset));
+    if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.AdminProhibited);
+    at.drop("access-list");
   }
 
   /** Pushes the path's labels, if any, and transmits. */

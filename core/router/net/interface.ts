@@ -2,6 +2,7 @@
 // link and line protocol states IOS shows and logs, primary and secondary IPv4 addresses or
 // `ip unnumbered`, VRF membership, IP MTU, `ip unreachables`, `ip proxy-arp` and counters.
 // Subclasses say how the link comes up and how a packet leaves (`transmit`).
+import type { PacketFilter } from "./acl";
 import type { Clock } from "../clock/clock";
 import { formatIpv4, maskOf, type Ipv4 } from "../wire/addr";
 import { newInterfaceCounters, type DropReason, type InterfaceCounters } from "./counters";
@@ -59,6 +60,10 @@ export abstract class Interface {
   description = "";
   /** IOS `ip unreachables` (on by default): send ICMP unreachables for packets that came in here. */
   ipUnreachables = true;
+  /** `ip access-group X in`: what may arrive here (for us or to forward). */
+  inputAcl: PacketFilter | undefined = undefined;
+  /** `ip access-group X out`: what may be forwarded out here (never what the router sends). */
+  outputAcl: PacketFilter | undefined = undefined;
   /** IOS `ip proxy-arp` (on by default). */
   proxyArp = true;
   /** Position in `show ip interface brief`; the stack numbers interfaces as they are added. */

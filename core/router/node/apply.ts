@@ -13,6 +13,8 @@ import type { NetStack } from "../net/stack";
 import type { IpRouting } from "../routing/ip-routing";
 import type { Ipv4 } from "../wire/addr";
 import type { SubsystemInstance } from "./subsystem";
+import type { AccessList } from "../net/acl";
+import { applyAccessLists } from "./acl";
 
 export interface DataPlane {
   readonly stack: NetStack;
@@ -23,6 +25,8 @@ export interface DataPlane {
   negotiatedAddress(name: string): { address: Ipv4; prefixLength: number } | undefined;
   /** Reports a problem applying config that the parser could not catch (e.g. an overlap). */
   warn(text: string): void;
+  /** The access lists forwarding applies, by name, with their match counters. */
+  readonly accessLists: Map<string, AccessList>;
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -42,6 +46,7 @@ function applyOrder(a: InterfaceConfig, b: InterfaceConfig): number {
 export function applyConfig(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig, subsystems: readonly SubsystemInstance[] = []): void {
   applyVrfs(plane, before, after);
   applyInterfaces(plane, before, after, subsystems);
+  applyAccessLists(plane.stack, plane.accessLists, before, after);
 }
 
 function applyVrfs(plane: DataPlane, before: RouterConfig | undefined, after: RouterConfig): void {

@@ -15,6 +15,7 @@ import type { GrammarEntry } from "../config/grammar/engine";
 import type { Grammar } from "../config/grammar/engine";
 import type { ConfigCommand } from "../config/command";
 import { MemoryHub } from "../io/memory";
+import type { AccessList } from "../net/acl";
 import type { EthernetInterface } from "../net/ethernet-port";
 import type { Interface, LogMessage } from "../net/interface";
 import type { AddressMethod } from "../net/show";
@@ -47,6 +48,8 @@ export class Router implements DataPlane, SubsystemHost {
   readonly serial: string;
   readonly debug: Debugging;
   readonly platform: Platform;
+  /** The access lists forwarding applies, with their match counters (`show access-lists`). */
+  readonly accessLists = new Map<string, AccessList>();
   /** The ports the node was built with (the platform's and the linked ones): a config naming
    * any other physical port adds it, with a warning. */
   private readonly hardwarePorts: ReadonlySet<string>;

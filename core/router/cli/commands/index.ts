@@ -3,8 +3,9 @@ import { subsystemExecCommands } from "../../node/subsystems";
 import type { ExecCommand } from "../exec-command";
 import { debugCommands } from "./debug";
 import { pingCommands } from "./ping";
+import { aclShowCommands } from "./show-acl";
 import { sessionCommands } from "./session";
 import { ipShowCommands } from "./show-ip";
 import { systemShowCommands } from "./show-system";
 
-export const execCommands: readonly ExecCommand[] = [...sessionCommands, ...systemShowCommands, ...ipShowCommands, ...pingCommands, ...debugCommands(), ...subsystemExecCommands()];
+export const execCommands: readonly ExecCommand[] = [...sessionCommands, ...systemShowCommands, ...ipShowCommands, ...aclShowCommands, ...pingCommands, ...debugCommands(), ...subsystemExecCommands()];

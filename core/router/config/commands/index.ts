@@ -3,6 +3,7 @@
 
 import type { ConfigCommand } from "../command";
 import { Grammar } from "../grammar/engine";
+import { aclCommands } from "./acl";
 import { bgpCommands } from "./bgp";
 import { bgpAfCommands } from "./bgp-af";
 import { bgpNeighborCommands } from "./bgp-neighbor";
@@ -57,6 +58,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...keptAaaCommands,
   ...keptQosCommands,
   ...isakmpCommands,
+  ...aclCommands,
 ];
 
 let shared: Grammar<ConfigCommand> | undefined;

@@ -32,6 +32,8 @@ const EXIT_HELP: Record<ExitMode, string> = {
   redundancy: "Exit from redundancy configuration mode",
   line: "Exit from line configuration mode",
   "control-plane": "Exit from control-plane configuration mode",
+  "acl-std": "Exit from access-list configuration mode",
+  "acl-ext": "Exit from access-list configuration mode",
   ...(Object.fromEntries(KEPT_MODES.map((m) => [m.id, m.exitHelp])) as Record<KeptModeId, string>),
 };
 

@@ -3,6 +3,7 @@
 
 import type { Ipv4, Mac } from "../../wire/addr";
 import type { KeptStore } from "./kept";
+import type { AccessGroups } from "./acl";
 
 export interface InterfaceAddress {
   readonly address: Ipv4;
@@ -71,6 +72,8 @@ export interface InterfaceConfig {
   tunnel?: TunnelConfig;
   nhrp?: NhrpConfig;
   mpls: MplsInterfaceConfig;
+  /** `ip access-group X in|out`: the access lists filtering what comes in and goes out. */
+  accessGroup?: AccessGroups;
   /** Commands accepted and kept but not simulated (`speed`, `duplex`, `ip ospf cost`…). */
   kept?: KeptStore;
 }

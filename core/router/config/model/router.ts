@@ -6,6 +6,7 @@ import type { BgpConfig } from "./bgp";
 import { newCrypto, type CryptoConfig } from "./crypto";
 import type { InterfaceConfig } from "./interface";
 import type { KeptStore } from "./kept";
+import type { AccessListConfig } from "./acl";
 import type { LocalPool, RouteMapEntry, StaticRoute } from "./routing";
 import type { VrfConfig } from "./vrf";
 
@@ -72,6 +73,8 @@ export interface RouterConfig {
   lines: Record<string, LineConfig>;
   /** Commands accepted and kept but not simulated, and their blocks (commands/kept.ts). */
   kept?: KeptStore;
+  /** IP access lists by name or number. */
+  accessLists?: Record<string, AccessListConfig>;
 }
 
 export function emptyConfig(hostname = "Router"): RouterConfig {

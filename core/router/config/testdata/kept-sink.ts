@@ -1,4 +1,4 @@
-// Every kept command (commands/kept*.ts) at least once, with the lines real IOS, IOSv and
+// Every kept command (commands/kept*.ts) and access-list form at least once, with the lines real IOS, IOSv and
 // CSR1000v configs carry, written the way running-config prints them: the kitchen-sink test
 // reads it with KITCHEN_SINK and checks it renders back byte for byte.
 
@@ -244,6 +244,8 @@ interface GigabitEthernet1
  no ip route-cache cef
  no ip mroute-cache
  ip nat outside
+ ip access-group EDGE in
+ ip access-group 10 out
  ip virtual-reassembly in
  ip flow ingress
  ip summary-address eigrp 100 10.0.0.0 255.0.0.0
@@ -358,10 +360,34 @@ ip ssh rsa keypair-name SSHKEY
 ip ssh logging events
 ip scp server enable
 !
+ip route 0.0.0.0 0.0.0.0 10.0.0.254
+!
+ip access-list standard 50
+ permit any
+!
+ip access-list standard MGMT
+ remark jump hosts
+ permit 10.10.0.0 0.0.255.255
+ permit host 192.0.2.1
+ deny any log
+!
+ip access-list extended EDGE
+ 5 permit tcp any any established
+ remark web
+ permit tcp any host 10.0.0.10 eq www
+ permit tcp any host 10.0.0.10 range 8000 8080
+ permit udp any eq domain any gt 1023
+ deny udp any any neq ntp
+ permit icmp any any echo-reply
+ permit icmp any any 3 13
+ permit esp host 198.51.100.1 host 10.0.0.1
+ permit 47 any any
+ deny tcp any any fragments
+ deny ip any any log-input
+!
 logging source-interface Loopback0 vrf mgmt
 logging facility local5
 logging origin-id hostname
-!
 logging host 10.1.1.50
 logging 10.1.1.51 vrf mgmt
 logging trap informational
@@ -390,6 +416,11 @@ tacacs-server host 10.1.1.63 key Legacy single-connection
 tacacs-server key 7 0822455D0A16
 ip radius source-interface Loopback0 vrf mgmt
 ip tacacs source-interface Loopback0
+access-list 10 remark managers
+access-list 10 permit 10.1.0.0 0.0.255.255
+access-list 10 deny any
+access-list 101 permit tcp 10.0.0.0 0.0.0.255 any lt 1024
+access-list 101 deny ip any any log
 snmp-server community public ro 10
 snmp-server community private view all rw SNMP-RW
 snmp-server location Lab rack 4, row B
