@@ -4,7 +4,7 @@
 // packet of the same files. A capture with a corrupted header makes exit 1 with the parser's
 // error on that layer.
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -188,6 +188,65 @@ describe("flexlab decode on a capture from routers in the simulation", () => {
   it.skipIf(!hasTshark)("agrees with tshark on each packet's protocol chain", async () => {
     const file = await captured();
     expect((await records(file)).map(ourChain)).toEqual(tshark(file, ["frame.protocols"]).map(([protocols]) => theirChain(protocols)));
+  });
+});
+
+describe("flexlab decode on a capture of labs/two-pe in the simulation", () => {
+  const config = (node: string): string => readFileSync(join(root, "labs/two-pe", `${node}.cfg`), "utf8");
+
+  /** PE1's Ethernet0/0 from boot: ARP, the GRE tunnel's iBGP session (OPEN, KEEPALIVE, the
+   * VPNv4 UPDATEs with labels and route targets, End-of-RIB) and a VRF ping as GRE/MPLS. */
+  async function capturePe(): Promise<string> {
+    const frames: { ms: number; frame: Uint8Array }[] = [];
+    const clock = new VirtualClock();
+    const sim = new Simulation({
+      nodes: { PE1: config("PE1"), PE2: config("PE2") },
+      links: [[{ node: "PE1", iface: "Ethernet0/0" }, { node: "PE2", iface: "Ethernet0/0" }]],
+      port: (node, iface, nic) => {
+        if (node !== "PE1" || iface !== "Ethernet0/0") return nic;
+        const tap = new TapNic(nic);
+        tap.addTap((frame) => frames.push({ ms: clock.now(), frame: frame.slice() }));
+        return tap;
+      },
+    }, clock);
+    try {
+      sim.advance(30_000);
+      expect(await sim.exec("PE1", "ping vrf A 192.168.2.1 source Loopback10")).toContain("Success rate is 100 percent (5/5)");
+    } finally {
+      sim.close();
+    }
+    const chunks: Uint8Array[] = [];
+    const writer = new PcapngWriter((c) => chunks.push(c));
+    const id = writer.addInterface("PE1 Ethernet0/0", LinkType.Ethernet);
+    for (const f of frames) writer.writePacket(id, 1_764_300_000_000 + f.ms, f.frame);
+    const file = join(dir, "two-pe.pcapng");
+    writeFileSync(file, Buffer.concat(chunks));
+    return file;
+  }
+
+  let capture: Promise<string> | undefined;
+  const captured = (): Promise<string> => (capture ??= capturePe());
+
+  it("decodes the tunnelled BGP session and the labelled pings with no error", async () => {
+    const decoded = await records(await captured());
+    expect(decoded.filter((r) => r.packet.error !== undefined).map((r) => summarizePacket(r.packet))).toEqual([]);
+    const lines = decoded.map((r) => summarizePacket(r.packet));
+    expect(lines.some((l) => /^Ethernet \/ IPv4 \/ GRE \/ IPv4 \/ TCP 179 \/ BGP .*UPDATE \d+ VPNv4 NLRI/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes("VPNv4 End-of-RIB"))).toBe(true);
+    expect(lines.some((l) => /^Ethernet \/ IPv4 \/ GRE \/ MPLS \d+ \/ IPv4 \/ ICMP echo$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^Ethernet \/ IPv4 \/ GRE \/ MPLS \d+ \/ IPv4 \/ ICMP echo reply$/.test(l))).toBe(true);
+  });
+
+  it.skipIf(!hasTshark)("agrees with tshark on each packet's protocol chain, labels and BGP message types", async () => {
+    const file = await captured();
+    const ours = await records(file);
+    expect(ours.map(ourChain)).toEqual(tshark(file, ["frame.protocols"]).map(([protocols]) => theirChain(protocols)));
+    const bgpTypes: Record<string, number> = { open: 1, update: 2, notification: 3, keepalive: 4, "route-refresh": 5 };
+    const ourFields = ours.map((r) => [
+      r.packet.layers.filter((l) => l.protocol === "MPLS").flatMap((l) => (l.fields?.stack as { label: number }[]).map((e) => e.label)).join(","),
+      ((r.packet.layers.find((l) => l.protocol === "BGP")?.fields?.messages ?? []) as { type: string }[]).map((m) => bgpTypes[m.type]).join(","),
+    ]);
+    expect(ourFields).toEqual(tshark(file, ["mpls.label", "bgp.type"]));
   });
 });
 
