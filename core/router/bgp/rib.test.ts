@@ -333,16 +333,18 @@ describe("BgpRib VRF routes and export", () => {
     expect(hooks.get("cust1", "192.168.110.0/24")?.[0].local).toBe(true);
   });
 
-  it("labels another PE's VRF route once it re-advertises it as next hop to an eBGP VPNv4 peer (the hub between spokes)", () => {
+  it("labels another PE's VRF route once it re-advertises it as next hop to another eBGP VPNv4 peer (the hub between spokes)", () => {
     const { hooks, rib } = setup({ cust1: vrf("1:1", ["1:1"]) }, { localAs: 10 });
     const r3 = peer("10.1.1.3", { ebgp: true, remoteAs: 100, localAddress: ip("10.0.0.1") });
     const r4 = peer("10.1.1.4", { ebgp: true, remoteAs: 100, localAddress: ip("10.0.0.1") });
     rib.peerUp(r3);
     send(rib, r3, { vpn: [{ labels: [L(16)], rd: rd("1:1"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")], asPath: [100], nextHop: ip("10.1.1.3") });
     expect(hooks.get("cust1", "192.168.113.0/24")?.[0].label).toBe(16);
+    // R3 is the only VPNv4 neighbor and the route's source: nobody to re-advertise it to yet
+    expect(hooks.labels.get(`cust1 ${ip("192.168.113.0")}/24`)).toBeUndefined();
+    rib.peerUp(r4);
     const inLabel = hooks.labels.get(`cust1 ${ip("192.168.113.0")}/24`);
     expect(inLabel).toBeDefined();
-    rib.peerUp(r4);
     const [u] = updates(rib, r4);
     expect(u.attributes.find((a) => a.type === "mp-reach")).toMatchObject({ nextHop: ip("10.0.0.1"), nlri: [{ labels: [inLabel], rd: rd("1:1") }] });
     expect(u.attributes.find((a) => a.type === "as-path")).toMatchObject({ segments: [{ type: 2, asns: [10, 100] }] });

@@ -116,7 +116,7 @@ export class BgpRib {
   private activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
   /** Some VPNv4 peer is sent our address as next hop for routes learnt from other PEs (an
    * eBGP peer, or next-hop-self): those routes then need a local label too. */
-  private relabelsVpn = false;
+  private relabelPeers: readonly BgpPeer[] = [];
   private readonly ctx: SelectionContext;
   private readonly outCtx: OutContext;
 
@@ -290,13 +290,16 @@ export class BgpRib {
   }
 
   /** IOS gives a VRF prefix learnt from another PE a local label once it advertises the
-   * prefix with itself as next hop (the hub between spokes: eBGP VPNv4 peers); labels
-   * follow when that changes. */
+   * prefix with itself as next hop to some other peer (the hub between spokes, eBGP VPNv4
+   * peers: "in/out 25/16"; a spoke whose only peer is the hub keeps "nolabel/18"); labels
+   * follow when the set of such peers changes. */
   private checkRelabel(): void {
-    let relabels = false;
-    for (const p of this.peers.keys()) if (p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf)) relabels = true;
-    if (relabels === this.relabelsVpn) return;
-    this.relabelsVpn = relabels;
+    const relabels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf));
+    const before = this.relabelPeers;
+    this.relabelPeers = relabels;
+    // With two or more such peers every VRF path has one besides its source: nothing to redo.
+    if (before.length >= 2 && relabels.length >= 2) return;
+    if (relabels.length === before.length && relabels.every((p, i) => p === before[i])) return;
     for (const [vrf, table] of this.vrfTables) {
       for (const d of table.dests()) {
         const before = d.localLabel;
@@ -690,9 +693,16 @@ export class BgpRib {
     for (let i = 0; i < peers.length; i++) peers[i].out.changed(d);
   }
 
+  /** Another PE's path that some VPNv4 peer other than its source gets with us as next hop. */
+  private relabelled(best: Path): boolean {
+    const peers = this.relabelPeers;
+    for (let i = 0; i < peers.length; i++) if (peers[i] !== best.from) return true;
+    return false;
+  }
+
   private updateLocalLabel(d: Dest, vrf: string): void {
     const best = d.best;
-    const want = best !== undefined && best.dest === d && (best.vrfSourced || this.relabelsVpn);
+    const want = best !== undefined && best.dest === d && (best.vrfSourced || this.relabelled(best));
     const aggregate = want && (best.source === "aggregate" || best.source === "default");
     if (d.localLabel !== undefined && (!want || aggregate !== d.localLabelAggregate)) {
       this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
