@@ -16,7 +16,8 @@ export interface EspSender {
   send(flow: TunnelIpsec, tunnel: TunnelInterface, buf: Uint8Array, start: number, end: number): boolean;
 }
 
-/** A crypto flow's counters, as `show crypto ipsec sa` adds them up over its SAs. */
+/** A crypto flow's counters (one tunnel, one peer), as `show crypto ipsec sa` adds them up
+ * over its SAs, rekeys included. */
 export interface FlowCounters {
   encaps: number;
   decaps: number;
@@ -24,6 +25,10 @@ export interface FlowCounters {
   recvErrors: number;
   replayFailures: number;
   verifyFailures: number;
+}
+
+export function newFlowCounters(): FlowCounters {
+  return { encaps: 0, decaps: 0, sendErrors: 0, recvErrors: 0, replayFailures: 0, verifyFailures: 0 };
 }
 
 /** An installed child SA pair. */
@@ -39,6 +44,9 @@ export class InstalledSa implements IpsecSaHandle {
    * ESP-in-UDP shows that a NAT in between moved them (RFC 3948 §2.2, RFC 7296 §2.23). */
   peer: Ipv4;
   peerPort: number;
+
+  /** Its flow's counters for this peer, shared with the pairs before and after it. */
+  readonly counters: FlowCounters;
 
   constructor(
     readonly flow: TunnelIpsec,
@@ -56,13 +64,16 @@ export class InstalledSa implements IpsecSaHandle {
     this.installedAt = now;
     this.peer = pair.outbound.remote;
     this.peerPort = pair.outbound.natT?.remotePort ?? IKE_PORT;
+    this.counters = flow.countersFor(pair.outbound.remote);
   }
 }
 
-/** One protected tunnel: its profile and SAs, newest last. */
+/** One protected tunnel: its profile and SAs, newest last. A point-to-point tunnel has one
+ * peer; a multipoint one (DMVPN) a pair per peer, picked by the GRE packet's destination. */
 export class TunnelIpsec implements TunnelProtection {
   readonly sas: InstalledSa[] = [];
-  readonly counters: FlowCounters = { encaps: 0, decaps: 0, sendErrors: 0, recvErrors: 0, replayFailures: 0, verifyFailures: 0 };
+  /** Counters by the peer's address as the SA was negotiated. */
+  readonly counters = new Map<Ipv4, FlowCounters>();
 
   constructor(
     private readonly sender: EspSender,
@@ -76,5 +87,23 @@ export class TunnelIpsec implements TunnelProtection {
 
   get current(): InstalledSa | undefined {
     return this.sas[this.sas.length - 1];
+  }
+
+  /** The newest pair toward `peer` (the address IKEv2 negotiated with, or where its NAT moved it). */
+  forPeer(peer: Ipv4): InstalledSa | undefined {
+    for (let i = this.sas.length - 1; i >= 0; i--) {
+      const sa = this.sas[i];
+      if (sa.pair.outbound.remote === peer || sa.peer === peer) return sa;
+    }
+    return undefined;
+  }
+
+  countersFor(peer: Ipv4): FlowCounters {
+    let c = this.counters.get(peer);
+    if (c === undefined) {
+      c = newFlowCounters();
+      this.counters.set(peer, c);
+    }
+    return c;
   }
 }

@@ -10,7 +10,7 @@ import { ESP_HEADER_LENGTH } from "../wire/esp";
 import { IPV4_MIN_HEADER_LENGTH } from "../wire/ipv4";
 import { UDP_HEADER_LENGTH } from "../wire/udp";
 import type { EspCipher, EspInteg, TrafficSelector } from "./sa";
-import { IKE_PORT, type InstalledSa, type TunnelIpsec } from "./sad";
+import { IKE_PORT, newFlowCounters, type InstalledSa, type TunnelIpsec } from "./sad";
 
 /** IOS's transform-set words for a cipher and integrity pair, as show prints them. */
 export function transformName(cipher: EspCipher, integ: EspInteg): string {
@@ -97,53 +97,68 @@ export function formatIpsecSa(rows: readonly IpsecSaRow[], detail = false): stri
   return rows.map((r) => formatFlow(r, detail).join("\n")).join("\n\n");
 }
 
-/** Table "ipsec-sa": one row per protected tunnel (of `interfaceName`, toward `peer`), in
- * interface order; `route` finds the path to the peer for the MTU lines. */
+/** Table "ipsec-sa": one row per protected tunnel and peer (of `interfaceName`, toward
+ * `peer`), in interface order; `route` finds the path to the peer for the MTU lines. */
 export function ipsecSaRows(flows: readonly TunnelIpsec[], now: number, route: (vrf: Vrf, dst: Ipv4) => FibEntry | undefined, interfaceName?: string, peer?: Ipv4): IpsecSaRow[] {
-const rows: IpsecSaRow[] = [];
-for (const flow of [...flows].sort((a, b) => a.tunnel.index - b.tunnel.index)) {
-    const t = flow.tunnel;
-    if (interfaceName !== undefined && t.name !== interfaceName) continue;
-    const current = flow.current;
-    const out = current?.pair.outbound;
-    const local = out?.local ?? t.outerSource ?? t.resolveSourceAddress() ?? (0 as Ipv4);
-    const remote = current?.peer ?? t.destination ?? (0 as Ipv4);
-    if (peer !== undefined && remote !== peer) continue;
-    const entry = route(t.transportVrf, remote);
-    const path = entry?.kind === "forward" ? entry.paths[0] : undefined;
-    const pathMtu = path?.interface.ipMtuBytes ?? 1500;
-    const vti = t.mode === "ipsec-ipv4";
-    const selectors = current?.pair.trafficSelectors;
-    const sas = flow.sas;
-    rows.push({
-      interface: t.name,
-      vrf: t.vrf.isGlobal ? "" : t.vrf.name,
-      localAddress: formatIpv4(local),
-      peer: formatIpv4(remote),
-      peerPort: current?.peerPort ?? IKE_PORT,
-      localIdent: selectors ? ident(selectors.local) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(local)}/255.255.255.255/47/0`,
-      remoteIdent: selectors ? ident(selectors.remote) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(remote)}/255.255.255.255/47/0`,
-      encaps: flow.counters.encaps,
-      encrypt: flow.counters.encaps,
-      digest: flow.counters.encaps,
-      decaps: flow.counters.decaps,
-      decrypt: flow.counters.decaps,
-      verify: flow.counters.decaps,
-      sendErrors: flow.counters.sendErrors,
-      recvErrors: flow.counters.recvErrors,
-      replayFailures: flow.counters.replayFailures,
-      verifyFailures: flow.counters.verifyFailures,
-      plaintextMtu: current ? plaintextMtu(current, pathMtu) : pathMtu,
-      pathMtu,
-      ipMtu: pathMtu,
-      mtuInterface: path?.interface.name,
-      currentOutboundSpi: current?.outboundSpi ?? 0,
-      pfsGroup: current?.pair.pfsGroup,
-      inbound: sas.map((sa) => saRow(sa, "inbound", now)),
-      outbound: sas.map((sa) => saRow(sa, "outbound", now)),
-    });
+  const rows: IpsecSaRow[] = [];
+  for (const flow of [...flows].sort((a, b) => a.tunnel.index - b.tunnel.index)) {
+    if (interfaceName !== undefined && flow.tunnel.name !== interfaceName) continue;
+    // The pairs by the peer they were negotiated with, in the order the peers came.
+    const byPeer = new Map<Ipv4, InstalledSa[]>();
+    for (const sa of flow.sas) {
+      const list = byPeer.get(sa.pair.outbound.remote);
+      if (list) list.push(sa);
+      else byPeer.set(sa.pair.outbound.remote, [sa]);
+    }
+    // A protected tunnel without an SA still shows, toward its destination.
+    if (byPeer.size === 0) byPeer.set(flow.tunnel.destination ?? (0 as Ipv4), []);
+    for (const [negotiated, sas] of byPeer) {
+      const row = flowRow(flow, negotiated, sas, now, route);
+      if (peer === undefined || row.peer === formatIpv4(peer)) rows.push(row);
+    }
   }
   return rows;
+}
+
+function flowRow(flow: TunnelIpsec, negotiated: Ipv4, sas: readonly InstalledSa[], now: number, route: (vrf: Vrf, dst: Ipv4) => FibEntry | undefined): IpsecSaRow {
+  const t = flow.tunnel;
+  const current = sas[sas.length - 1];
+  const out = current?.pair.outbound;
+  const local = out?.local ?? t.outerSource ?? t.resolveSourceAddress() ?? (0 as Ipv4);
+  const remote = current?.peer ?? negotiated;
+  const entry = route(t.transportVrf, remote);
+  const path = entry?.kind === "forward" ? entry.paths[0] : undefined;
+  const pathMtu = path?.interface.ipMtuBytes ?? 1500;
+  const vti = t.mode === "ipsec-ipv4";
+  const selectors = current?.pair.trafficSelectors;
+  const c = flow.counters.get(negotiated) ?? newFlowCounters();
+  return {
+    interface: t.name,
+    vrf: t.vrf.isGlobal ? "" : t.vrf.name,
+    localAddress: formatIpv4(local),
+    peer: formatIpv4(remote),
+    peerPort: current?.peerPort ?? IKE_PORT,
+    localIdent: selectors ? ident(selectors.local) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(local)}/255.255.255.255/47/0`,
+    remoteIdent: selectors ? ident(selectors.remote) : vti ? "0.0.0.0/0.0.0.0/0/0" : `${formatIpv4(remote)}/255.255.255.255/47/0`,
+    encaps: c.encaps,
+    encrypt: c.encaps,
+    digest: c.encaps,
+    decaps: c.decaps,
+    decrypt: c.decaps,
+    verify: c.decaps,
+    sendErrors: c.sendErrors,
+    recvErrors: c.recvErrors,
+    replayFailures: c.replayFailures,
+    verifyFailures: c.verifyFailures,
+    plaintextMtu: current ? plaintextMtu(current, pathMtu) : pathMtu,
+    pathMtu,
+    ipMtu: pathMtu,
+    mtuInterface: path?.interface.name,
+    currentOutboundSpi: current?.outboundSpi ?? 0,
+    pfsGroup: current?.pair.pfsGroup,
+    inbound: sas.map((sa) => saRow(sa, "inbound", now)),
+    outbound: sas.map((sa) => saRow(sa, "outbound", now)),
+  };
 }
 
 function ident(ts: TrafficSelector): string {

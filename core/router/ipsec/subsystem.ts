@@ -207,7 +207,8 @@ export class IpsecInstance implements SubsystemInstance, EspSender {
   /** TunnelProtection.protect: `buf[start, end)` is the GRE packet with its outer IPv4 header
    * (transport mode) or a VTI's inner IPv4 packet (tunnel mode). */
   send(flow: TunnelIpsec, tunnel: TunnelInterface, buf: Uint8Array, start: number, end: number): boolean {
-    const sa = flow.current;
+    // A multipoint tunnel's GRE packet goes to one of several peers, each with its own SA.
+    const sa = tunnel.mode === "gre-multipoint" ? flow.forPeer(ipv4Dst(buf, start)) : flow.current;
     if (sa === undefined) {
       tunnel.drop("ipsec-no-sa");
       return false;
@@ -230,7 +231,7 @@ export class IpsecInstance implements SubsystemInstance, EspSender {
     const outerBytes = IPV4_MIN_HEADER_LENGTH + (natT === undefined ? 0 : UDP_HEADER_LENGTH);
     const out = sa.outbound.seal(buf, payload, end, nextHeader, outerBytes);
     if (out === undefined) {
-      flow.counters.sendErrors++;
+      sa.counters.sendErrors++;
       tunnel.drop("esp-sequence-exhausted");
       this.expire(sa);
       return false;
@@ -244,7 +245,7 @@ export class IpsecInstance implements SubsystemInstance, EspSender {
       emitUdp({ srcPort: natT.localPort, dstPort: sa.peerPort, payloadLength: out.length - udp - UDP_HEADER_LENGTH, noChecksum: true }, out, udp, p.local, sa.peer);
       writeIpv4Header(out, ip, out.length - ip, tos, identification, false, ttl, IpProtocol.Udp, p.local, sa.peer);
     }
-    flow.counters.encaps++;
+    sa.counters.encaps++;
     this.checkVolume(sa, sa.outbound.bytes, p.lifetimeKilobytes);
     return this.router.stack.sendIpv4(tunnel.transportVrf, out, ip, out.length);
   }
@@ -266,19 +267,19 @@ export class IpsecInstance implements SubsystemInstance, EspSender {
     const flow = sa.flow;
     const payloadEnd = sa.inbound.open(buf, esp, end);
     if (payloadEnd < 0) {
-      flow.counters.recvErrors++;
+      sa.counters.recvErrors++;
       if (payloadEnd === EspOpenFault.Replay) {
-        flow.counters.replayFailures++;
+        sa.counters.replayFailures++;
         inIf.drop("esp-replay");
         this.log("PKT_REPLAY_ERR", () => `decrypt: replay check failed connection id=${sa.inboundConnId}, sequence number=${espSequence(buf, esp)}`);
       } else if (payloadEnd === EspOpenFault.AuthFailed) {
-        flow.counters.verifyFailures++;
+        sa.counters.verifyFailures++;
         inIf.drop("esp-auth-failed");
         this.log("RECVD_PKT_MAC_ERR", () => `decrypt: mac verify failed for connection id=${sa.inboundConnId} sequence number=${espSequence(buf, esp)}`);
       } else inIf.drop("esp-malformed");
       return;
     }
-    flow.counters.decaps++;
+    sa.counters.decaps++;
     // NAT-T: the newest authenticated packet says where the peer's NAT now maps it.
     if (srcPort >= 0 && (srcPort !== sa.peerPort || outerSrc !== sa.peer) && sa.inbound.replay.highest === espSequence(buf, esp)) {
       sa.peer = outerSrc;

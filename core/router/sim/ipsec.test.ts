@@ -194,6 +194,52 @@ describe("IPsec tunnel protection in the harness", () => {
     expect(ipsecRow(s, "R2")).toMatchObject({ peer: "10.0.0.1", peerPort: 4501, decaps: 5, encaps: 5 });
   });
 
+  it("picks each peer's SA on a multipoint tunnel and shows one block per peer", async () => {
+    const spoke = (n: number) => `hostname S${n}
+interface Ethernet0/0
+ ip address 10.0.0.${n} 255.255.255.0
+ no shutdown
+interface Tunnel0
+ ip address 172.16.0.${n} 255.255.255.0
+ tunnel source Ethernet0/0
+ tunnel destination 10.0.0.1
+ tunnel protection ipsec profile default
+`;
+    const hub = `hostname HUB
+interface Ethernet0/0
+ ip address 10.0.0.1 255.255.255.0
+ no shutdown
+interface Tunnel0
+ ip address 172.16.0.1 255.255.255.0
+ tunnel source Ethernet0/0
+ tunnel mode gre multipoint
+ tunnel protection ipsec profile default
+`;
+    const s = (sim = new Simulation({
+      nodes: { HUB: hub, S2: spoke(2), S3: spoke(3) },
+      links: [[{ node: "HUB", iface: "Ethernet0/0" }, { node: "S2", iface: "Ethernet0/0" }, { node: "S3", iface: "Ethernet0/0" }]],
+    }));
+    s.settle();
+    const hubTunnel = tunnel(s, "HUB");
+    // NHRP's part, which this push does not have: tunnel next hop 172.16.0.N is NBMA 10.0.0.N.
+    hubTunnel.nbma = { resolve: (_t, nextHop) => ((nextHop & 0xff) === 1 ? undefined : ((0x0a000000 | (nextHop & 0xff)) as Ipv4)) };
+    const suite: Suite = { cipher: "aes-gcm-256", integ: "none", mode: "transport" };
+    for (const n of [2, 3]) {
+      const h = { ...params(0x1000 + n, "R1", suite.cipher, suite.integ, suite.mode, false, n), local: ip("10.0.0.1"), remote: ip(`10.0.0.${n}`) };
+      const sp = { ...params(0x2000 + n, "R2", suite.cipher, suite.integ, suite.mode, false, n + 10), local: ip(`10.0.0.${n}`), remote: ip("10.0.0.1") };
+      s.node("HUB").router.subsystem(ipsecSubsystem).install(hubTunnel, { outbound: h, inbound: { ...sp, local: h.local, remote: h.remote } }, { expiring: () => {} });
+      s.node(`S${n}`).router.subsystem(ipsecSubsystem).install(tunnel(s, `S${n}`), { outbound: sp, inbound: { ...h, local: sp.local, remote: sp.remote } }, { expiring: () => {} });
+    }
+    expect(await s.exec("HUB", "ping 172.16.0.2")).toContain("(5/5)");
+    expect(await s.exec("HUB", "ping 172.16.0.3 repeat 3")).toContain("(3/3)");
+    const rows = TABLES["ipsec-sa"].rows(s.node("HUB").router);
+    expect(rows.map((r) => [r.interface, r.peer, r.encaps, r.decaps, r.currentOutboundSpi])).toEqual([
+      ["Tunnel0", "10.0.0.2", 5, 5, 0x1002],
+      ["Tunnel0", "10.0.0.3", 3, 3, 0x1003],
+    ]);
+    expect(await s.exec("HUB", "show crypto ipsec sa peer 10.0.0.3")).toContain("current_peer 10.0.0.3 port 500");
+  });
+
   it("drops what is routed into a protected tunnel before it has an SA, as IOS does", async () => {
     const { s, frames } = start("gre ip");
     expect(await s.exec("R1", "ping 172.16.0.2 repeat 3")).toContain("Success rate is 0 percent (0/3)");
