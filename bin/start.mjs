@@ -38,11 +38,11 @@ function run(cmd, args) {
 }
 
 const electron = electronBinary();
-const mainBundle = join(ROOT, "dist/electron/main.cjs");
-if (electron.path && hasDisplay() && existsSync(mainBundle)) {
-  run(electron.path, [mainBundle, labdir]);
+if (electron.path && hasDisplay()) {
+  const { buildElectron } = await import("./electron-bundle.mjs");
+  run(electron.path, [await buildElectron(), labdir]);
 } else {
-  const why = electron.missing ?? (!hasDisplay() ? "no display: neither DISPLAY nor WAYLAND_DISPLAY is set" : "the Electron main process is not built (dist/electron/main.cjs)");
+  const why = electron.missing ?? "no display: neither DISPLAY nor WAYLAND_DISPLAY is set";
   console.error(`FlexLab: ${why}; serving the app for a browser instead (flexlab serve).`);
   run(process.execPath, [join(ROOT, "bin/flexlab.mjs"), "serve", labdir]);
 }
