@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkConfigText, formatCheckProblem } from "./config-check";
+import { checkConfigText, formatCheckProblem, formatInertFamilies } from "./config-check";
 
 describe("config check", () => {
   it("reports the block of a rejected line as skipped, line by line, under its parent", () => {
@@ -10,5 +10,35 @@ describe("config check", () => {
       "r2.cfg:3:2: skipped: parent line 2 was rejected",
       "r2.cfg:4:2: skipped: parent line 2 was rejected",
     ]);
+  });
+
+  it("groups what the lab will not simulate by family with --warnings, and warns about mpls ip on a FlexVPN template", () => {
+    const text = [
+      "hostname PE1",
+      "interface Virtual-Template1 type tunnel",
+      " ip unnumbered Loopback0",
+      " mpls ip",
+      "interface GigabitEthernet1",
+      " ip address 10.0.0.1 255.255.255.0",
+      " ip ospf network point-to-point",
+      " speed 1000",
+      " duplex full",
+      " negotiation auto",
+      "router ospf 1",
+      " router-id 1.1.1.1",
+      " network 10.0.0.0 0.0.0.255 area 0",
+      "ntp server 10.1.1.1",
+      "",
+    ].join("\n");
+    const r = checkConfigText("pe1.cfg", text, true);
+    expect(r.problems.filter((p) => p.severity === "error")).toEqual([]);
+    expect(r.problems.find((p) => p.line === 4)?.message).toMatch(/^% Warning: mpls ip on Virtual-Template1, a FlexVPN tunnel/);
+    expect(formatInertFamilies(r)).toEqual([
+      "pe1.cfg: accepted but not simulated:",
+      "  routing protocols: 4 lines (the lab does not run OSPF yet; the lab does not run this routing protocol yet (static and BGP only))",
+      "  interface hardware: 3 lines (a lab link has no speed, duplex or media; frames are carried whole)",
+      "  NTP: 1 line (lab routers keep the host's clock (virtual in sim))",
+    ]);
+    expect(checkConfigText("pe1.cfg", text, false).families).toBeUndefined();
   });
 });

@@ -12,10 +12,20 @@ export interface CheckProblem {
   readonly message: string;
 }
 
+/** Lines accepted but not simulated, of one family (with --warnings). */
+export interface InertFamily {
+  readonly family: string;
+  readonly lines: number;
+  /** Why the lab ignores them, each reason once. */
+  readonly reasons: readonly string[];
+}
+
 export interface CheckResult {
   readonly file: string;
   readonly lines: number;
   readonly problems: readonly CheckProblem[];
+  /** With --warnings: what the lab will ignore, by family, largest first. */
+  readonly families?: readonly InertFamily[];
 }
 
 export function checkConfigText(file: string, text: string, withWarnings: boolean): CheckResult {
@@ -31,7 +41,16 @@ export function checkConfigText(file: string, text: string, withWarnings: boolea
     for (const n of result.notes) problems.push({ file, line: n.line, column: n.column, severity: "warning", message: n.message });
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { file, lines: source.length, problems };
+  if (!withWarnings) return { file, lines: source.length, problems };
+  const byFamily = new Map<string, { lines: number; reasons: Set<string> }>();
+  for (const w of result.warnings) {
+    const f = byFamily.get(w.family) ?? { lines: 0, reasons: new Set<string>() };
+    f.lines++;
+    f.reasons.add(w.message);
+    byFamily.set(w.family, f);
+  }
+  const families = [...byFamily].map(([family, f]) => ({ family, lines: f.lines, reasons: [...f.reasons] })).sort((a, b) => b.lines - a.lines || (a.family < b.family ? -1 : 1));
+  return { file, lines: source.length, problems, families };
 }
 
 export async function checkConfigFiles(files: readonly string[], withWarnings: boolean): Promise<CheckResult[]> {
@@ -45,6 +64,12 @@ export async function checkConfigFiles(files: readonly string[], withWarnings: b
     results.push(checkConfigText(file, read.text, withWarnings));
   }
   return results;
+}
+
+/** The summary of --warnings: what the lab will ignore in a file, family by family. */
+export function formatInertFamilies(r: CheckResult): string[] {
+  if (!r.families?.length) return [];
+  return [`${r.file}: accepted but not simulated:`, ...r.families.map((f) => `  ${f.family}: ${f.lines} line${f.lines === 1 ? "" : "s"} (${f.reasons.join("; ")})`)];
 }
 
 export function formatCheckProblem(p: CheckProblem): string {

@@ -1,6 +1,6 @@
 // What `flexlab config check FILE...` does: each rejected line as FILE:LINE:COL on stdout (or
 // every file's problems as JSON), a summary on stderr, exit 1 when any line is an error.
-import { checkConfigFiles, formatCheckProblem } from "../../lab/config-check";
+import { checkConfigFiles, formatCheckProblem, formatInertFamilies } from "../../lab/config-check";
 import type { JsonOption } from "../options";
 
 export async function configCheck(files: readonly string[], options: JsonOption & { warnings?: boolean }): Promise<void> {
@@ -11,6 +11,7 @@ export async function configCheck(files: readonly string[], options: JsonOption 
       if (!options.json) console.log(formatCheckProblem(p));
       if (p.severity === "error") errors++;
     }
+    if (!options.json) for (const line of formatInertFamilies(r)) console.log(line);
   }
   if (options.json) process.stdout.write(JSON.stringify({ files: results, errors }, null, 2) + "\n");
   const checked = results.length === 1 ? "1 file" : `${results.length} files`;

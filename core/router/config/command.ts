@@ -102,6 +102,8 @@ export interface ConfigCommand extends GrammarEntry {
   readonly order?: number;
   /** Set for commands that change nothing in a lab: why. `config check --warnings` lists them. */
   readonly inert?: string;
+  /** What `config check --warnings` groups an inert command under ("OSPF", "QoS"). */
+  readonly family?: string;
   readonly hidden?: boolean;
 }
 
@@ -129,6 +131,7 @@ export interface CommandSpec<S extends string, N extends string, M extends Confi
   readonly render?: (m: RouterConfig, ctx: CtxOf<M>) => readonly RenderItem<CtxOf<E>>[];
   readonly order?: number;
   readonly inert?: string;
+  readonly family?: string;
   readonly hidden?: boolean;
 }
 

@@ -30,6 +30,8 @@ export interface Diagnostic {
 export interface InertWarning extends Diagnostic {
   /** Id of the inert command. */
   readonly command: string;
+  /** Its family, for grouping ("OSPF", "AAA/RADIUS"); "other" when it has none. */
+  readonly family: string;
 }
 
 export interface ParseResult {
@@ -80,7 +82,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ParseResu
       diagnostics.push({ line: i + 1, column: r.error.column + 1, message: r.error.message });
       rejected = { line: i + 1, indent };
     }
-    else if (r.command?.inert !== undefined) warnings.push({ line: i + 1, column: indent + 1, message: r.command.inert, command: r.command.id });
+    else if (r.command?.inert !== undefined) warnings.push({ line: i + 1, column: indent + 1, message: r.command.inert, command: r.command.id, family: r.command.family ?? "other" });
     for (const o of r.output) notes.push({ line: i + 1, column: indent + 1, message: o });
     if (r.command?.id === "mpls.ip" && "interface" in session.ctx) mplsIp.set(session.ctx.interface, { line: i + 1, column: indent + 1, message: "" });
     if (session.mode === "exec") {

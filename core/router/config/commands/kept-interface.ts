@@ -63,7 +63,7 @@ export const keptInterfaceCommands: readonly ConfigCommand[] = [
     ],
   }),
   ...keptFamily({
-    family: "OSPF",
+    family: "routing protocols",
     inert: "the lab does not run OSPF yet",
     mode: IF_MODES,
     order: 64,

@@ -85,7 +85,7 @@ function keyOf(spec: KeptSpec, a: ArgRecord): string {
 }
 
 function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigCommand {
-  const inert = `${family.family}: ${spec.inert ?? family.inert}`;
+  const inert = spec.inert ?? family.inert;
   if (spec.enters) {
     const enters = spec.enters;
     return command<string, string, ConfigModeId, KeptModeId>({
@@ -95,6 +95,7 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
       help: spec.help,
       order,
       inert,
+      family: family.family,
       hidden: spec.hidden,
       enters,
       apply: (m, a, c) => {
@@ -131,6 +132,7 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
     help: spec.help,
     order,
     inert,
+    family: family.family,
     hidden: spec.hidden,
     apply: (m, a, c) => {
       if (spec.defaultOn) {
