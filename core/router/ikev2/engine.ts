@@ -241,14 +241,13 @@ export class IkeEngine {
       }
       if (this.host.debugOn()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
       sa.lastInboundMs = this.clock.now();
-      // A NAT in between moved the peer's port (RFC 7296 §2.23): follow it.
-      if (sa.natLocal || sa.natRemote) sa.remote = remote;
+      this.followPorts(sa, local, remote);
       this.finishRequestBefore(sa, () => pending.onResponse(payloads, parsed));
       return;
     }
     // A request from the peer.
     if (sa.lastResponse && m.messageId === sa.lastResponse.messageId && m.messageId + 1 === sa.nextPeerRequestId) {
-      this.host.send(sa.fvrf, sa.local, sa.remote, sa.lastResponse.bytes); // it lost our response
+      this.host.send(sa.fvrf, local, remote, sa.lastResponse.bytes); // it lost our response
       return;
     }
     if (m.messageId !== sa.nextPeerRequestId) return;
@@ -261,7 +260,7 @@ export class IkeEngine {
     if (this.host.debugOn()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
     sa.nextPeerRequestId++;
     sa.lastInboundMs = this.clock.now();
-    if (sa.natLocal || sa.natRemote) sa.remote = remote;
+    this.followPorts(sa, local, remote);
     switch (m.exchangeType) {
       case IkeExchangeType.IKE_AUTH:
         if (sa.role === "responder" && sa.state === "init-done") this.authRequest(sa, payloads, parsed);
@@ -275,6 +274,14 @@ export class IkeEngine {
       default:
         return;
     }
+  }
+
+  /** RFC 7296 §2.23: once on UDP 4500, or with a NAT in between, an authenticated message's
+   * ports are the SA's from now on (the NAT may have moved the peer's). */
+  private followPorts(sa: IkeSa, local: Endpoint, remote: Endpoint): void {
+    if (local.port !== IKE_NAT_T_PORT && !sa.natLocal && !sa.natRemote) return;
+    sa.local = local;
+    sa.remote = remote;
   }
 
   private finishRequestBefore(sa: IkeSa, handle: () => void): void {

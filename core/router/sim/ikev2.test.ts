@@ -10,6 +10,7 @@ import type { Nic } from "../io/nic";
 import { parseEthernet } from "../wire/ethernet";
 import { isWireError } from "../wire/errors";
 import { IpProtocol, parseIpv4 } from "../wire/ipv4";
+import { readU16, writeU16 } from "../wire/bytes";
 
 function site(name: string, me: number, peer: number, extra = "", keyringKey = "cisco123"): string {
   return `hostname ${name}
@@ -58,6 +59,38 @@ class LossyIke extends NicDecorator {
       }
     }
     return super.send(frame);
+  }
+}
+
+/** A port-translating NAT in front of a router: its UDP source ports 500 and 4500 leave as
+ * 1500 and 14500 and come back translated (checksum zeroed, as RFC 768 allows). */
+class PortNat extends NicDecorator {
+  private static readonly OUT = new Map([
+    [500, 1500],
+    [4500, 14500],
+  ]);
+  private static readonly IN = new Map([...PortNat.OUT].map(([a, b]) => [b, a]));
+
+  private static rewrite(frame: Uint8Array, at: 0 | 2, map: Map<number, number>): Uint8Array {
+    const copy = frame.slice();
+    const eth = parseEthernet(copy);
+    if (isWireError(eth)) return copy;
+    const ip = parseIpv4(eth.payload);
+    if (isWireError(ip) || ip.repr.protocol !== IpProtocol.Udp || ip.payload.length < 8) return copy;
+    const mapped = map.get(readU16(ip.payload, at));
+    if (mapped !== undefined) {
+      writeU16(ip.payload, at, mapped);
+      writeU16(ip.payload, 6, 0);
+    }
+    return copy;
+  }
+
+  override send(frame: Uint8Array): boolean {
+    return super.send(PortNat.rewrite(frame, 0, PortNat.OUT));
+  }
+
+  override onReceive(handler: (frame: Uint8Array) => void): void {
+    super.onReceive((frame) => handler(PortNat.rewrite(frame, 2, PortNat.IN)));
   }
 }
 
@@ -306,5 +339,24 @@ describe("IKE SA rekey", () => {
     expect(hex(after[0].keys!.skD)).not.toBe(hex(before.keys!.skD));
     expect(sim.node("R1").log.map((l) => l.text).join("\n")).not.toContain("SA DOWN");
     expect(await sim.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+  });
+});
+
+describe("NAT traversal", () => {
+  it("detects a NAT, floats to UDP 4500 and carries ESP in UDP through it (RFC 3948)", async () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+      port: (node, _iface, nic: Nic) => (node === "R1" ? new PortNat(nic) : nic),
+    });
+    sim.advance(5_000);
+    expectTwins("R1", "R2");
+    const [r1] = sas("R1");
+    const [r2] = sas("R2");
+    expect([r1.local.port, r1.remote.port, r1.natLocal]).toEqual([4500, 4500, true]);
+    expect([r2.local.port, r2.remote.port, r2.natRemote]).toEqual([4500, 14500, true]);
+    expect(await sim.exec("R2", "show crypto ikev2 sa detailed")).toContain("NAT-T is detected");
+    expect(await sim.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+    expect(await sim.exec("R2", "show crypto ipsec sa")).toMatch(/#pkts decaps: [1-9]/);
   });
 });
