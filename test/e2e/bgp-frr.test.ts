@@ -263,13 +263,15 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     expect(bgpd.vpnPath("65000:1", "10.88.1.0/24")?.valid).toBe(true);
   }, 90_000);
 
-  it("takes FRR's route refresh, sends one on clear ip bgp * soft, and comes back after clear ip bgp *", async () => {
+  it("answers FRR's route refresh with its routes again, sends one on clear ip bgp * soft, and comes back after clear ip bgp *", async () => {
     const before = bgpd.neighbor(US).messageStats ?? {};
     bgpd.vtysh(`clear bgp ipv4 vpn ${US} soft in`);
     expect(bgpd.neighbor(US).messageStats?.routeRefreshSent).toBe((before.routeRefreshSent ?? 0) + 1);
-    // Counted in the Rcvd column of the message statistics, the session staying up.
-    await waitFor("FRR's ROUTE-REFRESH in our neighbor statistics", async () => (/^\s+Route Refresh:\s+\d+\s+1\s*$/m.test(await router.exec(`show ip bgp neighbors ${FRR}`)) ? true : undefined));
+    // RFC 2918 §4: our Adj-RIB-Out again (its UPDATEs and End-of-RIB), the session staying up.
+    await waitFor("our UPDATEs again at FRR after its ROUTE-REFRESH", () => ((bgpd.neighbor(US).messageStats?.updatesRecv ?? 0) > (before.updatesRecv ?? 0) ? true : undefined));
+    expect(await router.exec(`show ip bgp neighbors ${FRR}`)).toMatch(/^\s+Route Refresh:\s+\d+\s+1\s*$/m);
     expect(bgpd.neighbor(US).bgpState).toBe("Established");
+    expect(bgpd.vpnPath("65000:1", "10.88.1.0/24")?.valid).toBe(true);
 
     await router.exec("clear ip bgp * soft");
     await waitFor("FRR to get our ROUTE-REFRESH", () => ((bgpd.neighbor(US).messageStats?.routeRefreshRecv ?? 0) > (before.routeRefreshRecv ?? 0) ? true : undefined));
