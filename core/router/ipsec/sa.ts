@@ -1,6 +1,7 @@
-// The contract between IKEv2 and IPsec (../shared prompts, "crypto-contract"): what IKEv2
-// hands over for each child SA it negotiated, and the handle it gets back. Additions stay
-// additive; ikev2/ imports this file and the subsystem instance, nothing else of ipsec/.
+// The contract between IKEv2 and IPsec: what IKEv2 hands over for each child SA it
+// negotiated (through `router.subsystem(ipsecSubsystem).install`), the lifetime events it
+// gets back, and the handle it removes the pair with. Changes stay additive; ikev2/ imports
+// this file and the subsystem instance, nothing else of ipsec/.
 import type { Ipv4 } from "../wire/addr";
 
 export type EspCipher = "aes-gcm-128" | "aes-gcm-256" | "aes-cbc-128" | "aes-cbc-256" | "null";
