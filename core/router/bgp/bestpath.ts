@@ -94,6 +94,9 @@ export class Table {
   size = 0;
   /** The VRF whose own table this is ("" for the global IPv4 table), if any. */
   vrf: string | undefined;
+  /** Emptied and dropped by the RIB (a VPNv4 table of no VRF's RD): a new route of its RD
+   * goes into a new table. */
+  retired = false;
 
   constructor(
     readonly family: BgpFamily,

@@ -68,6 +68,22 @@ describe("BgpRib receive", () => {
     expect(rib.counts("vpnv4")).toMatchObject({ networks: 0, paths: 0, prefixesAdded: 2, prefixesRemoved: 2 });
   });
 
+  it("drops an RD's table with its last route, and takes the RD's next route into a new one", () => {
+    const { hooks, rib } = setup();
+    const pe = peer("10.1.1.3");
+    rib.peerUp(pe);
+    const route = { labels: [L(16)], rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") };
+    send(rib, pe, { vpn: [route], rts: [rt("1:1")] });
+    send(rib, pe, { vpnWithdrawn: [{ rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") }] });
+    expect(rib.vpnv4Tables()).toHaveLength(0);
+    send(rib, pe, { vpn: [{ ...route, labels: [L(17)] }], rts: [rt("1:1")] });
+    expect(hooks.get("cust1", "192.168.113.0/24")?.[0].label).toBe(17);
+    expect(rib.vpnv4Tables().map((t) => [t.vrf, t.size])).toEqual([
+      ["cust1", 1],
+      [undefined, 1],
+    ]);
+  });
+
   it("accepts the UPDATE body alone, without its header in front", () => {
     const { hooks, rib } = setup({});
     const p = peer("10.9.9.9", { families: new Set(["ipv4"]) });

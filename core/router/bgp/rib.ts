@@ -679,8 +679,15 @@ export class BgpRib {
     }
     d.selectedAt = this.stamp;
     if (d.p0 === undefined && (d.flags & DestFlag.Removed) === 0) {
-      d.table.delete(d);
+      const t = d.table;
+      t.delete(d);
       d.flags |= DestFlag.Removed;
+      // An RD's table goes with its last route, so RDs seen once cost nothing later.
+      if (t.size === 0 && t.family === "vpnv4" && t.vrf === undefined && t.rd !== undefined) {
+        const [type, high, low] = rdParts(t.rd);
+        this.rdTables.delete(`${type}:${high}:${low}`);
+        t.retired = true;
+      }
     }
     if (!changed) return;
     d.version = ++this.tableVersion;

@@ -117,7 +117,7 @@ export class UpdateReceiver {
       const high = r.rdHigh();
       const low = r.rdLow();
       let table = last.table;
-      if (table === undefined || type !== last.type || high !== last.high || low !== last.low) {
+      if (table === undefined || table.retired || type !== last.type || high !== last.high || low !== last.low) {
         table = sink.rdTable(type, high, low, () => readRouteDistinguisher(bytes, r.rdOffset));
         last.type = type;
         last.high = high;
