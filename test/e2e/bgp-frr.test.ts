@@ -273,8 +273,11 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     expect(bgpd.neighbor(US).bgpState).toBe("Established");
     expect(bgpd.vpnPath("65000:1", "10.88.1.0/24")?.valid).toBe(true);
 
+    // Soft both ways: a ROUTE-REFRESH to FRR (in) and our whole table to it again (out).
+    const updatesBefore = bgpd.neighbor(US).messageStats?.updatesRecv ?? 0;
     await router.exec("clear ip bgp * soft");
     await waitFor("FRR to get our ROUTE-REFRESH", () => ((bgpd.neighbor(US).messageStats?.routeRefreshRecv ?? 0) > (before.routeRefreshRecv ?? 0) ? true : undefined));
+    await waitFor("our UPDATEs again at FRR after clear ip bgp * soft", () => ((bgpd.neighbor(US).messageStats?.updatesRecv ?? 0) > updatesBefore ? true : undefined));
 
     // A hard reset: NOTIFICATION Cease to FRR, the session comes back and the routes with it.
     await router.exec("clear ip bgp *");
