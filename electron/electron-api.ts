@@ -62,7 +62,7 @@ export interface IpcMainLike {
 }
 
 export interface ElectronMainLike {
-  readonly app: { whenReady(): Promise<void>; on(event: "window-all-closed", listener: () => void): void; quit(): void };
+  readonly app: { readonly isPackaged: boolean; whenReady(): Promise<void>; on(event: "window-all-closed", listener: () => void): void; quit(): void };
   readonly BrowserWindow: new (options: BrowserWindowOptionsLike) => BrowserWindowLike;
   readonly ipcMain: IpcMainLike;
 }

@@ -20,7 +20,7 @@ class FakeElectron {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const fake = this;
     this.api = {
-      app: { whenReady: async () => {}, on: () => {}, quit: () => {} },
+      app: { isPackaged: false, whenReady: async () => {}, on: () => {}, quit: () => {} },
       BrowserWindow: class {
         constructor(options: BrowserWindowOptionsLike) {
           const win = new FakeWindow(options, fake.windows.length + 1);

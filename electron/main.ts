@@ -8,12 +8,21 @@ import { LabService } from "../core/lab/lab-service";
 import { repoRoot } from "../core/lab/repo-root";
 import { openLabWindow } from "./main-window";
 
-const labDir = resolve(process.argv[process.argv.length - 1]);
+// `electron main.mjs LABDIR` from a clone; a packaged app takes LABDIR as its first argument.
+// Without one it opens the seed lab.
+const labArg = process.argv.slice(app.isPackaged ? 1 : 2).find((a) => !a.startsWith("-"));
+const labDir = resolve(labArg ?? join(repoRoot(), "labs/mpls-over-flexvpn"));
+
+/** A packaged app has only the built renderer; a clone rebuilds it when a source changed. */
+async function rendererDir(): Promise<string> {
+  if (app.isPackaged) return join(repoRoot(), "dist/renderer");
+  const { freshRenderer } = (await import(pathToFileURL(join(repoRoot(), "bin/renderer-bundle.mjs")).href)) as { freshRenderer(): Promise<string> };
+  return freshRenderer();
+}
 
 await app.whenReady();
-const { freshRenderer } = (await import(pathToFileURL(join(repoRoot(), "bin/renderer-bundle.mjs")).href)) as { freshRenderer(): Promise<string> };
 const service = await LabService.open(labDir);
-await openLabWindow({ app, BrowserWindow, ipcMain }, { service, appDir: await freshRenderer(), preload: join(repoRoot(), "dist/electron/preload.cjs") });
+await openLabWindow({ app, BrowserWindow, ipcMain }, { service, appDir: await rendererDir(), preload: join(repoRoot(), "dist/electron/preload.cjs") });
 app.on("window-all-closed", () => {
   service.close();
   app.quit();
