@@ -5,7 +5,7 @@
 // otherwise), and `aggregate-address` (while a more specific route is in BGP's table).
 // The IP RIB is watched: a route that comes or goes is offered or withdrawn at once.
 import type { BgpAddressFamily, BgpConfig } from "../config/model/bgp";
-import type { RouteMapEntry } from "../config/model/routing";
+import type { PrefixListEntry, RouteMapEntry } from "../config/model/routing";
 import type { IpRouting } from "../routing/ip-routing";
 import type { InstalledRoute } from "../routing/rib";
 import { evaluateRouteMap } from "../routing/route-map";
@@ -26,6 +26,7 @@ export class BgpOrigination {
   private readonly current = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
   private bgp: BgpConfig | undefined;
   private routeMaps: Readonly<Record<string, readonly RouteMapEntry[]>> = {};
+  private prefixLists: Readonly<Record<string, readonly PrefixListEntry[]>> = {};
 
   constructor(
     private readonly routing: IpRouting,
@@ -33,9 +34,10 @@ export class BgpOrigination {
   ) {}
 
   /** The config changed: recompute everything. */
-  configure(bgp: BgpConfig | undefined, routeMaps: Readonly<Record<string, readonly RouteMapEntry[]>>): void {
+  configure(bgp: BgpConfig | undefined, routeMaps: Readonly<Record<string, readonly RouteMapEntry[]>>, prefixLists: Readonly<Record<string, readonly PrefixListEntry[]>> = {}): void {
     this.bgp = bgp;
     this.routeMaps = routeMaps;
+    this.prefixLists = prefixLists;
     this.recompute();
   }
 
@@ -57,7 +59,9 @@ export class BgpOrigination {
           want.set(key(vrf, n.prefix, "network"), { vrf, prefix: n.prefix, source: "network", attrs: { origin: ORIGIN_IGP, med: 0, nextHop: NO_NEXT_HOP } });
         }
         for (const a of f.aggregates ?? []) {
-          if (!this.hasMoreSpecific(vrf, a.prefix)) continue;
+          // A more specific route in BGP's table, or one about to be originated here.
+          const below = [...want.values()].some((w) => w.vrf === vrf && w.source !== "aggregate" && w.prefix.len > a.prefix.len && ((w.prefix.addr ^ a.prefix.addr) & maskOf(a.prefix.len)) === 0);
+          if (!below && !this.hasMoreSpecific(vrf, a.prefix)) continue;
           want.set(key(vrf, a.prefix, "aggregate"), { vrf, prefix: a.prefix, source: "aggregate", attrs: { origin: ORIGIN_IGP, nextHop: NO_NEXT_HOP } });
         }
       }
@@ -103,7 +107,7 @@ export class BgpOrigination {
     let localPref: number | undefined;
     let weight: number | undefined;
     if (which.routeMap !== undefined) {
-      const v = evaluateRouteMap(this.routeMaps, which.routeMap, { prefix, tag: route.tag, interface: r.paths[0]?.interface.name });
+      const v = evaluateRouteMap(this.routeMaps, which.routeMap, { prefix, tag: route.tag, interface: r.paths[0]?.interface.name }, this.prefixLists);
       if (!v.permit) return;
       if (v.set.metric !== undefined) med = v.set.metric;
       localPref = v.set.localPreference;

@@ -3,12 +3,13 @@
 // `route-map M in|out` evaluated with routing/route-map.ts (`set local-preference`,
 // `set metric`, `set weight` take effect on a permitted path).
 import type { BgpAfNeighbor, BgpConfig } from "../config/model/bgp";
-import type { RouteMapEntry } from "../config/model/routing";
+import type { PrefixListEntry, RouteMapEntry } from "../config/model/routing";
 import { evaluateRouteMap } from "../routing/route-map";
 import type { BgpPeerPolicy, PolicyInput, PolicyResult } from "./rib";
 import type { NeighborPlan } from "./neighbors";
 
 type RouteMaps = Readonly<Record<string, readonly RouteMapEntry[]>>;
+type PrefixLists = Readonly<Record<string, readonly PrefixListEntry[]>>;
 
 /** The per-family lines that apply to a neighbor: its own, else its peer-group's. */
 function afLines(bgp: BgpConfig, plan: NeighborPlan, key: string): BgpAfNeighbor | undefined {
@@ -28,12 +29,12 @@ function familyKeys(plan: NeighborPlan): { ipv4: string; vpnv4: string | undefin
   return plan.vrf === "" ? { ipv4: "ipv4", vpnv4: "vpnv4" } : { ipv4: `ipv4 vrf ${plan.vrf}`, vpnv4: undefined };
 }
 
-function routeMapPolicy(maps: RouteMaps, byFamily: { ipv4?: string; vpnv4?: string }): ((p: PolicyInput) => PolicyResult | undefined) | undefined {
+function routeMapPolicy(maps: RouteMaps, lists: PrefixLists, byFamily: { ipv4?: string; vpnv4?: string }): ((p: PolicyInput) => PolicyResult | undefined) | undefined {
   if (byFamily.ipv4 === undefined && byFamily.vpnv4 === undefined) return undefined;
   return (p) => {
     const name = byFamily[p.family];
     if (name === undefined) return { attrs: p.attrs };
-    const v = evaluateRouteMap(maps, name, { prefix: p.prefix });
+    const v = evaluateRouteMap(maps, name, { prefix: p.prefix }, lists);
     if (!v.permit) return undefined;
     const s = v.set;
     const attrs = {
@@ -45,15 +46,15 @@ function routeMapPolicy(maps: RouteMaps, byFamily: { ipv4?: string; vpnv4?: stri
   };
 }
 
-export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, maps: RouteMaps, localAs: number | undefined): BgpPeerPolicy {
+export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, maps: RouteMaps, lists: PrefixLists, localAs: number | undefined): BgpPeerPolicy {
   const keys = familyKeys(plan);
   const v4 = afLines(bgp, plan, keys.ipv4);
   const vpn = keys.vpnv4 === undefined ? undefined : afLines(bgp, plan, keys.vpnv4);
   const lines = [v4, vpn].filter((x): x is BgpAfNeighbor => x !== undefined);
   const standard = lines.some((l) => l.sendCommunity === "standard" || l.sendCommunity === "both");
   const extended = lines.some((l) => l.sendCommunity === "extended" || l.sendCommunity === "both");
-  const importPolicy = routeMapPolicy(maps, { ipv4: v4?.routeMapIn, vpnv4: vpn?.routeMapIn });
-  const exportPolicy = routeMapPolicy(maps, { ipv4: v4?.routeMapOut, vpnv4: vpn?.routeMapOut });
+  const importPolicy = routeMapPolicy(maps, lists, { ipv4: v4?.routeMapIn, vpnv4: vpn?.routeMapIn });
+  const exportPolicy = routeMapPolicy(maps, lists, { ipv4: v4?.routeMapOut, vpnv4: vpn?.routeMapOut });
   return {
     nextHopSelf: lines.some((l) => l.nextHopSelf),
     sendCommunity: standard && extended ? "both" : standard ? "standard" : extended ? "extended" : "none",

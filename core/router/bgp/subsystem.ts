@@ -200,8 +200,8 @@ export class BgpInstance implements SubsystemInstance {
       this.ribValue.setConfig(config);
     }
     this.ribConfigKey = key;
-    this.origination.configure(after.bgp, after.routeMaps);
-    const policyKey = JSON.stringify([after.bgp?.addressFamilies, after.routeMaps]);
+    this.origination.configure(after.bgp, after.routeMaps, after.prefixLists);
+    const policyKey = JSON.stringify([after.bgp?.addressFamilies, after.routeMaps, after.prefixLists]);
     if (policyKey !== this.policyKey) {
       this.policyKey = policyKey;
       for (const n of this.neighbors.values()) {
@@ -227,7 +227,7 @@ export class BgpInstance implements SubsystemInstance {
   }
 
   private policyFor(p: NeighborPlan): BgpPeerPolicy {
-    return peerPolicy(this.config!, p, this.running?.routeMaps ?? {}, p.localAs);
+    return peerPolicy(this.config!, p, this.running?.routeMaps ?? {}, this.running?.prefixLists ?? {}, p.localAs);
   }
 
   private updatesReady(peer: SpeakerPeer): void {

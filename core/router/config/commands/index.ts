@@ -25,6 +25,7 @@ import { keptRoutingCommands } from "./kept-routing";
 import { keptSystemCommands } from "./kept-system";
 import { lineCommands } from "./lines";
 import { navCommands } from "./nav";
+import { prefixListCommands } from "./prefix-list";
 import { routeMapCommands } from "./route-map";
 import { staticRouteCommands } from "./static-route";
 import { systemCommands } from "./system";
@@ -39,6 +40,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...interfaceOptionCommands,
   ...tunnelCommands,
   ...staticRouteCommands,
+  ...prefixListCommands,
   ...routeMapCommands,
   ...bgpCommands,
   ...bgpNeighborCommands,

@@ -43,6 +43,7 @@ export const TOP = {
   ipHttpSecureServer: 1901,
   ipSsh: 1902,
   ipRoute: 2000,
+  ipPrefixList: 2050,
   routeMap: 2100,
   controlPlane: 2150,
   banner: 2160,

@@ -7,7 +7,7 @@ import { newCrypto, type CryptoConfig } from "./crypto";
 import type { InterfaceConfig } from "./interface";
 import type { KeptStore } from "./kept";
 import type { AccessListConfig } from "./acl";
-import type { LocalPool, RouteMapEntry, StaticRoute } from "./routing";
+import type { LocalPool, PrefixListEntry, RouteMapEntry, StaticRoute } from "./routing";
 import type { VrfConfig } from "./vrf";
 
 export interface AaaAuthorization {
@@ -61,6 +61,8 @@ export interface RouterConfig {
   staticRoutes: StaticRoute[];
   /** By name, entries in sequence order. */
   routeMaps: Record<string, RouteMapEntry[]>;
+  /** `ip prefix-list`: by name, entries in sequence order (absent until one is configured). */
+  prefixLists?: Record<string, PrefixListEntry[]>;
   bgp?: BgpConfig;
   /** `mpls label range MIN MAX`: where the MFI allocates dynamic labels (absent: 16..100000). */
   mplsLabelRange?: { min: number; max: number };

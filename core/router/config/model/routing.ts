@@ -42,6 +42,15 @@ export interface RouteMapEntry {
   set: RouteMapSet;
 }
 
+/** One line of `ip prefix-list NAME seq N permit|deny A.B.C.D/M [ge G] [le L]`. */
+export interface PrefixListEntry {
+  seq: number;
+  action: "permit" | "deny";
+  prefix: Prefix;
+  ge?: number;
+  le?: number;
+}
+
 export interface LocalPool {
   name: string;
   ranges: { start: Ipv4; end: Ipv4 }[];

@@ -263,6 +263,9 @@ ip route 10.9.0.0 255.255.0.0 Null0 250 tag 9 permanent name blackhole
 ip route 10.10.0.0 255.255.0.0 Ethernet0/0 172.16.0.10
 ip route vrf blue 0.0.0.0 0.0.0.0 Null0 tag 666
 !
+ip prefix-list PL seq 5 permit 10.0.0.0/8 le 24
+ip prefix-list PL seq 10 deny 0.0.0.0/0 ge 25
+!
 route-map RM permit 10
  description tagged
  match ip address ACL1 ACL2
