@@ -1,30 +1,34 @@
 // The BGP RIB: Adj-RIB-In and Loc-RIB per address family (the global IPv4 table, and one
 // VPNv4 table per route distinguisher), best-path selection, VPN import into VRFs and export
-// from them, and the Adj-RIB-Out per peer. Receiving an UPDATE is update-in.ts, sending them
-// update-out.ts, selection bestpath.ts, interning attrs.ts, show show-bgp.ts. The speaker (subsystem.ts) owns
-// sessions and config; it feeds UPDATE bodies in, and installs what `bestChanged` reports.
-// The boundary is prompts/bgp-contract.md; its types are in types.ts, re-exported here.
+// from them, and the Adj-RIB-Out per peer. Receiving an UPDATE is update-in.ts, sending
+// update-out.ts, selection and tables bestpath.ts, interning attrs.ts, show show-bgp.ts. The
+// speaker (subsystem.ts) owns sessions and config; it feeds UPDATE bodies in and installs
+// what `bestChanged` reports. The boundary is prompts/bgp-contract.md; its types are in
+// types.ts, re-exported here.
 //
 // Tables are keyed by numbers, never strings: a VPNv4 route is found by its RD's table (the
-// last RD is cached, so an UPDATE of one RD looks its table up once) and then by
-// len·2³² + address. A received route costs one Dest and one Path, which shares the UPDATE's
-// interned attributes; importing it into a VRF under the VRF's RD costs one more of each.
+// last RD is cached, so an UPDATE of one RD looks its table up once) and then in that table's
+// open-addressing hash by address and length. A received route costs one Dest and one Path,
+// which shares the UPDATE's interned attributes; importing it into a VRF under the VRF's RD
+// costs one more Dest, whose path list holds the same Path object.
 //
 // Batching: everything one call changes (an UPDATE, a peer going down, an originate) is
 // selected once at the end of the call. `bestChanged` is then called once per prefix whose
 // selection changed, after every route of the UPDATE is in, and `updatesReady` once per peer
 // with something new to send. A VRF prefix gets its local label (hooks.allocateLabel) before
-// its bestChanged.
+// its bestChanged: when its best path is VRF-sourced (originated here, or from a neighbor
+// inside the VRF), or is another PE's route this router re-advertises as next hop.
 //
-// VRF tables: a VRF's own routes (originated, or learnt from a neighbor inside the VRF) live
-// in the VPNv4 table of the VRF's RD, carrying the VRF's export route targets, which is what
-// VPNv4 neighbors are sent. A VPNv4 path whose route targets meet a VRF's import targets is
-// copied into the VRF's RD table (IOS: "imported path from 65000:1:10.0.0.0/24"), unless it
-// already is in that table (same RD). Imported copies are never advertised to VPNv4 peers.
+// VRF tables: a VRF's own routes live in the VPNv4 table of the VRF's RD, carrying the VRF's
+// export route targets, which is what VPNv4 neighbors are sent. A VPNv4 path whose route
+// targets meet a VRF's import targets is imported into the VRF's RD table (IOS: "imported
+// path from 65000:1:10.0.0.0/24"), unless it already is in that table (same RD). Imported
+// paths are never advertised to VPNv4 peers.
 //
 // Not here (yet): soft-reconfiguration inbound (a route the import policy denied comes back
-// only by ROUTE-REFRESH; setPolicy re-evaluates the routes kept), VPNv4 next-hop-self on
-// routes learnt from another PE (that needs a swapped local label: inter-AS option B).
+// only by ROUTE-REFRESH; setPolicy re-evaluates the routes kept); a swapping label for a
+// route of an RD no local VRF uses re-advertised with next-hop-self (inter-AS option B: such
+// routes are not sent); ADD-PATH; dampening.
 
 import type { Ipv4, Prefix } from "../wire/addr";
 import type { BgpError } from "../wire/bgp-errors";
