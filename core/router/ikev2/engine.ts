@@ -96,9 +96,16 @@ export interface IkeStats {
   integrityFailed: number;
   unknownSpi: number;
   cookiesSent: number;
+  cookiesAccepted: number;
   retransmits: number;
   authFailed: number;
   noProposal: number;
+  /** IKE_SA_INIT requests received, and those that made a half-open SA. */
+  incomingRequests: number;
+  incomingAccepted: number;
+  /** IKE SAs we started, and those that came up. */
+  outgoingRequests: number;
+  outgoingAccepted: number;
 }
 
 export class IkeEngine {
@@ -109,7 +116,20 @@ export class IkeEngine {
   private readonly halfOpen = new Map<string, IkeSa>();
   private nextId = 1;
   private readonly cookieSecret = randomBytes(32);
-  readonly stats: IkeStats = { malformed: 0, integrityFailed: 0, unknownSpi: 0, cookiesSent: 0, retransmits: 0, authFailed: 0, noProposal: 0 };
+  readonly stats: IkeStats = {
+    malformed: 0,
+    integrityFailed: 0,
+    unknownSpi: 0,
+    cookiesSent: 0,
+    cookiesAccepted: 0,
+    retransmits: 0,
+    authFailed: 0,
+    noProposal: 0,
+    incomingRequests: 0,
+    incomingAccepted: 0,
+    outgoingRequests: 0,
+    outgoingAccepted: 0,
+  };
   cookieThreshold: number;
 
   constructor(
@@ -323,6 +343,7 @@ export class IkeEngine {
     if (profile?.lifetimeSec) sa.lifetimeSec = profile.lifetimeSec;
     sa.initialContact = !this.sas().some((o) => o.state === "established" && o.remote.address === request.remote);
     this.byLocalSpi.set(sa.spiI, sa);
+    this.stats.outgoingRequests++;
     const proposals = localIkeProposals(this.host.config(), request.fvrf, request.local);
     this.sendInit(sa, proposals, preferredDhGroup(proposals), undefined);
     return sa;
@@ -437,6 +458,7 @@ export class IkeEngine {
 
   private initRequest(fvrf: string | undefined, local: Endpoint, remote: Endpoint, message: IkeMessage): void {
     const m = message.repr;
+    this.stats.incomingRequests++;
     const key = `${remote.address}:${remote.port}:${m.initiatorSpi}`;
     const existing = this.halfOpen.get(key);
     if (existing) {
@@ -463,6 +485,7 @@ export class IkeEngine {
         reply([notify(NotifyType.COOKIE, expected)]);
         return;
       }
+      this.stats.cookiesAccepted++;
     }
     const proposals = localIkeProposals(this.host.config(), fvrf, local.address);
     const choice = chooseIkeProposal(saPayload.proposals, proposals, ke.dhGroup);
@@ -506,6 +529,7 @@ export class IkeEngine {
     sa.nextPeerRequestId = 1;
     this.byLocalSpi.set(sa.spiR, sa);
     this.halfOpen.set(key, sa);
+    this.stats.incomingAccepted++;
     if (this.host.debugOn()) this.debugPacket(sa, "Received", message.raw, payloadList(m.payloads));
     this.respond(sa, 0, bytes, payloadList(payloads));
     // A half-open SA that never authenticates goes away (IOS: 30 s... we use the retransmit span).
@@ -808,6 +832,7 @@ export class IkeEngine {
 
   private established(sa: IkeSa): void {
     sa.state = "established";
+    if (sa.role === "initiator") this.stats.outgoingAccepted++;
     for (const [key, half] of this.halfOpen) if (half === sa) this.halfOpen.delete(key);
     sa.timers.forEach((t) => t.cancel());
     sa.timers = [];

@@ -4,7 +4,7 @@
 import type { Ikev2SaRow } from "../../api/tables";
 import { formatIpv4 } from "../wire/addr";
 import { identityText } from "./auth";
-import { hex64 } from "./engine";
+import { hex64, type IkeStats } from "./engine";
 import type { IkeSa } from "./sa";
 
 function status(sa: IkeSa): string {
@@ -85,4 +85,30 @@ export function formatIkev2Sa(rows: readonly Ikev2SaRow[], detailed: boolean): s
   }
   lines.push("", " IPv6 Crypto IKEv2  SA", "");
   return lines.join("\n");
+}
+
+/** `show crypto ikev2 stats`, in IOS's layout, from the engine's counters and SAs. */
+export function formatIkev2Stats(stats: IkeStats, sas: readonly IkeSa[]): string {
+  const rule = "-".repeat(80);
+  const count = (role: "initiator" | "responder", up: boolean): number => sas.filter((s) => (s.role === "initiator") === (role === "initiator") && (s.state === "established") === up && s.state !== "dead").length;
+  const col = (label: string, n: number, width: number): string => `${label} ${String(n).padEnd(width)}`;
+  const incomingRejected = stats.incomingRequests - stats.incomingAccepted;
+  const outgoingRejected = stats.outgoingRequests - stats.outgoingAccepted - count("initiator", false);
+  return [
+    rule,
+    "                          Crypto IKEv2 SA Statistics",
+    rule,
+    "System Resource Limit:   0        Max IKEv2 SAs: 0        Max in nego(in/out): 40/400",
+    `${col("Total incoming IKEv2 SA Count:", count("responder", true) + count("responder", false), 9)}${col("active:", count("responder", true), 9)}negotiating: ${count("responder", false)}`,
+    `${col("Total outgoing IKEv2 SA Count:", count("initiator", true) + count("initiator", false), 9)}${col("active:", count("initiator", true), 9)}negotiating: ${count("initiator", false)}`,
+    `${col("Incoming IKEv2 Requests:", stats.incomingRequests, 9)}${col("accepted:", stats.incomingAccepted, 9)}rejected: ${incomingRejected}`,
+    `${col("Outgoing IKEv2 Requests:", stats.outgoingRequests, 9)}${col("accepted:", stats.outgoingAccepted, 9)}rejected: ${Math.max(0, outgoingRejected)}`,
+    `Rejected IKEv2 Requests: ${String(incomingRejected).padEnd(9)}rsrc low:          0        SA limit: 0`,
+    `IKEv2 packets dropped at dispatch: ${stats.malformed + stats.unknownSpi + stats.integrityFailed}`,
+    "Incoming Requests dropped as LOW Q limit Reached : 0",
+    `Incoming IKE_INIT Cookie Challenge Requests: ${stats.cookiesSent + stats.cookiesAccepted} `,
+    `accepted: ${String(stats.cookiesAccepted).padEnd(8)}rejected: ${String(stats.cookiesSent).padEnd(8)}rejected no cookie: ${stats.cookiesSent}`,
+    "Total Deleted sessions of Cert Revoked Peers: 0",
+    "",
+  ].join("\n");
 }

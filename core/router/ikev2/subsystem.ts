@@ -25,7 +25,7 @@ import { CfgAttributeType } from "../wire/ikev2-registry";
 import { cfgIpv4, cfgIpv4Subnet, cfgIpv4Value } from "../wire/ikev2-values";
 import { IkeEngine, type IkeHost } from "./engine";
 import type { ChildSa, Endpoint, IkeSa } from "./sa";
-import { formatIkev2Sa, ikev2SaRows } from "./show";
+import { formatIkev2Sa, formatIkev2Stats, ikev2SaRows } from "./show";
 
 /** How often a spoke whose SA is down tries again (IOS FlexVPN client: on its own timer). */
 export const REINITIATE_INTERVAL_MS = 10_000;
@@ -423,6 +423,17 @@ export const ikev2Subsystem: Subsystem<Ikev2Instance> = {
       run: ({ router, args, print }) => {
         const tableArgs = { detail: args.has("detailed") };
         print(IKEV2_SA.format(IKEV2_SA.rows(router, tableArgs), tableArgs));
+      },
+    }),
+    subsystemExec({
+      id: "show.crypto.ikev2.stats",
+      mode: BOTH,
+      syntax: "show crypto ikev2 stats",
+      help: ["Show running system information", "Encryption module", "Shows ikev2 info", "Shows ikev2 sa statistics"],
+      pipe: true,
+      run: ({ router, print }) => {
+        const engine = router.subsystem(ikev2Subsystem).engine;
+        print(formatIkev2Stats(engine.stats, engine.sas()));
       },
     }),
     subsystemExec({

@@ -157,6 +157,10 @@ describe("IKEv2 with pre-shared keys", () => {
     expect(detailed).toContain("Local id: 10.0.12.2");
     expect(detailed).toContain("Remote id: 10.0.12.1");
     expect(detailed).toContain("DPD configured for 10 seconds, retry 2");
+    const stats = await sim.exec("R2", "show crypto ikev2 stats");
+    expect(stats).toContain("                          Crypto IKEv2 SA Statistics");
+    expect(stats).toMatch(/^Total incoming IKEv2 SA Count: 1 +active: 1 +negotiating: 0$/m);
+    expect(stats).toMatch(/^Total outgoing IKEv2 SA Count: 1 +active: 1 +negotiating: 0$/m);
   });
 
   it("uses a configured proposal and retries after INVALID_KE_PAYLOAD with the responder's group", () => {
