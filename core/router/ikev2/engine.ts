@@ -14,7 +14,7 @@ import { formatIpv4, ipv4, writeIpv4, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { IkeCriticalPayloadError, IKE_PORT, IKE_NAT_T_PORT, buildIkeMessage, parseIkeMessage, type IkeMessage } from "../wire/ikev2";
 import { buildPayloadBody, type CfgAttribute, type IkePayload, type TrafficSelector } from "../wire/ikev2-payloads";
-import { AuthMethod, CertEncoding, IkeExchangeType, IkeProtocolId, NotifyType, TransformType, ikeExchangeTypeName, ikePayloadTypeName, notifyTypeName } from "../wire/ikev2-registry";
+import { AuthMethod, CertEncoding, IkeExchangeType, IkeProtocolId, NotifyType, TransformType, ikeExchangeTypeName, notifyTypeName } from "../wire/ikev2-registry";
 import { invalidKeData, invalidKeGroup } from "../wire/ikev2-values";
 import type { TrustpointCerts } from "../pki/store";
 import {
@@ -45,7 +45,9 @@ import {
   type ChildSuite,
   type LocalProposal,
 } from "./proposals";
+import { FLEXVPN_VENDOR_ID, findNotify, hex32, hex64, natHash, notify, payloadList, readSpi, readU64, spi4, spiBytes } from "./messages";
 import { IkeSa, type ChildSa, type Endpoint, type InitiateRequest, type PendingRequest } from "./sa";
+
 
 /** RFC 7296 §2.1 style: retransmit after 2 s, doubling, five times (IOS's default count). */
 export const RETRANSMIT_FIRST_MS = 2_000;
@@ -1258,71 +1260,3 @@ export class IkeEngine {
     this.halfOpen.clear();
   }
 }
-
-/** "FLEXVPN-SUPPORTED", the Vendor ID IOS FlexVPN peers send. */
-const FLEXVPN_VENDOR_ID = new TextEncoder().encode("FLEXVPN-SUPPORTED");
-
-function notify(type: number, data: Uint8Array): IkePayload {
-  return { kind: "notify", protocolId: 0, spi: new Uint8Array(0), notifyType: type, data };
-}
-
-function findNotify(payloads: readonly IkePayload[], type: number): { data: Uint8Array; spi: Uint8Array } | undefined {
-  const p = payloads.find((x) => x.kind === "notify" && x.notifyType === type);
-  return p && p.kind === "notify" ? p : undefined;
-}
-
-function spiBytes(spi: bigint): Uint8Array {
-  const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, spi);
-  return out;
-}
-
-/** NAT_DETECTION_*_IP data: SHA-1(SPIi | SPIr | IP | port) (RFC 7296 §2.23). */
-function natHash(spiI: bigint, spiR: bigint, at: Endpoint): Uint8Array {
-  const buf = new Uint8Array(22);
-  buf.set(spiBytes(spiI), 0);
-  buf.set(spiBytes(spiR), 8);
-  writeIpv4(buf, 16, at.address);
-  buf[20] = at.port >>> 8;
-  buf[21] = at.port & 0xff;
-  return new Uint8Array(createHash("sha1").update(buf).digest());
-}
-
-function readU64(bytes: Uint8Array): bigint {
-  return new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0);
-}
-
-function spi4(spi: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, spi);
-  return out;
-}
-
-function readSpi(bytes: Uint8Array): number {
-  return bytes.length === 4 ? new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0) : 0;
-}
-
-export function hex64(n: bigint): string {
-  return n.toString(16).toUpperCase().padStart(16, "0");
-}
-
-function hex32(n: number): string {
-  return n.toString(16).toUpperCase().padStart(8, "0");
-}
-
-/** IOS's payload list in `debug crypto ikev2`: "SA KE N(NAT_DETECTION_SOURCE_IP) VID". */
-export function payloadList(payloads: readonly IkePayload[]): string {
-  return payloads
-    .map((p) => {
-      if (p.kind === "notify") return `N(${notifyTypeName(p.notifyType)})`;
-      if (p.kind === "vendor-id") return "VID";
-      if (p.kind === "idi") return "IDi";
-      if (p.kind === "idr") return "IDr";
-      if (p.kind === "tsi") return "TSi";
-      if (p.kind === "tsr") return "TSr";
-      if (p.kind === "unknown") return ikePayloadTypeName(p.payloadType);
-      return p.kind.toUpperCase();
-    })
-    .join(" ");
-}
-

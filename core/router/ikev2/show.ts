@@ -4,7 +4,8 @@
 import type { Ikev2SaRow } from "../../api/tables";
 import { formatIpv4 } from "../wire/addr";
 import { identityText } from "./auth";
-import { hex64, type IkeStats } from "./engine";
+import type { IkeStats } from "./engine";
+import { hex64 } from "./messages";
 import type { IkeSa } from "./sa";
 
 function status(sa: IkeSa): string {
