@@ -39,13 +39,13 @@ export const NodePanel = defineComponent({
               </span>
             </div>
             <div class="panel-actions">
-              <button disabled={!canStart || props.pending} onClick={() => emit("action", "start")}>
+              <button data-action="node-start" disabled={!canStart || props.pending} onClick={() => emit("action", "start")}>
                 Start
               </button>
-              <button disabled={!running || props.pending} onClick={() => emit("action", "stop")}>
+              <button data-action="node-stop" disabled={!running || props.pending} onClick={() => emit("action", "stop")}>
                 Stop
               </button>
-              <button disabled={!props.labDeployed || props.node.state === "booting" || props.pending} onClick={() => emit("action", "restart")}>
+              <button data-action="node-restart" disabled={!props.labDeployed || props.node.state === "booting" || props.pending} onClick={() => emit("action", "restart")}>
                 Restart
               </button>
               <button class="ghost icon" title="Close" onClick={() => emit("close")}>

@@ -128,4 +128,19 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     await shot("07-running-config");
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("stops and starts one router from its panel, and then the whole lab", async () => {
+    await page.click('.router-node[data-node="R3-Spoke1"]');
+    const panel = page.locator('[data-panel="R3-Spoke1"]');
+    await panel.locator('[data-action="node-stop"]').click();
+    await page.locator('.router-node[data-node="R3-Spoke1"][data-state="stopped"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.router-node[data-state="running"]').count()).toBe(3);
+    await shot("08-node-stopped");
+    await panel.locator('[data-action="node-start"]').click();
+    await page.locator('.router-node[data-node="R3-Spoke1"][data-state="running"]').waitFor({ timeout: 30_000 });
+    await page.click('[data-action="lab-stop"]');
+    await page.waitForFunction(() => document.querySelectorAll('.router-node[data-state="stopped"]').length === 4, null, { timeout: 30_000 });
+    await page.locator('[data-action="lab-start"]').waitFor();
+    await shot("09-lab-stopped");
+  }, 80_000);
 });
