@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formatIpv4 } from "../wire/addr";
 import { parseConfig } from "./parse";
 import { renderRunningConfig } from "./render";
+import { PASTED_CONFIGS } from "./testdata/pasted-configs";
 import { SEED_CONFIGS } from "./testdata/seed-lab";
 
 describe("parseConfig on the seed lab", () => {
@@ -196,5 +197,26 @@ describe("parseConfig on pasted text", () => {
   it("still rejects a header line with something else in it", () => {
     const r = parseConfig("Current configuration : lots of bytes\nBuilding configuration\n");
     expect(r.diagnostics.map((d) => d.line)).toEqual([1, 2]);
+  });
+});
+
+describe("parseConfig on pasted CSR1000v and IOSv configs", () => {
+  for (const [name, text] of Object.entries(PASTED_CONFIGS)) {
+    it(`reads ${name} without a diagnostic and renders it back stably`, () => {
+      const r = parseConfig(text);
+      expect(r.diagnostics).toEqual([]);
+      const once = renderRunningConfig(r.model);
+      const again = parseConfig(once);
+      expect(again.diagnostics).toEqual([]);
+      expect(again.model).toEqual(r.model);
+      expect(renderRunningConfig(again.model)).toBe(once);
+    });
+  }
+
+  it("keeps the lines a lab ignores, from the CSR's platform lines to its DHCP management port", () => {
+    const run = renderRunningConfig(parseConfig(PASTED_CONFIGS["csr1000v-show-run"]).model);
+    for (const line of ["platform console serial", "no license smart enable", "license udi pid CSR1000V sn 9T5HZ0YA2QN", " ip address dhcp", " negotiation auto", " no mop enabled", " ip ospf 1 area 0", "router ospf 1", " passive-interface Loopback0", "ip access-list extended EDGE-IN", " deny ip any any log", "ntp server 10.1.12.2"]) {
+      expect(run.split("\n"), line).toContain(line);
+    }
   });
 });

@@ -41,7 +41,8 @@ export function interfaceBriefRows(interfaces: readonly Interface[], methodOf?: 
         interface: i.name,
         ipAddress: address === undefined ? "unassigned" : formatIpv4(address),
         ok: "YES",
-        method: address === undefined || i.unnumbered !== undefined ? "unset" : (methodOf?.(i) ?? "manual"),
+        // A DHCP client still waiting for an address says DHCP, as IOS shows it.
+        method: address === undefined || i.unnumbered !== undefined ? (methodOf?.(i) === "DHCP" ? "DHCP" : "unset") : (methodOf?.(i) ?? "manual"),
         status: i.linkState,
         protocol: i.lineProtocolUp ? "up" : "down",
       };

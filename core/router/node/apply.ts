@@ -117,6 +117,7 @@ function applyAddresses(plane: DataPlane, iface: Interface, c: InterfaceConfig):
   const v4 = c.ipv4;
   switch (v4.kind) {
     case "none":
+    case "dhcp":
       iface.setUnnumbered(undefined);
       iface.removeAddresses();
       return;

@@ -119,6 +119,7 @@ export class Router implements DataPlane, SubsystemHost {
     const c = this.running.interfaces[iface.name];
     if (!c) return "unset";
     if (c.ipv4.kind === "negotiated") return "manual";
+    if (c.ipv4.kind === "dhcp") return "DHCP";
     return this.bootIpv4.get(iface.name) === JSON.stringify(c.ipv4) ? "NVRAM" : "manual";
   }
 

@@ -252,6 +252,25 @@ export const interfaceCommands: readonly ConfigCommand[] = [
     render: (m, c) => (iface(m, c).ipv4.kind === "negotiated" ? [{ args: {} }] : []),
   }),
   command({
+    id: "interface.ip-address-dhcp",
+    mode: IF_MODES,
+    syntax: "ip address dhcp",
+    help: [IP, "Set the IP address of an interface", "IP Address negotiated via DHCP"],
+    order: 40,
+    inert: "no DHCP server answers on a lab link: the interface stays unassigned",
+    family: "interface IP options",
+    apply: (m, _a, c) => {
+      iface(m, c).ipv4 = { kind: "dhcp" };
+    },
+    no: {
+      apply: (m, _a, c) => {
+        const i = iface(m, c);
+        if (i.ipv4.kind === "dhcp") i.ipv4 = { kind: "none" };
+      },
+    },
+    render: (m, c) => (iface(m, c).ipv4.kind === "dhcp" ? [{ args: {} }] : []),
+  }),
+  command({
     id: "interface.ip-unnumbered",
     mode: IF_MODES,
     syntax: "ip unnumbered INTERFACE$interface",

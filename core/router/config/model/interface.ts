@@ -16,6 +16,8 @@ export type Ipv4Config =
   | { readonly kind: "static"; readonly primary: InterfaceAddress; readonly secondaries: readonly InterfaceAddress[] }
   /** `ip address negotiated`: assigned by the peer (IKEv2 mode config on FlexVPN spokes). */
   | { readonly kind: "negotiated" }
+  /** `ip address dhcp`: a DHCP client; no lab segment has a server, so it stays unassigned. */
+  | { readonly kind: "dhcp" }
   | { readonly kind: "unnumbered"; readonly interface: string };
 
 export type TunnelMode = "gre-ip" | "gre-multipoint" | "ipsec-ipv4";

@@ -86,8 +86,10 @@ memory free low-watermark processor 72107
 memory reserve critical 1000
 license udi pid CSR1000V sn 9ABCDEFGHIJ
 license boot level ax
+no license smart enable
 license accept end user agreement
 no cdp run
+no cdp log mismatch duplex
 lldp run
 !
 archive
@@ -282,7 +284,7 @@ interface GigabitEthernet1
  service-policy output SHAPE
 !
 interface GigabitEthernet2
- no ip address
+ ip address dhcp
  ip ospf authentication-key 7 1511021F0725
  ip ospf authentication
  duplex full
@@ -463,6 +465,7 @@ ntp update-calendar
 ntp server 10.1.1.1 prefer
 ntp server vrf mgmt ntp.example.net key 1 iburst
 ntp peer 10.1.1.2
+no scheduler allocate
 !
 end
 `;
