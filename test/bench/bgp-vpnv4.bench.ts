@@ -6,7 +6,8 @@
 // bgp_flexlab_receiver.py (next to this file; its header says how) for our router, running as
 // its own process in the kit's bgpb-rx namespace on the packet backend. Each figure is the
 // fastest of BGP_BENCH_RUNS runs (default 3): on a shared machine other work only slows a
-// run down. Needs root, iproute2, python3 and the packet-socket addon; FRR and BIRD are
+// run down; each receiver's CPU seconds over its run print too, the figure such load distorts
+// least. Needs root, iproute2, python3 and the packet-socket addon; FRR and BIRD are
 // measured when installed (`.ci/run` installs both).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,6 +28,7 @@ interface KitRun {
   readonly accepted?: boolean;
   readonly error?: string;
   readonly sel_s_from_first?: number | null;
+  readonly receiver_cpu_s?: number | null;
   readonly rss_kb_after?: { readonly receiver?: { readonly VmRSS?: number } };
   readonly final?: { readonly state?: string | null; readonly rcvd?: number; readonly selected?: number };
 }
@@ -34,6 +36,8 @@ interface KitRun {
 interface Measured {
   readonly selectedS: number;
   readonly rssMb: number;
+  /** The receiver's user+system CPU over the run: what load on a shared machine distorts least. */
+  readonly cpuS: number;
 }
 
 /** Runs one receiver through the kit and returns its fastest complete run, or why there is none. */
@@ -56,7 +60,7 @@ function measure(receiver: "frr" | "bird" | "flexlab", out: string, program?: st
     return `${receiver}: no run selected all ${PREFIXES} prefixes (last: ${last?.error ?? JSON.stringify(last?.final)})`;
   }
   const best = complete.reduce((a, b) => (b.sel_s_from_first! < a.sel_s_from_first! ? b : a));
-  return { selectedS: best.sel_s_from_first!, rssMb: (best.rss_kb_after?.receiver?.VmRSS ?? 0) / 1024 };
+  return { selectedS: best.sel_s_from_first!, rssMb: (best.rss_kb_after?.receiver?.VmRSS ?? 0) / 1024, cpuS: best.receiver_cpu_s ?? 0 };
 }
 
 const benchmarks: Benchmark[] = [
@@ -84,7 +88,11 @@ const benchmarks: Benchmark[] = [
             continue;
           }
           peers.set(peer, m);
-          figures.push({ name: `bgp.vpnv4-100k.${peer}.selected`, value: m.selectedS, unit: "s" }, { name: `bgp.vpnv4-100k.${peer}.rss`, value: Math.round(m.rssMb), unit: "MB" });
+          figures.push(
+            { name: `bgp.vpnv4-100k.${peer}.selected`, value: m.selectedS, unit: "s" },
+            { name: `bgp.vpnv4-100k.${peer}.rss`, value: Math.round(m.rssMb), unit: "MB" },
+            { name: `bgp.vpnv4-100k.${peer}.cpu`, value: m.cpuS, unit: "s" },
+          );
         }
         const ours = measure("flexlab", join(dir, "flexlab.jsonl"), await bundleNetnsRouter());
         if (typeof ours === "string") {
@@ -93,7 +101,11 @@ const benchmarks: Benchmark[] = [
           process.exitCode = 1;
           return figures;
         }
-        figures.unshift({ name: "bgp.vpnv4-100k.selected", value: ours.selectedS, unit: "s" }, { name: "bgp.vpnv4-100k.rss", value: Math.round(ours.rssMb), unit: "MB" });
+        figures.unshift(
+          { name: "bgp.vpnv4-100k.selected", value: ours.selectedS, unit: "s" },
+          { name: "bgp.vpnv4-100k.rss", value: Math.round(ours.rssMb), unit: "MB" },
+          { name: "bgp.vpnv4-100k.cpu", value: ours.cpuS, unit: "s" },
+        );
         const frr = peers.get("frr");
         if (frr) figures.push({ name: "bgp.vpnv4-100k.vs-frr", value: frr.selectedS / ours.selectedS, unit: "ratio" });
         const bird = peers.get("bird");
