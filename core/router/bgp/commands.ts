@@ -31,7 +31,7 @@ function summary(router: SubsystemHost, b: BgpInstance, family: SessionFamily): 
   const rows = b
     .all()
     .filter((n) => n.plan.families.includes(family) || (family === "ipv4" && n.plan.vrf !== ""))
-    .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, family)));
+    .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, family), n.prefixLimit.stopped));
   const ranges = (b.bgpConfig?.listenRanges ?? []).map((r) => ({ peerGroup: r.peerGroup, range: formatPrefix(r.prefix) }));
   return formatBgpSummary(
     { routerId: formatIpv4(b.routerId), localAs: b.asn, tableVersion: table.tableVersion, tableLines: table.lines, listen: { dynamic: b.dynamicCount(), limit: b.bgpConfig?.listenLimit ?? 100, ranges } },

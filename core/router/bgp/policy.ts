@@ -65,3 +65,10 @@ export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, maps: RouteMaps, 
     ...(exportPolicy ? { exportPolicy } : {}),
   };
 }
+
+/** `neighbor X maximum-prefix` for a family, own line before the peer-group's. */
+export function maximumPrefix(bgp: BgpConfig, plan: NeighborPlan, family: "ipv4" | "vpnv4"): BgpAfNeighbor["maximumPrefix"] {
+  const keys = familyKeys(plan);
+  const key = family === "ipv4" ? keys.ipv4 : keys.vpnv4;
+  return key === undefined ? undefined : afLines(bgp, plan, key)?.maximumPrefix;
+}

@@ -39,7 +39,7 @@ export function totalMessages(c: MessageCounters): number {
 }
 
 /** The summary row of one session. */
-export function summaryRow(neighbor: string, vrf: string, s: BgpSession, now: number, tableVersion: number, prefixes: number | undefined): BgpSummaryNeighborRow {
+export function summaryRow(neighbor: string, vrf: string, s: BgpSession, now: number, tableVersion: number, prefixes: number | undefined, prefixLimitHit = false): BgpSummaryNeighborRow {
   const up = s.state === "Established";
   const everUp = s.establishedCount > 0;
   return {
@@ -53,7 +53,7 @@ export function summaryRow(neighbor: string, vrf: string, s: BgpSession, now: nu
     inQueue: 0,
     outQueue: 0,
     upDownSec: everUp ? Math.floor((now - s.stateSince) / 1000) : undefined,
-    state: s.settings.passive && s.state === "Active" && !everUp ? "Idle" : s.state,
+    state: prefixLimitHit && s.state === "Idle" ? "Idle (PfxCt)" : s.settings.passive && s.state === "Active" && !everUp ? "Idle" : s.state,
     prefixesReceived: up ? (prefixes ?? 0) : undefined,
   };
 }

@@ -19,7 +19,7 @@ import { notificationText } from "./notification-text";
 import { BGP_DEBUG_FLAGS, DEBUG_BGP, DEBUG_BGP_UPDATES, bgpExecCommands, bgpTables } from "./commands";
 import { BgpInstaller } from "./install";
 import { BgpOrigination } from "./originate";
-import { peerPolicy } from "./policy";
+import { maximumPrefix, peerPolicy } from "./policy";
 import { bgpTableLines } from "./show-bgp";
 import { BgpRib, type BgpPeer, type BgpPeerPolicy, type BgpRibConfig, type BgpVrfConfig } from "./rib";
 import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason, type SessionFamily } from "./session";
@@ -32,6 +32,9 @@ export interface RunningNeighbor {
   readonly range: Prefix | undefined;
   /** The RIB's peer while the session is Established. */
   peer: SpeakerPeer | undefined;
+  /** Stopped by `maximum-prefix` (IOS "Idle (PfxCt)") until `clear ip bgp`; or, with
+   * warning-only, warned once per family. */
+  prefixLimit: { stopped: boolean; warned: Set<string> };
 }
 
 /** The RIB's view of an Established neighbor; its policy follows config changes. */
@@ -71,7 +74,9 @@ export class BgpInstance implements SubsystemInstance {
         const n = this.neighborOf(s);
         if (n?.peer === undefined || this.ribValue === undefined) return undefined;
         if (this.router.debug.isOn(DEBUG_BGP_UPDATES)) this.router.debug.emit(`BGP(0): ${this.shownId(n)} rcvd UPDATE, length ${end - start + 19}`);
-        return this.ribValue.receiveUpdate(n.peer, buf, start, end);
+        const error = this.ribValue.receiveUpdate(n.peer, buf, start, end);
+        if (error === undefined) this.checkPrefixLimit(n);
+        return error;
       },
       routeRefresh: (s) => {
         const n = this.neighborOf(s);
@@ -305,7 +310,7 @@ export class BgpInstance implements SubsystemInstance {
     const settings = this.settingsFor(p);
     if (settings === undefined) return undefined;
     const session = new BgpSession(settings, this.router.stack.tcp, this.router.clock, this.events);
-    const n: RunningNeighbor = { plan: p, session, range, peer: undefined };
+    const n: RunningNeighbor = { plan: p, session, range, peer: undefined, prefixLimit: { stopped: false, warned: new Set() } };
     this.neighbors.set(neighborKey(p.vrf, p.address), n);
     if (!p.shutdown && this.routerIdValue !== 0) session.start();
     return n;
@@ -320,7 +325,7 @@ export class BgpInstance implements SubsystemInstance {
     n.plan = p;
     n.session.configure(settings);
     if (p.shutdown) n.session.stop("admin-shutdown");
-    else if (this.routerIdValue !== 0) n.session.start();
+    else if (this.routerIdValue !== 0 && !n.prefixLimit.stopped) n.session.start();
   }
 
   private remove(n: RunningNeighbor, why: "deconfigured"): void {
@@ -433,6 +438,40 @@ export class BgpInstance implements SubsystemInstance {
     if (this.router.debug.isOn(DEBUG_BGP)) this.router.debug.emit(`BGP: ${this.shownId(n)} ${what.trim() === "Up" ? "went from OpenConfirm to Established" : `went to Idle (${what})`}`);
   }
 
+  /** `neighbor X maximum-prefix N [THRESHOLD] [warning-only]`: IOS warns at the threshold
+   * (75% by default) and, past the limit, sends Cease/Maximum Number of Prefixes Reached and
+   * keeps the neighbor down until `clear ip bgp`. */
+  private checkPrefixLimit(n: RunningNeighbor): void {
+    const peer = n.peer;
+    const bgp = this.config;
+    if (peer === undefined || bgp === undefined || this.ribValue === undefined) return;
+    for (const f of peer.families) {
+      const limit = maximumPrefix(bgp, n.plan, f);
+      if (limit === undefined) continue;
+      const count = this.ribValue.prefixesReceived(peer, f);
+      const afi = f === "ipv4" ? 0 : 4;
+      const who = this.shownId(n);
+      const threshold = Math.floor((limit.max * (limit.threshold ?? 75)) / 100);
+      if (count >= threshold && count <= limit.max && !n.prefixLimit.warned.has(`t${f}`)) {
+        n.prefixLimit.warned.add(`t${f}`);
+        this.router.logMessage(logMessage("BGP", 4, "MAXPFX", `No. of prefix received from ${who} (afi ${afi}) reaches ${count}, max ${limit.max}`));
+      }
+      if (count <= limit.max) continue;
+      if (limit.warningOnly) {
+        if (!n.prefixLimit.warned.has(`x${f}`)) {
+          n.prefixLimit.warned.add(`x${f}`);
+          this.router.logMessage(logMessage("BGP", 3, "MAXPFXEXCEED", `No. of prefix received from ${who} (afi ${afi}): ${count} exceed limit ${limit.max}`));
+        }
+        continue;
+      }
+      this.router.logMessage(logMessage("BGP", 3, "MAXPFXEXCEED", `No. of prefix received from ${who} (afi ${afi}): ${count} exceed limit ${limit.max}`));
+      n.prefixLimit.stopped = true;
+      // After the UPDATE's processing returns: the session closes from outside its receive loop.
+      this.router.clock.defer(() => n.session.stop("max-prefixes"));
+      return;
+    }
+  }
+
   /** `clear ip bgp * | A.B.C.D [soft [in|out]]`: a hard clear resets the sessions; a soft
    * one asks the peer to resend (in, ROUTE-REFRESH) and sends our table again (out). */
   clear(address: Ipv4 | undefined, soft: "in" | "out" | "both" | undefined): number {
@@ -441,7 +480,10 @@ export class BgpInstance implements SubsystemInstance {
       if (address !== undefined && n.plan.address !== address) continue;
       count++;
       if (n.plan.shutdown) continue;
-      if (soft === undefined) n.session.reset("admin-reset");
+      if (soft === undefined && n.prefixLimit.stopped) {
+        n.prefixLimit = { stopped: false, warned: new Set() };
+        n.session.start();
+      } else if (soft === undefined) n.session.reset("admin-reset");
       else this.softClear(n, soft);
     }
     return count;

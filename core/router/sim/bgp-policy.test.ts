@@ -73,4 +73,20 @@ describe("BGP origination and policy", () => {
     sim.advance(5_000);
     expect(await sim.exec("R2", "show ip bgp")).not.toContain("10.1.2.0");
   });
+
+  it("stops a neighbor that sends more prefixes than maximum-prefix allows until clear ip bgp, with Cease 6/1", async () => {
+    const r2 = R2.replace("  neighbor 1.1.1.1 route-map IN in\n", "  neighbor 1.1.1.1 route-map IN in\n  neighbor 1.1.1.1 maximum-prefix 4\n");
+    sim = new Simulation({ nodes: { R1, R2: r2 }, links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]] });
+    sim.advance(60_000);
+    const log = (node: string) => sim!.node(node).log.map((l) => l.text);
+    expect(log("R2")).toContain("%BGP-4-MAXPFX: No. of prefix received from 1.1.1.1 (afi 0) reaches 3, max 4");
+    expect(log("R2")).toContain("%BGP-3-MAXPFXEXCEED: No. of prefix received from 1.1.1.1 (afi 0): 5 exceed limit 4");
+    expect(log("R1")).toContain("%BGP-3-NOTIFICATION: received from neighbor 2.2.2.2 6/1 (Maximum Number of Prefixes Reached) 0 bytes");
+    sim.advance(120_000);
+    expect(await sim.exec("R2", "show ip bgp summary")).toMatch(/^1\.1\.1\.1 .* Idle \(PfxCt\)$/m);
+    expect(await sim.exec("R2", "show ip route")).not.toMatch(/^B /m);
+    await sim.transcript("R2", ["configure terminal", "router bgp 65000", "address-family ipv4", "neighbor 1.1.1.1 maximum-prefix 100", "end", "clear ip bgp 1.1.1.1"]);
+    sim.advance(60_000);
+    expect(await sim.exec("R2", "show ip bgp summary")).toMatch(/^1\.1\.1\.1 .* +5$/m);
+  });
 });

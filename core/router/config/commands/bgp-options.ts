@@ -146,6 +146,30 @@ export const bgpOptionCommands: readonly ConfigCommand[] = [
     render: (m, c) => afPeerLines(m, c, (n) => (n.sendLabel ? {} : undefined)),
   }),
   command({
+    id: "bgp.af.neighbor.maximum-prefix",
+    mode: "router-bgp-af",
+    syntax: `${PEER_SYNTAX} maximum-prefix <1-2147483647>$max [<1-100>$threshold] [warning-only$warningOnly]`,
+    help: [NEIGHBOR, ...PEER, "Maximum number of prefixes accepted from this peer", "maximum no. of prefix limit", "Threshold value (%) at which to generate a warning msg", "Only give warning message when limit is exceeded"],
+    order: NEIGHBOR_ORDER,
+    apply: (m, a, c) => {
+      const n = afPeer(m, c, a);
+      if ("error" in n) return n;
+      n.maximumPrefix = { max: a.max, ...(a.threshold !== undefined ? { threshold: a.threshold } : {}), warningOnly: a.warningOnly !== undefined };
+    },
+    no: {
+      syntax: `${PEER_SYNTAX} maximum-prefix [<1-2147483647>$max] [<1-100>$threshold] [warning-only$warningOnly]`,
+      apply: (m, a, c) => {
+        delete afPeerIfAny(m, c, a).maximumPrefix;
+      },
+    },
+    render: (m, c) =>
+      afPeerLines(m, c, (n): ArgRecord | undefined => {
+        const x = n.maximumPrefix;
+        if (x === undefined) return undefined;
+        return { max: x.max, ...(x.threshold !== undefined ? { threshold: x.threshold } : {}), ...(x.warningOnly ? { warningOnly: "warning-only" } : {}) };
+      }),
+  }),
+  command({
     id: "bgp.af.maximum-paths",
     mode: ["router-bgp", "router-bgp-af"],
     syntax: "maximum-paths <1-32>$paths",

@@ -36,6 +36,8 @@ export interface BgpAfNeighbor {
   allowAsIn?: number;
   /** `neighbor X send-label` (RFC 8277 labelled IPv4 unicast). */
   sendLabel?: boolean;
+  /** `neighbor X maximum-prefix N [THRESHOLD] [warning-only]`. */
+  maximumPrefix?: { max: number; threshold?: number; warningOnly: boolean };
 }
 
 /** `aggregate-address A M [as-set] [summary-only]`. */

@@ -232,6 +232,7 @@ router bgp 65000
   neighbor 10.0.0.3 send-community
   neighbor 10.0.0.3 allowas-in 2
   neighbor 10.0.0.3 send-label
+  neighbor 10.0.0.3 maximum-prefix 1000 80 warning-only
   maximum-paths 4
  exit-address-family
  !
