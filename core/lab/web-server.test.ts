@@ -66,11 +66,14 @@ describe("web mode's server", () => {
     expect((await get("/")).status).toBe(401);
     expect((await get("/app.js")).status).toBe(401);
     expect((await get("/?token=wrong")).status).toBe(401);
+    // Another server's cookie (another port) is not this one's.
+    expect((await get("/app.js", { cookie: `flexlab_token_1=${server.token}` })).status).toBe(401);
     const page = await get(`/?token=${server.token}`);
     expect(page.status).toBe(200);
     expect(page.body).toContain("<title>FlexLab</title>");
     expect(page.headers["content-security-policy"]).toContain("default-src 'none'; script-src 'self'");
     const cookie = String(page.headers["set-cookie"]).split(";")[0];
+    expect(cookie).toBe(`flexlab_token_${server.port}=${server.token}`);
     expect(String(page.headers["set-cookie"])).toMatch(/HttpOnly; SameSite=Strict/);
     const script = await get("/app.js", { cookie });
     expect(script).toMatchObject({ status: 200, body: "export {};" });
@@ -78,7 +81,7 @@ describe("web mode's server", () => {
   });
 
   it("serves nothing outside the app folder and nothing to another Host name", async () => {
-    const cookie = `flexlab_token=${server.token}`;
+    const cookie = `flexlab_token_${server.port}=${server.token}`;
     expect((await get("/../secret.txt", { cookie })).status).toBe(404);
     expect((await get("/%2e%2e/secret.txt", { cookie })).status).toBe(404);
     expect((await get(`/?token=${server.token}`, { host: "evil.example:80" })).status).toBe(403);
@@ -91,7 +94,7 @@ describe("web mode's server", () => {
   });
 
   it("answers LabApi calls over the socket: the lab's view, and errors as values", async () => {
-    const client = await connect("", { cookie: `flexlab_token=${server.token}`, origin: `http://127.0.0.1:${server.port}` });
+    const client = await connect("", { cookie: `flexlab_token_${server.port}=${server.token}`, origin: `http://127.0.0.1:${server.port}` });
     expect(client).toBeInstanceOf(LabClient);
     const lab = client as LabClient;
     const view = await lab.call("lab.get", {});

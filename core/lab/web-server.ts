@@ -14,7 +14,11 @@ import { LAB_API_PATH } from "../api/lab-api";
 import { LabApiSession } from "./lab-api-server";
 import type { LabService } from "./lab-service";
 
-const COOKIE = "flexlab_token";
+/** The cookie's name carries the port: browsers keep cookies per host, not per port, so two
+ * servers (or another program on 127.0.0.1) would otherwise share, and overwrite, one token. */
+export function tokenCookieName(port: number): string {
+  return `flexlab_token_${port}`;
+}
 const CONTENT_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -71,10 +75,10 @@ function sameSecret(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
+function cookieToken(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === COOKIE) return part.slice(eq + 1).trim();
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
 }
@@ -85,7 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const hostOk = (req: IncomingMessage): boolean => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
   const authorised = (req: IncomingMessage, url: URL): { ok: boolean; fromQuery: boolean } => {
     if (sameSecret(url.searchParams.get("token") ?? undefined, token)) return { ok: true, fromQuery: true };
-    return { ok: sameSecret(cookieToken(req), token), fromQuery: false };
+    return { ok: sameSecret(cookieToken(req, tokenCookieName(port)), token), fromQuery: false };
   };
 
   const serveFile = async (res: ServerResponse, path: string, extra: Record<string, string>): Promise<void> => {
@@ -118,7 +122,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     const auth = authorised(req, url);
     if (!auth.ok) return void res.writeHead(401, { "content-type": "text/plain" }).end("unauthorized: open the URL `flexlab serve` printed (it carries the token)\n");
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
-    const extra: Record<string, string> = auth.fromQuery ? { "set-cookie": `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
+    const extra: Record<string, string> = auth.fromQuery ? { "set-cookie": `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
     void serveFile(res, url.pathname, extra);
   });
 
