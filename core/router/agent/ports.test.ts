@@ -16,7 +16,9 @@ describe("--port specs", () => {
 
   it("says what is wrong with a spec it cannot use", () => {
     expect(parsePortSpec("Ethernet0/0")).toMatch(/expected IFACE=udp/);
-    expect(parsePortSpec("Serial0/0=udp:1:2")).toMatch(/not an Ethernet port name/);
+    expect(parsePortSpec("Serial0/0=udp:1:2")).toMatch(/not a physical port name/);
+    expect(parsePortSpec("Gi1=udp:1:2")).toMatch(/not a physical port name/);
+    expect(parsePortSpec("GigabitEthernet1=udp:1:2")).toEqual({ iface: "GigabitEthernet1", backend: { kind: "udp", localPort: 1, remotePort: 2 } });
     expect(parsePortSpec("Ethernet0/0=udp:1")).toMatch(/LOCALPORT:REMOTEPORT/);
     expect(parsePortSpec("Ethernet0/0=udp:1:0")).toMatch(/LOCALPORT:REMOTEPORT/);
     expect(parsePortSpec("Ethernet0/0=udp:70000:1")).toMatch(/LOCALPORT:REMOTEPORT/);

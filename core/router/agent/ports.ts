@@ -1,6 +1,7 @@
-// The agent's `--port` specs: which backend carries each Ethernet port. The process runtime
+// The agent's `--port` specs: which backend carries each physical port. The process runtime
 // links ports over UDP on 127.0.0.1 to its bridges; the docker runtime names the container
 // NIC (or its MAC, since older engines do not let it choose the name) for a packet socket.
+import { canonicalInterfaceName, isPhysicalPort } from "../config/grammar/interface-name";
 import { findInterfaceByMac, PacketNic } from "../io/packet";
 import { UdpNic } from "../io/udp";
 import type { Clock } from "../clock/clock";
@@ -26,7 +27,8 @@ export function parsePortSpec(text: string): PortSpec | string {
   if (eq === -1) return `port "${text}": expected ${PORT_SPEC_FORMS}`;
   const iface = text.slice(0, eq);
   const rest = text.slice(eq + 1);
-  if (!/^Ethernet\d+\/\d+$/.test(iface)) return `port "${text}": "${iface}" is not an Ethernet port name like Ethernet0/0`;
+  // Any platform's physical port, spelt in full as the lab writes it (Ethernet0/0, GigabitEthernet1).
+  if (!isPhysicalPort(iface) || canonicalInterfaceName(iface) !== iface) return `port "${text}": "${iface}" is not a physical port name like Ethernet0/0 or GigabitEthernet1`;
   const colon = rest.indexOf(":");
   const kind = colon === -1 ? rest : rest.slice(0, colon);
   const value = colon === -1 ? "" : rest.slice(colon + 1);
