@@ -51,7 +51,6 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   /** Pool addresses handed out, by pool name. */
   private readonly leases = new Map<string, Set<Ipv4>>();
   private readonly retry;
-  private nextVirtualAccess = 1;
   /** The ipsec subsystem's handle for each installed child SA. */
   private readonly installed = new Map<ChildSa, IpsecSaHandle>();
 
@@ -204,9 +203,10 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   /** Clones Virtual-AccessN from the template for one session (FlexVPN server). */
   private cloneVirtualAccess(sa: IkeSa, template: DeepReadonly<InterfaceConfig>): { interfaceName: string; ipsecProfile: string | undefined; vti: boolean } | undefined {
     const stack = this.router.stack;
-    let name = `Virtual-Access${this.nextVirtualAccess}`;
-    while (stack.interface(name)) name = `Virtual-Access${++this.nextVirtualAccess}`;
-    this.nextVirtualAccess++;
+    // IOS hands out the lowest free Virtual-Access number.
+    let n = 1;
+    while (stack.interface(`Virtual-Access${n}`)) n++;
+    const name = `Virtual-Access${n}`;
     const va = stack.addTunnel(name, { hardware: "Virtual Access interface", clonedFrom: template.name });
     if (template.ipv4.kind === "unnumbered") va.setUnnumbered(stack.interface(template.ipv4.interface));
     else if (template.ipv4.kind === "static") va.setAddress(template.ipv4.primary.address, template.ipv4.primary.prefixLen);
