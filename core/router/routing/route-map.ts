@@ -25,8 +25,9 @@ const DENY: RouteMapVerdict = { permit: false };
 /**
  * Runs route-map `name` over `subject`. A route-map that does not exist denies everything (IOS
  * redistributes nothing through a missing route-map). A prefix-list that does not exist, like
- * IOS's, matches any route; `match ip address` access lists are not modelled (no
- * `access-list` commands yet) and match any route the same way.
+ * IOS's, matches any route. `match ip address ACL` is not applied to routes yet (access
+ * lists are compiled for packets in node/acl.ts, which routing/ cannot reach): such a clause
+ * matches any route.
  */
 export function evaluateRouteMap(maps: Readonly<Record<string, readonly RouteMapEntry[]>>, name: string, subject: RouteMapSubject, prefixLists: PrefixLists = {}): RouteMapVerdict {
   const entries = maps[name];
