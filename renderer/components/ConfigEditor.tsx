@@ -133,7 +133,14 @@ export const ConfigEditor = defineComponent({
           <button disabled={!props.running || busy.value} onClick={() => void apply("merge")} title="Add these lines on top of the running config">
             Merge
           </button>
-          <button disabled={!props.running || busy.value} onClick={() => void load(false)} title="Load the running config again, discarding edits">
+          <button
+            disabled={!props.running || busy.value}
+            onClick={() => {
+              message.value = undefined;
+              void load(false);
+            }}
+            title="Load the running config again, discarding edits"
+          >
             Reload
           </button>
           <button disabled={!props.running || busy.value} onClick={() => void save()} title="write memory">

@@ -129,6 +129,24 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it("keeps unsaved config edits across a reload of the page", async () => {
+    await page.click('[data-panel="R4-Spoke"] [data-tab="config"]');
+    await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 10_000 }).toContain("hostname R4-Spoke");
+    await page.locator('[data-panel="R4-Spoke"] .view-lines').click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("! a draft, not applied\n");
+    await page.locator('[data-panel="R4-Spoke"] .dirty').waitFor();
+    await page.reload();
+    await page.click('.router-node[data-node="R4-Spoke"]');
+    await page.click('[data-panel="R4-Spoke"] [data-tab="config"]');
+    await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 20_000 }).toMatch(/^! a draft, not applied\nhostname R4-Spoke/);
+    expect(await page.locator('[data-panel="R4-Spoke"] .config-message').innerText()).toBe("Unsaved edits restored. Reload discards them.");
+    // Reload (the editor's) discards the draft: the running config again.
+    await page.click('[data-panel="R4-Spoke"] .config-bar button:has-text("Reload")');
+    await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 10_000 }).toMatch(/^hostname R4-Spoke/);
+    expect(await page.locator('[data-panel="R4-Spoke"] .config-message').count()).toBe(0);
+  }, 60_000);
+
   it("stops and starts one router from its panel, and then the whole lab", async () => {
     await page.click('.router-node[data-node="R3-Spoke1"]');
     const panel = page.locator('[data-panel="R3-Spoke1"]');
