@@ -7,7 +7,8 @@
 // its own process in the kit's bgpb-rx namespace on the packet backend. Each figure is the
 // fastest of BGP_BENCH_RUNS runs (default 3): on a shared machine other work only slows a
 // run down; each receiver's CPU seconds over its run print too, the figure such load distorts
-// least. Needs root, iproute2, python3 and the packet-socket addon; FRR and BIRD are
+// least. A second run of ours without a VRF (`.vpn-only`) holds the routes in the VPNv4 table
+// only, as the peers here do, for a like-for-like comparison. Needs root, iproute2, python3 and the packet-socket addon; FRR and BIRD are
 // measured when installed (`.ci/run` installs both).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -41,11 +42,11 @@ interface Measured {
 }
 
 /** Runs one receiver through the kit and returns its fastest complete run, or why there is none. */
-function measure(receiver: "frr" | "bird" | "flexlab", out: string, program?: string): Measured | string {
+function measure(receiver: "frr" | "bird" | "flexlab" | "flexlab-vpn-only", out: string, program?: string): Measured | string {
   const common = ["-n", String(PREFIXES), "--runs", String(RUNS), "--poll-ms", String(POLL_MS), "--no-wait-quiet", "--out", out];
   const args =
-    receiver === "flexlab"
-      ? [RECEIVER, "--kit", KIT, "--node", process.execPath, ...(program ? ["--program", program] : []), ...common]
+    receiver === "flexlab" || receiver === "flexlab-vpn-only"
+      ? [RECEIVER, "--kit", KIT, "--node", process.execPath, ...(program ? ["--program", program] : []), ...(receiver === "flexlab-vpn-only" ? ["--vpn-only"] : []), ...common]
       : // every run counts: the kit's own "other load" filter would retry forever on a machine shared by design
         [join(KIT, "bench.py"), receiver, "--max-foreign", "1000", "--max-retries", "0", ...common];
   const r = spawnSync("python3", args, { cwd: REPO, encoding: "utf8", timeout: 15 * 60_000 });
@@ -94,7 +95,8 @@ const benchmarks: Benchmark[] = [
             { name: `bgp.vpnv4-100k.${peer}.cpu`, value: m.cpuS, unit: "s" },
           );
         }
-        const ours = measure("flexlab", join(dir, "flexlab.jsonl"), await bundleNetnsRouter());
+        const program = await bundleNetnsRouter();
+        const ours = measure("flexlab", join(dir, "flexlab.jsonl"), program);
         if (typeof ours === "string") {
           // The peers' figures still print: they say what the machine gave this run.
           console.error(`bench bgp.vpnv4-100k.selected failed: ${ours}`);
@@ -106,8 +108,21 @@ const benchmarks: Benchmark[] = [
           { name: "bgp.vpnv4-100k.rss", value: Math.round(ours.rssMb), unit: "MB" },
           { name: "bgp.vpnv4-100k.cpu", value: ours.cpuS, unit: "s" },
         );
+        // Like for like with the peers, which hold the routes in their VPN table only: no VRF.
+        const vpnOnly = measure("flexlab-vpn-only", join(dir, "flexlab-vpn-only.jsonl"), program);
+        if (typeof vpnOnly === "string") console.error(`bench bgp.vpnv4-100k.vpn-only.selected failed: ${vpnOnly}`);
+        else {
+          figures.splice(
+            3,
+            0,
+            { name: "bgp.vpnv4-100k.vpn-only.selected", value: vpnOnly.selectedS, unit: "s" },
+            { name: "bgp.vpnv4-100k.vpn-only.rss", value: Math.round(vpnOnly.rssMb), unit: "MB" },
+            { name: "bgp.vpnv4-100k.vpn-only.cpu", value: vpnOnly.cpuS, unit: "s" },
+          );
+        }
         const frr = peers.get("frr");
         if (frr) figures.push({ name: "bgp.vpnv4-100k.vs-frr", value: frr.selectedS / ours.selectedS, unit: "ratio" });
+        if (frr && typeof vpnOnly !== "string") figures.push({ name: "bgp.vpnv4-100k.vpn-only.vs-frr", value: frr.selectedS / vpnOnly.selectedS, unit: "ratio" });
         const bird = peers.get("bird");
         if (bird) figures.push({ name: "bgp.vpnv4-100k.vs-bird", value: bird.selectedS / ours.selectedS, unit: "ratio" });
         return figures;

@@ -19,7 +19,9 @@ offload goes off on bgpbtx0 so the generator's kernel TCP sends finished checksu
 
 "selected" is stricter than the kit's FRR and BIRD figures (best path in the VPN table): it
 counts prefixes best-path selected, imported into VRF V1 (RD 65000:101, importing RT
-65000:1) and installed there as B routes with the received label to push.
+65000:1) and installed there as B routes with the received label to push. With --vpn-only
+there is no VRF: selected is the kit's FRR measure (every prefix accepted, and the last one
+sent has a best path), the like-for-like comparison.
 
 Usage (root): bgp_flexlab_receiver.py --kit ../shared/tools/bgp [--program dist/netns-router.mjs] [-n 100000] [--runs 1] [--out F]
 Prints one JSON line per run and a SUMMARY line, as bench.py does.
@@ -44,14 +46,16 @@ sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 fcntl.ioctl(sock.fileno(), 0x8946, request)
 """
 
-CONFIG = """hostname bgpb-rx
-vrf definition V1
+VRF_CONFIG = """vrf definition V1
  rd 65000:101
  route-target import 65000:1
  address-family ipv4
  exit-address-family
 !
-interface Ethernet0/0
+"""
+
+CONFIG = """hostname bgpb-rx
+{vrf}interface Ethernet0/0
  ip address {rx_ip} 255.255.255.0
  no shutdown
 !
@@ -63,9 +67,7 @@ router bgp 65000
   neighbor {tx_ip} activate
   neighbor {tx_ip} send-community extended
  exit-address-family
- address-family ipv4 vrf V1
- exit-address-family
-!
+{vrf_af}!
 end
 """
 
@@ -88,7 +90,9 @@ def make_receiver(bench):
             bench.sh("ip", "netns", "exec", bench.NS_TX, sys.executable, "-c", TX_CHECKSUM, bench.IF_TX, "0")
             config = os.path.join(self.dir, "startup-config")
             with open(config, "w") as f:
-                f.write(CONFIG.format(rx_ip=bench.RX_IP, tx_ip=bench.TX_IP))
+                vpn_only = self.args.vpn_only
+                f.write(CONFIG.format(rx_ip=bench.RX_IP, tx_ip=bench.TX_IP, vrf="" if vpn_only else VRF_CONFIG,
+                                      vrf_af="" if vpn_only else " address-family ipv4 vrf V1\n exit-address-family\n"))
             self.err = open(os.path.join(self.dir, "router.err"), "w")
             self.proc = subprocess.Popen(
                 ["ip", "netns", "exec", bench.NS_RX, self.args.node] +
@@ -131,7 +135,10 @@ def make_receiver(bench):
             m = re.search(r"For address family: VPNv4 Unicast\n(?:.*\n)*?\s+(\d+) accepted prefixes", out)
             rcvd = int(m.group(1)) if m else 0
             selected = 0
-            if rcvd >= self.args.prefixes:
+            if rcvd >= self.args.prefixes and self.args.vpn_only:
+                out = self.call(exec="show ip bgp vpnv4 all %s" % self.last_prefix)["output"]
+                selected = rcvd if re.search(r"valid, \w+, best", out) else 0
+            elif rcvd >= self.args.prefixes:
                 selected = self.call(count="V1")["labelled"]
             return dict(state=state, rcvd=rcvd, selected=selected)
 
@@ -139,10 +146,11 @@ def make_receiver(bench):
             prefix = last_prefix.split("/")[0]
             return dict(
                 vpnv4=self.call(exec="show ip bgp vpnv4 all %s" % last_prefix)["output"][:800],
-                route=self.call(exec="show ip route vrf V1 %s" % prefix)["output"][:400])
+                route="" if self.args.vpn_only else self.call(exec="show ip route vrf V1 %s" % prefix)["output"][:400])
 
         def extra(self):
-            return dict(summary=self.call(exec="show ip bgp vpnv4 all summary")["output"][:1200])
+            return dict(summary=self.call(exec="show ip bgp vpnv4 all summary")["output"][:1200],
+                        memory=self.call(memory=True)["memory"])
 
         def stop(self):
             if self.proc is not None and self.proc.poll() is None:
@@ -166,6 +174,7 @@ def main():
     ap.add_argument("--node", default="node", help="the Node.js binary")
     ap.add_argument("--program", help="netns-router-main's bundle (default: the source through tsx)")
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--vpn-only", action="store_true", help="no VRF importing the routes: the kit's FRR measure")
     ap.add_argument("-n", "--prefixes", type=int, default=100000)
     ap.add_argument("--vrfs", type=int, default=1)
     ap.add_argument("--poll-ms", type=float, default=100)

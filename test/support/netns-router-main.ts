@@ -11,8 +11,10 @@
 //   stdin:          {"id":1,"exec":"show ip bgp vpnv4 all labels"}   (several lines = a paste)
 //                   {"id":2,"table":"bgp-vpnv4"}                      (typed rows, as tables.get)
 //                   {"id":3,"count":"V1"}                             (a VRF's installed routes)
+//                   {"id":4,"memory":true}                            (process.memoryUsage())
 //   stdout:         {"id":1,"output":"…"} | {"id":2,"rows":[…]} | {"id":N,"error":"…"}
 //                   {"id":3,"routes":N,"bgp":N,"labelled":N}  (all; protocol bgp; bgp with a label to push)
+//                   {"id":4,"memory":{"rss":…,"heapUsed":…,…}}
 //                   {"log":"%BGP-5-ADJCHANGE: …"}                     (the router's log, any time)
 // Closing stdin (or SIGTERM) stops the router and exits 0.
 import { readFileSync } from "node:fs";
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   // Requests run one at a time, in order, as lines typed on one console would.
   let queue = Promise.resolve();
   const serve = async (line: string): Promise<void> => {
-    let request: { id?: unknown; exec?: unknown; table?: unknown; count?: unknown };
+    let request: { id?: unknown; exec?: unknown; table?: unknown; count?: unknown; memory?: unknown };
     try {
       request = JSON.parse(line) as typeof request;
     } catch {
@@ -104,7 +106,9 @@ async function main(): Promise<void> {
           if (r.paths.length > 0 && r.paths.every((p) => p.labels !== undefined && p.labels.length > 0)) labelled++;
         }
         say({ id, routes: routes.length, bgp, labelled });
-      } else say({ id, error: "expected exec, table or count" });
+      } else if (request.memory === true) {
+        say({ id, memory: process.memoryUsage() });
+      } else say({ id, error: "expected exec, table, count or memory" });
     } catch (err) {
       say({ id, error: err instanceof Error ? err.message : String(err) });
     }
