@@ -20,6 +20,7 @@ import { interfaceOptionCommands } from "./interface-options";
 import { keptAaaCommands } from "./kept-aaa";
 import { keptInterfaceCommands } from "./kept-interface";
 import { keptMplsCommands } from "./kept-mpls";
+import { keptNatCommands } from "./kept-nat";
 import { keptQosCommands } from "./kept-qos";
 import { keptRoutingCommands } from "./kept-routing";
 import { keptSystemCommands } from "./kept-system";
@@ -59,6 +60,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...keptRoutingCommands,
   ...keptAaaCommands,
   ...keptQosCommands,
+  ...keptNatCommands,
   ...isakmpCommands,
   ...aclCommands,
 ];

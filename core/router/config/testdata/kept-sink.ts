@@ -2,7 +2,9 @@
 // CSR1000v configs carry, written the way running-config prints them: the kitchen-sink test
 // reads it with KITCHEN_SINK and checks it renders back byte for byte.
 
-export const KEPT_SINK = `version 15.9
+export const KEPT_SINK = `upgrade fpd auto
+!
+version 15.9
 service timestamps debug datetime msec
 service tcp-keepalives-in
 service tcp-keepalives-out
@@ -97,6 +99,11 @@ archive
  maximum 5
  write-memory
  time-period 1440
+ log config
+  logging enable
+  logging size 200
+  notify syslog contenttype plaintext
+  hidekeys
 !
 security passwords min-length 8
 login on-success log
@@ -362,6 +369,13 @@ ip ssh rsa keypair-name SSHKEY
 ip ssh logging events
 ip scp server enable
 !
+ip nat pool PUBLIC 203.0.113.10 203.0.113.20 prefix-length 24
+ip nat inside source list 1 interface GigabitEthernet1 overload
+ip nat inside source list NAT-ACL pool PUBLIC vrf cust overload
+ip nat inside source static tcp 10.0.0.10 80 203.0.113.5 8080 extendable
+ip nat outside source static 198.51.100.7 10.0.0.77
+ipv6 ioam timestamp
+!
 ip route 0.0.0.0 0.0.0.0 10.0.0.254
 !
 ip access-list standard 50
@@ -434,6 +448,11 @@ snmp-server enable traps config
 snmp-server host 10.1.1.50 version 2c public
 !
 alias exec s show ip interface brief
+!
+mgcp profile default
+!
+gatekeeper
+ shutdown
 !
 line con 0
  exec-timeout 0 0

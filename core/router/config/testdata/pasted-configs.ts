@@ -1,6 +1,7 @@
 // Configs as engineers paste them: a CSR1000v's saved `show running-config` (header, IOS
 // XE defaults, a self-signed trustpoint, DHCP on the management port) and an IOSv startup
-// config with its image defaults (mmi, scheduler, cdp, line settings). Written for FlexLab's
+// config with its image defaults (mmi, scheduler, cdp, line settings), a GNS3 7200 with NAT
+// and the image's gatekeeper and MGCP stubs, and an IOL startup-config with its archive log. Written for FlexLab's
 // tests in the shape those platforms print, not copied from anywhere.
 
 export const PASTED_CONFIGS: Readonly<Record<string, string>> = {
@@ -264,6 +265,179 @@ line vty 0 4
  transport input none
 !
 no scheduler allocate
+!
+end
+`,
+  "c7200-gns3": `!
+!
+!
+upgrade fpd auto
+version 15.2
+service timestamps debug datetime msec
+service timestamps log datetime msec
+no service password-encryption
+!
+hostname R7200
+!
+boot-start-marker
+boot-end-marker
+!
+!
+!
+no aaa new-model
+no ip icmp rate-limit unreachable
+!
+!
+!
+!
+!
+!
+no ip domain lookup
+ip cef
+no ipv6 cef
+!
+multilink bundle-name authenticated
+!
+!
+!
+!
+!
+!
+!
+!
+!
+redundancy
+!
+!
+ip tcp synwait-time 5
+! 
+!
+!
+!
+!
+!
+!
+!
+!
+!
+interface FastEthernet0/0
+ ip address 192.168.10.1 255.255.255.0
+ ip nat inside
+ ip virtual-reassembly in
+ duplex full
+!
+interface FastEthernet1/0
+ ip address dhcp
+ ip nat outside
+ ip virtual-reassembly in
+ speed auto
+ duplex auto
+!
+interface FastEthernet1/1
+ no ip address
+ shutdown
+ speed auto
+ duplex auto
+!
+router eigrp 10
+ network 192.168.10.0
+ no auto-summary
+!
+ip forward-protocol nd
+no ip http server
+no ip http secure-server
+!
+!
+ip nat inside source list 1 interface FastEthernet1/0 overload
+!
+access-list 1 permit 192.168.10.0 0.0.0.255
+!
+!
+!
+!
+control-plane
+!
+!
+!
+mgcp profile default
+!
+!
+!
+gatekeeper
+ shutdown
+!
+!
+line con 0
+ exec-timeout 0 0
+ privilege level 15
+ logging synchronous
+ stopbits 1
+line aux 0
+ exec-timeout 0 0
+ privilege level 15
+ logging synchronous
+ stopbits 1
+line vty 0 4
+ login
+!
+!
+end
+`,
+  "iol-startup": `version 15.7
+service timestamps debug datetime msec
+service timestamps log datetime msec
+no service password-encryption
+!
+hostname R1
+!
+boot-start-marker
+boot-end-marker
+!
+no aaa new-model
+!
+mmi polling-interval 60
+no mmi auto-configure
+no mmi pvc
+mmi snmp-timeout 180
+!
+no ip domain lookup
+ip cef
+no ipv6 cef
+!
+multilink bundle-name authenticated
+!
+archive
+ log config
+  logging enable
+  hidekeys
+!
+redundancy
+!
+interface Ethernet0/0
+ ip address 10.0.12.1 255.255.255.0
+ ip ospf 1 area 0
+!
+interface Ethernet0/1
+ no ip address
+ shutdown
+!
+router ospf 1
+!
+ip forward-protocol nd
+!
+no ip http server
+no ip http secure-server
+!
+ipv6 ioam timestamp
+!
+control-plane
+!
+line con 0
+ logging synchronous
+line aux 0
+line vty 0 4
+ login
+ transport input none
 !
 end
 `,
