@@ -209,7 +209,7 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
   afterAll(async () => {
     await pair?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000); // bgpd, the router and dumpcap each get a few seconds to stop before SIGKILL
 
   it("reaches FRR's namespace from its own over the veth on the packet backend", async () => {
     const out = await router.exec(`ping ${FRR} repeat 3`);
@@ -323,7 +323,7 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd, iBGP in a 4-octe
 
   afterAll(async () => {
     await pair?.close();
-  });
+  }, 30_000);
 
   it("accepts FRR's connection and reaches Established as AS 4200000100", async () => {
     await established(pair);
