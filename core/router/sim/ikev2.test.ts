@@ -364,3 +364,20 @@ describe("NAT traversal", () => {
     expect(await sim.exec("R2", "show crypto ipsec sa")).toMatch(/#pkts decaps: [1-9]/);
   });
 });
+
+describe("INITIAL_CONTACT", () => {
+  it("drops the responder's stale SA when the initiator comes back without state (RFC 7296 §2.4)", () => {
+    sim = new Simulation({
+      nodes: { R1: site("R1", 1, 2), R2: site("R2", 2, 1).replace("interface Tunnel0", "crypto ipsec profile IP\n responder-only\ninterface Tunnel0") },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    const stale = sas("R2")[0];
+    // R1 loses its SA without telling R2, as a reboot would.
+    sim.node("R1").router.subsystem(ikev2Subsystem).engine.remove(sas("R1")[0], "test: lost state", false);
+    sim.advance(11_000);
+    expect(stale.state).toBe("dead");
+    expect(sas("R2").map((s) => s.state)).toEqual(["established"]);
+    expectTwins("R1", "R2");
+  });
+});
