@@ -1,10 +1,10 @@
-// An exercise as a student and an instructor's CI meet it: `flexlab sim --check` and
-// `flexlab check` on labs/exercise-static-routes fail on the starting configs, with a card
-// saying what is missing, and pass once the solution's configs are copied over them — in
-// virtual time, and on the process runtime.
+// Exercises as a student and an instructor's CI meet them: `flexlab sim --check` and
+// `flexlab check` on each labs/exercise-* fail on the starting configs, with a card saying
+// what is missing, and pass once the solution's configs are copied over them — in virtual
+// time, and on the process runtime.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,7 +12,6 @@ import type { CheckReport } from "../../core/api/checks";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 
 const BIN = resolve(import.meta.dirname, "../../bin/flexlab.mjs");
-const EXERCISE = "exercise-static-routes";
 const dirs: string[] = [];
 
 interface Run {
@@ -29,15 +28,17 @@ function flexlab(cwd: string, ...args: string[]): Promise<Run> {
   });
 }
 
-async function exerciseCopy(): Promise<string> {
+async function exerciseCopy(exercise: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "flexlab-exercise-"));
   dirs.push(dir);
-  await copyExampleLab(EXERCISE, dir);
+  await copyExampleLab(exercise, dir);
   return dir;
 }
 
-async function applySolution(dir: string): Promise<void> {
-  for (const file of ["R1.cfg", "R2.cfg"]) await cp(join(dir, "solution", file), join(dir, file));
+async function applySolution(dir: string): Promise<string[]> {
+  const files = await readdir(join(dir, "solution"));
+  for (const file of files) await cp(join(dir, "solution", file), join(dir, file));
+  return files.map((f) => f.replace(/\.cfg$/, ""));
 }
 
 afterAll(async () => {
@@ -47,9 +48,9 @@ afterAll(async () => {
   }
 }, 60_000);
 
-describe(`${EXERCISE} in virtual time`, () => {
+describe("exercise-static-routes in virtual time", () => {
   it("fails on the starting configs with a card saying what is missing, and passes on the solution", async () => {
-    const dir = await exerciseCopy();
+    const dir = await exerciseCopy("exercise-static-routes");
     const start = await flexlab(dir, "sim", ".", "--check");
     expect(start.code).toBe(1);
     expect(start.stdout).toContain("  ✘ R1's link to R2 is up ");
@@ -61,28 +62,51 @@ describe(`${EXERCISE} in virtual time`, () => {
     const solved = await flexlab(dir, "sim", ".", "--check", "--json");
     expect(solved.code, solved.stdout).toBe(0);
     const report = (JSON.parse(solved.stdout) as { checks: CheckReport }).checks;
-    expect(report).toMatchObject({ lab: EXERCISE, runtime: "sim", passed: 7, failed: 0, points: 11, earned: 11 });
+    expect(report).toMatchObject({ lab: "exercise-static-routes", runtime: "sim", passed: 7, failed: 0, points: 11, earned: 11 });
   }, 60_000);
 });
 
-describe(`${EXERCISE} on the process runtime`, () => {
-  it("flexlab check grades the running lab: failing at first, passing once the routers boot the solution", async () => {
-    const dir = await exerciseCopy();
-    const up = await flexlab(dir, "up", ".", "--runtime", "process", "--timeout", "60s");
-    expect(up.code, up.stderr).toBe(0);
-
-    const start = await flexlab(dir, "check");
+describe("exercise-flexvpn-spokes in virtual time", () => {
+  it("fails while a spoke lacks its certificate map and the other ip address negotiated, and passes on the guide's configs", async () => {
+    const dir = await exerciseCopy("exercise-flexvpn-spokes");
+    const start = await flexlab(dir, "sim", ".", "--check");
     expect(start.code).toBe(1);
-    expect(start.stdout).toContain("exercise-static-routes: 7 checks (process runtime)");
-    expect(start.stdout).toContain("  ✘ R2 has a route back to R1's loopback ");
-    expect(start.stdout).toMatch(/Score: 1\/11 points, 1 of 7 checks passed\n$/);
+    expect(start.stdout).toContain("  ✘ R3-Spoke1 has an IKEv2 SA to the hub, READY ");
+    expect(start.stdout).toContain("  ✔ R4-Spoke has an IKEv2 SA to the hub, READY ");
+    expect(start.stdout).toContain("  ✘ R4-Spoke's Tunnel0 has an address from the hub's pool ");
+    expect(start.stdout).toMatch(/Score: 2\/14 points, 1 of 9 checks passed\n$/);
 
-    await applySolution(dir);
-    for (const node of ["R1", "R2"]) expect((await flexlab(dir, "restart", node)).code).toBe(0);
-    const solved = await flexlab(dir, "check", "--json");
+    expect(await applySolution(dir)).toEqual(["INET", "R1-HUB", "R3-Spoke1", "R4-Spoke"]);
+    const solved = await flexlab(dir, "sim", ".", "--check", "--json");
     expect(solved.code, solved.stdout).toBe(0);
-    const report = JSON.parse(solved.stdout) as CheckReport;
-    expect(report).toMatchObject({ lab: EXERCISE, runtime: "process", passed: 7, failed: 0, earned: 11 });
-    expect(report.results.find((r) => r.kind === "ping")?.seen).toMatch(/^Success rate is (8|10)0 percent/);
-  }, 180_000);
+    const report = (JSON.parse(solved.stdout) as { checks: CheckReport }).checks;
+    expect(report).toMatchObject({ passed: 9, failed: 0, earned: 14 });
+    expect(report.results.find((r) => r.title.startsWith("R4-Spoke has the hub's cust2 route"))?.seen).toMatch(/^vrf=cust2 prefix=192\.168\.111\.0\/24 nextHop=10\.0\.0\.1 outLabel=\d+$/);
+  }, 60_000);
+});
+
+describe("exercises on the process runtime", () => {
+  for (const [exercise, startScore, solvedPoints] of [
+    ["exercise-static-routes", "1/11 points, 1 of 7", 11],
+    ["exercise-flexvpn-spokes", "2/14 points, 1 of 9", 14],
+  ] as const) {
+    it(`flexlab check grades ${exercise}: failing at first, passing once the routers boot the solution`, async () => {
+      const dir = await exerciseCopy(exercise);
+      const up = await flexlab(dir, "up", ".", "--runtime", "process", "--timeout", "90s");
+      expect(up.code, up.stderr).toBe(0);
+
+      const start = await flexlab(dir, "check");
+      expect(start.code, start.stderr).toBe(1);
+      expect(start.stdout).toContain(`${exercise}: `);
+      expect(start.stdout).toContain(" checks (process runtime)");
+      expect(start.stdout).toContain(`Score: ${startScore} checks passed\n`);
+
+      for (const node of await applySolution(dir)) expect((await flexlab(dir, "restart", node)).code).toBe(0);
+      const solved = await flexlab(dir, "check", "--json");
+      expect(solved.code, solved.stdout).toBe(0);
+      const report = JSON.parse(solved.stdout) as CheckReport;
+      expect(report).toMatchObject({ lab: exercise, runtime: "process", failed: 0, earned: solvedPoints });
+      await flexlab(dir, "down");
+    }, 300_000);
+  }
 });

@@ -110,7 +110,7 @@ function vrfWords(vrf: string | undefined): string {
 function describeCondition(field: string, c: FieldCondition): string {
   if (c.kind === "equals") return `${field} ${c.value}`;
   if (c.kind === "matches") return `${field} matching ${c.pattern.source}`;
-  return c.exists ? `a ${field}` : `no ${field}`;
+  return c.exists ? `${field} set` : `no ${field}`;
 }
 
 async function look(check: Check, target: CheckTarget): Promise<Verdict> {
