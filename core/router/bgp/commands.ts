@@ -8,6 +8,7 @@ import type { BgpPathRow } from "../../api/tables";
 import { TABLE_ROWS } from "../../api/tables";
 import { cefRow, formatCef, formatCefDetail } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
+import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
 import type { SessionFamily } from "./session";
 import type { BgpInstance } from "./subsystem";
@@ -34,7 +35,7 @@ function summary(router: SubsystemHost, b: BgpInstance, family: SessionFamily): 
     .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, family), n.prefixLimit.stopped));
   const ranges = (b.bgpConfig?.listenRanges ?? []).map((r) => ({ peerGroup: r.peerGroup, range: formatPrefix(r.prefix) }));
   return formatBgpSummary(
-    { routerId: formatIpv4(b.routerId), localAs: b.asn, tableVersion: table.tableVersion, tableLines: table.lines, listen: { dynamic: b.dynamicCount(), limit: b.bgpConfig?.listenLimit ?? 100, ranges } },
+    { routerId: formatIpv4(b.routerId), localAs: b.asn, tableVersion: table.tableVersion, tableLines: table.lines, listen: { dynamic: b.dynamicCount(), limit: b.bgpConfig?.listenLimit ?? DEFAULT_LISTEN_LIMIT, ranges } },
     rows,
   );
 }

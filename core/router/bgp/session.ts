@@ -118,7 +118,6 @@ export type DownReason =
   | "Admin. shutdown"
   | "Neighbor deleted"
   | "Hold timer expired"
-  | "Interface flap"
   | "Maximum prefixes";
 
 export interface BgpSessionEvents {
@@ -272,13 +271,6 @@ export class BgpSession {
     const subcode = why === "admin-reset" ? BgpCeaseSubcode.AdministrativeReset : BgpCeaseSubcode.OtherConfigurationChange;
     this.closeAll(BgpErrorCode.Cease, subcode, "User reset");
     if (this.running) this.restartConnecting(IDLE_HOLD_MS);
-  }
-
-  /** The interface the session runs over went down: IOS's fast external fallover. */
-  interfaceDown(): void {
-    if (this.current === undefined && this.connections.length === 0) return;
-    for (const c of [...this.connections]) this.dropConnection(c, true);
-    this.wentDown("Interface flap");
   }
 
   // --- Incoming connections --------------------------------------------------------------
