@@ -54,6 +54,8 @@ export const RETRANSMIT_FIRST_MS = 2_000;
 export const RETRANSMIT_LIMIT = 5;
 /** Half-open SAs beyond which the responder asks for a cookie (RFC 7296 §2.6). */
 export const DEFAULT_COOKIE_THRESHOLD = 100;
+/** Peer certificates kept parsed. */
+const CERT_CACHE_SIZE = 1024;
 /** Cookie round trips an initiator makes before giving up (strongSwan's limit too). */
 const MAX_COOKIE_RETRIES = 3;
 /** IOS rekeys a child SA this long before its lifetime ends. */
@@ -605,15 +607,30 @@ export class IkeEngine {
 
   /** The peer's certificate from its CERT payloads, checked against the profile's CAs;
    * a string when refused. */
+  /** Parsed peer certificates by their DER's hash: a peer sends the same one on every
+   * IKE_AUTH, and parsing is a good part of a signature IKE_AUTH's cost. Bounded. */
+  private readonly certCache = new Map<string, X509Certificate>();
+
+  private parseCertificate(der: Uint8Array): X509Certificate | undefined {
+    const key = createHash("sha256").update(der).digest("base64");
+    const cached = this.certCache.get(key);
+    if (cached) return cached;
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(der);
+    } catch {
+      return undefined;
+    }
+    if (this.certCache.size >= CERT_CACHE_SIZE) this.certCache.delete(this.certCache.keys().next().value!);
+    this.certCache.set(key, cert);
+    return cert;
+  }
+
   private peerCertificate(payloads: readonly IkePayload[], profileTrustpoints: readonly string[] | undefined): { cert: X509Certificate; trustpoint: string } | undefined | string {
     const certPayload = payloads.find((p) => p.kind === "cert" && p.encoding === CertEncoding.X509_CERT_SIGNATURE);
     if (!certPayload || certPayload.kind !== "cert") return undefined;
-    let cert: X509Certificate;
-    try {
-      cert = new X509Certificate(certPayload.data);
-    } catch {
-      return "The peer's certificate does not parse";
-    }
+    const cert = this.parseCertificate(certPayload.data);
+    if (!cert) return "The peer's certificate does not parse";
     const names = profileTrustpoints && profileTrustpoints.length ? profileTrustpoints : Object.keys(this.host.config().crypto.pki.trustpoints);
     const tps = names.map((n) => this.host.trustpoint(n)).filter((t): t is TrustpointCerts => t !== undefined);
     const check = checkPeerCertificate(cert, tps, this.clock.now());
