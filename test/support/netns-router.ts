@@ -37,6 +37,13 @@ export async function bundleNetnsRouter(): Promise<string> {
   return NETNS_ROUTER_BUNDLE;
 }
 
+/** One answer on the child's stdout (netns-router-main.ts's protocol). */
+interface Reply {
+  readonly output?: string;
+  readonly rows?: unknown[];
+  readonly error?: string;
+}
+
 export interface NetnsRouterOptions {
   readonly ns: string;
   /** IOS port name → Linux interface in `ns`, e.g. { "Ethernet0/0": "flxbgp0" }. */
@@ -49,15 +56,15 @@ export interface NetnsRouterOptions {
 }
 
 export class NetnsRouter {
-  /** Every log line the router printed (`%BGP-5-ADJCHANGE: …`), in order. */
-  readonly log: string[] = [];
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: { output?: string; rows?: unknown[]; error?: string }) => void }>();
 
   private constructor(
     private readonly child: ChildProcess,
     private readonly dir: string,
     private readonly output: { stderr: string },
+    /** Every log line the router printed (`%BGP-5-ADJCHANGE: …`), in order. */
+    readonly log: string[],
+    private readonly pending: Map<number, (reply: Reply) => void>,
     readonly pid: number,
   ) {}
 
@@ -72,7 +79,10 @@ export class NetnsRouter {
     const output = { stderr: "" };
     child.stderr!.on("data", (d: Buffer) => (output.stderr += d.toString()));
     const lines = createInterface({ input: child.stdout! });
-    const started: { router?: NetnsRouter } = {};
+    // Filled from the first line on, before the NetnsRouter exists, so nothing said right
+    // after "ready" is lost.
+    const log: string[] = [];
+    const pending = new Map<number, (reply: Reply) => void>();
     const pid = await new Promise<number>((resolvePid, reject) => {
       const timer = setTimeout(() => reject(new Error(`router in ${options.ns} not ready after ${options.readyTimeoutMs ?? 60_000} ms: ${output.stderr}`)), options.readyTimeoutMs ?? 60_000);
       child.once("exit", (code) => {
@@ -89,11 +99,11 @@ export class NetnsRouter {
         if (message.ready) {
           clearTimeout(timer);
           resolvePid(message.pid ?? -1);
-        } else if (message.log !== undefined) started.router?.log.push(message.log);
+        } else if (message.log !== undefined) log.push(message.log);
         else if (typeof message.id === "number") {
-          const waiter = started.router?.pending.get(message.id);
-          started.router?.pending.delete(message.id);
-          waiter?.resolve(message);
+          const waiter = pending.get(message.id);
+          pending.delete(message.id);
+          waiter?.(message);
         }
       });
     }).catch((err: unknown) => {
@@ -101,20 +111,18 @@ export class NetnsRouter {
       rmSync(dir, { recursive: true, force: true });
       throw err;
     });
-    const router = new NetnsRouter(child, dir, output, pid);
-    started.router = router;
     child.once("exit", () => {
-      for (const waiter of router.pending.values()) waiter.resolve({ error: `router exited: ${output.stderr}` });
-      router.pending.clear();
+      for (const waiter of pending.values()) waiter({ error: `router exited: ${output.stderr}` });
+      pending.clear();
     });
-    return router;
+    return new NetnsRouter(child, dir, output, log, pending, pid);
   }
 
-  private request(body: object): Promise<{ output?: string; rows?: unknown[]; error?: string }> {
+  private request(body: object): Promise<Reply> {
     if (this.child.exitCode !== null) return Promise.resolve({ error: `router exited: ${this.output.stderr}` });
     const id = this.nextId++;
     return new Promise((resolveReply) => {
-      this.pending.set(id, { resolve: resolveReply });
+      this.pending.set(id, resolveReply);
       this.child.stdin!.write(JSON.stringify({ id, ...body }) + "\n");
     });
   }
