@@ -128,4 +128,34 @@ describe("BGP sessions", () => {
     expect(state(s, "R2", "1.1.1.1")).toBe("Idle");
     expect(state(s, "R1", "2.2.2.2")).not.toBe("Established");
   });
+
+  it("sends eBGP with TTL 1, so a peer two hops away is out of reach until ebgp-multihop", async () => {
+    const edge = (n: 1 | 3, extra: string) => `hostname R${n}
+interface Ethernet0/0
+ ip address 10.0.${n === 1 ? "12.1" : "23.3"} 255.255.255.0
+ip route 0.0.0.0 0.0.0.0 10.0.${n === 1 ? "12.2" : "23.2"}
+router bgp 6500${n}
+ bgp log-neighbor-changes
+ neighbor 10.0.${n === 1 ? "23.3" : "12.1"} remote-as 6500${4 - n}
+${extra}`;
+    const middle = "hostname R2\ninterface Ethernet0/0\n ip address 10.0.12.2 255.255.255.0\ninterface Ethernet0/1\n ip address 10.0.23.2 255.255.255.0\n";
+    sim = new Simulation({
+      nodes: { R1: edge(1, ""), R2: middle, R3: edge(3, "") },
+      links: [
+        [{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }],
+        [{ node: "R2", iface: "Ethernet0/1" }, { node: "R3", iface: "Ethernet0/0" }],
+      ],
+    });
+    const s = sim;
+    s.advance(120_000);
+    expect(state(s, "R1", "10.0.23.3")).not.toBe("Established");
+    // R2 answered the TTL-1 SYNs with time exceeded.
+    expect((s.node("R2").router.stack.interface("Ethernet0/0")!.counters.drops as Record<string, number>)["ttl-expired"]).toBeGreaterThan(0);
+    for (const [node, peer] of [["R1", "10.0.23.3"], ["R3", "10.0.12.1"]] as const) {
+      await s.transcript(node, ["configure terminal", `router bgp ${node === "R1" ? 65001 : 65003}`, `neighbor ${peer} ebgp-multihop 2`, "end"]);
+    }
+    s.advance(120_000);
+    expect(state(s, "R1", "10.0.23.3")).toBe("Established");
+    expect(await s.exec("R1", "show ip bgp neighbors 10.0.23.3")).toContain("External BGP neighbor may be up to 2 hops away.");
+  });
 });
