@@ -67,8 +67,8 @@ describe("the seed lab's BGP over plain GRE", () => {
     const lines = spoke.trimEnd().split("\n");
     expect(lines[0]).toBe("   Network          Next Hop      In label/Out label");
     expect(lines[1]).toBe("Route Distinguisher: 1:1 (cust1)");
-    expect(lines[2]).toMatch(new RegExp(`^   0\\.0\\.0\\.0          10\\.0\\.0\\.1        (nolabel|${L})/${L}$`));
-    expect(lines[3]).toMatch(new RegExp(`^   192\\.168\\.110\\.0    10\\.0\\.0\\.1        (nolabel|${L})/${L}$`));
+    expect(lines[2]).toMatch(new RegExp(`^   0\\.0\\.0\\.0          10\\.0\\.0\\.1        nolabel/${L}$`));
+    expect(lines[3]).toMatch(new RegExp(`^   192\\.168\\.110\\.0    10\\.0\\.0\\.1        nolabel/${L}$`));
     expect(lines[4]).toMatch(new RegExp(`^   192\\.168\\.114\\.0    0\\.0\\.0\\.0         ${L}/nolabel\\(cust1\\)$`));
     expect(lines[5]).toBe("Route Distinguisher: 2:2 (cust2)");
     expect(lines[8]).toMatch(new RegExp(`^   192\\.168\\.124\\.0    0\\.0\\.0\\.0         ${L}/nolabel\\(cust2\\)$`));
