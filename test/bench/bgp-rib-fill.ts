@@ -3,6 +3,9 @@
 // each) in UPDATEs of 268 NLRIs, built with the wire emitters, fed to receiveUpdate from one
 // iBGP peer. The VRF imports RT 65000:1 under its own RD 1:1, so every route is selected
 // twice (its RD's table and the VRF's), imported and installed once. Prints one JSON line.
+// With the argument `install`, bestChanged is the router's own BgpInstaller into a real
+// IpRouting: each route goes on into the VRF's IP RIB and FIB, its next hop (the remote PE)
+// resolved in the global table through a labelled IGP route, as on a PE.
 import { ipv4, type Ipv4 } from "../../core/router/wire/addr";
 import { buildBgpMessage } from "../../core/router/wire/bgp";
 import { parseRouteTarget, type ExtendedCommunity } from "../../core/router/wire/bgp-communities";
@@ -10,6 +13,13 @@ import type { Vpnv4Route } from "../../core/router/wire/bgp-nlri";
 import type { Label } from "../../core/router/wire/mpls";
 import { BgpRib, type BgpBestPath, type BgpPeer } from "../../core/router/bgp/rib";
 import type { Prefix } from "../../core/router/wire/addr";
+import { BgpInstaller } from "../../core/router/bgp/install";
+import { VirtualClock } from "../../core/router/clock/virtual";
+import { memoryPair } from "../../core/router/io/memory";
+import { NetStack } from "../../core/router/net/stack";
+import { IpRouting } from "../../core/router/routing/ip-routing";
+
+const install = process.argv.includes("install");
 
 const ROUTES = 100_000;
 const PER_UPDATE = 268;
@@ -43,14 +53,32 @@ for (let first = 0; first < ROUTES; first += PER_UPDATE) {
 const costs = new Map<number, number>([[ipv4(10, 255, 0, 2), 10]]);
 const installed = new Map<number, Label | undefined>();
 let bestChanged = 0;
+let installer: BgpInstaller | undefined;
+let routing: IpRouting | undefined;
+if (install) {
+  const clock = new VirtualClock();
+  const stack = new NetStack({ clock });
+  routing = new IpRouting(stack);
+  const eth = stack.addEthernet("Ethernet0/0", memoryPair({ clock }, ["pe1:e0/0", "p:e0/0"])[0]);
+  eth.setAddress(ipv4(10, 0, 12, 1), 24);
+  eth.setShutdown(false);
+  clock.runDeferred();
+  stack.addVrf("cust1");
+  // The remote PE's loopback by the IGP, with the LDP label toward it.
+  routing.rib.upsert(undefined, { prefix: { addr: ipv4(10, 255, 0, 2), len: 32 }, protocol: "ospf", distance: 110, metric: 10, nextHops: [{ address: ipv4(10, 0, 12, 2), interface: "Ethernet0/0", labels: [100 as Label] }] });
+  installer = new BgpInstaller(routing, () => {
+    throw new Error("no local labels in this fill");
+  }, () => 65000);
+}
 const rib = new BgpRib(
   { localAs: 65000, routerId: ipv4(10, 255, 0, 1), maximumPaths: 1, vrfs: new Map([["cust1", { rd: { type: 0, asn: 1, assigned: 1 }, importRts: [rt], exportRts: [rt] }]]) },
   {
-    nextHopCost: (nh) => costs.get(nh),
+    nextHopCost: (nh) => (installer !== undefined ? installer.nextHopCost(nh) : costs.get(nh)),
     allocateLabel: () => undefined,
     releaseLabel: () => {},
     bestChanged(vrf: string, prefix: Prefix, best: readonly BgpBestPath[] | undefined) {
       bestChanged++;
+      installer?.bestChanged(vrf, prefix, best);
       if (vrf !== "cust1") return;
       if (prefix.len !== 24) throw new Error(`unexpected /${prefix.len}`);
       const key = prefix.addr | 0;
@@ -83,6 +111,13 @@ let labelled = 0;
 for (const label of installed.values()) if (label !== undefined) labelled++;
 if (installed.size !== ROUTES || labelled !== ROUTES || bestChanged !== ROUTES) {
   throw new Error(`filled ${installed.size} routes, ${labelled} labelled, ${bestChanged} bestChanged; want ${ROUTES}`);
+}
+if (routing !== undefined) {
+  const inRib = routing.rib.routes("cust1").length;
+  const inFib = routing.stack.vrf("cust1")?.fib.size ?? 0;
+  const sample = routing.stack.vrf("cust1")?.fib.lookup(ipv4(11, 134, 134, 9));
+  const labels = sample?.paths[0]?.labels?.join("/");
+  if (inRib !== ROUTES || inFib !== ROUTES || labels !== `100/${16 + (99_974 % 1000)}`) throw new Error(`installed ${inRib} RIB routes, ${inFib} FIB entries, sample labels ${labels}`);
 }
 const outgoing = rib.takeUpdates(pe).length;
 global.gc?.();
