@@ -6,13 +6,16 @@
 // (the sessions' business).
 import type { MfiInstance } from "../routing/mpls-subsystem";
 import type { IpRouting } from "../routing/ip-routing";
-import type { RouteNextHop } from "../routing/route";
+import type { RouteInput, RouteNextHop } from "../routing/route";
 import { vpnLabelRequest } from "../mpls/labels";
 import type { Ipv4, Prefix } from "../wire/addr";
 import type { Label } from "../wire/mpls";
 import type { BgpBestPath } from "./rib";
 
 export class BgpInstaller {
+  private knownViaAsn = -1;
+  private knownVia = "";
+
   constructor(
     private readonly routing: IpRouting,
     private readonly mfi: () => MfiInstance,
@@ -58,25 +61,27 @@ export class BgpInstaller {
       this.routing.rib.withdraw(table, prefix, "bgp");
       return;
     }
-    const nextHops: RouteNextHop[] = [];
-    for (const b of best) {
-      // A path learnt from a global neighbor and installed in a VRF is an imported VPNv4
-      // path: its next hop (the remote PE) is in the global table.
-      const imported = vrf !== "" && b.from !== undefined && b.from.vrf === "";
-      nextHops.push({
-        address: b.attrs.nextHop,
-        ...(imported ? { resolveInVrf: "" } : {}),
-        ...(b.label !== undefined ? { labels: [b.label] } : {}),
-      });
+    // Built without spreads and sized to fit: a full table is 100,000s of these.
+    const nextHops: RouteNextHop[] = best.length === 1 ? [nextHopOf(vrf, first)] : best.map((b) => nextHopOf(vrf, b));
+    const asn = this.asn();
+    if (asn !== this.knownViaAsn) {
+      this.knownViaAsn = asn;
+      this.knownVia = `bgp ${asn}`;
     }
-    this.routing.rib.upsert(table, {
-      prefix,
-      protocol: "bgp",
-      distance: first.ebgp ? 20 : 200,
-      metric: first.attrs.med ?? 0,
-      nextHops,
-      knownVia: `bgp ${this.asn()}`,
-      ...(first.from !== undefined ? { from: first.from.address } : {}),
-    });
+    const route: Mutable<RouteInput> = { prefix, protocol: "bgp", distance: first.ebgp ? 20 : 200, metric: first.attrs.med ?? 0, nextHops, knownVia: this.knownVia };
+    if (first.from !== undefined) route.from = first.from.address;
+    this.routing.rib.upsert(table, route);
   }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function nextHopOf(vrf: string, b: BgpBestPath): RouteNextHop {
+  // A path learnt from a global neighbor and installed in a VRF is an imported VPNv4
+  // path: its next hop (the remote PE) is in the global table.
+  const imported = vrf !== "" && b.from !== undefined && b.from.vrf === "";
+  const hop: Mutable<RouteNextHop> = { address: b.attrs.nextHop };
+  if (imported) hop.resolveInVrf = "";
+  if (b.label !== undefined) hop.labels = [b.label];
+  return hop;
 }

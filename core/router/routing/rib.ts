@@ -34,7 +34,10 @@ export interface InstalledRoute {
   readonly paths: readonly ResolvedPath[];
   /** The next hops that resolved (or are permanent), in the route's order: what `show ip route` lists. */
   readonly usable: readonly RouteNextHop[];
-  /** This route and every route its resolution went through ("vrf|prefixKey"). */
+  /** This route's own "vrf|prefixKey". */
+  readonly key: string;
+  /** Every route its resolution went through ("vrf|prefixKey"), itself not included. Routes
+   * resolved through the same single route share one set. */
   readonly chain: ReadonlySet<string>;
 }
 
@@ -42,19 +45,25 @@ export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRout
 
 interface PrefixState {
   readonly prefix: Prefix;
+  /** depKey(vrf, prefix), made once. */
+  readonly key: string;
   /** Sorted by distance, then metric. */
   candidates: Route[];
   installed: InstalledRoute | undefined;
   /** (resolve VRF, address) pairs of its recursive next hops, as indexed in `byNextHop`. */
-  recursive: [string, number][];
+  recursive: readonly (readonly [string, number])[];
   /** Interfaces its candidates name, as indexed in `byInterface`. */
-  interfaces: string[];
+  interfaces: readonly string[];
 }
 
 interface VrfRib {
   readonly states: Map<number, PrefixState>;
   readonly installed: LpmTable<InstalledRoute>;
 }
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_RECURSIVE: readonly (readonly [string, number])[] = [];
+const NO_INTERFACES: readonly string[] = [];
 
 /** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
 const MAX_RECOMPUTE_PER_PASS = 16;
@@ -65,7 +74,10 @@ export class Rib {
   private readonly byNextHop = new Map<string, NextHopIndex>();
   /** Interface name → keys of prefixes whose candidates name it. */
   private readonly byInterface = new Map<string, Set<string>>();
-  private readonly dirty = new Map<string, [string, Prefix]>();
+  private readonly dirty = new Map<string, [string, PrefixState]>();
+  /** An installed route's chain plus its own key: the chain of every route resolved through
+   * it alone, made once per installed route rather than once per dependant. */
+  private readonly closures = new WeakMap<InstalledRoute, ReadonlySet<string>>();
   private readonly listeners: RibListener[] = [];
   private readonly fibSync: FibSync;
   private processing = false;
@@ -90,10 +102,11 @@ export class Rib {
     // by a new property, and a large startup-config upserts thousands of routes.
     const route: Route = Object.assign({}, input, { updatedAt: unchanged ? old.updatedAt : this.stack.clock.now() });
     if (i >= 0) state.candidates[i] = route;
+    else if (state.candidates.length === 0) state.candidates = [route]; // sized to fit, not push's 17 slots
     else state.candidates.push(route);
-    state.candidates.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
+    if (state.candidates.length > 1) state.candidates.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
     this.reindex(name, state);
-    this.markDirty(name, state.prefix);
+    this.markDirty(name, state);
     this.process();
   }
 
@@ -106,7 +119,7 @@ export class Rib {
     state.candidates = state.candidates.filter((c) => !(c.protocol === protocol && c.instance === instance));
     if (state.candidates.length === before) return;
     this.reindex(name, state);
-    this.markDirty(name, prefix);
+    this.markDirty(name, state);
     this.process();
   }
 
@@ -129,7 +142,7 @@ export class Rib {
       for (const state of t.states.values()) {
         state.candidates = [];
         this.reindex(vrf, state);
-        this.markDirty(vrf, state.prefix);
+        this.markDirty(vrf, state);
       }
     });
     this.tables.delete(vrf);
@@ -172,11 +185,11 @@ export class Rib {
     const counts = new Map<string, number>();
     try {
       // A Map iterator also visits keys marked dirty while it runs, in the order they were marked.
-      for (const [key, [vrf, p]] of this.dirty) {
+      for (const [key, [vrf, state]] of this.dirty) {
         this.dirty.delete(key);
         const n = (counts.get(key) ?? 0) + 1;
         counts.set(key, n);
-        if (n <= MAX_RECOMPUTE_PER_PASS) this.recompute(vrf, p);
+        if (n <= MAX_RECOMPUTE_PER_PASS) this.recompute(vrf, state.prefix);
       }
     } finally {
       this.processing = false;
@@ -187,10 +200,9 @@ export class Rib {
     const t = this.table(vrf);
     const state = t?.states.get(prefixKey(p));
     if (t === undefined || state === undefined) return;
-    const key = depKey(vrf, p);
     let chosen: InstalledRoute | undefined;
     for (const route of state.candidates) {
-      chosen = this.resolveRoute(vrf, key, route);
+      chosen = this.resolveRoute(vrf, state.key, route);
       if (chosen !== undefined) break;
     }
     const old = state.installed;
@@ -206,26 +218,56 @@ export class Rib {
   }
 
   private resolveRoute(vrf: string, selfKey: string, route: Route): InstalledRoute | undefined {
-    const chain = new Set<string>().add(selfKey);
-    const paths: ResolvedPath[] = [];
-    const usable: RouteNextHop[] = [];
-    for (const nh of route.nextHops) {
-      const resolved = this.resolveNextHop(vrf, selfKey, nh, chain);
-      if (resolved !== undefined) {
-        paths.push(...resolved);
-        usable.push(nh);
-      } else if (nh.permanent) {
-        usable.push(nh); // IOS `permanent`: installed regardless; forwarding drops meanwhile
+    // Exactly-sized arrays and shared sets where a route has one next hop (nearly all do):
+    // a full BGP table is hundreds of thousands of these.
+    const through: InstalledRoute[] = [];
+    let paths: ResolvedPath[] | undefined;
+    let usable: RouteNextHop[] | undefined;
+    const hops = route.nextHops;
+    for (let i = 0; i < hops.length; i++) {
+      const nh = hops[i];
+      const resolved = this.resolveNextHop(vrf, selfKey, nh, through);
+      if (resolved === undefined && !nh.permanent) {
+        if (usable === undefined) usable = hops.slice(0, i);
+        continue;
       }
+      // IOS `permanent`: installed regardless; forwarding drops meanwhile
+      if (resolved !== undefined) paths = paths === undefined ? resolved : paths.concat(resolved);
+      if (usable !== undefined) usable.push(nh);
     }
-    if (usable.length === 0) return undefined;
+    const used: readonly RouteNextHop[] = usable ?? hops;
+    if (used.length === 0) return undefined;
+    paths ??= [];
     let kind: FibEntryKind = "forward";
     if (route.protocol === "local" || (route.protocol === "connected" && route.prefix.len === 32)) kind = "receive";
     else if (paths.length > 0 && paths.every((x) => x.interface.kind === "null")) kind = "drop";
-    return { vrf, route, kind, paths, usable, chain };
+    return { vrf, route, kind, paths, usable: used, key: selfKey, chain: this.chainThrough(through) };
   }
 
-  private resolveNextHop(vrf: string, selfKey: string, nh: RouteNextHop, chain: Set<string>): ResolvedPath[] | undefined {
+  /** The keys of the routes resolved through and of their chains. */
+  private chainThrough(through: readonly InstalledRoute[]): ReadonlySet<string> {
+    if (through.length === 0) return NO_KEYS;
+    if (through.length === 1 || through.every((r) => r === through[0])) return this.closure(through[0]);
+    const chain = new Set<string>();
+    for (const r of through) for (const k of this.closure(r)) chain.add(k);
+    return chain;
+  }
+
+  private closure(r: InstalledRoute): ReadonlySet<string> {
+    let set = this.closures.get(r);
+    if (set === undefined) {
+      set = new Set(r.chain).add(r.key);
+      this.closures.set(r, set);
+    }
+    return set;
+  }
+
+  /** Whether `selfKey`'s route is `r` or one `r` resolved through. */
+  private static dependsOn(r: InstalledRoute, selfKey: string): boolean {
+    return r.key === selfKey || r.chain.has(selfKey);
+  }
+
+  private resolveNextHop(vrf: string, selfKey: string, nh: RouteNextHop, through: InstalledRoute[]): ResolvedPath[] | undefined {
     if (nh.interface !== undefined) {
       const iface = this.stack.interface(nh.interface);
       if (iface === undefined) return undefined;
@@ -233,12 +275,12 @@ export class Rib {
       return [{ interface: iface, nextHop: nh.address, labels: nh.labels, via: nh }];
     }
     if (nh.address === undefined) return undefined;
-    const through = this.longestUsable(nh.resolveInVrf ?? vrf, nh.address, selfKey);
+    const via = this.longestUsable(nh.resolveInVrf ?? vrf, nh.address, selfKey);
     // Unresolvable, or the next hop is one of our own addresses.
-    if (through === undefined || through.kind === "receive") return undefined;
-    for (const k of through.chain) chain.add(k);
-    if (through.kind === "drop") return [{ interface: this.stack.null0, nextHop: undefined, labels: undefined, via: nh }];
-    return through.paths.map((x) => ({
+    if (via === undefined || via.kind === "receive") return undefined;
+    through.push(via);
+    if (via.kind === "drop") return [{ interface: this.stack.null0, nextHop: undefined, labels: undefined, via: nh }];
+    return via.paths.map((x) => ({
       interface: x.interface,
       nextHop: x.nextHop ?? nh.address,
       labels: joinLabels(x.labels, nh.labels),
@@ -252,10 +294,10 @@ export class Rib {
     if (t === undefined) return undefined;
     const m = t.installed.match(addr);
     if (m === undefined) return undefined;
-    if (!m.value.chain.has(selfKey)) return m.value;
+    if (!Rib.dependsOn(m.value, selfKey)) return m.value;
     for (let len = m.prefix.len - 1; len >= 0; len--) {
       const r = t.installed.get(makePrefix(addr, len));
-      if (r !== undefined && !r.chain.has(selfKey)) return r;
+      if (r !== undefined && !Rib.dependsOn(r, selfKey)) return r;
     }
     return undefined;
   }
@@ -282,45 +324,52 @@ export class Rib {
     }
     let s = t.states.get(prefixKey(p));
     if (s === undefined && create) {
-      s = { prefix: makePrefix(p.addr, p.len), candidates: [], installed: undefined, recursive: [], interfaces: [] };
+      const own = makePrefix(p.addr, p.len);
+      s = { prefix: own, key: depKey(vrf, own), candidates: [], installed: undefined, recursive: [], interfaces: [] };
       t.states.set(prefixKey(p), s);
     }
     return s;
   }
 
   private reindex(vrf: string, state: PrefixState): void {
-    const key = depKey(vrf, state.prefix);
+    const key = state.key;
     for (const [rv, address] of state.recursive) this.byNextHop.get(rv)?.delete(address, key);
     for (const name of state.interfaces) this.byInterface.get(name)?.delete(key);
-    state.recursive = [];
-    state.interfaces = [];
+    // Built exactly sized (arrays that grow by push keep 17 slots), and one shared empty
+    // array where there is nothing.
+    let recursive: [string, number][] | undefined;
+    let interfaces: string[] | undefined;
     for (const route of state.candidates) {
       for (const nh of route.nextHops) {
         if (nh.interface !== undefined) {
-          state.interfaces.push(nh.interface);
+          if (interfaces === undefined) interfaces = [nh.interface];
+          else interfaces.push(nh.interface);
           let set = this.byInterface.get(nh.interface);
           if (set === undefined) this.byInterface.set(nh.interface, (set = new Set()));
           set.add(key);
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
-          state.recursive.push([rv, nh.address]);
+          if (recursive === undefined) recursive = [[rv, nh.address]];
+          else recursive.push([rv, nh.address]);
           let index = this.byNextHop.get(rv);
           if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex()));
           index.add(nh.address, key);
         }
       }
     }
+    state.recursive = recursive ?? NO_RECURSIVE;
+    state.interfaces = interfaces ?? NO_INTERFACES;
   }
 
-  private markDirty(vrf: string, p: Prefix): void {
-    this.dirty.set(depKey(vrf, p), [vrf, p]);
+  private markDirty(vrf: string, state: PrefixState): void {
+    this.dirty.set(state.key, [vrf, state]);
   }
 
   private markDirtyKey(key: string): void {
     const bar = key.indexOf("|");
     const vrf = key.slice(0, bar);
     const state = this.tables.get(vrf)?.states.get(Number(key.slice(bar + 1)));
-    if (state !== undefined) this.dirty.set(key, [vrf, state.prefix]);
+    if (state !== undefined) this.dirty.set(key, [vrf, state]);
   }
 }
 
@@ -405,6 +454,7 @@ function sameInstalled(a: InstalledRoute | undefined, b: InstalledRoute | undefi
     const y = b.paths[i];
     if (x.interface !== y.interface || x.nextHop !== y.nextHop || !sameLabels(x.labels, y.labels)) return false;
   }
+  if (a.chain === b.chain) return true;
   if (a.chain.size !== b.chain.size) return false;
   for (const k of a.chain) if (!b.chain.has(k)) return false;
   return true;
