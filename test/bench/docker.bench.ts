@@ -15,8 +15,10 @@ import { DockerRuntime } from "../../core/lab/runtime/docker";
 import { connectEngine } from "../../core/lab/runtime/docker-engine";
 import { removeLabObjects } from "../../core/lab/runtime/docker-objects";
 import type { DockerLabState as LabState } from "../../core/lab/runtime/types";
+import { enrolLab } from "../../core/lab/pki";
 import { loadLab } from "../../core/lab/topology";
 import type { Benchmark, Figure } from "./bench";
+import { waitSeedConverged } from "./seed-converged";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const RUNS = 3;
@@ -134,10 +136,18 @@ const benchmarks: Benchmark[] = [
       const runtime = new DockerRuntime();
       try {
         const start = performance.now();
-        const state = await runtime.deploy(await loadLab(dir), { timeoutMs: 60_000 });
+        const lab = await loadLab(dir);
+        await enrolLab(lab); // as `flexlab up` does: the spokes authenticate with lab certificates
+        const state = await runtime.deploy(lab, { timeoutMs: 60_000 });
         try {
           await mustPing(state, "R4-Spoke", "172.16.0.1");
-          return [{ name: "lab.docker.up-seed-lab", value: performance.now() - start, unit: "ms" }];
+          const upMs = performance.now() - start;
+          // Then until IKEv2, BGP and the labelled VPN work, as lab.process.seed-converged.
+          await waitSeedConverged(state.nodes, state.token, 60_000);
+          return [
+            { name: "lab.docker.up-seed-lab", value: upMs, unit: "ms" },
+            { name: "lab.docker.seed-converged", value: performance.now() - start, unit: "ms" },
+          ];
         } finally {
           await runtime.destroy(state);
         }
