@@ -10,7 +10,7 @@ export function registerCheck(program: Command): void {
       .summary("Grade the running lab against its checks: a score card, exit 1 when any fails")
       .description("Run the lab's checks (checks: in lab.yaml, or checks.yaml beside it) against the running lab and print a score card; exit 1 when any check fails"),
   );
-  withExamples(withJsonOption(check), ["flexlab check", "flexlab check --lab labs/exercise-two-routers --json", "flexlab sim labs/exercise-two-routers --check"]).action(
+  withExamples(withJsonOption(check), ["flexlab check", "flexlab check --lab labs/exercise-static-routes --json", "flexlab sim labs/exercise-flexvpn-spokes --check"]).action(
     async (options: LabOption & JsonOption) => (await import("../actions/check")).check(options),
   );
 }

@@ -15,7 +15,7 @@ export function registerSim(program: Command): void {
     .addOption(new Option("--advance <duration>", `virtual time to let the lab settle, at most (${DURATION_FORMAT})`).argParser(durationArg(0, MAX_ADVANCE_MS)).default(60_000, "60s"))
     .option("--exec <spec>", "'NODE: COMMAND' to run in privileged exec (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--check", "after the commands, grade the lab against its checks (a score card; exit 1 when any fails)");
-  withExamples(withJsonOption(sim), ["flexlab sim labs/two-routers --exec 'R1: ping 10.0.12.2'", "flexlab sim labs/mpls-over-flexvpn --advance 2m --exec 'R1-HUB: show ip nhrp' --json", "flexlab sim labs/exercise-two-routers --check"]).action(
+  withExamples(withJsonOption(sim), ["flexlab sim labs/two-routers --exec 'R1: ping 10.0.12.2'", "flexlab sim labs/mpls-over-flexvpn --advance 2m --exec 'R1-HUB: show ip bgp vpnv4 all labels' --json", "flexlab sim labs/exercise-flexvpn-spokes --check"]).action(
     async (labdir: string, options: JsonOption & { advance: number; exec: string[]; check?: boolean }) => (await import("../actions/sim")).sim(labdir, options),
   );
 }
