@@ -80,8 +80,18 @@ function nextHopOf(vrf: string, b: BgpBestPath): RouteNextHop {
   // A path learnt from a global neighbor and installed in a VRF is an imported VPNv4
   // path: its next hop (the remote PE) is in the global table.
   const imported = vrf !== "" && b.from !== undefined && b.from.vrf === "";
-  const hop: Mutable<RouteNextHop> = { address: b.attrs.nextHop };
-  if (imported) hop.resolveInVrf = "";
-  if (b.label !== undefined) hop.labels = [b.label];
-  return hop;
+  // Whole literals, so each shape keeps its fields inside the object.
+  const address = b.attrs.nextHop;
+  if (b.label === undefined) return imported ? { address, resolveInVrf: "" } : { address };
+  const labels = labelStack(b.label);
+  return imported ? { address, resolveInVrf: "", labels } : { address, labels };
+}
+
+/** One shared single-label stack per label value (at most 2^20 of them). */
+const stacks = new Map<Label, readonly Label[]>();
+
+function labelStack(label: Label): readonly Label[] {
+  let stack = stacks.get(label);
+  if (stack === undefined) stacks.set(label, (stack = Object.freeze([label])));
+  return stack;
 }

@@ -65,7 +65,8 @@ export class LpmTable<T> {
     }
     const index = this.freeSlots.length ? this.freeSlots.pop()! : this.values.length;
     this.values[index] = value;
-    this.prefixes[index] = { addr: prefix.addr, len: prefix.len };
+    // A frozen prefix cannot change under us and is kept as is (the RIB and FIB share theirs).
+    this.prefixes[index] = Object.isFrozen(prefix) ? prefix : { addr: prefix.addr, len: prefix.len };
     this.slot[node] = index;
     this.count++;
     if (this.multibit) this.expand(prefix, index, prefix.len, -1);

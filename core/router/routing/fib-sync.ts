@@ -75,10 +75,7 @@ function toFibEntry(p: Prefix, r: InstalledRoute): FibEntry {
     const owner = r.paths[0]?.interface;
     return { prefix: p, kind: "receive", paths: owner === undefined ? [] : [{ interface: owner, nextHop: undefined, labels: undefined }], source };
   }
-  return {
-    prefix: p,
-    kind: r.kind,
-    paths: r.paths.map((x) => ({ interface: x.interface, nextHop: x.nextHop, labels: x.labels })),
-    source,
-  };
+  // The RIB's resolved paths are FIB paths already (with the next hop they came from):
+  // shared, not copied, as both are immutable.
+  return { prefix: p, kind: r.kind, paths: r.paths, source };
 }

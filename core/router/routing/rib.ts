@@ -50,8 +50,9 @@ interface PrefixState {
   /** Sorted by distance, then metric. */
   candidates: Route[];
   installed: InstalledRoute | undefined;
-  /** (resolve VRF, address) pairs of its recursive next hops, as indexed in `byNextHop`. */
-  recursive: readonly (readonly [string, number])[];
+  /** Its recursive next hops as indexed in `byNextHop`: resolve VRF, address, resolve VRF,
+   * address… (flat: one array per prefix, not one per next hop). */
+  recursive: readonly (string | number)[];
   /** Interfaces its candidates name, as indexed in `byInterface`. */
   interfaces: readonly string[];
 }
@@ -62,7 +63,7 @@ interface VrfRib {
 }
 
 const NO_KEYS: ReadonlySet<string> = new Set();
-const NO_RECURSIVE: readonly (readonly [string, number])[] = [];
+const NO_RECURSIVE: readonly (string | number)[] = [];
 const NO_INTERFACES: readonly string[] = [];
 
 /** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
@@ -98,9 +99,9 @@ export class Rib {
     const old = i >= 0 ? state.candidates[i] : undefined;
     const unchanged = old !== undefined && sameRoute(old, input);
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
-    // Object.assign rather than a spread: V8 takes a slow path (~1.5 µs) for a spread followed
-    // by a new property, and a large startup-config upserts thousands of routes.
-    const route: Route = Object.assign({}, input, { updatedAt: unchanged ? old.updatedAt : this.stack.clock.now() });
+    // Not a spread: V8 takes a slow path (~1.5 µs) for a spread followed by a new property,
+    // and a large startup-config upserts thousands of routes.
+    const route: Route = new StoredRoute(input, unchanged ? old.updatedAt : this.stack.clock.now());
     if (i >= 0) state.candidates[i] = route;
     else if (state.candidates.length === 0) state.candidates = [route]; // sized to fit, not push's 17 slots
     else state.candidates.push(route);
@@ -324,7 +325,8 @@ export class Rib {
     }
     let s = t.states.get(prefixKey(p));
     if (s === undefined && create) {
-      const own = makePrefix(p.addr, p.len);
+      // Frozen: the installed-route table and the FIB keep this very object.
+      const own = Object.freeze(makePrefix(p.addr, p.len));
       s = { prefix: own, key: depKey(vrf, own), candidates: [], installed: undefined, recursive: [], interfaces: [] };
       t.states.set(prefixKey(p), s);
     }
@@ -333,11 +335,12 @@ export class Rib {
 
   private reindex(vrf: string, state: PrefixState): void {
     const key = state.key;
-    for (const [rv, address] of state.recursive) this.byNextHop.get(rv)?.delete(address, key);
+    const old = state.recursive;
+    for (let i = 0; i < old.length; i += 2) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number, key);
     for (const name of state.interfaces) this.byInterface.get(name)?.delete(key);
     // Built exactly sized (arrays that grow by push keep 17 slots), and one shared empty
     // array where there is nothing.
-    let recursive: [string, number][] | undefined;
+    let recursive: (string | number)[] | undefined;
     let interfaces: string[] | undefined;
     for (const route of state.candidates) {
       for (const nh of route.nextHops) {
@@ -349,8 +352,8 @@ export class Rib {
           set.add(key);
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
-          if (recursive === undefined) recursive = [[rv, nh.address]];
-          else recursive.push([rv, nh.address]);
+          if (recursive === undefined) recursive = [rv, nh.address];
+          else recursive.push(rv, nh.address);
           let index = this.byNextHop.get(rv);
           if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex()));
           index.add(nh.address, key);
@@ -425,6 +428,24 @@ class NextHopIndex {
   }
 }
 
+/** A candidate as stored: the source's fields, in its order, then `updatedAt`. A class so
+ * that V8 keeps every field inside the object (a plain object built by Object.assign holds
+ * four and puts the rest in a separate property array). */
+class StoredRoute {
+  readonly updatedAt!: number;
+  constructor(input: RouteInput, updatedAt: number) {
+    Object.assign(this, input);
+    this.updatedAt = updatedAt;
+  }
+}
+interface StoredRoute extends RouteInput {}
+
+/** The labels of an outer path with one inner label appended, shared between every route
+ * that resolves through the same path with the same label (a VRF's routes from one PE with
+ * per-VRF or per-CE labels are all alike). Keyed weakly by the outer array, which goes with
+ * the route it belongs to. */
+const joined = new WeakMap<readonly Label[], Map<Label, readonly Label[]>>();
+
 function depKey(vrf: string, p: Prefix): string {
   return `${vrf}|${prefixKey(p)}`;
 }
@@ -432,7 +453,12 @@ function depKey(vrf: string, p: Prefix): string {
 function joinLabels(outer: readonly Label[] | undefined, inner: readonly Label[] | undefined): readonly Label[] | undefined {
   if (outer === undefined || outer.length === 0) return inner !== undefined && inner.length > 0 ? inner : undefined;
   if (inner === undefined || inner.length === 0) return outer;
-  return [...outer, ...inner];
+  if (inner.length !== 1) return [...outer, ...inner];
+  let byLabel = joined.get(outer);
+  if (byLabel === undefined) joined.set(outer, (byLabel = new Map()));
+  let labels = byLabel.get(inner[0]);
+  if (labels === undefined) byLabel.set(inner[0], (labels = [...outer, inner[0]]));
+  return labels;
 }
 
 /** Same route content, ignoring the timestamp (an unchanged re-announcement keeps its age). */
