@@ -156,8 +156,10 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     const t = iface.tunnel;
     if (!t?.protectionProfile || t.destination === undefined || iface.shutdown || !iface.name.startsWith("Tunnel")) return undefined;
     const ipsec = config.crypto.ipsec.profiles[t.protectionProfile];
-    if (!ipsec || ipsec.responderOnly) return undefined;
-    const ikev2Profile = ipsec.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
+    // IOS smart defaults: the `default` IPsec profile exists without being configured (default
+    // transform set, IKEv2 profile `default`); any other name must be configured.
+    if ((!ipsec && t.protectionProfile !== "default") || ipsec?.responderOnly) return undefined;
+    const ikev2Profile = ipsec?.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
     if (!ikev2Profile) return undefined;
     return {
       tunnel: iface.name,

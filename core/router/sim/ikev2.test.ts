@@ -163,6 +163,26 @@ describe("IKEv2 with pre-shared keys", () => {
     expect(stats).toMatch(/^Total outgoing IKEv2 SA Count: 1 +active: 1 +negotiating: 0$/m);
   });
 
+  it("brings up a static VTI protected by the implicit `default` IPsec profile, with only a keyring and the `default` IKEv2 profile configured", async () => {
+    const smart = (cfg: string): string =>
+      cfg
+        .replace("crypto ikev2 profile P\n", "crypto ikev2 profile default\n")
+        .replace("crypto ipsec profile IP\n set ikev2-profile P\n!\n", "")
+        .replace("tunnel protection ipsec profile IP", "tunnel protection ipsec profile default");
+    const r1 = smart(site("R1", 1, 2));
+    expect(r1).not.toContain("crypto ipsec profile");
+    sim = new Simulation({
+      nodes: { R1: r1, R2: smart(site("R2", 2, 1)) },
+      links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]],
+    });
+    sim.advance(5_000);
+    const sa = sas("R1").find((s) => s.state === "established")!;
+    expect(sa).toBeDefined();
+    expect(sa.children[0].suite.iosText).toBe("esp-gcm 256");
+    expect(await sim.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+    expect(await sim.exec("R2", "show crypto ipsec sa")).toMatch(/#pkts decaps: [1-9]/);
+  });
+
   it("uses a configured proposal and retries after INVALID_KE_PAYLOAD with the responder's group", () => {
     const proposal = (groups: string): string => `crypto ikev2 proposal PR\n encryption aes-gcm-128\n prf sha256\n group ${groups}\ncrypto ikev2 policy POL\n proposal PR\n`;
     const r1 = proposal("14 20") + site("R1", 1, 2).replace("hostname R1\n", "hostname R1\n");
