@@ -25,8 +25,9 @@ export interface SimLab {
   readonly diagnostics: ReadonlyMap<string, readonly Diagnostic[]>;
 }
 
-/** Builds the simulation of a lab; `write memory` writes the node's config file atomically. */
-export async function startSimLab(lab: Lab): Promise<SimLab> {
+/** Builds the simulation of a lab; `write memory` writes the node's config file atomically.
+ * `port` may wrap a node's port (a capture tap). */
+export async function startSimLab(lab: Lab, port?: SimTopology["port"]): Promise<SimLab> {
   const nodes: Record<string, string> = {};
   for (const n of lab.nodes) nodes[n.name] = await readFile(join(lab.dir, n.config), "utf8");
   const material = await labPkiMaterial(lab);
@@ -43,6 +44,7 @@ export async function startSimLab(lab: Lab): Promise<SimLab> {
     },
     links: lab.links.map((l) => l.endpoints.map((e) => ({ node: e.node, iface: e.iface }))),
     impairments: lab.links.map((l) => l.impair),
+    ...(port !== undefined ? { port } : {}),
     storage: (name) => {
       const file = join(lab.dir, lab.nodes.find((n) => n.name === name)!.config);
       let text: string | undefined = nodes[name];
