@@ -101,7 +101,7 @@ export class Rib {
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
     // Not a spread: V8 takes a slow path (~1.5 µs) for a spread followed by a new property,
     // and a large startup-config upserts thousands of routes.
-    const route: Route = new StoredRoute(input, unchanged ? old.updatedAt : this.stack.clock.now());
+    const route = storedRoute(input, unchanged ? old.updatedAt : this.stack.clock.now());
     if (i >= 0) state.candidates[i] = route;
     else if (state.candidates.length === 0) state.candidates = [route]; // sized to fit, not push's 17 slots
     else state.candidates.push(route);
@@ -432,13 +432,14 @@ class NextHopIndex {
  * that V8 keeps every field inside the object (a plain object built by Object.assign holds
  * four and puts the rest in a separate property array). */
 class StoredRoute {
-  readonly updatedAt!: number;
   constructor(input: RouteInput, updatedAt: number) {
-    Object.assign(this, input);
-    this.updatedAt = updatedAt;
+    Object.assign(this, input, { updatedAt });
   }
 }
-interface StoredRoute extends RouteInput {}
+
+function storedRoute(input: RouteInput, updatedAt: number): Route {
+  return new StoredRoute(input, updatedAt) as unknown as Route;
+}
 
 /** The labels of an outer path with one inner label appended, shared between every route
  * that resolves through the same path with the same label (a VRF's routes from one PE with
