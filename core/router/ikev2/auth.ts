@@ -313,3 +313,19 @@ export function profileMatchesPeer(
   if (p.matchIdentityRemote.some((rule) => remoteIdentityMatches(rule, id))) return true;
   return cert !== undefined && p.matchCertificate.some((m) => maps[m] !== undefined && certificateMapMatches(maps[m], cert));
 }
+
+/** Why `profiles` did not match a peer, for the NEG_ABORT log: the peer's identity and, when it
+ * sent a certificate and a profile has `match certificate`, its subject and the maps it fails
+ * (a missing map is named as such). */
+export function noMatchReason(
+  profiles: readonly DeepReadonly<Ikev2Profile>[],
+  id: IkeIdentity,
+  cert: X509Certificate | undefined,
+  maps: Readonly<Record<string, readonly DeepReadonly<CertificateMapEntry>[]>>,
+): string {
+  const named = [...new Set(profiles.flatMap((p) => p.matchCertificate))];
+  if (named.length === 0) return identityText(id);
+  if (!cert) return `${identityText(id)}, which sent no certificate for match certificate ${named.join(", ")}`;
+  const failed = named.map((m) => (maps[m] === undefined ? `${m} (not configured)` : m));
+  return `${identityText(id)}: certificate subject "${certSubjectText(cert)}" fails certificate map ${failed.join(", ")}`;
+}

@@ -21,6 +21,7 @@ import {
   certReqData,
   checkPeerCertificate,
   identityText,
+  noMatchReason,
   keyringKey,
   localIdentity,
   profileMatchesPeer,
@@ -711,7 +712,7 @@ export class IkeEngine {
     const cert = checked?.cert;
     const matches = profile.matchIdentityRemote.length === 0 && profile.matchCertificate.length === 0 ? true : profileMatchesPeer(profile, id, cert, this.host.config().crypto.pki.certificateMaps);
     if (!matches) {
-      this.authFailedLocally(sa, `Failed to locate an item in the database (the responder ${identityText(id)} does not match profile ${profile.name})`);
+      this.authFailedLocally(sa, `Failed to locate an item in the database (the responder ${noMatchReason([profile], id, cert, this.host.config().crypto.pki.certificateMaps)}; it does not match profile ${profile.name})`);
       return;
     }
     const problem = this.verifyPeerAuth(sa, profile, id, buildPayloadBody(idr), auth, cert);
@@ -770,7 +771,7 @@ export class IkeEngine {
     const cert = checked?.cert;
     const profile = selectProfile(Object.values(config.crypto.ikev2.profiles), id, cert, config.crypto.pki.certificateMaps, sa.fvrf);
     if (!profile) {
-      reject(`Failed to locate an item in the database (no profile matches ${identityText(id)})`);
+      reject(`Failed to locate an item in the database (no profile matches ${noMatchReason(Object.values(config.crypto.ikev2.profiles), id, cert, config.crypto.pki.certificateMaps)})`);
       return;
     }
     // The certificate must chain to one of the profile's own trustpoints.

@@ -164,11 +164,23 @@ describe("FlexVPN with certificates", () => {
     expect(logOf("R4")).toContain("Received AUTHENTICATION_FAILED");
   });
 
+  it("has the hub refuse a spoke whose certificate fails match certificate, and say why in show logging", async () => {
+    const hub = HUB.replace(" match identity remote fqdn domain cisco.com\n", " match certificate spokes\n").replace("crypto ikev2 profile default\n", "crypto pki certificate map spokes 10\n subject-name co ou = flex\n!\ncrypto ikev2 profile default\n");
+    expect(hub).toContain(" match certificate spokes\n");
+    sim = lab({ ...material, R4: issue(labCa, labCa, "cn=R4.cisco.com,OU=SALES,O=Cisco", 4n, "R4.cisco.com") }, hub);
+    sim.advance(10_000);
+    expect(sim.node("R3").router.subsystem(ikev2Subsystem).engine.sas()[0].state).toBe("established");
+    expect(sim.node("R4").router.subsystem(ikev2Subsystem).engine.sas().filter((s) => s.state === "established")).toEqual([]);
+    expect(logOf("R4")).toContain("Received AUTHENTICATION_FAILED");
+    const log = await sim.exec("R1-HUB", "show logging");
+    expect(log).toMatch(/%IKEV2-3-NEG_ABORT: Negotiation aborted due to ERROR: Failed to locate an item in the database \(no profile matches R4\.cisco\.com: certificate subject "cn=R4\.cisco\.com,ou=SALES,o=Cisco" fails certificate map spokes\)$/m);
+  });
+
   it("has the spoke refuse a hub whose certificate fails match certificate", () => {
     const hubMaterial = issue(labCa, labCa, "CN=R1-HUB.cisco.com,OU=OTHER,O=Cisco Systems", 2n, "R1-HUB.cisco.com");
     sim = lab({ ...material, "R1-HUB": hubMaterial });
     sim.advance(10_000);
     expect(sim.node("R3").router.subsystem(ikev2Subsystem).engine.sas().filter((s) => s.state === "established")).toEqual([]);
-    expect(logOf("R3")).toContain("does not match profile default");
+    expect(logOf("R3")).toContain('the responder cn=R1-HUB.cisco.com,ou=OTHER,o=Cisco Systems: certificate subject "cn=R1-HUB.cisco.com,ou=OTHER,o=Cisco Systems" fails certificate map mymap; it does not match profile default');
   });
 });
