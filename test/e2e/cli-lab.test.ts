@@ -87,7 +87,7 @@ describe("flexlab lab commands for scripts", () => {
     await writeFile(yaml, (await readFile(yaml, "utf8")).replace("R2:Ethernet0/0", "R2:Null0"));
     const run = await flexlab("up", ".", "--runtime", "process");
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^lab\.yaml:\d+:\d+: links\[0\]\.endpoints\[1\]: Null0 cannot be a link endpoint: links join Ethernet ports \(e\.g\. Ethernet0\/1\)\n$/);
+    expect(run.stderr).toMatch(/^lab\.yaml:\d+:\d+: links\[0\]\.endpoints\[1\]: Null0 cannot be a link endpoint: links join physical ports \(e\.g\. Ethernet0\/1, GigabitEthernet1\)\n$/);
     expect(existsSync(join(labDir, ".flexlab/state.json"))).toBe(false);
   });
 });
