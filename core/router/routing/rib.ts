@@ -58,7 +58,7 @@ interface PrefixState {
 }
 
 interface VrfRib {
-  readonly states: Map<number, PrefixState>;
+  readonly states: PrefixStates;
   readonly installed: LpmTable<InstalledRoute>;
 }
 
@@ -199,7 +199,7 @@ export class Rib {
 
   private recompute(vrf: string, p: Prefix): void {
     const t = this.table(vrf);
-    const state = t?.states.get(prefixKey(p));
+    const state = t?.states.get(p.addr, p.len);
     if (t === undefined || state === undefined) return;
     let chosen: InstalledRoute | undefined;
     for (const route of state.candidates) {
@@ -207,7 +207,7 @@ export class Rib {
       if (chosen !== undefined) break;
     }
     const old = state.installed;
-    if (state.candidates.length === 0) t.states.delete(prefixKey(p));
+    if (state.candidates.length === 0) t.states.delete(p.addr, p.len);
     if (sameInstalled(old, chosen)) return;
     state.installed = chosen;
     if (chosen !== undefined) t.installed.set(p, chosen);
@@ -320,15 +320,15 @@ export class Rib {
     let t = this.tables.get(vrf);
     if (t === undefined) {
       if (!create) return undefined;
-      t = { states: new Map(), installed: new LpmTable<InstalledRoute>() };
+      t = { states: new PrefixStates(), installed: new LpmTable<InstalledRoute>() };
       this.tables.set(vrf, t);
     }
-    let s = t.states.get(prefixKey(p));
+    let s = t.states.get(p.addr, p.len);
     if (s === undefined && create) {
       // Frozen: the installed-route table and the FIB keep this very object.
       const own = Object.freeze(makePrefix(p.addr, p.len));
       s = { prefix: own, key: depKey(vrf, own), candidates: [], installed: undefined, recursive: [], interfaces: [] };
-      t.states.set(prefixKey(p), s);
+      t.states.set(own.addr, own.len, s);
     }
     return s;
   }
@@ -371,8 +371,34 @@ export class Rib {
   private markDirtyKey(key: string): void {
     const bar = key.indexOf("|");
     const vrf = key.slice(0, bar);
-    const state = this.tables.get(vrf)?.states.get(Number(key.slice(bar + 1)));
+    const k = Number(key.slice(bar + 1));
+    const state = this.tables.get(vrf)?.states.get(k % 0x100000000, Math.floor(k / 0x100000000));
     if (state !== undefined) this.dirty.set(key, [vrf, state]);
+  }
+}
+
+/** A VRF's prefix states, one map per prefix length keyed by the address as a signed 32-bit
+ * integer: V8 keeps such keys unboxed and hashes them cheaply, where `prefixKey` (length and
+ * address in one number beyond 32 bits) is a heap number per key and per lookup. */
+class PrefixStates {
+  private readonly byLength: (Map<number, PrefixState> | undefined)[] = [];
+
+  get(addr: number, len: number): PrefixState | undefined {
+    return this.byLength[len]?.get(addr | 0);
+  }
+
+  set(addr: number, len: number, state: PrefixState): void {
+    let m = this.byLength[len];
+    if (m === undefined) this.byLength[len] = m = new Map();
+    m.set(addr | 0, state);
+  }
+
+  delete(addr: number, len: number): void {
+    this.byLength[len]?.delete(addr | 0);
+  }
+
+  *values(): IterableIterator<PrefixState> {
+    for (const m of this.byLength) if (m !== undefined) yield* m.values();
   }
 }
 
