@@ -17,6 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAS_TSHARK, tsharkFields } from "../../core/router/wire/testdata/tshark";
 import { NetnsCapture, VethLink, ip, netnsSkipReason } from "../support/netns";
 import { NetnsRouter, waitFor } from "../support/netns-router";
+import { issueTestCertificate, makeTestCa } from "../../core/router/sim/lab-certs";
+import type { TrustpointMaterial } from "../../core/router/pki/store";
 import { Charon, strongswanSkipReason } from "../support/strongswan";
 
 const skip = netnsSkipReason() ?? strongswanSkipReason();
@@ -97,49 +99,85 @@ secrets {
 }
 `;
 
-describe.skipIf(skip !== undefined)(`IKEv2 and ESP with strongSwan's charon over a veth pair${skip ? ` (skipped: ${skip})` : ""}`, () => {
-  let link: VethLink;
-  let charon: Charon;
-  let router: NetnsRouter;
+/** Charon in one namespace with `swanctl` (and `credentials`) loaded, our router in the other. */
+interface Pair {
+  readonly link: VethLink;
+  readonly charon: Charon;
+  readonly router: NetnsRouter;
+  close(): Promise<void>;
+}
+
+async function startPair(name: string, ourConfig: string, swanctl: string, credentials: Record<string, string> = {}, pki?: TrustpointMaterial[], captureFile?: string): Promise<Pair & { capture: NetnsCapture | undefined }> {
+  const link = VethLink.create({ ns: `flx-${name}-us-${tag}`, ifname: `flx${name}u${tag}` }, { ns: `flx-${name}-sw-${tag}`, ifname: `flx${name}s${tag}`, address: `${THEM}/24` });
+  let charon: Charon | undefined;
   let capture: NetnsCapture | undefined;
-  const dir = mkdtempSync(join(tmpdir(), "flexlab-ikev2-strongswan-"));
-  const file = join(dir, "veth.pcapng");
-
-  const logs = (): string => `\nour log: ${router?.log.join("\n")}\nour stderr: ${router?.errors}\ncharon log: ${charon?.logText.slice(-4000)}`;
-
-  beforeAll(async () => {
-    link = VethLink.create({ ns: `flx-ss-us-${tag}`, ifname: `flxssu${tag}` }, { ns: `flx-ss-sw-${tag}`, ifname: `flxsss${tag}`, address: `${THEM}/24` });
+  try {
     ip("-n", link.b.ns, "addr", "add", `${THEIR_LAN}/32`, "dev", "lo");
     charon = await Charon.start(link.b.ns);
     // kernel-libipsec made its TUN device at start; our LAN is behind it (libipsec adds its
     // own 0.0.0.0/0 route in table 220 with the child SA; this one gives replies their source)
     await waitFor("charon's ipsec0", () => (ip("-n", link.b.ns, "link", "show").includes("ipsec0") ? true : undefined), 10_000, 50);
     ip("-n", link.b.ns, "route", "add", "10.55.1.0/24", "dev", "ipsec0", "src", THEIR_LAN);
-    charon.load(SWANCTL_CONF);
-    if (CAPTURE) capture = await NetnsCapture.start(link.b.ns, link.b.ifname, file);
-    router = await NetnsRouter.start({ ns: link.a.ns, ports: { "Ethernet0/0": link.a.ifname }, config: OUR_CONFIG });
+    charon.load(swanctl, credentials);
+    if (captureFile) capture = await NetnsCapture.start(link.b.ns, link.b.ifname, captureFile);
+    const router = await NetnsRouter.start({ ns: link.a.ns, ports: { "Ethernet0/0": link.a.ifname }, config: ourConfig, pki });
+    const started = charon;
+    return {
+      link,
+      charon,
+      router,
+      capture,
+      async close() {
+        await router.close();
+        await started.stop();
+        await capture?.stop();
+        link.close();
+      },
+    };
+  } catch (err) {
+    await capture?.stop();
+    await charon?.stop();
+    link.close();
+    throw err;
+  }
+}
+
+/** Waits for our IKE SA READY and charon's ESTABLISHED with an INSTALLED child; both sides' logs in the error otherwise. */
+async function bothUp(pair: Pair): Promise<void> {
+  await waitFor(
+    "the IKE SA READY on our side and ESTABLISHED with an INSTALLED child on charon's",
+    async () => {
+      const ours = await pair.router.exec("show crypto ikev2 sa");
+      const theirs = pair.charon.swanctl("--list-sas");
+      return ours.includes("READY") && /ESTABLISHED/.test(theirs) && /INSTALLED/.test(theirs) ? true : undefined;
+    },
+    30_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}\nour log: ${pair.router.log.join("\n")}\nour stderr: ${pair.router.errors}\ncharon log: ${pair.charon.logText.slice(-6000)}`);
+  });
+}
+
+describe.skipIf(skip !== undefined)(`IKEv2 and ESP with strongSwan's charon over a veth pair${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  let pair: Pair;
+  let charon: Charon;
+  let router: NetnsRouter;
+  let capture: NetnsCapture | undefined;
+  const dir = mkdtempSync(join(tmpdir(), "flexlab-ikev2-strongswan-"));
+  const file = join(dir, "veth.pcapng");
+
+  beforeAll(async () => {
+    const started = await startPair("ss", OUR_CONFIG, SWANCTL_CONF, {}, undefined, CAPTURE ? file : undefined);
+    ({ charon, router, capture } = started);
+    pair = started;
   }, 120_000);
 
   afterAll(async () => {
-    await router?.close();
-    await charon?.stop();
-    await capture?.stop();
-    link?.close();
+    await pair?.close();
     rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
   it("brings up the IKE SA and the child SA, both sides agreeing, over UDP 4500", async () => {
-    await waitFor(
-      "the IKE SA READY on our side and ESTABLISHED with an INSTALLED child on charon's",
-      async () => {
-        const ours = await router.exec("show crypto ikev2 sa");
-        const theirs = charon.swanctl("--list-sas");
-        return ours.includes("READY") && /ESTABLISHED/.test(theirs) && /INSTALLED/.test(theirs) ? { ours, theirs } : undefined;
-      },
-      30_000,
-    ).catch((err: Error) => {
-      throw new Error(err.message + logs());
-    });
+    await bothUp(pair);
     const ours = await router.exec("show crypto ikev2 sa");
     // Our row names charon's address and port 4500: both sides saw a NAT (charon's faked hashes).
     expect(ours).toMatch(new RegExp(`${US.replace(/\./g, "\\.")}/4500\\s+${THEM.replace(/\./g, "\\.")}/4500`));
@@ -155,7 +193,7 @@ describe.skipIf(skip !== undefined)(`IKEv2 and ESP with strongSwan's charon over
 
   it("passes a ping from our LAN to charon's through ESP in UDP, counted on both sides", async () => {
     const out = await router.exec(`ping ${THEIR_LAN} source Loopback0`);
-    expect(out, out + logs()).toContain("Success rate is 100 percent (5/5)");
+    expect(out, `${out}\ncharon log: ${charon.logText.slice(-4000)}`).toContain("Success rate is 100 percent (5/5)");
     const sa = await router.exec("show crypto ipsec sa");
     expect(sa).toMatch(/#pkts encaps: [5-9]/);
     expect(sa).toMatch(/#pkts decaps: [5-9]/);
@@ -181,4 +219,98 @@ describe.skipIf(skip !== undefined)(`IKEv2 and ESP with strongSwan's charon over
     expect(new Set(esp.map((r) => r[3])).size).toBe(2); // one SPI each way
     expect(rows.filter((r) => r[4] === "50")).toEqual([]);
   }, 30_000);
+});
+
+// The same tunnel authenticated with RSA signatures: one CA (made here) issues our certificate
+// (handed to our router as its trustpoint's material, as the lab PKI does) and charon's; each
+// side checks the other's chain to that CA and its identity (FQDNs, in the certificates'
+// subjectAltName).
+const OUR_CERT_CONFIG = `hostname FLX
+crypto pki trustpoint CA
+ enrollment url http://${THEM}:80
+ subject-name CN=flx.flexlab.test,O=FlexLab
+ revocation-check crl none
+!
+crypto ikev2 profile P
+ match identity remote fqdn swan.flexlab.test
+ identity local fqdn flx.flexlab.test
+ authentication local rsa-sig
+ authentication remote rsa-sig
+ pki trustpoint CA
+!
+crypto ipsec profile IP
+ set ikev2-profile P
+!
+interface Loopback0
+ ip address ${OUR_LAN} 255.255.255.0
+!
+interface Ethernet0/0
+ ip address ${US} 255.255.255.0
+ no shutdown
+!
+interface Tunnel0
+ ip address 192.168.77.1 255.255.255.252
+ tunnel source Ethernet0/0
+ tunnel destination ${THEM}
+ tunnel mode ipsec ipv4
+ tunnel protection ipsec profile IP
+!
+ip route 10.66.1.0 255.255.255.0 Tunnel0
+!
+end
+`;
+
+const SWANCTL_CERT_CONF = `connections {
+  flexlab {
+    version = 2
+    local_addrs = ${THEM}
+    remote_addrs = ${US}
+    proposals = aes256-sha512-ecp256
+    encap = yes
+    local {
+      auth = pubkey
+      certs = swan.pem
+      id = swan.flexlab.test
+    }
+    remote {
+      auth = pubkey
+      id = flx.flexlab.test
+      cacerts = ca.pem
+    }
+    children {
+      vti {
+        mode = tunnel
+        local_ts = 0.0.0.0/0
+        remote_ts = 0.0.0.0/0
+        esp_proposals = aes256gcm16
+      }
+    }
+  }
+}
+`;
+
+describe.skipIf(skip !== undefined)(`IKEv2 with certificates and strongSwan's charon over a veth pair${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  let pair: Pair;
+
+  beforeAll(async () => {
+    const ca = makeTestCa("FlexLab Interop CA");
+    const ours = issueTestCertificate(ca, ca, "CN=flx.flexlab.test,O=FlexLab", 2n, "flx.flexlab.test");
+    const theirs = issueTestCertificate(ca, ca, "CN=swan.flexlab.test,O=FlexLab", 3n, "swan.flexlab.test");
+    pair = await startPair("sc", OUR_CERT_CONFIG, SWANCTL_CERT_CONF, { "x509/swan.pem": theirs.certPem!, "pkcs8/swan.pem": theirs.keyPem!, "x509ca/ca.pem": ca.pem }, [ours]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pair?.close();
+  }, 30_000);
+
+  it("authenticates both ways with RSA signatures from one CA and passes a ping", async () => {
+    await bothUp(pair);
+    expect(await pair.router.exec("show crypto ikev2 sa")).toMatch(/Auth sign: RSA, Auth verify: RSA/);
+    const theirs = pair.charon.swanctl("--list-sas");
+    expect(theirs).toContain(`local  'swan.flexlab.test' @ ${THEM}[4500]`);
+    expect(theirs).toContain(`remote 'flx.flexlab.test' @ ${US}[4500]`);
+    expect(pair.charon.logText).toMatch(/authentication of 'flx\.flexlab\.test' with RSA[^\n]* successful/);
+    const out = await pair.router.exec(`ping ${THEIR_LAN} source Loopback0`);
+    expect(out, `${out}\ncharon log: ${pair.charon.logText.slice(-4000)}`).toContain("Success rate is 100 percent (5/5)");
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 // One FlexLab router as a plain child process, for interop tests and benchmarks that put it in
 // a network namespace: `ip netns exec NS node --import tsx test/support/netns-router-main.ts
-// --config FILE --port Ethernet0/0=packet:IFNAME …`. It is built the way the agent builds its
+// --config FILE --port Ethernet0/0=packet:IFNAME … [--pki FILE]`. It is built the way the agent builds its
 // router (real clock behind the bug guard, ports from the agent's --port specs, booted from
 // the startup-config) but is driven over stdin/stdout instead of a console and mgmt API:
 // those listen on the namespace's own 127.0.0.1, which the test process outside cannot reach,
@@ -29,6 +29,7 @@ import type { Nic } from "../../core/router/io/nic";
 import { Router } from "../../core/router/node/router";
 import { TABLES } from "../../core/router/node/tables";
 import type { TableName } from "../../core/api/tables";
+import type { TrustpointMaterial } from "../../core/router/pki/store";
 
 function fail(message: string): never {
   process.stderr.write(`netns-router: ${message}\n`);
@@ -40,7 +41,7 @@ function say(message: object): void {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { config: { type: "string" }, port: { type: "string", multiple: true }, name: { type: "string", default: "R1" } } });
+  const { values } = parseArgs({ options: { config: { type: "string" }, port: { type: "string", multiple: true }, name: { type: "string", default: "R1" }, pki: { type: "string" } } });
   if (!values.config) fail("--config FILE is required");
   const name = values.name ?? "R1";
   const reportBug = (context: string, err: unknown): void => {
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     if (typeof spec === "string") fail(spec);
     ports[spec.iface] = await openPort(spec, name, clock);
   }
-  const router = new Router({ clock, ports, reportBug });
+  // --pki FILE: a JSON list of trustpoint material, what the lab PKI hands a router at boot
+  const pki = values.pki ? (JSON.parse(readFileSync(values.pki, "utf8")) as TrustpointMaterial[]) : undefined;
+  const router = new Router({ clock, ports, reportBug, pki });
   router.onLog((line) => say({ log: line.text }));
   const booted = router.boot(readFileSync(values.config, "utf8"));
   for (const d of [...booted.diagnostics, ...booted.notes]) process.stderr.write(`netns-router: config line ${d.line}:${d.column}: ${d.message}\n`);

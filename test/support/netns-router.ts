@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import type { TrustpointMaterial } from "../../core/router/pki/store";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const MAIN = join(REPO, "test/support/netns-router-main.ts");
@@ -51,6 +52,8 @@ export interface NetnsRouterOptions {
   readonly config: string;
   /** How long booting may take (tsx compiles the stack on a cold start). */
   readonly readyTimeoutMs?: number;
+  /** Trustpoint material (certificates and keys) the router boots with. */
+  readonly pki?: readonly TrustpointMaterial[];
   /** Run this bundle (bundleNetnsRouter) instead of the source through tsx. */
   readonly bundle?: string;
 }
@@ -75,6 +78,10 @@ export class NetnsRouter {
     const program = options.bundle ? [options.bundle] : ["--import", "tsx", MAIN];
     const args = ["netns", "exec", options.ns, process.execPath, ...program, "--config", config];
     for (const [iface, ifname] of Object.entries(options.ports)) args.push("--port", `${iface}=packet:${ifname}`);
+    if (options.pki) {
+      writeFileSync(join(dir, "pki.json"), JSON.stringify(options.pki));
+      args.push("--pki", join(dir, "pki.json"));
+    }
     const child = spawn("ip", args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] });
     const output = { stderr: "" };
     child.stderr!.on("data", (d: Buffer) => (output.stderr += d.toString()));

@@ -10,9 +10,9 @@
 // encapsulated ESP still leave by the veth. Debian 5.9.8 derives keys in the separate `kdf`
 // plugin: without it IKE_AUTH fails with "KDF_PRF … not supported".
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 export const CHARON = "/usr/lib/ipsec/charon";
 export const SWANCTL = "/usr/sbin/swanctl";
@@ -104,18 +104,23 @@ export class Charon {
     return charon;
   }
 
-  /** Runs swanctl against this charon; throws with its output when it fails. */
+  /** Runs swanctl against this charon; throws with its output when it fails. Its folder is
+   * charon's (SWANCTL_DIR): swanctl.conf, and x509/, x509ca/, pkcs8/ for credentials. */
   swanctl(...args: string[]): string {
-    const r = spawnSync(SWANCTL, [...args, "--uri", this.socket], { encoding: "utf8" });
+    const r = spawnSync(SWANCTL, [...args, "--uri", this.socket], { encoding: "utf8", env: { ...process.env, SWANCTL_DIR: this.dir } });
     if (r.status !== 0) throw new Error(`swanctl ${args.join(" ")}: ${r.stdout}${r.stderr}`);
     return r.stdout;
   }
 
-  /** Loads `swanctl.conf` text (connections and secrets). */
-  load(config: string): string {
-    const file = join(this.dir, "swanctl.conf");
-    writeFileSync(file, config);
-    return this.swanctl("--load-all", "--noprompt", "--file", file);
+  /** Loads `swanctl.conf` text (connections and secrets) and any credentials: PEM files by
+   * name, e.g. { "x509/me.pem": …, "x509ca/ca.pem": …, "pkcs8/me.pem": … }. */
+  load(config: string, credentials: Readonly<Record<string, string>> = {}): string {
+    for (const [name, pem] of Object.entries(credentials)) {
+      mkdirSync(dirname(join(this.dir, name)), { recursive: true });
+      writeFileSync(join(this.dir, name), pem, { mode: 0o600 });
+    }
+    writeFileSync(join(this.dir, "swanctl.conf"), config);
+    return this.swanctl("--load-all", "--noprompt");
   }
 
   /** charon's log so far (for a failing test's message). */
