@@ -6,7 +6,9 @@
 // The kernel has no ESP, so charon's IPsec is kernel-libipsec, which needs `encap = yes`:
 // charon fakes its NAT detection hashes, we see a NAT, float to UDP 4500 and send ESP in UDP
 // (RFC 3948). Our router initiates; a ping from our LAN loopback to an address on charon's
-// lo crosses the tunnel both ways (charon's return goes through its TUN device, ipsec0).
+// lo crosses the tunnel both ways (charon's return goes through its TUN device, ipsec0). Then
+// the same with RSA certificates from one CA, and charon's certificate from a foreign CA
+// refused with IOS's log lines and AUTHENTICATION_FAILED sent to charon.
 // Addresses are from 198.18.0.0/15 (the link) and 10.x (the LANs); nothing leaves the
 // namespaces. Needs root, iproute2, python3, the packet-socket addon and strongSwan (`.ci/run`
 // installs it).
@@ -312,5 +314,32 @@ describe.skipIf(skip !== undefined)(`IKEv2 with certificates and strongSwan's ch
     expect(pair.charon.logText).toMatch(/authentication of 'flx\.flexlab\.test' with RSA[^\n]* successful/);
     const out = await pair.router.exec(`ping ${THEIR_LAN} source Loopback0`);
     expect(out, `${out}\ncharon log: ${pair.charon.logText.slice(-4000)}`).toContain("Success rate is 100 percent (5/5)");
+  }, 60_000);
+});
+
+describe.skipIf(skip !== undefined)(`IKEv2 refusing strongSwan's certificate from a foreign CA${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  let pair: Pair;
+
+  beforeAll(async () => {
+    const ca = makeTestCa("FlexLab Interop CA");
+    const foreign = makeTestCa("Somebody Else's CA");
+    const ours = issueTestCertificate(ca, ca, "CN=flx.flexlab.test,O=FlexLab", 2n, "flx.flexlab.test");
+    const theirs = issueTestCertificate(foreign, foreign, "CN=swan.flexlab.test,O=FlexLab", 3n, "swan.flexlab.test");
+    pair = await startPair("sf", OUR_CERT_CONFIG, SWANCTL_CERT_CONF, { "x509/swan.pem": theirs.certPem!, "pkcs8/swan.pem": theirs.keyPem!, "x509ca/ca.pem": ca.pem }, [ours]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pair?.close();
+  }, 30_000);
+
+  it("does not bring the SA up and says why, as IOS does", async () => {
+    await waitFor("our refusal of charon's certificate", () => (pair.router.log.some((l) => l.includes("%PKI-3-CERTIFICATE_INVALID_UNAUTHORIZED")) ? true : undefined), 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nour log: ${pair.router.log.join("\n")}\ncharon log: ${pair.charon.logText.slice(-4000)}`);
+    });
+    expect(await pair.router.exec("show crypto ikev2 sa")).not.toContain("READY");
+    // Charon (the responder) had finished its side; RFC 7296 §2.21.2: we tell it in a separate
+    // INFORMATIONAL with AUTHENTICATION_FAILED, and it deletes the SA.
+    await waitFor("charon told and its SA gone", () => (/INFORMATIONAL request \d+ \[ N\(AUTH_FAILED\) \]/.test(pair.charon.logText) && !pair.charon.swanctl("--list-sas").includes("ESTABLISHED") ? true : undefined), 10_000);
+    expect(await pair.router.exec(`ping ${THEIR_LAN} source Loopback0 repeat 1`)).toContain("Success rate is 0 percent (0/1)");
   }, 60_000);
 });
