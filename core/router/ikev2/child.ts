@@ -1,0 +1,67 @@
+// Child SAs of an IKE SA: their SPIs, the local ESP proposals, the traffic selectors, and
+// adding one with its keys, lifetime and rekey timer. Functions of IkeEngine (`this` is the
+// engine), bound in engine.ts.
+
+import { randomBytes } from "node:crypto";
+import { ipv4, type Ipv4 } from "../wire/addr";
+import type { TrafficSelector } from "../wire/ikev2-payloads";
+import { deriveChildKeys } from "./crypto";
+import { espProposalFromTransformSet, IOS_DEFAULT_TRANSFORM_SETS, type ChildSuite, type LocalProposal } from "./proposals";
+import type { IkeSa, ChildSa } from "./sa";
+import type { IkeEngine } from "./engine";
+
+/** IOS rekeys a child SA this long before its lifetime ends. */
+export const CHILD_REKEY_MARGIN = 0.9;
+/** IOS's default IPsec SA lifetime. */
+export const CHILD_LIFETIME_SEC = 3600;
+
+export function newChildSpi(this: IkeEngine): number {
+  for (;;) {
+    const spi = new DataView(randomBytes(4).buffer).getUint32(0);
+    if (spi >= 256 && !this.childSpis.has(spi)) {
+      this.childSpis.add(spi);
+      return spi;
+    }
+  }
+}
+
+/** The ESP proposals of the IPsec profile's transform sets, or IOS's defaults. */
+export function localEspProposals(this: IkeEngine, transformSets: readonly string[]): LocalProposal[] {
+  const config = this.host.config();
+  const sets = transformSets.length ? transformSets.map((n) => config.crypto.ipsec.transformSets[n]).filter((t) => t !== undefined) : IOS_DEFAULT_TRANSFORM_SETS;
+  return sets.map(espProposalFromTransformSet).filter((p): p is LocalProposal => p !== undefined);
+}
+
+/** GRE over IPsec protects GRE between the outer addresses (transport mode); a VTI any-to-any. */
+export function selectors(this: IkeEngine, sa: IkeSa, vti: boolean): { local: TrafficSelector[]; remote: TrafficSelector[] } {
+  if (vti) {
+    const any: TrafficSelector = { kind: "ipv4-range", ipProtocol: 0, startPort: 0, endPort: 65535, startAddress: ipv4(0, 0, 0, 0), endAddress: ipv4(255, 255, 255, 255) };
+    return { local: [any], remote: [any] };
+  }
+  const host = (a: Ipv4): TrafficSelector => ({ kind: "ipv4-range", ipProtocol: 47, startPort: 0, endPort: 65535, startAddress: a, endAddress: a });
+  return { local: [host(sa.local.address)], remote: [host(sa.remote.address)] };
+}
+
+/** `weInitiated`: we sent the request of the exchange that made this child SA, so our
+ * outbound keys are the initiator-to-responder ones (§2.17). */
+export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite: ChildSuite, ourSpi: number, peerSpi: number, ni: Uint8Array, nr: Uint8Array, mode: "transport" | "tunnel", tsi: readonly TrafficSelector[], tsr: readonly TrafficSelector[], gir: Uint8Array | undefined): ChildSa {
+  const k = deriveChildKeys(sa.suite!.prf, sa.keys!.skD, ni, nr, suite.encKeyLength, suite.integKeyLength, gir);
+  const i2r = { encKey: k.encI2R, integKey: k.integI2R };
+  const r2i = { encKey: k.encR2I, integKey: k.integR2I };
+  const child: ChildSa = {
+    suite,
+    mode,
+    inbound: { spi: ourSpi, ...(weInitiated ? r2i : i2r) },
+    outbound: { spi: peerSpi, ...(weInitiated ? i2r : r2i) },
+    tsi,
+    tsr,
+    createdMs: this.clock.now(),
+    lifetimeSec: CHILD_LIFETIME_SEC,
+    pfs: gir !== undefined,
+  };
+  sa.children.push(child);
+  // The original initiator rekeys before the lifetime ends (IOS: at ~90%).
+  if (sa.role === "initiator") child.rekeyTimer = this.clock.after(child.lifetimeSec * 1000 * CHILD_REKEY_MARGIN, () => this.rekeyChild(sa, child));
+  this.host.childUp(sa, child);
+  return child;
+}
