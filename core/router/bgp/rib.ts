@@ -1,7 +1,8 @@
 // The BGP RIB: Adj-RIB-In and Loc-RIB per address family (the global IPv4 table, and one
 // VPNv4 table per route distinguisher), best-path selection, VPN import into VRFs and export
 // from them, and the Adj-RIB-Out per peer. Receiving an UPDATE is update-in.ts, sending
-// update-out.ts, selection and tables bestpath.ts, interning attrs.ts, show show-bgp.ts. The
+// update-out.ts, selection and tables bestpath.ts, interning attrs.ts, show show-bgp.ts, the
+// VRFs from config vpn.ts, local routes origin.ts (functions bound as fields of BgpRib). The
 // speaker (subsystem.ts) owns sessions and config; it feeds UPDATE bodies in and installs
 // what `bestChanged` reports. The boundary is prompts/bgp-contract.md; its types are in
 // types.ts, re-exported here.
@@ -30,34 +31,23 @@
 // route of an RD no local VRF uses re-advertised with next-hop-self (inter-AS option B: such
 // routes are not sent); ADD-PATH; dampening.
 
-import type { Ipv4, Prefix } from "../wire/addr";
+import type { Ipv4 } from "../wire/addr";
 import type { BgpError } from "../wire/bgp-errors";
-import { writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
-import { readU16, readU32 } from "../wire/bytes";
+import type { RouteDistinguisher } from "../wire/bgp-nlri";
 import type { Label } from "../wire/mpls";
-import { AttrTable, routeTargetKey, type Attrs } from "./attrs";
-import { DestFlag, LOCAL_WEIGHT, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
+import { AttrTable, type Attrs } from "./attrs";
+import { DestFlag, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
 import type { BgpPathRow } from "../../api/tables";
 import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
-import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, BgpVrfConfig, LocalAttrs, LocalSource } from "./types";
+import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, LocalSource } from "./types";
+import { applyVrfs, rdParts, retire, setConfig, type VrfImporter } from "./vpn";
+import { installLocal, localAttrs, originate, withdrawLocal, type LocalEntry } from "./origin";
 
 export * from "./types";
 export { Dest, Path, Table } from "./bestpath";
 export { Attrs } from "./attrs";
-
-/** A VRF as VPN import sees it. */
-interface VrfImporter {
-  readonly name: string;
-  readonly table: Table;
-  readonly rts: ReadonlySet<number>;
-}
-
-interface LocalEntry {
-  readonly prefix: Prefix;
-  readonly attrs: LocalAttrs;
-}
 
 /** Per established peer. */
 interface PeerState {
@@ -80,53 +70,39 @@ export interface BgpRibCounts {
   readonly pathsRemoved: number;
 }
 
-function rdParts(rd: RouteDistinguisher): [number, number, number] {
-  const b = new Uint8Array(8);
-  writeRouteDistinguisher(b, 0, rd);
-  return [readU16(b, 0), readU16(b, 2), readU32(b, 4)];
-}
-
-function sameVrf(a: BgpVrfConfig | undefined, b: BgpVrfConfig | undefined, field: "importRts" | "exportRts"): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (rdParts(a.rd).join(":") !== rdParts(b.rd).join(":")) return false;
-  const ka = a[field].map(routeTargetKey).sort().join(",");
-  const kb = b[field].map(routeTargetKey).sort().join(",");
-  return ka === kb;
-}
-
 export class BgpRib {
-  private config: BgpRibConfig;
-  private readonly attrTable = new AttrTable();
+  config: BgpRibConfig;
+  readonly attrTable = new AttrTable();
   /** The global IPv4 unicast table. */
   readonly ipv4 = new Table("ipv4", undefined, 0, "");
-  private readonly rdTables = new Map<string, Table>();
-  private readonly vrfTables = new Map<string, Table>();
-  private importers: VrfImporter[] = [];
-  private importGeneration = 0;
-  private readonly lastImport: { attrs: Attrs | undefined; generation: number; into: readonly VrfImporter[] } = { attrs: undefined, generation: -1, into: [] };
-  private readonly importCache = new WeakMap<Attrs, { generation: number; into: readonly VrfImporter[] }>();
-  private readonly peers = new Map<BgpPeer, PeerState>();
+  readonly rdTables = new Map<string, Table>();
+  readonly vrfTables = new Map<string, Table>();
+  importers: VrfImporter[] = [];
+  importGeneration = 0;
+  readonly lastImport: { attrs: Attrs | undefined; generation: number; into: readonly VrfImporter[] } = { attrs: undefined, generation: -1, into: [] };
+  readonly importCache = new WeakMap<Attrs, { generation: number; into: readonly VrfImporter[] }>();
+  readonly peers = new Map<BgpPeer, PeerState>();
   /** The same states as a list, for the per-destination loops. */
-  private peerList: PeerState[] = [];
+  peerList: PeerState[] = [];
   /** Originated routes by VRF, prefix key and source: kept while the VRF has no table. */
-  private readonly locals = new Map<string, Map<number, Map<LocalSource, LocalEntry>>>();
-  private readonly dirty: Dest[] = [];
-  private flushing = false;
-  private stamp = 0;
-  private tableVersion = 1;
-  private readonly nhCosts = new Map<number, number>();
-  private readonly lastCost = { nextHop: -1, cost: 0 };
-  private readonly receiver: UpdateReceiver;
-  private activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
+  readonly locals = new Map<string, Map<number, Map<LocalSource, LocalEntry>>>();
+  readonly dirty: Dest[] = [];
+  flushing = false;
+  stamp = 0;
+  tableVersion = 1;
+  readonly nhCosts = new Map<number, number>();
+  readonly lastCost = { nextHop: -1, cost: 0 };
+  readonly receiver: UpdateReceiver;
+  activity = { prefixesAdded: 0, prefixesRemoved: 0, pathsAdded: 0, pathsRemoved: 0 };
   /** Some VPNv4 peer is sent our address as next hop for routes learnt from other PEs (an
    * eBGP peer, or next-hop-self): those routes then need a local label too. */
-  private relabelPeers: readonly BgpPeer[] = [];
-  private readonly ctx: SelectionContext;
-  private readonly outCtx: OutContext;
+  relabelPeers: readonly BgpPeer[] = [];
+  readonly ctx: SelectionContext;
+  readonly outCtx: OutContext;
 
   constructor(
     config: BgpRibConfig,
-    private readonly hooks: BgpRibHooks,
+    readonly hooks: BgpRibHooks,
   ) {
     this.config = config;
     this.ctx = {
@@ -152,126 +128,12 @@ export class BgpRib {
 
   // ---- config ------------------------------------------------------------------------
 
-  setConfig(config: BgpRibConfig): void {
-    const prev = this.config;
-    this.config = config;
-    Object.assign(this.ctx, { routerId: config.routerId, maximumPaths: config.maximumPaths });
-    if (prev.maximumPaths !== config.maximumPaths || prev.routerId !== config.routerId) this.markAll(() => true);
-    const names = new Set([...prev.vrfs.keys(), ...config.vrfs.keys()]);
-    const importChanged = new Set<string>();
-    const rdChanged = new Set<string>();
-    const exportChanged = new Set<string>();
-    for (const n of names) {
-      const a = prev.vrfs.get(n);
-      const b = config.vrfs.get(n);
-      if (a === undefined || b === undefined || rdParts(a.rd).join(":") !== rdParts(b.rd).join(":")) rdChanged.add(n);
-      if (!sameVrf(a, b, "importRts")) importChanged.add(n);
-      if (!sameVrf(a, b, "exportRts")) exportChanged.add(n);
-    }
-    if (importChanged.size === 0 && rdChanged.size === 0 && exportChanged.size === 0) {
-      this.flush();
-      return;
-    }
-    // Out with the old: copies imported into VRFs whose targets or RD changed, and the own
-    // routes of VRFs whose RD changed (IOS requires removing the RD first; the speaker
-    // resets their VRF neighbors).
-    for (const n of importChanged) {
-      const table = this.vrfTables.get(n);
-      if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest !== d) this.unimportFrom(p, d);
-    }
-    for (const n of rdChanged) {
-      const table = this.vrfTables.get(n);
-      if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest === d && p.vrfSourced) this.removePath(p);
-    }
-    this.flush();
-    for (const n of rdChanged) {
-      const table = this.vrfTables.get(n);
-      if (table) this.retire(table, n);
-    }
-    this.applyVrfs(rdChanged);
-    for (const n of rdChanged) {
-      // A table that becomes a VRF's may already hold routes (other PEs' with this RD):
-      // select them afresh so the VRF's routing table hears of them.
-      const table = this.vrfTables.get(n);
-      if (!table) continue;
-      for (const d of table.dests()) {
-        d.best = undefined;
-        d.multipaths = undefined;
-        this.markDirty(d);
-      }
-    }
-    for (const n of exportChanged) {
-      if (rdChanged.has(n)) continue;
-      const table = this.vrfTables.get(n);
-      if (!table) continue;
-      for (const d of table.dests()) {
-        for (const p of d.paths) {
-          if (p.dest !== d || !p.vrfSourced) continue;
-          if (p.source !== undefined) {
-            const entry = this.locals.get(n)?.get(d.len * 4294967296 + d.addr)?.get(p.source);
-            if (entry) this.replaceAttrs(p, this.localAttrs(n, p.source, entry.attrs), p.weight);
-          } else if (p.from) {
-            this.replaceAttrs(p, this.withExportRts(p.raw ?? p.attrs, n), p.weight);
-          }
-        }
-      }
-    }
-    const into = new Set([...importChanged].filter((n) => this.vrfTables.has(n)));
-    if (into.size > 0) {
-      for (const table of this.rdTables.values()) {
-        for (const d of table.dests()) for (const p of d.paths) if (p.dest === d) this.importPath(p, into);
-      }
-    }
-    this.flush();
-  }
-
-  /** A table stops being `vrf`'s (its RD changed or the VRF went): what it still holds
-   * (other PEs' routes with that RD) leaves the VRF's routing table and gives back its labels;
-   * selection runs again once it is a plain VPNv4 table. */
-  private retire(table: Table, vrf: string): void {
-    for (const d of table.dests()) {
-      if (d.localLabel !== undefined) {
-        this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
-        d.localLabel = undefined;
-      }
-      if (d.best !== undefined) {
-        this.hooks.bestChanged(vrf, d, undefined);
-        d.best = undefined;
-        d.multipaths = undefined;
-        this.markDirty(d);
-      }
-    }
-  }
-
-  /** Marks VRF tables and importers from the config; installs the originated routes of
-   * the VRFs named in `installFor`. */
-  private applyVrfs(installFor: ReadonlySet<string>): void {
-    for (const t of this.rdTables.values()) t.vrf = undefined;
-    this.vrfTables.clear();
-    const importers: VrfImporter[] = [];
-    for (const [name, v] of this.config.vrfs) {
-      const table = this.rdTable(v.rd);
-      if (table.vrf !== undefined) continue; // two VRFs with one RD: IOS refuses the second
-      table.vrf = name;
-      this.vrfTables.set(name, table);
-      const rts = new Set(v.importRts.map(routeTargetKey).filter((k) => k >= 0));
-      if (rts.size > 0) importers.push({ name, table, rts });
-    }
-    this.importers = importers;
-    this.importGeneration++;
-    for (const name of installFor) {
-      const byPrefix = this.locals.get(name);
-      if (!byPrefix || !this.vrfTables.has(name)) continue;
-      for (const bySource of byPrefix.values()) for (const [source, e] of bySource) this.installLocal(name, e.prefix, source, e.attrs);
-    }
-  }
-
-  private rdTable(rd: RouteDistinguisher): Table {
+  rdTable(rd: RouteDistinguisher): Table {
     const [type, high, low] = rdParts(rd);
     return this.rdTableOf(type, high, low, rd);
   }
 
-  private rdTableOf(type: number, high: number, low: number, rd: RouteDistinguisher | (() => RouteDistinguisher)): Table {
+  rdTableOf(type: number, high: number, low: number, rd: RouteDistinguisher | (() => RouteDistinguisher)): Table {
     const key = `${type}:${high}:${low}`;
     let t = this.rdTables.get(key);
     if (t === undefined) {
@@ -297,7 +159,7 @@ export class BgpRib {
    * prefix with itself as next hop to some other peer (the hub between spokes, eBGP VPNv4
    * peers: "in/out 25/16"; a spoke whose only peer is the hub keeps "nolabel/18"); labels
    * follow when the set of such peers changes. */
-  private checkRelabel(): void {
+  checkRelabel(): void {
     const relabels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf));
     const before = this.relabelPeers;
     this.relabelPeers = relabels;
@@ -378,7 +240,7 @@ export class BgpRib {
   }
 
   /** One received route: `attrs` undefined withdraws it (rejected, or treat-as-withdraw). */
-  private receiveRoute(peer: BgpPeer, dest: Dest, attrs: Attrs | undefined, label: Label | undefined): void {
+  receiveRoute(peer: BgpPeer, dest: Dest, attrs: Attrs | undefined, label: Label | undefined): void {
     if (attrs === undefined) {
       this.withdraw(dest, peer);
       return;
@@ -393,7 +255,7 @@ export class BgpRib {
   }
 
   /** Import policy, then (for a neighbor inside a VRF) the VRF's export route targets. */
-  private admit(peer: BgpPeer, dest: Dest, received: Attrs): { attrs: Attrs; weight: number } | undefined {
+  admit(peer: BgpPeer, dest: Dest, received: Attrs): { attrs: Attrs; weight: number } | undefined {
     let attrs = received;
     let weight = 0;
     const policy = peer.policy.importPolicy;
@@ -407,13 +269,13 @@ export class BgpRib {
     return { attrs, weight };
   }
 
-  private withExportRts(a: BgpAttrs, vrf: string): Attrs {
+  withExportRts(a: BgpAttrs, vrf: string): Attrs {
     const rts = this.config.vrfs.get(vrf)?.exportRts ?? [];
     const keep = (a.extCommunities ?? []).filter((c) => c.type !== "route-target");
     return this.attrTable.intern({ ...a, extCommunities: [...keep, ...rts] });
   }
 
-  private announce(dest: Dest, peer: BgpPeer, attrs: Attrs, label: Label | undefined, weight: number, raw: Attrs | undefined): void {
+  announce(dest: Dest, peer: BgpPeer, attrs: Attrs, label: Label | undefined, weight: number, raw: Attrs | undefined): void {
     for (let i = 0, n = dest.count; i < n; i++) {
       const p = dest.at(i);
       if (p.from !== peer || p.dest !== dest) continue;
@@ -439,7 +301,7 @@ export class BgpRib {
     this.importPath(p, undefined);
   }
 
-  private withdraw(dest: Dest | undefined, peer: BgpPeer): void {
+  withdraw(dest: Dest | undefined, peer: BgpPeer): void {
     if (dest === undefined) return;
     for (let i = 0, n = dest.count; i < n; i++) {
       const p: Path = dest.at(i);
@@ -451,7 +313,7 @@ export class BgpRib {
   }
 
   /** Puts `p` in `d`'s paths (its own dest, or a VRF's it is imported into). */
-  private addPath(p: Path, d: Dest): void {
+  addPath(p: Path, d: Dest): void {
     if (d.p0 === undefined) this.activity.prefixesAdded++;
     d.add(p);
     this.activity.pathsAdded++;
@@ -459,7 +321,7 @@ export class BgpRib {
   }
 
   /** Takes `p` out of `d`'s paths. */
-  private dropPath(p: Path, d: Dest): void {
+  dropPath(p: Path, d: Dest): void {
     if (!d.remove(p)) return;
     this.activity.pathsRemoved++;
     if (d.p0 === undefined) this.activity.prefixesRemoved++;
@@ -467,7 +329,7 @@ export class BgpRib {
   }
 
   /** Removes a path from its destination and from every VRF it was imported into. */
-  private removePath(p: Path): void {
+  removePath(p: Path): void {
     if (!p.dest.has(p)) return;
     this.dropPath(p, p.dest);
     this.unimport(p);
@@ -480,7 +342,7 @@ export class BgpRib {
     }
   }
 
-  private replaceAttrs(p: Path, attrs: Attrs, weight: number, raw?: Attrs): void {
+  replaceAttrs(p: Path, attrs: Attrs, weight: number, raw?: Attrs): void {
     p.raw = raw ?? p.raw;
     if (p.attrs === attrs && p.weight === weight) return;
     this.unimport(p);
@@ -493,7 +355,7 @@ export class BgpRib {
 
   // ---- VPN import --------------------------------------------------------------------
 
-  private importTargets(attrs: Attrs): readonly VrfImporter[] {
+  importTargets(attrs: Attrs): readonly VrfImporter[] {
     // Every route of an UPDATE has the same attrs: the last answer usually fits.
     const last = this.lastImport;
     if (last.attrs === attrs && last.generation === this.importGeneration) return last.into;
@@ -512,7 +374,7 @@ export class BgpRib {
   /** Imports a VPNv4 path into every VRF whose import targets it carries (only those in
    * `only` when given), under the VRF's RD: the path object joins the VRF destination's
    * paths, so an import costs a destination, not a second path. */
-  private importPath(p: Path, only: ReadonlySet<string> | undefined): void {
+  importPath(p: Path, only: ReadonlySet<string> | undefined): void {
     const table = p.dest.table;
     if (table.family !== "vpnv4" || this.importers.length === 0) return;
     const into = this.importTargets(p.attrs);
@@ -527,7 +389,7 @@ export class BgpRib {
     }
   }
 
-  private unimport(p: Path): void {
+  unimport(p: Path): void {
     const into = p.importedInto;
     if (into === undefined) return;
     p.importedInto = undefined;
@@ -536,68 +398,10 @@ export class BgpRib {
   }
 
   /** Takes an imported path out of one VRF destination only. */
-  private unimportFrom(p: Path, d: Dest): void {
+  unimportFrom(p: Path, d: Dest): void {
     const rest = p.imports().filter((x) => x !== d);
     p.importedInto = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
     this.dropPath(p, d);
-  }
-
-  // ---- local routes ------------------------------------------------------------------
-
-  /** A locally originated route (network, redistribute, aggregate, default-information) in
-   * a VRF ("" = global). Originating it again replaces its attributes. */
-  originate(vrf: string, prefix: Prefix, source: LocalSource, attrs: LocalAttrs): void {
-    const key = prefix.len * 4294967296 + prefix.addr;
-    let byPrefix = this.locals.get(vrf);
-    if (!byPrefix) this.locals.set(vrf, (byPrefix = new Map()));
-    let bySource = byPrefix.get(key);
-    if (!bySource) byPrefix.set(key, (bySource = new Map()));
-    bySource.set(source, { prefix: { addr: prefix.addr, len: prefix.len }, attrs });
-    this.installLocal(vrf, prefix, source, attrs);
-    this.flush();
-  }
-
-  withdrawLocal(vrf: string, prefix: Prefix, source: LocalSource): void {
-    const key = prefix.len * 4294967296 + prefix.addr;
-    const bySource = this.locals.get(vrf)?.get(key);
-    if (!bySource?.delete(source)) return;
-    if (bySource.size === 0) this.locals.get(vrf)?.delete(key);
-    const table = vrf === "" ? this.ipv4 : this.vrfTables.get(vrf);
-    const d = table?.find(prefix.addr, prefix.len);
-    const p = d?.paths.find((x) => x.source === source && x.dest === d);
-    if (p) this.removePath(p);
-    this.flush();
-  }
-
-  private localAttrs(vrf: string, source: LocalSource, a: LocalAttrs): Attrs {
-    const rts = vrf === "" ? undefined : this.config.vrfs.get(vrf)?.exportRts;
-    return this.attrTable.intern({
-      origin: a.origin,
-      asPath: [],
-      nextHop: a.nextHop,
-      ...(a.med !== undefined && { med: a.med }),
-      ...(a.localPref !== undefined && { localPref: a.localPref }),
-      ...(a.communities?.length && { communities: a.communities }),
-      ...(rts?.length && { extCommunities: rts }),
-      // An aggregate hides the paths it summarizes (RFC 4271 §5.1.6, IOS without as-set).
-      ...(source === "aggregate" && { atomicAggregate: true, aggregator: { asn: this.config.localAs, address: this.config.routerId } }),
-    });
-  }
-
-  private installLocal(vrf: string, prefix: Prefix, source: LocalSource, a: LocalAttrs): void {
-    const table = vrf === "" ? this.ipv4 : this.vrfTables.get(vrf);
-    if (!table) return;
-    const d = table.dest(prefix.addr, prefix.len);
-    const attrs = this.localAttrs(vrf, source, a);
-    const weight = a.weight ?? LOCAL_WEIGHT;
-    const existing = d.paths.find((x) => x.source === source && x.dest === d);
-    if (existing) {
-      this.replaceAttrs(existing, attrs, weight);
-      return;
-    }
-    const p = new Path(d, attrs, undefined, undefined, weight, source, ++this.stamp);
-    this.addPath(p, d);
-    this.importPath(p, undefined);
   }
 
   // ---- next hops ---------------------------------------------------------------------
@@ -609,7 +413,7 @@ export class BgpRib {
     this.flush();
   }
 
-  private cost(nextHop: Ipv4): number {
+  cost(nextHop: Ipv4): number {
     if (nextHop === this.lastCost.nextHop) return this.lastCost.cost;
     let c = this.nhCosts.get(nextHop);
     if (c === undefined) {
@@ -623,14 +427,14 @@ export class BgpRib {
 
   // ---- selection ---------------------------------------------------------------------
 
-  private markDirty(d: Dest): void {
+  markDirty(d: Dest): void {
     if ((d.flags & DestFlag.Dirty) === 0) {
       d.flags |= DestFlag.Dirty;
       this.dirty.push(d);
     }
   }
 
-  private markAll(which: (p: Path) => boolean): void {
+  markAll(which: (p: Path) => boolean): void {
     for (const t of this.allTables()) {
       for (const d of t.dests()) {
         for (let i = 0, n = d.count; i < n; i++) {
@@ -643,13 +447,13 @@ export class BgpRib {
     }
   }
 
-  private *allTables(): Iterable<Table> {
+  *allTables(): Iterable<Table> {
     yield this.ipv4;
     yield* this.rdTables.values();
   }
 
   /** Selects every changed destination, then tells the router and the peers. */
-  private flush(): void {
+  flush(): void {
     if (this.flushing) return;
     this.flushing = true;
     try {
@@ -665,7 +469,7 @@ export class BgpRib {
     this.notifyPeers();
   }
 
-  private reselect(d: Dest): void {
+  reselect(d: Dest): void {
     const oldBest = d.best;
     const oldMulti = d.multipaths;
     if (d.p0 === undefined) {
@@ -705,13 +509,13 @@ export class BgpRib {
   }
 
   /** Another PE's path that some VPNv4 peer other than its source gets with us as next hop. */
-  private relabelled(best: Path): boolean {
+  relabelled(best: Path): boolean {
     const peers = this.relabelPeers;
     for (let i = 0; i < peers.length; i++) if (peers[i] !== best.from) return true;
     return false;
   }
 
-  private updateLocalLabel(d: Dest, vrf: string): void {
+  updateLocalLabel(d: Dest, vrf: string): void {
     const best = d.best;
     const want = best !== undefined && best.dest === d && (best.vrfSourced || this.relabelled(best));
     const aggregate = want && (best.source === "aggregate" || best.source === "default");
@@ -727,7 +531,7 @@ export class BgpRib {
 
   // ---- out ---------------------------------------------------------------------------
 
-  private notifyPeers(): void {
+  notifyPeers(): void {
     for (const [peer, s] of this.peers) {
       if (!s.out.notified && s.out.hasWork()) {
         s.out.notified = true;
@@ -737,7 +541,7 @@ export class BgpRib {
   }
 
   /** The tables a peer is sent, and the family each goes as. */
-  private tablesFor(peer: BgpPeer): { table: Table; family: BgpFamily }[] {
+  tablesFor(peer: BgpPeer): { table: Table; family: BgpFamily }[] {
     if (peer.vrf !== "") {
       const t = this.vrfTables.get(peer.vrf);
       return t && peer.families.has("ipv4") ? [{ table: t, family: "ipv4" }] : [];
@@ -801,4 +605,13 @@ export class BgpRib {
     }
     return { tableVersion: this.tableVersion, networks, paths, attributeSets: this.attrTable.size, ...this.activity };
   }
+
+  // ---- VRFs from config (vpn.ts), local routes (origin.ts): `this` is the RIB in them --
+  readonly setConfig = setConfig;
+  readonly retire = retire;
+  readonly applyVrfs = applyVrfs;
+  readonly originate = originate;
+  readonly withdrawLocal = withdrawLocal;
+  readonly localAttrs = localAttrs;
+  readonly installLocal = installLocal;
 }

@@ -1,0 +1,146 @@
+// The BGP RIB's VRFs from config: which VPNv4 table is each VRF's (by its RD), which VRFs
+// import what (their import route targets), and a config change re-homing, re-importing and
+// re-exporting routes when a VRF's RD or targets change. Functions of BgpRib (`this` is the
+// RIB), bound in rib.ts.
+
+import { writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
+import { readU16, readU32 } from "../wire/bytes";
+import { routeTargetKey } from "./attrs";
+import type { Table } from "./bestpath";
+import type { BgpRibConfig, BgpVrfConfig } from "./types";
+import type { BgpRib } from "./rib";
+
+export function rdParts(rd: RouteDistinguisher): [number, number, number] {
+  const b = new Uint8Array(8);
+  writeRouteDistinguisher(b, 0, rd);
+  return [readU16(b, 0), readU16(b, 2), readU32(b, 4)];
+}
+
+function sameVrf(a: BgpVrfConfig | undefined, b: BgpVrfConfig | undefined, field: "importRts" | "exportRts"): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (rdParts(a.rd).join(":") !== rdParts(b.rd).join(":")) return false;
+  const ka = a[field].map(routeTargetKey).sort().join(",");
+  const kb = b[field].map(routeTargetKey).sort().join(",");
+  return ka === kb;
+}
+
+/** A VRF as VPN import sees it. */
+export interface VrfImporter {
+  readonly name: string;
+  readonly table: Table;
+  readonly rts: ReadonlySet<number>;
+}
+
+export function setConfig(this: BgpRib, config: BgpRibConfig): void {
+  const prev = this.config;
+  this.config = config;
+  Object.assign(this.ctx, { routerId: config.routerId, maximumPaths: config.maximumPaths });
+  if (prev.maximumPaths !== config.maximumPaths || prev.routerId !== config.routerId) this.markAll(() => true);
+  const names = new Set([...prev.vrfs.keys(), ...config.vrfs.keys()]);
+  const importChanged = new Set<string>();
+  const rdChanged = new Set<string>();
+  const exportChanged = new Set<string>();
+  for (const n of names) {
+    const a = prev.vrfs.get(n);
+    const b = config.vrfs.get(n);
+    if (a === undefined || b === undefined || rdParts(a.rd).join(":") !== rdParts(b.rd).join(":")) rdChanged.add(n);
+    if (!sameVrf(a, b, "importRts")) importChanged.add(n);
+    if (!sameVrf(a, b, "exportRts")) exportChanged.add(n);
+  }
+  if (importChanged.size === 0 && rdChanged.size === 0 && exportChanged.size === 0) {
+    this.flush();
+    return;
+  }
+  // Out with the old: copies imported into VRFs whose targets or RD changed, and the own
+  // routes of VRFs whose RD changed (IOS requires removing the RD first; the speaker
+  // resets their VRF neighbors).
+  for (const n of importChanged) {
+    const table = this.vrfTables.get(n);
+    if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest !== d) this.unimportFrom(p, d);
+  }
+  for (const n of rdChanged) {
+    const table = this.vrfTables.get(n);
+    if (table) for (const d of table.dests()) for (const p of d.paths) if (p.dest === d && p.vrfSourced) this.removePath(p);
+  }
+  this.flush();
+  for (const n of rdChanged) {
+    const table = this.vrfTables.get(n);
+    if (table) this.retire(table, n);
+  }
+  this.applyVrfs(rdChanged);
+  for (const n of rdChanged) {
+    // A table that becomes a VRF's may already hold routes (other PEs' with this RD):
+    // select them afresh so the VRF's routing table hears of them.
+    const table = this.vrfTables.get(n);
+    if (!table) continue;
+    for (const d of table.dests()) {
+      d.best = undefined;
+      d.multipaths = undefined;
+      this.markDirty(d);
+    }
+  }
+  for (const n of exportChanged) {
+    if (rdChanged.has(n)) continue;
+    const table = this.vrfTables.get(n);
+    if (!table) continue;
+    for (const d of table.dests()) {
+      for (const p of d.paths) {
+        if (p.dest !== d || !p.vrfSourced) continue;
+        if (p.source !== undefined) {
+          const entry = this.locals.get(n)?.get(d.len * 4294967296 + d.addr)?.get(p.source);
+          if (entry) this.replaceAttrs(p, this.localAttrs(n, p.source, entry.attrs), p.weight);
+        } else if (p.from) {
+          this.replaceAttrs(p, this.withExportRts(p.raw ?? p.attrs, n), p.weight);
+        }
+      }
+    }
+  }
+  const into = new Set([...importChanged].filter((n) => this.vrfTables.has(n)));
+  if (into.size > 0) {
+    for (const table of this.rdTables.values()) {
+      for (const d of table.dests()) for (const p of d.paths) if (p.dest === d) this.importPath(p, into);
+    }
+  }
+  this.flush();
+}
+
+/** A table stops being `vrf`'s (its RD changed or the VRF went): what it still holds
+ * (other PEs' routes with that RD) leaves the VRF's routing table and gives back its labels;
+ * selection runs again once it is a plain VPNv4 table. */
+export function retire(this: BgpRib, table: Table, vrf: string): void {
+  for (const d of table.dests()) {
+    if (d.localLabel !== undefined) {
+      this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
+      d.localLabel = undefined;
+    }
+    if (d.best !== undefined) {
+      this.hooks.bestChanged(vrf, d, undefined);
+      d.best = undefined;
+      d.multipaths = undefined;
+      this.markDirty(d);
+    }
+  }
+}
+
+/** Marks VRF tables and importers from the config; installs the originated routes of
+ * the VRFs named in `installFor`. */
+export function applyVrfs(this: BgpRib, installFor: ReadonlySet<string>): void {
+  for (const t of this.rdTables.values()) t.vrf = undefined;
+  this.vrfTables.clear();
+  const importers: VrfImporter[] = [];
+  for (const [name, v] of this.config.vrfs) {
+    const table = this.rdTable(v.rd);
+    if (table.vrf !== undefined) continue; // two VRFs with one RD: IOS refuses the second
+    table.vrf = name;
+    this.vrfTables.set(name, table);
+    const rts = new Set(v.importRts.map(routeTargetKey).filter((k) => k >= 0));
+    if (rts.size > 0) importers.push({ name, table, rts });
+  }
+  this.importers = importers;
+  this.importGeneration++;
+  for (const name of installFor) {
+    const byPrefix = this.locals.get(name);
+    if (!byPrefix || !this.vrfTables.has(name)) continue;
+    for (const bySource of byPrefix.values()) for (const [source, e] of bySource) this.installLocal(name, e.prefix, source, e.attrs);
+  }
+}
