@@ -221,6 +221,33 @@ describe.skipIf(skip !== undefined)(`IKEv2 and ESP with strongSwan's charon over
     expect(new Set(esp.map((r) => r[3])).size).toBe(2); // one SPI each way
     expect(rows.filter((r) => r[4] === "50")).toEqual([]);
   }, 30_000);
+
+  it("answers charon's rekey of the child SA (CREATE_CHILD_SA, charon initiating) and carries traffic on the new SAs", async () => {
+    const spis = (text: string): string[] => [...text.matchAll(/^\s+(?:in|out)\s+([0-9a-f]{8})/gm)].map((m) => m[1]);
+    const before = spis(charon.swanctl("--list-sas"));
+    expect(before).toHaveLength(2);
+    charon.swanctl("--rekey", "--child", "vti");
+    const after = await waitFor("the rekeyed child SA on charon's side", () => {
+      const now = spis(charon.swanctl("--list-sas"));
+      return now.length === 2 && now.every((spi) => !before.includes(spi)) ? now : undefined;
+    }, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}\ncharon log: ${charon.logText.slice(-4000)}`);
+    });
+    const out = await router.exec(`ping ${THEIR_LAN} source Loopback0`);
+    expect(out, `${out}\ncharon log: ${charon.logText.slice(-4000)}`).toContain("Success rate is 100 percent (5/5)");
+    // charon's new inbound SPI is our outbound one
+    const outbound = /current outbound spi: 0x([0-9a-f]+)/i.exec(await router.exec("show crypto ipsec sa"));
+    expect(parseInt(outbound?.[1] ?? "", 16)).toBe(parseInt(after[0], 16));
+  }, 60_000);
+
+  it("tells charon when we clear the IKE SA, and comes back up", async () => {
+    expect(await router.exec("clear crypto ikev2 sa")).toBe("");
+    await waitFor("charon's SA deleted", () => (/received DELETE for IKE_SA/.test(charon.logText) ? true : undefined), 10_000).catch((err: Error) => {
+      throw new Error(`${err.message}\nour log: ${router.log.join("\n")}\ncharon log: ${charon.logText.split("\n").filter((l) => !l.includes("vici")).slice(-60).join("\n")}`);
+    });
+    await bothUp(pair);
+    expect(await router.exec(`ping ${THEIR_LAN} source Loopback0`)).toContain("Success rate is 100 percent (5/5)");
+  }, 60_000);
 });
 
 // The same tunnel authenticated with RSA signatures: one CA (made here) issues our certificate
