@@ -240,6 +240,25 @@ describe.skipIf(skip !== undefined)(`IKEv2 and ESP with strongSwan's charon over
     expect(parseInt(outbound?.[1] ?? "", 16)).toBe(parseInt(after[0], 16));
   }, 60_000);
 
+  it("answers charon's rekey of the IKE SA and keeps the child SA", async () => {
+    const ikeSpis = (text: string): string | undefined => /flexlab: #\d+, ESTABLISHED, IKEv2, ([0-9a-f]{16}_i\*? [0-9a-f]{16}_r\*?)/.exec(text)?.[1];
+    const before = ikeSpis(charon.swanctl("--list-sas"));
+    expect(before).toBeDefined();
+    charon.swanctl("--rekey", "--ike", "flexlab");
+    const after = await waitFor("the rekeyed IKE SA on charon's side", () => {
+      const text = charon.swanctl("--list-sas");
+      const now = ikeSpis(text);
+      return now !== undefined && now !== before && (text.match(/ESTABLISHED/g) ?? []).length === 1 ? now : undefined;
+    }, 15_000).catch((err: Error) => {
+      throw new Error(`${err.message}\ncharon log: ${charon.logText.slice(-4000)}`);
+    });
+    // charon initiated the rekey, so it is the new SA's initiator: its SPI is the _i one
+    const ours = await router.exec("show crypto ikev2 sa detailed");
+    expect(ours).toContain("READY");
+    expect(ours.toLowerCase()).toContain(after.slice(0, 16));
+    expect(await router.exec(`ping ${THEIR_LAN} source Loopback0`)).toContain("Success rate is 100 percent (5/5)");
+  }, 60_000);
+
   it("tells charon when we clear the IKE SA, and comes back up", async () => {
     expect(await router.exec("clear crypto ikev2 sa")).toBe("");
     await waitFor("charon's SA deleted", () => (/received DELETE for IKE_SA/.test(charon.logText) ? true : undefined), 10_000).catch((err: Error) => {
