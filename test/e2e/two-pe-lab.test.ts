@@ -3,68 +3,18 @@
 // subnets. In virtual time (`flexlab sim`), on the process runtime and on the docker runtime
 // (when an engine answers) the session comes up, each VRF's loopback pings its remote site
 // through labelled forwarding, and B's host is not reachable from A.
-import { execFile } from "node:child_process";
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dockerAvailable } from "../../core/lab/runtime/docker";
 import { NO_ENGINE_HINT } from "../../core/lab/runtime/docker-engine";
-import { copyExampleLab } from "../../core/lab/testdata/example-lab";
-
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const BIN = join(ROOT, "bin/flexlab.mjs");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function flexlab(cwd: string, args: string[], timeoutMs = 120_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, timeout: timeoutMs, env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { ROOT, execUntil, exampleLabCopies, flexlab } from "../support/example-lab-e2e";
 
 const engine = await dockerAvailable();
 if (!engine) console.warn(`test/e2e/two-pe-lab: docker part skipped: ${NO_ENGINE_HINT}`);
 
-const made: string[] = [];
-afterAll(async () => {
-  for (const dir of made) {
-    if (await stat(join(dir, ".flexlab/state.json")).catch(() => undefined)) await flexlab(dir, ["down"]);
-    await rm(dir, { recursive: true, force: true });
-  }
-}, 120_000);
-
-async function labCopy(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "flexlab-two-pe-"));
-  made.push(dir);
-  await chmod(dir, 0o755);
-  await copyExampleLab("two-pe", dir);
-  const yaml = await readFile(join(dir, "lab.yaml"), "utf8");
-  await writeFile(join(dir, "lab.yaml"), yaml.replace(/^name: .*$/m, `name: ${name}`));
-  return dir;
-}
-
-/** Polls a running lab until PE1's VPNv4 session is up (real time: connect jitter, TCP, OPENs). */
-async function waitEstablished(dir: string): Promise<string> {
-  let last = "";
-  for (let i = 0; i < 60; i++) {
-    last = (await flexlab(dir, ["exec", "PE1", "show ip bgp vpnv4 all summary"])).stdout;
-    if (/^10\.0\.0\.2 .* +2\s*$/m.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  return last;
-}
+const labCopy = exampleLabCopies("two-pe");
 
 async function checkRunningLab(dir: string): Promise<void> {
-  const summary = await waitEstablished(dir);
+  const summary = await execUntil(dir, "PE1", "show ip bgp vpnv4 all summary", /^10\.0\.0\.2 .* +2\s*$/m);
   expect(summary).toMatch(/^10\.0\.0\.2 {8}4 {8}65000 +\d+ +\d+ +\d+ +0 +0 \S+ +2\s*$/m);
   const a = await flexlab(dir, ["exec", "PE1", "ping vrf A 192.168.2.1 source Loopback10"]);
   expect(a.stdout).toContain("Success rate is 100 percent (5/5)");
