@@ -215,6 +215,25 @@ const numberedOf = (m: RouterConfig, kind: AccessListConfig["kind"] | "any") =>
 const SEQ = "[<1-2147483647>$seq]";
 const SEQ_HELP = ["Sequence Number"];
 
+/** `access-list N …`: an entry of numbered list N, whose number range says its kind. */
+function numberedAclEntry(kind: AccessListConfig["kind"], ranges: string, body: { syntax: string; help: string[] }): ConfigCommand {
+  return command({
+    id: `acl.numbered-${kind}`,
+    mode: "config",
+    syntax: `access-list ${ranges}$number ${body.syntax}`,
+    help: ["Add an access list entry", `IP ${kind} access list`, `IP ${kind} access list (expanded range)`, ...body.help],
+    order: TOP.ipRoute + 75,
+    apply: (m, a) => {
+      const l = open(m, String(a.number), kind, false);
+      if (typeof l === "string") return { error: l };
+      const rest: Record<string, ArgRecord[string]> = { ...a };
+      delete rest.number;
+      return addEntry(l, undefined, { args: rest }) === undefined ? undefined : { error: "% Duplicate sequence number" };
+    },
+    render: (m) => numberedOf(m, kind).flatMap((l) => entryItems(l, true).filter((i) => i.args.text === undefined)),
+  });
+}
+
 export const aclCommands: readonly ConfigCommand[] = [
   command({
     id: "acl.named",
@@ -282,36 +301,8 @@ export const aclCommands: readonly ConfigCommand[] = [
     no: { apply: (m, a, c) => removeEntry(list(m, c), a, a.text) },
     render: (m, c) => entryItems(list(m, c), false).filter((i) => i.args.text !== undefined),
   }),
-  command({
-    id: "acl.numbered-standard",
-    mode: "config",
-    syntax: `access-list (<1-99>|<1300-1999>)$number ${STD_BODY.syntax}`,
-    help: ["Add an access list entry", "IP standard access list", "IP standard access list (expanded range)", ...STD_BODY.help],
-    order: TOP.ipRoute + 75,
-    apply: (m, a) => {
-      const l = open(m, String(a.number), "standard", false);
-      if (typeof l === "string") return { error: l };
-      const rest: Record<string, ArgRecord[string]> = { ...a };
-      delete rest.number;
-      return addEntry(l, undefined, { args: rest }) === undefined ? undefined : { error: "% Duplicate sequence number" };
-    },
-    render: (m) => numberedOf(m, "standard").flatMap((l) => entryItems(l, true).filter((i) => i.args.text === undefined)),
-  }),
-  command({
-    id: "acl.numbered-extended",
-    mode: "config",
-    syntax: `access-list (<100-199>|<2000-2699>)$number ${EXT_BODY.syntax}`,
-    help: ["Add an access list entry", "IP extended access list", "IP extended access list (expanded range)", ...EXT_BODY.help],
-    order: TOP.ipRoute + 75,
-    apply: (m, a) => {
-      const l = open(m, String(a.number), "extended", false);
-      if (typeof l === "string") return { error: l };
-      const rest: Record<string, ArgRecord[string]> = { ...a };
-      delete rest.number;
-      return addEntry(l, undefined, { args: rest }) === undefined ? undefined : { error: "% Duplicate sequence number" };
-    },
-    render: (m) => numberedOf(m, "extended").flatMap((l) => entryItems(l, true).filter((i) => i.args.text === undefined)),
-  }),
+  numberedAclEntry("standard", "(<1-99>|<1300-1999>)", STD_BODY),
+  numberedAclEntry("extended", "(<100-199>|<2000-2699>)", EXT_BODY),
   command({
     id: "acl.numbered-remark",
     mode: "config",
