@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { stopChild } from "./netns";
 import { join } from "node:path";
 
 export const BGPD = "/usr/lib/frr/bgpd";
@@ -103,13 +104,7 @@ export class Bgpd {
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
-      this.child.kill("SIGTERM");
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(this.child, () => this.child.kill("SIGTERM"));
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

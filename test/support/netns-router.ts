@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { stopChild } from "./netns";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { TrustpointMaterial } from "../../core/router/pki/store";
@@ -155,13 +156,7 @@ export class NetnsRouter {
 
   /** Stops the router (stdin closed, then SIGKILL if it hangs) and removes its folder. */
   async close(): Promise<void> {
-    if (this.child.exitCode === null) {
-      const exited = new Promise<void>((r) => this.child.once("exit", () => r()));
-      this.child.stdin!.end();
-      const timer = setTimeout(() => this.child.kill("SIGKILL"), 3000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopChild(this.child, () => this.child.stdin!.end(), 3000);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -114,11 +114,17 @@ export class NetnsCapture {
 
   /** Stops dumpcap (SIGINT: it finishes the file) and waits for it. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once("exit", () => resolve()));
-    this.child.kill("SIGINT");
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
+    await stopChild(this.child, () => this.child.kill("SIGINT"));
   }
+}
+
+/** Asks a child process to stop (`ask`: a signal, or closing its stdin) and waits for it to
+ * exit, killing it if it is still there after `graceMs`. Nothing to do once it has exited. */
+export async function stopChild(child: ChildProcess, ask: () => void, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  ask();
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
 }
