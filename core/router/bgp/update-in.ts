@@ -10,10 +10,9 @@
 // remembered from the previous route (an UPDATE of one RD looks it up once), and per route
 // only the RIB's destination lookup.
 
-import { bgpParseAction, parseBgpMessage, BGP_HEADER_LENGTH, BgpMessageType, type BgpParsed } from "../wire/bgp";
+import { bgpParseAction, isBgpHeaderAt, parseBgpMessage, writeBgpHeader, BGP_HEADER_LENGTH, BgpMessageType, type BgpParsed } from "../wire/bgp";
 import type { BgpError } from "../wire/bgp-errors";
 import { Vpnv4NlriReader, readRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
-import { readU16, writeU16 } from "../wire/bytes";
 import { isWireError } from "../wire/errors";
 import type { Label } from "../wire/mpls";
 import { attrsFromWire, type Attrs } from "./attrs";
@@ -54,15 +53,9 @@ export class UpdateReceiver {
   private framed(buf: Uint8Array, start: number, end: number): Uint8Array {
     const length = end - start + BGP_HEADER_LENGTH;
     const h = start - BGP_HEADER_LENGTH;
-    if (h >= 0 && readU16(buf, h + 16) === length && buf[h + 18] === BgpMessageType.Update) {
-      let marker = true;
-      for (let i = h; i < h + 16; i++) if (buf[i] !== 0xff) marker = false;
-      if (marker) return buf.subarray(h, end);
-    }
+    if (isBgpHeaderAt(buf, h, length, BgpMessageType.Update)) return buf.subarray(h, end);
     const out = length <= this.framedBuf.length ? this.framedBuf.subarray(0, length) : new Uint8Array(length);
-    out.fill(0xff, 0, 16);
-    writeU16(out, 16, Math.min(length, 0xffff));
-    out[18] = BgpMessageType.Update;
+    writeBgpHeader(out, 0, Math.min(length, 0xffff), BgpMessageType.Update);
     out.set(buf.subarray(start, end), BGP_HEADER_LENGTH);
     return out;
   }

@@ -12,7 +12,7 @@ import type { ReadonlyRouterConfig, DeepReadonly } from "../config/model/router"
 import type { Ikev2Profile } from "../config/model/crypto";
 import { formatIpv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
-import { IkeCriticalPayloadError, IKE_NAT_T_PORT, buildIkeMessage, parseIkeMessage } from "../wire/ikev2";
+import { IkeCriticalPayloadError, IkeFlag, IKE_NAT_T_PORT, buildIkeMessage, parseIkeHeader, parseIkeMessage } from "../wire/ikev2";
 import type { CfgAttribute } from "../wire/ikev2-payloads";
 import { IkeExchangeType, NotifyType, ikeExchangeTypeName } from "../wire/ikev2-registry";
 import type { TrustpointCerts } from "../pki/store";
@@ -146,13 +146,13 @@ export class IkeEngine {
     const peer = `${formatIpv4(sa.remote.address)}:${sa.remote.port}`;
     const local = `${formatIpv4(sa.local.address)}:${sa.local.port}`;
     const dir = verb === "Sending" ? `To ${peer}/From ${local}` : `From ${peer}/To ${local}`;
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const exchange = ikeExchangeTypeName(bytes[18]);
-    const response = (bytes[19] & 0x20) !== 0;
+    const header = parseIkeHeader(bytes);
+    if (isWireError(header)) return;
+    const response = (header.flags & IkeFlag.Response) !== 0;
     this.host.debug(
       `IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):${verb} Packet [${dir}/VRF i0:f0] \n` +
-        `Initiator SPI : ${hex64(sa.spiI)} - Responder SPI : ${hex64(sa.spiR)} Message id: ${view.getUint32(20)}\n` +
-        `IKEv2 ${exchange} Exchange ${response ? "RESPONSE" : "REQUEST"} \nPayload contents: \n ${what}`,
+        `Initiator SPI : ${hex64(sa.spiI)} - Responder SPI : ${hex64(sa.spiR)} Message id: ${header.messageId}\n` +
+        `IKEv2 ${ikeExchangeTypeName(header.exchangeType)} Exchange ${response ? "RESPONSE" : "REQUEST"} \nPayload contents: \n ${what}`,
     );
   }
 

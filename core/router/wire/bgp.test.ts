@@ -17,8 +17,10 @@ import {
   bgpMessageLengthAt,
   bgpParseAction,
   buildBgpMessage,
+  isBgpHeaderAt,
   isIpv4EndOfRib,
   openCapabilities,
+  writeBgpHeader,
   parseBgpMessage,
   type BgpCapability,
   type BgpMessage,
@@ -514,5 +516,21 @@ describe("BGP properties", () => {
     expect(parseRouteTarget("4200000000:7")).toEqual({ type: "route-target", format: 2, global: 4200000000, local: 7 });
     expect(parseRouteTarget("4200000000:70000")).toBeUndefined();
     expect(parseRouteTarget("65000")).toBeUndefined();
+  });
+});
+
+describe("BGP header helpers", () => {
+  it("writes a header isBgpHeaderAt recognises, and buildBgpMessage writes the same one", () => {
+    const keepalive = buildBgpMessage({ type: "keepalive" }, {});
+    const buf = new Uint8Array(25);
+    writeBgpHeader(buf, 6, 19, 4);
+    expect(buf.subarray(6)).toEqual(keepalive);
+    expect(isBgpHeaderAt(buf, 6, 19, 4)).toBe(true);
+    expect(isBgpHeaderAt(buf, 6, 19, 2)).toBe(false); // another type
+    expect(isBgpHeaderAt(buf, 6, 20, 4)).toBe(false); // another length
+    expect(isBgpHeaderAt(buf, 7, 19, 4)).toBe(false); // cut short
+    expect(isBgpHeaderAt(buf, -1, 19, 4)).toBe(false);
+    buf[10] = 0xfe;
+    expect(isBgpHeaderAt(buf, 6, 19, 4)).toBe(false); // a marker byte not all ones
   });
 });

@@ -138,6 +138,21 @@ export function bgpMessageLengthAt(buf: Uint8Array, offset: number): number {
   return readU16(buf, offset + 16);
 }
 
+/** Whether `buf` holds, at `offset`, a header (all-ones marker, `length`, `type`) that frames
+ * a message of that length and type. */
+export function isBgpHeaderAt(buf: Uint8Array, offset: number, length: number, type: number): boolean {
+  if (offset < 0 || buf.length - offset < BGP_HEADER_LENGTH || readU16(buf, offset + 16) !== length || buf[offset + 18] !== type) return false;
+  for (let i = offset; i < offset + 16; i++) if (buf[i] !== 0xff) return false;
+  return true;
+}
+
+/** Writes a header (marker, `length`, `type`) at `offset`. */
+export function writeBgpHeader(buf: Uint8Array, offset: number, length: number, type: number): void {
+  buf.fill(0xff, offset, offset + 16);
+  writeU16(buf, offset + 16, length);
+  buf[offset + 18] = type;
+}
+
 /** Reads the message at the front of `buf` (bytes after it are left alone). */
 export function parseBgpMessage(buf: Uint8Array, options: BgpCodecOptions): BgpParsed | BgpError {
   if (buf.length < BGP_HEADER_LENGTH) {
