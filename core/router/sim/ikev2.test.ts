@@ -336,6 +336,8 @@ describe("IKEv2 with pre-shared keys", () => {
     const log = sim.node("R2").log.map((l) => l.text).join("\n");
     expect(log).toContain("Received Packet [From 10.0.12.1:500/To 10.0.12.2:500/VRF i0:f0]");
     expect(log).toContain("IKEv2 IKE_SA_INIT Exchange REQUEST");
+    expect(log).toMatch(/Message id: 0\nIKEv2 IKE_SA_INIT Exchange REQUEST/);
+    expect(log).toMatch(/Message id: 1\nIKEv2 IKE_AUTH Exchange RESPONSE/);
     expect(log).toMatch(/Payload contents: \n SA KE NONCE N\(NAT_DETECTION_SOURCE_IP\) N\(NAT_DETECTION_DESTINATION_IP\) VID/);
     expect(log).toContain("IKEv2 IKE_AUTH Exchange RESPONSE");
   });
