@@ -521,7 +521,7 @@ describe("BGP properties", () => {
 
 describe("BGP header helpers", () => {
   it("writes a header isBgpHeaderAt recognises, and buildBgpMessage writes the same one", () => {
-    const keepalive = buildBgpMessage({ type: "keepalive" }, {});
+    const keepalive = buildBgpMessage({ type: "keepalive" }, { fourOctetAs: true });
     const buf = new Uint8Array(25);
     writeBgpHeader(buf, 6, 19, 4);
     expect(buf.subarray(6)).toEqual(keepalive);
