@@ -3,12 +3,16 @@
 // it, built with the wire/ builders so the starting point is exactly right; each also says
 // where its IPv4 headers are, so the mutator can repair their checksums and reach the
 // layers behind them.
+import { createECDH } from "node:crypto";
 import { parseIpv4 as parseAddress, type Ipv4, type Mac } from "../../core/router/wire/addr";
 import { ArpOperation, buildArp } from "../../core/router/wire/arp";
 import { buildDot1qFrame } from "../../core/router/wire/dot1q";
 import { buildEsp } from "../../core/router/wire/esp";
 import { EtherType, buildEthernet } from "../../core/router/wire/ethernet";
 import { GreProtocol, buildGre } from "../../core/router/wire/gre";
+import { buildIkeMessage } from "../../core/router/wire/ikev2";
+import { DhGroup, NotifyType } from "../../core/router/wire/ikev2-registry";
+import { IOS_DEFAULT_IKE_PROPOSAL, ikeSaInitRequest } from "../../core/router/wire/testdata/ikev2-messages";
 import { buildIcmp } from "../../core/router/wire/icmp";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../../core/router/wire/ipv4";
 import { buildMpls, type Label } from "../../core/router/wire/mpls";
@@ -88,6 +92,23 @@ function tcp(dstPort: number, flags: number, payload: Uint8Array): Uint8Array {
   return ipv4({ protocol: IpProtocol.Tcp }, segment);
 }
 
+/** A whole IKE_SA_INIT request the hub's smart defaults accept: IOS's default proposal and a
+ * real P-256 public key, so mutations reach proposal selection, DH and the cookie logic. */
+function ikeSaInit(): Uint8Array {
+  const ecdh = createECDH("prime256v1");
+  const publicKey = ecdh.generateKeys().subarray(1); // RFC 5903: x | y, without the 0x04 prefix
+  const notify = (notifyType: number, seed: number) => ({ kind: "notify" as const, protocolId: 0, spi: new Uint8Array(0), notifyType, data: bytes(20, seed) });
+  return buildIkeMessage(
+    ikeSaInitRequest(0x5eed5eed5eed5eedn, [
+      { kind: "sa", proposals: [IOS_DEFAULT_IKE_PROPOSAL] },
+      { kind: "ke", dhGroup: DhGroup.ECP_256, data: new Uint8Array(publicKey) },
+      { kind: "nonce", data: bytes(32, 11) },
+      notify(NotifyType.NAT_DETECTION_SOURCE_IP, 12),
+      notify(NotifyType.NAT_DETECTION_DESTINATION_IP, 13),
+    ]),
+  );
+}
+
 /** An IKEv2 header (RFC 7296 §3.1): SPIs, next payload SA, version 2.0, IKE_SA_INIT, initiator, length. */
 function ikeHeader(extra: number): Uint8Array {
   const out = bytes(28 + extra, 3);
@@ -146,6 +167,7 @@ export function corpus(hubMac: Mac): Record<FuzzProtocol, CorpusFrame[]> {
     ],
     udp: [
       v4(udp(HUB_IP, 500, ikeHeader(40))),
+      v4(udp(HUB_IP, 500, ikeSaInit())),
       v4(udp(HUB_IP, 4500, new Uint8Array([0, 0, 0, 0, ...ikeHeader(8)]))), // non-ESP marker, then IKE
       v4(udp(HUB_IP, 4500, new Uint8Array([0, 0, 0x10, 0, 0, 0, 0, 1, ...bytes(48, 4)]))), // UDP-encapsulated ESP
       v4(udp(HUB_IP, 33434, bytes(12, 5))), // a closed port
