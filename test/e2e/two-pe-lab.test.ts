@@ -41,6 +41,8 @@ describe("labs/two-pe", () => {
       "PE1: ping vrf A 192.168.2.2 source Loopback10",
       "--exec",
       "PE2: show ip route vrf A",
+      "--exec",
+      "PE1: traceroute vrf A 192.168.2.1 source Loopback10",
     ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Route Distinguisher: 65000:1 \(A\)\n {3}192\.168\.1\.0 {6}0\.0\.0\.0 {9}\d+\/nolabel\(A\)\n {3}192\.168\.2\.0 {6}10\.0\.0\.2 {8}nolabel\/\d+\n/);
@@ -48,6 +50,8 @@ describe("labs/two-pe", () => {
     expect(r.stdout).toMatch(/PE1#ping vrf B 192\.168\.2\.2 source Loopback20\n(.*\n){3}!!!!!\nSuccess rate is 100 percent/);
     expect(r.stdout).toMatch(/PE1#ping vrf A 192\.168\.2\.2 source Loopback10\n(.*\n){3}\.\.\.\.\.\nSuccess rate is 0 percent/);
     expect(r.stdout).toMatch(/^B {5}192\.168\.1\.0\/24 \[200\/0\] via 10\.0\.0\.1, /m);
+    // The remote PE answers across the labelled path, from the VRF's own address.
+    expect(r.stdout).toMatch(/PE1#traceroute vrf A 192\.168\.2\.1 source Loopback10\n(.*\n){3} {2}1 192\.168\.2\.1 /);
   }, 120_000);
 
   it("works with flexlab up on the process runtime", async () => {

@@ -9,6 +9,7 @@ import { ICMP_HEADER_LENGTH, IcmpType, IcmpUnreachableCode, emitIcmp, icmpEchoId
 import { IPV4_MIN_HEADER_LENGTH, IpProtocol } from "../wire/ipv4";
 import type { IcmpErrorReport } from "./icmp";
 import type { NetStack } from "./stack";
+import type { Vrf } from "./vrf";
 
 export type PingProbeResult = "!" | "." | "U" | "N" | "P" | "M" | "A" | "Q" | "&" | "?";
 
@@ -52,6 +53,19 @@ const MAX_SIZE = 18024;
 let nextIdentifier = 0;
 
 /** Runs a ping; the promise settles when the last probe is answered or timed out. */
+/** The source address of `ping`/`traceroute … source A.B.C.D|INTERFACE` in `vrf`, or IOS's
+ * refusal: an interface of another VRF or without an address, an address on no up interface. */
+export function probeSource(stack: NetStack, vrf: Vrf, source: Ipv4 | string | undefined): { source: Ipv4 | undefined; error?: string } {
+  if (typeof source === "string") {
+    const iface = stack.interface(source);
+    const address = iface?.sourceAddress;
+    if (iface === undefined || address === undefined || iface.vrf !== vrf) return { source: undefined, error: "% Invalid source. Must use same-VRF IP address or full VRF interface name" };
+    return { source: address };
+  }
+  if (source !== undefined && stack.interfaceOwning(vrf, source)?.isUp !== true) return { source, error: "% Invalid source address- IP address not on any of our up interfaces" };
+  return { source };
+}
+
 export function ping(stack: NetStack, options: PingOptions): Promise<PingResult> {
   const repeat = options.repeat ?? 5;
   const size = options.size ?? 100;
@@ -63,19 +77,9 @@ export function ping(stack: NetStack, options: PingOptions): Promise<PingResult>
   if (size < MIN_SIZE || size > MAX_SIZE) {
     return Promise.resolve({ ...base, source: undefined, probes: [], rttsMs: [], error: `% Invalid datagram size: must be between ${MIN_SIZE} and ${MAX_SIZE}` });
   }
-  let source: Ipv4 | undefined;
-  if (typeof options.source === "string") {
-    const iface = stack.interface(options.source);
-    source = iface?.sourceAddress;
-    if (iface === undefined || source === undefined || iface.vrf !== vrf) {
-      return Promise.resolve({ ...base, source: undefined, probes: [], rttsMs: [], error: "% Invalid source. Must use same-VRF IP address or full VRF interface name" });
-    }
-  } else if (options.source !== undefined) {
-    source = options.source;
-    if (stack.interfaceOwning(vrf, source)?.isUp !== true) {
-      return Promise.resolve({ ...base, source, probes: [], rttsMs: [], error: "% Invalid source address- IP address not on any of our up interfaces" });
-    }
-  }
+  const chosen = probeSource(stack, vrf, options.source);
+  if (chosen.error !== undefined) return Promise.resolve({ ...base, source: chosen.source, probes: [], rttsMs: [], error: chosen.error });
+  const source = chosen.source;
 
   const identifier = (nextIdentifier = (nextIdentifier + 1) & 0xffff);
   const clock = stack.clock;

@@ -9,13 +9,15 @@ import { IpProtocol } from "../wire/ipv4";
 import type { MplsEntry } from "../wire/mpls";
 import { udpDstPort, udpSrcPort } from "../wire/udp";
 import type { IcmpErrorReport } from "./icmp";
+import { probeSource } from "./ping";
 import { UdpSocket } from "./sockets";
 import type { NetStack } from "./stack";
 
 export interface TracerouteOptions {
   readonly vrf?: string;
   readonly dst: Ipv4;
-  readonly source?: Ipv4;
+  /** `source A.B.C.D` or `source INTERFACE`. */
+  readonly source?: Ipv4 | string;
   readonly minTtl?: number;
   readonly maxTtl?: number;
   readonly probes?: number;
@@ -61,6 +63,8 @@ export function traceroute(stack: NetStack, options: TracerouteOptions): Promise
   const timeoutMs = options.timeoutMs ?? 3000;
   const base = { vrf: vrfName, target: options.dst };
   if (vrf === undefined) return Promise.resolve({ ...base, hops: [], error: `% VRF ${vrfName} does not have a valid IP address family` });
+  const { source, error } = probeSource(stack, vrf, options.source);
+  if (error !== undefined) return Promise.resolve({ ...base, hops: [], error });
   const bound = stack.udp.bind({ vrf, port: 0 }, () => {});
   if (!(bound instanceof UdpSocket)) return Promise.resolve({ ...base, hops: [], error: bound });
   const socket = bound;
@@ -129,7 +133,7 @@ export function traceroute(stack: NetStack, options: TracerouteOptions): Promise
         timer = undefined;
         complete(TIMED_OUT);
       });
-      socket.send(options.dst, dstPort, new Uint8Array(0), { src: options.source, ttl });
+      socket.send(options.dst, dstPort, new Uint8Array(0), { src: source, ttl });
     }
 
     send();

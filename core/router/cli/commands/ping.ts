@@ -73,7 +73,7 @@ export const pingCommands: readonly ExecCommand[] = [
   exec({
     id: "traceroute",
     mode: BOTH,
-    syntax: "traceroute [vrf WORD$vrf] [ip] A.B.C.D$target {source A.B.C.D$srcip|timeout <0-3600>$timeout|probe <1-65535>$probes|ttl <1-255>$minTtl <1-255>$maxTtl}",
+    syntax: "traceroute [vrf WORD$vrf] [ip] A.B.C.D$target {source (A.B.C.D$srcip|INTERFACE$srcif)|timeout <0-3600>$timeout|probe <1-65535>$probes|ttl <1-255>$minTtl <1-255>$maxTtl}",
     help: [
       "Trace route to destination",
       "Select VPN routing instance",
@@ -82,6 +82,7 @@ export const pingCommands: readonly ExecCommand[] = [
       "Trace route to destination address or hostname",
       "Specify source address or name",
       "Source address",
+      "Source interface",
       "Specify time out",
       "Timeout in seconds",
       "Specify number of probes per hop",
@@ -99,7 +100,7 @@ export const pingCommands: readonly ExecCommand[] = [
       const result = await traceroute(router.stack, {
         vrf,
         dst: target,
-        source: args.optIp("srcip"),
+        source: args.optIp("srcip") ?? args.optStr("srcif"),
         minTtl: args.optNum("minTtl"),
         maxTtl: args.optNum("maxTtl"),
         probes: args.optNum("probes"),
