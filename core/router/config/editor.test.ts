@@ -14,7 +14,7 @@ describe("completionsAt", () => {
   });
 
   it("completes a partial word", () => {
-    expect(completionsAt(text, 4, 12).words).toEqual(["redirect"]);
+    expect(completionsAt(text, 4, 12).words).toEqual(["redirect", "registration"]);
   });
 
   it("knows the mode a later block is in", () => {

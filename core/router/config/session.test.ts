@@ -244,10 +244,14 @@ describe("ConfigSession", () => {
   it("answers ? with the candidates in IOS layout", () => {
     const s = session(["interface Ethernet0/0"]);
     expect(formatHelp(s.help("ip nhrp "), "ip nhrp ")).toEqual([
-      "  holdtime    Advertised holdtime",
-      "  network-id  NBMA Network Identifier",
-      "  redirect    Enable NHRP redirect",
-      "  shortcut    Enable shortcut switching",
+      "  authentication  Authentication string",
+      "  holdtime        Advertised holdtime",
+      "  map             Map dest IP addresses to NBMA addresses",
+      "  network-id      NBMA Network Identifier",
+      "  nhs             Specify a next hop server",
+      "  redirect        Enable NHRP redirect",
+      "  registration    NHRP registration",
+      "  shortcut        Enable shortcut switching",
     ]);
     expect(formatHelp(s.help("ip nhrp network-id "), "")).toEqual(["  <1-4294967295>  Identifier"]);
     expect(formatHelp(s.help("ip nhrp network-id 5 "), "")).toEqual(["  <cr>"]);

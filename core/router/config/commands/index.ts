@@ -30,6 +30,7 @@ import { prefixListCommands } from "./prefix-list";
 import { routeMapCommands } from "./route-map";
 import { staticRouteCommands } from "./static-route";
 import { systemCommands } from "./system";
+import { nhrpCommands } from "./nhrp";
 import { tunnelCommands } from "./tunnel";
 import { vrfCommands } from "./vrf";
 
@@ -40,6 +41,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...interfaceCommands,
   ...interfaceOptionCommands,
   ...tunnelCommands,
+  ...nhrpCommands,
   ...staticRouteCommands,
   ...prefixListCommands,
   ...routeMapCommands,

@@ -1,8 +1,8 @@
 // Tunnel interfaces (Tunnel, Virtual-Template): source, destination, mode, key and IPsec
-// protection; and the NHRP and MPLS interface commands MPLS over FlexVPN uses.
+// protection; and the MPLS interface commands MPLS over FlexVPN uses (NHRP's are in nhrp.ts).
 
 import { command, type ConfigCommand } from "../command";
-import type { InterfaceConfig, NhrpConfig, TunnelConfig } from "../model/interface";
+import type { TunnelConfig } from "../model/interface";
 import type { RouterConfig } from "../model/router";
 import type { CtxOf } from "../command";
 import { bound, type ArgRecord } from "../grammar/args";
@@ -12,23 +12,11 @@ import { flexVpnMplsIpWarning } from "./kept-mpls";
 import { setting } from "./setting";
 
 const TUNNEL = "Protocol-over-protocol tunneling";
-const IP = "Interface Internet Protocol config commands";
-const NHRP = "NBMA Next Hop Resolution Protocol";
 const MPLS = "Configure MPLS interface parameters";
 
 function tunnel(m: RouterConfig, c: CtxOf<"config-if-tunnel">): TunnelConfig {
   const i = iface(m, c);
   return (i.tunnel ??= { mode: "gre-ip" });
-}
-
-function nhrp(i: InterfaceConfig): NhrpConfig {
-  return (i.nhrp ??= { redirect: false, shortcut: false });
-}
-
-/** Drops the NHRP block once nothing in it is set, so running-config and the model agree. */
-function tidyNhrp(i: InterfaceConfig): void {
-  const n = i.nhrp;
-  if (n && n.networkId === undefined && n.holdtimeSec === undefined && !n.redirect && !n.shortcut) delete i.nhrp;
 }
 
 export const tunnelCommands: readonly ConfigCommand[] = [
@@ -111,78 +99,6 @@ export const tunnelCommands: readonly ConfigCommand[] = [
     peek: (m, c) => iface(m, c).tunnel,
     field: "protectionProfile",
     arg: "profile",
-  }),
-  command({
-    id: "nhrp.network-id",
-    mode: IF_MODES,
-    syntax: "ip nhrp network-id <1-4294967295>$id",
-    help: [IP, NHRP, "NBMA Network Identifier", "Identifier"],
-    order: 60,
-    apply: (m, a, c) => {
-      nhrp(iface(m, c)).networkId = a.id;
-    },
-    no: {
-      syntax: "ip nhrp network-id [<1-4294967295>$id]",
-      apply: (m, _a, c) => {
-        const i = iface(m, c);
-        if (i.nhrp) delete i.nhrp.networkId;
-        tidyNhrp(i);
-      },
-    },
-    render: (m, c) => {
-      const id = iface(m, c).nhrp?.networkId;
-      return id === undefined ? [] : [{ args: { id } }];
-    },
-  }),
-  command({
-    id: "nhrp.holdtime",
-    mode: IF_MODES,
-    syntax: "ip nhrp holdtime <1-65535>$seconds",
-    help: [IP, NHRP, "Advertised holdtime", "Number of seconds"],
-    order: 61,
-    apply: (m, a, c) => {
-      nhrp(iface(m, c)).holdtimeSec = a.seconds;
-    },
-    no: {
-      syntax: "ip nhrp holdtime [<1-65535>$seconds]",
-      apply: (m, _a, c) => {
-        const i = iface(m, c);
-        if (i.nhrp) delete i.nhrp.holdtimeSec;
-        tidyNhrp(i);
-      },
-    },
-    render: (m, c) => {
-      const s = iface(m, c).nhrp?.holdtimeSec;
-      return s === undefined ? [] : [{ args: { seconds: s } }];
-    },
-  }),
-  flag({
-    id: "nhrp.redirect",
-    mode: IF_MODES,
-    syntax: "ip nhrp redirect",
-    help: [IP, NHRP, "Enable NHRP redirect"],
-    order: 62,
-    defaultOn: false,
-    get: (m, c) => iface(m, c).nhrp?.redirect ?? false,
-    set: (m, c, on) => {
-      const i = iface(m, c);
-      nhrp(i).redirect = on;
-      tidyNhrp(i);
-    },
-  }),
-  flag({
-    id: "nhrp.shortcut",
-    mode: IF_MODES,
-    syntax: "ip nhrp shortcut",
-    help: [IP, NHRP, "Enable shortcut switching"],
-    order: 63,
-    defaultOn: false,
-    get: (m, c) => iface(m, c).nhrp?.shortcut ?? false,
-    set: (m, c, on) => {
-      const i = iface(m, c);
-      nhrp(i).shortcut = on;
-      tidyNhrp(i);
-    },
   }),
   flag({
     id: "mpls.ip",

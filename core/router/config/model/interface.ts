@@ -34,11 +34,46 @@ export interface TunnelConfig {
   protectionProfile?: string;
 }
 
+/** `ip nhrp nhs A [nbma B] [multicast]`: a next hop server to register with. */
+export interface NhrpNhs {
+  address: Ipv4;
+  nbma?: Ipv4;
+  multicast?: boolean;
+}
+
+/** `ip nhrp map A B`: a static protocol-to-NBMA mapping. */
+export interface NhrpMap {
+  protocol: Ipv4;
+  nbma: Ipv4;
+}
+
 export interface NhrpConfig {
   networkId?: number;
+  /** `ip nhrp redirect`: send traffic indications for packets hairpinning through this hub. */
   redirect: boolean;
+  /** `ip nhrp redirect timeout N`: seconds between redirects for one source/destination
+   * pair; absent means IOS's default of 8. */
+  redirectTimeoutSec?: number;
+  /** `ip nhrp shortcut`: install shortcut routes from resolution replies. */
   shortcut: boolean;
+  /** `ip nhrp shortcut virtual-template N` (FlexVPN spokes): shortcuts ride Virtual-Access
+   * interfaces cloned from this template; `shortcut` is then on too. */
+  shortcutVirtualTemplate?: number;
   holdtimeSec?: number;
+  /** Next hop servers, in the order configured. */
+  nhs?: NhrpNhs[];
+  /** Static mappings, in the order configured; one per protocol address. */
+  maps?: NhrpMap[];
+  /** `ip nhrp map multicast`: NBMA addresses to replicate multicast to, and `dynamic` for
+   * every registered peer, in the order configured. */
+  mapMulticast?: (Ipv4 | "dynamic")[];
+  /** `ip nhrp authentication`: at most 8 characters, carried in the authentication extension. */
+  authentication?: string;
+  /** `ip nhrp registration timeout N`: seconds between registrations; absent means a third
+   * of the holdtime, as IOS does. */
+  registrationTimeoutSec?: number;
+  /** `ip nhrp registration no-unique`: registrations go without the unique flag. */
+  registrationNoUnique?: boolean;
 }
 
 export interface MplsInterfaceConfig {

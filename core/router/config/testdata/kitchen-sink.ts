@@ -154,8 +154,17 @@ interface Tunnel5
  ip address 10.5.0.1 255.255.255.0
  no ip redirects
  ip mtu 1400
+ ip nhrp authentication cisco
+ ip nhrp map multicast dynamic
+ ip nhrp map multicast 172.16.0.9
+ ip nhrp map 10.5.0.2 172.16.0.2
+ ip nhrp map 10.5.0.3 172.16.0.3
  ip nhrp network-id 5
  ip nhrp holdtime 300
+ ip nhrp nhs 10.5.0.2 nbma 172.16.0.2 multicast
+ ip nhrp nhs 10.5.0.3
+ ip nhrp registration no-unique
+ ip nhrp registration timeout 60
  ip nhrp redirect
  ip nhrp shortcut
  ip tcp adjust-mss 1360
@@ -168,6 +177,8 @@ interface Tunnel5
 !
 interface Tunnel6
  ip address negotiated
+ ip nhrp network-id 1
+ ip nhrp shortcut virtual-template 1
  tunnel source Loopback0
  tunnel mode ipsec ipv4
 !
@@ -193,6 +204,9 @@ interface Ethernet0/2
 !
 interface Virtual-Template1 type tunnel
  ip unnumbered Loopback0
+ ip nhrp network-id 1
+ ip nhrp nhs 10.0.0.1
+ ip nhrp redirect timeout 10
  mpls bgp forwarding
  tunnel protection ipsec profile default
 !
