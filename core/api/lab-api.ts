@@ -12,6 +12,10 @@ export const NODE_VIEW_STATES = ["stopped", "booting", "running", "crashed"] as 
 export type NodeViewState = (typeof NODE_VIEW_STATES)[number];
 
 const nodeName = z.string().min(1).max(63);
+/** Canvas pixels, as lab.yaml keeps them. */
+export const canvasPositionSchema = z.object({ x: z.number().min(-1_000_000).max(1_000_000), y: z.number().min(-1_000_000).max(1_000_000) });
+export type CanvasPosition = z.infer<typeof canvasPositionSchema>;
+const ifaceName = z.string().min(1).max(63);
 const streamId = z.number().int().positive();
 
 export const nodeViewSchema = z.object({
@@ -21,6 +25,8 @@ export const nodeViewSchema = z.object({
   config: z.string(),
   /** The last stderr lines of a crashed node. */
   detail: z.string().optional(),
+  /** Where lab.yaml says to draw it; absent: the canvas lays it out. */
+  position: canvasPositionSchema.optional(),
 });
 export type NodeView = z.infer<typeof nodeViewSchema>;
 
@@ -28,6 +34,8 @@ export const linkViewSchema = z.object({
   /** Position in lab.yaml's links list. */
   index: z.number().int().nonnegative(),
   endpoints: z.array(z.object({ node: z.string(), iface: z.string() })),
+  /** Where lab.yaml says to draw a multi-end link's bridge dot. */
+  position: canvasPositionSchema.optional(),
 });
 export type LinkView = z.infer<typeof linkViewSchema>;
 
@@ -61,6 +69,17 @@ export const LAB_METHODS = {
   "lab.deploy": { params: empty, result: labViewSchema },
   /** Stops every node and removes what the lab made. */
   "lab.destroy": { params: empty, result: labViewSchema },
+  /** Saves dragged positions into lab.yaml (nodes by name, bridge dots by link index). */
+  "lab.layout": {
+    params: z.object({ nodes: z.record(nodeName, canvasPositionSchema).default({}), links: z.array(z.object({ index: z.number().int().nonnegative(), position: canvasPositionSchema })).max(10_000).default([]) }),
+    result: ok,
+  },
+  /** Adds a router to lab.yaml with a startup-config of its own (an existing file of that name is kept). The lab must be stopped. */
+  "lab.addNode": { params: z.object({ node: nodeName.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a node name is a letter or digit, then letters, digits, '.', '_' or '-'"), position: canvasPositionSchema.optional() }), result: labViewSchema },
+  /** Removes a router and its link ends from lab.yaml; its config file stays on disk. The lab must be stopped. */
+  "lab.removeNode": { params: z.object({ node: nodeName }), result: labViewSchema },
+  "lab.addLink": { params: z.object({ endpoints: z.array(z.object({ node: nodeName, iface: ifaceName })).min(2).max(64) }), result: labViewSchema },
+  "lab.removeLink": { params: z.object({ index: z.number().int().nonnegative() }), result: labViewSchema },
   "node.start": { params: z.object({ node: nodeName }), result: nodeViewSchema },
   "node.stop": { params: z.object({ node: nodeName }), result: nodeViewSchema },
   "node.restart": { params: z.object({ node: nodeName }), result: nodeViewSchema },

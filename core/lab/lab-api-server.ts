@@ -37,6 +37,14 @@ export class LabApiSession {
       },
       "lab.deploy": () => service.deploy(),
       "lab.destroy": () => service.destroy(),
+      "lab.layout": async ({ nodes, links }) => {
+        await service.edit({ kind: "layout", nodes, links });
+        return {};
+      },
+      "lab.addNode": ({ node, position }) => service.edit({ kind: "add-node", name: node, config: `${node}.cfg`, ...(position ? { position } : {}) }),
+      "lab.removeNode": ({ node }) => service.edit({ kind: "remove-node", name: node }),
+      "lab.addLink": ({ endpoints }) => service.edit({ kind: "add-link", endpoints }),
+      "lab.removeLink": ({ index }) => service.edit({ kind: "remove-link", index }),
       "node.start": ({ node }) => service.nodeOp("startNode", node),
       "node.stop": ({ node }) => service.nodeOp("stopNode", node),
       "node.restart": ({ node }) => service.nodeOp("restartNode", node),

@@ -10,7 +10,11 @@ import { connectMgmt } from "./mgmt-client";
 import { chooseRuntime, runtimeFor, type UpRuntimeName } from "./runtime/index";
 import { readState } from "./runtime/state";
 import { RuntimeError, type DeployStep, type LabState, type NodeStatus, type Runtime } from "./runtime/types";
-import { loadLab, type Lab } from "./topology";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { writeFileAtomic } from "../router/agent/storage";
+import { editLabText, type LabEdit } from "./lab-file-edit";
+import { LabFileError, loadLab, type Lab } from "./topology";
 import type { Result } from "../api/result";
 
 export interface LabServiceOptions {
@@ -58,6 +62,8 @@ export class LabService {
   private readonly mgmt = new Map<string, { client: Promise<Result<{ client: MgmtClient }>>; pid: string }>();
   private poller: ReturnType<typeof setInterval> | undefined;
   private lastView = "";
+  /** Edits of lab.yaml, one after another: each reads what the last one wrote. */
+  private editing: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private lab: Lab,
@@ -81,7 +87,7 @@ export class LabService {
       const step = this.steps.get(n.name);
       const state: NodeViewState = step ?? (this.deployed && status ? viewState(status.state) : "stopped");
       const detail = status?.state === "crashed" && status.stderrTail?.length ? status.stderrTail.slice(-5).join("\n") : undefined;
-      return { name: n.name, state, config: n.config, ...(detail ? { detail } : {}) };
+      return { name: n.name, state, config: n.config, ...(detail ? { detail } : {}), ...(n.position ? { position: n.position } : {}) };
     });
     return {
       name: this.lab.name,
@@ -90,7 +96,7 @@ export class LabService {
       deployed: this.deployed !== undefined,
       busy: this.busy,
       nodes,
-      links: this.lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ node: e.node, iface: e.iface })) })),
+      links: this.lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ node: e.node, iface: e.iface })), ...(l.position ? { position: l.position } : {}) })),
       ...(this.error ? { error: this.error } : {}),
     };
   }
@@ -173,6 +179,49 @@ export class LabService {
       this.steps.clear();
       this.changed();
     }
+    return this.view();
+  }
+
+  /** Changes lab.yaml (lab-file-edit.ts), keeping its comments, and writes it atomically: a
+   * reader (the CLI, a crash) sees the old file or the new one. Layout edits go any time; a
+   * router or a link added or removed waits until the lab is stopped, since a running lab's
+   * wiring was fixed when it was deployed. */
+  edit(edit: LabEdit): Promise<LabView> {
+    const next = this.editing.then(() => this.editNow(edit));
+    this.editing = next.catch(() => {});
+    return next;
+  }
+
+  private async editNow(edit: LabEdit): Promise<LabView> {
+    if (edit.kind !== "layout") {
+      await this.refresh();
+      if (this.deployed || this.busy) throw new LabServiceError("failed", `stop lab ${this.lab.name} first: a running lab keeps the routers and links it was deployed with`);
+    }
+    const file = join(this.lab.dir, "lab.yaml");
+    let text: string;
+    let edited: { text: string; lab: Lab };
+    try {
+      text = await readFile(file, "utf8");
+      edited = editLabText(text, edit, file, this.lab.dir);
+    } catch (err) {
+      throw new LabServiceError(err instanceof LabFileError ? "failed" : "not-found", err instanceof Error ? err.message : String(err));
+    }
+    if (edit.kind === "add-node") {
+      // A new router starts from a config of its own; a file of that name already there is
+      // someone's work, and stays as it is.
+      try {
+        await writeFile(join(this.lab.dir, edit.config), `hostname ${edit.name}\n!\nend\n`, { flag: "wx" });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new LabServiceError("failed", `cannot create ${edit.config}: ${(err as Error).message}`);
+      }
+    }
+    await writeFileAtomic(file, edited.text);
+    try {
+      this.lab = await loadLab(this.lab.dir);
+    } catch (err) {
+      throw new LabServiceError("failed", err instanceof Error ? err.message : String(err));
+    }
+    this.changed();
     return this.view();
   }
 

@@ -27,12 +27,22 @@ const MAX_LAB_FILE_BYTES = 1024 * 1024;
 export const RUNTIMES = ["auto", "docker", "process", "sim"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
+/** Where the app drew a node or a link's bridge dot, in canvas pixels (saved by dragging it). */
+const positionSchema = z
+  .object({
+    x: z.number({ error: "x is a number" }).min(-1_000_000).max(1_000_000),
+    y: z.number({ error: "y is a number" }).min(-1_000_000).max(1_000_000),
+  }, { error: "position is { x: NUMBER, y: NUMBER }" })
+  .strict();
+export type CanvasPosition = z.infer<typeof positionSchema>;
+
 const nodeSchema = z
   .object({
     kind: z.literal("router", { error: 'kind must be "router"' }),
     config: z.string({ error: "config must name the node's startup-config file, in the lab folder" }).min(1, { error: "config must name the node's startup-config file, in the lab folder" }),
     platform: z.enum(PLATFORM_NAMES, { error: `platform is one of ${PLATFORM_NAMES.join(", ")}` }).default("iol"),
     ports: z.number({ error: "ports is a number of ports" }).int({ error: "ports is a whole number" }).min(1, { error: "ports is at least 1" }).optional(),
+    position: positionSchema.optional(),
   })
   .strict();
 
@@ -43,6 +53,8 @@ const linkSchema = z
       .min(2, { error: "a link joins at least two endpoints" }),
     /** netem-style impairment of what each endpoint receives (link-impair.ts). */
     impair: impairSchema.optional(),
+    /** Where the app drew the bridge dot of a link of more than two ends. */
+    position: positionSchema.optional(),
   })
   .strict();
 
@@ -71,6 +83,7 @@ export interface LabLink {
   readonly endpoints: readonly LabEndpoint[];
   /** The impairment the link starts with; absent: none. */
   readonly impair?: Impairment;
+  readonly position?: CanvasPosition;
 }
 
 export interface LabNode {
@@ -82,6 +95,8 @@ export interface LabNode {
   readonly platform: PlatformName;
   /** Its port count, when lab.yaml gives one (else the platform's default). */
   readonly ports?: number;
+  /** Where the app drew it, once someone dragged it there. */
+  readonly position?: CanvasPosition;
 }
 
 export interface Lab {
@@ -194,7 +209,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     throw new LabFileError(problems);
   }
   const parsedData = parsed.data;
-  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }) }));
+  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }), ...(n.position ? { position: n.position } : {}) }));
   if (nodes.length === 0) report(["nodes"], "a lab needs at least one node");
   // Names become folders and container names: two that differ only in case would collide.
   const byFolded = new Map<string, string>();
@@ -233,7 +248,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
       else used.set(key, fieldName(path));
       return { node, iface };
     });
-    return { index, endpoints, ...(link.impair && !isNoImpairment(link.impair) ? { impair: link.impair } : {}) };
+    return { index, endpoints, ...(link.impair && !isNoImpairment(link.impair) ? { impair: link.impair } : {}), ...(link.position ? { position: link.position } : {}) };
   });
   if (problems.length) throw new LabFileError(problems);
   return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, nodes, links }, at };

@@ -6,11 +6,17 @@ import { useLabClient } from "../composables/lab-client";
 import { useLab } from "../composables/use-lab";
 import { NodePanel } from "./NodePanel";
 import { TopologyCanvas } from "./TopologyCanvas";
+import { TopologyTools, type TopologyEdit } from "./TopologyTools";
 
 export const App = defineComponent({
   setup() {
     const lab = useLab(useLabClient());
     const selected = ref<string>();
+    const selectedLink = ref<number>();
+    const edit = async (e: TopologyEdit): Promise<void> => {
+      const done = await lab.editTopology(e.method, e.params);
+      if (done && e.method === "lab.removeLink") selectedLink.value = undefined;
+    };
     const opened = reactive(new Set<string>());
     const select = (name: string | undefined): void => {
       selected.value = name;
@@ -63,7 +69,18 @@ export const App = defineComponent({
           ) : null}
           <main class={["workspace", selected.value ? "with-panel" : ""]}>
             <div class="canvas-area">
-              <TopologyCanvas view={view} selected={selected.value} onSelect={select} />
+              <TopologyCanvas
+                view={view}
+                selected={selected.value}
+                selectedLink={selectedLink.value}
+                onSelect={(name: string | undefined) => {
+                  selectedLink.value = undefined;
+                  select(name);
+                }}
+                onSelectLink={(index: number) => (selectedLink.value = index)}
+                onMoved={(moved: { nodes: Record<string, { x: number; y: number }>; links: { index: number; position: { x: number; y: number } }[] }) => void lab.saveLayout(moved)}
+              />
+              <TopologyTools view={view} selectedLink={selectedLink.value} busy={lab.pending.has("edit")} onEdit={(e: TopologyEdit) => void edit(e)} onClearLink={() => (selectedLink.value = undefined)} />
               {!selected.value ? <div class="hint">{view.deployed ? "Click a router for its console, config and tables." : "Start the lab, then click a router for its console, config and tables."}</div> : null}
             </div>
             {[...opened].map((name) => {
@@ -71,7 +88,10 @@ export const App = defineComponent({
               if (!node) return null;
               return (
                 <div class="panel-slot" key={name} style={{ display: selected.value === name ? undefined : "none" }}>
-                  <NodePanel lab={view.dir} node={node} labDeployed={view.deployed} pending={lab.pending.has(name)} onAction={(a: "start" | "stop" | "restart") => void lab.nodeAction(a, name)} onClose={() => select(undefined)} />
+                  <NodePanel lab={view.dir} node={node} labDeployed={view.deployed} pending={lab.pending.has(name)} onAction={(a: "start" | "stop" | "restart" | "remove") => {
+                      if (a !== "remove") return void lab.nodeAction(a, name);
+                      void lab.editTopology("lab.removeNode", { node: name }).then((done) => done && opened.delete(name) && select(undefined));
+                    }} onClose={() => select(undefined)} />
                 </div>
               );
             })}

@@ -17,7 +17,7 @@ export const NodePanel = defineComponent({
     labDeployed: { type: Boolean, required: true },
     pending: { type: Boolean, default: false },
   },
-  emits: { action: (_action: "start" | "stop" | "restart") => true, close: () => true },
+  emits: { action: (_action: "start" | "stop" | "restart" | "remove") => true, close: () => true },
   setup(props, { emit }) {
     const tab = ref<Tab>("console");
     const opened = reactive(new Set<Tab>(["console"]));
@@ -48,6 +48,11 @@ export const NodePanel = defineComponent({
               <button data-action="node-restart" disabled={!props.labDeployed || props.node.state === "booting" || props.pending} onClick={() => emit("action", "restart")}>
                 Restart
               </button>
+              {!props.labDeployed ? (
+                <button class="danger" data-action="node-remove" disabled={props.pending} title="Remove this router and its links from lab.yaml (its config file stays in the lab folder)" onClick={() => emit("action", "remove")}>
+                  Remove
+                </button>
+              ) : null}
               <button class="ghost icon" title="Close" onClick={() => emit("close")}>
                 ✕
               </button>

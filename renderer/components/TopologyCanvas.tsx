@@ -1,10 +1,17 @@
 // The topology canvas: routers as cards showing their live state, links as lines labelled
 // with interface names, multi-end links through a small bridge dot. Click a router to open
-// its panel; drag to arrange (the layout is the canvas's own until positions are saved).
+// its panel, click a link to pick it; drag to arrange: where a drag ends is saved in lab.yaml
+// (the app's `moved`), so the lab opens laid out the same way next time.
 import { Handle, Position, VueFlow, useVueFlow, type Edge, type Node, type NodeComponent, type NodeProps } from "@vue-flow/core";
 import { computed, defineComponent, h, markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type PropType } from "vue";
 import type { LabView } from "../../core/api/lab-api";
-import { layoutTopology } from "./topology-layout";
+import { bridgeId, layoutTopology } from "./topology-layout";
+
+/** Positions to save after a drag: routers by name, bridge dots by their link's index. */
+export interface MovedNodes {
+  readonly nodes: Record<string, { x: number; y: number }>;
+  readonly links: { index: number; position: { x: number; y: number } }[];
+}
 
 const STATE_LABEL = { stopped: "stopped", booting: "booting", running: "running", crashed: "crashed" } as const;
 
@@ -58,14 +65,16 @@ export const TopologyCanvas = defineComponent({
   props: {
     view: { type: Object as PropType<LabView>, required: true },
     selected: { type: String, default: undefined },
+    selectedLink: { type: Number, default: undefined },
   },
-  emits: { select: (_node: string | undefined) => true },
+  emits: { select: (_node: string | undefined) => true, selectLink: (_index: number) => true, moved: (_moved: MovedNodes) => true },
   setup(props, { emit }) {
     const flowId = `lab-canvas-${props.view.name}`;
     const flow = useVueFlow(flowId);
     // Re-laid out only when the topology changes; states are patched into the nodes in place,
     // so a card the user dragged stays where it was put.
-    const shape = computed(() => JSON.stringify([props.view.nodes.map((n) => n.name), props.view.links]));
+    // (Positions are not part of the shape: a drag just saved must not redraw the canvas.)
+    const shape = computed(() => JSON.stringify([props.view.nodes.map((n) => n.name), props.view.links.map((l) => [l.index, l.endpoints])]));
     const layout = (): { nodes: Node[]; edges: Edge[] } => {
       const { nodes, edges } = layoutTopology(props.view);
       return {
@@ -93,6 +102,12 @@ export const TopologyCanvas = defineComponent({
     onBeforeUnmount(() => observer?.disconnect());
     flow.onNodesInitialized(fit);
     watch(
+      () => props.selectedLink,
+      (index) => {
+        for (const e of flow.getEdges.value) e.class = /^e(\d+)/.exec(e.id)?.[1] === String(index) ? "link is-selected" : "link";
+      },
+    );
+    watch(
       () => props.selected,
       (name) => {
         for (const n of flow.getNodes.value) n.selected = n.id === name;
@@ -119,6 +134,22 @@ export const TopologyCanvas = defineComponent({
           maxZoom={2}
           onNodeClick={(ev: { node: { id: string; type?: string } }) => emit("select", ev.node.type === "router" ? ev.node.id : undefined)}
           onPaneClick={() => emit("select", undefined)}
+          onEdgeClick={(ev: { edge: { id: string } }) => {
+            const index = /^e(\d+)/.exec(ev.edge.id);
+            if (index) emit("selectLink", Number(index[1]));
+          }}
+          onNodeDragStop={(ev: { nodes: readonly { id: string; type?: string; position: { x: number; y: number } }[] }) => {
+            const moved: MovedNodes = { nodes: {}, links: [] };
+            for (const n of ev.nodes) {
+              const at = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+              if (n.type === "router") moved.nodes[n.id] = at;
+              else {
+                const link = props.view.links.find((l) => bridgeId(l.index) === n.id);
+                if (link) moved.links.push({ index: link.index, position: at });
+              }
+            }
+            emit("moved", moved);
+          }}
         />
       </div>
     );

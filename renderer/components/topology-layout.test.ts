@@ -42,4 +42,20 @@ describe("the topology layout", () => {
     expect(shortInterface("e0/2")).toBe("Et0/2");
     expect(shortInterface("Tunnel0")).toBe("Tu0");
   });
+
+  it("draws routers where lab.yaml puts them, a bridge dot amid its routers, and a new router right of those placed", () => {
+    const view = seedView();
+    const at = { "R1-HUB": { x: 0, y: 0 }, INET: { x: 400, y: 0 }, "R3-Spoke1": { x: 800, y: -100 } } as Record<string, { x: number; y: number }>;
+    view.nodes = view.nodes.map((n) => (at[n.name] ? { ...n, position: at[n.name] } : n));
+    const placed = Object.fromEntries(layoutTopology(view).nodes.map((n) => [n.id, n.position]));
+    expect(placed["R1-HUB"]).toEqual({ x: 0, y: 0 });
+    expect(placed["R3-Spoke1"]).toEqual({ x: 800, y: -100 });
+    // R4-Spoke has no position: it goes right of the placed ones, never on top of them.
+    expect(placed["R4-Spoke"].x).toBeGreaterThanOrEqual(800 + COLUMN_GAP);
+    view.nodes = view.nodes.map((n) => ({ ...n, position: n.position ?? { x: 800, y: 100 } }));
+    const all = Object.fromEntries(layoutTopology(view).nodes.map((n) => [n.id, n.position]));
+    expect(all.link1).toEqual({ x: 2000 / 3 + 62, y: 0 + 20 });
+    view.links = view.links.map((l) => (l.index === 1 ? { ...l, position: { x: 5, y: 6 } } : l));
+    expect(layoutTopology(view).nodes.find((n) => n.id === "link1")?.position).toEqual({ x: 5, y: 6 });
+  });
 });

@@ -1,7 +1,9 @@
 // The lab drawn as a graph: one node per router, a small bridge node for each link of more
 // than two ends, one edge per link end labelled with its interface. Nodes are laid out in
 // columns by distance from the first router (a layered drawing: the hub left, the spokes
-// right), each column centred. Pure, so it is tested without a DOM.
+// right), each column centred. Where lab.yaml has positions (someone dragged the node there),
+// they win; nodes without one (a router just added) go in columns right of those placed. Pure,
+// so it is tested without a DOM.
 import type { LabView, NodeViewState } from "../../core/api/lab-api";
 import { canonicalInterfaceName } from "../../core/router/config/grammar/interface-name";
 
@@ -38,6 +40,31 @@ export function bridgeId(linkIndex: number): string {
 }
 
 export function layoutTopology(view: Pick<LabView, "nodes" | "links">): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
+  const drawn = computedLayout(view);
+  const saved = new Map<string, { x: number; y: number }>();
+  for (const n of view.nodes) if (n.position) saved.set(n.name, n.position);
+  for (const l of view.links) if (l.position && l.endpoints.length > 2) saved.set(bridgeId(l.index), l.position);
+  if (saved.size === 0) return drawn;
+  const bridgeEnds = new Map(view.links.filter((l) => l.endpoints.length > 2).map((l) => [bridgeId(l.index), l.endpoints.map((e) => e.node)]));
+  // A bridge dot without a position of its own sits amid its routers, if they have theirs.
+  for (const [id, ends] of bridgeEnds) {
+    if (saved.has(id)) continue;
+    const placed = ends.map((e) => saved.get(e)).filter((p) => p !== undefined);
+    if (placed.length === ends.length) saved.set(id, { x: placed.reduce((a, p) => a + p.x, 0) / placed.length + 62, y: placed.reduce((a, p) => a + p.y, 0) / placed.length + 20 });
+  }
+  const rest = drawn.nodes.filter((n) => !saved.has(n.id));
+  const savedX = Math.max(...[...saved.values()].map((p) => p.x));
+  const savedY = Math.min(...[...saved.values()].map((p) => p.y));
+  const restX = Math.min(...rest.map((n) => n.position.x));
+  const restY = Math.min(...rest.map((n) => n.position.y));
+  const nodes = drawn.nodes.map((n) => {
+    const at = saved.get(n.id);
+    return { ...n, position: at ? { x: at.x, y: at.y } : { x: savedX + COLUMN_GAP + n.position.x - restX, y: savedY + n.position.y - restY } };
+  });
+  return { nodes, edges: drawn.edges };
+}
+
+function computedLayout(view: Pick<LabView, "nodes" | "links">): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
   const edges: CanvasEdge[] = [];
   const neighbours = new Map<string, string[]>();
   const connect = (a: string, b: string): void => {

@@ -2,7 +2,7 @@
 // `lab.status` events, and the lab-wide and per-node actions. A failed action's message is
 // kept in `error` for the top bar; an action under way is in `pending` so its button waits.
 import { reactive, ref, type Ref } from "vue";
-import type { LabView, NodeView } from "../../core/api/lab-api";
+import type { LabParamsInput, LabView, NodeView } from "../../core/api/lab-api";
 import type { LabClient, LabReply } from "../../core/api/lab-client";
 
 export interface UseLab {
@@ -15,6 +15,10 @@ export interface UseLab {
   deploy(): Promise<void>;
   destroy(): Promise<void>;
   nodeAction(action: "start" | "stop" | "restart", node: string): Promise<void>;
+  /** Saves dragged positions into lab.yaml. */
+  saveLayout(moved: LabParamsInput<"lab.layout">): Promise<void>;
+  /** Adds, removes a router or a link in lab.yaml (the lab stopped); true when it was done. */
+  editTopology<M extends "lab.addNode" | "lab.removeNode" | "lab.addLink" | "lab.removeLink">(method: M, params: LabParamsInput<M>): Promise<boolean>;
 }
 
 export function useLab(client: LabClient): UseLab {
@@ -65,6 +69,16 @@ export function useLab(client: LabClient): UseLab {
     },
     nodeAction: async (action, node) => {
       await run(node, () => client.call(`node.${action}`, { node }));
+    },
+    saveLayout: async (moved) => {
+      await run("layout", () => client.call("lab.layout", moved));
+    },
+    editTopology: async (method, params) => {
+      // Each of these answers with the lab's new view.
+      const call = client.call.bind(client) as (m: typeof method, p: typeof params) => Promise<LabReply<LabView>>;
+      const v = await run("edit", () => call(method, params));
+      if (v) show(v);
+      return v !== undefined;
     },
   };
 }

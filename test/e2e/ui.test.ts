@@ -3,7 +3,7 @@
 // routers running, run `show ip interface brief` on R4-Spoke's console, see the grammar flag a
 // typo in Monaco, apply a change and find it in the running config and in the live interface
 // table. Each step leaves a 1280×800 screenshot in dist/artifacts/ui/.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -56,6 +56,64 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     expect(labels).toEqual(expect.arrayContaining(["Et0/0 — Et0/0", "Et0/1", "Et0/0"]));
     expect(await page.locator(".lab-name").innerText()).toBe("mpls-over-flexvpn");
     await shot("01-open");
+  });
+
+  it("saves a dragged router's place in lab.yaml, comments kept, and draws it there after a reload", async () => {
+    const card = page.locator('.router-node[data-node="R1-HUB"]');
+    const before = await card.boundingBox();
+    await card.hover();
+    await page.mouse.down();
+    await page.mouse.move(before!.x + 40, before!.y + 160, { steps: 8 });
+    await page.mouse.up();
+    const labYaml = (): string => readFileSync(join(served.labDir, "lab.yaml"), "utf8");
+    await expect.poll(labYaml, { timeout: 5_000 }).toMatch(/R1-HUB: \{ kind: router, config: R1-HUB\.cfg, position: \{ x: -?\d+, y: -?\d+ \} \}/);
+    expect(labYaml()).toContain("# MPLS over FlexVPN, as in Cisco's configuration guide");
+    const saved = /R1-HUB: .*position: \{ x: (-?\d+), y: (-?\d+) \}/.exec(labYaml())!;
+    await page.reload();
+    await page.locator(".router-node").nth(3).waitFor();
+    // Vue Flow puts each node at its saved canvas position.
+    const transform = await page.locator('.vue-flow__node[data-id="R1-HUB"]').evaluate((el) => (el as HTMLElement).style.transform);
+    expect(transform).toBe(`translate(${saved[1]}px, ${saved[2]}px)`);
+    await shot("01b-dragged");
+  });
+
+  it("adds a router and a link from the canvas, then removes them, editing lab.yaml", async () => {
+    const labYaml = (): string => readFileSync(join(served.labDir, "lab.yaml"), "utf8");
+    await page.click('[data-action="add-router"]');
+    expect(await page.inputValue('[data-form="add-router"] input')).toBe("R1");
+    await page.fill('[data-form="add-router"] input', "R5-Lab");
+    await page.click('[data-form="add-router"] button[type="submit"]');
+    await page.locator('.router-node[data-node="R5-Lab"]').waitFor({ timeout: 5_000 });
+    expect(labYaml()).toContain("R5-Lab: { kind: router, config: R5-Lab.cfg }");
+    expect(readFileSync(join(served.labDir, "R5-Lab.cfg"), "utf8")).toBe("hostname R5-Lab\n!\nend\n");
+
+    await page.click('[data-action="add-link"]');
+    await page.selectOption('[data-form="add-link"] [data-end="0"] select', "R5-Lab");
+    await page.selectOption('[data-form="add-link"] [data-end="1"] select', "R1-HUB");
+    expect(await page.inputValue('[data-form="add-link"] [data-end="1"] input')).toBe("Ethernet0/1");
+    await page.click('[data-form="add-link"] button[type="submit"]');
+    await expect.poll(() => page.locator(".vue-flow__edge-text").allTextContents()).toContain("Et0/0 — Et0/1");
+    expect(labYaml()).toContain("- endpoints: [ R5-Lab:Ethernet0/0, R1-HUB:Ethernet0/1 ]");
+    await shot("01c-added");
+
+    // A typo'd interface: the lab file's own message, nothing written.
+    await page.click('[data-action="add-link"]');
+    await page.fill('[data-form="add-link"] [data-end="1"] input', "Ethernet0/0");
+    await page.selectOption('[data-form="add-link"] [data-end="0"] select', "INET");
+    await page.fill('[data-form="add-link"] [data-end="0"] input', "Ethernet0/0");
+    const unchanged = labYaml();
+    await page.click('[data-form="add-link"] button[type="submit"]');
+    await expect.poll(() => page.locator(".error-bar").innerText().catch(() => "")).toMatch(/INET:Ethernet0\/0 is already used/);
+    expect(labYaml()).toBe(unchanged);
+
+    await page.locator(".vue-flow__edge-text", { hasText: "Et0/0 — Et0/1" }).click({ force: true });
+    await page.click('[data-action="remove-link"]');
+    await expect.poll(() => page.locator(".vue-flow__edge-text").allTextContents()).not.toContain("Et0/0 — Et0/1");
+    await page.click('.router-node[data-node="R5-Lab"]');
+    await page.click('[data-panel="R5-Lab"] [data-action="node-remove"]');
+    await expect.poll(() => page.locator(".router-node").count()).toBe(4);
+    expect(labYaml()).not.toContain("R5-Lab");
+    expect(await page.locator(".node-panel").count()).toBe(0);
   });
 
   it("starts the lab and shows every router running", async () => {
