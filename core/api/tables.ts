@@ -304,6 +304,57 @@ export const ikev2SaRowSchema = z.object({
 });
 export type Ikev2SaRow = z.infer<typeof ikev2SaRowSchema>;
 
+/** `show ip nhrp [detail]`: one row per NHRP cache entry (core/router/nhrp/show.ts). */
+export const nhrpRowSchema = z.object({
+  /** "" for the global table, else the VRF the entry resolves in. */
+  vrf: z.string(),
+  /** "192.168.114.0/24". */
+  prefix: z.string(),
+  /** The next hop's tunnel (overlay) address. */
+  via: z.string(),
+  /** "Tunnel0", "Virtual-Access1". */
+  interface: z.string(),
+  /** Absent for an incomplete entry. */
+  nbma: z.string().optional(),
+  claimedNbma: z.string().optional(),
+  type: z.enum(["dynamic", "static", "incomplete"]),
+  /** IOS's flag words, in the order IOS prints them. */
+  flags: z.array(z.enum(["router", "authoritative", "implicit", "unique", "nat", "registered", "used", "local", "negative", "nhop", "rib", "nho", "bfd"])),
+  createdSec: z.number().int().nonnegative(),
+  /** Seconds left; absent: never expires. */
+  expiresSec: z.number().int().nonnegative().optional(),
+  /** MPLS over NHRP: the label imposed toward the prefix (3: implicit-null). */
+  label: z.number().int().nonnegative().optional(),
+  noSocket: z.boolean(),
+  preference: z.number().int(),
+  requestId: z.number().int().nonnegative().optional(),
+  requester: z.string().optional(),
+  cacheHits: z.number().int().nonnegative(),
+});
+export type NhrpRow = z.infer<typeof nhrpRowSchema>;
+
+const nhrpCountsSchema = z.object({
+  resolutionRequest: z.number().int().nonnegative(),
+  resolutionReply: z.number().int().nonnegative(),
+  registrationRequest: z.number().int().nonnegative(),
+  registrationReply: z.number().int().nonnegative(),
+  purgeRequest: z.number().int().nonnegative(),
+  purgeReply: z.number().int().nonnegative(),
+  errorIndication: z.number().int().nonnegative(),
+  trafficIndication: z.number().int().nonnegative(),
+  redirectSuppress: z.number().int().nonnegative(),
+});
+
+/** `show ip nhrp traffic`: one row per NHRP interface. */
+export const nhrpTrafficRowSchema = z.object({
+  interface: z.string(),
+  sent: nhrpCountsSchema,
+  received: nhrpCountsSchema,
+  /** Malformed or refused packets, counted and dropped. */
+  dropped: z.number().int().nonnegative(),
+});
+export type NhrpTrafficRow = z.infer<typeof nhrpTrafficRowSchema>;
+
 export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
   routes: routeRowSchema,

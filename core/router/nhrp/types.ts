@@ -6,8 +6,10 @@ import type { Label } from "../wire/mpls";
 /** IOS's `Type:` word. */
 export type NhrpEntryType = "dynamic" | "static" | "incomplete";
 
-/** IOS's `Flags:` words, in the order IOS prints them. */
-export const NHRP_FLAG_ORDER = ["router", "rib", "nho", "nhop", "unique", "local", "implicit", "authoritative", "registered", "used", "nat", "negative", "bfd"] as const;
+/** IOS's `Flags:` words, in the order IOS prints them (its samples: "router nhop rib",
+ * "router rib nho", "router unique local", "authoritative unique registered used",
+ * "unique registered used nhop"). */
+export const NHRP_FLAG_ORDER = ["router", "authoritative", "implicit", "unique", "nat", "registered", "used", "local", "negative", "nhop", "rib", "nho", "bfd"] as const;
 export type NhrpFlag = (typeof NHRP_FLAG_ORDER)[number];
 
 export interface NhrpCacheEntry {
