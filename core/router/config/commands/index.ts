@@ -18,6 +18,7 @@ import { ipsecCommands } from "./crypto-ipsec";
 import { interfaceCommands } from "./interface";
 import { interfaceOptionCommands } from "./interface-options";
 import { keptAaaCommands } from "./kept-aaa";
+import { keptBgpCommands } from "./kept-bgp";
 import { keptInterfaceCommands } from "./kept-interface";
 import { keptMplsCommands } from "./kept-mpls";
 import { keptNatCommands } from "./kept-nat";
@@ -60,6 +61,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...keptMplsCommands,
   ...keptSystemCommands,
   ...keptRoutingCommands,
+  ...keptBgpCommands,
   ...keptAaaCommands,
   ...keptQosCommands,
   ...keptNatCommands,

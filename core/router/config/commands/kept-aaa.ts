@@ -44,6 +44,7 @@ export const keptAaaCommands: readonly ConfigCommand[] = [
         multi: (a) => `${String(a.service)} ${String(a.list)}`,
         order: 599,
       },
+      { id: "aaa.authentication.privilege-mode", syntax: "aaa authentication login privilege-mode", help: [AAA, "Authentication configurations parameters.", "Set authentication lists for logins.", "Use the privilege level the authentication server gives at login"], order: 599.5 },
       {
         id: "aaa.authorization-more",
         syntax: `aaa authorization (commands$commands <0-15>$level|console$console|config-commands$configCommands|auth-proxy$authProxy) [${LIST} ${M.syntax}]`,

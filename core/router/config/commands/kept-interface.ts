@@ -37,7 +37,7 @@ export const keptInterfaceCommands: readonly ConfigCommand[] = [
         help: ["Configure speed operation.", "Force 10 Mbps operation", "Force 100 Mbps operation", "Force 1000 Mbps operation", "Force 10000 Mbps operation", "Enable AUTO speed configuration"],
         order: 74,
       },
-      { id: "if.media-type", syntax: "media-type (rj45|sfp|auto-select)$media", noSyntax: "media-type [(rj45|sfp|auto-select)$media]", help: ["Media type", "Use RJ45 connector", "Use SFP connector", "Use whichever connector is attached"], order: 75 },
+      { id: "if.media-type", syntax: "media-type (gbic|rj45|sfp|auto-select)$media", noSyntax: "media-type [(gbic|rj45|sfp|auto-select)$media]", help: ["Media type", "Use Gigabit Interface Converter (7200 NPE-G1/G2 ports)", "Use RJ45 connector", "Use SFP connector", "Use whichever connector is attached"], order: 75 },
       { id: "if.negotiation", syntax: "negotiation auto", help: ["Select Autonegotiation mode", "Enable link autonegotiation"], no: "store", order: 76 },
       { id: "if.cdp", syntax: "cdp enable", help: ["CDP interface subcommands", "Enable CDP on interface"], no: "store", order: 77 },
       { id: "if.mop-enabled", syntax: "mop enabled", help: ["DEC MOP server commands", "Enable MOP for interface"], no: "store", order: 85 },

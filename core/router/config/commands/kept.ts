@@ -53,8 +53,13 @@ function newStore(): KeptStore {
   return { lines: {}, blocks: {} };
 }
 
-/** The store of the object a mode's context is about; created when `create` is set. */
-function storeOf(m: RouterConfig, ctx: ModeCtx, create: boolean): KeptStore | undefined {
+/** BGP's modes: their contexts tell `router bgp` (no `bgpAf`) from the configuration mode
+ * only by the mode a command is declared in. */
+const BGP_MODES: readonly ConfigModeId[] = ["router-bgp", "router-bgp-af"];
+
+/** The store of the object a mode's context is about; created when `create` is set. `inBgp`:
+ * the command lives under `router bgp`, where the process or its address family keeps it. */
+function storeOf(m: RouterConfig, ctx: ModeCtx, create: boolean, inBgp = false): KeptStore | undefined {
   if ("kept" in ctx) {
     let store: KeptStore | undefined = m.kept;
     for (const key of ctx.kept) store = store?.blocks[key];
@@ -73,6 +78,20 @@ function storeOf(m: RouterConfig, ctx: ModeCtx, create: boolean): KeptStore | un
     if (l.kept === undefined && create) l.kept = newStore();
     return l.kept;
   }
+  if ("routeMap" in ctx) {
+    const e = m.routeMaps[ctx.routeMap]?.find((x) => x.seq === ctx.seq);
+    if (!e) throw new Error(`route-map ${ctx.routeMap} ${ctx.seq} vanished`);
+    if (e.kept === undefined && create) e.kept = newStore();
+    return e.kept;
+  }
+  if (inBgp) {
+    const bgp = m.bgp;
+    if (!bgp) throw new Error("router bgp vanished");
+    const af = "bgpAf" in ctx && ctx.bgpAf !== undefined ? bgp.addressFamilies[ctx.bgpAf] : undefined;
+    const holder: { kept?: KeptStore } = af ?? bgp;
+    if (holder.kept === undefined && create) holder.kept = newStore();
+    return holder.kept;
+  }
   if (m.kept === undefined && create) m.kept = newStore();
   return m.kept;
 }
@@ -86,6 +105,9 @@ function keyOf(spec: KeptSpec, a: ArgRecord): string {
 
 function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigCommand {
   const inert = spec.inert ?? family.inert;
+  const modes: readonly ConfigModeId[] = typeof family.mode === "string" ? [family.mode] : family.mode;
+  const inBgp = modes.some((x) => BGP_MODES.includes(x));
+  if (inBgp && !modes.every((x) => BGP_MODES.includes(x))) throw new Error(`kept family ${family.family} mixes BGP and other modes`);
   if (spec.enters) {
     const enters = spec.enters;
     return command<string, string, ConfigModeId, KeptModeId>({
@@ -99,7 +121,7 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
       hidden: spec.hidden,
       enters,
       apply: (m, a, c) => {
-        const store = storeOf(m, c, true);
+        const store = storeOf(m, c, true, inBgp);
         if (!store) throw new Error(`no store for ${spec.id}`);
         const key = keyOf(spec, a);
         const block: KeptBlock = store.blocks[key] ?? { command: spec.id, args: a, lines: {}, blocks: {} };
@@ -111,12 +133,12 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
       no: {
         syntax: spec.noSyntax,
         apply: (m, a, c) => {
-          const store = storeOf(m, c, false);
+          const store = storeOf(m, c, false, inBgp);
           if (store) delete store.blocks[keyOf(spec, a)];
         },
       },
       render: (m, c): RenderItem<{ readonly kept: readonly string[] }>[] => {
-        const store = storeOf(m, c, false);
+        const store = storeOf(m, c, false, inBgp);
         if (!store) return [];
         const path = "kept" in c ? c.kept : [];
         const out: RenderItem<{ readonly kept: readonly string[] }>[] = [];
@@ -136,11 +158,11 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
     hidden: spec.hidden,
     apply: (m, a, c) => {
       if (spec.defaultOn) {
-        const store = storeOf(m, c, false);
+        const store = storeOf(m, c, false, inBgp);
         if (store) delete store.lines[keyOf(spec, a)];
         return;
       }
-      const store = storeOf(m, c, true);
+      const store = storeOf(m, c, true, inBgp);
       if (!store) throw new Error(`no store for ${spec.id}`);
       store.lines[keyOf(spec, a)] = { command: spec.id, no: false, args: a };
     },
@@ -149,11 +171,11 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
       apply: (m, a, c) => {
         const key = keyOf(spec, a);
         if (spec.no === "store" || spec.defaultOn) {
-          const store = storeOf(m, c, true);
+          const store = storeOf(m, c, true, inBgp);
           if (store) store.lines[key] = { command: spec.id, no: true, args: a };
           return;
         }
-        const store = storeOf(m, c, false);
+        const store = storeOf(m, c, false, inBgp);
         if (!store) return;
         if (key in store.lines) delete store.lines[key];
         else if (spec.multi !== undefined) {
@@ -164,7 +186,7 @@ function keptCommand(family: KeptFamily, spec: KeptSpec, order: number): ConfigC
       },
     },
     render: (m, c) => {
-      const store = storeOf(m, c, false);
+      const store = storeOf(m, c, false, inBgp);
       if (!store) return [];
       const out: RenderItem[] = [];
       for (const line of Object.values<KeptLine>(store.lines)) if (line.command === spec.id) out.push({ args: line.args, no: line.no });

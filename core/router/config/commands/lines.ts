@@ -56,7 +56,7 @@ function lineSetting(spec: LineSettingSpec): ConfigCommand {
   });
 }
 
-/** `banner motd|login|exec c text c`, over several lines when the delimiter is not on the first. */
+/** `banner motd|login|exec|incoming c text c`, over several lines when the delimiter is not on the first. */
 function banner(m: RouterConfig, a: { readonly kind: string; readonly text: string }) {
   const kind = a.kind;
   const b = parseBanner(a.text);
@@ -149,13 +149,13 @@ export const lineCommands: readonly ConfigCommand[] = [
   command({
     id: "banner",
     mode: "config",
-    syntax: "banner (motd|login|exec)$kind LINE$text",
-    help: ["Define a login banner", "Set Message of the Day banner", "Set login banner", "Set EXEC process creation banner", "c banner-text c, where 'c' is a delimiting character"],
+    syntax: "banner (motd|login|exec|incoming)$kind LINE$text",
+    help: ["Define a login banner", "Set Message of the Day banner", "Set login banner", "Set EXEC process creation banner", "Set incoming terminal line banner", "c banner-text c, where 'c' is a delimiting character"],
     order: TOP.banner,
     inert: "consoles print no banner",
     apply: (m, a) => banner(m, a),
     no: {
-      syntax: "banner (motd|login|exec)$kind [LINE$text]",
+      syntax: "banner (motd|login|exec|incoming)$kind [LINE$text]",
       apply: (m, a) => {
         delete m.misc[`banner:${a.kind}`];
       },

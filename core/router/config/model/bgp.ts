@@ -1,6 +1,7 @@
 // `router bgp`: the process, its neighbors and peer-groups, and its address families.
 
 import type { Ipv4, Prefix } from "../../wire/addr";
+import type { KeptStore } from "./kept";
 
 export interface BgpNeighbor {
   /** The text IOS uses to name it: an address ("10.0.0.1") or a peer-group name. */
@@ -65,6 +66,8 @@ export interface BgpAddressFamily {
   neighbors: Record<string, BgpAfNeighbor>;
   /** `address-family ipv4 vrf X` only: the neighbors defined inside it (PE-CE sessions). */
   vrfNeighbors?: Record<string, BgpNeighbor>;
+  /** Lines of this family the lab keeps but does not simulate (commands/kept-bgp.ts). */
+  kept?: KeptStore;
 }
 
 export interface BgpConfig {
@@ -85,6 +88,8 @@ export interface BgpConfig {
   neighbors: Record<string, BgpNeighbor>;
   /** By key: "ipv4", "vpnv4", "ipv4 vrf NAME" (see afKey). */
   addressFamilies: Record<string, BgpAddressFamily>;
+  /** Process lines the lab keeps but does not simulate (`bgp dampening`, neighbor timers). */
+  kept?: KeptStore;
 }
 
 export function afKey(afi: BgpAddressFamily["afi"], vrf?: string): string {

@@ -1,5 +1,6 @@
 // Static routes, route-maps and IP local pools.
 
+import type { KeptStore } from "./kept";
 import type { Ipv4, Prefix } from "../../wire/addr";
 
 export interface StaticRoute {
@@ -40,6 +41,8 @@ export interface RouteMapEntry {
   description?: string;
   match: RouteMapMatch;
   set: RouteMapSet;
+  /** Clauses kept but not applied in a lab (`match community`: commands/kept-bgp.ts). */
+  kept?: KeptStore;
 }
 
 /** One line of `ip prefix-list NAME seq N permit|deny A.B.C.D/M [ge G] [le L]`. */

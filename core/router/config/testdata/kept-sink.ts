@@ -38,6 +38,7 @@ aaa group server tacacs+ TAC-GRP
 aaa authentication login default group RAD-GRP local
 aaa authentication login CONSOLE none
 aaa authentication enable default group TAC-GRP enable
+aaa authentication login privilege-mode
 !
 aaa authorization exec default local
 aaa authorization commands 15 default group TAC-GRP local if-authenticated
@@ -358,6 +359,35 @@ router isis CORE
  distance 115
  maximum-paths 6
 !
+router bgp 65000
+ bgp dampening
+ bgp log-neighbor-changes
+ bgp bestpath compare-routerid
+ neighbor RR peer-group
+ neighbor RR remote-as 65000
+ neighbor 10.0.0.2 remote-as 65001
+ neighbor 10.0.0.3 peer-group RR
+ neighbor 10.0.0.2 timers 10 30 30
+ !
+ address-family ipv4
+  bgp dampening 15 750 2000 60
+  bgp additional-paths select all
+  bgp additional-paths send receive
+  neighbor 10.0.0.2 activate
+  neighbor 10.0.0.2 soft-reconfiguration inbound
+  neighbor 10.0.0.2 default-originate route-map DEF
+  neighbor RR advertise additional-paths all
+  maximum-paths eibgp 4
+  maximum-paths ibgp 2
+ exit-address-family
+!
+ip bgp-community new-format
+ip community-list standard CL-STD permit 65000:100 no-export
+ip community-list 10 deny internet
+ip community-list expanded CL-EXP permit _65001:
+ip community-list 120 permit ^65000:[0-9]+$
+ip as-path access-list 1 permit ^$
+!
 ip http authentication local
 ip http client source-interface GigabitEthernet1
 ip tftp source-interface Loopback0
@@ -446,6 +476,10 @@ snmp-server ifindex persist
 snmp-server enable traps snmp linkdown linkup
 snmp-server enable traps config
 snmp-server host 10.1.1.50 version 2c public
+!
+route-map CM permit 10
+ match community CL-STD 10 exact-match
+ match as-path 1
 !
 alias exec s show ip interface brief
 !

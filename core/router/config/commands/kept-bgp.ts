@@ -1,0 +1,133 @@
+// BGP commands a lab keeps but does not simulate: community and AS-path lists with the
+// route-map clauses that use them, route-flap dampening, additional paths, per-neighbor
+// timers, soft reconfiguration and default-originate, iBGP/eBGP multipath. Each is real
+// grammar (a typo is `% Invalid input` with the caret), kept in its place (the `router bgp`
+// process, its address family, the route-map entry) and rendered back there, and listed by
+// `config check --warnings` with the reason the lab gives it no effect.
+
+import type { ConfigCommand } from "../command";
+import type { ArgRecord } from "../grammar/args";
+import { keptFamily } from "./kept";
+import { NEIGHBOR_ORDER, PEER_SYNTAX } from "./bgp-neighbor";
+
+const NEIGHBOR = ["Specify a neighbor router", "Neighbor address", "Neighbor tag"];
+const COMMUNITY_VALUES = "(RT|<1-4294967295>|internet|local-AS|no-advertise|no-export|gshut)$communities...";
+const COMMUNITY_HELP = ["community number (aa:nn)", "community number", "Internet (well-known community)", "Do not send outside local AS (well-known community)", "Do not advertise to any peer (well-known community)", "Do not export to next AS (well-known community)", "Graceful Shutdown (well-known community)"];
+const ACTION_HELP = ["Specify community to accept", "Specify community to reject"];
+/** Per neighbor: lines of one command for different neighbors are kept side by side. */
+const byPeer = (a: ArgRecord) => String(a.id);
+
+export const keptBgpCommands: readonly ConfigCommand[] = [
+  ...keptFamily({
+    family: "BGP policy",
+    inert: "route-maps in a lab do not match on communities or AS paths (such a clause matches every route)",
+    mode: "config",
+    order: 1850,
+    commands: [
+      { id: "ip.bgp-community.new-format", syntax: "ip bgp-community new-format", help: ["Global IP configuration subcommands", "format for BGP community", "select aa:nn format for BGP community"], inert: "show commands print communities as aa:nn whatever this says" },
+      {
+        id: "ip.community-list.standard",
+        syntax: `ip community-list (standard$standard WORD$name|<1-99>$number) (permit|deny)$action ${COMMUNITY_VALUES}`,
+        noSyntax: "ip community-list (standard$standard WORD$name|<1-99>$number) [LINE$rest]",
+        help: ["Global IP configuration subcommands", "Add a community list entry", "Add a standard community-list entry", "Community list name", "Community list number (standard)", ...ACTION_HELP, ...COMMUNITY_HELP],
+        multi: true,
+      },
+      {
+        id: "ip.community-list.expanded",
+        syntax: "ip community-list (expanded$expanded WORD$name|<100-500>$number) (permit|deny)$action LINE$regexp",
+        noSyntax: "ip community-list (expanded$expanded WORD$name|<100-500>$number) [LINE$rest]",
+        help: ["Global IP configuration subcommands", "Add a community list entry", "Add an expanded community-list entry", "Community list name", "Community list number (expanded)", ...ACTION_HELP, "An ordered list as a regular-expression"],
+        multi: true,
+      },
+      {
+        id: "ip.as-path.access-list",
+        syntax: "ip as-path access-list <1-500>$number (permit|deny)$action LINE$regexp",
+        noSyntax: "ip as-path access-list <1-500>$number [LINE$rest]",
+        help: ["Global IP configuration subcommands", "BGP autonomous system path filter", "Specify an access list number", "Regular expression access list number", "Specify packets to forward", "Specify packets to reject", "A regular-expression to match BGP AS paths"],
+        multi: true,
+      },
+    ],
+  }),
+  ...keptFamily({
+    family: "BGP policy",
+    inert: "route-maps in a lab do not match on communities or AS paths (such a clause matches every route)",
+    mode: "route-map",
+    order: 20,
+    commands: [
+      {
+        id: "route-map.match-community",
+        syntax: "match community (<1-500>|WORD)$lists... [exact-match$exact]",
+        noSyntax: "match community [LINE$rest]",
+        help: ["Match values from routing table", "Match BGP community list", "Community-list number", "Community-list name", "Do exact matching of communities"],
+      },
+      {
+        id: "route-map.match-as-path",
+        syntax: "match as-path <1-500>$lists...",
+        noSyntax: "match as-path [LINE$rest]",
+        help: ["Match values from routing table", "Match BGP AS path list", "AS path access-list"],
+      },
+    ],
+  }),
+  ...keptFamily({
+    family: "BGP",
+    inert: "the lab's BGP does not run this option",
+    mode: "router-bgp",
+    order: 11.5,
+    commands: [
+      { id: "bgp.bestpath.compare-routerid", syntax: "bgp bestpath compare-routerid", help: ["BGP specific commands", "Change the default bestpath selection", "Compare router-id for identical EBGP paths"], inert: "the lab's best-path selection already breaks ties on the lowest router ID" },
+      {
+        id: "bgp.neighbor.timers",
+        syntax: `${PEER_SYNTAX} timers <0-65535>$keepalive <0-65535>$holdtime [<0-65535>$minimum]`,
+        noSyntax: `${PEER_SYNTAX} timers [LINE$rest]`,
+        help: [...NEIGHBOR, "BGP per neighbor timers", "Keepalive interval", "Holdtime", "Minimum hold time from neighbor"],
+        multi: byPeer,
+        order: NEIGHBOR_ORDER + 0.5,
+        inert: "lab sessions keep IOS's default timers (60 s keepalive, 180 s hold time)",
+      },
+    ],
+  }),
+  ...keptFamily({
+    family: "BGP",
+    inert: "the lab's BGP does not run this option",
+    mode: ["router-bgp", "router-bgp-af"],
+    order: 5,
+    commands: [
+      { id: "bgp.dampening", syntax: "bgp dampening [<1-45>$halfLife <1-20000>$reuse <1-20000>$suppress <1-255>$maxSuppress]", noSyntax: "bgp dampening [LINE$rest]", help: ["BGP specific commands", "Enable route-flap dampening", "Half-life time for the penalty", "Value to start reusing a route", "Value to start suppressing a route", "Maximum duration to suppress a stable route"], inert: "lab routes do not flap: no dampening is applied" },
+      { id: "bgp.additional-paths.select", syntax: "bgp additional-paths select (all$all|best <2-3>$best|group-best$groupBest)", noSyntax: "bgp additional-paths select [LINE$rest]", help: ["BGP specific commands", "Additional paths in the BGP table", "Selection criteria to pick the paths", "Select all available paths", "Select best N paths", "Number of best paths to select", "Select group-best path"] },
+      { id: "bgp.additional-paths", syntax: "bgp additional-paths (send$send [receive$receive]|receive$receive)", noSyntax: "bgp additional-paths [LINE$rest]", help: ["BGP specific commands", "Additional paths in the BGP table", "Additional paths Send capability", "Additional paths Receive capability", "Additional paths Receive capability"] },
+      {
+        id: "bgp.neighbor.soft-reconfiguration",
+        syntax: `${PEER_SYNTAX} soft-reconfiguration inbound`,
+        help: [...NEIGHBOR, "Per neighbor soft reconfiguration", "Allow inbound soft reconfiguration for this neighbor"],
+        multi: byPeer,
+        order: NEIGHBOR_ORDER + 0.5,
+        inert: "the lab keeps every received route already (Adj-RIB-In): nothing to turn on",
+      },
+      {
+        id: "bgp.neighbor.default-originate",
+        syntax: `${PEER_SYNTAX} default-originate [route-map WORD$routeMap]`,
+        help: [...NEIGHBOR, "Originate default route to this neighbor", "Route-map to specify criteria to originate default", "route-map name"],
+        multi: byPeer,
+        order: NEIGHBOR_ORDER + 0.51,
+        inert: "the lab sends no default route to a neighbor unless one is in its table",
+      },
+      {
+        id: "bgp.neighbor.advertise-additional-paths",
+        syntax: `${PEER_SYNTAX} advertise additional-paths (all$all|best <2-3>$best|group-best$groupBest)`,
+        noSyntax: `${PEER_SYNTAX} advertise additional-paths [LINE$rest]`,
+        help: [...NEIGHBOR, "Advertise to this neighbor", "Advertise additional paths", "Select all available paths", "Select best N paths", "Number of best paths to advertise", "Select group-best path"],
+        multi: byPeer,
+        order: NEIGHBOR_ORDER + 0.52,
+      },
+      {
+        id: "bgp.maximum-paths.ibgp",
+        syntax: "maximum-paths (ibgp|eibgp)$kind <1-32>$paths",
+        noSyntax: "maximum-paths (ibgp|eibgp)$kind [<1-32>$paths]",
+        help: ["Forward packets over multiple paths", "iBGP-multipath", "Both eBGP and iBGP multipath", "Number of paths"],
+        multi: (a) => String(a.kind),
+        order: 35.5,
+        inert: "lab BGP installs several paths only as plain maximum-paths says",
+      },
+    ],
+  }),
+];
