@@ -300,7 +300,24 @@ export const ikev2SaRowSchema = z.object({
   pushedAddress: z.string().optional(),
   /** "a.b.c.d mask" lines the peer pushed. */
   remoteSubnets: z.array(z.string()),
-  childSas: z.array(z.object({ inboundSpi: z.string(), outboundSpi: z.string(), transform: z.string(), mode: z.enum(["transport", "tunnel"]) })),
+  childSas: z.array(
+    z.object({
+      inboundSpi: z.string(),
+      outboundSpi: z.string(),
+      transform: z.string(),
+      mode: z.enum(["transport", "tunnel"]),
+      /** `show crypto ikev2 session`'s selectors: "10.0.0.1/0 - 10.0.0.1/65535". */
+      localSelector: z.string().optional(),
+      remoteSelector: z.string().optional(),
+      /** "AES-GCM", 256, "None"/"SHA96" as `show crypto ikev2 session detailed` names them. */
+      encryption: z.string().optional(),
+      keySize: z.number().int().optional(),
+      espHmac: z.string().optional(),
+    }),
+  ),
+  /** The session's Session-id and when it came up (IKE SA rekeys keep both). */
+  sessionId: z.number().int().optional(),
+  uptimeSec: z.number().int().optional(),
 });
 export type Ikev2SaRow = z.infer<typeof ikev2SaRowSchema>;
 
@@ -355,6 +372,51 @@ export const nhrpTrafficRowSchema = z.object({
 });
 export type NhrpTrafficRow = z.infer<typeof nhrpTrafficRowSchema>;
 
+/** One direction of a crypto session's IPsec flow in `show crypto session detail`. */
+const cryptoSessionTrafficSchema = z.object({
+  packets: z.number().int().nonnegative(),
+  drops: z.number().int().nonnegative(),
+  remainingKilobytes: z.number().int().nonnegative(),
+  remainingSeconds: z.number().int().nonnegative(),
+});
+
+/** `show crypto session [detail]`: one row per session (a protected interface and peer). */
+export const cryptoSessionRowSchema = z.object({
+  interface: z.string(),
+  /** The IKEv2 profile, when an IKE SA names one. */
+  profile: z.string().optional(),
+  /** IOS's "UP-ACTIVE", "UP-IDLE", "UP-NO-IKE", "DOWN-NEGOTIATING", "DOWN". */
+  status: z.string(),
+  peer: z.string(),
+  peerPort: z.number().int(),
+  fvrf: z.string(),
+  ivrf: z.string(),
+  /** The peer's IKE identity ("Phase1_id"). */
+  phase1Id: z.string().optional(),
+  sessionId: z.number().int().optional(),
+  uptimeSec: z.number().int().optional(),
+  ike: z
+    .object({
+      local: z.string(),
+      localPort: z.number().int(),
+      remote: z.string(),
+      remotePort: z.number().int(),
+      /** "Active", or "Inactive" while negotiating. */
+      status: z.string(),
+      /** Legend letters: C (configuration mode), D (DPD), N (NAT-T). */
+      capabilities: z.string(),
+      connId: z.number().int(),
+      remainingSec: z.number().int(),
+    })
+    .optional(),
+  /** "permit 47 host 10.0.0.1 host 10.0.0.2", "permit ip 0.0.0.0/0.0.0.0 0.0.0.0/0.0.0.0". */
+  flow: z.string().optional(),
+  activeSas: z.number().int().nonnegative(),
+  inbound: cryptoSessionTrafficSchema.optional(),
+  outbound: cryptoSessionTrafficSchema.optional(),
+});
+export type CryptoSessionRow = z.infer<typeof cryptoSessionRowSchema>;
+
 export const TABLE_ROWS = {
   interfaces: interfaceRowSchema,
   routes: routeRowSchema,
@@ -364,6 +426,7 @@ export const TABLE_ROWS = {
   "ipsec-sa": ipsecSaRowSchema,
   "esp-keys": espKeyRowSchema,
   "ikev2-sa": ikev2SaRowSchema,
+  "crypto-session": cryptoSessionRowSchema,
   "bgp-ipv4": bgpPathRowSchema,
   "bgp-vpnv4": bgpPathRowSchema,
 } as const;

@@ -60,6 +60,7 @@ export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite
     pfs: gir !== undefined,
   };
   sa.children.push(child);
+  this.internal(sa, `Creating IPSec SAs: ${suite.iosText}, ${mode} mode, SPI in/out 0x${ourSpi.toString(16).toUpperCase()}/0x${peerSpi.toString(16).toUpperCase()}${child.pfs ? ", PFS" : ""}`);
   // The original initiator rekeys before the lifetime ends (IOS: at ~90%).
   if (sa.role === "initiator") child.rekeyTimer = this.clock.after(child.lifetimeSec * 1000 * CHILD_REKEY_MARGIN, () => this.rekeyChild(sa, child));
   this.host.childUp(sa, child);

@@ -17,6 +17,7 @@ import type { CfgAttribute } from "../wire/ikev2-payloads";
 import { IkeExchangeType, NotifyType, ikeExchangeTypeName } from "../wire/ikev2-registry";
 import type { TrustpointCerts } from "../pki/store";
 import { identityText } from "./auth";
+import { payloadDump } from "./debug";
 import { hex64, notify, payloadList } from "./messages";
 import type { IkeSa, ChildSa, Endpoint } from "./sa";
 import { request, armRetransmit, finishRequest, respond, finishRequestBefore } from "./retransmit";
@@ -39,7 +40,8 @@ export interface IkeHost {
   /** Sends an IKE message; on port 4500 the host puts the non-ESP marker in front. */
   send(fvrf: string | undefined, local: Endpoint, remote: Endpoint, message: Uint8Array): void;
   log(facility: string, severity: number, mnemonic: string, text: string): void;
-  debugOn(): boolean;
+  /** `debug crypto ikev2` (no argument), `… packet` or `… internal`. */
+  debugOn(flag?: "packet" | "internal"): boolean;
   debug(text: string): void;
   /** The responder's binding for a new SA: the interface it protects (a static tunnel to the
    * peer, or a Virtual-Access cloned from the profile's template) and its IPsec profile. */
@@ -138,8 +140,14 @@ export class IkeEngine {
   // --- Sending ----------------------------------------------------------------------------
 
   transmit(sa: IkeSa, bytes: Uint8Array, what: string): void {
-    if (this.host.debugOn()) this.debugPacket(sa, "Sending", bytes, what);
+    if (this.debugPackets()) this.debugPacket(sa, "Sending", bytes, what);
     this.host.send(sa.fvrf, sa.local, sa.remote, bytes);
+  }
+
+  /** Whether packets are debugged: their headers (`debug crypto ikev2`) or their payloads too
+   * (`debug crypto ikev2 packet`). */
+  debugPackets(): boolean {
+    return this.host.debugOn() || this.host.debugOn("packet");
   }
 
   debugPacket(sa: IkeSa, verb: "Sending" | "Received", bytes: Uint8Array, what: string): void {
@@ -149,11 +157,25 @@ export class IkeEngine {
     const header = parseIkeHeader(bytes);
     if (isWireError(header)) return;
     const response = (header.flags & IkeFlag.Response) !== 0;
+    const prefix = `IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):`;
     this.host.debug(
-      `IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):${verb} Packet [${dir}/VRF i0:f0] \n` +
+      `${prefix}${verb} Packet [${dir}/VRF i0:f0] \n` +
         `Initiator SPI : ${hex64(sa.spiI)} - Responder SPI : ${hex64(sa.spiR)} Message id: ${header.messageId}\n` +
         `IKEv2 ${ikeExchangeTypeName(header.exchangeType)} Exchange ${response ? "RESPONSE" : "REQUEST"} \nPayload contents: \n ${what}`,
     );
+    if (!this.host.debugOn("packet")) return;
+    // The payloads, decrypted again for the dump (only while the debug is on).
+    const parsed = parseIkeMessage(bytes);
+    if (isWireError(parsed)) return;
+    const last = parsed.repr.payloads[parsed.repr.payloads.length - 1];
+    const payloads = last?.kind === "sk" && sa.keys && sa.suite ? sa.open(parsed, verb === "Sending" ? sa.outKeys() : sa.inKeys()) : parsed.repr.payloads;
+    if (!Array.isArray(payloads)) return;
+    this.host.debug(payloadDump(payloads).map((l) => prefix + l).join("\n"));
+  }
+
+  /** A `debug crypto ikev2 internal` line: the engine's own steps for one SA. */
+  internal(sa: IkeSa, text: string): void {
+    if (this.host.debugOn("internal")) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):${text}`);
   }
 
   // --- Receiving --------------------------------------------------------------------------
@@ -181,7 +203,7 @@ export class IkeEngine {
       const pending = sa.pending;
       if (pending === undefined || pending.messageId !== m.messageId || pending.exchangeType !== m.exchangeType) return;
       if (m.exchangeType === IkeExchangeType.IKE_SA_INIT) {
-        if (this.host.debugOn()) this.debugPacket(sa, "Received", bytes, payloadList(m.payloads));
+        if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, payloadList(m.payloads));
         sa.lastInboundMs = this.clock.now();
         pending.onResponse([...m.payloads], parsed);
         return;
@@ -191,7 +213,7 @@ export class IkeEngine {
         this.stats.integrityFailed++;
         return;
       }
-      if (this.host.debugOn()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
+      if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
       sa.lastInboundMs = this.clock.now();
       this.followPorts(sa, local, remote);
       this.finishRequestBefore(sa, () => pending.onResponse(payloads, parsed));
@@ -209,7 +231,7 @@ export class IkeEngine {
       this.stats.integrityFailed++;
       return;
     }
-    if (this.host.debugOn()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
+    if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
     sa.nextPeerRequestId++;
     sa.lastInboundMs = this.clock.now();
     this.followPorts(sa, local, remote);
@@ -274,6 +296,7 @@ export class IkeEngine {
       return;
     }
     const wasUp = sa.state === "established" || sa.state === "deleting";
+    this.internal(sa, `Deleting SA: ${reason}`);
     sa.state = "dead";
     sa.cancelTimers();
     sa.pending = undefined;

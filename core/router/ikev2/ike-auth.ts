@@ -152,6 +152,7 @@ export function sendAuth(this: IkeEngine, sa: IkeSa): void {
     sa.remote = { address: sa.remote.address, port: IKE_NAT_T_PORT };
   }
   sa.state = "auth-sent";
+  this.internal(sa, `Generating IKE_AUTH message; NAT ${sa.natLocal || sa.natRemote ? "detected, floating to port 4500" : "not detected"}`);
   this.request(
     sa,
     IkeExchangeType.IKE_AUTH,
@@ -193,6 +194,7 @@ export function authResponse(this: IkeEngine, sa: IkeSa, profile: DeepReadonly<I
   }
   sa.remoteId = id;
   sa.remoteCert = cert;
+  this.internal(sa, "Verification of peer's authentication data PASSED");
   const cp = payloads.find((p) => p.kind === "cp");
   if (cp && cp.kind === "cp") this.host.applyConfigReply(sa, cp.attributes);
   this.established(sa);
@@ -261,6 +263,7 @@ export function authRequest(this: IkeEngine, sa: IkeSa, payloads: IkePayload[], 
   }
   sa.remoteId = id;
   sa.remoteCert = cert;
+  this.internal(sa, `Verification of peer's authentication data PASSED; profile ${profile.name}`);
   const ourCert = this.ourCertificate(profile);
   const ourId = localIdentity(profile.identityLocal, sa.local.address, ourCert?.cert);
   sa.localId = ourId;
@@ -323,6 +326,8 @@ export function initialContact(this: IkeEngine, sa: IkeSa): void {
 
 export function established(this: IkeEngine, sa: IkeSa): void {
   sa.state = "established";
+  sa.upSinceMs = this.clock.now();
+  this.internal(sa, `Session with IKE ID PAIR (${sa.localId ? identityText(sa.localId) : ""}, ${sa.remoteId ? identityText(sa.remoteId) : ""}) is UP`);
   if (sa.role === "initiator") this.stats.outgoingAccepted++;
   for (const [key, half] of this.halfOpen) if (half === sa) this.halfOpen.delete(key);
   sa.timers.forEach((t) => t.cancel());

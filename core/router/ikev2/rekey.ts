@@ -102,7 +102,7 @@ export function successor(this: IkeEngine, old: IkeSa, role: "initiator" | "resp
   next.ni = ni;
   next.nr = nr;
   next.keys = deriveIkeKeys(suite, seed, ni, nr, spiI, spiR);
-  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName"] as const) {
+  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName", "upSinceMs"] as const) {
     (next as unknown as Record<string, unknown>)[field] = old[field];
   }
   next.children.push(...old.children.splice(0));
@@ -135,6 +135,7 @@ export function rekeyChild(this: IkeEngine, sa: IkeSa, old: ChildSa): void {
   if (sa.state !== "established" || !sa.children.includes(old) || old.rekeying) return;
   old.rekeying = true;
   old.rekeyTimer?.cancel();
+  this.internal(sa, `Rekeying child SA 0x${old.inbound.spi.toString(16).toUpperCase()}`);
   const spi = this.newChildSpi();
   const ni = new Uint8Array(randomBytes(NONCE_LENGTH));
   const request = sa.request;

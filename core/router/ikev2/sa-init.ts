@@ -33,6 +33,7 @@ export function initiate(this: IkeEngine, request: InitiateRequest): IkeSa {
   this.byLocalSpi.set(sa.spiI, sa);
   this.stats.outgoingRequests++;
   const proposals = localIkeProposals(this.host.config(), request.fvrf, request.local);
+  this.internal(sa, `Found a matching policy; generating IKE_SA_INIT message for ${formatIpv4(request.remote)}`);
   this.sendInit(sa, proposals, preferredDhGroup(proposals), undefined);
   return sa;
 }
@@ -114,6 +115,7 @@ export function initResponse(this: IkeEngine, sa: IkeSa, proposals: LocalProposa
     this.fail(sa, "Invalid KE payload from the responder", 3);
     return;
   }
+  this.internal(sa, `Processing IKE_SA_INIT message; computing DH secret key (group ${suite.dhGroup})`);
   sa.spiR = message.repr.responderSpi;
   sa.nr = nonce.data.slice();
   sa.peerInit = message.raw.slice();
@@ -202,6 +204,7 @@ export function initRequest(this: IkeEngine, fvrf: string | undefined, local: En
   sa.peerInit = message.raw.slice();
   sa.keys = deriveIkeKeys(choice.suite, skeyseed(choice.suite.prf, sa.ni, sa.nr, gir), sa.ni, sa.nr, sa.spiI, sa.spiR);
   this.detectNat(sa, m.payloads);
+  this.internal(sa, `Received valid parameters in init message; computing DH secret key (group ${ke.dhGroup}), NAT ${sa.natLocal || sa.natRemote ? "detected" : "not detected"}`);
   const cas = this.trustedCas(undefined);
   const payloads: IkePayload[] = [
     { kind: "sa", proposals: [choice.proposal] },
@@ -218,7 +221,7 @@ export function initRequest(this: IkeEngine, fvrf: string | undefined, local: En
   this.byLocalSpi.set(sa.spiR, sa);
   this.halfOpen.set(key, sa);
   this.stats.incomingAccepted++;
-  if (this.host.debugOn()) this.debugPacket(sa, "Received", message.raw, payloadList(m.payloads));
+  if (this.debugPackets()) this.debugPacket(sa, "Received", message.raw, payloadList(m.payloads));
   this.respond(sa, 0, bytes, payloadList(payloads));
   // A half-open SA that never authenticates goes away (IOS: 30 s... we use the retransmit span).
   sa.timers.push(

@@ -108,6 +108,8 @@ export class IkeSa {
   lastResponse: { messageId: number; bytes: Uint8Array } | undefined;
   readonly children: ChildSa[] = [];
   readonly createdMs: number;
+  /** When the session came up; an IKE SA rekey hands it on (`show crypto session`'s Uptime). */
+  upSinceMs: number | undefined;
   lastInboundMs: number;
   lifetimeSec = 86400;
   dpd: { intervalSec: number; retrySec: number; mode: "on-demand" | "periodic" } | undefined;
@@ -175,12 +177,13 @@ export class IkeSa {
     return message;
   }
 
-  /** The payloads inside a received message's SK payload; an error when it does not verify. */
-  open(message: IkeMessage): IkePayload[] | WireError | "integrity" {
+  /** The payloads inside a received message's SK payload (or, with our own keys, one we sent);
+   * an error when it does not verify. */
+  open(message: IkeMessage, keys: SkKeys = this.inKeys()): IkePayload[] | WireError | "integrity" {
     const suite = this.suite!;
     const parts = ikeEncryptedParts(message, suite.encr.ivLength, skIcvLength(suite));
     if (isWireError(parts)) return parts;
-    const plain = openSk(suite, this.inKeys(), parts);
+    const plain = openSk(suite, keys, parts);
     if (plain === undefined) return "integrity";
     const sk = message.repr.payloads[message.repr.payloads.length - 1];
     return parseSkPlaintext(plain, sk.kind === "sk" ? sk.innerNextPayload : IkePayloadType.NONE);

@@ -6,6 +6,8 @@ import { formatIpv4 } from "../wire/addr";
 import { identityText } from "./auth";
 import type { IkeStats } from "./engine";
 import { hex64 } from "./messages";
+import type { TrafficSelector } from "../wire/ikev2-payloads";
+import type { ChildSuite } from "./proposals";
 import type { IkeSa } from "./sa";
 
 function status(sa: IkeSa): string {
@@ -16,6 +18,21 @@ function status(sa: IkeSa): string {
 
 function spiText(spi: number): string {
   return "0x" + spi.toString(16).toUpperCase().padStart(8, "0");
+}
+
+/** IOS's names for a child SA's cipher and key size, and its ESP HMAC. */
+const CHILD_CIPHERS: Readonly<Record<ChildSuite["cipher"], readonly [string, number]>> = {
+  "aes-gcm-128": ["AES-GCM", 128],
+  "aes-gcm-256": ["AES-GCM", 256],
+  "aes-cbc-128": ["AES-CBC", 128],
+  "aes-cbc-256": ["AES-CBC", 256],
+  null: ["NULL", 0],
+};
+const CHILD_HMACS: Readonly<Record<ChildSuite["integ"], string>> = { "sha1-96": "SHA96", "sha256-128": "SHA256", "sha384-192": "SHA384", "sha512-256": "SHA512", none: "None" };
+
+/** "10.0.0.1/0 - 10.0.0.1/65535", as `show crypto ikev2 session` prints a selector. */
+function selectorsText(selectors: readonly TrafficSelector[]): string {
+  return selectors.map((t) => (t.kind === "ipv4-range" ? `${formatIpv4(t.startAddress)}/${t.startPort} - ${formatIpv4(t.endAddress)}/${t.endPort}` : "")).join(", ");
 }
 
 export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number): Ikev2SaRow[] {
@@ -48,44 +65,64 @@ export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number): Ikev2SaRow[] 
     natDetected: sa.natLocal || sa.natRemote,
     ...(sa.assignedAddress !== undefined ? { pushedAddress: formatIpv4(sa.assignedAddress) } : {}),
     remoteSubnets: sa.remoteSubnets.map((s) => `${formatIpv4(s.address)} ${formatIpv4(s.mask)}`),
-    childSas: sa.children.map((c) => ({ inboundSpi: spiText(c.inbound.spi), outboundSpi: spiText(c.outbound.spi), transform: c.suite.iosText, mode: c.mode })),
+    childSas: sa.children.map((c) => {
+      const cipher = CHILD_CIPHERS[c.suite.cipher];
+      return {
+        inboundSpi: spiText(c.inbound.spi),
+        outboundSpi: spiText(c.outbound.spi),
+        transform: c.suite.iosText,
+        mode: c.mode,
+        localSelector: selectorsText(sa.role === "initiator" ? c.tsi : c.tsr),
+        remoteSelector: selectorsText(sa.role === "initiator" ? c.tsr : c.tsi),
+        encryption: cipher[0],
+        keySize: cipher[1],
+        espHmac: CHILD_HMACS[c.suite.integ],
+      };
+    }),
+    sessionId: sa.id,
+    uptimeSec: Math.floor((nowMs - (sa.upSinceMs ?? sa.createdMs)) / 1000),
   }));
 }
 
 const pad = (s: string, n: number): string => s.padEnd(n);
 
 export function formatIkev2Sa(rows: readonly Ikev2SaRow[], detailed: boolean): string {
-  const lines = [" IPv4 Crypto IKEv2  SA", "", "Tunnel-id Local                 Remote                fvrf/ivrf            Status"];
-  for (const r of rows) {
-    lines.push(pad(String(r.tunnelId), 10) + pad(`${r.local}/${r.localPort}`, 22) + pad(`${r.remote}/${r.remotePort}`, 22) + pad(`${r.fvrf}/${r.ivrf}`, 21) + r.status);
-    lines.push(
-      `      Encr: ${r.encryption}, keysize: ${r.keySize}, PRF: ${r.prf}, Hash: ${r.hash}, DH Grp:${r.dhGroup}, Auth sign: ${r.authSign}, Auth verify: ${r.authVerify}`,
-    );
-    lines.push(`      Life/Active Time: ${r.lifetimeSec}/${r.activeSec} sec`);
-    if (!detailed) continue;
-    lines.push(`      CE id: 0, Session-id: ${r.tunnelId}`);
-    lines.push(`      Status Description: ${r.status === "READY" ? "Negotiation done" : r.status === "DELETE" ? "Deleting IKE SA" : "Negotiating"}`);
-    lines.push(`      Local spi: ${r.localSpi}       Remote spi: ${r.remoteSpi}`);
-    lines.push(`      Local id: ${r.localId}`);
-    lines.push(`      Remote id: ${r.remoteId}`);
-    lines.push(`      Local req msg id:  0              Remote req msg id:  0`);
-    lines.push(`      Local window:      1              Remote window:      1`);
-    lines.push(r.dpd ? `      DPD configured for ${r.dpd.intervalSec} seconds, retry ${r.dpd.retrySec}` : "      DPD configured for 0 seconds, retry 0");
-    lines.push("      Fragmentation not configured.");
-    lines.push("      Dynamic Route Update: disabled");
-    lines.push("      Extended Authentication not configured.");
-    lines.push(r.natDetected ? "      NAT-T is detected" : "      NAT-T is not detected");
-    lines.push("      Cisco Trust Security SGT is disabled");
-    lines.push(`      Initiator of SA : ${r.initiator ? "Yes" : "No"}`);
-    if (r.pushedAddress) lines.push(`      Pushed IP address: ${r.pushedAddress}`);
-    if (r.remoteSubnets.length) {
-      lines.push("      Remote subnets:");
-      for (const s of r.remoteSubnets) lines.push(`      ${s}`);
-    }
-    lines.push("");
-  }
+  const lines = [" IPv4 Crypto IKEv2  SA", "", SA_HEADING];
+  for (const r of rows) lines.push(...saLines(r, detailed));
   lines.push("", " IPv6 Crypto IKEv2  SA", "");
   return lines.join("\n");
+}
+
+const SA_HEADING = "Tunnel-id Local                 Remote                fvrf/ivrf            Status";
+
+/** One IKE SA's lines in `show crypto ikev2 sa|session`: the row and, detailed, the rest. */
+function saLines(r: Ikev2SaRow, detailed: boolean): string[] {
+  const lines: string[] = [];
+  lines.push(pad(String(r.tunnelId), 10) + pad(`${r.local}/${r.localPort}`, 22) + pad(`${r.remote}/${r.remotePort}`, 22) + pad(`${r.fvrf}/${r.ivrf}`, 21) + r.status);
+  lines.push(`      Encr: ${r.encryption}, keysize: ${r.keySize}, PRF: ${r.prf}, Hash: ${r.hash}, DH Grp:${r.dhGroup}, Auth sign: ${r.authSign}, Auth verify: ${r.authVerify}`);
+  lines.push(`      Life/Active Time: ${r.lifetimeSec}/${r.activeSec} sec`);
+  if (!detailed) return lines;
+  lines.push(`      CE id: 0, Session-id: ${r.sessionId ?? r.tunnelId}`);
+  lines.push(`      Status Description: ${r.status === "READY" ? "Negotiation done" : r.status === "DELETE" ? "Deleting IKE SA" : "Negotiating"}`);
+  lines.push(`      Local spi: ${r.localSpi}       Remote spi: ${r.remoteSpi}`);
+  lines.push(`      Local id: ${r.localId}`);
+  lines.push(`      Remote id: ${r.remoteId}`);
+  lines.push(`      Local req msg id:  0              Remote req msg id:  0`);
+  lines.push(`      Local window:      1              Remote window:      1`);
+  lines.push(r.dpd ? `      DPD configured for ${r.dpd.intervalSec} seconds, retry ${r.dpd.retrySec}` : "      DPD configured for 0 seconds, retry 0");
+  lines.push("      Fragmentation not configured.");
+  lines.push("      Dynamic Route Update: disabled");
+  lines.push("      Extended Authentication not configured.");
+  lines.push(r.natDetected ? "      NAT-T is detected" : "      NAT-T is not detected");
+  lines.push("      Cisco Trust Security SGT is disabled");
+  lines.push(`      Initiator of SA : ${r.initiator ? "Yes" : "No"}`);
+  if (r.pushedAddress) lines.push(`      Pushed IP address: ${r.pushedAddress}`);
+  if (r.remoteSubnets.length) {
+    lines.push("      Remote subnets:");
+    for (const s of r.remoteSubnets) lines.push(`      ${s}`);
+  }
+  lines.push("");
+  return lines;
 }
 
 /** `show crypto ikev2 stats`, in IOS's layout, from the engine's counters and SAs. */
@@ -112,4 +149,33 @@ export function formatIkev2Stats(stats: IkeStats, sas: readonly IkeSa[]): string
     "Total Deleted sessions of Cert Revoked Peers: 0",
     "",
   ].join("\n");
+}
+
+/** IOS's session status for an IKE SA: up with or without child SAs, or still negotiating. */
+function sessionStatus(r: Ikev2SaRow): string {
+  if (r.status === "READY") return r.childSas.length ? "UP-ACTIVE" : "UP-IDLE";
+  return r.status === "DELETE" ? "DOWN" : "DOWN-NEGOTIATING";
+}
+
+/** `show crypto ikev2 session [detailed]`: per session its IKE SA (as `show crypto ikev2 sa`)
+ * and its child SAs' selectors and SPIs. */
+export function formatIkev2Session(rows: readonly Ikev2SaRow[], detailed: boolean): string {
+  const lines = [" IPv4 Crypto IKEv2 Session ", ""];
+  for (const r of rows) {
+    lines.push(`Session-id:${r.sessionId ?? r.tunnelId}, Status:${sessionStatus(r)}, IKE count:1, CHILD count:${r.childSas.length}`, "", SA_HEADING);
+    lines.push(...saLines(r, detailed));
+    for (const c of r.childSas) {
+      lines.push(`Child sa: local selector  ${c.localSelector ?? ""}`);
+      lines.push(`          remote selector ${c.remoteSelector ?? ""}`);
+      lines.push(`          ESP spi in/out: ${c.inboundSpi}/${c.outboundSpi}  `);
+      if (!detailed) continue;
+      lines.push("          AH spi in/out: 0x0/0x0  ");
+      lines.push("          CPI in/out: 0x0/0x0  ");
+      lines.push(`          Encr: ${c.encryption ?? ""}, keysize: ${c.keySize ?? 0}, esp_hmac: ${c.espHmac ?? "None"}`);
+      lines.push(`          ah_hmac: None, comp: IPCOMP_NONE, mode ${c.mode}`);
+    }
+    lines.push("");
+  }
+  lines.push(" IPv6 Crypto IKEv2 Session ", "");
+  return lines.join("\n");
 }

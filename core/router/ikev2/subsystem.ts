@@ -26,9 +26,16 @@ import { cfgIpv4, cfgIpv4Subnet, cfgIpv4Value } from "../wire/ikev2-values";
 import { IkeEngine, type IkeHost } from "./engine";
 import type { ChildSa, Endpoint, IkeSa } from "./sa";
 import { formatIkev2Sa, formatIkev2Stats, ikev2SaRows } from "./show";
+import { cryptoSessionRows, formatCryptoSession, type IdleTunnel } from "./show-session";
+import { sessionCommands } from "./session-commands";
+import { DEBUG_IKEV2, DEBUG_IKEV2_INTERNAL, DEBUG_IKEV2_PACKET } from "./debug";
+import type { Timer } from "../clock/clock";
 
 /** How often a spoke whose SA is down tries again (IOS FlexVPN client: on its own timer). */
 export const REINITIATE_INTERVAL_MS = 10_000;
+/** An initiator whose SA went down (cleared, deleted by the peer, failed) tries again after
+ * this, doubling per failure up to REINITIATE_INTERVAL_MS, back to it once an SA comes up. */
+export const REINITIATE_FIRST_MS = 500;
 const HOST_MASK = ipv4(255, 255, 255, 255);
 
 /** An initiating tunnel's wish, from its config. */
@@ -53,6 +60,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   private readonly retry;
   /** The ipsec subsystem's handle for each installed child SA. */
   private readonly installed = new Map<ChildSa, IpsecSaHandle>();
+  /** Per initiating tunnel: failures since its last SA came up, and the pending retry. */
+  private readonly backoff = new Map<string, { failures: number; timer: Timer | undefined }>();
 
   constructor(private readonly router: SubsystemHost) {
     this.engine = new IkeEngine(this);
@@ -75,8 +84,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     this.router.logMessage({ facility, severity, mnemonic, text: `%${facility}-${severity}-${mnemonic}: ${text}` });
   }
 
-  debugOn(): boolean {
-    return this.router.debug.isOn("crypto ikev2");
+  debugOn(flag?: "packet" | "internal"): boolean {
+    return this.router.debug.isOn(flag === undefined ? DEBUG_IKEV2 : flag === "packet" ? DEBUG_IKEV2_PACKET : DEBUG_IKEV2_INTERNAL);
   }
 
   debug(text: string): void {
@@ -356,7 +365,28 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     this.router.subsystem(ipsecSubsystem).remove(handle);
   }
 
-  saUp(_sa: IkeSa): void {}
+  saUp(sa: IkeSa): void {
+    if (sa.request) this.backoff.delete(sa.request.tunnel);
+  }
+
+  /** An initiator's SA went down while its tunnel still wants one: try again soon, not on the
+   * next REINITIATE_INTERVAL_MS tick (IOS's FlexVPN client reconnects at once). */
+  private reinitiateSoon(tunnel: string): void {
+    const b = this.backoff.get(tunnel) ?? { failures: 0, timer: undefined };
+    this.backoff.set(tunnel, b);
+    if (b.timer) return;
+    const delay = Math.min(REINITIATE_FIRST_MS * 2 ** b.failures, REINITIATE_INTERVAL_MS);
+    b.failures++;
+    b.timer = this.router.clock.after(delay, () => {
+      b.timer = undefined;
+      this.initiateWanted();
+    });
+  }
+
+  /** Initiating tunnels with no IKE SA: `show crypto session` lists them as DOWN. */
+  idleTunnels(): IdleTunnel[] {
+    return [...this.wanted.values()].filter((w) => !this.byTunnel.has(w.tunnel)).map((w) => ({ interfaceName: w.tunnel, peer: formatIpv4(w.destination), fvrf: w.fvrf }));
+  }
 
   saReplaced(old: IkeSa, next: IkeSa): void {
     for (const [name, s] of this.byTunnel) if (s === old) this.byTunnel.set(name, next);
@@ -364,6 +394,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 
   saDown(sa: IkeSa): void {
     for (const [name, s] of this.byTunnel) if (s === sa) this.byTunnel.delete(name);
+    if (sa.role === "initiator" && sa.request && this.wanted.has(sa.request.tunnel)) this.reinitiateSoon(sa.request.tunnel);
     const policyPool = sa.profile ? (() => {
       const profile = this.router.running.crypto.ikev2.profiles[sa.profile!];
       return profile ? this.authorizationPolicy(profile)?.pool : undefined;
@@ -387,6 +418,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 
   close(): void {
     this.retry.cancel();
+    for (const b of this.backoff.values()) b.timer?.cancel();
     this.engine.close();
     for (const s of this.sockets.values()) {
       s.ike.close();
@@ -403,19 +435,33 @@ const IKEV2_SA: TableEntry<"ikev2-sa", SubsystemHost> = {
   format: (rows, args) => formatIkev2Sa(rows, args?.detail ?? false),
 };
 
+/** Table "crypto-session": the sessions, `args.name` a peer address to filter by. */
+const CRYPTO_SESSION: TableEntry<"crypto-session", SubsystemHost> = {
+  name: "crypto-session",
+  schema: TABLE_ROWS["crypto-session"],
+  rows: (router, args) => {
+    const ikev2 = router.subsystem(ikev2Subsystem);
+    return cryptoSessionRows(ikev2.engine.sas(), router.subsystem(ipsecSubsystem).rows(), ikev2.idleTunnels(), router.clock.now(), args?.name);
+  },
+  format: (rows, args) => formatCryptoSession(rows, args?.detail ?? false),
+};
+
 export const ikev2Subsystem: Subsystem<Ikev2Instance> = {
   name: "ikev2",
   attach: (router) => new Ikev2Instance(router),
-  tables: [IKEV2_SA],
+  tables: [IKEV2_SA, CRYPTO_SESSION],
   debugFlags: [
     {
-      flag: "crypto ikev2",
+      flag: DEBUG_IKEV2,
       help: ["Cryptographic subsystem", "IKEv2 debug messages"],
       heading: "Crypto Subsystem",
       description: "IKEv2 default debugging is on",
     },
+    { flag: DEBUG_IKEV2_PACKET, help: ["Cryptographic subsystem", "IKEv2 debug messages", "IKEv2 Packet debug messages"], heading: "Crypto Subsystem", description: "IKEv2 packet debugging is on" },
+    { flag: DEBUG_IKEV2_INTERNAL, help: ["Cryptographic subsystem", "IKEv2 debug messages", "IKEv2 Internal debug messages"], heading: "Crypto Subsystem", description: "IKEv2 internal debugging is on" },
   ],
   execCommands: [
+    ...sessionCommands((router) => router.subsystem(ikev2Subsystem), CRYPTO_SESSION),
     subsystemExec({
       id: "show.crypto.ikev2.sa",
       mode: BOTH,
