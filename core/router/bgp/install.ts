@@ -15,6 +15,7 @@ import type { BgpBestPath } from "./rib";
 export class BgpInstaller {
   private knownViaAsn = -1;
   private knownVia = "";
+  private readonly nextHops = new SharedNextHops();
 
   constructor(
     private readonly routing: IpRouting,
@@ -61,8 +62,9 @@ export class BgpInstaller {
       this.routing.rib.withdraw(table, prefix, "bgp");
       return;
     }
-    // Built without spreads and sized to fit: a full table is 100,000s of these.
-    const nextHops: RouteNextHop[] = best.length === 1 ? [nextHopOf(vrf, first)] : best.map((b) => nextHopOf(vrf, b));
+    // One best path (nearly always): the next hops are shared by every route with the same
+    // next hop and label, and so, in the RIB, are the paths resolved from them.
+    const nextHops = best.length === 1 ? this.nextHops.of(vrf, first) : best.map((b) => nextHopOf(vrf, b));
     const asn = this.asn();
     if (asn !== this.knownViaAsn) {
       this.knownViaAsn = asn;
@@ -86,6 +88,37 @@ function nextHopOf(vrf: string, b: BgpBestPath): RouteNextHop {
   const labels = labelStack(b.label);
   return imported ? { address, resolveInVrf: "", labels } : { address, labels };
 }
+
+/** Single next hops as one-element lists, one per (imported or not, address, label): a VRF's
+ * routes from one PE with a per-VRF label (or one label per CE) are all alike. A cache: it
+ * starts over past MAX_SHARED entries, so per-prefix labels from many PEs cannot grow it
+ * without bound. */
+class SharedNextHops {
+  private readonly byAddress = new Map<number, Map<number, readonly RouteNextHop[]>>();
+  private size = 0;
+
+  of(vrf: string, b: BgpBestPath): readonly RouteNextHop[] {
+    const imported = vrf !== "" && b.from !== undefined && b.from.vrf === "";
+    // label + 1 (0: none), doubled, plus one when imported: a small integer key.
+    const key = ((b.label === undefined ? 0 : b.label + 1) << 1) | (imported ? 1 : 0);
+    const address = b.attrs.nextHop | 0;
+    let byKey = this.byAddress.get(address);
+    if (byKey === undefined) this.byAddress.set(address, (byKey = new Map()));
+    let hops = byKey.get(key);
+    if (hops === undefined) {
+      if (++this.size > MAX_SHARED) {
+        this.byAddress.clear();
+        this.size = 1;
+        this.byAddress.set(address, (byKey = new Map()));
+      }
+      hops = Object.freeze([nextHopOf(vrf, b)]);
+      byKey.set(key, hops);
+    }
+    return hops;
+  }
+}
+
+const MAX_SHARED = 65536;
 
 /** One shared single-label stack per label value (at most 2^20 of them). */
 const stacks = new Map<Label, readonly Label[]>();

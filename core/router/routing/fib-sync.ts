@@ -70,12 +70,11 @@ function subnetEnds(p: Prefix): Prefix[] {
 }
 
 function toFibEntry(p: Prefix, r: InstalledRoute): FibEntry {
-  const source = r.kind === "receive" ? "receive" : r.route.protocol;
   if (r.kind === "receive") {
     const owner = r.paths[0]?.interface;
-    return { prefix: p, kind: "receive", paths: owner === undefined ? [] : [{ interface: owner, nextHop: undefined, labels: undefined }], source };
+    return { prefix: p, kind: "receive", paths: owner === undefined ? [] : [{ interface: owner, nextHop: undefined, labels: undefined }], source: "receive" };
   }
-  // The RIB's resolved paths are FIB paths already (with the next hop they came from):
-  // shared, not copied, as both are immutable.
-  return { prefix: p, kind: r.kind, paths: r.paths, source };
+  // The installed route is a FIB entry already (its resolved paths are FIB paths, with the
+  // next hop they came from): the FIB keeps it, as both are immutable.
+  return r;
 }

@@ -10,13 +10,13 @@
 // next hop it covers is re-resolved, and the FIB is rewritten through FibSync.
 import { prefix as makePrefix, maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import type { Label } from "../wire/mpls";
-import type { FibEntryKind } from "../net/fib";
+import type { FibEntry, FibEntryKind } from "../net/fib";
 import type { Interface } from "../net/interface";
 import { LpmTable } from "../net/lpm";
 import type { NetStack } from "../net/stack";
 import { vrfKey } from "../net/vrf";
 import { FibSync } from "./fib-sync";
-import { prefixKey, sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
+import { sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
 
 export interface ResolvedPath {
   readonly interface: Interface;
@@ -27,34 +27,69 @@ export interface ResolvedPath {
   readonly via: RouteNextHop;
 }
 
-export interface InstalledRoute {
+/** An installed route is also its own FIB entry (prefix, kind, paths, source) where it
+ * forwards or drops: one object per prefix, not a route and an entry. */
+export interface InstalledRoute extends FibEntry {
   readonly vrf: string;
   readonly route: Route;
-  readonly kind: FibEntryKind;
   readonly paths: readonly ResolvedPath[];
   /** The next hops that resolved (or are permanent), in the route's order: what `show ip route` lists. */
   readonly usable: readonly RouteNextHop[];
-  /** This route's own "vrf|prefixKey". */
-  readonly key: string;
-  /** Every route its resolution went through ("vrf|prefixKey"), itself not included. Routes
-   * resolved through the same single route share one set. */
-  readonly chain: ReadonlySet<string>;
+  /** This route's own prefix state. */
+  readonly self: PrefixStateRef;
+  /** Every route its resolution went through (their prefix states), itself not included.
+   * Routes resolved through the same single route share one set. */
+  readonly chain: ReadonlySet<PrefixStateRef>;
+}
+
+/** A RIB prefix's identity, opaque outside the RIB. */
+export interface PrefixStateRef {
+  readonly prefix: Prefix;
 }
 
 export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRoute | undefined) => void;
 
-interface PrefixState {
-  readonly prefix: Prefix;
-  /** depKey(vrf, prefix), made once. */
-  readonly key: string;
+/** One prefix of one VRF: its candidates and what is installed. Indexes (next hops,
+ * interfaces, the dirty set, chains) hold the state itself, so a prefix needs no key string. */
+class PrefixState implements PrefixStateRef {
   /** Sorted by distance, then metric. */
-  candidates: Route[];
-  installed: InstalledRoute | undefined;
+  candidates: Route[] = NO_ROUTES;
+  installed: InstalledRoute | undefined = undefined;
   /** Its recursive next hops as indexed in `byNextHop`: resolve VRF, address, resolve VRF,
-   * address… (flat: one array per prefix, not one per next hop). */
-  recursive: readonly (string | number)[];
+   * address… (flat: one array per prefix, not one per next hop; a single next hop's pair is
+   * the index entry's own, shared by every prefix using it). */
+  recursive: readonly (string | number)[] = NO_RECURSIVE;
   /** Interfaces its candidates name, as indexed in `byInterface`. */
-  interfaces: readonly string[];
+  interfaces: readonly string[] = NO_INTERFACES;
+  /** The resolution pass that last recomputed it, and how often in that pass. */
+  pass = 0;
+  passCount = 0;
+
+  constructor(
+    readonly vrf: string,
+    /** Frozen: the installed-route table and the FIB keep this very object. */
+    readonly prefix: Prefix,
+  ) {}
+}
+
+/** An installed route, which the FIB keeps as the entry for its prefix (not for "receive",
+ * whose FIB entry names only the owning interface). A class: every field in the object. */
+class Installed implements InstalledRoute {
+  constructor(
+    readonly vrf: string,
+    readonly prefix: Prefix,
+    readonly route: Route,
+    readonly kind: FibEntryKind,
+    readonly paths: readonly ResolvedPath[],
+    readonly usable: readonly RouteNextHop[],
+    readonly self: PrefixState,
+    readonly chain: ReadonlySet<PrefixStateRef>,
+  ) {}
+
+  /** Who installed it, as `show ip cef` says. */
+  get source(): string {
+    return this.kind === "receive" ? "receive" : this.route.protocol;
+  }
 }
 
 interface VrfRib {
@@ -62,9 +97,10 @@ interface VrfRib {
   readonly installed: LpmTable<InstalledRoute>;
 }
 
-const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_KEYS: ReadonlySet<PrefixStateRef> = new Set();
 const NO_RECURSIVE: readonly (string | number)[] = [];
 const NO_INTERFACES: readonly string[] = [];
+const NO_ROUTES: Route[] = [];
 
 /** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
 const MAX_RECOMPUTE_PER_PASS = 16;
@@ -73,12 +109,14 @@ export class Rib {
   private readonly tables = new Map<string, VrfRib>();
   /** Resolve VRF → its recursive next-hop addresses and the prefixes using each. */
   private readonly byNextHop = new Map<string, NextHopIndex>();
-  /** Interface name → keys of prefixes whose candidates name it. */
-  private readonly byInterface = new Map<string, Set<string>>();
-  private readonly dirty = new Map<string, [string, PrefixState]>();
-  /** An installed route's chain plus its own key: the chain of every route resolved through
+  /** Interface name → prefixes whose candidates name it. */
+  private readonly byInterface = new Map<string, Set<PrefixState>>();
+  private readonly dirty = new Set<PrefixState>();
+  /** An installed route's chain plus its own state: the chain of every route resolved through
    * it alone, made once per installed route rather than once per dependant. */
-  private readonly closures = new WeakMap<InstalledRoute, ReadonlySet<string>>();
+  private readonly closures = new WeakMap<InstalledRoute, ReadonlySet<PrefixStateRef>>();
+  /** Numbers resolution passes, for each state's count of recomputes in the current one. */
+  private pass = 0;
   private readonly listeners: RibListener[] = [];
   private readonly fibSync: FibSync;
   private processing = false;
@@ -103,11 +141,11 @@ export class Rib {
     // and a large startup-config upserts thousands of routes.
     const route = storedRoute(input, unchanged ? old.updatedAt : this.stack.clock.now());
     if (i >= 0) state.candidates[i] = route;
-    else if (state.candidates.length === 0) state.candidates = [route]; // sized to fit, not push's 17 slots
+    else if (state.candidates.length === 0) state.candidates = [route]; // sized to fit, not push's 17 slots (nor the shared empty one)
     else state.candidates.push(route);
     if (state.candidates.length > 1) state.candidates.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
-    this.reindex(name, state);
-    this.markDirty(name, state);
+    this.reindex(state);
+    this.dirty.add(state);
     this.process();
   }
 
@@ -117,10 +155,11 @@ export class Rib {
     const state = this.state(name, prefix, false);
     if (state === undefined) return;
     const before = state.candidates.length;
-    state.candidates = state.candidates.filter((c) => !(c.protocol === protocol && c.instance === instance));
-    if (state.candidates.length === before) return;
-    this.reindex(name, state);
-    this.markDirty(name, state);
+    const rest = state.candidates.filter((c) => !(c.protocol === protocol && c.instance === instance));
+    if (rest.length === before) return;
+    state.candidates = rest.length === 0 ? NO_ROUTES : rest;
+    this.reindex(state);
+    this.dirty.add(state);
     this.process();
   }
 
@@ -141,9 +180,9 @@ export class Rib {
     if (t === undefined) return;
     this.batch(() => {
       for (const state of t.states.values()) {
-        state.candidates = [];
-        this.reindex(vrf, state);
-        this.markDirty(vrf, state);
+        state.candidates = NO_ROUTES;
+        this.reindex(state);
+        this.dirty.add(state);
       }
     });
     this.tables.delete(vrf);
@@ -183,14 +222,16 @@ export class Rib {
   private process(): void {
     if (this.processing || this.batchDepth > 0) return;
     this.processing = true;
-    const counts = new Map<string, number>();
+    const pass = ++this.pass;
     try {
-      // A Map iterator also visits keys marked dirty while it runs, in the order they were marked.
-      for (const [key, [vrf, state]] of this.dirty) {
-        this.dirty.delete(key);
-        const n = (counts.get(key) ?? 0) + 1;
-        counts.set(key, n);
-        if (n <= MAX_RECOMPUTE_PER_PASS) this.recompute(vrf, state.prefix);
+      // A Set iterator also visits states marked dirty while it runs, in the order they were marked.
+      for (const state of this.dirty) {
+        this.dirty.delete(state);
+        if (state.pass !== pass) {
+          state.pass = pass;
+          state.passCount = 0;
+        }
+        if (++state.passCount <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state.prefix);
       }
     } finally {
       this.processing = false;
@@ -203,7 +244,7 @@ export class Rib {
     if (t === undefined || state === undefined) return;
     let chosen: InstalledRoute | undefined;
     for (const route of state.candidates) {
-      chosen = this.resolveRoute(vrf, state.key, route);
+      chosen = this.resolveRoute(vrf, state, route);
       if (chosen !== undefined) break;
     }
     const old = state.installed;
@@ -214,20 +255,20 @@ export class Rib {
     else t.installed.delete(p);
     this.fibSync.apply(vrf, p, chosen);
     // Everything resolved through this prefix may now resolve differently.
-    for (const keys of this.byNextHop.get(vrf)?.within(p) ?? []) for (const k of keys) this.markDirtyKey(k);
+    for (const states of this.byNextHop.get(vrf)?.within(p) ?? []) for (const s of states) this.dirty.add(s);
     for (const listener of this.listeners) listener(vrf, p, chosen);
   }
 
-  private resolveRoute(vrf: string, selfKey: string, route: Route): InstalledRoute | undefined {
+  private resolveRoute(vrf: string, self: PrefixState, route: Route): InstalledRoute | undefined {
     // Exactly-sized arrays and shared sets where a route has one next hop (nearly all do):
     // a full BGP table is hundreds of thousands of these.
     const through: InstalledRoute[] = [];
-    let paths: ResolvedPath[] | undefined;
+    let paths: readonly ResolvedPath[] | undefined;
     let usable: RouteNextHop[] | undefined;
     const hops = route.nextHops;
     for (let i = 0; i < hops.length; i++) {
       const nh = hops[i];
-      const resolved = this.resolveNextHop(vrf, selfKey, nh, through);
+      const resolved = this.resolveNextHop(vrf, self, nh, through);
       if (resolved === undefined && !nh.permanent) {
         if (usable === undefined) usable = hops.slice(0, i);
         continue;
@@ -242,33 +283,33 @@ export class Rib {
     let kind: FibEntryKind = "forward";
     if (route.protocol === "local" || (route.protocol === "connected" && route.prefix.len === 32)) kind = "receive";
     else if (paths.length > 0 && paths.every((x) => x.interface.kind === "null")) kind = "drop";
-    return { vrf, route, kind, paths, usable: used, key: selfKey, chain: this.chainThrough(through) };
+    return new Installed(vrf, self.prefix, route, kind, paths, used, self, this.chainThrough(through));
   }
 
   /** The keys of the routes resolved through and of their chains. */
-  private chainThrough(through: readonly InstalledRoute[]): ReadonlySet<string> {
+  private chainThrough(through: readonly InstalledRoute[]): ReadonlySet<PrefixStateRef> {
     if (through.length === 0) return NO_KEYS;
     if (through.length === 1 || through.every((r) => r === through[0])) return this.closure(through[0]);
-    const chain = new Set<string>();
+    const chain = new Set<PrefixStateRef>();
     for (const r of through) for (const k of this.closure(r)) chain.add(k);
     return chain;
   }
 
-  private closure(r: InstalledRoute): ReadonlySet<string> {
+  private closure(r: InstalledRoute): ReadonlySet<PrefixStateRef> {
     let set = this.closures.get(r);
     if (set === undefined) {
-      set = new Set(r.chain).add(r.key);
+      set = new Set(r.chain).add(r.self);
       this.closures.set(r, set);
     }
     return set;
   }
 
-  /** Whether `selfKey`'s route is `r` or one `r` resolved through. */
-  private static dependsOn(r: InstalledRoute, selfKey: string): boolean {
-    return r.key === selfKey || r.chain.has(selfKey);
+  /** Whether `self`'s route is `r` or one `r` resolved through. */
+  private static dependsOn(r: InstalledRoute, self: PrefixState): boolean {
+    return r.self === self || r.chain.has(self);
   }
 
-  private resolveNextHop(vrf: string, selfKey: string, nh: RouteNextHop, through: InstalledRoute[]): ResolvedPath[] | undefined {
+  private resolveNextHop(vrf: string, self: PrefixState, nh: RouteNextHop, through: InstalledRoute[]): readonly ResolvedPath[] | undefined {
     if (nh.interface !== undefined) {
       const iface = this.stack.interface(nh.interface);
       if (iface === undefined) return undefined;
@@ -276,29 +317,24 @@ export class Rib {
       return [{ interface: iface, nextHop: nh.address, labels: nh.labels, via: nh }];
     }
     if (nh.address === undefined) return undefined;
-    const via = this.longestUsable(nh.resolveInVrf ?? vrf, nh.address, selfKey);
+    const via = this.longestUsable(nh.resolveInVrf ?? vrf, nh.address, self);
     // Unresolvable, or the next hop is one of our own addresses.
     if (via === undefined || via.kind === "receive") return undefined;
     through.push(via);
     if (via.kind === "drop") return [{ interface: this.stack.null0, nextHop: undefined, labels: undefined, via: nh }];
-    return via.paths.map((x) => ({
-      interface: x.interface,
-      nextHop: x.nextHop ?? nh.address,
-      labels: joinLabels(x.labels, nh.labels),
-      via: nh,
-    }));
+    return throughPaths(via.paths, nh);
   }
 
   /** The longest installed route covering `addr` that does not depend on `selfKey`. */
-  private longestUsable(vrf: string, addr: Ipv4, selfKey: string): InstalledRoute | undefined {
+  private longestUsable(vrf: string, addr: Ipv4, self: PrefixState): InstalledRoute | undefined {
     const t = this.table(vrf);
     if (t === undefined) return undefined;
-    const m = t.installed.match(addr);
+    const m = t.installed.lookup(addr);
     if (m === undefined) return undefined;
-    if (!Rib.dependsOn(m.value, selfKey)) return m.value;
+    if (!Rib.dependsOn(m, self)) return m;
     for (let len = m.prefix.len - 1; len >= 0; len--) {
       const r = t.installed.get(makePrefix(addr, len));
-      if (r !== undefined && !Rib.dependsOn(r, selfKey)) return r;
+      if (r !== undefined && !Rib.dependsOn(r, self)) return r;
     }
     return undefined;
   }
@@ -306,9 +342,9 @@ export class Rib {
   // --- Bookkeeping -------------------------------------------------------------------
 
   private interfaceChanged(name: string): void {
-    const keys = this.byInterface.get(name);
-    if (keys === undefined) return;
-    for (const k of keys) this.markDirtyKey(k);
+    const states = this.byInterface.get(name);
+    if (states === undefined) return;
+    for (const s of states) this.dirty.add(s);
     this.process();
   }
 
@@ -325,22 +361,20 @@ export class Rib {
     }
     let s = t.states.get(p.addr, p.len);
     if (s === undefined && create) {
-      // Frozen: the installed-route table and the FIB keep this very object.
-      const own = Object.freeze(makePrefix(p.addr, p.len));
-      s = { prefix: own, key: depKey(vrf, own), candidates: [], installed: undefined, recursive: [], interfaces: [] };
-      t.states.set(own.addr, own.len, s);
+      s = new PrefixState(vrf, Object.freeze(makePrefix(p.addr, p.len)));
+      t.states.set(p.addr, p.len, s);
     }
     return s;
   }
 
-  private reindex(vrf: string, state: PrefixState): void {
-    const key = state.key;
+  private reindex(state: PrefixState): void {
+    const vrf = state.vrf;
     const old = state.recursive;
-    for (let i = 0; i < old.length; i += 2) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number, key);
-    for (const name of state.interfaces) this.byInterface.get(name)?.delete(key);
+    for (let i = 0; i < old.length; i += 2) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number, state);
+    for (const name of state.interfaces) this.byInterface.get(name)?.delete(state);
     // Built exactly sized (arrays that grow by push keep 17 slots), and one shared empty
     // array where there is nothing.
-    let recursive: (string | number)[] | undefined;
+    let recursive: readonly (string | number)[] | undefined;
     let interfaces: string[] | undefined;
     for (const route of state.candidates) {
       for (const nh of route.nextHops) {
@@ -349,14 +383,13 @@ export class Rib {
           else interfaces.push(nh.interface);
           let set = this.byInterface.get(nh.interface);
           if (set === undefined) this.byInterface.set(nh.interface, (set = new Set()));
-          set.add(key);
+          set.add(state);
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
-          if (recursive === undefined) recursive = [rv, nh.address];
-          else recursive.push(rv, nh.address);
           let index = this.byNextHop.get(rv);
-          if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex()));
-          index.add(nh.address, key);
+          if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex(rv)));
+          const pair = index.add(nh.address, state);
+          recursive = recursive === undefined ? pair : [...recursive, rv, nh.address];
         }
       }
     }
@@ -364,17 +397,6 @@ export class Rib {
     state.interfaces = interfaces ?? NO_INTERFACES;
   }
 
-  private markDirty(vrf: string, state: PrefixState): void {
-    this.dirty.set(state.key, [vrf, state]);
-  }
-
-  private markDirtyKey(key: string): void {
-    const bar = key.indexOf("|");
-    const vrf = key.slice(0, bar);
-    const k = Number(key.slice(bar + 1));
-    const state = this.tables.get(vrf)?.states.get(k % 0x100000000, Math.floor(k / 0x100000000));
-    if (state !== undefined) this.dirty.set(key, [vrf, state]);
-  }
 }
 
 /** A VRF's prefix states, one map per prefix length keyed by the address as a signed 32-bit
@@ -406,10 +428,12 @@ interface NextHopEntry {
   readonly address: number;
   /** When the address was first seen: dependants are re-resolved in that order. */
   readonly order: number;
-  readonly keys: Set<string>;
+  readonly states: Set<PrefixState>;
+  /** [resolve VRF, address]: the `recursive` of every prefix with this one next hop. */
+  readonly pair: readonly (string | number)[];
 }
 
-/** The recursive next-hop addresses of one VRF, and the keys of the prefixes using each, kept
+/** The recursive next-hop addresses of one VRF, and the prefixes using each, kept
  * in address order: when an installed route changes, the addresses it covers are one run of
  * that order, found by binary search rather than by testing every next hop (a config with
  * thousands of static routes has thousands of them). */
@@ -418,28 +442,32 @@ class NextHopIndex {
   /** Ascending by address. */
   private readonly sorted: NextHopEntry[] = [];
 
-  add(address: number, key: string): void {
+  constructor(private readonly vrf: string) {}
+
+  /** Returns the entry's [VRF, address] pair. */
+  add(address: number, state: PrefixState): readonly (string | number)[] {
     let entry = this.byAddress.get(address);
     if (entry === undefined) {
-      entry = { address, order: this.byAddress.size, keys: new Set() };
+      entry = { address, order: this.byAddress.size, states: new Set(), pair: Object.freeze([this.vrf, address]) };
       this.byAddress.set(address, entry);
       this.sorted.splice(this.firstAtOrAbove(address), 0, entry);
     }
-    entry.keys.add(key);
+    entry.states.add(state);
+    return entry.pair;
   }
 
-  delete(address: number, key: string): void {
-    this.byAddress.get(address)?.keys.delete(key);
+  delete(address: number, state: PrefixState): void {
+    this.byAddress.get(address)?.states.delete(state);
   }
 
-  /** The key sets of the addresses inside `p`, in the order the addresses were first seen. */
-  within(p: Prefix): Set<string>[] {
+  /** The prefix sets of the addresses inside `p`, in the order the addresses were first seen. */
+  within(p: Prefix): Set<PrefixState>[] {
     const first = (p.addr & maskOf(p.len)) >>> 0;
     const last = (first | ~maskOf(p.len)) >>> 0;
     const hits: NextHopEntry[] = [];
     for (let i = this.firstAtOrAbove(first); i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
     if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
-    return hits.map((e) => e.keys);
+    return hits.map((e) => e.states);
   }
 
   private firstAtOrAbove(address: number): number {
@@ -473,8 +501,21 @@ function storedRoute(input: RouteInput, updatedAt: number): Route {
  * the route it belongs to. */
 const joined = new WeakMap<readonly Label[], Map<Label, readonly Label[]>>();
 
-function depKey(vrf: string, p: Prefix): string {
-  return `${vrf}|${prefixKey(p)}`;
+/** The paths of a route resolved through `outer` (the covering route's paths) by next hop
+ * `nh`: depend on nothing else, so they are made once per (outer, nh) and shared by every
+ * route with that next hop object (BgpInstaller hands one per next hop and label). Both keys
+ * are weak: the cache goes with the covering route's paths or the next hop. */
+const throughCache = new WeakMap<readonly ResolvedPath[], WeakMap<RouteNextHop, readonly ResolvedPath[]>>();
+
+function throughPaths(outer: readonly ResolvedPath[], nh: RouteNextHop): readonly ResolvedPath[] {
+  let byNextHop = throughCache.get(outer);
+  if (byNextHop === undefined) throughCache.set(outer, (byNextHop = new WeakMap()));
+  let paths = byNextHop.get(nh);
+  if (paths === undefined) {
+    paths = outer.map((x) => ({ interface: x.interface, nextHop: x.nextHop ?? nh.address, labels: joinLabels(x.labels, nh.labels), via: nh }));
+    byNextHop.set(nh, paths);
+  }
+  return paths;
 }
 
 function joinLabels(outer: readonly Label[] | undefined, inner: readonly Label[] | undefined): readonly Label[] | undefined {
