@@ -8,6 +8,7 @@
 // Every method is one entry in MGMT_METHODS: its params and result schemas. The agent parses
 // params with them, clients parse results with them, so both ends agree by construction.
 import { z } from "zod";
+import { carrierSchema, impairmentSchema } from "./link";
 import { tableNameSchema } from "./tables";
 
 /** WebSocket close code for a wrong or missing token (4000–4999 are the application's). */
@@ -95,6 +96,13 @@ export const MGMT_METHODS = {
   "capture.stop": {
     params: z.object({ watchId }),
     result: z.object({}),
+  },
+  /** The cable of a physical port (IOS name): the impairment of the frames it receives (null
+   * clears it) and whether it is plugged. Either may be left out; the result is the port's
+   * cable as it is now. The docker runtime impairs its links this way. */
+  "link.set": {
+    params: z.object({ iface: z.string().min(1), impair: impairmentSchema.nullable().optional(), carrier: carrierSchema.optional() }),
+    result: z.object({ iface: z.string(), impair: impairmentSchema.optional(), carrier: carrierSchema }),
   },
   "node.info": {
     params: emptyParams,

@@ -9,6 +9,7 @@ import { NodeProcess, type NodeStartFailure } from "./node-process";
 import { PortAllocator } from "./ports";
 import { removeState, stateDir, writeState } from "./runtime/state";
 import { isNoImpairment } from "../router/io/impair";
+import { changedLink } from "./runtime/link-cables";
 import { LOOPBACK_HOST, RuntimeError, type DeployStep, type LinkChange, type LinkState, type NodeStatus, type ProcessLabState } from "./runtime/types";
 import type { Lab } from "./topology";
 
@@ -110,18 +111,9 @@ export class LabDaemon {
     const at = this.links.findIndex((l) => l.index === index);
     if (at < 0) throw new RuntimeError("no-such-node", `no link ${index} in lab ${this.options.lab.name} (links: ${this.links.map((l) => l.index).join(", ") || "none"})`);
     const bridge = this.bridges[at];
-    let link = this.links[at];
-    if (change.impair !== undefined) {
-      const impair = change.impair && !isNoImpairment(change.impair) ? change.impair : undefined;
-      bridge.setImpairment(impair);
-      const { impair: _old, ...rest } = link;
-      link = impair ? { ...rest, impair } : rest;
-    }
-    if (change.carrier !== undefined) {
-      bridge.setCarrier(change.carrier === "up");
-      const { carrier: _old, ...rest } = link;
-      link = change.carrier === "down" ? { ...rest, carrier: "down" } : rest;
-    }
+    if (change.impair !== undefined) bridge.setImpairment(change.impair && !isNoImpairment(change.impair) ? change.impair : undefined);
+    if (change.carrier !== undefined) bridge.setCarrier(change.carrier === "up");
+    const link = changedLink(this.links[at], change);
     this.links[at] = link;
     this.persist();
   }

@@ -287,6 +287,29 @@ describe("the router node agent", () => {
     expect(await mgmt.call("capture.start", { iface: "Serial0/0" })).toMatchObject({ ok: false, error: { code: "not-found" } });
   }, 10_000);
 
+  it("impairs and pulls a port's cable on request (link.set): ping feels the delay, the router sees carrier loss", async () => {
+    expect(ok(await mgmt.call("link.set", { iface: "Ethernet0/0", impair: { delayMs: 150 } }))).toEqual({ iface: "Ethernet0/0", impair: { delayMs: 150 }, carrier: "up" });
+    const slow = ok(await mgmt.exec("ping 10.0.12.2")).output;
+    const rtt = /round-trip min\/avg\/max = (\d+)\/\d+\/(\d+) ms/.exec(slow);
+    expect(Number(rtt?.[1])).toBeGreaterThanOrEqual(150); // the replies R1 receives wait
+    expect(Number(rtt?.[2])).toBeLessThan(1000);
+
+    expect(ok(await mgmt.call("link.set", { iface: "Ethernet0/0", impair: null, carrier: "down" }))).toEqual({ iface: "Ethernet0/0", carrier: "down" });
+    const protocol = async (): Promise<string | undefined> => ok(await mgmt.table("interfaces")).find((r) => r.interface === "Ethernet0/0")?.protocol;
+    const deadline = Date.now() + 3000;
+    while ((await protocol()) !== "down" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(ok(await mgmt.exec("show ip interface brief | include Ethernet0/0")).output).toMatch(/^Ethernet0\/0 +10\.0\.12\.1 +YES NVRAM +down +down/m);
+    expect(ok(await mgmt.exec("ping 10.0.12.2 repeat 2 timeout 1")).output).toContain("Success rate is 0 percent");
+
+    ok(await mgmt.call("link.set", { iface: "Ethernet0/0", carrier: "up" }));
+    const upAgain = Date.now() + 3000;
+    while ((await protocol()) !== "up" && Date.now() < upAgain) await new Promise((r) => setTimeout(r, 50));
+    expect(ok(await mgmt.exec("ping 10.0.12.2")).output).toContain("Success rate is 100 percent (5/5)");
+
+    expect(await mgmt.call("link.set", { iface: "Ethernet0/3", carrier: "down" })).toMatchObject({ ok: false, error: { code: "not-found", message: "no linked port Ethernet0/3 (linked: Ethernet0/0)" } });
+    expect(await mgmt.call("link.set", { iface: "Ethernet0/0", impair: { lossPercent: 101 } })).toMatchObject({ ok: false, error: { code: "bad-request" } });
+  }, 30_000);
+
   it("answers bad requests with an error naming the problem, and keeps serving", async () => {
     const socket = new WebSocket(mgmtUrl("127.0.0.1", nodes[0].mgmtPort, TOKEN));
     const replies: unknown[] = [];

@@ -33,7 +33,7 @@ async function timeMs(fn: () => unknown): Promise<number> {
 
 async function pasteByExec(text: string): Promise<number> {
   const router = newRouter();
-  const handlers = mgmtHandlers({ name: "R1", router, version: "bench", taps: new Map(), reportBug: (c, e) => console.error(c, e) });
+  const handlers = mgmtHandlers({ name: "R1", router, version: "bench", taps: new Map(), cables: new Map(), reportBug: (c, e) => console.error(c, e) });
   const peer = { push: () => {}, congested: false, watches: new Map() };
   const ms = await timeMs(async () => {
     const reply = await handlers.exec({ command: `configure terminal\n${text}`, timeoutMs: 600_000 }, peer);

@@ -91,7 +91,8 @@ export function macMismatch(plan: NodeWiring, facts: ContainerFacts): string | u
     .join("; ");
 }
 
-export type StartFailure = { readonly kind: "port-in-use" | "exited" | "timeout" | "mac" | "engine" | "interrupted"; readonly message: string };
+/** link: ready, but its links' impairment could not be set (link-cables.ts). */
+export type StartFailure = { readonly kind: "port-in-use" | "exited" | "timeout" | "mac" | "engine" | "interrupted" | "link"; readonly message: string };
 
 function signalName(exitCode: number): string | undefined {
   if (exitCode <= 128) return undefined;

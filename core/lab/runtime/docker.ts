@@ -2,7 +2,8 @@
 // makes, one internal Docker network per link, one management network per lab for the
 // console and mgmt ports on 127.0.0.1 (the choices are explained in docker-plan.ts). No lab
 // daemon: the engine keeps the containers, and every operation asks it afresh. Every object
-// carries `flexlab.lab=<name>`, so destroy removes exactly what the lab made.
+// carries `flexlab.lab=<name>`, so destroy removes exactly what the lab made. A link's
+// impairment and cable are set on the routers' ports through their mgmt API (link-cables.ts).
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type Docker from "dockerode";
@@ -16,8 +17,9 @@ import { createContainer, describeExit, inspectContainer, readLog, startAndWait,
 import { allocateSubnets, DEFAULT_POOL, formatCidr, parseCidr, prefixLengthFor, type Cidr } from "./docker-subnets";
 import { containerName } from "./docker-labels";
 import { processStartTicks, sameProcessAlive, stopDeployer } from "./pids";
+import { applyLinkChange, applyLinksOfNode, changedLink } from "./link-cables";
 import { newToken, readState, removeState, writeState } from "./state";
-import { LOOPBACK_HOST, RuntimeError, type DeployOptions, type DeployStep, type DockerLabState, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
+import { LOOPBACK_HOST, RuntimeError, type DeployOptions, type DeployStep, type DockerLabState, type LinkChange, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
 export { dockerAvailable } from "./docker-engine";
 
@@ -89,7 +91,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
           ...(this.options.memoryBytes ? { memoryBytes: this.options.memoryBytes } : {}),
         }),
       );
-      record.update((s) => this.withNetworks(s, plan, networkIds));
+      record.update((s) => this.withNetworks(s, lab, plan, networkIds));
       const perEndpointMac = compareApiVersions(engine.apiVersion, "1.44") >= 0;
       const timeoutMs = options.timeoutMs ?? Math.max(DEFAULT_READY_TIMEOUT_MS, lab.nodes.length * 1000);
       const failures: StartFailure[] = [];
@@ -100,7 +102,9 @@ export class DockerRuntime implements Runtime<DockerLabState> {
       await Promise.all(
         plan.nodes.map(async (node) => {
           progress(node.name, "starting");
-          const failure = await this.createAndStart(docker, node, perEndpointMac, timeoutMs, signal, onCreated, () => progress(node.name, "booting"));
+          const failure =
+            (await this.createAndStart(docker, node, perEndpointMac, timeoutMs, signal, onCreated, () => progress(node.name, "booting"))) ??
+            (await this.cablesOf(record.current, node.name));
           if (failure) {
             progress(node.name, "failed", failure.message);
             failures.push(failure);
@@ -145,7 +149,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) throw this.gone(state, n);
     if (!facts.running) {
-      const failure = await this.startUntilReady(docker, this.wiringOf(state, n), facts.id, DEFAULT_READY_TIMEOUT_MS);
+      const failure = (await this.startUntilReady(docker, this.wiringOf(state, n), facts.id, DEFAULT_READY_TIMEOUT_MS)) ?? (await this.cablesOf(await this.freshState(state), n.name));
       if (failure) {
         await this.saveNode(state, n.name, "crashed");
         throw new RuntimeError(errorCodeOf([failure]), failure.message);
@@ -179,6 +183,21 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     const deployer = now.deploying;
     const orphaned = deployer !== undefined && !sameProcessAlive(deployer.pid, deployer.startTicks);
     return Promise.all(now.nodes.map((n) => this.statusOf(docker, state, n, orphaned && n.state === "starting" ? "running" : n.state)));
+  }
+
+  /** Impairs, clears, pulls or plugs link `index` on the routers of it that run; the state
+   * file keeps it, so a router that starts later takes it up. */
+  async changeLink(state: DockerLabState, index: number, change: LinkChange): Promise<void> {
+    const now = await this.freshState(state);
+    const link = now.links.find((l) => l.index === index);
+    if (!link) throw new RuntimeError("no-such-node", `no link ${index} in lab ${now.lab} (links: ${now.links.map((l) => l.index).join(", ") || "none"})`);
+    const running = new Set((await this.status(now)).filter((n) => n.state === "running").map((n) => n.name));
+    await writeState({ ...now, links: now.links.map((l) => (l.index === index ? changedLink(l, change) : l)) });
+    try {
+      await applyLinkChange(now, link, change, running);
+    } catch (err) {
+      throw new RuntimeError("node-failed", `link ${index}: ${err instanceof Error ? err.message : String(err)} (it takes the change when it starts again)`);
+    }
   }
 
   // --- engine and image -------------------------------------------------------------------
@@ -323,16 +342,36 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     };
   }
 
-  private withNetworks(state: DockerLabState, plan: LabPlan, networkIds: ReadonlyMap<string, string>): DockerLabState {
+  private withNetworks(state: DockerLabState, lab: Lab, plan: LabPlan, networkIds: ReadonlyMap<string, string>): DockerLabState {
     return {
       ...state,
-      links: plan.links.map((net) => ({
-        index: net.linkIndex ?? 0,
-        endpoints: plan.nodes.flatMap((n) => n.links.filter((e) => e.network === net.name).map((e) => ({ node: n.name, iface: e.iface, mac: e.mac }))),
-        network: { id: networkIds.get(net.name) ?? "", name: net.name, subnet: formatCidr(net.subnet) },
-      })),
+      links: plan.links.map((net) => {
+        const impair = lab.links[net.linkIndex ?? 0]?.impair;
+        return {
+          index: net.linkIndex ?? 0,
+          endpoints: plan.nodes.flatMap((n) => n.links.filter((e) => e.network === net.name).map((e) => ({ node: n.name, iface: e.iface, mac: e.mac }))),
+          network: { id: networkIds.get(net.name) ?? "", name: net.name, subnet: formatCidr(net.subnet) },
+          ...(impair ? { impair: { ...impair } } : {}),
+        };
+      }),
       docker: { image: this.image, mgmtNetwork: { id: networkIds.get(plan.mgmt.name) ?? "", name: plan.mgmt.name } },
     };
+  }
+
+  /** Gives a node that just became ready its links' impairments and pulled cables. */
+  private async cablesOf(state: DockerLabState, node: string): Promise<StartFailure | undefined> {
+    try {
+      await applyLinksOfNode(state, node);
+      return undefined;
+    } catch (err) {
+      return { kind: "link", message: `${node}: cannot set its links' impairment: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  }
+
+  /** The state file as it is now (a `flexlab link` from another shell may have changed it). */
+  private async freshState(state: DockerLabState): Promise<DockerLabState> {
+    const fresh = await readState(state.dir);
+    return fresh.ok && fresh.state.runtime === "docker" && fresh.state.lab === state.lab ? fresh.state : state;
   }
 
   // --- node helpers -----------------------------------------------------------------------

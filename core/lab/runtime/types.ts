@@ -3,6 +3,7 @@
 // The state is JSON validated with zod on every read: it crosses process boundaries and may
 // be left over from an older FlexLab.
 import { z } from "zod";
+import { impairmentSchema } from "../../api/link";
 import type { Result } from "../../api/result";
 import type { Lab } from "../topology";
 
@@ -72,14 +73,7 @@ export const linkEndpointStateSchema = z.object({
 export type LinkEndpointState = z.infer<typeof linkEndpointStateSchema>;
 
 /** A link's impairment as numbers (io/impair.ts's Impairment), as the state file keeps it. */
-export const impairmentStateSchema = z.object({
-  delayMs: z.number().nonnegative().optional(),
-  jitterMs: z.number().nonnegative().optional(),
-  lossPercent: z.number().min(0).max(100).optional(),
-  duplicatePercent: z.number().min(0).max(100).optional(),
-  reorderPercent: z.number().min(0).max(100).optional(),
-  rateBitsPerSecond: z.number().positive().optional(),
-});
+export const impairmentStateSchema = impairmentSchema;
 
 /** What `flexlab link` changes on a running link: its impairment (null clears it), its cable. */
 export const linkChangeSchema = z.object({

@@ -3,6 +3,7 @@
 // main.ts turns the command line into AgentOptions and handles the process around it.
 import { join } from "node:path";
 import { RealClock } from "../clock/real";
+import { CableNic } from "../io/cable-nic";
 import { MemoryHub } from "../io/memory";
 import type { Nic } from "../io/nic";
 import { TapNic } from "../io/tap";
@@ -64,10 +65,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   // Every port, linked or not, gets a tap so it can be captured. Unlinked ones are up with
   // nothing on the wire, as the router would make them itself. Ports go in name order, so
-  // burned-in MACs are the same on every run.
+  // burned-in MACs are the same on every run. A linked port's cable sits between its backend
+  // and its tap, so the lab can impair or pull it (`link.set`) and a capture shows what the
+  // router received.
   const backends = new Map<string, Nic>();
+  const cables = new Map<string, CableNic>();
   try {
-    for (const spec of options.ports) backends.set(spec.iface, await openPort(spec, options.name, clock));
+    for (const spec of options.ports) {
+      const cable = new CableNic(await openPort(spec, options.name, clock), { clock });
+      cables.set(spec.iface, cable);
+      backends.set(spec.iface, cable);
+    }
     options.onPortsOpen?.();
   } catch (err) {
     for (const nic of backends.values()) nic.close();
@@ -103,7 +111,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const consoleServer = await startConsoleServer({ router, host: options.bind, port: options.consolePort, onBug: reportBug });
   const mgmt = await startMgmtServer({
-    node: { name: options.name, router, version: options.version, taps, reportBug },
+    node: { name: options.name, router, version: options.version, taps, cables, reportBug },
     host: options.bind,
     port: options.mgmtPort,
     token: options.token,

@@ -6,6 +6,7 @@ import type { MgmtError, MgmtMethod, MgmtParams, MgmtPushParams, MgmtResult } fr
 import { parseTableRows, type TableName } from "../../api/tables";
 import { Shell } from "../cli/shell";
 import { parseConfig } from "../config/parse";
+import type { CableNic } from "../io/cable-nic";
 import type { TapNic } from "../io/tap";
 import type { Router } from "../node/router";
 import { tableRows } from "./tables";
@@ -18,6 +19,8 @@ export interface NodeContext {
   readonly version: string;
   /** Capturable Ethernet ports, by IOS name. */
   readonly taps: ReadonlyMap<string, TapNic>;
+  /** The linked ports' cables (impairment, carrier), by IOS name. */
+  readonly cables: ReadonlyMap<string, CableNic>;
   readonly reportBug: BugReporter;
 }
 
@@ -195,6 +198,21 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
     },
 
     "capture.stop": ({ watchId }, peer) => stopWatch(peer, watchId, "capture"),
+
+    "link.set": ({ iface, impair, carrier }) => {
+      const cable = ctx.cables.get(iface);
+      if (!cable) return { error: { code: "not-found", message: `no linked port ${iface} (linked: ${[...ctx.cables.keys()].join(", ") || "none"})` } };
+      if (impair !== undefined) {
+        try {
+          cable.setImpairment(impair ?? undefined);
+        } catch (err) {
+          return { error: { code: "bad-request", message: err instanceof Error ? err.message : String(err) } };
+        }
+      }
+      if (carrier !== undefined) cable.setCarrier(carrier === "up");
+      const now = cable.impairment;
+      return { result: { iface, ...(now ? { impair: { ...now } } : {}), carrier: cable.carrierUp ? "up" : "down" } };
+    },
 
     "node.info": () => ({
       result: { name: ctx.name, hostname: router.hostname, uptimeMs: Math.max(0, router.clock.now() - router.bootTimeMs), version: ctx.version },

@@ -41,7 +41,7 @@ function booted(text: string): string {
 const peer: MgmtPeer = { push: () => {}, congested: false, watches: new Map() };
 
 function handlers(r: Router) {
-  return mgmtHandlers({ name: "R1", router: r, version: "test", taps: new Map(), reportBug: (context, err) => expect.fail(`${context}: ${String(err)}`) });
+  return mgmtHandlers({ name: "R1", router: r, version: "test", taps: new Map(), cables: new Map(), reportBug: (context, err) => expect.fail(`${context}: ${String(err)}`) });
 }
 
 const withoutTimestamps = (text: string): string => text.replace(/^! Last configuration change.*$/m, "");
