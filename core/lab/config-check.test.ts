@@ -1,5 +1,10 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parseConfig } from "../router/config/parse";
 import { checkConfigText, formatCheckProblem, formatInertFamilies } from "./config-check";
+
+const SEED = resolve(import.meta.dirname, "../../labs/mpls-over-flexvpn");
 
 describe("config check", () => {
   it("reports the block of a rejected line as skipped, line by line, under its parent", () => {
@@ -40,5 +45,37 @@ describe("config check", () => {
       "  NTP: 1 line (lab routers keep the host's clock (virtual in sim))",
     ]);
     expect(checkConfigText("pe1.cfg", text, false).families).toBeUndefined();
+  });
+
+  it("warns about no line of the seed lab that the lab relies on: only IOS housekeeping the guide's design never needs", () => {
+    const warned = new Set<string>();
+    for (const node of ["R1-HUB", "R3-Spoke1", "R4-Spoke", "INET"]) {
+      const r = parseConfig(readFileSync(`${SEED}/${node}.cfg`, "utf8"));
+      expect(r.diagnostics, node).toEqual([]);
+      expect(r.notes, node).toEqual([]); // no `mpls ip` on a FlexVPN tunnel, nothing IOS would print
+      for (const w of r.warnings) warned.add(`${w.family}: ${w.command}`);
+    }
+    // Tunnels, IKEv2, IPsec, NHRP, BGP VPNv4, VRFs and PKI trustpoints are all simulated: none
+    // of them may ever appear here.
+    expect([...warned].sort()).toEqual([
+      "MPLS LDP/TE: mpls.ldp.loop-detection",
+      "PKI: crypto.pki.token",
+      "forwarding options: ip.cef",
+      "forwarding options: ip.forward-protocol",
+      "forwarding options: ipv6.cef",
+      "forwarding options: multilink.bundle-name",
+      "system: boot-end-marker",
+      "system: boot-start-marker",
+      "system: ip.http.secure-server",
+      "system: ip.http.server",
+      "system: redundancy",
+    ]);
+  });
+
+  it("gives every inert line of the public corpus a family, never 'other'", () => {
+    const text = readFileSync(resolve(import.meta.dirname, "../../test/fixtures/ios-configs/batfish-example-as2border1.cfg"), "utf8");
+    const r = checkConfigText("as2border1.cfg", text, true);
+    expect(r.families?.map((f) => f.family)).not.toContain("other");
+    expect(r.families?.length).toBeGreaterThan(3);
   });
 });

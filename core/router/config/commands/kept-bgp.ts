@@ -109,7 +109,7 @@ export const keptBgpCommands: readonly ConfigCommand[] = [
         help: [...NEIGHBOR, "Originate default route to this neighbor", "Route-map to specify criteria to originate default", "route-map name"],
         multi: byPeer,
         order: NEIGHBOR_ORDER + 0.51,
-        inert: "the lab sends no default route to a neighbor unless one is in its table",
+        inert: "the lab's BGP originates no default route for a single neighbor",
       },
       {
         id: "bgp.neighbor.advertise-additional-paths",

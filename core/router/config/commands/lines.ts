@@ -40,6 +40,7 @@ function lineSetting(spec: LineSettingSpec): ConfigCommand {
     help: spec.help,
     order: spec.order,
     inert: LINE_INERT,
+    family: "terminal lines",
     apply: (m, a, c) => {
       line(m, c).settings[spec.id] = { command: spec.id, no: false, args: a };
     },
@@ -153,6 +154,7 @@ export const lineCommands: readonly ConfigCommand[] = [
     help: ["Define a login banner", "Set Message of the Day banner", "Set login banner", "Set EXEC process creation banner", "Set incoming terminal line banner", "c banner-text c, where 'c' is a delimiting character"],
     order: TOP.banner,
     inert: "consoles print no banner",
+    family: "system",
     apply: (m, a) => banner(m, a),
     no: {
       syntax: "banner (motd|login|exec|incoming)$kind [LINE$text]",
@@ -173,6 +175,7 @@ export const lineCommands: readonly ConfigCommand[] = [
     order: TOP.line,
     enters: "line",
     inert: LINE_INERT,
+    family: "terminal lines",
     apply: (m, a) => {
       const kind = (a.kind === "console" ? "con" : a.kind) as LineConfig["kind"];
       const first = a.first;

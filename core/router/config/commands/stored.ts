@@ -15,6 +15,8 @@ export interface StoredSpec<S extends string, N extends string> {
   readonly order: number;
   /** Why the command does nothing here. */
   readonly inert: string;
+  /** What `config check --warnings` groups it under; "system" by default. */
+  readonly family?: string;
   /** Syntax of the `no` form; by default the same as the command. */
   readonly noSyntax?: N;
   /** What `no` does: store the negated line (`no ip domain lookup`), or remove the line. */
@@ -45,6 +47,7 @@ export function stored<const S extends string, const N extends string = S>(spec:
     help: spec.help,
     order: spec.order,
     inert: spec.inert,
+    family: spec.family ?? "system",
     hidden: spec.hidden,
     enters: spec.enters,
     apply: (m, a) => {

@@ -201,10 +201,11 @@ export const systemCommands: readonly ConfigCommand[] = [
       render: i === 0 ? (m) => (m.domainName === undefined ? [] : [{ args: { name: m.domainName } }]) : undefined,
     }),
   ),
-  stored({ id: "ip.cef", syntax: "ip cef", help: [IP, "Cisco Express Forwarding"], order: TOP.ipCef, inert: "FlexLab always forwards with its FIB" }),
-  stored({ id: "ipv6.cef", syntax: "ipv6 cef", help: ["IPv6 configuration commands", "Cisco Express Forwarding for IPv6"], order: TOP.ipv6Cef, inert: "no IPv6 forwarding in FlexLab" }),
+  stored({ id: "ip.cef", family: "forwarding options", syntax: "ip cef", help: [IP, "Cisco Express Forwarding"], order: TOP.ipCef, inert: "FlexLab always forwards with its FIB" }),
+  stored({ id: "ipv6.cef", family: "forwarding options", syntax: "ipv6 cef", help: ["IPv6 configuration commands", "Cisco Express Forwarding for IPv6"], order: TOP.ipv6Cef, inert: "no IPv6 forwarding in FlexLab" }),
   stored({
     id: "multilink.bundle-name",
+    family: "forwarding options",
     syntax: "multilink bundle-name authenticated",
     help: ["PPP multilink global configuration", "Select method for naming multilink bundles", "Use peer's authenticated name"],
     order: TOP.multilink,
@@ -230,6 +231,7 @@ export const systemCommands: readonly ConfigCommand[] = [
   }),
   stored({
     id: "mpls.ldp.loop-detection",
+    family: "MPLS LDP/TE",
     syntax: "mpls ldp loop-detection",
     help: ["Configure MPLS parameters", "Label Distribution Protocol", "Enable LDP Loop Detection"],
     order: TOP.mplsLdp,
@@ -237,6 +239,7 @@ export const systemCommands: readonly ConfigCommand[] = [
   }),
   stored({
     id: "crypto.pki.token",
+    family: "PKI",
     syntax: "crypto pki token (default|WORD)$token removal timeout <0-480>$seconds",
     help: ["Encryption module", "Public Key components", "Configure Token", "Default token", "Token name", "Token removal", "Timeout on token removal", "Seconds"],
     order: TOP.pkiToken,
@@ -256,6 +259,7 @@ export const systemCommands: readonly ConfigCommand[] = [
   }),
   stored({
     id: "ip.forward-protocol",
+    family: "forwarding options",
     syntax: "ip forward-protocol nd",
     help: [IP, "Controls forwarding of physical and directed IP broadcasts", "Sun's Network Disk protocol"],
     order: TOP.ipForwardProtocol,
