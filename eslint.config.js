@@ -27,7 +27,7 @@ const IOS_REGEX = "core/router/cli/regex.ts";
 /** Protocols meet through each other's published instances (`router.subsystem(x)`): the
  * subsystem file and the types it publishes (README of core/router/node). Nothing else of a
  * sibling protocol. */
-const PUBLISHED = ["core/router/pki/subsystem.ts", "core/router/pki/store.ts", "core/router/ipsec/subsystem.ts", "core/router/ipsec/sa.ts"];
+const PUBLISHED = ["core/router/pki/subsystem.ts", "core/router/pki/store.ts", "core/router/ipsec/subsystem.ts", "core/router/ipsec/sa.ts", "core/router/ikev2/subsystem.ts"];
 /** Link impairment with netem's meaning (pure, no imports): the sim's links, the lab daemon's
  * bridges and the agents' ports apply this one model. */
 const LINK_IMPAIRMENT = "core/router/io/impair.ts";

@@ -36,6 +36,8 @@ export const REINITIATE_INTERVAL_MS = 10_000;
 /** An initiator whose SA went down (cleared, deleted by the peer, failed) tries again after
  * this, doubling per failure up to REINITIATE_INTERVAL_MS, back to it once an SA comes up. */
 export const REINITIATE_FIRST_MS = 500;
+/** How long a shortcut waits for the session its peer is already starting toward us. */
+const SHORTCUT_CROSSING_WAIT_MS = 5_000;
 const HOST_MASK = ipv4(255, 255, 255, 255);
 
 /** An initiating tunnel's wish, from its config. */
@@ -62,6 +64,10 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   private readonly installed = new Map<ChildSa, IpsecSaHandle>();
   /** Per initiating tunnel: failures since its last SA came up, and the pending retry. */
   private readonly backoff = new Map<string, { failures: number; timer: Timer | undefined }>();
+  /** Shortcut sessions this router started, and who waits for each to come up. */
+  private readonly shortcutSas = new Set<IkeSa>();
+  /** Who waits for a session to an NBMA address to protect its Virtual-Access. */
+  private readonly remoteWaiters = new Map<Ipv4, ((interfaceName: string) => void)[]>();
 
   constructor(private readonly router: SubsystemHost) {
     this.engine = new IkeEngine(this);
@@ -195,6 +201,78 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     }
   }
 
+  // --- Spoke-to-spoke shortcuts (NHRP) ----------------------------------------------------------
+
+  /**
+   * NHRP's spoke-to-spoke session (FlexVPN `ip nhrp shortcut virtual-template N`): an IKEv2
+   * and IPsec session to `remote` (an NBMA address) on a Virtual-Access cloned from
+   * `template`. `up(interfaceName)` is called, from a later task, once the session's IPsec SA
+   * protects that interface: at once when a session to `remote` is already up (either end may
+   * have started it), else when the one started now is. Returns IOS's complaint when the
+   * template cannot carry a session.
+   */
+  shortcut(template: string, remote: Ipv4, up: (interfaceName: string) => void): string | undefined {
+    const existing = this.sessionTo(remote);
+    if (existing !== undefined) {
+      this.router.clock.defer(() => up(existing));
+      return undefined;
+    }
+    const waiting = this.remoteWaiters.get(remote);
+    if (waiting) {
+      waiting.push(up);
+      return undefined;
+    }
+    // The peer may be bringing a session up to us right now (it answered our own request
+    // first): wait for that one rather than cross it with a second.
+    if (this.engine.sas().some((sa) => sa.remote.address === remote && sa.role === "responder" && sa.state !== "dead" && sa.state !== "established")) {
+      this.remoteWaiters.set(remote, [up]);
+      this.router.clock.after(SHORTCUT_CROSSING_WAIT_MS, () => {
+        const still = this.remoteWaiters.get(remote);
+        if (still === undefined) return;
+        this.remoteWaiters.delete(remote);
+        for (const cb of still) this.shortcut(template, remote, cb);
+      });
+      return undefined;
+    }
+    const config = this.router.running;
+    const vt = config.interfaces[template];
+    if (!vt) return `% ${template} does not exist`;
+    const ipsecName = vt.tunnel?.protectionProfile;
+    if (!ipsecName) return `% ${template} has no tunnel protection`;
+    const ipsec = config.crypto.ipsec.profiles[ipsecName];
+    const ikev2Profile = ipsec?.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
+    if (!ikev2Profile || (!ipsec && ipsecName !== "default")) return `% IPsec profile ${ipsecName} has no IKEv2 profile`;
+    const fvrfName = config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf;
+    const fvrf = fvrfName === "any" ? undefined : fvrfName;
+    const vrf = this.vrfOf(fvrf);
+    const local = vrf ? this.router.stack.forwarding.sourceToward(vrf, remote) : undefined;
+    if (local === undefined) return `% No route to ${formatIpv4(remote)}`;
+    this.listen(fvrf);
+    const binding = this.cloneVirtualAccess(vt, local, remote);
+    const sa = this.engine.initiate({ tunnel: binding.interfaceName, ikev2Profile, ipsecProfile: ipsecName, fvrf, local, remote, vti: binding.vti, wantsAddress: false });
+    this.shortcutSas.add(sa);
+    if (sa.state === "dead") {
+      this.router.stack.removeInterface(binding.interfaceName);
+      return `% IKEv2 could not start toward ${formatIpv4(remote)}`;
+    }
+    this.remoteWaiters.set(remote, [up]);
+    return undefined;
+  }
+
+  /** The Virtual-Access an established session to `remote` protects, if any. */
+  sessionTo(remote: Ipv4): string | undefined {
+    for (const sa of this.engine.sas()) {
+      if (sa.state !== "established" || sa.remote.address !== remote || !sa.interfaceName?.startsWith("Virtual-Access")) continue;
+      if (sa.children.some((c) => this.installed.has(c))) return sa.interfaceName;
+    }
+    return undefined;
+  }
+
+  /** Ends the session bound to `interfaceName` (NHRP: the last shortcut over it aged out). */
+  closeSession(interfaceName: string): void {
+    for (const sa of this.engine.sas()) if (sa.interfaceName === interfaceName && sa.state !== "dead") this.engine.delete(sa, "Idle shortcut");
+  }
+
   // --- Responder binding, configuration mode ----------------------------------------------------
 
   bindResponder(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>): { interfaceName: string; ipsecProfile: string | undefined; vti: boolean } | undefined {
@@ -208,11 +286,12 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     if (profile.virtualTemplate === undefined) return undefined;
     const template = config.interfaces[`Virtual-Template${profile.virtualTemplate}`];
     if (!template) return undefined;
-    return this.cloneVirtualAccess(sa, template);
+    return this.cloneVirtualAccess(template, sa.local.address, sa.remote.address);
   }
 
-  /** Clones Virtual-AccessN from the template for one session (FlexVPN server). */
-  private cloneVirtualAccess(sa: IkeSa, template: DeepReadonly<InterfaceConfig>): { interfaceName: string; ipsecProfile: string | undefined; vti: boolean } | undefined {
+  /** Clones Virtual-AccessN from the template for one session (FlexVPN server, and both ends
+   * of a spoke-to-spoke shortcut). */
+  private cloneVirtualAccess(template: DeepReadonly<InterfaceConfig>, local: Ipv4, remote: Ipv4): { interfaceName: string; ipsecProfile: string | undefined; vti: boolean } {
     const stack = this.router.stack;
     // IOS hands out the lowest free Virtual-Access number.
     let n = 1;
@@ -222,8 +301,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     if (template.ipv4.kind === "unnumbered") va.setUnnumbered(stack.interface(template.ipv4.interface));
     else if (template.ipv4.kind === "static") va.setAddress(template.ipv4.primary.address, template.ipv4.primary.prefixLen);
     va.setMode(template.tunnel?.mode === "gre-multipoint" ? "gre-multipoint" : "gre-ip");
-    va.setSource({ address: sa.local.address });
-    va.setDestination(sa.remote.address);
+    va.setSource({ address: local });
+    va.setDestination(remote);
     return { interfaceName: name, ipsecProfile: template.tunnel?.protectionProfile, vti: template.tunnel?.mode === "ipsec-ipv4" };
   }
 
@@ -356,6 +435,12 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
       },
     });
     this.installed.set(child, handle);
+    const waiters = sa.interfaceName?.startsWith("Virtual-Access") ? this.remoteWaiters.get(sa.remote.address) : undefined;
+    if (waiters && sa.interfaceName) {
+      this.remoteWaiters.delete(sa.remote.address);
+      const name = sa.interfaceName;
+      for (const up of waiters) up(name);
+    }
   }
 
   childDown(_sa: IkeSa, child: ChildSa): void {
@@ -390,6 +475,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 
   saReplaced(old: IkeSa, next: IkeSa): void {
     for (const [name, s] of this.byTunnel) if (s === old) this.byTunnel.set(name, next);
+    if (this.shortcutSas.delete(old)) this.shortcutSas.add(next);
   }
 
   saDown(sa: IkeSa): void {
@@ -405,7 +491,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
       const iface = this.router.stack.interface(sa.request.tunnel);
       if (iface?.address?.address === sa.assignedAddress) iface.removeAddresses();
     }
-    if (sa.role === "responder" && sa.interfaceName?.startsWith("Virtual-Access")) this.router.stack.removeInterface(sa.interfaceName);
+    const shortcut = this.shortcutSas.delete(sa);
+    if ((sa.role === "responder" || shortcut) && sa.interfaceName?.startsWith("Virtual-Access")) this.router.stack.removeInterface(sa.interfaceName);
   }
 
   private withdrawRoutes(sa: IkeSa): void {

@@ -116,6 +116,8 @@ export class Ipv4Forwarding implements Ipv4Output {
       if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
       return this.null0.drop("null0");
     }
+    const watch = inIf.forwardWatch;
+    if (watch !== undefined && entry.kind === "forward" && entry.paths.length > 0) watch.forwarded(inIf, entry.paths[0].interface, vrf, buf, offset, end, labelsAt);
     decrementTtl(buf, offset); // RFC 1624 incremental checksum update
     // A disposed packet too big for its way out is dropped there, without an ICMP error from the wrong VRF.
     this.output(entry, buf, offset, end, dst, src, vrf === inIf.vrf ? inIf : undefined);

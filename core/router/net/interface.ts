@@ -50,6 +50,13 @@ export interface InterfaceHost {
   reportBug(context: string, err: unknown): void;
 }
 
+/** See `Interface.forwardWatch`. `buf[offset, end)` is the IPv4 packet being forwarded (read
+ * it, do not keep it); `labelsAt` is where the label stack it came under starts (-1: none,
+ * else the stack ends at `offset`). */
+export interface ForwardWatch {
+  forwarded(inIf: Interface, out: Interface, vrf: Vrf, buf: Uint8Array, offset: number, end: number, labelsAt: number): void;
+}
+
 export abstract class Interface {
   abstract readonly kind: InterfaceKind;
   /** `show interfaces`: "Hardware is …". */
@@ -66,6 +73,9 @@ export abstract class Interface {
   outputAcl: PacketFilter | undefined = undefined;
   /** IOS `ip proxy-arp` (on by default). */
   proxyArp = true;
+  /** Told of every packet forwarded from this interface (NHRP's `ip nhrp redirect` watches
+   * for traffic that leaves a hub the way it came, through the same NHRP network). */
+  forwardWatch: ForwardWatch | undefined = undefined;
   /** Position in `show ip interface brief`; the stack numbers interfaces as they are added. */
   index = 0;
 

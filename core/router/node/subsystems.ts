@@ -5,6 +5,7 @@ import { ikev2Subsystem } from "../ikev2/subsystem";
 import { ipsecSubsystem } from "../ipsec/subsystem";
 import { registerDropReasons } from "../net/counters";
 import { pkiSubsystem } from "../pki/subsystem";
+import { nhrpSubsystem } from "../nhrp/subsystem";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
 import { ipRoutingSubsystem } from "../routing/subsystem";
 import { tunnelSubsystem } from "../tunnel/subsystem";
@@ -19,6 +20,7 @@ export const SUBSYSTEMS: readonly Subsystem<object>[] = [
   bgpSubsystem,
   ipsecSubsystem,
   ikev2Subsystem,
+  nhrpSubsystem,
 ];
 
 for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);

@@ -1,0 +1,110 @@
+// The NHRP cache of one router: entries by (VRF, prefix, interface), each with its own
+// expiry timer. The engine (subsystem.ts) decides what goes in and what an expiry means; the
+// cache keeps the entries, their timers and the order `show ip nhrp` lists them in.
+import type { Clock, Timer } from "../clock/clock";
+import { formatPrefix, type Ipv4, type Prefix } from "../wire/addr";
+import type { Label } from "../wire/mpls";
+import type { NhrpCacheEntry, NhrpEntryType, NhrpFlag } from "./types";
+
+/** A cache entry as the engine keeps it: the shown fields, and what it holds. */
+export interface NhrpEntry extends NhrpCacheEntry {
+  type: NhrpEntryType;
+  flags: NhrpFlag[];
+  nbma: Ipv4 | undefined;
+  via: Ipv4;
+  expiresAt: number | undefined;
+  label?: Label;
+  cacheHits: number;
+  /** The interface's output packet count when the entry was last refreshed: traffic since
+   * then means the shortcut is in use. */
+  usedMark: number;
+  /** The address the resolution asked for (a refresh asks for it again). */
+  target?: Ipv4;
+  /** The MFI label this entry holds for NHRP (a local entry answering for a VRF prefix). */
+  heldLabel?: { readonly vrf: string; readonly prefix: Prefix };
+  /** The route the entry put in the RIB, to withdraw with it. */
+  route?: { readonly vrf: string; readonly prefix: Prefix; readonly instance: string };
+  timer?: Timer;
+}
+
+function keyOf(vrf: string, prefix: Prefix, iface: string): string {
+  return `${vrf}\n${formatPrefix(prefix)}\n${iface}`;
+}
+
+export class NhrpCache {
+  private readonly entries = new Map<string, NhrpEntry>();
+
+  constructor(private readonly clock: Clock) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(vrf: string, prefix: Prefix, iface: string): NhrpEntry | undefined {
+    return this.entries.get(keyOf(vrf, prefix, iface));
+  }
+
+  /** Adds or replaces the entry for (vrf, prefix, interface); the old one's timer stops. */
+  put(entry: NhrpEntry): NhrpEntry {
+    const key = keyOf(entry.vrf, entry.prefix, entry.interface);
+    const old = this.entries.get(key);
+    old?.timer?.cancel();
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Arms `entry`'s expiry (`expiresAt` set) to call `expire(entry)`; with `check`, that
+   * runs `checkBeforeMs` earlier first (IOS looks at whether a shortcut was used in its last
+   * two minutes). */
+  arm(entry: NhrpEntry, expire: (entry: NhrpEntry) => void, check?: { readonly beforeMs: number; readonly run: (entry: NhrpEntry) => void }): void {
+    entry.timer?.cancel();
+    entry.timer = undefined;
+    if (entry.expiresAt === undefined) return;
+    const live = () => this.entries.get(keyOf(entry.vrf, entry.prefix, entry.interface)) === entry;
+    const atExpiry = () => {
+      entry.timer = this.clock.after(entry.expiresAt! - this.clock.now(), () => {
+        if (live()) expire(entry);
+      });
+    };
+    const checkAt = check === undefined ? undefined : entry.expiresAt - check.beforeMs;
+    if (check === undefined || checkAt === undefined || checkAt <= this.clock.now()) return atExpiry();
+    entry.timer = this.clock.after(checkAt - this.clock.now(), () => {
+      if (!live()) return;
+      check.run(entry);
+      atExpiry();
+    });
+  }
+
+  remove(entry: NhrpEntry): boolean {
+    const key = keyOf(entry.vrf, entry.prefix, entry.interface);
+    if (this.entries.get(key) !== entry) return false;
+    entry.timer?.cancel();
+    this.entries.delete(key);
+    return true;
+  }
+
+  /** The entries whose prefix contains `addr` in `vrf`, longest first. */
+  covering(vrf: string, addr: number): NhrpEntry[] {
+    const out: NhrpEntry[] = [];
+    for (const e of this.entries.values()) {
+      if (e.vrf !== vrf) continue;
+      const mask = e.prefix.len === 0 ? 0 : (0xffffffff << (32 - e.prefix.len)) >>> 0;
+      if (((addr ^ e.prefix.addr) & mask) >>> 0 === 0) out.push(e);
+    }
+    return out.sort((a, b) => b.prefix.len - a.prefix.len);
+  }
+
+  onInterface(iface: string): NhrpEntry[] {
+    return [...this.entries.values()].filter((e) => e.interface === iface);
+  }
+
+  /** Every entry, as `show ip nhrp` lists them: by VRF, then address, then prefix length, then interface. */
+  all(): NhrpEntry[] {
+    return [...this.entries.values()].sort((a, b) => (a.vrf < b.vrf ? -1 : a.vrf > b.vrf ? 1 : 0) || a.prefix.addr - b.prefix.addr || a.prefix.len - b.prefix.len || (a.interface < b.interface ? -1 : a.interface > b.interface ? 1 : 0));
+  }
+
+  clear(): void {
+    for (const e of this.entries.values()) e.timer?.cancel();
+    this.entries.clear();
+  }
+}
