@@ -21,6 +21,7 @@ export const TSHARK_NAMES: Readonly<Record<string, string>> = {
   BGP: "bgp",
   IKEv2: "isakmp",
   "NAT-T": "udpencap",
+  NHRP: "nhrp",
 };
 
 export function ourChain(record: DecodedRecord): string {
@@ -28,10 +29,10 @@ export function ourChain(record: DecodedRecord): string {
 }
 
 /** tshark's chain (`frame.protocols`) without its bookkeeping entries ("ethertype", "data"); an
- * ICMP error's quoted datagram, which tshark dissects as layers and we summarise inside the
- * ICMP layer, is cut off. */
+ * ICMP error's quoted datagram and the packet an NHRP traffic indication quotes, which
+ * tshark dissects as layers and we summarise inside the ICMP or NHRP layer, are cut off. */
 export function theirChain(protocols: string): string {
   const names = protocols.split(":").filter((p) => p !== "ethertype" && p !== "data");
-  const icmp = names.indexOf("icmp");
-  return (icmp === -1 ? names : names.slice(0, icmp + 1)).join(":");
+  const quoting = names.findIndex((p) => p === "icmp" || p === "nhrp");
+  return (quoting === -1 ? names : names.slice(0, quoting + 1)).join(":");
 }

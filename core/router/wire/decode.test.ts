@@ -10,6 +10,7 @@ import { SAMPLE_FRAMES, echoRequest, ethernet, ip } from "./testdata/frames";
 import { ipv4 } from "./addr";
 import { isWireError } from "./errors";
 import { buildTcp, parseTcp } from "./tcp";
+import { NhrpErrorCode, NhrpType, emitNhrp } from "./nhrp";
 
 const line = (frame: Uint8Array, linkType: number = LinkType.Ethernet): string => summarizePacket(decodePacket(frame, linkType));
 
@@ -120,5 +121,58 @@ describe("decodePacket", () => {
         JSON.stringify(packet.layers, jsonReplacer);
       }),
     );
+  });
+});
+
+describe("decodePacket on NHRP (GRE protocol 0x2001)", () => {
+  const sample = (name: string): Uint8Array => SAMPLE_FRAMES.find((s) => s.name === name)!.frame;
+  const nhrpLayer = (frame: Uint8Array) => decodePacket(frame, LinkType.Ethernet).layers[3];
+
+  it("shows a resolution reply's CIEs with their labels, the responder's as implicit-null, and its extensions", () => {
+    const layer = nhrpLayer(sample("NHRP resolution reply with FlexLab's labels in GRE"));
+    expect(layer.protocol).toBe("NHRP");
+    const fields = Object.fromEntries(layerFieldLines(layer));
+    expect(fields).toMatchObject({
+      type: "Resolution Reply (2)",
+      flags: "0xc802 (Q A S NAT)",
+      requestId: "7",
+      srcNbma: "172.16.1.103",
+      srcProtocol: "10.1.1.3",
+      dstProtocol: "192.168.114.1",
+      cies: "[{ code: success (0), prefixLength: 24, nbma: 172.16.1.104, protocol: 10.1.1.4, holdingTimeSec: 600, mtu: 1514, preference: 0, label: Label: 40 }]",
+      responder: "{ code: success (0), prefixLength: 32, nbma: 172.16.1.104, protocol: 10.1.1.4, holdingTimeSec: 600, mtu: 1514, preference: 0, label: implicit-null }",
+      forwardTransit: "[]",
+      reverseTransit: "[{ code: success (0), prefixLength: 32, nbma: 172.16.0.1, protocol: 10.0.0.1, holdingTimeSec: 600, mtu: 1514, preference: 0 }]",
+      authentication: "SPI 1 (cleartext), 8 bytes",
+      cieLabels: "[Label: 40, implicit-null]",
+    });
+    expect(fields.vrfLabel).toBeUndefined();
+  });
+
+  it("shows a redirect's VRF label, traffic code and the packet that set it off", () => {
+    const fields = Object.fromEntries(layerFieldLines(nhrpLayer(sample("NHRP traffic indication (redirect) in GRE"))));
+    expect(fields).toMatchObject({ trafficCode: "redirect (0)", srcNbma: "172.16.0.1", packet: "IPv4 192.168.113.1 > 192.168.114.1 ICMP", vrfLabel: "Label: 30" });
+  });
+
+  it("names an error indication's code and the packet it quotes, and lists other vendors' extensions", () => {
+    const request = sample("NHRP resolution request in GRE").subarray(14 + 20 + 4);
+    const error = emitNhrp({
+      type: NhrpType.ErrorIndication, hopCount: 255, errorCode: NhrpErrorCode.ProtocolAddressUnreachable, errorOffset: 0,
+      srcNbma: ipv4(172, 16, 0, 1), srcProtocol: ipv4(10, 0, 0, 1), dstProtocol: ipv4(10, 1, 1, 3), packet: request,
+      extensions: { unknown: [{ type: 8, compulsory: false, data: Uint8Array.of(0, 0, 0x0c, 1) }] },
+    });
+    const packet = decodePacket(ip(ipv4(172, 16, 0, 1), ipv4(172, 16, 1, 103), IpProtocol.Gre, buildGre({ protocol: GreProtocol.Nhrp, checksum: false }, error)), LinkType.Ipv4);
+    expect(summarizePacket(packet)).toBe("IPv4 / GRE / NHRP Error Indication protocol address unreachable (6) 10.0.0.1 > 10.1.1.3");
+    expect(Object.fromEntries(layerFieldLines(packet.layers[2]))).toMatchObject({
+      errorCode: "protocol address unreachable (6)",
+      packet: "NHRP Resolution Request id 7 10.1.1.3 > 192.168.114.1 vrf label 30",
+      otherExtensions: "[type 8, 4 bytes 00000c01]",
+    });
+  });
+
+  it("gives a bad NHRP packet the codec's error", () => {
+    const frame = sample("NHRP resolution request in GRE").slice();
+    frame[14 + 20 + 4 + 40] ^= 0x01; // a byte of the CIE: the NHRP checksum no longer matches
+    expect(decodePacket(frame, LinkType.Ethernet).error?.toString()).toBe("nhrp: ar$chksum at offset 12: does not match the packet");
   });
 });

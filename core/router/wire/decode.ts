@@ -20,6 +20,7 @@ import { BGP_PORT } from "./bgp";
 import { hex16, hexBytes, hexDigits } from "./bytes";
 import { dissectBgp } from "./decode-bgp";
 import { dissectIke, dissectUdpEncap } from "./decode-ikev2";
+import { dissectNhrp } from "./decode-nhrp";
 import { parseDot1q } from "./dot1q";
 import { isWireError, type WireError } from "./errors";
 import { parseEsp } from "./esp";
@@ -27,7 +28,7 @@ import { EtherType, parseEthernet } from "./ethernet";
 import { GreProtocol, parseGre } from "./gre";
 import { parseIcmp, type IcmpExtensionObject, type IcmpRepr } from "./icmp";
 import { IKE_NAT_T_PORT, IKE_PORT } from "./ikev2";
-import { IpProtocol, ipProtocolName, ipv4Dst, ipv4HeaderLengthAt, ipv4Protocol, ipv4Src, ipv4Version, parseIpv4 } from "./ipv4";
+import { IpProtocol, parseIpv4, quotedIpv4 } from "./ipv4";
 import { parseMpls } from "./mpls";
 import { LinkType } from "./pcap";
 import { parseSll, parseSll2, type SllRepr } from "./sll";
@@ -261,12 +262,6 @@ const dissectIpv4: Dissector = (bytes) => {
 
 const UNREACHABLE_CODES = ["net", "host", "protocol", "port", "fragmentation needed", "source route failed"];
 
-/** The start of the datagram an ICMP error quotes: "IPv4 10.1.1.1 > 10.2.2.2 UDP". */
-function quotedIpv4(quoted: Uint8Array): string {
-  if (quoted.length < 20 || ipv4Version(quoted, 0) !== 4 || ipv4HeaderLengthAt(quoted, 0) < 20) return `${quoted.length} bytes quoted`;
-  return `IPv4 ${formatIpv4(ipv4Src(quoted, 0))} > ${formatIpv4(ipv4Dst(quoted, 0))} ${ipProtocolName(ipv4Protocol(quoted, 0)).toUpperCase()}`;
-}
-
 function icmpSummary(repr: IcmpRepr, payload: Uint8Array): string {
   switch (repr.kind) {
     case "echo-request":
@@ -381,6 +376,7 @@ export function standardDissectors(): DissectorRegistry {
     .register("ethertype", EtherType.MplsUnicast, "MPLS", dissectMpls)
     .register("gre-protocol", GreProtocol.Ipv4, "IPv4", dissectIpv4)
     .register("gre-protocol", GreProtocol.MplsUnicast, "MPLS", dissectMpls)
+    .register("gre-protocol", GreProtocol.Nhrp, "NHRP", dissectNhrp)
     .register("ip-protocol", IpProtocol.Icmp, "ICMP", dissectIcmp)
     .register("ip-protocol", IpProtocol.Ipip, "IPv4", dissectIpv4)
     .register("ip-protocol", IpProtocol.Tcp, "TCP", dissectTcp)

@@ -3,7 +3,7 @@
 // checksum); options are kept as raw bytes because FlexLab neither sets nor acts on them.
 // The accessors at the end are for the forwarding path, which touches bytes in place.
 
-import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
+import { formatIpv4, readIpv4, writeIpv4, type Ipv4 } from "./addr";
 import { finishChecksum, internetChecksum, sumWords } from "./checksum";
 import { WireError, truncated } from "./errors";
 import { hex16 } from "./bytes";
@@ -373,4 +373,11 @@ export function ipv4LaterFragmentHeader(buf: Uint8Array, start: number): Uint8Ar
   header.set(kept, IPV4_MIN_HEADER_LENGTH);
   header[VER_IHL] = 0x40 | (header.length >>> 2);
   return header;
+}
+
+/** The start of a datagram another packet quotes (an ICMP error, an NHRP traffic
+ * indication), in words: "IPv4 10.1.1.1 > 10.2.2.2 UDP". */
+export function quotedIpv4(quoted: Uint8Array): string {
+  if (quoted.length < IPV4_MIN_HEADER_LENGTH || ipv4Version(quoted, 0) !== 4 || ipv4HeaderLengthAt(quoted, 0) < IPV4_MIN_HEADER_LENGTH) return `${quoted.length} bytes quoted`;
+  return `IPv4 ${formatIpv4(ipv4Src(quoted, 0))} > ${formatIpv4(ipv4Dst(quoted, 0))} ${ipProtocolName(ipv4Protocol(quoted, 0)).toUpperCase()}`;
 }

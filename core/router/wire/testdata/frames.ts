@@ -15,6 +15,7 @@ import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMar
 import { DhGroup, IkeExchangeType, IkePayloadType, NotifyType } from "../ikev2-registry";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../ipv4";
 import { buildMpls, toLabel, type Label } from "../mpls";
+import { NHRP_PREFIX_ANY, NhrpResolutionFlag, NhrpType, emitNhrp, type NhrpCie } from "../nhrp";
 import { TcpFlag, buildTcp } from "../tcp";
 import { buildUdp } from "../udp";
 import { IKE_PROPOSAL_AES256_SHA256_G14, ikeSaInitRequest } from "./ikev2-messages";
@@ -49,6 +50,50 @@ export function echoRequest(src: Ipv4 = HOST_A, dst: Ipv4 = HOST_B): Uint8Array 
 function udp(srcPort: number, dstPort: number, data: Uint8Array): Uint8Array {
   return ip(HOST_A, HOST_B, IpProtocol.Udp, buildUdp({ srcPort, dstPort, payloadLength: data.length }, data, HOST_A, HOST_B));
 }
+
+// NHRP over GRE between the seed lab's spokes and hub (NBMA 172.16.1.103/.104 and 172.16.0.1,
+// tunnel addresses 10.1.1.3/.4 and 10.0.0.1): R3's resolution request for a host behind R4,
+// R4's reply with FlexLab's labels (40 for the prefix, implicit-null for R4's own tunnel
+// address), and the hub's redirect quoting the packet that set it off.
+const R3_NBMA = ipv4(172, 16, 1, 103);
+const R4_NBMA = ipv4(172, 16, 1, 104);
+const HUB_NBMA = ipv4(172, 16, 0, 1);
+const R3_TUNNEL = ipv4(10, 1, 1, 3);
+const R4_TUNNEL = ipv4(10, 1, 1, 4);
+const HUB_TUNNEL = ipv4(10, 0, 0, 1);
+const NHRP_FLAGS = NhrpResolutionFlag.Q | NhrpResolutionFlag.A | NhrpResolutionFlag.S | NhrpResolutionFlag.Nat;
+const R4_CIE: NhrpCie = { code: 0, prefixLength: 32, mtu: 1514, holdingTime: 600, preference: 0, clientNbma: R4_NBMA, clientProtocol: R4_TUNNEL };
+
+/** NHRP `packet` in GRE (protocol 0x2001) in IPv4 from `src` to `dst`, on Ethernet. */
+function nhrpFrame(src: Ipv4, dst: Ipv4, packet: Uint8Array): Uint8Array {
+  return ethernet(ip(src, dst, IpProtocol.Gre, buildGre({ protocol: GreProtocol.Nhrp, checksum: false }, packet)));
+}
+
+export const NHRP_RESOLUTION_REQUEST = emitNhrp({
+  type: NhrpType.ResolutionRequest, hopCount: 255, flags: NHRP_FLAGS, requestId: 7,
+  srcNbma: R3_NBMA, srcProtocol: R3_TUNNEL, dstProtocol: ipv4(192, 168, 114, 1),
+  cies: [{ code: 0, prefixLength: NHRP_PREFIX_ANY, mtu: 1514, holdingTime: 600, preference: 0 }],
+  extensions: { responder: null, forwardTransit: [], reverseTransit: [], labels: { vrfLabel: label(30) } },
+});
+
+export const NHRP_RESOLUTION_REPLY = emitNhrp({
+  type: NhrpType.ResolutionReply, hopCount: 255, flags: NHRP_FLAGS, requestId: 7,
+  srcNbma: R3_NBMA, srcProtocol: R3_TUNNEL, dstProtocol: ipv4(192, 168, 114, 1),
+  cies: [{ ...R4_CIE, prefixLength: 24 }],
+  extensions: {
+    responder: R4_CIE, forwardTransit: [], reverseTransit: [{ ...R4_CIE, clientNbma: HUB_NBMA, clientProtocol: HUB_TUNNEL }],
+    authentication: { spi: 1, data: new TextEncoder().encode("cisco123") },
+    labels: { cieLabels: [label(40), label(3)] },
+  },
+});
+
+const REDIRECTED = echoRequest(ipv4(192, 168, 113, 1), ipv4(192, 168, 114, 1));
+export const NHRP_TRAFFIC_INDICATION = emitNhrp({
+  type: NhrpType.TrafficIndication, hopCount: 255, trafficCode: 0,
+  srcNbma: HUB_NBMA, srcProtocol: HUB_TUNNEL, dstProtocol: ipv4(192, 168, 113, 1),
+  packet: REDIRECTED.subarray(0, 28),
+  extensions: { labels: { vrfLabel: label(30) } },
+});
 
 export interface SampleFrame {
   readonly name: string;
@@ -205,6 +250,21 @@ export const SAMPLE_FRAMES: readonly SampleFrame[] = [
       extensions: [{ kind: "mpls-label-stack", entries: [{ label: label(16), tc: 0, bottom: true, ttl: 1 }] }],
     }, quotedUdp))),
     summary: "Ethernet / IPv4 / ICMP time exceeded in transit (IPv4 10.1.1.1 > 10.2.2.2 UDP, MPLS 16)",
+  },
+  {
+    name: "NHRP resolution request in GRE",
+    frame: nhrpFrame(R3_NBMA, HUB_NBMA, NHRP_RESOLUTION_REQUEST),
+    summary: "Ethernet / IPv4 / GRE / NHRP Resolution Request id 7 10.1.1.3 > 192.168.114.1 vrf label 30",
+  },
+  {
+    name: "NHRP resolution reply with FlexLab's labels in GRE",
+    frame: nhrpFrame(R4_NBMA, R3_NBMA, NHRP_RESOLUTION_REPLY),
+    summary: "Ethernet / IPv4 / GRE / NHRP Resolution Reply id 7 10.1.1.3 > 192.168.114.1, 192.168.114.0/24 via 10.1.1.4 label 40",
+  },
+  {
+    name: "NHRP traffic indication (redirect) in GRE",
+    frame: nhrpFrame(HUB_NBMA, R3_NBMA, NHRP_TRAFFIC_INDICATION),
+    summary: "Ethernet / IPv4 / GRE / NHRP Traffic Indication redirect 10.0.0.1 > 192.168.113.1 vrf label 30 (IPv4 192.168.113.1 > 192.168.114.1 ICMP)",
   },
   {
     name: "a later IPv4 fragment",
