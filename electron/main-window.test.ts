@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LabService } from "../core/lab/lab-service";
+import { LabWorkspace } from "../core/lab/lab-workspace";
 import type { BrowserWindowOptionsLike, ElectronMainLike, HeadersDetails, IpcMainEventLike } from "./electron-api";
 import { LAB_CHANNEL } from "./ipc";
 import { DESKTOP_CSP, openLabWindow, windowOptions } from "./main-window";
@@ -114,7 +115,7 @@ describe("the desktop window", () => {
 
   it("loads the app's files under a strict CSP, and refuses navigation, new windows and permissions", async () => {
     const electron = new FakeElectron();
-    await openLabWindow(electron.api, { service, appDir: "/app", preload: "/p/preload.cjs" });
+    await openLabWindow(electron.api, { workspace: new LabWorkspace(service), appDir: "/app", preload: "/p/preload.cjs" });
     const win = electron.windows[0];
     expect(win.loaded).toBe("/app/index.html");
     expect(win.shown).toBe(true);
@@ -134,7 +135,7 @@ describe("the desktop window", () => {
 
   it("answers LabApi requests from its own page over IPC, checked by the LabApi schemas", async () => {
     const electron = new FakeElectron();
-    await openLabWindow(electron.api, { service, appDir: "/app", preload: "/p" });
+    await openLabWindow(electron.api, { workspace: new LabWorkspace(service), appDir: "/app", preload: "/p" });
     const win = electron.windows[0];
     electron.sendFrom(1, JSON.stringify({ id: 1, method: "lab.get", params: {} }));
     electron.sendFrom(1, JSON.stringify({ id: 2, method: "config.apply", params: { node: "R1", text: "x", mode: "sideways" } }));
@@ -147,7 +148,7 @@ describe("the desktop window", () => {
 
   it("ignores other windows' messages and anything that is not one LabApi text", async () => {
     const electron = new FakeElectron();
-    await openLabWindow(electron.api, { service, appDir: "/app", preload: "/p" });
+    await openLabWindow(electron.api, { workspace: new LabWorkspace(service), appDir: "/app", preload: "/p" });
     const win = electron.windows[0];
     electron.sendFrom(2, JSON.stringify({ id: 1, method: "lab.get", params: {} }));
     electron.sendFrom(1, { id: 1, method: "lab.get" });
@@ -159,7 +160,7 @@ describe("the desktop window", () => {
 
   it("lets go of the channel and the lab session when the window closes", async () => {
     const electron = new FakeElectron();
-    await openLabWindow(electron.api, { service, appDir: "/app", preload: "/p" });
+    await openLabWindow(electron.api, { workspace: new LabWorkspace(service), appDir: "/app", preload: "/p" });
     expect(electron.listeners.get(LAB_CHANNEL)?.size).toBe(1);
     for (const l of electron.windows[0].closedListeners) l();
     expect(electron.listeners.get(LAB_CHANNEL)?.size).toBe(0);

@@ -4,7 +4,7 @@
 // checked by the same zod schemas as web mode's (the LabApiSession parses every request).
 import { join } from "node:path";
 import { LabApiSession } from "../core/lab/lab-api-server";
-import type { LabService } from "../core/lab/lab-service";
+import type { LabWorkspace } from "../core/lab/lab-workspace";
 import type { BrowserWindowLike, BrowserWindowOptionsLike, ElectronMainLike, IpcMainEventLike } from "./electron-api";
 import { LAB_CHANNEL, ipcMessageSchema } from "./ipc";
 
@@ -35,7 +35,7 @@ export function windowOptions(preload: string): BrowserWindowOptionsLike {
 }
 
 export interface LabWindowOptions {
-  readonly service: LabService;
+  readonly workspace: LabWorkspace;
   /** dist/renderer/. */
   readonly appDir: string;
   /** The bundled preload script. */
@@ -52,7 +52,7 @@ export async function openLabWindow(electron: ElectronMainLike, options: LabWind
   contents.setWindowOpenHandler(() => ({ action: "deny" }));
   contents.on("will-navigate", (event) => event.preventDefault());
 
-  const session = new LabApiSession(options.service, (text) => contents.send(LAB_CHANNEL, text));
+  const session = new LabApiSession(options.workspace, (text) => contents.send(LAB_CHANNEL, text));
   const onMessage = (event: IpcMainEventLike, ...args: unknown[]): void => {
     if (event.sender.id !== contents.id) return; // another window's, not this lab's
     const text = ipcMessageSchema.safeParse(args[0]);

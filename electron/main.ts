@@ -4,7 +4,7 @@
 import { app, BrowserWindow, ipcMain } from "electron";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { LabService } from "../core/lab/lab-service";
+import { LabWorkspace } from "../core/lab/lab-workspace";
 import { repoRoot } from "../core/lab/repo-root";
 import { openLabWindow } from "./main-window";
 
@@ -21,9 +21,9 @@ async function rendererDir(): Promise<string> {
 }
 
 await app.whenReady();
-const service = await LabService.open(labDir);
-await openLabWindow({ app, BrowserWindow, ipcMain }, { service, appDir: await rendererDir(), preload: join(repoRoot(), "dist/electron/preload.cjs") });
+const workspace = await LabWorkspace.open(labDir);
+await openLabWindow({ app, BrowserWindow, ipcMain }, { workspace, appDir: await rendererDir(), preload: join(repoRoot(), "dist/electron/preload.cjs") });
 app.on("window-all-closed", () => {
-  service.close();
+  workspace.close();
   app.quit();
 });

@@ -56,6 +56,20 @@ export const labViewSchema = z.object({
 });
 export type LabView = z.infer<typeof labViewSchema>;
 
+/** The labs the app can open: the open lab's sibling folders, and templates to make new ones from. */
+export const labListingSchema = z.object({
+  /** The open lab's folder. */
+  current: z.string(),
+  /** Where the labs are, and where a new one is made. */
+  labsDir: z.string(),
+  labs: z.array(z.object({ name: z.string(), dir: z.string(), routers: z.number().int(), running: z.boolean(), problem: z.string().optional() })),
+  templates: z.array(z.object({ name: z.string(), summary: z.string().optional() })),
+});
+export type LabListing = z.infer<typeof labListingSchema>;
+
+/** A lab, a node: a letter or digit, then letters, digits, '.', '_' or '-' (topology.ts's rule). */
+const labName = z.string().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a name is a letter or digit, then letters, digits, '.', '_' or '-'");
+
 export const diagnosticSchema = z.object({ line: z.number().int(), column: z.number().int(), message: z.string() });
 export type ConfigDiagnostic = z.infer<typeof diagnosticSchema>;
 
@@ -65,6 +79,13 @@ const ok = z.object({});
 /** What each method takes and gives. */
 export const LAB_METHODS = {
   "lab.get": { params: empty, result: labViewSchema },
+  "labs.list": { params: empty, result: labListingSchema },
+  /** Opens another lab (one `labs.list` gives); the one open before keeps running if it was. */
+  "labs.open": { params: z.object({ dir: z.string().min(1).max(4096) }), result: labViewSchema },
+  /** Makes a new lab folder from a template, named NAME, and opens it. */
+  "labs.create": { params: z.object({ name: labName, template: labName }), result: labViewSchema },
+  /** Saves every running router's config as its startup-config (write memory), so the lab folder holds the lab as it runs. */
+  "lab.save": { params: empty, result: z.object({ saved: z.array(z.string()), failed: z.array(z.object({ node: z.string(), message: z.string() })) }) },
   /** Deploys every node; resolves once all are running (status events follow the way). */
   "lab.deploy": { params: empty, result: labViewSchema },
   /** Stops every node and removes what the lab made. */
@@ -75,7 +96,7 @@ export const LAB_METHODS = {
     result: ok,
   },
   /** Adds a router to lab.yaml with a startup-config of its own (an existing file of that name is kept). The lab must be stopped. */
-  "lab.addNode": { params: z.object({ node: nodeName.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a node name is a letter or digit, then letters, digits, '.', '_' or '-'"), position: canvasPositionSchema.optional() }), result: labViewSchema },
+  "lab.addNode": { params: z.object({ node: labName, position: canvasPositionSchema.optional() }), result: labViewSchema },
   /** Removes a router and its link ends from lab.yaml; its config file stays on disk. The lab must be stopped. */
   "lab.removeNode": { params: z.object({ node: nodeName }), result: labViewSchema },
   "lab.addLink": { params: z.object({ endpoints: z.array(z.object({ node: nodeName, iface: ifaceName })).min(2).max(64) }), result: labViewSchema },

@@ -1,11 +1,13 @@
 // The lab's side of LabApi, for one connected app (a WebSocket in web mode, a window's IPC in
-// Electron): parses each request with lab-api.ts's schemas, runs it on the LabService, and
-// pushes the lab's status, deploy progress, console output and table rows as events. Whatever
-// the connection opened (consoles, table watches) closes with it.
+// Electron): parses each request with lab-api.ts's schemas, runs it on the open lab's
+// LabService (the workspace's), and pushes the lab's status, deploy progress, console output
+// and table rows as events. Whatever the connection opened (consoles, table watches) closes
+// with it, and when another lab is opened.
 import type { z } from "zod";
 import { LAB_EVENTS, LAB_METHODS, isLabMethod, labRequestSchema, type LabError, type LabEvent, type LabEventData, type LabMethod, type LabParams, type LabResult } from "../api/lab-api";
 import type { ConsoleStream } from "./console-stream";
 import { LabServiceError, type LabService } from "./lab-service";
+import type { LabWorkspace } from "./lab-workspace";
 
 type Handlers = { [M in LabMethod]: (params: LabParams<M>) => Promise<LabResult<M>> };
 
@@ -17,6 +19,7 @@ export class LabApiSession {
   private readonly consoles = new Map<number, ConsoleStream>();
   private readonly watches = new Map<number, { stop(): void }>();
   private readonly unsubscribe: (() => void)[] = [];
+  private offService: (() => void)[] = [];
   /** Events of streams whose opening call has not been answered yet: the app learns the
    * stream's id from that answer, so its first rows or output wait for it. */
   private readonly held = new Map<number, object[]>();
@@ -24,37 +27,49 @@ export class LabApiSession {
   private readonly handlers: Handlers;
 
   constructor(
-    private readonly service: LabService,
+    private readonly workspace: LabWorkspace,
     /** Sends one text message to the app. */
     private readonly sendText: (text: string) => void,
   ) {
-    this.unsubscribe.push(service.onView((view) => this.emit("lab.status", view)));
-    this.unsubscribe.push(service.onProgress((node, step, detail) => this.emit("lab.progress", { node, step, ...(detail ? { detail } : {}) })));
+    this.follow(workspace.service);
+    this.unsubscribe.push(
+      workspace.onSwitch((next) => {
+        this.closeStreams("another lab was opened");
+        this.follow(next);
+        this.emit("lab.status", next.view());
+      }),
+    );
+    // The open lab's service, whichever it is when the call arrives.
+    const service = (): LabService => workspace.service;
     this.handlers = {
       "lab.get": async () => {
-        await service.refresh();
-        return service.view();
+        await service().refresh();
+        return service().view();
       },
-      "lab.deploy": () => service.deploy(),
-      "lab.destroy": () => service.destroy(),
+      "labs.list": () => workspace.list(),
+      "labs.open": ({ dir }) => workspace.openLab(dir),
+      "labs.create": ({ name, template }) => workspace.create(name, template),
+      "lab.save": () => service().saveAll(),
+      "lab.deploy": () => service().deploy(),
+      "lab.destroy": () => service().destroy(),
       "lab.layout": async ({ nodes, links }) => {
-        await service.edit({ kind: "layout", nodes, links });
+        await service().edit({ kind: "layout", nodes, links });
         return {};
       },
-      "lab.addNode": ({ node, position }) => service.edit({ kind: "add-node", name: node, config: `${node}.cfg`, ...(position ? { position } : {}) }),
-      "lab.removeNode": ({ node }) => service.edit({ kind: "remove-node", name: node }),
-      "lab.addLink": ({ endpoints }) => service.edit({ kind: "add-link", endpoints }),
-      "lab.removeLink": ({ index }) => service.edit({ kind: "remove-link", index }),
-      "node.start": ({ node }) => service.nodeOp("startNode", node),
-      "node.stop": ({ node }) => service.nodeOp("stopNode", node),
-      "node.restart": ({ node }) => service.nodeOp("restartNode", node),
-      "node.exec": async ({ node, command }) => this.mgmt(await (await service.client(node)).exec(command)),
-      "config.get": async ({ node, which }) => this.mgmt(await (await service.client(node)).call("config.get", { which })),
-      "config.apply": async ({ node, text, mode }) => this.mgmt(await (await service.client(node)).call("config.apply", { text, mode })),
+      "lab.addNode": ({ node, position }) => service().edit({ kind: "add-node", name: node, config: `${node}.cfg`, ...(position ? { position } : {}) }),
+      "lab.removeNode": ({ node }) => service().edit({ kind: "remove-node", name: node }),
+      "lab.addLink": ({ endpoints }) => service().edit({ kind: "add-link", endpoints }),
+      "lab.removeLink": ({ index }) => service().edit({ kind: "remove-link", index }),
+      "node.start": ({ node }) => service().nodeOp("startNode", node),
+      "node.stop": ({ node }) => service().nodeOp("stopNode", node),
+      "node.restart": ({ node }) => service().nodeOp("restartNode", node),
+      "node.exec": async ({ node, command }) => this.mgmt(await (await service().client(node)).exec(command)),
+      "config.get": async ({ node, which }) => this.mgmt(await (await service().client(node)).call("config.get", { which })),
+      "config.apply": async ({ node, text, mode }) => this.mgmt(await (await service().client(node)).call("config.apply", { text, mode })),
       "console.open": async ({ node, columns, rows }) => {
         const streamId = this.streamId();
         const stream = await this.opening(streamId, () =>
-          service.openConsole(
+          service().openConsole(
             node,
             { columns, rows },
             {
@@ -86,7 +101,7 @@ export class LabApiSession {
       "tables.watch": async ({ node, table }) => {
         const streamId = this.streamId();
         const watch = await this.opening(streamId, () =>
-          service.watchTable(
+          service().watchTable(
             node,
             table,
             (rows) => this.emit("tables.rows", { streamId, table, rows }, streamId),
@@ -139,9 +154,32 @@ export class LabApiSession {
   /** The connection went: close its consoles and watches, stop listening to the lab. */
   close(): void {
     this.closed = true;
-    for (const off of this.unsubscribe) off();
+    for (const off of [...this.unsubscribe, ...this.offService]) off();
     for (const c of this.consoles.values()) c.close();
     for (const w of this.watches.values()) w.stop();
+    this.consoles.clear();
+    this.watches.clear();
+  }
+
+  /** Listens to `service`'s status and progress instead of the last lab's. */
+  private follow(service: LabService): void {
+    for (const off of this.offService) off();
+    this.offService = [
+      service.onView((view) => this.emit("lab.status", view)),
+      service.onProgress((node, step, detail) => this.emit("lab.progress", { node, step, ...(detail ? { detail } : {}) })),
+    ];
+  }
+
+  /** Ends this connection's consoles and watches, telling the app why. */
+  private closeStreams(reason: string): void {
+    for (const [streamId, c] of this.consoles) {
+      c.close();
+      this.emit("console.closed", { streamId, reason });
+    }
+    for (const [streamId, w] of this.watches) {
+      w.stop();
+      this.emit("tables.closed", { streamId, reason });
+    }
     this.consoles.clear();
     this.watches.clear();
   }

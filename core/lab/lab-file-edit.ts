@@ -13,7 +13,9 @@ export type LabEdit =
   /** Removes the node and its ends of links; a link left with one end goes too. */
   | { readonly kind: "remove-node"; readonly name: string }
   | { readonly kind: "add-link"; readonly endpoints: readonly { readonly node: string; readonly iface: string }[] }
-  | { readonly kind: "remove-link"; readonly index: number };
+  | { readonly kind: "remove-link"; readonly index: number }
+  /** The lab's name (a lab made from a template takes its folder's). */
+  | { readonly kind: "rename"; readonly name: string };
 
 /** Canvas pixels are kept whole: a position is for the eye, not a measurement. */
 function rounded(p: CanvasPosition): CanvasPosition {
@@ -74,6 +76,10 @@ export function editLabText(text: string, edit: LabEdit, file: string, dir: stri
       }
       if (isSeq(doc.get("links", true))) doc.addIn(["links"], link);
       else doc.set("links", doc.createNode([link]));
+      break;
+    }
+    case "rename": {
+      doc.set("name", edit.name);
       break;
     }
     case "remove-link": {

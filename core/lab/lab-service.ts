@@ -225,6 +225,30 @@ export class LabService {
     return this.view();
   }
 
+  /** `write memory` on every running router: the lab folder then holds the lab as it runs. */
+  async saveAll(): Promise<{ saved: string[]; failed: { node: string; message: string }[] }> {
+    await this.refresh();
+    const saved: string[] = [];
+    const failed: { node: string; message: string }[] = [];
+    if (!this.deployed) return { saved, failed };
+    await Promise.all(
+      this.lab.nodes.map(async (n) => {
+        if (this.statuses.get(n.name)?.state !== "running") return;
+        try {
+          const reply = await (await this.client(n.name)).exec("write memory");
+          if (!reply.ok) failed.push({ node: n.name, message: reply.error.message });
+          else if (/^%/m.test(reply.result.output)) failed.push({ node: n.name, message: reply.result.output.trim() });
+          else saved.push(n.name);
+        } catch (err) {
+          failed.push({ node: n.name, message: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+    const order = this.lab.nodes.map((n) => n.name);
+    saved.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+    return { saved, failed };
+  }
+
   /** Stops every node and removes what the lab made, as `flexlab down` does. */
   async destroy(): Promise<LabView> {
     if (this.busy) throw new LabServiceError("failed", `lab ${this.lab.name} is busy (deploying or going down)`);

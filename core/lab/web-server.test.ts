@@ -9,6 +9,7 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LabClient } from "../api/lab-client";
 import { LabService } from "./lab-service";
+import { LabWorkspace } from "./lab-workspace";
 import { wsTransport } from "./mgmt-client";
 import { startWebServer, type WebServer } from "./web-server";
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
   writeFileSync(join(appDir, "app.js"), "export {};");
   writeFileSync(join(scratch, "secret.txt"), "outside the app folder");
   service = await LabService.open(labDir, { runtime: "process" });
-  server = await startWebServer({ service, appDir });
+  server = await startWebServer({ workspace: new LabWorkspace(service), appDir });
 });
 
 afterAll(async () => {

@@ -12,7 +12,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { LAB_API_PATH } from "../api/lab-api";
 import { LabApiSession } from "./lab-api-server";
-import type { LabService } from "./lab-service";
+import type { LabWorkspace } from "./lab-workspace";
 
 /** The cookie's name carries the port: browsers keep cookies per host, not per port, so two
  * servers (or another program on 127.0.0.1) would otherwise share, and overwrite, one token. */
@@ -34,7 +34,8 @@ const CONTENT_TYPES: Record<string, string> = {
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export interface WebServerOptions {
-  readonly service: LabService;
+  /** The labs served; the open one is its service. */
+  readonly workspace: LabWorkspace;
   /** The built renderer (index.html and its assets). */
   readonly appDir: string;
   /** 0: the kernel picks. */
@@ -138,7 +139,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (url.pathname !== LAB_API_PATH) return refuse("404 Not Found");
     if (!authorised(req, url).ok) return refuse("401 Unauthorized");
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const session = new LabApiSession(options.service, (text) => ws.send(text));
+      const session = new LabApiSession(options.workspace, (text) => ws.send(text));
       ws.on("message", (data, isBinary) => {
         if (!isBinary) session.receive(data.toString());
       });

@@ -1,9 +1,10 @@
 // The app: a top bar with the lab and its Start/Stop, the topology canvas, and the panel of
 // the router picked on it. Panels of routers opened before stay mounted (hidden), so several
 // consoles live at once and keep their scrollback.
-import { computed, defineComponent, h, reactive, ref } from "vue";
+import { computed, defineComponent, h, reactive, ref, watch } from "vue";
 import { useLabClient } from "../composables/lab-client";
 import { useLab } from "../composables/use-lab";
+import { LabsMenu } from "./LabsMenu";
 import { NodePanel } from "./NodePanel";
 import { TopologyCanvas } from "./TopologyCanvas";
 import { TopologyTools, type TopologyEdit } from "./TopologyTools";
@@ -22,6 +23,15 @@ export const App = defineComponent({
       selected.value = name;
       if (name) opened.add(name);
     };
+    // Another lab opened: its own canvas, no panels of the last one's routers.
+    watch(
+      () => lab.view.value?.dir,
+      () => {
+        selected.value = undefined;
+        selectedLink.value = undefined;
+        opened.clear();
+      },
+    );
     const counts = computed(() => {
       const c = { running: 0, booting: 0, stopped: 0, crashed: 0 };
       for (const n of lab.view.value?.nodes ?? []) c[n.state]++;
@@ -50,7 +60,13 @@ export const App = defineComponent({
               {c.crashed ? <span class="pill state-crashed">{c.crashed} crashed</span> : null}
               {c.stopped ? <span class="pill state-stopped">{c.stopped} stopped</span> : null}
             </div>
+            <LabsMenu current={view.dir} busy={busy || lab.pending.has("labs")} list={lab.listLabs} onOpen={(dir: string) => void lab.openLab(dir)} onCreate={(name: string, template: string) => void lab.createLab(name, template)} />
             <div class="lab-actions">
+              {view.deployed ? (
+                <button data-action="lab-save" disabled={busy || lab.pending.has("save")} title="write memory on every running router" onClick={() => void lab.saveLab()}>
+                  {lab.pending.has("save") ? "Saving…" : "Save"}
+                </button>
+              ) : null}
               {view.deployed ? (
                 <button class="danger" data-action="lab-stop" disabled={busy} onClick={() => void lab.destroy()}>
                   {busy ? "Working…" : "Stop lab"}
@@ -62,6 +78,11 @@ export const App = defineComponent({
               )}
             </div>
           </header>
+          {lab.notice.value && !lab.error.value ? (
+            <div class="notice-bar" role="status">
+              {lab.notice.value}
+            </div>
+          ) : null}
           {lab.error.value || view.error ? (
             <div class="error-bar" role="alert">
               {lab.error.value ?? view.error}

@@ -2,7 +2,7 @@
 // `lab.status` events, and the lab-wide and per-node actions. A failed action's message is
 // kept in `error` for the top bar; an action under way is in `pending` so its button waits.
 import { reactive, ref, type Ref } from "vue";
-import type { LabParamsInput, LabView, NodeView } from "../../core/api/lab-api";
+import type { LabListing, LabParamsInput, LabView, NodeView } from "../../core/api/lab-api";
 import type { LabClient, LabReply } from "../../core/api/lab-client";
 
 export interface UseLab {
@@ -15,6 +15,13 @@ export interface UseLab {
   deploy(): Promise<void>;
   destroy(): Promise<void>;
   nodeAction(action: "start" | "stop" | "restart", node: string): Promise<void>;
+  /** A passing message for the top bar (what Save did). */
+  readonly notice: Ref<string | undefined>;
+  listLabs(): Promise<LabListing | undefined>;
+  openLab(dir: string): Promise<void>;
+  createLab(name: string, template: string): Promise<void>;
+  /** write memory on every running router. */
+  saveLab(): Promise<void>;
   /** Saves dragged positions into lab.yaml. */
   saveLayout(moved: LabParamsInput<"lab.layout">): Promise<void>;
   /** Adds, removes a router or a link in lab.yaml (the lab stopped); true when it was done. */
@@ -26,6 +33,7 @@ export function useLab(client: LabClient): UseLab {
   const error = ref<string>();
   const pending = reactive(new Set<string>());
   const startToRunningMs = ref<number>();
+  const notice = ref<string>();
   let startPressedMs: number | undefined;
 
   const show = (v: LabView): void => {
@@ -41,6 +49,7 @@ export function useLab(client: LabClient): UseLab {
   async function run<T>(key: string, call: () => Promise<LabReply<T>>): Promise<T | undefined> {
     pending.add(key);
     error.value = undefined;
+    notice.value = undefined;
     try {
       const reply = await call();
       if (!reply.ok) {
@@ -58,6 +67,22 @@ export function useLab(client: LabClient): UseLab {
     error,
     pending,
     startToRunningMs,
+    notice,
+    listLabs: () => run("labs", () => client.call("labs.list", {})),
+    openLab: async (dir) => {
+      const v = await run("labs", () => client.call("labs.open", { dir }));
+      if (v) show(v);
+    },
+    createLab: async (name, template) => {
+      const v = await run("labs", () => client.call("labs.create", { name, template }));
+      if (v) show(v);
+    },
+    saveLab: async () => {
+      const r = await run("save", () => client.call("lab.save", {}));
+      if (!r) return;
+      if (r.failed.length) error.value = r.failed.map((f) => `${f.node}: ${f.message}`).join("\n");
+      notice.value = r.saved.length ? `Saved the running config of ${r.saved.join(", ")} as startup-config.` : "No router is running: the lab folder holds the lab already.";
+    },
     deploy: async () => {
       startPressedMs = performance.now();
       const v = await run("lab", () => client.call("lab.deploy", {}));

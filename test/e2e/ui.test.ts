@@ -205,6 +205,14 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     expect(await page.locator('[data-panel="R4-Spoke"] .config-message').count()).toBe(0);
   }, 60_000);
 
+  it("saves the lab: every running router's config becomes its startup-config in the lab folder", async () => {
+    expect(readFileSync(join(served.labDir, "R4-Spoke.cfg"), "utf8")).not.toContain("Loopback99");
+    await page.click('[data-action="lab-save"]');
+    await expect.poll(() => page.locator(".notice-bar").innerText().catch(() => ""), { timeout: 15_000 }).toBe("Saved the running config of R1-HUB, INET, R3-Spoke1, R4-Spoke as startup-config.");
+    expect(readFileSync(join(served.labDir, "R4-Spoke.cfg"), "utf8")).toMatch(/interface Loopback99\n description added from the app/);
+    await shot("07b-saved");
+  }, 30_000);
+
   it("stops and starts one router from its panel, and then the whole lab", async () => {
     await page.click('.router-node[data-node="R3-Spoke1"]');
     const panel = page.locator('[data-panel="R3-Spoke1"]');
@@ -219,4 +227,23 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     await page.locator('[data-action="lab-start"]').waitFor();
     await shot("09-lab-stopped");
   }, 80_000);
+
+  it("makes a new lab from a template, opens it, and opens the first one again", async () => {
+    await page.click('[data-action="labs"]');
+    await page.locator('.lab-entry[data-lab="mpls-over-flexvpn"]').waitFor();
+    expect(await page.locator('.lab-entry[data-lab="mpls-over-flexvpn"]').innerText()).toMatch(/4 routers · open/);
+    await page.fill('[data-form="new-lab"] input', "scratch-two");
+    await page.selectOption('[data-form="new-lab"] select', "two-routers");
+    await shot("10-labs-menu");
+    await page.click('[data-form="new-lab"] button[type="submit"]');
+    await expect.poll(() => page.locator(".lab-name").innerText(), { timeout: 10_000 }).toBe("scratch-two");
+    await expect.poll(() => page.locator(".router-node").count()).toBe(2);
+    expect(readFileSync(join(served.labDir, "..", "scratch-two", "lab.yaml"), "utf8")).toMatch(/^name: scratch-two$/m);
+    await shot("11-new-lab");
+    await page.click('[data-action="labs"]');
+    await page.click('.lab-entry[data-lab="mpls-over-flexvpn"]');
+    await expect.poll(() => page.locator(".lab-name").innerText(), { timeout: 10_000 }).toBe("mpls-over-flexvpn");
+    await expect.poll(() => page.locator(".router-node").count()).toBe(4);
+    expect(errors).toEqual([]);
+  }, 40_000);
 });

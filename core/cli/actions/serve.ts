@@ -4,7 +4,7 @@
 // as after `flexlab up`: `flexlab down` (or the app's Stop lab) takes it down.
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { LabService } from "../../lab/lab-service";
+import { LabWorkspace } from "../../lab/lab-workspace";
 import { repoRoot } from "../../lab/repo-root";
 import type { UpRuntimeName } from "../../lab/runtime/index";
 import { startWebServer } from "../../lab/web-server";
@@ -25,21 +25,21 @@ export async function serve(labdir: string, options: { port?: number; runtime?: 
   } catch (err) {
     return fail(`cannot build the app (dist/renderer/) from its sources:\n${bundle.buildErrorText(err)}`);
   }
-  const service = await LabService.open(labdir, options.runtime ? { runtime: options.runtime } : {});
+  const workspace = await LabWorkspace.open(labdir, { service: options.runtime ? { runtime: options.runtime } : {} });
   let server;
   try {
-    server = await startWebServer({ service, appDir, ...(options.port !== undefined ? { port: options.port } : {}) });
+    server = await startWebServer({ workspace, appDir, ...(options.port !== undefined ? { port: options.port } : {}) });
   } catch (err) {
-    service.close();
+    workspace.close();
     return fail(`cannot listen on 127.0.0.1:${options.port ?? 0}: ${(err as Error).message}`);
   }
   process.stdout.write(`FlexLab UI: ${server.url}\n`);
-  const view = service.view();
+  const view = workspace.service.view();
   console.error(`${view.name}: ${view.deployed ? `running (${view.runtime} runtime)` : "not running; the app's Start deploys it"}. Ctrl-C stops the server; the lab keeps running.`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
-  service.close();
+  workspace.close();
   await server.close();
 }
