@@ -427,6 +427,8 @@ export const TABLE_ROWS = {
   "esp-keys": espKeyRowSchema,
   "ikev2-sa": ikev2SaRowSchema,
   "crypto-session": cryptoSessionRowSchema,
+  nhrp: nhrpRowSchema,
+  "nhrp-traffic": nhrpTrafficRowSchema,
   "bgp-ipv4": bgpPathRowSchema,
   "bgp-vpnv4": bgpPathRowSchema,
 } as const;

@@ -58,6 +58,13 @@ describe("MPLS over FlexVPN spoke to spoke (labs/mpls-over-flexvpn-shortcuts, si
     expect(r4Label).toBeDefined();
     const route = await sim.exec("R3-Spoke1", "show ip route vrf cust1");
     expect(route).toMatch(/^H {5}192\.168\.114\.0\/24 \[250\/255\] via 10\.1\.1\.\d+, \d\d:\d\d:\d\d$/m);
+    const nhrp = await sim.exec("R3-Spoke1", "show ip nhrp");
+    expect(nhrp).toMatch(new RegExp(`^192\\.168\\.114\\.0/24 via 10\\.1\\.1\\.\\d+\n   Virtual-Access1 created \\d\\d:\\d\\d:\\d\\d, expire \\d\\d:\\d\\d:\\d\\d\n   Type: dynamic, Flags: router rib\n   NBMA address: 172\\.16\\.1\\.104\n   Label: ${r4Label}$`, "m"));
+    expect(nhrp).toMatch(/^10\.1\.1\.\d+\/32 via 10\.1\.1\.\d+\n   Virtual-Access1 created .*\n   Type: dynamic, Flags: router nhop rib\n   NBMA address: 172\.16\.1\.104\n   Label: implicit-null$/m);
+    const dmvpn = await sim.exec("R3-Spoke1", "show dmvpn");
+    expect(dmvpn).toContain("Interface: Virtual-Access1, IPv4 NHRP Details");
+    expect(dmvpn).toMatch(/^ +\d+ 172\.16\.1\.104 +10\.1\.1\.\d+ +UP [\d:]+ +D/m);
+    expect(await sim.exec("R1-HUB", "show ip nhrp traffic")).toMatch(/Virtual-Access1: Max-send limit:100Pkts\/10Sec, Usage:0%\n   Sent: Total [1-9]\d*\n(?:.*\n){2}.*\b[1-9]\d* Traffic Indication/);
     const cef = await sim.exec("R3-Spoke1", "show ip cef vrf cust1 192.168.114.0 detail");
     expect(cef).toContain(`    label ${r4Label}\n    TAG midchain out of Virtual-Access1\n    IP adj out of Ethernet0/0, addr 172.16.1.104`);
   });

@@ -23,7 +23,10 @@ import type { Vrf } from "../net/vrf";
 import { allocatePacket, HEADROOM_BYTES } from "../net/headroom";
 import { mplsSubsystem, type MfiInstance } from "../routing/mpls-subsystem";
 import { ikev2Subsystem } from "../ikev2/subsystem";
-import { type Subsystem, type SubsystemHost, type SubsystemInstance } from "../node/subsystem";
+import { BOTH, PRIV, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
+import { TABLE_ROWS } from "../../api/tables";
+import { debugNhrpAddressLine, debugNhrpPacketLine } from "./debug-lines";
+import { dmvpnAttributes, formatNhrpRows, formatNhrpTrafficRows, formatShowDmvpn, nhrpRows, nhrpTrafficRows } from "./show";
 import { formatIpv4, maskOf, prefix as makePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { GreProtocol } from "../wire/gre";
@@ -45,7 +48,7 @@ import {
 } from "../wire/nhrp";
 import { registerDropReasons } from "../net/counters";
 import { NhrpCache, type NhrpEntry } from "./cache";
-import { NHRP_TRAFFIC_KINDS, type NhrpInterfaceTraffic, type NhrpTrafficKind } from "./types";
+import { NHRP_TRAFFIC_KINDS, type NhrpInterfaceTraffic, type NhrpPeer, type NhrpTrafficKind } from "./types";
 
 /** Why NHRP drops a packet it received. */
 export const NHRP_DROP_REASONS = registerDropReasons(["nhrp-malformed", "nhrp-authentication"] as const);
@@ -190,10 +193,8 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
 
   private debugPacket(dir: "Send" | "Receive", packet: NhrpPacket, iface: Interface, size: number): void {
     if (!this.router.debug.isOn("nhrp packet") && !this.router.debug.isOn("nhrp")) return;
-    const names: Record<number, string> = { 1: "Resolution Request", 2: "Resolution Reply", 3: "Registration Request", 4: "Registration Reply", 5: "Purge Request", 6: "Purge Reply", 7: "Error Indication", 8: "Traffic Indication" };
-    const via = dir === "Send" ? "via" : "via";
-    this.router.debug.emit(`NHRP: ${dir} ${names[packet.type] ?? `type ${packet.type}`} ${via} ${iface.name} vrf ${iface.vrf.id}, packet size: ${size}`);
-    if ("srcNbma" in packet) this.router.debug.emit(` src: ${formatIpv4(packet.srcProtocol)}, dst: ${formatIpv4(packet.dstProtocol)}`);
+    this.router.debug.emit(debugNhrpPacketLine(dir === "Send" ? "send" : "receive", packet.type, iface.name, iface.vrf.id, size));
+    this.router.debug.emit(debugNhrpAddressLine(packet.srcProtocol, packet.dstProtocol));
   }
 
   private debugCache(text: string): void {
@@ -213,6 +214,35 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
   private authentication(iface: Interface) {
     const text = this.configOf(iface)?.authentication;
     return text === undefined ? undefined : { spi: 1, data: new TextEncoder().encode(text) };
+  }
+
+  /** `show dmvpn`'s peers: per NHRP interface, the entries grouped by NBMA address. */
+  peers(): NhrpPeer[] {
+    const out: NhrpPeer[] = [];
+    const byKey = new Map<string, NhrpEntry[]>();
+    for (const e of this.cache.all()) {
+      if (e.nbma === undefined) continue;
+      const key = `${e.interface}\n${e.nbma}`;
+      const list = byKey.get(key);
+      if (list) list.push(e);
+      else byKey.set(key, [e]);
+    }
+    for (const entries of byKey.values()) {
+      const first = entries[0];
+      const iface = this.router.stack.interface(first.interface);
+      const peerEntry = entries.find((e) => e.flags.includes("nhop")) ?? first;
+      out.push({
+        interface: first.interface,
+        role: iface && this.configOf(iface)?.redirect ? "Hub" : "Spoke",
+        nbma: first.nbma!,
+        tunnelAddress: peerEntry.via,
+        state: iface?.isUp ? "UP" : "NHRP",
+        since: Math.min(...entries.map((e) => e.createdAt)),
+        attributes: dmvpnAttributes(peerEntry),
+        entries,
+      });
+    }
+    return out;
   }
 
   // --- Redirect (the hub) ----------------------------------------------------------------------
@@ -705,9 +735,90 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
   }
 }
 
+const nhrpOf = (router: SubsystemHost): NhrpInstance => router.subsystem(nhrpSubsystem);
+
+const NHRP_TABLE: TableEntry<"nhrp", SubsystemHost> = {
+  name: "nhrp",
+  schema: TABLE_ROWS["nhrp"],
+  rows: (router, args) => nhrpRows(nhrpOf(router).cache.all().filter((e) => args?.vrf === undefined || e.vrf === args.vrf), router.clock.now()),
+  format: (rows, args) => formatNhrpRows(rows, { detail: args?.detail ?? false }),
+};
+
+const NHRP_TRAFFIC_TABLE: TableEntry<"nhrp-traffic", SubsystemHost> = {
+  name: "nhrp-traffic",
+  schema: TABLE_ROWS["nhrp-traffic"],
+  rows: (router) => nhrpTrafficRows(nhrpOf(router).trafficRows()),
+  format: (rows) => formatNhrpTrafficRows(rows),
+};
+
+const SHOW = "Show running system information";
+const IP = "IP information";
+const NHRP_HELP = "NHRP information";
+
+function checkVrf(router: SubsystemHost, vrf: string | undefined, print: (t: string) => void): boolean {
+  if (vrf !== undefined && router.stack.vrf(vrf) === undefined) {
+    print(`% VRF ${vrf} does not exist`);
+    return false;
+  }
+  return true;
+}
+
 export const nhrpSubsystem: Subsystem<NhrpInstance> = {
   name: "nhrp",
   attach: (router) => new NhrpInstance(router),
+  tables: [NHRP_TABLE, NHRP_TRAFFIC_TABLE],
+  execCommands: [
+    subsystemExec({
+      id: "show.ip.nhrp",
+      mode: BOTH,
+      syntax: "show ip nhrp [vrf WORD$vrf] [detail$detail]",
+      help: [SHOW, IP, NHRP_HELP, "Show entries for a VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name", "Detailed information"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf");
+        if (!checkVrf(router, vrf, print)) return;
+        const tableArgs = { ...(vrf !== undefined ? { vrf } : {}), detail: args.has("detail") };
+        print(NHRP_TABLE.format(NHRP_TABLE.rows(router, tableArgs), tableArgs));
+      },
+    }),
+    subsystemExec({
+      id: "show.ip.nhrp.shortcut",
+      mode: BOTH,
+      syntax: "show ip nhrp shortcut [detail$detail]",
+      help: [SHOW, IP, NHRP_HELP, "Shortcut entries", "Detailed information"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        print(formatNhrpRows(NHRP_TABLE.rows(router, {}), { detail: args.has("detail"), shortcutOnly: true }));
+      },
+    }),
+    subsystemExec({
+      id: "show.ip.nhrp.traffic",
+      mode: BOTH,
+      syntax: "show ip nhrp traffic",
+      help: [SHOW, IP, NHRP_HELP, "NHRP traffic statistics"],
+      pipe: true,
+      run: ({ router, print }) => print(NHRP_TRAFFIC_TABLE.format(NHRP_TRAFFIC_TABLE.rows(router, {}), {})),
+    }),
+    subsystemExec({
+      id: "show.dmvpn",
+      mode: BOTH,
+      syntax: "show dmvpn [detail$detail]",
+      help: [SHOW, "DMVPN information", "Detailed information"],
+      pipe: true,
+      run: ({ router, args, print }) => print(formatShowDmvpn(nhrpOf(router).peers(), { detail: args.has("detail"), now: router.clock.now() })),
+    }),
+    subsystemExec({
+      id: "clear.ip.nhrp",
+      mode: PRIV,
+      syntax: "clear ip nhrp [vrf WORD$vrf]",
+      help: ["Reset functions", IP, "Clear NHRP cache", "Clear entries for a VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name"],
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf");
+        if (!checkVrf(router, vrf, print)) return;
+        nhrpOf(router).clear(vrf);
+      },
+    }),
+  ],
   dropReasons: NHRP_DROP_REASONS,
   debugFlags: [
     { flag: "nhrp", help: ["NHRP protocol"], heading: "NHRP", description: "NHRP protocol debugging is on" },
