@@ -5,7 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { ipv4, type Ipv4 } from "../wire/addr";
 import type { TrafficSelector } from "../wire/ikev2-payloads";
-import { deriveChildKeys } from "./crypto";
+import type { IpsecProfile } from "../config/model/crypto";
+import type { DeepReadonly } from "../config/model/router";
+import { deriveChildKeys, isSupportedDhGroup } from "./crypto";
 import { espProposalFromTransformSet, IOS_DEFAULT_TRANSFORM_SETS, type ChildSuite, type LocalProposal } from "./proposals";
 import type { IkeSa, ChildSa } from "./sa";
 import type { IkeEngine } from "./engine";
@@ -14,6 +16,27 @@ import type { IkeEngine } from "./engine";
 export const CHILD_REKEY_MARGIN = 0.9;
 /** IOS's default IPsec SA lifetime. */
 export const CHILD_LIFETIME_SEC = 3600;
+export const CHILD_LIFETIME_KB = 4_608_000;
+
+/** The IPsec profile of an SA (`default` is IOS's implicit one). */
+export function ipsecProfileOf(this: IkeEngine, sa: IkeSa): DeepReadonly<IpsecProfile> | undefined {
+  return sa.ipsecProfile === undefined ? undefined : this.host.config().crypto.ipsec.profiles[sa.ipsecProfile];
+}
+
+/** The DH group of the profile's `set pfs`, when it names one we implement. */
+export function pfsGroupOf(this: IkeEngine, sa: IkeSa): number | undefined {
+  const name = this.ipsecProfileOf(sa)?.pfsGroup;
+  const group = name === undefined ? undefined : Number(name.replace("group", ""));
+  return group !== undefined && isSupportedDhGroup(group) ? group : undefined;
+}
+
+/** A new child SA's lifetimes: the profile's, else the global `crypto ipsec
+ * security-association lifetime`, else IOS's defaults. */
+export function childLifetimes(this: IkeEngine, sa: IkeSa): { seconds: number; kilobytes: number } {
+  const profile = this.ipsecProfileOf(sa);
+  const global = this.host.config().crypto.ipsec.sa;
+  return { seconds: profile?.lifetimeSec ?? global?.lifetimeSec ?? CHILD_LIFETIME_SEC, kilobytes: profile?.lifetimeKb ?? global?.lifetimeKb ?? CHILD_LIFETIME_KB };
+}
 
 export function newChildSpi(this: IkeEngine): number {
   for (;;) {
@@ -44,8 +67,10 @@ export function selectors(this: IkeEngine, sa: IkeSa, vti: boolean): { local: Tr
 
 /** `weInitiated`: we sent the request of the exchange that made this child SA, so our
  * outbound keys are the initiator-to-responder ones (§2.17). */
-export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite: ChildSuite, ourSpi: number, peerSpi: number, ni: Uint8Array, nr: Uint8Array, mode: "transport" | "tunnel", tsi: readonly TrafficSelector[], tsr: readonly TrafficSelector[], gir: Uint8Array | undefined): ChildSa {
-  const k = deriveChildKeys(sa.suite!.prf, sa.keys!.skD, ni, nr, suite.encKeyLength, suite.integKeyLength, gir);
+export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite: ChildSuite, ourSpi: number, peerSpi: number, ni: Uint8Array, nr: Uint8Array, mode: "transport" | "tunnel", tsi: readonly TrafficSelector[], tsr: readonly TrafficSelector[], pfs: { group: number; gir: Uint8Array } | undefined): ChildSa {
+  // §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with PFS.
+  const k = deriveChildKeys(sa.suite!.prf, sa.keys!.skD, ni, nr, suite.encKeyLength, suite.integKeyLength, pfs?.gir);
+  const lifetimes = this.childLifetimes(sa);
   const i2r = { encKey: k.encI2R, integKey: k.integI2R };
   const r2i = { encKey: k.encR2I, integKey: k.integR2I };
   const child: ChildSa = {
@@ -56,11 +81,12 @@ export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite
     tsi,
     tsr,
     createdMs: this.clock.now(),
-    lifetimeSec: CHILD_LIFETIME_SEC,
-    pfs: gir !== undefined,
+    lifetimeSec: lifetimes.seconds,
+    lifetimeKb: lifetimes.kilobytes,
+    pfsGroup: pfs?.group,
   };
   sa.children.push(child);
-  this.internal(sa, `Creating IPSec SAs: ${suite.iosText}, ${mode} mode, SPI in/out 0x${ourSpi.toString(16).toUpperCase()}/0x${peerSpi.toString(16).toUpperCase()}${child.pfs ? ", PFS" : ""}`);
+  this.internal(sa, `Creating IPSec SAs: ${suite.iosText}, ${mode} mode, SPI in/out 0x${ourSpi.toString(16).toUpperCase()}/0x${peerSpi.toString(16).toUpperCase()}${child.pfsGroup !== undefined ? `, PFS group ${child.pfsGroup}` : ""}`);
   // The original initiator rekeys before the lifetime ends (IOS: at ~90%).
   if (sa.role === "initiator") child.rekeyTimer = this.clock.after(child.lifetimeSec * 1000 * CHILD_REKEY_MARGIN, () => this.rekeyChild(sa, child));
   this.host.childUp(sa, child);

@@ -23,7 +23,7 @@ import type { IkeSa, ChildSa, Endpoint } from "./sa";
 import { request, armRetransmit, finishRequest, respond, finishRequestBefore } from "./retransmit";
 import { initiate, sendInit, initResponse, detectNat, cookieFor, initRequest } from "./sa-init";
 import { trustedCas, ourCertificate, ourAuth, verifyPeerAuth, parseCertificate, peerCertificate, sendAuth, authResponse, authFailedLocally, authRequest, initialContact, established } from "./ike-auth";
-import { newChildSpi, localEspProposals, selectors, addChild } from "./child";
+import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes } from "./child";
 import { armIkeRekey, rekeyIkeSa, ikeRekeyRequest, successor, deleteSuperseded, rekeyChild, createChildRequest } from "./rekey";
 import { informationalRequest, deleteChild, dropChild, deleteSa, startDpd, liveness } from "./informational";
 
@@ -356,6 +356,9 @@ export class IkeEngine {
   readonly localEspProposals = localEspProposals;
   readonly selectors = selectors;
   readonly addChild = addChild;
+  readonly ipsecProfileOf = ipsecProfileOf;
+  readonly pfsGroupOf = pfsGroupOf;
+  readonly childLifetimes = childLifetimes;
 
   // rekey.ts
   readonly armIkeRekey = armIkeRekey;

@@ -280,6 +280,7 @@ export function authRequest(this: IkeEngine, sa: IkeSa, payloads: IkePayload[], 
     return;
   }
   sa.interfaceName = binding.interfaceName;
+  sa.ipsecProfile = binding.ipsecProfile;
   const reply: IkePayload[] = [idrPayload];
   if (ourAuth.cert) reply.push({ kind: "cert", encoding: CertEncoding.X509_CERT_SIGNATURE, data: new Uint8Array(ourAuth.cert.cert!.raw) });
   reply.push({ kind: "auth", method: ourAuth.method, data: ourAuth.data });

@@ -247,8 +247,10 @@ export function childSuiteOf(p: IkeProposal): ChildSuite | undefined {
   return { cipher, integ: integ[1][1], encKeyLength, integKeyLength: integ[1][2], iosText: `${cipherText} ${integ[0]}` };
 }
 
-/** Picks the first offered ESP proposal one of ours accepts (same transforms, ESN none). */
-export function chooseEspProposal(offer: readonly IkeProposal[], ours: readonly LocalProposal[]): { proposal: IkeProposal; suite: ChildSuite } | undefined {
+/** Picks the first offered ESP proposal one of ours accepts (same transforms, ESN none). With
+ * `dhGroup` (a CREATE_CHILD_SA with a KE payload: PFS) the proposal must offer that group,
+ * and the reply's proposal carries it (RFC 7296 §1.3.1); without, DH transforms are ignored. */
+export function chooseEspProposal(offer: readonly IkeProposal[], ours: readonly LocalProposal[], dhGroup?: number): { proposal: IkeProposal; suite: ChildSuite } | undefined {
   for (const offered of offer) {
     if (offered.protocolId !== IkeProtocolId.ESP || offered.spi.length !== 4) continue;
     for (const local of ours) {
@@ -261,7 +263,9 @@ export function chooseEspProposal(offer: readonly IkeProposal[], ours: readonly 
       const offersEsn = offered.transforms.some((t) => t.type === TransformType.ESN);
       const esnT = offered.transforms.find((t) => t.type === TransformType.ESN && t.id === EsnId.NO_ESN);
       if (offersEsn && !esnT) continue;
-      const transforms = [encrT, ...(integT ? [integT] : []), ...(esnT ? [esnT] : [])];
+      const dhT = dhGroup === undefined ? undefined : offered.transforms.find((t) => t.type === TransformType.DH && t.id === dhGroup);
+      if (dhGroup !== undefined && !dhT) continue;
+      const transforms = [encrT, ...(integT ? [integT] : []), ...(dhT ? [dhT] : []), ...(esnT ? [esnT] : [])];
       const proposal = { number: offered.number, protocolId: IkeProtocolId.ESP, spi: offered.spi, transforms };
       const suite = childSuiteOf(proposal);
       if (suite) return { proposal, suite };

@@ -4,11 +4,12 @@
 
 import { randomBytes } from "node:crypto";
 import type { IkePayload } from "../wire/ikev2-payloads";
-import { IkeExchangeType, IkeProtocolId, NotifyType, TransformType } from "../wire/ikev2-registry";
-import { invalidKeData } from "../wire/ikev2-values";
-import { deriveIkeKeys, dhGenerate, rekeyedSkeyseed, type IkeSuite } from "./crypto";
-import { chooseEspProposal, chooseIkeProposal, childSuiteOf, ikeOffer, localIkeProposals, suiteOf } from "./proposals";
-import { hex32, hex64, notify, payloadList, readSpi, readU64, spi4, spiBytes } from "./messages";
+import { IkeExchangeType, IkeProtocolId, NotifyType, TransformType, notifyTypeName } from "../wire/ikev2-registry";
+import { invalidKeData, invalidKeGroup } from "../wire/ikev2-values";
+import { transform } from "../wire/ikev2-sa";
+import { deriveIkeKeys, dhGenerate, isSupportedDhGroup, rekeyedSkeyseed, type IkeSuite } from "./crypto";
+import { chooseEspProposal, chooseIkeProposal, childSuiteOf, ikeOffer, localIkeProposals, suiteOf, type LocalProposal } from "./proposals";
+import { findNotify, hex32, hex64, notify, payloadList, readSpi, readU64, spi4, spiBytes } from "./messages";
 import { IkeSa, type ChildSa } from "./sa";
 import { NONCE_LENGTH } from "./sa-init";
 import { CHILD_REKEY_MARGIN } from "./child";
@@ -102,7 +103,7 @@ export function successor(this: IkeEngine, old: IkeSa, role: "initiator" | "resp
   next.ni = ni;
   next.nr = nr;
   next.keys = deriveIkeKeys(suite, seed, ni, nr, spiI, spiR);
-  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName", "upSinceMs"] as const) {
+  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName", "ipsecProfile", "upSinceMs"] as const) {
     (next as unknown as Record<string, unknown>)[field] = old[field];
   }
   next.children.push(...old.children.splice(0));
@@ -130,37 +131,65 @@ export function deleteSuperseded(this: IkeEngine, old: IkeSa, next: IkeSa): void
 }
 
 /** Rekeys a child SA with CREATE_CHILD_SA and N(REKEY_SA) (RFC 7296 §1.3.3), then deletes
- * the old one (make-before-break). */
-export function rekeyChild(this: IkeEngine, sa: IkeSa, old: ChildSa): void {
+ * the old one (make-before-break). With `set pfs` (or a group the responder asked for in
+ * INVALID_KE_PAYLOAD) the exchange carries a KE payload and the new keys include g^ir. */
+export function rekeyChild(this: IkeEngine, sa: IkeSa, old: ChildSa, group: number | undefined = this.pfsGroupOf(sa)): void {
   if (sa.state !== "established" || !sa.children.includes(old) || old.rekeying) return;
   old.rekeying = true;
   old.rekeyTimer?.cancel();
-  this.internal(sa, `Rekeying child SA 0x${old.inbound.spi.toString(16).toUpperCase()}`);
+  this.internal(sa, `Rekeying child SA 0x${old.inbound.spi.toString(16).toUpperCase()}${group !== undefined ? ` with PFS group ${group}` : ""}`);
   const spi = this.newChildSpi();
   const ni = new Uint8Array(randomBytes(NONCE_LENGTH));
-  const request = sa.request;
-  const ipsecProfile = request ? this.host.config().crypto.ipsec.profiles[request.ipsecProfile] : undefined;
-  const offer = this.localEspProposals(ipsecProfile?.transformSets ?? []);
+  const dh = group === undefined ? undefined : dhGenerate(group);
+  const offer = this.localEspProposals(this.ipsecProfileOf(sa)?.transformSets ?? []).map((p) => (group === undefined ? p : withDh(p, group)));
   const payloads: IkePayload[] = [
     { kind: "notify", protocolId: IkeProtocolId.ESP, spi: spi4(old.inbound.spi), notifyType: NotifyType.REKEY_SA, data: new Uint8Array(0) },
     ...(old.mode === "transport" ? [notify(NotifyType.USE_TRANSPORT_MODE, new Uint8Array(0))] : []),
     { kind: "sa", proposals: offer.map((transforms, i) => ({ number: i + 1, protocolId: IkeProtocolId.ESP, spi: spi4(spi), transforms })) },
     { kind: "nonce", data: ni },
+    ...(dh ? [{ kind: "ke" as const, dhGroup: dh.group, data: dh.publicValue }] : []),
     { kind: "tsi", selectors: old.tsi },
     { kind: "tsr", selectors: old.tsr },
   ];
+  const refused = (why: string): void => {
+    this.childSpis.delete(spi);
+    old.rekeying = false;
+    if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Child SA rekey refused: ${why}; the SA stays until it expires`);
+  };
   this.request(
     sa,
     IkeExchangeType.CREATE_CHILD_SA,
     (messageId) => ({ bytes: sa.seal(IkeExchangeType.CREATE_CHILD_SA, false, messageId, payloads), what: payloadList(payloads) }),
     (reply) => {
+      const invalidKe = findNotify(reply, NotifyType.INVALID_KE_PAYLOAD);
+      const suggested = invalidKe ? invalidKeGroup(invalidKe.data) : undefined;
+      if (suggested !== undefined && suggested !== group && isSupportedDhGroup(suggested)) {
+        // §1.3: the responder wants another group; retry once with it.
+        this.childSpis.delete(spi);
+        old.rekeying = false;
+        this.rekeyChild(sa, old, suggested);
+        return;
+      }
+      const error = reply.find((p) => p.kind === "notify" && p.notifyType < 16384);
+      if (error?.kind === "notify") {
+        refused(notifyTypeName(error.notifyType));
+        return;
+      }
       const saPayload = reply.find((p) => p.kind === "sa");
       const nonce = reply.find((p) => p.kind === "nonce");
-      if (saPayload?.kind !== "sa" || saPayload.proposals.length !== 1 || nonce?.kind !== "nonce") return;
+      const ke = reply.find((p) => p.kind === "ke");
+      if (saPayload?.kind !== "sa" || saPayload.proposals.length !== 1 || nonce?.kind !== "nonce") {
+        refused("malformed response");
+        return;
+      }
       const suite = childSuiteOf(saPayload.proposals[0]);
-      if (!suite) return;
+      const gir = dh && ke?.kind === "ke" && ke.dhGroup === dh.group ? dh.computeSecret(ke.data) : undefined;
+      if (!suite || (dh && !gir)) {
+        refused(suite ? "no valid KE payload for PFS" : "unacceptable proposal");
+        return;
+      }
       // KEYMAT uses this exchange's nonces, initiator's (ours) first (§2.17).
-      const child = this.addChild(sa, true, suite, spi, readSpi(saPayload.proposals[0].spi), ni, nonce.data.slice(), old.mode, old.tsi, old.tsr, undefined);
+      const child = this.addChild(sa, true, suite, spi, readSpi(saPayload.proposals[0].spi), ni, nonce.data.slice(), old.mode, old.tsi, old.tsr, dh && gir ? { group: dh.group, gir } : undefined);
       if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Rekeyed child SA ${hex32(old.inbound.spi)} -> ${hex32(child.inbound.spi)}`);
       this.deleteChild(sa, old);
     },
@@ -168,11 +197,19 @@ export function rekeyChild(this: IkeEngine, sa: IkeSa, old: ChildSa): void {
   );
 }
 
+/** An ESP proposal with the DH transform of PFS added, in transform-type order. */
+function withDh(p: LocalProposal, group: number): LocalProposal {
+  const at = p.findIndex((t) => t.type === TransformType.ESN);
+  const dh = transform(TransformType.DH, group);
+  return at < 0 ? [...p, dh] : [...p.slice(0, at), dh, ...p.slice(at)];
+}
+
 export function createChildRequest(this: IkeEngine, sa: IkeSa, messageId: number, payloads: IkePayload[]): void {
   const answer = (reply: IkePayload[]): void => this.respond(sa, messageId, sa.seal(IkeExchangeType.CREATE_CHILD_SA, true, messageId, reply), payloadList(reply));
   const rekey = payloads.find((p) => p.kind === "notify" && p.notifyType === NotifyType.REKEY_SA);
   const saPayload = payloads.find((p) => p.kind === "sa");
   const nonce = payloads.find((p) => p.kind === "nonce");
+  const ke = payloads.find((p) => p.kind === "ke");
   const tsi = payloads.find((p) => p.kind === "tsi");
   const tsr = payloads.find((p) => p.kind === "tsr");
   if (saPayload?.kind === "sa" && saPayload.proposals[0]?.protocolId === IkeProtocolId.IKE) {
@@ -189,13 +226,27 @@ export function createChildRequest(this: IkeEngine, sa: IkeSa, messageId: number
     answer([{ kind: "notify", protocolId: IkeProtocolId.ESP, spi: rekey.spi, notifyType: NotifyType.CHILD_SA_NOT_FOUND, data: new Uint8Array(0) }]);
     return;
   }
-  const binding = sa.interfaceName;
-  const config = this.host.config();
-  const ipsecName = binding ? config.interfaces[binding]?.tunnel?.protectionProfile : undefined;
-  const transformSets = ipsecName ? (config.crypto.ipsec.profiles[ipsecName]?.transformSets ?? []) : [];
-  const choice = chooseEspProposal(saPayload.proposals, this.localEspProposals(transformSets)) ?? chooseEspProposal(saPayload.proposals, this.localEspProposals([]));
+  // PFS: our `set pfs` group must be the one offered; without it we follow the peer's KE.
+  const wanted = this.pfsGroupOf(sa);
+  const group = ke?.kind === "ke" ? ke.dhGroup : undefined;
+  if (wanted !== undefined && group !== wanted) {
+    answer(group === undefined ? [notify(NotifyType.NO_PROPOSAL_CHOSEN, new Uint8Array(0))] : [notify(NotifyType.INVALID_KE_PAYLOAD, invalidKeData(wanted))]);
+    return;
+  }
+  if (group !== undefined && !isSupportedDhGroup(group)) {
+    answer([notify(NotifyType.NO_PROPOSAL_CHOSEN, new Uint8Array(0))]);
+    return;
+  }
+  const transformSets = this.ipsecProfileOf(sa)?.transformSets ?? [];
+  const choice = chooseEspProposal(saPayload.proposals, this.localEspProposals(transformSets), group) ?? chooseEspProposal(saPayload.proposals, this.localEspProposals([]), group);
   if (!choice) {
     answer([notify(NotifyType.NO_PROPOSAL_CHOSEN, new Uint8Array(0))]);
+    return;
+  }
+  const dh = group === undefined ? undefined : dhGenerate(group);
+  const gir = dh && ke?.kind === "ke" ? dh.computeSecret(ke.data) : undefined;
+  if (dh && !gir) {
+    answer([notify(NotifyType.INVALID_SYNTAX, new Uint8Array(0))]);
     return;
   }
   const ourSpi = this.newChildSpi();
@@ -204,11 +255,12 @@ export function createChildRequest(this: IkeEngine, sa: IkeSa, messageId: number
     ...(old.mode === "transport" ? [notify(NotifyType.USE_TRANSPORT_MODE, new Uint8Array(0))] : []),
     { kind: "sa", proposals: [{ ...choice.proposal, spi: spi4(ourSpi) }] },
     { kind: "nonce", data: nr },
+    ...(dh ? [{ kind: "ke" as const, dhGroup: dh.group, data: dh.publicValue }] : []),
     { kind: "tsi", selectors: tsi.selectors },
     { kind: "tsr", selectors: tsr.selectors },
   ];
   answer(reply);
   // The peer initiated this exchange: its nonce is Ni and its keys come first (§2.17),
   // whatever our roles in the IKE SA.
-  this.addChild(sa, false, choice.suite, ourSpi, readSpi(choice.proposal.spi), nonce.data.slice(), nr, old.mode, tsi.selectors, tsr.selectors, undefined);
+  this.addChild(sa, false, choice.suite, ourSpi, readSpi(choice.proposal.spi), nonce.data.slice(), nr, old.mode, tsi.selectors, tsr.selectors, dh && gir ? { group: dh.group, gir } : undefined);
 }

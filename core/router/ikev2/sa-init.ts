@@ -27,6 +27,7 @@ export function initiate(this: IkeEngine, request: InitiateRequest): IkeSa {
   sa.request = request;
   sa.profile = request.ikev2Profile;
   sa.interfaceName = request.tunnel;
+  sa.ipsecProfile = request.ipsecProfile;
   sa.dpd = profile?.dpd;
   if (profile?.lifetimeSec) sa.lifetimeSec = profile.lifetimeSec;
   sa.initialContact = !this.sas().some((o) => o.state === "established" && o.remote.address === request.remote);

@@ -37,7 +37,9 @@ export interface ChildSa {
   readonly tsr: readonly TrafficSelector[];
   readonly createdMs: number;
   readonly lifetimeSec: number;
-  readonly pfs: boolean;
+  readonly lifetimeKb: number;
+  /** The DH group of a CREATE_CHILD_SA's KE exchange (PFS), when there was one. */
+  readonly pfsGroup: number | undefined;
   rekeyTimer?: Timer;
   /** A CREATE_CHILD_SA replacing this one is under way. */
   rekeying?: boolean;
@@ -120,6 +122,9 @@ export class IkeSa {
   remoteSubnets: { address: Ipv4; mask: Ipv4 }[] = [];
   /** The interface the SA is bound to: the tunnel, or the Virtual-Access cloned for it. */
   interfaceName: string | undefined;
+  /** The IPsec profile protecting it (the tunnel's or the virtual template's): transform sets,
+   * PFS, lifetimes of its child SAs. */
+  ipsecProfile: string | undefined;
   initialContact = false;
   /** Replaced by a rekeyed IKE SA: going away quietly, its children moved on. */
   superseded = false;

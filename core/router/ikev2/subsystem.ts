@@ -15,7 +15,7 @@ import type { UdpDatagram, UdpSocket } from "../net/sockets";
 import type { Vrf } from "../net/vrf";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
 import { ipsecSubsystem } from "../ipsec/subsystem";
-import { IPSEC_DEFAULT_LIFETIME_KILOBYTES, IPSEC_DEFAULT_REPLAY_WINDOW, type EspSaParams, type IpsecSaHandle } from "../ipsec/sa";
+import { IPSEC_DEFAULT_REPLAY_WINDOW, type EspSaParams, type IpsecSaHandle } from "../ipsec/sa";
 import { pkiSubsystem } from "../pki/subsystem";
 import { formatIpv4, ipv4, maskLength, prefix, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
@@ -422,11 +422,15 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
       local: sa.local.address,
       remote: sa.remote.address,
       ...(nat ? { natT: nat } : {}),
-      replayWindow: IPSEC_DEFAULT_REPLAY_WINDOW,
+      replayWindow: replay,
       lifetimeSeconds: child.lifetimeSec,
-      lifetimeKilobytes: IPSEC_DEFAULT_LIFETIME_KILOBYTES,
+      lifetimeKilobytes: child.lifetimeKb,
     });
-    const handle = this.router.subsystem(ipsecSubsystem).install(tunnel, { inbound: params(child.inbound), outbound: params(child.outbound) }, {
+    // `crypto ipsec security-association replay window-size N | disable`.
+    const globals = this.router.running.crypto.ipsec.sa;
+    const replay = globals?.replayDisabled ? 0 : (globals?.replayWindow ?? IPSEC_DEFAULT_REPLAY_WINDOW);
+    const pair = { inbound: params(child.inbound), outbound: params(child.outbound), ...(child.pfsGroup !== undefined ? { pfsGroup: child.pfsGroup } : {}) };
+    const handle = this.router.subsystem(ipsecSubsystem).install(tunnel, pair, {
       expiring: (kind) => {
         if (kind === "soft") {
           if (sa.role === "initiator") this.engine.rekeyChild(sa, child);

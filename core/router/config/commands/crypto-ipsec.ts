@@ -1,7 +1,7 @@
 // IPsec transform-sets and profiles (what `tunnel protection ipsec profile` names).
 
 import type { ConfigCommand, CtxOf } from "../command";
-import type { IpsecProfile, TransformSet } from "../model/crypto";
+import type { IpsecProfile, IpsecSaGlobals, TransformSet } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { command } from "../command";
 import { Args } from "../grammar/args";
@@ -38,9 +38,78 @@ function profile(m: RouterConfig, c: CtxOf<"ipsec-profile">): IpsecProfile {
   return pick(m.crypto.ipsec.profiles, c.ipsecProfile, "IPsec profile");
 }
 
+function globals(m: RouterConfig): IpsecSaGlobals {
+  return (m.crypto.ipsec.sa ??= {});
+}
+
+const LIFETIME_SYNTAX = "(seconds <120-2592000>$seconds|kilobytes <2560-4294967295>$kilobytes)";
+const LIFETIME_HELP = ["Time-based key duration in seconds", "Security association duration in seconds", "Volume-based key duration", "Security association duration in kilobytes encrypted"];
+
 const GROUPS = ["group1", "group2", "group5", "group14", "group15", "group16", "group19", "group20", "group21", "group24"];
 
 export const ipsecCommands: readonly ConfigCommand[] = [
+  // The global SA lifetime (IOS: 3600 s and 4608000 KB), applied to child SAs negotiated from now on.
+  field({
+    id: "crypto.ipsec.sa.lifetime",
+    mode: "config",
+    syntax: `crypto ipsec security-association lifetime ${LIFETIME_SYNTAX}`,
+    noSyntax: `crypto ipsec security-association lifetime (seconds$seconds [<120-2592000>]|kilobytes$kilobytes [<2560-4294967295>])`,
+    help: ["Encryption module", "Configure IPSEC policy", "Security association parameters", "security association lifetime", ...LIFETIME_HELP],
+    order: TOP.ipsecSaGlobal,
+    set: (m, _c, a) => {
+      const g = globals(m);
+      if (a.seconds !== undefined) g.lifetimeSec = a.seconds;
+      if (a.kilobytes !== undefined) g.lifetimeKb = a.kilobytes;
+    },
+    clear: (m, _c, a) => {
+      const g = globals(m);
+      if (a.seconds !== undefined) delete g.lifetimeSec;
+      if (a.kilobytes !== undefined) delete g.lifetimeKb;
+    },
+    show: (m) => {
+      const g = m.crypto.ipsec.sa;
+      return [...(g?.lifetimeSec !== undefined ? [{ seconds: g.lifetimeSec }] : []), ...(g?.lifetimeKb !== undefined ? [{ kilobytes: g.lifetimeKb }] : [])];
+    },
+  }),
+  // The anti-replay window of inbound SAs (IOS: 64), or replay checking off.
+  field({
+    id: "crypto.ipsec.sa.replay",
+    mode: "config",
+    syntax: "crypto ipsec security-association replay (window-size (64|128|256|512|1024)$size|disable$disable)",
+    noSyntax: "crypto ipsec security-association replay (window-size$window [(64|128|256|512|1024)]|disable$disable)",
+    help: [
+      "Encryption module",
+      "Configure IPSEC policy",
+      "Security association parameters",
+      "Set replay checking.",
+      "Set replay window size.",
+      "Window size 64 (default)",
+      "Window size 128",
+      "Window size 256",
+      "Window size 512",
+      "Window size 1024",
+      "Disable replay checking.",
+    ],
+    order: TOP.ipsecSaGlobal + 0.1,
+    set: (m, _c, a) => {
+      const g = globals(m);
+      if (a.disable !== undefined) g.replayDisabled = true;
+      else if (a.size !== undefined) {
+        // IOS keeps no line for the default size.
+        if (a.size === "64") delete g.replayWindow;
+        else g.replayWindow = Number(a.size);
+      }
+    },
+    clear: (m, _c, a) => {
+      const g = globals(m);
+      if (a.disable !== undefined) delete g.replayDisabled;
+      else delete g.replayWindow;
+    },
+    show: (m) => {
+      const g = m.crypto.ipsec.sa;
+      return [...(g?.replayWindow !== undefined ? [{ size: String(g.replayWindow) }] : []), ...(g?.replayDisabled ? [{ disable: "disable" }] : [])];
+    },
+  }),
   command({
     id: "crypto.ipsec.transform-set",
     mode: "config",
@@ -127,6 +196,29 @@ export const ipsecCommands: readonly ConfigCommand[] = [
     show: (m, c) => {
       const g = profile(m, c).pfsGroup;
       return g === undefined ? undefined : { group: g };
+    },
+  }),
+  field({
+    id: "ipsec-profile.sa-lifetime",
+    mode: "ipsec-profile",
+    syntax: `set security-association lifetime ${LIFETIME_SYNTAX}`,
+    noSyntax: `set security-association lifetime (seconds$seconds [<120-2592000>]|kilobytes$kilobytes [<2560-4294967295>])`,
+    help: ["Specify profile parameters", "Security association parameters", "security association lifetime", ...LIFETIME_HELP],
+    // IOS prints the lifetime first in the profile.
+    order: 5,
+    set: (m, c, a) => {
+      const p = profile(m, c);
+      if (a.seconds !== undefined) p.lifetimeSec = a.seconds;
+      if (a.kilobytes !== undefined) p.lifetimeKb = a.kilobytes;
+    },
+    clear: (m, c, a) => {
+      const p = profile(m, c);
+      if (a.seconds !== undefined) delete p.lifetimeSec;
+      if (a.kilobytes !== undefined) delete p.lifetimeKb;
+    },
+    show: (m, c) => {
+      const p = profile(m, c);
+      return [...(p.lifetimeSec !== undefined ? [{ seconds: p.lifetimeSec }] : []), ...(p.lifetimeKb !== undefined ? [{ kilobytes: p.lifetimeKb }] : [])];
     },
   }),
   field({

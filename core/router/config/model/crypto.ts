@@ -138,7 +138,20 @@ export interface IpsecProfile {
   ikev2Profile?: string;
   transformSets: string[];
   pfsGroup?: string;
+  /** `set security-association lifetime seconds|kilobytes`: overrides the global lifetime. */
+  lifetimeSec?: number;
+  lifetimeKb?: number;
   responderOnly: boolean;
+}
+
+/** The global `crypto ipsec security-association …` settings; absent fields are IOS's defaults. */
+export interface IpsecSaGlobals {
+  lifetimeSec?: number;
+  lifetimeKb?: number;
+  /** `replay window-size N` (64 when absent). */
+  replayWindow?: number;
+  /** `replay disable`. */
+  replayDisabled?: boolean;
 }
 
 export interface CryptoConfig {
@@ -158,6 +171,8 @@ export interface CryptoConfig {
   ipsec: {
     transformSets: Record<string, TransformSet>;
     profiles: Record<string, IpsecProfile>;
+    /** Absent in configs saved before the global SA settings existed. */
+    sa?: IpsecSaGlobals;
   };
 }
 

@@ -137,10 +137,15 @@ crypto ikev2 profile spoke
 crypto ikev2 profile byaddr
  identity local address 10.0.0.9
 !
+crypto ipsec security-association lifetime seconds 1800
+crypto ipsec security-association lifetime kilobytes 102400
+crypto ipsec security-association replay window-size 128
+!
 crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
  mode transport
 !
 crypto ipsec profile default
+ set security-association lifetime seconds 900
  set transform-set TS
  set pfs group14
  set ikev2-profile default
