@@ -64,7 +64,7 @@ export class Fib {
   /** Every entry, in address order then shorter prefix first. */
   entries(): FibEntry[] {
     const out: FibEntry[] = [];
-    for (const [, entry] of this.table.entries()) out.push(entry);
+    for (const entry of this.table.values()) out.push(entry);
     return out;
   }
 

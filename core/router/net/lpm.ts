@@ -5,7 +5,9 @@
 // the multibit table holds the longest prefix covering it, with that prefix's length, so
 // inserts only overwrite slots held by shorter prefixes and deletes hand slots back to the
 // next-longest covering prefix. The multibit table costs ~600 KB, so a table builds it only
-// once it holds MULTIBIT_MIN_ROUTES routes; smaller ones (most VRFs) walk the trie.
+// once it holds MULTIBIT_MIN_ROUTES routes; smaller ones (most VRFs) walk the trie. A stored
+// prefix is kept as its address and length in typed arrays, not as an object: a prefix
+// object is made only for `match` and `entries`.
 import type { Ipv4, Prefix } from "../wire/addr";
 
 const NONE = -1;
@@ -19,8 +21,10 @@ export class LpmTable<T> {
   private slot: Int32Array;
   private nodes = 1;
   private freeNodes: number[] = [];
-  private values: (T | undefined)[] = [];
-  private prefixes: (Prefix | undefined)[] = [];
+  private slotValues: (T | undefined)[] = [];
+  /** Each slot's prefix: address (as int32) and length (-1: free). */
+  private slotAddr = new Int32Array(16);
+  private slotLen = new Int8Array(16).fill(-1);
   private freeSlots: number[] = [];
   private count = 0;
 
@@ -60,16 +64,24 @@ export class LpmTable<T> {
     }
     const s = this.slot[node];
     if (s !== NONE) {
-      this.values[s] = value;
+      this.slotValues[s] = value;
       return;
     }
-    const index = this.freeSlots.length ? this.freeSlots.pop()! : this.values.length;
-    this.values[index] = value;
-    // A frozen prefix cannot change under us and is kept as is (the RIB and FIB share theirs).
-    this.prefixes[index] = Object.isFrozen(prefix) ? prefix : { addr: prefix.addr, len: prefix.len };
+    const index = this.freeSlots.length ? this.freeSlots.pop()! : this.slotValues.length;
+    this.slotValues[index] = value;
+    if (index >= this.slotLen.length) {
+      const addrs = new Int32Array(this.slotLen.length * 2);
+      addrs.set(this.slotAddr);
+      this.slotAddr = addrs;
+      const lens = new Int8Array(this.slotLen.length * 2).fill(-1);
+      lens.set(this.slotLen);
+      this.slotLen = lens;
+    }
+    this.slotAddr[index] = addr;
+    this.slotLen[index] = prefix.len;
     this.slot[node] = index;
     this.count++;
-    if (this.multibit) this.expand(prefix, index, prefix.len, -1);
+    if (this.multibit) this.expand(addr, prefix.len, index, prefix.len, -1);
     else if (this.count >= MULTIBIT_MIN_ROUTES) this.buildMultibit();
   }
 
@@ -85,9 +97,10 @@ export class LpmTable<T> {
     this.blocks = 1;
     this.multibit = true;
     const all: number[] = [];
-    for (let s = 0; s < this.prefixes.length; s++) if (this.prefixes[s] !== undefined) all.push(s);
-    all.sort((a, b) => this.prefixes[a]!.len - this.prefixes[b]!.len);
-    for (const s of all) this.expand(this.prefixes[s]!, s, this.prefixes[s]!.len, -1);
+    const lens = this.slotLen;
+    for (let s = 0; s < this.slotValues.length; s++) if (lens[s] >= 0) all.push(s);
+    all.sort((a, b) => lens[a] - lens[b]);
+    for (const s of all) this.expand(this.slotAddr[s] >>> 0, lens[s], s, lens[s], -1);
   }
 
   /** The value stored for exactly this prefix. */
@@ -95,7 +108,7 @@ export class LpmTable<T> {
     const node = this.findNode(prefix);
     if (node === NONE) return undefined;
     const s = this.slot[node];
-    return s === NONE ? undefined : this.values[s];
+    return s === NONE ? undefined : this.slotValues[s];
   }
 
   /** Removes an exact prefix; returns whether it was there. Prunes empty branches. */
@@ -119,10 +132,10 @@ export class LpmTable<T> {
         heirLen = depth;
       }
     }
-    if (this.multibit) this.expand(prefix, heir, heirLen, prefix.len);
+    if (this.multibit) this.expand(prefix.addr, prefix.len, heir, heirLen, prefix.len);
     this.slot[node] = NONE;
-    this.values[s] = undefined;
-    this.prefixes[s] = undefined;
+    this.slotValues[s] = undefined;
+    this.slotLen[s] = -1;
     this.freeSlots.push(s);
     this.count--;
     for (let depth = prefix.len; depth > 0; depth--) {
@@ -138,13 +151,17 @@ export class LpmTable<T> {
   /** The value of the longest prefix containing `addr`. The forwarding hot path. */
   lookup(addr: Ipv4 | number): T | undefined {
     const s = this.lookupSlot(addr);
-    return s === NONE ? undefined : this.values[s];
+    return s === NONE ? undefined : this.slotValues[s];
   }
 
   /** The longest stored prefix containing `addr`, with its value. */
   match(addr: Ipv4 | number): { prefix: Prefix; value: T } | undefined {
     const s = this.lookupSlot(addr);
-    return s === NONE ? undefined : { prefix: this.prefixes[s]!, value: this.values[s]! };
+    return s === NONE ? undefined : { prefix: this.prefixOf(s), value: this.slotValues[s]! };
+  }
+
+  private prefixOf(s: number): Prefix {
+    return { addr: (this.slotAddr[s] >>> 0) as Ipv4, len: this.slotLen[s] };
   }
 
   private lookupSlot(addr: number): number {
@@ -174,9 +191,7 @@ export class LpmTable<T> {
    * Writes (slot, len) into every multibit entry the prefix covers whose current holder is
    * shorter (insert: `onlyLen` = -1) or is exactly this prefix (delete: `onlyLen` = its length).
    */
-  private expand(prefix: Prefix, slot: number, len: number, onlyLen: number): void {
-    const plen = prefix.len;
-    const addr = prefix.addr;
+  private expand(addr: number, plen: number, slot: number, len: number, onlyLen: number): void {
     if (plen <= 16) {
       const first = addr >>> 16;
       const last = first + (1 << (16 - plen));
@@ -246,7 +261,21 @@ export class LpmTable<T> {
     while (stack.length) {
       const node = stack.pop()!;
       const s = this.slot[node];
-      if (s !== NONE) yield [this.prefixes[s]!, this.values[s]!];
+      if (s !== NONE) yield [this.prefixOf(s), this.slotValues[s]!];
+      const one = this.child[2 * node + 1];
+      const zero = this.child[2 * node];
+      if (one) stack.push(one);
+      if (zero) stack.push(zero);
+    }
+  }
+
+  /** Every value, in the order of `entries`, without making prefix objects. */
+  *values(): IterableIterator<T> {
+    const stack: number[] = [0];
+    while (stack.length) {
+      const node = stack.pop()!;
+      const s = this.slot[node];
+      if (s !== NONE) yield this.slotValues[s]!;
       const one = this.child[2 * node + 1];
       const zero = this.child[2 * node];
       if (one) stack.push(one);
@@ -267,8 +296,9 @@ export class LpmTable<T> {
     this.slot.fill(NONE);
     this.nodes = 1;
     this.freeNodes = [];
-    this.values = [];
-    this.prefixes = [];
+    this.slotValues = [];
+    this.slotAddr = new Int32Array(16);
+    this.slotLen = new Int8Array(16).fill(-1);
     this.freeSlots = [];
     this.count = 0;
   }

@@ -42,18 +42,19 @@ export interface InstalledRoute extends FibEntry {
   readonly chain: ReadonlySet<PrefixStateRef>;
 }
 
-/** A RIB prefix's identity, opaque outside the RIB. */
-export interface PrefixStateRef {
-  readonly prefix: Prefix;
-}
+/** A RIB prefix's state, opaque outside the RIB: the prefix itself. */
+export type PrefixStateRef = Prefix;
 
 export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRoute | undefined) => void;
 
 /** One prefix of one VRF: its candidates and what is installed. Indexes (next hops,
- * interfaces, the dirty set, chains) hold the state itself, so a prefix needs no key string. */
-class PrefixState implements PrefixStateRef {
-  /** Sorted by distance, then metric. */
-  candidates: Route[] = NO_ROUTES;
+ * interfaces, the dirty set, chains) hold the state itself, so a prefix needs no key string;
+ * and it is the prefix (address and length never change) the installed route, the FIB and
+ * the listeners are given, so a prefix needs no second object. */
+class PrefixState implements Prefix {
+  /** Its candidates, sorted by distance, then metric: one route (most prefixes have one,
+   * which then costs no list), a list of two or more, or none. */
+  routes: Route | Route[] | undefined = undefined;
   installed: InstalledRoute | undefined = undefined;
   /** Its recursive next hops as indexed in `byNextHop`: resolve VRF, address, resolve VRF,
    * address… (flat: one array per prefix, not one per next hop; a single next hop's pair is
@@ -67,24 +68,51 @@ class PrefixState implements PrefixStateRef {
 
   constructor(
     readonly vrf: string,
-    /** Frozen: the installed-route table and the FIB keep this very object. */
-    readonly prefix: Prefix,
+    readonly addr: Ipv4,
+    readonly len: number,
   ) {}
+
+  get count(): number {
+    const r = this.routes;
+    return r === undefined ? 0 : Array.isArray(r) ? r.length : 1;
+  }
+
+  at(i: number): Route {
+    const r = this.routes as Route | Route[];
+    return Array.isArray(r) ? r[i] : r;
+  }
+
+  /** The candidates as a list (a new one for a single route). */
+  list(): readonly Route[] {
+    const r = this.routes;
+    return r === undefined ? NO_ROUTES : Array.isArray(r) ? r : [r];
+  }
+
+  setList(list: Route[]): void {
+    this.routes = list.length === 0 ? undefined : list.length === 1 ? list[0] : list;
+  }
 }
 
 /** An installed route, which the FIB keeps as the entry for its prefix (not for "receive",
  * whose FIB entry names only the owning interface). A class: every field in the object. */
 class Installed implements InstalledRoute {
   constructor(
-    readonly vrf: string,
-    readonly prefix: Prefix,
+    /** Its prefix state, which is its prefix. */
+    readonly prefix: PrefixState,
     readonly route: Route,
     readonly kind: FibEntryKind,
     readonly paths: readonly ResolvedPath[],
     readonly usable: readonly RouteNextHop[],
-    readonly self: PrefixState,
     readonly chain: ReadonlySet<PrefixStateRef>,
   ) {}
+
+  get vrf(): string {
+    return this.prefix.vrf;
+  }
+
+  get self(): PrefixState {
+    return this.prefix;
+  }
 
   /** Who installed it, as `show ip cef` says. */
   get source(): string {
@@ -100,7 +128,7 @@ interface VrfRib {
 const NO_KEYS: ReadonlySet<PrefixStateRef> = new Set();
 const NO_RECURSIVE: readonly (string | number)[] = [];
 const NO_INTERFACES: readonly string[] = [];
-const NO_ROUTES: Route[] = [];
+const NO_ROUTES: readonly Route[] = [];
 
 /** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
 const MAX_RECOMPUTE_PER_PASS = 16;
@@ -133,17 +161,29 @@ export class Rib {
   upsert(vrf: string | undefined, input: RouteInput): void {
     const name = vrfKey(vrf);
     const state = this.state(name, input.prefix, true) as PrefixState;
-    const i = state.candidates.findIndex((c) => c.protocol === input.protocol && c.instance === input.instance);
-    const old = i >= 0 ? state.candidates[i] : undefined;
+    let i = -1;
+    for (let k = 0, n = state.count; k < n; k++) {
+      const c = state.at(k);
+      if (c.protocol === input.protocol && c.instance === input.instance) {
+        i = k;
+        break;
+      }
+    }
+    const old = i >= 0 ? state.at(i) : undefined;
     const unchanged = old !== undefined && sameRoute(old, input);
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
     // Not a spread: V8 takes a slow path (~1.5 µs) for a spread followed by a new property,
     // and a large startup-config upserts thousands of routes.
     const route = storedRoute(input, unchanged ? old.updatedAt : this.stack.clock.now());
-    if (i >= 0) state.candidates[i] = route;
-    else if (state.candidates.length === 0) state.candidates = [route]; // sized to fit, not push's 17 slots (nor the shared empty one)
-    else state.candidates.push(route);
-    if (state.candidates.length > 1) state.candidates.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
+    const list = state.routes;
+    if (list === undefined || (i >= 0 && !Array.isArray(list))) state.routes = route;
+    else {
+      const routes = Array.isArray(list) ? list : [list];
+      if (i >= 0) routes[i] = route;
+      else routes.push(route);
+      routes.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
+      state.routes = routes;
+    }
     this.reindex(state);
     this.dirty.add(state);
     this.process();
@@ -154,10 +194,10 @@ export class Rib {
     const name = vrfKey(vrf);
     const state = this.state(name, prefix, false);
     if (state === undefined) return;
-    const before = state.candidates.length;
-    const rest = state.candidates.filter((c) => !(c.protocol === protocol && c.instance === instance));
+    const before = state.count;
+    const rest = state.list().filter((c) => !(c.protocol === protocol && c.instance === instance));
     if (rest.length === before) return;
-    state.candidates = rest.length === 0 ? NO_ROUTES : rest;
+    state.setList(rest);
     this.reindex(state);
     this.dirty.add(state);
     this.process();
@@ -180,7 +220,7 @@ export class Rib {
     if (t === undefined) return;
     this.batch(() => {
       for (const state of t.states.values()) {
-        state.candidates = NO_ROUTES;
+        state.routes = undefined;
         this.reindex(state);
         this.dirty.add(state);
       }
@@ -204,12 +244,12 @@ export class Rib {
   routes(vrf: string | undefined): InstalledRoute[] {
     const t = this.table(vrfKey(vrf));
     if (t === undefined) return [];
-    return [...t.installed.entries()].map(([, r]) => r);
+    return [...t.installed.values()];
   }
 
   /** Every candidate for a prefix, best first (installed or not). */
   candidates(vrf: string | undefined, prefix: Prefix): readonly Route[] {
-    return this.state(vrfKey(vrf), prefix, false)?.candidates ?? [];
+    return this.state(vrfKey(vrf), prefix, false)?.list() ?? [];
   }
 
   /** Called for each change of an installed route (redistribution, NHRP, BGP next-hop tracking). */
@@ -231,7 +271,7 @@ export class Rib {
           state.pass = pass;
           state.passCount = 0;
         }
-        if (++state.passCount <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state.prefix);
+        if (++state.passCount <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state);
       }
     } finally {
       this.processing = false;
@@ -243,20 +283,20 @@ export class Rib {
     const state = t?.states.get(p.addr, p.len);
     if (t === undefined || state === undefined) return;
     let chosen: InstalledRoute | undefined;
-    for (const route of state.candidates) {
-      chosen = this.resolveRoute(vrf, state, route);
+    for (let i = 0, n = state.count; i < n; i++) {
+      chosen = this.resolveRoute(vrf, state, state.at(i));
       if (chosen !== undefined) break;
     }
     const old = state.installed;
-    if (state.candidates.length === 0) t.states.delete(p.addr, p.len);
+    if (state.routes === undefined) t.states.delete(p.addr, p.len);
     if (sameInstalled(old, chosen)) return;
     state.installed = chosen;
-    if (chosen !== undefined) t.installed.set(p, chosen);
-    else t.installed.delete(p);
-    this.fibSync.apply(vrf, p, chosen);
+    if (chosen !== undefined) t.installed.set(state, chosen);
+    else t.installed.delete(state);
+    this.fibSync.apply(vrf, state, chosen);
     // Everything resolved through this prefix may now resolve differently.
-    for (const states of this.byNextHop.get(vrf)?.within(p) ?? []) for (const s of states) this.dirty.add(s);
-    for (const listener of this.listeners) listener(vrf, p, chosen);
+    for (const states of this.byNextHop.get(vrf)?.within(state) ?? []) for (const s of states) this.dirty.add(s);
+    for (const listener of this.listeners) listener(vrf, state, chosen);
   }
 
   private resolveRoute(vrf: string, self: PrefixState, route: Route): InstalledRoute | undefined {
@@ -283,7 +323,7 @@ export class Rib {
     let kind: FibEntryKind = "forward";
     if (route.protocol === "local" || (route.protocol === "connected" && route.prefix.len === 32)) kind = "receive";
     else if (paths.length > 0 && paths.every((x) => x.interface.kind === "null")) kind = "drop";
-    return new Installed(vrf, self.prefix, route, kind, paths, used, self, this.chainThrough(through));
+    return new Installed(self, route, kind, paths, used, this.chainThrough(through));
   }
 
   /** The keys of the routes resolved through and of their chains. */
@@ -361,7 +401,8 @@ export class Rib {
     }
     let s = t.states.get(p.addr, p.len);
     if (s === undefined && create) {
-      s = new PrefixState(vrf, Object.freeze(makePrefix(p.addr, p.len)));
+      const own = makePrefix(p.addr, p.len);
+      s = new PrefixState(vrf, own.addr, own.len);
       t.states.set(p.addr, p.len, s);
     }
     return s;
@@ -376,7 +417,8 @@ export class Rib {
     // array where there is nothing.
     let recursive: readonly (string | number)[] | undefined;
     let interfaces: string[] | undefined;
-    for (const route of state.candidates) {
+    for (let i = 0, n = state.count; i < n; i++) {
+      const route = state.at(i);
       for (const nh of route.nextHops) {
         if (nh.interface !== undefined) {
           if (interfaces === undefined) interfaces = [nh.interface];
