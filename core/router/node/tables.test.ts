@@ -5,6 +5,7 @@ import type { EspSaParams } from "../ipsec/sa";
 import { ipsecSubsystem } from "../ipsec/subsystem";
 import type { TunnelInterface } from "../net/tunnel";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
+import { nhrpSubsystem } from "../nhrp/subsystem";
 import { parseIpv4, parsePrefix, type Mac } from "../wire/addr";
 import type { Label } from "../wire/mpls";
 import { Router } from "./router";
@@ -43,6 +44,7 @@ crypto ipsec profile default
  set ikev2-profile default
 interface Tunnel0
  ip address 172.16.9.1 255.255.255.252
+ ip nhrp network-id 1
  tunnel source Ethernet0/0
  tunnel destination 172.16.0.2
  tunnel protection ipsec profile default
@@ -76,6 +78,7 @@ describe("the table registry", () => {
     const tunnel = router.stack.interface("Tunnel0") as TunnelInterface;
     const sa = (spi: number): EspSaParams => ({ spi, cipher: "aes-gcm-128", integ: "none", encKey: new Uint8Array(20), mode: "transport", local: parseIpv4("172.16.0.1")!, remote: parseIpv4("172.16.0.2")!, replayWindow: 64, lifetimeSeconds: 3600, lifetimeKilobytes: 4608000 });
     router.subsystem(ipsecSubsystem).install(tunnel, { inbound: sa(0x1001), outbound: sa(0x2002) }, { expiring: () => {} });
+    router.subsystem(nhrpSubsystem).cache.put({ vrf: "cust1", prefix: parsePrefix("192.168.2.0/24")!, via: parseIpv4("172.16.9.2")!, interface: "Tunnel0", nbma: parseIpv4("172.16.0.2")!, type: "dynamic", flags: ["router", "rib"], createdAt: 0, expiresAt: 7_200_000, label: 17 as Label, noSocket: false, preference: 255, cacheHits: 0, usedMark: 0 });
     for (const name of TABLE_NAMES) {
       const rows = TABLES[name].rows(router);
       expect(rows.length, name).toBeGreaterThan(0);
