@@ -16,16 +16,19 @@ import { IOS_DEFAULT_IKE_PROPOSAL, ikeSaInitRequest } from "../../core/router/wi
 import { buildIcmp } from "../../core/router/wire/icmp";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../../core/router/wire/ipv4";
 import { buildMpls, type Label } from "../../core/router/wire/mpls";
+import { NHRP_PREFIX_ANY, NhrpErrorCode, NhrpResolutionFlag, NhrpType, emitNhrp, type NhrpCie, type NhrpPacket } from "../../core/router/wire/nhrp";
 import { TcpFlag, buildTcp } from "../../core/router/wire/tcp";
 import { buildUdp } from "../../core/router/wire/udp";
 
-export const PROTOCOLS = ["arp", "icmp", "udp", "tcp", "gre", "gre-mpls", "dot1q", "esp", "mpls", "fragments", "ipv4-options"] as const;
+export const PROTOCOLS = ["arp", "icmp", "udp", "tcp", "gre", "gre-mpls", "nhrp", "dot1q", "esp", "mpls", "fragments", "ipv4-options"] as const;
 export type FuzzProtocol = (typeof PROTOCOLS)[number];
 
 export interface CorpusFrame {
   readonly bytes: Uint8Array;
   /** Offsets of the IPv4 headers in the frame, outermost first. */
   readonly ipv4At: readonly number[];
+  /** Offset of an NHRP packet in the frame, whose checksum the mutator repairs too. */
+  readonly nhrpAt?: number;
 }
 
 /** The hub's neighbour on Ethernet0/0 (INET), as the fuzzer plays it. */
@@ -34,14 +37,18 @@ export const NEIGHBOUR_IP = ip("172.16.0.2");
 export const HUB_IP = ip("172.16.0.1");
 const BROADCAST_MAC = 0xffffffffffff as Mac;
 
-/** Extra config for the hub: a dot1Q subinterface and a GRE tunnel to the neighbour, so tagged and GRE frames reach a handler. */
+/** Extra config for the hub: a dot1Q subinterface and a GRE tunnel to the neighbour that
+ * speaks NHRP (with redirects and MPLS labels), so tagged, GRE and NHRP frames reach a handler. */
 export const HUB_EXTRA_CONFIG = `interface Ethernet0/0.10
  encapsulation dot1Q 10
  ip address 172.16.10.1 255.255.255.0
 !
 interface Tunnel100
  ip address 10.99.0.1 255.255.255.252
+ ip nhrp network-id 1
+ ip nhrp redirect
  mpls ip
+ mpls nhrp
  tunnel source Ethernet0/0
  tunnel destination 172.16.0.2
 !
@@ -131,6 +138,27 @@ function ikeHeader(extra: number): Uint8Array {
   return out;
 }
 
+/** NHRP packets the neighbour (tunnel 10.99.0.2, NBMA 172.16.0.2) could send the hub on
+ * Tunnel100: a resolution request with the VRF label, a labelled reply, registration and
+ * purge, a redirect and an error indication, with every extension IOS sends between them. */
+export function nhrpPackets(): Uint8Array[] {
+  const tunnel = ip("10.99.0.2");
+  const hubTunnel = ip("10.99.0.1");
+  const self: NhrpCie = { code: 0, prefixLength: 32, mtu: 1514, holdingTime: 600, preference: 0, clientNbma: NEIGHBOUR_IP, clientProtocol: tunnel };
+  const flags = NhrpResolutionFlag.Q | NhrpResolutionFlag.A | NhrpResolutionFlag.S | NhrpResolutionFlag.Nat;
+  const common = { hopCount: 255, srcNbma: NEIGHBOUR_IP, srcProtocol: tunnel };
+  const auth = { spi: 1, data: new TextEncoder().encode("cisco123") };
+  const packets: NhrpPacket[] = [
+    { ...common, type: NhrpType.ResolutionRequest, flags, requestId: 1, dstProtocol: ip("192.168.110.9"), cies: [{ code: 0, prefixLength: NHRP_PREFIX_ANY, mtu: 1514, holdingTime: 600, preference: 0 }], extensions: { responder: null, forwardTransit: [], reverseTransit: [], labels: { vrfLabel: 16 as Label } } },
+    { ...common, type: NhrpType.ResolutionReply, flags, requestId: 1, dstProtocol: ip("192.168.120.1"), cies: [{ ...self, prefixLength: 24 }], extensions: { responder: self, forwardTransit: [], reverseTransit: [self], authentication: auth, labels: { cieLabels: [40 as Label, 3 as Label] } } },
+    { ...common, type: NhrpType.RegistrationRequest, flags: 0x8000, requestId: 2, dstProtocol: hubTunnel, cies: [{ ...self, clientNbma: undefined, clientProtocol: undefined }], extensions: { responder: null, forwardTransit: [], reverseTransit: [], nat: [self] } },
+    { ...common, type: NhrpType.PurgeRequest, flags: 0x8000, requestId: 3, dstProtocol: hubTunnel, cies: [{ ...self, prefixLength: 24, clientProtocol: ip("192.168.120.0") }], extensions: { unknown: [{ type: 8, compulsory: false, data: Uint8Array.of(0, 0, 0x0c, 1, 2) }] } },
+    { ...common, type: NhrpType.TrafficIndication, trafficCode: 0, dstProtocol: ip("192.168.110.9"), packet: echo(ip("192.168.110.9"), ip("192.168.120.1")).subarray(0, 28), extensions: { labels: { vrfLabel: 16 as Label } } },
+    { ...common, type: NhrpType.ErrorIndication, errorCode: NhrpErrorCode.ProtocolAddressUnreachable, errorOffset: 0, dstProtocol: hubTunnel, packet: new Uint8Array(0), extensions: {} },
+  ];
+  return packets.map(emitNhrp);
+}
+
 function eth(dst: Mac, etherType: number, payload: Uint8Array): Uint8Array {
   return buildEthernet({ dst, src: NEIGHBOUR_MAC, etherType }, payload);
 }
@@ -186,6 +214,7 @@ export function corpus(hubMac: Mac): Record<FuzzProtocol, CorpusFrame[]> {
       greInner(buildGre({ protocol: GreProtocol.Ipv4, checksum: false, sequence: 9 }, inner), 8),
       v4(ipv4({ protocol: IpProtocol.Gre }, buildGre({ protocol: GreProtocol.Nhrp, checksum: false }, bytes(48, 8)))),
     ],
+    nhrp: nhrpPackets().map((packet) => ({ ...greInner(buildGre({ protocol: GreProtocol.Nhrp, checksum: false }, packet), 4), ipv4At: [L2], nhrpAt: L2 + 20 + 4 })),
     "gre-mpls": [
       greInner(buildGre({ protocol: GreProtocol.MplsUnicast, checksum: false }, buildMpls({ stack: [{ label: label(16), tc: 0, bottom: true, ttl: 64 }] }, inner)), 8),
       greInner(buildGre({ protocol: GreProtocol.MplsUnicast, checksum: false }, buildMpls({ stack: [{ label: label(18), tc: 0, bottom: false, ttl: 64 }, { label: label(17), tc: 0, bottom: true, ttl: 64 }] }, inner)), 12),

@@ -5,6 +5,7 @@
 // behind them instead of ending at "bad checksum". The same seed gives the same frames.
 import { finishChecksum, pseudoHeaderSum, sumWords } from "../../core/router/wire/checksum";
 import { IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Protocol, ipv4Src, ipv4TotalLength } from "../../core/router/wire/ipv4";
+import { NHRP_FIXED_HEADER_LENGTH } from "../../core/router/wire/nhrp";
 import type { CorpusFrame } from "./corpus";
 
 /** xorshift32: small, fast and repeatable; never seeded with 0. */
@@ -38,6 +39,9 @@ const IPV4_CHECKSUM = 10;
 const ICMP_CHECKSUM = 2;
 const UDP_CHECKSUM = 6;
 const TCP_CHECKSUM = 16;
+/** NHRP's packet size and checksum (RFC 2332 §5.2.0). */
+const NHRP_PACKET_SIZE = 10;
+const NHRP_CHECKSUM = 12;
 
 /** Longest frame the mutator makes (the memory Nic refuses longer ones anyway). */
 export const MAX_MUTATED_BYTES = 2048;
@@ -62,6 +66,7 @@ export class Mutator {
     for (let i = 0; i < edits; i++) this.mutateOnce();
     const repair = r.below(8);
     if (repair !== 0) this.repairChecksums(base.ipv4At, repair >= 3);
+    if (repair !== 0 && base.nhrpAt !== undefined) this.repairNhrpChecksum(base.nhrpAt);
     return base;
   }
 
@@ -126,6 +131,16 @@ export class Mutator {
         this.length = n + count;
       }
     }
+  }
+
+  /** Recomputes the checksum of the NHRP packet at `at` over the size its header announces, when that fits. */
+  private repairNhrpChecksum(at: number): void {
+    const b = this.buf;
+    if (at + NHRP_FIXED_HEADER_LENGTH > this.length) return;
+    const end = at + ((b[at + NHRP_PACKET_SIZE] << 8) | b[at + NHRP_PACKET_SIZE + 1]);
+    if (end > this.length) return;
+    b[at + NHRP_CHECKSUM] = b[at + NHRP_CHECKSUM + 1] = 0;
+    store(b, at + NHRP_CHECKSUM, finishChecksum(sumWords(b, at, end)));
   }
 
   /** Recomputes the checksums of each IPv4 header that still fits, and with `payload` the ICMP, UDP or TCP one behind it. */
