@@ -677,7 +677,9 @@ function writeExtensions(buf: Uint8Array, at: number, ext: NhrpExtensions): numb
 /**
  * The packet's bytes: sizes, extension offset, End extension and checksum computed. Throws
  * RangeError for a repr no packet can carry (a label over 20 bits, more than 65,535 bytes):
- * that is the caller's bug, not a peer's.
+ * that is the caller's bug, not a peer's. `unknown` extensions are written as they are, so
+ * they should be what parse put there: an End, a known type or FlexLab's vendor ID among
+ * them would not parse back the same.
  */
 export function emitNhrp(p: NhrpPacket): Uint8Array {
   const extensionsBytes = extensionsLength(p.extensions);
