@@ -283,6 +283,14 @@ describe("ConfigSession", () => {
     expect(parseConfig(text).model).toEqual(s.model);
   });
 
+  it("keeps a CSR's self-signed HTTPS certificate as `certificate self-signed`, hex and all", () => {
+    const s = session(["crypto pki trustpoint TP-self-signed-1", " enrollment selfsigned", "crypto pki certificate chain TP-self-signed-1", " certificate self-signed 01", "  3082032E 30820216 A0030201", "  quit"]);
+    expect(s.model.crypto.pki.certificateChains["TP-self-signed-1"].certificates).toEqual([{ serial: "01", ca: false, selfSigned: true, hex: ["3082032E 30820216 A0030201"] }]);
+    const text = renderRunningConfig(s.model);
+    expect(text).toContain("crypto pki certificate chain TP-self-signed-1\n certificate self-signed 01\n  3082032E 30820216 A0030201\n  \tquit\n!");
+    expect(parseConfig(text).model).toEqual(s.model);
+  });
+
   it("reads a banner over several lines until its delimiter", () => {
     const s = session(["crypto ikev2 authorization policy default", " banner #Welcome", "to the lab#", " pool p"]);
     const policy = s.model.crypto.ikev2.authorizationPolicies.default;

@@ -55,6 +55,15 @@ export function afPeerLines(m: RouterConfig, c: AfCtx, pick: (n: BgpAfNeighbor) 
   return out;
 }
 
+/** The family a per-family neighbor command given under `router bgp` itself applies to: IPv4
+ * unicast, created as IOS creates it. */
+function ipv4Unless(m: RouterConfig, c: CtxOf<"router-bgp"> | AfCtx): AfCtx {
+  if (c.bgpAf !== undefined) return c;
+  const key = afKey("ipv4");
+  bgp(m).addressFamilies[key] ??= { afi: "ipv4", networks: [], redistribute: {}, defaultInformationOriginate: false, neighbors: {} };
+  return { bgpAf: key };
+}
+
 export const bgpAfCommands: readonly ConfigCommand[] = [
   command({
     id: "bgp.address-family",
@@ -224,27 +233,32 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
   }),
   command({
     id: "bgp.af.neighbor.route-map",
-    mode: "router-bgp-af",
+    // Under `router bgp` itself IOS takes it for IPv4 unicast and shows it in that family.
+    mode: ["router-bgp", "router-bgp-af"],
     syntax: `${PEER_SYNTAX} route-map WORD$routeMap (in|out)$dir`,
     help: [NEIGHBOR, ...PEER, "Apply route map to neighbor", "Name of route map", "Apply map to incoming routes", "Apply map to outbound routes"],
     order: NEIGHBOR_ORDER,
     apply: (m, a, c) => {
-      const n = afPeer(m, c, a);
+      const n = afPeer(m, ipv4Unless(m, c), a);
       if ("error" in n) return n;
       if (a.dir === "in") n.routeMapIn = a.routeMap;
       else n.routeMapOut = a.routeMap;
     },
     no: {
       apply: (m, a, c) => {
-        const n = afPeerIfAny(m, c, a);
+        if (c.bgpAf === undefined && !bgp(m).addressFamilies.ipv4) return;
+        const n = afPeerIfAny(m, ipv4Unless(m, c), a);
         if (a.dir === "in") delete n.routeMapIn;
         else delete n.routeMapOut;
       },
     },
-    render: (m, c) => [
-      ...afPeerLines(m, c, (n) => (n.routeMapIn === undefined ? undefined : { routeMap: n.routeMapIn, dir: "in" })),
-      ...afPeerLines(m, c, (n) => (n.routeMapOut === undefined ? undefined : { routeMap: n.routeMapOut, dir: "out" })),
-    ],
+    render: (m, c) =>
+      c.bgpAf === undefined
+        ? []
+        : [
+            ...afPeerLines(m, c, (n) => (n.routeMapIn === undefined ? undefined : { routeMap: n.routeMapIn, dir: "in" })),
+            ...afPeerLines(m, c, (n) => (n.routeMapOut === undefined ? undefined : { routeMap: n.routeMapOut, dir: "out" })),
+          ],
   }),
   command({
     id: "bgp.af.default-information",

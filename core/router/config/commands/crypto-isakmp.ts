@@ -83,7 +83,7 @@ export const isakmpCommands: readonly ConfigCommand[] = [
       { id: "isakmp-profile.self-identity", syntax: "self-identity (address$address|fqdn$fqdn|user-fqdn WORD$userFqdn)", help: ["Specify Identity to use", "address", "Fully qualified domain name", "user FQDN", "The user FQDN"] },
       { id: "isakmp-profile.match", syntax: "match identity (address A.B.C.D$address [A.B.C.D$mask] [WORD$vrf]|host WORD$host|user WORD$user)", help: ["Match values of peer", "Match identity of peer", "IP Address(es)", "IP Address", "mask", "vrf name", "Fully Qualified Domain Name", "The FQDN", "User Fully Qualified Domain Name", "The user FQDN"], multi: true },
       { id: "isakmp-profile.keepalive", syntax: "keepalive <10-3600>$seconds retry <2-60>$retry", help: ["Set a keepalive interval for use with IOS peers", "Number of seconds between keep alives", "Retry interval", "Number of seconds between retries if keepalive fails"] },
-      { id: "isakmp-profile.local-address", syntax: "local-address INTERFACE$interface", help: ["Interface to use for local address for this isakmp profile", "Interface name"] },
+      { id: "isakmp-profile.local-address", syntax: "local-address (INTERFACE$interface|A.B.C.D$address)", help: ["Interface to use for local address for this isakmp profile", "Interface name", "IP Address"] },
     ],
   }),
   ...keptFamily({
@@ -109,5 +109,15 @@ export const isakmpCommands: readonly ConfigCommand[] = [
     mode: IF_MODES,
     order: 97,
     commands: [{ id: "if.crypto-map", syntax: "crypto map WORD$map", noSyntax: "crypto map [WORD$map]", help: ["Encryption/Decryption commands", "Assign a Crypto Map", "Crypto Map tag"] }],
+  }),
+  ...keptFamily({
+    family: "IPsec options",
+    // IOS prints it after the transform-sets (the replay window, simulated, is in crypto-ipsec.ts).
+    inert: "the lab's IPsec leaves the outer header's DF bit clear",
+    mode: "config",
+    order: TOP.ipsecTransformSet + 0.5,
+    commands: [
+      { id: "ipsec.df-bit", syntax: "crypto ipsec df-bit (clear|set|copy)$mode", noSyntax: "crypto ipsec df-bit [(clear|set|copy)$mode]", help: [CRYPTO, "Configure an IPSEC policy", "Handling of encapsulated DF bit.", "Clear DF bit for encapsulated packets.", "Set DF bit for encapsulated packets.", "Copy DF bit from inner for encapsulated packets."] },
+    ],
   }),
 ];

@@ -243,8 +243,8 @@ export const pkiCommands: readonly ConfigCommand[] = [
   command({
     id: "cert-chain.certificate",
     mode: "cert-chain",
-    syntax: "certificate [ca$ca] HEX$serial",
-    help: ["Input a certificate", "Input a CA certificate", "Certificate serial number"],
+    syntax: "certificate [(ca$ca|self-signed$selfSigned)] HEX$serial",
+    help: ["Input a certificate", "Input a CA certificate", "Input a self-signed certificate", "Certificate serial number"],
     order: 10,
     enters: "cert-hex",
     apply: (m, a, c) => {
@@ -252,10 +252,13 @@ export const pkiCommands: readonly ConfigCommand[] = [
       const serial = a.serial;
       const ca = a.ca !== undefined;
       const existing = ch.certificates.find((x) => x.serial === serial && x.ca === ca);
-      if (existing) existing.hex = [];
-      else {
+      if (existing) {
+        existing.hex = [];
+        if (a.selfSigned !== undefined) existing.selfSigned = true;
+        else delete existing.selfSigned;
+      } else {
         // The router's own certificate first, then CA certificates, as IOS lists them.
-        ch.certificates.push({ serial, ca, hex: [] });
+        ch.certificates.push(a.selfSigned !== undefined ? { serial, ca, selfSigned: true, hex: [] } : { serial, ca, hex: [] });
         ch.certificates.sort((x, y) => Number(x.ca) - Number(y.ca));
       }
       return { ctx: { ...c, certSerial: serial, certCa: ca } };
@@ -268,7 +271,7 @@ export const pkiCommands: readonly ConfigCommand[] = [
     },
     render: (m, c) =>
       chain(m, c).certificates.map((cert) => ({
-        args: cert.ca ? { ca: "ca", serial: cert.serial } : { serial: cert.serial },
+        args: cert.ca ? { ca: "ca", serial: cert.serial } : cert.selfSigned ? { selfSigned: "self-signed", serial: cert.serial } : { serial: cert.serial },
         child: { ...c, certSerial: cert.serial, certCa: cert.ca },
         raw: hexLines(cert),
       })),

@@ -60,4 +60,12 @@ describe("kept BGP commands", () => {
     expect(families.get("ip.community-list.expanded")).toBe("BGP policy");
     expect(r.warnings.find((w) => w.command === "bgp.neighbor.timers")?.message).toMatch(/default timers/);
   });
+
+  it("take a neighbor's route-map given under router bgp itself for IPv4 unicast, as IOS does", () => {
+    const r = parseConfig("router bgp 65000\n neighbor 10.0.0.2 remote-as 65001\n neighbor 10.0.0.2 route-map OUT out\n neighbor 10.0.0.9 route-map OUT out\n");
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["% Specify remote-as or peer-group commands first"]);
+    const out = renderRunningConfig(r.model);
+    expect(out).toContain(" neighbor 10.0.0.2 remote-as 65001\n !\n address-family ipv4\n  neighbor 10.0.0.2 route-map OUT out\n exit-address-family\n");
+    expect(parseConfig(out).model).toEqual(r.model);
+  });
 });

@@ -95,4 +95,23 @@ export const keptInterfaceCommands: readonly ConfigCommand[] = [
       },
     ],
   }),
+  ...keptFamily({
+    family: "first-hop redundancy",
+    inert: "the lab runs no HSRP or VRRP: nothing answers for the virtual address",
+    mode: IF_MODES,
+    order: 80,
+    commands: [
+      { id: "if.standby.version", syntax: "standby version (1|2)$version", noSyntax: "standby version [(1|2)$version]", help: ["HSRP interface configuration commands", "HSRP version", "Version 1", "Version 2"] },
+      { id: "if.standby.ip", syntax: "standby [<0-4095>$group] ip [A.B.C.D$address [secondary$secondary]]", noSyntax: "standby [<0-4095>$group] ip [A.B.C.D$address [secondary$secondary]]", help: ["HSRP interface configuration commands", "group number", "Enable HSRP IPv4 and set the virtual IP address", "Virtual IP address", "Make this IP address a secondary virtual IP address"], multi: (a) => `${String(a.group ?? 0)} ${String(a.address ?? "")}` },
+      { id: "if.standby.priority", syntax: "standby [<0-4095>$group] priority <0-255>$priority", noSyntax: "standby [<0-4095>$group] priority [<0-255>$priority]", help: ["HSRP interface configuration commands", "group number", "Priority level", "Priority value"], multi: (a) => String(a.group ?? 0) },
+      { id: "if.standby.preempt", syntax: "standby [<0-4095>$group] preempt [delay minimum <0-3600>$delay]", noSyntax: "standby [<0-4095>$group] preempt [LINE$rest]", help: ["HSRP interface configuration commands", "group number", "Overthrow lower priority Active routers", "Wait before preempting", "Delay at least this long", "Number of seconds for minimum delay"], multi: (a) => String(a.group ?? 0) },
+      { id: "if.standby.timers", syntax: "standby [<0-4095>$group] timers [msec$helloMsec] <1-999>$hello [msec$holdMsec] <1-3000>$hold", noSyntax: "standby [<0-4095>$group] timers [LINE$rest]", help: ["HSRP interface configuration commands", "group number", "Hello and hold timers", "Specify hello interval in milliseconds", "Hello interval (seconds 1-254, milliseconds 15-999)", "Specify hold time in milliseconds", "Hold time (seconds 1-255, milliseconds 50-3000)"], multi: (a) => String(a.group ?? 0) },
+      { id: "if.standby.authentication", syntax: "standby [<0-4095>$group] authentication (md5 key-string [(0|7)$encryption] WORD$key|WORD$text)", noSyntax: "standby [<0-4095>$group] authentication [LINE$rest]", help: ["HSRP interface configuration commands", "group number", "Authentication", "Use MD5 authentication", "Set key string", "Specifies an UNENCRYPTED key string will follow", "Specifies a HIDDEN key string will follow", "Key string", "Plain text authentication string (8 chars max)"], multi: (a) => String(a.group ?? 0) },
+      { id: "if.standby.name", syntax: "standby [<0-4095>$group] name WORD$name", noSyntax: "standby [<0-4095>$group] name [WORD$name]", help: ["HSRP interface configuration commands", "group number", "Redundancy name string", "name string"], multi: (a) => String(a.group ?? 0) },
+      { id: "if.vrrp.ip", syntax: "vrrp <1-255>$group ip A.B.C.D$address [secondary$secondary]", noSyntax: "vrrp <1-255>$group ip [A.B.C.D$address [secondary$secondary]]", help: ["VRRP Interface configuration commands", "Group number", "Enable Virtual Router Redundancy Protocol (VRRP) for IP", "Virtual Router IP address", "Set secondary ip address"], multi: (a) => `${String(a.group)} ${String(a.address ?? "")}` },
+      { id: "if.vrrp.priority", syntax: "vrrp <1-255>$group priority <1-254>$priority", noSyntax: "vrrp <1-255>$group priority [<1-254>$priority]", help: ["VRRP Interface configuration commands", "Group number", "Priority of this VRRP group", "Priority level"], multi: (a) => String(a.group) },
+      { id: "if.vrrp.preempt", syntax: "vrrp <1-255>$group preempt [delay minimum <0-3600>$delay]", noSyntax: "vrrp <1-255>$group preempt [LINE$rest]", help: ["VRRP Interface configuration commands", "Group number", "Enable preemption of lower priority Master", "Wait before preempting", "Delay at least this long", "Number of seconds for minimum delay"], no: "store", multi: (a) => String(a.group) },
+      { id: "if.vrrp.description", syntax: "vrrp <1-255>$group description LINE$text", noSyntax: "vrrp <1-255>$group description [LINE$text]", help: ["VRRP Interface configuration commands", "Group number", "Group specific description", "Text"], multi: (a) => String(a.group) },
+    ],
+  }),
 ];

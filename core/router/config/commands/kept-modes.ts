@@ -26,6 +26,7 @@ export const KEPT_MODES = [
   { id: "key-chain", prompt: "(config-keychain)#", parent: "config", exitHelp: "Exit from key-chain configuration mode" },
   { id: "key-chain-key", prompt: "(config-keychain-key)#", parent: "key-chain", exitHelp: "Exit from key-chain key configuration mode" },
   { id: "attr-list", prompt: "(config-attr-list)#", parent: "config", exitHelp: "Exit from attribute list configuration mode" },
+  { id: "virtual-service", prompt: "(config-virt-serv)#", parent: "config", exitHelp: "Exit from virtual-service configuration mode" },
 ] as const satisfies readonly (ModeDef & { readonly exitHelp: string })[];
 
 export type KeptModeId = (typeof KEPT_MODES)[number]["id"];

@@ -219,4 +219,21 @@ export const keptSystemCommands: readonly ConfigCommand[] = [
       { id: "line.modem", syntax: "modem (InOut|DTR-active|CTS-Alarm|Host|Printer|Dialin)$mode", help: ["Configure the Modem Control Lines", "Allow incoming and outgoing connections", "Leave DTR low unless line has an active incoming connection or EXEC", "Alarm device which only uses CTS for call control", "Devices that expect an incoming modem call", "Devices that require DSR/CD active", "Configure line for a modern dial-in modem"], order: 65 },
     ],
   }),
+  ...keptFamily({
+    family: "system",
+    inert: "no hosted applications (IOx, guest shell) on a lab router",
+    mode: "config",
+    order: 1790,
+    commands: [{ id: "virtual-service", syntax: "virtual-service WORD$name", help: ["Enable virtual-service configuration", "Virtual-service name"], multi: (a) => String(a.name), enters: "virtual-service" }],
+  }),
+  ...keptFamily({
+    family: "system",
+    inert: "no hosted applications (IOx, guest shell) on a lab router",
+    mode: "virtual-service",
+    order: 10,
+    commands: [
+      { id: "virtual-service.profile", syntax: "profile WORD$profile", help: ["Set the virtual-service resource profile", "Profile name"] },
+      { id: "virtual-service.activate", syntax: "activate", help: ["Activate the virtual-service"] },
+    ],
+  }),
 ];

@@ -32,6 +32,9 @@ export interface Certificate {
   /** Serial number, upper-case hex. */
   serial: string;
   ca: boolean;
+  /** `certificate self-signed N`: the router's own self-signed certificate (IOS makes one for
+   * its HTTPS server, trustpoint TP-self-signed-…); kept, never used to authenticate. */
+  selfSigned?: true;
   /** The certificate body as typed: lines of hex words. */
   hex: string[];
 }

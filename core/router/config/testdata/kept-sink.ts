@@ -199,8 +199,15 @@ crypto isakmp profile PROF
  keepalive 30 retry 5
  local-address GigabitEthernet1
 !
+crypto isakmp profile AWS
+ local-address 203.0.113.7
+!
+crypto ipsec security-association replay window-size 128
+!
 crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac
  mode tunnel
+!
+crypto ipsec df-bit clear
 !
 crypto map CMAP 10 ipsec-isakmp
  description to branch
@@ -299,6 +306,21 @@ interface GigabitEthernet2
  speed 1000
  media-type rj45
 !
+interface GigabitEthernet7
+ ip address 192.168.7.2 255.255.255.0
+ standby version 2
+ standby 12 ip 192.168.7.254
+ standby 12 ip 192.168.8.254 secondary
+ standby 12 priority 110
+ standby 12 preempt delay minimum 30
+ standby 12 timers msec 250 msec 800
+ standby 12 authentication md5 key-string 7 0822455D0A16
+ standby 12 name LAN
+ vrrp 3 ip 192.168.7.253
+ vrrp 3 priority 120
+ no vrrp 3 preempt
+ vrrp 3 description backup gateway
+!
 router ospf 1 vrf cust
  router-id 10.255.0.1
  log-adjacency-changes detail
@@ -380,6 +402,10 @@ router bgp 65000
   maximum-paths eibgp 4
   maximum-paths ibgp 2
  exit-address-family
+!
+virtual-service csr_mgmt
+ profile mini
+ activate
 !
 ip bgp-community new-format
 ip community-list standard CL-STD permit 65000:100 no-export
