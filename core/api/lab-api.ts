@@ -5,6 +5,7 @@
 // its zod schemas; the server parses params with them, the client parses results and events,
 // so both ends agree by construction. Pure zod: the renderer imports it.
 import { z } from "zod";
+import { checkReportSchema } from "./checks";
 import { tableNameSchema } from "./tables";
 
 /** What the renderer shows of a node: the runtime's states, "starting" shown as booting. */
@@ -122,6 +123,12 @@ export const LAB_METHODS = {
   /** Streams a node's table as `tables.rows` events: all rows now, then on every change. */
   "tables.watch": { params: z.object({ node: nodeName, table: tableNameSchema }), result: z.object({ streamId }) },
   "tables.unwatch": { params: z.object({ streamId }), result: ok },
+  /** Grades the running lab against its checks, as `flexlab check` does; `maxWaitMs` caps
+   * every check's wait for convergence (0: as the lab is now). */
+  "lab.check": {
+    params: z.object({ maxWaitMs: z.number().int().min(0).max(3_600_000).optional() }).optional().default({}),
+    result: checkReportSchema,
+  },
 } as const;
 
 export type LabMethod = keyof typeof LAB_METHODS;

@@ -115,6 +115,7 @@ export class LabApiSession {
         else this.watches.set(streamId, watch);
         return { streamId };
       },
+      "lab.check": (params) => service().check(params),
       "tables.unwatch": async ({ streamId }) => {
         this.watches.get(streamId)?.stop();
         this.watches.delete(streamId);

@@ -2,10 +2,12 @@
 // the same runtimes, state file and mgmt API the CLI uses, so `flexlab status`, `exec` and
 // `down` keep working on a lab the app started and the app follows a lab the CLI changed
 // (it polls the runtime's status while someone is watching).
+import type { CheckReport } from "../api/checks";
 import type { LabView, NodeView, NodeViewState } from "../api/lab-api";
 import type { MgmtClient } from "../api/mgmt-client";
 import type { TableName } from "../api/tables";
 import { openConsoleStream, type ConsoleHandlers, type ConsoleStream } from "./console-stream";
+import { gradeRunningLab, NoChecksError, type GradeOptions } from "./checks/grade";
 import { connectMgmt } from "./mgmt-client";
 import { chooseRuntime, runtimeFor, type UpRuntimeName } from "./runtime/index";
 import { readState } from "./runtime/state";
@@ -289,6 +291,19 @@ export class LabService {
       this.changed();
     }
     return this.view().nodes.find((n) => n.name === node) as NodeView;
+  }
+
+  /** Grades the running lab against its checks, as `flexlab check` does (checks/grade.ts). */
+  async check(options: GradeOptions = {}): Promise<CheckReport> {
+    await this.deploying;
+    const deployed = this.requireDeployed();
+    try {
+      return await gradeRunningLab(deployed.state, options);
+    } catch (err) {
+      if (err instanceof NoChecksError) throw new LabServiceError("not-found", err.message);
+      if (err instanceof LabFileError) throw new LabServiceError("failed", err.message);
+      throw err;
+    }
   }
 
   /** The node's mgmt client, connected once and kept while the node's process lives. */

@@ -114,6 +114,8 @@ describe("web mode's server", () => {
       },
     });
     expect(await lab.call("node.start", { node: "R1" })).toMatchObject({ ok: false, error: { code: "not-running", message: "lab two-routers is not running: start it first" } });
+    expect(await lab.call("lab.check", {})).toMatchObject({ ok: false, error: { code: "not-running", message: "lab two-routers is not running: start it first" } });
+    expect(await lab.call("lab.check", { maxWaitMs: -1 })).toMatchObject({ ok: false, error: { code: "bad-request", message: expect.stringMatching(/^lab\.check: maxWaitMs: /) } });
     expect(await lab.call("console.input", { streamId: 7, data: "x" })).toMatchObject({ ok: false, error: { code: "not-found" } });
     // A call the client's types would not let through: the server's own schema refuses it.
     expect(await lab.call("config.apply", { node: "R1", text: "x", mode: "sideways" } as never)).toMatchObject({ ok: false, error: { code: "bad-request", message: expect.stringMatching(/^config\.apply: mode: /) } });

@@ -5,9 +5,8 @@
 import type { CheckReport } from "../../api/checks";
 import { formatScoreCard } from "../../lab/checks/card";
 import { loadChecks, type LabChecks } from "../../lab/checks/load";
-import { runChecks } from "../../lab/checks/run";
-import { runningLabTarget } from "../../lab/checks/targets";
-import { formatProblem, LabFileError, loadLab, type Lab } from "../../lab/topology";
+import { gradeRunningLab, NoChecksError } from "../../lab/checks/grade";
+import { formatProblem, LabFileError, type Lab } from "../../lab/topology";
 import type { JsonOption, LabOption } from "../options";
 import { fail, runningLab } from "./lab-context";
 
@@ -16,7 +15,7 @@ export async function loadChecksOrReport(lab: Pick<Lab, "dir" | "name"> & { read
   try {
     const loaded = await loadChecks(lab);
     if (loaded.checks.length === 0) {
-      fail(`${lab.name} has no checks (add checks: to lab.yaml, or a checks.yaml beside it)`);
+      fail(new NoChecksError(lab.name).message);
       return undefined;
     }
     return loaded;
@@ -34,26 +33,18 @@ export function printReport(report: CheckReport, json: boolean | undefined): voi
   if (report.failed > 0) process.exitCode = 1;
 }
 
-export async function check(options: LabOption & JsonOption): Promise<void> {
+export async function check(options: LabOption & JsonOption & { maxWait?: number }): Promise<void> {
   const running = await runningLab(options);
   if (!running) return;
-  const { state } = running;
-  // The lab as its folder says now: the checks are read fresh, the nodes are the running ones.
-  let lab: Lab;
+  let report: CheckReport;
   try {
-    lab = await loadLab(state.dir);
+    report = await gradeRunningLab(running.state, options.maxWait === undefined ? {} : { maxWaitMs: options.maxWait });
   } catch (err) {
+    if (err instanceof NoChecksError) return fail(err.message);
     if (!(err instanceof LabFileError)) throw err;
     for (const p of err.problems) console.error(formatProblem(p));
     process.exitCode = 1;
     return;
   }
-  const loaded = await loadChecksOrReport({ dir: lab.dir, name: lab.name, nodes: state.nodes });
-  if (!loaded) return;
-  const target = runningLabTarget(state);
-  try {
-    printReport(await runChecks(state.lab, loaded.checks, target), options.json);
-  } finally {
-    target.close();
-  }
+  printReport(report, options.json);
 }
