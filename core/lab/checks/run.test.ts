@@ -8,6 +8,7 @@ import { configHas, runChecks } from "./run";
 import { parseChecks } from "./spec";
 import { simTarget } from "./targets";
 import { formatScoreCard } from "./card";
+import { capWait } from "./grade";
 
 const R1 = `hostname R1
 interface Loopback0
@@ -105,6 +106,16 @@ describe("running checks", () => {
     expect(result.passed).toBe(false);
     expect(result.elapsedMs).toBeGreaterThanOrEqual(8_000);
     expect(result.elapsedMs).toBeLessThan(10_000);
+  });
+
+  it("gives up sooner when the grader caps the wait (flexlab check --max-wait), and not later than the check's own", async () => {
+    const checks = checksOf(`checks:\n  - { title: back route, node: R1, wait: 8s, ping: { target: 2.2.2.2, source: 1.1.1.1, repeat: 1 } }\n`);
+    const [capped] = (await runChecks("two", capWait(checks, 2_000), simTarget(lab()))).results;
+    expect(capped.passed).toBe(false);
+    expect(capped.elapsedMs).toBeGreaterThanOrEqual(2_000);
+    expect(capped.elapsedMs).toBeLessThan(4_000);
+    expect(capWait(checks, 60_000)[0].waitMs).toBe(8_000);
+    expect(capWait(checks, undefined)).toBe(checks);
   });
 });
 
