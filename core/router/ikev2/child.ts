@@ -14,6 +14,10 @@ import type { IkeEngine } from "./engine";
 
 /** IOS rekeys a child SA this long before its lifetime ends. */
 export const CHILD_REKEY_MARGIN = 0.9;
+/** The original responder rekeys too when its own soft lifetime fires (as IOS does), a little
+ * after the initiator would: with equal lifetimes the initiator's rekey comes first, so a
+ * collision (§2.8.1, settled in collisions.ts) is the exception, not every rekey. */
+export const RESPONDER_REKEY_MARGIN = 0.93;
 /** IOS's default IPsec SA lifetime. */
 export const CHILD_LIFETIME_SEC = 3600;
 export const CHILD_LIFETIME_KB = 4_608_000;
@@ -36,6 +40,23 @@ export function childLifetimes(this: IkeEngine, sa: IkeSa): { seconds: number; k
   const profile = this.ipsecProfileOf(sa);
   const global = this.host.config().crypto.ipsec.sa;
   return { seconds: profile?.lifetimeSec ?? global?.lifetimeSec ?? CHILD_LIFETIME_SEC, kilobytes: profile?.lifetimeKb ?? global?.lifetimeKb ?? CHILD_LIFETIME_KB };
+}
+
+/** The IKE SA a child SA lives in now (an IKE SA rekey moves children to its successor). */
+export function ownerOf(this: IkeEngine, child: ChildSa): IkeSa | undefined {
+  for (const sa of this.byLocalSpi.values()) if (sa.state !== "dead" && !sa.superseded && sa.children.includes(child)) return sa;
+  return undefined;
+}
+
+/** IPsec's soft expiry of an installed child SA: 90% of its seconds or kilobytes, or its
+ * sequence numbers running out. Both ends rekey on it; the original responder leaves the
+ * time-based one to its own, later timer (RESPONDER_REKEY_MARGIN). */
+export function childSoftExpired(this: IkeEngine, child: ChildSa): void {
+  const sa = this.ownerOf(child);
+  if (!sa) return;
+  const timeBased = this.clock.now() - child.createdMs >= child.lifetimeSec * 1000 * CHILD_REKEY_MARGIN - 1;
+  if (sa.role === "responder" && timeBased) return;
+  this.rekeyChild(sa, child);
 }
 
 export function newChildSpi(this: IkeEngine): number {
@@ -67,7 +88,7 @@ export function selectors(this: IkeEngine, sa: IkeSa, vti: boolean): { local: Tr
 
 /** `weInitiated`: we sent the request of the exchange that made this child SA, so our
  * outbound keys are the initiator-to-responder ones (§2.17). */
-export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite: ChildSuite, ourSpi: number, peerSpi: number, ni: Uint8Array, nr: Uint8Array, mode: "transport" | "tunnel", tsi: readonly TrafficSelector[], tsr: readonly TrafficSelector[], pfs: { group: number; gir: Uint8Array } | undefined): ChildSa {
+export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite: ChildSuite, ourSpi: number, peerSpi: number, ni: Uint8Array, nr: Uint8Array, mode: "transport" | "tunnel", tsi: readonly TrafficSelector[], tsr: readonly TrafficSelector[], pfs: { group: number; gir: Uint8Array } | undefined, replaces?: ChildSa): ChildSa {
   // §2.17: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with PFS.
   const k = deriveChildKeys(sa.suite!.prf, sa.keys!.skD, ni, nr, suite.encKeyLength, suite.integKeyLength, pfs?.gir);
   const lifetimes = this.childLifetimes(sa);
@@ -84,11 +105,17 @@ export function addChild(this: IkeEngine, sa: IkeSa, weInitiated: boolean, suite
     lifetimeSec: lifetimes.seconds,
     lifetimeKb: lifetimes.kilobytes,
     pfsGroup: pfs?.group,
+    exchange: { ni, nr, weInitiated, replaces },
   };
   sa.children.push(child);
   this.internal(sa, `Creating IPSec SAs: ${suite.iosText}, ${mode} mode, SPI in/out 0x${ourSpi.toString(16).toUpperCase()}/0x${peerSpi.toString(16).toUpperCase()}${child.pfsGroup !== undefined ? `, PFS group ${child.pfsGroup}` : ""}`);
-  // The original initiator rekeys before the lifetime ends (IOS: at ~90%).
-  if (sa.role === "initiator") child.rekeyTimer = this.clock.after(child.lifetimeSec * 1000 * CHILD_REKEY_MARGIN, () => this.rekeyChild(sa, child));
+  // Both ends rekey before the lifetime ends (IOS: at ~90%); the child may have moved to a
+  // rekeyed IKE SA by then.
+  const margin = sa.role === "initiator" ? CHILD_REKEY_MARGIN : RESPONDER_REKEY_MARGIN;
+  child.rekeyTimer = this.clock.after(child.lifetimeSec * 1000 * margin, () => {
+    const owner = this.ownerOf(child);
+    if (owner) this.rekeyChild(owner, child);
+  });
   this.host.childUp(sa, child);
   return child;
 }

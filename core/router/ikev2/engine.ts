@@ -23,7 +23,8 @@ import type { IkeSa, ChildSa, Endpoint } from "./sa";
 import { request, armRetransmit, finishRequest, respond, finishRequestBefore } from "./retransmit";
 import { initiate, sendInit, initResponse, detectNat, cookieFor, initRequest } from "./sa-init";
 import { trustedCas, ourCertificate, ourAuth, verifyPeerAuth, parseCertificate, peerCertificate, sendAuth, authResponse, authFailedLocally, authRequest, initialContact, established } from "./ike-auth";
-import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes } from "./child";
+import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes, ownerOf, childSoftExpired } from "./child";
+import { settleChildCollision, resolveDuplicateSa } from "./collisions";
 import { armIkeRekey, rekeyIkeSa, ikeRekeyRequest, successor, deleteSuperseded, rekeyChild, createChildRequest } from "./rekey";
 import { informationalRequest, deleteChild, dropChild, deleteSa, startDpd, liveness } from "./informational";
 
@@ -304,7 +305,7 @@ export class IkeEngine {
     for (const child of [...sa.children]) this.dropChild(sa, child);
     this.byLocalSpi.delete(sa.localSpi);
     for (const [key, half] of this.halfOpen) if (half === sa) this.halfOpen.delete(key);
-    if (wasUp) {
+    if (wasUp && !sa.duplicate) {
       if (!logged) this.host.log("IKEV2", 5, "SA_DOWN", "SA DOWN");
       this.host.log("CRYPTO", 5, "IKEV2_SESSION_STATUS", `Crypto tunnel v2 is DOWN.  Peer ${formatIpv4(sa.remote.address)}:${sa.remote.port}       Id: ${sa.remoteId ? identityText(sa.remoteId) : ""}`);
     }
@@ -359,6 +360,12 @@ export class IkeEngine {
   readonly ipsecProfileOf = ipsecProfileOf;
   readonly pfsGroupOf = pfsGroupOf;
   readonly childLifetimes = childLifetimes;
+  readonly ownerOf = ownerOf;
+  readonly childSoftExpired = childSoftExpired;
+
+  // collisions.ts
+  readonly settleChildCollision = settleChildCollision;
+  readonly resolveDuplicateSa = resolveDuplicateSa;
 
   // rekey.ts
   readonly armIkeRekey = armIkeRekey;

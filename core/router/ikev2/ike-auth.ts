@@ -123,6 +123,9 @@ export function sendAuth(this: IkeEngine, sa: IkeSa): void {
   const ourCert = this.ourCertificate(profile);
   const id = localIdentity(profile.identityLocal, sa.local.address, ourCert?.cert);
   sa.localId = id;
+  // RFC 7296 §2.4: INITIAL_CONTACT only when we hold no other SA with the peer, not even one
+  // it is starting toward us right now (both ends of a tunnel initiating at once).
+  sa.initialContact = !this.sas().some((o) => o !== sa && o.state !== "dead" && o.remote.address === sa.remote.address);
   const idPayload: IkePayload = { kind: "idi", idType: id.idType, data: id.data };
   const auth = this.ourAuth(sa, profile, buildPayloadBody(idPayload), undefined);
   if (typeof auth === "string") {
@@ -338,4 +341,6 @@ export function established(this: IkeEngine, sa: IkeSa): void {
   this.host.saUp(sa);
   this.startDpd(sa);
   this.armIkeRekey(sa);
+  // Once this exchange's child SA is in place too.
+  this.clock.defer(() => this.resolveDuplicateSa(sa));
 }

@@ -13,6 +13,7 @@ import { findNotify, hex32, hex64, notify, payloadList, readSpi, readU64, spi4, 
 import { IkeSa, type ChildSa } from "./sa";
 import { NONCE_LENGTH } from "./sa-init";
 import { CHILD_REKEY_MARGIN } from "./child";
+import { rekeyedByUs } from "./collisions";
 import type { IkeEngine } from "./engine";
 
 /** The original initiator rekeys the IKE SA before its lifetime (IOS: `lifetime`, 86400 s). */
@@ -189,9 +190,11 @@ export function rekeyChild(this: IkeEngine, sa: IkeSa, old: ChildSa, group: numb
         return;
       }
       // KEYMAT uses this exchange's nonces, initiator's (ours) first (§2.17).
-      const child = this.addChild(sa, true, suite, spi, readSpi(saPayload.proposals[0].spi), ni, nonce.data.slice(), old.mode, old.tsi, old.tsr, dh && gir ? { group: dh.group, gir } : undefined);
+      const child = this.addChild(sa, true, suite, spi, readSpi(saPayload.proposals[0].spi), ni, nonce.data.slice(), old.mode, old.tsi, old.tsr, dh && gir ? { group: dh.group, gir } : undefined, old);
       if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Rekeyed child SA ${hex32(old.inbound.spi)} -> ${hex32(child.inbound.spi)}`);
-      this.deleteChild(sa, old);
+      // The peer rekeyed the same child SA meanwhile: one of the two new ones goes (§2.8.1).
+      if (this.settleChildCollision(sa, child)) return;
+      if (sa.children.includes(old)) this.deleteChild(sa, old);
     },
     () => this.fail(sa, "CREATE_CHILD_SA not answered", 4),
   );
@@ -222,7 +225,7 @@ export function createChildRequest(this: IkeEngine, sa: IkeSa, messageId: number
     return;
   }
   const old = sa.children.find((c) => c.outbound.spi === readSpi(rekey.spi));
-  if (!old) {
+  if (!old || rekeyedByUs(sa, old)) {
     answer([{ kind: "notify", protocolId: IkeProtocolId.ESP, spi: rekey.spi, notifyType: NotifyType.CHILD_SA_NOT_FOUND, data: new Uint8Array(0) }]);
     return;
   }
@@ -262,5 +265,6 @@ export function createChildRequest(this: IkeEngine, sa: IkeSa, messageId: number
   answer(reply);
   // The peer initiated this exchange: its nonce is Ni and its keys come first (§2.17),
   // whatever our roles in the IKE SA.
-  this.addChild(sa, false, choice.suite, ourSpi, readSpi(choice.proposal.spi), nonce.data.slice(), nr, old.mode, tsi.selectors, tsr.selectors, dh && gir ? { group: dh.group, gir } : undefined);
+  // A collision with our own rekey of `old` is settled when our request's answer comes.
+  this.addChild(sa, false, choice.suite, ourSpi, readSpi(choice.proposal.spi), nonce.data.slice(), nr, old.mode, tsi.selectors, tsr.selectors, dh && gir ? { group: dh.group, gir } : undefined, old);
 }

@@ -30,7 +30,6 @@ export function initiate(this: IkeEngine, request: InitiateRequest): IkeSa {
   sa.ipsecProfile = request.ipsecProfile;
   sa.dpd = profile?.dpd;
   if (profile?.lifetimeSec) sa.lifetimeSec = profile.lifetimeSec;
-  sa.initialContact = !this.sas().some((o) => o.state === "established" && o.remote.address === request.remote);
   this.byLocalSpi.set(sa.spiI, sa);
   this.stats.outgoingRequests++;
   const proposals = localIkeProposals(this.host.config(), request.fvrf, request.local);

@@ -43,6 +43,9 @@ export interface ChildSa {
   rekeyTimer?: Timer;
   /** A CREATE_CHILD_SA replacing this one is under way. */
   rekeying?: boolean;
+  /** The exchange that made it: its nonces, whether we sent its request, and the child SA it
+   * rekeyed; what a rekey collision is settled by (RFC 7296 §2.8.1). */
+  readonly exchange: { readonly ni: Uint8Array; readonly nr: Uint8Array; readonly weInitiated: boolean; readonly replaces: ChildSa | undefined };
 }
 
 /** What the initiator's tunnel asked for. */
@@ -126,6 +129,8 @@ export class IkeSa {
    * PFS, lifetimes of its child SAs. */
   ipsecProfile: string | undefined;
   initialContact = false;
+  /** The duplicate of another IKE SA with the peer on the same tunnel, going away quietly. */
+  duplicate = false;
   /** Replaced by a rekeyed IKE SA: going away quietly, its children moved on. */
   superseded = false;
   /** COOKIE answers received to our IKE_SA_INIT. */

@@ -191,6 +191,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     for (const w of this.wanted.values()) {
       const sa = this.byTunnel.get(w.tunnel);
       if (sa && sa.state !== "dead") continue;
+      // The peer's SA may be the tunnel's (it initiated too, and ours was the duplicate).
+      if (this.engine.sas().some((s) => s.state !== "dead" && !s.superseded && s.interfaceName === w.tunnel && s.remote.address === w.destination)) continue;
       const tunnel = this.router.stack.interface(w.tunnel);
       if (!(tunnel instanceof TunnelInterface)) continue;
       const local = tunnel.resolveSourceAddress();
@@ -433,7 +435,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     const handle = this.router.subsystem(ipsecSubsystem).install(tunnel, pair, {
       expiring: (kind) => {
         if (kind === "soft") {
-          if (sa.role === "initiator") this.engine.rekeyChild(sa, child);
+          this.engine.childSoftExpired(child);
         }
         else this.installed.delete(child);
       },
@@ -484,7 +486,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 
   saDown(sa: IkeSa): void {
     for (const [name, s] of this.byTunnel) if (s === sa) this.byTunnel.delete(name);
-    if (sa.role === "initiator" && sa.request && this.wanted.has(sa.request.tunnel)) this.reinitiateSoon(sa.request.tunnel);
+    const tunnel = sa.request?.tunnel ?? sa.interfaceName;
+    if (tunnel !== undefined && this.wanted.has(tunnel)) this.reinitiateSoon(tunnel);
     const policyPool = sa.profile ? (() => {
       const profile = this.router.running.crypto.ikev2.profiles[sa.profile!];
       return profile ? this.authorizationPolicy(profile)?.pool : undefined;
