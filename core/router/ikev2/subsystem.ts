@@ -300,6 +300,11 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     while (stack.interface(`Virtual-Access${n}`)) n++;
     const name = `Virtual-Access${n}`;
     const va = stack.addTunnel(name, { hardware: "Virtual Access interface", clonedFrom: template.name });
+    // IVRF: the template's `vrf forwarding` (before its addresses, which a VRF move clears).
+    if (template.vrf) {
+      const problem = stack.setInterfaceVrf(va, template.vrf.name);
+      if (problem) this.router.warn(problem);
+    }
     if (template.ipv4.kind === "unnumbered") va.setUnnumbered(stack.interface(template.ipv4.interface));
     else if (template.ipv4.kind === "static") va.setAddress(template.ipv4.primary.address, template.ipv4.primary.prefixLen);
     va.setMode(template.tunnel?.mode === "gre-multipoint" ? "gre-multipoint" : "gre-ip");
@@ -380,7 +385,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     if (!sa.interfaceName) return;
     const len = maskLength(mask);
     if (len === undefined) return;
-    this.router.routing.rib.upsert(undefined, {
+    this.router.routing.rib.upsert(this.ivrfOf(sa.interfaceName), {
       prefix: prefix(address, len),
       protocol: "static",
       instance: `ikev2-${sa.id}-${formatIpv4(address)}`,
@@ -502,11 +507,18 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     if ((sa.role === "responder" || shortcut) && sa.interfaceName?.startsWith("Virtual-Access")) this.router.stack.removeInterface(sa.interfaceName);
   }
 
+  /** The inside VRF of a session's interface (its routes go there), undefined for global. */
+  private ivrfOf(interfaceName: string | undefined): string | undefined {
+    const vrf = interfaceName === undefined ? undefined : this.router.stack.interface(interfaceName)?.vrf;
+    return vrf === undefined || vrf.isGlobal ? undefined : vrf.name;
+  }
+
   private withdrawRoutes(sa: IkeSa): void {
+    const ivrf = this.ivrfOf(sa.interfaceName);
     const addresses = [...sa.remoteSubnets.map((s) => ({ a: s.address, m: s.mask })), ...(sa.role === "responder" && sa.assignedAddress !== undefined ? [{ a: sa.assignedAddress, m: HOST_MASK }] : [])];
     for (const { a, m } of addresses) {
       const len = maskLength(m);
-      if (len !== undefined) this.router.routing.rib.withdraw(undefined, prefix(a, len), "static", `ikev2-${sa.id}-${formatIpv4(a)}`);
+      if (len !== undefined) this.router.routing.rib.withdraw(ivrf, prefix(a, len), "static", `ikev2-${sa.id}-${formatIpv4(a)}`);
     }
   }
 
