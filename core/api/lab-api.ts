@@ -71,6 +71,21 @@ export type LabListing = z.infer<typeof labListingSchema>;
 /** A lab, a node: a letter or digit, then letters, digits, '.', '_' or '-' (topology.ts's rule). */
 const labName = z.string().min(1).max(63).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a name is a letter or digit, then letters, digits, '.', '_' or '-'");
 
+/** One line of the lab's event log: a lab event (deploy step, state change) or a router's syslog line. */
+export const labLogEntrySchema = z.object({
+  /** Increasing across the log: the order lines arrived in. */
+  seq: z.number().int().positive(),
+  /** Milliseconds since the Unix epoch (the router's clock for its syslog lines). */
+  timeMs: z.number(),
+  /** The router it is about, or "lab". */
+  source: z.string(),
+  kind: z.enum(["lab", "syslog"]),
+  /** Syslog severity 0–7; lab events use 3 for failures, 5 for state changes, 6 for steps. */
+  severity: z.number().int().min(0).max(7),
+  text: z.string(),
+});
+export type LabLogEntry = z.infer<typeof labLogEntrySchema>;
+
 export const diagnosticSchema = z.object({ line: z.number().int(), column: z.number().int(), message: z.string() });
 export type ConfigDiagnostic = z.infer<typeof diagnosticSchema>;
 
@@ -129,6 +144,9 @@ export const LAB_METHODS = {
     params: z.object({ maxWaitMs: z.number().int().min(0).max(3_600_000).optional() }).optional().default({}),
     result: checkReportSchema,
   },
+  /** Starts `events.entry` events (every router's syslog and the lab's own events); answers with the log so far. */
+  "events.watch": { params: empty, result: z.object({ entries: z.array(labLogEntrySchema) }) },
+  "events.unwatch": { params: empty, result: ok },
 } as const;
 
 export type LabMethod = keyof typeof LAB_METHODS;
@@ -152,6 +170,8 @@ export const LAB_EVENTS = {
   "console.closed": z.object({ streamId, reason: z.string() }),
   /** A watched table's full rows; parse them with parseTableRows. */
   "tables.rows": z.object({ streamId, table: tableNameSchema, rows: z.array(z.unknown()) }),
+  /** A line of the lab's event log, after `events.watch`. */
+  "events.entry": labLogEntrySchema,
   /** A watch ended (the node went away); the renderer may watch again. */
   "tables.closed": z.object({ streamId, reason: z.string() }),
 } as const;

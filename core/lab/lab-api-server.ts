@@ -20,6 +20,8 @@ export class LabApiSession {
   private readonly watches = new Map<number, { stop(): void }>();
   private readonly unsubscribe: (() => void)[] = [];
   private offService: (() => void)[] = [];
+  /** The lab's event log, once the app asked for it. */
+  private logWatch: { stop(): void } | undefined;
   /** Events of streams whose opening call has not been answered yet: the app learns the
    * stream's id from that answer, so its first rows or output wait for it. */
   private readonly held = new Map<number, object[]>();
@@ -116,6 +118,17 @@ export class LabApiSession {
         return { streamId };
       },
       "lab.check": (params) => service().check(params),
+      "events.watch": async () => {
+        this.logWatch?.stop();
+        const watch = service().watchLog((entry) => this.emit("events.entry", entry));
+        this.logWatch = watch;
+        return { entries: watch.entries };
+      },
+      "events.unwatch": async () => {
+        this.logWatch?.stop();
+        this.logWatch = undefined;
+        return {};
+      },
       "tables.unwatch": async ({ streamId }) => {
         this.watches.get(streamId)?.stop();
         this.watches.delete(streamId);
@@ -156,6 +169,7 @@ export class LabApiSession {
   close(): void {
     this.closed = true;
     for (const off of [...this.unsubscribe, ...this.offService]) off();
+    this.logWatch?.stop();
     for (const c of this.consoles.values()) c.close();
     for (const w of this.watches.values()) w.stop();
     this.consoles.clear();
@@ -173,6 +187,8 @@ export class LabApiSession {
 
   /** Ends this connection's consoles and watches, telling the app why. */
   private closeStreams(reason: string): void {
+    this.logWatch?.stop();
+    this.logWatch = undefined;
     for (const [streamId, c] of this.consoles) {
       c.close();
       this.emit("console.closed", { streamId, reason });

@@ -3,7 +3,7 @@
 // `down` keep working on a lab the app started and the app follows a lab the CLI changed
 // (it polls the runtime's status while someone is watching).
 import type { CheckReport } from "../api/checks";
-import type { LabView, NodeView, NodeViewState } from "../api/lab-api";
+import type { LabLogEntry, LabView, NodeView, NodeViewState } from "../api/lab-api";
 import type { MgmtClient } from "../api/mgmt-client";
 import type { TableName } from "../api/tables";
 import { openConsoleStream, type ConsoleHandlers, type ConsoleStream } from "./console-stream";
@@ -16,6 +16,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../router/agent/storage";
 import { editLabText, type LabEdit } from "./lab-file-edit";
+import { LabLog } from "./lab-log";
 import { LabFileError, loadLab, type Lab } from "./topology";
 import type { Result } from "../api/result";
 
@@ -64,6 +65,12 @@ export class LabService {
   private readonly mgmt = new Map<string, { client: Promise<Result<{ client: MgmtClient }>>; pid: string }>();
   private poller: ReturnType<typeof setInterval> | undefined;
   private lastView = "";
+  /** What the lab did and what its routers logged, for the app's event panel. */
+  private readonly log = new LabLog();
+  /** Each node's state as last shown, to log the changes. */
+  private readonly shownStates = new Map<string, NodeViewState>();
+  /** Per running node while someone follows the lab: its mgmt `events.watch`. */
+  private readonly syslog = new Map<string, { key: string; stop(): void }>();
   /** Edits of lab.yaml, one after another: each reads what the last one wrote. */
   private editing: Promise<unknown> = Promise.resolve();
 
@@ -157,6 +164,7 @@ export class LabService {
     try {
       this.lab = await loadLab(this.lab.dir); // lab.yaml may have changed since
       for (const n of this.lab.nodes) this.steps.set(n.name, "booting");
+      this.logLab(6, `deploying ${this.lab.nodes.length} routers`);
       this.changed();
       const entry = await chooseRuntime(this.options.runtime ?? (this.lab.runtime === "sim" ? "auto" : this.lab.runtime));
       const prepared = await entry.prepare(() => {});
@@ -167,6 +175,7 @@ export class LabService {
       const state = await runtime.deploy(this.lab, {
         onProgress: (node, step, detail) => {
           this.steps.set(node, stepState(step));
+          this.log.add({ timeMs: Date.now(), source: node, kind: "lab", severity: step === "failed" ? 3 : 6, text: `deploy: ${step}${detail ? ` (${detail})` : ""}` });
           for (const listener of this.progressListeners) listener(node, step, detail);
           this.changed();
         },
@@ -175,6 +184,7 @@ export class LabService {
       this.statuses = new Map(state.nodes.map((n) => [n.name, n]));
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
+      this.logLab(3, `deploy failed: ${this.error}`);
       throw err instanceof LabServiceError ? err : new LabServiceError("failed", this.error);
     } finally {
       this.busy = false;
@@ -264,6 +274,7 @@ export class LabService {
       this.closeMgmt();
       await deployed.runtime.destroy(deployed.state);
       this.forget();
+      this.logLab(5, "lab stopped: every router and link it made is gone");
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
       throw new LabServiceError("failed", this.error);
@@ -313,7 +324,7 @@ export class LabService {
     this.requireNode(node);
     const status = this.statuses.get(node);
     if (!status || status.state !== "running") throw new LabServiceError("not-running", `node ${node} is ${status ? viewState(status.state) : "stopped"}`);
-    const key = `${status.pid ?? status.containerId ?? ""}:${status.mgmtPort}`;
+    const key = this.nodeKey(status);
     let entry = this.mgmt.get(node);
     if (!entry || entry.pid !== key) {
       if (entry) void entry.client.then((c) => c.ok && c.client.close());
@@ -353,11 +364,27 @@ export class LabService {
     };
   }
 
+  /** Calls `listener` with each new line of the lab's event log (its routers' syslog
+   * watched meanwhile); answers with the lines so far. */
+  watchLog(listener: (entry: LabLogEntry) => void): { entries: LabLogEntry[]; stop(): void } {
+    const entries = this.log.recent();
+    const off = this.log.onEntry(listener);
+    this.syncSyslog();
+    return {
+      entries,
+      stop: () => {
+        off();
+        this.syncSyslog();
+      },
+    };
+  }
+
   /** Stops polling and closes the mgmt connections; the lab itself keeps running. */
   close(): void {
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
     this.viewListeners.clear();
+    this.log.clearListeners();
     this.closeMgmt();
   }
 
@@ -376,6 +403,49 @@ export class LabService {
     this.closeMgmt();
   }
 
+  private logLab(severity: number, text: string): void {
+    this.log.add({ timeMs: Date.now(), source: "lab", kind: "lab", severity, text });
+  }
+
+  /** Watches the syslog of every running router while someone follows the lab (an app is
+   * connected: a router's log has no backlog, so the lines must be caught as they come, for
+   * an event panel opened later); lets go of the rest. */
+  private syncSyslog(): void {
+    const wanted = this.log.listening || this.viewListeners.size > 0;
+    for (const [node, watch] of this.syslog) {
+      const status = this.statuses.get(node);
+      if (!wanted || !this.deployed || status?.state !== "running" || this.nodeKey(status) !== watch.key) {
+        watch.stop();
+        this.syslog.delete(node);
+      }
+    }
+    if (!wanted || !this.deployed || this.busy) return;
+    for (const n of this.lab.nodes) {
+      const status = this.statuses.get(n.name);
+      if (status?.state !== "running" || this.syslog.has(n.name)) continue;
+      let stopped = false;
+      let stopWatch = (): void => {};
+      const entry = { key: this.nodeKey(status), stop: () => ((stopped = true), stopWatch()) };
+      this.syslog.set(n.name, entry);
+      const forget = (): void => {
+        if (this.syslog.get(n.name) === entry) this.syslog.delete(n.name);
+      };
+      void this.client(n.name)
+        .then(async (client) => {
+          const watch = await client.watchEvents((ev) => this.log.add({ timeMs: ev.timeMs, source: n.name, kind: "syslog", severity: ev.severity, text: ev.text }));
+          if (!watch.ok) return forget();
+          stopWatch = () => void watch.result.stop();
+          if (stopped) stopWatch();
+          client.onClose(forget);
+        })
+        .catch(forget);
+    }
+  }
+
+  private nodeKey(status: NodeStatus): string {
+    return `${status.pid ?? status.containerId ?? ""}:${status.mgmtPort}`;
+  }
+
   private closeMgmt(): void {
     for (const entry of this.mgmt.values()) void entry.client.then((c) => c.ok && c.client.close());
     this.mgmt.clear();
@@ -383,6 +453,12 @@ export class LabService {
 
   private changed(): void {
     const view = this.view();
+    for (const n of view.nodes) {
+      const before = this.shownStates.get(n.name);
+      if (before !== undefined && before !== n.state) this.log.add({ timeMs: Date.now(), source: n.name, kind: "lab", severity: n.state === "crashed" ? 3 : 5, text: `${before} → ${n.state}${n.detail ? `: ${n.detail.split("\n").at(-1)}` : ""}` });
+      this.shownStates.set(n.name, n.state);
+    }
+    this.syncSyslog();
     const text = JSON.stringify(view);
     if (text === this.lastView) return;
     this.lastView = text;

@@ -4,6 +4,7 @@
 import { computed, defineComponent, h, reactive, ref, watch } from "vue";
 import { useLabClient } from "../composables/lab-client";
 import { useLab } from "../composables/use-lab";
+import { EventLog } from "./EventLog";
 import { LabsMenu } from "./LabsMenu";
 import { NodePanel } from "./NodePanel";
 import { TopologyCanvas } from "./TopologyCanvas";
@@ -14,6 +15,7 @@ export const App = defineComponent({
     const lab = useLab(useLabClient());
     const selected = ref<string>();
     const selectedLink = ref<number>();
+    const eventsOpen = ref(false);
     const edit = async (e: TopologyEdit): Promise<void> => {
       const done = await lab.editTopology(e.method, e.params);
       if (done && e.method === "lab.removeLink") selectedLink.value = undefined;
@@ -73,7 +75,7 @@ export const App = defineComponent({
                 </button>
               ) : (
                 <button class="primary" data-action="lab-start" disabled={busy} onClick={() => void lab.deploy()}>
-                  {busy ? "Starting…" : "Start lab"}
+                  {busy ? `Starting… ${c.running}/${view.nodes.length}` : "Start lab"}
                 </button>
               )}
             </div>
@@ -94,6 +96,7 @@ export const App = defineComponent({
                 view={view}
                 selected={selected.value}
                 selectedLink={selectedLink.value}
+                steps={lab.steps}
                 onSelect={(name: string | undefined) => {
                   selectedLink.value = undefined;
                   select(name);
@@ -102,7 +105,14 @@ export const App = defineComponent({
                 onMoved={(moved: { nodes: Record<string, { x: number; y: number }>; links: { index: number; position: { x: number; y: number } }[] }) => void lab.saveLayout(moved)}
               />
               <TopologyTools view={view} selectedLink={selectedLink.value} busy={lab.pending.has("edit")} onEdit={(e: TopologyEdit) => void edit(e)} onClearLink={() => (selectedLink.value = undefined)} />
-              {!selected.value ? <div class="hint">{view.deployed ? "Click a router for its console, config and tables." : "Start the lab, then click a router for its console, config and tables."}</div> : null}
+              {eventsOpen.value ? (
+                <EventLog labDir={view.dir} nodes={view.nodes.map((n) => n.name)} onClose={() => (eventsOpen.value = false)} />
+              ) : (
+                <button class="events-toggle" data-action="events" onClick={() => (eventsOpen.value = true)}>
+                  Events
+                </button>
+              )}
+              {!selected.value && !eventsOpen.value ? <div class="hint">{view.deployed ? "Click a router for its console, config and tables." : "Start the lab, then click a router for its console, config and tables."}</div> : null}
             </div>
             {[...opened].map((name) => {
               const node = view.nodes.find((n) => n.name === name);

@@ -37,6 +37,11 @@ export const RouterNode = defineComponent({
             <div class="router-state">
               <span class="state-dot" />
               {STATE_LABEL[state]}
+              {state === "booting" && props.data.step ? (
+                <span class="router-step" data-step={props.data.step}>
+                  · {props.data.step}
+                </span>
+              ) : null}
             </div>
           </div>
           <Handle type="source" position={Position.Right} class="centre-handle" />
@@ -66,6 +71,8 @@ export const TopologyCanvas = defineComponent({
     view: { type: Object as PropType<LabView>, required: true },
     selected: { type: String, default: undefined },
     selectedLink: { type: Number, default: undefined },
+    /** Deploy step per booting router. */
+    steps: { type: Object as PropType<ReadonlyMap<string, string>>, default: () => new Map() },
   },
   emits: { select: (_node: string | undefined) => true, selectLink: (_index: number) => true, moved: (_moved: MovedNodes) => true },
   setup(props, { emit }) {
@@ -85,9 +92,9 @@ export const TopologyCanvas = defineComponent({
     const graph = shallowRef(layout());
     watch(shape, () => (graph.value = layout()));
     watch(
-      () => props.view.nodes.map((n) => `${n.name}:${n.state}`).join(","),
+      () => props.view.nodes.map((n) => `${n.name}:${n.state}:${props.steps.get(n.name) ?? ""}`).join(","),
       () => {
-        for (const n of props.view.nodes) flow.updateNodeData(n.name, { state: n.state });
+        for (const n of props.view.nodes) flow.updateNodeData(n.name, { state: n.state, step: props.steps.get(n.name) });
       },
     );
     // Fit the drawing to the canvas whenever the canvas changes size (a panel opens or closes),

@@ -15,6 +15,8 @@ export interface UseLab {
   deploy(): Promise<void>;
   destroy(): Promise<void>;
   nodeAction(action: "start" | "stop" | "restart", node: string): Promise<void>;
+  /** Per booting node, the deploy step it reached ("network", "starting", "booting"). */
+  readonly steps: Map<string, string>;
   /** A passing message for the top bar (what Save did). */
   readonly notice: Ref<string | undefined>;
   listLabs(): Promise<LabListing | undefined>;
@@ -34,10 +36,13 @@ export function useLab(client: LabClient): UseLab {
   const pending = reactive(new Set<string>());
   const startToRunningMs = ref<number>();
   const notice = ref<string>();
+  const steps = reactive(new Map<string, string>());
+  client.on("lab.progress", (p) => steps.set(p.node, p.step));
   let startPressedMs: number | undefined;
 
   const show = (v: LabView): void => {
     view.value = v;
+    for (const n of v.nodes) if (n.state !== "booting") steps.delete(n.name);
     if (startPressedMs !== undefined && v.nodes.length && v.nodes.every((n: NodeView) => n.state === "running")) {
       startToRunningMs.value = performance.now() - startPressedMs;
       startPressedMs = undefined;
@@ -68,6 +73,7 @@ export function useLab(client: LabClient): UseLab {
     pending,
     startToRunningMs,
     notice,
+    steps,
     listLabs: () => run("labs", () => client.call("labs.list", {})),
     openLab: async (dir) => {
       const v = await run("labs", () => client.call("labs.open", { dir }));

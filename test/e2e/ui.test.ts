@@ -187,6 +187,19 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it("shows the deploy steps and the routers' log messages in the event panel, filtered by router and text", async () => {
+    await page.click('[data-action="events"]');
+    const rows = page.locator("[data-events] .event-row");
+    await page.selectOption("[data-events] .event-source", "R1-HUB");
+    await expect.poll(() => rows.allInnerTexts(), { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/R1-HUB\s+deploy: ready/), expect.stringMatching(/R1-HUB\s+booting → running/)]));
+    expect((await rows.allInnerTexts()).every((t) => t.includes("R1-HUB"))).toBe(true);
+    await page.selectOption("[data-events] .event-source", "");
+    await page.fill("[data-events] .event-filter", "Loopback99");
+    await expect.poll(() => rows.allInnerTexts(), { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/R4-Spoke\s+%LINEPROTO-5-UPDOWN: Line protocol on Interface Loopback99, changed state to up/)]));
+    await shot("07a-events");
+    await page.click("[data-events] button[title=Close]");
+  }, 30_000);
+
   it("keeps unsaved config edits across a reload of the page", async () => {
     await page.click('[data-panel="R4-Spoke"] [data-tab="config"]');
     await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 10_000 }).toContain("hostname R4-Spoke");
