@@ -59,6 +59,14 @@ export function childSoftExpired(this: IkeEngine, child: ChildSa): void {
   this.rekeyChild(sa, child);
 }
 
+/** IPsec removed a child SA at its hard lifetime: delete it here and at the peer. */
+export function childHardExpired(this: IkeEngine, child: ChildSa): void {
+  const sa = this.ownerOf(child);
+  if (!sa || sa.state !== "established") return;
+  this.internal(sa, `Child SA 0x${child.inbound.spi.toString(16).toUpperCase()} reached its hard lifetime; deleting it`);
+  this.deleteChild(sa, child);
+}
+
 export function newChildSpi(this: IkeEngine): number {
   for (;;) {
     const spi = new DataView(randomBytes(4).buffer).getUint32(0);

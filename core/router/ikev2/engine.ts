@@ -2,8 +2,9 @@
 // state, sending, and the dispatch of a received message to its exchange (with the message-ID
 // checks of §2.3), ending SAs. The exchanges and timers are in their own files: retransmit.ts,
 // sa-init.ts (IKE_SA_INIT), ike-auth.ts (IKE_AUTH), child.ts, rekey.ts (CREATE_CHILD_SA) and
-// informational.ts (delete, DPD); they are functions with `this: IkeEngine`, bound as fields at
-// the end of the class, so they share its state. Everything router-specific — sockets, config,
+// informational.ts (delete, DPD), collisions.ts (simultaneous rekeys and IKE SAs); debug.ts
+// has the `debug crypto ikev2 packet|internal` lines. They are functions with `this:
+// IkeEngine`, bound as fields at the end of the class, so they share its state. Everything router-specific — sockets, config,
 // the PKI store, interfaces, address pools, installing ESP — is behind IkeHost.
 
 import { randomBytes, type X509Certificate } from "node:crypto";
@@ -23,7 +24,7 @@ import type { IkeSa, ChildSa, Endpoint } from "./sa";
 import { request, armRetransmit, finishRequest, respond, finishRequestBefore } from "./retransmit";
 import { initiate, sendInit, initResponse, detectNat, cookieFor, initRequest } from "./sa-init";
 import { trustedCas, ourCertificate, ourAuth, verifyPeerAuth, parseCertificate, peerCertificate, sendAuth, authResponse, authFailedLocally, authRequest, initialContact, established } from "./ike-auth";
-import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes, ownerOf, childSoftExpired } from "./child";
+import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes, ownerOf, childSoftExpired, childHardExpired } from "./child";
 import { settleChildCollision, resolveDuplicateSa } from "./collisions";
 import { armIkeRekey, rekeyIkeSa, ikeRekeyRequest, successor, deleteSuperseded, rekeyChild, createChildRequest } from "./rekey";
 import { informationalRequest, deleteChild, dropChild, deleteSa, startDpd, liveness } from "./informational";
@@ -362,6 +363,7 @@ export class IkeEngine {
   readonly childLifetimes = childLifetimes;
   readonly ownerOf = ownerOf;
   readonly childSoftExpired = childSoftExpired;
+  readonly childHardExpired = childHardExpired;
 
   // collisions.ts
   readonly settleChildCollision = settleChildCollision;

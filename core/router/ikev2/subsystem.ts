@@ -439,10 +439,12 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     const pair = { inbound: params(child.inbound), outbound: params(child.outbound), ...(child.pfsGroup !== undefined ? { pfsGroup: child.pfsGroup } : {}) };
     const handle = this.router.subsystem(ipsecSubsystem).install(tunnel, pair, {
       expiring: (kind) => {
-        if (kind === "soft") {
-          this.engine.childSoftExpired(child);
+        if (kind === "soft") this.engine.childSoftExpired(child);
+        else {
+          // IPsec removed it at its hard lifetime (no rekey made it in time): the peer is told.
+          this.installed.delete(child);
+          this.engine.childHardExpired(child);
         }
-        else this.installed.delete(child);
       },
     });
     this.installed.set(child, handle);

@@ -125,12 +125,16 @@ describe("PFS in CREATE_CHILD_SA rekeys", () => {
     expectMirrored();
   });
 
-  it("refuses a rekey without PFS when its own profile sets pfs, and the old child SA stays", () => {
+  it("refuses a rekey without PFS when its own profile sets pfs; the old child SA stays until its hard lifetime, then goes at both ends", async () => {
     const s = start(site("R1", 1, 2, "", " set security-association lifetime seconds 300\n"), site("R2", 2, 1, "", " set pfs group14\n", true));
     s.advance(5_000);
     const child = sa("R1").children[0];
     s.advance(280_000);
     expect(sa("R1").children).toEqual([child]);
     expect(sa("R1").state).toBe("established");
+    s.advance(20_000);
+    expect(sa("R1").children).toEqual([]);
+    expect(sa("R2").children).toEqual([]);
+    expect(await s.exec("R1", "show crypto session")).toContain("Session status: UP-IDLE");
   });
 });
