@@ -115,6 +115,17 @@ describe("both ends of a site-to-site tunnel initiating at once", () => {
     expect(said("R2")).toMatch(/Duplicate IKE SA with 10\.0\.12\.1 on Tunnel0; (deleting it|the peer deletes it)/);
     expect(said("R1").endsWith("deleting it")).toBe(!said("R2").endsWith("deleting it"));
   });
+  it("after clear crypto session both ends reconnect at once and again keep one IKE SA", async () => {
+    const s = start(site("R1", 1, 2), site("R2", 2, 1));
+    s.advance(11_000);
+    const [before] = live("R1");
+    await s.exec("R1", "clear crypto session");
+    s.advance(3_000);
+    expect(before.state).toBe("dead");
+    expectOnePair();
+    expect(live("R1")[0].spiI).not.toBe(before.spiI);
+    expect(await s.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+  });
 });
 
 describe("child SA rekeys started by the responder", () => {
