@@ -71,10 +71,11 @@ export class BgpOrigination {
 
   /** One IP RIB change: the prefix's redistribution and network statements are looked at again. */
   routeChanged(vrf: string, prefix: Prefix, installed: InstalledRoute | undefined): void {
+    // BGP's own routes first: a full table is 100,000s of changes, each asking only this.
+    if (installed?.route.protocol === "bgp") return;
     const f = this.family(vrf);
     const rib = this.rib();
     if (f === undefined || rib === undefined) return;
-    if (installed?.route.protocol === "bgp") return;
     const want = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
     if (installed) this.offer(want, vrf, f, installed);
     if (installed && f.networks.some((n) => n.prefix.addr === prefix.addr && n.prefix.len === prefix.len)) {
