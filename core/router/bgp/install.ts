@@ -70,13 +70,11 @@ export class BgpInstaller {
       this.knownViaAsn = asn;
       this.knownVia = `bgp ${asn}`;
     }
-    const route: Mutable<RouteInput> = { prefix, protocol: "bgp", distance: first.ebgp ? 20 : 200, metric: first.attrs.med ?? 0, nextHops, knownVia: this.knownVia };
-    if (first.from !== undefined) route.from = first.from.address;
+    // One literal with every field (no property added after it: a shape transition per route).
+    const route: RouteInput = { prefix, protocol: "bgp", distance: first.ebgp ? 20 : 200, metric: first.attrs.med ?? 0, nextHops, knownVia: this.knownVia, from: first.from?.address };
     this.routing.rib.upsert(table, route);
   }
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function nextHopOf(vrf: string, b: BgpBestPath): RouteNextHop {
   // A path learnt from a global neighbor and installed in a VRF is an imported VPNv4

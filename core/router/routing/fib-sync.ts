@@ -33,9 +33,10 @@ export class FibSync {
       if (fallback !== undefined) fib.set(fallback);
       else fib.delete(p);
     }
-    const key = prefixKey(p);
-    const had = this.subnets.get(vrf)?.has(key) ?? false;
     const wants = installed !== undefined && installed.route.protocol === "connected" && p.len <= 30 && installed.paths.length > 0;
+    // Asked only where a VRF has connected subnets: the key is a heap number per call.
+    const subnets = this.subnets.get(vrf);
+    const had = subnets !== undefined && subnets.size > 0 && subnets.has(prefixKey(p));
     if (had && !wants) this.removeSubnet(vrf, p);
     if (wants) this.addSubnet(vrf, p, installed.paths[0].interface);
   }

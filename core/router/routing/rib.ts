@@ -145,6 +145,8 @@ export class Rib {
   private readonly closures = new WeakMap<InstalledRoute, ReadonlySet<PrefixStateRef>>();
   /** Numbers resolution passes, for each state's count of recomputes in the current one. */
   private pass = 0;
+  /** Set by resolveNextHop: the route a recursive next hop resolved through. */
+  private lastVia: InstalledRoute | undefined = undefined;
   private readonly listeners: RibListener[] = [];
   private readonly fibSync: FibSync;
   private processing = false;
@@ -295,20 +297,29 @@ export class Rib {
     else t.installed.delete(state);
     this.fibSync.apply(vrf, state, chosen);
     // Everything resolved through this prefix may now resolve differently.
-    for (const states of this.byNextHop.get(vrf)?.within(state) ?? []) for (const s of states) this.dirty.add(s);
+    const dependants = this.byNextHop.get(vrf)?.within(state);
+    if (dependants !== undefined) for (const states of dependants) for (const s of states) this.dirty.add(s);
     for (const listener of this.listeners) listener(vrf, state, chosen);
   }
 
   private resolveRoute(vrf: string, self: PrefixState, route: Route): InstalledRoute | undefined {
     // Exactly-sized arrays and shared sets where a route has one next hop (nearly all do):
     // a full BGP table is hundreds of thousands of these.
-    const through: InstalledRoute[] = [];
+    // The routes resolved through: the first, and any others (no list for one).
+    let first: InstalledRoute | undefined;
+    let others: InstalledRoute[] | undefined;
     let paths: readonly ResolvedPath[] | undefined;
     let usable: RouteNextHop[] | undefined;
     const hops = route.nextHops;
     for (let i = 0; i < hops.length; i++) {
       const nh = hops[i];
-      const resolved = this.resolveNextHop(vrf, self, nh, through);
+      const resolved = this.resolveNextHop(vrf, self, nh);
+      const via = this.lastVia;
+      if (via !== undefined) {
+        this.lastVia = undefined;
+        if (first === undefined) first = via;
+        else if (via !== first) (others ??= []).push(via);
+      }
       if (resolved === undefined && !nh.permanent) {
         if (usable === undefined) usable = hops.slice(0, i);
         continue;
@@ -322,16 +333,16 @@ export class Rib {
     paths ??= [];
     let kind: FibEntryKind = "forward";
     if (route.protocol === "local" || (route.protocol === "connected" && route.prefix.len === 32)) kind = "receive";
-    else if (paths.length > 0 && paths.every((x) => x.interface.kind === "null")) kind = "drop";
-    return new Installed(self, route, kind, paths, used, this.chainThrough(through));
+    else if (paths.length > 0 && allToNull0(paths)) kind = "drop";
+    return new Installed(self, route, kind, paths, used, this.chainThrough(first, others));
   }
 
   /** The keys of the routes resolved through and of their chains. */
-  private chainThrough(through: readonly InstalledRoute[]): ReadonlySet<PrefixStateRef> {
-    if (through.length === 0) return NO_KEYS;
-    if (through.length === 1 || through.every((r) => r === through[0])) return this.closure(through[0]);
-    const chain = new Set<PrefixStateRef>();
-    for (const r of through) for (const k of this.closure(r)) chain.add(k);
+  private chainThrough(first: InstalledRoute | undefined, others: readonly InstalledRoute[] | undefined): ReadonlySet<PrefixStateRef> {
+    if (first === undefined) return NO_KEYS;
+    if (others === undefined) return this.closure(first);
+    const chain = new Set<PrefixStateRef>(this.closure(first));
+    for (const r of others) for (const k of this.closure(r)) chain.add(k);
     return chain;
   }
 
@@ -349,7 +360,8 @@ export class Rib {
     return r.self === self || r.chain.has(self);
   }
 
-  private resolveNextHop(vrf: string, self: PrefixState, nh: RouteNextHop, through: InstalledRoute[]): readonly ResolvedPath[] | undefined {
+  /** The paths `nh` resolves to; a recursive next hop leaves the route it resolved through in `lastVia`. */
+  private resolveNextHop(vrf: string, self: PrefixState, nh: RouteNextHop): readonly ResolvedPath[] | undefined {
     if (nh.interface !== undefined) {
       const iface = this.stack.interface(nh.interface);
       if (iface === undefined) return undefined;
@@ -360,7 +372,7 @@ export class Rib {
     const via = this.longestUsable(nh.resolveInVrf ?? vrf, nh.address, self);
     // Unresolvable, or the next hop is one of our own addresses.
     if (via === undefined || via.kind === "receive") return undefined;
-    through.push(via);
+    this.lastVia = via;
     if (via.kind === "drop") return [{ interface: this.stack.null0, nextHop: undefined, labels: undefined, via: nh }];
     return throughPaths(via.paths, nh);
   }
@@ -502,12 +514,16 @@ class NextHopIndex {
     this.byAddress.get(address)?.states.delete(state);
   }
 
-  /** The prefix sets of the addresses inside `p`, in the order the addresses were first seen. */
-  within(p: Prefix): Set<PrefixState>[] {
+  /** The prefix sets of the addresses inside `p`, in the order the addresses were first seen;
+   * undefined for none. */
+  within(p: Prefix): Set<PrefixState>[] | undefined {
     const first = (p.addr & maskOf(p.len)) >>> 0;
     const last = (first | ~maskOf(p.len)) >>> 0;
+    const from = this.firstAtOrAbove(first);
+    // None (a VRF route when next hops are in the global table): no lists made.
+    if (from >= this.sorted.length || this.sorted[from].address > last) return undefined;
     const hits: NextHopEntry[] = [];
-    for (let i = this.firstAtOrAbove(first); i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
+    for (let i = from; i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
     if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
     return hits.map((e) => e.states);
   }
@@ -595,6 +611,11 @@ function joinLabels(outer: readonly Label[] | undefined, inner: readonly Label[]
   let labels = byLabel.get(inner[0]);
   if (labels === undefined) byLabel.set(inner[0], (labels = [...outer, inner[0]]));
   return labels;
+}
+
+function allToNull0(paths: readonly ResolvedPath[]): boolean {
+  for (let i = 0; i < paths.length; i++) if (paths[i].interface.kind !== "null") return false;
+  return true;
 }
 
 /** Same route content, ignoring the timestamp (an unchanged re-announcement keeps its age). */
