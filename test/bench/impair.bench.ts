@@ -1,13 +1,15 @@
 // What link impairment costs when it is set to nothing: a link that was impaired and then
 // cleared keeps its impairment paths in place (passing frames straight on), and must forward
 // within 10 % of a link that never had one. Measured on the process runtime's UDP bridge
-// (frames from one socket through the bridge to another, all on 127.0.0.1 in this process)
-// and on the simulation's memory pair. Trials alternate between the two setups; the best of
+// (frames from one socket through the bridge to another, all on 127.0.0.1 in this process),
+// on the simulation's memory pair, and on the agent's port cable (io/cable-nic.ts, where the
+// docker runtime impairs: every linked port has one, so it is compared with no cable at all). Trials alternate between the two setups; the best of
 // each counts, since on a shared machine other work only ever slows a run down.
 import { createSocket, type Socket } from "node:dgram";
 import { UdpBridge } from "../../core/lab/bridge";
 import { VirtualClock } from "../../core/router/clock/virtual";
-import { memoryCable } from "../../core/router/io/memory";
+import { CableNic } from "../../core/router/io/cable-nic";
+import { memoryCable, memoryPair } from "../../core/router/io/memory";
 import { opsPerSecond, type Benchmark, type Figure } from "./bench";
 
 const FRAMES = 20_000;
@@ -77,6 +79,29 @@ function memoryRate(cleared: boolean): number {
   }, 200, 3);
 }
 
+/** Frames per second into a port over a memory pair: bare, or behind a cable impaired and cleared. */
+function portRate(cable: boolean): number {
+  const clock = new VirtualClock(0);
+  const [a, end] = memoryPair({ clock });
+  let b = end;
+  if (cable) {
+    const wrapped = new CableNic(end, { clock });
+    wrapped.setImpairment({ delayMs: 1 });
+    wrapped.setImpairment({});
+    b = wrapped;
+  }
+  let arrived = 0;
+  b.onReceive(() => arrived++);
+  const frame = minimumFrame();
+  return opsPerSecond((n) => {
+    for (let done = 0; done < n; done += 256) {
+      const k = Math.min(256, n - done);
+      for (let i = 0; i < k; i++) a.send(frame);
+      clock.runDeferred();
+    }
+  }, 200, 3);
+}
+
 function overhead(name: string, plain: number, cleared: number): Figure[] {
   return [
     { name: `${name}.plain`, value: plain, unit: "frames/s" },
@@ -101,7 +126,17 @@ const benchmarks: Benchmark[] = [
         memPlain = Math.max(memPlain, memoryRate(false));
         memCleared = Math.max(memCleared, memoryRate(true));
       }
-      return [...overhead("lab.link.impair-none-overhead", plain, cleared), ...overhead("lab.link.impair-none-overhead.memory", memPlain, memCleared)];
+      let portPlain = 0;
+      let portCleared = 0;
+      for (let t = 0; t < 3; t++) {
+        portPlain = Math.max(portPlain, portRate(false));
+        portCleared = Math.max(portCleared, portRate(true));
+      }
+      return [
+        ...overhead("lab.link.impair-none-overhead", plain, cleared),
+        ...overhead("lab.link.impair-none-overhead.memory", memPlain, memCleared),
+        ...overhead("lab.link.impair-none-overhead.port", portPlain, portCleared),
+      ];
     },
   },
 ];

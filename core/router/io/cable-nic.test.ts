@@ -60,6 +60,20 @@ describe("CableNic", () => {
     expect(received).toHaveLength(10);
   });
 
+  it("cleared, lets frames still waiting keep their time and new ones through at once, as io/impair.ts does", () => {
+    const { clock, a, b, received } = wired();
+    b.setImpairment({ delayMs: 100 });
+    a.send(frame(1));
+    clock.advance(10);
+    b.setImpairment(undefined);
+    a.send(frame(2));
+    clock.advance(100);
+    expect(received).toEqual([
+      { n: 2, at: 10 },
+      { n: 1, at: 100 },
+    ]);
+  });
+
   it("refuses an impairment that cannot be applied", () => {
     const { b } = wired();
     expect(() => b.setImpairment({ lossPercent: 120 })).toThrow(RangeError);

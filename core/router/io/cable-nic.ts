@@ -4,7 +4,8 @@
 // networks the lab cannot reach into (and the kernel may lack sch_netem), so the agent does
 // this on its own ports when the lab asks through the mgmt API (`link.set`); the process
 // runtime's bridges and the simulation's memory links apply the same model where they live.
-// Nothing set and the cable in, a received frame costs one branch.
+// Nothing set and the cable in, received frames go straight from the backend to the router's
+// handler: the cable costs nothing per frame.
 import { ImpairedPath, isNoImpairment, type Impairment, type ImpairmentScheduler } from "./impair";
 import type { Deferrer, Nic, NicCounters } from "./nic";
 import { NicDecorator } from "./nic-decorator";
@@ -31,11 +32,11 @@ export class CableNic extends NicDecorator {
     // Frames still in flight when the cable was pulled are lost with it.
     if (this.plugged) this.handler?.(frame);
   };
+  /** Receives while the cable is out or the path impairs (or still holds frames). */
   private readonly onInnerReceive = (frame: Uint8Array): void => {
-    const path = this.path;
-    if (path === undefined) {
-      if (this.plugged) this.handler?.(frame);
-    } else if (this.plugged) path.accept(frame);
+    if (!this.plugged) return;
+    if (this.path === undefined) this.handler?.(frame);
+    else this.path.accept(frame);
   };
   private readonly report = (): void => {
     this.reportQueued = false;
@@ -90,12 +91,14 @@ export class CableNic extends NicDecorator {
   setImpairment(impairment: Impairment | undefined): void {
     if (this.path) this.path.set(impairment);
     else if (!isNoImpairment(impairment)) this.path = new ImpairedPath(impairment, { scheduler: this.options.clock, random: this.options.random ?? Math.random }, this.deliver);
+    this.rewire();
   }
 
   /** Pulls the cable (false) or plugs it back (true): the port loses or regains carrier. */
   setCarrier(up: boolean): void {
     if (this.plugged === up) return;
     this.plugged = up;
+    this.rewire();
     this.linkMayHaveChanged();
   }
 
@@ -115,7 +118,7 @@ export class CableNic extends NicDecorator {
 
   override onReceive(handler: (frame: Uint8Array) => void): void {
     this.handler = handler;
-    this.inner.onReceive(this.onInnerReceive);
+    this.rewire();
   }
 
   override onLinkChange(handler: (up: boolean) => void): void {
@@ -127,6 +130,15 @@ export class CableNic extends NicDecorator {
     this.path?.close();
     this.path = undefined;
     this.inner.close();
+  }
+
+  /** Hands the backend's frames to the router directly when the cable neither impairs nor is
+   * out. Frames an impairment still holds keep their time, as io/impair.ts says. */
+  private rewire(): void {
+    const handler = this.handler;
+    if (handler === undefined) return;
+    const direct = this.plugged && (this.path === undefined || isNoImpairment(this.path.impairment));
+    this.inner.onReceive(direct ? handler : this.onInnerReceive);
   }
 
   /** Carrier reports run from a later task, as the Nic contract says; flaps within one task
