@@ -2,6 +2,7 @@
 // neighbors [X]`, `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
 // Each gets the router's BGP instance through `instanceOf`, so this file does not import the
 // subsystem that lists it.
+import { TunnelInterface } from "../net/tunnel";
 import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecCommand, type SubsystemHost, type TableArgs, type TableEntry } from "../node/subsystem";
 import { formatIpv4, formatPrefix, type Ipv4, type Prefix } from "../wire/addr";
 import type { BgpPathRow } from "../../api/tables";
@@ -167,7 +168,14 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
           {
             routing: router.routing,
             stack: router.stack,
-            bgpForwarding: (name) => router.running.interfaces[name]?.mpls.bgpForwarding === true,
+            // A Virtual-Access carries its Virtual-Template's `mpls bgp forwarding`.
+            bgpForwarding: (name) => {
+              const own = router.running.interfaces[name];
+              if (own) return own.mpls.bgpForwarding;
+              const iface = router.stack.interface(name);
+              const template = iface instanceof TunnelInterface ? iface.clonedFrom : undefined;
+              return template !== undefined && router.running.interfaces[template]?.mpls.bgpForwarding === true;
+            },
             localLabels: (v, p) => {
               const l = mfi().labels.labelOf({ kind: "prefix", vrf: v, prefix: p }) ?? (p.len === 0 ? mfi().labels.labelOf({ kind: "aggregate", vrf: v }) : undefined);
               return l === undefined ? [] : [l];
