@@ -87,7 +87,7 @@ describe("flexlab sim", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("R1#shw ip route\n     ^\n% Invalid input detected at '^' marker.\n");
     expect(r.stderr).toContain("flexlab: R1: % Invalid input detected at '^' marker. (shw ip route)\n");
-    expect(r.stderr).toContain("flexlab: R2: % Incomplete command. (show)\n");
+    expect(r.stderr).toContain('flexlab: R2: % Type "show ?" for a list of subcommands (show)\n');
   });
 
   it("prints the lab, the settle time and each command's output as JSON with --json", async () => {

@@ -113,6 +113,41 @@ describe("the exec shell", () => {
     expect(await session(["showboot"], sh)).toBe('R1#showboot\nTranslating "showboot"\n% Unknown command or computer name, or unable to find computer address\n');
   });
 
+  it("answers a bare show (or debug, clear) with where to look, as IOS does", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(await session(["show"], sh)).toBe('R1#show\n% Type "show ?" for a list of subcommands\n');
+    expect(await session(["sh"], sh)).toBe('R1#sh\n% Type "show ?" for a list of subcommands\n');
+    expect(await session(["debug"], sh)).toBe('R1#debug\n% Type "debug ?" for a list of subcommands\n');
+  });
+
+  it("lists a subinterface right after its main interface in show ip interface brief, whenever it was made", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    await session(["configure terminal", "interface Ethernet0/2.20", "encapsulation dot1Q 20", "ip address 10.2.0.1 255.255.255.0", "interface Ethernet0/0.10", "encapsulation dot1Q 10", "interface Ethernet0/2.3", "encapsulation dot1Q 3", "end"], sh);
+    const names = (await session(["show ip interface brief"], sh))
+      .split("\n")
+      .slice(2)
+      .map((l) => l.split(" ")[0])
+      .filter((n) => n !== "");
+    expect(names).toEqual(["Ethernet0/0", "Ethernet0/0.10", "Ethernet0/1", "Ethernet0/2", "Ethernet0/2.3", "Ethernet0/2.20", "Ethernet0/3", "Loopback0"]);
+  });
+
+  it("shows one source's routes, or those inside a prefix, in the table's layout with the table's subnet counts", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    const statics = await session(["show ip route vrf cust1 static"], sh);
+    expect(statics).toMatch(/^S\*\s+0\.0\.0\.0\/0 is directly connected, Null0$/m);
+    expect(statics).not.toMatch(/^C /m);
+    const connected = await session(["show ip route connected"], sh);
+    expect(connected).toContain("      10.0.0.0/32 is subnetted, 1 subnets\nC        10.0.0.1 is directly connected, Loopback0\n");
+    expect(connected).toContain("C        172.16.0.0/30 is directly connected, Ethernet0/0\nL        172.16.0.1/32 is directly connected, Ethernet0/0\n");
+    const longer = await session(["show ip route 172.16.0.0 255.255.0.0 longer-prefixes"], sh);
+    expect(longer).toContain("Gateway of last resort is not set\n\n      172.16.0.0/16 is variably subnetted, 2 subnets, 2 masks\n");
+    expect(longer).not.toContain("Loopback0");
+    expect(await session(["show ip route 172.16.0.0 longer-prefixes"], sh)).toContain("% Invalid input detected at '^' marker.");
+  });
+
   it("stops translating an unknown word after no ip domain lookup, and starts again with ip domain-lookup", async () => {
     boot();
     const sh = new Shell(sim!.node("R1").router, { privileged: true });

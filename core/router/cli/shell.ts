@@ -16,6 +16,9 @@ import type { ExecCommand, ExecContext } from "./exec-command";
 import { applyPipe, PIPE_HELP, pipeHelp, splitPipe } from "./pipe";
 import { CONFIG_LINES_PER_SLICE, REGEX_STEPS_PER_SLICE, WorkSlicer } from "./work-slice";
 
+/** Exec words that only lead to subcommands: typed alone, IOS says how to list them. */
+const SUBCOMMAND_FAMILIES = ["show", "debug", "undebug", "clear"];
+
 type Entry = ConfigCommand | ExecCommand;
 
 let sharedGrammar: Grammar<Entry> | undefined;
@@ -179,6 +182,12 @@ export class Shell {
         // IOS takes a lone unknown word in exec as a host to telnet to.
         if (this.router.running.ipDomainLookup) print(`Translating "${words[0]}"`);
         print("% Unknown command or computer name, or unable to find computer address");
+        return;
+      }
+      const family = r.error.kind === "incomplete" && words.length === 1 ? SUBCOMMAND_FAMILIES.filter((w) => w.startsWith(words[0].toLowerCase())) : [];
+      if (family.length === 1) {
+        // IOS's answer to a bare `show` (`sh`, `debug`…): where to look, not an error.
+        print(`% Type "${family[0]} ?" for a list of subcommands`);
         return;
       }
       for (const text of errorLines(r.error, command, promptLength)) print(text);

@@ -33,20 +33,43 @@ export type AddressMethod = InterfaceRow["method"];
  * layer knows whether it came from NVRAM); by default "manual", or "unset" with no address.
  */
 export function interfaceBriefRows(interfaces: readonly Interface[], methodOf?: (iface: Interface) => AddressMethod): InterfaceRow[] {
-  return interfaces
-    .filter((i) => i.kind !== "null")
-    .map((i) => {
-      const address = i.sourceAddress;
-      return {
-        interface: i.name,
-        ipAddress: address === undefined ? "unassigned" : formatIpv4(address),
-        ok: "YES",
-        // A DHCP client still waiting for an address says DHCP, as IOS shows it.
-        method: address === undefined || i.unnumbered !== undefined ? (methodOf?.(i) === "DHCP" ? "DHCP" : "unset") : (methodOf?.(i) ?? "manual"),
-        status: i.linkState,
-        protocol: i.lineProtocolUp ? "up" : "down",
-      };
-    });
+  return withSubinterfacesUnderParents(interfaces.filter((i) => i.kind !== "null")).map((i) => {
+    const address = i.sourceAddress;
+    return {
+      interface: i.name,
+      ipAddress: address === undefined ? "unassigned" : formatIpv4(address),
+      ok: "YES",
+      // A DHCP client still waiting for an address says DHCP, as IOS shows it.
+      method: address === undefined || i.unnumbered !== undefined ? (methodOf?.(i) === "DHCP" ? "DHCP" : "unset") : (methodOf?.(i) ?? "manual"),
+      status: i.linkState,
+      protocol: i.lineProtocolUp ? "up" : "down",
+    };
+  });
+}
+
+/** IOS lists a subinterface right after its main interface (and its lower-numbered
+ * siblings), wherever it was created; other interfaces keep their order. */
+function withSubinterfacesUnderParents(interfaces: readonly Interface[]): Interface[] {
+  const subs = new Map<string, Interface[]>();
+  const names = new Set(interfaces.map((i) => i.name));
+  for (const i of interfaces) {
+    const dot = i.name.indexOf(".");
+    if (dot < 0 || !names.has(i.name.slice(0, dot))) continue;
+    const parent = i.name.slice(0, dot);
+    const list = subs.get(parent);
+    if (list) list.push(i);
+    else subs.set(parent, [i]);
+  }
+  const subNumber = (i: Interface): number => Number(i.name.slice(i.name.indexOf(".") + 1));
+  const out: Interface[] = [];
+  for (const i of interfaces) {
+    const dot = i.name.indexOf(".");
+    if (dot >= 0 && names.has(i.name.slice(0, dot))) continue;
+    out.push(i);
+    const children = subs.get(i.name);
+    if (children) out.push(...children.sort((a, b) => subNumber(a) - subNumber(b)));
+  }
+  return out;
 }
 
 /** Columns at 0, 23, 39, 43, 50 and 72, as IOS prints them. */

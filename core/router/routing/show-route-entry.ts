@@ -17,6 +17,8 @@ export function formatRouteEntry(row: RouteRow): string {
   const connected = row.protocol === "connected" || row.protocol === "local";
   let known = `  Known via "${row.knownVia}", distance ${row.distance}, metric ${row.metric}`;
   if (connected) known += " (connected, via interface)";
+  // A static route out of an interface (no next hop) is one IOS calls connected.
+  else if (row.protocol === "static" && row.paths.length > 0 && row.paths.every((p) => p.nextHop === undefined)) known += " (connected)";
   if (prefix.len === 0) known += ", candidate default path";
   lines.push(known);
   if (row.tag !== undefined) lines.push(`  Tag ${row.tag}`);
@@ -39,6 +41,7 @@ export function formatRouteEntry(row: RouteRow): string {
     }
     lines.push(block);
     lines.push(`      Route metric is ${row.metric}, traffic share count is 1`);
+    if (row.tag !== undefined) lines.push(`      Route tag ${row.tag}`);
     if (p.labels !== undefined && p.labels.length > 0) {
       lines.push(`      MPLS label: ${p.labels.join(" ")}`);
       lines.push("      MPLS Flags: MPLS Required");
@@ -49,12 +52,13 @@ export function formatRouteEntry(row: RouteRow): string {
 
 /**
  * `show ip route [vrf X] ADDRESS [MASK]`: with a mask, that exact prefix; without, the
- * longest match other than the default route. IOS's messages when there is none.
+ * longest match other than the default route, except for 0.0.0.0 itself, which asks for
+ * the default route. IOS's messages when there is none.
  */
 export function formatRouteLookup(rib: Rib, vrf: string | undefined, address: Ipv4, prefixLength: number | undefined, now: number): string {
   let found;
-  if (prefixLength !== undefined) {
-    found = rib.installed(vrf, makePrefix(address, prefixLength));
+  if (prefixLength !== undefined || address === 0) {
+    found = rib.installed(vrf, makePrefix(address, prefixLength ?? 0));
   } else {
     const best = rib.lookup(vrf, address);
     found = best !== undefined && best.route.prefix.len > 0 ? best : undefined;

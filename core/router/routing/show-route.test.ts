@@ -123,10 +123,29 @@ describe("show ip route PREFIX", () => {
         "  Routing Descriptor Blocks:",
         "  * 10.0.0.2",
         "      Route metric is 0, traffic share count is 1",
+        "      Route tag 5",
         "    10.0.0.3",
+        "      Route metric is 0, traffic share count is 1",
+        "      Route tag 5",
+      ].join("\n"),
+    );
+  });
+
+  it("calls a static route out of an interface connected", () => {
+    expect(r.routing.showIpRouteEntry(undefined, ip("172.16.0.0"), 12)).toBe(
+      [
+        "Routing entry for 172.16.0.0/12, supernet",
+        '  Known via "static", distance 1, metric 0 (connected)',
+        "  Routing Descriptor Blocks:",
+        "  * directly connected, via Null0",
         "      Route metric is 0, traffic share count is 1",
       ].join("\n"),
     );
+  });
+
+  it("shows the default route for 0.0.0.0 without a mask, as IOS does", () => {
+    expect(r.routing.showIpRouteEntry(undefined, ip("0.0.0.0"))).toBe(r.routing.showIpRouteEntry(undefined, ip("0.0.0.0"), 0));
+    expect(r.routing.showIpRouteEntry(undefined, ip("0.0.0.0")).split("\n")[0]).toBe("Routing entry for 0.0.0.0/0, supernet");
   });
 
   it("calls the default route a supernet and the candidate default path", () => {

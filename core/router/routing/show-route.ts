@@ -77,18 +77,21 @@ interface Placed {
 
 type Item = { readonly kind: "route"; readonly at: Placed } | { readonly kind: "group"; readonly major: number; readonly classful: number; readonly rows: Placed[] };
 
-/** The whole `show ip route [vrf X]` text. */
-export function formatRouteTable(rows: readonly RouteRow[], vrf?: string): string {
+/** The whole `show ip route [vrf X]` text. `table`: every row of the routing table, when
+ * `rows` is a selection of it (`show ip route static`, `… longer-prefixes`): IOS's gateway
+ * line and a classful network's "is subnetted" line speak for the whole table. */
+export function formatRouteTable(rows: readonly RouteRow[], vrf?: string, table: readonly RouteRow[] = rows): string {
   const lines: string[] = [];
   if (vrf) lines.push(`Routing Table: ${vrf}`);
-  lines.push(...CODES_LEGEND, "", gatewayOfLastResort(rows), "");
+  lines.push(...CODES_LEGEND, "", gatewayOfLastResort(table), "");
+  const subnets = table === rows ? undefined : majorNetworks(table);
   for (const item of groupByClassfulNetwork(rows.map((row) => ({ row, prefix: rowPrefix(row) })))) {
     if (item.kind === "route") {
       lines.push(...routeLines(item.at, false, true));
       continue;
     }
-    const masks = new Set(item.rows.map((r) => r.prefix.len));
-    const n = item.rows.length;
+    const masks = subnets?.get(item.major)?.masks ?? new Set(item.rows.map((r) => r.prefix.len));
+    const n = subnets?.get(item.major)?.count ?? item.rows.length;
     if (masks.size === 1) {
       const [len] = masks;
       lines.push(`      ${formatIpv4(item.major)}/${len} is subnetted, ${n} subnets`);
@@ -98,6 +101,22 @@ export function formatRouteTable(rows: readonly RouteRow[], vrf?: string): strin
     for (const at of item.rows) lines.push(...routeLines(at, true, masks.size > 1));
   }
   return lines.join("\n");
+}
+
+/** Per classful network of the whole table: how many subnets, of which masks. */
+function majorNetworks(table: readonly RouteRow[]): Map<number, { count: number; masks: Set<number> }> {
+  const out = new Map<number, { count: number; masks: Set<number> }>();
+  for (const row of table) {
+    const p = rowPrefix(row);
+    const classful = classfulLength(p.addr);
+    if (p.len < classful || classful === 32) continue;
+    const major = (p.addr & maskOf(classful)) >>> 0;
+    const e = out.get(major) ?? { count: 0, masks: new Set<number>() };
+    e.count++;
+    e.masks.add(p.len);
+    out.set(major, e);
+  }
+  return out;
 }
 
 /** IOS lists a classful network's subnets under one parent line; supernets stand alone. */

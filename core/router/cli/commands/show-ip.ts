@@ -4,7 +4,9 @@
 import type { Interface } from "../../net/interface";
 import type { Router } from "../../node/router";
 import { TABLES, showTable } from "../../node/tables";
-import { maskLength } from "../../wire/addr";
+import { formatRouteTable } from "../../routing/show-route";
+import { prefixContainsAddress } from "../../routing/route";
+import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
 import { formatInterfaces } from "./show-interfaces";
 
@@ -47,14 +49,27 @@ export const ipShowCommands: readonly ExecCommand[] = [
   exec({
     id: "show.ip.route",
     mode: BOTH,
-    syntax: "show ip route [vrf WORD$vrf] [A.B.C.D$address [NETMASK$mask]]",
-    help: [SHOW, IP, "IP routing table", "Display routes from a VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name", "Network to display information about or host", "Network mask"],
+    syntax: "show ip route [vrf WORD$vrf] [(A.B.C.D$address [NETMASK$mask [longer-prefixes$longer]]|static$static|connected$connected|bgp$bgp)]",
+    help: [
+      SHOW,
+      IP,
+      "IP routing table",
+      "Display routes from a VPN Routing/Forwarding instance",
+      "VPN Routing/Forwarding instance name",
+      "Network to display information about or host",
+      "Network mask",
+      "Show route matching the specified Network/Mask pair only",
+      "Static routes",
+      "Connected",
+      "Border Gateway Protocol (BGP)",
+    ],
     pipe: true,
     run: ({ router, args, print }) => {
       const vrf = args.optStr("vrf");
       if (!vrfExists(router, vrf, print)) return;
       const address = args.optIp("address");
-      if (address === undefined) {
+      const source = args.has("static") ? "static" : args.has("connected") ? "connected" : args.has("bgp") ? "bgp" : undefined;
+      if (address === undefined && source === undefined) {
         print(showTable(router, TABLES.routes, { vrf: vrf ?? "" }));
         return;
       }
@@ -64,7 +79,21 @@ export const ipShowCommands: readonly ExecCommand[] = [
         print("%Inconsistent address and mask");
         return;
       }
-      print(router.routing.showIpRouteEntry(vrf, address, len));
+      if (address !== undefined && !args.has("longer")) {
+        print(router.routing.showIpRouteEntry(vrf, address, len));
+        return;
+      }
+      // A selection of the table, in the table's own layout: one source's routes, or every
+      // route inside a prefix (`longer-prefixes`).
+      const table = TABLES.routes.rows(router, { vrf: vrf ?? "" });
+      const within = address === undefined || len === undefined ? undefined : prefix(address, len);
+      const rows = table.filter((r) => {
+        if (source === "connected") return r.protocol === "connected" || r.protocol === "local";
+        if (source !== undefined) return r.protocol === source;
+        const p = parsePrefix(r.prefix);
+        return within !== undefined && p !== undefined && p.len >= within.len && prefixContainsAddress(within, p.addr);
+      });
+      print(formatRouteTable(rows, vrf, table));
     },
   }),
   exec({
