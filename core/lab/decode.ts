@@ -6,6 +6,7 @@ import type { Result } from "../api/result";
 import { decodePacket, type DecodedPacket, type DissectorRegistry } from "../router/wire/decode";
 import { isWireError } from "../router/wire/errors";
 import { readCapture } from "../router/wire/pcap";
+import { espDecryptingDissectors, parseEspSaFile } from "./esp-decrypt";
 
 export { formatFieldValue, jsonReplacer, layerFieldLines, summarizePacket, type DecodedLayer, type DecodedPacket } from "../router/wire/decode";
 
@@ -38,14 +39,31 @@ export function decodeCapture(bytes: Uint8Array, registry?: DissectorRegistry): 
   };
 }
 
+export interface DecodeFileOptions {
+  /** Wireshark's `esp_sa` file: ESP of its SAs is decrypted and what it carries decoded. */
+  readonly espKeys?: string;
+}
+
 /** Reads and decodes the capture file at `path`. */
-export async function decodeCaptureFile(path: string): Promise<Result<{ records: DecodedRecord[] }>> {
+export async function decodeCaptureFile(path: string, options: DecodeFileOptions = {}): Promise<Result<{ records: DecodedRecord[] }>> {
+  let registry: DissectorRegistry | undefined;
+  if (options.espKeys !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(options.espKeys, "utf8");
+    } catch (err) {
+      return { ok: false, message: `cannot read ${options.espKeys}: ${(err as Error).message}` };
+    }
+    const keys = parseEspSaFile(text);
+    if (!keys.ok) return { ok: false, message: `${options.espKeys}: ${keys.message}` };
+    registry = espDecryptingDissectors(keys.sas);
+  }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (err) {
     return { ok: false, message: `cannot read ${path}: ${(err as Error).message}` };
   }
-  const decoded = decodeCapture(bytes);
+  const decoded = decodeCapture(bytes, registry);
   return decoded.ok ? decoded : { ok: false, message: `${path}: ${decoded.message}` };
 }

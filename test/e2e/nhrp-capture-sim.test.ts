@@ -5,10 +5,11 @@
 // resolution request to the hub and the hub's copy forwarded to R4, and R4's reply to R3 over
 // the new spoke-to-spoke session, with FlexLab's label extension as vendor-private data and
 // nothing malformed; `flexlab decode --esp-keys` shows the same packets with the labels.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { formatEspSa } from "../../core/api/tables";
 import { startSimLab } from "../../core/lab/runtime/sim";
@@ -21,6 +22,7 @@ import { LinkType } from "../../core/router/wire/pcap";
 import { PcapngWriter } from "../../core/router/wire/pcapng";
 import { PI_WARN } from "../../core/router/wire/testdata/tshark";
 
+const root = resolve(import.meta.dirname, "../..");
 const hasTshark = spawnSync("tshark", ["--version"], { stdio: "ignore" }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), "flexlab-nhrp-capture-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,5 +152,47 @@ describe("a capture of the NHRP exchange of labs/mpls-over-flexvpn-shortcuts (si
       }
     }
     expect(types).toEqual(new Set(["8", "1", "2"]));
+  }, 120_000);
+
+  /** `flexlab decode` as a command: its exit status and output. */
+  async function flexlabDecode(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, "bin/flexlab.mjs"), "decode", ...args], { cwd: root, maxBuffer: 64 << 20 });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  it("flexlab decode --esp-keys opens every ESP packet and shows the NHRP inside with its labels", async () => {
+    const c = await captured();
+    const [, r3File] = c.files;
+    const plain = await flexlabDecode([r3File]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain("NHRP");
+    const decrypted = await flexlabDecode([r3File, "--esp-keys", c.espSaFile]);
+    expect(decrypted.code).toBe(0);
+    const lines = decrypted.stdout.trimEnd().split("\n").map((l) => l.replace(/^ *\d+ \d+\.\d{6} /, ""));
+    // No ESP left opaque: each one's SA is in the file, its ICV verified and its payload decoded.
+    expect(lines.filter((l) => /ESP spi 0x[0-9a-f]{8} seq \d+$/.test(l))).toEqual([]);
+    expect(lines.filter((l) => l.includes("/ ESP ")).length).toBeGreaterThan(10);
+    const nhrp = lines.filter((l) => l.includes("/ NHRP "));
+    const esp = String.raw`Ethernet / IPv4 / ESP spi 0x[0-9a-f]{8} seq \d+ / GRE / NHRP`;
+    expect(nhrp).toEqual([
+      expect.stringMatching(new RegExp(String.raw`^${esp} Traffic Indication redirect 10\.0\.0\.1 > 192\.168\.113\.1 vrf label \d+ \(IPv4 192\.168\.113\.1 > 192\.168\.114\.1 ICMP\)$`)),
+      expect.stringMatching(new RegExp(String.raw`^${esp} Resolution Request id \d+ 10\.1\.1\.\d+ > 192\.168\.114\.1 vrf label \d+$`)),
+      expect.stringMatching(new RegExp(String.raw`^${esp} Resolution Request id \d+ 10\.1\.1\.\d+ > 192\.168\.113\.1 vrf label \d+$`)),
+      expect.stringMatching(new RegExp(String.raw`^${esp} Resolution Reply id \d+ 10\.1\.1\.\d+ > 192\.168\.113\.1, 192\.168\.113\.0/24 via 10\.1\.1\.\d+ label \d+$`)),
+      expect.stringMatching(new RegExp(String.raw`^${esp} Resolution Reply id \d+ 10\.1\.1\.\d+ > 192\.168\.114\.1, 192\.168\.114\.0/24 via 10\.1\.1\.\d+ label ${c.r4Label}$`)),
+    ]);
+    // The detail of R4's reply: its CIE with R4's label, the responder's tunnel address implicit-null.
+    const verbose = await flexlabDecode([r3File, "--esp-keys", c.espSaFile, "--verbose"]);
+    expect(verbose.code).toBe(0);
+    const reply = verbose.stdout.split(/\n(?=\s*\d+ \d+\.\d{6} )/).find((p) => /Resolution Reply .*192\.168\.114\.0\/24/.test(p));
+    expect(reply).toMatch(/^ {4}ESP\n(?: {8}.*\n)* {8}decrypted: true\n(?: {8}.*\n)* {8}nextHeader: 47\n/m);
+    expect(reply).toMatch(new RegExp(String.raw`^ {8}cies: \[\{ code: success \(0\), prefixLength: 24, nbma: 172\.16\.1\.104, protocol: 10\.1\.1\.\d+, .*, label: Label: ${c.r4Label} \}\]$`, "m"));
+    expect(reply).toMatch(/^ {8}responder: \{ code: success \(0\), prefixLength: 32, nbma: 172\.16\.1\.104, .*, label: implicit-null \}$/m);
+    expect(reply).toMatch(new RegExp(String.raw`^ {8}cieLabels: \[Label: ${c.r4Label}, implicit-null\]$`, "m"));
   }, 120_000);
 });

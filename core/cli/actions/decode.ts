@@ -8,6 +8,8 @@ import { fail } from "./lab-context";
 
 export interface DecodeOptions extends JsonOption {
   readonly verbose?: boolean;
+  /** Wireshark's `esp_sa` file (`flexlab capture --esp-keys`): decrypt ESP with its keys. */
+  readonly espKeys?: string;
 }
 
 /** Seconds since the first packet, as Wireshark's default time column shows them. */
@@ -53,7 +55,7 @@ export function decodedJson(records: readonly DecodedRecord[]): string {
 }
 
 export async function decode(file: string, options: DecodeOptions): Promise<void> {
-  const decoded = await decodeCaptureFile(file);
+  const decoded = await decodeCaptureFile(file, options.espKeys === undefined ? {} : { espKeys: options.espKeys });
   if (!decoded.ok) return fail(decoded.message);
   const { records } = decoded;
   process.stdout.write(options.json ? decodedJson(records) : formatDecoded(records, options.verbose === true));
