@@ -5,6 +5,9 @@ import { reactive, ref, type Ref } from "vue";
 import type { LabListing, LabParamsInput, LabView, NodeView } from "../../core/api/lab-api";
 import type { LabClient, LabReply } from "../../core/api/lab-client";
 
+/** How long a notice stays in the top bar. */
+const NOTICE_MS = 8000;
+
 export interface UseLab {
   readonly view: Ref<LabView | undefined>;
   readonly error: Ref<string | undefined>;
@@ -87,6 +90,7 @@ export function useLab(client: LabClient): UseLab {
       const r = await run("save", () => client.call("lab.save", {}));
       if (!r) return;
       if (r.failed.length) error.value = r.failed.map((f) => `${f.node}: ${f.message}`).join("\n");
+      setTimeout(() => (notice.value = undefined), NOTICE_MS);
       notice.value = r.saved.length ? `Saved the running config of ${r.saved.join(", ")} as startup-config.` : "No router is running: the lab folder holds the lab already.";
     },
     deploy: async () => {

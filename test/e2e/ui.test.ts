@@ -218,6 +218,34 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     expect(await page.locator('[data-panel="R4-Spoke"] .config-message').count()).toBe(0);
   }, 60_000);
 
+  it("compares the running config with the startup-config, and the edits with the running config, in a diff view", async () => {
+    const panel = page.locator('[data-panel="R4-Spoke"]');
+    await panel.locator('[data-action="compare"]').selectOption("unsaved");
+    const diff = panel.locator('[data-diff="unsaved"] .monaco-diff-editor');
+    await diff.waitFor({ timeout: 10_000 });
+    // Loopback99 was applied but not saved: the running side has it, as inserted lines
+    // (the panel is narrow, so the diff is inline, unchanged stretches folded).
+    await expect.poll(() => diff.locator(".editor.modified .view-lines").innerText(), { timeout: 10_000 }).toMatch(/interface\sLoopback99\n\sdescription\sadded\sfrom\sthe\sapp/);
+    await expect.poll(() => diff.locator(".line-insert").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => panel.locator("[data-diff-summary]").innerText()).toMatch(/^\d+ changes?$/);
+    await shot("07c-diff-running-startup");
+
+    await panel.locator('[data-action="compare"]').selectOption("edits");
+    const edits = panel.locator('[data-diff="edits"] .monaco-diff-editor');
+    await edits.waitFor();
+    await expect.poll(() => panel.locator("[data-diff-summary]").innerText(), { timeout: 10_000 }).toBe("No differences");
+    await edits.locator(".editor.modified .view-lines").click();
+    await page.keyboard.press("Control+Home");
+    await page.keyboard.type("! compare me\n");
+    await expect.poll(() => panel.locator("[data-diff-summary]").innerText(), { timeout: 10_000 }).toBe("1 change");
+    await shot("07d-diff-edits");
+    await panel.locator('[data-action="compare"]').selectOption("");
+    // The edit made in the diff view is the editor's: it is there, and Reload discards it.
+    await expect.poll(() => editorText(page, "R4-Spoke")).toMatch(/^! compare me\n/);
+    await panel.locator('.config-bar button:has-text("Reload")').click();
+    await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 10_000 }).toMatch(/^hostname R4-Spoke/);
+  }, 40_000);
+
   it("saves the lab: every running router's config becomes its startup-config in the lab folder", async () => {
     expect(readFileSync(join(served.labDir, "R4-Spoke.cfg"), "utf8")).not.toContain("Loopback99");
     await page.click('[data-action="lab-save"]');
