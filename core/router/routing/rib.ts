@@ -123,6 +123,13 @@ class Installed implements InstalledRoute {
 interface VrfRib {
   readonly states: PrefixStates;
   readonly installed: LpmTable<InstalledRoute>;
+  /** Bumped whenever `installed` changes. */
+  version: number;
+  /** The last longest match in `installed` (address, version when made, route): the routes
+   * of a table load share a few next hops, each looked up once rather than once per route. */
+  lastAddress: number;
+  lastVersion: number;
+  lastMatch: InstalledRoute | undefined;
 }
 
 const NO_KEYS: ReadonlySet<PrefixStateRef> = new Set();
@@ -295,6 +302,7 @@ export class Rib {
     state.installed = chosen;
     if (chosen !== undefined) t.installed.set(state, chosen);
     else t.installed.delete(state);
+    t.version++;
     this.fibSync.apply(vrf, state, chosen);
     // Everything resolved through this prefix may now resolve differently.
     const dependants = this.byNextHop.get(vrf)?.within(state);
@@ -381,7 +389,14 @@ export class Rib {
   private longestUsable(vrf: string, addr: Ipv4, self: PrefixState): InstalledRoute | undefined {
     const t = this.table(vrf);
     if (t === undefined) return undefined;
-    const m = t.installed.lookup(addr);
+    let m: InstalledRoute | undefined;
+    if (t.lastAddress === addr && t.lastVersion === t.version) m = t.lastMatch;
+    else {
+      m = t.installed.lookup(addr);
+      t.lastAddress = addr;
+      t.lastVersion = t.version;
+      t.lastMatch = m;
+    }
     if (m === undefined) return undefined;
     if (!Rib.dependsOn(m, self)) return m;
     for (let len = m.prefix.len - 1; len >= 0; len--) {
@@ -408,7 +423,7 @@ export class Rib {
     let t = this.tables.get(vrf);
     if (t === undefined) {
       if (!create) return undefined;
-      t = { states: new PrefixStates(), installed: new LpmTable<InstalledRoute>() };
+      t = { states: new PrefixStates(), installed: new LpmTable<InstalledRoute>(), version: 0, lastAddress: -1, lastVersion: -1, lastMatch: undefined };
       this.tables.set(vrf, t);
     }
     let s = t.states.get(p.addr, p.len);
