@@ -18,6 +18,10 @@ export interface NhrpEntry extends NhrpCacheEntry {
   /** The interface's output packet count when the entry was last refreshed: traffic since
    * then means the shortcut is in use. */
   usedMark: number;
+  /** When the last look at usage began (router clock, ms). */
+  usedWindowStart?: number;
+  /** A peer's entry on a multipoint tunnel: when its NBMA address was last looked up to send. */
+  lastUsed?: number;
   /** The address the resolution asked for (a refresh asks for it again). */
   target?: Ipv4;
   /** The MFI label this entry holds for NHRP (a local entry answering for a VRF prefix). */

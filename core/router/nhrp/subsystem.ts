@@ -16,7 +16,8 @@
 // VRF it asked for by the request ID.
 import type { DeepReadonly } from "../config/model/router";
 import type { NhrpConfig } from "../config/model/interface";
-import { TunnelInterface } from "../net/tunnel";
+import { TunnelInterface, type NbmaResolver } from "../net/tunnel";
+import type { Timer } from "../clock/clock";
 import type { Interface } from "../net/interface";
 import type { ForwardWatch } from "../net/interface";
 import type { Vrf } from "../net/vrf";
@@ -99,13 +100,18 @@ const KIND_OF_TYPE: Record<number, NhrpTrafficKind> = {
 const vrfKey = (vrf: Vrf): string => vrf.name;
 const ribVrf = (vrf: string): string | undefined => (vrf === "" ? undefined : vrf);
 
-export class NhrpInstance implements SubsystemInstance, ForwardWatch {
+/** Registration requests' U flag (RFC 2332 §5.2.3). */
+const NHRP_REGISTRATION_UNIQUE = 0x8000;
+
+export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolver {
   readonly cache: NhrpCache;
   private readonly traffic = new Map<string, { sent: Counts; received: Counts; dropped: number }>();
   private readonly pending = new Map<number, Pending>();
   /** Redirects sent, by "interface|source|destination", until when more are suppressed. */
   private readonly redirectSent = new Map<string, number>();
   private nextRequestId = 1;
+  /** Tunnels registering with next hop servers: their timer, and the servers' last answers. */
+  private readonly registrations = new Map<string, { plan: string; timer: Timer; answered: Map<number, { at: number; code: number }> }>();
   private readonly unregister: () => void;
 
   constructor(private readonly router: SubsystemHost) {
@@ -149,12 +155,125 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
 
   reconcile(): void {
     for (const iface of this.router.stack.interfaces()) this.watch(iface);
+    for (const [name, r] of this.registrations) {
+      const iface = this.router.stack.interface(name);
+      if (!iface || JSON.stringify(this.registrationPlan(iface)) !== r.plan) {
+        r.timer.cancel();
+        this.registrations.delete(name);
+      }
+    }
+    for (const iface of this.router.stack.interfaces()) {
+      if (!(iface instanceof TunnelInterface) || this.registrations.has(iface.name)) continue;
+      const plan = this.registrationPlan(iface);
+      if (plan === undefined) continue;
+      const timer = this.router.clock.every(plan.everySec * 1000, () => this.register(iface.name));
+      this.registrations.set(iface.name, { plan: JSON.stringify(plan), timer, answered: new Map() });
+      this.router.clock.defer(() => this.register(iface.name));
+    }
   }
 
-  /** Hubs watch what they forward from interfaces with `ip nhrp redirect`. */
+  /** Hubs watch what they forward from interfaces with `ip nhrp redirect`; multipoint
+   * tunnels find their next hops' NBMA addresses here; static mappings (`ip nhrp map`, `ip
+   * nhrp nhs … nbma`) are cache entries that never expire. */
   private watch(iface: Interface): void {
-    const redirect = iface instanceof TunnelInterface && this.configOf(iface)?.redirect === true && this.configOf(iface)?.networkId !== undefined;
-    iface.forwardWatch = redirect ? this : undefined;
+    const cfg = this.configOf(iface);
+    const nhrp = iface instanceof TunnelInterface && cfg?.networkId !== undefined;
+    iface.forwardWatch = nhrp && cfg?.redirect === true ? this : undefined;
+    if (!(iface instanceof TunnelInterface)) return;
+    if (iface.mode === "gre-multipoint") iface.nbma = nhrp ? this : undefined;
+    const wanted = new Map<number, Ipv4>();
+    if (nhrp) {
+      for (const m of cfg?.maps ?? []) wanted.set(m.protocol, m.nbma);
+      for (const n of cfg?.nhs ?? []) if (n.nbma !== undefined) wanted.set(n.address, n.nbma);
+    }
+    for (const e of this.cache.onInterface(iface.name)) {
+      if (e.type !== "static") continue;
+      if (wanted.get(e.via) === e.nbma) wanted.delete(e.via);
+      else this.cache.remove(e);
+    }
+    for (const [protocol, nbma] of wanted) {
+      this.cache.put({ vrf: vrfKey(iface.vrf), prefix: makePrefix(protocol, 32), via: protocol as Ipv4, interface: iface.name, nbma, type: "static", flags: [], createdAt: this.router.clock.now(), expiresAt: undefined, noSocket: false, preference: 255, cacheHits: 0, usedMark: 0 });
+    }
+  }
+
+  /** NbmaResolver: the NBMA address of a multipoint tunnel's next hop, from the cache (which
+   * notes the use, for the shortcuts through that peer). */
+  resolve(tunnel: TunnelInterface, nextHop: Ipv4): Ipv4 | undefined {
+    const entry = this.cache.get(vrfKey(tunnel.vrf), makePrefix(nextHop, 32), tunnel.name);
+    if (entry === undefined) return undefined;
+    entry.lastUsed = this.router.clock.now();
+    return entry.nbma;
+  }
+
+  /** Whether a shortcut carried traffic since `since`: on a point-to-point Virtual-Access, its
+   * own packet count moved; on a multipoint tunnel, its next hop's NBMA address was looked up. */
+  private usedSince(entry: NhrpEntry, iface: Interface): boolean {
+    if (iface instanceof TunnelInterface && iface.mode === "gre-multipoint") {
+      const peer = this.cache.get(vrfKey(iface.vrf), makePrefix(entry.via, 32), iface.name);
+      return peer?.lastUsed !== undefined && peer.lastUsed >= (entry.usedWindowStart ?? entry.createdAt);
+    }
+    return iface.counters.outPackets !== entry.usedMark;
+  }
+
+  // --- Registration (DMVPN spokes with `ip nhrp nhs`) -----------------------------------------------
+
+  private registrationPlan(iface: Interface): { nhs: number[]; everySec: number; unique: boolean } | undefined {
+    const cfg = this.configOf(iface);
+    if (!(iface instanceof TunnelInterface) || cfg?.networkId === undefined || !cfg.nhs?.length) return undefined;
+    const hold = cfg.holdtimeSec ?? NHRP_DEFAULT_HOLDTIME_SEC;
+    return { nhs: cfg.nhs.map((n) => n.address), everySec: cfg.registrationTimeoutSec ?? Math.max(1, Math.floor(hold / 3)), unique: !cfg.registrationNoUnique };
+  }
+
+  /** Sends a registration request to each next hop server of `name` (IOS: every third of
+   * the hold time, or `ip nhrp registration timeout`). */
+  private register(name: string): void {
+    const iface = this.router.stack.interface(name);
+    const plan = iface ? this.registrationPlan(iface) : undefined;
+    if (!(iface instanceof TunnelInterface) || !plan || !iface.isUp) return;
+    const ours = this.protocolAddress(iface);
+    const nbma = this.nbmaAddress(iface);
+    if (ours === undefined || nbma === undefined) return;
+    for (const nhs of plan.nhs) {
+      const request: NhrpMessage = {
+        type: NhrpType.RegistrationRequest,
+        hopCount: NHRP_HOP_COUNT,
+        flags: plan.unique ? NHRP_REGISTRATION_UNIQUE : 0,
+        requestId: this.nextRequestId++,
+        srcNbma: nbma,
+        srcProtocol: ours,
+        dstProtocol: nhs as Ipv4,
+        cies: [{ code: NhrpCieCode.Success, prefixLength: 32, mtu: CIE_MTU, holdingTime: this.holdtimeSec(iface), preference: 0 }],
+        extensions: { responder: null, forwardTransit: [], reverseTransit: [], ...this.authExtension(iface) },
+      };
+      this.send(iface, request, nhs as Ipv4);
+    }
+  }
+
+  /** A next hop server: a spoke registers its tunnel address and NBMA address with us. */
+  private registrationRequest(inIf: TunnelInterface, req: NhrpMessage): void {
+    const now = this.router.clock.now();
+    const hold = req.cies[0]?.holdingTime ?? this.holdtimeSec(inIf);
+    const prefix = makePrefix(req.srcProtocol, 32);
+    const vrf = vrfKey(inIf.vrf);
+    const old = this.cache.get(vrf, prefix, inIf.name);
+    const unique = (req.flags & NHRP_REGISTRATION_UNIQUE) !== 0;
+    let code: number = NhrpCieCode.Success;
+    if (old && old.nbma !== req.srcNbma && old.flags.includes("unique") && old.type !== "static") code = NhrpCieCode.UniqueAddressRegistered;
+    else if (old?.type !== "static") {
+      const entry = this.cache.put({ vrf, prefix, via: req.srcProtocol, interface: inIf.name, nbma: req.srcNbma, type: "dynamic", flags: unique ? ["unique", "registered", "used", "nhop"] : ["registered", "used", "nhop"], createdAt: old?.createdAt ?? now, expiresAt: now + hold * 1000, noSocket: false, preference: 255, cacheHits: 0, usedMark: 0 });
+      this.cache.arm(entry, (e) => this.expire(e));
+      this.debugCache(`${old ? "Updating" : "Adding"} registration of ${formatIpv4(req.srcProtocol)} at ${formatIpv4(req.srcNbma)} on ${inIf.name}`);
+    }
+    const reply: NhrpMessage = { ...req, type: NhrpType.RegistrationReply, hopCount: NHRP_HOP_COUNT, cies: [{ ...(req.cies[0] ?? { prefixLength: 32, mtu: CIE_MTU, holdingTime: hold, preference: 0 }), code }], extensions: { ...req.extensions, ...this.authExtension(inIf) } };
+    // Back to the spoke's NBMA address: the entry just made, or the one it collided with.
+    if (code === NhrpCieCode.Success || inIf.mode !== "gre-multipoint") this.send(inIf, reply, req.srcProtocol);
+  }
+
+  private registrationReply(inIf: TunnelInterface, rep: NhrpMessage): void {
+    const r = this.registrations.get(inIf.name);
+    if (!r) return;
+    r.answered.set(rep.dstProtocol, { at: this.router.clock.now(), code: rep.cies[0]?.code ?? NhrpCieCode.Success });
+    if ((rep.cies[0]?.code ?? 0) !== NhrpCieCode.Success) this.router.logMessage({ facility: "NHRP", severity: 3, mnemonic: "REGISTRATION", text: `%NHRP-3-REGISTRATION: Registration with ${formatIpv4(rep.dstProtocol)} on ${inIf.name} refused, code ${rep.cies[0]?.code}` });
   }
 
   // --- Counters ------------------------------------------------------------------------------
@@ -249,7 +368,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
 
   /** A packet is being forwarded from `inIf` (with `ip nhrp redirect`) out of `out`: when both
    * are in one NHRP network, the sender should go direct: tell it (rate-limited per flow). */
-  forwarded(inIf: Interface, out: Interface, _vrf: Vrf, buf: Uint8Array, offset: number, end: number, labelsAt: number): void {
+  forwarded(inIf: Interface, out: Interface, vrf: Vrf, buf: Uint8Array, offset: number, end: number, labelsAt: number): void {
     if (!(inIf instanceof TunnelInterface) || !this.isNhrpTunnel(out)) return;
     const inCfg = this.configOf(inIf);
     if (inCfg?.networkId !== this.configOf(out)?.networkId) return;
@@ -283,7 +402,10 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
       extensions: { ...(vrfLabel !== undefined ? { labels: { vrfLabel } } : {}), ...this.authExtension(inIf) },
     };
     this.router.logMessage({ facility: "NHRP", severity: 5, mnemonic: "REDIRECT", text: `%NHRP-5-REDIRECT: Sent redirect to ${formatIpv4(src)} for ${formatIpv4(dst)} via ${inIf.name}` });
-    this.send(inIf, indication, src);
+    // To the sender's previous hop: on a multipoint tunnel, the next hop of the way back.
+    const back = inIf.mode === "gre-multipoint" ? vrf.fib.lookup(src) : undefined;
+    const prev = back?.kind === "forward" && back.paths[0]?.interface === inIf ? (back.paths[0].nextHop ?? src) : src;
+    this.send(inIf, indication, prev);
   }
 
   private authExtension(iface: Interface) {
@@ -325,6 +447,12 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
         case NhrpType.ResolutionReply:
           this.resolutionReply(inIf, packet);
           return;
+        case NhrpType.RegistrationRequest:
+          this.registrationRequest(inIf, packet);
+          return;
+        case NhrpType.RegistrationReply:
+          this.registrationReply(inIf, packet);
+          return;
         case NhrpType.PurgeRequest:
           this.purgeRequest(inIf, packet);
           return;
@@ -347,7 +475,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
     const vrf = this.vrfForLabel(inIf, dst, ind.extensions.labels?.vrfLabel);
     if (vrf === undefined) return;
     if (this.cache.covering(vrfKey(vrf), dst).length > 0) return; // resolved or being resolved
-    this.resolve(inIf, vrfKey(vrf), dst, ind.srcProtocol, ind.extensions.labels?.vrfLabel);
+    this.requestResolution(inIf, vrfKey(vrf), dst, ind.srcProtocol, ind.extensions.labels?.vrfLabel);
   }
 
   /** The VRF a redirect is about: with `mpls nhrp`, the one whose route to `dst` leaves
@@ -363,7 +491,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
   }
 
   /** Sends a resolution request for `dst` (in `vrf`) out of `out` toward `nextHop`. */
-  private resolve(out: TunnelInterface, vrf: string, dst: Ipv4, nextHop: Ipv4, vrfLabel: Label | undefined): void {
+  private requestResolution(out: TunnelInterface, vrf: string, dst: Ipv4, nextHop: Ipv4, vrfLabel: Label | undefined): void {
     const ours = this.protocolAddress(out);
     const nbma = this.nbmaAddress(out);
     if (ours === undefined || nbma === undefined) return;
@@ -634,12 +762,24 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
    * two minutes before, so expiry can tell whether the shortcut is still in use. */
   private armShortcut(entry: NhrpEntry): void {
     const refreshable = entry.target !== undefined;
-    this.cache.arm(entry, (x) => this.expire(x), refreshable ? { beforeMs: Math.min(USED_WINDOW_MS, ((entry.expiresAt ?? 0) - this.router.clock.now()) / 2), run: (x) => (x.usedMark = this.router.stack.interface(x.interface)?.counters.outPackets ?? 0) } : undefined);
+    this.cache.arm(
+      entry,
+      (x) => this.expire(x),
+      refreshable
+        ? {
+            beforeMs: Math.min(USED_WINDOW_MS, ((entry.expiresAt ?? 0) - this.router.clock.now()) / 2),
+            run: (x) => {
+            x.usedMark = this.router.stack.interface(x.interface)?.counters.outPackets ?? 0;
+            x.usedWindowStart = this.router.clock.now();
+          },
+        }
+      : undefined,
+    );
   }
 
   private expire(entry: NhrpEntry): void {
     const iface = this.router.stack.interface(entry.interface);
-    const used = iface !== undefined && entry.target !== undefined && iface.counters.outPackets !== entry.usedMark;
+    const used = iface !== undefined && entry.target !== undefined && this.usedSince(entry, iface);
     if (used && iface instanceof TunnelInterface) {
       // In use: ask the peer again over the shortcut; its reply renews the entry. Until then it stays.
       entry.expiresAt = this.router.clock.now() + INCOMPLETE_MS;
@@ -730,6 +870,8 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch {
 
   close(): void {
     this.unregister();
+    for (const r of this.registrations.values()) r.timer.cancel();
+    this.registrations.clear();
     this.cache.clear();
     for (const iface of this.router.stack.interfaces()) if (iface.forwardWatch === this) iface.forwardWatch = undefined;
   }

@@ -1,0 +1,119 @@
+// NHRP on DMVPN phase 3 in the harness: multipoint GRE tunnels, spokes registering with the
+// hub (`ip nhrp nhs`), the hub redirecting spoke-to-spoke traffic and the spokes resolving
+// and installing shortcuts (`ip nhrp shortcut`) with no IPsec and no Virtual-Access: the
+// spokes' mGRE tunnel reaches the other spoke's NBMA address from the cache. Also: static
+// mappings, authentication, malformed packets counted and dropped, clear ip nhrp.
+import { afterEach, describe, expect, it } from "vitest";
+import { Simulation } from "./harness";
+import { nhrpSubsystem } from "../nhrp/subsystem";
+import { GreProtocol } from "../wire/gre";
+
+let sim: Simulation | undefined;
+afterEach(() => sim?.close());
+
+const HUB = `hostname HUB
+interface Ethernet0/0
+ ip address 172.16.0.1 255.255.255.0
+interface Tunnel0
+ ip address 10.0.0.1 255.255.255.0
+ ip nhrp network-id 1
+ ip nhrp redirect
+ ip nhrp holdtime 300
+ tunnel source Ethernet0/0
+ tunnel mode gre multipoint
+ip route 192.168.1.0 255.255.255.0 10.0.0.11
+ip route 192.168.2.0 255.255.255.0 10.0.0.12
+`;
+
+function spoke(n: number, extra = ""): string {
+  return `hostname SPOKE${n}
+interface Ethernet0/0
+ ip address 172.16.0.1${n} 255.255.255.0
+interface Loopback1
+ ip address 192.168.${n}.1 255.255.255.0
+interface Tunnel0
+ ip address 10.0.0.1${n} 255.255.255.0
+ ip nhrp network-id 1
+ ip nhrp nhs 10.0.0.1 nbma 172.16.0.1
+ ip nhrp holdtime 300
+ ip nhrp shortcut
+${extra} tunnel source Ethernet0/0
+ tunnel mode gre multipoint
+ip route 192.168.0.0 255.255.0.0 10.0.0.1
+`;
+}
+
+function start(extra = "", hubExtra = ""): Simulation {
+  sim = new Simulation({
+    nodes: { HUB: HUB.replace(" tunnel source", `${hubExtra} tunnel source`), SPOKE1: spoke(1, extra), SPOKE2: spoke(2, extra) },
+    links: [
+      [
+        { node: "HUB", iface: "Ethernet0/0" },
+        { node: "SPOKE1", iface: "Ethernet0/0" },
+        { node: "SPOKE2", iface: "Ethernet0/0" },
+      ],
+    ],
+  });
+  sim.settle(5_000);
+  return sim;
+}
+
+describe("NHRP on DMVPN phase 3 (multipoint GRE, no IPsec)", () => {
+  it("registers the spokes with the hub, which then reaches them by their NBMA addresses", async () => {
+    const s = start();
+    const hub = await s.exec("HUB", "show ip nhrp");
+    expect(hub).toMatch(/^10\.0\.0\.11\/32 via 10\.0\.0\.11\n   Tunnel0 created [\d:]+, expire [\d:]+\n   Type: dynamic, Flags: unique registered used nhop\n   NBMA address: 172\.16\.0\.11$/m);
+    expect(hub).toMatch(/^10\.0\.0\.12\/32 via 10\.0\.0\.12\n(.*\n){2}   NBMA address: 172\.16\.0\.12$/m);
+    const spoke1 = await s.exec("SPOKE1", "show ip nhrp");
+    expect(spoke1).toMatch(/^10\.0\.0\.1\/32 via 10\.0\.0\.1\n   Tunnel0 created [\d:]+, never expire\n   Type: static, Flags:\s*\n   NBMA address: 172\.16\.0\.1$/m);
+    expect(await s.exec("HUB", "ping 10.0.0.12")).toContain("Success rate is 100 percent (5/5)");
+    expect(await s.exec("SPOKE1", "show ip nhrp traffic")).toMatch(/Sent: Total [1-9]\d*\n +0 Resolution Request +0 Resolution Reply +[1-9]\d* Registration Request/);
+  });
+
+  it("redirects spoke-to-spoke traffic and installs a shortcut the spokes then use directly", async () => {
+    const s = start();
+    expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1")).toContain("Success rate is 100 percent (5/5)");
+    s.advance(2_000);
+    const route = await s.exec("SPOKE1", "show ip route");
+    expect(route).toMatch(/^H {5}192\.168\.2\.0\/24 \[250\/255\] via 10\.0\.0\.12, [\d:]+, Tunnel0$/m);
+    const nhrp = await s.exec("SPOKE1", "show ip nhrp");
+    expect(nhrp).toMatch(/^192\.168\.2\.0\/24 via 10\.0\.0\.12\n   Tunnel0 created [\d:]+, expire [\d:]+\n   Type: dynamic, Flags: router rib\n   NBMA address: 172\.16\.0\.12$/m);
+    const hubTunnel = s.node("HUB").router.stack.interface("Tunnel0")!;
+    const before = hubTunnel.counters.inPackets;
+    expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1 repeat 20")).toContain("Success rate is 100 percent (20/20)");
+    expect(hubTunnel.counters.inPackets).toBe(before);
+    // One hop: SPOKE2 answers straight away.
+    const trace = await s.exec("SPOKE1", "traceroute 192.168.2.1 source Loopback1");
+    expect(trace).toMatch(/^ {2}1 10\.0\.0\.12 /m);
+    expect(trace).not.toMatch(/^ {2}2 /m);
+    const dmvpn = await s.exec("SPOKE1", "show dmvpn");
+    expect(dmvpn).toContain("Interface: Tunnel0, IPv4 NHRP Details");
+    expect(dmvpn).toMatch(/^ +\d+ 172\.16\.0\.12 +10\.0\.0\.12 +UP [\d:]+ +D/m);
+    // clear ip nhrp: the shortcut goes, the static mapping stays, and traffic goes via the hub again.
+    await s.exec("SPOKE1", "clear ip nhrp");
+    expect(await s.exec("SPOKE1", "show ip route")).not.toMatch(/^H /m);
+    expect(await s.exec("SPOKE1", "show ip nhrp")).toContain("Type: static");
+  });
+
+  it("ages out an unused shortcut after the responder's hold time", async () => {
+    const s = start();
+    await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1");
+    s.advance(2_000);
+    expect(await s.exec("SPOKE1", "show ip route")).toMatch(/^H /m);
+    s.advance(301_000);
+    expect(await s.exec("SPOKE1", "show ip route")).not.toMatch(/^H +192\.168\.2\.0/m);
+  });
+
+  it("refuses packets without the configured authentication, and counts malformed ones", async () => {
+    const s = start(" ip nhrp authentication secret\n", " ip nhrp authentication other\n");
+    const hub = s.node("HUB").router;
+    // The spokes' registrations carry "secret"; the hub wants "other": refused, counted.
+    expect(await s.exec("HUB", "show ip nhrp")).not.toContain("10.0.0.11/32");
+    const tunnel = hub.stack.interface("Tunnel0")!;
+    expect(tunnel.counters.drops["nhrp-authentication"]).toBeGreaterThan(0);
+    const junk = new Uint8Array([0, 1, 8, 0, 0, 0, 0, 0, 0, 0xff, 0, 5]);
+    hub.stack.receiveEtherType(tunnel, GreProtocol.Nhrp, junk, 0, junk.length);
+    expect(tunnel.counters.drops["nhrp-malformed"]).toBe(1);
+    expect(hub.subsystem(nhrpSubsystem).trafficRows().find((r) => r.interface === "Tunnel0")?.dropped).toBeGreaterThan(0);
+  });
+});
