@@ -6,6 +6,7 @@
 // so both ends agree by construction. Pure zod: the renderer imports it.
 import { z } from "zod";
 import { checkReportSchema } from "./checks";
+import { carrierSchema, impairmentSchema } from "./link";
 import { tableNameSchema } from "./tables";
 
 /** What the renderer shows of a node: the runtime's states, "starting" shown as booting. */
@@ -37,6 +38,10 @@ export const linkViewSchema = z.object({
   endpoints: z.array(z.object({ node: z.string(), iface: z.string() })),
   /** Where lab.yaml says to draw a multi-end link's bridge dot. */
   position: canvasPositionSchema.optional(),
+  /** While the lab runs: the impairment in force (lab.yaml's or `link.set`'s), and "down"
+   * while its cable is pulled. */
+  impair: impairmentSchema.optional(),
+  carrier: z.literal("down").optional(),
 });
 export type LinkView = z.infer<typeof linkViewSchema>;
 
@@ -138,6 +143,12 @@ export const LAB_METHODS = {
   /** Streams a node's table as `tables.rows` events: all rows now, then on every change. */
   "tables.watch": { params: z.object({ node: nodeName, table: tableNameSchema }), result: z.object({ streamId }) },
   "tables.unwatch": { params: z.object({ streamId }), result: ok },
+  /** Impairs (null: clears) or pulls and plugs link `index` of the running lab, as `flexlab
+   * link` does; the link as it is now. */
+  "link.set": {
+    params: z.object({ index: z.number().int().nonnegative(), impair: impairmentSchema.nullable().optional(), carrier: carrierSchema.optional() }),
+    result: linkViewSchema,
+  },
   /** Grades the running lab against its checks, as `flexlab check` does; `maxWaitMs` caps
    * every check's wait for convergence (0: as the lab is now). */
   "lab.check": {

@@ -118,6 +118,7 @@ export class LabApiSession {
         return { streamId };
       },
       "lab.check": (params) => service().check(params),
+      "link.set": ({ index, ...change }) => service().changeLink(index, change),
       "events.watch": async () => {
         this.logWatch?.stop();
         const watch = service().watchLog((entry) => this.emit("events.entry", entry));

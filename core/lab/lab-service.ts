@@ -3,7 +3,7 @@
 // `down` keep working on a lab the app started and the app follows a lab the CLI changed
 // (it polls the runtime's status while someone is watching).
 import type { CheckReport } from "../api/checks";
-import type { LabLogEntry, LabView, NodeView, NodeViewState } from "../api/lab-api";
+import type { LabLogEntry, LabView, LinkView, NodeView, NodeViewState } from "../api/lab-api";
 import type { MgmtClient } from "../api/mgmt-client";
 import type { TableName } from "../api/tables";
 import { openConsoleStream, type ConsoleHandlers, type ConsoleStream } from "./console-stream";
@@ -11,7 +11,7 @@ import { gradeRunningLab, NoChecksError, type GradeOptions } from "./checks/grad
 import { connectMgmt } from "./mgmt-client";
 import { chooseRuntime, runtimeFor, type UpRuntimeName } from "./runtime/index";
 import { readState } from "./runtime/state";
-import { RuntimeError, type DeployStep, type LabState, type NodeStatus, type Runtime } from "./runtime/types";
+import { RuntimeError, type DeployStep, type LabState, type LinkChange, type NodeStatus, type Runtime } from "./runtime/types";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writeFileAtomic } from "../router/agent/storage";
@@ -105,7 +105,7 @@ export class LabService {
       deployed: this.deployed !== undefined,
       busy: this.busy,
       nodes,
-      links: this.lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ node: e.node, iface: e.iface })), ...(l.position ? { position: l.position } : {}) })),
+      links: this.lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ node: e.node, iface: e.iface })), ...(l.position ? { position: l.position } : {}), ...this.linkNow(l.index) })),
       ...(this.error ? { error: this.error } : {}),
     };
   }
@@ -302,6 +302,29 @@ export class LabService {
       this.changed();
     }
     return this.view().nodes.find((n) => n.name === node) as NodeView;
+  }
+
+  /** Impairs, clears, pulls or plugs a link of the running lab, as `flexlab link` does. */
+  async changeLink(index: number, change: LinkChange): Promise<LinkView> {
+    await this.deploying;
+    const deployed = this.requireDeployed();
+    if (!deployed.state.links.some((l) => l.index === index)) throw new LabServiceError("not-found", `no link ${index} in lab ${this.lab.name}`);
+    if (!deployed.runtime.changeLink) throw new LabServiceError("failed", `the ${deployed.state.runtime} runtime cannot change links while the lab runs`);
+    try {
+      await deployed.runtime.changeLink(deployed.state, index, change);
+    } catch (err) {
+      throw new LabServiceError("failed", err instanceof Error ? err.message : String(err));
+    }
+    await this.refresh();
+    const link = this.view().links.find((l) => l.index === index);
+    if (!link) throw new LabServiceError("not-found", `no link ${index} in lab ${this.lab.name}`);
+    return link;
+  }
+
+  /** A running link's impairment and pulled cable, as the state file has them. */
+  private linkNow(index: number): Pick<LinkView, "impair" | "carrier"> {
+    const link = this.deployed?.state.links.find((l) => l.index === index);
+    return { ...(link?.impair ? { impair: link.impair } : {}), ...(link?.carrier ? { carrier: link.carrier } : {}) };
   }
 
   /** Grades the running lab against its checks, as `flexlab check` does (checks/grade.ts). */

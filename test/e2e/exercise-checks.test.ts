@@ -10,11 +10,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, it } from "vitest";
 import type { CheckReport } from "../../core/api/checks";
-import { LabClient } from "../../core/api/lab-client";
-import { LabApiSession } from "../../core/lab/lab-api-server";
-import { LabService } from "../../core/lab/lab-service";
-import { LabWorkspace } from "../../core/lab/lab-workspace";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
+import { openLabApi } from "../support/lab-api";
 
 const BIN = resolve(import.meta.dirname, "../../bin/flexlab.mjs");
 const dirs: string[] = [];
@@ -46,25 +43,15 @@ async function applySolution(dir: string): Promise<string[]> {
   return files.map((f) => f.replace(/\.cfg$/, ""));
 }
 
-/** Grades the running lab the way the desktop app does: a LabClient talking to the lab's
- * LabApi session (here over an in-process transport instead of IPC or a WebSocket). */
+/** Grades the running lab the way the desktop app does: LabApi's lab.check. */
 async function gradeOverLabApi(dir: string): Promise<CheckReport> {
-  const service = await LabService.open(dir);
-  let toClient: (text: string) => void = () => {};
-  const session = new LabApiSession(new LabWorkspace(service), (text) => toClient(text));
-  const client = new LabClient({
-    send: (text) => session.receive(text),
-    close: () => session.close(),
-    onMessage: (handler) => (toClient = handler),
-    onClose: () => {},
-  });
+  const api = await openLabApi(dir);
   try {
-    const reply = await client.call("lab.check", {});
+    const reply = await api.client.call("lab.check", {});
     if (!reply.ok) throw new Error(`lab.check: ${reply.error.message}`);
     return reply.result;
   } finally {
-    client.close();
-    service.close();
+    api.close();
   }
 }
 

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { dockerAvailable } from "../../core/lab/runtime/docker";
 import { NO_ENGINE_HINT } from "../../core/lab/runtime/docker-engine";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
+import { openLabApi } from "../support/lab-api";
 
 const BIN = resolve(import.meta.dirname, "../../bin/flexlab.mjs");
 const engine = await dockerAvailable();
@@ -82,6 +83,23 @@ for (const runtime of ["process", "docker"] as const) {
       expect((await flexlab(labDir, "link", "0", "clear")).stdout).toMatch(/ up +none\n/);
       expect(rtt((await flexlab(labDir, "exec", "R1", "ping 10.0.12.2")).stdout).rate).toBe(100);
     }, 180_000);
+
+    it("the desktop app impairs and clears the link through the LabApi, its view showing the impairment", async () => {
+      const api = await openLabApi(labDir);
+      try {
+        expect(await api.client.call("link.set", { index: 0, impair: { delayMs: 150 } })).toMatchObject({ ok: true, result: { index: 0, impair: { delayMs: 150 } } });
+        const r = rtt((await flexlab(labDir, "exec", "R1", "ping 10.0.12.2")).stdout);
+        expect(r.min).toBeGreaterThanOrEqual(300);
+        const view = await api.client.call("lab.get", {});
+        expect(view.ok && view.result.links[0]).toMatchObject({ index: 0, impair: { delayMs: 150 } });
+        const cleared = await api.client.call("link.set", { index: 0, impair: null });
+        expect(cleared.ok && cleared.result).toEqual({ index: 0, endpoints: [{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }] });
+        expect((await flexlab(labDir, "status")).stdout).toMatch(/0 +R1:Ethernet0\/0 R2:Ethernet0\/0 +up +none\n/);
+        expect(await api.client.call("link.set", { index: 4, carrier: "down" })).toMatchObject({ ok: false, error: { code: "not-found" } });
+      } finally {
+        api.close();
+      }
+    }, 60_000);
 
     it("a pulled cable is carrier loss on both routers; plugged back, they come up and answer", async () => {
       expect((await flexlab(labDir, "link", "0", "down")).stdout).toMatch(/ down +none\n/);
