@@ -182,6 +182,54 @@ describe("the exec shell", () => {
     expect(m![2]).toContain("interface Ethernet0/3\n no ip address\n!\n");
   });
 
+  it("asks IOS's extended ping questions for a bare ping, each answer on the question's prompt, then pings", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    let out = "";
+    const answers = ["", "10.0.0.1", "3", "", "1", "y", "Loopback0", "", "yes", "", "", "", ""];
+    expect(await session(["ping"], sh)).toBe("R1#ping\n");
+    const asked: string[] = [];
+    for (const answer of answers) {
+      asked.push(sh.prompt());
+      let done = false;
+      const running = sh.execute(answer, (t) => (out += t + "\n"), (t) => (out += t)).then(() => (done = true));
+      for (let i = 0; i < 100 && !done; i++) {
+        sim!.advance(100);
+        await new Promise((r) => setImmediate(r));
+      }
+      await running;
+    }
+    expect(asked).toEqual([
+      "Protocol [ip]: ",
+      "Target IP address: ",
+      "Repeat count [5]: ",
+      "Datagram size [100]: ",
+      "Timeout in seconds [2]: ",
+      "Extended commands [n]: ",
+      "Source address or interface: ",
+      "Type of service [0]: ",
+      "Set DF bit in IP header? [no]: ",
+      "Validate reply data? [no]: ",
+      "Data pattern [0x0000ABCD]: ",
+      "Loose, Strict, Record, Timestamp, Verbose[none]: ",
+      "Sweep range of sizes [n]: ",
+    ]);
+    expect(out.split("\n").slice(0, 5)).toEqual(["Type escape sequence to abort.", "Sending 3, 100-byte ICMP Echos to 10.0.0.1, timeout is 1 seconds:", "Packet sent with a source address of 10.0.0.1", "Packet sent with the DF bit set", "!!!"]);
+    expect(out.split("\n")[5]).toMatch(/^Success rate is 100 percent \(3\/3\), round-trip min\/avg\/max = \d+\/\d+\/\d+ ms$/);
+    expect(sh.prompt()).toBe("R1#");
+  });
+
+  it("ends the ping dialogue at a wrong answer with IOS's message, and keeps a bare ping out of user exec", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(await session(["ping", "", "10.0.0.1", "lots"], sh)).toBe("R1#ping\nProtocol [ip]: \nTarget IP address: 10.0.0.1\nRepeat count [5]: lots\n% A decimal number between 1 and 2147483647.\n");
+    expect(await session(["ping", "ipx"], sh)).toBe('R1#ping\nProtocol [ip]: ipx\n% Unknown protocol - "ipx", type "ping ?" for help\n');
+    expect(await session(["ping", "", "10.0.0.300"], sh)).toBe("R1#ping\nProtocol [ip]: \nTarget IP address: 10.0.0.300\n% Bad IP address\n");
+    expect(sh.prompt()).toBe("R1#");
+    const user = new Shell(sim!.node("R1").router);
+    expect(await session(["ping"], user)).toBe("R1>ping\n% Incomplete command.\n\n");
+  });
+
   it("stops a long ping when the engineer escapes, counting only the probes sent", async () => {
     boot();
     const sh = new Shell(sim!.node("R1").router, { privileged: true });

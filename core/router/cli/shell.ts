@@ -19,6 +19,13 @@ import { CONFIG_LINES_PER_SLICE, REGEX_STEPS_PER_SLICE, WorkSlicer } from "./wor
 /** Exec words that only lead to subcommands: typed alone, IOS says how to list them. */
 const SUBCOMMAND_FAMILIES = ["show", "debug", "undebug", "clear"];
 
+/** Where a running command prints: the line that started it, then the line that answered
+ * its last question (a dialogue's output follows the answer typed). */
+interface Output {
+  print: (text: string) => void;
+  write: (text: string) => void;
+}
+
 type Entry = ConfigCommand | ExecCommand;
 
 let sharedGrammar: Grammar<Entry> | undefined;
@@ -74,6 +81,12 @@ export class Shell {
   private pasted = 0;
   /** Paces configuration lines, so a long paste lets the router forward between slices. */
   private readonly configSlicer: WorkSlicer;
+  /** A running command's question (`Target IP address: `): the next line typed answers it. */
+  private question: { readonly text: string; readonly answer: (line: string) => void; readonly output: Output } | undefined;
+  /** Wakes the line being executed when its command asks a question instead of finishing. */
+  private asked: (() => void) | undefined;
+  /** Where the innermost running command's output goes (see Output). */
+  private output: Output | undefined;
   readonly grammar = cliGrammar();
 
   constructor(
@@ -95,7 +108,27 @@ export class Shell {
   }
 
   prompt(): string {
+    if (this.question) return this.question.text;
     return this.router.hostname + modeDef(this.mode).prompt;
+  }
+
+  /**
+   * Asks the engineer a question of a dialogue (a bare `ping`): the question becomes the
+   * prompt, and the next line typed is the answer (as typed, untrimmed). The line that started
+   * the command returns meanwhile, so a console shows the question and reads on.
+   */
+  ask(text: string): Promise<string> {
+    const output = this.output;
+    if (!output) throw new Error("ask() outside a running command");
+    return new Promise((resolve) => {
+      this.question = { text, answer: resolve, output };
+      this.asked?.();
+    });
+  }
+
+  /** Whether a command is waiting for the answer to a question. */
+  get asking(): boolean {
+    return this.question !== undefined;
   }
 
   setPrivileged(on: boolean): void {
@@ -126,6 +159,14 @@ export class Shell {
    */
   async execute(line: string, print: (text: string) => void, write: (text: string) => void = print, signal: AbortSignal = NEVER, options: ExecuteOptions = {}): Promise<void> {
     this.signal = signal;
+    if (this.question) {
+      const { answer, output } = this.question;
+      this.question = undefined;
+      output.print = print;
+      output.write = write;
+      await this.untilDoneOrAsked(() => answer(line));
+      return;
+    }
     const promptLength = this.prompt().length;
     if (line.trim() !== "") {
       this.history.push(line);
@@ -226,15 +267,44 @@ export class Shell {
 
   private async runExec(entry: Entry, args: Args, print: (text: string) => void, write: (text: string) => void): Promise<void> {
     if (entry.kind !== "exec") return;
-    const ctx: ExecContext = { router: this.router, shell: this, args, print, write, signal: this.signal };
-    try {
-      await entry.run(ctx);
-    } catch (err) {
-      // A bug, not the engineer's fault: say so and keep the router and the session alive.
-      print(`% Internal error in "${entry.id}": ${err instanceof Error ? err.message : String(err)}`);
-      this.router.logMessage({ facility: "SYS", severity: 3, mnemonic: "INTERNAL", text: `%SYS-3-INTERNAL: ${entry.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
-    }
+    const output: Output = { print, write };
+    const outer = this.output;
+    this.output = output;
+    const ctx: ExecContext = { router: this.router, shell: this, args, print: (t) => output.print(t), write: (t) => output.write(t), signal: this.signal };
+    const run = async (): Promise<void> => {
+      try {
+        await entry.run(ctx);
+      } catch (err) {
+        // A bug, not the engineer's fault: say so and keep the router and the session alive.
+        print(`% Internal error in "${entry.id}": ${err instanceof Error ? err.message : String(err)}`);
+        this.router.logMessage({ facility: "SYS", severity: 3, mnemonic: "INTERNAL", text: `%SYS-3-INTERNAL: ${entry.id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+      }
+    };
+    let running: Promise<void> | undefined;
+    await this.untilDoneOrAsked(
+      () => (running = run().finally(() => (this.output = outer))),
+      () => running,
+    );
   }
+
+  /** Starts (or answers) a command, then waits until it finishes or asks its next question. */
+  private untilDoneOrAsked(start: () => unknown, done: () => Promise<void> | undefined = () => this.running): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.asked = resolve;
+      start();
+      const finished = done();
+      if (finished) {
+        this.running = finished;
+        void finished.then(() => {
+          if (this.running === finished) this.running = undefined;
+          resolve();
+        });
+      }
+    });
+  }
+
+  /** The command that asked the question pending now. */
+  private running: Promise<void> | undefined;
 
   /** `do LINE`: runs an exec command from a configuration mode, with privilege. */
   async runAsExec(line: string, print: (text: string) => void, write: (text: string) => void): Promise<void> {

@@ -44,6 +44,8 @@ export interface PingResult {
   readonly probes: readonly PingProbeResult[];
   /** Round-trip times of the `!` probes, in ms. */
   readonly rttsMs: readonly number[];
+  /** Sent with the DF bit (IOS then prints "Packet sent with the DF bit set"). */
+  readonly dontFragment?: boolean;
   /** Set when IOS would refuse to start (bad source, unknown VRF). */
   readonly error?: string;
 }
@@ -182,6 +184,7 @@ export function formatPingHeader(r: PingResult): string {
   const seconds = r.timeoutMs / 1000;
   const lines = ["Type escape sequence to abort.", `Sending ${r.repeat}, ${r.size}-byte ICMP Echos to ${formatIpv4(r.target)}, timeout is ${seconds} seconds:`];
   if (r.source !== undefined) lines.push(`Packet sent with a source address of ${formatIpv4(r.source)}`);
+  if (r.dontFragment === true) lines.push("Packet sent with the DF bit set");
   return lines.join("\n");
 }
 
