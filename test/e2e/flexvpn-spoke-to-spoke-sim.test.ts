@@ -84,6 +84,8 @@ for (const variant of ["global", "ivrf"] as const) {
       const routes = await sim.exec("R3-Spoke1", `show ip route ${vrf}`.trim());
       expect(routes).toMatch(new RegExp(`^H {8}192\\.168\\.4\\.0/24 \\[250/255\\] via ${esc}, \\d\\d:\\d\\d:\\d\\d, Virtual-Access1$`, "m"));
       expect(routes).toMatch(new RegExp(`^H {8}${esc} \\[250/255\\] via ${esc}, \\d\\d:\\d\\d:\\d\\d, Virtual-Access1$`, "m"));
+      // IVRF: the overlay's routes stay in blue; the global table holds only the transport.
+      if (variant === "ivrf") expect(await sim.exec("R3-Spoke1", "show ip route")).not.toMatch(/192\.168\.4\.|10\.1\.1\./);
       expect(await sim.exec("R3-Spoke1", "show dmvpn")).toMatch(/^ +\d+ 172\.16\.1\.104 +10\.1\.1\.\d+ +UP [\d:]+ +D/m);
     });
 
