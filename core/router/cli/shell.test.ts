@@ -44,6 +44,24 @@ async function session(lines: string[], shell?: Shell): Promise<string> {
   return out;
 }
 
+/** Answers a dialogue's questions one line at a time, letting virtual time run for each:
+ * the questions asked and the output printed under the answers. */
+async function answer(sh: Shell, answers: string[]): Promise<{ asked: string[]; out: string }> {
+  const asked: string[] = [];
+  let out = "";
+  for (const line of answers) {
+    asked.push(sh.prompt());
+    let done = false;
+    const running = sh.execute(line, (t) => (out += t + "\n"), (t) => (out += t)).then(() => (done = true));
+    for (let i = 0; i < 200 && !done; i++) {
+      sim!.advance(100);
+      await new Promise((r) => setImmediate(r));
+    }
+    await running;
+  }
+  return { asked, out };
+}
+
 describe("the exec shell", () => {
   it("starts in user exec, enables, configures and comes back, with IOS prompts", async () => {
     boot();
@@ -185,20 +203,8 @@ describe("the exec shell", () => {
   it("asks IOS's extended ping questions for a bare ping, each answer on the question's prompt, then pings", async () => {
     boot();
     const sh = new Shell(sim!.node("R1").router, { privileged: true });
-    let out = "";
-    const answers = ["", "10.0.0.1", "3", "", "1", "y", "Loopback0", "", "yes", "", "", "", ""];
     expect(await session(["ping"], sh)).toBe("R1#ping\n");
-    const asked: string[] = [];
-    for (const answer of answers) {
-      asked.push(sh.prompt());
-      let done = false;
-      const running = sh.execute(answer, (t) => (out += t + "\n"), (t) => (out += t)).then(() => (done = true));
-      for (let i = 0; i < 100 && !done; i++) {
-        sim!.advance(100);
-        await new Promise((r) => setImmediate(r));
-      }
-      await running;
-    }
+    const { asked, out } = await answer(sh, ["", "10.0.0.1", "3", "", "1", "y", "Loopback0", "", "yes", "", "", "", ""]);
     expect(asked).toEqual([
       "Protocol [ip]: ",
       "Target IP address: ",
@@ -228,6 +234,40 @@ describe("the exec shell", () => {
     expect(sh.prompt()).toBe("R1#");
     const user = new Shell(sim!.node("R1").router);
     expect(await session(["ping"], user)).toBe("R1>ping\n% Incomplete command.\n\n");
+  });
+
+  it("asks IOS's traceroute questions for a bare traceroute, then traces", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(await session(["traceroute"], sh)).toBe("R1#traceroute\n");
+    const { asked, out } = await answer(sh, ["", "10.0.0.1", "", "", "1", "1", "", "", "", ""]);
+    expect(asked).toEqual([
+      "Protocol [ip]: ",
+      "Target IP address: ",
+      "Source address: ",
+      "Numeric display [n]: ",
+      "Timeout in seconds [3]: ",
+      "Probe count [3]: ",
+      "Minimum Time to Live [1]: ",
+      "Maximum Time to Live [30]: ",
+      "Port Number [33434]: ",
+      "Loose, Strict, Record, Timestamp, Verbose[none]: ",
+    ]);
+    expect(out.split("\n").slice(0, 3)).toEqual(["Type escape sequence to abort.", "Tracing the route to 10.0.0.1", "VRF info: (vrf in name/id, vrf out name/id)"]);
+    expect(out.split("\n")[3]).toMatch(/^ {2}1 10\.0\.0\.1 \d+ msec$/);
+    expect(sh.prompt()).toBe("R1#");
+  });
+
+  it("asks where to configure from for a bare configure, the terminal by default", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(await session(["configure", ""], sh)).toBe("R1#configure\nConfiguring from terminal, memory, or network [terminal]? \nEnter configuration commands, one per line.  End with CNTL/Z.\n");
+    expect(sh.prompt()).toBe("R1(config)#");
+    await session(["end"], sh);
+    expect(await session(["conf", "t"], sh)).toContain("Enter configuration commands");
+    await session(["end"], sh);
+    expect(await session(["configure", "x"], sh)).toBe('R1#configure\nConfiguring from terminal, memory, or network [terminal]? x\n?Must be "terminal", "memory" or "network"\n');
+    expect(sh.prompt()).toBe("R1#");
   });
 
   it("stops a long ping when the engineer escapes, counting only the probes sent", async () => {

@@ -2,7 +2,7 @@
 // character per probe as each completes, then the success rate (or one line per hop). A bare
 // `ping` asks its questions first, IOS's extended ping dialogue.
 import { ping, formatPingHeader, formatPingSummary, type PingResult } from "../../net/ping";
-import { traceroute, formatTracerouteHop } from "../../net/traceroute";
+import { traceroute, formatTracerouteHop, type TracerouteOptions } from "../../net/traceroute";
 import { canonicalInterfaceName } from "../../config/grammar/interface-name";
 import type { Router } from "../../node/router";
 import { formatIpv4, parseIpv4, type Ipv4 } from "../../wire/addr";
@@ -75,27 +75,96 @@ export const pingCommands: readonly ExecCommand[] = [
       "Minimum ttl",
       "Maximum ttl",
     ],
-    run: async ({ router, args, print, signal }) => {
-      const target = args.ip("target");
-      const vrf = args.optStr("vrf");
-      print("Type escape sequence to abort.");
-      print(`Tracing the route to ${formatIpv4(target)}`);
-      print("VRF info: (vrf in name/id, vrf out name/id)");
-      const result = await traceroute(router.stack, {
-        vrf,
-        dst: target,
+    run: (ctx) => {
+      const { args } = ctx;
+      return runTraceroute(ctx, {
+        vrf: args.optStr("vrf"),
+        dst: args.ip("target"),
         source: args.optIp("srcip") ?? args.optStr("srcif"),
         minTtl: args.optNum("minTtl"),
         maxTtl: args.optNum("maxTtl"),
         probes: args.optNum("probes"),
         timeoutMs: args.has("timeout") ? args.num("timeout") * 1000 : undefined,
-        onHop: (hop) => print(formatTracerouteHop(hop)),
-        signal,
       });
-      if (result.error !== undefined) print(result.error);
+    },
+  }),
+  exec({
+    id: "traceroute.dialogue",
+    mode: PRIV,
+    syntax: "traceroute [vrf WORD$vrf] [ip]",
+    help: ["Trace route to destination", "Select VPN routing instance", "VPN routing instance name", "IP Trace"],
+    run: async (ctx) => {
+      const request = await tracerouteDialogue(ctx.shell, ctx.router, ctx.args.optStr("vrf"), ctx.print);
+      if (request !== undefined) await runTraceroute(ctx, request);
     },
   }),
 ];
+
+/** Traces and prints each hop as it completes, under IOS's three header lines. */
+async function runTraceroute({ router, print, signal }: ExecContext, request: Omit<TracerouteOptions, "onHop" | "signal">): Promise<void> {
+  print("Type escape sequence to abort.");
+  print(`Tracing the route to ${formatIpv4(request.dst)}`);
+  print("VRF info: (vrf in name/id, vrf out name/id)");
+  const result = await traceroute(router.stack, { ...request, onHop: (hop) => print(formatTracerouteHop(hop)), signal });
+  if (result.error !== undefined) print(result.error);
+}
+
+/** The dialogue of a bare `traceroute` in privileged exec, as IOS asks it. */
+async function tracerouteDialogue(shell: Shell, router: Router, vrf: string | undefined, print: (text: string) => void): Promise<Omit<TracerouteOptions, "onHop" | "signal"> | undefined> {
+  const protocol = (await shell.ask("Protocol [ip]: ")).trim().toLowerCase();
+  if (protocol !== "" && protocol !== "ip") {
+    print(`% Unknown protocol - "${protocol}", type "traceroute ?" for help`);
+    return undefined;
+  }
+  const dst = parseIpv4((await shell.ask("Target IP address: ")).trim());
+  if (dst === undefined) {
+    print("% Bad IP address");
+    return undefined;
+  }
+  const src = (await shell.ask("Source address: ")).trim();
+  let source: Ipv4 | string | undefined;
+  if (src !== "") {
+    const address = parseIpv4(src);
+    const iface = address === undefined ? router.stack.interface(canonicalInterfaceName(src) ?? src) : undefined;
+    if (address === undefined && iface === undefined) {
+      print("% Invalid source address- IP address not on any of our up interfaces");
+      return undefined;
+    }
+    source = address ?? iface?.name;
+  }
+  // Hops are printed as addresses in any case: the lab resolves no names.
+  if (yesNo(await shell.ask("Numeric display [n]: "), false) === undefined) {
+    print("% Please answer 'yes' or 'no'.");
+    return undefined;
+  }
+  const numbers: [string, number, number, number][] = [
+    ["Timeout in seconds", 3, 0, 3600],
+    ["Probe count", 3, 1, 65535],
+    ["Minimum Time to Live", 1, 1, 255],
+    ["Maximum Time to Live", 30, 1, 255],
+    ["Port Number", 33434, 1025, 65535],
+  ];
+  const values: number[] = [];
+  for (const [question, fallback, min, max] of numbers) {
+    const n = numberAnswer(await shell.ask(`${question} [${fallback}]: `), fallback, min, max);
+    if (typeof n === "string") {
+      print(n);
+      return undefined;
+    }
+    values.push(n);
+  }
+  const [timeout, probes, minTtl, maxTtl, port] = values;
+  if (maxTtl < minTtl) {
+    print("% Maximum TTL must be at least the minimum");
+    return undefined;
+  }
+  const options = (await shell.ask("Loose, Strict, Record, Timestamp, Verbose[none]: ")).trim().toLowerCase();
+  if (options !== "" && options !== "none") {
+    print("% IP options are not available on a FlexLab router");
+    return undefined;
+  }
+  return { vrf, dst, source, timeoutMs: timeout * 1000, probes, minTtl, maxTtl, port };
+}
 
 interface PingRequest {
   readonly vrf: string | undefined;

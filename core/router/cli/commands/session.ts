@@ -23,9 +23,18 @@ export const sessionCommands: readonly ExecCommand[] = [
   exec({
     id: "configure",
     mode: PRIV,
-    syntax: "configure [terminal]",
+    syntax: "configure [terminal$terminal]",
     help: ["Enter configuration mode", "Configure from the terminal"],
-    run: ({ shell, print }) => {
+    run: async ({ shell, args, print }) => {
+      if (!args.has("terminal")) {
+        // IOS asks where from; any abbreviation of terminal (or nothing) is the terminal.
+        const answer = (await shell.ask("Configuring from terminal, memory, or network [terminal]? ")).trim().toLowerCase();
+        if (answer !== "" && !"terminal".startsWith(answer)) {
+          if ("memory".startsWith(answer) || "network".startsWith(answer)) print(`% Configuring from ${"memory".startsWith(answer) ? "memory" : "network"} is not available on a FlexLab router`);
+          else print('?Must be "terminal", "memory" or "network"');
+          return;
+        }
+      }
       print("Enter configuration commands, one per line.  End with CNTL/Z.");
       shell.enterConfig();
     },
