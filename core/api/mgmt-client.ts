@@ -39,6 +39,8 @@ export type MgmtReply<T> = Result<{ result: T }, { error: MgmtClientError }>;
 /** A watch or capture the agent is streaming; `stop` unwatches it. */
 export interface MgmtWatch {
   readonly watchId: number;
+  /** A capture's pcap link type (absent from agents before tunnel captures: Ethernet). */
+  readonly linkType?: number;
   stop(): Promise<MgmtReply<Record<string, never>>>;
 }
 
@@ -117,12 +119,13 @@ export class MgmtClient {
   private async watch(method: "tables.watch" | "events.watch" | "capture.start", params: MgmtParamsInput<typeof method>, onPush: (push: MgmtPushParams) => void): Promise<MgmtReply<MgmtWatch>> {
     const reply = await this.send(method, params, (watchId) => this.watches.set(watchId, onPush));
     if (!reply.ok) return reply;
-    const { watchId } = reply.result as { watchId: number };
+    const { watchId, linkType } = reply.result as { watchId: number; linkType?: number };
     const stopMethod = method === "capture.start" ? "capture.stop" : "unwatch";
     return {
       ok: true,
       result: {
         watchId,
+        ...(linkType === undefined ? {} : { linkType }),
         stop: () => {
           this.watches.delete(watchId);
           return this.call(stopMethod, { watchId });

@@ -88,10 +88,12 @@ export const MGMT_METHODS = {
     params: z.object({ watchId }),
     result: z.object({}),
   },
-  /** Streams frames received and sent on an Ethernet interface (IOS name, e.g. "Ethernet0/0"). */
+  /** Streams frames received and sent on an interface (IOS name, e.g. "Ethernet0/0"): Ethernet
+   * frames on a port, or on a Tunnel or Virtual-Access the payloads in clear behind a Linux
+   * cooked header for a GRE device. `linkType` is the pcap link type of the frames. */
   "capture.start": {
     params: z.object({ iface: z.string().min(1) }),
-    result: z.object({ watchId }),
+    result: z.object({ watchId, linkType: z.number().int().nonnegative().optional() }),
   },
   "capture.stop": {
     params: z.object({ watchId }),

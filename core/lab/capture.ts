@@ -1,5 +1,6 @@
 // A node's frames into a pcapng file: starts a capture on the node's mgmt API and writes
-// each frame it streams as an Enhanced Packet Block with nanosecond timestamps, until
+// each frame it streams as an Enhanced Packet Block with nanosecond timestamps (Ethernet
+// frames, or a tunnel's payloads behind Linux cooked headers), until
 // `count` frames, the caller's signal, or the node going away.
 import { createWriteStream } from "node:fs";
 import type { MgmtClient } from "../api/mgmt-client";
@@ -27,12 +28,19 @@ export async function captureToFile(client: MgmtClient, iface: string, file: str
   });
   if (opened) return { ok: false, message: `cannot write ${file}: ${opened.message}` };
   const writer = new PcapngWriter((chunk) => out.write(chunk));
-  const ifaceId = writer.addInterface(options.label ?? iface, LINKTYPE_ETHERNET, { tsresol: 9 });
+  // The link type comes with the capture's start (Ethernet on a port, Linux cooked on a
+  // tunnel); frames pushed before that reply wait for it.
+  let ifaceId: number | undefined = undefined;
+  const early: CapturedFrame[] = [];
   let frames = 0;
   let finish: (ended: "count" | "stopped" | "disconnected") => void = () => {};
   const finished = new Promise<"count" | "stopped" | "disconnected">((resolve) => (finish = resolve));
   const onFrame = (f: CapturedFrame): void => {
     if (options.count !== undefined && frames >= options.count) return;
+    if (ifaceId === undefined) {
+      early.push(f);
+      return;
+    }
     writer.writePacket(ifaceId, BigInt(f.timestampNs), new Uint8Array(Buffer.from(f.frame, "base64")));
     frames++;
     options.onFrame?.(frames);
@@ -43,6 +51,8 @@ export async function captureToFile(client: MgmtClient, iface: string, file: str
     await new Promise((resolve) => out.end(resolve));
     return { ok: false, message: started.error.message };
   }
+  ifaceId = writer.addInterface(options.label ?? iface, started.result.linkType ?? LINKTYPE_ETHERNET, { tsresol: 9 });
+  for (const f of early.splice(0)) onFrame(f);
   const onAbort = (): void => finish("stopped");
   if (options.signal?.aborted) finish("stopped");
   options.signal?.addEventListener("abort", onAbort, { once: true });

@@ -10,6 +10,9 @@ import type { CableNic } from "../io/cable-nic";
 import type { TapNic } from "../io/tap";
 import type { Router } from "../node/router";
 import { tableRows } from "./tables";
+import { TunnelInterface } from "../net/tunnel";
+import { LinkType } from "../wire/pcap";
+import { ARPHRD_IPGRE, SllPacketType, buildSll } from "../wire/sll";
 import type { BugReporter } from "../clock/guarded";
 
 /** The node the handlers serve. */
@@ -43,6 +46,9 @@ export type Outcome<T> = { readonly result: T; readonly afterReply?: () => void 
 export type MgmtHandlers = {
   readonly [M in MgmtMethod]: (params: MgmtParams<M>, peer: MgmtPeer) => Outcome<MgmtResult<M>> | Promise<Outcome<MgmtResult<M>>>;
 };
+
+/** A tunnel capture's cooked header carries no link-layer address (a GRE device has none of its own). */
+const NO_ADDRESS = new Uint8Array(0);
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 /** How long a timed-out command may take to reach its next stopping point before the reply goes anyway. */
@@ -182,19 +188,36 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
     unwatch: ({ watchId }, peer) => stopWatch(peer, watchId),
 
     "capture.start": ({ iface }, peer) => {
+      const send = (id: number, frame: Uint8Array, direction: "rx" | "tx"): void => {
+        if (peer.congested) return; // the reader is not keeping up: drop, as a capture does
+        const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.length);
+        peer.push({ stream: "capture", watchId: id, data: { timestampNs: nowNs(), direction, frame: bytes.toString("base64") } });
+      };
       const tap = ctx.taps.get(iface);
-      if (!tap) {
-        const known = [...ctx.taps.keys()].join(", ") || "none";
-        return { error: { code: "not-found", message: `no capturable interface ${iface} (capturable: ${known})` } };
+      if (tap) {
+        const watchId = addWatch(peer, "capture", (id) => tap.addTap((frame, direction) => send(id, frame, direction)));
+        return { result: { watchId, linkType: LinkType.Ethernet } };
       }
-      const watchId = addWatch(peer, "capture", (id) =>
-        tap.addTap((frame, direction) => {
-          if (peer.congested) return; // the reader is not keeping up: drop, as a capture does
-          const bytes = Buffer.from(frame.buffer, frame.byteOffset, frame.length);
-          peer.push({ stream: "capture", watchId: id, data: { timestampNs: nowNs(), direction, frame: bytes.toString("base64") } });
-        }),
-      );
-      return { result: { watchId } };
+      // A Tunnel or Virtual-Access: the payloads in clear, each behind a Linux cooked header
+      // for a GRE device, as tcpdump on Linux's gre0 writes them (Wireshark decodes IPv4, MPLS
+      // and NHRP by their GRE protocol type).
+      const tunnel = router.stack.interface(iface);
+      if (tunnel instanceof TunnelInterface) {
+        const watchId = addWatch(peer, "capture", (id) =>
+          tunnel.addTap((payload, protocol, direction) => {
+            try {
+              const packetType = direction === "tx" ? SllPacketType.Outgoing : SllPacketType.Host;
+              send(id, buildSll({ packetType, arphrdType: ARPHRD_IPGRE, address: NO_ADDRESS, protocol }, payload), direction);
+            } catch (err) {
+              ctx.reportBug(`capture on ${iface}`, err); // the tap runs in the forwarding path: the packet goes on
+            }
+          }),
+        );
+        return { result: { watchId, linkType: LinkType.LinuxSll } };
+      }
+      const tunnels = [...router.stack.interfaces()].filter((i) => i instanceof TunnelInterface).map((i) => i.name);
+      const known = [...ctx.taps.keys(), ...tunnels].join(", ") || "none";
+      return { error: { code: "not-found", message: `no capturable interface ${iface} (capturable: ${known})` } };
     },
 
     "capture.stop": ({ watchId }, peer) => stopWatch(peer, watchId, "capture"),

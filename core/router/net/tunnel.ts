@@ -12,6 +12,8 @@
 //  - `nbma`: a multipoint tunnel (`tunnel mode gre multipoint`) asks NHRP for each next hop's
 //    outer address.
 //  - `clonedFrom`: a Virtual-Access interface is a tunnel cloned from a Virtual-Template.
+//  - `addTap`: a capture on the tunnel sees each payload in clear with its GRE protocol type,
+//    before GRE and ESP on the way out and after them on the way in.
 import { formatIpv4, type Ipv4 } from "../wire/addr";
 import { GRE_BASE_LENGTH, GreProtocol, greHeaderLength, greHeaderLengthAt, greKey, greProtocolType, greValidAt, writeGreHeader } from "../wire/gre";
 import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4HeaderLengthAt, ipv4Src, ipv4Tos, writeIpv4Header, IpProtocol } from "../wire/ipv4";
@@ -69,6 +71,10 @@ export interface TunnelTransport {
   tunnelEndpointsChanged(): void;
 }
 
+/** Sees a payload cross the tunnel: the inner packet (`protocol` is its GRE protocol type, an
+ * EtherType), valid only during the call. */
+export type TunnelTap = (payload: Uint8Array, protocol: number, direction: "rx" | "tx") => void;
+
 export type TunnelSource = { readonly interface: Interface } | { readonly address: Ipv4 };
 
 export interface TunnelOptions {
@@ -95,6 +101,7 @@ export class TunnelInterface extends Interface {
   private transport: Vrf;
   private sourceAddr: Ipv4 | undefined;
   private heldDownUntil = 0;
+  private readonly taps = new Set<TunnelTap>();
 
   constructor(name: string, host: InterfaceHost, vrf: Vrf, transportVrf: Vrf, private readonly services: TunnelTransport, options: TunnelOptions = {}) {
     super(name, host, vrf, true);
@@ -223,6 +230,17 @@ export class TunnelInterface extends Interface {
 
   // --- Data path ---------------------------------------------------------------------
 
+  /** Attaches a capture tap; the returned function detaches it. */
+  addTap(tap: TunnelTap): () => void {
+    this.taps.add(tap);
+    return () => this.taps.delete(tap);
+  }
+
+  private notify(buf: Uint8Array, start: number, end: number, protocol: number, direction: "rx" | "tx"): void {
+    const payload = buf.subarray(start, end);
+    for (const tap of this.taps) tap(payload, protocol, direction);
+  }
+
   transmit(buf: Uint8Array, start: number, end: number, nextHop: Ipv4, etherType: number): boolean {
     const src = this.sourceAddr;
     if (!this.isUp || src === undefined) {
@@ -244,6 +262,7 @@ export class TunnelInterface extends Interface {
       end = start + length;
       outer = start - greBytes - IPV4_MIN_HEADER_LENGTH;
     }
+    if (this.taps.size !== 0) this.notify(buf, start, end, etherType, "tx");
     writeGreHeader(buf, start - greBytes, etherType, this.greKeyValue);
     // IOS copies the inner ToS to the outer header; DF stays clear unless path MTU discovery is on.
     const tos = etherType === GreProtocol.Ipv4 ? ipv4Tos(buf, start) : 0;
@@ -262,6 +281,7 @@ export class TunnelInterface extends Interface {
       this.drop(protection === undefined ? "tunnel-not-protected" : "encapsulation-failed");
       return false;
     }
+    if (this.taps.size !== 0) this.notify(buf, start, end, etherType, "tx");
     this.counters.outPackets++;
     this.counters.outBytes += end - start;
     return protection.protect(this, buf, start, end);
@@ -278,6 +298,8 @@ export class TunnelInterface extends Interface {
       this.drop("tunnel-not-protected");
       return;
     }
+    // Taps first: forwarding may rewrite the packet in place.
+    if (this.taps.size !== 0) this.notify(buf, start, end, protocol, "rx");
     if (protocol === GreProtocol.Ipv4) {
       this.host.receiveIpv4(this, buf, start, end); // forwarding counts it in
       return;

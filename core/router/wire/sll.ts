@@ -18,6 +18,10 @@ export const SllPacketType = {
 } as const;
 
 export const ARPHRD_ETHER = 1;
+/** A GRE tunnel device (Linux's gre0): the protocol field is a GRE protocol type, so
+ * Wireshark decodes the payload by its GRE dissector table (NHRP is 0x2001 there, not an
+ * EtherType). FlexLab's captures on Tunnel and Virtual-Access interfaces use it. */
+export const ARPHRD_IPGRE = 778;
 
 export interface SllRepr {
   readonly packetType: number;
