@@ -91,6 +91,33 @@ export const labLogEntrySchema = z.object({
 });
 export type LabLogEntry = z.infer<typeof labLogEntrySchema>;
 
+/** One router on a label path: what it does to the packet and where it sends it. */
+export const labelHopSchema = z.object({
+  node: z.string(),
+  /** push: labels imposed on an IP packet; swap, pop: an LFIB entry; ip: unlabelled forwarding; deliver: a connected route. */
+  action: z.enum(["push", "swap", "pop", "ip", "deliver"]),
+  /** The label stack arriving and leaving, outermost first. */
+  labelsIn: z.array(z.number().int().nonnegative()),
+  labelsOut: z.array(z.number().int().nonnegative()),
+  interface: z.string().optional(),
+  nextHop: z.string().optional(),
+  /** The router the packet goes to. */
+  next: z.string().optional(),
+  /** The table entry used, in IOS's words. */
+  detail: z.string(),
+});
+export type LabelHop = z.infer<typeof labelHopSchema>;
+
+export const labelPathSchema = z.object({
+  from: z.string(),
+  vrf: z.string(),
+  prefix: z.string(),
+  hops: z.array(labelHopSchema),
+  /** Why the path stops short of a router that delivers it. */
+  problem: z.string().optional(),
+});
+export type LabelPath = z.infer<typeof labelPathSchema>;
+
 export const diagnosticSchema = z.object({ line: z.number().int(), column: z.number().int(), message: z.string() });
 export type ConfigDiagnostic = z.infer<typeof diagnosticSchema>;
 
@@ -122,6 +149,8 @@ export const LAB_METHODS = {
   "lab.removeNode": { params: z.object({ node: nodeName }), result: labViewSchema },
   "lab.addLink": { params: z.object({ endpoints: z.array(z.object({ node: nodeName, iface: ifaceName })).min(2).max(64) }), result: labViewSchema },
   "lab.removeLink": { params: z.object({ index: z.number().int().nonnegative() }), result: labViewSchema },
+  /** The label path of a VRF prefix from one router, from every running router's routes, LFIB and interfaces. */
+  "lab.labelPath": { params: z.object({ from: nodeName, vrf: z.string().max(32), prefix: z.string().min(1).max(18) }), result: labelPathSchema },
   "node.start": { params: z.object({ node: nodeName }), result: nodeViewSchema },
   "node.stop": { params: z.object({ node: nodeName }), result: nodeViewSchema },
   "node.restart": { params: z.object({ node: nodeName }), result: nodeViewSchema },

@@ -62,6 +62,7 @@ export class LabApiSession {
       "lab.removeNode": ({ node }) => service().edit({ kind: "remove-node", name: node }),
       "lab.addLink": ({ endpoints }) => service().edit({ kind: "add-link", endpoints }),
       "lab.removeLink": ({ index }) => service().edit({ kind: "remove-link", index }),
+      "lab.labelPath": ({ from, vrf, prefix }) => service().labelPath(from, vrf, prefix),
       "node.start": ({ node }) => service().nodeOp("startNode", node),
       "node.stop": ({ node }) => service().nodeOp("stopNode", node),
       "node.restart": ({ node }) => service().nodeOp("restartNode", node),

@@ -3,7 +3,7 @@
 // `down` keep working on a lab the app started and the app follows a lab the CLI changed
 // (it polls the runtime's status while someone is watching).
 import type { CheckReport } from "../api/checks";
-import type { LabLogEntry, LabView, LinkView, NodeView, NodeViewState } from "../api/lab-api";
+import type { LabelPath, LabLogEntry, LabView, LinkView, NodeView, NodeViewState } from "../api/lab-api";
 import type { MgmtClient } from "../api/mgmt-client";
 import type { TableName } from "../api/tables";
 import { openConsoleStream, type ConsoleHandlers, type ConsoleStream } from "./console-stream";
@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../router/agent/storage";
 import { editLabText, type LabEdit } from "./lab-file-edit";
 import { LabLog } from "./lab-log";
+import { traceLabelPath, type NodeTables } from "./label-path";
 import { LabFileError, loadLab, type Lab } from "./topology";
 import type { Result } from "../api/result";
 
@@ -235,6 +236,27 @@ export class LabService {
     }
     this.changed();
     return this.view();
+  }
+
+  /** The label path of `prefix` in `vrf` from `from` (label-path.ts), from every running router's tables now. */
+  async labelPath(from: string, vrf: string, prefix: string): Promise<LabelPath> {
+    await this.deploying;
+    this.requireDeployed();
+    this.requireNode(from);
+    const tables = new Map<string, NodeTables>();
+    await Promise.all(
+      this.lab.nodes.map(async (n) => {
+        if (this.statuses.get(n.name)?.state !== "running") return;
+        try {
+          const client = await this.client(n.name);
+          const [routes, mpls, interfaces] = await Promise.all([client.table("routes"), client.table("mpls-forwarding"), client.table("interfaces")]);
+          if (routes.ok && mpls.ok && interfaces.ok) tables.set(n.name, { routes: routes.result, mpls: mpls.result, interfaces: interfaces.result });
+        } catch {
+          // Not answering: the trace says so if the path needs it.
+        }
+      }),
+    );
+    return traceLabelPath(tables, from, vrf, prefix);
   }
 
   /** `write memory` on every running router: the lab folder then holds the lab as it runs. */

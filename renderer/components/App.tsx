@@ -1,7 +1,8 @@
 // The app: a top bar with the lab and its Start/Stop, the topology canvas, and the panel of
 // the router picked on it. Panels of routers opened before stay mounted (hidden), so several
 // consoles live at once and keep their scrollback.
-import { computed, defineComponent, h, reactive, ref, watch } from "vue";
+import { computed, defineComponent, h, reactive, ref, shallowRef, watch } from "vue";
+import type { LabelPath } from "../../core/api/lab-api";
 import { useLabClient } from "../composables/lab-client";
 import { useLab } from "../composables/use-lab";
 import { EventLog } from "./EventLog";
@@ -13,9 +14,21 @@ import { TopologyTools, type TopologyEdit } from "./TopologyTools";
 export const App = defineComponent({
   setup() {
     const lab = useLab(useLabClient());
+    // A lab stopped or another opened: a traced path no longer holds.
     const selected = ref<string>();
     const selectedLink = ref<number>();
     const eventsOpen = ref(false);
+    const client = useLabClient();
+    const labelPath = shallowRef<LabelPath>();
+    const tracing = ref(false);
+    const traceError = ref<string>();
+    const traceLabels = async (from: string, vrf: string, prefix: string): Promise<void> => {
+      tracing.value = true;
+      const reply = await client.call("lab.labelPath", { from, vrf, prefix });
+      tracing.value = false;
+      labelPath.value = reply.ok ? reply.result : undefined;
+      traceError.value = reply.ok ? undefined : reply.error.message;
+    };
     const edit = async (e: TopologyEdit): Promise<void> => {
       const done = await lab.editTopology(e.method, e.params);
       if (done && e.method === "lab.removeLink") selectedLink.value = undefined;
@@ -31,7 +44,14 @@ export const App = defineComponent({
       () => {
         selected.value = undefined;
         selectedLink.value = undefined;
+        labelPath.value = undefined;
         opened.clear();
+      },
+    );
+    watch(
+      () => lab.view.value?.deployed,
+      (deployed) => {
+        if (!deployed) labelPath.value = undefined;
       },
     );
     const counts = computed(() => {
@@ -85,6 +105,11 @@ export const App = defineComponent({
               {lab.notice.value}
             </div>
           ) : null}
+          {traceError.value ? (
+            <div class="error-bar" role="alert" data-trace-error>
+              {traceError.value}
+            </div>
+          ) : null}
           {lab.error.value || view.error ? (
             <div class="error-bar" role="alert">
               {lab.error.value ?? view.error}
@@ -97,6 +122,7 @@ export const App = defineComponent({
                 selected={selected.value}
                 selectedLink={selectedLink.value}
                 steps={lab.steps}
+                labelPath={labelPath.value}
                 onSelect={(name: string | undefined) => {
                   selectedLink.value = undefined;
                   select(name);
@@ -104,7 +130,13 @@ export const App = defineComponent({
                 onSelectLink={(index: number) => (selectedLink.value = index)}
                 onMoved={(moved: { nodes: Record<string, { x: number; y: number }>; links: { index: number; position: { x: number; y: number } }[] }) => void lab.saveLayout(moved)}
               />
-              <TopologyTools view={view} selectedLink={selectedLink.value} busy={lab.pending.has("edit")} onEdit={(e: TopologyEdit) => void edit(e)} onClearLink={() => (selectedLink.value = undefined)} />
+              <TopologyTools
+                view={view}
+                selectedLink={selectedLink.value}
+                busy={lab.pending.has("edit") || tracing.value}
+                labelPath={labelPath.value}
+                onTrace={(from: string, vrf: string, prefix: string) => void traceLabels(from, vrf, prefix)}
+                onClearPath={() => (labelPath.value = undefined)} onEdit={(e: TopologyEdit) => void edit(e)} onClearLink={() => (selectedLink.value = undefined)} />
               {eventsOpen.value ? (
                 <EventLog labDir={view.dir} nodes={view.nodes.map((n) => n.name)} onClose={() => (eventsOpen.value = false)} />
               ) : (

@@ -4,7 +4,7 @@
 // (the app's `moved`), so the lab opens laid out the same way next time.
 import { Handle, Position, VueFlow, useVueFlow, type Edge, type Node, type NodeComponent, type NodeProps } from "@vue-flow/core";
 import { computed, defineComponent, h, markRaw, onBeforeUnmount, onMounted, ref, shallowRef, watch, type PropType } from "vue";
-import type { LabView } from "../../core/api/lab-api";
+import type { LabelPath, LabView } from "../../core/api/lab-api";
 import { bridgeId, layoutTopology } from "./topology-layout";
 
 /** Positions to save after a drag: routers by name, bridge dots by their link's index. */
@@ -14,6 +14,22 @@ export interface MovedNodes {
 }
 
 const STATE_LABEL = { stopped: "stopped", booting: "booting", running: "running", crashed: "crashed" } as const;
+
+/** What a router does on a label path, shortest: "push 16", "swap 16→22", "pop 16", "deliver". */
+export function hopText(hop: LabelPath["hops"][number]): string {
+  switch (hop.action) {
+    case "push":
+      return `push ${hop.labelsOut.slice(0, hop.labelsOut.length - hop.labelsIn.length).join("/")}`;
+    case "swap":
+      return `swap ${hop.labelsIn[0]}→${hop.labelsOut[0]}`;
+    case "pop":
+      return `pop ${hop.labelsIn[0]}`;
+    case "ip":
+      return "IP";
+    case "deliver":
+      return "deliver";
+  }
+}
 
 /** A router on the canvas. Handles sit at the card's centre, so links meet it head-on. */
 export const RouterNode = defineComponent({
@@ -34,6 +50,11 @@ export const RouterNode = defineComponent({
           </div>
           <div class="router-text">
             <div class="router-name">{props.data.label}</div>
+            {props.data.hop ? (
+              <div class="hop-badge" data-hop={props.data.hop}>
+                {props.data.hop}
+              </div>
+            ) : null}
             <div class="router-state">
               <span class="state-dot" />
               {STATE_LABEL[state]}
@@ -73,6 +94,8 @@ export const TopologyCanvas = defineComponent({
     selectedLink: { type: Number, default: undefined },
     /** Deploy step per booting router. */
     steps: { type: Object as PropType<ReadonlyMap<string, string>>, default: () => new Map() },
+    /** A traced label path, drawn over the links: one arrow per hop, labelled with the stack sent. */
+    labelPath: { type: Object as PropType<LabelPath>, default: undefined },
   },
   emits: { select: (_node: string | undefined) => true, selectLink: (_index: number) => true, moved: (_moved: MovedNodes) => true },
   setup(props, { emit }) {
@@ -95,6 +118,22 @@ export const TopologyCanvas = defineComponent({
       () => props.view.nodes.map((n) => `${n.name}:${n.state}:${props.steps.get(n.name) ?? ""}`).join(","),
       () => {
         for (const n of props.view.nodes) flow.updateNodeData(n.name, { state: n.state, step: props.steps.get(n.name) });
+      },
+    );
+    const pathEdges = computed<Edge[]>(() =>
+      (props.labelPath?.hops ?? []).flatMap((hop, i) =>
+        hop.next
+          ? [{ id: `lp${i}`, source: hop.node, target: hop.next, type: "default", animated: true, class: "label-path", label: hop.labelsOut.length ? hop.labelsOut.join(" / ") : "IP", labelBgPadding: [6, 3] as [number, number], labelBgBorderRadius: 4 }]
+          : [],
+      ),
+    );
+    const edges = computed(() => [...graph.value.edges, ...pathEdges.value]);
+    watch(
+      () => props.labelPath,
+      (path) => {
+        const hops = new Map<string, string[]>();
+        for (const hop of path?.hops ?? []) hops.set(hop.node, [...(hops.get(hop.node) ?? []), hopText(hop)]);
+        for (const n of props.view.nodes) flow.updateNodeData(n.name, { hop: hops.get(n.name)?.join(" · ") });
       },
     );
     // Fit the drawing to the canvas whenever the canvas changes size (a panel opens or closes),
@@ -126,7 +165,7 @@ export const TopologyCanvas = defineComponent({
           id={flowId}
           class="topology"
           nodes={graph.value.nodes}
-          edges={graph.value.edges}
+          edges={edges.value}
           nodeTypes={NODE_TYPES}
           nodesConnectable={false}
           edgesUpdatable={false}

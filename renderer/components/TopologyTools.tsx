@@ -2,7 +2,7 @@
 // startup-config of its own), draw a link by picking each end's router and interface, remove
 // the link picked on the canvas. The lab writes each change into lab.yaml, comments kept.
 import { computed, defineComponent, h, reactive, ref, type PropType } from "vue";
-import type { LabView } from "../../core/api/lab-api";
+import type { LabelPath, LabView } from "../../core/api/lab-api";
 import { shortInterface } from "./topology-layout";
 
 /** The first of R1, R2, … the lab does not use. */
@@ -31,18 +31,21 @@ export const TopologyTools = defineComponent({
     view: { type: Object as PropType<LabView>, required: true },
     selectedLink: { type: Number, default: undefined },
     busy: { type: Boolean, default: false },
+    labelPath: { type: Object as PropType<LabelPath>, default: undefined },
   },
-  emits: { edit: (_edit: TopologyEdit) => true, clearLink: () => true },
+  emits: { edit: (_edit: TopologyEdit) => true, clearLink: () => true, trace: (_from: string, _vrf: string, _prefix: string) => true, clearPath: () => true },
   setup(props, { emit }) {
-    const open = ref<"router" | "link">();
+    const open = ref<"router" | "link" | "path">();
+    const trace = reactive({ from: "", vrf: "cust1", prefix: "" });
     const routerName = ref("");
     const ends = reactive([
       { node: "", iface: "" },
       { node: "", iface: "" },
     ]);
-    const toggle = (form: "router" | "link"): void => {
+    const toggle = (form: "router" | "link" | "path"): void => {
       open.value = open.value === form ? undefined : form;
-      if (form === "router") routerName.value = nextRouterName(props.view);
+      if (form === "path") trace.from ||= props.view.nodes[0]?.name ?? "";
+      else if (form === "router") routerName.value = nextRouterName(props.view);
       else {
         const names = props.view.nodes.map((n) => n.name);
         ends.forEach((end, i) => {
@@ -63,7 +66,55 @@ export const TopologyTools = defineComponent({
             <button data-action="add-link" disabled={!stopped || props.busy || props.view.nodes.length < 2} title={stopped ? "Join two interfaces" : "Stop the lab to change its routers and links"} onClick={() => toggle("link")}>
               + Link
             </button>
+            <button data-action="label-path" disabled={!props.view.deployed || props.view.busy} title={props.view.deployed ? "Trace a VRF prefix's labels hop by hop" : "Start the lab to trace label paths"} onClick={() => toggle("path")}>
+              Label path
+            </button>
           </div>
+          {open.value === "path" && props.view.deployed ? (
+            <form
+              class="tool-form"
+              data-form="label-path"
+              onSubmit={(ev: Event) => {
+                ev.preventDefault();
+                emit("trace", trace.from, trace.vrf.trim(), trace.prefix.trim());
+              }}
+            >
+              <label>
+                From
+                <select value={trace.from} onChange={(ev: Event) => (trace.from = (ev.target as HTMLSelectElement).value)}>
+                  {props.view.nodes.map((n) => (
+                    <option value={n.name}>{n.name}</option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                VRF <input class="path-vrf" value={trace.vrf} onInput={(ev: Event) => (trace.vrf = (ev.target as HTMLInputElement).value)} />
+              </label>
+              <label>
+                Prefix <input class="path-prefix" placeholder="192.168.113.0/24" value={trace.prefix} onInput={(ev: Event) => (trace.prefix = (ev.target as HTMLInputElement).value)} />
+              </label>
+              <button class="primary" type="submit" disabled={props.busy || !trace.prefix.trim()}>
+                Trace
+              </button>
+              {props.labelPath ? (
+                <button type="button" class="ghost" onClick={() => emit("clearPath")}>
+                  Clear
+                </button>
+              ) : null}
+            </form>
+          ) : null}
+          {props.labelPath && open.value === "path" ? (
+            <ol class="tool-form path-hops" data-label-path>
+              {props.labelPath.hops.map((hop) => (
+                <li data-hop-node={hop.node}>
+                  <strong>{hop.node}</strong> <span class={`hop-action action-${hop.action}`}>{hop.action}</span> {hop.labelsIn.length ? `[${hop.labelsIn.join("/")}]` : ""}
+                  {hop.labelsOut.length || hop.action === "pop" ? ` → [${hop.labelsOut.join("/")}]` : ""} {hop.interface ? `out ${hop.interface}` : ""} {hop.next ? `to ${hop.next}` : ""}
+                  <div class="hop-detail">{hop.detail}</div>
+                </li>
+              ))}
+              {props.labelPath.problem ? <li class="path-problem">{props.labelPath.problem}</li> : null}
+            </ol>
+          ) : null}
           {open.value === "router" && stopped ? (
             <form
               class="tool-form"

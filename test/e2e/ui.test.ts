@@ -246,6 +246,38 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     await expect.poll(() => editorText(page, "R4-Spoke"), { timeout: 10_000 }).toMatch(/^hostname R4-Spoke/);
   }, 40_000);
 
+  it("traces the label path of a VRF prefix from R4-Spoke to R3-Spoke1's LAN and draws it on the canvas", async () => {
+    await page.click('[data-panel="R4-Spoke"] button[title=Close]');
+    await page.click('[data-action="label-path"]');
+    const form = page.locator('[data-form="label-path"]');
+    await form.locator("select").selectOption("R4-Spoke");
+    await form.locator(".path-vrf").fill("cust1");
+    await form.locator(".path-prefix").fill("192.168.113.0/24");
+    const hops = page.locator("[data-label-path] li[data-hop-node]");
+    // BGP may still be converging: trace until the path reaches R3-Spoke1.
+    await expect
+      .poll(
+        async () => {
+          await form.locator('button[type="submit"]').click();
+          await page.waitForTimeout(300);
+          return hops.evaluateAll((els) => els.map((e) => e.getAttribute("data-hop-node")));
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toEqual(expect.arrayContaining(["R4-Spoke", "R1-HUB", "R3-Spoke1"]));
+    const first = await hops.first().innerText();
+    expect(first).toMatch(/^R4-Spoke push/);
+    expect(await hops.last().getAttribute("data-hop-node")).toBe("R3-Spoke1");
+    expect(await page.locator("[data-label-path] .path-problem").count()).toBe(0);
+    expect(await page.locator(".vue-flow__edge.label-path").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('.router-node[data-node="R4-Spoke"] .hop-badge').innerText()).toMatch(/^push \d+/);
+    await shot("07e-label-path");
+    await page.click('[data-form="label-path"] button:has-text("Clear")');
+    expect(await page.locator(".vue-flow__edge.label-path").count()).toBe(0);
+    await page.click('[data-action="label-path"]');
+    await page.click('.router-node[data-node="R4-Spoke"]');
+  }, 60_000);
+
   it("saves the lab: every running router's config becomes its startup-config in the lab folder", async () => {
     expect(readFileSync(join(served.labDir, "R4-Spoke.cfg"), "utf8")).not.toContain("Loopback99");
     await page.click('[data-action="lab-save"]');
