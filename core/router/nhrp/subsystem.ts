@@ -472,16 +472,18 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     if (!cfg || (!cfg.shortcut && cfg.shortcutVirtualTemplate === undefined)) return;
     if (ind.packet.length < 20) return;
     const dst = ipv4Dst(ind.packet, 0);
-    const vrf = this.vrfForLabel(inIf, dst, ind.extensions.labels?.vrfLabel);
+    // Without `mpls nhrp` the label means nothing here: the resolution is for the tunnel's table.
+    const label = this.mplsNhrp(inIf) ? ind.extensions.labels?.vrfLabel : undefined;
+    const vrf = this.vrfForLabel(inIf, dst, label);
     if (vrf === undefined) return;
     if (this.cache.covering(vrfKey(vrf), dst).length > 0) return; // resolved or being resolved
-    this.requestResolution(inIf, vrfKey(vrf), dst, ind.srcProtocol, ind.extensions.labels?.vrfLabel);
+    this.requestResolution(inIf, vrfKey(vrf), dst, ind.srcProtocol, label);
   }
 
   /** The VRF a redirect is about: with `mpls nhrp`, the one whose route to `dst` leaves
    * `inIf` with `label` innermost; else the tunnel's own. */
   private vrfForLabel(inIf: TunnelInterface, dst: Ipv4, label: Label | undefined): Vrf | undefined {
-    if (label === undefined || !this.mplsNhrp(inIf)) return inIf.vrf;
+    if (label === undefined) return inIf.vrf;
     for (const vrf of this.router.stack.vrfs()) {
       const entry = vrf.fib.lookup(dst);
       if (entry?.kind !== "forward") continue;
@@ -565,7 +567,9 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     }
     // The destination is behind us (or ours): we answer for its prefix.
     const owned = entry.kind === "receive" ? this.connectedPrefix(vrf, req.dstProtocol) : entry.prefix;
-    this.answer(inIf, req, vrf, owned, label !== undefined || this.mplsNhrp(inIf));
+    // Labels only with `mpls nhrp`: without it the reply has none, and the requester's traffic
+    // arrives unlabelled, in the global table (what IOS does with the line missing).
+    this.answer(inIf, req, vrf, owned, this.mplsNhrp(inIf));
   }
 
   /** The network an address of ours sits in (IOS answers with the routing table's prefix). */
