@@ -116,11 +116,16 @@ export class Router implements DataPlane, SubsystemHost {
    * NVRAM when the startup-config set it and it is unchanged, manual when typed since,
    * unset without one. */
   addressMethod(iface: Interface): AddressMethod {
-    const c = this.running.interfaces[iface.name];
+    return this.addressMethodOf(iface.name);
+  }
+
+  /** The same, by interface name (a Virtual-Template has a config but no data-plane interface). */
+  addressMethodOf(name: string): AddressMethod {
+    const c = this.running.interfaces[name];
     if (!c) return "unset";
     if (c.ipv4.kind === "negotiated") return "manual";
     if (c.ipv4.kind === "dhcp") return "DHCP";
-    return this.bootIpv4.get(iface.name) === JSON.stringify(c.ipv4) ? "NVRAM" : "manual";
+    return this.bootIpv4.get(name) === JSON.stringify(c.ipv4) ? "NVRAM" : "manual";
   }
 
   /** Names of the interfaces forwarding in a VRF, in the order IOS lists them. */

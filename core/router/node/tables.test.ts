@@ -92,6 +92,19 @@ describe("the table registry", () => {
     ]);
   });
 
+  it("lists Virtual-Templates after the forwarding interfaces, with the address they lend and line protocol down", () => {
+    const clock = new VirtualClock();
+    router = new Router({ clock, macBase: 0xaabbcc000100 as Mac });
+    const text = ["hostname HUB", "interface Loopback0", " ip address 10.0.0.1 255.255.255.255", "interface Virtual-Template2 type tunnel", " ip address 10.9.0.1 255.255.255.0", " shutdown", "interface Virtual-Template1 type tunnel", " ip unnumbered Loopback0", "end"].join("\n");
+    expect(router.boot(text).diagnostics).toEqual([]);
+    const rows = TABLES.interfaces.rows(router);
+    expect(rows.slice(-2)).toEqual([
+      { interface: "Virtual-Template1", ipAddress: "10.0.0.1", ok: "YES", method: "unset", status: "up", protocol: "down" },
+      { interface: "Virtual-Template2", ipAddress: "10.9.0.1", ok: "YES", method: "NVRAM", status: "administratively down", protocol: "down" },
+    ]);
+    expect(showTable(router, TABLES.interfaces)).toContain("\nVirtual-Template1      10.0.0.1        YES unset  up                    down\n");
+  });
+
   it("builds real VRF rows from the config and the data plane", () => {
     const router = boot();
     expect(TABLES.vrf.rows(router)).toEqual([

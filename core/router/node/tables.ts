@@ -4,7 +4,8 @@
 // and the mgmt API's `tables.get` both go through the entry, so adding a table is one schema,
 // one builder and one formatter, joined here — or, for a protocol's table, on its Subsystem
 // (`tables`), which TABLES picks up from the registration list.
-import { TABLE_NAMES, TABLE_ROWS, type TableName, type TableRow } from "../../api/tables";
+import { TABLE_NAMES, TABLE_ROWS, type InterfaceRow, type TableName, type TableRow } from "../../api/tables";
+import { formatIpv4 } from "../wire/addr";
 import { formatArpTable, formatInterfaceBrief, interfaceBriefRows } from "../net/show";
 import { formatRouteTable, routeRows } from "../routing/show-route";
 import type { Router } from "./router";
@@ -37,12 +38,37 @@ export interface TableEntry<N extends TableName = TableName, S = Router> {
 /** Every table, by name. */
 export type TableRegistry = { readonly [N in TableName]: TableEntry<N> };
 
+/**
+ * Virtual-Templates exist only in the configuration (each Virtual-Access is cloned from one),
+ * yet IOS lists them in `show ip interface brief`, after the interfaces that forward: the
+ * address they lend, up unless shut down, and line protocol down, since a template carries
+ * no traffic itself.
+ */
+function virtualTemplateRows(router: Router): InterfaceRow[] {
+  const number = (name: string): number => Number(name.slice("Virtual-Template".length));
+  return Object.values(router.running.interfaces)
+    .filter((c) => c.name.startsWith("Virtual-Template"))
+    .sort((a, b) => number(a.name) - number(b.name))
+    .map((c): InterfaceRow => {
+      const v4 = c.ipv4;
+      const address = v4.kind === "static" ? v4.primary.address : v4.kind === "unnumbered" ? router.stack.interface(v4.interface)?.sourceAddress : undefined;
+      return {
+        interface: c.name,
+        ipAddress: address === undefined ? "unassigned" : formatIpv4(address),
+        ok: "YES",
+        method: v4.kind === "static" ? router.addressMethodOf(c.name) : "unset",
+        status: c.shutdown ? "administratively down" : "up",
+        protocol: "down",
+      };
+    });
+}
+
 /** The core's tables (interfaces, routes, ARP, VRFs). */
 export const CORE_TABLES: { readonly [N in TableName]?: TableEntry<N> } = {
   interfaces: {
     name: "interfaces",
     schema: TABLE_ROWS.interfaces,
-    rows: (router) => interfaceBriefRows(router.stack.interfaces(), (i) => router.addressMethod(i)),
+    rows: (router) => [...interfaceBriefRows(router.stack.interfaces(), (i) => router.addressMethod(i)), ...virtualTemplateRows(router)],
     format: (rows) => formatInterfaceBrief(rows),
   },
   routes: {
