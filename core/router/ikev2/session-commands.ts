@@ -11,6 +11,8 @@ import { formatIkev2Session, ikev2SaRows } from "./show";
 /** What these commands need of the subsystem's instance. */
 export interface SessionOwner {
   readonly engine: IkeEngine;
+  /** The inside VRF of a session's interface, undefined for the global table. */
+  ivrfOf(interfaceName: string | undefined): string | undefined;
 }
 
 export function sessionCommands(ikev2: (router: SubsystemHost) => SessionOwner, sessions: TableEntry<"crypto-session", SubsystemHost>): SubsystemExecCommand[] {
@@ -36,7 +38,7 @@ export function sessionCommands(ikev2: (router: SubsystemHost) => SessionOwner, 
       run: ({ router, args, print }) => {
         const engine = ikev2(router).engine;
         const live = engine.sas().filter((s) => !s.superseded && s.state !== "dead");
-        print(formatIkev2Session(ikev2SaRows(live, router.clock.now()), args.has("detailed")));
+        print(formatIkev2Session(ikev2SaRows(live, router.clock.now(), (sa) => ikev2(router).ivrfOf(sa.interfaceName)), args.has("detailed")));
       },
     }),
     subsystemExec({

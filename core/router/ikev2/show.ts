@@ -35,7 +35,8 @@ function selectorsText(selectors: readonly TrafficSelector[]): string {
   return selectors.map((t) => (t.kind === "ipv4-range" ? `${formatIpv4(t.startAddress)}/${t.startPort} - ${formatIpv4(t.endAddress)}/${t.endPort}` : "")).join(", ");
 }
 
-export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number): Ikev2SaRow[] {
+/** `ivrfOf`: the inside VRF of an SA's interface (IVRF FlexVPN), undefined for the global table. */
+export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number, ivrfOf?: (sa: IkeSa) => string | undefined): Ikev2SaRow[] {
   return sas.map((sa) => ({
     tunnelId: sa.id,
     local: formatIpv4(sa.local.address),
@@ -43,7 +44,7 @@ export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number): Ikev2SaRow[] 
     remote: formatIpv4(sa.remote.address),
     remotePort: sa.remote.port,
     fvrf: sa.fvrf ?? "none",
-    ivrf: "none",
+    ivrf: ivrfOf?.(sa) ?? "none",
     status: status(sa),
     encryption: sa.suite?.encr.iosName ?? "",
     keySize: sa.suite?.encr.keyBits ?? 0,

@@ -510,7 +510,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   }
 
   /** The inside VRF of a session's interface (its routes go there), undefined for global. */
-  private ivrfOf(interfaceName: string | undefined): string | undefined {
+  ivrfOf(interfaceName: string | undefined): string | undefined {
     const vrf = interfaceName === undefined ? undefined : this.router.stack.interface(interfaceName)?.vrf;
     return vrf === undefined || vrf.isGlobal ? undefined : vrf.name;
   }
@@ -539,7 +539,10 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
 const IKEV2_SA: TableEntry<"ikev2-sa", SubsystemHost> = {
   name: "ikev2-sa",
   schema: TABLE_ROWS["ikev2-sa"],
-  rows: (router) => ikev2SaRows(router.subsystem(ikev2Subsystem).engine.sas(), router.clock.now()),
+  rows: (router) => {
+    const ikev2 = router.subsystem(ikev2Subsystem);
+    return ikev2SaRows(ikev2.engine.sas(), router.clock.now(), (sa) => ikev2.ivrfOf(sa.interfaceName));
+  },
   format: (rows, args) => formatIkev2Sa(rows, args?.detail ?? false),
 };
 
