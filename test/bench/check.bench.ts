@@ -1,12 +1,13 @@
 // Grading an exercise: every check of labs/exercise-flexvpn-spokes, the seed lab's exercise
 // (IKEv2 SA, interface and BGP VPNv4 tables, a ping, exec output, a running-config line),
 // against its solved lab. On the process runtime
-// the lab is deployed once and graded a few times, each with fresh mgmt connections as
-// `flexlab check` makes them; the best run counts. In sim the figure is real milliseconds to
+// the lab is deployed once and graded a few times the way `flexlab check` and the LabApi do
+// (checks read from the folder, fresh mgmt connections); the best run counts. In sim the figure is real milliseconds to
 // grade a settled simulated lab.
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gradeRunningLab } from "../../core/lab/checks/grade";
 import { loadChecks } from "../../core/lab/checks/load";
 import { runChecks } from "../../core/lab/checks/run";
 import { runningLabTarget, simTarget } from "../../core/lab/checks/targets";
@@ -47,11 +48,10 @@ const benchmarks: Benchmark[] = [
         if (first.failed) throw new Error(`the solved exercise did not converge: ${first.results.filter((r) => !r.passed).map((r) => `${r.title}: ${r.seen}`).join("; ")}`);
         let best = Infinity;
         for (let t = 0; t < TRIALS; t++) {
-          const target = runningLabTarget(state);
+          // flexlab check's and the LabApi's path: the checks read from the folder, fresh mgmt connections.
           const start = performance.now();
-          const report = await runChecks(lab.name, checks, target);
+          const report = await gradeRunningLab(state);
           const ms = performance.now() - start;
-          target.close();
           if (report.failed) throw new Error(`the solved exercise failed ${report.failed} checks: ${report.results.filter((r) => !r.passed).map((r) => `${r.title}: ${r.seen}`).join("; ")}`);
           best = Math.min(best, ms);
         }

@@ -44,7 +44,7 @@ export async function up(labdir: string, options: JsonOption & { runtime?: UpRun
     return failWith(err);
   }
   const timeoutMs = options.timeout;
-  if (!runtime.changeLink && lab.links.some((l) => l.impair)) console.error(`${lab.name}: the ${runtime.name} runtime does not impair links; lab.yaml's impair: is left out (sim and the process runtime apply it)`);
+  if (!runtime.changeLink && lab.links.some((l) => l.impair)) console.error(`${lab.name}: the ${runtime.name} runtime does not impair links; lab.yaml's impair: is left out (sim, process and docker apply it)`);
   console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);
   const started = Date.now();
   // Certificate labs boot enrolled: the lab CA issues what the trustpoints ask for first.

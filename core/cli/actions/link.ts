@@ -44,7 +44,7 @@ export async function link(target: string, action: string, values: readonly stri
   if (!lab) return;
   const found = findLink(lab.state.links, target);
   if (typeof found === "string") return fail(found, 2);
-  if (!lab.runtime.changeLink) return fail(`the ${lab.state.runtime} runtime cannot change links while the lab runs (sim and the process runtime can)`);
+  if (!lab.runtime.changeLink) return fail(`the ${lab.state.runtime} runtime cannot change links while the lab runs (sim, process and docker can)`);
   try {
     await lab.runtime.changeLink(lab.state, found.index, change);
   } catch (err) {

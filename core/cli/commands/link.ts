@@ -13,7 +13,8 @@ export function registerLink(program: Command): void {
           "  impair delay 30ms jitter 5ms loss 1% duplicate 0.1% reorder 1% rate 10mbit   (any of them, tc netem's meaning and units)\n" +
           "  clear    no impairment\n" +
           "  down     pull the cable: every router on the link loses carrier\n" +
-          "  up       plug it back",
+          "  up       plug it back\n" +
+          "An impairment applies to the frames each router on the link receives, on every runtime.",
       )
       .argument("<link>", "0, 1, … or an endpoint such as R1:Ethernet0/0")
       .argument("<action>", "impair, clear, down or up")
