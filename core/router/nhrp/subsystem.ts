@@ -582,9 +582,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   }
 
   private forwardRequest(inIf: TunnelInterface, out: TunnelInterface, nextHop: Ipv4, req: NhrpMessage, outLabel: Label | undefined): void {
-    const ours = this.protocolAddress(out);
-    const nbma = this.nbmaAddress(out);
-    const record: NhrpCie = { code: NhrpCieCode.Success, prefixLength: 32, mtu: CIE_MTU, holdingTime: this.holdtimeSec(out), preference: 0, ...(nbma !== undefined ? { clientNbma: nbma } : {}), ...(ours !== undefined ? { clientProtocol: ours } : {}) };
+    const record = this.transitRecord(out);
     const ext = req.extensions;
     const labels = ext.labels?.vrfLabel !== undefined ? (outLabel !== undefined ? { labels: { vrfLabel: outLabel } } : {}) : ext.labels ? { labels: ext.labels } : {};
     const { labels: _drop, authentication: _auth, ...rest } = ext;
@@ -595,6 +593,13 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     };
     this.debugCache(`Forwarding Resolution Request for ${formatIpv4(req.dstProtocol)} from ${inIf.name} to ${out.name}`);
     this.send(out, forwarded, nextHop);
+  }
+
+  /** This router as a transit NHS record (RFC 2332 §5.3.4/§5.3.5) on its way out of `out`. */
+  private transitRecord(out: TunnelInterface): NhrpCie {
+    const ours = this.protocolAddress(out);
+    const nbma = this.nbmaAddress(out);
+    return { code: NhrpCieCode.Success, prefixLength: 32, mtu: CIE_MTU, holdingTime: this.holdtimeSec(out), preference: 0, ...(nbma !== undefined ? { clientNbma: nbma } : {}), ...(ours !== undefined ? { clientProtocol: ours } : {}) };
   }
 
   /** We are the egress for `req`: bring up the shortcut to the requester, then reply on it. */
@@ -717,9 +722,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     const entry = inIf.vrf.fib.lookup(rep.srcProtocol);
     const path = entry?.kind === "forward" ? entry.paths[0] : undefined;
     if (path === undefined || !this.isNhrpTunnel(path.interface) || path.interface === inIf) return;
-    const ours = this.protocolAddress(path.interface);
-    const nbma = this.nbmaAddress(path.interface);
-    const record: NhrpCie = { code: NhrpCieCode.Success, prefixLength: 32, mtu: CIE_MTU, holdingTime: this.holdtimeSec(path.interface), preference: 0, ...(nbma !== undefined ? { clientNbma: nbma } : {}), ...(ours !== undefined ? { clientProtocol: ours } : {}) };
+    const record = this.transitRecord(path.interface);
     const { authentication: _auth, ...rest } = rep.extensions;
     this.send(path.interface, { ...rep, hopCount: rep.hopCount - 1, extensions: { ...rest, reverseTransit: [...(rep.extensions.reverseTransit ?? []), record], ...this.authExtension(path.interface) } }, path.nextHop ?? rep.srcProtocol);
   }
