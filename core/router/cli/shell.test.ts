@@ -115,6 +115,19 @@ describe("the exec shell", () => {
     expect(sh.help("show ip interface brief | ")).toContain("  include  Include lines that match");
   });
 
+  it("heads a mode's command list with IOS's line, and helps an exec command after do", async () => {
+    boot();
+    const sh = new Shell(sim!.node("R1").router, { privileged: true });
+    expect(sh.help("")[0]).toBe("Exec commands:");
+    await session(["configure terminal"], sh);
+    expect(sh.help("")[0]).toBe("Configure commands:");
+    expect(sh.help("do show ip rou")).toEqual(["route"]);
+    expect(sh.help("do show ip route ").slice(-2)).toEqual(["  |          Output modifiers", "  <cr>"]);
+    expect(sh.help("do show ipx "), "the caret counts the prompt and do").toEqual([" ".repeat("R1(config)#do show ip".length) + "^", "% Invalid input detected at '^' marker."]);
+    await session(["interface Loopback0"], sh);
+    expect(sh.help("")[0]).toBe("Interface configuration commands:");
+  });
+
   it("completes a unique abbreviation with Tab", () => {
     boot();
     const sh = new Shell(sim!.node("R1").router, { privileged: true });

@@ -19,6 +19,19 @@ import { CONFIG_LINES_PER_SLICE, REGEX_STEPS_PER_SLICE, WorkSlicer } from "./wor
 /** Exec words that only lead to subcommands: typed alone, IOS says how to list them. */
 const SUBCOMMAND_FAMILIES = ["show", "debug", "undebug", "clear"];
 
+/** The line IOS prints above a mode's list of commands (`?` on an empty line). */
+const MODE_HELP_HEADERS: Partial<Record<ModeId, string>> = {
+  "user-exec": "Exec commands:",
+  exec: "Exec commands:",
+  config: "Configure commands:",
+  "config-if": "Interface configuration commands:",
+  "config-if-tunnel": "Interface configuration commands:",
+  "config-subif": "Interface configuration commands:",
+  "router-bgp": "Router configuration commands:",
+  "router-bgp-af": "Router Address Family configuration commands:",
+  line: "Line configuration commands:",
+};
+
 /** Where a running command prints: the line that started it, then the line that answered
  * its last question (a dialogue's output follows the answer typed). */
 interface Output {
@@ -325,14 +338,23 @@ export class Shell {
       if (after.trim() === "") return pipeHelp();
       return ["  LINE  Regular Expression"];
     }
+    const header = text.trim() === "" && MODE_HELP_HEADERS[this.mode] !== undefined ? [MODE_HELP_HEADERS[this.mode] as string] : [];
     if (this.config) {
+      // `do COMMAND ?`: the exec command's help, the caret counted past "do ".
+      const lead = /^\s*do\s+/.exec(text);
+      if (lead) {
+        const rest = text.slice(lead[0].length);
+        const result = this.grammar.help("exec", rest);
+        const extra: HelpItem[] = result.kind === "list" && result.cr && this.pipeable(rest, "exec") ? [PIPE_HELP] : [];
+        return formatHelp(result, rest, promptLength + lead[0].length, extra);
+      }
       const result = this.config.help(text);
       if (result.kind === "error" && this.config.mode !== "config") return formatHelp(this.grammar.help("config", text), text, promptLength);
-      return formatHelp(result, text, promptLength);
+      return [...header, ...formatHelp(result, text, promptLength)];
     }
     const result = this.grammar.help(this.execMode, text);
     const extra: HelpItem[] = result.kind === "list" && result.cr && this.pipeable(text) ? [PIPE_HELP] : [];
-    return formatHelp(result, text, promptLength, extra);
+    return [...header, ...formatHelp(result, text, promptLength, extra)];
   }
 
   /** Tab: the completed line, or undefined. */
@@ -341,8 +363,8 @@ export class Shell {
     return this.grammar.complete(this.execMode, text);
   }
 
-  private pipeable(text: string): boolean {
-    const r = this.grammar.match(this.execMode, text);
+  private pipeable(text: string, mode: ModeId = this.execMode): boolean {
+    const r = this.grammar.match(mode, text);
     return r.ok && r.match.entry.kind === "exec" && r.match.entry.pipe === true;
   }
 
