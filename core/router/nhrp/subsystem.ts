@@ -100,6 +100,8 @@ const KIND_OF_TYPE: Record<number, NhrpTrafficKind> = {
 const vrfKey = (vrf: Vrf): string => vrf.name;
 const ribVrf = (vrf: string): string | undefined => (vrf === "" ? undefined : vrf);
 
+/** Purge requests' N flag: no reply wanted (RFC 2332 §5.2.5). */
+const NHRP_PURGE_NO_REPLY = 0x8000;
 /** Registration requests' U flag (RFC 2332 §5.2.3). */
 const NHRP_REGISTRATION_UNIQUE = 0x8000;
 
@@ -849,19 +851,46 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     for (const [id, p] of this.pending) if (p.interface === name) this.pending.delete(id);
   }
 
+  /** A responder withdrew what it answered for: the shortcuts through it go, and (unless N is
+   * set) a purge reply says so. */
   private purgeRequest(inIf: TunnelInterface, req: NhrpMessage): void {
     for (const cie of req.cies) {
       if (cie.clientProtocol === undefined) continue;
       for (const e of this.cache.onInterface(inIf.name)) if (e.via === cie.clientProtocol && !e.flags.includes("local")) this.drop(e);
     }
+    if ((req.flags & NHRP_PURGE_NO_REPLY) === 0) this.send(inIf, { ...req, type: NhrpType.PurgeReply, hopCount: NHRP_HOP_COUNT, extensions: this.authExtension(inIf) }, req.srcProtocol);
     this.settle(inIf.name);
   }
 
-  /** `clear ip nhrp [vrf X]`: dynamic entries go (and the shortcuts they held up). */
+  /** Tells the requester of a local entry that the binding is gone (RFC 2332 §5.2.5). */
+  private purge(entry: NhrpEntry): void {
+    const iface = this.router.stack.interface(entry.interface);
+    if (!(iface instanceof TunnelInterface) || entry.requester === undefined || !iface.isUp) return;
+    const ours = this.protocolAddress(iface);
+    const nbma = this.nbmaAddress(iface);
+    if (ours === undefined || nbma === undefined) return;
+    const purge: NhrpMessage = {
+      type: NhrpType.PurgeRequest,
+      hopCount: NHRP_HOP_COUNT,
+      flags: 0,
+      requestId: this.nextRequestId++,
+      srcNbma: nbma,
+      srcProtocol: ours,
+      dstProtocol: entry.requester,
+      cies: [{ code: NhrpCieCode.Success, prefixLength: entry.prefix.len, mtu: CIE_MTU, holdingTime: 0, preference: 0, clientNbma: nbma, clientProtocol: ours }],
+      extensions: this.authExtension(iface),
+    };
+    this.send(iface, purge, entry.requester);
+  }
+
+  /** `clear ip nhrp [vrf X]`: dynamic entries go (and the shortcuts they held up); those we
+   * answered for are purged at their requesters. */
   clear(vrf?: string): void {
     const touched = new Set<string>();
-    for (const e of this.cache.all()) {
-      if (e.type === "static" || (vrf !== undefined && e.vrf !== vrf)) continue;
+    const cleared = this.cache.all().filter((e) => e.type !== "static" && (vrf === undefined || e.vrf === vrf));
+    // Purges first, while the requesters' own entries still say where they are.
+    for (const e of cleared) if (e.flags.includes("local")) this.purge(e);
+    for (const e of cleared) {
       this.drop(e);
       touched.add(e.interface);
     }

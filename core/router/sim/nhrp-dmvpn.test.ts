@@ -95,6 +95,17 @@ describe("NHRP on DMVPN phase 3 (multipoint GRE, no IPsec)", () => {
     expect(await s.exec("SPOKE1", "show ip nhrp")).toContain("Type: static");
   });
 
+  it("purges the requester's shortcut when the responder clears what it answered for", async () => {
+    const s = start();
+    await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1");
+    s.advance(2_000);
+    expect(await s.exec("SPOKE1", "show ip route")).toMatch(/^H {5}192\.168\.2\.0\/24 /m);
+    await s.exec("SPOKE2", "clear ip nhrp");
+    s.advance(1_000);
+    expect(await s.exec("SPOKE1", "show ip route")).not.toMatch(/^H {5}192\.168\.2\.0\/24 /m);
+    expect(await s.exec("SPOKE1", "show ip nhrp traffic")).toMatch(/Rcvd: Total \d+\n(?:.*\n){1}.*\b1 Purge Request/);
+  });
+
   it("ages out an unused shortcut after the responder's hold time", async () => {
     const s = start();
     await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1");
