@@ -4,7 +4,9 @@
 // in GRE inside ESP: tshark, given the keys, finds the hub's traffic indication to R3, R3's
 // resolution request to the hub and the hub's copy forwarded to R4, and R4's reply to R3 over
 // the new spoke-to-spoke session, with FlexLab's label extension as vendor-private data and
-// nothing malformed; `flexlab decode --esp-keys` shows the same packets with the labels.
+// nothing malformed; `flexlab decode --esp-keys` shows the same packets with the labels. And
+// `flexlab sim --capture` writes such captures itself: a port from boot, Tunnel0 and a
+// Virtual-Access cloned during the run in clear, with --esp-keys.
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -109,6 +111,17 @@ function tshark(c: Captured, file: string, fields: readonly string[], filter: st
   return r.stdout.split("\n").filter((l) => l !== "").map((l) => l.split("|"));
 }
 
+/** `flexlab decode` as a command: its exit status and output. */
+async function flexlabDecode(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, "bin/flexlab.mjs"), "decode", ...args], { cwd: root, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
 /** The NHRP packets each port sent, in order: "src > dst type". */
 function sentNhrp(c: Captured): string[][] {
   const own = ["172.16.0.1", "172.16.1.103", "172.16.1.104"];
@@ -154,17 +167,6 @@ describe("a capture of the NHRP exchange of labs/mpls-over-flexvpn-shortcuts (si
     expect(types).toEqual(new Set(["8", "1", "2"]));
   }, 120_000);
 
-  /** `flexlab decode` as a command: its exit status and output. */
-  async function flexlabDecode(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(root, "bin/flexlab.mjs"), "decode", ...args], { cwd: root, maxBuffer: 64 << 20 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
-
   it("flexlab decode --esp-keys opens every ESP packet and shows the NHRP inside with its labels", async () => {
     const c = await captured();
     const [, r3File] = c.files;
@@ -194,5 +196,51 @@ describe("a capture of the NHRP exchange of labs/mpls-over-flexvpn-shortcuts (si
     expect(reply).toMatch(new RegExp(String.raw`^ {8}cies: \[\{ code: success \(0\), prefixLength: 24, nbma: 172\.16\.1\.104, protocol: 10\.1\.1\.\d+, .*, label: Label: ${c.r4Label} \}\]$`, "m"));
     expect(reply).toMatch(/^ {8}responder: \{ code: success \(0\), prefixLength: 32, nbma: 172\.16\.1\.104, .*, label: implicit-null \}$/m);
     expect(reply).toMatch(new RegExp(String.raw`^ {8}cieLabels: \[Label: ${c.r4Label}, implicit-null\]$`, "m"));
+  }, 120_000);
+});
+
+describe("flexlab sim --capture on labs/mpls-over-flexvpn-shortcuts", () => {
+  it("writes R3's WAN port (ESP, with --esp-keys), Tunnel0 and the Virtual-Access cloned during the run, the tunnels in clear", async () => {
+    const labDir = join(dir, "sim-capture-lab");
+    copyExampleLabSync("mpls-over-flexvpn-shortcuts", labDir);
+    const file = (name: string): string => join(dir, name);
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(root, "bin/flexlab.mjs"), "sim", labDir,
+        "--exec", "R3-Spoke1: ping vrf cust1 192.168.114.1 source 192.168.113.1",
+        "--exec", "R3-Spoke1: ping vrf cust1 192.168.114.1 source 192.168.113.1",
+        "--capture", `R3-Spoke1:e0/0=${file("sim-wan.pcapng")}`,
+        "--capture", `R3-Spoke1:Tu0=${file("sim-tunnel0.pcapng")}`,
+        "--capture", `R3-Spoke1:Virtual-Access1=${file("sim-va1.pcapng")}`,
+        "--esp-keys", file("sim-esp_sa"),
+      ],
+      { cwd: root, encoding: "utf8", env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^\d+ frames captured on R3-Spoke1 Ethernet0\/0 into .*sim-wan\.pcapng$/m);
+    expect(r.stderr).toMatch(/^\d+ frames captured on R3-Spoke1 Virtual-Access1 into .*sim-va1\.pcapng$/m);
+    expect(r.stderr).toMatch(/^4 ESP SAs written to .*sim-esp_sa /m); // R3 with the hub and with R4, both ways
+    const decoded = async (args: string[]): Promise<string> => {
+      const d = await flexlabDecode(args);
+      expect(d.code, d.stderr).toBe(0); // every layer of every packet parses
+      return d.stdout;
+    };
+    const wan = await decoded([file("sim-wan.pcapng"), "--esp-keys", file("sim-esp_sa")]);
+    expect(wan).toMatch(/ Ethernet \/ IPv4 \/ UDP 500 \/ IKEv2 IKE_SA_INIT request/); // from boot
+    expect(wan).toMatch(/ Ethernet \/ IPv4 \/ ESP spi 0x[0-9a-f]{8} seq \d+ \/ GRE \/ NHRP Resolution Reply id \d+ .*192\.168\.114\.0\/24 via 10\.1\.1\.\d+ label \d+$/m);
+    const tunnel = await decoded([file("sim-tunnel0.pcapng")]);
+    expect(tunnel).toMatch(/ Linux cooked \/ NHRP Traffic Indication redirect /);
+    expect(tunnel).toMatch(/ Linux cooked \/ IPv4 \/ TCP 179 \/ BGP OPEN/); // the BGP session to the hub, from boot
+    const va = await decoded([file("sim-va1.pcapng")]);
+    // The second ping goes direct: all ten packets on the Virtual-Access, labelled.
+    expect(va.match(/ Linux cooked \/ MPLS \d+ \/ IPv4 \/ ICMP echo$/gm)?.length).toBeGreaterThanOrEqual(5);
+    expect(va.match(/ Linux cooked \/ MPLS \d+ \/ IPv4 \/ ICMP echo reply$/gm)?.length).toBeGreaterThanOrEqual(5);
+    if (!hasTshark) return;
+    for (const name of ["sim-tunnel0.pcapng", "sim-va1.pcapng"]) {
+      const bad = spawnSync("tshark", ["-r", file(name), "-Y", `_ws.malformed || _ws.expert.severity >= ${PI_WARN}`, "-T", "fields", "-e", "frame.number"], { encoding: "utf8" });
+      expect(bad.status, bad.stderr).toBe(0);
+      expect(bad.stdout).toBe("");
+    }
   }, 120_000);
 });

@@ -12,7 +12,7 @@ import type { Router } from "../node/router";
 import { tableRows } from "./tables";
 import { TunnelInterface } from "../net/tunnel";
 import { LinkType } from "../wire/pcap";
-import { ARPHRD_IPGRE, SllPacketType, buildSll } from "../wire/sll";
+import { buildGreDeviceSll } from "../wire/sll";
 import type { BugReporter } from "../clock/guarded";
 
 /** The node the handlers serve. */
@@ -46,9 +46,6 @@ export type Outcome<T> = { readonly result: T; readonly afterReply?: () => void 
 export type MgmtHandlers = {
   readonly [M in MgmtMethod]: (params: MgmtParams<M>, peer: MgmtPeer) => Outcome<MgmtResult<M>> | Promise<Outcome<MgmtResult<M>>>;
 };
-
-/** A tunnel capture's cooked header carries no link-layer address (a GRE device has none of its own). */
-const NO_ADDRESS = new Uint8Array(0);
 
 const DEFAULT_EXEC_TIMEOUT_MS = 60_000;
 /** How long a timed-out command may take to reach its next stopping point before the reply goes anyway. */
@@ -206,8 +203,7 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
         const watchId = addWatch(peer, "capture", (id) =>
           tunnel.addTap((payload, protocol, direction) => {
             try {
-              const packetType = direction === "tx" ? SllPacketType.Outgoing : SllPacketType.Host;
-              send(id, buildSll({ packetType, arphrdType: ARPHRD_IPGRE, address: NO_ADDRESS, protocol }, payload), direction);
+              send(id, buildGreDeviceSll(payload, protocol, direction === "tx"), direction);
             } catch (err) {
               ctx.reportBug(`capture on ${iface}`, err); // the tap runs in the forwarding path: the packet goes on
             }

@@ -96,3 +96,11 @@ export function buildSll2(repr: SllRepr, payload: Uint8Array): Uint8Array {
   out.set(payload, SLL2_HEADER_LENGTH);
   return out;
 }
+
+/** A tunnel's payload as a capture on a GRE device shows it: an SLL header with the payload's
+ * GRE protocol type, packet type outgoing or to us, and no link-layer address. */
+export function buildGreDeviceSll(payload: Uint8Array, protocol: number, outgoing: boolean): Uint8Array {
+  return buildSll({ packetType: outgoing ? SllPacketType.Outgoing : SllPacketType.Host, arphrdType: ARPHRD_IPGRE, address: NO_ADDRESS, protocol }, payload);
+}
+
+const NO_ADDRESS = new Uint8Array(0);
