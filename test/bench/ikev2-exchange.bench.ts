@@ -4,12 +4,16 @@
 // receive path is counted (parsing, DH, AUTH, signing, key derivation, ESP install, sending
 // the reply down its stack), not the initiator's. Rows: pre-shared keys with ECP-256, RSA
 // signatures with ECP-256, RSA signatures with MODP-2048; AES-CBC-256 and SHA-256 throughout.
+// Where strongSwan is installed, each row also measures charon as the responder of the same
+// proposal (ikev2-strongswan.ts) and prints `<row>.strongswan` and `<row>.vs-strongswan`
+// (ours / charon's); elsewhere a line says why it was skipped.
 import { Simulation } from "../../core/router/sim/harness";
 import { issueTestCertificate, makeTestCa } from "../../core/router/sim/lab-certs";
 import { ikev2Subsystem } from "../../core/router/ikev2/subsystem";
 import type { IkeEngine } from "../../core/router/ikev2/engine";
 import { ipv4 } from "../../core/router/wire/addr";
 import type { Benchmark, Figure } from "./bench";
+import { measureStrongswan, strongswanBenchSkipReason } from "./ikev2-strongswan";
 
 type Auth = "psk" | "rsa";
 
@@ -96,7 +100,21 @@ function measure(auth: Auth, group: number, sas: number): number {
 
 const row = (name: string, auth: Auth, group: number, sas: number): Benchmark => ({
   name: `ikev2.responder.${name}`,
-  run: (): Figure => ({ name: `ikev2.responder.${name}`, value: measure(auth, group, sas), unit: "ms" }),
+  async run(): Promise<Figure[]> {
+    const figure = `ikev2.responder.${name}`;
+    const ours = measure(auth, group, sas);
+    const skip = strongswanBenchSkipReason();
+    if (skip) {
+      console.log(`bench ${figure}.strongswan skipped: ${skip}`);
+      return [{ name: figure, value: ours, unit: "ms" }];
+    }
+    const theirs = await measureStrongswan(name, auth, group, sas);
+    return [
+      { name: figure, value: ours, unit: "ms" },
+      { name: `${figure}.strongswan`, value: theirs, unit: "ms" },
+      { name: `${figure}.vs-strongswan`, value: ours / theirs, unit: "ratio" },
+    ];
+  },
 });
 
 const benchmarks: Benchmark[] = [row("psk-ecp256", "psk", 19, 200), row("rsa-ecp256", "rsa", 19, 100), row("rsa-modp2048", "rsa", 14, 100)];
