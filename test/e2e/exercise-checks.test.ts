@@ -104,6 +104,7 @@ describe.concurrent("exercises", () => {
     for (const [exercise, startScore, solvedPoints] of [
       ["exercise-static-routes", "1/11 points, 1 of 7", 11],
       ["exercise-flexvpn-spokes", "2/14 points, 1 of 9", 14],
+      ["exercise-spoke-to-spoke", "3/11 points, 3 of 7", 11],
     ] as const) {
       it(`flexlab check grades ${exercise}: failing at first, passing once the routers boot the solution`, async ({ expect }) => {
         const dir = await exerciseCopy(exercise);
