@@ -5,8 +5,8 @@ import { EtherType } from "./ethernet";
 import { GreProtocol, buildGre } from "./gre";
 import { IpProtocol } from "./ipv4";
 import { LinkType } from "./pcap";
-import { ARPHRD_ETHER, buildSll, buildSll2 } from "./sll";
-import { SAMPLE_FRAMES, echoRequest, ethernet, ip } from "./testdata/frames";
+import { ARPHRD_ETHER, buildGreDeviceSll, buildSll, buildSll2 } from "./sll";
+import { NHRP_RESOLUTION_REPLY, SAMPLE_FRAMES, echoRequest, ethernet, ip } from "./testdata/frames";
 import { ipv4 } from "./addr";
 import { isWireError } from "./errors";
 import { buildTcp, parseTcp } from "./tcp";
@@ -31,6 +31,13 @@ describe("decodePacket", () => {
     expect(line(packet, LinkType.Raw)).toBe("Raw IP / IPv4 / ICMP echo");
     expect(line(packet, LinkType.Ipv4)).toBe("IPv4 / ICMP echo");
     expect(line(Uint8Array.of(0x60, 0, 0, 0), LinkType.Raw)).toBe("Raw IP (undecoded)");
+  });
+
+  it("reads a GRE device's cooked header (a tunnel capture) by GRE protocol type: NHRP is no EtherType", () => {
+    expect(line(buildGreDeviceSll(NHRP_RESOLUTION_REPLY, GreProtocol.Nhrp, false), LinkType.LinuxSll)).toMatch(/^Linux cooked \/ NHRP Resolution Reply id 7 /);
+    expect(line(buildGreDeviceSll(echoRequest(), GreProtocol.Ipv4, true), LinkType.LinuxSll)).toBe("Linux cooked / IPv4 / ICMP echo");
+    // On an Ethernet device 0x2001 is an EtherType nobody registered.
+    expect(line(buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address: new Uint8Array(0), protocol: GreProtocol.Nhrp }, NHRP_RESOLUTION_REPLY), LinkType.LinuxSll)).toBe("Linux cooked (undecoded)");
   });
 
   it("marks the layer that fails with the parser's error and stops there", () => {
