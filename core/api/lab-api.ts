@@ -184,6 +184,9 @@ export const LAB_METHODS = {
     params: z.object({ maxWaitMs: z.number().int().min(0).max(3_600_000).optional() }).optional().default({}),
     result: checkReportSchema,
   },
+  /** Captures a router interface's frames into LABDIR/captures/FILE.pcapng; each frame's summary comes as a `capture.packet` event. */
+  "capture.start": { params: z.object({ node: nodeName, iface: ifaceName }), result: z.object({ captureId: streamId, file: z.string() }) },
+  "capture.stop": { params: z.object({ captureId: streamId }), result: z.object({ frames: z.number().int().nonnegative(), file: z.string() }) },
   /** Starts `events.entry` events (every router's syslog and the lab's own events); answers with the log so far. */
   "events.watch": { params: empty, result: z.object({ entries: z.array(labLogEntrySchema) }) },
   "events.unwatch": { params: empty, result: ok },
@@ -210,6 +213,10 @@ export const LAB_EVENTS = {
   "console.closed": z.object({ streamId, reason: z.string() }),
   /** A watched table's full rows; parse them with parseTableRows. */
   "tables.rows": z.object({ streamId, table: tableNameSchema, rows: z.array(z.unknown()) }),
+  /** A captured frame, decoded as `flexlab decode` does. */
+  "capture.packet": z.object({ captureId: streamId, number: z.number().int().positive(), timeMs: z.number(), length: z.number().int().nonnegative(), summary: z.string() }),
+  /** A capture ended (stopped, or the node went away); its file is complete. */
+  "capture.ended": z.object({ captureId: streamId, frames: z.number().int().nonnegative(), file: z.string(), reason: z.string() }),
   /** A line of the lab's event log, after `events.watch`. */
   "events.entry": labLogEntrySchema,
   /** A watch ended (the node went away); the renderer may watch again. */
@@ -239,5 +246,7 @@ export const labServerMessageSchema = z.union([labEventMessageSchema, labRespons
 
 /** Where the WebSocket of web mode listens, beside the app's files. */
 export const LAB_API_PATH = "/api";
+/** Where web mode serves the open lab's capture files: `/captures/FILE.pcapng`. */
+export const LAB_CAPTURES_PATH = "/captures/";
 /** WebSocket close code for a wrong or missing token. */
 export const LAB_CLOSE_UNAUTHORIZED = 4001;

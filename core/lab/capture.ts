@@ -16,6 +16,10 @@ export interface CaptureOptions {
   /** The interface's name in the file, e.g. "R1 Ethernet0/0". */
   readonly label?: string;
   readonly onFrame?: (frames: number) => void;
+  /** The node accepted the capture: frames follow. */
+  readonly onStarted?: () => void;
+  /** Each frame written, with its link type: for a live packet list. */
+  readonly onPacket?: (frame: Uint8Array, linkType: number, timestampNs: bigint) => void;
 }
 
 export type CaptureResult = Result<{ frames: number; ended: "count" | "stopped" | "disconnected" }>;
@@ -31,6 +35,7 @@ export async function captureToFile(client: MgmtClient, iface: string, file: str
   // The link type comes with the capture's start (Ethernet on a port, Linux cooked on a
   // tunnel); frames pushed before that reply wait for it.
   let ifaceId: number | undefined = undefined;
+  let linkType = LINKTYPE_ETHERNET;
   const early: CapturedFrame[] = [];
   let frames = 0;
   let finish: (ended: "count" | "stopped" | "disconnected") => void = () => {};
@@ -41,8 +46,10 @@ export async function captureToFile(client: MgmtClient, iface: string, file: str
       early.push(f);
       return;
     }
-    writer.writePacket(ifaceId, BigInt(f.timestampNs), new Uint8Array(Buffer.from(f.frame, "base64")));
+    const bytes = new Uint8Array(Buffer.from(f.frame, "base64"));
+    writer.writePacket(ifaceId, BigInt(f.timestampNs), bytes);
     frames++;
+    options.onPacket?.(bytes, linkType, BigInt(f.timestampNs));
     options.onFrame?.(frames);
     if (options.count !== undefined && frames >= options.count) finish("count");
   };
@@ -51,7 +58,9 @@ export async function captureToFile(client: MgmtClient, iface: string, file: str
     await new Promise((resolve) => out.end(resolve));
     return { ok: false, message: started.error.message };
   }
-  ifaceId = writer.addInterface(options.label ?? iface, started.result.linkType ?? LINKTYPE_ETHERNET, { tsresol: 9 });
+  linkType = started.result.linkType ?? LINKTYPE_ETHERNET;
+  ifaceId = writer.addInterface(options.label ?? iface, linkType, { tsresol: 9 });
+  options.onStarted?.();
   for (const f of early.splice(0)) onFrame(f);
   const onAbort = (): void => finish("stopped");
   if (options.signal?.aborted) finish("stopped");

@@ -20,6 +20,7 @@ export class LabApiSession {
   private readonly watches = new Map<number, { stop(): void }>();
   private readonly unsubscribe: (() => void)[] = [];
   private offService: (() => void)[] = [];
+  private readonly captures = new Map<number, { stop(): void; done: Promise<{ frames: number; reason: string }>; file: string }>();
   /** The lab's event log, once the app asked for it. */
   private logWatch: { stop(): void } | undefined;
   /** Events of streams whose opening call has not been answered yet: the app learns the
@@ -120,6 +121,24 @@ export class LabApiSession {
       },
       "lab.check": (params) => service().check(params),
       "link.set": ({ index, ...change }) => service().changeLink(index, change),
+      "capture.start": async ({ node, iface }) => {
+        const captureId = this.streamId();
+        const capture = await this.opening(captureId, () => service().startCapture(node, iface, (p) => this.emit("capture.packet", { captureId, ...p }, captureId)));
+        this.captures.set(captureId, capture);
+        void capture.done.then(({ frames, reason }) => {
+          this.captures.delete(captureId);
+          this.emit("capture.ended", { captureId, frames, file: capture.file, reason });
+        });
+        if (this.closed) capture.stop();
+        return { captureId, file: capture.file };
+      },
+      "capture.stop": async ({ captureId }) => {
+        const capture = this.captures.get(captureId);
+        if (!capture) throw new LabServiceError("not-found", `no capture ${captureId} (it ended)`);
+        capture.stop();
+        const { frames } = await capture.done;
+        return { frames, file: capture.file };
+      },
       "events.watch": async () => {
         this.logWatch?.stop();
         const watch = service().watchLog((entry) => this.emit("events.entry", entry));
@@ -157,7 +176,8 @@ export class LabApiSession {
     handler(parsed.data).then(
       (result) => {
         this.send({ id, result: (LAB_METHODS[method].result as z.ZodType).parse(result) });
-        const stream = (result as { streamId?: unknown }).streamId;
+        const opened = result as { streamId?: unknown; captureId?: unknown };
+        const stream = method === "capture.start" ? opened.captureId : opened.streamId;
         if (typeof stream === "number") this.release(stream);
       },
       (err: unknown) => {
@@ -172,6 +192,7 @@ export class LabApiSession {
     this.closed = true;
     for (const off of [...this.unsubscribe, ...this.offService]) off();
     this.logWatch?.stop();
+    for (const c of this.captures.values()) c.stop();
     for (const c of this.consoles.values()) c.close();
     for (const w of this.watches.values()) w.stop();
     this.consoles.clear();
@@ -189,6 +210,7 @@ export class LabApiSession {
 
   /** Ends this connection's consoles and watches, telling the app why. */
   private closeStreams(reason: string): void {
+    for (const c of this.captures.values()) c.stop();
     this.logWatch?.stop();
     this.logWatch = undefined;
     for (const [streamId, c] of this.consoles) {
@@ -236,7 +258,7 @@ export class LabApiSession {
   }
 
   private streamId(): number {
-    if (this.consoles.size + this.watches.size >= MAX_STREAMS) throw new LabServiceError("failed", `at most ${MAX_STREAMS} consoles and table watches per connection`);
+    if (this.consoles.size + this.watches.size + this.captures.size >= MAX_STREAMS) throw new LabServiceError("failed", `at most ${MAX_STREAMS} consoles and table watches per connection`);
     const id = this.nextStream++;
     this.held.set(id, []);
     return id;

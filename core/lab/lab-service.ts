@@ -12,7 +12,9 @@ import { connectMgmt } from "./mgmt-client";
 import { chooseRuntime, runtimeFor, type UpRuntimeName } from "./runtime/index";
 import { readState } from "./runtime/state";
 import { RuntimeError, type DeployStep, type LabState, type LinkChange, type NodeStatus, type Runtime } from "./runtime/types";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { captureToFile } from "./capture";
+import { decodePacket, summarizePacket } from "../router/wire/decode";
 import { join } from "node:path";
 import { writeFileAtomic } from "../router/agent/storage";
 import { editLabText, type LabEdit } from "./lab-file-edit";
@@ -20,6 +22,9 @@ import { LabLog } from "./lab-log";
 import { traceLabelPath, type NodeTables } from "./label-path";
 import { LabFileError, loadLab, type Lab } from "./topology";
 import type { Result } from "../api/result";
+
+/** Where captures made from the app go, inside the lab folder. */
+export const CAPTURES_DIR = "captures";
 
 export interface LabServiceOptions {
   /** The runtime `deploy` uses; default lab.yaml's (auto: docker when an engine answers). */
@@ -257,6 +262,37 @@ export class LabService {
       }),
     );
     return traceLabelPath(tables, from, vrf, prefix);
+  }
+
+  /** Captures `node`'s `iface` into `captures/NODE-IFACE-TIME.pcapng` in the lab folder until
+   * `stop()` (or the node goes); `onPacket` gets each frame's decoded summary. */
+  async startCapture(node: string, iface: string, onPacket: (p: { number: number; timeMs: number; length: number; summary: string }) => void): Promise<{ file: string; stop(): void; done: Promise<{ frames: number; reason: string }> }> {
+    const client = await this.client(node);
+    const dir = join(this.lab.dir, CAPTURES_DIR);
+    await mkdir(dir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
+    const file = `${node}-${iface.replace(/[^A-Za-z0-9]+/g, "_")}-${stamp}.pcapng`;
+    const abort = new AbortController();
+    let number = 0;
+    let started: () => void = () => {};
+    const accepted = new Promise<"started">((resolve) => (started = () => resolve("started")));
+    const running = captureToFile(client, iface, join(dir, file), {
+      signal: abort.signal,
+      label: `${node} ${iface}`,
+      onStarted: () => started(),
+      onPacket: (frame, linkType, timestampNs) => {
+        number++;
+        onPacket({ number, timeMs: Number(timestampNs / 1_000_000n), length: frame.length, summary: summarizePacket(decodePacket(frame, linkType)) });
+      },
+    });
+    // A refused capture (no such interface) ends at once, with the reason.
+    const first = await Promise.race([running, accepted]);
+    if (first !== "started" && !first.ok) throw new LabServiceError("failed", first.message);
+    return {
+      file,
+      stop: () => abort.abort(),
+      done: running.then((r) => (r.ok ? { frames: r.frames, reason: r.ended } : { frames: number, reason: r.message })),
+    };
   }
 
   /** `write memory` on every running router: the lab folder then holds the lab as it runs. */

@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
-import { LAB_API_PATH } from "../api/lab-api";
+import { LAB_API_PATH, LAB_CAPTURES_PATH } from "../api/lab-api";
+import { CAPTURES_DIR } from "./lab-service";
 import { LabApiSession } from "./lab-api-server";
 import type { LabWorkspace } from "./lab-workspace";
 
@@ -117,6 +118,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.end(body);
   };
 
+  /** A capture the app made, from the open lab's captures/ folder, as a download. */
+  const serveCapture = async (res: ServerResponse, name: string): Promise<void> => {
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*\.pcapng$/.test(name)) return void res.writeHead(404).end("not found\n");
+    let body: Buffer;
+    try {
+      body = await readFile(join(options.workspace.service.dir, CAPTURES_DIR, name));
+    } catch {
+      return void res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
+    }
+    res.writeHead(200, { "content-type": "application/vnd.tcpdump.pcap", "content-disposition": `attachment; filename="${name}"`, "x-content-type-options": "nosniff", "cache-control": "no-store" });
+    res.end(body);
+  };
+
   const server: Server = createServer((req, res) => {
     if (!hostOk(req)) return void res.writeHead(403, { "content-type": "text/plain" }).end("forbidden: wrong Host\n");
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
@@ -124,6 +138,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!auth.ok) return void res.writeHead(401, { "content-type": "text/plain" }).end("unauthorized: open the URL `flexlab serve` printed (it carries the token)\n");
     if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
     const extra: Record<string, string> = auth.fromQuery ? { "set-cookie": `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/` } : {};
+    if (url.pathname.startsWith(LAB_CAPTURES_PATH)) return void serveCapture(res, url.pathname.slice(LAB_CAPTURES_PATH.length));
     void serveFile(res, url.pathname, extra);
   });
 

@@ -5,6 +5,8 @@ import { computed, defineComponent, h, reactive, ref, shallowRef, watch } from "
 import type { LabelPath } from "../../core/api/lab-api";
 import { useLabClient } from "../composables/lab-client";
 import { useLab } from "../composables/use-lab";
+import { useCapture } from "../composables/use-capture";
+import { CapturePanel } from "./CapturePanel";
 import { EventLog } from "./EventLog";
 import { LabsMenu } from "./LabsMenu";
 import { NodePanel } from "./NodePanel";
@@ -18,8 +20,10 @@ export const App = defineComponent({
     const selected = ref<string>();
     const selectedLink = ref<number>();
     const eventsOpen = ref(false);
+    const captureOpen = ref(false);
     const client = useLabClient();
     const labelPath = shallowRef<LabelPath>();
+    const capture = useCapture(client);
     const tracing = ref(false);
     const traceError = ref<string>();
     const traceLabels = async (from: string, vrf: string, prefix: string): Promise<void> => {
@@ -136,15 +140,22 @@ export const App = defineComponent({
                 busy={lab.pending.has("edit") || tracing.value}
                 labelPath={labelPath.value}
                 onTrace={(from: string, vrf: string, prefix: string) => void traceLabels(from, vrf, prefix)}
-                onClearPath={() => (labelPath.value = undefined)} onEdit={(e: TopologyEdit) => void edit(e)} onClearLink={() => (selectedLink.value = undefined)} />
-              {eventsOpen.value ? (
+                onClearPath={() => (labelPath.value = undefined)}
+                onCapture={(node: string, iface: string) => {
+                  eventsOpen.value = false;
+                  captureOpen.value = true;
+                  void capture.start(node, iface);
+                }} onEdit={(e: TopologyEdit) => void edit(e)} onClearLink={() => (selectedLink.value = undefined)} />
+              {captureOpen.value ? (
+                <CapturePanel capture={capture} onClose={() => (captureOpen.value = false)} />
+              ) : eventsOpen.value ? (
                 <EventLog labDir={view.dir} nodes={view.nodes.map((n) => n.name)} onClose={() => (eventsOpen.value = false)} />
               ) : (
                 <button class="events-toggle" data-action="events" onClick={() => (eventsOpen.value = true)}>
                   Events
                 </button>
               )}
-              {!selected.value && !eventsOpen.value ? <div class="hint">{view.deployed ? "Click a router for its console, config and tables." : "Start the lab, then click a router for its console, config and tables."}</div> : null}
+              {!selected.value && !eventsOpen.value && !captureOpen.value ? <div class="hint">{view.deployed ? "Click a router for its console, config and tables." : "Start the lab, then click a router for its console, config and tables."}</div> : null}
             </div>
             {[...opened].map((name) => {
               const node = view.nodes.find((n) => n.name === name);

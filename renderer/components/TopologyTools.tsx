@@ -33,7 +33,7 @@ export const TopologyTools = defineComponent({
     busy: { type: Boolean, default: false },
     labelPath: { type: Object as PropType<LabelPath>, default: undefined },
   },
-  emits: { edit: (_edit: TopologyEdit) => true, clearLink: () => true, trace: (_from: string, _vrf: string, _prefix: string) => true, clearPath: () => true },
+  emits: { edit: (_edit: TopologyEdit) => true, clearLink: () => true, trace: (_from: string, _vrf: string, _prefix: string) => true, clearPath: () => true, capture: (_node: string, _iface: string) => true },
   setup(props, { emit }) {
     const open = ref<"router" | "link" | "path">();
     const trace = reactive({ from: "", vrf: "cust1", prefix: "" });
@@ -167,6 +167,13 @@ export const TopologyTools = defineComponent({
           {link.value ? (
             <div class="tool-form link-picked" data-link={link.value.index}>
               <span>{link.value.endpoints.map((e) => `${e.node} ${shortInterface(e.iface)}`).join(" — ")}</span>
+              {props.view.deployed
+                ? link.value.endpoints.map((e) => (
+                    <button data-action="capture" data-capture-end={`${e.node}:${e.iface}`} title={`Capture what ${e.node} sends and receives on ${e.iface}`} onClick={() => emit("capture", e.node, e.iface)}>
+                      Capture {e.node} {shortInterface(e.iface)}
+                    </button>
+                  ))
+                : null}
               <button class="danger" data-action="remove-link" disabled={!stopped || props.busy} title={stopped ? "Remove this link from lab.yaml" : "Stop the lab to change its links"} onClick={() => emit("edit", { method: "lab.removeLink", params: { index: link.value!.index } })}>
                 Remove link
               </button>

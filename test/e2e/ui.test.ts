@@ -3,7 +3,10 @@
 // routers running, run `show ip interface brief` on R4-Spoke's console, see the grammar flag a
 // typo in Monaco, apply a change and find it in the running config and in the live interface
 // table. Each step leaves a 1280×800 screenshot in dist/artifacts/ui/.
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { decodeCaptureFile } from "../../core/lab/decode";
+import { connectMgmt } from "../../core/lab/mgmt-client";
+import { readState } from "../../core/lab/runtime/state";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
@@ -275,7 +278,36 @@ describe.skipIf(missing !== undefined)("the app in a browser, on the seed lab", 
     await page.click('[data-form="label-path"] button:has-text("Clear")');
     expect(await page.locator(".vue-flow__edge.label-path").count()).toBe(0);
     await page.click('[data-action="label-path"]');
-    await page.click('.router-node[data-node="R4-Spoke"]');
+  }, 60_000);
+
+  it("captures a link end from the canvas: packets listed live, decoded, and the pcapng file to download", async () => {
+    await page.locator(".vue-flow__edge-text", { hasText: "Et0/0 — Et0/0" }).click({ force: true });
+    await page.click('[data-capture-end="R1-HUB:Ethernet0/0"]');
+    await page.locator('[data-capture="running"]').waitFor({ timeout: 10_000 });
+    // Traffic across the hub's outside interface: R4-Spoke pings it (through INET).
+    const read = await readState(served.labDir);
+    if (!read.ok) throw new Error(read.message);
+    const r4 = read.state.nodes.find((n) => n.name === "R4-Spoke")!;
+    const mgmt = await connectMgmt({ port: r4.mgmtPort, token: read.state.token });
+    if (!mgmt.ok) throw new Error(mgmt.message);
+    const ping = await mgmt.client.exec("ping 172.16.0.1 repeat 5");
+    mgmt.client.close();
+    expect(ping.ok && ping.result.output).toMatch(/Success rate is 100 percent \(5\/5\)/);
+    const rows = page.locator(".capture-panel .packet-row");
+    await expect.poll(() => rows.allInnerTexts(), { timeout: 10_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/Ethernet \/ IPv4 \/ ICMP echo$/), expect.stringMatching(/Ethernet \/ IPv4 \/ ICMP echo reply$/)]));
+    await shot("07f-capture");
+    await page.click('[data-action="capture-stop"]');
+    const download = page.locator('[data-action="capture-download"]');
+    await download.waitFor({ timeout: 10_000 });
+    const href = await download.getAttribute("href");
+    const fetched = await page.evaluate(`fetch(${JSON.stringify(href)}).then(async (r) => [r.status, (await r.arrayBuffer()).byteLength])`);
+    expect((fetched as number[])[0]).toBe(200);
+    const files = readdirSync(join(served.labDir, "captures"));
+    expect(files).toHaveLength(1);
+    expect((fetched as number[])[1]).toBe(readFileSync(join(served.labDir, "captures", files[0])).length);
+    const decoded = await decodeCaptureFile(join(served.labDir, "captures", files[0]));
+    expect(decoded.ok && decoded.records.length).toBeGreaterThanOrEqual(10);
+    await page.click(".capture-panel button[title=Close]");
   }, 60_000);
 
   it("saves the lab: every running router's config becomes its startup-config in the lab folder", async () => {
