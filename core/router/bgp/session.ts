@@ -180,6 +180,8 @@ export class BgpSession {
   private connectRetry: Timer | undefined;
   private keepalive: Timer | undefined;
   private running = false;
+  /** The last active open could not be tried: no source address yet, or no route to the peer. */
+  private pathMissing = false;
   private negotiatedValue: NegotiatedSession | undefined;
   private readonly random: () => number;
   readonly sentCounts: MessageCounters = emptyCounters();
@@ -336,8 +338,23 @@ export class BgpSession {
     });
   }
 
+  /** True while an active open waits for a source address or a route (see pathChanged). */
+  get waitingForPath(): boolean {
+    return this.pathMissing && this.running && this.stateValue !== "Established" && this.connections.length === 0;
+  }
+
+  /** The routing table changed: an active open that could not even be tried (no address on
+   * the update-source interface, as on a FlexVPN client before IKEv2 hands it one, or no
+   * route to the peer) is tried now instead of a ConnectRetry period later. */
+  pathChanged(): void {
+    if (!this.waitingForPath) return;
+    this.cancelTimer("connectRetry");
+    this.tryConnect();
+  }
+
   /** §8.2.2 Connect: an active open; ConnectRetry timer expiry tries again. */
   private tryConnect(): void {
+    this.pathMissing = false;
     if (!this.running || this.stateValue === "Established" || this.settingsValue.passive) return;
     const retry = (): void => {
       const s = this.settingsValue.connectRetrySec * 1000;
@@ -355,12 +372,14 @@ export class BgpSession {
     const local = s.localAddress();
     if (local === null) {
       if (this.connections.length === 0) this.setState("Active");
+      this.pathMissing = true;
       retry();
       return;
     }
     const tcp = this.tcp.connect({ vrf: s.vrf, remote: s.remoteAddress, port: BGP_PORT, local, ttl: s.ttl, md5Key: s.password });
     if (typeof tcp === "string") {
       if (this.connections.length === 0) this.setState("Active");
+      this.pathMissing = true;
       retry();
       return;
     }

@@ -57,6 +57,7 @@ export class BgpInstance implements SubsystemInstance {
   private readonly pending = new Set<SpeakerPeer>();
   private flushScheduled = false;
   private nextHopsScheduled = false;
+  private pathRetryScheduled = false;
   private running: RouterConfig | undefined;
 
   constructor(private readonly router: SubsystemHost) {
@@ -67,6 +68,7 @@ export class BgpInstance implements SubsystemInstance {
       this.origination.routeChanged(vrf, prefix, installed);
       // Next hops resolve in the global table: a change there may make paths valid or not.
       if (vrf === "") this.scheduleNextHops();
+      this.schedulePathRetry();
     });
     this.events = {
       established: (s) => this.established(s),
@@ -253,6 +255,17 @@ export class BgpInstance implements SubsystemInstance {
         if (this.router.debug.isOn(DEBUG_BGP_UPDATES)) this.router.debug.emit(`BGP(0): ${this.shownId(n)} send UPDATE, ${messages.length} message${messages.length === 1 ? "" : "s"}`);
         n.session.send(messages);
       }
+    });
+  }
+
+  /** Sessions waiting for a source address or a route try their active open again once the
+   * routing table has changed (after the current task, so a burst of changes costs one pass). */
+  private schedulePathRetry(): void {
+    if (this.pathRetryScheduled || this.neighbors.size === 0) return;
+    this.pathRetryScheduled = true;
+    this.router.clock.defer(() => {
+      this.pathRetryScheduled = false;
+      for (const n of this.neighbors.values()) n.session.pathChanged();
     });
   }
 

@@ -158,4 +158,16 @@ ${extra}`;
     expect(state(s, "R1", "10.0.23.3")).toBe("Established");
     expect(await s.exec("R1", "show ip bgp neighbors 10.0.23.3")).toContain("External BGP neighbor may be up to 2 hops away.");
   });
+
+  it("opens as soon as the update-source interface gets its address, not a ConnectRetry period later", async () => {
+    // R1's Loopback0 has no address yet (a FlexVPN client's Tunnel0 before IKEv2 hands it
+    // one): its active open cannot be tried. R2 only listens, so R1's retry alone decides.
+    const r1 = IBGP(1).replace(" ip address 1.1.1.1 255.255.255.255\n", "");
+    const s = start(r1, IBGP(2, " neighbor 1.1.1.1 transport connection-mode passive\n"));
+    s.advance(5_000);
+    expect(state(s, "R1", "2.2.2.2")).toBe("Active");
+    await s.transcript("R1", ["configure terminal", "interface Loopback0", "ip address 1.1.1.1 255.255.255.255", "end"]);
+    s.advance(1_000);
+    expect(state(s, "R1", "2.2.2.2")).toBe("Established");
+  });
 });
