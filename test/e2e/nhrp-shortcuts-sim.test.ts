@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimLab } from "../../core/lab/runtime/sim";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
 import { loadLab } from "../../core/lab/topology";
+import { ikev2Subsystem } from "../../core/router/ikev2/subsystem";
 import { mplsSubsystem } from "../../core/router/routing/mpls-subsystem";
+import { parseIpv4 } from "../../core/router/wire/addr";
 import type { Simulation } from "../../core/router/sim/harness";
 
 let sim: Simulation;
@@ -87,6 +89,27 @@ describe("MPLS over FlexVPN spoke to spoke (labs/mpls-over-flexvpn-shortcuts, si
     expect(await sim.exec("R3-Spoke1", "ping vrf cust1 192.168.124.1 source 192.168.113.1")).toContain("Success rate is 0 percent");
     // One session between the spokes carries both VRFs.
     expect((await sim.exec("R3-Spoke1", "show crypto ikev2 sa")).match(new RegExp(spokeToSpokeSa.source, "gm"))).toHaveLength(1);
+  });
+
+  it("keeps one session when both spokes start one toward each other at the same moment", async () => {
+    const r3 = sim.node("R3-Spoke1").router.subsystem(ikev2Subsystem);
+    const r4 = sim.node("R4-Spoke").router.subsystem(ikev2Subsystem);
+    const up: string[] = [];
+    const before = { r3: r3.engine.sas().length, r4: r4.engine.sas().length };
+    expect(r3.sessionTo(parseIpv4("172.16.1.104")!)).toBeDefined(); // the shortcut of the tests above
+    await sim.exec("R3-Spoke1", "clear crypto ikev2 sa remote 172.16.1.104");
+    sim.advance(1000);
+    expect(r3.sessionTo(parseIpv4("172.16.1.104")!)).toBeUndefined();
+    expect(r3.shortcut("Virtual-Template1", parseIpv4("172.16.1.104")!, (name) => up.push(`R3 ${name}`))).toBeUndefined();
+    expect(r4.shortcut("Virtual-Template1", parseIpv4("172.16.1.103")!, (name) => up.push(`R4 ${name}`))).toBeUndefined();
+    sim.advance(5000);
+    expect(up).toHaveLength(2);
+    // Both started one; the one R4 (the higher address) started is deleted at both ends.
+    expect((await sim.exec("R3-Spoke1", "show crypto ikev2 sa")).match(new RegExp(spokeToSpokeSa.source, "gm"))).toHaveLength(1);
+    expect((await sim.exec("R4-Spoke", "show ip interface brief")).match(/^Virtual-Access/gm)).toHaveLength(1);
+    expect((await sim.exec("R3-Spoke1", "show ip interface brief")).match(/^Virtual-Access/gm)).toHaveLength(1);
+    expect(r3.engine.sas().filter((s) => s.state === "established")).toHaveLength(before.r3);
+    expect(r4.engine.sas().filter((s) => s.state === "established")).toHaveLength(before.r4);
   });
 
   it("ages the idle shortcut out: routes, the SA, the Virtual-Access and NHRP's labels all go", async () => {

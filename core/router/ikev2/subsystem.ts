@@ -454,6 +454,22 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
       const name = sa.interfaceName;
       for (const up of waiters) up(name);
     }
+    this.dropCrossedShortcut(sa);
+  }
+
+  /** Two spokes that resolved each other at the same moment each started a session to the
+   * other. Both ends keep the one started by the lower address; the end that started the
+   * other deletes it (its Virtual-Access and the NHRP entries on it go; traffic that used it
+   * is redirected onto the one kept). */
+  private dropCrossedShortcut(sa: IkeSa): void {
+    if (!sa.interfaceName?.startsWith("Virtual-Access")) return;
+    const startedBy = (s: IkeSa): number => (s.role === "initiator" ? s.local.address : s.remote.address);
+    for (const other of this.engine.sas()) {
+      if (other === sa || other.state !== "established" || other.remote.address !== sa.remote.address || !other.interfaceName?.startsWith("Virtual-Access")) continue;
+      if (!other.children.some((c) => this.installed.has(c))) continue;
+      const loser = startedBy(other) > startedBy(sa) ? other : startedBy(sa) > startedBy(other) ? sa : undefined;
+      if (loser?.role === "initiator") this.engine.delete(loser, "Crossed spoke-to-spoke session");
+    }
   }
 
   childDown(_sa: IkeSa, child: ChildSa): void {

@@ -120,7 +120,10 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     this.cache = new NhrpCache(router.clock);
     this.unregister = router.stack.registerEtherType(GreProtocol.Nhrp, (inIf, buf, offset, limit) => this.receive(inIf, buf, offset, limit));
     router.stack.onInterfaceChange(({ interface: iface, change }) => {
-      if (change === "added") this.watch(iface);
+      if (change === "added") {
+        this.watch(iface);
+        this.idleCheck(iface);
+      }
       else if (change === "removed") this.interfaceGone(iface.name);
     });
   }
@@ -196,6 +199,17 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     for (const [protocol, nbma] of wanted) {
       this.cache.put({ vrf: vrfKey(iface.vrf), prefix: makePrefix(protocol, 32), via: protocol as Ipv4, interface: iface.name, nbma, type: "static", flags: [], createdAt: this.router.clock.now(), expiresAt: undefined, noSocket: false, preference: 255, cacheHits: 0, usedMark: 0 });
     }
+  }
+
+  /** A spoke-to-spoke Virtual-Access that never carries an NHRP entry (a session the peer
+   * started and then had no use for) ends after a hold time, as one whose entries aged out. */
+  private idleCheck(iface: Interface): void {
+    if (!(iface instanceof TunnelInterface) || iface.clonedFrom === undefined) return;
+    const cfg = this.configOf(iface);
+    if (cfg?.networkId === undefined || cfg.redirect) return;
+    this.router.clock.after(this.holdtimeSec(iface) * 1000, () => {
+      if (this.router.stack.interface(iface.name) === iface && this.cache.onInterface(iface.name).length === 0) this.settle(iface.name);
+    });
   }
 
   /** NbmaResolver: the NBMA address of a multipoint tunnel's next hop, from the cache (which
@@ -846,9 +860,35 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     this.router.subsystem(ikev2Subsystem).closeSession(ifaceName);
   }
 
+  /** A tunnel went away with its entries. Where another Virtual-Access reaches the same peer
+   * (two spokes crossed sessions and one was dropped) the entries move over to it, so the
+   * shortcut carries on; otherwise they go. */
   private interfaceGone(name: string): void {
-    for (const e of this.cache.onInterface(name)) this.drop(e);
+    for (const e of this.cache.onInterface(name)) {
+      const alt = e.nbma === undefined ? undefined : this.otherSessionTo(e.nbma, name);
+      if (alt !== undefined) this.move(e, alt);
+      else this.drop(e);
+    }
     for (const [id, p] of this.pending) if (p.interface === name) this.pending.delete(id);
+  }
+
+  private otherSessionTo(nbma: Ipv4, not: string): TunnelInterface | undefined {
+    for (const i of this.router.stack.interfaces()) if (i instanceof TunnelInterface && i.name !== not && i.clonedFrom !== undefined && i.destination === nbma && i.isUp) return i;
+    return undefined;
+  }
+
+  /** Moves an entry (its route, its label hold, its expiry) to another interface. */
+  private move(e: NhrpEntry, to: TunnelInterface): void {
+    this.cache.remove(e);
+    if (e.route) this.router.routing.rib.withdraw(ribVrf(e.route.vrf), e.route.prefix, "nhrp", e.route.instance);
+    const holdSec = Math.max(1, Math.ceil(((e.expiresAt ?? this.router.clock.now()) - this.router.clock.now()) / 1000));
+    if (e.route) {
+      const recursive = !e.flags.includes("nhop");
+      this.learn({ vrf: e.vrf, prefix: e.prefix, via: e.via, iface: to, nbma: e.nbma!, flags: e.flags, holdSec, route: recursive ? "recursive" : "interface", ...(e.label !== undefined ? { label: e.label } : {}), ...(e.requestId !== undefined ? { requestId: e.requestId } : {}), ...(e.target !== undefined ? { target: e.target } : {}) });
+      return;
+    }
+    const moved = this.cache.put({ ...e, interface: to.name, timer: undefined, usedMark: to.counters.outPackets });
+    this.cache.arm(moved, (x) => this.expire(x));
   }
 
   /** A responder withdrew what it answered for: the shortcuts through it go, and (unless N is
