@@ -56,11 +56,15 @@ const SOFT_SHARE = 0.9;
 const FIRST_CONN_ID = 2001;
 /** IOS rate-limits the %CRYPTO-4 packet errors; at most one of each kind per this long. */
 const CRYPTO_LOG_INTERVAL_MS = 60_000;
+/** How long the esp-keys table keeps a removed SA's keys. */
+const REMOVED_KEYS_KEPT_MS = 5 * 60_000;
 
 export class IpsecInstance implements SubsystemInstance, EspSender {
   /** The SAD: inbound SAs by SPI. */
   private readonly sad = new Map<number, InstalledSa>();
   private readonly flows = new Map<TunnelInterface, TunnelIpsec>();
+  /** Keys of SAs removed lately, oldest first (see espKeyRows). */
+  private readonly removedKeys: { readonly at: number; readonly rows: readonly EspKeyRow[] }[] = [];
   private nextConnId = FIRST_CONN_ID;
   private readonly unregister: () => void;
   /** When each %CRYPTO-4 mnemonic was last logged. */
@@ -109,6 +113,7 @@ export class IpsecInstance implements SubsystemInstance, EspSender {
     if (this.sad.get(sa.inboundSpi) === sa) this.sad.delete(sa.inboundSpi);
     const i = sa.flow.sas.indexOf(sa);
     if (i >= 0) sa.flow.sas.splice(i, 1);
+    this.removedKeys.push({ at: this.router.clock.now(), rows: [espKeyRow(sa.pair.inbound, true), espKeyRow(sa.pair.outbound, false)] });
     this.debugSa("delete_sa): deleting SA", sa);
   }
 
@@ -138,10 +143,14 @@ export class IpsecInstance implements SubsystemInstance, EspSender {
     }
   }
 
-  /** Table "esp-keys": both directions of every installed SA, with keys, in interface order. */
+  /** Table "esp-keys": both directions of every installed SA, with keys, in interface order;
+   * then those of SAs removed in the last few minutes (rekeyed, deleted, a short-lived
+   * session), so a capture that spans them still decrypts with the keys read at its end. */
   espKeyRows(): EspKeyRow[] {
     const flows = [...this.flows.values()].sort((a, b) => a.tunnel.index - b.tunnel.index);
-    return flows.flatMap((f) => f.sas.flatMap((sa) => [espKeyRow(sa.pair.inbound, true), espKeyRow(sa.pair.outbound, false)]));
+    const now = this.router.clock.now();
+    while (this.removedKeys.length > 0 && now - this.removedKeys[0].at > REMOVED_KEYS_KEPT_MS) this.removedKeys.shift();
+    return [...flows.flatMap((f) => f.sas.flatMap((sa) => [espKeyRow(sa.pair.inbound, true), espKeyRow(sa.pair.outbound, false)])), ...this.removedKeys.flatMap((r) => r.rows)];
   }
 
   /** Wireshark's `esp_sa` file for every installed SA, so captured ESP decrypts there. */

@@ -139,6 +139,18 @@ describe("IPsec tunnel protection in the harness", () => {
     expect(row.inbound[0]).toMatchObject({ spi: 0x2002, mode: "Transport", status: "ACTIVE(ACTIVE)" });
   });
 
+  it("keeps a removed SA's keys in esp-keys for five minutes, so a capture across its life still decrypts", async () => {
+    const { s } = start("gre ip");
+    const { r1 } = installBoth(s, { cipher: "aes-gcm-256", integ: "none", mode: "transport" });
+    const router = s.node("R1").router;
+    const spis = () => TABLES["esp-keys"].rows(router).map((r) => r.spi);
+    expect(spis()).toEqual(["0x00002002", "0x00001001"]);
+    router.subsystem(ipsecSubsystem).remove(r1);
+    expect(spis()).toEqual(["0x00002002", "0x00001001"]);
+    s.advance(5 * 60_000 + 1000);
+    expect(spis()).toEqual([]);
+  });
+
   it("carries a packet as large as the tunnel's MTU, the ESP packet fragmented on the way and reassembled", async () => {
     const { s, frames } = start("gre ip");
     installBoth(s, { cipher: "aes-cbc-256", integ: "sha512-256", mode: "transport" });
