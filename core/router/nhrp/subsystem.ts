@@ -24,10 +24,10 @@ import type { Vrf } from "../net/vrf";
 import { allocatePacket, HEADROOM_BYTES } from "../net/headroom";
 import { mplsSubsystem, type MfiInstance } from "../routing/mpls-subsystem";
 import { ikev2Subsystem } from "../ikev2/subsystem";
-import { BOTH, PRIV, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
-import { TABLE_ROWS } from "../../api/tables";
+import { type Subsystem, type SubsystemHost, type SubsystemInstance } from "../node/subsystem";
 import { debugNhrpAddressLine, debugNhrpPacketLine } from "./debug-lines";
-import { dmvpnAttributes, formatNhrpRows, formatNhrpTrafficRows, formatShowDmvpn, nhrpRows, nhrpTrafficRows } from "./show";
+import { nhrpExecCommands, nhrpTables } from "./commands";
+import { dmvpnAttributes } from "./show";
 import { formatIpv4, maskOf, prefix as makePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { GreProtocol } from "../wire/gre";
@@ -955,88 +955,11 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
 
 const nhrpOf = (router: SubsystemHost): NhrpInstance => router.subsystem(nhrpSubsystem);
 
-const NHRP_TABLE: TableEntry<"nhrp", SubsystemHost> = {
-  name: "nhrp",
-  schema: TABLE_ROWS["nhrp"],
-  rows: (router, args) => nhrpRows(nhrpOf(router).cache.all().filter((e) => args?.vrf === undefined || e.vrf === args.vrf), router.clock.now()),
-  format: (rows, args) => formatNhrpRows(rows, { detail: args?.detail ?? false }),
-};
-
-const NHRP_TRAFFIC_TABLE: TableEntry<"nhrp-traffic", SubsystemHost> = {
-  name: "nhrp-traffic",
-  schema: TABLE_ROWS["nhrp-traffic"],
-  rows: (router) => nhrpTrafficRows(nhrpOf(router).trafficRows()),
-  format: (rows) => formatNhrpTrafficRows(rows),
-};
-
-const SHOW = "Show running system information";
-const IP = "IP information";
-const NHRP_HELP = "NHRP information";
-
-function checkVrf(router: SubsystemHost, vrf: string | undefined, print: (t: string) => void): boolean {
-  if (vrf !== undefined && router.stack.vrf(vrf) === undefined) {
-    print(`% VRF ${vrf} does not exist`);
-    return false;
-  }
-  return true;
-}
-
 export const nhrpSubsystem: Subsystem<NhrpInstance> = {
   name: "nhrp",
   attach: (router) => new NhrpInstance(router),
-  tables: [NHRP_TABLE, NHRP_TRAFFIC_TABLE],
-  execCommands: [
-    subsystemExec({
-      id: "show.ip.nhrp",
-      mode: BOTH,
-      syntax: "show ip nhrp [vrf WORD$vrf] [detail$detail]",
-      help: [SHOW, IP, NHRP_HELP, "Show entries for a VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name", "Detailed information"],
-      pipe: true,
-      run: ({ router, args, print }) => {
-        const vrf = args.optStr("vrf");
-        if (!checkVrf(router, vrf, print)) return;
-        const tableArgs = { ...(vrf !== undefined ? { vrf } : {}), detail: args.has("detail") };
-        print(NHRP_TABLE.format(NHRP_TABLE.rows(router, tableArgs), tableArgs));
-      },
-    }),
-    subsystemExec({
-      id: "show.ip.nhrp.shortcut",
-      mode: BOTH,
-      syntax: "show ip nhrp shortcut [detail$detail]",
-      help: [SHOW, IP, NHRP_HELP, "Shortcut entries", "Detailed information"],
-      pipe: true,
-      run: ({ router, args, print }) => {
-        print(formatNhrpRows(NHRP_TABLE.rows(router, {}), { detail: args.has("detail"), shortcutOnly: true }));
-      },
-    }),
-    subsystemExec({
-      id: "show.ip.nhrp.traffic",
-      mode: BOTH,
-      syntax: "show ip nhrp traffic",
-      help: [SHOW, IP, NHRP_HELP, "NHRP traffic statistics"],
-      pipe: true,
-      run: ({ router, print }) => print(NHRP_TRAFFIC_TABLE.format(NHRP_TRAFFIC_TABLE.rows(router, {}), {})),
-    }),
-    subsystemExec({
-      id: "show.dmvpn",
-      mode: BOTH,
-      syntax: "show dmvpn [detail$detail]",
-      help: [SHOW, "DMVPN information", "Detailed information"],
-      pipe: true,
-      run: ({ router, args, print }) => print(formatShowDmvpn(nhrpOf(router).peers(), { detail: args.has("detail"), now: router.clock.now() })),
-    }),
-    subsystemExec({
-      id: "clear.ip.nhrp",
-      mode: PRIV,
-      syntax: "clear ip nhrp [vrf WORD$vrf]",
-      help: ["Reset functions", IP, "Clear NHRP cache", "Clear entries for a VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name"],
-      run: ({ router, args, print }) => {
-        const vrf = args.optStr("vrf");
-        if (!checkVrf(router, vrf, print)) return;
-        nhrpOf(router).clear(vrf);
-      },
-    }),
-  ],
+  tables: nhrpTables(nhrpOf),
+  execCommands: nhrpExecCommands(nhrpOf),
   dropReasons: NHRP_DROP_REASONS,
   debugFlags: [
     { flag: "nhrp", help: ["NHRP protocol"], heading: "NHRP", description: "NHRP protocol debugging is on" },
