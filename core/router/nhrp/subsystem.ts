@@ -28,7 +28,7 @@ import { type Subsystem, type SubsystemHost, type SubsystemInstance } from "../n
 import { debugNhrpAddressLine, debugNhrpPacketLine } from "./debug-lines";
 import { nhrpExecCommands, nhrpTables } from "./commands";
 import { dmvpnAttributes } from "./show";
-import { formatIpv4, maskOf, prefix as makePrefix, type Ipv4, type Prefix } from "../wire/addr";
+import { formatIpv4, formatPrefix, maskOf, prefix as makePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { GreProtocol } from "../wire/gre";
 import { ipv4Dst, ipv4HeaderLengthAt, ipv4Src } from "../wire/ipv4";
@@ -330,6 +330,11 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
     if (!this.router.debug.isOn("nhrp packet") && !this.router.debug.isOn("nhrp")) return;
     this.router.debug.emit(debugNhrpPacketLine(dir === "Send" ? "send" : "receive", packet.type, iface.name, iface.vrf.id, size));
     this.router.debug.emit(debugNhrpAddressLine(packet.srcProtocol, packet.dstProtocol));
+  }
+
+  /** `debug nhrp routing`: IOS's `NHRP-RT:` lines as NHRP routes come and go. */
+  private debugRouting(text: string): void {
+    if (this.router.debug.isOn("nhrp routing")) this.router.debug.emit(`NHRP-RT: ${text}`);
   }
 
   private debugCache(text: string): void {
@@ -776,6 +781,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
           ? { address: e.via, interface: e.iface.name }
           : { address: e.via, resolveInVrf: vrfKey(e.iface.vrf), ...(labels ? { labels } : {}) };
     this.router.routing.rib.upsert(ribVrf(e.vrf), { prefix: e.prefix, protocol: "nhrp", instance, distance: 250, metric: NHRP_ROUTE_METRIC, nextHops: [nextHop], knownVia: "nhrp", from: e.via });
+    this.debugRouting(`Adding route entry for ${formatPrefix(e.prefix)} (${e.iface.name} vrf:${e.vrf || "global"}${labels ? ` label ${labels[0]}` : ""}) to RIB`);
     this.debugCache(`${old ? "Updating" : "Adding"} ${e.prefix.len === 32 ? "host" : "network"} ${formatIpv4(e.prefix.addr)}/${e.prefix.len} via ${formatIpv4(e.via)} ${e.iface.name}${e.vrf ? ` vrf ${e.vrf}` : ""}${labels ? ` label ${labels[0]}` : ""}`);
   }
 
@@ -842,7 +848,10 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   /** Removes an entry with its route and its label hold. */
   private drop(entry: NhrpEntry): void {
     if (!this.cache.remove(entry)) return;
-    if (entry.route) this.router.routing.rib.withdraw(ribVrf(entry.route.vrf), entry.route.prefix, "nhrp", entry.route.instance);
+    if (entry.route) {
+      this.router.routing.rib.withdraw(ribVrf(entry.route.vrf), entry.route.prefix, "nhrp", entry.route.instance);
+      this.debugRouting(`Deleting route entry for ${formatPrefix(entry.route.prefix)} (${entry.interface} vrf:${entry.route.vrf || "global"}) from RIB`);
+    }
     if (entry.heldLabel) this.releaseLabel(entry.heldLabel.vrf, entry.heldLabel.prefix);
     this.debugCache(`Deleting ${formatIpv4(entry.prefix.addr)}/${entry.prefix.len} via ${formatIpv4(entry.via)} ${entry.interface}${entry.vrf ? ` vrf ${entry.vrf}` : ""}`);
   }

@@ -72,8 +72,10 @@ describe("NHRP on DMVPN phase 3 (multipoint GRE, no IPsec)", () => {
 
   it("redirects spoke-to-spoke traffic and installs a shortcut the spokes then use directly", async () => {
     const s = start();
+    await s.exec("SPOKE1", "debug nhrp routing");
     expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1")).toContain("Success rate is 100 percent (5/5)");
     s.advance(2_000);
+    expect(s.node("SPOKE1").log.map((l) => l.text)).toContain("NHRP-RT: Adding route entry for 192.168.2.0/24 (Tunnel0 vrf:global) to RIB");
     const route = await s.exec("SPOKE1", "show ip route");
     expect(route).toMatch(/^H {5}192\.168\.2\.0\/24 \[250\/255\] via 10\.0\.0\.12, [\d:]+, Tunnel0$/m);
     const nhrp = await s.exec("SPOKE1", "show ip nhrp");
