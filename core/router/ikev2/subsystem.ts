@@ -51,6 +51,19 @@ interface Wanted {
   readonly fvrf: string | undefined;
 }
 
+/** The IKEv2 profile an initiator of `tunnel protection ipsec profile NAME` uses, and its
+ * front-door VRF; undefined when NAME cannot start a session. IOS smart defaults: the
+ * `default` IPsec profile exists without being configured (default transform set, IKEv2
+ * profile `default`); any other name must be configured, and not `responder-only`. */
+function initiatorProfiles(config: RouterConfig, ipsecName: string): { ikev2Profile: string; fvrf: string | undefined } | undefined {
+  const ipsec = config.crypto.ipsec.profiles[ipsecName];
+  if ((!ipsec && ipsecName !== "default") || ipsec?.responderOnly) return undefined;
+  const ikev2Profile = ipsec?.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
+  if (!ikev2Profile) return undefined;
+  const fvrf = config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf;
+  return { ikev2Profile, fvrf: fvrf === "any" ? undefined : fvrf };
+}
+
 export class Ikev2Instance implements SubsystemInstance, IkeHost {
   readonly engine: IkeEngine;
   private readonly sockets = new Map<string, { ike: UdpSocket; natT: UdpSocket }>();
@@ -170,20 +183,16 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   private wantFor(config: RouterConfig, iface: DeepReadonly<InterfaceConfig>): Wanted | undefined {
     const t = iface.tunnel;
     if (!t?.protectionProfile || t.destination === undefined || iface.shutdown || !iface.name.startsWith("Tunnel")) return undefined;
-    const ipsec = config.crypto.ipsec.profiles[t.protectionProfile];
-    // IOS smart defaults: the `default` IPsec profile exists without being configured (default
-    // transform set, IKEv2 profile `default`); any other name must be configured.
-    if ((!ipsec && t.protectionProfile !== "default") || ipsec?.responderOnly) return undefined;
-    const ikev2Profile = ipsec?.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
-    if (!ikev2Profile) return undefined;
+    const profiles = initiatorProfiles(config, t.protectionProfile);
+    if (profiles === undefined) return undefined;
     return {
       tunnel: iface.name,
       ipsecProfile: t.protectionProfile,
-      ikev2Profile,
+      ikev2Profile: profiles.ikev2Profile,
       destination: t.destination,
       vti: t.mode === "ipsec-ipv4",
       wantsAddress: iface.ipv4.kind === "negotiated",
-      fvrf: config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf === "any" ? undefined : config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf,
+      fvrf: profiles.fvrf,
     };
   }
 
@@ -241,11 +250,9 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     if (!vt) return `% ${template} does not exist`;
     const ipsecName = vt.tunnel?.protectionProfile;
     if (!ipsecName) return `% ${template} has no tunnel protection`;
-    const ipsec = config.crypto.ipsec.profiles[ipsecName];
-    const ikev2Profile = ipsec?.ikev2Profile ?? (config.crypto.ikev2.profiles["default"] ? "default" : undefined);
-    if (!ikev2Profile || (!ipsec && ipsecName !== "default")) return `% IPsec profile ${ipsecName} has no IKEv2 profile`;
-    const fvrfName = config.crypto.ikev2.profiles[ikev2Profile]?.matchFvrf;
-    const fvrf = fvrfName === "any" ? undefined : fvrfName;
+    const profiles = initiatorProfiles(config, ipsecName);
+    if (profiles === undefined) return `% IPsec profile ${ipsecName} has no IKEv2 profile`;
+    const { ikev2Profile, fvrf } = profiles;
     const vrf = this.vrfOf(fvrf);
     const local = vrf ? this.router.stack.forwarding.sourceToward(vrf, remote) : undefined;
     if (local === undefined) return `% No route to ${formatIpv4(remote)}`;

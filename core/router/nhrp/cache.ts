@@ -37,6 +37,9 @@ function keyOf(vrf: string, prefix: Prefix, iface: string): string {
 
 export class NhrpCache {
   private readonly entries = new Map<string, NhrpEntry>();
+  /** Host (/32) entries by interface, VRF and address: a multipoint tunnel looks its next hop
+   * up here for every packet it sends, without building a key. */
+  private readonly hosts = new Map<string, Map<string, Map<number, NhrpEntry>>>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -54,7 +57,19 @@ export class NhrpCache {
     const old = this.entries.get(key);
     old?.timer?.cancel();
     this.entries.set(key, entry);
+    if (entry.prefix.len === 32) {
+      let byVrf = this.hosts.get(entry.interface);
+      if (!byVrf) this.hosts.set(entry.interface, (byVrf = new Map()));
+      let byAddr = byVrf.get(entry.vrf);
+      if (!byAddr) byVrf.set(entry.vrf, (byAddr = new Map()));
+      byAddr.set(entry.prefix.addr, entry);
+    }
     return entry;
+  }
+
+  /** The host entry for `addr` on `iface` in `vrf`: the data path's lookup. */
+  host(iface: string, vrf: string, addr: number): NhrpEntry | undefined {
+    return this.hosts.get(iface)?.get(vrf)?.get(addr);
   }
 
   /** Arms `entry`'s expiry (`expiresAt` set) to call `expire(entry)`; with `check`, that
@@ -84,6 +99,7 @@ export class NhrpCache {
     if (this.entries.get(key) !== entry) return false;
     entry.timer?.cancel();
     this.entries.delete(key);
+    if (entry.prefix.len === 32) this.hosts.get(entry.interface)?.get(entry.vrf)?.delete(entry.prefix.addr);
     return true;
   }
 
@@ -110,5 +126,6 @@ export class NhrpCache {
   clear(): void {
     for (const e of this.entries.values()) e.timer?.cancel();
     this.entries.clear();
+    this.hosts.clear();
   }
 }

@@ -215,7 +215,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   /** NbmaResolver: the NBMA address of a multipoint tunnel's next hop, from the cache (which
    * notes the use, for the shortcuts through that peer). */
   resolve(tunnel: TunnelInterface, nextHop: Ipv4): Ipv4 | undefined {
-    const entry = this.cache.get(vrfKey(tunnel.vrf), makePrefix(nextHop, 32), tunnel.name);
+    const entry = this.cache.host(tunnel.name, vrfKey(tunnel.vrf), nextHop);
     if (entry === undefined) return undefined;
     entry.lastUsed = this.router.clock.now();
     return entry.nbma;
@@ -225,7 +225,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
    * own packet count moved; on a multipoint tunnel, its next hop's NBMA address was looked up. */
   private usedSince(entry: NhrpEntry, iface: Interface): boolean {
     if (iface instanceof TunnelInterface && iface.mode === "gre-multipoint") {
-      const peer = this.cache.get(vrfKey(iface.vrf), makePrefix(entry.via, 32), iface.name);
+      const peer = this.cache.host(iface.name, vrfKey(iface.vrf), entry.via);
       return peer?.lastUsed !== undefined && peer.lastUsed >= (entry.usedWindowStart ?? entry.createdAt);
     }
     return iface.counters.outPackets !== entry.usedMark;
@@ -482,7 +482,8 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
       }
     } catch (err) {
       counts.dropped++;
-      this.router.warn(`% NHRP: ${String(err)}`);
+      // A bug, not the packet's fault (parsing has vetted it): logged, the packet dropped, the router carries on.
+      this.router.logMessage({ facility: "NHRP", severity: 3, mnemonic: "INTERNAL", text: `%NHRP-3-INTERNAL: ${inIf.name}: ${String(err)}` });
     }
   }
 
