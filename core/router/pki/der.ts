@@ -27,6 +27,15 @@ export function tlv(tag: number, content: Uint8Array): Der {
 
 export const sequence = (...items: Der[]): Der => tlv(0x30, concatBytes(items));
 export const set = (...items: Der[]): Der => tlv(0x31, concatBytes(items));
+/** A DER SET OF: its members sorted by their encodings (X.690 §11.6), as signed CMS
+ * attributes must be, since a verifier re-encodes them before checking the signature. */
+export function setOf(items: readonly Der[], tag = 0x31): Der {
+  const sorted = [...items].sort((a, b) => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  });
+  return tlv(tag, concatBytes(sorted));
+}
 export const nul = (): Der => tlv(0x05, new Uint8Array(0));
 export const bool = (v: boolean): Der => tlv(0x01, Uint8Array.of(v ? 0xff : 0));
 export const octetString = (bytes: Uint8Array): Der => tlv(0x04, bytes);
@@ -35,6 +44,8 @@ export const printableString = (text: string): Der => tlv(0x13, enc.encode(text)
 export const ia5String = (text: string): Der => tlv(0x16, enc.encode(text));
 /** `[n] EXPLICIT`. */
 export const explicit = (n: number, inner: Der): Der => tlv(0xa0 | n, inner);
+/** `[n] IMPLICIT` constructed (a SET OF or SEQUENCE whose tag the context replaces). */
+export const implicitConstructed = (n: number, content: Uint8Array): Der => tlv(0xa0 | n, content);
 /** `[n] IMPLICIT` primitive (e.g. dNSName in GeneralName). */
 export const implicitPrimitive = (n: number, bytes: Uint8Array): Der => tlv(0x80 | n, bytes);
 

@@ -17,8 +17,9 @@ const KU = { digitalSignature: 0, keyEncipherment: 2, keyCertSign: 5, cRLSign: 6
 
 export interface CertificateSpec {
   readonly serial: bigint;
-  readonly subject: readonly NameAttribute[];
-  readonly issuer: readonly NameAttribute[];
+  /** IOS subject-name attributes, or a Name's DER as a request carried it (the CA server). */
+  readonly subject: readonly NameAttribute[] | Der;
+  readonly issuer: readonly NameAttribute[] | Der;
   readonly subjectKey: KeyObject; // public
   readonly issuerKey: KeyObject; // private
   /** The issuer's public key, for the authority key identifier (the subject's own for a root). */
@@ -72,6 +73,10 @@ function contentLength(der: Uint8Array, at: number): number {
   return n;
 }
 
+function nameDer(name: readonly NameAttribute[] | Der): Der {
+  return name instanceof Uint8Array ? name : encodeName(name);
+}
+
 export function buildCertificate(spec: CertificateSpec): Uint8Array {
   const extensions: Der[] = [
     extension(EXT_BASIC_CONSTRAINTS, true, spec.ca ? sequence(bool(true)) : sequence()),
@@ -86,9 +91,9 @@ export function buildCertificate(spec: CertificateSpec): Uint8Array {
     explicit(0, integer(2)),
     integer(spec.serial),
     algorithm(),
-    encodeName(spec.issuer),
+    nameDer(spec.issuer),
     sequence(time(spec.notBeforeMs), time(spec.notAfterMs)),
-    encodeName(spec.subject),
+    nameDer(spec.subject),
     new Uint8Array(spec.subjectKey.export({ type: "spki", format: "der" })),
     explicit(3, sequence(...extensions)),
   );
