@@ -106,6 +106,16 @@ export const MGMT_METHODS = {
     params: z.object({ iface: z.string().min(1), impair: impairmentSchema.nullable().optional(), carrier: carrierSchema.optional() }),
     result: z.object({ iface: z.string(), impair: impairmentSchema.optional(), carrier: carrierSchema }),
   },
+  /** The far ends of a UDP-tunnel port (IOS name; `--port IFACE=tunnel:…`): every frame it
+   * sends goes to each peer, and only datagrams from a peer are taken. The kubernetes runtime
+   * sets them once the Pods have addresses, and again when a Pod is made anew. */
+  "link.peers": {
+    params: z.object({
+      iface: z.string().min(1),
+      peers: z.array(z.object({ host: z.ipv4(), port: z.number().int().min(1).max(65535) })).max(64),
+    }),
+    result: z.object({ iface: z.string(), peers: z.array(z.object({ host: z.string(), port: z.number().int() })) }),
+  },
   "node.info": {
     params: emptyParams,
     result: z.object({ name: z.string(), hostname: z.string(), uptimeMs: z.number().nonnegative(), version: z.string() }),

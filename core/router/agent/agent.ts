@@ -7,6 +7,7 @@ import { CableNic } from "../io/cable-nic";
 import { MemoryHub } from "../io/memory";
 import type { Nic } from "../io/nic";
 import { TapNic } from "../io/tap";
+import { UdpTunnelNic } from "../io/udp-tunnel";
 import { readTrustpointMaterial } from "../pki/files";
 import { Router } from "../node/router";
 import { platformOf, platformPorts, type PlatformName } from "../config/platform";
@@ -70,9 +71,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // router received.
   const backends = new Map<string, Nic>();
   const cables = new Map<string, CableNic>();
+  const tunnels = new Map<string, UdpTunnelNic>();
   try {
     for (const spec of options.ports) {
-      const cable = new CableNic(await openPort(spec, options.name, clock), { clock });
+      const backend = await openPort(spec, options.name, clock);
+      if (backend instanceof UdpTunnelNic) tunnels.set(spec.iface, backend);
+      const cable = new CableNic(backend, { clock });
       cables.set(spec.iface, cable);
       backends.set(spec.iface, cable);
     }
@@ -111,7 +115,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
 
   const consoleServer = await startConsoleServer({ router, host: options.bind, port: options.consolePort, onBug: reportBug });
   const mgmt = await startMgmtServer({
-    node: { name: options.name, router, version: options.version, taps, cables, reportBug },
+    node: { name: options.name, router, version: options.version, taps, cables, tunnels, reportBug },
     host: options.bind,
     port: options.mgmtPort,
     token: options.token,

@@ -8,6 +8,7 @@ import { Shell } from "../cli/shell";
 import { parseConfig } from "../config/parse";
 import type { CableNic } from "../io/cable-nic";
 import type { TapNic } from "../io/tap";
+import type { UdpTunnelNic } from "../io/udp-tunnel";
 import type { Router } from "../node/router";
 import { tableRows } from "./tables";
 import { TunnelInterface } from "../net/tunnel";
@@ -24,6 +25,8 @@ export interface NodeContext {
   readonly taps: ReadonlyMap<string, TapNic>;
   /** The linked ports' cables (impairment, carrier), by IOS name. */
   readonly cables: ReadonlyMap<string, CableNic>;
+  /** The UDP-tunnel ports (their peers are set by `link.peers`), by IOS name; absent: none. */
+  readonly tunnels?: ReadonlyMap<string, UdpTunnelNic>;
   readonly reportBug: BugReporter;
 }
 
@@ -231,6 +234,17 @@ export function mgmtHandlers(ctx: NodeContext): MgmtHandlers {
       if (carrier !== undefined) cable.setCarrier(carrier === "up");
       const now = cable.impairment;
       return { result: { iface, ...(now ? { impair: { ...now } } : {}), carrier: cable.carrierUp ? "up" : "down" } };
+    },
+
+    "link.peers": ({ iface, peers }) => {
+      const tunnel = ctx.tunnels?.get(iface);
+      if (!tunnel) return { error: { code: "not-found", message: `no tunnel port ${iface} (tunnels: ${[...(ctx.tunnels?.keys() ?? [])].join(", ") || "none"})` } };
+      try {
+        tunnel.setPeers(peers);
+      } catch (err) {
+        return { error: { code: "bad-request", message: err instanceof Error ? err.message : String(err) } };
+      }
+      return { result: { iface, peers: tunnel.peers.map((p) => ({ host: p.host, port: p.port })) } };
     },
 
     "node.info": () => ({

@@ -14,6 +14,14 @@ describe("--port specs", () => {
     expect(parsePortSpec("Ethernet1/0=packet-mac:aa:bb:cc:00:01:10")).toEqual({ iface: "Ethernet1/0", backend: { kind: "packet-mac", mac: parseMac("aa:bb:cc:00:01:10") } });
   });
 
+  it("reads a UDP tunnel on every address or on one, its peers left for later", () => {
+    expect(parsePortSpec("Ethernet0/0=tunnel:50000")).toEqual({ iface: "Ethernet0/0", backend: { kind: "tunnel", localHost: "0.0.0.0", localPort: 50000 } });
+    expect(parsePortSpec("Ethernet0/1=tunnel:127.0.0.2:50001")).toEqual({ iface: "Ethernet0/1", backend: { kind: "tunnel", localHost: "127.0.0.2", localPort: 50001 } });
+    expect(parsePortSpec("Ethernet0/0=tunnel:0")).toMatch(/tunnel wants/);
+    expect(parsePortSpec("Ethernet0/0=tunnel:pod:1")).toMatch(/tunnel wants/);
+    expect(parsePortSpec("Ethernet0/0=tunnel:300.1.1.1:1")).toMatch(/tunnel wants/);
+  });
+
   it("says what is wrong with a spec it cannot use", () => {
     expect(parsePortSpec("Ethernet0/0")).toMatch(/expected IFACE=udp/);
     expect(parsePortSpec("Serial0/0=udp:1:2")).toMatch(/not a physical port name/);

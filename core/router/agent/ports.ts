@@ -1,17 +1,21 @@
 // The agent's `--port` specs: which backend carries each physical port. The process runtime
 // links ports over UDP on 127.0.0.1 to its bridges; the docker runtime names the container
-// NIC (or its MAC, since older engines do not let it choose the name) for a packet socket.
+// NIC (or its MAC, since older engines do not let it choose the name) for a packet socket;
+// the kubernetes runtime opens a UDP tunnel on the Pod's address, its peers set later
+// through the mgmt API (`link.peers`, io/udp-tunnel.ts).
 import { canonicalInterfaceName, isPhysicalPort } from "../config/grammar/interface-name";
 import { findInterfaceByMac, PacketNic } from "../io/packet";
 import { UdpNic } from "../io/udp";
+import { UdpTunnelNic } from "../io/udp-tunnel";
 import type { Clock } from "../clock/clock";
 import type { Nic } from "../io/nic";
-import { formatMac, parseMac, type Mac } from "../wire/addr";
+import { formatMac, parseIpv4, parseMac, type Mac } from "../wire/addr";
 
 export type PortBackend =
   | { readonly kind: "udp"; readonly localPort: number; readonly remotePort: number }
   | { readonly kind: "packet"; readonly ifname: string }
-  | { readonly kind: "packet-mac"; readonly mac: Mac };
+  | { readonly kind: "packet-mac"; readonly mac: Mac }
+  | { readonly kind: "tunnel"; readonly localHost: string; readonly localPort: number };
 
 export interface PortSpec {
   /** The IOS name, e.g. "Ethernet0/0". */
@@ -19,7 +23,7 @@ export interface PortSpec {
   readonly backend: PortBackend;
 }
 
-export const PORT_SPEC_FORMS = "IFACE=udp:LOCALPORT:REMOTEPORT, IFACE=packet:IFNAME or IFACE=packet-mac:aa:bb:cc:dd:ee:ff";
+export const PORT_SPEC_FORMS = "IFACE=udp:LOCALPORT:REMOTEPORT, IFACE=packet:IFNAME, IFACE=packet-mac:aa:bb:cc:dd:ee:ff or IFACE=tunnel:[ADDRESS:]LOCALPORT";
 
 /** Parses "Ethernet0/0=udp:40001:40002" and friends; a string says what is wrong. */
 export function parsePortSpec(text: string): PortSpec | string {
@@ -50,6 +54,16 @@ export function parsePortSpec(text: string): PortSpec | string {
       if (mac === undefined) return `port "${text}": packet-mac wants a MAC like aa:bb:cc:dd:ee:ff`;
       return { iface, backend: { kind: "packet-mac", mac } };
     }
+    case "tunnel": {
+      // The peers come later (mgmt `link.peers`); the address defaults to every one.
+      const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d{1,5})$/.exec(value);
+      const localHost = m?.[1] ?? "0.0.0.0";
+      const localPort = m ? Number(m[2]) : NaN;
+      if (!m || parseIpv4(localHost) === undefined || !(localPort >= 1 && localPort <= 65535)) {
+        return `port "${text}": tunnel wants [ADDRESS:]LOCALPORT (a dotted IPv4 address, a port 1-65535)`;
+      }
+      return { iface, backend: { kind: "tunnel", localHost, localPort } };
+    }
     default:
       return `port "${text}": unknown backend "${kind}"; expected ${PORT_SPEC_FORMS}`;
   }
@@ -70,6 +84,11 @@ export async function openPort(spec: PortSpec, nodeName: string, clock: Clock): 
       const ifname = findInterfaceByMac(b.mac);
       if (ifname === undefined) throw new Error(`${spec.iface}: no Ethernet interface here has MAC ${formatMac(b.mac)}`);
       return new PacketNic({ ifname, clock });
+    }
+    case "tunnel": {
+      const nic = new UdpTunnelNic({ name: `${nodeName}:${spec.iface}`, localHost: b.localHost, localPort: b.localPort, clock });
+      await nic.open();
+      return nic;
     }
   }
 }
