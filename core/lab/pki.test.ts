@@ -1,4 +1,4 @@
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +40,40 @@ describe("the lab PKI", () => {
     const again = await enrolLab(lab);
     expect(again.every((i) => !i.fresh)).toBe(true);
     expect((await labCa(lab)).cert.fingerprint256).toBe(ca.fingerprint256);
+  });
+
+  it("keeps what is still good and makes again only what is missing or no longer good, as a router keeps its keys", async () => {
+    const dir = join(scratch, "renew");
+    copyExampleLabSync("mpls-over-flexvpn", dir);
+    const lab = await loadLab(dir);
+    const first = await enrolLab(lab);
+    const pem = (file: string) => readFileSync(file, "utf8");
+    const [hub, r3, r4] = first;
+    const r4Cert = pem(r4.certFile);
+    // R1-HUB's certificate replaced by R3's (not its key's); R3's key file unreadable.
+    writeFileSync(hub.certFile, pem(r3.certFile));
+    writeFileSync(r3.keyFile, "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
+    const second = await enrolLab(lab);
+    expect(second.map((i) => [i.node, i.fresh])).toEqual([
+      ["R1-HUB", true],
+      ["R3-Spoke1", true],
+      ["R4-Spoke", false],
+    ]);
+    expect(new X509Certificate(pem(hub.certFile)).checkPrivateKey(createPrivateKey(pem(hub.keyFile)))).toBe(true);
+    expect(pem(r4.certFile)).toBe(r4Cert);
+
+    // A new CA (its key lost): every router keeps its key and gets a certificate from it.
+    const r4Key = pem(r4.keyFile);
+    rmSync(join(dir, "pki/ca.key"));
+    const third = await enrolLab(lab);
+    expect(third.every((i) => i.fresh)).toBe(true);
+    const ca = new X509Certificate(readFileSync(join(dir, "pki/ca.crt")));
+    for (const i of third) expect(new X509Certificate(pem(i.certFile)).verify(ca.publicKey)).toBe(true);
+    expect(pem(r4.keyFile)).toBe(r4Key);
+
+    // 400 days on, the routers' one-year certificates have expired: each is issued again.
+    const later = await enrolLab(lab, Date.now() + 400 * 24 * 3600 * 1000);
+    expect(later.every((i) => i.fresh)).toBe(true);
   });
 
   it("issues nothing for a lab without enrolling trustpoints", async () => {

@@ -2,8 +2,11 @@
 // enrols by URL and has none yet, issued the way the config asks (its subject-name, its key
 // size, the serial its `crypto pki certificate chain` names), so certificate labs come up
 // with no manual enrolment. Keys and certificates are PEM files under <lab>/pki/, kept
-// across `up`/`down` like the startup-configs.
-import { generateKeyPairSync, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+// across `up`/`down` like the startup-configs, as a router keeps its RSA keys in NVRAM: made
+// once, again only when missing or no longer good (expired, not this CA's, not the key's).
+// The RSA keys a first `up` needs are generated at the same time, on libuv's thread pool.
+import { generateKeyPair, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { promisify } from "node:util";
 import { mkdir, readFile, realpath } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parseConfig } from "../router/config/parse";
@@ -61,20 +64,39 @@ async function makeLabFolder(lab: Lab, dir: string): Promise<void> {
   }
 }
 
-/** The lab's CA, created on first use (serial 01, as the seed configs' chains expect). */
+const rsaKeyPair = promisify(generateKeyPair);
+
+/** A new RSA key pair, generated off the event loop so that several are made at once. */
+function newRsaKeyPair(bits: number): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+  return rsaKeyPair("rsa", { modulusLength: bits });
+}
+
+/** The certificate and key in these PEM texts, if they are still good: both parse, the key
+ * is the certificate's, and the certificate is valid at `nowMs`. */
+function stillGood(certPem: string | undefined, keyPem: string | undefined, nowMs: number): { cert: X509Certificate; key: KeyObject } | undefined {
+  if (!certPem || !keyPem) return undefined;
+  try {
+    const cert = new X509Certificate(certPem);
+    const key = createPrivateKey(keyPem);
+    if (!cert.checkPrivateKey(key)) return undefined;
+    if (nowMs < Date.parse(cert.validFrom) || nowMs > Date.parse(cert.validTo)) return undefined;
+    return { cert, key };
+  } catch {
+    return undefined; // unreadable: made again, as a router regenerates a corrupt key
+  }
+}
+
+/** The lab's CA, created on first use (serial 01, as the seed configs' chains expect), and
+ * again when its key or certificate is missing, unreadable or expired. */
 export async function labCa(lab: Lab, nowMs = Date.now()): Promise<LabCa> {
   const dir = pkiDir(lab);
   await makeLabFolder(lab, dir);
   const keyFile = join(dir, "ca.key");
   const certFile = join(dir, "ca.crt");
   const name = parseSubjectName(`CN=FlexLab ${lab.name} CA,O=FlexLab`)!;
-  const keyPem = await readIfExists(keyFile);
-  const certPem = await readIfExists(certFile);
-  if (keyPem && certPem) {
-    const key = createPrivateKey(keyPem);
-    return { key, publicKey: createPublicKey(key), cert: new X509Certificate(certPem), name, certFile };
-  }
-  const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const kept = stillGood(await readIfExists(certFile), await readIfExists(keyFile), nowMs);
+  if (kept) return { key: kept.key, publicKey: createPublicKey(kept.key), cert: kept.cert, name, certFile };
+  const pair = await newRsaKeyPair(2048);
   const der = buildCertificate({
     serial: 1n,
     subject: name,
@@ -100,8 +122,9 @@ function fqdnOf(config: RouterConfig): string {
   return config.domainName ? `${config.hostname}.${config.domainName}` : config.hostname;
 }
 
-/** Issues what is missing for one node; returns every certificate it holds. */
-export async function enrolNode(lab: Lab, ca: LabCa, node: string, config: RouterConfig, nowMs = Date.now()): Promise<IssuedCertificate[]> {
+/** Issues what is missing (or no longer good) for one node; returns every certificate it
+ * holds. `ca` may still be on its way: a new key is generated while the CA's is. */
+export async function enrolNode(lab: Lab, caOrPending: LabCa | Promise<LabCa>, node: string, config: RouterConfig, nowMs = Date.now()): Promise<IssuedCertificate[]> {
   const out: IssuedCertificate[] = [];
   const dir = join(pkiDir(lab), node);
   for (const tp of Object.values(config.crypto.pki.trustpoints)) {
@@ -114,12 +137,17 @@ export async function enrolNode(lab: Lab, ca: LabCa, node: string, config: Route
     const chain = config.crypto.pki.certificateChains[tp.name];
     const serialHex = chain?.certificates.find((c) => !c.ca)?.serial ?? String(out.length + 2).padStart(2, "0");
     const subject = parseSubjectName(tp.subjectName ?? `CN=${fqdnOf(config)}`) ?? parseSubjectName(`CN=${fqdnOf(config)}`)!;
-    const existing = await readIfExists(certFile);
-    if (existing && (await readIfExists(keyFile))) {
-      out.push({ node, trustpoint: tp.name, serial: new X509Certificate(existing).serialNumber, subject: formatName(subject), certFile, keyFile, fresh: false });
+    // A key that is still good stays, whichever CA is current: only its certificate is issued
+    // again when the CA changed. A new one is on its way while the CA is.
+    const kept = stillGood(await readIfExists(certFile), await readIfExists(keyFile), nowMs);
+    const newPair = kept ? undefined : newRsaKeyPair(tp.rsakeypair?.sizeBits ?? 2048);
+    newPair?.catch(() => undefined); // its failure is reported below, unless the CA's comes first
+    const ca = await caOrPending;
+    if (kept && kept.cert.verify(ca.publicKey)) {
+      out.push({ node, trustpoint: tp.name, serial: kept.cert.serialNumber, subject: formatName(subject), certFile, keyFile, fresh: false });
       continue;
     }
-    const pair = generateKeyPairSync("rsa", { modulusLength: tp.rsakeypair?.sizeBits ?? 2048 });
+    const pair = newPair ? await newPair : { privateKey: kept!.key, publicKey: createPublicKey(kept!.key) };
     const der = buildCertificate({
       serial: BigInt(`0x${serialHex}`),
       subject,
@@ -151,10 +179,13 @@ export async function enrolLab(lab: Lab, nowMs = Date.now()): Promise<IssuedCert
     if (Object.values(model.crypto.pki.trustpoints).some((tp) => tp.enrollment?.kind === "url")) configs.push([n.name, model]);
   }
   if (configs.length === 0) return [];
-  const ca = await labCa(lab, nowMs);
-  const issued: IssuedCertificate[] = [];
-  for (const [node, model] of configs) issued.push(...(await enrolNode(lab, ca, node, model, nowMs)));
-  return issued;
+  // pki/ is checked before anything is written under it; then the CA and every node's keys
+  // are made at once.
+  await makeLabFolder(lab, pkiDir(lab));
+  const ca = labCa(lab, nowMs);
+  ca.catch(() => undefined); // each node's enrolment awaits it and reports its failure
+  const issued = await Promise.all(configs.map(([node, model]) => enrolNode(lab, ca, node, model, nowMs)));
+  return issued.flat();
 }
 
 /** Each node's trustpoint material (PEM texts) for its router, enrolling first. */

@@ -99,7 +99,7 @@ const benchmarks: Benchmark[] = [
     // IKEv2 SAs READY, BGP up over the tunnels, R4-Spoke's cust1 traffic across the VPN.
     // Where the time goes: .enrol (the lab PKI's keys and certificates), .up (until every
     // agent is ready, enrolment included); the rest is IKEv2 (a few hundred ms) and each
-    // spoke's first BGP open, which IOS jitters within 2 s of BGP starting.
+    // spoke's BGP session, opened as soon as IKEv2 gives its Tunnel0 an address.
     name: "lab.process.seed-converged",
     async run() {
       const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-"));

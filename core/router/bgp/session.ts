@@ -68,8 +68,6 @@ export const OPEN_HOLD_TIME_SEC = 240;
 export const DEFAULT_CONNECT_RETRY_SEC = 30;
 /** After a session ends, IOS waits a little before trying again (its "BGP Idle" pause). */
 const IDLE_HOLD_MS = 2_000;
-/** A new session's first connection attempt comes within this (IOS's start jitter). */
-const START_JITTER_MS = 2_000;
 
 export interface BgpSessionSettings {
   /** The AS we speak in OPEN (`neighbor X local-as` replaces the process AS). */
@@ -251,11 +249,14 @@ export class BgpSession {
 
   // --- Starting and stopping -------------------------------------------------------------
 
-  /** ManualStart (§8.1.2): Idle → Connect, or Active when passive. */
+  /** ManualStart (§8.1.2): Idle → Connect, or Active when passive. The first active open
+   * goes at once, as IOS opens to a neighbor as soon as it can reach it; when it cannot yet
+   * (no source address, no route) pathChanged() opens the moment it can. Only retries wait a
+   * jittered ConnectRetry period. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.restartConnecting(Math.floor(this.random() * START_JITTER_MS));
+    this.restartConnecting(0);
   }
 
   /** ManualStop: a Cease NOTIFICATION on whatever is open, and Idle with no restart. */

@@ -159,6 +159,14 @@ ${extra}`;
     expect(await s.exec("R1", "show ip bgp neighbors 10.0.23.3")).toContain("External BGP neighbor may be up to 2 hops away.");
   });
 
+  it("sends its first OPEN as soon as BGP starts with the neighbor reachable, without a start delay", () => {
+    // R2 only listens, so R1's first active open alone decides how soon the session is up.
+    const s = start(IBGP(1), IBGP(2, " neighbor 1.1.1.1 transport connection-mode passive\n"));
+    s.advance(100);
+    expect(state(s, "R1", "2.2.2.2")).toBe("Established");
+    expect(state(s, "R2", "1.1.1.1")).toBe("Established");
+  });
+
   it("opens as soon as the update-source interface gets its address, not a ConnectRetry period later", async () => {
     // R1's Loopback0 has no address yet (a FlexVPN client's Tunnel0 before IKEv2 hands it
     // one): its active open cannot be tried. R2 only listens, so R1's retry alone decides.
