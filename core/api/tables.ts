@@ -297,6 +297,8 @@ export const ikev2SaRowSchema = z.object({
   interface: z.string().optional(),
   dpd: z.object({ intervalSec: z.number().int(), retrySec: z.number().int() }).optional(),
   natDetected: z.boolean(),
+  /** RFC 7383 fragmentation negotiated with the peer: the MTU messages are cut for. */
+  fragmentationMtu: z.number().int().optional(),
   pushedAddress: z.string().optional(),
   /** "a.b.c.d mask" lines the peer pushed. */
   remoteSubnets: z.array(z.string()),

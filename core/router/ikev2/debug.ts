@@ -60,6 +60,10 @@ export function payloadDump(payloads: readonly IkePayload[]): string[] {
       case "cp":
         lines.push(`    Cfg type: ${p.cfgType}, #attributes: ${p.attributes.length}`);
         break;
+      case "skf":
+        // RFC 7383 §2.5: each fragment is encrypted alone; its contents show once reassembled.
+        lines.push(`    Fragment number: ${p.fragmentNumber}, Total fragments: ${p.totalFragments}, length: ${p.data.length}`);
+        break;
       default:
         break;
     }

@@ -2,7 +2,8 @@
 // state, sending, and the dispatch of a received message to its exchange (with the message-ID
 // checks of §2.3), ending SAs. The exchanges and timers are in their own files: retransmit.ts,
 // sa-init.ts (IKE_SA_INIT), ike-auth.ts (IKE_AUTH), child.ts, rekey.ts (CREATE_CHILD_SA) and
-// informational.ts (delete, DPD), collisions.ts (simultaneous rekeys and IKE SAs); debug.ts
+// informational.ts (delete, DPD), collisions.ts (simultaneous rekeys and IKE SAs), fragments.ts
+// (RFC 7383 fragmentation and reassembly); debug.ts
 // has the `debug crypto ikev2 packet|internal` lines. They are functions with `this:
 // IkeEngine`, bound as fields at the end of the class, so they share its state. Everything router-specific — sockets, config,
 // the PKI store, interfaces, address pools, installing ESP — is behind IkeHost.
@@ -13,8 +14,8 @@ import type { ReadonlyRouterConfig, DeepReadonly } from "../config/model/router"
 import type { Ikev2Profile } from "../config/model/crypto";
 import { formatIpv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
-import { IkeCriticalPayloadError, IkeFlag, IKE_NAT_T_PORT, buildIkeMessage, parseIkeHeader, parseIkeMessage } from "../wire/ikev2";
-import type { CfgAttribute } from "../wire/ikev2-payloads";
+import { IkeCriticalPayloadError, IkeFlag, IKE_NAT_T_PORT, buildIkeMessage, parseIkeHeader, parseIkeMessage, type IkeMessage } from "../wire/ikev2";
+import type { CfgAttribute, IkePayload } from "../wire/ikev2-payloads";
 import { IkeExchangeType, NotifyType, ikeExchangeTypeName } from "../wire/ikev2-registry";
 import type { TrustpointCerts } from "../pki/store";
 import { identityText } from "./auth";
@@ -22,7 +23,7 @@ import { payloadDump } from "./debug";
 import { hex64, notify, payloadList } from "./messages";
 import type { IkeSa, ChildSa, Endpoint } from "./sa";
 import { request, armRetransmit, finishRequest, respond, finishRequestBefore } from "./retransmit";
-import { initiate, sendInit, initResponse, detectNat, cookieFor, initRequest } from "./sa-init";
+import { initiate, sendInit, initResponse, detectNat, cookieFor, initRequest, fragmentationMtu } from "./sa-init";
 import { trustedCas, ourCertificate, ourAuth, verifyPeerAuth, parseCertificate, peerCertificate, sendAuth, authResponse, authFailedLocally, authRequest, initialContact, established } from "./ike-auth";
 import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes, ownerOf, childSoftExpired, childHardExpired } from "./child";
 import { settleChildCollision, resolveDuplicateSa } from "./collisions";
@@ -82,6 +83,12 @@ export interface IkeStats {
   /** IKE SAs we started, and those that came up. */
   outgoingRequests: number;
   outgoingAccepted: number;
+  /** RFC 7383: fragments sent and received, messages reassembled, fragments dropped (over the
+   * limits, or fragmentation not negotiated). */
+  fragmentsSent: number;
+  fragmentsReceived: number;
+  reassembled: number;
+  fragmentsDropped: number;
 }
 
 export class IkeEngine {
@@ -110,6 +117,10 @@ export class IkeEngine {
     incomingAccepted: 0,
     outgoingRequests: 0,
     outgoingAccepted: 0,
+    fragmentsSent: 0,
+    fragmentsReceived: 0,
+    reassembled: 0,
+    fragmentsDropped: 0,
   };
   cookieThreshold: number;
 
@@ -141,9 +152,16 @@ export class IkeEngine {
 
   // --- Sending ----------------------------------------------------------------------------
 
-  transmit(sa: IkeSa, bytes: Uint8Array, what: string): void {
-    if (this.debugPackets()) this.debugPacket(sa, "Sending", bytes, what);
-    this.host.send(sa.fvrf, sa.local, sa.remote, bytes);
+  /** Sends a message's datagrams: the message, or its RFC 7383 fragments. */
+  transmit(sa: IkeSa, datagrams: readonly Uint8Array[], what: string): void {
+    if (datagrams.length > 1) {
+      this.stats.fragmentsSent += datagrams.length;
+      if (this.debugPackets()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Fragmenting message (${what}) into ${datagrams.length} fragments for MTU ${sa.fragmentMtu}`);
+    }
+    datagrams.forEach((d, i) => {
+      if (this.debugPackets()) this.debugPacket(sa, "Sending", d, datagrams.length > 1 ? `SKF(${i + 1}/${datagrams.length})` : what);
+      this.host.send(sa.fvrf, sa.local, sa.remote, d);
+    });
   }
 
   /** Whether packets are debugged: their headers (`debug crypto ikev2`) or their payloads too
@@ -210,12 +228,8 @@ export class IkeEngine {
         pending.onResponse([...m.payloads], parsed);
         return;
       }
-      const payloads = sa.open(parsed);
-      if (payloads === "integrity" || isWireError(payloads)) {
-        this.stats.integrityFailed++;
-        return;
-      }
-      if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
+      const payloads = this.unseal(sa, parsed, bytes);
+      if (payloads === undefined) return;
       sa.lastInboundMs = this.clock.now();
       this.followPorts(sa, local, remote);
       this.finishRequestBefore(sa, () => pending.onResponse(payloads, parsed));
@@ -223,17 +237,17 @@ export class IkeEngine {
     }
     // A request from the peer.
     if (sa.lastResponse && m.messageId === sa.lastResponse.messageId && m.messageId + 1 === sa.nextPeerRequestId) {
-      this.host.send(sa.fvrf, local, remote, sa.lastResponse.bytes); // it lost our response
+      // It lost our response. A fragmented request is answered once, on its fragment 1
+      // (RFC 7383 §2.6.1), not once per fragment.
+      const last = m.payloads[m.payloads.length - 1];
+      if (last?.kind === "skf" && last.fragmentNumber !== 1) return;
+      for (const d of sa.lastResponse.datagrams) this.host.send(sa.fvrf, local, remote, d);
       return;
     }
     if (m.messageId !== sa.nextPeerRequestId) return;
     if (sa.keys === undefined) return;
-    const payloads = sa.open(parsed);
-    if (payloads === "integrity" || isWireError(payloads)) {
-      this.stats.integrityFailed++;
-      return;
-    }
-    if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
+    const payloads = this.unseal(sa, parsed, bytes);
+    if (payloads === undefined) return;
     sa.nextPeerRequestId++;
     sa.lastInboundMs = this.clock.now();
     this.followPorts(sa, local, remote);
@@ -249,6 +263,45 @@ export class IkeEngine {
         return;
       default:
         return;
+    }
+  }
+
+  /** The payloads of an encrypted message (SK), or of the message a fragment (SKF) completes
+   * (RFC 7383 §2.6); undefined, counted, when it does not verify or parse, or is a fragment of
+   * a message still incomplete. */
+  unseal(sa: IkeSa, parsed: IkeMessage, bytes: Uint8Array): IkePayload[] | undefined {
+    const last = parsed.repr.payloads[parsed.repr.payloads.length - 1];
+    if (last?.kind !== "skf") {
+      const payloads = sa.open(parsed);
+      if (payloads === "integrity" || isWireError(payloads)) {
+        this.stats.integrityFailed++;
+        return undefined;
+      }
+      if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, payloadList(payloads));
+      return payloads;
+    }
+    this.stats.fragmentsReceived++;
+    const result = sa.fragmentMtu === undefined ? ({ kind: "dropped", reason: "fragmentation was not negotiated" } as const) : sa.takeFragment(parsed);
+    if (this.debugPackets()) this.debugPacket(sa, "Received", bytes, `SKF(${last.fragmentNumber}/${last.totalFragments})`);
+    switch (result.kind) {
+      case "complete":
+        this.stats.reassembled++;
+        if (this.debugPackets()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Reassembled message id ${parsed.repr.messageId} from ${result.fragments} fragments: ${payloadList(result.payloads)}`);
+        return result.payloads;
+      case "stored":
+      case "ignored":
+        return undefined;
+      case "integrity":
+        this.stats.integrityFailed++;
+        return undefined;
+      case "dropped":
+        this.stats.fragmentsDropped++;
+        this.internal(sa, `Dropped IKEv2 fragment ${last.fragmentNumber}/${last.totalFragments}: ${result.reason}`);
+        return undefined;
+      case "malformed":
+        this.stats.malformed++;
+        this.internal(sa, `Dropped IKEv2 fragment ${last.fragmentNumber}/${last.totalFragments}: ${result.error.toString()}`);
+        return undefined;
     }
   }
 
@@ -338,6 +391,7 @@ export class IkeEngine {
   readonly detectNat = detectNat;
   readonly cookieFor = cookieFor;
   readonly initRequest = initRequest;
+  readonly fragmentationMtu = fragmentationMtu;
 
   // ike-auth.ts
   readonly trustedCas = trustedCas;

@@ -159,7 +159,7 @@ export function sendAuth(this: IkeEngine, sa: IkeSa): void {
   this.request(
     sa,
     IkeExchangeType.IKE_AUTH,
-    (messageId) => ({ bytes: sa.seal(IkeExchangeType.IKE_AUTH, false, messageId, payloads), what: payloadList(payloads) }),
+    (messageId) => ({ datagrams: sa.seal(IkeExchangeType.IKE_AUTH, false, messageId, payloads), what: payloadList(payloads) }),
     (reply) => this.authResponse(sa, profile, childSpi, !request.vti, reply),
     () => this.fail(sa, "IKE_AUTH not answered", 4),
   );

@@ -41,7 +41,7 @@ export function deleteChild(this: IkeEngine, sa: IkeSa, child: ChildSa): void {
   this.request(
     sa,
     IkeExchangeType.INFORMATIONAL,
-    (messageId) => ({ bytes: sa.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
+    (messageId) => ({ datagrams: sa.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
     () => this.dropChild(sa, child),
     () => this.fail(sa, "INFORMATIONAL not answered", 4),
   );
@@ -71,7 +71,7 @@ export function deleteSa(this: IkeEngine, sa: IkeSa, reason = "Deleted locally")
   this.request(
     sa,
     IkeExchangeType.INFORMATIONAL,
-    (messageId) => ({ bytes: sa.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
+    (messageId) => ({ datagrams: sa.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
     () => this.remove(sa, reason, false),
     () => this.remove(sa, reason, false),
   );
@@ -92,12 +92,12 @@ export function startDpd(this: IkeEngine, sa: IkeSa): void {
 
 export function liveness(this: IkeEngine, sa: IkeSa, retrySec: number): void {
   const messageId = sa.nextRequestId++;
-  const bytes = sa.seal(IkeExchangeType.INFORMATIONAL, false, messageId, []);
+  const datagrams = sa.seal(IkeExchangeType.INFORMATIONAL, false, messageId, []);
   let tries = 0;
   const pending: PendingRequest = {
     messageId,
     exchangeType: IkeExchangeType.INFORMATIONAL,
-    bytes,
+    datagrams,
     tries: 0,
     timer: undefined,
     onResponse: () => undefined,
@@ -114,12 +114,12 @@ export function liveness(this: IkeEngine, sa: IkeSa, retrySec: number): void {
       }
       tries++;
       this.stats.retransmits++;
-      this.host.send(sa.fvrf, sa.local, sa.remote, bytes);
+      for (const d of datagrams) this.host.send(sa.fvrf, sa.local, sa.remote, d);
       arm();
     });
   };
   sa.pending = pending;
   if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Sending DPD/liveness query`);
-  this.transmit(sa, bytes, "");
+  this.transmit(sa, datagrams, "");
   arm();
 }

@@ -42,7 +42,7 @@ export function rekeyIkeSa(this: IkeEngine, sa: IkeSa): void {
   this.request(
     sa,
     IkeExchangeType.CREATE_CHILD_SA,
-    (messageId) => ({ bytes: sa.seal(IkeExchangeType.CREATE_CHILD_SA, false, messageId, payloads), what: payloadList(payloads) }),
+    (messageId) => ({ datagrams: sa.seal(IkeExchangeType.CREATE_CHILD_SA, false, messageId, payloads), what: payloadList(payloads) }),
     (reply) => {
       this.reservedSpis.delete(newSpi);
       const saPayload = reply.find((p) => p.kind === "sa");
@@ -104,7 +104,7 @@ export function successor(this: IkeEngine, old: IkeSa, role: "initiator" | "resp
   next.ni = ni;
   next.nr = nr;
   next.keys = deriveIkeKeys(suite, seed, ni, nr, spiI, spiR);
-  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName", "ipsecProfile", "upSinceMs"] as const) {
+  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName", "ipsecProfile", "upSinceMs", "fragmentMtu"] as const) {
     (next as unknown as Record<string, unknown>)[field] = old[field];
   }
   next.children.push(...old.children.splice(0));
@@ -125,7 +125,7 @@ export function deleteSuperseded(this: IkeEngine, old: IkeSa, next: IkeSa): void
   this.request(
     old,
     IkeExchangeType.INFORMATIONAL,
-    (messageId) => ({ bytes: old.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
+    (messageId) => ({ datagrams: old.seal(IkeExchangeType.INFORMATIONAL, false, messageId, payloads), what: payloadList(payloads) }),
     () => this.remove(old, "Rekeyed", false),
     () => this.remove(old, "Rekeyed", false),
   );
@@ -160,7 +160,7 @@ export function rekeyChild(this: IkeEngine, sa: IkeSa, old: ChildSa, group: numb
   this.request(
     sa,
     IkeExchangeType.CREATE_CHILD_SA,
-    (messageId) => ({ bytes: sa.seal(IkeExchangeType.CREATE_CHILD_SA, false, messageId, payloads), what: payloadList(payloads) }),
+    (messageId) => ({ datagrams: sa.seal(IkeExchangeType.CREATE_CHILD_SA, false, messageId, payloads), what: payloadList(payloads) }),
     (reply) => {
       const invalidKe = findNotify(reply, NotifyType.INVALID_KE_PAYLOAD);
       const suggested = invalidKe ? invalidKeGroup(invalidKe.data) : undefined;

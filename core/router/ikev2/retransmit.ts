@@ -12,14 +12,14 @@ export const RETRANSMIT_LIMIT = 5;
 
 /** Sends a request, retransmitting with backoff until its response comes; queues it when
  * one is outstanding (window size 1). */
-export function request(this: IkeEngine, sa: IkeSa, exchangeType: number, build: (messageId: number) => { bytes: Uint8Array; what: string }, onResponse: PendingRequest["onResponse"], onTimeout: () => void): void {
+export function request(this: IkeEngine, sa: IkeSa, exchangeType: number, build: (messageId: number) => { datagrams: Uint8Array[]; what: string }, onResponse: PendingRequest["onResponse"], onTimeout: () => void): void {
   const start = (): void => {
     if (sa.state === "dead") return;
     const messageId = sa.nextRequestId++;
-    const { bytes, what } = build(messageId);
-    const pending: PendingRequest = { messageId, exchangeType, bytes, onResponse, onTimeout, tries: 0, timer: undefined };
+    const { datagrams, what } = build(messageId);
+    const pending: PendingRequest = { messageId, exchangeType, datagrams, onResponse, onTimeout, tries: 0, timer: undefined };
     sa.pending = pending;
-    this.transmit(sa, bytes, what);
+    this.transmit(sa, datagrams, what);
     this.armRetransmit(sa, pending);
   };
   if (sa.pending) sa.queue.push(start);
@@ -38,7 +38,8 @@ export function armRetransmit(this: IkeEngine, sa: IkeSa, pending: PendingReques
     pending.tries++;
     this.stats.retransmits++;
     if (this.host.debugOn()) this.host.debug(`IKEv2:(SESSION ID = ${sa.id},SA ID = ${sa.id}):Retransmitting packet`);
-    this.host.send(sa.fvrf, sa.local, sa.remote, pending.bytes);
+    // Every fragment again (RFC 7383 §2.6.1): the peer keeps none of an incomplete message.
+    for (const d of pending.datagrams) this.host.send(sa.fvrf, sa.local, sa.remote, d);
     this.armRetransmit(sa, pending);
   });
 }
@@ -50,9 +51,9 @@ export function finishRequest(this: IkeEngine, sa: IkeSa): void {
   if (next) next();
 }
 
-export function respond(this: IkeEngine, sa: IkeSa, messageId: number, bytes: Uint8Array, what: string): void {
-  sa.lastResponse = { messageId, bytes };
-  this.transmit(sa, bytes, what);
+export function respond(this: IkeEngine, sa: IkeSa, messageId: number, datagrams: Uint8Array[], what: string): void {
+  sa.lastResponse = { messageId, datagrams };
+  this.transmit(sa, datagrams, what);
 }
 
 export function finishRequestBefore(this: IkeEngine, sa: IkeSa, handle: () => void): void {

@@ -14,6 +14,7 @@ import { acceptableDhGroups, chooseIkeProposal, ikeOffer, localIkeProposals, pre
 import { FLEXVPN_VENDOR_ID, findNotify, natHash, notify, payloadList, spiBytes } from "./messages";
 import { IkeSa, type Endpoint, type InitiateRequest } from "./sa";
 import { RETRANSMIT_FIRST_MS, RETRANSMIT_LIMIT } from "./retransmit";
+import { FRAGMENTATION_DEFAULT_MTU } from "./fragments";
 import type { IkeEngine } from "./engine";
 
 /** Cookie round trips an initiator makes before giving up (strongSwan's limit too). */
@@ -51,6 +52,8 @@ export function sendInit(this: IkeEngine, sa: IkeSa, proposals: LocalProposal[],
     { kind: "nonce", data: sa.ni },
     notify(NotifyType.NAT_DETECTION_SOURCE_IP, natHash(sa.spiI, 0n, sa.local)),
     notify(NotifyType.NAT_DETECTION_DESTINATION_IP, natHash(sa.spiI, 0n, sa.remote)),
+    // RFC 7383 §2.3: offered only when `crypto ikev2 fragmentation` is on.
+    ...(this.fragmentationMtu() !== undefined ? [notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED, new Uint8Array(0))] : []),
     { kind: "vendor-id", data: FLEXVPN_VENDOR_ID },
   ];
   this.request(
@@ -59,7 +62,7 @@ export function sendInit(this: IkeEngine, sa: IkeSa, proposals: LocalProposal[],
     (messageId) => {
       const bytes = buildIkeMessage({ initiatorSpi: sa.spiI, responderSpi: 0n, exchangeType: IkeExchangeType.IKE_SA_INIT, initiator: true, response: false, messageId, payloads });
       sa.ourInit = bytes;
-      return { bytes, what: payloadList(payloads) };
+      return { datagrams: [bytes], what: payloadList(payloads) };
     },
     (reply, message) => this.initResponse(sa, proposals, reply, message),
     () => this.fail(sa, "IKE_SA_INIT not answered", 4),
@@ -123,6 +126,8 @@ export function initResponse(this: IkeEngine, sa: IkeSa, proposals: LocalProposa
   sa.keys = deriveIkeKeys(suite, skeyseed(suite.prf, sa.ni, sa.nr, gir), sa.ni, sa.nr, sa.spiI, sa.spiR);
   sa.dh = undefined;
   this.detectNat(sa, payloads);
+  // Both ends said they support fragmentation: our later messages may go in fragments.
+  if (findNotify(payloads, NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)) sa.fragmentMtu = this.fragmentationMtu();
   sa.state = "init-done";
   this.sendAuth(sa);
 }
@@ -152,7 +157,7 @@ export function initRequest(this: IkeEngine, fvrf: string | undefined, local: En
   const key = `${remote.address}:${remote.port}:${m.initiatorSpi}`;
   const existing = this.halfOpen.get(key);
   if (existing) {
-    if (existing.lastResponse) this.host.send(fvrf, local, remote, existing.lastResponse.bytes);
+    if (existing.lastResponse) for (const d of existing.lastResponse.datagrams) this.host.send(fvrf, local, remote, d);
     return;
   }
   const reply = (payloads: IkePayload[]): void => {
@@ -204,6 +209,7 @@ export function initRequest(this: IkeEngine, fvrf: string | undefined, local: En
   sa.peerInit = message.raw.slice();
   sa.keys = deriveIkeKeys(choice.suite, skeyseed(choice.suite.prf, sa.ni, sa.nr, gir), sa.ni, sa.nr, sa.spiI, sa.spiR);
   this.detectNat(sa, m.payloads);
+  if (findNotify(m.payloads, NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)) sa.fragmentMtu = this.fragmentationMtu();
   this.internal(sa, `Received valid parameters in init message; computing DH secret key (group ${ke.dhGroup}), NAT ${sa.natLocal || sa.natRemote ? "detected" : "not detected"}`);
   const cas = this.trustedCas(undefined);
   const payloads: IkePayload[] = [
@@ -213,6 +219,7 @@ export function initRequest(this: IkeEngine, fvrf: string | undefined, local: En
     notify(NotifyType.NAT_DETECTION_SOURCE_IP, natHash(sa.spiI, sa.spiR, local)),
     notify(NotifyType.NAT_DETECTION_DESTINATION_IP, natHash(sa.spiI, sa.spiR, remote)),
     ...(cas.length ? [{ kind: "certreq" as const, encoding: CertEncoding.X509_CERT_SIGNATURE, data: certReqData(cas) }] : []),
+    ...(sa.fragmentMtu !== undefined ? [notify(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED, new Uint8Array(0))] : []),
     { kind: "vendor-id", data: FLEXVPN_VENDOR_ID },
   ];
   const bytes = buildIkeMessage({ initiatorSpi: sa.spiI, responderSpi: sa.spiR, exchangeType: IkeExchangeType.IKE_SA_INIT, initiator: false, response: true, messageId: 0, payloads });
@@ -222,11 +229,18 @@ export function initRequest(this: IkeEngine, fvrf: string | undefined, local: En
   this.halfOpen.set(key, sa);
   this.stats.incomingAccepted++;
   if (this.debugPackets()) this.debugPacket(sa, "Received", message.raw, payloadList(m.payloads));
-  this.respond(sa, 0, bytes, payloadList(payloads));
+  this.respond(sa, 0, [bytes], payloadList(payloads));
   // A half-open SA that never authenticates goes away (IOS: 30 s... we use the retransmit span).
   sa.timers.push(
     this.clock.after(RETRANSMIT_FIRST_MS * 2 ** (RETRANSMIT_LIMIT + 1), () => {
       if (sa.state === "init-done") this.remove(sa, "half-open SA expired", false);
     }),
   );
+}
+
+/** `crypto ikev2 fragmentation [mtu N]`: the MTU our fragments are cut for, or undefined when
+ * fragmentation is off. */
+export function fragmentationMtu(this: IkeEngine): number | undefined {
+  const f = this.host.config().crypto.ikev2.fragmentation;
+  return f === undefined ? undefined : (f.mtu ?? FRAGMENTATION_DEFAULT_MTU);
 }

@@ -11,6 +11,7 @@ import type { X509Certificate } from "node:crypto";
 import { openSk, sealSk, skDataLength, skIcvLength, type DhPrivate, type IkeKeys, type IkeSuite, type SkKeys } from "./crypto";
 import type { IkeIdentity } from "./auth";
 import type { ChildSuite } from "./proposals";
+import { messageLimit, sealFragments, takeFragment, type FragmentResult, type Reassembly } from "./fragments";
 
 export interface Endpoint {
   readonly address: Ipv4;
@@ -67,8 +68,8 @@ export interface InitiateRequest {
 export interface PendingRequest {
   readonly messageId: number;
   readonly exchangeType: number;
-  /** The datagram as sent, for retransmission. */
-  readonly bytes: Uint8Array;
+  /** The datagrams as sent (one, or every fragment), for retransmission. */
+  readonly datagrams: readonly Uint8Array[];
   readonly onResponse: (payloads: IkePayload[], message: IkeMessage) => void;
   /** Called when retransmissions give up. */
   readonly onTimeout: () => void;
@@ -110,7 +111,11 @@ export class IkeSa {
   /** Requests waiting for the window (size 1). */
   readonly queue: (() => void)[] = [];
   /** The last response we sent, resent when the peer retransmits its request. */
-  lastResponse: { messageId: number; bytes: Uint8Array } | undefined;
+  lastResponse: { messageId: number; datagrams: readonly Uint8Array[] } | undefined;
+  /** RFC 7383 fragmentation, negotiated in IKE_SA_INIT: the MTU our messages are cut for. */
+  fragmentMtu: number | undefined;
+  /** The message being reassembled from fragments, per direction. */
+  readonly reassembly: { readonly requests: { current: Reassembly | undefined }; readonly responses: { current: Reassembly | undefined } } = { requests: { current: undefined }, responses: { current: undefined } };
   readonly children: ChildSa[] = [];
   readonly createdMs: number;
   /** When the session came up; an IKE SA rekey hands it on (`show crypto session`'s Uptime). */
@@ -169,22 +174,28 @@ export class IkeSa {
     return this.role === "initiator" ? { encKey: k.skEr, integKey: this.suite!.integ ? k.skAr : undefined } : { encKey: k.skEi, integKey: this.suite!.integ ? k.skAi : undefined };
   }
 
-  /** An encrypted message: the payloads inside one SK payload (RFC 7296 §3.14). */
-  seal(exchangeType: number, response: boolean, messageId: number, payloads: readonly IkePayload[]): Uint8Array {
+  /** An encrypted message as the datagrams that carry it: the payloads inside one SK payload
+   * (RFC 7296 §3.14), or, with fragmentation negotiated and the message too big for the MTU,
+   * its SKF fragments (RFC 7383). */
+  seal(exchangeType: number, response: boolean, messageId: number, payloads: readonly IkePayload[]): Uint8Array[] {
     const suite = this.suite!;
     const plain = buildSkPlaintext(payloads, suite.encr.blockSize);
+    const header = { initiatorSpi: this.spiI, responderSpi: this.spiR, exchangeType, initiator: this.role === "initiator", response, messageId };
+    const length = IKE_HEADER_LENGTH + IKE_GENERIC_PAYLOAD_HEADER_LENGTH + skDataLength(suite, plain.length);
+    if (this.fragmentMtu !== undefined) {
+      const limit = messageLimit(this.fragmentMtu, this.local.port);
+      if (length > limit) return sealFragments(suite, this.outKeys(), header, payloads, limit);
+    }
     const data = new Uint8Array(skDataLength(suite, plain.length));
-    const message = buildIkeMessage({
-      initiatorSpi: this.spiI,
-      responderSpi: this.spiR,
-      exchangeType,
-      initiator: this.role === "initiator",
-      response,
-      messageId,
-      payloads: [{ kind: "sk", innerNextPayload: payloads.length ? ikePayloadType(payloads[0]) : IkePayloadType.NONE, data }],
-    });
+    const message = buildIkeMessage({ ...header, payloads: [{ kind: "sk", innerNextPayload: payloads.length ? ikePayloadType(payloads[0]) : IkePayloadType.NONE, data }] });
     sealSk(suite, this.outKeys(), message, IKE_HEADER_LENGTH + IKE_GENERIC_PAYLOAD_HEADER_LENGTH, plain);
-    return message;
+    return [message];
+  }
+
+  /** Takes a received SKF fragment into its direction's reassembly (fragments.ts). */
+  takeFragment(message: IkeMessage): FragmentResult {
+    const slot = message.repr.response ? this.reassembly.responses : this.reassembly.requests;
+    return takeFragment(slot, this.suite!, this.inKeys(), message);
   }
 
   /** The payloads inside a received message's SK payload (or, with our own keys, one we sent);

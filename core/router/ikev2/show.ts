@@ -64,6 +64,7 @@ export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number, ivrfOf?: (sa: 
     ...(sa.interfaceName ? { interface: sa.interfaceName } : {}),
     ...(sa.dpd ? { dpd: { intervalSec: sa.dpd.intervalSec, retrySec: sa.dpd.retrySec } } : {}),
     natDetected: sa.natLocal || sa.natRemote,
+    ...(sa.fragmentMtu !== undefined ? { fragmentationMtu: sa.fragmentMtu } : {}),
     ...(sa.assignedAddress !== undefined ? { pushedAddress: formatIpv4(sa.assignedAddress) } : {}),
     remoteSubnets: sa.remoteSubnets.map((s) => `${formatIpv4(s.address)} ${formatIpv4(s.mask)}`),
     childSas: sa.children.map((c) => {
@@ -111,7 +112,8 @@ function saLines(r: Ikev2SaRow, detailed: boolean): string[] {
   lines.push(`      Local req msg id:  0              Remote req msg id:  0`);
   lines.push(`      Local window:      1              Remote window:      1`);
   lines.push(r.dpd ? `      DPD configured for ${r.dpd.intervalSec} seconds, retry ${r.dpd.retrySec}` : "      DPD configured for 0 seconds, retry 0");
-  lines.push("      Fragmentation not configured.");
+  // RFC 7383 fragmentation, when both ends offered it in IKE_SA_INIT.
+  lines.push(r.fragmentationMtu !== undefined ? `      IETF Std Fragmentation MTU in use: ${r.fragmentationMtu} bytes.` : "      Fragmentation not configured.");
   lines.push("      Dynamic Route Update: disabled");
   lines.push("      Extended Authentication not configured.");
   lines.push(r.natDetected ? "      NAT-T is detected" : "      NAT-T is not detected");
@@ -148,6 +150,8 @@ export function formatIkev2Stats(stats: IkeStats, sas: readonly IkeSa[]): string
     `Incoming IKE_INIT Cookie Challenge Requests: ${stats.cookiesSent + stats.cookiesAccepted} `,
     `accepted: ${String(stats.cookiesAccepted).padEnd(8)}rejected: ${String(stats.cookiesSent).padEnd(8)}rejected no cookie: ${stats.cookiesSent}`,
     "Total Deleted sessions of Cert Revoked Peers: 0",
+    // RFC 7383's counters, after IOS's lines.
+    `IKEv2 fragments sent: ${stats.fragmentsSent}, received: ${stats.fragmentsReceived}, messages reassembled: ${stats.reassembled}, fragments dropped: ${stats.fragmentsDropped}`,
     "",
   ].join("\n");
 }

@@ -41,13 +41,17 @@ import {
   IKE_MAX_PAYLOADS,
   IkeCriticalPayloadError,
   buildIkeMessage,
+  buildPayloadChain,
   buildSkPlaintext,
+  buildSkfPlaintext,
   classifyUdp4500,
   emitIkeMessage,
   ikeEncryptedParts,
   parseIkeHeader,
   parseIkeMessage,
+  parseReassembledChain,
   parseSkPlaintext,
+  skfPlaintextPiece,
   stripNonEspMarker,
   withNonEspMarker,
   type IkeMessage,
@@ -359,6 +363,38 @@ describe("SK and SKF encrypted payloads (RFC 7296 §3.14, RFC 7383 §2.5)", () =
   });
 });
 
+describe("SKF plaintext: a fragmented message's payload chain in pieces (RFC 7383 §2.5.3)", () => {
+  const inner: IkePayload[] = [
+    { kind: "idi", idType: IkeIdType.ID_FQDN, data: cfgTextValue("spoke1.lab") },
+    { kind: "cert", encoding: CertEncoding.X509_CERT_SIGNATURE, data: new Uint8Array(300).fill(0x30) },
+    { kind: "auth", method: AuthMethod.RSA_DIGITAL_SIGNATURE, data: new Uint8Array(256).fill(7) },
+  ];
+
+  it("cuts the chain into pieces, pads each to the block size, and joins them back into the payloads", () => {
+    const chain = buildPayloadChain(inner);
+    expect(chain.length).toBe(4 + 4 + 10 + 4 + 1 + 300 + 4 + 4 + 256);
+    const pieces = [chain.subarray(0, 200), chain.subarray(200, 400), chain.subarray(400)];
+    const plains = pieces.map((p) => buildSkfPlaintext(p, 16));
+    for (const plain of plains) expect(plain.length % 16).toBe(0);
+    // Each fragment is padded alone: its last byte says how much of it is padding.
+    expect(plains[0].length).toBe(208);
+    expect(plains[0][207]).toBe(7);
+    const back = plains.map((p) => skfPlaintextPiece(p));
+    if (back.some(isWireError)) throw new Error("unpad failed");
+    const joined = Uint8Array.from(back.flatMap((b) => [...(b as Uint8Array)]));
+    expect(parseReassembledChain(joined, IkePayloadType.IDi)).toEqual(inner);
+  });
+
+  it("names the pad length when it runs past the fragment, and a piece cut short fails the chain's parse", () => {
+    const err = skfPlaintextPiece(Uint8Array.of(1, 2, 9));
+    expect(isWireError(err) && [err.field, err.offset]).toEqual(["pad length", 2]);
+    expect(isWireError(skfPlaintextPiece(new Uint8Array(0)))).toBe(true);
+    const chain = buildPayloadChain(inner);
+    const short = parseReassembledChain(chain.subarray(0, chain.length - 10), IkePayloadType.IDi);
+    expect(isWireError(short) && short.field).toBe("payload length");
+  });
+});
+
 describe("UDP 4500: non-ESP marker and NAT-keepalive (RFC 3948 §2)", () => {
   it("tells IKE behind the marker from ESP and a keepalive", () => {
     const ike = withNonEspMarker(Uint8Array.of(1, 2, 3));
@@ -457,6 +493,23 @@ describe("IKEv2 properties", () => {
     );
   });
 
+  it("round-trips any payload chain cut into any pieces, each padded alone (RFC 7383 fragments)", () => {
+    fc.assert(
+      fc.property(fc.array(arbPlain, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 32 }), (payloads, pieceLength, blockSize) => {
+        const chain = buildPayloadChain(payloads);
+        const joined: number[] = [];
+        for (let at = 0; at < chain.length; at += pieceLength) {
+          const plain = buildSkfPlaintext(chain.subarray(at, at + pieceLength), blockSize);
+          expect(plain.length % blockSize).toBe(0);
+          const piece = skfPlaintextPiece(plain);
+          if (isWireError(piece)) throw new Error(piece.toString());
+          joined.push(...piece);
+        }
+        expect(parseReassembledChain(Uint8Array.from(joined), ikePayloadType(payloads[0]))).toEqual(payloads);
+      }),
+    );
+  });
+
   it("never throws on arbitrary bytes, truncations or mutations", () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 80 }), (b) => void parseIkeMessage(b)));
     fc.assert(
@@ -471,6 +524,10 @@ describe("IKEv2 properties", () => {
       }),
     );
     fc.assert(fc.property(fc.uint8Array({ maxLength: 60 }), u8, (b, first) => void parseSkPlaintext(b, first)));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 60 }), u8, (b, first) => {
+      const piece = skfPlaintextPiece(b);
+      if (!isWireError(piece)) void parseReassembledChain(piece, first);
+    }));
   });
 });
 

@@ -10,6 +10,8 @@
 //   ikeEncryptedParts(message, ivLength, icvLength) → IV, ciphertext, ICV, and the bytes the
 //                                                     ICV or an AEAD's associated data cover
 //   parseSkPlaintext / buildSkPlaintext              the decrypted payload chain and padding
+//   buildPayloadChain, buildSkfPlaintext,            RFC 7383 fragments: the chain cut into
+//   skfPlaintextPiece, parseReassembledChain         pieces, each padded; and joined again
 //
 // Values payloads carry as bytes (CP attributes, ID data, some notify data) have typed
 // readers and writers in ikev2-values.ts.
@@ -292,6 +294,43 @@ export function buildSkPlaintext(payloads: readonly IkePayload[], blockSize: num
   emitPayloadChain(payloads, out, 0);
   out[out.length - 1] = padLength;
   return out;
+}
+
+// RFC 7383 §2.5.3: a fragmented message's inner payload chain is emitted once, cut into
+// pieces, and each piece is padded and encrypted into its own SKF payload; the receiver
+// strips each fragment's padding and parses the joined pieces with fragment 1's Next Payload.
+
+/** The inner payload chain as bytes, without padding: what is cut into fragments. */
+export function buildPayloadChain(payloads: readonly IkePayload[]): Uint8Array {
+  const out = new Uint8Array(payloadChainLength(payloads));
+  emitPayloadChain(payloads, out, 0);
+  return out;
+}
+
+/** One fragment's plaintext: `piece`, zero padding and the pad length, a whole number of
+ * `blockSize`-byte blocks (as buildSkPlaintext, for bytes rather than payloads). */
+export function buildSkfPlaintext(piece: Uint8Array, blockSize: number): Uint8Array {
+  if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > 256) throw new RangeError(`buildSkfPlaintext: block size ${blockSize} is not in 1..256`);
+  const padLength = (blockSize - ((piece.length + 1) % blockSize)) % blockSize;
+  const out = new Uint8Array(piece.length + padLength + 1);
+  out.set(piece, 0);
+  out[out.length - 1] = padLength;
+  return out;
+}
+
+/** A decrypted fragment's piece of the payload chain: its plaintext without padding and pad
+ * length (a view into `plain`). */
+export function skfPlaintextPiece(plain: Uint8Array): Uint8Array | WireError {
+  if (plain.length < 1) return truncated(P, "pad length", 0, 1, 0);
+  const padLength = plain[plain.length - 1];
+  if (padLength > plain.length - 1) return new WireError(P, "pad length", plain.length - 1, `${padLength} is more than the ${plain.length - 1} bytes before it`);
+  return plain.subarray(0, plain.length - 1 - padLength);
+}
+
+/** The payloads of a reassembled message: the pieces joined, parsed from `first` (fragment
+ * 1's Next Payload). */
+export function parseReassembledChain(chain: Uint8Array, first: number): IkePayload[] | WireError {
+  return parsePayloadChain(chain, 0, chain.length, first);
 }
 
 // UDP 4500 carries both ESP and IKE (RFC 3948 §2): IKE behind four zero bytes where ESP's

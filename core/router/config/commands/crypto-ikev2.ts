@@ -83,6 +83,24 @@ export const ikev2Commands: readonly ConfigCommand[] = [
       return g.length === 0 ? undefined : { groups: g };
     },
   }),
+  field({
+    id: "crypto.ikev2.fragmentation",
+    mode: "config",
+    syntax: "crypto ikev2 fragmentation [mtu <68-1500>$mtu]",
+    noSyntax: "crypto ikev2 fragmentation [mtu <68-1500>$mtu]",
+    help: [...IKEV2, "Fragmentation", "MTU", "Fragmentation MTU size"],
+    order: TOP.ikev2Global,
+    set: (m, _c, a) => {
+      m.crypto.ikev2.fragmentation = a.mtu === undefined ? {} : { mtu: a.mtu };
+    },
+    clear: (m) => {
+      delete m.crypto.ikev2.fragmentation;
+    },
+    show: (m) => {
+      const f = m.crypto.ikev2.fragmentation;
+      return f === undefined ? undefined : f.mtu === undefined ? {} : { mtu: f.mtu };
+    },
+  }),
   block({
     id: "crypto.ikev2.policy",
     syntax: "crypto ikev2 policy WORD$name",

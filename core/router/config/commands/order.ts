@@ -33,6 +33,7 @@ export const TOP = {
   ikev2Keyring: 1402,
   ikev2AuthPolicy: 1403,
   ikev2Profile: 1404,
+  ikev2Global: 1405,
   ipsecSaGlobal: 1499,
   ipsecTransformSet: 1500,
   ipsecProfile: 1501,

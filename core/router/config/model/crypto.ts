@@ -170,6 +170,8 @@ export interface CryptoConfig {
     keyrings: Record<string, Ikev2Keyring>;
     authorizationPolicies: Record<string, Ikev2AuthorizationPolicy>;
     profiles: Record<string, Ikev2Profile>;
+    /** `crypto ikev2 fragmentation [mtu N]` (RFC 7383); absent: off, as on IOS. */
+    fragmentation?: { mtu?: number };
   };
   ipsec: {
     transformSets: Record<string, TransformSet>;

@@ -137,6 +137,8 @@ crypto ikev2 profile spoke
 crypto ikev2 profile byaddr
  identity local address 10.0.0.9
 !
+crypto ikev2 fragmentation mtu 1000
+!
 crypto ipsec security-association lifetime seconds 1800
 crypto ipsec security-association lifetime kilobytes 102400
 crypto ipsec security-association replay window-size 128

@@ -149,6 +149,12 @@ const IKE_AUTH_REQUEST: IkeMessageRepr = {
   payloads: [{ kind: "sk", innerNextPayload: IkePayloadType.IDi, data: pattern(16 + 320 + 16, 17) }],
 };
 
+/** An IKE_AUTH response's second of three RFC 7383 fragments (SKF). */
+const IKE_AUTH_FRAGMENT: IkeMessageRepr = {
+  initiatorSpi: SPI_I, responderSpi: SPI_R, exchangeType: IkeExchangeType.IKE_AUTH, initiator: false, response: true, messageId: 1,
+  payloads: [{ kind: "skf", innerNextPayload: 0, fragmentNumber: 2, totalFragments: 3, data: pattern(8 + 480 + 16, 19) }],
+};
+
 const udpFromTo = (src: Ipv4, dst: Ipv4, port: number, data: Uint8Array): Uint8Array =>
   ip(src, dst, IpProtocol.Udp, buildUdp({ srcPort: port, dstPort: port, payloadLength: data.length }, data, src, dst));
 
@@ -204,6 +210,11 @@ export const SAMPLE_FRAMES: readonly SampleFrame[] = [
     name: "IKE_AUTH request behind the non-ESP marker on UDP 4500",
     frame: ethernet(udpFromTo(R1, R2, IKE_NAT_T_PORT, withNonEspMarker(buildIkeMessage(IKE_AUTH_REQUEST)))),
     summary: "Ethernet / IPv4 / UDP 4500 / NAT-T / IKEv2 IKE_AUTH request SK",
+  },
+  {
+    name: "IKE_AUTH response fragment (SKF) on UDP 500",
+    frame: ethernet(udpFromTo(R2, R1, IKE_PORT, buildIkeMessage(IKE_AUTH_FRAGMENT))),
+    summary: "Ethernet / IPv4 / UDP 500 / IKEv2 IKE_AUTH response SKF(2/3)",
   },
   {
     name: "ESP in UDP 4500",
