@@ -50,3 +50,9 @@ export async function freshAgentBundle(root = repoRoot()): Promise<string | unde
 export function daemonCommand(): ProgramCommand {
   return fromSource("core/lab/daemon-main.ts");
 }
+
+/** `node --import tsx core/lab/runtime/kubernetes-forward-main.ts`: the kubernetes runtime's
+ * port-forwarder, which holds a lab's console and mgmt ports on 127.0.0.1. */
+export function kubernetesForwarderCommand(): ProgramCommand {
+  return fromSource("core/lab/runtime/kubernetes-forward-main.ts");
+}

@@ -24,7 +24,7 @@ const ENDPOINT = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,62}):([A-Za-z][A-Za-z-]*\d+(?:\/
 const MAX_ALIASES = 100;
 const MAX_LAB_FILE_BYTES = 1024 * 1024;
 
-export const RUNTIMES = ["auto", "docker", "process", "sim"] as const;
+export const RUNTIMES = ["auto", "docker", "process", "sim", "kubernetes"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
 /** Where the app drew a node or a link's bridge dot, in canvas pixels (saved by dragging it). */

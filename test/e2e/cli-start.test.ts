@@ -87,7 +87,7 @@ describe("flexlab usage", () => {
   it("lists only the runtimes up accepts, and shows examples", async () => {
     const r = await flexlabIn(root, ["up", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('(choices: "auto", "docker", "process")');
+    expect(r.stdout).toContain('(choices: "auto", "docker", "process", "kubernetes")');
     expect(r.stdout).toContain("Examples:\n  $ flexlab up labs/mpls-over-flexvpn");
   });
 

@@ -8,7 +8,7 @@ import type { Result } from "../../api/result";
 import type { Lab } from "../topology";
 
 /** Runtimes that deploy a lab for real (sim runs in-process and keeps no state). */
-export const DEPLOY_RUNTIMES = ["process", "docker"] as const;
+export const DEPLOY_RUNTIMES = ["process", "docker", "kubernetes"] as const;
 export type DeployRuntimeName = (typeof DEPLOY_RUNTIMES)[number];
 
 export const NODE_STATES = ["starting", "running", "stopped", "crashed"] as const;
@@ -69,6 +69,8 @@ export const linkEndpointStateSchema = z.object({
   bridgePort: port.optional(),
   /** process runtime: the node's own UDP port for this interface (127.0.0.1). */
   nodePort: port.optional(),
+  /** kubernetes runtime: this end's UDP tunnel port in its Pod. */
+  tunnelPort: port.optional(),
 });
 export type LinkEndpointState = z.infer<typeof linkEndpointStateSchema>;
 
@@ -132,8 +134,26 @@ export const dockerLabStateSchema = labStateBase.extend({
 });
 export type DockerLabState = z.infer<typeof dockerLabStateSchema>;
 
+/** The kubernetes runtime's lab: the cluster holds the Pods; a forwarder process of ours
+ * holds the console and mgmt ports on 127.0.0.1 (port-forwards through the API server). */
+export const kubernetesLabStateSchema = labStateBase.extend({
+  runtime: z.literal("kubernetes"),
+  kubernetes: z.object({
+    /** The kubeconfig context, and its API server, the lab was deployed to. */
+    context: z.string(),
+    server: z.string(),
+    namespace: z.string(),
+    image: z.string(),
+    /** Per node: its Pod's name, its address once it has one, and its manifest (a Pod cannot
+     * be stopped and started: `flexlab start` makes it anew from this). */
+    pods: z.record(z.string(), z.object({ name: z.string(), ip: z.string().optional(), manifest: z.record(z.string(), z.unknown()) })),
+    forwarder: z.object({ pid: z.number().int().positive(), startTicks: z.number().int().nonnegative().optional() }).optional(),
+  }),
+});
+export type KubernetesLabState = z.infer<typeof kubernetesLabStateSchema>;
+
 /** One variant per deploy runtime (its registry entry's `stateSchema`), told apart by `runtime`. */
-export const labStateSchema = z.discriminatedUnion("runtime", [processLabStateSchema, dockerLabStateSchema]);
+export const labStateSchema = z.discriminatedUnion("runtime", [processLabStateSchema, dockerLabStateSchema, kubernetesLabStateSchema]);
 export type LabState = z.infer<typeof labStateSchema>;
 
 export interface DeployOptions {
