@@ -47,7 +47,7 @@ describe("lab.yaml", () => {
 
   it("rejects an unknown runtime and an unknown key, naming each", () => {
     const out = problems(good.replace("nodes:", "runtime: vmware\ncolour: red\nnodes:"));
-    expect(out.some((p) => /^lab\.yaml:2:10: runtime: runtime is one of auto, docker, process, sim$/.test(p))).toBe(true);
+    expect(out.some((p) => /^lab\.yaml:2:10: runtime: runtime is one of auto, docker, process, sim, kubernetes$/.test(p))).toBe(true);
     expect(out.some((p) => /^lab\.yaml:1:1: .*colour/.test(p))).toBe(true);
   });
 
