@@ -25,7 +25,9 @@ export const deployMessageSchema = z.object({
   lab: z.object({
     dir: z.string(),
     name: z.string(),
-    nodes: z.array(z.object({ name: z.string(), kind: z.literal("router"), config: z.string(), platform: z.enum(PLATFORM_NAMES), ports: z.number().int().positive().optional() })),
+    /** lab.yaml's `hosted:` (or `up --hosted`): routers per router host. */
+    hosted: z.number().int().positive().optional(),
+    nodes: z.array(z.object({ name: z.string(), kind: z.literal("router"), config: z.string(), platform: z.enum(PLATFORM_NAMES), ports: z.number().int().positive().optional(), hosted: z.boolean().optional() })),
     links: z.array(z.object({ index: z.number(), endpoints: z.array(z.object({ node: z.string(), iface: z.string() })), impair: impairmentStateSchema.optional() })),
   }),
   timeoutMs: z.number().int().positive(),

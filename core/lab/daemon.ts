@@ -5,7 +5,8 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { ProgramCommand } from "./agent-entry";
 import { UdpBridge } from "./bridge";
-import { NodeProcess, type NodeStartFailure } from "./node-process";
+import { NodeProcess, type NodeStartFailure, type SupervisedNode } from "./node-process";
+import { HostedNode, RouterHostProcess } from "./router-host";
 import { PortAllocator } from "./ports";
 import { removeState, stateDir, writeState } from "./runtime/state";
 import { isNoImpairment } from "../router/io/impair";
@@ -14,7 +15,7 @@ import { LOOPBACK_HOST, RuntimeError, type DeployStep, type LinkChange, type Lin
 import type { Lab } from "./topology";
 
 export interface DaemonOptions {
-  readonly lab: Pick<Lab, "dir" | "name" | "nodes" | "links">;
+  readonly lab: Pick<Lab, "dir" | "name" | "nodes" | "links" | "hosted">;
   readonly token: string;
   readonly agent: ProgramCommand;
   /** Per node, from spawn to its ready line. */
@@ -28,7 +29,9 @@ export interface DaemonOptions {
 const PORT_RETRIES = 2;
 
 export class LabDaemon {
-  private readonly nodes = new Map<string, NodeProcess>();
+  private readonly nodes = new Map<string, SupervisedNode>();
+  /** `hosted: N`: the router hosts, N routers to each (in lab.yaml order). */
+  private readonly hosts: RouterHostProcess[] = [];
   private readonly bridges: UdpBridge[] = [];
   private readonly links: LinkState[] = [];
   private readonly ports = new PortAllocator();
@@ -72,6 +75,7 @@ export class LabDaemon {
       }),
       links: this.links,
       daemon: { pid: process.pid, controlPort },
+      ...(this.hosts.length ? { hosts: this.hosts.map((h) => ({ index: h.index, ...(h.pid !== undefined ? { pid: h.pid } : {}), nodes: h.nodeNames })) } : {}),
     };
   }
 
@@ -121,7 +125,8 @@ export class LabDaemon {
   /** Stops every agent (SIGTERM, then SIGKILL after 3 s), closes the bridges, removes the state file. */
   async shutdown(): Promise<void> {
     this.down = true;
-    await Promise.all([...this.nodes.values()].map((n) => n.stop()));
+    // A router host stops its routers itself: all at once, not one message per router.
+    await Promise.all([...[...this.nodes.values()].filter((n) => !(n instanceof HostedNode)).map((n) => n.stop()), ...this.hosts.map((h) => h.stop())]);
     for (const bridge of this.bridges) bridge.close();
     await this.writing;
     await removeState(this.options.lab.dir);
@@ -130,6 +135,7 @@ export class LabDaemon {
   /** For the daemon's exit handler: nothing may outlive it. */
   killAll(): void {
     for (const node of this.nodes.values()) node.killNow();
+    for (const host of this.hosts) host.killNow();
     for (const bridge of this.bridges) bridge.close();
   }
 
@@ -152,9 +158,18 @@ export class LabDaemon {
       const bridgePorts = bridge.ports;
       this.links.push({ index: link.index, endpoints: endpoints.map((e, i) => ({ ...e, bridgePort: bridgePorts[i] })), bridge: { kind: "udp" }, ...(link.impair ? { impair: { ...link.impair } } : {}) });
     }
+    let hosted = 0;
     for (const [i, n] of lab.nodes.entries()) {
       const spec = { name: n.name, configDir: lab.dir, config: n.config, dir: this.nodeDir(n.name), index: i + 1, platform: n.platform, ports: n.ports };
-      this.nodes.set(n.name, new NodeProcess(spec, agent, token, await this.ports.tcp(), await this.ports.tcp(), () => this.persist()));
+      const consolePort = await this.ports.tcp();
+      const mgmtPort = await this.ports.tcp();
+      if (lab.hosted !== undefined && n.hosted !== false) {
+        const k = Math.floor(hosted++ / lab.hosted);
+        const host = (this.hosts[k] ??= new RouterHostProcess(k, agent, token, join(stateDir(lab.dir), "hosts", `host-${k}.log`), () => this.persist()));
+        this.nodes.set(n.name, new HostedNode(spec, host, consolePort, mgmtPort, () => this.persist()));
+      } else {
+        this.nodes.set(n.name, new NodeProcess(spec, agent, token, consolePort, mgmtPort, () => this.persist()));
+      }
     }
     // Spawning tsx-loaded agents is CPU-bound: a few at a time finish sooner than all at once
     // and keep each node's ready timeout meaningful.
@@ -191,7 +206,7 @@ export class LabDaemon {
   }
 
   /** Starts a node, retrying with fresh ports when one it was given has been taken meanwhile. */
-  private async startOrThrow(node: NodeProcess): Promise<void> {
+  private async startOrThrow(node: SupervisedNode): Promise<void> {
     let failure: NodeStartFailure | undefined;
     for (let attempt = 0; attempt <= PORT_RETRIES; attempt++) {
       const endpoints = this.endpointsOf(node.spec.name);
@@ -217,7 +232,7 @@ export class LabDaemon {
     throw new RuntimeError(failure.reason === "timeout" ? "timeout" : "node-failed", what);
   }
 
-  private onNode(name: string, op: (node: NodeProcess) => Promise<NodeStatus>): Promise<NodeStatus> {
+  private onNode(name: string, op: (node: SupervisedNode) => Promise<NodeStatus>): Promise<NodeStatus> {
     const node = this.nodes.get(name);
     if (!node) {
       const names = [...this.nodes.keys()].join(", ");

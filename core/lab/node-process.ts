@@ -41,7 +41,23 @@ export interface NodeStartFailure {
   readonly portInUse: boolean;
 }
 
-export class NodeProcess {
+/** A router node as the lab daemon supervises it: a process of its own (NodeProcess) or one
+ * router of a router host (router-host.ts, HostedNode). */
+export interface SupervisedNode {
+  readonly spec: NodeSpec;
+  consolePort: number;
+  mgmtPort: number;
+  readonly state: NodeRunState;
+  status(): NodeStatus;
+  /** Starts it with its links (`--port` specs); resolves undefined once it is ready, or a failure. */
+  start(timeoutMs: number, ports: readonly string[]): Promise<NodeStartFailure | undefined>;
+  /** Stops it on purpose; resolves once it has. */
+  stop(): Promise<void>;
+  /** Last resort when the daemon itself is going away: no waiting. */
+  killNow(): void;
+}
+
+export class NodeProcess implements SupervisedNode {
   private child: ChildProcess | undefined;
   private runState: NodeRunState = "stopped";
   private exitCode: number | null | undefined;

@@ -51,6 +51,20 @@ describe("lab.yaml", () => {
     expect(out.some((p) => /^lab\.yaml:1:1: .*colour/.test(p))).toBe(true);
   });
 
+  it("reads hosted: (routers per process) and a node's own process (hosted: false)", () => {
+    const text = good.replace("nodes:", "runtime: process\nhosted: 50\nnodes:").replace("INET:      { kind: router, config: INET.cfg }", "INET:      { kind: router, config: INET.cfg, hosted: false }");
+    const lab = parseLab(text, "lab.yaml", "/labs/x");
+    expect(lab.hosted).toBe(50);
+    expect(lab.nodes.map((n) => n.hosted)).toEqual([undefined, false, undefined]);
+    expect(parseLab(good, "lab.yaml", "/labs/x").hosted).toBeUndefined();
+  });
+
+  it("rejects a hosted: that is not a count of routers", () => {
+    expect(problems(good.replace("nodes:", "hosted: 0\nnodes:"))).toEqual(["lab.yaml:2:9: hosted: hosted is how many routers share one process, 1 to 1000"]);
+    expect(problems(good.replace("nodes:", "hosted: yes\nnodes:"))).toEqual(["lab.yaml:2:9: hosted: hosted is how many routers share one process, 1 to 1000"]);
+    expect(problems(good.replace("INET.cfg }", "INET.cfg, hosted: 3 }"))[0]).toMatch(/^lab\.yaml:4:\d+: nodes\.INET\.hosted: hosted is true or false/);
+  });
+
   it("reports YAML syntax errors with their position", () => {
     expect(problems("name: x\nnodes: [\n")[0]).toMatch(/^lab\.yaml:\d+:\d+: /);
     const duplicate = "name: x\nnodes:\n  R1: { kind: router, config: R1.cfg }\n  R1: { kind: router, config: R2.cfg }\n";

@@ -42,9 +42,16 @@ const nodeSchema = z
     config: z.string({ error: "config must name the node's startup-config file, in the lab folder" }).min(1, { error: "config must name the node's startup-config file, in the lab folder" }),
     platform: z.enum(PLATFORM_NAMES, { error: `platform is one of ${PLATFORM_NAMES.join(", ")}` }).default("iol"),
     ports: z.number({ error: "ports is a number of ports" }).int({ error: "ports is a whole number" }).min(1, { error: "ports is at least 1" }).optional(),
+    /** `false`: this node runs in a process of its own even when the lab is `hosted:`. */
+    hosted: z.boolean({ error: "hosted is true or false (false: this node gets a process of its own)" }).optional(),
     position: positionSchema.optional(),
   })
   .strict();
+
+/** The most routers one router host holds. */
+export const MAX_HOSTED = 1000;
+export const HOSTED_RULE = `hosted is how many routers share one process, 1 to ${MAX_HOSTED}`;
+const hostedSchema = z.number({ error: HOSTED_RULE }).int({ error: HOSTED_RULE }).min(1, { error: HOSTED_RULE }).max(MAX_HOSTED, { error: HOSTED_RULE });
 
 const linkSchema = z
   .object({
@@ -62,6 +69,8 @@ const labSchema = z
   .object({
     name: z.string({ error: (issue) => (issue.input === undefined ? "name is required" : `name must be text (${NAME_RULE}); quote a number: "123"`) }).regex(NAME, { error: `name: ${NAME_RULE}` }),
     runtime: z.enum(RUNTIMES, { error: `runtime is one of ${RUNTIMES.join(", ")}` }).default("auto"),
+    /** process runtime: up to this many routers per process (router hosts) instead of one each. */
+    hosted: hostedSchema.optional(),
     nodes: z.record(z.string().regex(NAME, { error: `a node name is ${NAME_RULE}` }), nodeSchema, {
       error: (issue) =>
         issue.code === "invalid_type" ? "nodes maps each node's name to { kind: router, config: FILE }" : issue.code === "invalid_key" ? `a node name is ${NAME_RULE}` : undefined,
@@ -95,6 +104,8 @@ export interface LabNode {
   readonly platform: PlatformName;
   /** Its port count, when lab.yaml gives one (else the platform's default). */
   readonly ports?: number;
+  /** false: a process of its own even in a `hosted:` lab (lab.yaml's per-node `hosted: false`). */
+  readonly hosted?: boolean;
   /** Where the app drew it, once someone dragged it there. */
   readonly position?: CanvasPosition;
 }
@@ -104,6 +115,8 @@ export interface Lab {
   readonly dir: string;
   readonly name: string;
   readonly runtime: RuntimeName;
+  /** process runtime: how many routers share one process (router host); absent: one each. */
+  readonly hosted?: number;
   readonly nodes: readonly LabNode[];
   readonly links: readonly LabLink[];
 }
@@ -209,7 +222,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     throw new LabFileError(problems);
   }
   const parsedData = parsed.data;
-  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }), ...(n.position ? { position: n.position } : {}) }));
+  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }), ...(n.hosted === undefined ? {} : { hosted: n.hosted }), ...(n.position ? { position: n.position } : {}) }));
   if (nodes.length === 0) report(["nodes"], "a lab needs at least one node");
   // Names become folders and container names: two that differ only in case would collide.
   const byFolded = new Map<string, string>();
@@ -251,7 +264,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     return { index, endpoints, ...(link.impair && !isNoImpairment(link.impair) ? { impair: link.impair } : {}), ...(link.position ? { position: link.position } : {}) };
   });
   if (problems.length) throw new LabFileError(problems);
-  return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, nodes, links }, at };
+  return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, ...(parsedData.hosted === undefined ? {} : { hosted: parsedData.hosted }), nodes, links }, at };
 }
 
 /** The agent's arguments for a node's hardware (none for IOL with its four ports). */

@@ -43,7 +43,7 @@ export async function withNode(options: LabOption, node: string, body: (client: 
 
 /** A running lab as `--json` prints it (`up`, `status`): never the lab's token. */
 export function labJson(state: LabState, nodes: readonly NodeStatus[]): string {
-  const statuses = nodes.map(({ name, state: s, consolePort, mgmtPort, pid, containerId, exitCode, signal, stderrTail }) => ({ name, state: s, consolePort, mgmtPort, pid, containerId, exitCode, signal, stderrTail }));
+  const statuses = nodes.map(({ name, state: s, consolePort, mgmtPort, pid, hostProcess, containerId, exitCode, signal, stderrTail }) => ({ name, state: s, consolePort, mgmtPort, pid, hostProcess, containerId, exitCode, signal, stderrTail }));
   const links = state.links.map(({ index, endpoints, carrier, impair }) => ({ index, endpoints: endpoints.map((e) => `${e.node}:${e.iface}`), carrier: carrier ?? "up", ...(impair ? { impair } : {}) }));
   return JSON.stringify({ lab: state.lab, dir: state.dir, runtime: state.runtime, createdAt: state.createdAt, nodes: statuses, links }, null, 2) + "\n";
 }
@@ -59,7 +59,8 @@ export function formatLinkTable(links: readonly LinkState[]): string {
 export function formatStatusTable(nodes: readonly NodeStatus[]): string {
   const rows = nodes.map((n) => {
     const exit = n.state === "crashed" || n.state === "stopped" ? (n.signal ?? (n.exitCode !== undefined && n.exitCode !== null ? `exit ${n.exitCode}` : "")) : "";
-    return [n.name, n.state + (exit ? ` (${exit})` : ""), String(n.consolePort), String(n.mgmtPort), n.pid !== undefined ? String(n.pid) : (n.containerId?.slice(0, 12) ?? "-")];
+    const pid = n.pid !== undefined ? String(n.pid) : (n.containerId?.slice(0, 12) ?? "-");
+    return [n.name, n.state + (exit ? ` (${exit})` : ""), String(n.consolePort), String(n.mgmtPort), n.hostProcess !== undefined ? `${pid} (host ${n.hostProcess})` : pid];
   });
   return formatTextTable(["NODE", "STATE", "CONSOLE", "MGMT", "PID"], rows);
 }
@@ -69,7 +70,7 @@ export function formatCrashReports(nodes: readonly NodeStatus[]): string {
   let text = "";
   for (const n of nodes) {
     if (n.state !== "crashed" || !n.stderrTail?.length) continue;
-    text += `\n${n.name} crashed; its last stderr lines:\n${n.stderrTail.map((l) => `  ${l}`).join("\n")}\n`;
+    text += `\n${n.name} crashed; ${n.hostProcess !== undefined && n.exitCode === undefined && !n.signal ? "its error" : "its last stderr lines"}:\n${n.stderrTail.map((l) => `  ${l}`).join("\n")}\n`;
   }
   return text;
 }

@@ -21,9 +21,10 @@ export async function loadLabOrReport(labdir: string): Promise<Lab | undefined> 
   }
 }
 
-export async function up(labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number }): Promise<void> {
-  const lab = await loadLabOrReport(labdir);
-  if (!lab) return;
+export async function up(labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number; hosted?: number }): Promise<void> {
+  const loaded = await loadLabOrReport(labdir);
+  if (!loaded) return;
+  const lab: Lab = options.hosted === undefined ? loaded : { ...loaded, hosted: options.hosted };
   const asked = options.runtime ?? lab.runtime;
   if (asked === "sim") return fail(`the sim runtime runs in this process, in virtual time: use \`flexlab sim ${labdir} --exec 'NODE: COMMAND'\``, 2);
   const running = await findRunningLab(lab.dir);
@@ -45,7 +46,10 @@ export async function up(labdir: string, options: JsonOption & { runtime?: UpRun
   }
   const timeoutMs = options.timeout;
   if (!runtime.changeLink && lab.links.some((l) => l.impair)) console.error(`${lab.name}: the ${runtime.name} runtime does not impair links; lab.yaml's impair: is left out (sim, process and docker apply it)`);
-  console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime)`);
+  if (lab.hosted !== undefined && runtime.name !== "process") console.error(`${lab.name}: the ${runtime.name} runtime runs every router on its own; hosted: ${lab.hosted} is for the process runtime and is left out`);
+  const hosts = runtime.name === "process" && lab.hosted !== undefined ? Math.ceil(lab.nodes.filter((n) => n.hosted !== false).length / lab.hosted) : 0;
+  const packing = hosts ? `, ${hosts} router host${hosts === 1 ? "" : "s"} of up to ${lab.hosted}` : "";
+  console.error(`${lab.name}: starting ${lab.nodes.length} node${lab.nodes.length === 1 ? "" : "s"} and ${lab.links.length} link${lab.links.length === 1 ? "" : "s"} (${runtime.name} runtime${packing})`);
   const started = Date.now();
   // Certificate labs boot enrolled: the lab CA issues what the trustpoints ask for first.
   const { enrolLab } = await import("../../lab/pki"); // loads the config grammar: only for `up`

@@ -1,6 +1,7 @@
 // `flexlab up LAB`, `status`, `down`, and `start|stop|restart NODE`: a lab's lifecycle.
 // Declarations only; ../actions/lab.ts does the work, loaded when one of them runs.
-import { Option, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { HOSTED_RULE, MAX_HOSTED } from "../../lab/topology";
 import type { UpRuntimeName } from "../../lab/runtime/index";
 import { DURATION_FORMAT, durationArg, withExamples, withJsonOption, withLabOption, type JsonOption, type LabOption } from "../options";
 
@@ -9,15 +10,22 @@ const UP_RUNTIMES = ["auto", "docker", "process", "kubernetes"] as const satisfi
 
 const actions = () => import("../actions/lab");
 
+function hostedArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_HOSTED) throw new InvalidArgumentError(HOSTED_RULE.replace(/^hosted is/, "it is"));
+  return n;
+}
+
 export function registerLab(program: Command): void {
   const up = program
     .command("up")
     .description("Deploy a lab: one router per node, one bridge per link; returns when every node is ready")
     .argument("<labdir>", "lab folder (holding lab.yaml)")
     .addOption(new Option("--runtime <runtime>", "where the routers run (default: lab.yaml's runtime; auto: docker when an engine answers, else process)").choices(UP_RUNTIMES))
-    .option("--timeout <duration>", `give up when a node is not ready after this long (${DURATION_FORMAT})`, durationArg(1, 3_600_000));
-  withExamples(withJsonOption(up), ["flexlab up labs/mpls-over-flexvpn", "flexlab up labs/two-routers --runtime process --timeout 2m"]).action(
-    async (labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number }) => (await actions()).up(labdir, options),
+    .option("--timeout <duration>", `give up when a node is not ready after this long (${DURATION_FORMAT})`, durationArg(1, 3_600_000))
+    .option("--hosted <n>", `process runtime: up to n routers share one process (default: lab.yaml's hosted:, else one process each)`, hostedArg);
+  withExamples(withJsonOption(up), ["flexlab up labs/mpls-over-flexvpn", "flexlab up labs/two-routers --runtime process --timeout 2m", "flexlab up labs/big-chain --runtime process --hosted 50"]).action(
+    async (labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number; hosted?: number }) => (await actions()).up(labdir, options),
   );
 
   const status = withLabOption(program.command("status").description("State and ports of each node of the running lab"));

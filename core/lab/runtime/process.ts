@@ -8,6 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { daemonCommand } from "../agent-entry";
 import { controlResponseSchema, DAEMON_TOKEN_ENV, daemonMessageSchema, type ControlOp, type ControlRequest, type DeployMessage } from "../daemon-protocol";
+import { RouterHostProcess } from "../router-host";
 import type { Lab } from "../topology";
 import { pidAlive, pidRuns, waitForExit } from "./pids";
 import { newToken, readState, removeState, stateDir } from "./state";
@@ -61,7 +62,7 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
     closeSync(logFd);
     const message: DeployMessage = {
       type: "deploy",
-      lab: { dir: lab.dir, name: lab.name, nodes: lab.nodes.map((n) => ({ ...n })), links: lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ ...e })), ...(l.impair ? { impair: { ...l.impair } } : {}) })) },
+      lab: { dir: lab.dir, name: lab.name, ...(lab.hosted === undefined ? {} : { hosted: lab.hosted }), nodes: lab.nodes.map((n) => ({ ...n })), links: lab.links.map((l) => ({ index: l.index, endpoints: l.endpoints.map((e) => ({ ...e })), ...(l.impair ? { impair: { ...l.impair } } : {}) })) },
       timeoutMs: options.timeoutMs ?? defaultNodeTimeoutMs(lab.nodes.length),
     };
     const overallMs = message.timeoutMs * lab.nodes.length + 60_000;
@@ -196,7 +197,8 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
   private async cleanUpDead(state: ProcessLabState): Promise<void> {
     const pids: number[] = [];
     if (state.daemon && pidRuns(state.daemon.pid, ["daemon-main"])) pids.push(state.daemon.pid);
-    for (const n of state.nodes) if (n.pid !== undefined && pidRuns(n.pid, ["--name", n.name])) pids.push(n.pid);
+    for (const n of state.nodes) if (n.pid !== undefined && n.hostProcess === undefined && pidRuns(n.pid, ["--name", n.name])) pids.push(n.pid);
+    for (const h of state.hosts ?? []) if (h.pid !== undefined && pidRuns(h.pid, [RouterHostProcess.mark(h.index)])) pids.push(h.pid);
     for (const pid of pids) process.kill(pid, "SIGTERM");
     if (!(await waitForExit(pids, 3000))) for (const pid of pids) if (pidAlive(pid)) process.kill(pid, "SIGKILL");
     await waitForExit(pids, 2000);

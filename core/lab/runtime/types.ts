@@ -35,8 +35,10 @@ export const nodeStatusSchema = z.object({
   consolePort: port,
   /** Mgmt API (WebSocket) on `host`. */
   mgmtPort: port,
-  /** process runtime: the agent's pid while it runs. */
+  /** process runtime: the agent's pid while it runs (a hosted router's: its router host's). */
   pid: z.number().int().positive().optional(),
+  /** process runtime with `hosted:`: the router host holding it (its `index` in the state's `hosts`). */
+  hostProcess: z.number().int().nonnegative().optional(),
   /** docker runtime: the container's id. */
   containerId: z.string().optional(),
   /** Set once the node has exited: its exit code (null when killed by a signal). */
@@ -121,6 +123,8 @@ const labStateBase = z.object({
 export const processLabStateSchema = labStateBase.extend({
   runtime: z.literal("process"),
   daemon: z.object({ pid: z.number().int().positive(), controlPort: port }),
+  /** `hosted: N`: the router hosts, each one agent process holding up to N routers (pid while it runs). */
+  hosts: z.array(z.object({ index: z.number().int().nonnegative(), pid: z.number().int().positive().optional(), nodes: z.array(z.string()) })).optional(),
 });
 export type ProcessLabState = z.infer<typeof processLabStateSchema>;
 

@@ -14,6 +14,7 @@ import { platformOf, platformPorts, type PlatformName } from "../config/platform
 import type { Diagnostic } from "../config/parse";
 import { startConsoleServer } from "./console";
 import { guardedClock } from "../clock/guarded";
+import { StoppableClock } from "../clock/stoppable";
 import { bugReporter } from "./guard";
 import { macBaseFor, serialFor } from "./identity";
 import { startMgmtServer } from "./mgmt-server";
@@ -62,7 +63,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     stderr: options.stderr,
     log: (text) => logTo.router?.logMessage({ facility: "SYS", severity: 3, mnemonic: "INTERNAL", text }),
   });
-  const clock = guardedClock(new RealClock(), reportBug);
+  // Closing the agent stops its clock: no timer of a closed router fires (a router host runs
+  // on after one of its routers is stopped or crashed).
+  const realClock = new StoppableClock(new RealClock());
+  const clock = guardedClock(realClock, reportBug);
 
   // Every port, linked or not, gets a tap so it can be captured. Unlinked ones are up with
   // nothing on the wire, as the router would make them itself. Ports go in name order, so
@@ -122,6 +126,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   }).catch(async (err: unknown) => {
     await consoleServer.close();
     router.close();
+    realClock.stop();
+    for (const tap of taps.values()) tap.close();
     throw err;
   });
   return {
@@ -131,7 +137,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     diagnostics: booted.diagnostics,
     close: async () => {
       await Promise.allSettled([consoleServer.close(), mgmt.close()]);
+      realClock.stop();
       router.close();
+      // Its ports too: in a router host the process goes on, and a restarted router binds them again.
+      for (const tap of taps.values()) tap.close();
     },
   };
 }

@@ -2,11 +2,13 @@
 // NODEDIR --config R1.cfg --port Ethernet0/0=udp:40001:40002 …`. Both runtimes start it this
 // way (a child process, or a container's entrypoint). Once the console and mgmt API listen it
 // prints exactly one line on stdout, `flexlab-agent ready name=R1 console=PORT mgmt=PORT`;
-// SIGTERM or SIGINT stops it with exit code 0. Errors go to stderr.
+// SIGTERM or SIGINT stops it with exit code 0. Errors go to stderr. With `--router-host ID`
+// it is a router host instead, running many routers (host-main.ts).
 import { join } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../../package.json" with { type: "json" };
 import { startAgent, type Agent } from "./agent";
+import { runRouterHost } from "./host-main";
 import { parseIpv4 } from "../wire/addr";
 import { PLATFORM_NAMES, type PlatformName } from "../config/platform";
 import { parsePortSpec, PORT_SPEC_FORMS, type PortSpec } from "./ports";
@@ -177,4 +179,6 @@ async function main(): Promise<void> {
   process.stdout.write(`flexlab-agent ready name=${opts.name} console=${agent.consolePort} mgmt=${agent.mgmtPort}\n`);
 }
 
-await main();
+// `--router-host ID`: many routers in this process, told which over IPC (host-main.ts).
+if (process.argv.some((a) => a === "--router-host" || a.startsWith("--router-host="))) await runRouterHost(process.argv.slice(2));
+else await main();
