@@ -1,5 +1,6 @@
 // BGP's exec commands: `show ip bgp [summary]`, `show ip bgp vpnv4 …`, `show ip bgp
-// neighbors [X]`, `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
+// neighbors [X]`, `show ip bgp [vpnv4 …] neighbors X received-routes|routes|advertised-routes`,
+// `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
 // Each gets the router's BGP instance through `instanceOf`, so this file does not import the
 // subsystem that lists it.
 import { TunnelInterface } from "../net/tunnel";
@@ -11,6 +12,7 @@ import { cefRow, formatCef, formatCefDetail } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
+import { neighborRouteRows, type NeighborRoutesView } from "./show-neighbor-routes";
 import type { SessionFamily } from "./session";
 import type { BgpInstance } from "./subsystem";
 
@@ -72,6 +74,13 @@ function pathRows(b: BgpInstance, q: BgpRowQuery): BgpPathRow[] {
   const tableVersion = rib.counts(q.family).tableVersion;
   const routerId = formatIpv4(b.routerId);
   return bgpPathRows(rib, q).map((r) => ({ ...r, tableVersion, routerId }));
+}
+
+/** Rows made elsewhere, given the table's version and router ID for the heading. */
+function pathRowsHeader(b: BgpInstance, family: "ipv4" | "vpnv4", rows: readonly BgpPathRow[]): BgpPathRow[] {
+  const tableVersion = b.rib?.counts(family).tableVersion ?? 1;
+  const routerId = formatIpv4(b.routerId);
+  return rows.map((r) => ({ ...r, tableVersion, routerId }));
 }
 
 function formatTable(rows: readonly BgpPathRow[]): string {
@@ -214,6 +223,51 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
       help: [SHOW, IP, BGP, "Detailed information on TCP and BGP neighbor connections", "Neighbor to display information about"],
       pipe: true,
       run: ({ router, args, print }) => print(neighbors(router, instanceOf(router), args.optIp("address")).trimEnd()),
+    }),
+    subsystemExec({
+      id: "show.ip.bgp.neighbor-routes",
+      mode: BOTH,
+      syntax: "show ip bgp [vpnv4 (all$all|vrf WORD$vrf)] neighbors A.B.C.D$address (received-routes|routes|advertised-routes)$view",
+      help: [
+        SHOW,
+        IP,
+        BGP,
+        "Display VPNv4 NLRI specific information",
+        "Display information about all VPNv4 NLRIs",
+        "Display information for a VPN Routing/Forwarding instance",
+        "VPN Routing/Forwarding instance name",
+        "Detailed information on TCP and BGP neighbor connections",
+        "Neighbor to display information about",
+        "Display the received routes from neighbor",
+        "Display routes learned from neighbor",
+        "Display the routes advertised to a BGP neighbor",
+      ],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const b = instanceOf(router);
+        if (b.asn === undefined || b.rib === undefined) {
+          print("% BGP not active");
+          return;
+        }
+        const vrf = args.optStr("vrf");
+        const address = args.ip("address");
+        const n = b.neighbor(vrf ?? "", address);
+        const view = args.str("view") as NeighborRoutesView;
+        if (n === undefined) {
+          print("% No such neighbor or address family");
+          return;
+        }
+        if (view === "received-routes" && n.peer !== undefined && n.peer.adjRibIn === undefined) {
+          print(`% Inbound soft reconfiguration not enabled on ${formatIpv4(address)}`);
+          return;
+        }
+        const family = args.has("all") || vrf !== undefined ? "vpnv4" : "ipv4";
+        const q: BgpRowQuery = { family, ...(vrf !== undefined ? { vrf } : {}) };
+        const rows = n.peer === undefined ? [] : neighborRouteRows(b.rib, n.peer, view, q);
+        if (rows.length === 0) return;
+        print(formatTable(pathRowsHeader(b, family, rows)).trimEnd());
+        print(`\nTotal number of prefixes ${rows.length} `);
+      },
     }),
     subsystemExec({
       id: "clear.ip.bgp",

@@ -5,10 +5,9 @@
 // otherwise), and `aggregate-address` (while a more specific route is in BGP's table).
 // The IP RIB is watched: a route that comes or goes is offered or withdrawn at once.
 import type { BgpAddressFamily, BgpConfig } from "../config/model/bgp";
-import type { PrefixListEntry, RouteMapEntry } from "../config/model/routing";
 import type { IpRouting } from "../routing/ip-routing";
 import type { InstalledRoute } from "../routing/rib";
-import { evaluateRouteMap } from "../routing/route-map";
+import { RoutePolicy } from "../routing/route-map";
 import { formatPrefix, maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import type { BgpRib, LocalAttrs, LocalSource } from "./rib";
 
@@ -25,8 +24,7 @@ export class BgpOrigination {
   /** What is originated now, so a change withdraws exactly what no longer holds. */
   private readonly current = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
   private bgp: BgpConfig | undefined;
-  private routeMaps: Readonly<Record<string, readonly RouteMapEntry[]>> = {};
-  private prefixLists: Readonly<Record<string, readonly PrefixListEntry[]>> = {};
+  private policy = new RoutePolicy({ routeMaps: {} });
 
   constructor(
     private readonly routing: IpRouting,
@@ -34,10 +32,9 @@ export class BgpOrigination {
   ) {}
 
   /** The config changed: recompute everything. */
-  configure(bgp: BgpConfig | undefined, routeMaps: Readonly<Record<string, readonly RouteMapEntry[]>>, prefixLists: Readonly<Record<string, readonly PrefixListEntry[]>> = {}): void {
+  configure(bgp: BgpConfig | undefined, policy: RoutePolicy): void {
     this.bgp = bgp;
-    this.routeMaps = routeMaps;
-    this.prefixLists = prefixLists;
+    this.policy = policy;
     this.recompute();
   }
 
@@ -55,8 +52,9 @@ export class BgpOrigination {
         const vrf = f.vrf ?? "";
         for (const r of this.routing.rib.routes(vrf === "" ? undefined : vrf)) this.offer(want, vrf, f, r);
         for (const n of f.networks) {
-          if (this.routing.rib.installed(vrf === "" ? undefined : vrf, n.prefix) === undefined) continue;
-          want.set(key(vrf, n.prefix, "network"), { vrf, prefix: n.prefix, source: "network", attrs: { origin: ORIGIN_IGP, med: 0, nextHop: NO_NEXT_HOP } });
+          const installed = this.routing.rib.installed(vrf === "" ? undefined : vrf, n.prefix);
+          const attrs = installed === undefined ? undefined : this.networkAttrs(n.routeMap, installed);
+          if (attrs !== undefined) want.set(key(vrf, n.prefix, "network"), { vrf, prefix: n.prefix, source: "network", attrs });
         }
         for (const a of f.aggregates ?? []) {
           // A more specific route in BGP's table, or one about to be originated here.
@@ -78,9 +76,9 @@ export class BgpOrigination {
     if (f === undefined || rib === undefined) return;
     const want = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
     if (installed) this.offer(want, vrf, f, installed);
-    if (installed && f.networks.some((n) => n.prefix.addr === prefix.addr && n.prefix.len === prefix.len)) {
-      want.set(key(vrf, prefix, "network"), { vrf, prefix, source: "network", attrs: { origin: ORIGIN_IGP, med: 0, nextHop: NO_NEXT_HOP } });
-    }
+    const network = installed && f.networks.find((n) => n.prefix.addr === prefix.addr && n.prefix.len === prefix.len);
+    const networkAttrs = network ? this.networkAttrs(network.routeMap, installed) : undefined;
+    if (networkAttrs !== undefined) want.set(key(vrf, prefix, "network"), { vrf, prefix, source: "network", attrs: networkAttrs });
     const sources: LocalSource[] = ["redistribute-connected", "redistribute-static", "default", "network"];
     for (const source of sources) {
       const k = key(vrf, prefix, source);
@@ -107,19 +105,43 @@ export class BgpOrigination {
     let med = route.metric;
     let localPref: number | undefined;
     let weight: number | undefined;
+    let origin: 0 | 1 | 2 = ORIGIN_INCOMPLETE;
+    let communities: readonly number[] | undefined;
     if (which.routeMap !== undefined) {
-      const v = evaluateRouteMap(this.routeMaps, which.routeMap, { prefix, tag: route.tag, interface: r.paths[0]?.interface.name }, this.prefixLists);
+      const v = this.policy.evaluate(which.routeMap, { prefix, tag: route.tag, interface: r.paths[0]?.interface.name, metric: route.metric, protocol: route.protocol === "connected" ? "connected" : "static" });
       if (!v.permit) return;
       if (v.set.metric !== undefined) med = v.set.metric;
       localPref = v.set.localPreference;
       weight = v.set.weight;
+      if (v.set.origin !== undefined) origin = v.set.origin === "igp" ? 0 : v.set.origin === "egp" ? 1 : 2;
+      if (v.set.community !== undefined && v.set.community !== "none") communities = v.set.community.values;
     }
     const isDefault = prefix.len === 0;
     if (isDefault && !f.defaultInformationOriginate) return;
     const source: LocalSource = isDefault ? "default" : route.protocol === "connected" ? "redistribute-connected" : "redistribute-static";
     const nextHop = route.protocol === "static" && r.paths[0]?.nextHop !== undefined && r.kind === "forward" ? r.paths[0].nextHop : NO_NEXT_HOP;
-    const attrs: LocalAttrs = { origin: ORIGIN_INCOMPLETE, med, nextHop, ...(localPref !== undefined ? { localPref } : {}), ...(weight !== undefined ? { weight } : {}) };
+    const attrs: LocalAttrs = { origin, med, nextHop, ...(localPref !== undefined ? { localPref } : {}), ...(weight !== undefined ? { weight } : {}), ...(communities !== undefined ? { communities } : {}) };
     want.set(key(vrf, prefix, source), { vrf, prefix, source, attrs });
+  }
+
+  /** `network A mask M [route-map X]`: IGP origin and the route's metric, through the
+   * route-map's set clauses when one is named (a deny, or a missing map, originates nothing). */
+  private networkAttrs(routeMap: string | undefined, r: InstalledRoute): LocalAttrs | undefined {
+    const base: LocalAttrs = { origin: ORIGIN_IGP, med: 0, nextHop: NO_NEXT_HOP };
+    if (routeMap === undefined) return base;
+    const route = r.route;
+    const protocol = route.protocol === "connected" || route.protocol === "static" || route.protocol === "bgp" ? route.protocol : undefined;
+    const v = this.policy.evaluate(routeMap, { prefix: route.prefix, tag: route.tag, metric: route.metric, ...(protocol ? { protocol } : {}) });
+    if (!v.permit) return undefined;
+    const s = v.set;
+    return {
+      origin: s.origin === undefined ? ORIGIN_IGP : s.origin === "igp" ? 0 : s.origin === "egp" ? 1 : 2,
+      med: s.metric ?? 0,
+      nextHop: NO_NEXT_HOP,
+      ...(s.localPreference !== undefined ? { localPref: s.localPreference } : {}),
+      ...(s.weight !== undefined ? { weight: s.weight } : {}),
+      ...(s.community !== undefined && s.community !== "none" ? { communities: s.community.values } : {}),
+    };
   }
 
   private hasMoreSpecific(vrf: string, p: Prefix): boolean {
@@ -158,5 +180,5 @@ export class BgpOrigination {
 }
 
 function sameAttrs(a: LocalAttrs, b: LocalAttrs): boolean {
-  return a.origin === b.origin && a.med === b.med && a.localPref === b.localPref && a.weight === b.weight && a.nextHop === b.nextHop;
+  return a.origin === b.origin && a.med === b.med && a.localPref === b.localPref && a.weight === b.weight && a.nextHop === b.nextHop && (a.communities ?? []).join() === (b.communities ?? []).join();
 }

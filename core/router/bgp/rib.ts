@@ -26,8 +26,11 @@
 // path from 65000:1:10.0.0.0/24"), unless it already is in that table (same RD). Imported
 // paths are never advertised to VPNv4 peers.
 //
-// Not here (yet): soft-reconfiguration inbound (a route the import policy denied comes back
-// only by ROUTE-REFRESH; setPolicy re-evaluates the routes kept); a swapping label for a
+// A neighbor with soft-reconfiguration inbound also keeps what it sent before policy
+// (adj-rib-in.ts); without it, a route the import policy denied comes back only by
+// ROUTE-REFRESH (setPolicy re-evaluates the routes kept).
+//
+// Not here (yet): a swapping label for a
 // route of an RD no local VRF uses re-advertised with next-hop-self (inter-AS option B: such
 // routes are not sent); ADD-PATH; dampening.
 
@@ -121,7 +124,10 @@ export class BgpRib {
       unicastTable: (peer) => (peer.vrf === "" ? this.ipv4 : this.vrfTables.get(peer.vrf)),
       rdTable: (type, high, low, rd) => this.rdTableOf(type, high, low, rd),
       receiveRoute: (peer, dest, attrs, label) => this.receiveRoute(peer, dest, attrs, label),
-      withdraw: (dest, peer) => this.withdraw(dest, peer),
+      withdraw: (table, addr, len, peer) => {
+        peer.adjRibIn?.delete(table, addr, len);
+        this.withdraw(table.find(addr, len), peer);
+      },
     });
     this.applyVrfs(new Set(config.vrfs.keys()));
   }
@@ -241,6 +247,11 @@ export class BgpRib {
 
   /** One received route: `attrs` undefined withdraws it (rejected, or treat-as-withdraw). */
   receiveRoute(peer: BgpPeer, dest: Dest, attrs: Attrs | undefined, label: Label | undefined): void {
+    const adjIn = peer.adjRibIn;
+    if (adjIn !== undefined) {
+      if (attrs === undefined) adjIn.delete(dest.table, dest.addr, dest.len);
+      else adjIn.set(dest.table, dest.addr, dest.len, attrs, label);
+    }
     if (attrs === undefined) {
       this.withdraw(dest, peer);
       return;

@@ -19,7 +19,10 @@ import { notificationText } from "./notification-text";
 import { BGP_DEBUG_FLAGS, DEBUG_BGP, DEBUG_BGP_UPDATES, bgpExecCommands, bgpTables } from "./commands";
 import { BgpInstaller } from "./install";
 import { BgpOrigination } from "./originate";
-import { maximumPrefix, peerPolicy } from "./policy";
+import { maximumPrefix, peerPolicy, softReconfigInbound } from "./policy";
+import { AdjRibIn, reapplyInbound } from "./adj-rib-in";
+import type { Timer } from "../clock/clock";
+import { RoutePolicy } from "../routing/route-map";
 import { bgpTableLines } from "./show-bgp";
 import { BgpRib, type BgpPeer, type BgpPeerPolicy, type BgpRibConfig, type BgpVrfConfig } from "./rib";
 import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason, type SessionFamily } from "./session";
@@ -32,14 +35,15 @@ export interface RunningNeighbor {
   readonly range: Prefix | undefined;
   /** The RIB's peer while the session is Established. */
   peer: SpeakerPeer | undefined;
-  /** Stopped by `maximum-prefix` (IOS "Idle (PfxCt)") until `clear ip bgp`; or, with
-   * warning-only, warned once per family. */
-  prefixLimit: { stopped: boolean; warned: Set<string> };
+  /** Stopped by `maximum-prefix` (IOS "Idle (PfxCt)") until `clear ip bgp` or, with
+   * `restart M`, until `restartAt`; or, with warning-only, warned once per family. */
+  prefixLimit: { stopped: boolean; warned: Set<string>; restart?: Timer; restartAt?: number };
 }
 
 /** The RIB's view of an Established neighbor; its policy follows config changes. */
 interface SpeakerPeer extends BgpPeer {
   policy: BgpPeerPolicy;
+  adjRibIn?: AdjRibIn;
 }
 
 export class BgpInstance implements SubsystemInstance {
@@ -50,7 +54,10 @@ export class BgpInstance implements SubsystemInstance {
   private readonly events: BgpSessionEvents;
   private ribValue: BgpRib | undefined;
   private ribConfigKey = "";
+  /** Route-maps and the lists they use, compiled; made anew when any of them changes. */
+  private routePolicy = new RoutePolicy({ routeMaps: {} });
   private policyKey = "";
+  private peerPolicyKey = "";
   private readonly installer: BgpInstaller;
   private readonly origination: BgpOrigination;
   /** Peers with UPDATEs waiting, sent together after the current task. */
@@ -207,14 +214,27 @@ export class BgpInstance implements SubsystemInstance {
       this.ribValue.setConfig(config);
     }
     this.ribConfigKey = key;
-    this.origination.configure(after.bgp, after.routeMaps, after.prefixLists);
-    const policyKey = JSON.stringify([after.bgp?.addressFamilies, after.routeMaps, after.prefixLists]);
+    const policyKey = JSON.stringify([after.routeMaps, after.prefixLists, after.accessLists, after.communityLists, after.extcommunityLists, after.asPathLists]);
     if (policyKey !== this.policyKey) {
+      this.routePolicy = new RoutePolicy(after);
       this.policyKey = policyKey;
+    }
+    this.origination.configure(after.bgp, this.routePolicy);
+    const peerKey = JSON.stringify([after.bgp?.addressFamilies, policyKey]);
+    if (peerKey !== this.peerPolicyKey) {
+      this.peerPolicyKey = peerKey;
       for (const n of this.neighbors.values()) {
-        if (n.peer === undefined) continue;
-        n.peer.policy = this.policyFor(n.plan);
-        this.ribValue.setPolicy(n.peer);
+        const peer = n.peer;
+        if (peer === undefined) continue;
+        peer.policy = this.policyFor(n.plan);
+        const soft = after.bgp !== undefined && softReconfigInbound(after.bgp, n.plan);
+        if (soft && peer.adjRibIn === undefined) {
+          // Turned on for a live session: the neighbor sends its routes again to fill it.
+          peer.adjRibIn = new AdjRibIn();
+          for (const f of n.session.negotiated?.families ?? []) n.session.requestRefresh(f);
+        } else if (!soft) peer.adjRibIn = undefined;
+        this.ribValue.setPolicy(peer);
+        reapplyInbound(this.ribValue, peer);
       }
     }
   }
@@ -227,14 +247,14 @@ export class BgpInstance implements SubsystemInstance {
       if (n.peer !== undefined) rib.peerDown(n.peer);
       n.peer = undefined;
     }
-    this.origination.configure(undefined, {});
+    this.origination.configure(undefined, this.routePolicy);
     this.ribValue = undefined;
     this.ribConfigKey = "";
-    this.policyKey = "";
+    this.peerPolicyKey = "";
   }
 
   private policyFor(p: NeighborPlan): BgpPeerPolicy {
-    return peerPolicy(this.config!, p, this.running?.routeMaps ?? {}, this.running?.prefixLists ?? {}, p.localAs);
+    return peerPolicy(this.config!, p, this.routePolicy, p.localAs);
   }
 
   private updatesReady(peer: SpeakerPeer): void {
@@ -342,6 +362,7 @@ export class BgpInstance implements SubsystemInstance {
   }
 
   private remove(n: RunningNeighbor, why: "deconfigured"): void {
+    n.prefixLimit.restart?.cancel();
     this.neighbors.delete(neighborKey(n.plan.vrf, n.plan.address));
     n.session.stop(why);
   }
@@ -422,6 +443,7 @@ export class BgpInstance implements SubsystemInstance {
       fourOctetAs: got.fourOctetAs,
       policy: this.policyFor(n.plan),
       dynamic: n.plan.dynamic,
+      ...(softReconfigInbound(this.config, n.plan) ? { adjRibIn: new AdjRibIn() } : {}),
     };
     n.peer = peer;
     this.ribValue?.peerUp(peer);
@@ -457,7 +479,8 @@ export class BgpInstance implements SubsystemInstance {
   private checkPrefixLimit(n: RunningNeighbor): void {
     const peer = n.peer;
     const bgp = this.config;
-    if (peer === undefined || bgp === undefined || this.ribValue === undefined) return;
+    // Already stopping: the UPDATEs still in the receive buffer (End-of-RIB…) change nothing.
+    if (peer === undefined || bgp === undefined || this.ribValue === undefined || n.prefixLimit.stopped) return;
     for (const f of peer.families) {
       const limit = maximumPrefix(bgp, n.plan, f);
       if (limit === undefined) continue;
@@ -479,6 +502,16 @@ export class BgpInstance implements SubsystemInstance {
       }
       this.router.logMessage(logMessage("BGP", 3, "MAXPFXEXCEED", `No. of prefix received from ${who} (afi ${afi}): ${count} exceed limit ${limit.max}`));
       n.prefixLimit.stopped = true;
+      // `restart M`: IOS brings the session back by itself M minutes later.
+      if (limit.restartMin !== undefined) {
+        const ms = limit.restartMin * 60_000;
+        n.prefixLimit.restartAt = this.router.clock.now() + ms;
+        n.prefixLimit.restart = this.router.clock.after(ms, () => {
+          if (this.neighbors.get(neighborKey(n.plan.vrf, n.plan.address)) !== n || !n.prefixLimit.stopped) return;
+          n.prefixLimit = { stopped: false, warned: new Set() };
+          if (!n.plan.shutdown) n.session.start();
+        });
+      }
       // After the UPDATE's processing returns: the session closes from outside its receive loop.
       this.router.clock.defer(() => n.session.stop("max-prefixes"));
       return;
@@ -494,6 +527,7 @@ export class BgpInstance implements SubsystemInstance {
       count++;
       if (n.plan.shutdown) continue;
       if (soft === undefined && n.prefixLimit.stopped) {
+        n.prefixLimit.restart?.cancel();
         n.prefixLimit = { stopped: false, warned: new Set() };
         n.session.start();
       } else if (soft === undefined) n.session.reset("admin-reset");
@@ -504,7 +538,9 @@ export class BgpInstance implements SubsystemInstance {
 
   private softClear(n: RunningNeighbor, soft: "in" | "out" | "both"): void {
     if (n.session.state !== "Established") return;
-    if (soft !== "out") for (const f of n.session.negotiated?.families ?? []) n.session.requestRefresh(f);
+    // In: from the stored Adj-RIB-In with soft-reconfiguration, else ROUTE-REFRESH (RFC 2918).
+    if (soft !== "out" && n.peer?.adjRibIn !== undefined && this.ribValue !== undefined) reapplyInbound(this.ribValue, n.peer);
+    else if (soft !== "out") for (const f of n.session.negotiated?.families ?? []) n.session.requestRefresh(f);
     // Out: the whole table again, through the current outbound policy.
     if (soft !== "in" && n.peer !== undefined) this.ribValue?.refresh(n.peer);
   }

@@ -8,6 +8,7 @@ import type { AsPathSegment } from "../wire/bgp-aspath";
 import type { ExtendedCommunity } from "../wire/bgp-communities";
 import type { RouteDistinguisher } from "../wire/bgp-nlri";
 import type { Label } from "../wire/mpls";
+import type { AdjRibIn } from "./adj-rib-in";
 
 export type BgpFamily = "ipv4" | "vpnv4"; // AFI1/SAFI1 and AFI1/SAFI128
 
@@ -26,6 +27,8 @@ export interface BgpPeer {
   readonly policy: BgpPeerPolicy;
   /** A listen-range (dynamic) neighbor: IOS marks it "*" in path details. */
   readonly dynamic?: boolean;
+  /** With `soft-reconfiguration inbound`: what it sent, before inbound policy (adj-rib-in.ts). */
+  readonly adjRibIn?: AdjRibIn;
 }
 
 export interface BgpPeerPolicy {

@@ -14,6 +14,7 @@ import { bgpParseAction, isBgpHeaderAt, parseBgpMessage, writeBgpHeader, BGP_HEA
 import type { BgpError } from "../wire/bgp-errors";
 import { Vpnv4NlriReader, readRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
 import { isWireError } from "../wire/errors";
+import type { Ipv4 } from "../wire/addr";
 import type { Label } from "../wire/mpls";
 import { attrsFromWire, type Attrs } from "./attrs";
 import type { Dest, Table } from "./bestpath";
@@ -29,7 +30,8 @@ export interface UpdateSink {
   rdTable(type: number, high: number, low: number, rd: () => RouteDistinguisher): Table;
   /** One route; `attrs` undefined withdraws it. */
   receiveRoute(peer: BgpPeer, dest: Dest, attrs: Attrs | undefined, label: Label | undefined): void;
-  withdraw(dest: Dest | undefined, peer: BgpPeer): void;
+  /** A withdrawn route (or one treated as withdrawn), by its table and prefix. */
+  withdraw(table: Table, addr: Ipv4, len: number, peer: BgpPeer): void;
 }
 
 export class UpdateReceiver {
@@ -75,10 +77,10 @@ export class UpdateReceiver {
       else if (a.type === "mp-unreach") unreach = a;
     }
     // RFC 4271 §9: withdrawals first.
-    if (unicastTable) for (const p of update.withdrawn) sink.withdraw(unicastTable.find(p.addr, p.len), peer);
+    if (unicastTable) for (const p of update.withdrawn) sink.withdraw(unicastTable, p.addr, p.len, peer);
     if (unreach?.type === "mp-unreach") {
       if (unreach.family === "vpnv4-packed" && vpn) this.walkVpnv4(peer, unreach.withdrawn.bytes, true, undefined);
-      else if (unreach.family === "ipv4-unicast" && unicastTable) for (const p of unreach.withdrawn) sink.withdraw(unicastTable.find(p.addr, p.len), peer);
+      else if (unreach.family === "ipv4-unicast" && unicastTable) for (const p of unreach.withdrawn) sink.withdraw(unicastTable, p.addr, p.len, peer);
     }
     if (update.nlri.length === 0 && reach === undefined) return;
     const wire = attrsFromWire(update.attributes, peer.fourOctetAs);
@@ -117,7 +119,7 @@ export class UpdateReceiver {
         last.low = low;
         last.table = table;
       }
-      if (attrs === undefined) sink.withdraw(table.find(r.prefixAddr, r.prefixLength), peer);
+      if (attrs === undefined) sink.withdraw(table, r.prefixAddr, r.prefixLength, peer);
       else sink.receiveRoute(peer, table.dest(r.prefixAddr, r.prefixLength), attrs, r.labelCount > 0 ? r.label(0) : undefined);
     }
   }

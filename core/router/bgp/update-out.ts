@@ -141,7 +141,8 @@ export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpF
   return { attrs, label };
 }
 
-function prependAs(path: readonly AsPathSegment[], asns: number[]): AsPathSegment[] {
+/** `asns` in front of the path: into its leading AS_SEQUENCE while that stays ≤ 255 long. */
+export function prependAs(path: readonly AsPathSegment[], asns: number[]): AsPathSegment[] {
   const first = path[0];
   if (first && first.type === AsPathSegmentType.AsSequence && first.asns.length + asns.length <= 255) {
     return [{ type: AsPathSegmentType.AsSequence, asns: [...asns, ...first.asns] }, ...path.slice(1)];

@@ -103,6 +103,25 @@ export class AccessList implements PacketFilter {
     return false;
   }
 
+  /**
+   * Whether the list permits a route (route-maps' `match ip address`, IOS's rule for BGP): a
+   * standard entry matches the network address; an extended one matches the network address
+   * as its source and the network mask as its destination (`permit ip 10.0.0.0 0.255.255.255
+   * 255.255.255.0 0.0.0.0`: the /24s of 10/8). Only `ip` entries without layer-4 conditions
+   * can match a route. No counters: those count packets.
+   */
+  permitsRoute(address: number, mask: number): boolean {
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i];
+      if (e.protocol !== 0 || e.srcPort !== undefined || e.dstPort !== undefined || e.established || e.icmpType !== undefined || e.fragments) continue;
+      if (((address ^ e.src) & ~e.srcWildcard) !== 0) continue;
+      if (((mask ^ e.dst) & ~e.dstWildcard) !== 0) continue;
+      return e.permit;
+    }
+    return false;
+  }
+
   clearCounters(): void {
     this.hits.fill(0);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/parse";
 import { parseIpv4 } from "../wire/addr";
 import { writeIpv4Header } from "../wire/ipv4";
-import { compileAcl } from "./acl";
+import { compileAcl } from "../routing/acl";
 
 const ip = (t: string) => parseIpv4(t)!;
 

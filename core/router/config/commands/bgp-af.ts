@@ -261,6 +261,81 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
           ],
   }),
   command({
+    id: "bgp.af.neighbor.prefix-list",
+    mode: ["router-bgp", "router-bgp-af"],
+    syntax: `${PEER_SYNTAX} prefix-list WORD$list (in|out)$dir`,
+    help: [NEIGHBOR, ...PEER, "Filter updates to/from this neighbor", "Name of a prefix list", "Filter incoming updates", "Filter outgoing updates"],
+    order: NEIGHBOR_ORDER,
+    apply: (m, a, c) => {
+      const n = afPeer(m, ipv4Unless(m, c), a);
+      if ("error" in n) return n;
+      if (a.dir === "in") n.prefixListIn = a.list;
+      else n.prefixListOut = a.list;
+    },
+    no: {
+      apply: (m, a, c) => {
+        if (c.bgpAf === undefined && !bgp(m).addressFamilies.ipv4) return;
+        const n = afPeerIfAny(m, ipv4Unless(m, c), a);
+        if (a.dir === "in") delete n.prefixListIn;
+        else delete n.prefixListOut;
+      },
+    },
+    render: (m, c) =>
+      c.bgpAf === undefined
+        ? []
+        : [
+            ...afPeerLines(m, c, (n) => (n.prefixListIn === undefined ? undefined : { list: n.prefixListIn, dir: "in" })),
+            ...afPeerLines(m, c, (n) => (n.prefixListOut === undefined ? undefined : { list: n.prefixListOut, dir: "out" })),
+          ],
+  }),
+  command({
+    id: "bgp.af.neighbor.filter-list",
+    mode: ["router-bgp", "router-bgp-af"],
+    syntax: `${PEER_SYNTAX} filter-list <1-500>$list (in|out)$dir`,
+    help: [NEIGHBOR, ...PEER, "Establish BGP filters", "AS path access list", "Filter incoming routes", "Filter outgoing routes"],
+    order: NEIGHBOR_ORDER,
+    apply: (m, a, c) => {
+      const n = afPeer(m, ipv4Unless(m, c), a);
+      if ("error" in n) return n;
+      if (a.dir === "in") n.filterListIn = a.list;
+      else n.filterListOut = a.list;
+    },
+    no: {
+      apply: (m, a, c) => {
+        if (c.bgpAf === undefined && !bgp(m).addressFamilies.ipv4) return;
+        const n = afPeerIfAny(m, ipv4Unless(m, c), a);
+        if (a.dir === "in") delete n.filterListIn;
+        else delete n.filterListOut;
+      },
+    },
+    render: (m, c) =>
+      c.bgpAf === undefined
+        ? []
+        : [
+            ...afPeerLines(m, c, (n) => (n.filterListIn === undefined ? undefined : { list: n.filterListIn, dir: "in" })),
+            ...afPeerLines(m, c, (n) => (n.filterListOut === undefined ? undefined : { list: n.filterListOut, dir: "out" })),
+          ],
+  }),
+  command({
+    id: "bgp.af.neighbor.soft-reconfiguration",
+    mode: ["router-bgp", "router-bgp-af"],
+    syntax: `${PEER_SYNTAX} soft-reconfiguration inbound`,
+    help: [NEIGHBOR, ...PEER, "Per neighbor soft reconfiguration", "Allow inbound soft reconfiguration for this neighbor"],
+    order: NEIGHBOR_ORDER,
+    apply: (m, a, c) => {
+      const n = afPeer(m, ipv4Unless(m, c), a);
+      if ("error" in n) return n;
+      n.softReconfigInbound = true;
+    },
+    no: {
+      apply: (m, a, c) => {
+        if (c.bgpAf === undefined && !bgp(m).addressFamilies.ipv4) return;
+        delete afPeerIfAny(m, ipv4Unless(m, c), a).softReconfigInbound;
+      },
+    },
+    render: (m, c) => (c.bgpAf === undefined ? [] : afPeerLines(m, c, (n) => (n.softReconfigInbound ? {} : undefined))),
+  }),
+  command({
     id: "bgp.af.default-information",
     mode: "router-bgp-af",
     syntax: "default-information originate",

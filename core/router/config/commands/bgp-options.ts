@@ -148,16 +148,25 @@ export const bgpOptionCommands: readonly ConfigCommand[] = [
   command({
     id: "bgp.af.neighbor.maximum-prefix",
     mode: "router-bgp-af",
-    syntax: `${PEER_SYNTAX} maximum-prefix <1-2147483647>$max [<1-100>$threshold] [warning-only$warningOnly]`,
-    help: [NEIGHBOR, ...PEER, "Maximum number of prefixes accepted from this peer", "maximum no. of prefix limit", "Threshold value (%) at which to generate a warning msg", "Only give warning message when limit is exceeded"],
+    syntax: `${PEER_SYNTAX} maximum-prefix <1-2147483647>$max [<1-100>$threshold] [(restart <1-65535>$restart|warning-only$warningOnly)]`,
+    help: [
+      NEIGHBOR,
+      ...PEER,
+      "Maximum number of prefixes accepted from this peer",
+      "maximum no. of prefix limit",
+      "Threshold value (%) at which to generate a warning msg",
+      "Restart bgp connection after limit is exceeded",
+      "Restart interval in minutes",
+      "Only give warning message when limit is exceeded",
+    ],
     order: NEIGHBOR_ORDER,
     apply: (m, a, c) => {
       const n = afPeer(m, c, a);
       if ("error" in n) return n;
-      n.maximumPrefix = { max: a.max, ...(a.threshold !== undefined ? { threshold: a.threshold } : {}), warningOnly: a.warningOnly !== undefined };
+      n.maximumPrefix = { max: a.max, ...(a.threshold !== undefined ? { threshold: a.threshold } : {}), warningOnly: a.warningOnly !== undefined, ...(a.restart !== undefined ? { restartMin: a.restart } : {}) };
     },
     no: {
-      syntax: `${PEER_SYNTAX} maximum-prefix [<1-2147483647>$max] [<1-100>$threshold] [warning-only$warningOnly]`,
+      syntax: `${PEER_SYNTAX} maximum-prefix [LINE$rest]`,
       apply: (m, a, c) => {
         delete afPeerIfAny(m, c, a).maximumPrefix;
       },
@@ -166,7 +175,12 @@ export const bgpOptionCommands: readonly ConfigCommand[] = [
       afPeerLines(m, c, (n): ArgRecord | undefined => {
         const x = n.maximumPrefix;
         if (x === undefined) return undefined;
-        return { max: x.max, ...(x.threshold !== undefined ? { threshold: x.threshold } : {}), ...(x.warningOnly ? { warningOnly: "warning-only" } : {}) };
+        return {
+          max: x.max,
+          ...(x.threshold !== undefined ? { threshold: x.threshold } : {}),
+          ...(x.restartMin !== undefined ? { restart: x.restartMin } : {}),
+          ...(x.warningOnly ? { warningOnly: "warning-only" } : {}),
+        };
       }),
   }),
   command({

@@ -6,6 +6,7 @@ import { Grammar } from "../grammar/engine";
 import { aclCommands } from "./acl";
 import { bgpCommands } from "./bgp";
 import { bgpAfCommands } from "./bgp-af";
+import { bgpListCommands } from "./bgp-lists";
 import { bgpNeighborCommands } from "./bgp-neighbor";
 import { bgpOptionCommands } from "./bgp-options";
 import { pkiCommands } from "./crypto-pki";
@@ -45,6 +46,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...nhrpCommands,
   ...staticRouteCommands,
   ...prefixListCommands,
+  ...bgpListCommands,
   ...routeMapCommands,
   ...bgpCommands,
   ...bgpNeighborCommands,

@@ -57,7 +57,8 @@ describe("kept BGP commands", () => {
     const families = new Map(r.warnings.map((w) => [w.command, w.family]));
     expect(families.get("bgp.neighbor.timers")).toBe("BGP");
     expect(families.get("bgp.dampening")).toBe("BGP");
-    expect(families.get("ip.community-list.expanded")).toBe("BGP policy");
+    expect(families.get("ip.bgp-community.new-format")).toBe("BGP policy");
+    expect(families.has("ip.community-list.expanded")).toBe(false); // a real command now
     expect(r.warnings.find((w) => w.command === "bgp.neighbor.timers")?.message).toMatch(/default timers/);
   });
 

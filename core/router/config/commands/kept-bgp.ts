@@ -1,6 +1,6 @@
-// BGP commands a lab keeps but does not simulate: community and AS-path lists with the
-// route-map clauses that use them, route-flap dampening, additional paths, per-neighbor
-// timers, soft reconfiguration and default-originate, iBGP/eBGP multipath. Each is real
+// BGP commands a lab keeps but does not simulate: `ip bgp-community new-format`, route-flap
+// dampening, additional paths, per-neighbor timers and default-originate, iBGP/eBGP
+// multipath. Each is real
 // grammar (a typo is `% Invalid input` with the caret), kept in its place (the `router bgp`
 // process, its address family, the route-map entry) and rendered back there, and listed by
 // `config check --warnings` with the reason the lab gives it no effect.
@@ -11,61 +11,17 @@ import { keptFamily } from "./kept";
 import { NEIGHBOR_ORDER, PEER_SYNTAX } from "./bgp-neighbor";
 
 const NEIGHBOR = ["Specify a neighbor router", "Neighbor address", "Neighbor tag"];
-const COMMUNITY_VALUES = "(RT|<1-4294967295>|internet|local-AS|no-advertise|no-export|gshut)$communities...";
-const COMMUNITY_HELP = ["community number (aa:nn)", "community number", "Internet (well-known community)", "Do not send outside local AS (well-known community)", "Do not advertise to any peer (well-known community)", "Do not export to next AS (well-known community)", "Graceful Shutdown (well-known community)"];
-const ACTION_HELP = ["Specify community to accept", "Specify community to reject"];
 /** Per neighbor: lines of one command for different neighbors are kept side by side. */
 const byPeer = (a: ArgRecord) => String(a.id);
 
 export const keptBgpCommands: readonly ConfigCommand[] = [
   ...keptFamily({
     family: "BGP policy",
-    inert: "route-maps in a lab do not match on communities or AS paths (such a clause matches every route)",
+    inert: "show commands print communities as aa:nn whatever this says",
     mode: "config",
     order: 1850,
     commands: [
       { id: "ip.bgp-community.new-format", syntax: "ip bgp-community new-format", help: ["Global IP configuration subcommands", "format for BGP community", "select aa:nn format for BGP community"], inert: "show commands print communities as aa:nn whatever this says" },
-      {
-        id: "ip.community-list.standard",
-        syntax: `ip community-list (standard$standard WORD$name|<1-99>$number) (permit|deny)$action ${COMMUNITY_VALUES}`,
-        noSyntax: "ip community-list (standard$standard WORD$name|<1-99>$number) [LINE$rest]",
-        help: ["Global IP configuration subcommands", "Add a community list entry", "Add a standard community-list entry", "Community list name", "Community list number (standard)", ...ACTION_HELP, ...COMMUNITY_HELP],
-        multi: true,
-      },
-      {
-        id: "ip.community-list.expanded",
-        syntax: "ip community-list (expanded$expanded WORD$name|<100-500>$number) (permit|deny)$action LINE$regexp",
-        noSyntax: "ip community-list (expanded$expanded WORD$name|<100-500>$number) [LINE$rest]",
-        help: ["Global IP configuration subcommands", "Add a community list entry", "Add an expanded community-list entry", "Community list name", "Community list number (expanded)", ...ACTION_HELP, "An ordered list as a regular-expression"],
-        multi: true,
-      },
-      {
-        id: "ip.as-path.access-list",
-        syntax: "ip as-path access-list <1-500>$number (permit|deny)$action LINE$regexp",
-        noSyntax: "ip as-path access-list <1-500>$number [LINE$rest]",
-        help: ["Global IP configuration subcommands", "BGP autonomous system path filter", "Specify an access list number", "Regular expression access list number", "Specify packets to forward", "Specify packets to reject", "A regular-expression to match BGP AS paths"],
-        multi: true,
-      },
-    ],
-  }),
-  ...keptFamily({
-    family: "BGP policy",
-    inert: "route-maps in a lab do not match on communities or AS paths (such a clause matches every route)",
-    mode: "route-map",
-    order: 20,
-    commands: [
-      {
-        id: "route-map.match-community",
-        syntax: "match community (<1-500>|WORD)$lists... [exact-match$exact]",
-        noSyntax: "match community [LINE$rest]",
-        help: ["Match values from routing table", "Match BGP community list", "Community-list number", "Community-list name", "Do exact matching of communities"],
-      },
-      {
-        id: "route-map.match-as-path",
-        syntax: "match as-path <1-500>$lists...",
-        noSyntax: "match as-path [LINE$rest]",
-        help: ["Match values from routing table", "Match BGP AS path list", "AS path access-list"],
-      },
     ],
   }),
   ...keptFamily({
@@ -95,14 +51,6 @@ export const keptBgpCommands: readonly ConfigCommand[] = [
       { id: "bgp.dampening", syntax: "bgp dampening [<1-45>$halfLife <1-20000>$reuse <1-20000>$suppress <1-255>$maxSuppress]", noSyntax: "bgp dampening [LINE$rest]", help: ["BGP specific commands", "Enable route-flap dampening", "Half-life time for the penalty", "Value to start reusing a route", "Value to start suppressing a route", "Maximum duration to suppress a stable route"], inert: "lab routes do not flap: no dampening is applied" },
       { id: "bgp.additional-paths.select", syntax: "bgp additional-paths select (all$all|best <2-3>$best|group-best$groupBest)", noSyntax: "bgp additional-paths select [LINE$rest]", help: ["BGP specific commands", "Additional paths in the BGP table", "Selection criteria to pick the paths", "Select all available paths", "Select best N paths", "Number of best paths to select", "Select group-best path"] },
       { id: "bgp.additional-paths", syntax: "bgp additional-paths (send$send [receive$receive]|receive$receive)", noSyntax: "bgp additional-paths [LINE$rest]", help: ["BGP specific commands", "Additional paths in the BGP table", "Additional paths Send capability", "Additional paths Receive capability", "Additional paths Receive capability"] },
-      {
-        id: "bgp.neighbor.soft-reconfiguration",
-        syntax: `${PEER_SYNTAX} soft-reconfiguration inbound`,
-        help: [...NEIGHBOR, "Per neighbor soft reconfiguration", "Allow inbound soft reconfiguration for this neighbor"],
-        multi: byPeer,
-        order: NEIGHBOR_ORDER + 0.5,
-        inert: "the lab keeps every received route already (Adj-RIB-In): nothing to turn on",
-      },
       {
         id: "bgp.neighbor.default-originate",
         syntax: `${PEER_SYNTAX} default-originate [route-map WORD$routeMap]`,

@@ -1,10 +1,12 @@
-// `route-map NAME [permit|deny] [SEQ]` and its basic match and set clauses.
+// `route-map NAME [permit|deny] [SEQ]` and its match and set clauses (routing/route-map.ts
+// evaluates them; bgp/policy.ts applies the BGP set clauses to a path).
 
 import { command, type ConfigCommand, type CtxOf } from "../command";
 import { Args } from "../grammar/args";
 import type { RouterConfig } from "../model/router";
 import type { RouteMapEntry } from "../model/routing";
 import { descriptionProblem, ROUTE_MAP_DESCRIPTION_MAX_CHARS } from "../names";
+import { COMMUNITY_HELP, COMMUNITY_VALUES, communityArgs, communityValues } from "./bgp-lists";
 import { TOP } from "./order";
 import { setting } from "./setting";
 
@@ -161,13 +163,159 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     },
   }),
   command({
+    id: "route-map.match-community",
+    mode: "route-map",
+    syntax: "match community (<1-500>|WORD)$lists... [exact-match$exact]",
+    help: [MATCH, "Match BGP community list", "Community-list number", "Community-list name", "Do exact matching of communities"],
+    order: 13,
+    apply: (m, a, c) => {
+      const e = entry(m, c);
+      const had = e.match.community?.lists ?? [];
+      const add = a.lists.map(String).filter((n) => !had.includes(n));
+      e.match.community = { lists: [...had, ...add], exactMatch: a.exact !== undefined || (e.match.community?.exactMatch ?? false) };
+    },
+    no: {
+      syntax: "match community [(<1-500>|WORD)$lists... [exact-match$exact]]",
+      apply: (m, a, c) => {
+        const e = entry(m, c);
+        const drop = (a.lists ?? []).map(String);
+        const left = drop.length === 0 ? [] : (e.match.community?.lists ?? []).filter((n) => !drop.includes(n));
+        if (left.length === 0) delete e.match.community;
+        else e.match.community = { lists: left, exactMatch: e.match.community?.exactMatch ?? false };
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).match.community;
+      return v === undefined ? [] : [{ args: { lists: v.lists.map((n) => (/^\d+$/.test(n) ? Number(n) : n)), ...(v.exactMatch ? { exact: "exact-match" } : {}) } }];
+    },
+  }),
+  command({
+    id: "route-map.match-extcommunity",
+    mode: "route-map",
+    syntax: "match extcommunity (<1-500>|WORD)$lists...",
+    help: [MATCH, "Match BGP/VPN extended community list", "Extended community-list number", "Extended community-list name"],
+    order: 14,
+    apply: (m, a, c) => {
+      const e = entry(m, c);
+      const had = e.match.extcommunity ?? [];
+      e.match.extcommunity = [...had, ...a.lists.map(String).filter((n) => !had.includes(n))];
+    },
+    no: {
+      syntax: "match extcommunity [(<1-500>|WORD)$lists...]",
+      apply: (m, a, c) => {
+        const e = entry(m, c);
+        const drop = (a.lists ?? []).map(String);
+        const left = drop.length === 0 ? [] : (e.match.extcommunity ?? []).filter((n) => !drop.includes(n));
+        if (left.length === 0) delete e.match.extcommunity;
+        else e.match.extcommunity = left;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).match.extcommunity;
+      return v === undefined ? [] : [{ args: { lists: v.map((n) => (/^\d+$/.test(n) ? Number(n) : n)) } }];
+    },
+  }),
+  command({
+    id: "route-map.match-as-path",
+    mode: "route-map",
+    syntax: "match as-path <1-500>$lists...",
+    help: [MATCH, "Match BGP AS path list", "AS path access-list"],
+    order: 12,
+    apply: (m, a, c) => {
+      const e = entry(m, c);
+      const had = e.match.asPath ?? [];
+      e.match.asPath = [...had, ...a.lists.filter((n) => !had.includes(n))];
+    },
+    no: {
+      syntax: "match as-path [<1-500>$lists...]",
+      apply: (m, a, c) => {
+        const e = entry(m, c);
+        const drop = a.lists ?? [];
+        const left = drop.length === 0 ? [] : (e.match.asPath ?? []).filter((n) => !drop.includes(n));
+        if (left.length === 0) delete e.match.asPath;
+        else e.match.asPath = left;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).match.asPath;
+      return v === undefined ? [] : [{ args: { lists: v } }];
+    },
+  }),
+  command({
+    id: "route-map.match-metric",
+    mode: "route-map",
+    syntax: "match metric <0-4294967295>$metric",
+    help: [MATCH, "Match metric of route", "Metric value"],
+    order: 14.5,
+    apply: (m, a, c) => {
+      entry(m, c).match.metric = a.metric;
+    },
+    no: {
+      syntax: "match metric [<0-4294967295>$metric]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).match.metric;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).match.metric;
+      return v === undefined ? [] : [{ args: { metric: v } }];
+    },
+  }),
+  command({
+    id: "route-map.match-source-protocol",
+    mode: "route-map",
+    // IOS takes several protocols on one line; each line here adds one (and renders as one).
+    syntax: "match source-protocol (connected$connected|static$static|bgp$bgp ASN$asn)",
+    help: [MATCH, "Match source-protocol of route", "Connected", "Static routes", "Border Gateway Protocol (BGP)", "Autonomous system number"],
+    order: 14.7,
+    apply: (m, a, c) => {
+      const e = entry(m, c);
+      const p = a.connected ?? a.static ?? "bgp";
+      const had = e.match.sourceProtocols ?? [];
+      if (!had.includes(p)) e.match.sourceProtocols = [...had, p];
+      if (a.asn !== undefined) e.match.sourceBgpAs = a.asn;
+    },
+    no: {
+      syntax: "match source-protocol [LINE$rest]",
+      apply: (m, _a, c) => {
+        const e = entry(m, c);
+        delete e.match.sourceProtocols;
+        delete e.match.sourceBgpAs;
+      },
+    },
+    render: (m, c) => {
+      const e = entry(m, c).match;
+      return (e.sourceProtocols ?? []).map((p) => ({ args: p === "bgp" ? { bgp: "bgp", asn: e.sourceBgpAs ?? 0 } : { [p]: p } }));
+    },
+  }),
+  command({
+    id: "route-map.set-as-path-prepend",
+    mode: "route-map",
+    syntax: "set as-path prepend ASN$asns...",
+    help: [SET, "Prepend string for a BGP AS-path attribute", "Prepend to the as-path", "AS number"],
+    order: 19,
+    apply: (m, a, c) => {
+      entry(m, c).set.asPathPrepend = [...a.asns];
+    },
+    no: {
+      syntax: "set as-path prepend [ASN$asns...]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).set.asPathPrepend;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set.asPathPrepend;
+      return v === undefined ? [] : [{ args: { asns: v } }];
+    },
+  }),
+  command({
     id: "route-map.set-community",
     mode: "route-map",
-    syntax: "set community LINE$value",
-    help: [SET, "BGP community attribute", "community-number, aa:nn, internet, local-AS, no-advertise, no-export, additive"],
+    syntax: `set community (none$none|${COMMUNITY_VALUES} [additive$additive])`,
+    help: [SET, "BGP community attribute", "No community attribute", ...COMMUNITY_HELP, "Add to the existing community"],
     order: 20,
     apply: (m, a, c) => {
-      entry(m, c).set.community = a.value;
+      entry(m, c).set.community = a.none !== undefined ? "none" : { values: communityValues(a.communities), additive: a.additive !== undefined };
     },
     no: {
       syntax: "set community [LINE$value]",
@@ -177,7 +325,48 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     },
     render: (m, c) => {
       const v = entry(m, c).set.community;
-      return v === undefined ? [] : [{ args: { value: v } }];
+      if (v === undefined) return [];
+      return [{ args: v === "none" ? { none: "none" } : { communities: communityArgs(v.values), ...(v.additive ? { additive: "additive" } : {}) } }];
+    },
+  }),
+  command({
+    id: "route-map.set-extcommunity-rt",
+    mode: "route-map",
+    syntax: "set extcommunity rt RT$rts... [additive$additive]",
+    help: [SET, "BGP extended community attribute", "Route Target extended community", "VPN extended community", "Add to the existing extcommunity"],
+    order: 20.5,
+    apply: (m, a, c) => {
+      entry(m, c).set.extcommunityRt = { values: [...a.rts], additive: a.additive !== undefined };
+    },
+    no: {
+      syntax: "set extcommunity rt [LINE$rest]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).set.extcommunityRt;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set.extcommunityRt;
+      return v === undefined ? [] : [{ args: { rts: v.values, ...(v.additive ? { additive: "additive" } : {}) } }];
+    },
+  }),
+  command({
+    id: "route-map.set-origin",
+    mode: "route-map",
+    syntax: "set origin (igp|egp|incomplete)$origin",
+    help: [SET, "BGP origin code", "local IGP", "remote EGP", "unknown heritage"],
+    order: 23.5,
+    apply: (m, a, c) => {
+      entry(m, c).set.origin = a.origin;
+    },
+    no: {
+      syntax: "set origin [(igp|egp|incomplete)$origin]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).set.origin;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set.origin;
+      return v === undefined ? [] : [{ args: { origin: v } }];
     },
   }),
   command({

@@ -1,7 +1,7 @@
 // The token types a command syntax is made of, how each one matches a typed word, what it
 // shows in `?` help, and how a bound value prints back. The spelling in syntax strings
 // follows FRR/IOS: `WORD`, `LINE`, `<1-255>`, `A.B.C.D`, `A.B.C.D/M`, `NETMASK`, `INTERFACE`,
-// `ASN`, `RD`, `HEX`, `HEXDATA`, `H.H.H`; anything else in lower/mixed case is a keyword.
+// `ASN`, `RD`, `AA:NN` (a BGP community), `HEX`, `HEXDATA`, `H.H.H`; anything else in lower/mixed case is a keyword.
 
 import { formatIpv4, formatMacIos, formatPrefix, maskLength, parseIpv4, parseMac, parsePrefix, type Prefix } from "../../wire/addr";
 import {
@@ -29,6 +29,7 @@ export type Token =
   | { readonly type: "interface" }
   | { readonly type: "asn" }
   | { readonly type: "rd" }
+  | { readonly type: "community" }
   | { readonly type: "hex" }
   | { readonly type: "hexdata" }
   | { readonly type: "mac" }
@@ -62,6 +63,7 @@ export function tokenFromSpelling(spelling: string): Token {
     case "LINE": return { type: "line" };
     case "ASN": return { type: "asn" };
     case "RD": case "RT": return { type: "rd" };
+    case "AA:NN": return { type: "community" };
     case "HEX": return { type: "hex" };
     case "HEXDATA": return { type: "hexdata" };
     case "H.H.H": return { type: "mac" };
@@ -141,6 +143,14 @@ export function matchToken(t: Token, word: string, rest: string): TokenMatch {
       const rd = parseRouteDistinguisher(word);
       return typed(rd && formatRouteDistinguisher(rd));
     }
+    case "community": {
+      // RFC 1997 community in IOS's new format: 16-bit AS, colon, 16-bit value; bound as the
+      // 32-bit number.
+      const m = /^(\d{1,5}):(\d{1,5})$/.exec(word);
+      const hi = m ? Number(m[1]) : -1;
+      const lo = m ? Number(m[2]) : -1;
+      return m && hi <= 0xffff && lo <= 0xffff ? typed(hi * 65536 + lo) : NONE;
+    }
     case "hex":
       return isHex(word) ? { kind: "match", cls: MatchClass.Generic, value: word.toUpperCase() } : NONE;
     case "mac":
@@ -172,6 +182,7 @@ export function tokenLabel(t: Token): string {
     case "prefix": return "A.B.C.D/nn";
     case "asn": return "<1-4294967295>";
     case "rd": return "ASN:nn or IP-address:nn";
+    case "community": return "aa:nn";
     case "hex": return "WORD";
     case "mac": return "H.H.H";
     case "ifjoined": case "interface": return "INTERFACE";
@@ -190,6 +201,8 @@ export function formatValue(t: Token, value: ArgValue): string {
       return formatPrefix(value as Prefix);
     case "mac":
       return formatMacIos(value as number);
+    case "community":
+      return typeof value === "number" ? `${Math.floor(value / 65536)}:${value % 65536}` : String(value);
     default:
       return String(value);
   }

@@ -37,7 +37,7 @@ export type TokenValue<T extends string> = T extends "A.B.C.D" | "NETMASK"
     ? Prefix
     : T extends "H.H.H"
       ? Mac
-      : T extends "ASN" | `<${string}-${string}>`
+      : T extends "ASN" | "AA:NN" | `<${string}-${string}>`
         ? number
         : T extends Uppercase<T>
           ? T extends Lowercase<T>

@@ -31,14 +31,22 @@ export interface BgpAfNeighbor {
   nextHopSelf: boolean;
   routeMapIn?: string;
   routeMapOut?: string;
+  /** `neighbor X prefix-list NAME in|out`. */
+  prefixListIn?: string;
+  prefixListOut?: string;
+  /** `neighbor X filter-list N in|out` (AS-path access lists). */
+  filterListIn?: number;
+  filterListOut?: number;
+  /** `neighbor X soft-reconfiguration inbound`: keep what the neighbor sent before policy. */
+  softReconfigInbound?: boolean;
   /** `neighbor X route-reflector-client`. */
   routeReflectorClient?: boolean;
   /** `neighbor X allowas-in [N]`: how often our AS may appear in a received AS_PATH (IOS default 3). */
   allowAsIn?: number;
   /** `neighbor X send-label` (RFC 8277 labelled IPv4 unicast). */
   sendLabel?: boolean;
-  /** `neighbor X maximum-prefix N [THRESHOLD] [warning-only]`. */
-  maximumPrefix?: { max: number; threshold?: number; warningOnly: boolean };
+  /** `neighbor X maximum-prefix N [THRESHOLD] [restart MINUTES | warning-only]`. */
+  maximumPrefix?: { max: number; threshold?: number; warningOnly: boolean; restartMin?: number };
 }
 
 /** `aggregate-address A M [as-set] [summary-only]`. */

@@ -7,7 +7,7 @@ import { newCrypto, type CryptoConfig } from "./crypto";
 import type { InterfaceConfig } from "./interface";
 import type { KeptStore } from "./kept";
 import type { AccessListConfig } from "./acl";
-import type { LocalPool, PrefixListEntry, RouteMapEntry, StaticRoute } from "./routing";
+import type { AsPathListEntry, CommunityList, ExtCommunityList, LocalPool, PrefixListEntry, RouteMapEntry, StaticRoute } from "./routing";
 import type { VrfConfig } from "./vrf";
 
 export interface AaaAuthorization {
@@ -63,6 +63,12 @@ export interface RouterConfig {
   routeMaps: Record<string, RouteMapEntry[]>;
   /** `ip prefix-list`: by name, entries in sequence order (absent until one is configured). */
   prefixLists?: Record<string, PrefixListEntry[]>;
+  /** `ip community-list`: by name or number (absent until one is configured). */
+  communityLists?: Record<string, CommunityList>;
+  /** `ip extcommunity-list`: by name or number. */
+  extcommunityLists?: Record<string, ExtCommunityList>;
+  /** `ip as-path access-list N`: by number, entries in the order given. */
+  asPathLists?: Record<string, AsPathListEntry[]>;
   bgp?: BgpConfig;
   /** `mpls label range MIN MAX`: where the MFI allocates dynamic labels (absent: 16..100000). */
   mplsLabelRange?: { min: number; max: number };

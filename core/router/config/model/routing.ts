@@ -23,6 +23,18 @@ export interface RouteMapMatch {
   /** `match ip address prefix-list WORD...`. */
   ipAddressPrefixLists?: string[];
   interfaces?: string[];
+  /** `match community LIST... [exact-match]`. */
+  community?: { lists: string[]; exactMatch: boolean };
+  /** `match extcommunity LIST...`. */
+  extcommunity?: string[];
+  /** `match as-path N...`. */
+  asPath?: number[];
+  /** `match metric N`. */
+  metric?: number;
+  /** `match source-protocol connected|static|bgp ASN` (the first word of each). */
+  sourceProtocols?: string[];
+  /** The AS of `match source-protocol bgp ASN`. */
+  sourceBgpAs?: number;
 }
 
 export interface RouteMapSet {
@@ -31,7 +43,50 @@ export interface RouteMapSet {
   localPreference?: number;
   weight?: number;
   ipNextHop?: Ipv4;
-  community?: string;
+  /** `set community VALUES [additive]` (values as 32-bit numbers) or `set community none`. */
+  community?: { values: number[]; additive: boolean } | "none";
+  /** `set extcommunity rt RT... [additive]`. */
+  extcommunityRt?: { values: string[]; additive: boolean };
+  /** `set as-path prepend ASN...`. */
+  asPathPrepend?: number[];
+  /** `set origin igp|egp|incomplete`. */
+  origin?: "igp" | "egp" | "incomplete";
+}
+
+/** One line of `ip community-list`: a standard line lists communities that must all be
+ * present; an expanded line is a regular expression over the route's communities as text. */
+export interface CommunityListEntry {
+  action: "permit" | "deny";
+  communities?: number[];
+  regexp?: string;
+}
+
+export interface CommunityList {
+  kind: "standard" | "expanded";
+  /** `ip community-list standard NAME` rather than a number. */
+  named: boolean;
+  entries: CommunityListEntry[];
+}
+
+/** One line of `ip extcommunity-list`: route targets / sites of origin that must all be
+ * present (standard), or a regular expression over "RT:65000:1 SoO:…" (expanded). */
+export interface ExtCommunityListEntry {
+  action: "permit" | "deny";
+  rts?: string[];
+  soos?: string[];
+  regexp?: string;
+}
+
+export interface ExtCommunityList {
+  kind: "standard" | "expanded";
+  named: boolean;
+  entries: ExtCommunityListEntry[];
+}
+
+/** One line of `ip as-path access-list N permit|deny REGEXP`. */
+export interface AsPathListEntry {
+  action: "permit" | "deny";
+  regexp: string;
 }
 
 export interface RouteMapEntry {

@@ -408,10 +408,10 @@ virtual-service csr_mgmt
  activate
 !
 ip bgp-community new-format
-ip community-list standard CL-STD permit 65000:100 no-export
 ip community-list 10 deny internet
-ip community-list expanded CL-EXP permit _65001:
 ip community-list 120 permit ^65000:[0-9]+$
+ip community-list expanded CL-EXP permit _65001:
+ip community-list standard CL-STD permit 65000:100 no-export
 ip as-path access-list 1 permit ^$
 !
 ip http authentication local
@@ -504,8 +504,8 @@ snmp-server enable traps config
 snmp-server host 10.1.1.50 version 2c public
 !
 route-map CM permit 10
- match community CL-STD 10 exact-match
  match as-path 1
+ match community CL-STD 10 exact-match
 !
 alias exec s show ip interface brief
 !

@@ -248,9 +248,13 @@ router bgp 65000
   neighbor SPOKES next-hop-self
   neighbor SPOKES route-map RM in
   neighbor SPOKES route-map RM out
+  neighbor SPOKES prefix-list PL in
+  neighbor SPOKES filter-list 1 out
   neighbor SPOKES route-reflector-client
+  neighbor SPOKES maximum-prefix 500 restart 10
   neighbor 10.0.0.3 activate
   neighbor 10.0.0.3 send-community
+  neighbor 10.0.0.3 soft-reconfiguration inbound
   neighbor 10.0.0.3 allowas-in 2
   neighbor 10.0.0.3 send-label
   neighbor 10.0.0.3 maximum-prefix 1000 80 warning-only
@@ -275,6 +279,15 @@ router bgp 65000
 ip local pool mypool 10.1.1.1 10.1.1.254
 ip local pool one 10.2.2.2
 ip forward-protocol nd
+!
+ip community-list 10 permit 65000:1 no-export
+ip community-list 120 deny ^65001:
+ip community-list expanded EXP permit _65002:
+ip community-list standard STD permit internet
+ip extcommunity-list 5 permit rt 65000:1 soo 65000:9
+ip extcommunity-list expanded EXT deny RT:65000:.*
+ip as-path access-list 1 permit ^65001_
+ip as-path access-list 1 deny .*
 !
 ip http server
 ip http secure-server
@@ -301,6 +314,19 @@ route-map RM permit 10
  set weight 100
 !
 route-map RM deny 20
+ match as-path 1
+ match community 10 STD exact-match
+ match extcommunity 5 EXT
+ match metric 7
+ match source-protocol connected
+ match source-protocol bgp 65001
+ set as-path prepend 65000 65000
+ set community none
+ set extcommunity rt 65000:2 additive
+ set origin incomplete
+!
+route-map RM permit 30
+ set community 65000:2 no-export
 !
 control-plane
 !
