@@ -1,11 +1,11 @@
-// Collisions (RFC 7296 §2.8.1): both ends rekeying the same child SA at once, and both ends of
-// a site-to-site pair starting an IKE SA to each other at once. Each end decides alone, from
+// Collisions (RFC 7296 §2.8.1): both ends rekeying the same child SA or the same IKE SA at
+// once, and both ends of a site-to-site pair starting an IKE SA to each other at once. Each end decides alone, from
 // nonces both ends hold, so both reach the same answer without a word: the SA made by the
 // exchange with the lowest nonce goes, and the end that started that exchange deletes it.
 // Functions of IkeEngine (`this` is the engine), bound in engine.ts.
 
 import { formatIpv4 } from "../wire/addr";
-import { hex32 } from "./messages";
+import { hex32, hex64 } from "./messages";
 import type { ChildSa, IkeSa } from "./sa";
 import type { IkeEngine } from "./engine";
 
@@ -69,4 +69,28 @@ export function resolveDuplicateSa(this: IkeEngine, sa: IkeSa): void {
     if (loser.role === "initiator") this.delete(loser, "Duplicate IKE SA");
     return;
   }
+}
+
+/**
+ * Both ends rekeyed the IKE SA `old` at once (§2.8.1, §2.25.2): `ours` came from our request,
+ * `theirs` from the peer's, which we answered first (the children moved to it then). The new
+ * IKE SA made by the exchange with the lowest nonce is redundant and is deleted by the end
+ * that started that exchange; the other inherits every child SA, and the end that started it
+ * deletes the old IKE SA, as after any rekey. Both ends reach the same answer from the same
+ * four nonces.
+ */
+export function settleIkeRekeyCollision(this: IkeEngine, old: IkeSa, ours: IkeSa, theirs: IkeSa): void {
+  const oursGoes = lowerExchange(ours, theirs);
+  const kept = oursGoes ? theirs : ours;
+  const doomed = oursGoes ? ours : theirs;
+  this.internal(kept, `IKE SA rekey collision on ${hex64(old.localSpi)}: ${oursGoes ? `ours (${hex64(ours.localSpi)})` : `the peer's (${hex64(theirs.localSpi)})`} has the lowest nonce and is deleted by its initiator`);
+  // The kept SA inherits every child SA (§2.8.1), wherever they are now.
+  for (const from of [old, ours, theirs]) if (from !== kept) kept.children.push(...from.children.splice(0));
+  if (kept === ours) this.host.saReplaced(theirs, ours);
+  // The redundant SA goes quietly: no session went down.
+  doomed.superseded = true;
+  doomed.cancelTimers();
+  if (oursGoes) this.deleteSuperseded(doomed, kept);
+  // The old IKE SA is deleted by the kept exchange's initiator.
+  if (!oursGoes) this.deleteSuperseded(old, kept);
 }

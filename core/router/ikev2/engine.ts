@@ -26,7 +26,7 @@ import { request, armRetransmit, finishRequest, respond, finishRequestBefore } f
 import { initiate, sendInit, initResponse, detectNat, cookieFor, initRequest, fragmentationMtu } from "./sa-init";
 import { trustedCas, ourCertificate, ourAuth, verifyPeerAuth, parseCertificate, peerCertificate, sendAuth, authResponse, authFailedLocally, authRequest, initialContact, established } from "./ike-auth";
 import { newChildSpi, localEspProposals, selectors, addChild, ipsecProfileOf, pfsGroupOf, childLifetimes, ownerOf, childSoftExpired, childHardExpired } from "./child";
-import { settleChildCollision, resolveDuplicateSa } from "./collisions";
+import { settleChildCollision, resolveDuplicateSa, settleIkeRekeyCollision } from "./collisions";
 import { armIkeRekey, rekeyIkeSa, ikeRekeyRequest, successor, deleteSuperseded, rekeyChild, createChildRequest } from "./rekey";
 import { informationalRequest, deleteChild, dropChild, deleteSa, startDpd, liveness } from "./informational";
 
@@ -422,6 +422,7 @@ export class IkeEngine {
   // collisions.ts
   readonly settleChildCollision = settleChildCollision;
   readonly resolveDuplicateSa = resolveDuplicateSa;
+  readonly settleIkeRekeyCollision = settleIkeRekeyCollision;
 
   // rekey.ts
   readonly armIkeRekey = armIkeRekey;

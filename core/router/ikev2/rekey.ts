@@ -12,14 +12,17 @@ import { chooseEspProposal, chooseIkeProposal, childSuiteOf, ikeOffer, localIkeP
 import { findNotify, hex32, hex64, notify, payloadList, readSpi, readU64, spi4, spiBytes } from "./messages";
 import { IkeSa, type ChildSa } from "./sa";
 import { NONCE_LENGTH } from "./sa-init";
-import { CHILD_REKEY_MARGIN } from "./child";
+import { CHILD_REKEY_MARGIN, RESPONDER_REKEY_MARGIN } from "./child";
 import { rekeyedByUs } from "./collisions";
 import type { IkeEngine } from "./engine";
 
 /** The original initiator rekeys the IKE SA before its lifetime (IOS: `lifetime`, 86400 s). */
+/** Either end rekeys the IKE SA before its own lifetime ends (IOS: `lifetime`, 86400 s); the
+ * original responder a little later, so with equal lifetimes the initiator's rekey comes
+ * first and a collision (§2.8.1, settled in collisions.ts) is the exception. */
 export function armIkeRekey(this: IkeEngine, sa: IkeSa): void {
-  if (sa.role !== "initiator") return;
-  sa.timers.push(this.clock.after(sa.lifetimeSec * 1000 * CHILD_REKEY_MARGIN, () => this.rekeyIkeSa(sa)));
+  const margin = sa.role === "initiator" ? CHILD_REKEY_MARGIN : RESPONDER_REKEY_MARGIN;
+  sa.timers.push(this.clock.after(sa.lifetimeSec * 1000 * margin, () => this.rekeyIkeSa(sa)));
 }
 
 /** CREATE_CHILD_SA with an IKE proposal, a new SPI, nonce and KE; the children move to the
@@ -55,8 +58,15 @@ export function rekeyIkeSa(this: IkeEngine, sa: IkeSa): void {
         return;
       }
       const peerSpi = readU64(saPayload.proposals[0].spi);
+      // The peer rekeyed this IKE SA too, and we answered it meanwhile: two new IKE SAs, one
+      // redundant (§2.8.1).
+      const theirs = sa.rekeyedByPeer;
       // §2.18: the rekey's initiator is the new IKE SA's initiator.
       const next = this.successor(sa, "initiator", newSpi, peerSpi, suite, rekeyedSkeyseed(sa.suite!.prf, sa.keys!.skD, gir, ni, nonce.data), ni, nonce.data.slice());
+      if (theirs !== undefined && theirs.state !== "dead") {
+        this.settleIkeRekeyCollision(sa, next, theirs);
+        return;
+      }
       this.deleteSuperseded(sa, next);
     },
     () => this.fail(sa, "IKE SA rekey not answered", 4),
@@ -64,6 +74,12 @@ export function rekeyIkeSa(this: IkeEngine, sa: IkeSa): void {
 }
 
 export function ikeRekeyRequest(this: IkeEngine, sa: IkeSa, payloads: IkePayload[], answer: (reply: IkePayload[]) => void): void {
+  // Already replaced (our own rekey finished first, and our delete of this SA is on its way):
+  // §2.25.2, the peer tries again later if it still needs to.
+  if (sa.superseded) {
+    answer([notify(NotifyType.TEMPORARY_FAILURE, new Uint8Array(0))]);
+    return;
+  }
   const saPayload = payloads.find((p) => p.kind === "sa");
   const nonce = payloads.find((p) => p.kind === "nonce");
   const ke = payloads.find((p) => p.kind === "ke");
@@ -90,7 +106,8 @@ export function ikeRekeyRequest(this: IkeEngine, sa: IkeSa, payloads: IkePayload
   const nr = new Uint8Array(randomBytes(NONCE_LENGTH));
   answer([{ kind: "sa", proposals: [{ ...choice.proposal, spi: spiBytes(ourSpi) }] }, { kind: "nonce", data: nr }, { kind: "ke", dhGroup: ke.dhGroup, data: dh.publicValue }]);
   const peerSpi = readU64(choice.proposal.spi);
-  this.successor(sa, "responder", peerSpi, ourSpi, choice.suite, rekeyedSkeyseed(sa.suite!.prf, sa.keys!.skD, gir, nonce.data, nr), nonce.data.slice(), nr);
+  // Our own rekey of this SA may be in flight: its answer settles the collision.
+  sa.rekeyedByPeer = this.successor(sa, "responder", peerSpi, ourSpi, choice.suite, rekeyedSkeyseed(sa.suite!.prf, sa.keys!.skD, gir, nonce.data, nr), nonce.data.slice(), nr);
   // The rekey's initiator deletes the old SA; until then it still answers.
   sa.superseded = true;
 }

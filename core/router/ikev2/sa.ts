@@ -138,6 +138,9 @@ export class IkeSa {
   duplicate = false;
   /** Replaced by a rekeyed IKE SA: going away quietly, its children moved on. */
   superseded = false;
+  /** The IKE SA the peer's rekey of this one made (we answered it): what our own rekey, if it
+   * crossed the peer's, is settled against (RFC 7296 §2.8.1). */
+  rekeyedByPeer: IkeSa | undefined;
   /** COOKIE answers received to our IKE_SA_INIT. */
   cookieRetries = 0;
   timers: Timer[] = [];

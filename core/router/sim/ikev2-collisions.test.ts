@@ -183,3 +183,95 @@ describe("child SA rekey collisions", () => {
     }
   });
 });
+
+describe("IKE SA rekey collisions (RFC 7296 §2.8.1)", () => {
+  /** Every IKE SA in `node`'s engine that is up and not on its way out. */
+  const current = (node: string): IkeSa[] => engine(node).sas().filter((s) => s.state === "established" && !s.superseded);
+
+  it("ends with one IKE SA when both ends rekey it at once: the lowest nonce's goes, and no child SA is lost", async () => {
+    const s = start(site("R1", 1, 2), site("R2", 2, 1, "", true));
+    s.advance(5_000);
+    await s.exec("R1", "debug crypto ikev2 internal");
+    const [a] = live("R1");
+    const [b] = live("R2");
+    const child = a.children[0];
+    const peerChild = b.children[0];
+    engine("R1").rekeyIkeSa(a);
+    engine("R2").rekeyIkeSa(b);
+    s.advance(5_000);
+    expect(a.state).toBe("dead");
+    expect(b.state).toBe("dead");
+    const [x, ...moreX] = current("R1");
+    const [y, ...moreY] = current("R2");
+    expect([moreX.length, moreY.length]).toEqual([0, 0]);
+    expect(engine("R1").sas()).toEqual([x]);
+    expect(engine("R2").sas()).toEqual([y]);
+    expect([x.spiI, x.spiR]).toEqual([y.spiI, y.spiR]);
+    expect(x.spiI).not.toBe(a.spiI);
+    // The same child SA, moved to the surviving IKE SA on both ends, and still carrying traffic.
+    expect(x.children).toEqual([child]);
+    expect(y.children).toEqual([peerChild]);
+    expect(s.node("R1").log.map((l) => l.text).join("\n")).toContain("IKE SA rekey collision on ");
+    expect(s.node("R1").log.map((l) => l.text).join("\n")).not.toContain("%IKEV2-5-SA_DOWN");
+    expect(await s.exec("R1", "ping 192.168.0.2")).toContain("Success rate is 100 percent (5/5)");
+    // The survivor works: a child rekey and a DPD-free minute later it is still the one.
+    engine("R1").rekeyChild(x, x.children[0]);
+    s.advance(60_000);
+    expect(current("R1")).toEqual([x]);
+    expectOnePair();
+    expect(await s.exec("R2", "ping 192.168.0.1")).toContain("Success rate is 100 percent (5/5)");
+  });
+
+  it("settles the same way over many trials, whichever exchange holds the lowest nonce", () => {
+    const outcomes = new Set<string>();
+    for (let trial = 0; trial < 8; trial++) {
+      const s = start(site("R1", 1, 2), site("R2", 2, 1, "", true));
+      s.advance(5_000);
+      const [a] = live("R1");
+      engine("R1").rekeyIkeSa(a);
+      engine("R2").rekeyIkeSa(live("R2")[0]);
+      s.advance(5_000);
+      const [x] = current("R1");
+      expect(current("R1")).toHaveLength(1);
+      expect(current("R2")).toHaveLength(1);
+      expect(engine("R1").sas()).toHaveLength(1);
+      expect(engine("R2").sas()).toHaveLength(1);
+      expect(x.children).toHaveLength(1);
+      expectOnePair();
+      outcomes.add(x.role);
+      s.close();
+      sim = undefined;
+    }
+    // R1 keeps its own rekey's SA (initiator) in some trials and R2's (responder) in others.
+    expect(outcomes.size).toBe(2);
+  });
+
+  it("answers a rekey of an IKE SA it already replaced with TEMPORARY_FAILURE, and keeps its own", () => {
+    const s = start(site("R1", 1, 2), site("R2", 2, 1, "", true));
+    s.advance(5_000);
+    const [a] = live("R1");
+    const [b] = live("R2");
+    engine("R1").rekeyIkeSa(a);
+    s.advance(1);
+    // R1's rekey reached R2 and R2 answered it; R2's own now arrives on the replaced SA.
+    expect(b.superseded).toBe(true);
+    engine("R2").rekeyIkeSa(b);
+    s.advance(5_000);
+    expect(current("R1")).toHaveLength(1);
+    expect(engine("R2").sas()).toHaveLength(1);
+    expectOnePair();
+  });
+
+  it("rekeys from the original responder when its own IKE lifetime is shorter", () => {
+    const s = start(site("R1", 1, 2), site("R2", 2, 1, "", true).replace(" keyring local KR\n", " keyring local KR\n lifetime 600\n"));
+    s.advance(5_000);
+    const [b] = live("R2");
+    expect(b.role).toBe("responder");
+    expect(b.lifetimeSec).toBe(600);
+    s.advance(600_000);
+    const [y] = current("R2");
+    expect(y).not.toBe(b);
+    expect(y.role).toBe("initiator");
+    expectOnePair();
+  });
+});
