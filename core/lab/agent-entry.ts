@@ -1,10 +1,10 @@
 // Where the programs the lab runs live: the router agent (one per node) and the lab daemon
-// (process runtime). The agent runs from its esbuild bundle, rebuilt when any source is newer
-// (a bundled agent starts in a fraction of the time and memory of tsx); without esbuild it
-// runs from source through tsx. This is the one place that knows.
+// (process runtime). Each runs from its esbuild bundle, rebuilt when any source is newer (a
+// bundle starts in a fraction of the time and memory of tsx); without esbuild, from source
+// through tsx. This is the one place that knows.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { AGENT_BUNDLE, bundleAgent } from "./image/bundle";
+import { AGENT_BUNDLE, AGENT_ENTRY, bundleAgent, bundleDaemon, DAEMON_BUNDLE, DAEMON_ENTRY, type BundleResult } from "./image/bundle";
 import { repoRoot } from "./repo-root";
 
 export interface ProgramCommand {
@@ -20,7 +20,7 @@ function fromSource(relative: string): ProgramCommand {
 
 /** `node dist/agent.mjs` when a bundle is given, else `node --import tsx core/router/agent/main.ts`. */
 export function agentCommand(bundle?: string): ProgramCommand {
-  return bundle ? { command: process.execPath, args: [bundle] } : fromSource("core/router/agent/main.ts");
+  return bundle ? { command: process.execPath, args: [bundle] } : fromSource(AGENT_ENTRY);
 }
 
 /** Newest modification time of the files the agent is built from. */
@@ -37,18 +37,31 @@ function newestSourceMs(root: string): number {
   return newest;
 }
 
-/** The agent bundle, rebuilt first when it is missing or older than a source; undefined when
- * it cannot be built (no esbuild in a production install: the caller runs from source). */
-export async function freshAgentBundle(root = repoRoot()): Promise<string | undefined> {
-  const bundle = join(root, AGENT_BUNDLE);
+/** The bundle at `file` (relative to root), rebuilt first when it is missing or older than a
+ * source; undefined when it cannot be built (no esbuild in a production install: the caller
+ * runs from source). */
+async function freshBundle(root: string, file: string, build: (root: string) => Promise<BundleResult>): Promise<string | undefined> {
+  const bundle = join(root, file);
   if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSourceMs(root)) return bundle;
-  const built = await bundleAgent(root);
+  const built = await build(root);
   return built.ok ? built.file : undefined;
 }
 
-/** `node --import tsx core/lab/daemon-main.ts`: the process runtime's lab daemon. */
-export function daemonCommand(): ProgramCommand {
-  return fromSource("core/lab/daemon-main.ts");
+/** The agent bundle, rebuilt first when it is missing or stale. */
+export function freshAgentBundle(root = repoRoot()): Promise<string | undefined> {
+  return freshBundle(root, AGENT_BUNDLE, bundleAgent);
+}
+
+/** The lab daemon's bundle, rebuilt first when it is missing or stale. */
+export function freshDaemonBundle(root = repoRoot()): Promise<string | undefined> {
+  return freshBundle(root, DAEMON_BUNDLE, bundleDaemon);
+}
+
+/** `node dist/daemon-main.mjs` (else `node --import tsx core/lab/daemon-main.ts`): the
+ * process runtime's lab daemon. */
+export async function daemonCommand(): Promise<ProgramCommand> {
+  const bundle = await freshDaemonBundle();
+  return bundle ? { command: process.execPath, args: [bundle] } : fromSource(DAEMON_ENTRY);
 }
 
 /** `node --import tsx core/lab/runtime/kubernetes-forward-main.ts`: the kubernetes runtime's

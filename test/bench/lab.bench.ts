@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freshAgentBundle, freshDaemonBundle } from "../../core/lab/agent-entry";
 import { connectMgmt } from "../../core/lab/mgmt-client";
 import { ProcessRuntime } from "../../core/lab/runtime/process";
 import type { ProcessLabState as LabState } from "../../core/lab/runtime/types";
@@ -42,6 +43,9 @@ async function writeChainLab(dir: string, n: number): Promise<void> {
 async function upAndMeasure(dir: string, measure: (state: LabState, upMs: number, enrolMs: number) => Promise<Figure[]>, pki = false): Promise<Figure[]> {
   const runtime = new ProcessRuntime();
   const lab = await loadLab(dir);
+  // Bundled once after an edit, by whichever `up` comes first: not part of any up's figure.
+  await freshDaemonBundle();
+  await freshAgentBundle();
   const start = performance.now();
   let state: LabState | undefined;
   try {

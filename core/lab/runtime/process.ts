@@ -52,7 +52,7 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
     const dir = stateDir(lab.dir);
     await mkdir(dir, { recursive: true });
     const logFd = openSync(join(dir, DAEMON_LOG), "a");
-    const daemon = daemonCommand();
+    const daemon = await daemonCommand();
     const child = spawn(daemon.command, [...daemon.args], {
       cwd: lab.dir,
       detached: true,
