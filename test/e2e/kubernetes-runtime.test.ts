@@ -17,6 +17,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { connect } from "node:net";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyExampleLab } from "../../core/lab/testdata/example-lab";
@@ -30,7 +31,8 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as
 const IMAGE = `registry.test/flexlab/router:${VERSION}`;
 
 interface Recording {
-  pods: Record<string, { name: string; ip: string; configMap: string }>;
+  /** Each Pod's address, one per time it is made. */
+  pods: Record<string, { name: string; ips: string[]; configMap: string }>;
   conversation: (Exchange & { comment: string; step: string })[];
 }
 
@@ -87,7 +89,8 @@ function stopPod(name: string): void {
 function conversation(recording: Recording, dir: string): Exchange[] {
   const fill = (text: string): string => text.replaceAll("{{labDir}}", dir).replaceAll("{{version}}", VERSION).replaceAll("{{image}}", IMAGE);
   const exchanges = JSON.parse(fill(JSON.stringify(recording.conversation))) as Recording["conversation"];
-  const ipOf = new Map(Object.values(recording.pods).map((p) => [p.name, p.ip]));
+  const ips = new Map(Object.values(recording.pods).map((p) => [p.name, [...p.ips]]));
+  const ipOf = (pod: string): string => ips.get(pod)?.shift() ?? "127.0.0.9";
   return exchanges.map((e): Exchange => {
     const { method, path } = e.request;
     const created = e.response.status === 201;
@@ -105,9 +108,9 @@ function conversation(recording: Recording, dir: string): Exchange[] {
       };
     }
     if (method === "POST" && path.endsWith("/pods") && created) {
-      return { ...e, onUse: (b) => void runPod(b as PodBody, ipOf.get((b as PodBody).metadata.name) ?? "127.0.0.9") };
+      return { ...e, onUse: (b) => void runPod(b as PodBody, ipOf((b as PodBody).metadata.name)) };
     }
-    if (method === "DELETE" && path.includes("/pods/") && e.step === "down") return { ...e, onUse: () => stopPod(decodeURIComponent(path.split("/").pop() ?? "")) };
+    if (method === "DELETE" && path.includes("/pods/")) return { ...e, onUse: () => stopPod(decodeURIComponent(path.split("/").pop() ?? "")) };
     return e;
   });
 }
@@ -183,6 +186,37 @@ describe("flexlab on the kubernetes runtime, against recorded API answers", () =
     expect(server.portForwards.filter((p) => p.endsWith(":2324")).length).toBeGreaterThanOrEqual(3); // link.peers on both, then exec
     expect(server.unexpected).toEqual([]);
   }, 60_000);
+
+  it("console: the telnet console through the port-forward", async () => {
+    const state = JSON.parse(readFileSync(join(labDir, ".flexlab/state.json"), "utf8")) as { nodes: { name: string; consolePort: number }[] };
+    const port = state.nodes.find((n) => n.name === "R2")!.consolePort;
+    const seen = await new Promise<string>((resolve, reject) => {
+      let text = "";
+      const socket = connect(port, "127.0.0.1", () => socket.write("\r\n"));
+      socket.on("data", (d: Buffer) => {
+        text += d.toString("latin1");
+        if (/R2>/.test(text)) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on("error", reject);
+      setTimeout(() => reject(new Error(`no prompt; got ${JSON.stringify(text)}`)), 10_000);
+    });
+    expect(seen).toMatch(/R2>/);
+  }, 20_000);
+
+  it("stop and start: R2's Pod is deleted and made anew at a new Pod IP; R1 learns it, and the ping still goes through", async () => {
+    const stop = await flexlab("stop", "R2");
+    expect(stop.code, `${stop.stderr}\nunexpected: ${server.unexpected.join("\n")}`).toBe(0);
+    const start = await flexlab("start", "R2");
+    expect(start.code, `${start.stderr}\nunexpected: ${server.unexpected.join("\n")}`).toBe(0);
+    const state = JSON.parse(readFileSync(join(labDir, ".flexlab/state.json"), "utf8")) as { kubernetes: { pods: Record<string, { ip: string }> } };
+    expect(state.kubernetes.pods.R2.ip).toBe("127.0.0.4");
+    const ping = await flexlab("exec", "R1", "ping 10.0.12.2 repeat 3");
+    expect(ping.stdout).toContain("Success rate is 100 percent (3/3)");
+    expect(server.unexpected).toEqual([]);
+  }, 90_000);
 
   it("down: deletes exactly the lab's Pods, ConfigMaps and Secret (a Pod already gone is fine), and stops the forwarder", async () => {
     const state = JSON.parse(readFileSync(join(labDir, ".flexlab/state.json"), "utf8")) as { kubernetes: { forwarder: { pid: number } } };

@@ -3,14 +3,18 @@
 // its startup-config, and one v1 Pod per router. Pure, so the objects are checked without a
 // cluster (kubernetes-plan.test.ts: a snapshot, and the API's validation rules).
 //
-// The choices, and why (clabernetes does the same job with a Deployment and a VXLAN sidecar
-// per node; a lab of ours needs neither):
+// The choices, and why (clabernetes, the reference, runs a controller and a connectivity
+// sidecar in every device Pod whose UDP "wire" carries the frames between Pods, cut to the
+// Pod network's MTU; our routers are programs of ours, so the router itself is the tunnel end):
 // - A bare Pod per router, restartPolicy Never: a router that crashes shows crashed (as on
 //   docker) instead of looping; `flexlab start` makes the Pod anew from the manifest the
 //   state file keeps.
 // - Links are UDP tunnels between Pod IPs, one UDP port per interface (TUNNEL_BASE_PORT up),
 //   which every CNI plugin routes; no privilege, no packet socket, no overlay of ours. The
-//   peers are set through the mgmt API (`link.peers`) once every Pod has an address.
+//   peers are set through the mgmt API (`link.peers`) once every Pod has an address. One
+//   frame is one datagram: a full 1514-byte frame is a 1542-byte IP packet, which the
+//   kernel fragments on a 1500-byte (or smaller, overlay) Pod network; a CNI that drops IP
+//   fragments carries only smaller frames (lower the routers' `ip mtu` then).
 // - The console and mgmt API listen on the Pod's 127.0.0.1 only: the API server's
 //   port-forward dials localhost inside the Pod's network namespace, and nothing else in
 //   the cluster can reach them. Only the tunnel ports face the Pod network.
