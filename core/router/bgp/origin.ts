@@ -4,6 +4,7 @@
 // (`this` is the RIB), bound in rib.ts.
 
 import type { Prefix } from "../wire/addr";
+import { AsPathSegmentType } from "../wire/bgp-aspath";
 import type { Attrs } from "./attrs";
 import { LOCAL_WEIGHT, Path } from "./bestpath";
 import type { LocalAttrs, LocalSource } from "./types";
@@ -41,16 +42,18 @@ export function withdrawLocal(this: BgpRib, vrf: string, prefix: Prefix, source:
 
 export function localAttrs(this: BgpRib, vrf: string, source: LocalSource, a: LocalAttrs): Attrs {
   const rts = vrf === "" ? undefined : this.config.vrfs.get(vrf)?.exportRts;
+  const asSet = source === "aggregate" && a.asSet !== undefined;
   return this.attrTable.intern({
     origin: a.origin,
-    asPath: [],
+    asPath: asSet && a.asSet.length > 0 ? [{ type: AsPathSegmentType.AsSet, asns: a.asSet }] : [],
     nextHop: a.nextHop,
     ...(a.med !== undefined && { med: a.med }),
     ...(a.localPref !== undefined && { localPref: a.localPref }),
     ...(a.communities?.length && { communities: a.communities }),
     ...(rts?.length && { extCommunities: rts }),
-    // An aggregate hides the paths it summarizes (RFC 4271 §5.1.6, IOS without as-set).
-    ...(source === "aggregate" && { atomicAggregate: true, aggregator: { asn: this.config.localAs, address: this.config.routerId } }),
+    // An aggregate hides the paths it summarizes (RFC 4271 §5.1.6): ATOMIC_AGGREGATE unless
+    // its AS_SET keeps their AS numbers.
+    ...(source === "aggregate" && { ...(asSet ? {} : { atomicAggregate: true }), aggregator: { asn: this.config.localAs, address: this.config.routerId } }),
   });
 }
 

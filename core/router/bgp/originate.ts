@@ -2,7 +2,9 @@
 // global table, `address-family ipv4 vrf X` for a VRF): `network A mask M` (when the IP RIB
 // has exactly that prefix), `redistribute connected|static [route-map M]`, the default route
 // only with `default-information originate` (IOS refuses to redistribute 0.0.0.0/0
-// otherwise), and `aggregate-address` (while a more specific route is in BGP's table).
+// otherwise), and `aggregate-address [as-set] [summary-only]` (while a more specific route is
+// in BGP's table; looked at again whenever a best path beneath it changes). summary-only's
+// suppression of the more specific routes is export policy (policy.ts).
 // The IP RIB is watched: a route that comes or goes is offered or withdrawn at once.
 import type { BgpAddressFamily, BgpConfig } from "../config/model/bgp";
 import type { IpRouting } from "../routing/ip-routing";
@@ -26,9 +28,12 @@ export class BgpOrigination {
   private bgp: BgpConfig | undefined;
   private policy = new RoutePolicy({ routeMaps: {} });
 
+  private recomputeScheduled = false;
+
   constructor(
     private readonly routing: IpRouting,
     private readonly rib: () => BgpRib | undefined,
+    private readonly defer: (fn: () => void) => void,
   ) {}
 
   /** The config changed: recompute everything. */
@@ -59,8 +64,9 @@ export class BgpOrigination {
         for (const a of f.aggregates ?? []) {
           // A more specific route in BGP's table, or one about to be originated here.
           const below = [...want.values()].some((w) => w.vrf === vrf && w.source !== "aggregate" && w.prefix.len > a.prefix.len && ((w.prefix.addr ^ a.prefix.addr) & maskOf(a.prefix.len)) === 0);
-          if (!below && !this.hasMoreSpecific(vrf, a.prefix)) continue;
-          want.set(key(vrf, a.prefix, "aggregate"), { vrf, prefix: a.prefix, source: "aggregate", attrs: { origin: ORIGIN_IGP, nextHop: NO_NEXT_HOP } });
+          const parts = this.components(vrf, a.prefix);
+          if (!below && parts === undefined) continue;
+          want.set(key(vrf, a.prefix, "aggregate"), { vrf, prefix: a.prefix, source: "aggregate", attrs: aggregateAttrs(a.asSet, parts, below) });
         }
       }
     }
@@ -144,14 +150,35 @@ export class BgpOrigination {
     };
   }
 
-  private hasMoreSpecific(vrf: string, p: Prefix): boolean {
+  /** The best paths of BGP's table strictly inside `p` (not aggregates themselves): their
+   * AS numbers and worst origin, for `as-set`; undefined when there is none. */
+  private components(vrf: string, p: Prefix): Components | undefined {
     const rib = this.rib();
     const table = rib === undefined ? undefined : vrf === "" ? rib.ipv4 : rib.vrfTable(vrf);
-    if (table === undefined) return false;
+    if (table === undefined) return undefined;
+    let found: Components | undefined;
     for (const d of table.dests()) {
-      if (d.len > p.len && ((d.addr ^ p.addr) & maskOf(p.len)) === 0 && d.paths.some((x) => x.source !== "aggregate")) return true;
+      if (d.len <= p.len || ((d.addr ^ p.addr) & maskOf(p.len)) !== 0) continue;
+      const best = d.best;
+      if (best === undefined || best.source === "aggregate") continue;
+      found ??= { asns: new Set(), origin: ORIGIN_IGP };
+      for (const seg of best.attrs.asPath) for (const asn of seg.asns) found.asns.add(asn);
+      if (best.attrs.origin > found.origin) found.origin = best.attrs.origin;
     }
-    return false;
+    return found;
+  }
+
+  /** A best path changed in BGP's table: the aggregates above it are looked at again, after
+   * the current task (one pass for a whole UPDATE). */
+  bestChanged(vrf: string, p: Prefix): void {
+    const f = this.family(vrf);
+    const covering = (f?.aggregates ?? []).some((a) => p.len > a.prefix.len && ((p.addr ^ a.prefix.addr) & maskOf(a.prefix.len)) === 0);
+    if (!covering || this.recomputeScheduled) return;
+    this.recomputeScheduled = true;
+    this.defer(() => {
+      this.recomputeScheduled = false;
+      this.recompute();
+    });
   }
 
   private apply(want: Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>): void {
@@ -179,6 +206,28 @@ export class BgpOrigination {
   }
 }
 
+interface Components {
+  readonly asns: Set<number>;
+  origin: 0 | 1 | 2;
+}
+
+/** An aggregate's own attributes. IOS: IGP origin and an empty path with ATOMIC_AGGREGATE;
+ * with `as-set`, the AS numbers of the paths beneath it as an AS_SET and their worst origin
+ * (an incomplete one makes it incomplete), without ATOMIC_AGGREGATE (RFC 4271 §9.2.2.2). */
+function aggregateAttrs(asSet: boolean, parts: Components | undefined, localBelow: boolean): LocalAttrs {
+  if (!asSet) return { origin: ORIGIN_IGP, nextHop: NO_NEXT_HOP };
+  const origin = Math.max(parts?.origin ?? ORIGIN_IGP, localBelow ? ORIGIN_INCOMPLETE : ORIGIN_IGP) as 0 | 1 | 2;
+  return { origin, nextHop: NO_NEXT_HOP, asSet: [...(parts?.asns ?? [])].sort((x, y) => x - y) };
+}
+
 function sameAttrs(a: LocalAttrs, b: LocalAttrs): boolean {
-  return a.origin === b.origin && a.med === b.med && a.localPref === b.localPref && a.weight === b.weight && a.nextHop === b.nextHop && (a.communities ?? []).join() === (b.communities ?? []).join();
+  return (
+    a.origin === b.origin &&
+    a.med === b.med &&
+    a.localPref === b.localPref &&
+    a.weight === b.weight &&
+    a.nextHop === b.nextHop &&
+    (a.communities ?? []).join() === (b.communities ?? []).join() &&
+    (a.asSet ?? []).join() === (b.asSet ?? []).join()
+  );
 }

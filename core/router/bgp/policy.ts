@@ -4,11 +4,13 @@
 // `filter-list` (AS-path access list), then `route-map` (routing/route-map.ts), each of which
 // must permit. A permitting route-map's `set` clauses rewrite the path: local-preference,
 // metric (MED), weight, community [additive] / none, extcommunity rt [additive], as-path
-// prepend, origin, ip next-hop.
+// prepend, origin, ip next-hop. Routes beneath an `aggregate-address … summary-only` of the
+// neighbor's IPv4 family are sent to no one (IOS's "s" suppressed).
 import type { BgpAfNeighbor, BgpConfig } from "../config/model/bgp";
 import type { RouteMapSet } from "../config/model/routing";
 import { parseRouteTarget, formatExtendedCommunity, type ExtendedCommunity } from "../wire/bgp-communities";
 import { formatAsPath } from "../wire/bgp-aspath";
+import { maskOf, type Prefix } from "../wire/addr";
 import type { RoutePolicy, BgpSubject } from "../routing/route-map";
 import type { BgpAttrs, BgpPeerPolicy, PolicyInput, PolicyResult } from "./rib";
 import type { NeighborPlan } from "./neighbors";
@@ -88,10 +90,17 @@ function hasFilter(f: Filters | undefined): boolean {
   return f !== undefined && (f.prefixList !== undefined || f.filterList !== undefined || f.routeMap !== undefined);
 }
 
-/** One direction's filters per family as one function the RIB calls per path. */
-function filterPolicy(policy: RoutePolicy, byFamily: { ipv4?: Filters; vpnv4?: Filters }, protocolAs: number): ((p: PolicyInput) => PolicyResult | undefined) | undefined {
-  if (!hasFilter(byFamily.ipv4) && !hasFilter(byFamily.vpnv4)) return undefined;
+/** One direction's filters per family as one function the RIB calls per path. `suppressed`:
+ * IPv4 prefixes no peer is sent (beneath an `aggregate-address … summary-only`). */
+function filterPolicy(
+  policy: RoutePolicy,
+  byFamily: { ipv4?: Filters; vpnv4?: Filters },
+  protocolAs: number,
+  suppressed?: (p: Prefix) => boolean,
+): ((p: PolicyInput) => PolicyResult | undefined) | undefined {
+  if (!hasFilter(byFamily.ipv4) && !hasFilter(byFamily.vpnv4) && suppressed === undefined) return undefined;
   return (p) => {
+    if (suppressed !== undefined && p.family === "ipv4" && suppressed(p.prefix)) return undefined;
     const f = byFamily[p.family];
     if (f === undefined) return { attrs: p.attrs };
     if (f.prefixList !== undefined && !policy.prefixListPermits(f.prefixList, p.prefix)) return undefined;
@@ -120,7 +129,11 @@ export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, policy: RoutePoli
   const standard = lines.some((l) => l.sendCommunity === "standard" || l.sendCommunity === "both");
   const extended = lines.some((l) => l.sendCommunity === "extended" || l.sendCommunity === "both");
   const importPolicy = filterPolicy(policy, { ipv4: inbound(v4), vpnv4: inbound(vpn) }, plan.remoteAs);
-  const exportPolicy = filterPolicy(policy, { ipv4: outbound(v4), vpnv4: outbound(vpn) }, bgp.asn);
+  // summary-only: the aggregates of the family this neighbor is sent IPv4 routes from.
+  const summaries = (bgp.addressFamilies[keys.ipv4]?.aggregates ?? []).filter((a) => a.summaryOnly).map((a) => a.prefix);
+  const suppressed =
+    summaries.length === 0 ? undefined : (p: Prefix): boolean => summaries.some((a) => p.len > a.len && ((p.addr ^ a.addr) & maskOf(a.len)) === 0);
+  const exportPolicy = filterPolicy(policy, { ipv4: outbound(v4), vpnv4: outbound(vpn) }, bgp.asn, suppressed);
   return {
     nextHopSelf: lines.some((l) => l.nextHopSelf),
     sendCommunity: standard && extended ? "both" : standard ? "standard" : extended ? "extended" : "none",

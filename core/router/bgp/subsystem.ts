@@ -69,7 +69,7 @@ export class BgpInstance implements SubsystemInstance {
 
   constructor(private readonly router: SubsystemHost) {
     this.installer = new BgpInstaller(router.routing, () => router.subsystem(mplsSubsystem), () => this.config?.asn ?? 0);
-    this.origination = new BgpOrigination(router.routing, () => this.ribValue);
+    this.origination = new BgpOrigination(router.routing, () => this.ribValue, (fn) => router.clock.defer(fn));
     router.routing.rib.onChange((vrf, prefix, installed) => {
       if (this.ribValue === undefined) return;
       this.origination.routeChanged(vrf, prefix, installed);
@@ -206,7 +206,10 @@ export class BgpInstance implements SubsystemInstance {
         nextHopCost: (nh) => this.installer.nextHopCost(nh),
         allocateLabel: (vrf, prefix, aggregate) => this.installer.allocateLabel(vrf, prefix, aggregate),
         releaseLabel: (vrf, prefix, aggregate) => this.installer.releaseLabel(vrf, prefix, aggregate),
-        bestChanged: (vrf, prefix, best) => this.installer.bestChanged(vrf, prefix, best),
+        bestChanged: (vrf, prefix, best) => {
+          this.installer.bestChanged(vrf, prefix, best);
+          this.origination.bestChanged(vrf, prefix);
+        },
         updatesReady: (peer) => this.updatesReady(peer as SpeakerPeer),
       });
       this.origination.reset();

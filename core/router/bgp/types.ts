@@ -135,4 +135,6 @@ export interface LocalAttrs {
   readonly communities?: readonly number[];
   /** 0.0.0.0 for a local route. */
   readonly nextHop: Ipv4;
+  /** An `aggregate-address … as-set`: the AS numbers beneath it, as its path's AS_SET. */
+  readonly asSet?: readonly number[];
 }

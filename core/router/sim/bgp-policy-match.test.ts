@@ -149,4 +149,47 @@ describe("BGP policy matching", () => {
     sim.advance(90_000);
     expect(exceeded()).toBe(2);
   });
+
+  it("sends an as-set, summary-only aggregate of received routes in place of them", async () => {
+    const r2 = `hostname R2
+interface Ethernet0/0
+ ip address 10.0.12.2 255.255.255.0
+interface Ethernet0/1
+ ip address 10.0.23.2 255.255.255.0
+router bgp 65000
+ neighbor 10.0.12.1 remote-as 65001
+ neighbor 10.0.23.3 remote-as 65003
+ address-family ipv4
+  aggregate-address 10.1.0.0 255.255.0.0 as-set summary-only
+ exit-address-family
+`;
+    const r3 = `hostname R3
+interface Ethernet0/0
+ ip address 10.0.23.3 255.255.255.0
+router bgp 65003
+ neighbor 10.0.23.2 remote-as 65000
+`;
+    sim = new Simulation({
+      nodes: { R1, R2: r2, R3: r3 },
+      links: [
+        [{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }],
+        [{ node: "R2", iface: "Ethernet0/1" }, { node: "R3", iface: "Ethernet0/0" }],
+      ],
+    });
+    sim.advance(60_000);
+    expect(await sim.exec("R2", "show ip bgp")).toMatch(/^\*> 10\.1\.0\.0\/16 +0\.0\.0\.0 +32768 \{65001\} i$/m);
+    const r3Table = await sim.exec("R3", "show ip bgp");
+    expect(r3Table).toMatch(/^\*> 10\.1\.0\.0\/16 +10\.0\.23\.2 +0 65000 \{65001\} i$/m);
+    expect(r3Table).not.toContain("10.1.1.0");
+    expect(r3Table).not.toContain("10.1.4.0");
+    const entry = await sim.exec("R3", "show ip bgp 10.1.0.0/16");
+    expect(entry).not.toContain("atomic-aggregate");
+    expect(entry).toContain("Aggregated by 65000 ");
+    // R1 refuses the aggregate: its AS is in the AS_SET.
+    expect(await sim.exec("R1", "show ip bgp")).not.toContain("10.1.0.0/16");
+    // Components withdrawn one by one: the aggregate goes with the last.
+    await sim.transcript("R1", ["configure terminal", "router bgp 65001", "address-family ipv4", "no network 10.1.1.0 mask 255.255.255.0", "no network 10.1.2.0 mask 255.255.255.0", "no network 10.1.3.0 mask 255.255.255.0", "no network 10.1.4.0 mask 255.255.255.0", "end"]);
+    sim.advance(10_000);
+    expect(await sim.exec("R3", "show ip bgp")).not.toContain("10.1.0.0");
+  });
 });
