@@ -8,7 +8,7 @@ import { chmod, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildRouterImage } from "../../core/lab/image/build";
+import { buildRouterImage, ensureRouterImage } from "../../core/lab/image/build";
 import { ROUTER_IMAGE } from "../../core/lab/image/tag";
 import { connectMgmt } from "../../core/lab/mgmt-client";
 import { DockerRuntime } from "../../core/lab/runtime/docker";
@@ -127,10 +127,9 @@ const benchmarks: Benchmark[] = [
         return [];
       }
       const { docker } = connected.engine;
-      if (!(await docker.getImage(ROUTER_IMAGE).inspect().then(() => true, () => false))) {
-        const built = await buildRouterImage();
-        if (!built.ok) throw new Error(`flexlab image build: ${built.message}`);
-      }
+      // This tree's agent, as `flexlab up` makes sure of (not timed).
+      const image = await ensureRouterImage();
+      if (!image.ok) throw new Error(`flexlab image build: ${image.message}`);
       const name = `${LAB}-seed`;
       const dir = await labCopy("labs/mpls-over-flexvpn", name);
       const runtime = new DockerRuntime();

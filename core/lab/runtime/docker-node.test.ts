@@ -1,5 +1,6 @@
+import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { countReadyLines, demuxLog, describeExit, macMismatch, tailLines, type ContainerFacts } from "./docker-node";
+import { demuxLog, describeExit, macMismatch, readyLineOn, tailLines, type ContainerFacts } from "./docker-node";
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, "utf8");
@@ -20,12 +21,20 @@ describe("docker router container", () => {
     expect(demuxLog(Buffer.concat([frame(1, "a\n"), cut])).stdout).toBe("a\n");
   });
 
-  it("counts ready lines, so a restart's line is told from the previous run's", () => {
-    const ready = "flexlab-agent ready name=R1 console=2323 mgmt=2324";
-    expect(countReadyLines("")).toBe(0);
-    expect(countReadyLines(`${ready}\n`)).toBe(1);
-    expect(countReadyLines(`${ready}\nsomething\n${ready}\n`)).toBe(2);
-    expect(countReadyLines("flexlab-agent ready name=R1\n")).toBe(0);
+  it("sees the ready line on the attached output however the engine cuts its frames, and only on stdout", async () => {
+    const ready = "flexlab-agent ready name=R1 console=2323 mgmt=2324\n";
+    const bytes = Buffer.concat([frame(2, ready), frame(1, "booting\nflexlab-agent rea"), frame(1, ready.slice(17))]);
+    for (const cut of [1, 3, 8, 9, 20, bytes.length - 1]) {
+      const output = new PassThrough();
+      const seen = readyLineOn(output);
+      output.write(bytes.subarray(0, cut));
+      output.write(bytes.subarray(cut));
+      expect(await seen).toBe(true);
+    }
+    const ended = new PassThrough();
+    const seen = readyLineOn(ended);
+    ended.end(Buffer.concat([frame(2, ready), frame(1, "flexlab-agent ready name=R1\n")]));
+    expect(await seen).toBe(false);
   });
 
   it("keeps the last lines of a log for a crash report", () => {

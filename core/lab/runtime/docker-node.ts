@@ -1,6 +1,6 @@
 // One router container through its life: created on the management network and connected
 // to its link networks, started, and ready when its agent prints `flexlab-agent ready …`
-// (read from the container log, as the process runtime reads a child's stdout). Its status
+// (read from its attached output, as the process runtime reads a child's stdout). Its status
 // comes from the engine; failures are values carrying the log's last lines.
 import { constants } from "node:os";
 import type Docker from "dockerode";
@@ -8,29 +8,57 @@ import { READY_LINE } from "../node-process";
 import { engineMessage, statusCodeOf } from "./docker-engine";
 import { linkEndpointConfig, type EndpointPlan, type NodePlan } from "./docker-plan";
 
-const POLL_MS = 100;
 const TAIL_LINES = 20;
 
-/** The log as the engine sends it for a container without a TTY: frames of [stream, 0, 0, 0,
- * size (u32 BE)] then size bytes; stream 1 is stdout, 2 stderr. */
+/**
+ * The output of a container without a TTY as the engine sends it (log or attach): frames of
+ * [stream, 0, 0, 0, size (u32 BE)] then size bytes; stream 1 is stdout, 2 stderr. Fed chunk
+ * by chunk, as a stream delivers them; a frame cut between chunks waits for its rest.
+ */
+export class OutputDemuxer {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onFrame: (stream: "stdout" | "stderr", payload: Buffer) => void) {}
+
+  push(chunk: Uint8Array): void {
+    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let at = 0;
+    while (at + 8 <= buf.length) {
+      const size = buf.readUInt32BE(at + 4);
+      if (at + 8 + size > buf.length) break;
+      this.onFrame(buf[at] === 2 ? "stderr" : "stdout", buf.subarray(at + 8, at + 8 + size));
+      at += 8 + size;
+    }
+    this.pending = Buffer.from(buf.subarray(at));
+  }
+}
+
+/** A whole log, split into stdout and stderr (a frame cut short at the end is left out). */
 export function demuxLog(data: Uint8Array): { stdout: string; stderr: string } {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  let at = 0;
-  while (at + 8 <= buf.length) {
-    const stream = buf[at];
-    const size = buf.readUInt32BE(at + 4);
-    const payload = buf.subarray(at + 8, Math.min(buf.length, at + 8 + size));
-    if (stream === 2) err.push(payload);
-    else out.push(payload);
-    at += 8 + size;
-  }
+  new OutputDemuxer((stream, payload) => (stream === "stderr" ? err : out).push(payload)).push(data);
   return { stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") };
 }
 
-export function countReadyLines(stdout: string): number {
-  return stdout.split("\n").filter((line) => READY_LINE.test(line)).length;
+/** Resolves true at the first ready line on the stream's stdout, false when the stream ends
+ * without one (the container's process exited). */
+export function readyLineOn(output: NodeJS.ReadableStream): Promise<boolean> {
+  return new Promise((resolve) => {
+    let line = "";
+    const demuxer = new OutputDemuxer((stream, payload) => {
+      if (stream !== "stdout") return;
+      line += payload.toString("utf8");
+      for (let nl = line.indexOf("\n"); nl >= 0; nl = line.indexOf("\n")) {
+        if (READY_LINE.test(line.slice(0, nl))) resolve(true);
+        line = line.slice(nl + 1);
+      }
+    });
+    output.on("data", (chunk: Uint8Array) => demuxer.push(chunk));
+    output.once("end", () => resolve(false));
+    output.once("close", () => resolve(false));
+    output.once("error", () => resolve(false));
+  });
 }
 
 /** The last lines of a log, for a crash report; just the error when the agent refused its
@@ -107,35 +135,58 @@ export function describeExit(facts: Pick<ContainerFacts, "exitCode" | "oomKilled
 }
 
 /**
- * Starts the container and waits for a new ready line. Counting ready lines (rather than
- * looking for one) tells this start's line from a previous run's in the same log. Aborting
- * `signal` ends the wait (the container is left as it is, for the caller to remove).
+ * Starts the container and waits for its agent's ready line. The output is attached before
+ * the start, so it carries this start's lines from the first byte: the line is seen the
+ * moment the agent prints it, with no polling of the engine, and an earlier run's line in the
+ * same log cannot be taken for it. Aborting `signal` ends the wait (the container is left as
+ * it is, for the caller to remove).
  */
 export async function startAndWait(docker: Docker, plan: NodeWiring, id: string, timeoutMs: number, signal?: AbortSignal): Promise<StartFailure | undefined> {
   const container = docker.getContainer(id);
-  const before = countReadyLines((await readLog(docker, id)).stdout);
+  const attached = new AbortController();
+  let output: NodeJS.ReadableStream;
   try {
-    await container.start();
+    output = (await container.attach({ stream: true, stdout: true, stderr: true, abortSignal: attached.signal })) as NodeJS.ReadableStream;
   } catch (err) {
-    const message = engineMessage(err);
-    if (/address already in use|port is already allocated/i.test(message)) return { kind: "port-in-use", message: `${plan.name}: ${message}` };
-    return { kind: "engine", message: `${plan.name}: the engine cannot start ${plan.containerName}: ${message}` };
+    return { kind: "engine", message: `${plan.name}: the engine cannot attach to ${plan.containerName}: ${engineMessage(err)}` };
   }
-  const facts = await inspectContainer(docker, id);
-  const wrongMac = facts && macMismatch(plan, facts);
-  if (wrongMac) return { kind: "mac", message: wrongMac };
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const log = await readLog(docker, id);
-    if (countReadyLines(log.stdout) > before) return undefined;
-    const now = await inspectContainer(docker, id);
-    if (!now || !now.running) {
-      const tail = tailLines(log.stderr || log.stdout);
-      return { kind: "exited", message: `${plan.name} ${now ? describeExit(now) : "vanished"} before it was ready${tail.length ? `:\n  ${tail.join("\n  ")}` : ""}` };
+  const ready = readyLineOn(output);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    try {
+      await container.start();
+    } catch (err) {
+      const message = engineMessage(err);
+      if (/address already in use|port is already allocated/i.test(message)) return { kind: "port-in-use", message: `${plan.name}: ${message}` };
+      return { kind: "engine", message: `${plan.name}: the engine cannot start ${plan.containerName}: ${message}` };
     }
-    if (Date.now() > deadline) return { kind: "timeout", message: `${plan.name} not ready after ${timeoutMs} ms` };
-    if (signal?.aborted) return { kind: "interrupted", message: `${plan.name}: interrupted` };
-    await new Promise((r) => setTimeout(r, POLL_MS));
+    const facts = await inspectContainer(docker, id);
+    const wrongMac = facts && macMismatch(plan, facts);
+    if (wrongMac) return { kind: "mac", message: wrongMac };
+    const outcome = await Promise.race([
+      ready.then((seen) => (seen ? ("ready" as const) : ("ended" as const))),
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
+      new Promise<"interrupted">((resolve) => {
+        onAbort = () => resolve("interrupted");
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]);
+    if (outcome === "ready") return undefined;
+    if (outcome === "timeout") return { kind: "timeout", message: `${plan.name} not ready after ${timeoutMs} ms` };
+    if (outcome === "interrupted") return { kind: "interrupted", message: `${plan.name}: interrupted` };
+    // Its output ended: the agent is gone. Once the engine has seen the exit, say how it went.
+    await container.wait({ abortSignal: AbortSignal.timeout(5000) }).catch(() => undefined);
+    const now = await inspectContainer(docker, id);
+    const log = await readLog(docker, id).catch(() => ({ stdout: "", stderr: "" }));
+    const tail = tailLines(log.stderr || log.stdout);
+    return { kind: "exited", message: `${plan.name} ${now ? describeExit(now) : "vanished"} before it was ready${tail.length ? `:\n  ${tail.join("\n  ")}` : ""}` };
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+    attached.abort();
+    (output as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   }
 }
 
