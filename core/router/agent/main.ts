@@ -9,7 +9,8 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../../package.json" with { type: "json" };
 import { startAgent, type Agent } from "./agent";
 import { runRouterHost } from "./host-main";
-import { parseIpv4 } from "../wire/addr";
+import { parseIpv4, parsePrefix } from "../wire/addr";
+import { findInterfaceInPrefix } from "../io/host-interfaces";
 import { PLATFORM_NAMES, type PlatformName } from "../config/platform";
 import { parsePortSpec, PORT_SPEC_FORMS, type PortSpec } from "./ports";
 
@@ -39,9 +40,22 @@ function portCount(value: string): number {
   return n;
 }
 
+/** An address, or a prefix meaning "this host's address inside it" (a swarm task learns its
+ * management address only when it starts: io/host-interfaces.ts). */
 function bindAddress(value: string): string {
-  if (parseIpv4(value) === undefined) throw new InvalidArgumentError("an IPv4 address, e.g. 127.0.0.1 (or 0.0.0.0 for every address)");
+  if (parseIpv4(value) === undefined && parsePrefix(value) === undefined) {
+    throw new InvalidArgumentError("an IPv4 address, e.g. 127.0.0.1 (or 0.0.0.0 for every address), or a prefix A.B.C.D/LEN holding one of this host's addresses");
+  }
   return value;
+}
+
+function resolveBind(value: string): string {
+  const p = parsePrefix(value);
+  if (p === undefined) return value;
+  const found = findInterfaceInPrefix(p);
+  if (found === undefined) fail(`--bind ${value}: no interface here has an address in it`);
+  if (typeof found === "string") fail(`--bind ${value}: ${found}`);
+  return found.address;
 }
 
 interface RunAs {
@@ -103,7 +117,7 @@ async function main(): Promise<void> {
     .requiredOption("--console-port <port>", "telnet console TCP port (0 picks one)", portNumber)
     .requiredOption("--mgmt-port <port>", "mgmt API TCP port (0 picks one)", portNumber)
     .option("--token-env <var>", "environment variable holding the lab's mgmt token", "FLEXLAB_TOKEN")
-    .addOption(new Option("--bind <address>", "IPv4 address the console and mgmt API listen on").argParser(bindAddress).default("127.0.0.1"))
+    .addOption(new Option("--bind <address>", "IPv4 address the console and mgmt API listen on, or a prefix holding it").argParser(bindAddress).default("127.0.0.1"))
     .addOption(new Option("--user <uid:gid>", "become this user once the ports are open (started as root to open packet sockets)").argParser(runAs))
     .option("--port <spec>", `link an Ethernet port, repeatable: ${PORT_SPEC_FORMS}`, collectPort, [] as PortSpec[])
     .option("--pki <dir>", "lab PKI folder: ca.crt and NAME/TRUSTPOINT.crt|.key (default: DIR/pki)")
@@ -159,7 +173,7 @@ async function main(): Promise<void> {
       consolePort: opts.consolePort,
       mgmtPort: opts.mgmtPort,
       token,
-      bind: opts.bind,
+      bind: resolveBind(opts.bind),
       ports: opts.port,
       pkiDir: opts.pki ?? join(opts.dir, "pki"),
       nodeIndex: opts.nodeIndex,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseMac } from "../wire/addr";
+import { parseMac, parsePrefix } from "../wire/addr";
 import { macBaseFor, serialFor } from "./identity";
 import { parsePortSpec } from "./ports";
 
@@ -22,6 +22,10 @@ describe("--port specs", () => {
     expect(parsePortSpec("Ethernet0/0=tunnel:300.1.1.1:1")).toMatch(/tunnel wants/);
   });
 
+  it("reads a packet socket by the subnet of the NIC's kernel address (swarm tasks)", () => {
+    expect(parsePortSpec("Ethernet0/2=packet-subnet:10.254.0.16/29")).toEqual({ iface: "Ethernet0/2", backend: { kind: "packet-subnet", prefix: parsePrefix("10.254.0.16/29") } });
+  });
+
   it("says what is wrong with a spec it cannot use", () => {
     expect(parsePortSpec("Ethernet0/0")).toMatch(/expected IFACE=udp/);
     expect(parsePortSpec("Serial0/0=udp:1:2")).toMatch(/not a physical port name/);
@@ -31,6 +35,7 @@ describe("--port specs", () => {
     expect(parsePortSpec("Ethernet0/0=udp:1:0")).toMatch(/LOCALPORT:REMOTEPORT/);
     expect(parsePortSpec("Ethernet0/0=udp:70000:1")).toMatch(/LOCALPORT:REMOTEPORT/);
     expect(parsePortSpec("Ethernet0/0=packet-mac:zz")).toMatch(/MAC like/);
+    expect(parsePortSpec("Ethernet0/0=packet-subnet:10.254.0.17/29")).toMatch(/IPv4 prefix like/);
     expect(parsePortSpec("Ethernet0/0=tap:tap0")).toMatch(/unknown backend "tap"/);
   });
 });

@@ -9,13 +9,16 @@ import { UdpNic } from "../io/udp";
 import { UdpTunnelNic } from "../io/udp-tunnel";
 import type { Clock } from "../clock/clock";
 import type { Nic } from "../io/nic";
-import { formatMac, parseIpv4, parseMac, type Mac } from "../wire/addr";
+import { findInterfaceInPrefix } from "../io/host-interfaces";
+import { formatMac, formatPrefix, parseIpv4, parseMac, parsePrefix, type Mac, type Prefix } from "../wire/addr";
 
 export type PortBackend =
   | { readonly kind: "udp"; readonly localPort: number; readonly remotePort: number }
   | { readonly kind: "packet"; readonly ifname: string }
   | { readonly kind: "packet-mac"; readonly mac: Mac }
-  | { readonly kind: "tunnel"; readonly localHost: string; readonly localPort: number };
+  | { readonly kind: "tunnel"; readonly localHost: string; readonly localPort: number }
+  /** The NIC whose kernel address is inside this prefix (swarm tasks: see io/host-interfaces.ts). */
+  | { readonly kind: "packet-subnet"; readonly prefix: Prefix };
 
 export interface PortSpec {
   /** The IOS name, e.g. "Ethernet0/0". */
@@ -23,7 +26,7 @@ export interface PortSpec {
   readonly backend: PortBackend;
 }
 
-export const PORT_SPEC_FORMS = "IFACE=udp:LOCALPORT:REMOTEPORT, IFACE=packet:IFNAME, IFACE=packet-mac:aa:bb:cc:dd:ee:ff or IFACE=tunnel:[ADDRESS:]LOCALPORT";
+export const PORT_SPEC_FORMS = "IFACE=udp:LOCALPORT:REMOTEPORT, IFACE=packet:IFNAME, IFACE=packet-mac:aa:bb:cc:dd:ee:ff, IFACE=packet-subnet:A.B.C.D/LEN or IFACE=tunnel:[ADDRESS:]LOCALPORT";
 
 /** Parses "Ethernet0/0=udp:40001:40002" and friends; a string says what is wrong. */
 export function parsePortSpec(text: string): PortSpec | string {
@@ -64,6 +67,11 @@ export function parsePortSpec(text: string): PortSpec | string {
       }
       return { iface, backend: { kind: "tunnel", localHost, localPort } };
     }
+    case "packet-subnet": {
+      const prefix = parsePrefix(value);
+      if (prefix === undefined) return `port "${text}": packet-subnet wants an IPv4 prefix like 10.255.0.8/29`;
+      return { iface, backend: { kind: "packet-subnet", prefix } };
+    }
     default:
       return `port "${text}": unknown backend "${kind}"; expected ${PORT_SPEC_FORMS}`;
   }
@@ -89,6 +97,12 @@ export async function openPort(spec: PortSpec, nodeName: string, clock: Clock): 
       const nic = new UdpTunnelNic({ name: `${nodeName}:${spec.iface}`, localHost: b.localHost, localPort: b.localPort, clock });
       await nic.open();
       return nic;
+    }
+    case "packet-subnet": {
+      const found = findInterfaceInPrefix(b.prefix);
+      if (found === undefined) throw new Error(`${spec.iface}: no interface here has an address in ${formatPrefix(b.prefix)}`);
+      if (typeof found === "string") throw new Error(`${spec.iface}: ${found}`);
+      return new PacketNic({ ifname: found.ifname, clock });
     }
   }
 }
