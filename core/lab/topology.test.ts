@@ -47,7 +47,7 @@ describe("lab.yaml", () => {
 
   it("rejects an unknown runtime and an unknown key, naming each", () => {
     const out = problems(good.replace("nodes:", "runtime: vmware\ncolour: red\nnodes:"));
-    expect(out.some((p) => /^lab\.yaml:2:10: runtime: runtime is one of auto, docker, process, sim, kubernetes$/.test(p))).toBe(true);
+    expect(out.some((p) => /^lab\.yaml:2:10: runtime: runtime is one of auto, docker, process, sim, kubernetes, swarm$/.test(p))).toBe(true);
     expect(out.some((p) => /^lab\.yaml:1:1: .*colour/.test(p))).toBe(true);
   });
 
@@ -63,6 +63,17 @@ describe("lab.yaml", () => {
     expect(problems(good.replace("nodes:", "hosted: 0\nnodes:"))).toEqual(["lab.yaml:2:9: hosted: hosted is how many routers share one process, 1 to 1000"]);
     expect(problems(good.replace("nodes:", "hosted: yes\nnodes:"))).toEqual(["lab.yaml:2:9: hosted: hosted is how many routers share one process, 1 to 1000"]);
     expect(problems(good.replace("INET.cfg }", "INET.cfg, hosted: 3 }"))[0]).toMatch(/^lab\.yaml:4:\d+: nodes\.INET\.hosted: hosted is true or false/);
+  });
+
+  it("reads a swarm lab's registry and a node's placement labels, and says what is wrong with them", () => {
+    const swarm = good.replace("nodes:", "runtime: swarm\nregistry: registry.lab:5000/team\nnodes:").replace("config: INET.cfg }", "config: INET.cfg, placement: { site: core } }");
+    const lab = parseLab(swarm, "lab.yaml", "/labs/x");
+    expect(lab.runtime).toBe("swarm");
+    expect(lab.registry).toBe("registry.lab:5000/team");
+    expect(lab.nodes.find((n) => n.name === "INET")?.placement).toEqual({ site: "core" });
+    expect(lab.nodes.find((n) => n.name === "R1-HUB")?.placement).toBeUndefined();
+    expect(problems(good.replace("nodes:", "registry: http://x y\nnodes:")).join("\n")).toMatch(/registry: registry is HOST\[:PORT\]\[\/PATH\]/);
+    expect(problems(good.replace("config: INET.cfg }", "config: INET.cfg, placement: { site: 3 } }")).join("\n")).toMatch(/placement\.site: a placement label value is text/);
   });
 
   it("reports YAML syntax errors with their position", () => {

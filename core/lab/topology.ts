@@ -19,12 +19,16 @@ import { impairSchema } from "./link-impair";
 /** A letter or digit, then letters, digits, '.', '_' or '-'; at most 63 (a DNS label's length). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 export const NAME_RULE = "a letter or digit, then letters, digits, '.', '_' or '-', at most 63 in all";
+/** An image registry: HOST[:PORT] and an optional path, as `docker push` takes it. */
+const REGISTRY = /^[A-Za-z0-9][A-Za-z0-9.-]*(?::\d{1,5})?(?:\/[a-z0-9][a-z0-9._-]*)*$/;
+/** A cluster node label's key (Docker's and Kubernetes' label keys both fit it). */
+const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9_./-]{0,62}$/;
 const ENDPOINT = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,62}):([A-Za-z][A-Za-z-]*\d+(?:\/\d+)*(?:\.\d+)?)$/;
 /** A lab file is a few kilobytes; aliases beyond this are an expansion bomb, not a lab. */
 const MAX_ALIASES = 100;
 const MAX_LAB_FILE_BYTES = 1024 * 1024;
 
-export const RUNTIMES = ["auto", "docker", "process", "sim", "kubernetes"] as const;
+export const RUNTIMES = ["auto", "docker", "process", "sim", "kubernetes", "swarm"] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
 /** Where the app drew a node or a link's bridge dot, in canvas pixels (saved by dragging it). */
@@ -45,6 +49,12 @@ const nodeSchema = z
     /** `false`: this node runs in a process of its own even when the lab is `hosted:`. */
     hosted: z.boolean({ error: "hosted is true or false (false: this node gets a process of its own)" }).optional(),
     position: positionSchema.optional(),
+    /** Pins the node to cluster nodes carrying these labels (swarm: node.labels.KEY==VALUE). */
+    placement: z
+      .record(z.string().regex(LABEL_KEY, { error: "a placement label key is letters, digits, '.', '_', '/' or '-'" }), z.string({ error: "a placement label value is text" }).min(1).max(63), {
+        error: "placement maps node label keys to values, e.g. { site: lab2 }",
+      })
+      .optional(),
   })
   .strict();
 
@@ -71,6 +81,8 @@ const labSchema = z
     runtime: z.enum(RUNTIMES, { error: `runtime is one of ${RUNTIMES.join(", ")}` }).default("auto"),
     /** process runtime: up to this many routers per process (router hosts) instead of one each. */
     hosted: hostedSchema.optional(),
+    /** Where a runtime spanning machines (swarm) pushes the router image for its nodes to pull. */
+    registry: z.string({ error: "registry is HOST[:PORT][/PATH], e.g. registry.lab:5000" }).regex(REGISTRY, { error: "registry is HOST[:PORT][/PATH], e.g. registry.lab:5000" }).optional(),
     nodes: z.record(z.string().regex(NAME, { error: `a node name is ${NAME_RULE}` }), nodeSchema, {
       error: (issue) =>
         issue.code === "invalid_type" ? "nodes maps each node's name to { kind: router, config: FILE }" : issue.code === "invalid_key" ? `a node name is ${NAME_RULE}` : undefined,
@@ -108,6 +120,8 @@ export interface LabNode {
   readonly hosted?: boolean;
   /** Where the app drew it, once someone dragged it there. */
   readonly position?: CanvasPosition;
+  /** Cluster node labels it must run on (swarm). */
+  readonly placement?: Readonly<Record<string, string>>;
 }
 
 export interface Lab {
@@ -117,6 +131,8 @@ export interface Lab {
   readonly runtime: RuntimeName;
   /** process runtime: how many routers share one process (router host); absent: one each. */
   readonly hosted?: number;
+  /** lab.yaml's `registry:` (swarm pushes the router image there). */
+  readonly registry?: string;
   readonly nodes: readonly LabNode[];
   readonly links: readonly LabLink[];
 }
@@ -222,7 +238,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     throw new LabFileError(problems);
   }
   const parsedData = parsed.data;
-  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }), ...(n.hosted === undefined ? {} : { hosted: n.hosted }), ...(n.position ? { position: n.position } : {}) }));
+  const nodes: LabNode[] = Object.entries(parsedData.nodes).map(([name, n]) => ({ name, kind: n.kind, config: n.config, platform: n.platform, ...(n.ports === undefined ? {} : { ports: n.ports }), ...(n.hosted === undefined ? {} : { hosted: n.hosted }), ...(n.position ? { position: n.position } : {}), ...(n.placement ? { placement: n.placement } : {}) }));
   if (nodes.length === 0) report(["nodes"], "a lab needs at least one node");
   // Names become folders and container names: two that differ only in case would collide.
   const byFolded = new Map<string, string>();
@@ -264,7 +280,7 @@ function parseLabDocument(text: string, file: string, dir: string): ParsedLab {
     return { index, endpoints, ...(link.impair && !isNoImpairment(link.impair) ? { impair: link.impair } : {}), ...(link.position ? { position: link.position } : {}) };
   });
   if (problems.length) throw new LabFileError(problems);
-  return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, ...(parsedData.hosted === undefined ? {} : { hosted: parsedData.hosted }), nodes, links }, at };
+  return { lab: { dir, name: parsedData.name, runtime: parsedData.runtime, ...(parsedData.hosted === undefined ? {} : { hosted: parsedData.hosted }), ...(parsedData.registry ? { registry: parsedData.registry } : {}), nodes, links }, at };
 }
 
 /** The agent's arguments for a node's hardware (none for IOL with its four ports). */

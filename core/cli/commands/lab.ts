@@ -6,7 +6,7 @@ import type { UpRuntimeName } from "../../lab/runtime/index";
 import { DURATION_FORMAT, durationArg, withExamples, withJsonOption, withLabOption, type JsonOption, type LabOption } from "../options";
 
 /** What `up --runtime` takes; `sim` is `flexlab sim`. */
-const UP_RUNTIMES = ["auto", "docker", "process", "kubernetes"] as const satisfies readonly UpRuntimeName[];
+const UP_RUNTIMES = ["auto", "docker", "process", "kubernetes", "swarm"] as const satisfies readonly UpRuntimeName[];
 
 const actions = () => import("../actions/lab");
 

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import type { UpRuntimeName } from "../../lab/runtime/index";
 import { withExamples } from "../options";
 
-const UP_RUNTIMES = ["auto", "docker", "process"] as const satisfies readonly UpRuntimeName[];
+const UP_RUNTIMES = ["auto", "docker", "process", "swarm"] as const satisfies readonly UpRuntimeName[];
 
 function portArg(text: string): number {
   const n = Number(text);

@@ -10,7 +10,7 @@ export const LABEL_ROLE = "flexlab.role";
 /** The lab folder (absolute): two folders may hold labs of the same name. */
 export const LABEL_DIR = "flexlab.dir";
 
-export type ObjectRole = "router" | "mgmt" | "link";
+export type ObjectRole = "router" | "mgmt" | "link" | "gateway";
 
 /** The engine's filter syntax: `{ label: ["k=v", ...] }`, every entry must match. */
 export type LabelFilter = { label: string[] };

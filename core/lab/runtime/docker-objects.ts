@@ -11,9 +11,17 @@ export interface LabObjects {
   readonly networks: readonly { readonly id: string; readonly name: string; readonly dir: string | undefined }[];
 }
 
+/** A swarm service's task container carries this label; the swarm runtime removes those with
+ * their services (swarm-objects.ts), and their overlay networks after them. */
+export const SWARM_TASK_LABEL = "com.docker.swarm.service.id";
+
+/** The lab's containers and networks the docker runtime made and removes: not a swarm lab's
+ * services' tasks, nor its swarm-scoped overlays. */
 export async function listLabObjects(docker: Docker, lab: string, dir?: string): Promise<LabObjects> {
   const filters = labFilter(lab, dir);
-  const [containers, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const [all, allNetworks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listNetworks({ filters })]);
+  const containers = all.filter((c) => c.Labels?.[SWARM_TASK_LABEL] === undefined);
+  const networks = allNetworks.filter((n) => n.Scope !== "swarm");
   return {
     containers: containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), dir: c.Labels?.[LABEL_DIR] })),
     networks: networks.map((n) => ({ id: n.Id, name: n.Name, dir: n.Labels?.[LABEL_DIR] })),

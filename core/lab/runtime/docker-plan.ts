@@ -140,7 +140,7 @@ function network(lab: Lab, name: string, role: "mgmt" | "link", subnet: Cidr, li
 /** Where the startup-config is inside the container: in the lab folder, bound at /lab. A
  * config anywhere else is refused rather than bound: the container writes what it is given
  * (`write memory`), and loadLab already keeps every config inside the folder. */
-function configPlace(lab: Lab, nodeName: string, config: string): { dir: string; file: string } {
+export function configPlace(lab: Lab, nodeName: string, config: string): { dir: string; file: string } {
   const host = resolve(lab.dir, config);
   const rel = relative(lab.dir, host);
   if (rel && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel)) {

@@ -18,7 +18,7 @@ import { allocateSubnets, DEFAULT_POOL, formatCidr, parseCidr, prefixLengthFor, 
 import { containerName } from "./docker-labels";
 import { processStartTicks, sameProcessAlive, stopDeployer } from "./pids";
 import { applyLinkChange, applyLinksOfNode, changedLink } from "./link-cables";
-import { newToken, readState, removeState, writeState } from "./state";
+import { newToken, readState, removeState, StateRecord, writeState } from "./state";
 import { LOOPBACK_HOST, RuntimeError, type DeployOptions, type DeployStep, type DockerLabState, type LinkChange, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
 export { dockerAvailable } from "./docker-engine";
@@ -425,39 +425,6 @@ function interrupted(lab: Lab): RuntimeError {
 
 function optionalTicks(startTicks: number | undefined): { startTicks?: number } {
   return startTicks === undefined ? {} : { startTicks };
-}
-
-/**
- * The state file as a deploy goes: every change is written in order, one write at a time,
- * so the file never goes back to an older picture. The first failed write is kept for flush.
- */
-class StateRecord {
-  private writing: Promise<void> = Promise.resolve();
-  private failure: unknown;
-
-  constructor(public current: DockerLabState) {
-    this.write();
-  }
-
-  update(change: (state: DockerLabState) => DockerLabState): void {
-    this.current = change(this.current);
-    this.write();
-  }
-
-  /** Resolves once every change so far is on disk; rejects with the first write that failed. */
-  async flush(): Promise<void> {
-    await this.writing;
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  private write(): void {
-    const snapshot = this.current;
-    this.writing = this.writing.then(() =>
-      writeState(snapshot).catch((err: unknown) => {
-        this.failure ??= err;
-      }),
-    );
-  }
 }
 
 function errorCodeOf(failures: readonly StartFailure[]): RuntimeErrorCode {

@@ -5,14 +5,15 @@ import type { Lab, RuntimeName } from "../topology";
 import { dockerRuntimeEntry } from "./docker-entry";
 import { kubernetesRuntimeEntry } from "./kubernetes-entry";
 import { processRuntimeEntry } from "./process";
+import { swarmRuntimeEntry } from "./swarm-entry";
 import { RuntimeError, type DeployRuntimeName, type LabState, type Runtime, type RuntimeEntry } from "./types";
 
 /** `sim` is not a deploy runtime: it runs in-process (`flexlab sim`, runtime/sim.ts). */
 export type UpRuntimeName = Exclude<RuntimeName, "sim">;
 
 /** Every deploy runtime, in the order `auto` prefers them (process is always available, so
- * `auto` never reaches a cluster: kubernetes is only ever asked for by name). */
-export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [dockerRuntimeEntry, processRuntimeEntry, kubernetesRuntimeEntry];
+ * `auto` never reaches a cluster: kubernetes and swarm are only ever asked for by name). */
+export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [dockerRuntimeEntry, processRuntimeEntry, kubernetesRuntimeEntry, swarmRuntimeEntry];
 
 export function runtimeEntry(name: DeployRuntimeName): RuntimeEntry {
   const entry = RUNTIME_ENTRIES.find((e) => e.name === name);

@@ -75,3 +75,36 @@ export async function findLabDir(start: string): Promise<string | undefined> {
     dir = parent;
   }
 }
+
+/**
+ * The state file as a deploy goes: every change is written in order, one write at a time,
+ * so the file never goes back to an older picture. The first failed write is kept for flush.
+ */
+export class StateRecord<S extends LabState> {
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  constructor(public current: S) {
+    this.write();
+  }
+
+  update(change: (state: S) => S): void {
+    this.current = change(this.current);
+    this.write();
+  }
+
+  /** Resolves once every change so far is on disk; rejects with the first write that failed. */
+  async flush(): Promise<void> {
+    await this.writing;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private write(): void {
+    const snapshot = this.current;
+    this.writing = this.writing.then(() =>
+      writeState(snapshot).catch((err: unknown) => {
+        this.failure ??= err;
+      }),
+    );
+  }
+}

@@ -8,7 +8,7 @@ import type { Result } from "../../api/result";
 import type { Lab } from "../topology";
 
 /** Runtimes that deploy a lab for real (sim runs in-process and keeps no state). */
-export const DEPLOY_RUNTIMES = ["process", "docker", "kubernetes"] as const;
+export const DEPLOY_RUNTIMES = ["process", "docker", "kubernetes", "swarm"] as const;
 export type DeployRuntimeName = (typeof DEPLOY_RUNTIMES)[number];
 
 export const NODE_STATES = ["starting", "running", "stopped", "crashed"] as const;
@@ -156,8 +156,23 @@ export const kubernetesLabStateSchema = labStateBase.extend({
 });
 export type KubernetesLabState = z.infer<typeof kubernetesLabStateSchema>;
 
+/** The swarm runtime's lab: a service per router on the swarm, overlays for links and
+ * management, and the gateway container on the manager that holds the loopback ports. */
+export const swarmLabStateSchema = labStateBase.extend({
+  runtime: z.literal("swarm"),
+  swarm: z.object({
+    /** The image reference the services run (lab.yaml's registry's, or the local tag). */
+    image: z.string(),
+    mgmtNetwork: z.object({ id: z.string(), name: z.string(), subnet: z.string() }).optional(),
+    gateway: z.object({ name: z.string(), containerId: z.string().optional(), network: z.object({ id: z.string(), name: z.string() }) }).optional(),
+    /** Node name → its service's id. */
+    services: z.record(z.string(), z.string()).default({}),
+  }),
+});
+export type SwarmLabState = z.infer<typeof swarmLabStateSchema>;
+
 /** One variant per deploy runtime (its registry entry's `stateSchema`), told apart by `runtime`. */
-export const labStateSchema = z.discriminatedUnion("runtime", [processLabStateSchema, dockerLabStateSchema, kubernetesLabStateSchema]);
+export const labStateSchema = z.discriminatedUnion("runtime", [processLabStateSchema, dockerLabStateSchema, kubernetesLabStateSchema, swarmLabStateSchema]);
 export type LabState = z.infer<typeof labStateSchema>;
 
 export interface DeployOptions {
