@@ -8,7 +8,8 @@
 
 import type { InterfaceConfig } from "../config/model/interface";
 import type { DeepReadonly, RouterConfig } from "../config/model/router";
-import type { Ikev2Profile } from "../config/model/crypto";
+import type { Ikev2AuthorizationPolicy, Ikev2Profile } from "../config/model/crypto";
+import { compileAcl } from "../routing/acl";
 import { TABLE_ROWS } from "../../api/tables";
 import { TunnelInterface } from "../net/tunnel";
 import type { UdpDatagram, UdpSocket } from "../net/sockets";
@@ -336,11 +337,33 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   configRequest(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>): CfgAttribute[] {
     const out: CfgAttribute[] = [];
     if (sa.request?.wantsAddress) out.push({ type: CfgAttributeType.INTERNAL_IP4_ADDRESS, value: new Uint8Array(0) });
-    const policy = this.authorizationPolicy(profile);
-    const pushed = policy?.routeSetInterface ? this.interfaceAddress(policy.routeSetInterface.interface ?? sa.interfaceName) : undefined;
-    // Cisco's route-push attribute numbers are not public: routes travel as INTERNAL_IP4_SUBNET.
-    if (pushed !== undefined) out.push({ type: CfgAttributeType.INTERNAL_IP4_SUBNET, value: cfgIpv4Value(pushed, HOST_MASK) });
+    out.push(...this.pushedRoutes(sa, this.authorizationPolicy(profile)));
     return out;
+  }
+
+  /**
+   * The routes an authorization policy pushes to the peer: `route set interface` (the
+   * session's interface address, or NAME's), the networks a standard ACL of `route set
+   * access-list` permits, and each `route set remote ipv4`. Cisco's route-push attribute
+   * numbers are not public: routes travel as INTERNAL_IP4_SUBNET (address and mask).
+   */
+  private pushedRoutes(sa: IkeSa, policy: DeepReadonly<Ikev2AuthorizationPolicy> | undefined): CfgAttribute[] {
+    if (!policy) return [];
+    const routes: { address: Ipv4; mask: Ipv4 }[] = [];
+    const own = policy.routeSetInterface ? this.interfaceAddress(policy.routeSetInterface.interface ?? sa.interfaceName) : undefined;
+    if (own !== undefined) routes.push({ address: own, mask: HOST_MASK });
+    const acl = policy.routeSetAccessList === undefined ? undefined : this.router.running.accessLists?.[policy.routeSetAccessList];
+    if (acl?.kind === "standard") {
+      for (const entry of compileAcl(acl).entries) {
+        // A permit of a network whose wildcard is a mask's inverse is a route (IOS pushes
+        // those); denies and discontiguous wildcards are not routes.
+        const mask = ~entry.srcWildcard >>> 0;
+        if (!entry.permit || maskLength(mask) === undefined) continue;
+        routes.push({ address: entry.src as Ipv4, mask: mask as Ipv4 });
+      }
+    }
+    for (const r of policy.routeSetRemote ?? []) routes.push({ address: r.address, mask: r.mask });
+    return routes.map((r) => ({ type: CfgAttributeType.INTERNAL_IP4_SUBNET, value: cfgIpv4Value(r.address, r.mask) }));
   }
 
   configReply(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>, request: readonly CfgAttribute[]): CfgAttribute[] | undefined {
@@ -358,8 +381,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
       }
     }
     for (const dns of policy?.dns ?? []) out.push({ type: CfgAttributeType.INTERNAL_IP4_DNS, value: cfgIpv4Value(dns) });
-    const pushed = policy?.routeSetInterface ? this.interfaceAddress(policy.routeSetInterface.interface ?? sa.interfaceName) : undefined;
-    if (pushed !== undefined) out.push({ type: CfgAttributeType.INTERNAL_IP4_SUBNET, value: cfgIpv4Value(pushed, HOST_MASK) });
+    out.push(...this.pushedRoutes(sa, policy));
     return out;
   }
 

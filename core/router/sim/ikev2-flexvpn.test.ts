@@ -155,6 +155,24 @@ describe("FlexVPN with certificates", () => {
     expect(await sim.exec("R4", "ping 10.0.0.1 source Tunnel0")).toContain("Success rate is 100 percent (5/5)");
   });
 
+  it("pushes the routes of `route set access-list` and `route set remote` to the spokes, which install them on Tunnel0", async () => {
+    const hub = HUB.replace(" def-domain cisco.com\n", " def-domain cisco.com\n route set access-list HUB-LANS\n route set remote ipv4 172.30.0.0 255.255.0.0\n").replace(
+      "ip local pool mypool",
+      "ip access-list standard HUB-LANS\n permit 192.168.100.0 0.0.0.255\n deny 192.168.101.0 0.0.0.255\n permit 10.10.0.0 0.0.255.0\n permit host 192.168.102.7\n!\nip local pool mypool",
+    );
+    sim = lab(material, hub);
+    expect(await sim.exec("R1-HUB", "show running-config | section authorization policy")).toContain(" route set access-list HUB-LANS\n route set remote ipv4 172.30.0.0 255.255.0.0");
+    sim.advance(10_000);
+    const detail = await sim.exec("R3", "show crypto ikev2 sa detailed");
+    // The permits that are networks (a denied one and a discontiguous wildcard are not routes).
+    expect(detail).toContain("Remote subnets:\n      192.168.100.0 255.255.255.0\n      192.168.102.7 255.255.255.255\n      172.30.0.0 255.255.0.0");
+    expect(detail).not.toContain("192.168.101.0");
+    expect(detail).not.toContain("10.10.0.0");
+    const routes = await sim.exec("R3", "show ip route static");
+    expect(routes).toMatch(/S\s+192\.168\.100\.0\/24 is directly connected, Tunnel0/);
+    expect(routes).toMatch(/S\s+172\.30\.0\.0\/16 is directly connected, Tunnel0/);
+  });
+
   it("refuses a spoke whose certificate comes from a foreign CA, saying why", () => {
     sim = lab({ ...material, R4: issue(foreignCa, foreignCa, "cn=R4.cisco.com,OU=FLEX,O=Cisco", 4n, "R4.cisco.com") });
     sim.advance(10_000);

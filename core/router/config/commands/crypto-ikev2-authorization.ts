@@ -144,4 +144,23 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
       return acl === undefined ? undefined : { acl };
     },
   }),
+  field({
+    id: "authorization-policy.route-set-remote",
+    mode: AP,
+    syntax: "route set remote ipv4 A.B.C.D$address NETMASK$mask",
+    help: ["Routing parameters", "Routes to be pushed to the peer", "Route to be pushed to the peer", "IPv4 route", "Network", "Network mask"],
+    order: 42,
+    set: (m, c, a) => {
+      const p = authz(m, c);
+      const list = p.routeSetRemote ?? [];
+      if (!list.some((r) => r.address === a.address && r.mask === a.mask)) list.push({ address: a.address, mask: a.mask });
+      p.routeSetRemote = list;
+    },
+    clear: (m, c, a) => {
+      const p = authz(m, c);
+      p.routeSetRemote = (p.routeSetRemote ?? []).filter((r) => r.address !== a.address || r.mask !== a.mask);
+      if (p.routeSetRemote.length === 0) delete p.routeSetRemote;
+    },
+    show: (m, c) => (authz(m, c).routeSetRemote ?? []).map((r) => ({ address: r.address, mask: r.mask })),
+  }),
 ];

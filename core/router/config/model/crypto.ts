@@ -83,7 +83,10 @@ export interface Ikev2AuthorizationPolicy {
   dns: Ipv4[];
   /** `route set interface [NAME]`: push the tunnel's (or NAME's) address as a route. */
   routeSetInterface?: { interface?: string };
+  /** `route set access-list ACL`: the networks a standard ACL permits, pushed as routes. */
   routeSetAccessList?: string;
+  /** `route set remote ipv4 A.B.C.D MASK`, pushed as routes. */
+  routeSetRemote?: { address: Ipv4; mask: Ipv4 }[];
   netmask?: Ipv4;
 }
 

@@ -107,6 +107,7 @@ crypto ikev2 authorization policy default
  def-domain lab.example
  route set interface Loopback0
  route set access-list SPLIT
+ route set remote ipv4 172.30.0.0 255.255.0.0
 !
 crypto ikev2 profile default
  description hub profile
