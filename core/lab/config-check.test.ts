@@ -67,7 +67,6 @@ describe("config check", () => {
       "system: boot-end-marker",
       "system: boot-start-marker",
       "system: ip.http.secure-server",
-      "system: ip.http.server",
       "system: redundancy",
     ]);
   });

@@ -28,6 +28,7 @@ export interface ModeContexts extends KeptModeContexts {
   readonly "router-bgp-af": { readonly bgpAf: string };
   readonly "route-map": { readonly routeMap: string; readonly seq: number };
   readonly "ca-trustpoint": { readonly trustpoint: string };
+  readonly "cs-server": { readonly csServer: string };
   readonly "ca-certificate-map": { readonly certMap: string; readonly seq: number };
   readonly "cert-chain": { readonly certChain: string };
   readonly "cert-hex": { readonly certChain: string; readonly certSerial: string; readonly certCa: boolean };

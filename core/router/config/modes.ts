@@ -33,6 +33,7 @@ export const MODES: readonly ModeDef[] = [
   { id: "router-bgp-af", prompt: "(config-router-af)#", parent: "router-bgp", nestedOpen: "!", nestedClose: "exit-address-family" },
   { id: "route-map", prompt: "(config-route-map)#", parent: "config" },
   { id: "ca-trustpoint", prompt: "(ca-trustpoint)#", parent: "config" },
+  { id: "cs-server", prompt: "(cs-server)#", parent: "config" },
   { id: "ca-certificate-map", prompt: "(ca-certificate-map)#", parent: "config" },
   { id: "cert-chain", prompt: "(config-cert-chain)#", parent: "config" },
   // Hex lines of one certificate, ended by `quit`.

@@ -86,7 +86,6 @@ describe("parseConfig on the seed lab", () => {
       "26 mpls.ldp.loop-detection",
       "42 redundancy",
       "132 ip.forward-protocol",
-      "135 ip.http.server",
       "136 ip.http.secure-server",
     ]);
     expect(r.warnings[0].message).toMatch(/FIB/);

@@ -6,6 +6,7 @@ import { constants, createCipheriv, createDecipheriv, createHash, privateDecrypt
 import { concatBytes } from "../wire/bytes";
 import { implicitConstructed, implicitPrimitive, explicit, integer, nul, octetString, oid, sequence, setOf, type Der } from "./der";
 import { DerError, TAG, children, expect, fields, integerOf, oidOf, readDer, type Tlv } from "./der-read";
+import { certificateNames } from "./x509-read";
 import { OID as PKCS10_OID, RSA_SIGNATURE_DIGESTS } from "./pkcs10";
 
 export const CMS_OID = {
@@ -54,10 +55,8 @@ function contentInfo(type: string, content: Der): Der {
 
 /** IssuerAndSerialNumber of a certificate (its DER): how CMS names a signer or a recipient. */
 export function issuerAndSerial(certDer: Uint8Array): Der {
-  const tbs = fields(readDer(certDer), TAG.sequence, "certificate", 3)[0];
-  const f = fields(tbs, TAG.sequence, "tbsCertificate", 6);
-  const at = f[0].tag === 0xa0 ? 1 : 0;
-  return sequence(f[at + 2].raw, f[at].raw);
+  const { issuer, serial } = certificateNames(certDer);
+  return sequence(issuer.raw, serial.raw);
 }
 
 export interface SignedDataSpec {

@@ -39,6 +39,11 @@ export class PkiStore {
     return undefined;
   }
 
+  /** Puts what `crypto pki authenticate` (the CA) or `enroll` (the certificate and key) got. */
+  put(certs: TrustpointCerts): void {
+    this.byTrustpoint.set(certs.trustpoint, certs);
+  }
+
   get(trustpoint: string): TrustpointCerts | undefined {
     return this.byTrustpoint.get(trustpoint);
   }

@@ -3,7 +3,7 @@
 // RDN sequence runs the other way, country first.
 import { oid, printableString, sequence, set, utf8String, type Der } from "./der";
 
-const ATTRIBUTE_OIDS: Readonly<Record<string, string>> = {
+export const ATTRIBUTE_OIDS: Readonly<Record<string, string>> = {
   cn: "2.5.4.3",
   c: "2.5.4.6",
   l: "2.5.4.7",

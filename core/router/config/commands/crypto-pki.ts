@@ -3,17 +3,22 @@
 
 import { command, type ConfigCommand, type CtxOf } from "../command";
 import type { ArgRecord } from "../grammar/args";
-import type { Certificate, Trustpoint } from "../model/crypto";
+import type { Certificate, PkiServer, Trustpoint } from "../model/crypto";
 import type { RouterConfig } from "../model/router";
 import { block, field, pick } from "./field";
 import { TOP } from "./order";
 import { setting } from "./setting";
 
 const TP = "ca-trustpoint";
+const CS = "cs-server";
 const CRYPTO = ["Encryption module", "Public Key components"];
 
 function tp(m: RouterConfig, c: CtxOf<typeof TP>): Trustpoint {
   return pick(m.crypto.pki.trustpoints, c.trustpoint, "trustpoint");
+}
+
+function server(m: RouterConfig, c: CtxOf<typeof CS>): PkiServer {
+  return pick((m.crypto.pki.servers ??= {}), c.csServer, "certificate server");
 }
 
 function certMapEntry(m: RouterConfig, c: CtxOf<"ca-certificate-map">) {
@@ -39,6 +44,118 @@ function hexLines(cert: Certificate): string[] {
 
 
 export const pkiCommands: readonly ConfigCommand[] = [
+  block({
+    id: "crypto.pki.server",
+    syntax: "crypto pki server WORD$name",
+    help: [...CRYPTO, "Enable IOS Certificate Server", "Certificate Server name"],
+    order: TOP.pkiServer,
+    enters: CS,
+    table: (m) => (m.crypto.pki.servers ??= {}),
+    // IOS shows ` shutdown` for a stopped server and nothing for a running one, and starts
+    // the servers of its startup-config: a block without `shutdown` runs. (Typed afresh, IOS
+    // creates it shut; here it starts at once, and takes issuer-name and lifetime changes
+    // until it has issued a certificate.)
+    create: (name) => ({ name, shutdown: false }),
+    ctx: (name) => ({ csServer: name }),
+  }),
+  setting({
+    id: "cs-server.issuer-name",
+    mode: CS,
+    syntax: "issuer-name LINE$name",
+    noSyntax: "issuer-name [LINE$name]",
+    help: ["Issuer name", "Issuer name (X.500 distinguished name)"],
+    order: 30,
+    at: server,
+    field: "issuerName",
+    arg: "name",
+  }),
+  field({
+    id: "cs-server.grant",
+    mode: CS,
+    syntax: "grant (auto$auto|none$none)",
+    noSyntax: "grant [(auto$auto|none$none)]",
+    help: ["Grant type for certificate requests", "Automatically grant incoming SCEP enrollment requests", "Automatically reject any enrollment request"],
+    order: 40,
+    set: (m, c, a) => {
+      server(m, c).grant = a.auto !== undefined ? "auto" : "none";
+    },
+    clear: (m, c) => {
+      delete server(m, c).grant;
+    },
+    show: (m, c) => {
+      const g = server(m, c).grant;
+      return g === undefined ? undefined : g === "auto" ? { auto: "auto" } : { none: "none" };
+    },
+  }),
+  field({
+    id: "cs-server.lifetime",
+    mode: CS,
+    syntax: "lifetime (certificate$cert|ca-certificate$ca) <1-7305>$days",
+    noSyntax: "lifetime (certificate$cert|ca-certificate$ca) [<1-7305>$days]",
+    help: ["Lifetime parameters", "Lifetime of certificates issued by the server (days)", "Lifetime of the server's own CA certificate (days)", "Lifetime in days"],
+    order: 50,
+    set: (m, c, a) => {
+      if (a.cert !== undefined && a.days > 1825) return { error: "% Certificate lifetime can be at most 1825 days" };
+      if (a.cert !== undefined) server(m, c).certificateLifetimeDays = a.days;
+      else server(m, c).caCertificateLifetimeDays = a.days;
+    },
+    clear: (m, c, a) => {
+      if (a.cert !== undefined) delete server(m, c).certificateLifetimeDays;
+      else delete server(m, c).caCertificateLifetimeDays;
+    },
+    show: (m, c) => {
+      const s = server(m, c);
+      const out: ArgRecord[] = [];
+      if (s.certificateLifetimeDays !== undefined) out.push({ cert: "certificate", days: s.certificateLifetimeDays });
+      if (s.caCertificateLifetimeDays !== undefined) out.push({ ca: "ca-certificate", days: s.caCertificateLifetimeDays });
+      return out;
+    },
+  }),
+  field({
+    id: "cs-server.database-level",
+    mode: CS,
+    syntax: "database level (minimum|names|complete)$level",
+    noSyntax: "database level [(minimum|names|complete)$level]",
+    help: ["Certificate Server database parameters", "Database level of detail", "Minimum: only the next serial number and CRL", "Names: each certificate's serial and subject", "Complete: each issued certificate"],
+    order: 10,
+    set: (m, c, a) => {
+      server(m, c).databaseLevel = a.level as PkiServer["databaseLevel"];
+    },
+    clear: (m, c) => {
+      delete server(m, c).databaseLevel;
+    },
+    show: (m, c) => {
+      const l = server(m, c).databaseLevel;
+      return l === undefined ? undefined : { level: l };
+    },
+  }),
+  setting({
+    id: "cs-server.database-url",
+    mode: CS,
+    syntax: "database url WORD$url",
+    noSyntax: "database url [WORD$url]",
+    help: ["Certificate Server database parameters", "Database location", "Database URL (e.g. nvram:)"],
+    order: 20,
+    at: server,
+    field: "databaseUrl",
+    arg: "url",
+  }),
+  command({
+    id: "cs-server.shutdown",
+    mode: CS,
+    syntax: "shutdown",
+    help: ["Shutdown (disable) the Certificate Server"],
+    order: 90,
+    apply: (m, _a, c) => {
+      server(m, c).shutdown = true;
+    },
+    no: {
+      apply: (m, _a, c) => {
+        server(m, c).shutdown = false;
+      },
+    },
+    render: (m, c) => (server(m, c).shutdown ? [{ args: {} }] : []),
+  }),
   block({
     id: "crypto.pki.trustpoint",
     syntax: "crypto pki trustpoint WORD$name",
@@ -168,6 +285,17 @@ export const pkiCommands: readonly ConfigCommand[] = [
       if (e.regenerate) args.regenerate = "regenerate";
       return args;
     },
+  }),
+  setting({
+    id: "trustpoint.vrf",
+    mode: TP,
+    syntax: "vrf WORD$vrf",
+    noSyntax: "vrf [WORD$vrf]",
+    help: ["VRF used for Certificate Authority requests", "VRF name"],
+    order: 15,
+    at: tp,
+    field: "vrf",
+    arg: "vrf",
   }),
   command({
     id: "crypto.pki.certificate-map",

@@ -19,6 +19,7 @@ const EXIT_HELP: Record<ExitMode, string> = {
   "router-bgp-af": "Exit from Address Family configuration mode",
   "route-map": "Exit from route-map configuration mode",
   "ca-trustpoint": "Exit from certificate authority trustpoint entry mode",
+  "cs-server": "Exit from the certificate server configuration mode",
   "ca-certificate-map": "Exit from certificate map entry mode",
   "cert-chain": "Exit from certificate chain entry mode",
   "ikev2-proposal": "Exit from IKEv2 proposal configuration mode",

@@ -23,6 +23,7 @@ export const TOP = {
   mplsLabelRange: 1001,
   mplsLdp: 1002,
   pkiToken: 1100,
+  pkiServer: 1150,
   pkiTrustpoint: 1200,
   pkiCertMap: 1201,
   pkiChain: 1202,

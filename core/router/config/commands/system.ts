@@ -265,7 +265,24 @@ export const systemCommands: readonly ConfigCommand[] = [
     order: TOP.ipForwardProtocol,
     inert: "no broadcast forwarding in FlexLab",
   }),
-  stored({ id: "ip.http.server", syntax: "ip http server", help: [IP, "HTTP server configuration", "Enable HTTP server"], order: TOP.ipHttpServer, inert: "no HTTP server on FlexLab routers" }),
+  // The server SCEP enrolment uses (a `crypto pki server` answers on it); IOS prints the
+  // `no` form too when the server is turned off explicitly.
+  command({
+    id: "ip.http.server",
+    mode: "config",
+    syntax: "ip http server",
+    help: [IP, "HTTP server configuration", "Enable HTTP server"],
+    order: TOP.ipHttpServer,
+    apply: (m) => {
+      m.ipHttpServer = true;
+    },
+    no: {
+      apply: (m) => {
+        m.ipHttpServer = false;
+      },
+    },
+    render: (m) => (m.ipHttpServer === undefined ? [] : [{ args: {}, no: !m.ipHttpServer }]),
+  }),
   stored({
     id: "ip.http.secure-server",
     syntax: "ip http secure-server",

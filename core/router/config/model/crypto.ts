@@ -16,6 +16,8 @@ export interface Trustpoint {
   rsakeypair?: { label: string; sizeBits?: number };
   /** `auto-enroll [PERCENT] [regenerate]`. */
   autoEnroll?: { percent?: number; regenerate: boolean };
+  /** `vrf NAME`: the VRF enrolment reaches the CA through (the global table when absent). */
+  vrf?: string;
 }
 
 export type CertificateField = "subject-name" | "issuer-name" | "alt-subject-name" | "name" | "unstructured-subject-name";
@@ -160,8 +162,30 @@ export interface IpsecSaGlobals {
   replayDisabled?: boolean;
 }
 
+/** `crypto pki server NAME`: a certificate server (a CA) on the router. */
+export interface PkiServer {
+  name: string;
+  /** `issuer-name DN`: the CA certificate's subject (IOS's default is CN=NAME). */
+  issuerName?: string;
+  /** `grant auto` issues every request at once; `grant none` rejects them; absent: manual
+   * (pending until `crypto pki server NAME grant`). */
+  grant?: "auto" | "none";
+  /** `lifetime certificate DAYS` (IOS default 365). */
+  certificateLifetimeDays?: number;
+  /** `lifetime ca-certificate DAYS` (IOS default 1095). */
+  caCertificateLifetimeDays?: number;
+  /** `database level minimum|names|complete`. */
+  databaseLevel?: "minimum" | "names" | "complete";
+  /** `database url URL`: where IOS would write its database; kept, the database is in memory. */
+  databaseUrl?: string;
+  /** `shutdown`: stopped (see crypto-pki.ts on the default). */
+  shutdown: boolean;
+}
+
 export interface CryptoConfig {
   pki: {
+    /** Absent in configs saved before certificate servers existed. */
+    servers?: Record<string, PkiServer>;
     trustpoints: Record<string, Trustpoint>;
     /** By map name, entries in sequence order. */
     certificateMaps: Record<string, CertificateMapEntry[]>;
@@ -186,7 +210,7 @@ export interface CryptoConfig {
 
 export function newCrypto(): CryptoConfig {
   return {
-    pki: { trustpoints: {}, certificateMaps: {}, certificateChains: {} },
+    pki: { servers: {}, trustpoints: {}, certificateMaps: {}, certificateChains: {} },
     ikev2: { proposals: {}, policies: {}, keyrings: {}, authorizationPolicies: {}, profiles: {} },
     ipsec: { transformSets: {}, profiles: {} },
   };

@@ -75,6 +75,8 @@ export interface RouterConfig {
   crypto: CryptoConfig;
   localPools: Record<string, LocalPool>;
   aaa: AaaConfig;
+  /** `ip http server` (true) or `no ip http server` (false); absent: neither line, off. */
+  ipHttpServer?: boolean;
   /** Inert commands (see the `inert` flag of their declarations), by slot. */
   misc: Record<string, StoredLine>;
   /** By "con 0", "aux 0", "vty 0 4". */

@@ -50,8 +50,21 @@ mpls ldp loop-detection
 !
 crypto pki token default removal timeout 0
 !
+crypto pki server SINKCA
+ database level complete
+ database url nvram:
+ issuer-name CN=SINKCA.lab.example,O=Lab
+ grant auto
+ lifetime certificate 730
+ lifetime ca-certificate 1825
+!
+crypto pki server OFF
+ grant none
+ shutdown
+!
 crypto pki trustpoint CA
  enrollment url http://10.0.0.100:80
+ vrf blue
  password
  fingerprint 0123456789ABCDEF0123456789ABCDEF
  subject-name CN=sink.lab.example,O=Lab
