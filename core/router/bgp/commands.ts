@@ -11,6 +11,7 @@ import { TABLE_ROWS } from "../../api/tables";
 import { cefRow, formatCef, formatCefDetail } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
+import { neighborFamilyLines } from "./policy";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
 import { neighborRouteRows, type NeighborRoutesView } from "./show-neighbor-routes";
 import type { SessionFamily } from "./session";
@@ -60,6 +61,8 @@ function neighbors(router: SubsystemHost, b: BgpInstance, address: Ipv4 | undefi
           range: n.range,
           vrf: n.plan.vrf,
           prefixes: new Map(n.plan.families.map((f) => [f, b.prefixesReceived(n, f)])),
+          policies: new Map(n.plan.families.map((f) => [f, b.bgpConfig === undefined ? undefined : neighborFamilyLines(b.bgpConfig, n.plan, f)])),
+          prefixLimit: n.prefixLimit,
         },
         now,
       ),

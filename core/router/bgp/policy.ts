@@ -152,6 +152,13 @@ export function maximumPrefix(bgp: BgpConfig, plan: NeighborPlan, family: "ipv4"
   return key === undefined ? undefined : afLines(bgp, plan, key)?.maximumPrefix;
 }
 
+/** A neighbor's lines in one family (its own over its peer-group's), for show. */
+export function neighborFamilyLines(bgp: BgpConfig, plan: NeighborPlan, family: "ipv4" | "vpnv4"): BgpAfNeighbor | undefined {
+  const keys = familyKeys(plan);
+  const key = family === "ipv4" ? keys.ipv4 : keys.vpnv4;
+  return key === undefined ? undefined : afLines(bgp, plan, key);
+}
+
 /** `neighbor X soft-reconfiguration inbound` in any family the neighbor runs. */
 export function softReconfigInbound(bgp: BgpConfig, plan: NeighborPlan): boolean {
   const keys = familyKeys(plan);

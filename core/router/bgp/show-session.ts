@@ -98,7 +98,18 @@ function capabilityLine(name: string, advertised: boolean, received: string | un
 export function formatBgpNeighbor(
   id: string,
   s: BgpSession,
-  info: { readonly ebgp: boolean; readonly peerGroup: string | undefined; readonly description: string | undefined; readonly range: Prefix | undefined; readonly vrf: string; readonly prefixes: ReadonlyMap<SessionFamily, number> },
+  info: {
+    readonly ebgp: boolean;
+    readonly peerGroup: string | undefined;
+    readonly description: string | undefined;
+    readonly range: Prefix | undefined;
+    readonly vrf: string;
+    readonly prefixes: ReadonlyMap<SessionFamily, number>;
+    /** Each family's policy lines (`neighbor X route-map …`, `maximum-prefix …`). */
+    readonly policies?: ReadonlyMap<SessionFamily, NeighborFamilyPolicy | undefined>;
+    /** Stopped by maximum-prefix; `restartAt` with `restart M`. */
+    readonly prefixLimit?: { readonly stopped: boolean; readonly restartAt?: number };
+  },
   now: number,
 ): string {
   const set = s.settings;
@@ -146,7 +157,14 @@ export function formatBgpNeighbor(
   for (const f of set.families) {
     lines.push("", ` For address family: ${FAMILY_NAMES[f]}`);
     lines.push(`  Session: ${id}`);
+    const pol = info.policies?.get(f);
+    if (pol !== undefined) lines.push(...policyLines(pol));
     if (s.state === "Established") lines.push(`  ${info.prefixes.get(f) ?? 0} accepted prefixes consume ${(info.prefixes.get(f) ?? 0) * 32} bytes`);
+    const max = pol?.maximumPrefix;
+    if (max !== undefined) {
+      lines.push(`  Maximum prefixes allowed ${max.max}${max.warningOnly ? " (warning-only)" : ""}`);
+      lines.push(`  Threshold for warning message ${max.threshold ?? 75}%${max.restartMin !== undefined ? `, restart interval ${max.restartMin} min` : ""}`);
+    }
   }
   lines.push("", `  Connections established ${s.establishedCount}; dropped ${s.droppedCount}`);
   const reset = s.lastReset;
@@ -155,6 +173,12 @@ export function formatBgpNeighbor(
     const note = s.lastNotification;
     const detail = (reset.reason === "BGP Notification sent" || reset.reason === "BGP Notification received") && note ? `, ${notificationText(note.code, note.subcode)}` : "";
     lines.push(`  Last reset ${formatRouteAge(Math.floor((now - reset.at) / 1000))}, due to ${reset.reason}${detail}`);
+  }
+  const limit = info.prefixLimit;
+  if (limit?.stopped) {
+    lines.push("  Peer had exceeded the max. no. of prefixes configured.");
+    if (limit.restartAt !== undefined) lines.push(`  Reduce the no. of prefix from ${id}, will restart in ${formatRouteAge(Math.max(0, Math.ceil((limit.restartAt - now) / 1000)))}`);
+    else lines.push(`  Reduce the no. of prefix and clear ip bgp ${id} to restore peering`);
   }
   if (info.ebgp && set.ttl > 1) lines.push(`  External BGP neighbor may be up to ${set.ttl} hops away.`);
   const c = s.connection;
@@ -167,4 +191,35 @@ export function formatBgpNeighbor(
     lines.push("  No active TCP connection");
   }
   return lines.join("\n") + "\n";
+}
+
+/** What a family's policy lines show. */
+export interface NeighborFamilyPolicy {
+  readonly softReconfigInbound?: boolean;
+  readonly prefixListIn?: string;
+  readonly prefixListOut?: string;
+  readonly filterListIn?: number;
+  readonly filterListOut?: number;
+  readonly routeMapIn?: string;
+  readonly routeMapOut?: string;
+  readonly routeReflectorClient?: boolean;
+  readonly nextHopSelf?: boolean;
+  readonly maximumPrefix?: { readonly max: number; readonly threshold?: number; readonly warningOnly: boolean; readonly restartMin?: number };
+}
+
+/** IOS's lines for a neighbor's filters in one family's section. */
+function policyLines(p: NeighborFamilyPolicy): string[] {
+  const out: string[] = [];
+  if (p.routeReflectorClient) out.push("  Route-Reflector Client");
+  if (p.softReconfigInbound) out.push("  Inbound soft reconfiguration allowed");
+  if (p.nextHopSelf) out.push("  NEXT_HOP is always this router for eBGP paths");
+  if (p.prefixListIn !== undefined || p.filterListIn !== undefined || p.routeMapIn !== undefined) out.push("  Inbound path policy configured");
+  if (p.prefixListOut !== undefined || p.filterListOut !== undefined || p.routeMapOut !== undefined) out.push("  Outbound path policy configured");
+  if (p.prefixListIn !== undefined) out.push(`  Incoming update prefix filter list is ${p.prefixListIn}`);
+  if (p.prefixListOut !== undefined) out.push(`  Outgoing update prefix filter list is ${p.prefixListOut}`);
+  if (p.filterListIn !== undefined) out.push(`  Incoming update AS path filter list is ${p.filterListIn}`);
+  if (p.filterListOut !== undefined) out.push(`  Outgoing update AS path filter list is ${p.filterListOut}`);
+  if (p.routeMapIn !== undefined) out.push(`  Route map for incoming advertisements is ${p.routeMapIn}`);
+  if (p.routeMapOut !== undefined) out.push(`  Route map for outgoing advertisements is ${p.routeMapOut}`);
+  return out;
 }

@@ -96,6 +96,8 @@ describe("BGP policy matching", () => {
     expect(received).toContain("Total number of prefixes 4");
     const routes = await sim.exec("R2", "show ip bgp neighbors 10.0.12.1 routes");
     expect(routes).toContain("Total number of prefixes 2");
+    const detail = await sim.exec("R2", "show ip bgp neighbors 10.0.12.1");
+    expect(detail).toContain("  Inbound soft reconfiguration allowed\n  Inbound path policy configured\n  Route map for incoming advertisements is IN\n");
     const advertised = await sim.exec("R1", "show ip bgp neighbors 10.0.12.2 advertised-routes");
     expect(advertised).toContain("Total number of prefixes 4");
 
@@ -141,6 +143,9 @@ describe("BGP policy matching", () => {
     expect(log()).toContain("%BGP-3-MAXPFXEXCEED: No. of prefix received from 10.0.12.1 (afi 0): 4 exceed limit 3");
     expect(sim.node("R1").log.map((l) => l.text)).toContain("%BGP-3-NOTIFICATION: received from neighbor 10.0.12.2 6/1 (Maximum Number of Prefixes Reached) 0 bytes");
     expect(await sim.exec("R2", "show ip bgp summary")).toMatch(/^10\.0\.12\.1 .* Idle \(PfxCt\)$/m);
+    const detail = await sim.exec("R2", "show ip bgp neighbors 10.0.12.1");
+    expect(detail).toContain("  Maximum prefixes allowed 3\n  Threshold for warning message 75%, restart interval 2 min\n");
+    expect(detail).toMatch(/^  Peer had exceeded the max\. no\. of prefixes configured\.\n  Reduce the no\. of prefix from 10\.0\.12\.1, will restart in 00:01:[345]\d$/m);
     // Still down a minute later; up again after two, and stopped again by the same four.
     sim.advance(60_000);
     expect(await sim.exec("R2", "show ip bgp summary")).toMatch(/Idle \(PfxCt\)$/m);
