@@ -53,6 +53,41 @@ const conversation: Exchange[] = [
       ],
     },
   },
+  {
+    request: { method: "GET", path: `/api/v1/namespaces/${NS}/pods`, query: { labelSelector: "flexlab.lab=demo" } },
+    response: { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "600" }, items: [pod("r3", "Pending", "599")] } },
+  },
+  {
+    request: { method: "GET", path: `/api/v1/namespaces/${NS}/pods`, query: { labelSelector: "flexlab.lab=demo", resourceVersion: "600", allowWatchBookmarks: "false", watch: "true" } },
+    response: {
+      status: 200,
+      watch: [{ type: "ERROR", object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "too old resource version: 600 (650)", reason: "Expired", code: 410 } }],
+    },
+  },
+  {
+    request: { method: "GET", path: `/api/v1/namespaces/${NS}/pods`, query: { labelSelector: "flexlab.lab=demo" } },
+    response: { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "700" }, items: [pod("r3", "Running", "690", "10.244.2.3")] } },
+  },
+  {
+    request: { method: "GET", path: `/api/v1/namespaces/${NS}/pods`, query: { labelSelector: "flexlab.lab=demo" } },
+    response: {
+      status: 200,
+      body: {
+        kind: "PodList",
+        apiVersion: "v1",
+        metadata: { resourceVersion: "800" },
+        items: [
+          {
+            ...pod("r4", "Pending", "790"),
+            status: {
+              phase: "Pending",
+              containerStatuses: [{ name: "router", state: { waiting: { reason: "ErrImagePull", message: 'failed to pull and unpack image "flexlab/router:0.1.0": pull access denied' } } }],
+            },
+          },
+        ],
+      },
+    },
+  },
 ];
 
 let tls: TestTls | undefined;
@@ -97,6 +132,17 @@ describe("the Kubernetes API client against a recorded conversation", () => {
     const failures = await waitForPods(api, "demo", new Set(["r1"]), (p, ip) => seen.push(`${p} ${ip}`), AbortSignal.timeout(5000));
     expect(seen).toEqual(["r1 10.244.1.7"]);
     expect(failures).toEqual(new Map([["r1", ""]]));
+  });
+
+  it("lists again when the watch's resourceVersion has expired (410 Gone)", async () => {
+    const seen: string[] = [];
+    await waitForPods(new KubeApi(target), "demo", new Set(["r3"]), (p, ip) => seen.push(`${p} ${ip}`), AbortSignal.timeout(5000));
+    expect(seen).toEqual(["r3 10.244.2.3"]);
+  });
+
+  it("gives up on a Pod whose image cannot be pulled, saying why", async () => {
+    const failures = await waitForPods(new KubeApi(target), "demo", new Set(["r4"]), () => {}, AbortSignal.timeout(5000));
+    expect(failures.get("r4")).toBe('ErrImagePull: failed to pull and unpack image "flexlab/router:0.1.0": pull access denied');
   });
 
   it("joins a TCP connection on 127.0.0.1 to a Pod's port through a v4.channel.k8s.io port-forward", async () => {

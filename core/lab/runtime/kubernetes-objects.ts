@@ -60,7 +60,7 @@ export async function listLabObjects(api: KubeApi, lab: string): Promise<LabObje
 /** Deletes every listed object of the lab (from `dir` only, when given): Pods first, with the
  * runtime's grace period. One already gone (404) is fine. Resolves to what it deleted. */
 export async function deleteLabObjects(api: KubeApi, lab: string, dir?: string): Promise<LabObject[]> {
-  const objects = (await listLabObjects(api, lab)).filter((o) => dir === undefined || o.dir === undefined || o.dir === dir);
+  const objects = (await listLabObjects(api, lab)).filter((o) => dir === undefined || o.dir === dir);
   const problems: string[] = [];
   for (const kind of KINDS.map((k) => k.kind)) {
     await Promise.all(
@@ -170,12 +170,18 @@ export async function waitForPods(api: KubeApi, lab: string, pods: ReadonlySet<s
     let done = false;
     for (const pod of list.items) done = see(pod) || done;
     if (done || outcome.size === pods.size) return outcome;
-    const ended = await api.watch<PodObject>(
-      `/api/v1/namespaces/${encodeURIComponent(api.namespace)}/pods`,
-      { labelSelector: labSelector(lab), resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: false },
-      (event) => (event.type === "ADDED" || event.type === "MODIFIED" ? see(event.object) : false),
-      signal,
-    );
+    const ended = await api
+      .watch<PodObject>(
+        `/api/v1/namespaces/${encodeURIComponent(api.namespace)}/pods`,
+        { labelSelector: labSelector(lab), resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: false },
+        (event) => (event.type === "ADDED" || event.type === "MODIFIED" ? see(event.object) : false),
+        signal,
+      )
+      .catch((err: unknown) => {
+        // 410 Gone (reason Expired): the list's resourceVersion is too old to watch from; list again.
+        if (err instanceof KubeApiError && err.status === 410) return "ended" as const;
+        throw err;
+      });
     if (ended === "done") return outcome;
     if (ended === "aborted") throw new KubeApiError(0, "Aborted", "interrupted");
     // The server closed the watch (they time out): list and watch again.
