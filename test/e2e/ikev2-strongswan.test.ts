@@ -109,13 +109,13 @@ interface Pair {
   close(): Promise<void>;
 }
 
-async function startPair(name: string, ourConfig: string, swanctl: string, credentials: Record<string, string> = {}, pki?: TrustpointMaterial[], captureFile?: string): Promise<Pair & { capture: NetnsCapture | undefined }> {
+async function startPair(name: string, ourConfig: string, swanctl: string, credentials: Record<string, string> = {}, pki?: TrustpointMaterial[], captureFile?: string, charonOptions: { fragmentSize?: number } = {}): Promise<Pair & { capture: NetnsCapture | undefined }> {
   const link = VethLink.create({ ns: `flx-${name}-us-${tag}`, ifname: `flx${name}u${tag}` }, { ns: `flx-${name}-sw-${tag}`, ifname: `flx${name}s${tag}`, address: `${THEM}/24` });
   let charon: Charon | undefined;
   let capture: NetnsCapture | undefined;
   try {
     ip("-n", link.b.ns, "addr", "add", `${THEIR_LAN}/32`, "dev", "lo");
-    charon = await Charon.start(link.b.ns);
+    charon = await Charon.start(link.b.ns, charonOptions);
     // kernel-libipsec made its TUN device at start; our LAN is behind it (libipsec adds its
     // own 0.0.0.0/0 route in table 220 with the child SA; this one gives replies their source)
     await waitFor("charon's ipsec0", () => (ip("-n", link.b.ns, "link", "show").includes("ipsec0") ? true : undefined), 10_000, 50);
@@ -358,6 +358,40 @@ describe.skipIf(skip !== undefined)(`IKEv2 with certificates and strongSwan's ch
     expect(theirs).toContain(`local  'swan.flexlab.test' @ ${THEM}[4500]`);
     expect(theirs).toContain(`remote 'flx.flexlab.test' @ ${US}[4500]`);
     expect(pair.charon.logText).toMatch(/authentication of 'flx\.flexlab\.test' with RSA[^\n]* successful/);
+    const out = await pair.router.exec(`ping ${THEIR_LAN} source Loopback0`);
+    expect(out, `${out}\ncharon log: ${pair.charon.logText.slice(-4000)}`).toContain("Success rate is 100 percent (5/5)");
+  }, 60_000);
+});
+
+// The certificate exchange again, both IKE_AUTH messages in RFC 7383 fragments: our router
+// with `crypto ikev2 fragmentation mtu 576`, charon with `fragmentation = yes` and IKE
+// fragments of at most 576 bytes. Each side reassembles the other's.
+describe.skipIf(skip !== undefined)(`IKEv2 with certificates in RFC 7383 fragments and strongSwan's charon${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  let pair: Pair;
+
+  beforeAll(async () => {
+    const ca = makeTestCa("FlexLab Interop CA");
+    const ours = issueTestCertificate(ca, ca, "CN=flx.flexlab.test,O=FlexLab", 2n, "flx.flexlab.test");
+    const theirs = issueTestCertificate(ca, ca, "CN=swan.flexlab.test,O=FlexLab", 3n, "swan.flexlab.test");
+    const config = OUR_CERT_CONFIG.replace("crypto pki trustpoint CA\n", "crypto ikev2 fragmentation mtu 576\ncrypto pki trustpoint CA\n");
+    const swanctl = SWANCTL_CERT_CONF.replace("    encap = yes\n", "    encap = yes\n    fragmentation = yes\n");
+    pair = await startPair("sg", config, swanctl, { "x509/swan.pem": theirs.certPem!, "pkcs8/swan.pem": theirs.keyPem!, "x509ca/ca.pem": ca.pem }, [ours], undefined, { fragmentSize: 576 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await pair?.close();
+  }, 30_000);
+
+  it("authenticates with both certificate IKE_AUTH messages fragmented, each side reassembling the other's", async () => {
+    await bothUp(pair);
+    const detail = await pair.router.exec("show crypto ikev2 sa detailed");
+    expect(detail).toContain("IETF Std Fragmentation MTU in use: 576 bytes.");
+    expect(detail).toMatch(/Auth sign: RSA, Auth verify: RSA/);
+    const stats = await pair.router.exec("show crypto ikev2 stats");
+    expect(stats).toMatch(/IKEv2 fragments sent: [1-9]\d*, received: [1-9]\d*, messages reassembled: [1-9]\d*, fragments dropped: 0/);
+    // Charon reassembled ours and fragmented its own.
+    expect(pair.charon.logText).toMatch(/reassembled fragmented IKE message/);
+    expect(pair.charon.logText).toMatch(/splitting IKE message .* into \d+ fragments/);
     const out = await pair.router.exec(`ping ${THEIR_LAN} source Loopback0`);
     expect(out, `${out}\ncharon log: ${pair.charon.logText.slice(-4000)}`).toContain("Success rate is 100 percent (5/5)");
   }, 60_000);

@@ -64,8 +64,9 @@ export class Charon {
   }
 
   /** Starts charon in `ns` and waits for its vici socket. `quiet` logs errors only (a
-   * benchmark measures charon's own work, not its debug logging). */
-  static async start(ns: string, options: { quiet?: boolean } = {}): Promise<Charon> {
+   * benchmark measures charon's own work, not its debug logging); `fragmentSize` is
+   * charon.fragment_size, the largest IKE fragment it sends (RFC 7383; 1280 by default). */
+  static async start(ns: string, options: { quiet?: boolean; fragmentSize?: number } = {}): Promise<Charon> {
     const dir = mkdtempSync(join(tmpdir(), "flexlab-charon-"));
     const conf = join(dir, "strongswan.conf");
     writeFileSync(
@@ -74,7 +75,7 @@ export class Charon {
   load = ${LOAD.join(" ")}
   install_virtual_ip = no
   retransmit_tries = 3
-  filelog {
+${options.fragmentSize !== undefined ? `  fragment_size = ${options.fragmentSize}\n` : ""}  filelog {
     flexlab {
       path = ${join(dir, "charon.log")}
       time_format = %H:%M:%S
