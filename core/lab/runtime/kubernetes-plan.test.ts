@@ -85,6 +85,21 @@ describe("the kubernetes runtime's objects for the seed lab", () => {
     }
   });
 
+  it("run under the restricted Pod Security Standard: non-root, no escalation, no capability, RuntimeDefault seccomp, no host namespaces or paths", () => {
+    for (const n of plan.nodes) {
+      const spec = n.manifest.spec as Record<string, unknown> & { securityContext: Record<string, unknown>; containers: Record<string, unknown>[]; initContainers: Record<string, unknown>[]; volumes: Record<string, unknown>[] };
+      expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.securityContext.runAsUser).not.toBe(0);
+      for (const key of ["hostNetwork", "hostPID", "hostIPC"]) expect(spec[key]).toBeUndefined();
+      for (const v of spec.volumes) expect(Object.keys(v).some((k) => ["emptyDir", "configMap", "secret"].includes(k))).toBe(true);
+      for (const c of [...spec.initContainers, ...spec.containers]) {
+        expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+        expect(c.imagePullPolicy).toBe("IfNotPresent");
+        expect(c.image).toBe("registry.example/flexlab/router:0.1.0");
+      }
+    }
+  });
+
   it("mount the lab PKI into the routers that have material, and only theirs", () => {
     const hub = plan.nodes.find((n) => n.name === "R1-HUB")!.manifest.spec as { volumes: { name: string; secret?: { items: { key: string; path: string }[] } }[] };
     expect(hub.volumes.find((v) => v.name === "pki")?.secret?.items).toEqual([
