@@ -28,10 +28,14 @@ export const DEFAULT_LOCAL_PREF = 100;
 
 const SOURCE_RANK: Record<LocalSource, number> = { network: 0, aggregate: 1, "redistribute-connected": 2, "redistribute-static": 3, default: 4 };
 
+/** What few paths have: a weight, a local source, attributes from before the import policy. */
+interface PathRare {
+  weight: number;
+  readonly source: LocalSource | undefined;
+  raw: Attrs | undefined;
+}
+
 export class Path implements BgpBestPath {
-  /** Pre-policy attributes (for re-evaluating the import policy); undefined when no policy
-   * changed them. */
-  raw: Attrs | undefined = undefined;
   /** Bumped on every change: arrival order for "oldest eBGP" and change detection. */
   stamp: number;
   /** IGP cost to the next hop at the last selection; -1 when inaccessible. */
@@ -40,6 +44,8 @@ export class Path implements BgpBestPath {
    * path object itself sits in their path lists: an imported path is one whose `dest` is
    * not the destination looking at it. */
   importedInto: Dest | Dest[] | undefined = undefined;
+  /** A received path without policy has none (one path per route: its fields count). */
+  private rare: PathRare | undefined;
 
   constructor(
     /** The destination the path was received or originated in. */
@@ -47,12 +53,36 @@ export class Path implements BgpBestPath {
     public attrs: Attrs,
     public readonly from: BgpPeer | undefined,
     public label: Label | undefined,
-    public weight: number,
+    weight: number,
     /** Set for a locally originated path. */
-    public readonly source: LocalSource | undefined,
+    source: LocalSource | undefined,
     stamp: number,
   ) {
     this.stamp = stamp;
+    this.rare = weight !== 0 || source !== undefined ? { weight, source, raw: undefined } : undefined;
+  }
+
+  get weight(): number {
+    return this.rare === undefined ? 0 : this.rare.weight;
+  }
+  set weight(weight: number) {
+    if (this.rare !== undefined) this.rare.weight = weight;
+    else if (weight !== 0) this.rare = { weight, source: undefined, raw: undefined };
+  }
+
+  /** Set for a locally originated path. */
+  get source(): LocalSource | undefined {
+    return this.rare?.source;
+  }
+
+  /** Pre-policy attributes (for re-evaluating the import policy); undefined when no policy
+   * changed them. */
+  get raw(): Attrs | undefined {
+    return this.rare?.raw;
+  }
+  set raw(raw: Attrs | undefined) {
+    if (this.rare !== undefined) this.rare.raw = raw;
+    else if (raw !== undefined) this.rare = { weight: 0, source: undefined, raw };
   }
 
   get ebgp(): boolean {
@@ -182,29 +212,72 @@ export class Table {
 }
 
 export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4 } as const;
+/** `flags` holds the prefix length above the DestFlag bits. */
+const LEN_SHIFT = 8;
 
+/** What few destinations have: more than one path, multipaths, a local label. */
+interface DestRare {
+  more: Path[] | undefined;
+  multipaths: readonly Path[] | undefined;
+  localLabel: Label | undefined;
+}
+
+/** One prefix in one table. Every table holds one per route (a VRF's table one more per
+ * imported route), so it keeps only what every destination needs in its own fields (eight
+ * words with the object header); the rest sits in `rare`, made when first needed. */
 export class Dest {
-  /** The first path, and any more: most destinations have one path, which then costs no
-   * list. */
+  /** The first path, and any more (`more`): most destinations have one path, which then
+   * costs no list. */
   p0: Path | undefined = undefined;
-  more: Path[] | undefined = undefined;
   best: Path | undefined = undefined;
-  /** Multipaths besides the best (maximum-paths); undefined when there are none. */
-  multipaths: readonly Path[] | undefined = undefined;
   /** The global path stamp when the selection was made: a selected path with a newer stamp
    * changed since. */
   selectedAt = 0;
   /** BGP table version of the last best-path change. */
   version = 0;
-  /** The local label of a VRF prefix this router advertises as next hop. */
-  localLabel: Label | undefined = undefined;
-  flags = 0;
+  /** DestFlag bits, and the prefix length from bit LEN_SHIFT up. */
+  flags: number;
+  private rare: DestRare | undefined = undefined;
 
   constructor(
     readonly table: Table,
     readonly addr: Ipv4,
-    readonly len: number,
-  ) {}
+    len: number,
+  ) {
+    this.flags = len << LEN_SHIFT;
+  }
+
+  get len(): number {
+    return this.flags >>> LEN_SHIFT;
+  }
+
+  private rareFields(): DestRare {
+    return (this.rare ??= { more: undefined, multipaths: undefined, localLabel: undefined });
+  }
+
+  /** Paths after the first; undefined when there is at most one. */
+  get more(): Path[] | undefined {
+    return this.rare?.more;
+  }
+  set more(more: Path[] | undefined) {
+    if (more !== undefined || this.rare !== undefined) this.rareFields().more = more;
+  }
+
+  /** Multipaths besides the best (maximum-paths); undefined when there are none. */
+  get multipaths(): readonly Path[] | undefined {
+    return this.rare?.multipaths;
+  }
+  set multipaths(paths: readonly Path[] | undefined) {
+    if (paths !== undefined || this.rare !== undefined) this.rareFields().multipaths = paths;
+  }
+
+  /** The local label of a VRF prefix this router advertises as next hop. */
+  get localLabel(): Label | undefined {
+    return this.rare?.localLabel;
+  }
+  set localLabel(label: Label | undefined) {
+    if (label !== undefined || this.rare !== undefined) this.rareFields().localLabel = label;
+  }
 
   /** The number of paths. */
   get count(): number {
