@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
 import { netnsSkipReason } from "../support/netns";
 import { bundleNetnsRouter } from "../support/netns-router";
 import type { Benchmark, Figure } from "./bench";
@@ -46,7 +47,7 @@ function measure(receiver: "frr" | "bird" | "flexlab" | "flexlab-vpn-only", out:
   const common = ["-n", String(PREFIXES), "--runs", String(RUNS), "--poll-ms", String(POLL_MS), "--no-wait-quiet", "--out", out];
   const args =
     receiver === "flexlab" || receiver === "flexlab-vpn-only"
-      ? [RECEIVER, "--kit", KIT, "--node", process.execPath, ...(program ? ["--program", program] : []), ...(receiver === "flexlab-vpn-only" ? ["--vpn-only"] : []), ...common]
+      ? [RECEIVER, "--kit", KIT, "--node", process.execPath, ...AGENT_NODE_FLAGS.map((f) => `--node-flag=${f}`), ...(program ? ["--program", program] : []), ...(receiver === "flexlab-vpn-only" ? ["--vpn-only"] : []), ...common]
       : // every run counts: the kit's own "other load" filter would retry forever on a machine shared by design
         [join(KIT, "bench.py"), receiver, "--max-foreign", "1000", "--max-retries", "0", ...common];
   const r = spawnSync("python3", args, { cwd: REPO, encoding: "utf8", timeout: 15 * 60_000 });

@@ -95,7 +95,7 @@ def make_receiver(bench):
                                       vrf_af="" if vpn_only else " address-family ipv4 vrf V1\n exit-address-family\n"))
             self.err = open(os.path.join(self.dir, "router.err"), "w")
             self.proc = subprocess.Popen(
-                ["ip", "netns", "exec", bench.NS_RX, self.args.node] +
+                ["ip", "netns", "exec", bench.NS_RX, self.args.node] + self.args.node_flag +
                 ([self.args.program] if self.args.program else ["--import", "tsx", MAIN]) +
                 ["--config", config, "--port", "Ethernet0/0=packet:" + bench.IF_RX],
                 cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, text=True)
@@ -172,6 +172,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kit", required=True, help="the shared kit's folder (bench.py, bgpgen.py)")
     ap.add_argument("--node", default="node", help="the Node.js binary")
+    ap.add_argument("--node-flag", action="append", default=[], help="a flag for node before the program (the agent's, AGENT_NODE_FLAGS)")
     ap.add_argument("--program", help="netns-router-main's bundle (default: the source through tsx)")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--vpn-only", action="store_true", help="no VRF importing the routes: the kit's FRR measure")

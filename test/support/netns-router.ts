@@ -8,6 +8,7 @@ import { stopChild } from "./netns";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { TrustpointMaterial } from "../../core/router/pki/store";
+import { AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const MAIN = join(REPO, "test/support/netns-router-main.ts");
@@ -77,7 +78,8 @@ export class NetnsRouter {
     const config = join(dir, "startup-config");
     writeFileSync(config, options.config);
     const program = options.bundle ? [options.bundle] : ["--import", "tsx", MAIN];
-    const args = ["netns", "exec", options.ns, process.execPath, ...program, "--config", config];
+    // The agent's own node flags: the router runs as a deployed one does.
+    const args = ["netns", "exec", options.ns, process.execPath, ...AGENT_NODE_FLAGS, ...program, "--config", config];
     for (const [iface, ifname] of Object.entries(options.ports)) args.push("--port", `${iface}=packet:${ifname}`);
     if (options.pki) {
       writeFileSync(join(dir, "pki.json"), JSON.stringify(options.pki));

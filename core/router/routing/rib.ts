@@ -155,6 +155,8 @@ export class Rib {
   /** Set by resolveNextHop: the route a recursive next hop resolved through. */
   private lastVia: InstalledRoute | undefined = undefined;
   private readonly listeners: RibListener[] = [];
+  /** The clock reading the last candidate was stored at. */
+  private lastStamp: Stamp = { ms: Number.NaN };
   private readonly fibSync: FibSync;
   private processing = false;
   private batchDepth = 0;
@@ -183,7 +185,7 @@ export class Rib {
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
     // Not a spread: V8 takes a slow path (~1.5 µs) for a spread followed by a new property,
     // and a large startup-config upserts thousands of routes.
-    const route = storedRoute(input, unchanged ? old.updatedAt : this.stack.clock.now());
+    const route = storedRoute(input, unchanged ? (old as StoredRoute).stamp : this.stampNow());
     const list = state.routes;
     if (list === undefined || (i >= 0 && !Array.isArray(list))) state.routes = route;
     else {
@@ -408,6 +410,13 @@ export class Rib {
 
   // --- Bookkeeping -------------------------------------------------------------------
 
+  /** Now, as a Stamp shared with the other candidates stored at this clock reading. */
+  private stampNow(): Stamp {
+    const ms = this.stack.clock.now();
+    if (this.lastStamp.ms !== ms) this.lastStamp = { ms };
+    return this.lastStamp;
+  }
+
   private interfaceChanged(name: string): void {
     const states = this.byInterface.get(name);
     if (states === undefined) return;
@@ -558,7 +567,10 @@ class NextHopIndex {
 /** A candidate as stored: the source's fields that are set, then `updatedAt`. A class so
  * that V8 keeps every field inside the object (a plain object built by Object.assign holds
  * four and puts the rest in a separate property array); copied field by field, as
- * Object.assign is a slow generic copy. */
+ * Object.assign is a slow generic copy. A full BGP table is hundreds of thousands of these,
+ * so no field holds a number that is not a small integer: V8 would box it in a 16-byte heap
+ * number per route. `from` is kept as a signed 32-bit integer, and the time as the shared
+ * `Stamp` of every route the RIB took at that clock reading. */
 class StoredRoute implements Route {
   declare readonly prefix: Prefix;
   declare readonly protocol: Route["protocol"];
@@ -569,10 +581,12 @@ class StoredRoute implements Route {
   declare readonly tag?: number;
   declare readonly name?: string;
   declare readonly knownVia?: string;
-  declare readonly from?: Ipv4;
-  declare readonly updatedAt: number;
+  /** `from` as a signed 32-bit integer. */
+  declare readonly fromBits?: number;
+  /** When it was stored (or last changed: an unchanged re-announcement keeps it). */
+  declare readonly stamp: Stamp;
 
-  constructor(input: RouteInput, updatedAt: number) {
+  constructor(input: RouteInput, stamp: Stamp) {
     const self = this as Mutable<StoredRoute>;
     self.prefix = input.prefix;
     self.protocol = input.protocol;
@@ -583,15 +597,28 @@ class StoredRoute implements Route {
     if (input.tag !== undefined) self.tag = input.tag;
     if (input.name !== undefined) self.name = input.name;
     if (input.knownVia !== undefined) self.knownVia = input.knownVia;
-    if (input.from !== undefined) self.from = input.from;
-    self.updatedAt = updatedAt;
+    if (input.from !== undefined) self.fromBits = input.from | 0;
+    self.stamp = stamp;
   }
+
+  get from(): Ipv4 | undefined {
+    return this.fromBits === undefined ? undefined : ((this.fromBits >>> 0) as Ipv4);
+  }
+
+  get updatedAt(): number {
+    return this.stamp.ms;
+  }
+}
+
+/** A clock reading shared by the routes stored at it. */
+interface Stamp {
+  readonly ms: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function storedRoute(input: RouteInput, updatedAt: number): Route {
-  return new StoredRoute(input, updatedAt);
+function storedRoute(input: RouteInput, stamp: Stamp): Route {
+  return new StoredRoute(input, stamp);
 }
 
 /** The labels of an outer path with one inner label appended, shared between every route
