@@ -11,6 +11,8 @@
 
 /** Longest pattern accepted (IOS takes a line; this is far above any real one). */
 export const IOS_REGEX_MAX_CHARS = 1024;
+/** Inputs whose answer a pattern remembers. */
+const MEMO_ENTRIES = 4096;
 
 const enum Op {
   /** Consume one character in a class. */
@@ -231,22 +233,45 @@ function inClass(inst: Inst, c: number): boolean {
 
 /** A compiled IOS regular expression. */
 export class IosRegex {
-  private readonly prog: Inst[];
+  // The program as flat arrays: op, its two targets, and per Class a 256-entry table (a
+  // character above 255 is outside every class).
+  private readonly op: Uint8Array;
+  private readonly x: Int32Array;
+  private readonly y: Int32Array;
+  private readonly classes: (Uint8Array | undefined)[];
   /** Per-run scratch: the generation each state was last added in. */
   private readonly seen: Int32Array;
   private generation = 0;
-  private readonly stack: number[] = [];
-  /** The states live at the current position. */
-  private readonly list: number[] = [];
-  private readonly pendingA: number[] = [];
-  private readonly pendingB: number[] = [];
+  private readonly stack: Int32Array;
+  /** The states live at the current position, and those reached by the next character. */
+  private readonly list: Int32Array;
+  private readonly next: Int32Array;
+  private readonly memo = new Map<string, boolean>();
 
   private constructor(
     readonly source: string,
     prog: Inst[],
   ) {
-    this.prog = prog;
-    this.seen = new Int32Array(prog.length);
+    const m = prog.length;
+    this.op = new Uint8Array(m);
+    this.x = new Int32Array(m);
+    this.y = new Int32Array(m);
+    this.classes = [];
+    for (let i = 0; i < m; i++) {
+      const inst = prog[i];
+      this.op[i] = inst.op;
+      this.x[i] = inst.x ?? -1;
+      this.y[i] = inst.y ?? -1;
+      if (inst.op === Op.Class) {
+        const table = new Uint8Array(256);
+        for (let c = 0; c < 256; c++) table[c] = inClass(inst, c) ? 1 : 0;
+        this.classes[i] = table;
+      }
+    }
+    this.seen = new Int32Array(m);
+    this.stack = new Int32Array(m * 2 + 2);
+    this.list = new Int32Array(m);
+    this.next = new Int32Array(m);
   }
 
   /** The compiled pattern, or the reason it is not one. */
@@ -264,58 +289,75 @@ export class IosRegex {
     return new IosRegex(pattern, prog);
   }
 
-  /** Whether the pattern matches anywhere in `input`. */
+  /** Whether the pattern matches anywhere in `input`. A table holds many routes with the
+   * same AS path or communities, so answers are remembered (a bounded memo, emptied when
+   * full). */
   test(input: string): boolean {
-    const prog = this.prog;
+    const known = this.memo.get(input);
+    if (known !== undefined) return known;
+    const answer = this.run(input);
+    if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
+    this.memo.set(input, answer);
+    return answer;
+  }
+
+  private run(input: string): boolean {
+    const op = this.op;
+    const classes = this.classes;
     const n = input.length;
-    let pending = this.pendingA;
-    let after = this.pendingB;
-    const list = this.list;
-    pending.length = 0;
+    let nextCount = 0;
     for (let pos = 0; pos <= n; pos++) {
       const gen = ++this.generation;
-      list.length = 0;
-      // A new attempt starts at every position (an unanchored search).
-      pending.push(0);
-      for (let i = 0; i < pending.length; i++) if (this.closure(pending[i], pos, n, gen)) return true;
+      // The states the last character led to, then a new attempt from here (the search is
+      // unanchored); each with what its epsilon moves reach.
+      let count = 0;
+      const list = this.list;
+      const from = this.next;
+      for (let i = 0; i < nextCount; i++) {
+        const r = this.closure(from[i], pos, n, gen, list, count);
+        if (r < 0) return true;
+        count = r;
+      }
+      const r0 = this.closure(0, pos, n, gen, list, count);
+      if (r0 < 0) return true;
+      count = r0;
       if (pos === n) break;
       const c = input.charCodeAt(pos);
-      after.length = 0;
-      for (let i = 0; i < list.length; i++) {
-        const inst = prog[list[i]];
-        if (inst.op === Op.Any || (inst.op === Op.Class && inClass(inst, c))) after.push(list[i] + 1);
+      nextCount = 0;
+      for (let i = 0; i < count; i++) {
+        const pc = list[i];
+        const o = op[pc];
+        if (o === Op.Any || (o === Op.Class && c < 256 && classes[pc]![c] === 1)) from[nextCount++] = pc + 1;
       }
-      const swap = pending;
-      pending = after;
-      after = swap;
+      if (nextCount === 0 && op[0] === Op.Start) return false; // anchored and nothing alive
     }
     return false;
   }
 
-  /** Adds `pc` and every state its epsilon moves reach at `pos` to the list; true on Match. */
-  private closure(pc: number, pos: number, n: number, gen: number): boolean {
+  /** Adds `pc` and every state its epsilon moves reach at `pos` to `list` from `count` on;
+   * the new count, or -1 when Match is reached. */
+  private closure(pc: number, pos: number, n: number, gen: number, list: Int32Array, count: number): number {
     const seen = this.seen;
-    if (seen[pc] === gen) return false;
+    if (seen[pc] === gen) return count;
     const stack = this.stack;
-    const list = this.list;
-    stack.length = 0;
+    const op = this.op;
+    let top = 0;
     seen[pc] = gen;
-    stack.push(pc);
-    while (stack.length > 0) {
-      const at = stack.pop()!;
-      list.push(at);
-      const inst = this.prog[at];
+    stack[top++] = pc;
+    while (top > 0) {
+      const at = stack[--top];
+      list[count++] = at;
       let a = -1;
       let b = -1;
-      switch (inst.op) {
+      switch (op[at]) {
         case Op.Match:
-          return true;
+          return -1;
         case Op.Jmp:
-          a = inst.x!;
+          a = this.x[at];
           break;
         case Op.Split:
-          a = inst.x!;
-          b = inst.y!;
+          a = this.x[at];
+          b = this.y[at];
           break;
         case Op.Start:
           if (pos === 0) a = at + 1;
@@ -331,13 +373,13 @@ export class IosRegex {
       }
       if (b >= 0 && seen[b] !== gen) {
         seen[b] = gen;
-        stack.push(b);
+        stack[top++] = b;
       }
       if (a >= 0 && seen[a] !== gen) {
         seen[a] = gen;
-        stack.push(a);
+        stack[top++] = a;
       }
     }
-    return false;
+    return count;
   }
 }
