@@ -17,6 +17,7 @@ import { isBelow, type Lab } from "./topology";
 import type { TrustpointMaterial } from "../router/pki/store";
 import { readTrustpointMaterial } from "../router/pki/files";
 import { writeFileAtomic } from "../router/agent/storage";
+import { enrolsWithRouterCa, routerCaAddresses } from "./router-ca";
 
 const DAY_MS = 24 * 3600 * 1000;
 const CA_VALIDITY_MS = 3650 * DAY_MS;
@@ -172,11 +173,14 @@ export async function enrolNode(lab: Lab, caOrPending: LabCa | Promise<LabCa>, n
 
 /** Enrols every node of the lab that needs it. */
 export async function enrolLab(lab: Lab, nowMs = Date.now()): Promise<IssuedCertificate[]> {
+  const models: [string, RouterConfig][] = [];
+  for (const n of lab.nodes) models.push([n.name, parseConfig(await readFile(join(lab.dir, n.config), "utf8")).model]);
+  // Trustpoints that enrol with a router CA of the lab over SCEP get nothing from the lab PKI.
+  const routerCas = routerCaAddresses(models.map(([, m]) => m));
   const configs: [string, RouterConfig][] = [];
-  for (const n of lab.nodes) {
-    const text = await readFile(join(lab.dir, n.config), "utf8");
-    const model = parseConfig(text).model;
-    if (Object.values(model.crypto.pki.trustpoints).some((tp) => tp.enrollment?.kind === "url")) configs.push([n.name, model]);
+  for (const [name, model] of models) {
+    for (const tp of Object.values(model.crypto.pki.trustpoints)) if (enrolsWithRouterCa(tp, routerCas)) delete model.crypto.pki.trustpoints[tp.name];
+    if (Object.values(model.crypto.pki.trustpoints).some((tp) => tp.enrollment?.kind === "url")) configs.push([name, model]);
   }
   if (configs.length === 0) return [];
   // pki/ is checked before anything is written under it; then the CA and every node's keys
