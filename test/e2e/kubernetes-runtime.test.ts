@@ -176,7 +176,7 @@ describe("flexlab on the kubernetes runtime, against recorded API answers", () =
     expect(server.unexpected).toEqual([]);
   }, 120_000);
 
-  it("status: the Pods' state through the API; exec: through the port-forward, a ping across the UDP tunnel between the Pod IPs", async () => {
+  it("status: the Pods' state through the API; exec, tables and capture through the port-forward, a ping across the UDP tunnel between the Pod IPs", async () => {
     const status = await flexlab("status", "--json");
     expect(status.code, status.stderr).toBe(0);
     expect((JSON.parse(status.stdout) as { nodes: { name: string; state: string }[] }).nodes.map((n) => n.state)).toEqual(["running", "running"]);
@@ -184,8 +184,18 @@ describe("flexlab on the kubernetes runtime, against recorded API answers", () =
     expect(ping.code, ping.stderr).toBe(0);
     expect(ping.stdout).toContain("Success rate is 100 percent (3/3)");
     expect(server.portForwards.filter((p) => p.endsWith(":2324")).length).toBeGreaterThanOrEqual(3); // link.peers on both, then exec
+    const tables = await flexlab("tables", "R1", "interfaces", "--json");
+    expect(tables.code, tables.stderr).toBe(0);
+    expect(JSON.parse(tables.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ interface: "Ethernet0/0", protocol: "up" })]));
+    // A capture streams over its own port-forward while a ping crosses the tunnel.
+    const pcap = join(scratch, "r1.pcapng");
+    const capture = flexlab("capture", "R1", "Ethernet0/0", "-w", pcap, "--count", "4");
+    await new Promise((r) => setTimeout(r, 3000));
+    await flexlab("exec", "R1", "ping 10.0.12.2 repeat 5");
+    expect((await capture).code).toBe(0);
+    expect(readFileSync(pcap).readUInt32LE(0)).toBe(0x0a0d0d0a); // a pcapng section header block
     expect(server.unexpected).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it("console: the telnet console through the port-forward", async () => {
     const state = JSON.parse(readFileSync(join(labDir, ".flexlab/state.json"), "utf8")) as { nodes: { name: string; consolePort: number }[] };
