@@ -28,6 +28,16 @@ const REQUIRE_SHIM = 'import { createRequire as __flexlabCreateRequire } from "n
 
 export type BundleResult = Result<{ file: string; bytes: number }>;
 
+/** zod's `locales` namespace holds its error messages in some 40 languages (a fifth of the
+ * agent's bundle, parsed at every start); zod itself speaks English, and so does FlexLab, so
+ * the bundles carry only that one. */
+const ZOD_ENGLISH_ONLY: Esbuild.Plugin = {
+  name: "zod-english-only",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: 'export { default as en } from "./en.js";', loader: "js" }));
+  },
+};
+
 export function bundleAgent(root = sourceRoot()): Promise<BundleResult> {
   return bundleProgram(root, AGENT_ENTRY, AGENT_BUNDLE, "the agent");
 }
@@ -61,6 +71,7 @@ async function bundleProgram(root: string, entry: string, bundle: string, what: 
       // daemon rebuilds the agent's bundle with esbuild, which stays a package of its own.
       external: ["@flexlab/packet-socket", "bufferutil", "utf-8-validate", "esbuild"],
       banner: { js: REQUIRE_SHIM },
+      plugins: [ZOD_ENGLISH_ONLY],
       // Whitespace and syntax only: names stay, so a bug's stack trace still reads.
       minifyWhitespace: true,
       minifySyntax: true,
