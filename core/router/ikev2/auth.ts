@@ -82,6 +82,9 @@ export function remoteIdentityMatches(rule: DeepReadonly<Ikev2RemoteIdentity>, i
       return id.idType === IkeIdType.ID_RFC822_ADDR && ikeIdText(id.data).toLowerCase() === rule.value.toLowerCase();
     case "email-domain":
       return id.idType === IkeIdType.ID_RFC822_ADDR && ikeIdText(id.data).toLowerCase().endsWith("@" + rule.value.toLowerCase());
+    case "key-id":
+      // An opaque string: compared exactly.
+      return id.idType === IkeIdType.ID_KEY_ID && ikeIdText(id.data) === rule.value;
   }
 }
 
@@ -96,7 +99,9 @@ export function keyringKey(keyring: DeepReadonly<Ikev2Keyring> | undefined, peer
         const i = p.identity;
         if (!i) return false;
         if (i.kind === "address") return peerId.idType === IkeIdType.ID_IPV4_ADDR && ikeIdIpv4(peerId.data) === i.address;
-        return peerId.idType === IkeIdType.ID_FQDN && ikeIdText(peerId.data).toLowerCase() === i.value.toLowerCase();
+        if (i.kind === "key-id") return peerId.idType === IkeIdType.ID_KEY_ID && ikeIdText(peerId.data) === i.value;
+        const type = i.kind === "email" ? IkeIdType.ID_RFC822_ADDR : IkeIdType.ID_FQDN;
+        return peerId.idType === type && ikeIdText(peerId.data).toLowerCase() === i.value.toLowerCase();
       })
     : undefined;
   const byAddress = peers.find((p) => p.address !== undefined && maskMatches(peerAddress, p.address.address, p.address.mask));

@@ -17,6 +17,8 @@ function remoteIdentity(id: DeepReadonly<Ikev2RemoteIdentity>): string {
       return `email ${id.value}`;
     case "email-domain":
       return `email domain ${id.value}`;
+    case "key-id":
+      return `key-id ${id.value}`;
     case "any":
       return "any";
   }

@@ -643,12 +643,20 @@ export const ikev2Subsystem: Subsystem<Ikev2Instance> = {
     subsystemExec({
       id: "clear.crypto.ikev2.sa",
       mode: BOTH,
-      syntax: "clear crypto ikev2 sa [remote A.B.C.D$remote]",
-      help: ["Reset functions", "Encryption module", "IKEv2 information", "Clear IKEv2 SAs", "Remote address", "Remote IPv4 address"],
+      syntax: "clear crypto ikev2 sa [(fvrf WORD$fvrf|local A.B.C.D$local|remote A.B.C.D$remote)]",
+      help: ["Reset functions", "Encryption module", "IKEv2 information", "Clear IKEv2 SAs", "Front door VRF", "VRF name", "Local address", "Local IPv4 address", "Remote address", "Remote IPv4 address"],
       run: ({ router, args }) => {
         const remote = args.optIp("remote");
+        const local = args.optIp("local");
+        const fvrf = args.optStr("fvrf");
         const engine = router.subsystem(ikev2Subsystem).engine;
-        for (const sa of engine.sas()) if (remote === undefined || sa.remote.address === remote) engine.delete(sa, "Cleared by the operator");
+        for (const sa of engine.sas()) {
+          if (remote !== undefined && sa.remote.address !== remote) continue;
+          if (local !== undefined && sa.local.address !== local) continue;
+          // The global table's SAs have no front-door VRF.
+          if (fvrf !== undefined && sa.fvrf !== fvrf) continue;
+          engine.delete(sa, "Cleared by the operator");
+        }
       },
     }),
   ],

@@ -78,12 +78,16 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
   field({
     id: "keyring-peer.identity",
     mode: "ikev2-keyring-peer",
-    syntax: "identity (address A.B.C.D$address|fqdn WORD$fqdn)",
-    noSyntax: "identity [(address A.B.C.D$address|fqdn WORD$fqdn)]",
-    help: ["Specify IKE identity to use", "IP address", "IPv4 address", "Fully qualified domain name", "FQDN string"],
+    syntax: "identity (address A.B.C.D$address|fqdn WORD$fqdn|email WORD$email|key-id WORD$keyId)",
+    noSyntax: "identity [(address A.B.C.D$address|fqdn WORD$fqdn|email WORD$email|key-id WORD$keyId)]",
+    help: ["Specify IKE identity to use", "IP address", "IPv4 address", "Fully qualified domain name", "FQDN string", "Email address", "Email string", "key-id opaque string", "key-id opaque string - proprietary types"],
     order: 12,
     set: (m, c, a) => {
-      keyringPeer(m, c).identity = a.address !== undefined ? { kind: "address", address: a.address } : { kind: "fqdn", value: bound(a.fqdn, "fqdn") };
+      const p = keyringPeer(m, c);
+      if (a.address !== undefined) p.identity = { kind: "address", address: a.address };
+      else if (a.email !== undefined) p.identity = { kind: "email", value: a.email };
+      else if (a.keyId !== undefined) p.identity = { kind: "key-id", value: a.keyId };
+      else p.identity = { kind: "fqdn", value: bound(a.fqdn, "fqdn") };
     },
     clear: (m, c) => {
       delete keyringPeer(m, c).identity;
@@ -91,7 +95,8 @@ export const ikev2KeyringCommands: readonly ConfigCommand[] = [
     show: (m, c) => {
       const i = keyringPeer(m, c).identity;
       if (!i) return undefined;
-      return i.kind === "address" ? { address: i.address } : { fqdn: i.value };
+      if (i.kind === "address") return { address: i.address };
+      return i.kind === "email" ? { email: i.value } : i.kind === "key-id" ? { keyId: i.value } : { fqdn: i.value };
     },
   }),
   field({

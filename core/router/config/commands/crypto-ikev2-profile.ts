@@ -24,6 +24,7 @@ interface RemoteIdentityArgs {
   readonly fqdn?: string;
   readonly emailDomain?: string;
   readonly email?: string;
+  readonly keyId?: string;
   readonly address?: Ipv4;
   readonly mask?: Ipv4;
 }
@@ -33,6 +34,7 @@ function remoteIdentity(a: RemoteIdentityArgs): Ikev2RemoteIdentity {
   if (a.fqdn !== undefined) return { kind: "fqdn", value: a.fqdn };
   if (a.emailDomain !== undefined) return { kind: "email-domain", value: a.emailDomain };
   if (a.email !== undefined) return { kind: "email", value: a.email };
+  if (a.keyId !== undefined) return { kind: "key-id", value: a.keyId };
   if (a.address !== undefined) {
     const mask = a.mask;
     return mask === undefined ? { kind: "address", address: a.address } : { kind: "address", address: a.address, mask };
@@ -46,6 +48,7 @@ function remoteIdentityArgs(r: Ikev2RemoteIdentity): ArgRecord {
     case "fqdn": return { fqdn: r.value };
     case "email-domain": return { emailDomain: r.value };
     case "email": return { email: r.value };
+    case "key-id": return { keyId: r.value };
     case "address": return { address: r.address, mask: r.mask };
     case "any": return { any: "any" };
   }
@@ -97,7 +100,7 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
   field({
     id: "ikev2-profile.match-identity-remote",
     mode: P,
-    syntax: "match identity remote (fqdn (domain WORD$fqdnDomain|WORD$fqdn)|address A.B.C.D$address [NETMASK$mask]|email (domain WORD$emailDomain|WORD$email)|any$any)",
+    syntax: "match identity remote (fqdn (domain WORD$fqdnDomain|WORD$fqdn)|address A.B.C.D$address [NETMASK$mask]|email (domain WORD$emailDomain|WORD$email)|key-id WORD$keyId|any$any)",
     help: [
       "Match values of peer",
       "peer identity",
@@ -113,6 +116,8 @@ export const ikev2ProfileCommands: readonly ConfigCommand[] = [
       "Domain name",
       "Domain string",
       "Email string",
+      "key-id opaque string",
+      "key-id opaque string - proprietary types",
       "Match any peer identity",
     ],
     order: 10,

@@ -65,7 +65,7 @@ export interface Ikev2KeyringPeer {
   name: string;
   address?: { address: Ipv4; mask?: Ipv4 };
   hostname?: string;
-  identity?: { kind: "address"; address: Ipv4 } | { kind: "fqdn"; value: string };
+  identity?: { kind: "address"; address: Ipv4 } | { kind: "fqdn" | "email" | "key-id"; value: string };
   preSharedKey?: string;
   preSharedKeyLocal?: string;
   preSharedKeyRemote?: string;
@@ -98,6 +98,7 @@ export type Ikev2RemoteIdentity =
   | { kind: "address"; address: Ipv4; mask?: Ipv4 }
   | { kind: "email"; value: string }
   | { kind: "email-domain"; value: string }
+  | { kind: "key-id"; value: string }
   | { kind: "any" };
 
 export type Ikev2LocalIdentity =
