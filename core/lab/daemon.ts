@@ -25,6 +25,10 @@ export interface DaemonOptions {
   readonly onProgress?: (node: string, step: DeployStep, detail?: string) => void;
 }
 
+/** A lab at least this large gathers its state file's changes while it deploys, for this long. */
+const DEPLOY_WRITE_GATHER_NODES = 50;
+const DEPLOY_WRITE_GATHER_MS = 1000;
+
 /** Attempts at starting a node whose console or mgmt port was taken meanwhile. */
 const PORT_RETRIES = 2;
 
@@ -173,7 +177,10 @@ export class LabDaemon {
     }
     // Spawning tsx-loaded agents is CPU-bound: a few at a time finish sooner than all at once
     // and keep each node's ready timeout meaningful.
-    const queue = [...this.nodes.values()];
+    // Router hosts start together, and their routers boot side by side (one of each host in
+    // turn), so no host waits for the one before it.
+    await Promise.all(this.hosts.map((h) => h.ensure(this.options.nodeTimeoutMs)));
+    const queue = interleaveByHost([...this.nodes.values()]);
     const failures: string[] = [];
     const worker = async (): Promise<void> => {
       for (let node = queue.shift(); node; node = queue.shift()) {
@@ -189,7 +196,9 @@ export class LabDaemon {
         }
       }
     };
-    const workers = Math.max(2, availableParallelism() * 2);
+    // A router host boots a router in a few milliseconds: what a start waits for is mostly the
+    // messages to and from it, so every host gets a couple of routers on their way at once.
+    const workers = Math.max(2, availableParallelism() * 2, this.hosts.length * 2);
     const results = await Promise.allSettled(Array.from({ length: Math.min(workers, queue.length) }, worker));
     const thrown = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (thrown) throw thrown.reason;
@@ -249,7 +258,13 @@ export class LabDaemon {
   private persist(): void {
     if (this.down || this.writeQueued) return;
     this.writeQueued = true;
+    // While deploying, every node's start is a change: a large lab's state file (hundreds of
+    // nodes) would be validated and rewritten back to back, taking the CPU the routers boot
+    // on. Nobody reads it then but to find the daemon (named in the first write), and the
+    // deploy ends with a write, so changes then are gathered for a while first.
+    const gather = this.deployed || this.nodes.size < DEPLOY_WRITE_GATHER_NODES ? undefined : new Promise((r) => setTimeout(r, DEPLOY_WRITE_GATHER_MS));
     this.writing = this.writing.then(async () => {
+      await gather;
       this.writeQueued = false;
       if (this.down) return;
       try {
@@ -259,4 +274,20 @@ export class LabDaemon {
       }
     });
   }
+}
+
+/** The nodes in lab order, except that hosted ones take turns by router host: the first of
+ * each host, then the second of each… (nodes of their own process keep their place). */
+function interleaveByHost(nodes: readonly SupervisedNode[]): SupervisedNode[] {
+  const byHost = new Map<RouterHostProcess, HostedNode[]>();
+  const own: SupervisedNode[] = [];
+  for (const n of nodes) {
+    if (!(n instanceof HostedNode)) own.push(n);
+    else if (byHost.has(n.host)) byHost.get(n.host)!.push(n);
+    else byHost.set(n.host, [n]);
+  }
+  const turns: SupervisedNode[] = [];
+  const lists = [...byHost.values()];
+  for (let i = 0; lists.some((l) => i < l.length); i++) for (const l of lists) if (i < l.length) turns.push(l[i]);
+  return [...own, ...turns];
 }
