@@ -217,6 +217,8 @@ export const bgpPathRowSchema = z.object({
   version: z.number().int().nonnegative(),
   /** Paths the prefix has (IOS "N available"). */
   pathCount: z.number().int().positive(),
+  /** Beneath an `aggregate-address … summary-only`: sent to no neighbor (IOS "s"). */
+  suppressed: z.boolean().optional(),
   /** Next hop reachable (IOS "*"; else "inaccessible"). */
   valid: z.boolean(),
   best: z.boolean(),

@@ -5,13 +5,13 @@
 // subsystem that lists it.
 import { TunnelInterface } from "../net/tunnel";
 import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecCommand, type SubsystemHost, type TableArgs, type TableEntry } from "../node/subsystem";
-import { formatIpv4, formatPrefix, type Ipv4, type Prefix } from "../wire/addr";
+import { formatIpv4, formatPrefix, parsePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import type { BgpPathRow } from "../../api/tables";
 import { TABLE_ROWS } from "../../api/tables";
 import { cefRow, formatCef, formatCefDetail } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
-import { neighborFamilyLines } from "./policy";
+import { neighborFamilyLines, summarySuppression } from "./policy";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
 import { neighborRouteRows, type NeighborRoutesView } from "./show-neighbor-routes";
 import type { SessionFamily } from "./session";
@@ -76,7 +76,16 @@ function pathRows(b: BgpInstance, q: BgpRowQuery): BgpPathRow[] {
   if (rib === undefined) return [];
   const tableVersion = rib.counts(q.family).tableVersion;
   const routerId = formatIpv4(b.routerId);
-  return bgpPathRows(rib, q).map((r) => ({ ...r, tableVersion, routerId }));
+  const bgp = b.bgpConfig;
+  const suppression = new Map<string, ((p: Prefix) => boolean) | undefined>();
+  const suppressed = (r: BgpPathRow): boolean => {
+    if (bgp === undefined || r.source === "aggregate" || (r.family === "vpnv4" && r.vrf === undefined)) return false;
+    const vrf = r.vrf ?? "";
+    if (!suppression.has(vrf)) suppression.set(vrf, summarySuppression(bgp, vrf));
+    const test = suppression.get(vrf);
+    return test !== undefined && test(parsePrefix(r.prefix)!);
+  };
+  return bgpPathRows(rib, q).map((r) => (suppressed(r) ? { ...r, suppressed: true, tableVersion, routerId } : { ...r, tableVersion, routerId }));
 }
 
 /** Rows made elsewhere, given the table's version and router ID for the heading. */

@@ -130,9 +130,7 @@ export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, policy: RoutePoli
   const extended = lines.some((l) => l.sendCommunity === "extended" || l.sendCommunity === "both");
   const importPolicy = filterPolicy(policy, { ipv4: inbound(v4), vpnv4: inbound(vpn) }, plan.remoteAs);
   // summary-only: the aggregates of the family this neighbor is sent IPv4 routes from.
-  const summaries = (bgp.addressFamilies[keys.ipv4]?.aggregates ?? []).filter((a) => a.summaryOnly).map((a) => a.prefix);
-  const suppressed =
-    summaries.length === 0 ? undefined : (p: Prefix): boolean => summaries.some((a) => p.len > a.len && ((p.addr ^ a.addr) & maskOf(a.len)) === 0);
+  const suppressed = summarySuppression(bgp, plan.vrf);
   const exportPolicy = filterPolicy(policy, { ipv4: outbound(v4), vpnv4: outbound(vpn) }, bgp.asn, suppressed);
   return {
     nextHopSelf: lines.some((l) => l.nextHopSelf),
@@ -150,6 +148,14 @@ export function maximumPrefix(bgp: BgpConfig, plan: NeighborPlan, family: "ipv4"
   const keys = familyKeys(plan);
   const key = family === "ipv4" ? keys.ipv4 : keys.vpnv4;
   return key === undefined ? undefined : afLines(bgp, plan, key)?.maximumPrefix;
+}
+
+/** Whether a prefix of a VRF's table ("" = global IPv4) lies beneath one of the family's
+ * `aggregate-address … summary-only` (undefined when it has none). */
+export function summarySuppression(bgp: BgpConfig, vrf: string): ((p: Prefix) => boolean) | undefined {
+  const summaries = (bgp.addressFamilies[vrf === "" ? "ipv4" : `ipv4 vrf ${vrf}`]?.aggregates ?? []).filter((a) => a.summaryOnly).map((a) => a.prefix);
+  if (summaries.length === 0) return undefined;
+  return (p) => summaries.some((a) => p.len > a.len && ((p.addr ^ a.addr) & maskOf(a.len)) === 0);
 }
 
 /** A neighbor's lines in one family (its own over its peer-group's), for show. */

@@ -146,7 +146,7 @@ function rdHeading(row: BgpPathRow, labels: boolean): string {
 }
 
 function statusCode(r: BgpPathRow): string {
-  return (r.valid ? "*" : " ") + (r.best ? ">" : r.multipath ? "m" : " ") + (r.internal ? "i" : " ");
+  return (r.suppressed ? "s" : r.valid ? "*" : " ") + (r.best ? ">" : r.multipath ? "m" : " ") + (r.internal ? "i" : " ");
 }
 
 /** `show ip bgp` / `show ip bgp vpnv4 all | vrf X`. Empty when there are no rows (IOS prints

@@ -182,7 +182,9 @@ router bgp 65003
       ],
     });
     sim.advance(60_000);
-    expect(await sim.exec("R2", "show ip bgp")).toMatch(/^\*> 10\.1\.0\.0\/16 +0\.0\.0\.0 +32768 \{65001\} i$/m);
+    const r2Table = await sim.exec("R2", "show ip bgp");
+    expect(r2Table).toMatch(/^\*> 10\.1\.0\.0\/16 +0\.0\.0\.0 +32768 \{65001\} i$/m);
+    expect(r2Table).toMatch(/^s> 10\.1\.1\.0\/24 +10\.0\.12\.1 +0 +0 65001 i$/m);
     const r3Table = await sim.exec("R3", "show ip bgp");
     expect(r3Table).toMatch(/^\*> 10\.1\.0\.0\/16 +10\.0\.23\.2 +0 65000 \{65001\} i$/m);
     expect(r3Table).not.toContain("10.1.1.0");
