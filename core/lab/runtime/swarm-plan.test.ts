@@ -53,6 +53,9 @@ describe("swarm lab plan", () => {
     }
     expect(plan.links.map((l) => l.create.IPAM?.Config?.[0].Subnet)).toEqual(["10.255.0.16/29", "10.255.0.24/29"]);
     expect(plan.links[1].create.Labels?.["flexlab.link"]).toBe("1");
+    // A link's NIC carries full 1500-byte frames: the driver is given the underlay MTU that leaves that.
+    expect(plan.links[0].create.Options).toEqual({ "com.docker.network.driver.mtu": "1550" });
+    expect(plan.mgmt.create.Options).toBeUndefined();
   });
 
   it("sizes each subnet for its ends plus one load-balancer address per swarm node", () => {

@@ -13,6 +13,10 @@
 //   starts (eth0… in an order of its own), so the agent is told each link's subnet
 //   (`packet-subnet:`) and finds the NIC whose address is inside it; the MAC follows from that
 //   address (02:42:<address>, as on bridges) and is read back from the task for the state.
+// - A link overlay's MTU is 1500, not the engine's default of the underlay's less 50 (1450
+//   here): routers send full Ethernet frames, and the seed lab's IKE_AUTH with certificates
+//   fills them. Between machines the VXLAN packets are then 1550 bytes; on a 1500-byte
+//   underlay the kernel fragments them (it sets no DF on VXLAN), which costs but works.
 // - A subnet holds the link's ends plus one load-balancer address per swarm node (the engine
 //   gives every node that joins an overlay one, even without VIPs), plus network, gateway and
 //   broadcast. Services use DNS round robin (`dnsrr`): no virtual IP, no IPVS.
@@ -37,6 +41,12 @@ import { platformArgs, type Lab } from "../topology";
 import { LABEL_LINK, LABEL_NODE, labLabels, linkNetworkName, mgmtNetworkName } from "./docker-labels";
 import { configPlace, CONTAINER_CONSOLE_PORT, CONTAINER_LAB_DIR, CONTAINER_MGMT_PORT, DEFAULT_MEMORY_BYTES, STOP_TIMEOUT_SEC, TOKEN_ENV } from "./docker-plan";
 import { formatCidr, gatewayOf, prefixLengthFor, type Cidr } from "./docker-subnets";
+
+export const OVERLAY_MTU_OPTION = "com.docker.network.driver.mtu";
+/** Ethernet's payload, as on the docker runtime's bridges. */
+export const LINK_MTU_BYTES = 1500;
+/** Outer Ethernet, IPv4, UDP and VXLAN headers. */
+const VXLAN_OVERHEAD_BYTES = 50;
 
 /** Docker refuses service names longer than a DNS label. */
 const MAX_SERVICE_NAME = 63;
@@ -126,6 +136,10 @@ function overlay(lab: Lab, name: string, role: "mgmt" | "link", subnet: Cidr, li
       CheckDuplicate: true,
       EnableIPv6: false,
       IPAM: { Driver: "default", Config: [{ Subnet: formatCidr(subnet), Gateway: gatewayOf(subnet) }] },
+      // A link carries what a router sends on Ethernet, 1500 bytes (IKE_AUTH with certificates
+      // needs all of them); the engine would give a VXLAN NIC 50 less than the underlay.
+      // The overlay driver takes this as the underlay's MTU and gives the NIC 50 bytes less.
+      ...(role === "link" ? { Options: { [OVERLAY_MTU_OPTION]: String(LINK_MTU_BYTES + VXLAN_OVERHEAD_BYTES) } } : {}),
       Labels: { ...labLabels(lab.name, lab.dir, role), ...(linkIndex === undefined ? {} : { [LABEL_LINK]: String(linkIndex) }) },
     },
   };
