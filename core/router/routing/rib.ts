@@ -62,9 +62,9 @@ class PrefixState implements Prefix {
   recursive: readonly (string | number)[] = NO_RECURSIVE;
   /** Interfaces its candidates name, as indexed in `byInterface`. */
   interfaces: readonly string[] = NO_INTERFACES;
-  /** The resolution pass that last recomputed it, and how often in that pass. */
+  /** The resolution pass that last recomputed it (how often, when more than once, is in
+   * the pass's own count: one field less per prefix). */
   pass = 0;
-  passCount = 0;
 
   constructor(
     readonly vrf: string,
@@ -276,13 +276,16 @@ export class Rib {
     const pass = ++this.pass;
     try {
       // A Set iterator also visits states marked dirty while it runs, in the order they were marked.
+      let repeats: Map<PrefixState, number> | undefined;
       for (const state of this.dirty) {
         this.dirty.delete(state);
-        if (state.pass !== pass) {
-          state.pass = pass;
-          state.passCount = 0;
+        let count = 1;
+        if (state.pass !== pass) state.pass = pass;
+        else {
+          count = ((repeats ??= new Map()).get(state) ?? 1) + 1;
+          repeats.set(state, count);
         }
-        if (++state.passCount <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state);
+        if (count <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state);
       }
     } finally {
       this.processing = false;
