@@ -199,4 +199,63 @@ router bgp 65003
     sim.advance(10_000);
     expect(await sim.exec("R3", "show ip bgp")).not.toContain("10.1.0.0");
   });
+
+  it("rewrites route targets on VPNv4 routes in: a route-map matching an extcommunity list adds an RT that imports the route into a second VRF", async () => {
+    const vrf = (name: string, rd: string, exp: string, imp: string) =>
+      `vrf definition ${name}\n rd ${rd}\n route-target export ${exp}\n route-target import ${imp}\n address-family ipv4\n exit-address-family\n`;
+    const pe1 = `hostname PE1
+${vrf("A", "1:1", "1:1", "1:1")}interface Loopback0
+ ip address 1.1.1.1 255.255.255.255
+interface Loopback10
+ vrf forwarding A
+ ip address 172.16.1.1 255.255.255.0
+interface Loopback11
+ vrf forwarding A
+ ip address 172.16.2.1 255.255.255.0
+interface Ethernet0/0
+ ip address 10.0.12.1 255.255.255.0
+ip route 2.2.2.2 255.255.255.255 10.0.12.2
+router bgp 65000
+ neighbor 2.2.2.2 remote-as 65000
+ neighbor 2.2.2.2 update-source Loopback0
+ address-family vpnv4
+  neighbor 2.2.2.2 activate
+  neighbor 2.2.2.2 send-community extended
+ exit-address-family
+ address-family ipv4 vrf A
+  redistribute connected
+ exit-address-family
+`;
+    const pe2 = `hostname PE2
+${vrf("A", "2:1", "2:1", "1:1")}${vrf("B", "2:2", "2:2", "9:9")}interface Loopback0
+ ip address 2.2.2.2 255.255.255.255
+interface Ethernet0/0
+ ip address 10.0.12.2 255.255.255.0
+ip route 1.1.1.1 255.255.255.255 10.0.12.1
+ip extcommunity-list 1 permit rt 1:1
+ip prefix-list ONE seq 5 permit 172.16.1.0/24
+route-map RT permit 10
+ match extcommunity 1
+ match ip address prefix-list ONE
+ set extcommunity rt 9:9 additive
+route-map RT permit 20
+router bgp 65000
+ neighbor 1.1.1.1 remote-as 65000
+ neighbor 1.1.1.1 update-source Loopback0
+ address-family vpnv4
+  neighbor 1.1.1.1 activate
+  neighbor 1.1.1.1 send-community extended
+  neighbor 1.1.1.1 route-map RT in
+ exit-address-family
+`;
+    sim = new Simulation({ nodes: { PE1: pe1, PE2: pe2 }, links: [[{ node: "PE1", iface: "Ethernet0/0" }, { node: "PE2", iface: "Ethernet0/0" }]] });
+    sim.advance(60_000);
+    const a = await sim.exec("PE2", "show ip bgp vpnv4 vrf A");
+    expect(a).toContain("172.16.1.0/24");
+    expect(a).toContain("172.16.2.0/24");
+    const b = await sim.exec("PE2", "show ip bgp vpnv4 vrf B");
+    expect(b).toContain("172.16.1.0/24");
+    expect(b).not.toContain("172.16.2.0");
+    expect(await sim.exec("PE2", "show ip bgp vpnv4 all 172.16.1.0/24")).toContain("Extended Community: RT:1:1 RT:9:9");
+  });
 });
