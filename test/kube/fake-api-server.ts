@@ -13,6 +13,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, type AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { WebSocketServer, type WebSocket } from "ws";
 
 export type RecordedResponse =
@@ -33,8 +34,9 @@ export interface PortForwardSession {
 }
 
 export interface FakeApiServerOptions {
-  readonly tls?: { readonly key: string; readonly cert: string };
-  /** The bearer token every request must carry. */
+  /** With `clientCa`, a client certificate from that CA is required instead of a token. */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly clientCa?: string };
+  /** The bearer token every request must carry (unless a client certificate is required). */
   readonly token: string;
   readonly conversation: readonly Exchange[];
   /** Live answer to a port-forward: a recorded session, a 127.0.0.1 port to bridge to, or
@@ -79,6 +81,9 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
   const portForwards: string[] = [];
   const open = new Set<ServerResponse>();
 
+  // The TLS layer already refused a connection without a client certificate from clientCa.
+  const authenticated = (req: IncomingMessage): boolean => (options.tls?.clientCa ? (req.socket as TLSSocket).authorized === true : req.headers.authorization === `Bearer ${options.token}`);
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -88,7 +93,7 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
       const body: unknown = text ? JSON.parse(text) : undefined;
       const describe = `${req.method} ${url.pathname}${url.search}${text ? ` ${text.slice(0, 400)}` : ""}`;
       res.setHeader("Content-Type", "application/json");
-      if (req.headers.authorization !== `Bearer ${options.token}`) {
+      if (!authenticated(req)) {
         unexpected.push(`unauthenticated: ${describe}`);
         res.writeHead(401).end(JSON.stringify(status(401, "Unauthorized", "Unauthorized")));
         return;
@@ -123,13 +128,15 @@ export async function startFakeApiServer(options: FakeApiServerOptions): Promise
     });
   };
 
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle) : createHttpServer(handle);
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, ...(options.tls.clientCa ? { ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, handle)
+    : createHttpServer(handle);
   const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has("v4.channel.k8s.io") ? "v4.channel.k8s.io" : false) });
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://fake");
     const m = /^\/api\/v1\/namespaces\/[^/]+\/pods\/([^/]+)\/portforward$/.exec(url.pathname);
     const port = Number(url.searchParams.get("ports"));
-    if (req.headers.authorization !== `Bearer ${options.token}` || !m || !Number.isInteger(port) || port < 1) {
+    if (!authenticated(req) || !m || !Number.isInteger(port) || port < 1) {
       unexpected.push(`upgrade ${url.pathname}${url.search}`);
       socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
       return;

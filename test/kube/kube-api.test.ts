@@ -117,6 +117,25 @@ describe("the Kubernetes API client against a recorded conversation", () => {
     await expect(stranger.call("GET", "/version")).rejects.toMatchObject({ reason: "Unreachable" });
   });
 
+  it("authenticates with a client certificate and key from the kubeconfig, over TLS both ways", async (ctx) => {
+    if (!tls) ctx.skip();
+    const t = tls!;
+    const mtls = await startFakeApiServer({
+      tls: { key: t.key, cert: t.cert, clientCa: t.ca },
+      token: "unused",
+      conversation: [{ request: { method: "GET", path: "/api/v1/namespaces/labs/pods", query: { labelSelector: "flexlab.lab=demo" } }, response: { status: 200, body: { kind: "PodList", apiVersion: "v1", metadata: { resourceVersion: "1" }, items: [] } } }],
+    });
+    try {
+      const base = { source: "test", context: "test", server: mtls.url, namespace: NS, ca: t.ca };
+      await expect(new KubeApi(base).call("GET", "/api/v1/namespaces/labs/pods", { query: { labelSelector: "flexlab.lab=demo" } })).rejects.toMatchObject({ reason: "Unreachable" });
+      expect(await new KubeApi({ ...base, cert: t.clientCert, key: t.clientKey }).call("GET", "/api/v1/namespaces/labs/pods", { query: { labelSelector: "flexlab.lab=demo" } })).toMatchObject({ kind: "PodList" });
+      expect(mtls.unexpected).toEqual([]);
+      expect(mtls.unused()).toEqual([]);
+    } finally {
+      await mtls.close();
+    }
+  });
+
   it("reads a failed call's v1 Status: 409 AlreadyExists, 404 NotFound", async () => {
     const api = new KubeApi(target);
     const taken = await api.call("POST", `/api/v1/namespaces/${NS}/configmaps`, { body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "taken" } } }).catch((e: unknown) => e);

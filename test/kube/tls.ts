@@ -9,6 +9,9 @@ export interface TestTls {
   readonly ca: string;
   readonly key: string;
   readonly cert: string;
+  /** A client certificate from the same CA (user "flexlab-tester", group system:masters). */
+  readonly clientKey: string;
+  readonly clientCert: string;
 }
 
 /** undefined when openssl is not installed. */
@@ -20,7 +23,11 @@ export function makeTestTls(): TestTls | undefined {
     writeFileSync(join(dir, "ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
     ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=kube-apiserver");
     ssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt", "-days", "2", "-extfile", "ext");
-    return { ca: readFileSync(join(dir, "ca.crt"), "utf8"), key: readFileSync(join(dir, "server.key"), "utf8"), cert: readFileSync(join(dir, "server.crt"), "utf8") };
+    writeFileSync(join(dir, "client-ext"), "extendedKeyUsage=clientAuth\n");
+    ssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "client.key", "-out", "client.csr", "-subj", "/O=system:masters/CN=flexlab-tester");
+    ssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "client.crt", "-days", "2", "-extfile", "client-ext");
+    const read = (f: string): string => readFileSync(join(dir, f), "utf8");
+    return { ca: read("ca.crt"), key: read("server.key"), cert: read("server.crt"), clientKey: read("client.key"), clientCert: read("client.crt") };
   } catch {
     return undefined;
   } finally {
