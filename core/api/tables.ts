@@ -284,8 +284,8 @@ export const ikev2SaRowSchema = z.object({
   prf: z.string(),
   hash: z.string(),
   dhGroup: z.number().int(),
-  authSign: z.enum(["PSK", "RSA"]),
-  authVerify: z.enum(["PSK", "RSA"]),
+  authSign: z.enum(["PSK", "RSA", "ECDSA"]),
+  authVerify: z.enum(["PSK", "RSA", "ECDSA"]),
   lifetimeSec: z.number().int(),
   activeSec: z.number().int(),
   /** 16 hex digits. */

@@ -270,18 +270,48 @@ export function rsaSign(key: KeyObject, octets: Uint8Array): Uint8Array {
   return new Uint8Array(sign("sha1", octets, key));
 }
 
+/** RFC 4754's ECDSA methods, one per curve, each with its hash; the signature is r || s. */
+const ECDSA_BY_CURVE: Readonly<Record<string, { readonly method: number; readonly hash: string }>> = {
+  prime256v1: { method: AuthMethod.ECDSA_SHA256_P256, hash: "sha256" },
+  secp384r1: { method: AuthMethod.ECDSA_SHA384_P384, hash: "sha384" },
+  secp521r1: { method: AuthMethod.ECDSA_SHA512_P521, hash: "sha512" },
+};
+
+/** `authentication local ecdsa-sig`: AUTH with RFC 4754's method for the key's curve, or
+ * undefined when the key is not an ECDSA key on P-256, P-384 or P-521. */
+export function ecdsaSign(key: KeyObject, octets: Uint8Array): { method: number; data: Uint8Array } | undefined {
+  const e = key.asymmetricKeyType === "ec" ? ECDSA_BY_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ""] : undefined;
+  return e && { method: e.method, data: new Uint8Array(sign(e.hash, octets, { key, dsaEncoding: "ieee-p1363" })) };
+}
+
+/** Whether a peer's AUTH method is an ECDSA signature (RFC 4754, or RFC 7427 with an EC key). */
+export function isEcdsaAuth(method: number, publicKey: KeyObject): boolean {
+  return method === AuthMethod.ECDSA_SHA256_P256 || method === AuthMethod.ECDSA_SHA384_P384 || method === AuthMethod.ECDSA_SHA512_P521 || (method === AuthMethod.DIGITAL_SIGNATURE && publicKey.asymmetricKeyType === "ec");
+}
+
 // RFC 7427 §3: the AUTH data of method 14 starts with the AlgorithmIdentifier's length and DER.
 const SIG_ALGS: Record<string, string> = {
   "1.2.840.113549.1.1.5": "sha1",
   "1.2.840.113549.1.1.11": "sha256",
   "1.2.840.113549.1.1.12": "sha384",
   "1.2.840.113549.1.1.13": "sha512",
+  // ecdsa-with-SHA256/384/512 (RFC 5758): a DER ECDSA signature.
+  "1.2.840.10045.4.3.2": "sha256",
+  "1.2.840.10045.4.3.3": "sha384",
+  "1.2.840.10045.4.3.4": "sha512",
 };
 
-/** Verifies a peer's signature AUTH (method 1 or 14, RSA keys) with its certificate's key. */
+/** Verifies a peer's signature AUTH (method 1 RSA, 9/10/11 ECDSA, or 14 with either) with its
+ * certificate's key. */
 export function verifySignatureAuth(method: number, data: Uint8Array, octets: Uint8Array, publicKey: KeyObject): boolean {
   try {
-    if (method === AuthMethod.RSA_DIGITAL_SIGNATURE) return verify("sha1", octets, publicKey, data);
+    if (method === AuthMethod.RSA_DIGITAL_SIGNATURE) return publicKey.asymmetricKeyType === "rsa" && verify("sha1", octets, publicKey, data);
+    const ecdsa = Object.values(ECDSA_BY_CURVE).find((e) => e.method === method);
+    if (ecdsa) {
+      // RFC 4754 §7: the method names the curve; the certificate's key must be on it.
+      const curve = publicKey.asymmetricKeyType === "ec" ? ECDSA_BY_CURVE[publicKey.asymmetricKeyDetails?.namedCurve ?? ""] : undefined;
+      return curve === ecdsa && verify(ecdsa.hash, octets, { key: publicKey, dsaEncoding: "ieee-p1363" }, data);
+    }
     if (method !== AuthMethod.DIGITAL_SIGNATURE || data.length < 1) return false;
     const algLength = data[0];
     const alg = data.subarray(1, 1 + algLength);

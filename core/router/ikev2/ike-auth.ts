@@ -12,7 +12,7 @@ import { IKE_NAT_T_PORT, type IkeMessage } from "../wire/ikev2";
 import { buildPayloadBody, type IkePayload, type TrafficSelector } from "../wire/ikev2-payloads";
 import { AuthMethod, CertEncoding, IkeExchangeType, IkeProtocolId, NotifyType, notifyTypeName } from "../wire/ikev2-registry";
 import type { TrustpointCerts } from "../pki/store";
-import { certReqData, checkPeerCertificate, identityText, noMatchReason, keyringKey, localIdentity, profileMatchesPeer, publicKeyOf, rsaSign, selectProfile, verifySignatureAuth, type IkeIdentity } from "./auth";
+import { certReqData, checkPeerCertificate, ecdsaSign, isEcdsaAuth, identityText, noMatchReason, keyringKey, localIdentity, profileMatchesPeer, publicKeyOf, rsaSign, selectProfile, verifySignatureAuth, type IkeIdentity } from "./auth";
 import { pskAuth, sameMac, signedOctets } from "./crypto";
 import { chooseEspProposal, childSuiteOf, type ChildSuite } from "./proposals";
 import { findNotify, notify, payloadList, readSpi, spi4 } from "./messages";
@@ -53,6 +53,12 @@ export function ourAuth(this: IkeEngine, sa: IkeSa, profile: DeepReadonly<Ikev2P
   }
   const cert = this.ourCertificate(profile);
   if (!cert) return "No certificate and key in the profile's trustpoint";
+  if (method === "ecdsa-sig") {
+    const signed = ecdsaSign(cert.key!, octets);
+    if (!signed) return "The trustpoint's key is not an ECDSA key on P-256, P-384 or P-521";
+    sa.authLocal = "ECDSA";
+    return { ...signed, cert };
+  }
   sa.authLocal = "RSA";
   return { method: AuthMethod.RSA_DIGITAL_SIGNATURE, data: rsaSign(cert.key!, octets), cert };
 }
@@ -72,8 +78,13 @@ export function verifyPeerAuth(this: IkeEngine, sa: IkeSa, profile: DeepReadonly
     sa.authRemote = "PSK";
     return sameMac(auth.data, pskAuth(suite.prf, new TextEncoder().encode(key), octets)) ? undefined : "Auth exchange failed";
   }
+  if (cert && isEcdsaAuth(auth.method, publicKeyOf(cert))) {
+    if (!allowed.includes("ecdsa-sig")) return `Peer used ecdsa-sig, the profile expects ${allowed.join(" or ")}`;
+    sa.authRemote = "ECDSA";
+    return verifySignatureAuth(auth.method, auth.data, octets, publicKeyOf(cert)) ? undefined : "Auth exchange failed";
+  }
   if (auth.method === AuthMethod.RSA_DIGITAL_SIGNATURE || auth.method === AuthMethod.DIGITAL_SIGNATURE) {
-    if (!allowed.includes("rsa-sig")) return "Peer used rsa-sig, the profile expects pre-share";
+    if (!allowed.includes("rsa-sig")) return `Peer used rsa-sig, the profile expects ${allowed.join(" or ")}`;
     if (!cert) return "Peer sent no certificate";
     sa.authRemote = "RSA";
     return verifySignatureAuth(auth.method, auth.data, octets, publicKeyOf(cert)) ? undefined : "Auth exchange failed";

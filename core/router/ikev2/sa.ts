@@ -102,8 +102,8 @@ export class IkeSa {
   localId: IkeIdentity | undefined;
   remoteId: IkeIdentity | undefined;
   remoteCert: X509Certificate | undefined;
-  authLocal: "PSK" | "RSA" = "PSK";
-  authRemote: "PSK" | "RSA" = "PSK";
+  authLocal: "PSK" | "RSA" | "ECDSA" = "PSK";
+  authRemote: "PSK" | "RSA" | "ECDSA" = "PSK";
   /** Request message IDs: the next we send, and the next we expect from the peer. */
   nextRequestId = 0;
   nextPeerRequestId = 0;

@@ -24,9 +24,10 @@ export function makeTestCa(cn: string): TestCa {
 }
 
 /** Trustpoint `trustpoint`'s material: a certificate for `subject` (an IOS subject-name)
- * issued by `issuer`, with `trusted` as the trustpoint's CA. */
-export function issueTestCertificate(issuer: TestCa, trusted: TestCa, subject: string, serial: bigint, dnsName: string, trustpoint = "CA"): TrustpointMaterial {
-  const me = generateKeyPairSync("rsa", { modulusLength: 2048 });
+ * issued by `issuer`, with `trusted` as the trustpoint's CA; its key RSA 2048 or, for
+ * `authentication ecdsa-sig`, ECDSA on P-256 or P-384. */
+export function issueTestCertificate(issuer: TestCa, trusted: TestCa, subject: string, serial: bigint, dnsName: string, trustpoint = "CA", key: "rsa" | "ec-p256" | "ec-p384" = "rsa"): TrustpointMaterial {
+  const me = key === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }) : generateKeyPairSync("ec", { namedCurve: key === "ec-p256" ? "prime256v1" : "secp384r1" });
   const der = buildCertificate({
     serial,
     subject: parseSubjectName(subject)!,
