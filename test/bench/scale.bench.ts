@@ -14,7 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectMgmt } from "../../core/lab/mgmt-client";
 import { ProcessRuntime } from "../../core/lab/runtime/process";
-import type { ProcessLabState } from "../../core/lab/runtime/types";
+import type { LabState, ProcessLabState } from "../../core/lab/runtime/types";
+import { SwarmRuntime } from "../../core/lab/runtime/swarm";
+import { connectEngine } from "../../core/lab/runtime/docker-engine";
+import { removeSwarmObjects, swarmRole } from "../../core/lab/runtime/swarm-objects";
+import { ensureRouterImage } from "../../core/lab/image/build";
 import { loadLab } from "../../core/lab/topology";
 import type { Benchmark, Figure } from "./bench";
 
@@ -68,8 +72,8 @@ function chainConfig(k: number, n: number, middle: number): string {
   return [...lines, "end", ""].join("\n");
 }
 
-/** Writes the chain lab of `n` routers, `hosted` to a process, into `dir`. */
-async function writeChainLab(dir: string, n: number, hosted: number): Promise<void> {
+/** Writes the chain lab of `n` routers, `hosted` to a process, into `dir`; on `runtime`. */
+async function writeChainLab(dir: string, n: number, hosted: number | undefined, runtime = "process"): Promise<void> {
   const middle = Math.ceil(n / 2);
   const nodes: string[] = [];
   const links: string[] = [];
@@ -78,7 +82,7 @@ async function writeChainLab(dir: string, n: number, hosted: number): Promise<vo
     await writeFile(join(dir, `R${k}.cfg`), chainConfig(k, n, middle));
     if (k < n) links.push(`  - endpoints: [R${k}:Ethernet0/1, R${k + 1}:Ethernet0/0]`);
   }
-  await writeFile(join(dir, "lab.yaml"), `name: chain-${n}\nruntime: process\nhosted: ${hosted}\nnodes:\n${nodes.join("\n")}\nlinks:\n${links.join("\n")}\n`);
+  await writeFile(join(dir, "lab.yaml"), `name: chain-${n}\nruntime: ${runtime}\n${hosted === undefined ? "" : `hosted: ${hosted}\n`}nodes:\n${nodes.join("\n")}\nlinks:\n${links.join("\n")}\n`);
 }
 
 /** Every process of the lab: the daemon, the router hosts, any router of its own. */
@@ -91,7 +95,7 @@ function labPids(state: ProcessLabState): number[] {
 
 /** Pings until one run answers every echo (the first waits for ARP all along the chain);
  * returns the average round trip in ms and the success rate of that run. */
-async function pingAcross(state: ProcessLabState, from: string, target: string, source: string): Promise<{ rttMs: number; percent: number; output: string }> {
+async function pingAcross(state: Pick<LabState, "nodes" | "token">, from: string, target: string, source: string): Promise<{ rttMs: number; percent: number; output: string }> {
   const node = state.nodes.find((x) => x.name === from)!;
   const conn = await connectMgmt({ port: node.mgmtPort, token: state.token });
   if (!conn.ok) throw new Error(`${from}: ${conn.message}`);
@@ -142,11 +146,61 @@ async function hostedChain(n: number, hosted: number): Promise<Figure[]> {
   }
 }
 
+/**
+ * The same chain as services on a single-node swarm (the swarm runtime): time to up (every
+ * router's mgmt API answering through the gateway) and to down (no service, network or
+ * container left), and the ping along it. Puts the engine in swarm mode when it is not, and
+ * takes it out again; reports nothing, saying why, without an engine.
+ */
+async function swarmChain(n: number): Promise<Figure[]> {
+  const name = `scale.swarm-${n}`;
+  const connected = await connectEngine();
+  if (!connected.ok) {
+    console.log(`bench ${name} skipped: ${connected.message}`);
+    return [];
+  }
+  const { docker } = connected.engine;
+  const image = await ensureRouterImage(); // this tree's agent, as `flexlab up` makes sure of (not timed)
+  if (!image.ok) throw new Error(`flexlab image build: ${image.message}`);
+  const madeSwarm = !(await swarmRole(docker)).ok;
+  if (madeSwarm) await docker.swarmInit({ ListenAddr: "127.0.0.1:2377", AdvertiseAddr: "127.0.0.1" });
+  const dir = await mkdtemp(join(tmpdir(), "flexlab-bench-swarm-"));
+  const runtime = new SwarmRuntime();
+  let state: LabState | undefined;
+  try {
+    await writeChainLab(dir, n, undefined, "swarm");
+    const lab = await loadLab(dir);
+    const start = performance.now();
+    const deployed = await runtime.deploy(lab, { timeoutMs: 900_000 });
+    state = deployed;
+    const upMs = performance.now() - start;
+    const ping = await pingAcross(deployed, "R1", loopback0(n), "Loopback0");
+    const downStart = performance.now();
+    await runtime.destroy(deployed);
+    state = undefined;
+    const downMs = performance.now() - downStart;
+    return [
+      { name: `${name}.up`, value: upMs / 1000, unit: "s" },
+      { name: `${name}.ping-end-to-end`, value: ping.rttMs, unit: `ms (avg RTT R1 to R${n}, success ${ping.percent} %)` },
+      { name: `${name}.down`, value: downMs / 1000, unit: "s" },
+    ];
+  } finally {
+    if (state) await removeSwarmObjects(docker, `chain-${n}`).catch(() => {});
+    await rm(dir, { recursive: true, force: true });
+    if (madeSwarm) await docker.swarmLeave({ force: true }).catch(() => {});
+  }
+}
+
 const benchmarks: Benchmark[] = [
   {
     // 500 routers, 100 to a router host: five host processes and the lab daemon.
     name: "scale.hosted-500",
     run: () => hostedChain(500, 100),
+  },
+  {
+    // 100 routers as 100 swarm services, 99 link overlays.
+    name: "scale.swarm-100",
+    run: () => swarmChain(100),
   },
 ];
 
