@@ -24,6 +24,7 @@ export const CMS_OID = {
   aes192Cbc: "2.16.840.1.101.3.4.1.22",
   aes256Cbc: "2.16.840.1.101.3.4.1.42",
   desEde3Cbc: "1.2.840.113549.3.7",
+  desCbc: "1.3.14.3.2.7",
 } as const;
 
 const DIGESTS: Readonly<Record<string, string>> = {
@@ -34,12 +35,17 @@ const DIGESTS: Readonly<Record<string, string>> = {
   [CMS_OID.md5]: "md5",
 };
 
-/** Content cipher OID → node:crypto cipher name and key length. */
-const CIPHERS: Readonly<Record<string, { readonly name: string; readonly keyBytes: number }>> = {
+/** Content cipher OID → node:crypto cipher name and key length; `cipherKey` widens the
+ * content key where node:crypto names the cipher differently. */
+const CIPHERS: Readonly<Record<string, { readonly name: string; readonly keyBytes: number; readonly cipherKey?: (key: Uint8Array) => Uint8Array }>> = {
   [CMS_OID.aes128Cbc]: { name: "aes-128-cbc", keyBytes: 16 },
   [CMS_OID.aes192Cbc]: { name: "aes-192-cbc", keyBytes: 24 },
   [CMS_OID.aes256Cbc]: { name: "aes-256-cbc", keyBytes: 32 },
   [CMS_OID.desEde3Cbc]: { name: "des-ede3-cbc", keyBytes: 24 },
+  // Single DES, which some SCEP servers still answer with (micromdm's scepserver): OpenSSL 3
+  // keeps it in the legacy provider Node does not load, but two-key triple DES with both keys
+  // equal is single DES (E_K D_K E_K = E_K). Read only; we never send it.
+  [CMS_OID.desCbc]: { name: "des-ede-cbc", keyBytes: 8, cipherKey: (k) => concatBytes([k, k]) },
 };
 
 export interface Attribute {
@@ -214,7 +220,7 @@ export function openEnvelopedData(der: Uint8Array, cert: X509Certificate, key: K
     const body = eci[2].tag === 0x80 ? eci[2].content : eci[2].tag === 0xa0 ? concatBytes(children(eci[2]).map((c) => expect(c, TAG.octetString, "encryptedContent").content)) : expect(eci[2], 0x80, "encryptedContent").content;
     const contentKey = rsaPkcs1Unwrap(encryptedKey, key, cipher.keyBytes);
     try {
-      const d = createDecipheriv(cipher.name, contentKey, iv);
+      const d = createDecipheriv(cipher.name, cipher.cipherKey ? cipher.cipherKey(contentKey) : contentKey, iv);
       return new Uint8Array(Buffer.concat([d.update(body), d.final()]));
     } catch {
       return "content does not decrypt";

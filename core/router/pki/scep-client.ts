@@ -23,27 +23,27 @@ export interface ScepTarget {
   readonly port: number;
   /** "172.16.0.2:80", the Host field. */
   readonly host: string;
-  /** The URL's path before /cgi-bin/pkiclient.exe ("" for none). */
-  readonly prefix: string;
+  /** The CGI path: /cgi-bin/pkiclient.exe, or the URL's own. */
+  readonly path: string;
 }
 
 /** "http://172.16.0.2:80" → address, port and path; a string for what IOS would refuse
- * (no name resolution on FlexLab routers: the URL names an address). */
-export function parseEnrollmentUrl(url: string): { address: Ipv4; port: number; host: string; prefix: string } | string {
+ * (no name resolution on FlexLab routers: the URL names an address). A URL without a path
+ * gets IOS's /cgi-bin/pkiclient.exe; one with a path (another CA's, "/scep",
+ * "/certsrv/mscep/mscep.dll") is used as it is, as IOS does. */
+export function parseEnrollmentUrl(url: string): { address: Ipv4; port: number; host: string; path: string } | string {
   const m = /^http:\/\/([^/:]+)(?::(\d{1,5}))?(\/.*)?$/i.exec(url);
   if (!m) return `% Enrollment URL ${url} is not http://ADDRESS[:PORT][/PATH]`;
   const address = parseIpv4(m[1]);
   if (address === undefined) return `% Cannot resolve ${m[1]}: FlexLab routers enrol to an address`;
   const port = m[2] ? Number(m[2]) : 80;
   if (port < 1 || port > 65535) return `% Bad port in ${url}`;
-  let prefix = (m[3] ?? "").replace(/\/+$/, "");
-  // IOS accepts the URL with or without the CGI path.
-  if (prefix.endsWith(SCEP_PATH)) prefix = prefix.slice(0, -SCEP_PATH.length);
-  return { address, port, host: `${m[1]}${m[2] ? `:${m[2]}` : ""}`, prefix };
+  const path = (m[3] ?? "").replace(/\/+$/, "");
+  return { address, port, host: `${m[1]}${m[2] ? `:${m[2]}` : ""}`, path: path || SCEP_PATH };
 }
 
 function get(t: ScepTarget, operation: string, message: string, done: (r: HttpClientResponse | string) => void): void {
-  const target = `${t.prefix}${SCEP_PATH}?operation=${operation}&message=${encodeURIComponent(message)}`;
+  const target = `${t.path}?operation=${operation}&message=${encodeURIComponent(message)}`;
   httpRequest(t.tcp, { vrf: t.vrf, remote: t.address, port: t.port, method: "GET", target, host: t.host }, done);
 }
 
@@ -106,7 +106,7 @@ export function enrol(spec: EnrolSpec, done: (r: EnrolResult) => void): void {
       const poll = (next: (r: EnrolResult) => void) => operate(MessageType.CertPoll, issuerAndSubject(ca, spec.subject), next);
       const onReply = (r: HttpClientResponse | string) => finish(readCertRep(r, nonce, transactionId, ca, signer, key.privateKey, poll));
       if (post) {
-        const path = `${target.prefix}${SCEP_PATH}?operation=PKIOperation`;
+        const path = `${target.path}?operation=PKIOperation`;
         httpRequest(target.tcp, { vrf: target.vrf, remote: target.address, port: target.port, method: "POST", target: path, host: target.host, headers: { "Content-Type": "application/x-pki-message" }, body: msg }, onReply);
       } else get(target, "PKIOperation", Buffer.from(msg).toString("base64"), onReply);
     };

@@ -104,6 +104,14 @@ describe("CMS", () => {
     const des3 = execFileSync("openssl", ["cms", "-encrypt", "-binary", "-outform", "DER", "-des3", recip], { input: "triple" });
     expect(new TextDecoder().decode(openEnvelopedData(new Uint8Array(des3), ca, caKeys.privateKey) as Uint8Array)).toBe("triple");
   });
+
+  const HAS_LEGACY = HAS_OPENSSL && spawnSync("openssl", ["list", "-providers", "-provider", "legacy"]).status === 0;
+  it.skipIf(!HAS_LEGACY)("opens single-DES content (what micromdm's scepserver answers with), which Node's OpenSSL has only as two equal 3DES keys", () => {
+    const recip = file("rcpt-des.crt", toPem(new Uint8Array(ca.raw)));
+    const des = execFileSync("openssl", ["cms", "-encrypt", "-binary", "-outform", "DER", "-des", "-provider", "legacy", "-provider", "default", recip], { input: "single des" });
+    expect(Buffer.from(des).includes(Buffer.from([0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x07]))).toBe(true); // desCBC 1.3.14.3.2.7
+    expect(new TextDecoder().decode(openEnvelopedData(new Uint8Array(des), ca, caKeys.privateKey) as Uint8Array)).toBe("single des");
+  });
 });
 
 describe("SCEP pkiMessages", () => {

@@ -52,6 +52,19 @@ describe("HTTP on the router's TCP", () => {
     expect(server.counters).toEqual({ requests: 2, malformed: 0, timedOut: 0 });
   });
 
+  it("takes a request without Content-Length as one without a body (RFC 9112 §6.3), as Go's and curl's GETs are", () => {
+    const s = start();
+    serve(s);
+    const r2 = s.node("R2").router.stack;
+    const c = r2.tcp.connect({ vrf: r2.globalVrf, remote: ipv4(10, 0, 12, 1), port: 80 });
+    if (typeof c === "string") throw new Error(c);
+    let reply = "";
+    c.onData((b) => (reply += new TextDecoder().decode(b)));
+    c.onConnect(() => c.write(new TextEncoder().encode("GET /cgi-bin/pkiclient.exe?operation=GetCACert HTTP/1.1\r\nHost: 10.0.12.1\r\nUser-Agent: Go-http-client/1.1\r\n\r\n")));
+    s.settle();
+    expect(reply).toMatch(/^HTTP\/1\.0 200 OK\r\n[^]*\r\n\r\nGET \/cgi-bin\/pkiclient\.exe\?operation=GetCACert 0 from 10\.0\.12\.2$/);
+  });
+
   it("answers garbage with 400 and counts it; drops a connection that sends nothing", () => {
     const s = start();
     const server = serve(s);

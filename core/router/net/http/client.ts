@@ -47,7 +47,7 @@ export function httpRequest(tcp: TcpSockets, req: HttpClientRequest, done: (resu
     c.abort();
     finish(`% Timed out talking to ${peer}`);
   });
-  const reader = new HttpMessageReader(parseHttpResponseHead);
+  const reader = new HttpMessageReader(parseHttpResponseHead, false);
   const got = (r: ReturnType<typeof reader.push>) => {
     if (!r) return;
     if ("error" in r) {

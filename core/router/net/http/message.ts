@@ -22,7 +22,12 @@ export class HttpMessageReader<H extends { readonly headers: HttpHeaders }> {
   private bodyLength: number | undefined;
   private done = false;
 
-  constructor(private readonly parseHead: (bytes: Uint8Array) => H | WireError) {}
+  /** `request`: a request without Content-Length has no body (RFC 9112 §6.3 rule 6); a
+   * response without one runs to the connection's close (rule 8). */
+  constructor(
+    private readonly parseHead: (bytes: Uint8Array) => H | WireError,
+    private readonly request: boolean,
+  ) {}
 
   push(bytes: Uint8Array): ReadResult<H> | undefined {
     if (this.done) return undefined;
@@ -40,7 +45,7 @@ export class HttpMessageReader<H extends { readonly headers: HttpHeaders }> {
       if (length !== undefined && length > HTTP_MAX_BODY_BYTES) return this.fail(`body of ${length} bytes is too long`);
       this.head = head;
       this.bodyStart = end;
-      this.bodyLength = length;
+      this.bodyLength = length ?? (this.request ? 0 : undefined);
     }
     if (this.bodyLength !== undefined && this.size - this.bodyStart >= this.bodyLength) return this.finish(this.bodyLength);
     if (this.size - this.bodyStart > HTTP_MAX_BODY_BYTES) return this.fail("body too long");

@@ -57,7 +57,7 @@ export class HttpServer {
   }
 
   private accept(c: TcpConnection): void {
-    const reader = new HttpMessageReader(parseHttpRequestHead);
+    const reader = new HttpMessageReader(parseHttpRequestHead, true);
     let idle: Timer | undefined = this.tcp.clock.after(HTTP_IDLE_MS, () => {
       this.counters.timedOut++;
       c.abort();
