@@ -84,6 +84,8 @@ async function handle(op: string, node: string | undefined, link?: ControlReques
         return await one((n) => d.stopNode(n));
       case "restart-node":
         return await one((n) => d.restartNode(n));
+      case "own-process":
+        return await one((n) => d.restartInOwnProcess(n));
       case "link": {
         if (!link) return { ok: false, error: { code: "internal", message: "link needs a link and a change" } };
         d.changeLink(link.index, link.change);

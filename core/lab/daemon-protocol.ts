@@ -5,7 +5,7 @@ import { z } from "zod";
 import { PLATFORM_NAMES } from "../router/config/platform";
 import { DEPLOY_STEPS, impairmentStateSchema, linkChangeSchema, nodeStatusSchema, processLabStateSchema } from "./runtime/types";
 
-export const CONTROL_OPS = ["status", "start-node", "stop-node", "restart-node", "down", "link"] as const;
+export const CONTROL_OPS = ["status", "start-node", "stop-node", "restart-node", "own-process", "down", "link"] as const;
 export type ControlOp = (typeof CONTROL_OPS)[number];
 
 export const controlRequestSchema = z.object({ node: z.string().optional(), link: z.object({ index: z.number().int().nonnegative(), change: linkChangeSchema }).optional() });

@@ -114,6 +114,24 @@ export class LabDaemon {
     });
   }
 
+  /** Stops a hosted node in its router host and starts it in a process of its own, on the
+   * same ports, for as long as the lab runs (lab.yaml's `hosted: false` makes it last). A node
+   * that has a process of its own already is just restarted. */
+  restartInOwnProcess(name: string): Promise<NodeStatus> {
+    return this.onNode(name, async (node) => {
+      await node.stop();
+      let own = node;
+      if (node instanceof HostedNode) {
+        node.host.release(name);
+        own = new NodeProcess(node.spec, this.options.agent, this.options.token, node.consolePort, node.mgmtPort, () => this.persist());
+        this.nodes.set(name, own);
+        this.persist();
+      }
+      await this.startOrThrow(own);
+      return own.status();
+    });
+  }
+
   /** Impairs, clears, pulls or plugs one link's bridge; the state file follows. */
   changeLink(index: number, change: LinkChange): void {
     const at = this.links.findIndex((l) => l.index === index);

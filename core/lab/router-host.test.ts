@@ -1,7 +1,7 @@
 // The lab daemon with routers hosted many to a process: labs/two-routers with `hosted: 2`
 // and R2 kept in a process of its own (`hosted: false`), on the real agent. The state names
 // the router host and what it holds; a host that dies crashes its routers only; `start`
-// spawns it again; shutdown leaves no process.
+// spawns it again; a router moves to a process of its own; shutdown leaves no process.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe("lab daemon with hosted routers", () => {
-  it("puts hosted nodes in a router host and hosted: false ones in their own process; a dead host crashes only its routers", async () => {
+  it("puts hosted nodes in a router host and hosted: false ones in their own process; a dead host crashes only its routers; a router moves out to its own process", async () => {
     const dir = await mkdtemp(join(tmpdir(), "flexlab-hosted-"));
     dirs.push(dir);
     await copyExampleLab("two-routers", dir);
@@ -64,10 +64,19 @@ describe("lab daemon with hosted routers", () => {
       expect(await daemon.stopNode("R1")).toMatchObject({ state: "stopped" });
       expect(pidAlive(newHost)).toBe(true);
 
+      // Moved out of its host: a process of its own, on the same ports; the host no longer holds it.
+      const moved = await daemon.restartInOwnProcess("R1");
+      expect(moved).toMatchObject({ name: "R1", state: "running", consolePort: r1.consolePort, mgmtPort: r1.mgmtPort });
+      expect(moved.hostProcess).toBeUndefined();
+      expect(moved.pid).not.toBe(newHost);
+      expect(pidRuns(moved.pid!, ["--name", "R1"])).toBe(true);
+      expect(daemon.state().hosts).toEqual([{ index: 0, pid: newHost, nodes: [] }]);
+
       await daemon.shutdown();
-      await until(() => !pidAlive(newHost) && !pidAlive(r2.pid!));
+      await until(() => !pidAlive(newHost) && !pidAlive(r2.pid!) && !pidAlive(moved.pid!));
       expect(pidAlive(newHost)).toBe(false);
       expect(pidAlive(r2.pid!)).toBe(false);
+      expect(pidAlive(moved.pid!)).toBe(false);
       expect((await readState(dir)).ok).toBe(false);
     } finally {
       await daemon.shutdown();

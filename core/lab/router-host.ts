@@ -60,6 +60,12 @@ export class RouterHostProcess {
     this.nodes.set(node.spec.name, node);
   }
 
+  /** A stopped router leaves this host for good (it moved to a process of its own). */
+  release(name: string): void {
+    this.nodes.delete(name);
+    this.onChange();
+  }
+
   /** Spawns the host unless it runs; resolves undefined once it listens, or why it cannot. */
   ensure(timeoutMs: number): Promise<string | undefined> {
     if (this.starting) return this.starting;

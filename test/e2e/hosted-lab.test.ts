@@ -3,8 +3,8 @@
 // the VRFs ping across, every client (exec, console) works as with a process per router. A
 // fault thrown in PE2's own code path (test/support/host-fault.mjs, loaded through
 // NODE_OPTIONS by this test only, trips on one ping size) crashes PE2 alone: status shows it
-// crashed with its error, PE1 keeps answering, `flexlab start PE2` brings it back, and
-// `down` leaves no process of the lab behind.
+// crashed with its error, PE1 keeps answering, `flexlab start PE2` brings it back,
+// `restart PE2 --own-process` moves it out of the host, and `down` leaves no process behind.
 import { connect } from "node:net";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -87,9 +87,21 @@ describe("a hosted lab (process runtime, routers many to a process)", () => {
     await execUntil(dir, "PE1", "show ip bgp vpnv4 all summary", /^10\.0\.0\.2 .* +2\s*$/m);
     expect((await flexlab(dir, ["exec", "PE1", "ping vrf A 192.168.2.1 source Loopback10"])).stdout).toContain("Success rate is 100 percent (5/5)");
 
+    // Out of the host into a process of its own, on the same ports.
+    const move = await flexlab(dir, ["restart", "PE2", "--own-process"]);
+    expect(move.code, move.stderr).toBe(0);
+    const moved = (await state(dir)).nodes.find((n) => n.name === "PE2")!;
+    expect(moved).toMatchObject({ state: "running", consolePort: s.nodes[1].consolePort, mgmtPort: s.nodes[1].mgmtPort });
+    expect(moved.hostProcess).toBeUndefined();
+    expect(moved.pid).not.toBe(hostPid);
+    expect((await flexlab(dir, ["status"])).stdout).toMatch(new RegExp(`^PE2 +running +\\d+ +\\d+ +${moved.pid}$`, "m"));
+    await execUntil(dir, "PE1", "show ip bgp vpnv4 all summary", /^10\.0\.0\.2 .* +2\s*$/m);
+    expect((await flexlab(dir, ["exec", "PE1", "ping vrf A 192.168.2.1 source Loopback10"])).stdout).toContain("Success rate is 100 percent (5/5)");
+
     const down = await flexlab(dir, ["down"]);
     expect(down.code, down.stderr).toBe(0);
     expect(pidAlive(hostPid)).toBe(false);
+    expect(pidAlive(moved.pid!)).toBe(false);
     expect(pidAlive(s.daemon.pid)).toBe(false);
   }, 240_000);
 });

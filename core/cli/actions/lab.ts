@@ -135,14 +135,15 @@ async function downLeftovers(options: LabOption & JsonOption, noLab: string): Pr
   }
 }
 
-type NodeOp = "startNode" | "stopNode" | "restartNode";
+type NodeOp = "startNode" | "stopNode" | "restartNode" | "restartInOwnProcess";
 
 /** `start|stop|restart NODE`. */
 export async function nodeLifecycle(op: NodeOp, node: string, options: LabOption): Promise<void> {
   const lab = await runningLab(options);
   if (!lab) return;
   try {
-    const s = await lab.runtime[op](lab.state, node);
+    if (op === "restartInOwnProcess" && !lab.runtime.restartInOwnProcess) return fail(`the ${lab.runtime.name} runtime runs every node in its own ${lab.runtime.name === "process" ? "process" : "container"} already: flexlab restart ${node}`, 2);
+    const s = op === "restartInOwnProcess" ? await lab.runtime.restartInOwnProcess!(lab.state, node) : await lab.runtime[op](lab.state, node);
     console.error(`${node}: ${s.state}${s.state === "running" ? ` (console ${s.consolePort}, mgmt ${s.mgmtPort})` : ""}`);
   } catch (err) {
     failWith(err);

@@ -40,8 +40,14 @@ export function registerLab(program: Command): void {
     ["restart", "restartNode", "Restart one node: it boots again from its startup-config"],
   ] as const;
   for (const [name, op, description] of lifecycle) {
-    withExamples(withLabOption(program.command(name).description(description).argument("<node>")), [`flexlab ${name} R1`]).action(async (node: string, options: LabOption) =>
-      (await actions()).nodeLifecycle(op, node, options),
+    const command = withLabOption(program.command(name).description(description).argument("<node>"));
+    if (name !== "restart") {
+      withExamples(command, [`flexlab ${name} R1`]).action(async (node: string, options: LabOption) => (await actions()).nodeLifecycle(op, node, options));
+      continue;
+    }
+    command.option("--own-process", "process runtime, hosted lab: restart it in a process of its own, out of its router host (until the lab goes down)");
+    withExamples(command, ["flexlab restart R1", "flexlab restart R7 --own-process"]).action(async (node: string, options: LabOption & { ownProcess?: boolean }) =>
+      (await actions()).nodeLifecycle(options.ownProcess ? "restartInOwnProcess" : op, node, options),
     );
   }
 }

@@ -140,6 +140,11 @@ export class ProcessRuntime implements Runtime<ProcessLabState> {
     return this.nodeOp(state, "restart-node", node);
   }
 
+  /** Out of its router host: the daemon stops it there and starts it in a process of its own. */
+  async restartInOwnProcess(state: ProcessLabState, node: string): Promise<NodeStatus> {
+    return this.nodeOp(state, "own-process", node);
+  }
+
   status(state: ProcessLabState): Promise<NodeStatus[]> {
     return this.control(state, "status");
   }

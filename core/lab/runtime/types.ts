@@ -226,6 +226,9 @@ export interface Runtime<S extends LabState = LabState> {
   /** Stops a node on purpose (SIGTERM, then SIGKILL after 3 s); its links stay. */
   stopNode(state: S, node: string): Promise<NodeStatus>;
   restartNode(state: S, node: string): Promise<NodeStatus>;
+  /** Restarts a node in a process of its own, out of the process it shares with others
+   * (process runtime, `hosted:`), for as long as the lab runs. Absent where each node has its own. */
+  restartInOwnProcess?(state: S, node: string): Promise<NodeStatus>;
   /** Current status of every node, in lab.yaml order. */
   status(state: S): Promise<NodeStatus[]>;
   /** Impairs, clears, pulls or plugs link `index` (its position in lab.yaml) while the lab
