@@ -3,7 +3,8 @@
 // filters IOS applies to each route in and out, in its order: `prefix-list`, then
 // `filter-list` (AS-path access list), then `route-map` (routing/route-map.ts), each of which
 // must permit. A permitting route-map's `set` clauses rewrite the path: local-preference,
-// metric (MED), weight, community [additive] / none, extcommunity rt [additive], as-path
+// metric (MED), weight, community [additive] / none, comm-list delete, extcommunity rt
+// [additive], as-path
 // prepend, origin, ip next-hop. Routes beneath an `aggregate-address … summary-only` of the
 // neighbor's IPv4 family are sent to no one (IOS's "s" suppressed).
 import type { BgpAfNeighbor, BgpConfig } from "../config/model/bgp";
@@ -50,7 +51,7 @@ const ORIGIN = { igp: 0, egp: 1, incomplete: 2 } as const;
 
 /** The path's attributes after a permitting entry's set clauses (the same object when none
  * applies to a BGP path). */
-export function applySet(a: BgpAttrs, s: RouteMapSet): { attrs: BgpAttrs; weight?: number } {
+export function applySet(a: BgpAttrs, s: RouteMapSet, policy: RoutePolicy): { attrs: BgpAttrs; weight?: number } {
   let out: { -readonly [K in keyof BgpAttrs]: BgpAttrs[K] } | undefined;
   const edit = (): { -readonly [K in keyof BgpAttrs]: BgpAttrs[K] } => (out ??= { ...a });
   if (s.localPreference !== undefined) edit().localPref = s.localPreference;
@@ -67,6 +68,14 @@ export function applySet(a: BgpAttrs, s: RouteMapSet): { attrs: BgpAttrs; weight
       if (all.length > 0) e.communities = all;
       else delete e.communities;
     }
+  }
+  // After `set community` (IOS's order): each community the list permits goes.
+  if (s.commListDelete !== undefined) {
+    const e = edit();
+    const name = s.commListDelete;
+    const left = (e.communities ?? []).filter((c) => !policy.communityPermits(name, [c]));
+    if (left.length > 0) e.communities = left;
+    else delete e.communities;
   }
   if (s.extcommunityRt !== undefined) {
     const rts = s.extcommunityRt.values.map(parseRouteTarget).filter((x): x is ExtendedCommunity => x !== undefined);
@@ -109,7 +118,7 @@ function filterPolicy(
     const a = p.attrs;
     const v = policy.evaluate(f.routeMap, { prefix: p.prefix, metric: a.med, protocol: "bgp", protocolAs, bgp: bgpSubject(a) });
     if (!v.permit) return undefined;
-    return applySet(a, v.set);
+    return applySet(a, v.set, policy);
   };
 }
 

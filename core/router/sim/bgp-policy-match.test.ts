@@ -27,7 +27,7 @@ ip prefix-list FOUR seq 5 permit 10.1.4.0/24
 route-map C100 permit 10
  set community 65001:100
 route-map C200 permit 10
- set community 65001:200 65001:201
+ set community 65001:200 65001:201 65001:300
 route-map OUT permit 10
  match ip address prefix-list FOUR
  set as-path prepend 65001 65001
@@ -53,6 +53,7 @@ interface Ethernet0/0
 ip bgp-community new-format
 ip community-list standard C100 permit 65001:100
 ip community-list expanded C2XX permit ^65001:2
+ip community-list standard C300 permit 65001:300
 ip as-path access-list 5 permit ^65001$
 access-list 10 permit 10.1.3.0 0.0.0.255
 route-map IN deny 5
@@ -257,5 +258,13 @@ router bgp 65000
     expect(b).toContain("172.16.1.0/24");
     expect(b).not.toContain("172.16.2.0");
     expect(await sim.exec("PE2", "show ip bgp vpnv4 all 172.16.1.0/24")).toContain("Extended Community: RT:1:1 RT:9:9");
+  });
+
+  it("deletes the communities a list permits with set comm-list … delete", async () => {
+    const r2 = R2.replace("neighbor 10.0.12.1 route-map IN in", "neighbor 10.0.12.1 route-map STRIP in") + "route-map STRIP permit 10\n set comm-list C300 delete\n";
+    sim = new Simulation({ nodes: { R1, R2: r2 }, links: link.map((l) => [...l]) });
+    sim.advance(60_000);
+    expect(await sim.exec("R2", "show ip bgp 10.1.2.0/24")).toMatch(/^ {6}Community: 65001:200 65001:201$/m);
+    expect(await sim.exec("R2", "show ip bgp neighbors 10.0.12.1 received-routes")).toContain("10.1.2.0/24");
   });
 });

@@ -330,6 +330,26 @@ export const routeMapCommands: readonly ConfigCommand[] = [
     },
   }),
   command({
+    id: "route-map.set-comm-list-delete",
+    mode: "route-map",
+    syntax: "set comm-list (<1-500>|WORD)$list delete",
+    help: [SET, "set BGP community list (for deletion)", "Community-list number", "Community-list name", "Delete matching communities"],
+    order: 20.2,
+    apply: (m, a, c) => {
+      entry(m, c).set.commListDelete = String(a.list);
+    },
+    no: {
+      syntax: "set comm-list [(<1-500>|WORD)$list [delete]]",
+      apply: (m, _a, c) => {
+        delete entry(m, c).set.commListDelete;
+      },
+    },
+    render: (m, c) => {
+      const v = entry(m, c).set.commListDelete;
+      return v === undefined ? [] : [{ args: { list: /^\d+$/.test(v) ? Number(v) : v } }];
+    },
+  }),
+  command({
     id: "route-map.set-extcommunity-rt",
     mode: "route-map",
     syntax: "set extcommunity rt RT$rts... [additive$additive]",

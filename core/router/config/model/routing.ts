@@ -45,6 +45,8 @@ export interface RouteMapSet {
   ipNextHop?: Ipv4;
   /** `set community VALUES [additive]` (values as 32-bit numbers) or `set community none`. */
   community?: { values: number[]; additive: boolean } | "none";
+  /** `set comm-list LIST delete`: the communities the list permits are taken off. */
+  commListDelete?: string;
   /** `set extcommunity rt RT... [additive]`. */
   extcommunityRt?: { values: string[]; additive: boolean };
   /** `set as-path prepend ASN...`. */

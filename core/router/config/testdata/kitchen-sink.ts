@@ -336,6 +336,7 @@ route-map RM deny 20
  match source-protocol bgp 65001
  set as-path prepend 65000 65000
  set community none
+ set comm-list STD delete
  set extcommunity rt 65000:2 additive
  set origin incomplete
 !
