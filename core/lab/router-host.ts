@@ -273,11 +273,15 @@ export class HostedNode implements SupervisedNode {
       case "stopped":
         this.pendingStop?.();
         return;
-      case "crashed":
-        appendTail(this.tail, event.error);
+      case "crashed": {
+        // What the agent of a process of its own prints before it exits, here for this router alone.
+        const text = `flexlab-agent: uncaught exception, router stopped: ${event.error}\n`;
+        this.log?.write(text);
+        appendTail(this.tail, text);
         this.settleStart({ reason: "exited", message: `crashed before it was ready:\n${event.error}`, portInUse: false }, "crashed");
         if (this.runState === "running") this.setState("crashed");
         return;
+      }
       case "log":
         this.log?.write(event.text);
         appendTail(this.tail, event.text);

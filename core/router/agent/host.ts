@@ -140,7 +140,6 @@ export class RouterHost {
     if (hosted.state === "crashed") return hosted.name;
     hosted.state = "crashed";
     hosted.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    this.options.log(hosted.name, `flexlab-agent: uncaught exception, router stopped: ${hosted.error}\n`);
     // Closed outside its own context: its close is the host's business.
     const agent = hosted.agent;
     hosted.agent = undefined;
