@@ -1,6 +1,7 @@
 // A neighbor's policy as the RIB applies it (BgpPeerPolicy), from its address-family lines:
 // next-hop-self, send-community, route-reflector-client, allowas-in, local-as, and the
-// filters IOS applies to each route in and out, in its order: `prefix-list`, then
+// filters IOS applies to each route in and out, in its order: `distribute-list` (an access
+// list) or `prefix-list`, then
 // `filter-list` (AS-path access list), then `route-map` (routing/route-map.ts), each of which
 // must permit. A permitting route-map's `set` clauses rewrite the path: local-preference,
 // metric (MED), weight, community [additive] / none, comm-list delete, extcommunity rt
@@ -90,13 +91,14 @@ export function applySet(a: BgpAttrs, s: RouteMapSet, policy: RoutePolicy): { at
 }
 
 interface Filters {
+  readonly distributeList?: string;
   readonly prefixList?: string;
   readonly filterList?: number;
   readonly routeMap?: string;
 }
 
 function hasFilter(f: Filters | undefined): boolean {
-  return f !== undefined && (f.prefixList !== undefined || f.filterList !== undefined || f.routeMap !== undefined);
+  return f !== undefined && (f.distributeList !== undefined || f.prefixList !== undefined || f.filterList !== undefined || f.routeMap !== undefined);
 }
 
 /** One direction's filters per family as one function the RIB calls per path. `suppressed`:
@@ -112,6 +114,7 @@ function filterPolicy(
     if (suppressed !== undefined && p.family === "ipv4" && suppressed(p.prefix)) return undefined;
     const f = byFamily[p.family];
     if (f === undefined) return { attrs: p.attrs };
+    if (f.distributeList !== undefined && !policy.aclPermits(f.distributeList, p.prefix)) return undefined;
     if (f.prefixList !== undefined && !policy.prefixListPermits(f.prefixList, p.prefix)) return undefined;
     if (f.filterList !== undefined && !policy.asPathPermits(String(f.filterList), bgpSubject(p.attrs).asPath)) return undefined;
     if (f.routeMap === undefined) return { attrs: p.attrs };
@@ -123,11 +126,11 @@ function filterPolicy(
 }
 
 function inbound(l: BgpAfNeighbor | undefined): Filters | undefined {
-  return l === undefined ? undefined : { prefixList: l.prefixListIn, filterList: l.filterListIn, routeMap: l.routeMapIn };
+  return l === undefined ? undefined : { distributeList: l.distributeListIn, prefixList: l.prefixListIn, filterList: l.filterListIn, routeMap: l.routeMapIn };
 }
 
 function outbound(l: BgpAfNeighbor | undefined): Filters | undefined {
-  return l === undefined ? undefined : { prefixList: l.prefixListOut, filterList: l.filterListOut, routeMap: l.routeMapOut };
+  return l === undefined ? undefined : { distributeList: l.distributeListOut, prefixList: l.prefixListOut, filterList: l.filterListOut, routeMap: l.routeMapOut };
 }
 
 export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, policy: RoutePolicy, localAs: number | undefined): BgpPeerPolicy {

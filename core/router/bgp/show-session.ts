@@ -196,6 +196,8 @@ export function formatBgpNeighbor(
 /** What a family's policy lines show. */
 export interface NeighborFamilyPolicy {
   readonly softReconfigInbound?: boolean;
+  readonly distributeListIn?: string;
+  readonly distributeListOut?: string;
   readonly prefixListIn?: string;
   readonly prefixListOut?: string;
   readonly filterListIn?: number;
@@ -213,8 +215,10 @@ function policyLines(p: NeighborFamilyPolicy): string[] {
   if (p.routeReflectorClient) out.push("  Route-Reflector Client");
   if (p.softReconfigInbound) out.push("  Inbound soft reconfiguration allowed");
   if (p.nextHopSelf) out.push("  NEXT_HOP is always this router for eBGP paths");
-  if (p.prefixListIn !== undefined || p.filterListIn !== undefined || p.routeMapIn !== undefined) out.push("  Inbound path policy configured");
-  if (p.prefixListOut !== undefined || p.filterListOut !== undefined || p.routeMapOut !== undefined) out.push("  Outbound path policy configured");
+  if (p.distributeListIn !== undefined || p.prefixListIn !== undefined || p.filterListIn !== undefined || p.routeMapIn !== undefined) out.push("  Inbound path policy configured");
+  if (p.distributeListOut !== undefined || p.prefixListOut !== undefined || p.filterListOut !== undefined || p.routeMapOut !== undefined) out.push("  Outbound path policy configured");
+  if (p.distributeListIn !== undefined) out.push(`  Incoming update network filter list is ${p.distributeListIn}`);
+  if (p.distributeListOut !== undefined) out.push(`  Outgoing update network filter list is ${p.distributeListOut}`);
   if (p.prefixListIn !== undefined) out.push(`  Incoming update prefix filter list is ${p.prefixListIn}`);
   if (p.prefixListOut !== undefined) out.push(`  Outgoing update prefix filter list is ${p.prefixListOut}`);
   if (p.filterListIn !== undefined) out.push(`  Incoming update AS path filter list is ${p.filterListIn}`);

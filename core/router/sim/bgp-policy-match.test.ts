@@ -108,7 +108,7 @@ describe("BGP policy matching", () => {
     expect(await sim.exec("R2", "show ip bgp")).toMatch(/^\*> 10\.1\.4\.0\/24 +10\.0\.12\.1 +0 +0 65001 65001 65001 i$/m);
   });
 
-  it("applies a neighbor's prefix-list and filter-list, and a refused route is withdrawn", async () => {
+  it("applies a neighbor's prefix-list, distribute-list and filter-list, and a refused route is withdrawn", async () => {
     const r2 = R2.replace("  neighbor 10.0.12.1 route-map IN in\n", "  neighbor 10.0.12.1 prefix-list NOT3 in\n  neighbor 10.0.12.1 filter-list 5 in\n").replace(
       "ip bgp-community new-format\n",
       "ip prefix-list NOT3 seq 5 deny 10.1.3.0/24\nip prefix-list NOT3 seq 10 permit 0.0.0.0/0 le 32\n",
@@ -134,6 +134,12 @@ describe("BGP policy matching", () => {
     const after = await sim.exec("R2", "show ip bgp");
     expect(after).not.toContain("10.1.1.0");
     expect(after).toContain("10.1.2.0/24");
+    // And a distribute-list (access list 20 refuses 10.1.2.0/24) on top of it.
+    await sim.transcript("R1", ["configure terminal", "access-list 20 deny 10.1.2.0 0.0.0.255", "access-list 20 permit any", "router bgp 65001", "address-family ipv4", "neighbor 10.0.12.2 distribute-list 20 out", "end"]);
+    sim.advance(5_000);
+    const last = await sim.exec("R2", "show ip bgp");
+    expect(last).not.toContain("10.1.2.0");
+    expect(await sim.exec("R1", "show ip bgp neighbors 10.0.12.2")).toContain("  Outgoing update network filter list is 20\n  Outgoing update prefix filter list is NOT1\n");
   });
 
   it("restarts a neighbor stopped by maximum-prefix after the restart interval", async () => {

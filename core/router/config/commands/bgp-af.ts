@@ -289,6 +289,35 @@ export const bgpAfCommands: readonly ConfigCommand[] = [
           ],
   }),
   command({
+    id: "bgp.af.neighbor.distribute-list",
+    mode: ["router-bgp", "router-bgp-af"],
+    syntax: `${PEER_SYNTAX} distribute-list (<1-199>|WORD)$list (in|out)$dir`,
+    help: [NEIGHBOR, ...PEER, "Filter updates to/from this neighbor", "IP access list number", "IP Access-list name", "Filter incoming updates", "Filter outgoing updates"],
+    order: NEIGHBOR_ORDER,
+    apply: (m, a, c) => {
+      const n = afPeer(m, ipv4Unless(m, c), a);
+      if ("error" in n) return n;
+      if (a.dir === "in") n.distributeListIn = String(a.list);
+      else n.distributeListOut = String(a.list);
+    },
+    no: {
+      apply: (m, a, c) => {
+        if (c.bgpAf === undefined && !bgp(m).addressFamilies.ipv4) return;
+        const n = afPeerIfAny(m, ipv4Unless(m, c), a);
+        if (a.dir === "in") delete n.distributeListIn;
+        else delete n.distributeListOut;
+      },
+    },
+    render: (m, c) => {
+      if (c.bgpAf === undefined) return [];
+      const arg = (v: string): string | number => (/^\d+$/.test(v) ? Number(v) : v);
+      return [
+        ...afPeerLines(m, c, (n) => (n.distributeListIn === undefined ? undefined : { list: arg(n.distributeListIn), dir: "in" })),
+        ...afPeerLines(m, c, (n) => (n.distributeListOut === undefined ? undefined : { list: arg(n.distributeListOut), dir: "out" })),
+      ];
+    },
+  }),
+  command({
     id: "bgp.af.neighbor.filter-list",
     mode: ["router-bgp", "router-bgp-af"],
     syntax: `${PEER_SYNTAX} filter-list <1-500>$list (in|out)$dir`,

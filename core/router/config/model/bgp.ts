@@ -34,6 +34,9 @@ export interface BgpAfNeighbor {
   /** `neighbor X prefix-list NAME in|out`. */
   prefixListIn?: string;
   prefixListOut?: string;
+  /** `neighbor X distribute-list ACL in|out` (access lists on the network and mask). */
+  distributeListIn?: string;
+  distributeListOut?: string;
   /** `neighbor X filter-list N in|out` (AS-path access lists). */
   filterListIn?: number;
   filterListOut?: number;

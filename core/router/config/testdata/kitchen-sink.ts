@@ -263,6 +263,7 @@ router bgp 65000
   neighbor SPOKES route-map RM in
   neighbor SPOKES route-map RM out
   neighbor SPOKES prefix-list PL in
+  neighbor SPOKES distribute-list 10 out
   neighbor SPOKES filter-list 1 out
   neighbor SPOKES route-reflector-client
   neighbor SPOKES maximum-prefix 500 restart 10
