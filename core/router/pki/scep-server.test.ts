@@ -35,7 +35,7 @@ describe("the SCEP server", () => {
     const signer = new X509Certificate(Buffer.from(buildCertificate({ serial: 5n, subject, issuer: subject, subjectKey: mine.publicKey, issuerKey: mine.privateKey, issuerPublicKey: mine.publicKey, notBeforeMs: now, notAfterMs: now + 1e9, ca: false })));
     const msg = buildPkiMessage({ messageType: MessageType.PKCSReq, transactionId: "X", payload: csr, recipient: server.cert, signerCert: signer, signerKey: mine.privateKey });
     const counters = { requests: 0, malformed: 0 };
-    const res = scepRespond(server, req("POST", "/cgi-bin/pkiclient.exe?operation=PKIOperation", msg), now, counters);
+    const res = scepRespond(server, req("POST", "/cgi-bin/pkiclient.exe?operation=PKIOperation", new Uint8Array(msg)), now, counters);
     const rep = parsePkiMessage(res.body!);
     if (typeof rep === "string") throw new Error(rep);
     expect(rep.pkiStatus).toBe(PkiStatus.FAILURE);
