@@ -74,7 +74,9 @@ export async function listServiceTasks(docker: Docker, serviceIds: readonly stri
 export async function listSwarmObjects(docker: Docker, lab: string, dir?: string): Promise<SwarmLabObjects> {
   const filters = labFilter(lab, dir);
   const [services, containers, networks] = await Promise.all([
-    docker.listServices({ filters }),
+    // An engine that left its swarm (503) has no services any more: the gateway and the
+    // bridge, plain objects, are still to be found and removed.
+    docker.listServices({ filters }).catch((err: unknown) => (statusCodeOf(err) === 503 ? [] : Promise.reject(err))),
     docker.listContainers({ all: true, filters: { ...filters, label: [...filters.label, "flexlab.role=gateway"] } }),
     docker.listNetworks({ filters }),
   ]);

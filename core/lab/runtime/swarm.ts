@@ -145,7 +145,8 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
         for (const f of waitFailures) progress(f.node, "failed", f.message);
         throw new RuntimeError(waitFailures.every((f) => f.timeout) ? "timeout" : "node-failed", waitFailures.map((f) => f.message).join("\n"));
       }
-      await this.recordMacs(docker, record);
+      const withMacs = await this.withMacs(docker, record.current);
+      record.update(() => withMacs);
       for (const n of lab.nodes) {
         const failure = await this.cablesOf(record.current, n.name);
         if (failure) throw new RuntimeError("node-failed", failure);
@@ -198,7 +199,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
         throw new RuntimeError(failures[0]?.timeout ? "timeout" : "node-failed", failure);
       }
     }
-    await this.saveNode(state, n.name, "running");
+    await this.saveNode(state, n.name, "running", docker);
     return this.statusOf(docker, state, n, "running");
   }
 
@@ -432,27 +433,26 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     }
   }
 
-  /** Each link endpoint's MAC, from the address its task got on the link's overlay: the NIC's
-   * MAC is 02:42:<address> there, as on bridges. */
-  private async recordMacs(docker: Docker, record: StateRecord<SwarmLabState>): Promise<void> {
-    const state = record.current;
+  /** The state with each link endpoint's MAC, from the address its running task got on the
+   * link's overlay: the NIC's MAC is 02:42:<address> there, as on bridges. A task started anew
+   * (`flexlab start`) may have another address, so this is read again then. */
+  private async withMacs(docker: Docker, state: SwarmLabState): Promise<SwarmLabState> {
     const tasks = await listServiceTasks(docker, Object.values(state.swarm.services));
     const addressOn = (node: string, networkId: string): string | undefined => {
       const task = tasks.get(state.swarm.services[node] ?? "")?.find((t) => t.Status.State === "running");
       const address = task?.NetworksAttachments?.find((a) => a.Network.ID === networkId)?.Addresses?.[0];
       return address?.split("/")[0];
     };
-    record.update((s) => ({
-      ...s,
-      links: s.links.map((l) => ({
+    return {
+      ...state,
+      links: state.links.map((l) => ({
         ...l,
         endpoints: l.endpoints.map((e) => {
           const address = l.network ? addressOn(e.node, l.network.id) : undefined;
           return address ? { ...e, mac: macForAddress(address) } : e;
         }),
       })),
-    }));
-    await record.flush();
+    };
   }
 
   private deployingState(lab: Lab, token: string, image: string, hostPorts: ReadonlyMap<string, { console: number; mgmt: number }>): SwarmLabState {
@@ -539,8 +539,9 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     }
   }
 
-  private async saveNode(state: SwarmLabState, node: string, runState: NodeState["state"]): Promise<void> {
-    const base = await this.freshState(state);
+  private async saveNode(state: SwarmLabState, node: string, runState: NodeState["state"], docker?: Docker): Promise<void> {
+    const fresh = await this.freshState(state);
+    const base = docker ? await this.withMacs(docker, fresh) : fresh;
     await writeState({ ...base, nodes: base.nodes.map((x) => (x.name === node ? { ...x, state: runState } : x)) });
   }
 
