@@ -304,6 +304,9 @@ export const ikev2SaRowSchema = z.object({
   pushedAddress: z.string().optional(),
   /** "a.b.c.d mask" lines the peer pushed. */
   remoteSubnets: z.array(z.string()),
+  /** The authorization policy's `def-domain` and `banner` the peer pushed. */
+  defaultDomain: z.string().optional(),
+  banner: z.string().optional(),
   childSas: z.array(
     z.object({
       inboundSpi: z.string(),

@@ -121,7 +121,7 @@ export function successor(this: IkeEngine, old: IkeSa, role: "initiator" | "resp
   next.ni = ni;
   next.nr = nr;
   next.keys = deriveIkeKeys(suite, seed, ni, nr, spiI, spiR);
-  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "interfaceName", "ipsecProfile", "upSinceMs", "fragmentMtu"] as const) {
+  for (const field of ["natLocal", "natRemote", "profile", "localId", "remoteId", "remoteCert", "authLocal", "authRemote", "dpd", "lifetimeSec", "request", "assignedAddress", "remoteSubnets", "defaultDomain", "banner", "interfaceName", "ipsecProfile", "upSinceMs", "fragmentMtu"] as const) {
     (next as unknown as Record<string, unknown>)[field] = old[field];
   }
   next.children.push(...old.children.splice(0));

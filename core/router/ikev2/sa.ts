@@ -128,6 +128,9 @@ export class IkeSa {
   assignedAddress: Ipv4 | undefined;
   /** INTERNAL_IP4_SUBNET routes the peer pushed. */
   remoteSubnets: { address: Ipv4; mask: Ipv4 }[] = [];
+  /** The default domain and banner the peer pushed (its authorization policy's). */
+  defaultDomain: string | undefined;
+  banner: string | undefined;
   /** The interface the SA is bound to: the tunnel, or the Virtual-Access cloned for it. */
   interfaceName: string | undefined;
   /** The IPsec profile protecting it (the tunnel's or the virtual template's): transform sets,

@@ -67,6 +67,8 @@ export function ikev2SaRows(sas: readonly IkeSa[], nowMs: number, ivrfOf?: (sa: 
     ...(sa.fragmentMtu !== undefined ? { fragmentationMtu: sa.fragmentMtu } : {}),
     ...(sa.assignedAddress !== undefined ? { pushedAddress: formatIpv4(sa.assignedAddress) } : {}),
     remoteSubnets: sa.remoteSubnets.map((s) => `${formatIpv4(s.address)} ${formatIpv4(s.mask)}`),
+    ...(sa.defaultDomain !== undefined ? { defaultDomain: sa.defaultDomain } : {}),
+    ...(sa.banner !== undefined ? { banner: sa.banner } : {}),
     childSas: sa.children.map((c) => {
       const cipher = CHILD_CIPHERS[c.suite.cipher];
       return {
@@ -123,6 +125,14 @@ function saLines(r: Ikev2SaRow, detailed: boolean): string[] {
   if (r.remoteSubnets.length) {
     lines.push("      Remote subnets:");
     for (const s of r.remoteSubnets) lines.push(`      ${s}`);
+  }
+  // What else the peer's authorization policy pushed. Cisco documents no layout for these in
+  // `show crypto ikev2 sa detailed`; the labels are the ones IOS's Easy VPN client shows
+  // (`show crypto ipsec client ezvpn`: "Default Domain:", and the banner text after "Banner:").
+  if (r.defaultDomain !== undefined) lines.push(`      Default Domain: ${r.defaultDomain}`);
+  if (r.banner !== undefined) {
+    lines.push("      Banner:");
+    for (const line of r.banner.split("\n")) lines.push(`      ${line}`);
   }
   lines.push("");
   return lines;

@@ -22,8 +22,8 @@ import { formatIpv4, ipv4, maskLength, prefix, type Ipv4 } from "../wire/addr";
 import { isWireError } from "../wire/errors";
 import { IKE_NAT_T_PORT, IKE_PORT, classifyUdp4500, stripNonEspMarker, withNonEspMarker } from "../wire/ikev2";
 import type { CfgAttribute } from "../wire/ikev2-payloads";
-import { CfgAttributeType } from "../wire/ikev2-registry";
-import { cfgIpv4, cfgIpv4Subnet, cfgIpv4Value } from "../wire/ikev2-values";
+import { CfgAttributeType, CiscoCfgAttributeType } from "../wire/ikev2-registry";
+import { cfgIpv4, cfgIpv4Subnet, cfgIpv4Value, cfgText, cfgTextValue } from "../wire/ikev2-values";
 import { IkeEngine, type IkeHost } from "./engine";
 import type { ChildSa, Endpoint, IkeSa } from "./sa";
 import { formatIkev2Sa, formatIkev2Stats, ikev2SaRows } from "./show";
@@ -40,6 +40,8 @@ export const REINITIATE_FIRST_MS = 500;
 /** How long a shortcut waits for the session its peer is already starting toward us. */
 const SHORTCUT_CROSSING_WAIT_MS = 5_000;
 const HOST_MASK = ipv4(255, 255, 255, 255);
+/** The administrative distance of the routes IKEv2 installs when `route accept any` names none. */
+const IKEV2_ROUTE_DISTANCE = 2;
 
 /** An initiating tunnel's wish, from its config. */
 interface Wanted {
@@ -337,6 +339,8 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   configRequest(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>): CfgAttribute[] {
     const out: CfgAttribute[] = [];
     if (sa.request?.wantsAddress) out.push({ type: CfgAttributeType.INTERNAL_IP4_ADDRESS, value: new Uint8Array(0) });
+    // Ask for the default domain and banner too (empty attributes, RFC 7296 §3.15.1).
+    out.push({ type: CiscoCfgAttributeType.UNITY_DEF_DOMAIN, value: new Uint8Array(0) }, { type: CiscoCfgAttributeType.UNITY_BANNER, value: new Uint8Array(0) });
     out.push(...this.pushedRoutes(sa, this.authorizationPolicy(profile)));
     return out;
   }
@@ -369,7 +373,7 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
   configReply(sa: IkeSa, profile: DeepReadonly<Ikev2Profile>, request: readonly CfgAttribute[]): CfgAttribute[] | undefined {
     const policy = this.authorizationPolicy(profile);
     const out: CfgAttribute[] = [];
-    this.acceptRoutes(sa, request);
+    this.acceptRoutes(sa, request, policy);
     if (request.some((a) => a.type === CfgAttributeType.INTERNAL_IP4_ADDRESS)) {
       if (policy?.pool) {
         const address = this.lease(policy.pool);
@@ -377,15 +381,23 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
         sa.assignedAddress = address;
         out.push({ type: CfgAttributeType.INTERNAL_IP4_ADDRESS, value: cfgIpv4Value(address) });
         out.push({ type: CfgAttributeType.INTERNAL_IP4_NETMASK, value: cfgIpv4Value(policy.netmask ?? HOST_MASK) });
-        this.installRoute(sa, address, HOST_MASK);
+        this.installRoute(sa, address, HOST_MASK, policy);
       }
     }
     for (const dns of policy?.dns ?? []) out.push({ type: CfgAttributeType.INTERNAL_IP4_DNS, value: cfgIpv4Value(dns) });
+    // The default domain and banner go whenever the policy has them, asked for or not, as
+    // with the DNS servers: what the client does not understand it ignores (§3.15.1).
+    if (policy?.defDomain !== undefined) out.push({ type: CiscoCfgAttributeType.UNITY_DEF_DOMAIN, value: cfgTextValue(policy.defDomain) });
+    if (policy?.banner !== undefined) out.push({ type: CiscoCfgAttributeType.UNITY_BANNER, value: cfgTextValue(policy.banner) });
     out.push(...this.pushedRoutes(sa, policy));
     return out;
   }
 
   applyConfigReply(sa: IkeSa, attributes: readonly CfgAttribute[]): void {
+    for (const a of attributes) {
+      if (a.type === CiscoCfgAttributeType.UNITY_DEF_DOMAIN && a.value.length > 0) sa.defaultDomain = cfgText(a.value);
+      else if (a.type === CiscoCfgAttributeType.UNITY_BANNER && a.value.length > 0) sa.banner = cfgText(a.value);
+    }
     const address = attributes.map((a) => (a.type === CfgAttributeType.INTERNAL_IP4_ADDRESS ? cfgIpv4(a.value) : undefined)).find((a) => a !== undefined);
     if (address !== undefined && sa.request?.wantsAddress) {
       const iface = this.router.stack.interface(sa.request.tunnel);
@@ -395,31 +407,41 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
         else sa.assignedAddress = address;
       }
     }
-    this.acceptRoutes(sa, attributes);
+    const profile = sa.profile === undefined ? undefined : this.router.running.crypto.ikev2.profiles[sa.profile];
+    this.acceptRoutes(sa, attributes, profile ? this.authorizationPolicy(profile) : undefined);
   }
 
   /** Routes the peer pushed (INTERNAL_IP4_SUBNET), installed as static routes out of the
-   * session's interface, as IOS shows them. */
-  private acceptRoutes(sa: IkeSa, attributes: readonly CfgAttribute[]): void {
+   * session's interface, as IOS shows them, with our policy's `route accept any` tag and
+   * distance. */
+  private acceptRoutes(sa: IkeSa, attributes: readonly CfgAttribute[], policy: DeepReadonly<Ikev2AuthorizationPolicy> | undefined): void {
     for (const a of attributes) {
       if (a.type !== CfgAttributeType.INTERNAL_IP4_SUBNET) continue;
       const subnet = cfgIpv4Subnet(a.value);
       if (!subnet) continue;
       sa.remoteSubnets.push(subnet);
-      this.installRoute(sa, subnet.address, subnet.mask);
+      this.installRoute(sa, subnet.address, subnet.mask, policy);
     }
   }
 
-  private installRoute(sa: IkeSa, address: Ipv4, mask: Ipv4): void {
+  /**
+   * A route IKEv2 installs for the session. Without `route accept any` IOS still accepts what
+   * the peer pushes, at distance 2 (the smart-default policy reads `route accept any tag : 1
+   * distance : 2`; the tag is that policy's own, so a configured policy without the line adds
+   * none here). The responder's route to the address it leased follows the same settings.
+   */
+  private installRoute(sa: IkeSa, address: Ipv4, mask: Ipv4, policy: DeepReadonly<Ikev2AuthorizationPolicy> | undefined): void {
     if (!sa.interfaceName) return;
     const len = maskLength(mask);
     if (len === undefined) return;
+    const accept = policy?.routeAccept;
     this.router.routing.rib.upsert(this.ivrfOf(sa.interfaceName), {
       prefix: prefix(address, len),
       protocol: "static",
       instance: `ikev2-${sa.id}-${formatIpv4(address)}`,
-      distance: 1,
+      distance: accept?.distance ?? IKEV2_ROUTE_DISTANCE,
       metric: 0,
+      ...(accept?.tag !== undefined ? { tag: accept.tag } : {}),
       nextHops: [{ interface: sa.interfaceName }],
     });
   }

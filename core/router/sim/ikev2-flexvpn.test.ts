@@ -99,9 +99,9 @@ afterEach(() => {
   sim = undefined;
 });
 
-function lab(pki: Record<string, TrustpointMaterial>, hub = HUB): Simulation {
+function lab(pki: Record<string, TrustpointMaterial>, hub = HUB, r3 = spoke("R3", 103)): Simulation {
   return new Simulation({
-    nodes: { "R1-HUB": hub, R3: spoke("R3", 103), R4: spoke("R4", 104) },
+    nodes: { "R1-HUB": hub, R3: r3, R4: spoke("R4", 104) },
     links: [
       [
         { node: "R1-HUB", iface: "Ethernet0/0" },
@@ -171,6 +171,37 @@ describe("FlexVPN with certificates", () => {
     const routes = await sim.exec("R3", "show ip route static");
     expect(routes).toMatch(/S\s+192\.168\.100\.0\/24 is directly connected, Tunnel0/);
     expect(routes).toMatch(/S\s+172\.30\.0\.0\/16 is directly connected, Tunnel0/);
+  });
+
+  it("pushes the policy's def-domain and banner to the spokes and installs pushed routes with `route accept any`'s tag and distance", async () => {
+    const hub = HUB.replace(" def-domain cisco.com\n", " def-domain cisco.com\n banner ^C Authorized access only\nFlexLab hub ^C\n route set remote ipv4 172.30.0.0 255.255.0.0\n");
+    // R3 accepts with a tag and its own distance; R4 has no `route accept` line.
+    const r3 = spoke("R3", 103).replace(" route set interface\n", " route set interface\n route accept any tag 10 distance 5\n");
+    sim = lab(material, hub, r3);
+    expect(await sim.exec("R3", "show running-config | section authorization policy")).toContain(" route set interface\n route accept any tag 10 distance 5");
+    sim.advance(10_000);
+    for (const node of ["R3", "R4"]) {
+      const detail = await sim.exec(node, "show crypto ikev2 sa detailed");
+      expect(detail, node).toContain("      Remote subnets:\n      172.30.0.0 255.255.0.0\n      Default Domain: cisco.com\n      Banner:\n       Authorized access only\n      FlexLab hub \n");
+      expect(await sim.exec(node, "show crypto ikev2 session detailed"), node).toContain("      Default Domain: cisco.com");
+    }
+    const r3Route = await sim.exec("R3", "show ip route 172.30.0.0");
+    expect(r3Route).toContain('Known via "static", distance 5, metric 0 (connected)');
+    expect(r3Route).toContain("  Tag 10");
+    expect(await sim.exec("R3", "show ip route static")).toMatch(/S\s+172\.30\.0\.0\/16 is directly connected, Tunnel0/);
+    // Without the line IOS accepts all the same, at distance 2 and untagged.
+    const r4Route = await sim.exec("R4", "show ip route 172.30.0.0");
+    expect(r4Route).toContain('Known via "static", distance 2, metric 0 (connected)');
+    expect(r4Route).not.toContain("Tag");
+    // The hub has no def-domain/banner pushed to it, so shows none.
+    expect(await sim.exec("R1-HUB", "show crypto ikev2 sa detailed")).not.toContain("Default Domain");
+    // Removing the line puts the default back for the next session.
+    await sim.exec("R3", "configure terminal");
+    for (const line of ["crypto ikev2 authorization policy default", "no route accept any", "end"]) expect(await sim.exec("R3", line)).toBe("");
+    expect(await sim.exec("R3", "show running-config | section authorization policy")).not.toContain("route accept");
+    await sim.exec("R3", "clear crypto session");
+    sim.advance(5_000);
+    expect(await sim.exec("R3", "show ip route 172.30.0.0")).toContain('Known via "static", distance 2, metric 0 (connected)');
   });
 
   it("refuses a spoke whose certificate comes from a foreign CA, saying why", () => {

@@ -228,8 +228,8 @@ export const CfgType = {
   CFG_ACK: 4,
 } as const;
 
-/** Configuration attribute types (RFC 7296 §3.15.1). Cisco's private ones (FlexVPN's
- * banner, default domain, split DNS, ...) sit in 16384-32767 and round-trip unnamed. */
+/** Configuration attribute types (RFC 7296 §3.15.1). Cisco's private ones (16384-32767) are
+ * in CiscoCfgAttributeType. */
 export const CfgAttributeType = {
   INTERNAL_IP4_ADDRESS: 1,
   INTERNAL_IP4_NETMASK: 2,
@@ -243,6 +243,16 @@ export const CfgAttributeType = {
   INTERNAL_IP4_SUBNET: 13,
   SUPPORTED_ATTRIBUTES: 14,
   INTERNAL_IP6_SUBNET: 15,
+} as const;
+
+/** Cisco's private configuration attributes that FlexVPN uses: the authorization policy's
+ * `banner` and `def-domain` travel in the numbers of Cisco's Unity client extensions (named
+ * UNITY_BANNER and UNITY_DEF_DOMAIN in strongSwan's attribute table and in Wireshark's IKEv1
+ * one; Wireshark's IKEv2 table calls the whole range private use, so they stay unnamed in
+ * cfgAttributeTypeName as they do there). Others round-trip unnamed. */
+export const CiscoCfgAttributeType = {
+  UNITY_BANNER: 28672,
+  UNITY_DEF_DOMAIN: 28674,
 } as const;
 
 function namer(table: Readonly<Record<string, number>>): (n: number) => string {

@@ -163,4 +163,22 @@ export const ikev2AuthorizationCommands: readonly ConfigCommand[] = [
     },
     show: (m, c) => (authz(m, c).routeSetRemote ?? []).map((r) => ({ address: r.address, mask: r.mask })),
   }),
+  field({
+    id: "authorization-policy.route-accept",
+    mode: AP,
+    syntax: "route accept any [tag <1-4294967295>$tag] [distance <1-255>$distance]",
+    noSyntax: "route accept [any] [tag <1-4294967295>$tag] [distance <1-255>$distance]",
+    help: ["Routing parameters", "Routes to be accepted from the peer", "Accept all routes", "Tag for the accepted routes", "Tag value", "Administrative distance for the accepted routes", "Distance value"],
+    order: 43,
+    set: (m, c, a) => {
+      authz(m, c).routeAccept = { ...(a.tag !== undefined ? { tag: a.tag } : {}), ...(a.distance !== undefined ? { distance: a.distance } : {}) };
+    },
+    clear: (m, c) => {
+      delete authz(m, c).routeAccept;
+    },
+    show: (m, c) => {
+      const r = authz(m, c).routeAccept;
+      return r && { tag: r.tag, distance: r.distance };
+    },
+  }),
 ];

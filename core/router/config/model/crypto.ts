@@ -89,6 +89,9 @@ export interface Ikev2AuthorizationPolicy {
   routeSetAccessList?: string;
   /** `route set remote ipv4 A.B.C.D MASK`, pushed as routes. */
   routeSetRemote?: { address: Ipv4; mask: Ipv4 }[];
+  /** `route accept any [tag N] [distance N]`: the tag and administrative distance of the
+   * routes the peer pushes. Absent, they are accepted all the same with IOS's defaults. */
+  routeAccept?: { tag?: number; distance?: number };
   netmask?: Ipv4;
 }
 

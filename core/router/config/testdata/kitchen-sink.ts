@@ -121,6 +121,7 @@ crypto ikev2 authorization policy default
  route set interface Loopback0
  route set access-list SPLIT
  route set remote ipv4 172.30.0.0 255.255.0.0
+ route accept any tag 7 distance 5
 !
 crypto ikev2 profile default
  description hub profile
