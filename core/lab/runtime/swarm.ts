@@ -272,7 +272,8 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     const at = reference.lastIndexOf(":");
     try {
       await docker.getImage(this.localImage).tag({ repo: reference.slice(0, at), tag: reference.slice(at + 1) });
-      const stream = await docker.getImage(reference).push({});
+      // The engine wants an X-Registry-Auth header even for a registry without a login: an empty one.
+      const stream = await docker.getImage(reference).push({ authconfig: {} });
       const events = await new Promise<unknown[]>((done, fail) => docker.modem.followProgress(stream, (err: Error | null, out: unknown[]) => (err ? fail(err) : done(out))));
       const error = events.find((e): e is { error: string } => typeof e === "object" && e !== null && "error" in e && typeof (e as { error: unknown }).error === "string");
       if (error) throw new Error(error.error);
