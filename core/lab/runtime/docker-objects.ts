@@ -35,7 +35,8 @@ export function otherDirs(objects: LabObjects, dir: string): string[] {
   return [...dirs];
 }
 
-async function ignoreGone(work: Promise<unknown>): Promise<void> {
+/** Awaits `work`; an object already gone (404) is no failure. */
+export async function ignoreGone(work: Promise<unknown>): Promise<void> {
   try {
     await work;
   } catch (err) {

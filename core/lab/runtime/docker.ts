@@ -10,16 +10,17 @@ import type Docker from "dockerode";
 import { PortAllocator } from "../ports";
 import type { Lab } from "../topology";
 import { ROUTER_IMAGE } from "../image/tag";
-import { compareApiVersions, connectEngine, engineMessage, statusCodeOf, type Engine } from "./docker-engine";
-import { listLabObjects, otherDirs, removeLabObjects, usedSubnets } from "./docker-objects";
+import { compareApiVersions, connectEngine, engineMessage } from "./docker-engine";
+import { changeLabLink, createLabNetworks, deployingState, interrupted, nodeOf, refuseIfHeld, requireEngine, requireImage } from "./engine-common";
+import { listLabObjects, otherDirs, removeLabObjects } from "./docker-objects";
 import { containerUser, dockerLimitation, planLab, STOP_TIMEOUT_SEC, type LabPlan, type NodePlan } from "./docker-plan";
 import { createContainer, describeExit, inspectContainer, readLog, startAndWait, stopContainer, tailLines, type NodeWiring, type StartFailure } from "./docker-node";
-import { allocateSubnets, DEFAULT_POOL, formatCidr, parseCidr, prefixLengthFor, type Cidr } from "./docker-subnets";
+import { formatCidr, prefixLengthFor, type Cidr } from "./docker-subnets";
 import { containerName } from "./docker-labels";
-import { processStartTicks, sameProcessAlive, stopDeployer } from "./pids";
-import { applyLinkChange, applyLinksOfNode, changedLink } from "./link-cables";
+import { sameProcessAlive, stopDeployer } from "./pids";
+import { applyLinksOfNode } from "./link-cables";
 import { newToken, readState, removeState, StateRecord, writeState } from "./state";
-import { LOOPBACK_HOST, RuntimeError, type DeployOptions, type DeployStep, type DockerLabState, type LinkChange, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
+import { RuntimeError, type DeployOptions, type DeployStep, type DockerLabState, type LinkChange, type NodeState, type NodeStatus, type Runtime, type RuntimeErrorCode } from "./types";
 
 export { dockerAvailable } from "./docker-engine";
 
@@ -42,7 +43,6 @@ export interface DockerRuntimeOptions {
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 30_000;
-const SUBNET_ATTEMPTS = 3;
 
 export class DockerRuntime implements Runtime<DockerLabState> {
   readonly name = "docker" as const;
@@ -58,9 +58,9 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     const limitation = dockerLimitation(lab);
     if (limitation) throw new RuntimeError("internal", limitation);
     const { signal } = options;
-    const engine = await this.engine();
+    const engine = await requireEngine();
     const { docker } = engine;
-    await this.requireImage(docker);
+    await requireImage(docker, this.image, "run `flexlab image build` (or `flexlab image load FILE.tar`)");
     await this.refuseIfRunning(docker, lab);
     if (signal?.aborted) throw interrupted(lab);
 
@@ -134,7 +134,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   async destroy(state: DockerLabState): Promise<void> {
     // A deploy still under way is cancelled first: it takes down what it made.
     if (state.deploying) await stopDeployer(state.deploying);
-    const { docker } = await this.engine();
+    const { docker } = await requireEngine();
     try {
       await removeLabObjects(docker, state.lab, STOP_TIMEOUT_SEC);
     } catch (err) {
@@ -144,8 +144,8 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   }
 
   async startNode(state: DockerLabState, node: string): Promise<NodeStatus> {
-    const n = this.nodeOf(state, node);
-    const { docker } = await this.engine();
+    const n = nodeOf(state, node);
+    const { docker } = await requireEngine();
     const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) throw this.gone(state, n);
     if (!facts.running) {
@@ -160,8 +160,8 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   }
 
   async stopNode(state: DockerLabState, node: string): Promise<NodeStatus> {
-    const n = this.nodeOf(state, node);
-    const { docker } = await this.engine();
+    const n = nodeOf(state, node);
+    const { docker } = await requireEngine();
     const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) throw this.gone(state, n);
     await stopContainer(docker, facts.id, STOP_TIMEOUT_SEC);
@@ -175,7 +175,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   }
 
   async status(state: DockerLabState): Promise<NodeStatus[]> {
-    const { docker } = await this.engine();
+    const { docker } = await requireEngine();
     // The file knows which nodes were stopped on purpose, also when `state` was read before.
     const fresh = await readState(state.dir);
     const now = fresh.ok && fresh.state.lab === state.lab ? fresh.state : state;
@@ -188,48 +188,16 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   /** Impairs, clears, pulls or plugs link `index` on the routers of it that run; the state
    * file keeps it, so a router that starts later takes it up. */
   async changeLink(state: DockerLabState, index: number, change: LinkChange): Promise<void> {
-    const now = await this.freshState(state);
-    const link = now.links.find((l) => l.index === index);
-    if (!link) throw new RuntimeError("no-such-node", `no link ${index} in lab ${now.lab} (links: ${now.links.map((l) => l.index).join(", ") || "none"})`);
-    const running = new Set((await this.status(now)).filter((n) => n.state === "running").map((n) => n.name));
-    await writeState({ ...now, links: now.links.map((l) => (l.index === index ? changedLink(l, change) : l)) });
-    try {
-      await applyLinkChange(now, link, change, running);
-    } catch (err) {
-      throw new RuntimeError("node-failed", `link ${index}: ${err instanceof Error ? err.message : String(err)} (it takes the change when it starts again)`);
-    }
+    await changeLabLink(await this.freshState(state), index, change, (now) => this.status(now));
   }
 
-  // --- engine and image -------------------------------------------------------------------
-
-  private async engine(): Promise<Engine> {
-    const connected = await connectEngine();
-    if (!connected.ok) throw new RuntimeError("engine-unavailable", connected.message);
-    return connected.engine;
-  }
-
-  private async requireImage(docker: Docker): Promise<void> {
-    try {
-      await docker.getImage(this.image).inspect();
-    } catch (err) {
-      if (statusCodeOf(err) === 404) {
-        throw new RuntimeError("image-missing", `the router image ${this.image} is not built here: run \`flexlab image build\` (or \`flexlab image load FILE.tar\`)`);
-      }
-      throw new RuntimeError("engine-unavailable", `cannot look up ${this.image}: ${engineMessage(err)}`);
-    }
-  }
+  // --- leftovers ---------------------------------------------------------------------------
 
   /** A lab of this name already on the engine: from this folder and alive, from another folder,
    * or left over from a deploy that never finished (removed here). */
   private async refuseIfRunning(docker: Docker, lab: Lab): Promise<void> {
-    const previous = await readState(lab.dir);
+    const previous = await refuseIfHeld(lab, "docker");
     const deployer = previous.ok ? previous.state.deploying : undefined;
-    if (deployer && sameProcessAlive(deployer.pid, deployer.startTicks)) {
-      throw new RuntimeError("already-running", `lab ${lab.name} in ${lab.dir} is being deployed right now (pid ${deployer.pid}); \`flexlab down\` cancels that`);
-    }
-    if (previous.ok && previous.state.runtime !== "docker") {
-      throw new RuntimeError("already-running", `lab ${lab.name} in ${lab.dir} is running on the ${previous.state.runtime} runtime (flexlab down first)`);
-    }
     const objects = await listLabObjects(docker, lab.name);
     const elsewhere = otherDirs(objects, lab.dir);
     if (elsewhere.length) {
@@ -253,27 +221,9 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     signal: AbortSignal | undefined,
     plan: (subnets: readonly Cidr[]) => LabPlan,
   ): Promise<{ plan: LabPlan; networkIds: Map<string, string> }> {
-    const pool = parseCidr(this.options.pool ?? DEFAULT_POOL);
-    if (!pool) throw new RuntimeError("internal", `the subnet pool ${this.options.pool} is not an IPv4 prefix like 10.255.0.0/16`);
     const sizes = [prefixLengthFor(lab.nodes.length), ...lab.links.map((l) => prefixLengthFor(l.endpoints.length))];
-    for (let attempt = 1; ; attempt++) {
-      const allocation = allocateSubnets(pool, await usedSubnets(docker), sizes);
-      if (!allocation.ok) throw new RuntimeError("internal", allocation.message);
-      const labPlan = plan(allocation.subnets);
-      const networkIds = new Map<string, string>();
-      try {
-        for (const net of [labPlan.mgmt, ...labPlan.links]) {
-          if (signal?.aborted) throw interrupted(lab);
-          networkIds.set(net.name, (await docker.createNetwork(net.create)).id);
-        }
-        return { plan: labPlan, networkIds };
-      } catch (err) {
-        await Promise.all([...networkIds.values()].map((id) => docker.getNetwork(id).remove().catch(() => {})));
-        if (err instanceof RuntimeError) throw err;
-        if (attempt < SUBNET_ATTEMPTS && /overlap/i.test(engineMessage(err))) continue;
-        throw new RuntimeError("internal", `cannot create the networks of ${lab.name}: ${engineMessage(err)}`);
-      }
-    }
+    const { planned, networkIds } = await createLabNetworks(docker, lab, this.options.pool, sizes, signal, plan, (p) => [p.mgmt.create, ...p.links.map((l) => l.create)]);
+    return { plan: planned, networkIds };
   }
 
   private async createAndStart(
@@ -318,28 +268,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
 
   /** The lab as the state file first records it: nodes starting on their host ports, nothing made yet. */
   private deployingState(lab: Lab, token: string, hostPorts: ReadonlyMap<string, { console: number; mgmt: number }>): DockerLabState {
-    return {
-      version: 1,
-      lab: lab.name,
-      dir: lab.dir,
-      runtime: "docker",
-      token,
-      createdAt: new Date().toISOString(),
-      // A docker node's folder is the lab folder: bound at /lab, where write memory lands.
-      nodes: lab.nodes.map((n) => ({
-        name: n.name,
-        state: "starting",
-        // Published on the host's loopback only (docker-plan.ts).
-        host: LOOPBACK_HOST,
-        consolePort: hostPorts.get(n.name)?.console ?? 1,
-        mgmtPort: hostPorts.get(n.name)?.mgmt ?? 1,
-        config: n.config,
-        dir: lab.dir,
-      })),
-      links: [],
-      deploying: { pid: process.pid, ...optionalTicks(processStartTicks(process.pid)) },
-      docker: { image: this.image },
-    };
+    return { ...deployingState(lab, "docker", token, hostPorts), docker: { image: this.image } };
   }
 
   private withNetworks(state: DockerLabState, lab: Lab, plan: LabPlan, networkIds: ReadonlyMap<string, string>): DockerLabState {
@@ -376,12 +305,6 @@ export class DockerRuntime implements Runtime<DockerLabState> {
 
   // --- node helpers -----------------------------------------------------------------------
 
-  private nodeOf(state: DockerLabState, node: string): NodeState {
-    const n = state.nodes.find((x) => x.name === node);
-    if (!n) throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((x) => x.name).join(", ")})`);
-    return n;
-  }
-
   private containerRef(state: DockerLabState, n: NodeState): string {
     return n.containerId ?? containerName(state.lab, n.name);
   }
@@ -417,14 +340,6 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     const tail = tailLines(log.stderr || log.stdout);
     return { ...base, state: "crashed", containerId: facts.id, exitCode: facts.exitCode, stderrTail: [...tail, `(${describeExit(facts)})`] };
   }
-}
-
-function interrupted(lab: Lab): RuntimeError {
-  return new RuntimeError("interrupted", `deploying ${lab.name} was interrupted: what it had made is removed again`);
-}
-
-function optionalTicks(startTicks: number | undefined): { startTicks?: number } {
-  return startTicks === undefined ? {} : { startTicks };
 }
 
 function errorCodeOf(failures: readonly StartFailure[]): RuntimeErrorCode {

@@ -7,7 +7,7 @@ import type Docker from "dockerode";
 import { z } from "zod";
 import { engineMessage, statusCodeOf } from "./docker-engine";
 import { LABEL_DIR, labFilter } from "./docker-labels";
-import { SWARM_TASK_LABEL } from "./docker-objects";
+import { ignoreGone, SWARM_TASK_LABEL } from "./docker-objects";
 
 const NETWORK_REMOVE_DEADLINE_MS = 30_000;
 const RETRY_MS = 250;
@@ -85,15 +85,6 @@ export async function listSwarmObjects(docker: Docker, lab: string, dir?: string
     containers: containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? c.Id).replace(/^\//, ""), dir: c.Labels?.[LABEL_DIR] })),
     networks: networks.map((n) => ({ id: n.Id, name: n.Name, dir: n.Labels?.[LABEL_DIR] })),
   };
-}
-
-async function ignoreGone(work: Promise<unknown>): Promise<void> {
-  try {
-    await work;
-  } catch (err) {
-    if (statusCodeOf(err) === 404) return;
-    throw err;
-  }
 }
 
 /**

@@ -39,7 +39,7 @@ import { createHash } from "node:crypto";
 import type Docker from "dockerode";
 import { platformArgs, type Lab } from "../topology";
 import { LABEL_LINK, LABEL_NODE, labLabels, linkNetworkName, mgmtNetworkName } from "./docker-labels";
-import { configPlace, CONTAINER_CONSOLE_PORT, CONTAINER_LAB_DIR, CONTAINER_MGMT_PORT, DEFAULT_MEMORY_BYTES, STOP_TIMEOUT_SEC, TOKEN_ENV } from "./docker-plan";
+import { configPlace, CONTAINER_CONSOLE_PORT, CONTAINER_LAB_DIR, CONTAINER_MGMT_PORT, DEFAULT_MEMORY_BYTES, STOP_TIMEOUT_SEC, TOKEN_ENV, type NetworkPlan, type PlanInputs } from "./docker-plan";
 import { formatCidr, gatewayOf, prefixLengthFor, type Cidr } from "./docker-subnets";
 
 export const OVERLAY_MTU_OPTION = "com.docker.network.driver.mtu";
@@ -77,13 +77,8 @@ export function subnetSizes(lab: Lab, swarmNodes: number): number[] {
   ];
 }
 
-export interface OverlayPlan {
-  readonly name: string;
-  readonly role: "mgmt" | "link";
-  readonly linkIndex?: number;
-  readonly subnet: Cidr;
-  readonly create: Docker.NetworkCreateOptions;
-}
+/** A network as docker-plan plans one; here its create options make an overlay. */
+export type OverlayPlan = NetworkPlan;
 
 export interface ServiceEndpointPlan {
   readonly network: string;
@@ -109,18 +104,9 @@ export interface SwarmPlan {
   readonly services: readonly ServicePlan[];
 }
 
-export interface SwarmPlanInputs {
-  readonly lab: Lab;
-  /** The image reference the swarm's nodes run: local tag, or the registry's. */
-  readonly image: string;
-  readonly token: string;
-  readonly user: string;
-  readonly mgmtSubnet: Cidr;
-  readonly linkSubnets: readonly Cidr[];
-  /** The gateway's ports on the manager's 127.0.0.1 per node. */
-  readonly hostPorts: ReadonlyMap<string, { readonly console: number; readonly mgmt: number }>;
-  readonly memoryBytes?: number;
-}
+/** As docker-plan's, but `image` is the reference the swarm's nodes run (the local tag, or the
+ * registry's), and `hostPorts` are the gateway's ports on the manager's 127.0.0.1. */
+export type SwarmPlanInputs = PlanInputs;
 
 function overlay(lab: Lab, name: string, role: "mgmt" | "link", subnet: Cidr, linkIndex?: number): OverlayPlan {
   return {

@@ -13,24 +13,23 @@ import { connectMgmt } from "../mgmt-client";
 import { PortAllocator } from "../ports";
 import type { Lab } from "../topology";
 import { ROUTER_IMAGE, ROUTER_IMAGE_REPO, FLEXLAB_VERSION } from "../image/tag";
-import { connectEngine, engineMessage, statusCodeOf, type Engine } from "./docker-engine";
+import { connectEngine, engineMessage, statusCodeOf } from "./docker-engine";
+import { changeLabLink, createLabNetworks, deployingState, interrupted, nodeOf, refuseIfHeld, requireEngine, requireImage } from "./engine-common";
 import { macForAddress } from "./docker-labels";
 import { demuxLog, readLog, stopContainer, tailLines } from "./docker-node";
-import { usedSubnets } from "./docker-objects";
 import { CONTAINER_CONSOLE_PORT, CONTAINER_MGMT_PORT, containerUser, dockerLimitation } from "./docker-plan";
-import { allocateSubnets, DEFAULT_POOL, formatCidr, parseCidr, type Cidr } from "./docker-subnets";
-import { applyLinkChange, applyLinksOfNode, changedLink } from "./link-cables";
-import { processStartTicks, sameProcessAlive, stopDeployer } from "./pids";
+import { formatCidr, type Cidr } from "./docker-subnets";
+import { applyLinksOfNode } from "./link-cables";
+import { sameProcessAlive, stopDeployer } from "./pids";
 import { newToken, readState, removeState, StateRecord, writeState } from "./state";
 import { gatewayName, mgmtAlias, planSwarm, serviceSpec, subnetSizes, type SwarmPlan } from "./swarm-plan";
 import { planGateway, RELAY_READY, type GatewayPlan } from "./swarm-gateway";
 import { listServiceTasks, listSwarmObjects, removeSwarmObjects, swarmRole, taskEnded, type SwarmTask } from "./swarm-objects";
-import { LOOPBACK_HOST, RuntimeError, type DeployOptions, type DeployStep, type LinkChange, type NodeState, type NodeStatus, type Runtime, type SwarmLabState } from "./types";
+import { RuntimeError, type DeployOptions, type DeployStep, type LinkChange, type NodeState, type NodeStatus, type Runtime, type SwarmLabState } from "./types";
 
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
 const POLL_MS = 300;
 const PROBE_TIMEOUT_MS = 2_000;
-const SUBNET_ATTEMPTS = 3;
 const GATEWAY_READY_MS = 15_000;
 
 /** Whether an engine answers and manages a swarm. Never rejects. */
@@ -81,10 +80,10 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     const limitation = dockerLimitation(lab);
     if (limitation) throw new RuntimeError("internal", limitation.replace("docker runtime", "swarm runtime"));
     const { signal } = options;
-    const { docker } = await this.engine();
+    const { docker } = await requireEngine();
     const role = await swarmRole(docker);
     if (!role.ok) throw new RuntimeError("engine-unavailable", role.message);
-    await this.requireImage(docker);
+    await requireImage(docker, this.localImage, "run `flexlab image build`");
     await this.refuseIfRunning(docker, lab);
     if (signal?.aborted) throw interrupted(lab);
     const image = lab.registry ? await this.pushImage(docker, lab.registry) : this.localImage;
@@ -170,7 +169,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
 
   async destroy(state: SwarmLabState): Promise<void> {
     if (state.deploying) await stopDeployer(state.deploying);
-    const { docker } = await this.engine();
+    const { docker } = await requireEngine();
     try {
       await removeSwarmObjects(docker, state.lab);
     } catch (err) {
@@ -180,8 +179,8 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   async startNode(state: SwarmLabState, node: string): Promise<NodeStatus> {
-    const n = this.nodeOf(state, node);
-    const { docker } = await this.engine();
+    const n = nodeOf(state, node);
+    const { docker } = await requireEngine();
     const tasks = await listServiceTasks(docker, [this.serviceOf(state, n)]);
     const current = tasks.get(this.serviceOf(state, n))?.[0];
     if (!(current && current.Status.State === "running" && current.DesiredState === "running")) {
@@ -204,8 +203,8 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   async stopNode(state: SwarmLabState, node: string): Promise<NodeStatus> {
-    const n = this.nodeOf(state, node);
-    const { docker } = await this.engine();
+    const n = nodeOf(state, node);
+    const { docker } = await requireEngine();
     await this.updateService(docker, state, n, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: 0 } } }));
     // Scaled to nothing: the task gets SIGTERM, SIGKILL after the grace period.
     const deadline = Date.now() + DEFAULT_READY_TIMEOUT_MS;
@@ -225,7 +224,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   async status(state: SwarmLabState): Promise<NodeStatus[]> {
-    const { docker } = await this.engine();
+    const { docker } = await requireEngine();
     const fresh = await readState(state.dir);
     const now = fresh.ok && fresh.state.runtime === "swarm" && fresh.state.lab === state.lab ? fresh.state : state;
     const deployer = now.deploying;
@@ -236,34 +235,10 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   async changeLink(state: SwarmLabState, index: number, change: LinkChange): Promise<void> {
-    const now = await this.freshState(state);
-    const link = now.links.find((l) => l.index === index);
-    if (!link) throw new RuntimeError("no-such-node", `no link ${index} in lab ${now.lab} (links: ${now.links.map((l) => l.index).join(", ") || "none"})`);
-    const running = new Set((await this.status(now)).filter((n) => n.state === "running").map((n) => n.name));
-    await writeState({ ...now, links: now.links.map((l) => (l.index === index ? changedLink(l, change) : l)) });
-    try {
-      await applyLinkChange(now, link, change, running);
-    } catch (err) {
-      throw new RuntimeError("node-failed", `link ${index}: ${err instanceof Error ? err.message : String(err)} (it takes the change when it starts again)`);
-    }
+    await changeLabLink(await this.freshState(state), index, change, (now) => this.status(now));
   }
 
-  // --- engine, image, leftovers -------------------------------------------------------------
-
-  private async engine(): Promise<Engine> {
-    const connected = await connectEngine();
-    if (!connected.ok) throw new RuntimeError("engine-unavailable", connected.message);
-    return connected.engine;
-  }
-
-  private async requireImage(docker: Docker): Promise<void> {
-    try {
-      await docker.getImage(this.localImage).inspect();
-    } catch (err) {
-      if (statusCodeOf(err) === 404) throw new RuntimeError("image-missing", `the router image ${this.localImage} is not built here: run \`flexlab image build\``);
-      throw new RuntimeError("engine-unavailable", `cannot look up ${this.localImage}: ${engineMessage(err)}`);
-    }
-  }
+  // --- image, leftovers ---------------------------------------------------------------------
 
   /** Tags the local image for lab.yaml's registry and pushes it there, for every swarm node to
    * pull; resolves to the reference the services run. */
@@ -284,14 +259,8 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   private async refuseIfRunning(docker: Docker, lab: Lab): Promise<void> {
-    const previous = await readState(lab.dir);
+    const previous = await refuseIfHeld(lab, "swarm");
     const deployer = previous.ok ? previous.state.deploying : undefined;
-    if (deployer && sameProcessAlive(deployer.pid, deployer.startTicks)) {
-      throw new RuntimeError("already-running", `lab ${lab.name} in ${lab.dir} is being deployed right now (pid ${deployer.pid}); \`flexlab down\` cancels that`);
-    }
-    if (previous.ok && previous.state.runtime !== "swarm") {
-      throw new RuntimeError("already-running", `lab ${lab.name} in ${lab.dir} is running on the ${previous.state.runtime} runtime (flexlab down first)`);
-    }
     const objects = await listSwarmObjects(docker, lab.name);
     const elsewhere = [...new Set([...objects.services, ...objects.containers, ...objects.networks].map((o) => o.dir).filter((d): d is string => d !== undefined && d !== lab.dir))];
     if (elsewhere.length) throw new RuntimeError("already-running", `a lab named ${lab.name} is already on the swarm, deployed from ${elsewhere.join(", ")} (flexlab down there first)`);
@@ -309,26 +278,12 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     signal: AbortSignal | undefined,
     plan: (subnets: readonly Cidr[]) => { plan: SwarmPlan; gateway: GatewayPlan },
   ): Promise<{ plan: SwarmPlan; gateway: GatewayPlan; networkIds: Map<string, string> }> {
-    const pool = parseCidr(this.options.pool ?? DEFAULT_POOL);
-    if (!pool) throw new RuntimeError("internal", `the subnet pool ${this.options.pool} is not an IPv4 prefix like 10.255.0.0/16`);
-    for (let attempt = 1; ; attempt++) {
-      const allocation = allocateSubnets(pool, await usedSubnets(docker), subnetSizes(lab, swarmNodes));
-      if (!allocation.ok) throw new RuntimeError("internal", allocation.message);
-      const planned = plan(allocation.subnets);
-      const networkIds = new Map<string, string>();
-      try {
-        for (const net of [planned.plan.mgmt.create, planned.gateway.bridge.create, ...planned.plan.links.map((l) => l.create)]) {
-          if (signal?.aborted) throw interrupted(lab);
-          networkIds.set(net.Name, (await docker.createNetwork(net)).id);
-        }
-        return { ...planned, networkIds };
-      } catch (err) {
-        await Promise.all([...networkIds.values()].map((id) => docker.getNetwork(id).remove().catch(() => {})));
-        if (err instanceof RuntimeError) throw err;
-        if (attempt < SUBNET_ATTEMPTS && /overlap/i.test(engineMessage(err))) continue;
-        throw new RuntimeError("internal", `cannot create the networks of ${lab.name}: ${engineMessage(err)}`);
-      }
-    }
+    const { planned, networkIds } = await createLabNetworks(docker, lab, this.options.pool, subnetSizes(lab, swarmNodes), signal, plan, (p) => [
+      p.plan.mgmt.create,
+      p.gateway.bridge.create,
+      ...p.plan.links.map((l) => l.create),
+    ]);
+    return { ...planned, networkIds };
   }
 
   /** Creates the gateway on its bridge, joins it to the management overlay, starts it, and
@@ -377,11 +332,11 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     const failures: Failure[] = [];
     while (waiting.size) {
       if (signal?.aborted) return [...waiting].map((node) => ({ node, message: `${node}: interrupted` }));
-      const ids = [...waiting].map((node) => this.serviceOf(state, this.nodeOf(state, node)));
+      const ids = [...waiting].map((node) => this.serviceOf(state, nodeOf(state, node)));
       const tasks = await listServiceTasks(docker, ids);
       await Promise.all(
         [...waiting].map(async (node) => {
-          const id = this.serviceOf(state, this.nodeOf(state, node));
+          const id = this.serviceOf(state, nodeOf(state, node));
           const task = tasks.get(id)?.find((t) => t.ID !== oldTask);
           if (!task) return;
           if (taskEnded(task.Status.State)) {
@@ -394,7 +349,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
             booting.add(node);
             onBooting(node);
           }
-          const n = this.nodeOf(state, node);
+          const n = nodeOf(state, node);
           const probe = await connectMgmt({ host: n.host, port: n.mgmtPort, token: state.token, timeoutMs: PROBE_TIMEOUT_MS });
           if (probe.ok) {
             probe.client.close();
@@ -457,28 +412,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   private deployingState(lab: Lab, token: string, image: string, hostPorts: ReadonlyMap<string, { console: number; mgmt: number }>): SwarmLabState {
-    const ticks = processStartTicks(process.pid);
-    return {
-      version: 1,
-      lab: lab.name,
-      dir: lab.dir,
-      runtime: "swarm",
-      token,
-      createdAt: new Date().toISOString(),
-      nodes: lab.nodes.map((n) => ({
-        name: n.name,
-        state: "starting",
-        // The gateway's ports on the manager's loopback (swarm-gateway.ts).
-        host: LOOPBACK_HOST,
-        consolePort: hostPorts.get(n.name)?.console ?? 1,
-        mgmtPort: hostPorts.get(n.name)?.mgmt ?? 1,
-        config: n.config,
-        dir: lab.dir,
-      })),
-      links: [],
-      deploying: { pid: process.pid, ...(ticks === undefined ? {} : { startTicks: ticks }) },
-      swarm: { image, services: {} },
-    };
+    return { ...deployingState(lab, "swarm", token, hostPorts), swarm: { image, services: {} } };
   }
 
   private withNetworks(state: SwarmLabState, lab: Lab, plan: SwarmPlan, gateway: GatewayPlan, networkIds: ReadonlyMap<string, string>): SwarmLabState {
@@ -516,12 +450,6 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   // --- node helpers -----------------------------------------------------------------------
-
-  private nodeOf(state: SwarmLabState, node: string): NodeState {
-    const n = state.nodes.find((x) => x.name === node);
-    if (!n) throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((x) => x.name).join(", ")})`);
-    return n;
-  }
 
   private serviceOf(state: SwarmLabState, n: NodeState): string {
     const id = state.swarm.services[n.name];
@@ -567,10 +495,6 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
       stderrTail: [...(await this.serviceLogTail(docker, id)), `(task ${task.Status.State}: ${task.Status.Err ?? task.Status.Message ?? ""})`],
     };
   }
-}
-
-function interrupted(lab: Lab): RuntimeError {
-  return new RuntimeError("interrupted", `deploying ${lab.name} was interrupted: what it had made is removed again`);
 }
 
 function sleep(ms: number): Promise<void> {
