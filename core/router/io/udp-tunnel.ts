@@ -9,6 +9,7 @@ import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
 import { parseIpv4 } from "../wire/addr";
 import { NicBase, microtaskDeferrer } from "./base";
 import { copyFrame } from "./frame";
+import { bindUdpSocket, closeUdpSocket } from "./udp-socket";
 import type { Deferrer } from "./nic";
 
 export interface TunnelPeer {
@@ -82,17 +83,10 @@ export class UdpTunnelNic extends NicBase {
     const socket = createSocket({ type: "udp4" });
     this.socket = socket;
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once("error", reject);
-        socket.bind({ port: this.localPort, address: this.localHost }, () => {
-          socket.off("error", reject);
-          resolve();
-        });
-      });
+      await bindUdpSocket(socket, `UdpTunnelNic ${this.name}`, this.localHost, this.localPort);
     } catch (err) {
-      socket.close();
       this.socket = undefined;
-      throw new Error(`UdpTunnelNic ${this.name}: cannot bind ${this.localHost}:${this.localPort}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw err;
     }
     socket.on("message", this.onMessage);
     socket.on("error", this.onError);
@@ -140,13 +134,6 @@ export class UdpTunnelNic extends NicBase {
     this.bound = false;
     const socket = this.socket;
     this.socket = undefined;
-    if (!socket) return;
-    socket.off("message", this.onMessage);
-    socket.on("error", () => {});
-    try {
-      socket.close();
-    } catch {
-      // already closed
-    }
+    if (socket) closeUdpSocket(socket, this.onMessage);
   }
 }

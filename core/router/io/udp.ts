@@ -6,6 +6,7 @@ import { parseIpv4 } from "../wire/addr";
 import { CARRIER_MESSAGE_LENGTH, parseCarrierMessage } from "../wire/udp-carrier";
 import { NicBase, microtaskDeferrer } from "./base";
 import { copyFrame } from "./frame";
+import { bindUdpSocket, closeUdpSocket } from "./udp-socket";
 import type { Deferrer } from "./nic";
 
 export interface UdpNicOptions {
@@ -71,20 +72,10 @@ export class UdpNic extends NicBase {
     const socket = createSocket({ type: "udp4" });
     this.socket = socket;
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once("error", reject);
-        socket.bind({ port: this.localPort, address: this.localHost }, () => {
-          socket.connect(this.remotePort, this.remoteHost, () => {
-            socket.off("error", reject);
-            resolve();
-          });
-        });
-      });
+      await bindUdpSocket(socket, `UdpNic ${this.name}`, this.localHost, this.localPort, { host: this.remoteHost, port: this.remotePort });
     } catch (err) {
-      socket.close();
       this.socket = undefined;
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`UdpNic ${this.name}: cannot bind ${this.localHost}:${this.localPort}: ${reason}`, { cause: err });
+      throw err;
     }
     if (this.closed) {
       socket.close();
@@ -123,14 +114,7 @@ export class UdpNic extends NicBase {
     this.bound = false;
     const socket = this.socket;
     this.socket = undefined;
-    if (!socket) return;
-    socket.off("message", this.onMessage);
-    socket.on("error", () => {}); // late errors after close are of no interest
-    try {
-      socket.close();
-    } catch {
-      // already closed by Node (a failed bind)
-    }
+    if (socket) closeUdpSocket(socket, this.onMessage);
   }
 }
 
