@@ -11,7 +11,7 @@ import { PortAllocator } from "../ports";
 import type { Lab } from "../topology";
 import { ROUTER_IMAGE } from "../image/tag";
 import { compareApiVersions, connectEngine, engineMessage } from "./docker-engine";
-import { changeLabLink, createLabNetworks, deployingState, interrupted, nodeOf, refuseIfHeld, requireEngine, requireImage } from "./engine-common";
+import { changeLabLink, createLabNetworks, deployingState, freshState, interrupted, nodeOf, refuseIfHeld, requireEngine, requireImage } from "./engine-common";
 import { listLabObjects, otherDirs, removeLabObjects } from "./docker-objects";
 import { containerUser, dockerLimitation, planLab, STOP_TIMEOUT_SEC, type LabPlan, type NodePlan } from "./docker-plan";
 import { createContainer, describeExit, inspectContainer, readLog, startAndWait, stopContainer, tailLines, type NodeWiring, type StartFailure } from "./docker-node";
@@ -149,7 +149,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     const facts = await inspectContainer(docker, this.containerRef(state, n));
     if (!facts) throw this.gone(state, n);
     if (!facts.running) {
-      const failure = (await this.startUntilReady(docker, this.wiringOf(state, n), facts.id, DEFAULT_READY_TIMEOUT_MS)) ?? (await this.cablesOf(await this.freshState(state), n.name));
+      const failure = (await this.startUntilReady(docker, this.wiringOf(state, n), facts.id, DEFAULT_READY_TIMEOUT_MS)) ?? (await this.cablesOf(await freshState(state), n.name));
       if (failure) {
         await this.saveNode(state, n.name, "crashed");
         throw new RuntimeError(errorCodeOf([failure]), failure.message);
@@ -188,7 +188,7 @@ export class DockerRuntime implements Runtime<DockerLabState> {
   /** Impairs, clears, pulls or plugs link `index` on the routers of it that run; the state
    * file keeps it, so a router that starts later takes it up. */
   async changeLink(state: DockerLabState, index: number, change: LinkChange): Promise<void> {
-    await changeLabLink(await this.freshState(state), index, change, (now) => this.status(now));
+    await changeLabLink(await freshState(state), index, change, (now) => this.status(now));
   }
 
   // --- leftovers ---------------------------------------------------------------------------
@@ -295,12 +295,6 @@ export class DockerRuntime implements Runtime<DockerLabState> {
     } catch (err) {
       return { kind: "link", message: `${node}: cannot set its links' impairment: ${err instanceof Error ? err.message : String(err)}` };
     }
-  }
-
-  /** The state file as it is now (a `flexlab link` from another shell may have changed it). */
-  private async freshState(state: DockerLabState): Promise<DockerLabState> {
-    const fresh = await readState(state.dir);
-    return fresh.ok && fresh.state.runtime === "docker" && fresh.state.lab === state.lab ? fresh.state : state;
   }
 
   // --- node helpers -----------------------------------------------------------------------

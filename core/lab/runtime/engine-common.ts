@@ -121,6 +121,13 @@ export function deployingState<R extends EngineRuntime>(lab: Lab, runtime: R, to
   };
 }
 
+/** The state file as it is now (a `flexlab link` from another shell may have changed it), when
+ * it still holds this lab on this runtime; else `state`. */
+export async function freshState<S extends LabState>(state: S): Promise<S> {
+  const fresh = await readState(state.dir);
+  return fresh.ok && fresh.state.runtime === state.runtime && fresh.state.lab === state.lab ? (fresh.state as S) : state;
+}
+
 export function nodeOf(state: LabState, node: string): NodeState {
   const n = state.nodes.find((x) => x.name === node);
   if (!n) throw new RuntimeError("no-such-node", `no node "${node}" in lab ${state.lab} (nodes: ${state.nodes.map((x) => x.name).join(", ")})`);

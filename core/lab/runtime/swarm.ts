@@ -14,14 +14,14 @@ import { PortAllocator } from "../ports";
 import type { Lab } from "../topology";
 import { ROUTER_IMAGE, ROUTER_IMAGE_REPO, FLEXLAB_VERSION } from "../image/tag";
 import { connectEngine, engineMessage, statusCodeOf } from "./docker-engine";
-import { changeLabLink, createLabNetworks, deployingState, interrupted, nodeOf, refuseIfHeld, requireEngine, requireImage } from "./engine-common";
+import { changeLabLink, createLabNetworks, deployingState, freshState, interrupted, nodeOf, refuseIfHeld, requireEngine, requireImage } from "./engine-common";
 import { macForAddress } from "./docker-labels";
 import { demuxLog, readLog, stopContainer, tailLines } from "./docker-node";
 import { CONTAINER_CONSOLE_PORT, CONTAINER_MGMT_PORT, containerUser, dockerLimitation } from "./docker-plan";
 import { formatCidr, type Cidr } from "./docker-subnets";
 import { applyLinksOfNode } from "./link-cables";
 import { sameProcessAlive, stopDeployer } from "./pids";
-import { newToken, readState, removeState, StateRecord, writeState } from "./state";
+import { newToken, removeState, StateRecord, writeState } from "./state";
 import { gatewayName, mgmtAlias, planSwarm, serviceSpec, subnetSizes, type SwarmPlan } from "./swarm-plan";
 import { planGateway, RELAY_READY, type GatewayPlan } from "./swarm-gateway";
 import { listServiceTasks, listSwarmObjects, removeSwarmObjects, swarmRole, taskEnded, type SwarmTask } from "./swarm-objects";
@@ -192,7 +192,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
         TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
       }));
       const failures = await this.waitReady(docker, state, [n.name], DEFAULT_READY_TIMEOUT_MS, undefined, () => {}, current?.ID);
-      const failure = failures[0]?.message ?? (await this.cablesOf(await this.freshState(state), n.name));
+      const failure = failures[0]?.message ?? (await this.cablesOf(await freshState(state), n.name));
       if (failure) {
         await this.saveNode(state, n.name, "crashed");
         throw new RuntimeError(failures[0]?.timeout ? "timeout" : "node-failed", failure);
@@ -225,8 +225,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
 
   async status(state: SwarmLabState): Promise<NodeStatus[]> {
     const { docker } = await requireEngine();
-    const fresh = await readState(state.dir);
-    const now = fresh.ok && fresh.state.runtime === "swarm" && fresh.state.lab === state.lab ? fresh.state : state;
+    const now = await freshState(state);
     const deployer = now.deploying;
     const orphaned = deployer !== undefined && !sameProcessAlive(deployer.pid, deployer.startTicks);
     const ids = Object.values(now.swarm.services);
@@ -235,7 +234,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   async changeLink(state: SwarmLabState, index: number, change: LinkChange): Promise<void> {
-    await changeLabLink(await this.freshState(state), index, change, (now) => this.status(now));
+    await changeLabLink(await freshState(state), index, change, (now) => this.status(now));
   }
 
   // --- image, leftovers ---------------------------------------------------------------------
@@ -444,11 +443,6 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
     }
   }
 
-  private async freshState(state: SwarmLabState): Promise<SwarmLabState> {
-    const fresh = await readState(state.dir);
-    return fresh.ok && fresh.state.runtime === "swarm" && fresh.state.lab === state.lab ? fresh.state : state;
-  }
-
   // --- node helpers -----------------------------------------------------------------------
 
   private serviceOf(state: SwarmLabState, n: NodeState): string {
@@ -469,7 +463,7 @@ export class SwarmRuntime implements Runtime<SwarmLabState> {
   }
 
   private async saveNode(state: SwarmLabState, node: string, runState: NodeState["state"], docker?: Docker): Promise<void> {
-    const fresh = await this.freshState(state);
+    const fresh = await freshState(state);
     const base = docker ? await this.withMacs(docker, fresh) : fresh;
     await writeState({ ...base, nodes: base.nodes.map((x) => (x.name === node ? { ...x, state: runState } : x)) });
   }
