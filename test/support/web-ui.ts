@@ -73,6 +73,10 @@ export async function launchChromium(): Promise<Browser> {
 /** A 1280×800 page on the app, its errors collected. */
 export async function openApp(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // Playwright waits 30 s for an action by default, longer than a test's own timeout: a step
+  // that cannot happen (a button that stays disabled) would end the test as a bare timeout.
+  // 10 s fails that step itself, naming the selector and what it waited for.
+  page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
