@@ -5,7 +5,8 @@
 //    512-256 (RFC 2404, 4868) over header, IV and ciphertext (encrypt-then-MAC, §3.3.2).
 //  - ESP-NULL (RFC 2410) with HMAC, for old configs.
 // Key objects are made once per SA; per packet there is one new packet buffer (the outer
-// headers go in its headroom) and what node:crypto allocates itself. Inbound, the plaintext is
+// headers go in its headroom), cut from node's shared Buffer pool rather than a zero-filled
+// ArrayBuffer of its own, and what node:crypto allocates itself. Inbound, the plaintext is
 // written back over the ciphertext, so the inner packet keeps the received buffer and the
 // ESP header and IV in front of it become its headroom.
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomFillSync, timingSafeEqual, type CipherGCMTypes, type KeyObject } from "node:crypto";
@@ -149,7 +150,12 @@ export class EspOutboundSa extends EspSa {
     const ivAt = esp + ESP_HEADER_LENGTH;
     const ct = ivAt + this.ivBytes;
     const icv = ct + payloadBytes + pad + 2;
-    const out = new Uint8Array(icv + this.icvBytes);
+    // A pooled slice holds stale bytes: every byte from the ESP header on is written below,
+    // and the headroom is cleared so nothing old can ever leave in it. It is handed on as a
+    // plain Uint8Array, so `slice` still copies for whoever keeps the packet.
+    const pooled = Buffer.allocUnsafe(icv + this.icvBytes);
+    const out = new Uint8Array(pooled.buffer, pooled.byteOffset, pooled.length);
+    out.fill(0, 0, esp);
     writeEspHeader(out, esp, this.params.spi, seq);
     out.set(buf.subarray(start, end), ct);
     emitEspTrailer(out, ct + payloadBytes, pad, nextHeader);
