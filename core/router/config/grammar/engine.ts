@@ -185,6 +185,36 @@ function sameToken(spelling: string, name: string | undefined, node: Extract<Syn
   return JSON.stringify(tokenFromSpelling(spelling)) === JSON.stringify(node.token) && (name === undefined || name === node.name);
 }
 
+interface CompiledSyntax {
+  readonly ast: SyntaxNode;
+  readonly nfa: Nfa;
+  readonly noAst?: SyntaxNode;
+  readonly noNfa?: Nfa;
+}
+
+/** An entry's syntax trees and NFAs depend on the entry alone, so grammars holding the same
+ * entry (the config grammar, and the CLI's config + exec grammar) share one compilation. */
+const compiledSyntaxes = new WeakMap<GrammarEntry, CompiledSyntax>();
+
+function compiledSyntax(entry: GrammarEntry): CompiledSyntax {
+  let c = compiledSyntaxes.get(entry);
+  if (c !== undefined) return c;
+  const ast = parseSyntax(entry.syntax, entry.help);
+  let noAst: SyntaxNode | undefined;
+  if (entry.no) {
+    if (entry.no.syntax === undefined) noAst = ast;
+    else {
+      const known = tokensIn(ast);
+      noAst = parseSyntax(entry.no.syntax, (spelling, name) => known.find((t) => sameToken(spelling, name, t))?.help ?? known.find((t) => sameToken(spelling, undefined, t))?.help ?? "");
+    }
+  }
+  const nfa = compile(ast);
+  const noNfa = noAst === undefined ? undefined : noAst === ast ? nfa : compile(noAst);
+  c = { ast, nfa, noAst, noNfa };
+  compiledSyntaxes.set(entry, c);
+  return c;
+}
+
 export class Grammar<E extends GrammarEntry> {
   private readonly byMode = new Map<ModeId, CompiledEntry<E>[]>();
   private readonly starts = new Map<ModeId, ModeStart<E>>();
@@ -195,17 +225,7 @@ export class Grammar<E extends GrammarEntry> {
   }
 
   add(entry: E): CompiledEntry<E> {
-    const ast = parseSyntax(entry.syntax, entry.help);
-    let noAst: SyntaxNode | undefined;
-    if (entry.no) {
-      if (entry.no.syntax === undefined) noAst = ast;
-      else {
-        const known = tokensIn(ast);
-        noAst = parseSyntax(entry.no.syntax, (spelling, name) => known.find((t) => sameToken(spelling, name, t))?.help ?? known.find((t) => sameToken(spelling, undefined, t))?.help ?? "");
-      }
-    }
-    const nfa = compile(ast);
-    const noNfa = noAst === undefined ? undefined : noAst === ast ? nfa : compile(noAst);
+    const { ast, nfa, noAst, noNfa } = compiledSyntax(entry);
     const compiled: CompiledEntry<E> = { entry, index: this.count++, ast, nfa, noAst, noNfa };
     const modes = typeof entry.mode === "string" ? [entry.mode] : entry.mode;
     for (const m of modes) {

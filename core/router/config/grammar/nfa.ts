@@ -16,12 +16,12 @@ export interface TokNode {
   readonly hidden: boolean;
   /** Binds a list (the token, or its group, may repeat). */
   readonly list: boolean;
-  readonly out: number[];
+  readonly out: readonly number[];
 }
 
 export interface EpsNode {
   readonly kind: "eps";
-  readonly out: number[];
+  readonly out: readonly number[];
   /** A `{}` option: the path may take it only if it has not taken it before. */
   readonly once?: number;
 }
@@ -42,8 +42,14 @@ interface Frag {
   readonly exit: number;
 }
 
+/** A node while its edges are still being added. */
+type Building = NfaNode & { out?: number[] };
+
+/** No edges: shared by every node that has none. */
+const NO_EDGES: readonly number[] = Object.freeze([]);
+
 export function compile(root: SyntaxNode): Nfa {
-  const nodes: NfaNode[] = [];
+  const nodes: Building[] = [];
   let onceIds = 0;
 
   const eps = (once?: number): number => {
@@ -52,7 +58,7 @@ export function compile(root: SyntaxNode): Nfa {
   };
   const link = (from: number, to: number): void => {
     const n = nodes[from];
-    if (n.kind === "accept") throw new Error("cannot link from accept");
+    if (n.out === undefined) throw new Error("cannot link from accept");
     n.out.push(to);
   };
 
@@ -129,6 +135,9 @@ export function compile(root: SyntaxNode): Nfa {
   const frag = build(root);
   nodes.push({ kind: "accept" });
   link(frag.exit, nodes.length - 1);
+  // Arrays grown by push keep room for 17 elements; most nodes have one or two edges, and a
+  // process holds ~20,000 nodes (every command of every mode), so each list is cut to size.
+  for (const n of nodes) if (n.out !== undefined) (n as { out: readonly number[] }).out = n.out.length === 0 ? NO_EDGES : n.out.slice();
   return { nodes, start: frag.entry };
 }
 
