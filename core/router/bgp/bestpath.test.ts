@@ -11,7 +11,7 @@ const table = new Table("ipv4", undefined, 0, "");
 const dest = table.dest(ip("10.0.0.0"), 8);
 
 function ctx(maximumPaths = 1, costs: Record<number, number> = {}): SelectionContext {
-  return { routerId: ip("10.0.0.1"), maximumPaths, cost: (nh) => costs[nh] ?? 1 };
+  return { routerId: ip("10.0.0.1"), maximumPaths: () => maximumPaths, cost: (nh) => costs[nh] ?? 1 };
 }
 
 interface Spec {

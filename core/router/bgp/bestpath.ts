@@ -338,7 +338,8 @@ export class Dest {
 /** What selection needs of the RIB. */
 export interface SelectionContext {
   readonly routerId: Ipv4;
-  readonly maximumPaths: number;
+  /** The table's `maximum-paths` for eBGP or iBGP best paths (each VRF's table has its own). */
+  maximumPaths(table: Table, ebgp: boolean): number;
   /** IGP cost to a next hop, -1 when unreachable (cached by the RIB). */
   cost(nextHop: Ipv4): number;
 }
@@ -404,7 +405,7 @@ function deterministicMed(d: Dest, ctx: SelectionContext): Path {
 }
 
 /** Refreshes each path's next-hop cost and sets the destination's best path and
- * multipaths (at most `maximumPaths` in all); no best when no path is valid. */
+ * multipaths (at most the table's `maximumPaths` in all); no best when no path is valid. */
 export function selectPaths(d: Dest, ctx: SelectionContext): void {
   const n = d.count;
   let best: Path | undefined;
@@ -420,7 +421,9 @@ export function selectPaths(d: Dest, ctx: SelectionContext): void {
   d.best = best;
   if (best === undefined) return;
   if (valid > 2) d.best = best = deterministicMed(d, ctx);
-  if (ctx.maximumPaths <= 1 || valid === 1 || best.local) return;
+  if (valid === 1 || best.local) return;
+  const max = ctx.maximumPaths(d.table, best.ebgp);
+  if (max <= 1) return;
   let more: Path[] = [];
   for (let i = 0; i < n; i++) {
     const p = d.at(i);
@@ -431,6 +434,6 @@ export function selectPaths(d: Dest, ctx: SelectionContext): void {
   if (more.length === 0) return;
   // The best candidates by the remaining steps, so the choice does not depend on order.
   more.sort((a, b) => comparePaths(a, b, ctx));
-  if (more.length >= ctx.maximumPaths) more = more.slice(0, ctx.maximumPaths - 1);
+  if (more.length >= max) more = more.slice(0, max - 1);
   d.multipaths = more;
 }

@@ -6,17 +6,17 @@
 // must permit. A permitting route-map's `set` clauses rewrite the path: local-preference,
 // metric (MED), weight, community [additive] / none, comm-list delete, extcommunity rt
 // [additive], as-path
-// prepend, origin, ip next-hop. Routes beneath an `aggregate-address … summary-only` of the
-// neighbor's IPv4 family are sent to no one (IOS's "s" suppressed).
+// prepend, origin, ip next-hop. Routes beneath an `aggregate-address … summary-only` are
+// sent to no one (IOS's "s" suppressed): the RIB checks that for every family (update-out.ts).
 import type { BgpAfNeighbor, BgpConfig } from "../config/model/bgp";
 import type { RouteMapSet } from "../config/model/routing";
 import { parseRouteTarget, formatExtendedCommunity, type ExtendedCommunity } from "../wire/bgp-communities";
 import { formatAsPath } from "../wire/bgp-aspath";
-import { maskOf, type Prefix } from "../wire/addr";
+import type { Prefix } from "../wire/addr";
 import type { RoutePolicy, BgpSubject } from "../routing/route-map";
 import type { BgpAttrs, BgpPeerPolicy, PolicyInput, PolicyResult } from "./rib";
 import type { NeighborPlan } from "./neighbors";
-import { prependAs } from "./update-out";
+import { beneathSummary, prependAs } from "./update-out";
 
 /** The per-family lines that apply to a neighbor: its own, else its peer-group's. */
 function afLines(bgp: BgpConfig, plan: NeighborPlan, key: string): BgpAfNeighbor | undefined {
@@ -101,17 +101,10 @@ function hasFilter(f: Filters | undefined): boolean {
   return f !== undefined && (f.distributeList !== undefined || f.prefixList !== undefined || f.filterList !== undefined || f.routeMap !== undefined);
 }
 
-/** One direction's filters per family as one function the RIB calls per path. `suppressed`:
- * IPv4 prefixes no peer is sent (beneath an `aggregate-address … summary-only`). */
-function filterPolicy(
-  policy: RoutePolicy,
-  byFamily: { ipv4?: Filters; vpnv4?: Filters },
-  protocolAs: number,
-  suppressed?: (p: Prefix) => boolean,
-): ((p: PolicyInput) => PolicyResult | undefined) | undefined {
-  if (!hasFilter(byFamily.ipv4) && !hasFilter(byFamily.vpnv4) && suppressed === undefined) return undefined;
+/** One direction's filters per family as one function the RIB calls per path. */
+function filterPolicy(policy: RoutePolicy, byFamily: { ipv4?: Filters; vpnv4?: Filters }, protocolAs: number): ((p: PolicyInput) => PolicyResult | undefined) | undefined {
+  if (!hasFilter(byFamily.ipv4) && !hasFilter(byFamily.vpnv4)) return undefined;
   return (p) => {
-    if (suppressed !== undefined && p.family === "ipv4" && suppressed(p.prefix)) return undefined;
     const f = byFamily[p.family];
     if (f === undefined) return { attrs: p.attrs };
     if (f.distributeList !== undefined && !policy.aclPermits(f.distributeList, p.prefix)) return undefined;
@@ -141,9 +134,7 @@ export function peerPolicy(bgp: BgpConfig, plan: NeighborPlan, policy: RoutePoli
   const standard = lines.some((l) => l.sendCommunity === "standard" || l.sendCommunity === "both");
   const extended = lines.some((l) => l.sendCommunity === "extended" || l.sendCommunity === "both");
   const importPolicy = filterPolicy(policy, { ipv4: inbound(v4), vpnv4: inbound(vpn) }, plan.remoteAs);
-  // summary-only: the aggregates of the family this neighbor is sent IPv4 routes from.
-  const suppressed = summarySuppression(bgp, plan.vrf);
-  const exportPolicy = filterPolicy(policy, { ipv4: outbound(v4), vpnv4: outbound(vpn) }, bgp.asn, suppressed);
+  const exportPolicy = filterPolicy(policy, { ipv4: outbound(v4), vpnv4: outbound(vpn) }, bgp.asn);
   return {
     nextHopSelf: lines.some((l) => l.nextHopSelf),
     sendCommunity: standard && extended ? "both" : standard ? "standard" : extended ? "extended" : "none",
@@ -162,12 +153,18 @@ export function maximumPrefix(bgp: BgpConfig, plan: NeighborPlan, family: "ipv4"
   return key === undefined ? undefined : afLines(bgp, plan, key)?.maximumPrefix;
 }
 
+/** The `aggregate-address … summary-only` prefixes of a VRF's family ("" = global IPv4). */
+export function summaryPrefixes(bgp: BgpConfig, vrf: string): Prefix[] {
+  return (bgp.addressFamilies[vrf === "" ? "ipv4" : `ipv4 vrf ${vrf}`]?.aggregates ?? []).filter((a) => a.summaryOnly).map((a) => a.prefix);
+}
+
 /** Whether a prefix of a VRF's table ("" = global IPv4) lies beneath one of the family's
- * `aggregate-address … summary-only` (undefined when it has none). */
+ * `aggregate-address … summary-only` (undefined when it has none): IOS's "s" in show. The
+ * RIB sends such prefixes to no neighbor (update-out.ts, from the same prefixes). */
 export function summarySuppression(bgp: BgpConfig, vrf: string): ((p: Prefix) => boolean) | undefined {
-  const summaries = (bgp.addressFamilies[vrf === "" ? "ipv4" : `ipv4 vrf ${vrf}`]?.aggregates ?? []).filter((a) => a.summaryOnly).map((a) => a.prefix);
+  const summaries = summaryPrefixes(bgp, vrf);
   if (summaries.length === 0) return undefined;
-  return (p) => summaries.some((a) => p.len > a.len && ((p.addr ^ a.addr) & maskOf(a.len)) === 0);
+  return (p) => beneathSummary(summaries, p);
 }
 
 /** A neighbor's lines in one family (its own over its peer-group's), for show. */

@@ -217,8 +217,13 @@ describe("BgpRib receive", () => {
     expect(hooks.get("", "10.1.0.0/16")).toBeDefined();
   });
 
-  it("selects up to maximum-paths equal paths as multipaths", () => {
-    const { hooks, rib } = setup({}, { maximumPaths: 2 });
+  it("selects up to maximum-paths ibgp equal iBGP paths as multipaths; maximum-paths N counts eBGP paths only", () => {
+    const ebgpOnly = setup({}, { maximumPaths: 2 });
+    const qs = ["10.9.9.1", "10.9.9.2"].map((a) => peer(a));
+    for (const p of qs) ebgpOnly.rib.peerUp(p);
+    for (const p of qs) send(ebgpOnly.rib, p, { nlri: [pfx("10.1.0.0/16")], nextHop: p.address, asPath: [] });
+    expect(ebgpOnly.hooks.get("", "10.1.0.0/16")?.map((b) => b.from)).toEqual([qs[0]]);
+    const { hooks, rib } = setup({}, { maximumPathsIbgp: 2 });
     const ps = ["10.9.9.1", "10.9.9.2", "10.9.9.3"].map((a) => peer(a));
     for (const p of ps) rib.peerUp(p);
     for (const p of ps) send(rib, p, { nlri: [pfx("10.1.0.0/16")], nextHop: p.address, asPath: [] });

@@ -45,7 +45,7 @@ import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, LocalSource } from "./types";
-import { applyVrfs, rdParts, retire, setConfig, type VrfImporter } from "./vpn";
+import { applyVrfs, maximumPaths, rdParts, retire, setConfig, type VrfImporter } from "./vpn";
 import { installLocal, localAttrs, originate, withdrawLocal, type LocalEntry } from "./origin";
 
 export * from "./types";
@@ -110,7 +110,7 @@ export class BgpRib {
     this.config = config;
     this.ctx = {
       routerId: config.routerId,
-      maximumPaths: config.maximumPaths,
+      maximumPaths: (table, ebgp) => maximumPaths(this.config, table, ebgp),
       cost: (nh) => this.cost(nh),
     };
     this.outCtx = {

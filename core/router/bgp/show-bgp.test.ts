@@ -159,7 +159,7 @@ describe("show ip bgp vpnv4", () => {
 describe("show ip bgp", () => {
   it("prints the IPv4 table with multipaths and a long network on its own line", () => {
     const hooks = new RecordingHooks();
-    const rib = new BgpRib(ribConfig({}, { maximumPaths: 2 }), hooks);
+    const rib = new BgpRib(ribConfig({}, { maximumPathsIbgp: 2 }), hooks);
     const a = peer("10.9.9.1", { families: new Set(["ipv4"]) });
     const b = peer("10.9.9.2", { families: new Set(["ipv4"]) });
     rib.peerUp(a);

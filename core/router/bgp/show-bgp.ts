@@ -250,7 +250,8 @@ export function formatBgpEntries(rows: readonly BgpPathRow[]): string {
       if (r.source !== undefined) facts.push(r.source === "network" || r.source === "aggregate" ? "sourced, local" : "sourced");
       else facts.push(r.external ? "external" : "internal");
       if (r.atomicAggregate) facts.push("atomic-aggregate");
-      if (r.multipath) facts.push("multipath");
+      // IOS: the best path of a multipath set says "multipath, best".
+      if (r.multipath || (r.best && group.some((x) => x.multipath))) facts.push("multipath");
       if (r.best) facts.push("best");
       lines.push(`      ${facts.join(", ")}`);
       if (r.aggregator) lines.push(`      Aggregated by ${r.aggregator}`);

@@ -5,6 +5,7 @@
 // `clear ip bgp`, `debug ip bgp`).
 import { allRouteTargets } from "../config/model/vrf";
 import type { RouterConfig } from "../config/model/router";
+import { afKey } from "../config/model/bgp";
 import { mplsSubsystem, type MfiInstance } from "../routing/mpls-subsystem";
 import { parseRouteTarget, type ExtendedCommunity } from "../wire/bgp-communities";
 import { parseRouteDistinguisher } from "../wire/bgp-nlri";
@@ -19,7 +20,7 @@ import { notificationText } from "./notification-text";
 import { BGP_DEBUG_FLAGS, DEBUG_BGP, DEBUG_BGP_UPDATES, bgpExecCommands, bgpTables } from "./commands";
 import { BgpInstaller } from "./install";
 import { BgpOrigination } from "./originate";
-import { maximumPrefix, peerPolicy, softReconfigInbound } from "./policy";
+import { maximumPrefix, peerPolicy, softReconfigInbound, summaryPrefixes } from "./policy";
 import { AdjRibIn, reapplyInbound } from "./adj-rib-in";
 import type { Timer } from "../clock/clock";
 import { RoutePolicy } from "../routing/route-map";
@@ -187,13 +188,26 @@ export class BgpInstance implements SubsystemInstance {
       if (rd === undefined) continue;
       const rts = allRouteTargets(v);
       const parse = (list: readonly string[]): ExtendedCommunity[] => list.map(parseRouteTarget).filter((x): x is ExtendedCommunity => x !== undefined);
-      vrfs.set(v.name, { rd, importRts: parse(rts.import), exportRts: parse(rts.export) });
+      const f = bgp.addressFamilies[afKey("ipv4", v.name)];
+      const summaries = summaryPrefixes(bgp, v.name);
+      vrfs.set(v.name, {
+        rd,
+        importRts: parse(rts.import),
+        exportRts: parse(rts.export),
+        ...(f?.maximumPaths !== undefined ? { maximumPaths: f.maximumPaths } : {}),
+        ...(f?.maximumPathsIbgp !== undefined ? { maximumPathsIbgp: f.maximumPathsIbgp } : {}),
+        ...(summaries.length > 0 ? { summaryOnly: summaries } : {}),
+      });
     }
+    const global = bgp.addressFamilies.ipv4;
+    const summaries = summaryPrefixes(bgp, "");
     return {
       localAs: bgp.asn,
       routerId: this.routerIdValue,
       ...(bgp.clusterId !== undefined ? { clusterId: bgp.clusterId } : {}),
-      maximumPaths: bgp.addressFamilies.ipv4?.maximumPaths ?? 1,
+      maximumPaths: global?.maximumPaths ?? 1,
+      ...(global?.maximumPathsIbgp !== undefined ? { maximumPathsIbgp: global.maximumPathsIbgp } : {}),
+      ...(summaries.length > 0 ? { summaryOnly: summaries } : {}),
       vrfs,
     };
   }

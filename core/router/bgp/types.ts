@@ -84,6 +84,13 @@ export interface BgpVrfConfig {
   readonly rd: RouteDistinguisher;
   readonly importRts: readonly ExtendedCommunity[];
   readonly exportRts: readonly ExtendedCommunity[];
+  /** `address-family ipv4 vrf X`'s `maximum-paths N` / `maximum-paths ibgp N` for the VRF's
+   * table (absent: 1). */
+  readonly maximumPaths?: number;
+  readonly maximumPathsIbgp?: number;
+  /** `aggregate-address … summary-only` of the VRF's family: more specific routes beneath
+   * these are sent to no neighbor, VPNv4 or CE (IOS "s"). */
+  readonly summaryOnly?: readonly Prefix[];
 }
 
 /** What the speaker derives from the running config (set again whenever it changes). */
@@ -91,8 +98,12 @@ export interface BgpRibConfig {
   readonly localAs: number;
   readonly routerId: Ipv4;
   readonly clusterId?: Ipv4;
-  /** ebgp/ibgp multipath count, 1 = off. */
+  /** The global table's eBGP multipath count (`maximum-paths N`), 1 = off. */
   readonly maximumPaths: number;
+  /** The global table's iBGP multipath count (`maximum-paths ibgp N`); absent: 1. */
+  readonly maximumPathsIbgp?: number;
+  /** The global family's `aggregate-address … summary-only` prefixes (see BgpVrfConfig). */
+  readonly summaryOnly?: readonly Prefix[];
   /** VRFs with an RD that BGP serves. */
   readonly vrfs: ReadonlyMap<string, BgpVrfConfig>;
 }

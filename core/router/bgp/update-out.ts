@@ -15,7 +15,7 @@
 // iBGP peers LOCAL_PREF is always sent; the next hop is ours for local routes, VRF-sourced
 // VPNv4 routes, and with next-hop-self. send-community decides which communities go.
 
-import type { Ipv4, Prefix } from "../wire/addr";
+import { maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import { AsPathSegmentType, type AsPathSegment } from "../wire/bgp-aspath";
 import { buildBgpMessage, AS_TRANS, BGP_MAX_MESSAGE_LENGTH, type BgpMessage } from "../wire/bgp";
 import { pathAttributeCode, pathAttributesLength, type BgpCodecOptions, type PathAttribute } from "../wire/bgp-attributes";
@@ -95,6 +95,7 @@ export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpF
   if (best === undefined) return undefined;
   if (family === "vpnv4" && best.dest !== d) return undefined; // an imported path
   if (best.from === peer) return undefined;
+  if (suppressed(ctx.config(), d, best)) return undefined;
   let reflect = false;
   if (!peer.ebgp && best.from !== undefined && !best.from.ebgp) {
     if (!best.from.policy.routeReflectorClient && !peer.policy.routeReflectorClient) return undefined;
@@ -139,6 +140,22 @@ export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpF
     attrs = ctx.intern(r.attrs);
   }
   return { attrs, label };
+}
+
+/** Beneath an `aggregate-address … summary-only` of the table's family (global IPv4, or a
+ * VRF's: then to its CE neighbors and, as VPNv4, to every PE alike): IOS's "s", sent to no
+ * neighbor; the aggregate itself goes out (with the VRF's aggregate label). */
+function suppressed(cfg: BgpRibConfig, d: Dest, best: Path): boolean {
+  const vrf = d.table.vrf;
+  if (vrf === undefined || best.source === "aggregate") return false;
+  const summaries = vrf === "" ? cfg.summaryOnly : cfg.vrfs.get(vrf)?.summaryOnly;
+  return summaries !== undefined && beneathSummary(summaries, d);
+}
+
+/** Whether `p` lies strictly beneath one of `summaries` (summary-only aggregates). */
+export function beneathSummary(summaries: readonly Prefix[], p: Prefix): boolean {
+  for (const a of summaries) if (p.len > a.len && ((p.addr ^ a.addr) & maskOf(a.len)) === 0) return true;
+  return false;
 }
 
 /** `asns` in front of the path: into its leading AS_SEQUENCE while that stays ≤ 255 long. */

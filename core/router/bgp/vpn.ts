@@ -24,6 +24,22 @@ function sameVrf(a: BgpVrfConfig | undefined, b: BgpVrfConfig | undefined, field
   return ka === kb;
 }
 
+/** A table's `maximum-paths` for eBGP or iBGP best paths, as IOS scopes it: the global
+ * family's for the global table, `address-family ipv4 vrf X`'s for X's table; a VPNv4 table
+ * of no local VRF selects one best path. */
+export function maximumPaths(config: BgpRibConfig, table: Table, ebgp: boolean): number {
+  const vrf = table.vrf;
+  if (vrf === undefined) return 1;
+  if (vrf === "") return ebgp ? config.maximumPaths : (config.maximumPathsIbgp ?? 1);
+  const v = config.vrfs.get(vrf);
+  return (ebgp ? v?.maximumPaths : v?.maximumPathsIbgp) ?? 1;
+}
+
+function multipathKey(config: BgpRibConfig): string {
+  const vrfs = [...config.vrfs].map(([n, v]) => `${n}=${v.maximumPaths ?? 1}/${v.maximumPathsIbgp ?? 1}`);
+  return `${config.maximumPaths}/${config.maximumPathsIbgp ?? 1} ${vrfs.join(" ")}`;
+}
+
 /** A VRF as VPN import sees it. */
 export interface VrfImporter {
   readonly name: string;
@@ -34,8 +50,8 @@ export interface VrfImporter {
 export function setConfig(this: BgpRib, config: BgpRibConfig): void {
   const prev = this.config;
   this.config = config;
-  Object.assign(this.ctx, { routerId: config.routerId, maximumPaths: config.maximumPaths });
-  if (prev.maximumPaths !== config.maximumPaths || prev.routerId !== config.routerId) this.markAll(() => true);
+  Object.assign(this.ctx, { routerId: config.routerId });
+  if (multipathKey(prev) !== multipathKey(config) || prev.routerId !== config.routerId) this.markAll(() => true);
   const names = new Set([...prev.vrfs.keys(), ...config.vrfs.keys()]);
   const importChanged = new Set<string>();
   const rdChanged = new Set<string>();

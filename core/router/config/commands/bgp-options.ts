@@ -14,6 +14,38 @@ const BGP = "BGP specific commands";
 const NEIGHBOR = "Specify a neighbor router";
 const PEER = ["Neighbor address", "Neighbor tag"];
 
+/** `maximum-paths [ibgp] N`: IOS's eBGP count, or with `ibgp` the iBGP one; set in an
+ * address family (`address-family ipv4 vrf X` governs the VRF's table), or under `router bgp`
+ * for IPv4 unicast. 1 is the default and is not shown. */
+function maximumPaths(id: string, kind: "" | "ibgp ", field: "maximumPaths" | "maximumPathsIbgp", order: number): ConfigCommand {
+  return command({
+    id,
+    mode: ["router-bgp", "router-bgp-af"],
+    syntax: `maximum-paths ${kind}<1-32>$paths`,
+    help: ["Forward packets over multiple paths", ...(kind === "" ? [] : ["iBGP-multipath"]), "Number of paths"],
+    order,
+    apply: (m, a, c) => {
+      const key = c.bgpAf ?? "ipv4";
+      const b = bgp(m);
+      const f = (b.addressFamilies[key] ??= { afi: "ipv4", networks: [], redistribute: {}, defaultInformationOriginate: false, neighbors: {} });
+      if (a.paths === 1) delete f[field];
+      else f[field] = a.paths;
+    },
+    no: {
+      syntax: `maximum-paths ${kind}[<1-32>$paths]`,
+      apply: (m, _a, c) => {
+        const f = bgp(m).addressFamilies[c.bgpAf ?? "ipv4"];
+        if (f) delete f[field];
+      },
+    },
+    render: (m, c) => {
+      if (c.bgpAf === undefined) return [];
+      const n = af(m, c)[field];
+      return n === undefined ? [] : [{ args: { paths: n } }];
+    },
+  });
+}
+
 function sameAggregate(a: BgpAggregate, addr: number, len: number): boolean {
   return a.prefix.addr === addr && a.prefix.len === len;
 }
@@ -183,32 +215,8 @@ export const bgpOptionCommands: readonly ConfigCommand[] = [
         };
       }),
   }),
-  command({
-    id: "bgp.af.maximum-paths",
-    mode: ["router-bgp", "router-bgp-af"],
-    syntax: "maximum-paths <1-32>$paths",
-    help: ["Forward packets over multiple paths", "Number of paths"],
-    order: 35,
-    apply: (m, a, c) => {
-      const key = c.bgpAf ?? "ipv4";
-      const b = bgp(m);
-      const f = (b.addressFamilies[key] ??= { afi: "ipv4", networks: [], redistribute: {}, defaultInformationOriginate: false, neighbors: {} });
-      if (a.paths === 1) delete f.maximumPaths;
-      else f.maximumPaths = a.paths;
-    },
-    no: {
-      syntax: "maximum-paths [<1-32>$paths]",
-      apply: (m, _a, c) => {
-        const f = bgp(m).addressFamilies[c.bgpAf ?? "ipv4"];
-        if (f) delete f.maximumPaths;
-      },
-    },
-    render: (m, c) => {
-      if (c.bgpAf === undefined) return [];
-      const n = af(m, c).maximumPaths;
-      return n === undefined ? [] : [{ args: { paths: n } }];
-    },
-  }),
+  maximumPaths("bgp.af.maximum-paths", "", "maximumPaths", 35),
+  maximumPaths("bgp.af.maximum-paths.ibgp", "ibgp ", "maximumPathsIbgp", 35.5),
   command({
     id: "bgp.af.aggregate-address",
     mode: ["router-bgp", "router-bgp-af"],

@@ -1,6 +1,6 @@
 // BGP commands a lab keeps but does not simulate: `ip bgp-community new-format`, route-flap
-// dampening, additional paths, per-neighbor timers and default-originate, iBGP/eBGP
-// multipath. Each is real
+// dampening, additional paths, per-neighbor timers and default-originate, mixed
+// eiBGP multipath. Each is real
 // grammar (a typo is `% Invalid input` with the caret), kept in its place (the `router bgp`
 // process, its address family, the route-map entry) and rendered back there, and listed by
 // `config check --warnings` with the reason the lab gives it no effect.
@@ -68,13 +68,12 @@ export const keptBgpCommands: readonly ConfigCommand[] = [
         order: NEIGHBOR_ORDER + 0.52,
       },
       {
-        id: "bgp.maximum-paths.ibgp",
-        syntax: "maximum-paths (ibgp|eibgp)$kind <1-32>$paths",
-        noSyntax: "maximum-paths (ibgp|eibgp)$kind [<1-32>$paths]",
-        help: ["Forward packets over multiple paths", "iBGP-multipath", "Both eBGP and iBGP multipath", "Number of paths"],
-        multi: (a) => String(a.kind),
-        order: 35.5,
-        inert: "lab BGP installs several paths only as plain maximum-paths says",
+        id: "bgp.maximum-paths.eibgp",
+        syntax: "maximum-paths eibgp <1-32>$paths",
+        noSyntax: "maximum-paths eibgp [<1-32>$paths]",
+        help: ["Forward packets over multiple paths", "Both eBGP and iBGP multipath", "Number of paths"],
+        order: 35.4,
+        inert: "lab BGP installs several paths only as maximum-paths N (eBGP) and maximum-paths ibgp N say, never eBGP and iBGP together",
       },
     ],
   }),

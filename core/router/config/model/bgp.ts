@@ -70,8 +70,10 @@ export interface BgpAddressFamily {
   networks: { prefix: Prefix; routeMap?: string }[];
   redistribute: { connected?: BgpRedistribute; static?: BgpRedistribute };
   defaultInformationOriginate: boolean;
-  /** `maximum-paths N`: equal-cost BGP paths installed (absent: 1). */
+  /** `maximum-paths N`: equal-cost eBGP paths installed (absent: 1). */
   maximumPaths?: number;
+  /** `maximum-paths ibgp N`: equal-cost iBGP paths installed (absent: 1). */
+  maximumPathsIbgp?: number;
   aggregates?: BgpAggregate[];
   /** Per-family neighbor settings (activate, send-community…), by neighbor id. */
   neighbors: Record<string, BgpAfNeighbor>;
