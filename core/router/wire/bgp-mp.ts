@@ -1,6 +1,7 @@
 // Multiprotocol BGP (RFC 4760): the MP_REACH_NLRI and MP_UNREACH_NLRI attribute values, with
-// their AFI/SAFI, next hop and NLRI, for IPv4 unicast and VPN-IPv4 (RFC 4364: the next hop an
-// RD of zero and an IPv4 address); other families keep next hop and NLRI as bytes. VPN-IPv4
+// their AFI/SAFI, next hop and NLRI, for IPv4 unicast, labelled IPv4 unicast (RFC 8277, SAFI 4:
+// a label stack before each prefix) and VPN-IPv4 (RFC 4364: the next hop an RD of zero and an
+// IPv4 address); other families keep next hop and NLRI as bytes. VPN-IPv4
 // NLRI comes as one repr per route (family "vpnv4") or, packed, as validated wire bytes and a
 // count (family "vpnv4-packed") for a Vpnv4NlriReader to walk. The attribute header around
 // these values, and the RFC 7606 handling of their errors, is in bgp-attributes.ts.
@@ -12,6 +13,10 @@ import {
   RD_LENGTH,
   Vpnv4NlriReader,
   ipv4PrefixesLength,
+  labelledIpv4NlriLength,
+  parseLabelledIpv4Nlri,
+  writeLabelledIpv4Nlri,
+  type LabelledIpv4Route,
   parseIpv4Prefixes,
   parseVpnv4Nlri,
   vpnv4NlriLength,
@@ -31,7 +36,7 @@ export interface PackedVpnv4Nlri {
 
 /** Address family identifiers and subsequent AFIs (RFC 4760, RFC 4364 §4.3.4). */
 export const Afi = { Ipv4: 1, Ipv6: 2 } as const;
-export const Safi = { Unicast: 1, Multicast: 2, MplsVpn: 128 } as const;
+export const Safi = { Unicast: 1, Multicast: 2, MplsLabel: 4, MplsVpn: 128 } as const;
 
 export interface Flagged {
   /** The flags octet as received. When emitting, absent means the attribute's usual flags;
@@ -50,6 +55,7 @@ export interface AttributeValueError {
 export type MpReachNlri = Flagged &
   (
     | { readonly type: "mp-reach"; readonly family: "ipv4-unicast"; readonly nextHop: Ipv4; readonly nlri: readonly Prefix[] }
+    | { readonly type: "mp-reach"; readonly family: "ipv4-labelled"; readonly nextHop: Ipv4; readonly nlri: readonly LabelledIpv4Route[] }
     | { readonly type: "mp-reach"; readonly family: "vpnv4"; readonly nextHop: Ipv4; readonly nlri: readonly Vpnv4Route[] }
     | { readonly type: "mp-reach"; readonly family: "vpnv4-packed"; readonly nextHop: Ipv4; readonly nlri: PackedVpnv4Nlri }
     | { readonly type: "mp-reach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly nextHop: Uint8Array; readonly nlri: Uint8Array }
@@ -59,6 +65,7 @@ export type MpReachNlri = Flagged &
 export type MpUnreachNlri = Flagged &
   (
     | { readonly type: "mp-unreach"; readonly family: "ipv4-unicast"; readonly withdrawn: readonly Prefix[] }
+    | { readonly type: "mp-unreach"; readonly family: "ipv4-labelled"; readonly withdrawn: readonly Prefix[] }
     | { readonly type: "mp-unreach"; readonly family: "vpnv4"; readonly withdrawn: readonly Vpnv4Withdrawal[] }
     | { readonly type: "mp-unreach"; readonly family: "vpnv4-packed"; readonly withdrawn: PackedVpnv4Nlri }
     | { readonly type: "mp-unreach"; readonly family: "other"; readonly afi: number; readonly safi: number; readonly withdrawn: Uint8Array }
@@ -93,6 +100,12 @@ export function parseMpReach(buf: Uint8Array, at: number, end: number, flags: nu
     if (isWireError(nlri)) return mpError(nlri.reason);
     return { type: "mp-reach", flags, family: "ipv4-unicast", nextHop: readIpv4(buf, nextHopAt), nlri };
   }
+  if (afi === Afi.Ipv4 && safi === Safi.MplsLabel) {
+    if (nextHopLength !== 4) return mpError(`labelled IPv4 next hop length ${nextHopLength}, must be 4`);
+    const nlri = parseLabelledIpv4Nlri(buf, nlriAt, end, false);
+    if (isWireError(nlri)) return mpError(`${nlri.field} at offset ${nlri.offset}: ${nlri.reason}`);
+    return { type: "mp-reach", flags, family: "ipv4-labelled", nextHop: readIpv4(buf, nextHopAt), nlri };
+  }
   if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
     if (nextHopLength !== RD_LENGTH + 4) return mpError(`VPN-IPv4 next hop length ${nextHopLength}, must be 12 (RD and IPv4 address)`);
     for (let i = 0; i < RD_LENGTH; i++) if (buf[nextHopAt + i] !== 0) return mpError("VPN-IPv4 next hop RD is not zero (RFC 4364 §4.3.2)");
@@ -117,6 +130,11 @@ export function parseMpUnreach(buf: Uint8Array, at: number, end: number, flags: 
     if (isWireError(withdrawn)) return mpError(withdrawn.reason);
     return { type: "mp-unreach", flags, family: "ipv4-unicast", withdrawn };
   }
+  if (afi === Afi.Ipv4 && safi === Safi.MplsLabel) {
+    const withdrawn = parseLabelledIpv4Nlri(buf, at + 3, end, true);
+    if (isWireError(withdrawn)) return mpError(`${withdrawn.field} at offset ${withdrawn.offset}: ${withdrawn.reason}`);
+    return { type: "mp-unreach", flags, family: "ipv4-labelled", withdrawn };
+  }
   if (afi === Afi.Ipv4 && safi === Safi.MplsVpn) {
     if (packed) {
       const withdrawn = packVpnv4(buf, at + 3, end, true);
@@ -134,6 +152,11 @@ export function mpReachLength(attr: MpReachNlri): number {
   switch (attr.family) {
     case "ipv4-unicast":
       return 5 + 4 + ipv4PrefixesLength(attr.nlri);
+    case "ipv4-labelled": {
+      let n = 5 + 4;
+      for (const r of attr.nlri) n += labelledIpv4NlriLength(r.labels.length, r.prefix.len);
+      return n;
+    }
     case "vpnv4": {
       let n = 5 + RD_LENGTH + 4;
       for (const r of attr.nlri) n += vpnv4NlriLength(r.labels.length, r.prefix.len);
@@ -151,6 +174,11 @@ export function mpUnreachLength(attr: MpUnreachNlri): number {
   switch (attr.family) {
     case "ipv4-unicast":
       return 3 + ipv4PrefixesLength(attr.withdrawn);
+    case "ipv4-labelled": {
+      let n = 3;
+      for (const p of attr.withdrawn) n += labelledIpv4NlriLength(0, p.len);
+      return n;
+    }
     case "vpnv4": {
       let n = 3;
       for (const w of attr.withdrawn) n += vpnv4NlriLength(0, w.prefix.len);
@@ -173,6 +201,19 @@ export function writeMpReach(attr: MpReachNlri, buf: Uint8Array, at: number): vo
       buf[at + 8] = 0;
       writeIpv4Prefixes(buf, at + 9, attr.nlri);
       return;
+    case "ipv4-labelled": {
+      writeU16(buf, at, Afi.Ipv4);
+      buf[at + 2] = Safi.MplsLabel;
+      buf[at + 3] = 4;
+      writeIpv4(buf, at + 4, attr.nextHop);
+      buf[at + 8] = 0;
+      let p = at + 9;
+      for (const r of attr.nlri) {
+        if (r.labels.length === 0) throw new RangeError("bgp: a labelled IPv4 route in MP_REACH_NLRI needs at least one label");
+        p = writeLabelledIpv4Nlri(buf, p, r.labels, r.prefix);
+      }
+      return;
+    }
     case "vpnv4":
     case "vpnv4-packed": {
       writeU16(buf, at, Afi.Ipv4);
@@ -204,13 +245,18 @@ export function writeMpReach(attr: MpReachNlri, buf: Uint8Array, at: number): vo
 }
 
 export function writeMpUnreach(attr: MpUnreachNlri, buf: Uint8Array, at: number): void {
-  const [afi, safi] = attr.family === "other" ? [attr.afi, attr.safi] : [Afi.Ipv4, attr.family === "ipv4-unicast" ? Safi.Unicast : Safi.MplsVpn];
+  const [afi, safi] = attr.family === "other" ? [attr.afi, attr.safi] : [Afi.Ipv4, attr.family === "ipv4-unicast" ? Safi.Unicast : attr.family === "ipv4-labelled" ? Safi.MplsLabel : Safi.MplsVpn];
   writeU16(buf, at, afi);
   buf[at + 2] = safi;
   switch (attr.family) {
     case "ipv4-unicast":
       writeIpv4Prefixes(buf, at + 3, attr.withdrawn);
       return;
+    case "ipv4-labelled": {
+      let p = at + 3;
+      for (const w of attr.withdrawn) p = writeLabelledIpv4Nlri(buf, p, [], w);
+      return;
+    }
     case "vpnv4": {
       let p = at + 3;
       for (const w of attr.withdrawn) p = writeVpnv4Nlri(buf, p, [], w.rd, w.prefix);

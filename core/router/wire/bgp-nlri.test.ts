@@ -4,11 +4,14 @@ import { ipv4 } from "./addr";
 import {
   Vpnv4NlriReader,
   formatRouteDistinguisher,
+  labelledIpv4NlriLength,
   parseIpv4Prefixes,
+  parseLabelledIpv4Nlri,
   parseRouteDistinguisher,
   parseVpnv4Nlri,
   readRouteDistinguisher,
   vpnv4NlriLength,
+  writeLabelledIpv4Nlri,
   writeRouteDistinguisher,
   writeVpnv4Nlri,
   type RouteDistinguisher,
@@ -110,6 +113,64 @@ describe("VPN-IPv4 NLRI (RFC 4364 §4.3.4, RFC 8277)", () => {
         let count = 0;
         while (reader.next()) count++;
         expect(count).toBeLessThanOrEqual(input.length / 12);
+      }),
+    );
+  });
+});
+
+describe("labelled IPv4 NLRI (RFC 8277 §2, SAFI 4)", () => {
+  // Label 16 / 1.1.1.1/32; labels 17 18 / 10.0.0.0/8; implicit null (3) / 0.0.0.0/0.
+  const bytes = Uint8Array.of(0x38, 0x00, 0x01, 0x01, 1, 1, 1, 1, 0x38, 0x00, 0x01, 0x10, 0x00, 0x01, 0x21, 0x0a, 0x18, 0x00, 0x00, 0x31);
+
+  it("parses label stacks down to bottom of stack and writes them back byte for byte", () => {
+    const routes = parseLabelledIpv4Nlri(bytes, 0, bytes.length, false);
+    expect(routes).toEqual([
+      { labels: [16], prefix: { addr: ipv4(1, 1, 1, 1), len: 32 } },
+      { labels: [17, 18], prefix: { addr: ipv4(10, 0, 0, 0), len: 8 } },
+      { labels: [3], prefix: { addr: 0, len: 0 } },
+    ]);
+    if (isWireError(routes)) return;
+    const out = new Uint8Array(routes.reduce((n, r) => n + labelledIpv4NlriLength(r.labels.length, r.prefix.len), 0));
+    let at = 0;
+    for (const r of routes) at = writeLabelledIpv4Nlri(out, at, r.labels, r.prefix);
+    expect(out).toEqual(bytes);
+  });
+
+  it("withdraws with the compatibility field 0x800000 and takes RFC 3107's 0x000000 too", () => {
+    const out = new Uint8Array(labelledIpv4NlriLength(0, 24));
+    writeLabelledIpv4Nlri(out, 0, [], { addr: ipv4(192, 168, 1, 0), len: 24 });
+    expect([...out]).toEqual([0x30, 0x80, 0x00, 0x00, 192, 168, 1]);
+    expect(parseLabelledIpv4Nlri(out, 0, out.length, true)).toEqual([{ addr: ipv4(192, 168, 1, 0), len: 24 }]);
+    const old = Uint8Array.of(0x30, 0x00, 0x00, 0x00, 192, 168, 1);
+    expect(parseLabelledIpv4Nlri(old, 0, old.length, true)).toEqual([{ addr: ipv4(192, 168, 1, 0), len: 24 }]);
+    // In an announcement the same field is a label without bottom of stack: cut short.
+    const zero = Uint8Array.of(0x18, 0x00, 0x00, 0x00);
+    expect(parseLabelledIpv4Nlri(zero, 0, zero.length, true)).toEqual([{ addr: 0, len: 0 }]);
+    expect(parseLabelledIpv4Nlri(zero, 0, zero.length, false)).toMatchObject({ field: "labelled IPv4 NLRI label", offset: 4 });
+  });
+
+  it("names the field and offset of a malformed route", () => {
+    expect(parseLabelledIpv4Nlri(Uint8Array.of(0x40, 0x00, 0x01, 0x01, 1, 1, 1, 1), 0, 8, false)).toMatchObject({ field: "labelled IPv4 NLRI length", offset: 0 });
+    expect(parseLabelledIpv4Nlri(Uint8Array.of(0x38, 0x00, 0x01, 0x01, 1, 1), 0, 6, false)).toMatchObject({ field: "labelled IPv4 NLRI prefix", offset: 0 });
+  });
+
+  it("round-trips any routes, and never throws on arbitrary bytes", () => {
+    const route = fc.record({
+      labels: fc.array(fc.integer({ min: 0, max: 0xfffff }).map(label), { minLength: 1, maxLength: 4 }),
+      prefix: fc.record({ addr: fc.integer({ min: 0, max: 0xffffffff }), len: fc.integer({ min: 0, max: 32 }) }).map(({ addr, len }) => ({ addr: ((len === 0 ? 0 : addr & (0xffffffff << (32 - len))) >>> 0) as ReturnType<typeof ipv4>, len })),
+    });
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 6 }), (routes) => {
+        const out = new Uint8Array(routes.reduce((n, r) => n + labelledIpv4NlriLength(r.labels.length, r.prefix.len), 0));
+        let at = 0;
+        for (const r of routes) at = writeLabelledIpv4Nlri(out, at, r.labels, r.prefix);
+        expect(parseLabelledIpv4Nlri(out, 0, out.length, false)).toEqual(routes);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), fc.boolean(), (input, withdraw) => {
+        const r = withdraw ? parseLabelledIpv4Nlri(input, 0, input.length, true) : parseLabelledIpv4Nlri(input, 0, input.length, false);
+        expect(Array.isArray(r) || isWireError(r)).toBe(true);
       }),
     );
   });

@@ -1,7 +1,8 @@
 // BGP NLRI encodings: IPv4 prefixes as (length in bits, significant octets) (RFC 4271 §4.3),
-// route distinguishers (RFC 4364 §4.2: types 0, 1 and 2), and VPN-IPv4 NLRI (RFC 4364 §4.3.4
-// with RFC 8277's label stack): length in bits, 3-byte label fields down to bottom of stack,
-// the 8-byte RD, the prefix. Withdrawals carry one 3-byte compatibility field, 0x800000
+// route distinguishers (RFC 4364 §4.2: types 0, 1 and 2), labelled IPv4 NLRI (RFC 8277 §2,
+// AFI 1/SAFI 4: length in bits, 3-byte label fields down to bottom of stack, the prefix), and
+// VPN-IPv4 NLRI (RFC 4364 §4.3.4 with RFC 8277's label stack): the same with the 8-byte RD
+// between labels and prefix. Withdrawals carry one 3-byte compatibility field, 0x800000
 // (RFC 8277 §2.4), whose value receivers ignore.
 //
 // Two ways in: `parseIpv4Prefixes` / `parseVpnv4Nlri` build arrays of reprs, and
@@ -93,6 +94,103 @@ export function writeIpv4Prefixes(buf: Uint8Array, at: number, prefixes: readonl
     at += 1 + prefixOctets(p.len);
   }
   return at;
+}
+
+// ---- Labelled IPv4 (RFC 8277, SAFI 4) ----------------------------------------------------
+
+/** A labelled IPv4 unicast route as MP_REACH_NLRI carries it (RFC 8277 §2). */
+export interface LabelledIpv4Route {
+  /** Outermost first; the last one is sent with bottom of stack set. At least one. */
+  readonly labels: readonly Label[];
+  readonly prefix: Prefix;
+}
+
+/**
+ * The label stack at `at` of an NLRI whose length octet said `bits`: the number of 3-byte
+ * label fields up to and including the one with bottom of stack (in a withdrawal, also up to
+ * a compatibility value, 0x800000 or RFC 3107's 0x000000), or a WireError.
+ */
+function labelFields(buf: Uint8Array, at: number, end: number, bits: number, withdraw: boolean, what: string): number | WireError {
+  let fields = 0;
+  for (let remaining = bits; ; ) {
+    if (remaining < 24 || at + 3 > end) return new WireError("bgp", `${what} NLRI label`, at, `the NLRI ends (length ${bits} bits) before a label field with bottom of stack`);
+    const field = (buf[at] << 16) | (buf[at + 1] << 8) | buf[at + 2];
+    at += 3;
+    remaining -= 24;
+    fields++;
+    if ((field & 1) === 1) return fields;
+    if (withdraw && (field === WITHDRAW_LABEL_FIELD || field === 0)) return fields;
+  }
+}
+
+function readLabel(buf: Uint8Array, at: number): Label {
+  return ((buf[at] << 12) | (buf[at + 1] << 4) | (buf[at + 2] >>> 4)) as Label;
+}
+
+/**
+ * Parses labelled IPv4 NLRI in `buf[start, end)`. In MP_REACH_NLRI (`withdraw` false) each
+ * route's labels run to bottom of stack; in MP_UNREACH_NLRI to bottom of stack or a
+ * compatibility value, and are dropped (the prefix alone is withdrawn).
+ */
+export function parseLabelledIpv4Nlri(buf: Uint8Array, start: number, end: number, withdraw: false): LabelledIpv4Route[] | WireError;
+export function parseLabelledIpv4Nlri(buf: Uint8Array, start: number, end: number, withdraw: true): Prefix[] | WireError;
+export function parseLabelledIpv4Nlri(buf: Uint8Array, start: number, end: number, withdraw: boolean): (LabelledIpv4Route | Prefix)[] | WireError {
+  const out: (LabelledIpv4Route | Prefix)[] = [];
+  let at = start;
+  while (at < end) {
+    const bits = buf[at];
+    const fields = labelFields(buf, at + 1, end, bits, withdraw, "labelled IPv4");
+    if (fields instanceof WireError) return fields;
+    const len = bits - 24 * fields;
+    if (len > 32) return new WireError("bgp", "labelled IPv4 NLRI length", at, `${bits} bits leave ${len} for the IPv4 prefix after ${fields} label(s)`);
+    const prefixAt = at + 1 + 3 * fields;
+    if (prefixAt + prefixOctets(len) > end) return new WireError("bgp", "labelled IPv4 NLRI prefix", at, `a /${len} needs ${prefixOctets(len)} bytes, ${end - prefixAt} left`);
+    const prefix: Prefix = { addr: readPrefixAddr(buf, prefixAt, len), len };
+    if (withdraw) out.push(prefix);
+    else {
+      const labels: Label[] = [];
+      for (let i = 0; i < fields; i++) labels.push(readLabel(buf, at + 1 + 3 * i));
+      out.push({ labels, prefix });
+    }
+    at = prefixAt + prefixOctets(len);
+  }
+  return out;
+}
+
+/** Bytes one labelled IPv4 route takes: length octet, 3 per label (one compatibility field
+ * for a withdrawal), significant prefix octets. */
+export function labelledIpv4NlriLength(labelCount: number, prefixLength: number): number {
+  return 1 + 3 * Math.max(labelCount, 1) + prefixOctets(prefixLength);
+}
+
+/** Writes one label stack (or, `labels` empty, the withdrawal's compatibility field) at `at`;
+ * returns the offset after it. */
+function writeLabelFields(buf: Uint8Array, at: number, labels: readonly Label[]): number {
+  if (labels.length === 0) {
+    buf[at] = WITHDRAW_LABEL_FIELD >>> 16;
+    buf[at + 1] = 0;
+    buf[at + 2] = 0;
+    return at + 3;
+  }
+  for (let i = 0; i < labels.length; i++) {
+    const field = (labels[i] << 4) | (i === labels.length - 1 ? 1 : 0);
+    buf[at] = field >>> 16;
+    buf[at + 1] = (field >>> 8) & 0xff;
+    buf[at + 2] = field & 0xff;
+    at += 3;
+  }
+  return at;
+}
+
+/** Writes one labelled IPv4 route at `at` and returns the offset after it; `labels` empty
+ * writes a withdrawal. Throws past the 255 bits the length octet counts (a caller's bug). */
+export function writeLabelledIpv4Nlri(buf: Uint8Array, at: number, labels: readonly Label[], prefix: Prefix): number {
+  const bits = Math.max(labels.length, 1) * 24 + prefix.len;
+  if (bits > 255) throw new RangeError(`bgp: ${labels.length} labels and a /${prefix.len} do not fit one labelled IPv4 NLRI`);
+  buf[at] = bits;
+  at = writeLabelFields(buf, at + 1, labels);
+  writePrefixAddr(buf, at, prefix.addr, prefix.len);
+  return at + prefixOctets(prefix.len);
 }
 
 // ---- Route distinguishers -------------------------------------------------------------
@@ -207,21 +305,8 @@ export function writeVpnv4Nlri(buf: Uint8Array, at: number, labels: readonly Lab
   const fields = Math.max(labels.length, 1);
   const bits = fields * 24 + VPN_FIXED_BITS + prefix.len;
   if (bits > 255) throw new RangeError(`bgp: ${labels.length} labels and a /${prefix.len} do not fit one VPN-IPv4 NLRI`);
-  buf[at++] = bits;
-  if (labels.length === 0) {
-    buf[at] = WITHDRAW_LABEL_FIELD >>> 16;
-    buf[at + 1] = 0;
-    buf[at + 2] = 0;
-    at += 3;
-  } else {
-    for (let i = 0; i < labels.length; i++) {
-      const field = (labels[i] << 4) | (i === labels.length - 1 ? 1 : 0);
-      buf[at] = field >>> 16;
-      buf[at + 1] = (field >>> 8) & 0xff;
-      buf[at + 2] = field & 0xff;
-      at += 3;
-    }
-  }
+  buf[at] = bits;
+  at = writeLabelFields(buf, at + 1, labels);
   writeRouteDistinguisher(buf, at, rd);
   at += RD_LENGTH;
   writePrefixAddr(buf, at, prefix.addr, prefix.len);
@@ -259,8 +344,7 @@ export class Vpnv4NlriReader {
 
   /** The i-th label of the current route, outermost first. */
   label(i: number): Label {
-    const at = this.firstLabelAt + 3 * i;
-    return ((this.buf[at] << 12) | (this.buf[at + 1] << 4) | (this.buf[at + 2] >>> 4)) as Label;
+    return readLabel(this.buf, this.firstLabelAt + 3 * i);
   }
 
   /** The current route's RD type and its 6 value bytes as two numbers (high 2, low 4), for

@@ -413,6 +413,7 @@ const arbRd: fc.Arbitrary<RouteDistinguisher> = fc.oneof(
   fc.record({ type: fc.integer({ min: 3, max: 0xffff }), value: fc.uint8Array({ minLength: 6, maxLength: 6 }) }),
 );
 const arbLabel = fc.integer({ min: 0, max: LABEL_MAX }).map((n) => n as Label);
+const arbLabelledRoute = fc.record({ labels: fc.array(arbLabel, { minLength: 1, maxLength: 3 }), prefix: arbPrefix });
 const arbVpnRoute = fc.record({ labels: fc.array(arbLabel, { minLength: 1, maxLength: 3 }), rd: arbRd, prefix: arbPrefix });
 const arbExtCommunity: fc.Arbitrary<ExtendedCommunity> = fc.oneof(
   fc.record({ type: fc.constantFrom("route-target" as const, "route-origin" as const), format: fc.constant(0 as const), global: u16, local: u32 }),
@@ -440,9 +441,11 @@ function arbAttributes(four: boolean): fc.Arbitrary<PathAttribute[]> {
     fc.record({ type: fc.constant("as4-aggregator" as const), asn: u32, address: arbIpv4 }),
     fc.record({ type: fc.constant("mp-reach" as const), family: fc.constant("ipv4-unicast" as const), nextHop: arbIpv4, nlri: fc.array(arbPrefix, { maxLength: 4 }) }),
     fc.record({ type: fc.constant("mp-reach" as const), family: fc.constant("vpnv4" as const), nextHop: arbIpv4, nlri: fc.array(arbVpnRoute, { maxLength: 4 }) }),
+    fc.record({ type: fc.constant("mp-reach" as const), family: fc.constant("ipv4-labelled" as const), nextHop: arbIpv4, nlri: fc.array(arbLabelledRoute, { maxLength: 4 }) }),
     fc.record({ type: fc.constant("mp-reach" as const), family: fc.constant("other" as const), afi: fc.constant(2), safi: u8, nextHop: fc.uint8Array({ maxLength: 32 }), nlri: fc.uint8Array({ maxLength: 20 }) }),
     fc.record({ type: fc.constant("mp-unreach" as const), family: fc.constant("ipv4-unicast" as const), withdrawn: fc.array(arbPrefix, { maxLength: 4 }) }),
     fc.record({ type: fc.constant("mp-unreach" as const), family: fc.constant("vpnv4" as const), withdrawn: fc.array(fc.record({ rd: arbRd, prefix: arbPrefix }), { maxLength: 4 }) }),
+    fc.record({ type: fc.constant("mp-unreach" as const), family: fc.constant("ipv4-labelled" as const), withdrawn: fc.array(arbPrefix, { maxLength: 4 }) }),
     fc.record({ type: fc.constant("unknown" as const), flags: fc.constantFrom(0x80, 0xc0, 0xe0), code: fc.constantFrom(0, 11, 20, 32, 99, 255), value: fc.uint8Array({ maxLength: 300 }) }),
   );
   // Flags as the parser reports them: the usual bits, perhaps Partial and Extended Length.

@@ -38,7 +38,7 @@ function updateContents(attributes: readonly PathAttribute[], nlri: number, with
 }
 
 function familyName(family: Extract<PathAttribute, { type: "mp-reach" }>["family"]): string {
-  return family === "ipv4-unicast" ? "IPv4" : family === "vpnv4" || family === "vpnv4-packed" ? "VPNv4" : "other family";
+  return family === "ipv4-unicast" ? "IPv4" : family === "ipv4-labelled" ? "IPv4 labelled" : family === "vpnv4" || family === "vpnv4-packed" ? "VPNv4" : "other family";
 }
 
 function messageSummary(parsed: BgpParsed): string {
@@ -58,6 +58,10 @@ function messageFields(parsed: BgpParsed): Record<string, unknown> {
     if ((a.type === "mp-reach" || a.type === "mp-unreach") && a.family === "vpnv4") {
       const vpn = (r: { readonly rd: RouteDistinguisher; readonly prefix: Prefix }): string => `${formatRouteDistinguisher(r.rd)}:${formatPrefix(r.prefix)}`;
       const text = a.type === "mp-reach" ? a.nlri.map((r) => `[${r.labels.join(" ")}] ${vpn(r)}`) : a.withdrawn.map(vpn);
+      return { ...a, ...(a.type === "mp-reach" ? { nlri: text } : { withdrawn: text }) };
+    }
+    if ((a.type === "mp-reach" || a.type === "mp-unreach") && a.family === "ipv4-labelled") {
+      const text = a.type === "mp-reach" ? a.nlri.map((r) => `[${r.labels.join(" ")}] ${formatPrefix(r.prefix)}`) : a.withdrawn.map(formatPrefix);
       return { ...a, ...(a.type === "mp-reach" ? { nlri: text } : { withdrawn: text }) };
     }
     return a;
