@@ -1,9 +1,11 @@
 // The NHRP cache of one router: entries by (VRF, prefix, interface), each with its own
-// expiry timer. The engine (subsystem.ts) decides what goes in and what an expiry means; the
-// cache keeps the entries, their timers and the order `show ip nhrp` lists them in.
+// expiry timer. The engine (subsystem.ts and the files it binds) decides what goes in and
+// what an expiry means; the cache keeps the entries, their timers and the order `show ip
+// nhrp` lists them in.
 import type { Clock, Timer } from "../clock/clock";
 import { formatPrefix, type Ipv4, type Prefix } from "../wire/addr";
 import type { Label } from "../wire/mpls";
+import type { Vrf } from "../net/vrf";
 import type { NhrpCacheEntry, NhrpEntryType, NhrpFlag } from "./types";
 
 /** A cache entry as the engine keeps it: the shown fields, and what it holds. */
@@ -30,6 +32,11 @@ export interface NhrpEntry extends NhrpCacheEntry {
   route?: { readonly vrf: string; readonly prefix: Prefix; readonly instance: string };
   timer?: Timer;
 }
+
+/** The VRF an entry belongs to, as the cache keys it: its name, "" for global. */
+export const vrfKey = (vrf: Vrf): string => vrf.name;
+/** The RIB's VRF argument for a cache VRF key (undefined: global). */
+export const ribVrf = (vrf: string): string | undefined => (vrf === "" ? undefined : vrf);
 
 function keyOf(vrf: string, prefix: Prefix, iface: string): string {
   return `${vrf}\n${formatPrefix(prefix)}\n${iface}`;

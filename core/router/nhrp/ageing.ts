@@ -1,0 +1,191 @@
+// How NHRP entries age and go: expiry at the hold time, unless a shortcut carried traffic in
+// its last two minutes (IOS), when it is re-resolved with its responder instead; removal
+// with the NHRP route and label hold an entry carries; the end of a shortcut's session when
+// nothing but its peer is left on its Virtual-Access; entries moved or dropped when their
+// tunnel goes; purge requests and replies (RFC 2332 §5.2.5) and `clear ip nhrp [vrf X]`.
+// Functions of NhrpInstance (`this` is the instance), bound in subsystem.ts.
+import type { Interface } from "../net/interface";
+import { TunnelInterface } from "../net/tunnel";
+import { ikev2Subsystem } from "../ikev2/subsystem";
+import { formatIpv4, formatPrefix, type Ipv4 } from "../wire/addr";
+import { NhrpCieCode, NhrpType, type NhrpMessage } from "../wire/nhrp";
+import { ribVrf, vrfKey, type NhrpEntry } from "./cache";
+import { CIE_MTU, NHRP_HOP_COUNT } from "./packets";
+import { INCOMPLETE_MS } from "./redirect";
+import type { NhrpInstance } from "./subsystem";
+
+/** IOS refreshes a shortcut that carried traffic in the last two minutes of its hold time. */
+const USED_WINDOW_MS = 120_000;
+/** Purge requests' N flag: no reply wanted (RFC 2332 §5.2.5). */
+const NHRP_PURGE_NO_REPLY = 0x8000;
+
+/** A spoke-to-spoke Virtual-Access that never carries an NHRP entry (a session the peer
+ * started and then had no use for) ends after a hold time, as one whose entries aged out. */
+export function idleCheck(this: NhrpInstance, iface: Interface): void {
+  if (!(iface instanceof TunnelInterface) || iface.clonedFrom === undefined) return;
+  const cfg = this.configOf(iface);
+  if (cfg?.networkId === undefined || cfg.redirect) return;
+  this.router.clock.after(this.holdtimeSec(iface) * 1000, () => {
+    if (this.router.stack.interface(iface.name) === iface && this.cache.onInterface(iface.name).length === 0) this.settle(iface.name);
+  });
+}
+
+/** Whether a shortcut carried traffic since `since`: on a point-to-point Virtual-Access, its
+ * own packet count moved; on a multipoint tunnel, its next hop's NBMA address was looked up. */
+export function usedSince(this: NhrpInstance, entry: NhrpEntry, iface: Interface): boolean {
+  if (iface instanceof TunnelInterface && iface.mode === "gre-multipoint") {
+    const peer = this.cache.host(iface.name, vrfKey(iface.vrf), entry.via);
+    return peer?.lastUsed !== undefined && peer.lastUsed >= (entry.usedWindowStart ?? entry.createdAt);
+  }
+  return iface.counters.outPackets !== entry.usedMark;
+}
+
+/** Arms an entry's expiry; a resolved network's entry first notes its interface's traffic
+ * two minutes before, so expiry can tell whether the shortcut is still in use. */
+export function armShortcut(this: NhrpInstance, entry: NhrpEntry): void {
+  const refreshable = entry.target !== undefined;
+  this.cache.arm(
+    entry,
+    (x) => this.expire(x),
+    refreshable
+      ? {
+          beforeMs: Math.min(USED_WINDOW_MS, ((entry.expiresAt ?? 0) - this.router.clock.now()) / 2),
+          run: (x) => {
+          x.usedMark = this.router.stack.interface(x.interface)?.counters.outPackets ?? 0;
+          x.usedWindowStart = this.router.clock.now();
+        },
+      }
+    : undefined,
+  );
+}
+
+/** An entry's hold time is up: a shortcut that carried traffic is asked for again, anything
+ * else goes (and its Virtual-Access may settle). */
+export function expire(this: NhrpInstance, entry: NhrpEntry): void {
+  const iface = this.router.stack.interface(entry.interface);
+  const used = iface !== undefined && entry.target !== undefined && this.usedSince(entry, iface);
+  if (used && iface instanceof TunnelInterface) {
+    // In use: ask the peer again over the shortcut; its reply renews the entry. Until then it stays.
+    entry.expiresAt = this.router.clock.now() + INCOMPLETE_MS;
+    this.cache.arm(entry, (e) => this.expire(e));
+    this.refresh(iface, entry);
+    return;
+  }
+  this.drop(entry);
+  this.settle(entry.interface);
+}
+
+/** Re-resolves a used shortcut directly with its responder. */
+export function refresh(this: NhrpInstance, out: TunnelInterface, entry: NhrpEntry): void {
+  const ours = this.protocolAddress(out);
+  const nbma = this.nbmaAddress(out);
+  if (ours === undefined || nbma === undefined) return;
+  const requestId = this.nextRequestId++;
+  const target = entry.target ?? (entry.prefix.addr as Ipv4);
+  this.pending.set(requestId, { vrf: entry.vrf, destination: target, interface: out.name, incomplete: entry });
+  this.sendResolutionRequest(out, ours, nbma, requestId, target, entry.label, entry.via);
+}
+
+/** Removes an entry with its route and its label hold. */
+export function drop(this: NhrpInstance, entry: NhrpEntry): void {
+  if (!this.cache.remove(entry)) return;
+  if (entry.route) {
+    this.router.routing.rib.withdraw(ribVrf(entry.route.vrf), entry.route.prefix, "nhrp", entry.route.instance);
+    this.debugRouting(`Deleting route entry for ${formatPrefix(entry.route.prefix)} (${entry.interface} vrf:${entry.route.vrf || "global"}) from RIB`);
+  }
+  if (entry.heldLabel) this.releaseLabel(entry.heldLabel.vrf, entry.heldLabel.prefix);
+  this.debugCache(`Deleting ${formatIpv4(entry.prefix.addr)}/${entry.prefix.len} via ${formatIpv4(entry.via)} ${entry.interface}${entry.vrf ? ` vrf ${entry.vrf}` : ""}`);
+}
+
+/** When nothing but the peer's own address is left on a shortcut's Virtual-Access, the
+ * shortcut is over: its entries go and its session ends (the Virtual-Access with it). */
+export function settle(this: NhrpInstance, ifaceName: string): void {
+  const left = this.cache.onInterface(ifaceName);
+  if (left.some((e) => !e.flags.includes("nhop"))) return;
+  const iface = this.router.stack.interface(ifaceName);
+  if (!(iface instanceof TunnelInterface) || iface.clonedFrom === undefined || iface.destination === undefined) return;
+  // Only spoke-to-spoke sessions: a hub's Virtual-Access to a spoke carries the spoke's registration, not a shortcut.
+  if (this.configOf(iface)?.redirect) return;
+  for (const e of left) this.drop(e);
+  this.router.subsystem(ikev2Subsystem).closeSession(ifaceName);
+}
+
+/** A tunnel went away with its entries. Where another Virtual-Access reaches the same peer
+ * (two spokes crossed sessions and one was dropped) the entries move over to it, so the
+ * shortcut carries on; otherwise they go. */
+export function interfaceGone(this: NhrpInstance, name: string): void {
+  for (const e of this.cache.onInterface(name)) {
+    const alt = e.nbma === undefined ? undefined : this.otherSessionTo(e.nbma, name);
+    if (alt !== undefined) this.move(e, alt);
+    else this.drop(e);
+  }
+  for (const [id, p] of this.pending) if (p.interface === name) this.pending.delete(id);
+}
+
+/** Another Virtual-Access up toward NBMA address `nbma`, other than `not`. */
+export function otherSessionTo(this: NhrpInstance, nbma: Ipv4, not: string): TunnelInterface | undefined {
+  for (const i of this.router.stack.interfaces()) if (i instanceof TunnelInterface && i.name !== not && i.clonedFrom !== undefined && i.destination === nbma && i.isUp) return i;
+  return undefined;
+}
+
+/** Moves an entry (its route, its label hold, its expiry) to another interface. */
+export function move(this: NhrpInstance, e: NhrpEntry, to: TunnelInterface): void {
+  this.cache.remove(e);
+  if (e.route) this.router.routing.rib.withdraw(ribVrf(e.route.vrf), e.route.prefix, "nhrp", e.route.instance);
+  const holdSec = Math.max(1, Math.ceil(((e.expiresAt ?? this.router.clock.now()) - this.router.clock.now()) / 1000));
+  if (e.route) {
+    const recursive = !e.flags.includes("nhop");
+    this.learn({ vrf: e.vrf, prefix: e.prefix, via: e.via, iface: to, nbma: e.nbma!, flags: e.flags, holdSec, route: recursive ? "recursive" : "interface", ...(e.label !== undefined ? { label: e.label } : {}), ...(e.requestId !== undefined ? { requestId: e.requestId } : {}), ...(e.target !== undefined ? { target: e.target } : {}) });
+    return;
+  }
+  const moved = this.cache.put({ ...e, interface: to.name, timer: undefined, usedMark: to.counters.outPackets });
+  this.cache.arm(moved, (x) => this.expire(x));
+}
+
+// --- Purge and clear ---------------------------------------------------------------------------
+
+/** A responder withdrew what it answered for: the shortcuts through it go, and (unless N is
+ * set) a purge reply says so. */
+export function purgeRequest(this: NhrpInstance, inIf: TunnelInterface, req: NhrpMessage): void {
+  for (const cie of req.cies) {
+    if (cie.clientProtocol === undefined) continue;
+    for (const e of this.cache.onInterface(inIf.name)) if (e.via === cie.clientProtocol && !e.flags.includes("local")) this.drop(e);
+  }
+  if ((req.flags & NHRP_PURGE_NO_REPLY) === 0) this.send(inIf, { ...req, type: NhrpType.PurgeReply, hopCount: NHRP_HOP_COUNT, extensions: this.authExtension(inIf) }, req.srcProtocol);
+  this.settle(inIf.name);
+}
+
+/** Tells the requester of a local entry that the binding is gone (RFC 2332 §5.2.5). */
+export function purge(this: NhrpInstance, entry: NhrpEntry): void {
+  const iface = this.router.stack.interface(entry.interface);
+  if (!(iface instanceof TunnelInterface) || entry.requester === undefined || !iface.isUp) return;
+  const ours = this.protocolAddress(iface);
+  const nbma = this.nbmaAddress(iface);
+  if (ours === undefined || nbma === undefined) return;
+  const purge: NhrpMessage = {
+    type: NhrpType.PurgeRequest,
+    hopCount: NHRP_HOP_COUNT,
+    flags: 0,
+    requestId: this.nextRequestId++,
+    srcNbma: nbma,
+    srcProtocol: ours,
+    dstProtocol: entry.requester,
+    cies: [{ code: NhrpCieCode.Success, prefixLength: entry.prefix.len, mtu: CIE_MTU, holdingTime: 0, preference: 0, clientNbma: nbma, clientProtocol: ours }],
+    extensions: this.authExtension(iface),
+  };
+  this.send(iface, purge, entry.requester);
+}
+
+/** `clear ip nhrp [vrf X]`: dynamic entries go (and the shortcuts they held up); those we
+ * answered for are purged at their requesters. */
+export function clear(this: NhrpInstance, vrf?: string): void {
+  const touched = new Set<string>();
+  const cleared = this.cache.all().filter((e) => e.type !== "static" && (vrf === undefined || e.vrf === vrf));
+  // Purges first, while the requesters' own entries still say where they are.
+  for (const e of cleared) if (e.flags.includes("local")) this.purge(e);
+  for (const e of cleared) {
+    this.drop(e);
+    touched.add(e.interface);
+  }
+  for (const name of touched) this.settle(name);
+}
