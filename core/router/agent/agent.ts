@@ -19,7 +19,7 @@ import { bugReporter } from "./guard";
 import { macBaseFor, serialFor } from "./identity";
 import { startMgmtServer } from "./mgmt-server";
 import { openPort, type PortSpec } from "./ports";
-import { FileStorage } from "./storage";
+import { FileStorage, NvramFolder } from "./storage";
 
 export interface AgentOptions {
   readonly name: string;
@@ -108,7 +108,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     builtinPorts: options.portCount,
     macBase: macBaseFor(options.name, options.nodeIndex),
     serial: serialFor(options.name),
-    storage: new FileStorage(join(options.dir, options.config)),
+    // NVRAM beside the lab PKI's folder: nvram/NODE in the lab folder, kept across restarts.
+    storage: new FileStorage(join(options.dir, options.config), undefined, new NvramFolder(join(options.dir, "nvram", options.name))),
     pki: readTrustpointMaterial(options.pkiDir, options.name),
     reportBug,
   });

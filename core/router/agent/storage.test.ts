@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Simulation } from "../sim/harness";
-import { FileStorage, writeFileAtomic, type AtomicWriteFs } from "./storage";
+import { FileStorage, NvramFolder, writeFileAtomic, type AtomicWriteFs } from "./storage";
 
 const CONFIG = "hostname R1\n!\nend\n";
 
@@ -103,6 +103,33 @@ describe("writeFileAtomic", () => {
     await writeFileAtomic(file, "secret", { mode: 0o600 });
     expect(readFileSync(file, "utf8")).toBe("secret");
     expect(execFileSync("stat", ["-c", "%a", file]).toString().trim()).toBe("600");
+  });
+});
+
+describe("NvramFolder", () => {
+  it("makes its folder on the first write, replaces files whole, and keeps secret ones to their owner", async () => {
+    const nvram = new NvramFolder(join(freshDir(), "nvram", "INET"));
+    expect(nvram.read("CA.ser")).toBeUndefined();
+    await nvram.write("CA.ser", new TextEncoder().encode("one"));
+    await nvram.write("CA.ser", new TextEncoder().encode("two"));
+    await nvram.write("private-config", new TextEncoder().encode("keys"), true);
+    expect(new TextDecoder().decode(nvram.read("CA.ser"))).toBe("two");
+    expect(statSync(join(nvram.dir, "private-config")).mode & 0o777).toBe(0o600);
+    expect(readdirSync(nvram.dir).sort()).toEqual(["CA.ser", "private-config"]);
+  });
+
+  it("keeps the old file when the disk fills mid-write", async () => {
+    const nvram = new NvramFolder(join(freshDir(), "nvram"));
+    await nvram.write("CA.ser", new TextEncoder().encode("old"));
+    await expect(new NvramFolder(nvram.dir, diskFillsMidWrite).write("CA.ser", new TextEncoder().encode("new"))).rejects.toMatchObject({ code: "ENOSPC" });
+    expect(new TextDecoder().decode(nvram.read("CA.ser"))).toBe("old");
+    expect(readdirSync(nvram.dir)).toEqual(["CA.ser"]);
+  });
+
+  it("takes plain file names only, never a path", async () => {
+    const nvram = new NvramFolder(join(freshDir(), "nvram"));
+    await expect(nvram.write("../R1.cfg", new Uint8Array(1))).rejects.toThrow(/not a plain name/);
+    expect(() => nvram.read("/etc/passwd")).toThrow(/not a plain name/);
   });
 });
 

@@ -8,9 +8,10 @@
 // agent's), so there is one copy.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
+import { mkdir, open, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { ConfigStorage } from "../node/router";
+import type { NvramFiles } from "../node/options";
 
 /** The file operations an atomic write uses: node:fs/promises, or a test's stand-in that fails on cue. */
 export interface AtomicWriteFs {
@@ -88,6 +89,8 @@ export class FileStorage implements ConfigStorage {
   constructor(
     readonly path: string,
     private readonly fs?: AtomicWriteFs,
+    /** The node's other NVRAM files, when it keeps any (NvramFolder). */
+    readonly nvram?: NvramFiles,
   ) {}
 
   /** The file's text, or undefined when there is none yet (a node never saved). */
@@ -102,5 +105,41 @@ export class FileStorage implements ConfigStorage {
 
   async writeStartup(text: string): Promise<void> {
     await writeFileAtomic(this.path, text, { fs: this.fs });
+  }
+}
+
+/** A file name NVRAM may hold: one plain name, never a path. */
+const NVRAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._#-]*$/;
+
+/**
+ * The node's NVRAM files besides its startup-config, in a folder of their own (the lab
+ * folder's nvram/NODE, bound into a container with the rest of the lab folder). Each file is
+ * replaced with writeFileAtomic, so a node killed mid-write finds the old file or the new one;
+ * secret ones (private keys) are 0600.
+ */
+export class NvramFolder implements NvramFiles {
+  constructor(
+    readonly dir: string,
+    private readonly fs?: AtomicWriteFs,
+  ) {}
+
+  read(name: string): Uint8Array | undefined {
+    try {
+      return new Uint8Array(readFileSync(this.fileOf(name)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw err;
+    }
+  }
+
+  async write(name: string, data: Uint8Array, secret = false): Promise<void> {
+    const file = this.fileOf(name);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(file, data, { fs: this.fs, ...(secret ? { mode: 0o600 } : {}) });
+  }
+
+  private fileOf(name: string): string {
+    if (!NVRAM_NAME.test(name)) throw new Error(`NVRAM file name ${JSON.stringify(name)} is not a plain name`);
+    return join(this.dir, name);
   }
 }

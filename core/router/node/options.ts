@@ -12,6 +12,18 @@ import type { Subsystem } from "./subsystem";
 export interface ConfigStorage {
   readStartup(): string | undefined;
   writeStartup(text: string): Promise<void>;
+  /** The node's other NVRAM files, which survive a reload as the startup-config does (a
+   * certificate server's database and key pair); absent: nothing else is kept. */
+  readonly nvram?: NvramFiles;
+}
+
+/** Files in a node's NVRAM by name ("CA.ser"): read when a subsystem starts, replaced whole
+ * and atomically when it changes them. */
+export interface NvramFiles {
+  /** The file's bytes, or undefined when there is none. */
+  read(name: string): Uint8Array | undefined;
+  /** Replaces the file; `secret` ones (private keys) are readable by their owner only. */
+  write(name: string, data: Uint8Array, secret?: boolean): Promise<void>;
 }
 
 export interface RouterOptions {

@@ -21,7 +21,7 @@ import type { RouterOptions } from "./options";
 import type { TableEntry } from "./tables";
 import type { TimeZone } from "./time";
 
-export type { RouterOptions } from "./options";
+export type { NvramFiles, RouterOptions } from "./options";
 export type { TableArgs, TableEntry } from "./tables";
 
 /** What a subsystem sees of its router. The Router implements it; nothing more is reachable,

@@ -1,11 +1,12 @@
 // PKI's exec commands besides the certificate and trustpoint shows (show.ts): the client side
-// (`crypto key generate rsa`, `crypto pki authenticate|enroll`) and the certificate server's
+// (`crypto key generate rsa`, `show crypto key mypubkey rsa`, `crypto pki authenticate|enroll`)
+// and the certificate server's
 // (`show crypto pki server`, `crypto pki server NAME info requests|grant|reject`), in IOS's
 // words and layouts. FlexLab's exec shell asks no [yes/no] questions: the answers IOS would
 // prompt for are taken as yes, and said so in the output.
 import { BOTH, PRIV, subsystemExec, type SubsystemExecCommand, type SubsystemHost } from "../node/subsystem";
 import { authenticate, enrolTrustpoint, fingerprintWords } from "./enrolment";
-import { DEFAULT_MODULUS_BITS } from "./keys";
+import { DEFAULT_MODULUS_BITS, type RsaKeyPair } from "./keys";
 import type { PkiInstance } from "./subsystem";
 import type { CertificateServer } from "./ca-server";
 
@@ -20,7 +21,36 @@ function iosDate(router: SubsystemHost, ms: number): string {
   return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${zone.name} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${d.getUTCFullYear()}`;
 }
 
-function serverLines(router: SubsystemHost, s: CertificateServer): string[] {
+/** What `database level` writes, in IOS's words. */
+const DATABASE_LEVEL: Readonly<Record<string, string>> = {
+  minimum: "Minimum - no cert data written to storage",
+  names: "Names - all issued certs written as <serialnum>.cnm",
+  complete: "Complete - all issued certs written as <serialnum>.cer",
+};
+
+/** The SubjectPublicKeyInfo DER in upper-case hex, eight 32-bit words a line, as IOS prints
+ * `Key Data:`. */
+export function keyDataLines(pair: RsaKeyPair): string[] {
+  const words = pair.publicKey.export({ type: "spki", format: "der" }).toString("hex").toUpperCase().match(/.{1,8}/g) ?? [];
+  const lines: string[] = [];
+  for (let i = 0; i < words.length; i += 8) lines.push(`  ${words.slice(i, i + 8).join(" ")} `);
+  return lines;
+}
+
+function mypubkeyLines(router: SubsystemHost, pair: RsaKeyPair): string[] {
+  return [
+    `% Key pair was generated at: ${iosDate(router, pair.generatedMs)}`,
+    `Key name: ${pair.label}`,
+    `Key type: RSA KEYS      ${pair.modulusBits} bits`,
+    " Storage Device: private-config",
+    " Usage: General Purpose Key",
+    " Key is not exportable. Redundancy enabled.",
+    " Key Data:",
+    ...keyDataLines(pair),
+  ];
+}
+
+function serverLines(router: SubsystemHost, s: CertificateServer, level: string | undefined, stored: boolean): string[] {
   return [
     `Certificate Server ${s.name}:`,
     "    Status: enabled",
@@ -31,8 +61,9 @@ function serverLines(router: SubsystemHost, s: CertificateServer): string[] {
     `    Granting mode is: ${s.grantMode}`,
     `    Last certificate issued serial number (hex): ${s.lastIssuedSerial.toString(16).toUpperCase()}`,
     `    CA certificate expiration timer: ${iosDate(router, Date.parse(s.cert.validTo))}`,
-    "    Current primary storage dir: memory (FlexLab keeps the database in memory)",
-    "    Database Level: Minimum - no cert data written to storage",
+    // IOS's default `database url` is nvram:; a router without NVRAM (none was given) keeps it in memory.
+    `    Current primary storage dir: ${stored ? "nvram:" : "memory (this router has no NVRAM)"}`,
+    `    Database Level: ${DATABASE_LEVEL[level ?? "minimum"]}`,
   ];
 }
 
@@ -57,6 +88,17 @@ export function pkiExecCommands(pkiOf: (router: SubsystemHost) => PkiInstance): 
         print(`% Generating ${bits} bit RSA keys, keys will be non-exportable...`);
         pkiOf(router).keys.generate(label, bits, router.clock.now());
         print("[OK]");
+      },
+    }),
+    subsystemExec({
+      id: "show.crypto.key.mypubkey.rsa",
+      mode: BOTH,
+      syntax: "show crypto key mypubkey rsa [WORD$label]",
+      help: ["Show running system information", ...CRYPTO.slice(0, 1), "Show long term public keys", "Show public keys associated with this router", "Show RSA public keys", "Key label"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const want = args.optStr("label");
+        for (const pair of pkiOf(router).keys.all()) if (want === undefined || pair.label === want) print(mypubkeyLines(router, pair).join("\n"));
       },
     }),
     subsystemExec({
@@ -108,7 +150,7 @@ export function pkiExecCommands(pkiOf: (router: SubsystemHost) => PkiInstance): 
         for (const cfg of Object.values(router.running.crypto.pki.servers ?? {})) {
           if (want !== undefined && cfg.name !== want) continue;
           const s = pkiOf(router).servers.get(cfg.name);
-          if (s) print(serverLines(router, s).join("\n"));
+          if (s) print(serverLines(router, s, cfg.databaseLevel, pkiOf(router).nvram !== undefined).join("\n"));
           else print([`Certificate Server ${cfg.name}:`, "    Status: disabled", "    State: disabled", `    Issuer name: ${cfg.issuerName ?? `CN=${cfg.name}`}`].join("\n"));
         }
       },

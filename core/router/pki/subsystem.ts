@@ -4,16 +4,21 @@
 // on (`ip http server`: SCEP is all a FlexLab router serves over HTTP, so PKI owns it), and
 // the `show crypto pki …` and `crypto pki …` exec commands. IKEv2 finds the store through
 // `router.subsystem(pkiSubsystem)`.
+// What IOS keeps in NVRAM survives a reload here too when the router has NVRAM (the agent's
+// nvram/NODE folder, the harness's memory): the key pairs it made (private-config, keys.ts)
+// and each certificate server's database (NAME.ser, ca-server.ts), written atomically as
+// they change and read back when the router boots.
 // A trustpoint's `fingerprint` that is not its CA's (the seed's names the guide's own CA,
 // which no lab can have) is said once as a warning; the CA is trusted all the same.
 import { createHash, type X509Certificate } from "node:crypto";
 import type { RouterConfig } from "../config/model/router";
-import type { RouterOptions, Subsystem, SubsystemHost, SubsystemInstance } from "../node/subsystem";
+import type { PkiServer } from "../config/model/crypto";
+import type { NvramFiles, RouterOptions, Subsystem, SubsystemHost, SubsystemInstance } from "../node/subsystem";
 import { HttpServer, HTTP_PORT } from "../net/http/server";
-import { CertificateServer } from "./ca-server";
+import { CertificateServer, databaseFile } from "./ca-server";
 import { pkiExecCommands } from "./commands";
-import { autoEnrol, type EnrolmentHost } from "./enrolment";
-import { DEFAULT_MODULUS_BITS, RsaKeyring } from "./keys";
+import { autoEnrol, keyLabel, type EnrolmentHost } from "./enrolment";
+import { DEFAULT_MODULUS_BITS, PRIVATE_CONFIG_FILE, RsaKeyring, type RsaKeyPair } from "./keys";
 import { scepRespond, type ScepCounters } from "./scep-server";
 import { pkiShowCommands } from "./show";
 import { PkiStore } from "./store";
@@ -34,7 +39,11 @@ export function caFingerprint(ca: X509Certificate, fingerprint: string): string 
 
 export class PkiInstance implements SubsystemInstance, EnrolmentHost {
   readonly store = new PkiStore();
-  readonly keys = new RsaKeyring();
+  readonly keys: RsaKeyring;
+  /** The router's NVRAM files, when it has any. */
+  readonly nvram: NvramFiles | undefined;
+  /** NVRAM writes in the order they were asked for. */
+  private writing: Promise<void> = Promise.resolve();
   /** Enabled certificate servers by name. */
   readonly servers = new Map<string, CertificateServer>();
   readonly scepCounters: ScepCounters = { requests: 0, malformed: 0 };
@@ -46,6 +55,10 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
     readonly router: SubsystemHost,
     options: RouterOptions,
   ) {
+    this.nvram = options.storage?.nvram;
+    this.keys = new RsaKeyring(() => this.writeNvram(PRIVATE_CONFIG_FILE, this.keys.save(), true));
+    const kept = this.readNvram(PRIVATE_CONFIG_FILE);
+    for (const problem of kept ? this.keys.load(kept) : []) this.log(3, "PRIVATE_CONFIG", problem);
     for (const m of options.pki ?? []) {
       const problem = this.store.install(m);
       if (problem) router.logMessage({ facility: "PKI", severity: 3, mnemonic: "CERTIFICATE_INVALID", text: problem });
@@ -57,6 +70,8 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
     this.reconcileHttp(after);
     for (const tp of Object.values(after.crypto.pki.trustpoints)) {
       const certs = this.store.get(tp.name);
+      // The lab PKI's key for a trustpoint is the pair IOS would hold under its label.
+      if (certs?.key) this.keys.adopt(keyLabel(after, tp), certs.key, this.router.clock.now());
       if (tp.fingerprint && certs) this.fingerprintMismatch(tp.name, tp.fingerprint, certs.ca);
       // IOS enrols an auto-enroll trustpoint without a certificate at startup, and when
       // auto-enroll is configured on one.
@@ -89,11 +104,13 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
     for (const cfg of Object.values(wanted)) {
       if (cfg.shutdown) continue;
       let running = this.servers.get(cfg.name);
+      let replacing = false;
       if (running && !running.sameCa(cfg)) {
         // A new issuer-name or CA lifetime makes a new CA while nothing was issued yet.
         if (running.lastIssuedSerial === 1n) {
           this.servers.delete(cfg.name);
           running = undefined;
+          replacing = true;
         } else this.router.warn(`% Server's configuration is locked (enter "shut" to unlock it)`);
       }
       if (running) {
@@ -102,9 +119,10 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
         if (was !== "auto" && running.grantMode === "auto") this.log(6, "CS_GRANT_AUTO", "All enrollment requests will be automatically granted.");
         continue;
       }
-      // The server's key pair carries its name, as on IOS; made once, kept across shut/no shut.
-      const { pair } = this.keys.ensure(cfg.name, DEFAULT_MODULUS_BITS, this.router.clock.now());
-      const server = new CertificateServer(cfg.name, cfg, pair, this.router.clock.now());
+      // The server's key pair carries its name, as on IOS; made once, kept across shut/no shut
+      // and, with NVRAM, across reloads.
+      const { pair, fresh } = this.keys.ensure(cfg.name, DEFAULT_MODULUS_BITS, this.router.clock.now());
+      const server = this.startServer(cfg, pair, !fresh && !replacing);
       this.servers.set(cfg.name, server);
       // The server's own trustpoint holds its CA certificate, as IOS makes one of its name.
       const own = this.store.get(cfg.name);
@@ -113,6 +131,43 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
       this.log(6, "CS_ENABLED", "Certificate server now enabled.");
       if (server.grantMode === "auto") this.log(6, "CS_GRANT_AUTO", "All enrollment requests will be automatically granted.");
     }
+  }
+
+  /** The server `cfg` names: the one its NVRAM database describes when `resume` and it is
+   * still this server's (same key pair and issuer-name, unexpired), else a new CA; either way
+   * saved from now on after every change. */
+  private startServer(cfg: PkiServer, pair: RsaKeyPair, resume: boolean): CertificateServer {
+    const now = this.router.clock.now();
+    const saved = resume ? this.readNvram(databaseFile(cfg.name)) : undefined;
+    const restored = saved && CertificateServer.restore(cfg.name, cfg, pair, saved, now);
+    if (typeof restored === "string") this.router.warn(`% Certificate server ${cfg.name}: ${restored}; starting a new CA`);
+    const server = restored instanceof CertificateServer ? restored : new CertificateServer(cfg.name, cfg, pair, now);
+    const save = () => this.writeNvram(databaseFile(cfg.name), server.save(), false);
+    server.onChange = save;
+    if (server !== restored) save();
+    return server;
+  }
+
+  private readNvram(name: string): Uint8Array | undefined {
+    try {
+      return this.nvram?.read(name);
+    } catch (err) {
+      this.router.warn(`% Cannot read nvram:${name}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Queues a write of `data` (taken now) to NVRAM file `name`; a failure is logged. */
+  private writeNvram(name: string, data: Uint8Array, secret: boolean): void {
+    const nvram = this.nvram;
+    if (!nvram) return;
+    this.writing = this.writing
+      .then(() => nvram.write(name, data, secret))
+      .catch((err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        if (name === PRIVATE_CONFIG_FILE) this.log(3, "PRIVATE_CONFIG", `Cannot write the key pairs to nvram:${name}: ${why}`);
+        else this.log(3, "CS_CRIT_STORAGE", `Critical certificate server storage, nvram:${name}, is inaccessible: ${why}`);
+      });
   }
 
   private reconcileHttp(after: RouterConfig): void {

@@ -8,6 +8,8 @@ import { seededRandom, type Impairment } from "../io/impair";
 import type { Nic } from "../io/nic";
 import { Shell } from "../cli/shell";
 import { Router, type ConfigStorage, type LogLine } from "../node/router";
+import type { NvramFiles } from "../node/options";
+import { StoppableClock } from "../clock/stoppable";
 import type { Diagnostic } from "../config/parse";
 import type { PlatformName } from "../config/platform";
 import { iolMacBase } from "../net/iol-mac";
@@ -61,8 +63,34 @@ export interface SimNode {
   readonly log: LogLine[];
 }
 
-/** Keeps `write memory` output in memory. */
+/** What a node's router is built from, the same on every boot but for its clock. */
+interface NodeBuild {
+  readonly ports: Record<string, Nic>;
+  readonly storage: ConfigStorage;
+  readonly macBase: ReturnType<typeof iolMacBase>;
+  readonly serial: string;
+  readonly platform: PlatformName | undefined;
+  readonly builtinPorts: number | undefined;
+  readonly pki: readonly TrustpointMaterial[] | undefined;
+  /** Stopped when the router goes, so none of its timers fires into the next one. */
+  readonly clock: StoppableClock;
+}
+
+/** NVRAM files in memory: they outlive a `restart` of the node, not the simulation. */
+export class MemoryNvram implements NvramFiles {
+  private readonly files = new Map<string, Uint8Array>();
+  read(name: string): Uint8Array | undefined {
+    const data = this.files.get(name);
+    return data && data.slice();
+  }
+  async write(name: string, data: Uint8Array): Promise<void> {
+    this.files.set(name, data.slice());
+  }
+}
+
+/** Keeps `write memory` output (and the other NVRAM files) in memory. */
 export class MemoryStorage implements ConfigStorage {
+  readonly nvram = new MemoryNvram();
   constructor(private text: string | undefined) {}
   readStartup(): string | undefined {
     return this.text;
@@ -83,6 +111,8 @@ const MAX_HOST_TURNS = 100_000;
 export class Simulation {
   readonly clock: VirtualClock;
   private readonly nodes = new Map<string, SimNode>();
+  /** What each node's router is built from, kept for `restart`. */
+  private readonly builds = new Map<string, NodeBuild>();
   private readonly links: MemoryLinkControl[] = [];
   private readonly yieldToHost: (() => Promise<void>) | undefined;
 
@@ -113,31 +143,63 @@ export class Simulation {
     let index = 0;
     for (const [name, config] of Object.entries(topology.nodes)) {
       index++;
-      const storage = topology.storage?.(name) ?? new MemoryStorage(config);
-      const macBase = iolMacBase(index);
-      // As in the agent, a timer that throws is a bug reported in the router's log
-      // (%SYS-3-INTERNAL), never an exception out of the virtual clock into the test or
-      // `flexlab sim`; frames and carrier changes are caught by the router's own ports.
-      const owner: { router?: Router } = {};
-      const routerClock = guardedClock(clock, (context, err) => owner.router?.reportBug(context, err));
       const hardware = topology.hardware?.(name);
-      const router = new Router({
-        clock: routerClock,
-        ports: ports.get(name),
+      const build: NodeBuild = {
+        ports: ports.get(name) ?? {},
+        storage: topology.storage?.(name) ?? new MemoryStorage(config),
+        macBase: iolMacBase(index),
+        serial: `FLX${String(index).padStart(7, "0")}`,
         platform: hardware?.platform,
         builtinPorts: hardware?.ports,
-        macBase,
-        storage,
-        serial: `FLX${String(index).padStart(7, "0")}`,
         pki: topology.pki?.(name),
-      });
-      owner.router = router;
-      const log: LogLine[] = [];
-      router.onLog((line) => log.push(line));
-      const result = router.boot(config);
-      const shell = new Shell(router, { privileged: true, console: true });
-      this.nodes.set(name, { name, router, diagnostics: result.diagnostics, warnings: router.takeWarnings(), shell, log });
+        clock: new StoppableClock(clock),
+      };
+      this.startNode(name, build, config, []);
     }
+  }
+
+  /** Builds and boots `name`'s router from `config`, its log lines going on in `log`. */
+  private startNode(name: string, build: NodeBuild, config: string | undefined, log: LogLine[]): void {
+    // As in the agent, a timer that throws is a bug reported in the router's log
+    // (%SYS-3-INTERNAL), never an exception out of the virtual clock into the test or
+    // `flexlab sim`; frames and carrier changes are caught by the router's own ports.
+    const owner: { router?: Router } = {};
+    const routerClock = guardedClock(build.clock, (context, err) => owner.router?.reportBug(context, err));
+    const router = new Router({
+      clock: routerClock,
+      ports: build.ports,
+      platform: build.platform,
+      builtinPorts: build.builtinPorts,
+      macBase: build.macBase,
+      storage: build.storage,
+      serial: build.serial,
+      pki: build.pki,
+    });
+    owner.router = router;
+    router.onLog((line) => log.push(line));
+    const result = router.boot(config);
+    const shell = new Shell(router, { privileged: true, console: true });
+    this.builds.set(name, build);
+    this.nodes.set(name, { name, router, diagnostics: result.diagnostics, warnings: router.takeWarnings(), shell, log });
+  }
+
+  /**
+   * Reloads `name` as `flexlab restart` does: its router goes, every timer of it with it, and
+   * a new one boots on the same ports from what its storage kept (the startup-config and the
+   * other NVRAM files); what was only in the running config or in memory is gone. The node's
+   * log goes on. As a reload does, it lets writes under way finish first (promise chains, and
+   * the host's I/O when it runs real storage). Returns the new node.
+   */
+  async restart(name: string): Promise<SimNode> {
+    const old = this.node(name);
+    for (let i = 0; i < MICROTASK_TURNS; i++) await Promise.resolve();
+    if (this.yieldToHost) for (let i = 0; i < HOST_TURNS_PER_STEP; i++) await this.yieldToHost();
+    const build = this.builds.get(name)!;
+    old.router.close();
+    build.clock.stop();
+    const fresh = { ...build, clock: new StoppableClock(this.clock) };
+    this.startNode(name, fresh, build.storage.readStartup(), old.log);
+    return this.node(name);
   }
 
   node(name: string): SimNode {

@@ -112,10 +112,51 @@ describe("crypto pki server", () => {
     expect(s.node("R4").log.map((l) => l.text)).toContain("%PKI-6-CERTREJECT: Certificate enrollment request was rejected by Certificate Authority");
   });
 
+  it("keeps its request database over a reload: a request pending before it is granted after it", async () => {
+    const s = start({ INET: caRouter(""), R3: client("R3", "172.16.1.103") });
+    await s.exec("R3", "crypto pki authenticate CA");
+    expect(await s.exec("R3", "crypto pki enroll CA")).toContain("% The request is pending at the CA");
+    await s.restart("INET");
+    expect(await s.exec("INET", "crypto pki server CA info requests")).toMatch(/^1 {6}pending {4}[0-9A-F]{32} cn=R3\.cisco\.com,ou=FLEX,o=Cisco$/m);
+    expect(await s.exec("INET", "crypto pki server CA grant 1")).toBe("");
+    s.advance(61_000); // the client's next poll
+    const cert = s.node("R3").router.subsystem(pkiSubsystem).store.get("CA")?.cert;
+    expect(cert?.serialNumber).toBe("02");
+    expect(cert?.verify(s.node("INET").router.subsystem(pkiSubsystem).servers.get("CA")!.cert.publicKey)).toBe(true);
+  });
+
   it("says why when the CA does not answer", async () => {
     const s = start({ INET: caRouter().replace("ip http server\n", ""), R3: client("R3", "172.16.1.103") });
     expect(await s.exec("R3", "crypto pki authenticate CA")).toBe("% Connection to 172.16.1.1:80 refused\n");
     expect(await s.exec("R3", "crypto pki enroll CA")).toContain("% Please authenticate the CA first: crypto pki authenticate CA");
+  });
+});
+
+describe("show crypto key mypubkey rsa", () => {
+  it("lists the router's key pairs in IOS's layout, the public key as SubjectPublicKeyInfo hex eight words a line", async () => {
+    const s = start({ INET: caRouter(), R3: client("R3", "172.16.1.103") });
+    expect(await s.exec("R3", "crypto key generate rsa modulus 1024")).toContain("The name for the keys will be: R3.cisco.com");
+    const out = await s.exec("R3", "show crypto key mypubkey rsa");
+    const pair = s.node("R3").router.subsystem(pkiSubsystem).keys.get("R3.cisco.com")!;
+    const words = pair.publicKey.export({ type: "spki", format: "der" }).toString("hex").toUpperCase().match(/.{1,8}/g)!;
+    const data = [];
+    for (let i = 0; i < words.length; i += 8) data.push(`  ${words.slice(i, i + 8).join(" ")} `);
+    expect(out).toMatch(/^% Key pair was generated at: \d\d:\d\d:\d\d UTC [A-Z][a-z]{2} \d+ \d{4}\n/);
+    expect(out.split("\n").slice(1)).toEqual([
+      "Key name: R3.cisco.com",
+      "Key type: RSA KEYS      1024 bits",
+      " Storage Device: private-config",
+      " Usage: General Purpose Key",
+      " Key is not exportable. Redundancy enabled.",
+      " Key Data:",
+      ...data,
+      "",
+    ]);
+    // A 1024-bit key's first line, as IOS prints it: the DER header, then the modulus.
+    expect(data[0]).toMatch(/^ {2}30819F30 0D06092A 864886F7 0D010101 05000381 8D003081 89028181 00[0-9A-F]{6} $/);
+    // The certificate server's pair carries its name; a label picks one pair.
+    expect(await s.exec("INET", "show crypto key mypubkey rsa CA")).toContain("Key name: CA\nKey type: RSA KEYS      2048 bits\n");
+    expect(await s.exec("INET", "show crypto key mypubkey rsa NONE")).toBe("");
   });
 });
 
