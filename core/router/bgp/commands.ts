@@ -1,4 +1,4 @@
-// BGP's exec commands: `show ip bgp [summary]`, `show ip bgp vpnv4 …`, `show ip bgp
+// BGP's exec commands: `show ip bgp [summary | labels]`, `show bgp ipv4 unicast labels`, `show ip bgp vpnv4 …`, `show ip bgp
 // neighbors [X]`, `show ip bgp [vpnv4 …] neighbors X received-routes|routes|advertised-routes`,
 // `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
 // Each gets the router's BGP instance through `instanceOf`, so this file does not import the
@@ -14,7 +14,7 @@ import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
 import { neighborFamilyLines, summarySuppression } from "./policy";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
 import { neighborRouteRows, type NeighborRoutesView } from "./show-neighbor-routes";
-import type { SessionFamily } from "./session";
+import { tableFamily, type SessionFamily } from "./session";
 import type { BgpInstance } from "./subsystem";
 
 export const DEBUG_BGP = "ip bgp";
@@ -28,6 +28,7 @@ export const BGP_DEBUG_FLAGS: readonly DebugFlagSpec[] = [
 const SHOW = "Show running system information";
 const IP = "IP information";
 const BGP = "BGP information";
+const LABELS = "Display Labels for IPv4 NLRI specific information";
 
 function summary(router: SubsystemHost, b: BgpInstance, family: SessionFamily): string {
   if (b.asn === undefined) return "% BGP not active\n";
@@ -61,7 +62,7 @@ function neighbors(router: SubsystemHost, b: BgpInstance, address: Ipv4 | undefi
           range: n.range,
           vrf: n.plan.vrf,
           prefixes: new Map(n.plan.families.map((f) => [f, b.prefixesReceived(n, f)])),
-          policies: new Map(n.plan.families.map((f) => [f, b.bgpConfig === undefined ? undefined : neighborFamilyLines(b.bgpConfig, n.plan, f)])),
+          policies: new Map(n.plan.families.map((f) => [f, b.bgpConfig === undefined ? undefined : neighborFamilyLines(b.bgpConfig, n.plan, tableFamily(f))])),
           prefixLimit: n.prefixLimit,
         },
         now,
@@ -130,14 +131,26 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
     subsystemExec({
       id: "show.ip.bgp",
       mode: BOTH,
-      syntax: "show ip bgp [(A.B.C.D$address|A.B.C.D/M$prefix)]",
-      help: [SHOW, IP, BGP, "Network in the BGP routing table to display", "IP prefix <network>/<length>, e.g., 35.0.0.0/8"],
+      syntax: "show ip bgp [(labels$labels|A.B.C.D$address|A.B.C.D/M$prefix)]",
+      help: [SHOW, IP, BGP, LABELS, "Network in the BGP routing table to display", "IP prefix <network>/<length>, e.g., 35.0.0.0/8"],
       pipe: true,
       run: ({ router, args, print }) => {
         const address = args.optIp("address");
         const prefix = args.has("prefix") ? args.prefix("prefix") : undefined;
         const one = address !== undefined || prefix !== undefined;
-        const out = showPaths(instanceOf(router), { family: "ipv4", ...(address !== undefined ? { address } : {}), ...(prefix !== undefined ? { prefix } : {}) }, one ? "entries" : "table");
+        const view = args.has("labels") ? "labels" : one ? "entries" : "table";
+        const out = showPaths(instanceOf(router), { family: "ipv4", ...(address !== undefined ? { address } : {}), ...(prefix !== undefined ? { prefix } : {}) }, view);
+        if (out !== "") print(out);
+      },
+    }),
+    subsystemExec({
+      id: "show.bgp.ipv4.unicast.labels",
+      mode: BOTH,
+      syntax: "show bgp ipv4 unicast labels",
+      help: [SHOW, BGP, "Address family", "Address Family modifier", LABELS],
+      pipe: true,
+      run: ({ router, print }) => {
+        const out = showPaths(instanceOf(router), { family: "ipv4" }, "labels");
         if (out !== "") print(out);
       },
     }),

@@ -4,18 +4,29 @@
 // prefixes come from the MFI with a disposition into the VRF, and the RIB's next-hop costs
 // come from the global routing table. The BgpRibHooks implementation, less updatesReady
 // (the sessions' business).
+//
+// Labelled IPv4 (send-label, RFC 8277): a global prefix this router advertises as next hop
+// gets implicit null when its route here is connected (IOS "imp-null": the upstream pops),
+// else a label of its own whose LFIB entry follows the prefix's route in the global table —
+// swap to the label that route imposes, pop where the downstream sent implicit null, untagged
+// ("No Label") where it sent none — and is rebound whenever that route changes. A received
+// labelled route installs with its label to push (none for implicit null).
 import type { MfiInstance } from "../routing/mpls-subsystem";
 import type { IpRouting } from "../routing/ip-routing";
 import type { RouteInput, RouteNextHop } from "../routing/route";
 import { vpnLabelRequest } from "../mpls/labels";
 import type { Ipv4, Prefix } from "../wire/addr";
-import type { Label } from "../wire/mpls";
+import { ReservedLabel, type Label } from "../wire/mpls";
 import type { BgpBestPath } from "./rib";
 
 export class BgpInstaller {
   private knownViaAsn = -1;
   private knownVia = "";
   private readonly nextHops = new SharedNextHops();
+  /** Labelled IPv4: the global prefixes with a label of their own, by prefix key. */
+  private readonly unicastLabels = new Map<number, { readonly prefix: Prefix; readonly label: Label }>();
+  /** Global prefixes whose best path came with implicit null (the LFIB pops toward them). */
+  private readonly impNull = new Set<number>();
 
   constructor(
     private readonly routing: IpRouting,
@@ -34,6 +45,17 @@ export class BgpInstaller {
 
   allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean): Label | undefined {
     const mfi = this.mfi();
+    if (vrf === "") {
+      const installed = this.routing.rib.installed(undefined, prefix);
+      const protocol = installed?.route.protocol;
+      if (protocol === "connected" || protocol === "local") return mfi.labels.allocate("bgp", { kind: "implicit-null" });
+      const label = mfi.labels.allocate("bgp", vpnLabelRequest("", prefix, false));
+      if (label === undefined) return undefined;
+      const entry = { prefix: { addr: prefix.addr, len: prefix.len }, label };
+      this.unicastLabels.set(keyOf(prefix), entry);
+      this.bindUnicastLabel(entry);
+      return label;
+    }
     const label = mfi.labels.allocate("bgp", vpnLabelRequest(vrf, prefix, aggregate));
     if (label === undefined) return undefined;
     // Per-prefix labels pop into the VRF for the prefix; the aggregate label for the VRF's
@@ -47,10 +69,34 @@ export class BgpInstaller {
 
   releaseLabel(vrf: string, prefix: Prefix, aggregate: boolean): void {
     const mfi = this.mfi();
+    if (vrf === "") this.unicastLabels.delete(keyOf(prefix));
     const request = vpnLabelRequest(vrf, prefix, aggregate);
     const label = mfi.labels.labelOf(request);
     mfi.labels.release("bgp", request);
     if (label !== undefined && mfi.labels.labelOf(request) === undefined) mfi.withdraw(label);
+  }
+
+  /** A global route changed: a labelled prefix's LFIB entry follows it. */
+  routeChanged(prefix: Prefix): void {
+    if (this.unicastLabels.size === 0) return;
+    const entry = this.unicastLabels.get(keyOf(prefix));
+    if (entry !== undefined) this.bindUnicastLabel(entry);
+  }
+
+  /** The LFIB entry of a global prefix's own label, from the prefix's route as installed. */
+  private bindUnicastLabel(e: { readonly prefix: Prefix; readonly label: Label }): void {
+    const mfi = this.mfi();
+    const r = this.routing.rib.installed(undefined, e.prefix);
+    const path = r?.kind === "forward" ? r.paths[0] : undefined;
+    if (path === undefined) {
+      mfi.withdraw(e.label);
+      return;
+    }
+    const labels = path.labels;
+    if (labels === undefined || labels.length === 0) mfi.pop(e.label, e.prefix, path.interface, path.nextHop, !this.impNull.has(keyOf(e.prefix)));
+    else if (labels.length === 1) mfi.swap(e.label, e.prefix, path.interface, path.nextHop, labels[0]);
+    // Deeper stacks (a transport label under ours): pop, then the IP route pushes them.
+    else mfi.dispose(e.label, "", e.prefix, false);
   }
 
   /** Best paths into the IP RIB; a locally originated best path is already there as the
@@ -58,6 +104,10 @@ export class BgpInstaller {
   bestChanged(vrf: string, prefix: Prefix, best: readonly BgpBestPath[] | undefined): void {
     const table = vrf === "" ? undefined : vrf;
     const first = best?.[0];
+    if (vrf === "" && (first?.label === ReservedLabel.ImplicitNull || this.impNull.size > 0)) {
+      if (first?.label === ReservedLabel.ImplicitNull) this.impNull.add(keyOf(prefix));
+      else this.impNull.delete(keyOf(prefix));
+    }
     if (best === undefined || first === undefined || first.local) {
       this.routing.rib.withdraw(table, prefix, "bgp");
       return;
@@ -82,7 +132,8 @@ function nextHopOf(vrf: string, b: BgpBestPath): RouteNextHop {
   const imported = vrf !== "" && b.from !== undefined && b.from.vrf === "";
   // Whole literals, so each shape keeps its fields inside the object.
   const address = b.attrs.nextHop;
-  if (b.label === undefined) return imported ? { address, resolveInVrf: "" } : { address };
+  // Implicit null (a labelled IPv4 neighbor's own route): nothing to push.
+  if (b.label === undefined || b.label === ReservedLabel.ImplicitNull) return imported ? { address, resolveInVrf: "" } : { address };
   const labels = labelStack(b.label);
   return imported ? { address, resolveInVrf: "", labels } : { address, labels };
 }
@@ -117,6 +168,10 @@ class SharedNextHops {
 }
 
 const MAX_SHARED = 65536;
+
+function keyOf(p: Prefix): number {
+  return p.len * 4294967296 + p.addr;
+}
 
 /** One shared single-label stack per label value (at most 2^20 of them). */
 const stacks = new Map<Label, readonly Label[]>();

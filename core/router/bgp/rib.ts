@@ -30,6 +30,9 @@
 // (adj-rib-in.ts); without it, a route the import policy denied comes back only by
 // ROUTE-REFRESH (setPolicy re-evaluates the routes kept).
 //
+// Labelled IPv4 (send-label): a global prefix gets a local label while some labelled-unicast
+// neighbor is sent it with us as next hop (allocateLabel with vrf "").
+//
 // Not here (yet): a swapping label for a
 // route of an RD no local VRF uses re-advertised with next-hop-self (inter-AS option B: such
 // routes are not sent); ADD-PATH; dampening.
@@ -100,6 +103,9 @@ export class BgpRib {
   /** Some VPNv4 peer is sent our address as next hop for routes learnt from other PEs (an
    * eBGP peer, or next-hop-self): those routes then need a local label too. */
   relabelPeers: readonly BgpPeer[] = [];
+  /** Global neighbors with labelled IPv4 (send-label): an IPv4 prefix needs a local label
+   * once one of them gets it with us as next hop. */
+  labelPeers: readonly BgpPeer[] = [];
   readonly ctx: SelectionContext;
   readonly outCtx: OutContext;
 
@@ -166,6 +172,15 @@ export class BgpRib {
    * peers: "in/out 25/16"; a spoke whose only peer is the hub keeps "nolabel/18"); labels
    * follow when the set of such peers changes. */
   checkRelabel(): void {
+    const labels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.labelledUnicast === true);
+    if (labels.length !== this.labelPeers.length || labels.some((p, i) => p !== this.labelPeers[i])) {
+      this.labelPeers = labels;
+      for (const d of this.ipv4.dests()) {
+        const before = d.localLabel;
+        this.updateLocalLabel(d, "");
+        if (d.localLabel !== before) for (const s of this.peerList) s.out.changed(d);
+      }
+    }
     const relabels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf));
     const before = this.relabelPeers;
     this.relabelPeers = relabels;
@@ -512,7 +527,7 @@ export class BgpRib {
     d.version = ++this.tableVersion;
     const vrf = d.table.vrf;
     if (vrf !== undefined) {
-      if (vrf !== "") this.updateLocalLabel(d, vrf);
+      if (vrf !== "" || this.labelPeers.length > 0 || d.localLabel !== undefined) this.updateLocalLabel(d, vrf);
       this.hooks.bestChanged(vrf, d, best === undefined ? undefined : d.multipaths === undefined ? [best] : [best, ...d.multipaths]);
     }
     const peers = this.peerList;
@@ -526,10 +541,19 @@ export class BgpRib {
     return false;
   }
 
+  /** A global IPv4 path some labelled-unicast neighbor (not its source) gets with us as next
+   * hop (RFC 8277: then with our label). */
+  labelledNextHop(best: Path): boolean {
+    const peers = this.labelPeers;
+    const ours = best.local || best.attrs.nextHop === 0;
+    for (let i = 0; i < peers.length; i++) if (peers[i] !== best.from && (ours || peers[i].ebgp || peers[i].policy.nextHopSelf)) return true;
+    return false;
+  }
+
   updateLocalLabel(d: Dest, vrf: string): void {
     const best = d.best;
-    const want = best !== undefined && best.dest === d && (best.vrfSourced || this.relabelled(best));
-    const aggregate = want && (best.source === "aggregate" || best.source === "default");
+    const want = best !== undefined && best.dest === d && (vrf === "" ? this.labelledNextHop(best) : best.vrfSourced || this.relabelled(best));
+    const aggregate = want && vrf !== "" && (best.source === "aggregate" || best.source === "default");
     if (d.localLabel !== undefined && (!want || aggregate !== d.localLabelAggregate)) {
       this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
       d.localLabel = undefined;

@@ -42,17 +42,24 @@ import { isWireError } from "../wire/errors";
 
 export type BgpState = "Idle" | "Connect" | "Active" | "OpenSent" | "OpenConfirm" | "Established";
 
-/** The address families a session negotiates: AFI 1/SAFI 1 and AFI 1/SAFI 128. */
-export type SessionFamily = "ipv4" | "vpnv4";
+/** The address families a session negotiates: AFI 1/SAFI 1, AFI 1/SAFI 4 (labelled IPv4,
+ * `neighbor X send-label`; its routes share the IPv4 table) and AFI 1/SAFI 128. */
+export type SessionFamily = "ipv4" | "ipv4-label" | "vpnv4";
 
 const FAMILY_CODES: Record<SessionFamily, { afi: number; safi: number }> = {
   ipv4: { afi: Afi.Ipv4, safi: Safi.Unicast },
+  "ipv4-label": { afi: Afi.Ipv4, safi: Safi.MplsLabel },
   vpnv4: { afi: Afi.Ipv4, safi: Safi.MplsVpn },
 };
 
 export function familyOf(afi: number, safi: number): SessionFamily | undefined {
   if (afi !== Afi.Ipv4) return undefined;
-  return safi === Safi.Unicast ? "ipv4" : safi === Safi.MplsVpn ? "vpnv4" : undefined;
+  return safi === Safi.Unicast ? "ipv4" : safi === Safi.MplsLabel ? "ipv4-label" : safi === Safi.MplsVpn ? "vpnv4" : undefined;
+}
+
+/** The RIB table a session family's routes live in: labelled IPv4 shares IPv4 unicast's. */
+export function tableFamily(f: SessionFamily): "ipv4" | "vpnv4" {
+  return f === "vpnv4" ? "vpnv4" : "ipv4";
 }
 
 export function familyCodes(f: SessionFamily): { afi: number; safi: number } {

@@ -74,7 +74,8 @@ function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly
     const st = p.dest.table;
     row.importedFrom = `${st.rd ? formatRouteDistinguisher(st.rd) + ":" : ""}${formatPrefix(p.dest)}`;
   }
-  if (t.family === "vpnv4") {
+  // Labels: VPNv4 always; IPv4 when labelled (send-label).
+  if (t.family === "vpnv4" || d.localLabel !== undefined || p.label !== undefined) {
     if (d.localLabel !== undefined) {
       row.inLabel = d.localLabel;
       row.inLabelAggregate = d.localLabelAggregate;
@@ -191,14 +192,19 @@ export function formatBgpTable(rows: readonly BgpPathRow[], header: BgpTableHead
   return lines.join("\n") + "\n";
 }
 
-function outLabelText(r: BgpPathRow): string {
-  if (r.source !== undefined || (r.from === undefined && r.importedFrom === undefined)) {
-    return `${r.inLabelAggregate ? "aggregate" : "nolabel"}(${r.vrf ?? ""})`;
-  }
-  return r.outLabel === undefined ? "nolabel" : String(r.outLabel);
+/** A label as IOS prints one: the reserved values by name. */
+function labelText(label: number | undefined): string {
+  return label === undefined ? "nolabel" : label === 3 ? "imp-null" : label === 0 ? "exp-null" : String(label);
 }
 
-/** `show ip bgp vpnv4 all labels`: each prefix's best path. */
+function outLabelText(r: BgpPathRow): string {
+  if (r.family === "vpnv4" && (r.source !== undefined || (r.from === undefined && r.importedFrom === undefined))) {
+    return `${r.inLabelAggregate ? "aggregate" : "nolabel"}(${r.vrf ?? ""})`;
+  }
+  return labelText(r.outLabel);
+}
+
+/** `show ip bgp vpnv4 all labels`, `show ip bgp labels`: each prefix's best path. */
 export function formatBgpLabels(rows: readonly BgpPathRow[]): string {
   const best = rows.filter((r) => r.best);
   if (best.length === 0) return "";
@@ -210,7 +216,7 @@ export function formatBgpLabels(rows: readonly BgpPathRow[]): string {
       lines.push(rdHeading(r, true));
     }
     const network = bgpNetwork(r.prefix);
-    const inLabel = r.inLabel === undefined ? "nolabel" : String(r.inLabel);
+    const inLabel = labelText(r.inLabel);
     if (network.length > 16) lines.push("   " + network);
     lines.push("   " + (network.length > 16 ? "" : network).padEnd(17) + r.nextHop.padEnd(16) + `${inLabel}/${outLabelText(r)}`);
   }
@@ -258,7 +264,7 @@ export function formatBgpEntries(rows: readonly BgpPathRow[]): string {
       if (r.communities.length) lines.push(`      Community: ${r.communities.join(" ")}`);
       if (r.extCommunities.length) lines.push(`      Extended Community: ${r.extCommunities.join(" ")}`);
       if (r.originatorId !== undefined) lines.push(`      Originator: ${r.originatorId}, Cluster list: ${r.clusterList.join(" ")}`);
-      if (r.family === "vpnv4") lines.push(`      mpls labels in/out ${r.inLabel === undefined ? "nolabel" : r.inLabel}/${outLabelText(r)}`);
+      if (r.family === "vpnv4" || r.inLabel !== undefined || r.outLabel !== undefined) lines.push(`      mpls labels in/out ${labelText(r.inLabel)}/${outLabelText(r)}`);
     }
   }
   return lines.length === 0 ? "" : lines.join("\n") + "\n";

@@ -86,7 +86,12 @@ export function formatBgpSummary(header: BgpSummaryHeader, rows: readonly BgpSum
   return lines.join("\n") + "\n";
 }
 
-const FAMILY_NAMES: Record<SessionFamily, string> = { ipv4: "IPv4 Unicast", vpnv4: "VPNv4 Unicast" };
+const FAMILY_NAMES: Record<SessionFamily, string> = { ipv4: "IPv4 Unicast", "ipv4-label": "IPv4 MPLS Label", vpnv4: "VPNv4 Unicast" };
+
+/** IOS names the labelled family's capability apart: "ipv4 MPLS Label capability". */
+function capabilityName(f: SessionFamily): string {
+  return f === "ipv4-label" ? "ipv4 MPLS Label capability" : `Address family ${FAMILY_NAMES[f]}`;
+}
 
 function capabilityLine(name: string, advertised: boolean, received: string | undefined): string | undefined {
   if (!advertised && received === undefined) return undefined;
@@ -131,7 +136,7 @@ export function formatBgpNeighbor(
     const caps = [
       capabilityLine("Route refresh", true, rr),
       capabilityLine("Four-octets ASN Capability", true, got("four-octet-as") ? "received" : undefined),
-      ...set.families.map((f) => capabilityLine(`Address family ${FAMILY_NAMES[f]}`, true, n.families.has(f) ? "received" : undefined)),
+      ...set.families.map((f) => capabilityLine(capabilityName(f), true, n.families.has(f) ? "received" : undefined)),
     ];
     for (const c of caps) if (c !== undefined) lines.push(c);
   } else {
@@ -155,8 +160,11 @@ export function formatBgpNeighbor(
     `  Default minimum time between advertisement runs is 0 seconds`,
   );
   for (const f of set.families) {
+    // Labelled routes share IPv4 Unicast's table: IOS says so there ("Sending Prefix & Label").
+    if (f === "ipv4-label") continue;
     lines.push("", ` For address family: ${FAMILY_NAMES[f]}`);
     lines.push(`  Session: ${id}`);
+    if (f === "ipv4" && s.state === "Established" && n?.families.has("ipv4-label")) lines.push(`  Sending Prefix & Label`);
     const pol = info.policies?.get(f);
     if (pol !== undefined) lines.push(...policyLines(pol));
     if (s.state === "Established") lines.push(`  ${info.prefixes.get(f) ?? 0} accepted prefixes consume ${(info.prefixes.get(f) ?? 0) * 32} bytes`);

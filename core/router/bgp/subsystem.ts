@@ -26,7 +26,7 @@ import type { Timer } from "../clock/clock";
 import { RoutePolicy } from "../routing/route-map";
 import { bgpTableLines } from "./show-bgp";
 import { BgpRib, type BgpPeer, type BgpPeerPolicy, type BgpRibConfig, type BgpVrfConfig } from "./rib";
-import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason, type SessionFamily } from "./session";
+import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason, type SessionFamily, tableFamily } from "./session";
 
 /** A neighbor the speaker runs: its plan and its session. */
 export interface RunningNeighbor {
@@ -74,6 +74,7 @@ export class BgpInstance implements SubsystemInstance {
     router.routing.rib.onChange((vrf, prefix, installed) => {
       if (this.ribValue === undefined) return;
       this.origination.routeChanged(vrf, prefix, installed);
+      if (vrf === "") this.installer.routeChanged(prefix);
       // Next hops resolve in the global table: a change there may make paths valid or not.
       if (vrf === "") this.scheduleNextHops();
       this.schedulePathRetry();
@@ -456,7 +457,9 @@ export class BgpInstance implements SubsystemInstance {
       remoteAs: n.plan.remoteAs,
       ebgp: n.plan.remoteAs !== (n.plan.localAs ?? this.config.asn),
       vrf: n.plan.vrf,
-      families: got.families,
+      // Labelled IPv4 routes share the IPv4 table; VPNv4 has its own.
+      families: new Set([...got.families].map(tableFamily)),
+      labelledUnicast: got.families.has("ipv4-label"),
       fourOctetAs: got.fourOctetAs,
       policy: this.policyFor(n.plan),
       dynamic: n.plan.dynamic,
@@ -566,14 +569,14 @@ export class BgpInstance implements SubsystemInstance {
   tableSummary(family: SessionFamily): { readonly tableVersion: number; readonly lines: readonly string[] } {
     const rib = this.ribValue;
     if (rib === undefined) return { tableVersion: 1, lines: [] };
-    const c = rib.counts(family);
+    const c = rib.counts(tableFamily(family));
     const lines = c.networks > 0 ? bgpTableLines(c) : [];
     return { tableVersion: c.tableVersion, lines };
   }
 
   /** Prefixes accepted from a neighbor in a family. */
   prefixesReceived(n: RunningNeighbor, family: SessionFamily): number {
-    return n.peer === undefined || this.ribValue === undefined ? 0 : this.ribValue.prefixesReceived(n.peer, family);
+    return n.peer === undefined || this.ribValue === undefined ? 0 : this.ribValue.prefixesReceived(n.peer, tableFamily(family));
   }
 
   close(): void {

@@ -23,6 +23,9 @@ export interface BgpPeer {
   readonly vrf: string;
   /** Negotiated (both sides advertised MP for it) and activated. */
   readonly families: ReadonlySet<BgpFamily>;
+  /** Labelled IPv4 unicast negotiated (`neighbor X send-label`, AFI 1/SAFI 4): its IPv4
+   * routes go and come with a label (RFC 8277). */
+  readonly labelledUnicast?: boolean;
   readonly fourOctetAs: boolean;
   readonly policy: BgpPeerPolicy;
   /** A listen-range (dynamic) neighbor: IOS marks it "*" in path details. */
@@ -115,7 +118,8 @@ export interface BgpRibHooks {
   nextHopCost(nextHop: Ipv4): number | undefined;
   /** The local label for a VRF prefix this router advertises in VPNv4. Called when the
    * prefix's best path becomes locally sourced (originated here, or learnt from a neighbor
-   * in the VRF), so the speaker's hook is where the MFI disposition goes. */
+   * in the VRF), so the speaker's hook is where the MFI disposition goes. `vrf` "": a global
+   * prefix sent to a labelled-IPv4 neighbor with us as next hop (implicit null allowed). */
   allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean): Label | undefined;
   releaseLabel(vrf: string, prefix: Prefix, aggregate: boolean): void;
   /** Best paths changed: install/remove in the VRF's IP RIB ("" = global). `best` undefined =

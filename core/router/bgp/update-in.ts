@@ -4,7 +4,8 @@
 // withdrawal. Withdrawals go first (§9). An UPDATE RFC 7606 says to treat as withdraw, and
 // one whose path loops (our AS on an eBGP path beyond allowas-in; our router ID as
 // ORIGINATOR_ID or our cluster ID in CLUSTER_LIST, RFC 4456 §8), withdraws what it carries.
-// LOCAL_PREF from an eBGP peer is ignored (RFC 4271 §5.1.5).
+// LOCAL_PREF from an eBGP peer is ignored (RFC 4271 §5.1.5). Labelled IPv4 routes (SAFI 4,
+// from a peer that negotiated it) go into the IPv4 table with their label.
 //
 // The hot loop is `walkVpnv4`: a Vpnv4NlriReader over the message's own bytes, the RD's table
 // remembered from the previous route (an UPDATE of one RD looks it up once), and per route
@@ -80,7 +81,9 @@ export class UpdateReceiver {
     if (unicastTable) for (const p of update.withdrawn) sink.withdraw(unicastTable, p.addr, p.len, peer);
     if (unreach?.type === "mp-unreach") {
       if (unreach.family === "vpnv4-packed" && vpn) this.walkVpnv4(peer, unreach.withdrawn.bytes, true, undefined);
-      else if (unreach.family === "ipv4-unicast" && unicastTable) for (const p of unreach.withdrawn) sink.withdraw(unicastTable, p.addr, p.len, peer);
+      else if ((unreach.family === "ipv4-unicast" || (unreach.family === "ipv4-labelled" && peer.labelledUnicast)) && unicastTable) {
+        for (const p of unreach.withdrawn) sink.withdraw(unicastTable, p.addr, p.len, peer);
+      }
     }
     if (update.nlri.length === 0 && reach === undefined) return;
     const wire = attrsFromWire(update.attributes, peer.fourOctetAs);
@@ -96,6 +99,10 @@ export class UpdateReceiver {
       } else if (reach.family === "ipv4-unicast" && unicastTable) {
         const attrs = rejected ? undefined : sink.intern({ ...base, nextHop: reach.nextHop });
         for (const p of reach.nlri) sink.receiveRoute(peer, unicastTable.dest(p.addr, p.len), attrs, undefined);
+      } else if (reach.family === "ipv4-labelled" && peer.labelledUnicast && unicastTable) {
+        // RFC 8277: the label to push toward the next hop (the outermost, if several).
+        const attrs = rejected ? undefined : sink.intern({ ...base, nextHop: reach.nextHop });
+        for (const r of reach.nlri) sink.receiveRoute(peer, unicastTable.dest(r.prefix.addr, r.prefix.len), attrs, r.labels[0]);
       }
     }
   }

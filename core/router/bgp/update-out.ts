@@ -13,14 +13,15 @@
 // (with `local-as` before it), the next hop is our address, LOCAL_PREF, ORIGINATOR_ID and
 // CLUSTER_LIST are dropped, and a MED learnt from another AS is not passed on (§5.1.4). To
 // iBGP peers LOCAL_PREF is always sent; the next hop is ours for local routes, VRF-sourced
-// VPNv4 routes, and with next-hop-self. send-community decides which communities go.
+// VPNv4 routes, and with next-hop-self. send-community decides which communities go. To a
+// neighbor that negotiated labelled IPv4 (`send-label`), IPv4 routes go as SAFI 4 with a label.
 
 import { maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import { AsPathSegmentType, type AsPathSegment } from "../wire/bgp-aspath";
 import { buildBgpMessage, AS_TRANS, BGP_MAX_MESSAGE_LENGTH, type BgpMessage } from "../wire/bgp";
 import { pathAttributeCode, pathAttributesLength, type BgpCodecOptions, type PathAttribute } from "../wire/bgp-attributes";
 import { WellKnownCommunity } from "../wire/bgp-communities";
-import { vpnv4NlriLength, type RouteDistinguisher, type Vpnv4Route, type Vpnv4Withdrawal } from "../wire/bgp-nlri";
+import { labelledIpv4NlriLength, vpnv4NlriLength, type LabelledIpv4Route, type RouteDistinguisher, type Vpnv4Route, type Vpnv4Withdrawal } from "../wire/bgp-nlri";
 import type { Label } from "../wire/mpls";
 import type { Attrs } from "./attrs";
 import { DEFAULT_LOCAL_PREF, type Dest, type Path, type Table } from "./bestpath";
@@ -113,6 +114,12 @@ export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpF
     // Our next hop means our label: a VRF prefix's local label (allocated for VRF-sourced
     // routes, and for other PEs' routes once we re-advertise them as next hop). A route of
     // an RD no VRF here uses would need a swapping label (inter-AS option B): not sent.
+    label = nextHopSelf ? d.localLabel : best.label;
+    if (label === undefined) return undefined;
+  } else if (peer.labelledUnicast === true && peer.vrf === "") {
+    // Labelled IPv4 (RFC 8277): with us as next hop, our local label for the prefix (implicit
+    // null for our own connected routes); else the label it came with passes on unchanged.
+    // A route with neither (learnt unlabelled, next hop kept) is not sent as labelled.
     label = nextHopSelf ? d.localLabel : best.label;
     if (label === undefined) return undefined;
   }
@@ -294,15 +301,30 @@ export function buildUpdates(ctx: OutContext, out: AdjRibOut): Uint8Array[] {
   const emit = (m: BgpMessage): void => {
     messages.push(buildBgpMessage(m, options));
   };
-  for (const run of chunks(withdrawn.ipv4.map(asPrefix), prefixBytes, BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD)) {
-    emit({ type: "update", withdrawn: run, attributes: [], nlri: [] });
+  const labelled = peer.labelledUnicast === true && peer.vrf === "";
+  if (labelled) {
+    for (const run of chunks(withdrawn.ipv4.map(asPrefix), (p) => labelledIpv4NlriLength(0, p.len), BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD - MP_UNREACH_OVERHEAD)) {
+      emit({ type: "update", withdrawn: [], attributes: [{ type: "mp-unreach", family: "ipv4-labelled", withdrawn: run }], nlri: [] });
+    }
+  } else {
+    for (const run of chunks(withdrawn.ipv4.map(asPrefix), prefixBytes, BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD)) {
+      emit({ type: "update", withdrawn: run, attributes: [], nlri: [] });
+    }
   }
   const vpnWithdrawals: Vpnv4Withdrawal[] = withdrawn.vpnv4.map((d) => ({ rd: rdOf(d), prefix: asPrefix(d) }));
   for (const run of chunks(vpnWithdrawals, (w) => vpnv4NlriLength(0, w.prefix.len), BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD - MP_UNREACH_OVERHEAD)) {
     emit({ type: "update", withdrawn: [], attributes: [{ type: "mp-unreach", family: "vpnv4", withdrawn: run }], nlri: [] });
   }
   for (const [attrs, g] of groups) {
-    if (g.ipv4.length > 0) {
+    if (g.ipv4.length > 0 && labelled) {
+      const base = wireAttributes(attrs, false, peer.fourOctetAs);
+      const empty: PathAttribute = { type: "mp-reach", family: "ipv4-labelled", nextHop: attrs.nextHop, nlri: [] };
+      const budget = BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD - pathAttributesLength([...base, empty], options) - 1;
+      const routes: LabelledIpv4Route[] = g.ipv4.map((d) => ({ labels: [(out.advertised.get(d) as OutEntry).label as Label], prefix: asPrefix(d) }));
+      for (const run of chunks(routes, (r) => labelledIpv4NlriLength(1, r.prefix.len), budget)) {
+        emit({ type: "update", withdrawn: [], attributes: sortByCode([...base, { type: "mp-reach", family: "ipv4-labelled", nextHop: attrs.nextHop, nlri: run }]), nlri: [] });
+      }
+    } else if (g.ipv4.length > 0) {
       const list = wireAttributes(attrs, true, peer.fourOctetAs);
       const budget = BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD - pathAttributesLength(list, options);
       for (const run of chunks(g.ipv4.map(asPrefix), prefixBytes, budget)) emit({ type: "update", withdrawn: [], attributes: list, nlri: run });
@@ -322,6 +344,7 @@ export function buildUpdates(ctx: OutContext, out: AdjRibOut): Uint8Array[] {
     // RFC 4724 §2: End-of-RIB per family.
     const families: BgpFamily[] = peer.vrf !== "" ? ["ipv4"] : [...peer.families];
     for (const f of families) {
+      if (f === "ipv4" && labelled) emit({ type: "update", withdrawn: [], attributes: [{ type: "mp-unreach", family: "ipv4-labelled", withdrawn: [] }], nlri: [] });
       if (f === "ipv4") emit({ type: "update", withdrawn: [], attributes: [], nlri: [] });
       else emit({ type: "update", withdrawn: [], attributes: [{ type: "mp-unreach", family: "vpnv4", withdrawn: [] }], nlri: [] });
     }
@@ -336,6 +359,7 @@ export function isEndOfRib(message: BgpMessage): BgpFamily | undefined {
   const only = message.attributes[0];
   if (message.attributes.length === 1 && only.type === "mp-unreach") {
     if ((only.family === "vpnv4" && only.withdrawn.length === 0) || (only.family === "vpnv4-packed" && only.withdrawn.count === 0)) return "vpnv4";
+    if (only.family === "ipv4-labelled" && only.withdrawn.length === 0) return "ipv4";
   }
   return undefined;
 }

@@ -4,7 +4,8 @@
 //               per-VRF aggregate label (disposition, RFC 4364 §5)
 //   swap        replace L with `outLabel`, out of `out` to `nextHop` (transit)
 //   pop         remove L (the downstream router advertised implicit null, RFC 3032 §2.1) and
-//               send what is underneath out of `out` to `nextHop`
+//               send what is underneath out of `out` to `nextHop`; `untagged` when the
+//               downstream advertised no label at all (IOS "No Label"; the same data path)
 // Each entry counts the packets and bytes it switched (`show mpls forwarding-table`'s "Bytes
 // Label Switched").
 //
@@ -17,7 +18,7 @@ import type { Label } from "../wire/mpls";
 export type LfibAction<V, I> =
   | { readonly kind: "vrf-lookup"; readonly vrf: V; readonly aggregate: boolean }
   | { readonly kind: "swap"; readonly outLabel: Label; readonly out: I; readonly nextHop: Ipv4 | undefined }
-  | { readonly kind: "pop"; readonly out: I; readonly nextHop: Ipv4 | undefined };
+  | { readonly kind: "pop"; readonly out: I; readonly nextHop: Ipv4 | undefined; readonly untagged?: boolean };
 
 export interface LfibEntry<V, I> {
   readonly label: Label;
@@ -109,6 +110,6 @@ function sameAction<V, I>(a: LfibAction<V, I>, b: LfibAction<V, I>): boolean {
     case "swap":
       return b.kind === "swap" && a.outLabel === b.outLabel && a.out === b.out && a.nextHop === b.nextHop;
     case "pop":
-      return b.kind === "pop" && a.out === b.out && a.nextHop === b.nextHop;
+      return b.kind === "pop" && a.out === b.out && a.nextHop === b.nextHop && a.untagged === b.untagged;
   }
 }

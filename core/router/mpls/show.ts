@@ -50,7 +50,7 @@ export function mplsForwardingRows<V, I>(lfib: Lfib<V, I>, view: LfibView<V, I>,
     const stack = a.kind === "swap" ? [a.outLabel as number] : [];
     rows.push({
       localLabel: e.label,
-      outgoingLabel: a.kind === "swap" ? a.outLabel : "Pop Label",
+      outgoingLabel: a.kind === "swap" ? a.outLabel : a.untagged === true ? "No Label" : "Pop Label",
       prefix,
       vrf: "",
       aggregate: false,

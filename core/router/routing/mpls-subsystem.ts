@@ -59,9 +59,10 @@ export class MfiInstance implements SubsystemInstance {
     this.lfib.set(label, prefix, { kind: "swap", out, nextHop, outLabel });
   }
 
-  /** Penultimate hop: `label` is popped and the rest sent toward `nextHop`. */
-  pop(label: Label, prefix: Prefix | undefined, out: Interface, nextHop: Ipv4 | undefined): void {
-    this.lfib.set(label, prefix, { kind: "pop", out, nextHop });
+  /** Penultimate hop: `label` is popped and the rest sent toward `nextHop`; `untagged` when
+   * the downstream gave no label at all (IOS "No Label") rather than implicit null. */
+  pop(label: Label, prefix: Prefix | undefined, out: Interface, nextHop: Ipv4 | undefined, untagged = false): void {
+    this.lfib.set(label, prefix, untagged ? { kind: "pop", out, nextHop, untagged } : { kind: "pop", out, nextHop });
   }
 
   withdraw(label: Label): boolean {
