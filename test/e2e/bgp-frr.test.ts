@@ -7,7 +7,9 @@
 // refresh and clear work across, and dumpcap's capture of the whole session decodes with
 // `flexlab decode` without an error and the way tshark decodes it. A second pair runs iBGP in
 // a 4-octet AS with our side passive. Addresses are from 198.18.0.0/15 (the link) and 10.x
-// (the VPN prefixes); nothing leaves the namespaces. Needs root, iproute2, python3, the
+// (the VPN prefixes); nothing leaves the namespaces. The first pair also runs labelled IPv4
+// (`send-label` / FRR's `address-family ipv4 labeled-unicast`): our routes reach FRR with
+// their labels (FRR without zebra allocates none of its own, so that direction is ours only). Needs root, iproute2, python3, the
 // packet-socket addon and FRR (`.ci/run` installs frr); the capture part also tshark.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,14 +45,25 @@ interface Loopback102
  vrf forwarding cust1
  ip address 10.88.2.1 255.255.255.0
 !
+interface Loopback55
+ ip address 10.55.1.1 255.255.255.0
+!
 interface Ethernet0/0
  ip address ${US} 255.255.255.0
  no shutdown
+!
+ip route 10.55.9.0 255.255.255.0 10.55.1.9
 !
 router bgp 65000
  bgp router-id ${US}
  bgp log-neighbor-changes
  neighbor ${FRR} remote-as 65001
+ !
+ address-family ipv4
+  network 10.55.1.0 mask 255.255.255.0
+  network 10.55.9.0 mask 255.255.255.0
+  neighbor ${FRR} send-label
+ exit-address-family
  !
  address-family vpnv4
   neighbor ${FRR} activate
@@ -77,6 +90,10 @@ router bgp 65001
  no bgp ebgp-requires-policy
  no bgp default ipv4-unicast
  neighbor ${US} remote-as 65000
+ !
+ address-family ipv4 labeled-unicast
+  neighbor ${US} activate
+ exit-address-family
  !
  address-family ipv4 vpn
   neighbor ${US} activate
@@ -251,6 +268,17 @@ describe.skipIf(skip !== undefined)(`BGP VPNv4 with FRR's bgpd over a veth pair$
     // The label FRR got is the one we show as our in label.
     expect(await ourLabelLine(router, "65000:1", "10.88.1.0/24")).toMatch(new RegExp(`\\s${path.remoteLabel}/nolabel`));
   }, 90_000);
+
+  it("sends our global routes to FRR as labelled IPv4 (send-label, SAFI 4): implicit null for a connected one, our label for a static one; withdrawn with it", async () => {
+    type LuPath = { valid?: boolean; remoteLabel?: number; nexthops?: { ip?: string }[] };
+    const lu = (prefix: string): LuPath | undefined => bgpd.json<{ paths?: LuPath[] }>(`show bgp ipv4 labeled-unicast ${prefix} json`).paths?.[0];
+    const ours = await waitFor("10.55.9.0/24 at FRR as labelled unicast", () => lu("10.55.9.0/24"));
+    expect(ours.nexthops?.[0]?.ip).toBe(US);
+    expect(await router.exec("show ip bgp labels")).toContain(`   10.55.9.0/24     0.0.0.0         ${ours.remoteLabel}/nolabel`);
+    expect(lu("10.55.1.0/24")?.remoteLabel).toBe(3);
+    await router.exec("configure terminal\nno ip route 10.55.9.0 255.255.255.0 10.55.1.9\nend");
+    await waitFor("10.55.9.0/24 withdrawn at FRR", () => (lu("10.55.9.0/24") === undefined ? true : undefined));
+  }, 30_000);
 
   it("sees FRR withdraw a route, and FRR sees ours withdrawn", async () => {
     bgpd.vtysh("configure terminal", "router bgp 65001", "address-family ipv4 vpn", "no network 10.77.2.0/24 rd 65001:1 label 2002");
