@@ -8,11 +8,11 @@
 // can never resolve through itself, directly or in a loop), and inherits that route's
 // interfaces, adjacencies and labels. Whenever an installed route changes, every route whose
 // next hop it covers is re-resolved, and the FIB is rewritten through FibSync.
-import { prefix as makePrefix, maskOf, type Ipv4, type Prefix } from "../wire/addr";
+import { maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import type { Label } from "../wire/mpls";
 import type { FibEntry, FibEntryKind } from "../net/fib";
 import type { Interface } from "../net/interface";
-import { LpmTable } from "../net/lpm";
+import { PrefixHash } from "../net/prefix-hash";
 import type { NetStack } from "../net/stack";
 import { vrfKey } from "../net/vrf";
 import { FibSync } from "./fib-sync";
@@ -120,13 +120,18 @@ class Installed implements InstalledRoute {
   }
 }
 
+/** One VRF's table. What is installed is found through the prefix states (each holds its
+ * installed route), not a second longest-match structure beside the FIB's: a longest match
+ * probes the hash once per prefix length in use, longest first, and the VRF's routes are
+ * few lengths however many they are. */
 interface VrfRib {
-  readonly states: PrefixStates;
-  readonly installed: LpmTable<InstalledRoute>;
-  /** Bumped whenever `installed` changes. */
+  readonly states: PrefixHash<PrefixState>;
+  /** How many states of each prefix length (index 0–32) have an installed route. */
+  readonly installedByLength: Int32Array;
+  /** Bumped whenever what is installed changes. */
   version: number;
-  /** The last longest match in `installed` (address, version when made, route): the routes
-   * of a table load share a few next hops, each looked up once rather than once per route. */
+  /** The last longest match (address, version when made, route): the routes of a table load
+   * share a few next hops, each looked up once rather than once per route. */
   lastAddress: number;
   lastVersion: number;
   lastMatch: InstalledRoute | undefined;
@@ -162,7 +167,7 @@ export class Rib {
   private batchDepth = 0;
 
   constructor(private readonly stack: NetStack) {
-    this.fibSync = new FibSync(stack, (vrf, p) => this.table(vrf)?.installed.get(p) !== undefined);
+    this.fibSync = new FibSync(stack, (vrf, p) => this.installed(vrf, p) !== undefined);
     stack.onInterfaceChange(({ interface: iface }) => this.interfaceChanged(iface.name));
   }
 
@@ -243,19 +248,23 @@ export class Rib {
 
   /** The installed route for exactly this prefix. */
   installed(vrf: string | undefined, prefix: Prefix): InstalledRoute | undefined {
-    return this.table(vrfKey(vrf))?.installed.get(prefix);
+    const t = this.table(vrfKey(vrf));
+    return t === undefined ? undefined : installedAt(t, prefix.addr, prefix.len);
   }
 
   /** The longest installed route containing `addr`. */
   lookup(vrf: string | undefined, addr: Ipv4): InstalledRoute | undefined {
-    return this.table(vrfKey(vrf))?.installed.lookup(addr);
+    const t = this.table(vrfKey(vrf));
+    return t === undefined ? undefined : longestInstalled(t, addr, 32);
   }
 
   /** Every installed route of a VRF, in address order then shorter prefix first. */
   routes(vrf: string | undefined): InstalledRoute[] {
     const t = this.table(vrfKey(vrf));
     if (t === undefined) return [];
-    return [...t.installed.values()];
+    const out: InstalledRoute[] = [];
+    for (const s of t.states.values()) if (s.installed !== undefined) out.push(s.installed);
+    return out.sort((a, b) => a.prefix.addr - b.prefix.addr || a.prefix.len - b.prefix.len);
   }
 
   /** Every candidate for a prefix, best first (installed or not). */
@@ -302,11 +311,11 @@ export class Rib {
       if (chosen !== undefined) break;
     }
     const old = state.installed;
-    if (state.routes === undefined) t.states.delete(p.addr, p.len);
+    if (state.routes === undefined) t.states.delete(state);
     if (sameInstalled(old, chosen)) return;
     state.installed = chosen;
-    if (chosen !== undefined) t.installed.set(state, chosen);
-    else t.installed.delete(state);
+    if (old === undefined) t.installedByLength[state.len]++;
+    else if (chosen === undefined) t.installedByLength[state.len]--;
     t.version++;
     this.fibSync.apply(vrf, state, chosen);
     // Everything resolved through this prefix may now resolve differently.
@@ -397,16 +406,14 @@ export class Rib {
     let m: InstalledRoute | undefined;
     if (t.lastAddress === addr && t.lastVersion === t.version) m = t.lastMatch;
     else {
-      m = t.installed.lookup(addr);
+      m = longestInstalled(t, addr, 32);
       t.lastAddress = addr;
       t.lastVersion = t.version;
       t.lastMatch = m;
     }
     if (m === undefined) return undefined;
-    if (!Rib.dependsOn(m, self)) return m;
-    for (let len = m.prefix.len - 1; len >= 0; len--) {
-      const r = t.installed.get(makePrefix(addr, len));
-      if (r !== undefined && !Rib.dependsOn(r, self)) return r;
+    for (let r: InstalledRoute | undefined = m; r !== undefined; r = r.prefix.len === 0 ? undefined : longestInstalled(t, addr, r.prefix.len - 1)) {
+      if (!Rib.dependsOn(r, self)) return r;
     }
     return undefined;
   }
@@ -435,16 +442,12 @@ export class Rib {
     let t = this.tables.get(vrf);
     if (t === undefined) {
       if (!create) return undefined;
-      t = { states: new PrefixStates(), installed: new LpmTable<InstalledRoute>(), version: 0, lastAddress: -1, lastVersion: -1, lastMatch: undefined };
+      t = { states: new PrefixHash<PrefixState>(), installedByLength: new Int32Array(33), version: 0, lastAddress: -1, lastVersion: -1, lastMatch: undefined };
       this.tables.set(vrf, t);
     }
-    let s = t.states.get(p.addr, p.len);
-    if (s === undefined && create) {
-      const own = makePrefix(p.addr, p.len);
-      s = new PrefixState(vrf, own.addr, own.len);
-      t.states.set(p.addr, p.len, s);
-    }
-    return s;
+    const addr = ((p.addr & maskOf(p.len)) >>> 0) as Ipv4;
+    const len = p.len;
+    return create ? t.states.getOrAdd(addr, len, () => new PrefixState(vrf, addr, len)) : t.states.get(addr, len);
   }
 
   private reindex(state: PrefixState): void {
@@ -480,29 +483,20 @@ export class Rib {
 
 }
 
-/** A VRF's prefix states, one map per prefix length keyed by the address as a signed 32-bit
- * integer: V8 keeps such keys unboxed and hashes them cheaply, where `prefixKey` (length and
- * address in one number beyond 32 bits) is a heap number per key and per lookup. */
-class PrefixStates {
-  private readonly byLength: (Map<number, PrefixState> | undefined)[] = [];
+/** The installed route of exactly this prefix (`addr` need not be masked). */
+function installedAt(t: VrfRib, addr: number, len: number): InstalledRoute | undefined {
+  return t.states.get((addr & maskOf(len)) >>> 0, len)?.installed;
+}
 
-  get(addr: number, len: number): PrefixState | undefined {
-    return this.byLength[len]?.get(addr | 0);
+/** The longest installed route of at most `maxLen` bits containing `addr`. */
+function longestInstalled(t: VrfRib, addr: number, maxLen: number): InstalledRoute | undefined {
+  const counts = t.installedByLength;
+  for (let len = maxLen; len >= 0; len--) {
+    if (counts[len] === 0) continue;
+    const r = installedAt(t, addr, len);
+    if (r !== undefined) return r;
   }
-
-  set(addr: number, len: number, state: PrefixState): void {
-    let m = this.byLength[len];
-    if (m === undefined) this.byLength[len] = m = new Map();
-    m.set(addr | 0, state);
-  }
-
-  delete(addr: number, len: number): void {
-    this.byLength[len]?.delete(addr | 0);
-  }
-
-  *values(): IterableIterator<PrefixState> {
-    for (const m of this.byLength) if (m !== undefined) yield* m.values();
-  }
+  return undefined;
 }
 
 interface NextHopEntry {
