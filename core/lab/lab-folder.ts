@@ -7,7 +7,7 @@ import { cp } from "node:fs/promises";
 import { basename, relative } from "node:path";
 
 /** The folders .gitignore keeps out of git in a lab folder. */
-const LEFT_BY_RUNS = new Set(["pki", ".flexlab"]);
+const LEFT_BY_RUNS = new Set(["pki", "nvram", ".flexlab"]);
 
 function tracked(source: string): (path: string) => boolean {
   return (path) => {

@@ -3,13 +3,17 @@
 // (`auto-enroll`), the lab PKI issues them nothing, and the FlexVPN tunnels come up with the
 // certificates INET issued: both spokes' IKE SAs READY with RSA signatures, a pool address on
 // Tunnel0, ESP to the hub and MPLS VPN traffic end to end. In virtual time (`flexlab sim`) and
-// on the process runtime.
+// on the process runtime, where INET restarted is the same CA: its key pair and database are
+// kept in the lab folder's nvram/INET (what the spokes do after it is core/router/sim's
+// pki-reload test).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT, execUntil, exampleLabCopies, flexlab } from "../support/example-lab-e2e";
 
 const labCopy = exampleLabCopies("mpls-over-flexvpn-scep");
+
+const FINGERPRINT = /CA cert fingerprint: ([0-9A-F ]+)/;
 
 describe("labs/mpls-over-flexvpn-scep", () => {
   it("enrols hub and spokes with INET's CA over SCEP and brings the tunnels up with those certificates in flexlab sim", async () => {
@@ -48,5 +52,15 @@ describe("labs/mpls-over-flexvpn-scep", () => {
     const ping = await flexlab(dir, ["exec", "R3-Spoke1", "ping 10.0.0.1 source Tunnel0"]);
     expect(ping.stdout).toContain("Success rate is 100 percent (5/5)");
     expect(existsSync(join(dir, "pki"))).toBe(false);
+
+    // INET restarted is the same CA (nvram/INET/private-config and CA.ser): same certificate,
+    // same last serial.
+    const ca = FINGERPRINT.exec((await flexlab(dir, ["exec", "INET", "show crypto pki server"])).stdout)?.[1];
+    expect(ca).toBeDefined();
+    expect(existsSync(join(dir, "nvram/INET/CA.ser"))).toBe(true);
+    expect((await flexlab(dir, ["restart", "INET"])).code).toBe(0);
+    const server = (await flexlab(dir, ["exec", "INET", "show crypto pki server"])).stdout;
+    expect(FINGERPRINT.exec(server)?.[1]).toBe(ca);
+    expect(server).toContain("    Last certificate issued serial number (hex): 4\n");
   }, 180_000);
 });

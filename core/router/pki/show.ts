@@ -68,16 +68,22 @@ export function pkiShowCommands(storeOf: (router: SubsystemHost) => PkiStore): r
       help: ["Show running system information", "Encryption module", "Public Key components", "Show trustpoints"],
       pipe: true,
       run: ({ router, print }) => {
-        for (const tp of Object.values(router.running.crypto.pki.trustpoints)) {
-          const held = storeOf(router).get(tp.name);
-          print(`Trustpoint ${tp.name}:`);
+        // The configured trustpoints, then those a certificate server made for itself (IOS
+        // adds its own `crypto pki trustpoint NAME` to the running config; FlexLab keeps it
+        // in the store only).
+        const configured = router.running.crypto.pki.trustpoints;
+        const names = new Set([...Object.keys(configured), ...storeOf(router).all().map((t) => t.trustpoint)]);
+        for (const name of names) {
+          const tp = configured[name];
+          const held = storeOf(router).get(name);
+          print(`Trustpoint ${name}:`);
           if (held) {
             print(`    Subject Name: `);
             for (const l of nameLines(held.ca.subject)) print(`    ${l.trim()}`);
             print(`          Serial Number (hex): ${held.ca.serialNumber}`);
             print(`    Certificate configured.`);
           } else print("    Not authenticated.");
-          if (tp.enrollment?.kind === "url") print(`    SCEP URL: ${tp.enrollment.url}/cgi-bin`);
+          if (tp?.enrollment?.kind === "url") print(`    SCEP URL: ${tp.enrollment.url}/cgi-bin`);
           print("");
         }
       },

@@ -85,6 +85,18 @@ describe("crypto pki server", () => {
     expect(await s.exec("INET", "show crypto pki server | include serial")).toContain("Last certificate issued serial number (hex): 2");
   });
 
+  it("lists the server's own trustpoint and an enrolled router's in show crypto pki trustpoints and certificates", async () => {
+    const s = start({ INET: caRouter(), R3: client("R3", "172.16.1.103", " auto-enroll\n") });
+    s.advance(30_000);
+    const caBlock = "Trustpoint CA:\n    Subject Name: \n    cn=CA.cisco.com\n    o=Cisco\n          Serial Number (hex): 01\n    Certificate configured.\n";
+    expect(await s.exec("INET", "show crypto pki trustpoints")).toBe(caBlock + "\n");
+    expect(await s.exec("R3", "show crypto pki trustpoints")).toBe(caBlock + "    SCEP URL: http://172.16.1.1:80/cgi-bin\n\n");
+    const certs = await s.exec("R3", "show crypto pki certificates");
+    expect(certs).toMatch(/^Certificate\n {2}Status: Available\n {2}Certificate Serial Number \(hex\): 02\n(.*\n)*CA Certificate\n {2}Status: Available\n {2}Certificate Serial Number \(hex\): 01\n/);
+    expect(certs).toContain("  Subject:\n    Name: R3.cisco.com\n    cn=R3.cisco.com\n    ou=FLEX\n    o=Cisco\n");
+    expect(await s.exec("INET", "show crypto pki certificates")).toMatch(/^CA Certificate\n {2}Status: Available\n {2}Certificate Serial Number \(hex\): 01\n/);
+  });
+
   it("auto-enrolls at boot a trustpoint with auto-enroll and no certificate", () => {
     const s = start({ INET: caRouter(), R1: client("R1", "172.16.1.2", " auto-enroll 95\n"), R3: client("R3", "172.16.1.103", " auto-enroll\n") });
     s.advance(30_000);
