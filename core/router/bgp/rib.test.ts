@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { BgpUpdate } from "../wire/bgp";
+import { buildBgpMessage, type BgpUpdate } from "../wire/bgp";
 import type { Label } from "../wire/mpls";
 import { BgpRib, type BgpPeer, type BgpRibConfig, type BgpVrfConfig } from "./rib";
 import { RecordingHooks, ip, parseSent, peer, pfx, rd, ribConfig, rt, updateMessage, vrf, type UpdateSpec } from "./test-fixtures";
@@ -485,3 +485,44 @@ describe("BgpRib against a model", () => {
   });
 });
 
+
+describe("BgpRib labelled IPv4 unicast (send-label)", () => {
+  it("passes a received label on with the next hop, puts our own label where we are next hop, and withdraws as labelled", () => {
+    const { hooks, rib } = setup({});
+    const ebgp = peer("192.0.2.9", { ebgp: true, remoteAs: 65009, families: new Set(["ipv4"]), labelledUnicast: true });
+    const keep = peer("10.9.9.1", { families: new Set(["ipv4"]), labelledUnicast: true, localAddress: ip("10.0.0.1") });
+    const self = peer("10.9.9.2", { families: new Set(["ipv4"]), labelledUnicast: true, localAddress: ip("10.0.0.1"), policy: { nextHopSelf: true } });
+    const plain = peer("10.9.9.3", { families: new Set(["ipv4"]) });
+    for (const p of [ebgp, keep, self, plain]) rib.peerUp(p);
+    for (const p of [keep, self, plain]) updates(rib, p);
+    const reach = buildBgpMessage(
+      { type: "update", withdrawn: [], nlri: [], attributes: [{ type: "origin", origin: 0 }, { type: "as-path", segments: [{ type: 2, asns: [65009] }] }, { type: "mp-reach", family: "ipv4-labelled", nextHop: ip("192.0.2.9"), nlri: [{ labels: [L(100)], prefix: pfx("10.1.0.0/16") }] }] },
+      { fourOctetAs: true },
+    );
+    expect(rib.receiveUpdate(ebgp, reach, 19, reach.length)).toBeUndefined();
+    // Installed with the label to push; our own label for it, since `self` gets us as next hop.
+    expect(hooks.get("", "10.1.0.0/16")?.[0].label).toBe(100);
+    const ours = hooks.labels.get(` ${ip("10.1.0.0")}/16`);
+    expect(ours).toBe(16);
+    // Each UPDATE as its NLRI: plain, or the multiprotocol attribute carrying it.
+    const sentTo = (p: BgpPeer) => updates(rib, p).map((u) => (u.nlri.length > 0 ? { type: "nlri", nlri: u.nlri } : u.attributes.find((a) => a.type === "mp-reach" || a.type === "mp-unreach")));
+    expect(sentTo(keep)).toMatchObject([{ type: "mp-reach", family: "ipv4-labelled", nextHop: ip("192.0.2.9"), nlri: [{ labels: [100], prefix: pfx("10.1.0.0/16") }] }]);
+    expect(sentTo(self)).toMatchObject([{ type: "mp-reach", family: "ipv4-labelled", nextHop: ip("10.0.0.1"), nlri: [{ labels: [16], prefix: pfx("10.1.0.0/16") }] }]);
+    expect(sentTo(plain)).toMatchObject([{ type: "nlri", nlri: [pfx("10.1.0.0/16")] }]);
+
+    const unreach = buildBgpMessage({ type: "update", withdrawn: [], nlri: [], attributes: [{ type: "mp-unreach", family: "ipv4-labelled", withdrawn: [pfx("10.1.0.0/16")] }] }, { fourOctetAs: true });
+    rib.receiveUpdate(ebgp, unreach, 19, unreach.length);
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+    expect(hooks.released).toContain(` ${ip("10.1.0.0")}/16`);
+    expect(sentTo(self)).toMatchObject([{ type: "mp-unreach", family: "ipv4-labelled", withdrawn: [pfx("10.1.0.0/16")] }]);
+  });
+
+  it("ignores SAFI 4 routes from a neighbor that did not negotiate it", () => {
+    const { hooks, rib } = setup({});
+    const p = peer("10.9.9.1", { families: new Set(["ipv4"]) });
+    rib.peerUp(p);
+    const reach = buildBgpMessage({ type: "update", withdrawn: [], nlri: [], attributes: [{ type: "origin", origin: 0 }, { type: "as-path", segments: [] }, { type: "local-pref", localPref: 100 }, { type: "mp-reach", family: "ipv4-labelled", nextHop: ip("10.9.9.1"), nlri: [{ labels: [L(100)], prefix: pfx("10.1.0.0/16") }] }] }, { fourOctetAs: true });
+    rib.receiveUpdate(p, reach, 19, reach.length);
+    expect(hooks.get("", "10.1.0.0/16")).toBeUndefined();
+  });
+});

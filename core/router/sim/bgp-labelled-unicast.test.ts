@@ -155,5 +155,11 @@ describe("BGP labelled IPv4 unicast (send-label)", () => {
     expect(neighbor).toContain("    ipv4 MPLS Label capability: advertised\n");
     expect(neighbor).not.toContain("Sending Prefix & Label");
     expect(await plain.exec("R3", "ping 1.1.1.1 source Loopback0 repeat 1")).toContain("Success rate is 100 percent (1/1)");
+
+    // Configured on the live session: it resets (as IOS does) and comes back labelled.
+    await plain.transcript("R1", ["configure terminal", "router bgp 65001", "address-family ipv4", "neighbor 10.0.12.2 send-label", "end"]);
+    plain.advance(60_000);
+    expect(await plain.exec("R2", "show ip bgp labels")).toContain(`   1.1.1.1/32       10.0.12.1       ${labelOf(plain, "R2", "1.1.1.1/32")}/imp-null\n`);
+    expect(await plain.exec("R2", "show ip bgp neighbors 10.0.12.1")).toContain("    ipv4 MPLS Label capability: advertised and received\n");
   });
 });
