@@ -425,6 +425,17 @@ describe("BgpRib VRF routes and export", () => {
     expect(rib.prefixesReceived(ce, "ipv4")).toBe(1);
   });
 
+  it("takes eBGP multipaths in a VRF by the VRF's maximum-paths, whatever the global family's", () => {
+    const { hooks, rib } = setup({ cust1: { ...vrf("1:1", ["1:1"]), maximumPaths: 2 }, cust2: vrf("2:2", ["2:2"]) }, { maximumPaths: 4 });
+    const ces = (v: string) => ["192.168.110.2", "192.168.110.3"].map((a) => peer(a, { ebgp: true, remoteAs: 65010, vrf: v, families: new Set(["ipv4"]) }));
+    const [a, b] = ces("cust1");
+    const [c, d] = ces("cust2");
+    for (const p of [a, b, c, d]) rib.peerUp(p);
+    for (const p of [a, b, c, d]) send(rib, p, { nlri: [pfx("172.20.0.0/16")], asPath: [65010], nextHop: p.address });
+    expect(hooks.get("cust1", "172.20.0.0/16")?.map((x) => x.from)).toEqual([a, b]);
+    expect(hooks.get("cust2", "172.20.0.0/16")?.map((x) => x.from)).toEqual([c]);
+  });
+
   it("speaks 2-octet AS to a peer without the capability: AS_TRANS in AS_PATH, the real path in AS4_PATH", () => {
     const { rib } = setup({}, { localAs: 4200000001 });
     const old = peer("172.16.0.2", { ebgp: true, remoteAs: 100, fourOctetAs: false, families: new Set(["ipv4"]) });

@@ -1,6 +1,6 @@
 // The MFI's label manager: one platform-wide pool of local labels (RFC 3031 §3.14, IOS's
 // per-platform label space), handed out to the applications that advertise them — BGP for
-// VPNv4 routes now, NHRP next.
+// VPNv4 and labelled IPv4 routes now, NHRP next.
 //
 // API, for the protocols that will call it:
 //   allocate(owner, request) → Label | undefined   the label for a FEC; the same request gets
@@ -16,7 +16,8 @@
 //   setRange(min, max)                             `mpls label range`: new allocations only
 //
 // Requests say which IOS label a FEC gets:
-//   { kind: "prefix", vrf, prefix }  per-prefix VPN label, IOS's default label mode
+//   { kind: "prefix", vrf, prefix }  per-prefix VPN label, IOS's default label mode; with vrf
+//                                    "" a global prefix's labelled-IPv4 label (send-label)
 //   { kind: "aggregate", vrf }       one label per VRF, for its locally originated summary or
 //                                    default (disposed by an IP lookup in the VRF)
 //   { kind: "implicit-null" }        the peer's overlay address on a `mpls bgp forwarding`
