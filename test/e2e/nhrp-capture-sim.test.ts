@@ -19,7 +19,7 @@ import { copyExampleLabSync } from "../../core/lab/testdata/example-lab";
 import { loadLab } from "../../core/lab/topology";
 import { TapNic } from "../../core/router/io/tap";
 import { ipsecSubsystem } from "../../core/router/ipsec/subsystem";
-import { FLEXLAB_LABEL_OUI } from "../../core/router/wire/nhrp";
+import { FLEXLAB_LABEL_OUI } from "../../core/router/wire/nhrp-labels";
 import { LinkType } from "../../core/router/wire/pcap";
 import { PcapngWriter } from "../../core/router/wire/pcapng";
 import { PI_WARN } from "../../core/router/wire/testdata/tshark";

@@ -16,7 +16,8 @@ import { IOS_DEFAULT_IKE_PROPOSAL, ikeSaInitRequest } from "../../core/router/wi
 import { buildIcmp } from "../../core/router/wire/icmp";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../../core/router/wire/ipv4";
 import { buildMpls, type Label } from "../../core/router/wire/mpls";
-import { NHRP_PREFIX_ANY, NhrpErrorCode, NhrpResolutionFlag, NhrpType, emitNhrp, type NhrpCie, type NhrpPacket } from "../../core/router/wire/nhrp";
+import { NhrpErrorCode, NhrpResolutionFlag, NhrpType, emitNhrp, type NhrpPacket } from "../../core/router/wire/nhrp";
+import { NHRP_PREFIX_ANY, type NhrpCie } from "../../core/router/wire/nhrp-cie";
 import { TcpFlag, buildTcp } from "../../core/router/wire/tcp";
 import { buildUdp } from "../../core/router/wire/udp";
 

@@ -6,7 +6,8 @@
 import type { Interface } from "../net/interface";
 import { TunnelInterface } from "../net/tunnel";
 import { formatIpv4, prefix as makePrefix, type Ipv4 } from "../wire/addr";
-import { NhrpCieCode, NhrpType, type NhrpMessage } from "../wire/nhrp";
+import { NhrpType, type NhrpMessage } from "../wire/nhrp";
+import { NhrpCieCode } from "../wire/nhrp-cie";
 import { vrfKey } from "./cache";
 import { CIE_MTU, NHRP_HOP_COUNT } from "./packets";
 import type { NhrpInstance } from "./subsystem";

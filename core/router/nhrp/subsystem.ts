@@ -12,8 +12,8 @@
 // each next hop so the hub and the responder find the VRF by it; the reply carries the
 // responder's label for the prefix, allocated through the MFI (the label BGP advertises, held
 // by both) and implicit-null for the responder's tunnel address. The labels travel in
-// FlexLab's vendor-private extension (wire/nhrp.ts). The requester matches the reply to the
-// VRF it asked for by the request ID.
+// FlexLab's vendor-private extension (wire/nhrp-labels.ts). The requester matches the reply to
+// the VRF it asked for by the request ID.
 //
 // This file is the router's NHRP instance: its state, the config it reads (static mappings,
 // redirect watches, the NBMA resolver of multipoint tunnels), `show dmvpn`'s peers and the

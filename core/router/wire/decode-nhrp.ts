@@ -11,18 +11,9 @@ import type { Dissection, Dissector } from "./decode";
 import { isWireError, type WireError } from "./errors";
 import { quotedIpv4 } from "./ipv4";
 import { ReservedLabel, type Label } from "./mpls";
-import {
-  NHRP_TRAFFIC_REDIRECT,
-  NhrpCieCode,
-  NhrpErrorCode,
-  NhrpResolutionFlag,
-  NhrpType,
-  nhrpTypeName,
-  parseNhrp,
-  type NhrpCie,
-  type NhrpExtensions,
-  type NhrpPacket,
-} from "./nhrp";
+import { NHRP_TRAFFIC_REDIRECT, NhrpErrorCode, NhrpResolutionFlag, NhrpType, nhrpTypeName, parseNhrp, type NhrpPacket } from "./nhrp";
+import { NhrpCieCode, type NhrpCie } from "./nhrp-cie";
+import type { NhrpExtensions } from "./nhrp-extensions";
 
 /** "Label: 40", or "implicit-null" for label 3, as IOS shows an NHRP entry's label. */
 export function nhrpLabelText(label: Label): string {

@@ -5,26 +5,10 @@ import { internetChecksum } from "./checksum";
 import { isWireError, type WireError } from "./errors";
 import { IpProtocol, ipv4Dst, ipv4Protocol, ipv4Src } from "./ipv4";
 import type { Label } from "./mpls";
-import {
-  FLEXLAB_LABEL_OUI,
-  NHRP_PREFIX_ANY,
-  NHRP_TRAFFIC_REDIRECT,
-  NhrpErrorCode,
-  NhrpExtensionType,
-  NhrpResolutionFlag,
-  NhrpType,
-  emitNhrp,
-  nhrpChecksumOk,
-  nhrpLength,
-  nhrpTypeAt,
-  nhrpTypeName,
-  parseNhrp,
-  type NhrpCie,
-  type NhrpExtensions,
-  type NhrpMessage,
-  type NhrpPacket,
-  type NhrpUnknownExtension,
-} from "./nhrp";
+import { NHRP_TRAFFIC_REDIRECT, NhrpErrorCode, NhrpResolutionFlag, NhrpType, emitNhrp, nhrpChecksumOk, nhrpLength, nhrpTypeAt, nhrpTypeName, parseNhrp, type NhrpMessage, type NhrpPacket } from "./nhrp";
+import { NHRP_PREFIX_ANY, type NhrpCie } from "./nhrp-cie";
+import { NhrpExtensionType, type NhrpExtensions, type NhrpUnknownExtension } from "./nhrp-extensions";
+import { FLEXLAB_LABEL_OUI } from "./nhrp-labels";
 
 function a(text: string): Ipv4 {
   const v = parseAddress(text);

@@ -19,42 +19,18 @@
 //   traffic indication, type 8 (draft-detienne-dmvpn; Wireshark's "Traffic Code"): src/dst
 //     proto len, unused (2), traffic code (2, 0 = redirect), unused (2), the three
 //     addresses, then the triggering IP header and the start of its payload.
-//   CIE (12 + addresses): code (1), prefix length (1), unused (2), MTU (2), holding time (2),
-//     client NBMA type/len (1, 0 or 4), client subaddress type/len (1, 0), client protocol
-//     length (1, 0 or 4), preference (1), client NBMA address, client protocol address.
-//   extensions (§5.3): type (2, 0x8000 = compulsory, the low 14 bits the type), length (2,
-//     bytes of value), value; the list ends with End (type 0, length 0). Responder address
-//     holds one CIE (or none: a request asking the responder to fill it in); the transit NHS
-//     records and Cisco's NAT address hold CIE lists. Authentication follows IOS (and FRR's
-//     Cisco mode), not RFC 2332's layout: a 4-byte field whose low 16 bits are the SPI (1 =
-//     cleartext) and then the secret, with no source address in between. Emit writes them in
-//     one fixed order (responder, forward, reverse, authentication, NAT, labels, then the
-//     unknown ones as they came) with RFC 2332's compulsory bits (set on responder, transit
-//     records, authentication and End; clear on vendor-private and NAT); parse accepts any
-//     order, refuses a known extension twice, and keeps any other type, and any other
-//     vendor's private extension, in `unknown` to send on unchanged. An End followed by more
-//     bytes ends the list there; a list that runs to the packet end without End is accepted.
 //   Extensions are written only when `extensions` holds at least one; otherwise the
 //   extension offset is 0. Error indications should carry none (§5.2.7; Wireshark warns).
 //
-// The MPLS label extension (no public standard encodes it; see protocols.md): a vendor
-// private extension (type 8, not compulsory, so other NHRP speakers skip it, and Wireshark
-// shows it as vendor data) whose value is:
-//   vendor ID (3) = FLEXLAB_LABEL_OUI ("FLX"), format version (1) = 1, then sub-TLVs, each
-//   type (2), length (2, bytes of value), value, 4-byte aligned since the header is:
-//     1 = VRF label: length 4, the label in the low 20 bits of a 4-byte field (top 12 bits
-//         zero), so label 16 reads 00 00 00 10 in a hex dump.
-//     2 = CIE labels: length 4 x n, one such 4-byte field per label.
-//   Each sub-TLV at most once; an unknown sub-TLV type, a wrong length or a set top bit is a
-//   WireError (we own both ends, so anything else is a bug, not a newer peer).
-// It carries `vrfLabel` (the overlay label that names the VRF a redirect or a resolution
-// request is about) and `cieLabels` (one label per CIE, in CIE order: the mandatory part's
-// CIEs, then the responder address extension's CIE; 3 is implicit-null).
+// The CIEs of the mandatory part are nhrp-cie.ts; the extensions nhrp-extensions.ts, with
+// FlexLab's MPLS label extension in nhrp-labels.ts. parseNhrp and emitNhrp here are the one
+// entry point for a whole packet.
 import { readIpv4, writeIpv4, type Ipv4 } from "./addr";
 import { readU16, readU32, writeU16, writeU32 } from "./bytes";
 import { internetChecksum } from "./checksum";
 import { WireError, truncated } from "./errors";
-import { LABEL_MAX, type Label } from "./mpls";
+import { IPV4_LENGTH, ciesLength, parseCies, writeCies, type NhrpCie } from "./nhrp-cie";
+import { extensionsLength, parseExtensions, writeExtensions, type NhrpExtensions } from "./nhrp-extensions";
 
 /** ar$op.type. */
 export const NhrpType = {
@@ -80,16 +56,6 @@ export const NhrpResolutionFlag = {
   Nat: 0x0002,
 } as const;
 
-/** CIE codes (RFC 2332 §5.2.0.1 and the per-type lists). */
-export const NhrpCieCode = {
-  Success: 0,
-  AdministrativelyProhibited: 4,
-  InsufficientResources: 5,
-  NoBindingExists: 12,
-  BindingNotUnique: 13,
-  UniqueAddressRegistered: 14,
-} as const;
-
 /** Error indication codes (RFC 2332 §5.2.7). */
 export const NhrpErrorCode = {
   UnrecognizedExtension: 1,
@@ -103,69 +69,8 @@ export const NhrpErrorCode = {
   HopCountExceeded: 15,
 } as const;
 
-/** Extension types (the 0x8000 compulsory bit is separate: `compulsory`). */
-export const NhrpExtensionType = {
-  End: 0,
-  ResponderAddress: 3,
-  ForwardTransitNhsRecord: 4,
-  ReverseTransitNhsRecord: 5,
-  Authentication: 7,
-  VendorPrivate: 8,
-  CiscoNatAddress: 9,
-} as const;
-
 /** Traffic indication code 0: redirect. */
 export const NHRP_TRAFFIC_REDIRECT = 0;
-
-/** The vendor ID of FlexLab's label extension: "FLX", a locally administered CID (the
- * second-lowest bit of its first octet is set), so it claims no IEEE-assigned OUI. */
-export const FLEXLAB_LABEL_OUI = 0x464c58;
-
-/** The prefix length a request's CIE carries to ask the responder for its whole prefix. */
-export const NHRP_PREFIX_ANY = 0xff;
-
-/** A Client Information Entry (RFC 2332 §5.2.0.1). Absent addresses have length 0. */
-export interface NhrpCie {
-  readonly code: number;
-  readonly prefixLength: number;
-  readonly mtu: number;
-  /** Seconds. */
-  readonly holdingTime: number;
-  readonly preference: number;
-  readonly clientNbma?: Ipv4;
-  readonly clientProtocol?: Ipv4;
-}
-
-export interface NhrpAuthentication {
-  /** 1: cleartext password (IOS `ip nhrp authentication STRING`). */
-  readonly spi: number;
-  readonly data: Uint8Array;
-}
-
-/** FlexLab's MPLS label extension; see the file comment. */
-export interface NhrpLabels {
-  readonly vrfLabel?: Label;
-  readonly cieLabels?: readonly Label[];
-}
-
-export interface NhrpUnknownExtension {
-  readonly type: number;
-  readonly compulsory: boolean;
-  readonly data: Uint8Array;
-}
-
-export interface NhrpExtensions {
-  /** Absent: not sent. `null`: sent empty (a request asking the responder to identify itself). */
-  readonly responder?: NhrpCie | null;
-  /** Present (possibly empty) when the extension is in the packet. */
-  readonly forwardTransit?: readonly NhrpCie[];
-  readonly reverseTransit?: readonly NhrpCie[];
-  readonly authentication?: NhrpAuthentication;
-  readonly nat?: readonly NhrpCie[];
-  readonly labels?: NhrpLabels;
-  /** Anything else (other vendors' private extensions, unknown types), kept in order. */
-  readonly unknown?: readonly NhrpUnknownExtension[];
-}
 
 interface NhrpCommon {
   readonly hopCount: number;
@@ -213,23 +118,13 @@ export const NHRP_FIXED_HEADER_LENGTH = 20;
 /** The mandatory part before its CIEs (or indicated packet): lengths, flags or codes, request
  * ID or unused, and the three 4-byte addresses. */
 export const NHRP_MANDATORY_FIXED_LENGTH = 20;
-export const NHRP_CIE_FIXED_LENGTH = 12;
-export const NHRP_EXTENSION_HEADER_LENGTH = 4;
-export const NHRP_EXTENSION_COMPULSORY = 0x8000;
-/** RFC 2332 §5.3: the type is the low 14 bits; 0x4000 is unused. */
-const EXTENSION_TYPE_MASK = 0x3fff;
+
 const AFN_IPV4 = 1;
 const PRO_TYPE_IPV4 = 0x0800;
 const NHRP_VERSION = 1;
-const IPV4_LENGTH = 4;
-const VENDOR_ID_LENGTH = 3;
-const MAX_PACKET_LENGTH = 0xffff;
 
-/** FlexLab's label extension: the byte after the vendor ID, and its sub-TLV types. */
-export const FLEXLAB_LABEL_FORMAT = 1;
-export const FlexlabLabelTlv = { VrfLabel: 1, CieLabels: 2 } as const;
-const LABEL_FIELD_LENGTH = 4;
-const LABEL_TLV_HEADER_LENGTH = 4;
+/** ar$pktsz is 16 bits. */
+const MAX_PACKET_LENGTH = 0xffff;
 
 // Fixed header field offsets (RFC 2332 §5.2.0).
 const AFN = 0;
@@ -288,167 +183,6 @@ export function nhrpChecksumOk(buf: Uint8Array, offset = 0, end = buf.length): b
 }
 
 // --- Parse ---
-
-function parseCie(buf: Uint8Array, at: number, end: number, what: string): NhrpCie | WireError {
-  if (end - at < NHRP_CIE_FIXED_LENGTH) return truncated(P, what, at, NHRP_CIE_FIXED_LENGTH, end - at);
-  const nbmaLength = buf[at + 8];
-  const subaddressLength = buf[at + 9];
-  const protocolLength = buf[at + 10];
-  if (nbmaLength !== 0 && nbmaLength !== IPV4_LENGTH) {
-    return new WireError(P, `${what} client NBMA type/length`, at + 8, `0x${nbmaLength.toString(16)} is neither absent nor a 4-byte IPv4 address`);
-  }
-  if (subaddressLength !== 0) return new WireError(P, `${what} client NBMA subaddress type/length`, at + 9, `${subaddressLength}: IPv4 NBMA has no subaddress`);
-  if (protocolLength !== 0 && protocolLength !== IPV4_LENGTH) {
-    return new WireError(P, `${what} client protocol length`, at + 10, `${protocolLength} is neither absent nor a 4-byte IPv4 address`);
-  }
-  const length = NHRP_CIE_FIXED_LENGTH + nbmaLength + protocolLength;
-  if (end - at < length) return truncated(P, `${what} addresses`, at + NHRP_CIE_FIXED_LENGTH, length - NHRP_CIE_FIXED_LENGTH, end - at - NHRP_CIE_FIXED_LENGTH);
-  let addr = at + NHRP_CIE_FIXED_LENGTH;
-  const clientNbma = nbmaLength === 0 ? undefined : readIpv4(buf, addr);
-  addr += nbmaLength;
-  const clientProtocol = protocolLength === 0 ? undefined : readIpv4(buf, addr);
-  return {
-    code: buf[at],
-    prefixLength: buf[at + 1],
-    mtu: readU16(buf, at + 4),
-    holdingTime: readU16(buf, at + 6),
-    preference: buf[at + 11],
-    clientNbma,
-    clientProtocol,
-  };
-}
-
-/** The CIEs in `buf[at, end)`, which they must fill exactly. */
-function parseCies(buf: Uint8Array, at: number, end: number, what: string): NhrpCie[] | WireError {
-  const cies: NhrpCie[] = [];
-  while (at < end) {
-    const cie = parseCie(buf, at, end, `${what} CIE ${cies.length + 1}`);
-    if (cie instanceof WireError) return cie;
-    cies.push(cie);
-    at += cieLength(cie);
-  }
-  return cies;
-}
-
-function parseLabelField(buf: Uint8Array, at: number, what: string): Label | WireError {
-  const value = readU32(buf, at);
-  if (value > LABEL_MAX) return new WireError(P, what, at, `0x${value.toString(16)}: a label is 20 bits, the top 12 bits of its field must be zero`);
-  return value as Label;
-}
-
-/** FlexLab's label extension: `buf[at, end)` is the value after the vendor ID. */
-function parseLabels(buf: Uint8Array, at: number, end: number): NhrpLabels | WireError {
-  if (at >= end) return truncated(P, "label extension format", at, 1, 0);
-  if (buf[at] !== FLEXLAB_LABEL_FORMAT) return new WireError(P, "label extension format", at, `format ${buf[at]} is not ${FLEXLAB_LABEL_FORMAT}`);
-  at++;
-  let vrfLabel: Label | undefined;
-  let cieLabels: Label[] | undefined;
-  while (at < end) {
-    if (end - at < LABEL_TLV_HEADER_LENGTH) return truncated(P, "label sub-TLV header", at, LABEL_TLV_HEADER_LENGTH, end - at);
-    const type = readU16(buf, at);
-    const length = readU16(buf, at + 2);
-    const value = at + LABEL_TLV_HEADER_LENGTH;
-    if (length > end - value) return new WireError(P, "label sub-TLV length", at + 2, `${length} bytes run past the extension's end (${end - value} left)`);
-    switch (type) {
-      case FlexlabLabelTlv.VrfLabel: {
-        if (vrfLabel !== undefined) return new WireError(P, "label sub-TLV type", at, "VRF label twice");
-        if (length !== LABEL_FIELD_LENGTH) return new WireError(P, "VRF label length", at + 2, `${length} is not ${LABEL_FIELD_LENGTH}`);
-        const label = parseLabelField(buf, value, "VRF label");
-        if (label instanceof WireError) return label;
-        vrfLabel = label;
-        break;
-      }
-      case FlexlabLabelTlv.CieLabels: {
-        if (cieLabels !== undefined) return new WireError(P, "label sub-TLV type", at, "CIE labels twice");
-        if (length % LABEL_FIELD_LENGTH !== 0) return new WireError(P, "CIE labels length", at + 2, `${length} is not a multiple of ${LABEL_FIELD_LENGTH}`);
-        cieLabels = [];
-        for (let i = 0; i < length; i += LABEL_FIELD_LENGTH) {
-          const label = parseLabelField(buf, value + i, `CIE label ${cieLabels.length + 1}`);
-          if (label instanceof WireError) return label;
-          cieLabels.push(label);
-        }
-        break;
-      }
-      default:
-        return new WireError(P, "label sub-TLV type", at, `unknown type ${type}`);
-    }
-    at = value + length;
-  }
-  return { vrfLabel, cieLabels };
-}
-
-type MutableExtensions = { -readonly [K in keyof NhrpExtensions]: NhrpExtensions[K] };
-
-function duplicate(at: number, name: string): WireError {
-  return new WireError(P, "extension type", at, `${name} extension twice`);
-}
-
-/** The extensions in `buf[at, end)`, up to and including End. */
-function parseExtensions(buf: Uint8Array, at: number, end: number): NhrpExtensions | WireError {
-  const ext: MutableExtensions = {};
-  let unknown: NhrpUnknownExtension[] | undefined;
-  while (at < end) {
-    if (end - at < NHRP_EXTENSION_HEADER_LENGTH) return truncated(P, "extension header", at, NHRP_EXTENSION_HEADER_LENGTH, end - at);
-    const raw = readU16(buf, at);
-    const type = raw & EXTENSION_TYPE_MASK;
-    const length = readU16(buf, at + 2);
-    const value = at + NHRP_EXTENSION_HEADER_LENGTH;
-    const valueEnd = value + length;
-    if (valueEnd > end) return new WireError(P, "extension length", at + 2, `${length} bytes run past the packet end (${end - value} left)`);
-    switch (type) {
-      case NhrpExtensionType.End:
-        if (length !== 0) return new WireError(P, "End extension length", at + 2, `${length} is not 0`);
-        return ext;
-      case NhrpExtensionType.ResponderAddress: {
-        if (ext.responder !== undefined) return duplicate(at, "responder address");
-        if (length === 0) {
-          ext.responder = null;
-          break;
-        }
-        const cies = parseCies(buf, value, valueEnd, "responder address");
-        if (cies instanceof WireError) return cies;
-        if (cies.length !== 1) return new WireError(P, "responder address extension", value, `${cies.length} CIEs, not one`);
-        ext.responder = cies[0];
-        break;
-      }
-      case NhrpExtensionType.ForwardTransitNhsRecord:
-      case NhrpExtensionType.ReverseTransitNhsRecord:
-      case NhrpExtensionType.CiscoNatAddress: {
-        const key = type === NhrpExtensionType.ForwardTransitNhsRecord ? "forwardTransit" : type === NhrpExtensionType.ReverseTransitNhsRecord ? "reverseTransit" : "nat";
-        const name = key === "forwardTransit" ? "forward transit NHS record" : key === "reverseTransit" ? "reverse transit NHS record" : "NAT address";
-        if (ext[key] !== undefined) return duplicate(at, name);
-        const cies = parseCies(buf, value, valueEnd, name);
-        if (cies instanceof WireError) return cies;
-        ext[key] = cies;
-        break;
-      }
-      case NhrpExtensionType.Authentication:
-        if (ext.authentication !== undefined) return duplicate(at, "authentication");
-        if (length < 4) return truncated(P, "authentication SPI", value, 4, length);
-        ext.authentication = { spi: readU16(buf, value + 2), data: buf.subarray(value + 4, valueEnd) };
-        break;
-      case NhrpExtensionType.VendorPrivate: {
-        if (length < VENDOR_ID_LENGTH) return truncated(P, "vendor ID", value, VENDOR_ID_LENGTH, length);
-        const vendor = (buf[value] << 16) | (buf[value + 1] << 8) | buf[value + 2];
-        if (vendor === FLEXLAB_LABEL_OUI) {
-          if (ext.labels !== undefined) return duplicate(at, "FlexLab label");
-          const labels = parseLabels(buf, value + VENDOR_ID_LENGTH, valueEnd);
-          if (labels instanceof WireError) return labels;
-          ext.labels = labels;
-          break;
-        }
-        (unknown ??= []).push({ type, compulsory: (raw & NHRP_EXTENSION_COMPULSORY) !== 0, data: buf.subarray(value, valueEnd) });
-        ext.unknown = unknown;
-        break;
-      }
-      default:
-        (unknown ??= []).push({ type, compulsory: (raw & NHRP_EXTENSION_COMPULSORY) !== 0, data: buf.subarray(value, valueEnd) });
-        ext.unknown = unknown;
-    }
-    at = valueEnd;
-  }
-  return ext;
-}
 
 /**
  * Parses the NHRP packet at `buf[offset, end)` (the GRE payload). The packet may end before
@@ -533,39 +267,6 @@ export function parseNhrp(buf: Uint8Array, offset = 0, end = buf.length): NhrpPa
 
 // --- Emit ---
 
-export function cieLength(cie: NhrpCie): number {
-  return NHRP_CIE_FIXED_LENGTH + (cie.clientNbma === undefined ? 0 : IPV4_LENGTH) + (cie.clientProtocol === undefined ? 0 : IPV4_LENGTH);
-}
-
-function ciesLength(cies: readonly NhrpCie[]): number {
-  let n = 0;
-  for (const c of cies) n += cieLength(c);
-  return n;
-}
-
-function labelsLength(labels: NhrpLabels): number {
-  return (
-    VENDOR_ID_LENGTH +
-    1 +
-    (labels.vrfLabel === undefined ? 0 : LABEL_TLV_HEADER_LENGTH + LABEL_FIELD_LENGTH) +
-    (labels.cieLabels === undefined ? 0 : LABEL_TLV_HEADER_LENGTH + LABEL_FIELD_LENGTH * labels.cieLabels.length)
-  );
-}
-
-/** Bytes of the extensions, End included; 0 when there are none to send. */
-function extensionsLength(ext: NhrpExtensions): number {
-  let n = 0;
-  const h = NHRP_EXTENSION_HEADER_LENGTH;
-  if (ext.responder !== undefined) n += h + (ext.responder === null ? 0 : cieLength(ext.responder));
-  if (ext.forwardTransit !== undefined) n += h + ciesLength(ext.forwardTransit);
-  if (ext.reverseTransit !== undefined) n += h + ciesLength(ext.reverseTransit);
-  if (ext.authentication !== undefined) n += h + 4 + ext.authentication.data.length;
-  if (ext.nat !== undefined) n += h + ciesLength(ext.nat);
-  if (ext.labels !== undefined) n += h + labelsLength(ext.labels);
-  if (ext.unknown !== undefined) for (const u of ext.unknown) n += h + u.data.length;
-  return n === 0 ? 0 : n + h;
-}
-
 function bodyLength(p: NhrpPacket): number {
   return p.type === NhrpType.ErrorIndication || p.type === NhrpType.TrafficIndication ? p.packet.length : ciesLength(p.cies);
 }
@@ -573,105 +274,6 @@ function bodyLength(p: NhrpPacket): number {
 /** The size `emitNhrp` makes `p`. */
 export function nhrpLength(p: NhrpPacket): number {
   return NHRP_FIXED_HEADER_LENGTH + NHRP_MANDATORY_FIXED_LENGTH + bodyLength(p) + extensionsLength(p.extensions);
-}
-
-function writeCie(buf: Uint8Array, at: number, cie: NhrpCie): number {
-  buf[at] = cie.code;
-  buf[at + 1] = cie.prefixLength;
-  writeU16(buf, at + 4, cie.mtu);
-  writeU16(buf, at + 6, cie.holdingTime);
-  buf[at + 8] = cie.clientNbma === undefined ? 0 : IPV4_LENGTH;
-  buf[at + 10] = cie.clientProtocol === undefined ? 0 : IPV4_LENGTH;
-  buf[at + 11] = cie.preference;
-  at += NHRP_CIE_FIXED_LENGTH;
-  if (cie.clientNbma !== undefined) {
-    writeIpv4(buf, at, cie.clientNbma);
-    at += IPV4_LENGTH;
-  }
-  if (cie.clientProtocol !== undefined) {
-    writeIpv4(buf, at, cie.clientProtocol);
-    at += IPV4_LENGTH;
-  }
-  return at;
-}
-
-function writeCies(buf: Uint8Array, at: number, cies: readonly NhrpCie[]): number {
-  for (const c of cies) at = writeCie(buf, at, c);
-  return at;
-}
-
-function writeLabelField(buf: Uint8Array, at: number, label: Label): void {
-  if (!Number.isInteger(label) || label < 0 || label > LABEL_MAX) throw new RangeError(`emitNhrp: ${label} is not a 20-bit label`);
-  writeU32(buf, at, label);
-}
-
-/** Writes an extension header for the value written by `body` (which returns its end). */
-function writeExtension(buf: Uint8Array, at: number, typeWithFlag: number, body: (valueAt: number) => number): number {
-  const end = body(at + NHRP_EXTENSION_HEADER_LENGTH);
-  const length = end - at - NHRP_EXTENSION_HEADER_LENGTH;
-  if (length > MAX_PACKET_LENGTH) throw new RangeError(`emitNhrp: extension 0x${typeWithFlag.toString(16)} is ${length} bytes`);
-  writeU16(buf, at, typeWithFlag);
-  writeU16(buf, at + 2, length);
-  return end;
-}
-
-function writeLabels(buf: Uint8Array, at: number, labels: NhrpLabels): number {
-  buf[at] = FLEXLAB_LABEL_OUI >>> 16;
-  buf[at + 1] = (FLEXLAB_LABEL_OUI >>> 8) & 0xff;
-  buf[at + 2] = FLEXLAB_LABEL_OUI & 0xff;
-  buf[at + 3] = FLEXLAB_LABEL_FORMAT;
-  at += VENDOR_ID_LENGTH + 1;
-  if (labels.vrfLabel !== undefined) {
-    writeU16(buf, at, FlexlabLabelTlv.VrfLabel);
-    writeU16(buf, at + 2, LABEL_FIELD_LENGTH);
-    writeLabelField(buf, at + 4, labels.vrfLabel);
-    at += LABEL_TLV_HEADER_LENGTH + LABEL_FIELD_LENGTH;
-  }
-  if (labels.cieLabels !== undefined) {
-    const length = LABEL_FIELD_LENGTH * labels.cieLabels.length;
-    if (length > MAX_PACKET_LENGTH) throw new RangeError(`emitNhrp: ${labels.cieLabels.length} CIE labels do not fit one sub-TLV`);
-    writeU16(buf, at, FlexlabLabelTlv.CieLabels);
-    writeU16(buf, at + 2, length);
-    at += LABEL_TLV_HEADER_LENGTH;
-    for (const label of labels.cieLabels) {
-      writeLabelField(buf, at, label);
-      at += LABEL_FIELD_LENGTH;
-    }
-  }
-  return at;
-}
-
-function writeExtensions(buf: Uint8Array, at: number, ext: NhrpExtensions): number {
-  const C = NHRP_EXTENSION_COMPULSORY;
-  const T = NhrpExtensionType;
-  const responder = ext.responder;
-  if (responder !== undefined) at = writeExtension(buf, at, C | T.ResponderAddress, (v) => (responder === null ? v : writeCie(buf, v, responder)));
-  const forward = ext.forwardTransit;
-  if (forward !== undefined) at = writeExtension(buf, at, C | T.ForwardTransitNhsRecord, (v) => writeCies(buf, v, forward));
-  const reverse = ext.reverseTransit;
-  if (reverse !== undefined) at = writeExtension(buf, at, C | T.ReverseTransitNhsRecord, (v) => writeCies(buf, v, reverse));
-  const auth = ext.authentication;
-  if (auth !== undefined) {
-    at = writeExtension(buf, at, C | T.Authentication, (v) => {
-      writeU16(buf, v, 0);
-      writeU16(buf, v + 2, auth.spi);
-      buf.set(auth.data, v + 4);
-      return v + 4 + auth.data.length;
-    });
-  }
-  const nat = ext.nat;
-  if (nat !== undefined) at = writeExtension(buf, at, T.CiscoNatAddress, (v) => writeCies(buf, v, nat));
-  const labels = ext.labels;
-  if (labels !== undefined) at = writeExtension(buf, at, T.VendorPrivate, (v) => writeLabels(buf, v, labels));
-  if (ext.unknown !== undefined) {
-    for (const u of ext.unknown) {
-      at = writeExtension(buf, at, (u.compulsory ? C : 0) | (u.type & EXTENSION_TYPE_MASK), (v) => {
-        buf.set(u.data, v);
-        return v + u.data.length;
-      });
-    }
-  }
-  return writeExtension(buf, at, C | T.End, (v) => v);
 }
 
 /**

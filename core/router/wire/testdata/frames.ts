@@ -15,7 +15,8 @@ import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMar
 import { DhGroup, IkeExchangeType, IkePayloadType, NotifyType } from "../ikev2-registry";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../ipv4";
 import { buildMpls, toLabel, type Label } from "../mpls";
-import { NHRP_PREFIX_ANY, NhrpResolutionFlag, NhrpType, emitNhrp, type NhrpCie } from "../nhrp";
+import { NhrpResolutionFlag, NhrpType, emitNhrp } from "../nhrp";
+import { NHRP_PREFIX_ANY, type NhrpCie } from "../nhrp-cie";
 import { TcpFlag, buildTcp } from "../tcp";
 import { buildUdp } from "../udp";
 import { IKE_PROPOSAL_AES256_SHA256_G14, ikeSaInitRequest } from "./ikev2-messages";
