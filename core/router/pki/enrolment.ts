@@ -26,6 +26,8 @@ export interface EnrolmentHost {
   readonly store: PkiStore;
   /** Says once that a fingerprint is not this CA's (subsystem.ts's warning). */
   fingerprintMismatch(tp: string, fingerprint: string, ca: X509Certificate): void;
+  /** The trustpoint's certificates changed: into the running config's chain they go (chain.ts). */
+  recordChain(tp: string): void;
 }
 
 /** The router's FQDN as a certificate carries it: the IKEv2 `identity local fqdn` of a
@@ -77,6 +79,7 @@ export function authenticate(host: EnrolmentHost, tp: DeepReadonly<Trustpoint>, 
     if (tp.fingerprint) host.fingerprintMismatch(tp.name, tp.fingerprint, ca);
     const held = host.store.get(tp.name);
     host.store.put({ trustpoint: tp.name, ca, cert: held?.ca.raw.equals(ca.raw) ? held.cert : undefined, key: held?.ca.raw.equals(ca.raw) ? held.key : undefined });
+    host.recordChain(tp.name);
     say(`Trustpoint ${tp.name} certificate accepted.`);
     done(true);
   });
@@ -113,6 +116,7 @@ export function enrolTrustpoint(host: EnrolmentHost, tp: DeepReadonly<Trustpoint
     switch (r.status) {
       case "issued": {
         host.store.put({ trustpoint: tp.name, ca, cert: r.cert, key: pair.privateKey });
+        host.recordChain(tp.name);
         router.logMessage({ facility: "PKI", severity: 6, mnemonic: "CERTRET", text: "%PKI-6-CERTRET: Certificate received from Certificate Authority" });
         const names = certificateNames(new Uint8Array(r.cert.raw));
         router.logMessage({

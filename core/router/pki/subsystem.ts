@@ -16,6 +16,7 @@ import type { PkiServer } from "../config/model/crypto";
 import type { NvramFiles, RouterOptions, Subsystem, SubsystemHost, SubsystemInstance } from "../node/subsystem";
 import { HttpServer, HTTP_PORT } from "../net/http/server";
 import { CertificateServer, databaseFile } from "./ca-server";
+import { certsFromChain, chainOf } from "./chain";
 import { pkiExecCommands } from "./commands";
 import { autoEnrol, keyLabel, type EnrolmentHost } from "./enrolment";
 import { DEFAULT_MODULUS_BITS, PRIVATE_CONFIG_FILE, RsaKeyring, type RsaKeyPair } from "./keys";
@@ -68,6 +69,7 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
   reconcile(before: RouterConfig | undefined, after: RouterConfig): void {
     this.reconcileServers(after);
     this.reconcileHttp(after);
+    this.installChains(before, after);
     for (const tp of Object.values(after.crypto.pki.trustpoints)) {
       const certs = this.store.get(tp.name);
       // The lab PKI's key for a trustpoint is the pair IOS would hold under its label.
@@ -80,6 +82,29 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
         this.router.clock.after(before ? 0 : AUTO_ENROLL_DELAY_MS, () => autoEnrol(this, name));
       }
     }
+  }
+
+  /** A chain with certificate hex (a startup-config saved after enrolment, or one typed) that
+   * is new or changed installs its certificates where the trustpoint has no certificate yet. */
+  private installChains(before: RouterConfig | undefined, after: RouterConfig): void {
+    for (const chain of Object.values(after.crypto.pki.certificateChains)) {
+      if (this.store.get(chain.trustpoint)?.cert) continue;
+      if (before && JSON.stringify(before.crypto.pki.certificateChains[chain.trustpoint]) === JSON.stringify(chain)) continue;
+      const found = certsFromChain(chain, (cert) => {
+        const spki = cert.publicKey.export({ type: "spki", format: "der" });
+        return this.keys.all().find((p) => p.publicKey.export({ type: "spki", format: "der" }).equals(spki))?.privateKey;
+      });
+      if (!found) continue;
+      for (const problem of found.problems) this.router.warn(`% ${problem}`);
+      if (found.certs) this.store.put(found.certs);
+    }
+  }
+
+  recordChain(trustpoint: string): void {
+    const held = this.store.get(trustpoint);
+    // IOS writes what authenticate and enroll got into the running config (`write memory`
+    // saves it); the config model is the router's own, so the chain goes straight in.
+    if (held) this.router.running.crypto.pki.certificateChains[trustpoint] = chainOf(held);
   }
 
   fingerprintMismatch(trustpoint: string, fingerprint: string, ca: X509Certificate): void {

@@ -86,6 +86,25 @@ describe("a reloaded certificate server", () => {
     expect(s.node("R1-HUB").log.map((l) => l.text).filter((t) => t.includes("CERTIFICATE_INVALID"))).toEqual([]);
   }, 60_000);
 
+  it("keeps an enrolled spoke's certificate in its startup-config after write memory, as IOS does, and installs it at boot without asking the CA", async () => {
+    const s = startLab();
+    s.advance(60_000);
+    const r4 = s.node("R4-Spoke").router.subsystem(pkiSubsystem).store.get("CA")!;
+    const chain = await s.exec("R4-Spoke", "show running-config | section crypto pki certificate chain");
+    const hexOf = (der: Buffer) => der.toString("hex").toUpperCase().match(/.{1,8}/g)!.join(" ").match(/(\S+ ?){1,8}/g)!.map((l) => `  ${l.trimEnd()}\n`).join("");
+    expect(chain).toBe(`crypto pki certificate chain CA\n certificate ${r4.cert!.serialNumber}\n${hexOf(r4.cert!.raw)}  \tquit\n certificate ca 01\n${hexOf(r4.ca.raw)}  \tquit\n`);
+    expect(await s.exec("R4-Spoke", "write memory")).toContain("[OK]");
+
+    const asked = s.node("INET").router.subsystem(pkiSubsystem).scepCounters.requests;
+    const node = await s.restart("R4-Spoke");
+    // Only the seed's fingerprint warning (the CA is known at boot now), no complaint about the chain.
+    expect(node.warnings.filter((w) => w.includes("chain"))).toEqual([]);
+    expect(node.router.subsystem(pkiSubsystem).store.get("CA")!.cert!.raw.equals(r4.cert!.raw)).toBe(true);
+    s.advance(30_000);
+    expect(await s.exec("R4-Spoke", "show crypto ikev2 sa")).toMatch(READY);
+    expect(s.node("INET").router.subsystem(pkiSubsystem).scepCounters.requests).toBe(asked);
+  }, 60_000);
+
   it("starts a new CA, and says why, when what NVRAM holds is not this server's any more", async () => {
     const storage: Record<string, MemoryStorage> = {};
     const s = startLab(storage);
