@@ -180,6 +180,7 @@ export class BgpRib {
         this.updateLocalLabel(d, "");
         if (d.localLabel !== before) for (const s of this.peerList) s.out.changed(d);
       }
+      this.notifyPeers();
     }
     const relabels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf));
     const before = this.relabelPeers;
