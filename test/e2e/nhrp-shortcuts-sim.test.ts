@@ -2,8 +2,9 @@
 // the few NHRP lines spoke-to-spoke needs) in the `sim` runtime, as `flexlab sim` runs it. The
 // first cust1 ping from R3-Spoke1 to R4-Spoke's LAN goes via the hub; the hub redirects; R4
 // brings an IKEv2 session up to R3 and answers with its label; from then on the traffic goes
-// spoke to spoke, labelled and encrypted; idle, it all goes away again. cust2 does the same
-// with its own labels and never shows up in cust1.
+// spoke to spoke, labelled and encrypted; in use, the shortcut outlives its hold time (R3
+// resolves again over it); idle, it all goes away again. cust2 does the same with its own
+// labels and never shows up in cust1.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,6 +90,21 @@ describe("MPLS over FlexVPN spoke to spoke (labs/mpls-over-flexvpn-shortcuts, si
     expect(await sim.exec("R3-Spoke1", "ping vrf cust1 192.168.124.1 source 192.168.113.1")).toContain("Success rate is 0 percent");
     // One session between the spokes carries both VRFs.
     expect((await sim.exec("R3-Spoke1", "show crypto ikev2 sa")).match(new RegExp(spokeToSpokeSa.source, "gm"))).toHaveLength(1);
+  });
+
+  it("refreshes a shortcut still in use when its hold time ends: R3 asks R4 again over it, and the route stays", async () => {
+    const log = sim.node("R3-Spoke1").log;
+    await sim.exec("R3-Spoke1", "debug nhrp packet");
+    const from = log.length;
+    // A ping a minute through the hold time (IOS's default, 2 hours) and a little beyond.
+    for (let minute = 0; minute < 125; minute++) {
+      sim.advance(60_000);
+      expect(await sim.exec("R3-Spoke1", "ping vrf cust1 192.168.114.1 source 192.168.113.1 repeat 1")).toContain("Success rate is 100 percent (1/1)");
+    }
+    await sim.exec("R3-Spoke1", "undebug all");
+    expect(log.slice(from).map((l) => l.text)).toContain("NHRP: Send Resolution Request via Virtual-Access1 vrf 0, packet size: 84");
+    // The route first learnt, more than two hours ago, is still there.
+    expect(await sim.exec("R3-Spoke1", "show ip route vrf cust1")).toMatch(/^H {5}192\.168\.114\.0\/24 \[250\/255\] via 10\.1\.1\.\d+, 02:\d\d:\d\d$/m);
   });
 
   it("keeps one session when both spokes start one toward each other at the same moment", async () => {
