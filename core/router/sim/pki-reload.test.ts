@@ -105,6 +105,21 @@ describe("a reloaded certificate server", () => {
     expect(s.node("INET").router.subsystem(pkiSubsystem).scepCounters.requests).toBe(asked);
   }, 60_000);
 
+  it("goes on issuing when its NVRAM cannot be written, and logs why each write failed", async () => {
+    const storage: Record<string, MemoryStorage> = {};
+    const denied = Object.assign(new Error("EACCES: permission denied, mkdir '/lab/nvram'"), { code: "EACCES" });
+    storage.INET = Object.assign(new MemoryStorage(readFileSync(join(LAB, "INET.cfg"), "utf8")), {
+      nvram: { read: () => undefined, write: () => Promise.reject(denied) },
+    });
+    const s = startLab(storage);
+    s.advance(60_000);
+    await writesDone();
+    expect(await s.exec("R4-Spoke", "show crypto ikev2 sa")).toMatch(READY);
+    const logs = s.node("INET").log.map((l) => l.text);
+    expect(logs).toContain("%PKI-3-PRIVATE_CONFIG: Cannot write the key pairs to nvram:private-config: EACCES: permission denied, mkdir '/lab/nvram'");
+    expect(logs).toContain("%PKI-3-CS_CRIT_STORAGE: Critical certificate server storage, nvram:CA.ser, is inaccessible: EACCES: permission denied, mkdir '/lab/nvram'");
+  }, 60_000);
+
   it("starts a new CA, and says why, when what NVRAM holds is not this server's any more", async () => {
     const storage: Record<string, MemoryStorage> = {};
     const s = startLab(storage);

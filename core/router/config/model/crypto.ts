@@ -180,7 +180,7 @@ export interface PkiServer {
   caCertificateLifetimeDays?: number;
   /** `database level minimum|names|complete`. */
   databaseLevel?: "minimum" | "names" | "complete";
-  /** `database url URL`: where IOS would write its database; kept, the database is in memory. */
+  /** `database url URL`: where IOS writes its database; FlexLab keeps it in the node's NVRAM whatever the URL (pki/ca-server.ts). */
   databaseUrl?: string;
   /** `shutdown`: stopped (see crypto-pki.ts on the default). */
   shutdown: boolean;
