@@ -14,7 +14,7 @@ import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
 import { neighborFamilyLines, summarySuppression } from "./policy";
 import { formatBgpNeighbor, formatBgpSummary, summaryRow } from "./show-session";
 import { neighborRouteRows, type NeighborRoutesView } from "./show-neighbor-routes";
-import { tableFamily, type SessionFamily } from "./session";
+import { tableFamily, type SessionFamily } from "./session-open";
 import type { BgpInstance } from "./subsystem";
 
 export const DEBUG_BGP = "ip bgp";

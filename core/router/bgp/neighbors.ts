@@ -4,7 +4,7 @@
 // running config; the subsystem turns them into sessions.
 import { isActivated, type BgpConfig, type BgpNeighbor } from "../config/model/bgp";
 import { formatIpv4, maskOf, type Ipv4, type Prefix } from "../wire/addr";
-import type { SessionFamily } from "./session";
+import type { SessionFamily } from "./session-open";
 
 /** IOS's `bgp listen limit` default. */
 export const DEFAULT_LISTEN_LIMIT = 100;

@@ -4,7 +4,8 @@
 import { formatRouteAge } from "../routing/show-route";
 import { formatIpv4, formatPrefix, type Prefix } from "../wire/addr";
 import { notificationText } from "./notification-text";
-import type { BgpSession, MessageCounters, SessionFamily } from "./session";
+import type { BgpSession, MessageCounters } from "./session";
+import type { SessionFamily } from "./session-open";
 
 export interface BgpSummaryNeighborRow {
   /** "10.1.1.3", or "*10.1.1.3" for a dynamic neighbor. */

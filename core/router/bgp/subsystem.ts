@@ -26,7 +26,8 @@ import type { Timer } from "../clock/clock";
 import { RoutePolicy } from "../routing/route-map";
 import { bgpTableLines } from "./show-bgp";
 import { BgpRib, type BgpPeer, type BgpPeerPolicy, type BgpRibConfig, type BgpVrfConfig } from "./rib";
-import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason, type SessionFamily, tableFamily } from "./session";
+import { BgpSession, DEFAULT_CONNECT_RETRY_SEC, DEFAULT_HOLD_TIME_SEC, DEFAULT_KEEPALIVE_SEC, type BgpSessionEvents, type BgpSessionSettings, type DownReason } from "./session";
+import { tableFamily, type SessionFamily } from "./session-open";
 
 /** A neighbor the speaker runs: its plan and its session. */
 export interface RunningNeighbor {
