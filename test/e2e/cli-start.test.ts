@@ -77,11 +77,17 @@ describe("npm's prepare step", () => {
 
 describe("flexlab usage", () => {
   it("exits 2 with commander's message for an unknown command, a missing argument or a bad option value", async () => {
-    for (const args of [["frobnicate"], ["up"], ["up", "labs/two-routers", "--runtime", "sim"], ["sim", "labs/two-routers", "--advance", "soon"], ["exec", "R1", "show clock", "--timeout", "0"]]) {
+    for (const args of [["frobnicate"], ["exec", "R1"], ["up", "labs/two-routers", "--runtime", "sim"], ["sim", "labs/two-routers", "--advance", "soon"], ["exec", "R1", "show clock", "--timeout", "0"]]) {
       const r = await flexlabIn(root, args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr, args.join(" ")).toMatch(/^error: /);
     }
+  });
+
+  it("takes the current folder as the lab when up is given none, and says so where there is no lab.yaml", async () => {
+    const r = await flexlabIn(root, ["up"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no lab file here (expected lab.yaml)");
   });
 
   it("lists only the runtimes up accepts, and shows examples", async () => {

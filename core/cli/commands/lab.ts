@@ -1,4 +1,4 @@
-// `flexlab up LAB`, `status`, `down`, and `start|stop|restart NODE`: a lab's lifecycle.
+// `flexlab up [LAB]`, `status`, `down`, and `start|stop|restart NODE`: a lab's lifecycle.
 // Declarations only; ../actions/lab.ts does the work, loaded when one of them runs.
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { HOSTED_RULE, MAX_HOSTED } from "../../lab/topology";
@@ -20,11 +20,11 @@ export function registerLab(program: Command): void {
   const up = program
     .command("up")
     .description("Deploy a lab: one router per node, one bridge per link; returns when every node is ready")
-    .argument("<labdir>", "lab folder (holding lab.yaml)")
+    .argument("[labdir]", "lab folder (holding lab.yaml); the current folder when left out", ".")
     .addOption(new Option("--runtime <runtime>", "where the routers run (default: lab.yaml's runtime; auto: docker when an engine answers, else process)").choices(UP_RUNTIMES))
     .option("--timeout <duration>", `give up when a node is not ready after this long (${DURATION_FORMAT})`, durationArg(1, 3_600_000))
     .option("--hosted <n>", `process runtime: up to n routers share one process (default: lab.yaml's hosted:, else one process each)`, hostedArg);
-  withExamples(withJsonOption(up), ["flexlab up labs/mpls-over-flexvpn", "flexlab up labs/two-routers --runtime process --timeout 2m", "flexlab up labs/big-chain --runtime process --hosted 50"]).action(
+  withExamples(withJsonOption(up), ["flexlab up labs/mpls-over-flexvpn", "flexlab up   (in a lab folder)", "flexlab up labs/two-routers --runtime process --timeout 2m", "flexlab up labs/big-chain --runtime process --hosted 50"]).action(
     async (labdir: string, options: JsonOption & { runtime?: UpRuntimeName; timeout?: number; hosted?: number }) => (await actions()).up(labdir, options),
   );
 

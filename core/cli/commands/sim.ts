@@ -11,7 +11,7 @@ export function registerSim(program: Command): void {
     .command("sim")
     .summary("Run a lab in virtual time, in this process, and exec commands on its nodes")
     .description("Run a lab in virtual time inside this process, then run exec commands on its nodes; exit 1 on a config error or a rejected command")
-    .argument("<labdir>", "lab folder (holding lab.yaml)")
+    .argument("[labdir]", "lab folder (holding lab.yaml); the current folder when left out", ".")
     .addOption(new Option("--advance <duration>", `virtual time to let the lab settle, at most (${DURATION_FORMAT})`).argParser(durationArg(0, MAX_ADVANCE_MS)).default(60_000, "60s"))
     .option("--exec <spec>", "'NODE: COMMAND' to run in privileged exec (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option("--check", "after the commands, grade the lab against its checks (a score card; exit 1 when any fails)")
