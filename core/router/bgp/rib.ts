@@ -1,8 +1,9 @@
 // The BGP RIB: Adj-RIB-In and Loc-RIB per address family (the global IPv4 table, and one
 // VPNv4 table per route distinguisher), best-path selection, VPN import into VRFs and export
 // from them, and the Adj-RIB-Out per peer. Receiving an UPDATE is update-in.ts, sending
-// update-out.ts, selection and tables bestpath.ts, interning attrs.ts, show show-bgp.ts, the
-// VRFs from config vpn.ts, local routes origin.ts (functions bound as fields of BgpRib). The
+// update-out.ts, selection and tables bestpath.ts, interning attrs.ts, show show-bgp.ts; the
+// VRFs and VPN import vpn.ts, local routes origin.ts, the local labels local-labels.ts
+// (functions bound as fields of BgpRib). The
 // speaker (subsystem.ts) owns sessions and config; it feeds UPDATE bodies in and installs
 // what `bestChanged` reports. The boundary is prompts/bgp-contract.md; its types are in
 // types.ts, re-exported here.
@@ -16,22 +17,16 @@
 // Batching: everything one call changes (an UPDATE, a peer going down, an originate) is
 // selected once at the end of the call. `bestChanged` is then called once per prefix whose
 // selection changed, after every route of the UPDATE is in, and `updatesReady` once per peer
-// with something new to send. A VRF prefix gets its local label (hooks.allocateLabel) before
-// its bestChanged: when its best path is VRF-sourced (originated here, or from a neighbor
-// inside the VRF), or is another PE's route this router re-advertises as next hop.
+// with something new to send. A prefix that needs a local label (local-labels.ts) gets it
+// before its bestChanged.
 //
 // VRF tables: a VRF's own routes live in the VPNv4 table of the VRF's RD, carrying the VRF's
-// export route targets, which is what VPNv4 neighbors are sent. A VPNv4 path whose route
-// targets meet a VRF's import targets is imported into the VRF's RD table (IOS: "imported
-// path from 65000:1:10.0.0.0/24"), unless it already is in that table (same RD). Imported
-// paths are never advertised to VPNv4 peers.
+// export route targets, which is what VPNv4 neighbors are sent. VPNv4 paths of other RDs
+// whose route targets the VRF imports join that table too (vpn.ts).
 //
 // A neighbor with soft-reconfiguration inbound also keeps what it sent before policy
 // (adj-rib-in.ts); without it, a route the import policy denied comes back only by
 // ROUTE-REFRESH (setPolicy re-evaluates the routes kept).
-//
-// Labelled IPv4 (send-label): a global prefix gets a local label while some labelled-unicast
-// neighbor is sent it with us as next hop (allocateLabel with vrf "").
 //
 // Not here (yet): a swapping label for a
 // route of an RD no local VRF uses re-advertised with next-hop-self (inter-AS option B: such
@@ -48,7 +43,8 @@ import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, LocalSource } from "./types";
-import { applyVrfs, maximumPaths, rdParts, retire, setConfig, type VrfImporter } from "./vpn";
+import { applyVrfs, importPath, importTargets, maximumPaths, rdParts, retire, setConfig, unimport, unimportFrom, type VrfImporter } from "./vpn";
+import { checkRelabel, labelledNextHop, relabelled, updateLocalLabel } from "./local-labels";
 import { installLocal, localAttrs, originate, withdrawLocal, type LocalEntry } from "./origin";
 
 export * from "./types";
@@ -165,37 +161,6 @@ export class BgpRib {
     out.notified = true;
     this.checkRelabel();
     this.hooks.updatesReady(peer);
-  }
-
-  /** IOS gives a VRF prefix learnt from another PE a local label once it advertises the
-   * prefix with itself as next hop to some other peer (the hub between spokes, eBGP VPNv4
-   * peers: "in/out 25/16"; a spoke whose only peer is the hub keeps "nolabel/18"); labels
-   * follow when the set of such peers changes. */
-  checkRelabel(): void {
-    const labels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.labelledUnicast === true);
-    if (labels.length !== this.labelPeers.length || labels.some((p, i) => p !== this.labelPeers[i])) {
-      this.labelPeers = labels;
-      for (const d of this.ipv4.dests()) {
-        const before = d.localLabel;
-        this.updateLocalLabel(d, "");
-        if (d.localLabel !== before) for (const s of this.peerList) s.out.changed(d);
-      }
-      this.notifyPeers();
-    }
-    const relabels = [...this.peers.keys()].filter((p) => p.vrf === "" && p.families.has("vpnv4") && (p.ebgp || p.policy.nextHopSelf));
-    const before = this.relabelPeers;
-    this.relabelPeers = relabels;
-    // With two or more such peers every VRF path has one besides its source: nothing to redo.
-    if (before.length >= 2 && relabels.length >= 2) return;
-    if (relabels.length === before.length && relabels.every((p, i) => p === before[i])) return;
-    for (const [vrf, table] of this.vrfTables) {
-      for (const d of table.dests()) {
-        const before = d.localLabel;
-        this.updateLocalLabel(d, vrf);
-        if (d.localLabel !== before) for (const s of this.peerList) s.out.changed(d);
-      }
-    }
-    this.notifyPeers();
   }
 
   peerDown(peer: BgpPeer): void {
@@ -380,57 +345,6 @@ export class BgpRib {
     this.markDirty(p.dest);
   }
 
-  // ---- VPN import --------------------------------------------------------------------
-
-  importTargets(attrs: Attrs): readonly VrfImporter[] {
-    // Every route of an UPDATE has the same attrs: the last answer usually fits.
-    const last = this.lastImport;
-    if (last.attrs === attrs && last.generation === this.importGeneration) return last.into;
-    const cached = this.importCache.get(attrs);
-    if (cached !== undefined && cached.generation === this.importGeneration) {
-      Object.assign(last, { attrs, generation: cached.generation, into: cached.into });
-      return cached.into;
-    }
-    if (cached !== undefined && cached.generation === this.importGeneration) return cached.into;
-    const into = attrs.rts.length === 0 ? [] : this.importers.filter((v) => attrs.rts.some((rt) => v.rts.has(rt)));
-    this.importCache.set(attrs, { generation: this.importGeneration, into });
-    Object.assign(last, { attrs, generation: this.importGeneration, into });
-    return into;
-  }
-
-  /** Imports a VPNv4 path into every VRF whose import targets it carries (only those in
-   * `only` when given), under the VRF's RD: the path object joins the VRF destination's
-   * paths, so an import costs a destination, not a second path. */
-  importPath(p: Path, only: ReadonlySet<string> | undefined): void {
-    const table = p.dest.table;
-    if (table.family !== "vpnv4" || this.importers.length === 0) return;
-    const into = this.importTargets(p.attrs);
-    for (let i = 0; i < into.length; i++) {
-      const v = into[i];
-      if (v.table === table || (only !== undefined && !only.has(v.name))) continue;
-      const d = v.table.dest(p.dest.addr, p.dest.len);
-      if (d.has(p)) continue;
-      const was = p.importedInto;
-      p.importedInto = was === undefined ? d : Array.isArray(was) ? [...was, d] : [was, d];
-      this.addPath(p, d);
-    }
-  }
-
-  unimport(p: Path): void {
-    const into = p.importedInto;
-    if (into === undefined) return;
-    p.importedInto = undefined;
-    if (Array.isArray(into)) for (const d of into) this.dropPath(p, d);
-    else this.dropPath(p, into);
-  }
-
-  /** Takes an imported path out of one VRF destination only. */
-  unimportFrom(p: Path, d: Dest): void {
-    const rest = p.imports().filter((x) => x !== d);
-    p.importedInto = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
-    this.dropPath(p, d);
-  }
-
   // ---- next hops ---------------------------------------------------------------------
 
   nextHopsChanged(): void {
@@ -535,36 +449,6 @@ export class BgpRib {
     for (let i = 0; i < peers.length; i++) peers[i].out.changed(d);
   }
 
-  /** Another PE's path that some VPNv4 peer other than its source gets with us as next hop. */
-  relabelled(best: Path): boolean {
-    const peers = this.relabelPeers;
-    for (let i = 0; i < peers.length; i++) if (peers[i] !== best.from) return true;
-    return false;
-  }
-
-  /** A global IPv4 path some labelled-unicast neighbor (not its source) gets with us as next
-   * hop (RFC 8277: then with our label). */
-  labelledNextHop(best: Path): boolean {
-    const peers = this.labelPeers;
-    const ours = best.local || best.attrs.nextHop === 0;
-    for (let i = 0; i < peers.length; i++) if (peers[i] !== best.from && (ours || peers[i].ebgp || peers[i].policy.nextHopSelf)) return true;
-    return false;
-  }
-
-  updateLocalLabel(d: Dest, vrf: string): void {
-    const best = d.best;
-    const want = best !== undefined && best.dest === d && (vrf === "" ? this.labelledNextHop(best) : best.vrfSourced || this.relabelled(best));
-    const aggregate = want && vrf !== "" && (best.source === "aggregate" || best.source === "default");
-    if (d.localLabel !== undefined && (!want || aggregate !== d.localLabelAggregate)) {
-      this.hooks.releaseLabel(vrf, d, d.localLabelAggregate);
-      d.localLabel = undefined;
-    }
-    if (want && d.localLabel === undefined) {
-      d.localLabel = this.hooks.allocateLabel(vrf, d, aggregate);
-      d.flags = aggregate ? d.flags | DestFlag.AggregateLabel : d.flags & ~DestFlag.AggregateLabel;
-    }
-  }
-
   // ---- out ---------------------------------------------------------------------------
 
   notifyPeers(): void {
@@ -642,12 +526,21 @@ export class BgpRib {
     return { tableVersion: this.tableVersion, networks, paths, attributeSets: this.attrTable.size, ...this.activity };
   }
 
-  // ---- VRFs from config (vpn.ts), local routes (origin.ts): `this` is the RIB in them --
+  // ---- VRFs and VPN import (vpn.ts), local routes (origin.ts), local labels
+  // (local-labels.ts): `this` is the RIB in them ---------------------------------------
   readonly setConfig = setConfig;
   readonly retire = retire;
   readonly applyVrfs = applyVrfs;
+  readonly importTargets = importTargets;
+  readonly importPath = importPath;
+  readonly unimport = unimport;
+  readonly unimportFrom = unimportFrom;
   readonly originate = originate;
   readonly withdrawLocal = withdrawLocal;
   readonly localAttrs = localAttrs;
   readonly installLocal = installLocal;
+  readonly checkRelabel = checkRelabel;
+  readonly relabelled = relabelled;
+  readonly labelledNextHop = labelledNextHop;
+  readonly updateLocalLabel = updateLocalLabel;
 }

@@ -1,12 +1,16 @@
-// The BGP RIB's VRFs from config: which VPNv4 table is each VRF's (by its RD), which VRFs
-// import what (their import route targets), and a config change re-homing, re-importing and
-// re-exporting routes when a VRF's RD or targets change. Functions of BgpRib (`this` is the
-// RIB), bound in rib.ts.
+// The BGP RIB's VRFs: which VPNv4 table is each VRF's (by its RD), which VRFs import what
+// (their import route targets), a config change re-homing, re-importing and re-exporting
+// routes when a VRF's RD or targets change, and VPN import itself. A VPNv4 path whose route
+// targets meet a VRF's import targets is imported into the VRF's RD table (IOS: "imported
+// path from 65000:1:10.0.0.0/24"), unless it already is in that table (same RD). Imported
+// paths are never advertised to VPNv4 peers. Functions of BgpRib (`this` is the RIB), bound
+// in rib.ts.
 
 import { writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
 import { readU16, readU32 } from "../wire/bytes";
 import { routeTargetKey } from "./attrs";
-import type { Table } from "./bestpath";
+import type { Dest, Path, Table } from "./bestpath";
+import type { Attrs } from "./attrs";
 import type { BgpRibConfig, BgpVrfConfig } from "./types";
 import type { BgpRib } from "./rib";
 
@@ -159,4 +163,54 @@ export function applyVrfs(this: BgpRib, installFor: ReadonlySet<string>): void {
     if (!byPrefix || !this.vrfTables.has(name)) continue;
     for (const bySource of byPrefix.values()) for (const [source, e] of bySource) this.installLocal(name, e.prefix, source, e.attrs);
   }
+}
+
+// --- VPN import ------------------------------------------------------------------------------
+
+export function importTargets(this: BgpRib, attrs: Attrs): readonly VrfImporter[] {
+  // Every route of an UPDATE has the same attrs: the last answer usually fits.
+  const last = this.lastImport;
+  if (last.attrs === attrs && last.generation === this.importGeneration) return last.into;
+  const cached = this.importCache.get(attrs);
+  if (cached !== undefined && cached.generation === this.importGeneration) {
+    Object.assign(last, { attrs, generation: cached.generation, into: cached.into });
+    return cached.into;
+  }
+  const into = attrs.rts.length === 0 ? [] : this.importers.filter((v) => attrs.rts.some((rt) => v.rts.has(rt)));
+  this.importCache.set(attrs, { generation: this.importGeneration, into });
+  Object.assign(last, { attrs, generation: this.importGeneration, into });
+  return into;
+}
+
+/** Imports a VPNv4 path into every VRF whose import targets it carries (only those in
+ * `only` when given), under the VRF's RD: the path object joins the VRF destination's
+ * paths, so an import costs a destination, not a second path. */
+export function importPath(this: BgpRib, p: Path, only: ReadonlySet<string> | undefined): void {
+  const table = p.dest.table;
+  if (table.family !== "vpnv4" || this.importers.length === 0) return;
+  const into = this.importTargets(p.attrs);
+  for (let i = 0; i < into.length; i++) {
+    const v = into[i];
+    if (v.table === table || (only !== undefined && !only.has(v.name))) continue;
+    const d = v.table.dest(p.dest.addr, p.dest.len);
+    if (d.has(p)) continue;
+    const was = p.importedInto;
+    p.importedInto = was === undefined ? d : Array.isArray(was) ? [...was, d] : [was, d];
+    this.addPath(p, d);
+  }
+}
+
+export function unimport(this: BgpRib, p: Path): void {
+  const into = p.importedInto;
+  if (into === undefined) return;
+  p.importedInto = undefined;
+  if (Array.isArray(into)) for (const d of into) this.dropPath(p, d);
+  else this.dropPath(p, into);
+}
+
+/** Takes an imported path out of one VRF destination only. */
+export function unimportFrom(this: BgpRib, p: Path, d: Dest): void {
+  const rest = p.imports().filter((x) => x !== d);
+  p.importedInto = rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : rest;
+  this.dropPath(p, d);
 }
