@@ -8,7 +8,7 @@ import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecComman
 import { formatIpv4, formatPrefix, parsePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import type { BgpPathRow } from "../../api/tables";
 import { TABLE_ROWS } from "../../api/tables";
-import { cefRow, formatCef, formatCefDetail } from "./show-cef";
+import { cefRow, formatCef, formatCefDetail, formatCefTable } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
 import { neighborFamilyLines, summarySuppression } from "./policy";
@@ -223,6 +223,22 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
           return;
         }
         print((args.has("detail") ? formatCefDetail(row) : formatCef(row)).trimEnd());
+      },
+    }),
+    subsystemExec({
+      id: "show.ip.cef.table",
+      mode: BOTH,
+      syntax: "show ip cef [vrf WORD$vrf]",
+      help: [SHOW, IP, "Cisco Express Forwarding", "VRF name", "VRF name"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf") ?? "";
+        const table = router.stack.vrf(vrf);
+        if (table === undefined) {
+          print(`%IP routing table ${vrf} does not exist`);
+          return;
+        }
+        print(formatCefTable(table.fib.entries()).trimEnd());
       },
     }),
     subsystemExec({

@@ -6,6 +6,7 @@
 // chain down to the tunnel's own adjacency. Built as a typed row first, then printed.
 import type { InstalledRoute } from "../routing/rib";
 import type { IpRouting } from "../routing/ip-routing";
+import type { FibEntry } from "../net/fib";
 import type { Interface } from "../net/interface";
 import { TunnelInterface } from "../net/tunnel";
 import type { NetStack } from "../net/stack";
@@ -138,6 +139,22 @@ export function formatCefDetail(row: CefRow): string {
     } else {
       lines.push(`    ${first.labels.length > 0 ? "TAG" : "IP"} adj out of ${first.interface}, addr ${first.nextHop ?? first.via ?? "0.0.0.0"}`);
     }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** `show ip cef [vrf X]`: every FIB entry, one line per path (more paths on lines of their
+ * own under it), in address order: "attached" for a path that ARPs for the destination itself,
+ * "receive" for the router's own addresses, "drop" for Null0. */
+export function formatCefTable(entries: readonly FibEntry[]): string {
+  const lines = ["Prefix               Next Hop             Interface"];
+  const line = (prefix: string, nextHop: string, iface: string) => lines.push(`${prefix.padEnd(20)} ${nextHop.padEnd(20)} ${iface}`.trimEnd());
+  for (const e of entries) {
+    const prefix = formatPrefix(e.prefix);
+    if (e.kind === "receive") line(prefix, "receive", e.paths[0]?.interface.name ?? "");
+    else if (e.kind === "drop") line(prefix, "drop", "Null0");
+    else if (e.paths.length === 0) line(prefix, "no route", "");
+    else e.paths.forEach((p, i) => line(i === 0 ? prefix : "", p.nextHop === undefined ? "attached" : formatIpv4(p.nextHop), p.interface.name));
   }
   return lines.join("\n") + "\n";
 }

@@ -92,6 +92,20 @@ describe("the seed lab's BGP over plain GRE", () => {
     expect(await sim.exec("R1-HUB", "show ip route vrf cust1")).toMatch(/^B {5}192\.168\.114\.0\/24 \[20\/0\] via 10\.1\.1\.4, /m);
   });
 
+  it("lists a VRF's whole CEF table: remote prefixes via the spoke's overlay address, the LAN attached, its own addresses receive", async () => {
+    const out = await sim.exec("R1-HUB", "show ip cef vrf cust1");
+    const lines = out.split("\n");
+    expect(lines[0]).toBe("Prefix               Next Hop             Interface");
+    expect(lines).toContain("192.168.114.0/24     10.1.1.4             Tunnel2");
+    expect(lines).toContain("192.168.110.1/32     receive              Ethernet0/2");
+    expect(lines.filter((l) => l.startsWith("192.168.110.0/24 "))).toEqual(["192.168.110.0/24     attached             Ethernet0/2"]);
+    // Address order, as IOS lists it.
+    const prefixes = lines.slice(1).map((l) => l.split(" ")[0]).filter((p) => p !== "");
+    const key = (p: string) => p.split(/[./]/).map(Number).reduce((a, n, i) => (i < 4 ? a * 256 + n : a * 64 + n), 0);
+    expect([...prefixes].sort((a, b) => key(a) - key(b))).toEqual(prefixes);
+    expect((await sim.exec("R1-HUB", "show ip cef vrf nosuch")).trim()).toBe("%IP routing table nosuch does not exist");
+  });
+
   it("pings the hub's cust1 LAN from R4-Spoke's Loopback100 through labelled forwarding", async () => {
     const hubLfib = sim.node("R1-HUB").router.subsystem(mplsSubsystem).lfib;
     const r4Lfib = sim.node("R4-Spoke").router.subsystem(mplsSubsystem).lfib;
