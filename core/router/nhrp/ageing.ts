@@ -1,5 +1,8 @@
-// How NHRP entries age and go: expiry at the hold time, unless a shortcut carried traffic in
-// its last two minutes (IOS), when it is re-resolved with its responder instead; removal
+// How NHRP entries age and go: a shortcut used for forwarding is refreshed before it
+// expires (IOS: every minute it looks at whether the entry was used since the last look, and
+// one used with less than two minutes left is asked for again with a resolution request to
+// its responder, whose reply renews both the peer's /32 and the network), an unused one
+// expires at its hold time; a peer's /32 stays as long as a shortcut through it does; removal
 // with the NHRP route and label hold an entry carries; the end of a shortcut's session when
 // nothing but its peer is left on its Virtual-Access; entries moved or dropped when their
 // tunnel goes; purge requests and replies (RFC 2332 §5.2.5) and `clear ip nhrp [vrf X]`.
@@ -12,11 +15,12 @@ import { NhrpType, type NhrpMessage } from "../wire/nhrp";
 import { NhrpCieCode } from "../wire/nhrp-cie";
 import { ribVrf, vrfKey, type NhrpEntry } from "./cache";
 import { CIE_MTU, NHRP_HOP_COUNT } from "./packets";
-import { INCOMPLETE_MS } from "./redirect";
 import type { NhrpInstance } from "./subsystem";
 
-/** IOS refreshes a shortcut that carried traffic in the last two minutes of its hold time. */
-const USED_WINDOW_MS = 120_000;
+/** IOS refreshes a used shortcut once less than two minutes of its hold time are left... */
+const REFRESH_WINDOW_MS = 120_000;
+/** ...looking at its used flag once a minute (then clearing it). */
+const USED_SCAN_MS = 60_000;
 /** Purge requests' N flag: no reply wanted (RFC 2332 §5.2.5). */
 const NHRP_PURGE_NO_REPLY = 0x8000;
 
@@ -31,56 +35,77 @@ export function idleCheck(this: NhrpInstance, iface: Interface): void {
   });
 }
 
-/** Whether a shortcut carried traffic since `since`: on a point-to-point Virtual-Access, its
- * own packet count moved; on a multipoint tunnel, its next hop's NBMA address was looked up. */
+/** The data packets `iface` has sent: its output count without NHRP's own packets (a
+ * refresh or a reply to one is no sign that the shortcut is in use). */
+export function dataPacketsOut(this: NhrpInstance, iface: Interface): number {
+  return iface.counters.outPackets - this.controlPacketsSent(iface.name);
+}
+
+/** Whether a shortcut carried traffic since the last look: on a point-to-point
+ * Virtual-Access, its own data packet count moved; on a multipoint tunnel, its next hop's
+ * NBMA address was looked up to send data. */
 export function usedSince(this: NhrpInstance, entry: NhrpEntry, iface: Interface): boolean {
   if (iface instanceof TunnelInterface && iface.mode === "gre-multipoint") {
     const peer = this.cache.host(iface.name, vrfKey(iface.vrf), entry.via);
     return peer?.lastUsed !== undefined && peer.lastUsed >= (entry.usedWindowStart ?? entry.createdAt);
   }
-  return iface.counters.outPackets !== entry.usedMark;
+  return this.dataPacketsOut(iface) !== entry.usedMark;
 }
 
-/** Arms an entry's expiry; a resolved network's entry first notes its interface's traffic
- * two minutes before, so expiry can tell whether the shortcut is still in use. */
-export function armShortcut(this: NhrpInstance, entry: NhrpEntry): void {
-  const refreshable = entry.target !== undefined;
-  this.cache.arm(
-    entry,
-    (x) => this.expire(x),
-    refreshable
-      ? {
-          beforeMs: Math.min(USED_WINDOW_MS, ((entry.expiresAt ?? 0) - this.router.clock.now()) / 2),
-          run: (x) => {
-          x.usedMark = this.router.stack.interface(x.interface)?.counters.outPackets ?? 0;
-          x.usedWindowStart = this.router.clock.now();
-        },
-      }
-    : undefined,
-  );
-}
-
-/** An entry's hold time is up: a shortcut that carried traffic is asked for again, anything
- * else goes (and its Virtual-Access may settle). */
-export function expire(this: NhrpInstance, entry: NhrpEntry): void {
+/** Notes where an entry's interface's traffic stands, for the next look at usage. */
+export function markUsage(this: NhrpInstance, entry: NhrpEntry): void {
   const iface = this.router.stack.interface(entry.interface);
-  const used = iface !== undefined && entry.target !== undefined && this.usedSince(entry, iface);
-  if (used && iface instanceof TunnelInterface) {
-    // In use: ask the peer again over the shortcut; its reply renews the entry. Until then it stays.
-    entry.expiresAt = this.router.clock.now() + INCOMPLETE_MS;
-    this.cache.arm(entry, (e) => this.expire(e));
-    this.refresh(iface, entry);
-    return;
+  entry.usedMark = iface === undefined ? 0 : this.dataPacketsOut(iface);
+  entry.usedWindowStart = this.router.clock.now();
+}
+
+/** Arms an entry's expiry. A resolved network's entry (one a refresh can ask for again) is
+ * looked at once a minute in its last two minutes (a hold time under four minutes: its last
+ * half, looked at twice): used since the look before, it is refreshed there and then, before
+ * it expires; unused, it goes at its hold time. The same on a multipoint tunnel (DMVPN) and a
+ * Virtual-Access (FlexVPN). */
+export function armShortcut(this: NhrpInstance, entry: NhrpEntry): void {
+  if (entry.target === undefined) return this.cache.arm(entry, (x) => this.expire(x));
+  const left = (entry.expiresAt ?? 0) - this.router.clock.now();
+  const window = Math.min(REFRESH_WINDOW_MS, left / 2);
+  const scan = Math.min(USED_SCAN_MS, window / 2);
+  const look = (x: NhrpEntry) => {
+    const iface = this.router.stack.interface(x.interface);
+    if (iface instanceof TunnelInterface && this.usedSince(x, iface)) this.refresh(iface, x);
+    this.markUsage(x);
+  };
+  this.cache.arm(entry, (x) => this.expire(x), [
+    { beforeMs: window + scan, run: (x) => this.markUsage(x) },
+    { beforeMs: window, run: look },
+    { beforeMs: window - scan, run: look },
+  ]);
+}
+
+/** An entry's hold time is up: it goes (and its Virtual-Access may settle), unless it is a
+ * peer's address that a shortcut still live goes through: that keeps it as long as it lasts
+ * (on a multipoint tunnel the peer's entry is where its NBMA address is found). */
+export function expire(this: NhrpInstance, entry: NhrpEntry): void {
+  const now = this.router.clock.now();
+  if (entry.flags.includes("nhop")) {
+    let until = now;
+    for (const e of this.cache.onInterface(entry.interface)) if (e !== entry && e.via === entry.via && !e.flags.includes("nhop") && e.expiresAt !== undefined && e.expiresAt > until) until = e.expiresAt;
+    if (until > now) {
+      entry.expiresAt = until;
+      this.cache.arm(entry, (e) => this.expire(e));
+      return;
+    }
   }
+  for (const [id, p] of this.pending) if (p.incomplete === entry) this.pending.delete(id);
   this.drop(entry);
   this.settle(entry.interface);
 }
 
-/** Re-resolves a used shortcut directly with its responder. */
+/** Re-resolves a used shortcut directly with its responder (its reply renews the entry). */
 export function refresh(this: NhrpInstance, out: TunnelInterface, entry: NhrpEntry): void {
   const ours = this.protocolAddress(out);
   const nbma = this.nbmaAddress(out);
   if (ours === undefined || nbma === undefined) return;
+  for (const [id, p] of this.pending) if (p.incomplete === entry) this.pending.delete(id);
   const requestId = this.nextRequestId++;
   const target = entry.target ?? (entry.prefix.addr as Ipv4);
   this.pending.set(requestId, { vrf: entry.vrf, destination: target, interface: out.name, incomplete: entry });
@@ -139,7 +164,7 @@ export function move(this: NhrpInstance, e: NhrpEntry, to: TunnelInterface): voi
     this.learn({ vrf: e.vrf, prefix: e.prefix, via: e.via, iface: to, nbma: e.nbma!, flags: e.flags, holdSec, route: recursive ? "recursive" : "interface", ...(e.label !== undefined ? { label: e.label } : {}), ...(e.requestId !== undefined ? { requestId: e.requestId } : {}), ...(e.target !== undefined ? { target: e.target } : {}) });
     return;
   }
-  const moved = this.cache.put({ ...e, interface: to.name, timer: undefined, usedMark: to.counters.outPackets });
+  const moved = this.cache.put({ ...e, interface: to.name, timer: undefined, usedMark: this.dataPacketsOut(to) });
   this.cache.arm(moved, (x) => this.expire(x));
 }
 

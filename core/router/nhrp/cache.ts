@@ -17,12 +17,13 @@ export interface NhrpEntry extends NhrpCacheEntry {
   expiresAt: number | undefined;
   label?: Label;
   cacheHits: number;
-  /** The interface's output packet count when the entry was last refreshed: traffic since
-   * then means the shortcut is in use. */
+  /** The interface's output data packets (NHRP's own not counted) at the last look at
+   * usage: more since then means the shortcut is in use. */
   usedMark: number;
   /** When the last look at usage began (router clock, ms). */
   usedWindowStart?: number;
-  /** A peer's entry on a multipoint tunnel: when its NBMA address was last looked up to send. */
+  /** A peer's entry on a multipoint tunnel: when its NBMA address was last looked up to send
+   * data (not NHRP's own packets). */
   lastUsed?: number;
   /** The address the resolution asked for (a refresh asks for it again). */
   target?: Ipv4;
@@ -37,6 +38,12 @@ export interface NhrpEntry extends NhrpCacheEntry {
 export const vrfKey = (vrf: Vrf): string => vrf.name;
 /** The RIB's VRF argument for a cache VRF key (undefined: global). */
 export const ribVrf = (vrf: string): string | undefined => (vrf === "" ? undefined : vrf);
+
+/** Something to do `beforeMs` ahead of an entry's expiry. */
+export interface NhrpExpiryCheck {
+  readonly beforeMs: number;
+  readonly run: (entry: NhrpEntry) => void;
+}
 
 function keyOf(vrf: string, prefix: Prefix, iface: string): string {
   return `${vrf}\n${formatPrefix(prefix)}\n${iface}`;
@@ -79,26 +86,35 @@ export class NhrpCache {
     return this.hosts.get(iface)?.get(vrf)?.get(addr);
   }
 
-  /** Arms `entry`'s expiry (`expiresAt` set) to call `expire(entry)`; with `check`, that
-   * runs `checkBeforeMs` earlier first (IOS looks at whether a shortcut was used in its last
-   * two minutes). */
-  arm(entry: NhrpEntry, expire: (entry: NhrpEntry) => void, check?: { readonly beforeMs: number; readonly run: (entry: NhrpEntry) => void }): void {
+  /** Arms `entry`'s expiry (`expiresAt` set) to call `expire(entry)`; with `checks`, each
+   * runs `beforeMs` ahead of it first, in order (IOS looks every minute at whether a shortcut
+   * in its last two minutes was used, and refreshes it then). A check already past is
+   * skipped; one that replaces or re-arms the entry ends the chain. */
+  arm(entry: NhrpEntry, expire: (entry: NhrpEntry) => void, checks: readonly NhrpExpiryCheck[] = []): void {
     entry.timer?.cancel();
     entry.timer = undefined;
     if (entry.expiresAt === undefined) return;
     const live = () => this.entries.get(keyOf(entry.vrf, entry.prefix, entry.interface)) === entry;
-    const atExpiry = () => {
-      entry.timer = this.clock.after(entry.expiresAt! - this.clock.now(), () => {
-        if (live()) expire(entry);
+    const next = (from: number): void => {
+      const now = this.clock.now();
+      const expiresAt = entry.expiresAt!;
+      let i = from;
+      while (i < checks.length && expiresAt - checks[i].beforeMs <= now) i++;
+      const check = checks[i];
+      if (check === undefined) {
+        entry.timer = this.clock.after(Math.max(0, expiresAt - now), () => {
+          if (live()) expire(entry);
+        });
+        return;
+      }
+      const timer = this.clock.after(expiresAt - check.beforeMs - now, () => {
+        if (!live()) return;
+        check.run(entry);
+        if (live() && entry.timer === timer) next(i + 1);
       });
+      entry.timer = timer;
     };
-    const checkAt = check === undefined ? undefined : entry.expiresAt - check.beforeMs;
-    if (check === undefined || checkAt === undefined || checkAt <= this.clock.now()) return atExpiry();
-    entry.timer = this.clock.after(checkAt - this.clock.now(), () => {
-      if (!live()) return;
-      check.run(entry);
-      atExpiry();
-    });
+    next(0);
   }
 
   remove(entry: NhrpEntry): boolean {

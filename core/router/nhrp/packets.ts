@@ -35,6 +35,8 @@ export interface InterfaceCounts {
   sent: Counts;
   received: Counts;
   dropped: number;
+  /** NHRP's own packets in the interface's output count (not shown: usage checks leave them out). */
+  controlOut: number;
 }
 const zeroCounts = (): Counts => Object.fromEntries(NHRP_TRAFFIC_KINDS.map((k) => [k, 0])) as Counts;
 const KIND_OF_TYPE: Record<number, NhrpTrafficKind> = {
@@ -56,7 +58,20 @@ export function send(this: NhrpInstance, out: TunnelInterface, packet: NhrpPacke
   const kind = KIND_OF_TYPE[packet.type];
   if (kind) this.countsOf(out.name).sent[kind]++;
   this.debugPacket("Send", packet, out, bytes.length);
-  return out.transmit(buf, HEADROOM_BYTES, HEADROOM_BYTES + bytes.length, nextHop, GreProtocol.Nhrp);
+  // Neither the output count nor a multipoint tunnel's NBMA lookup (resolve) is data in use.
+  const before = out.counters.outPackets;
+  this.sendingControl = true;
+  try {
+    return out.transmit(buf, HEADROOM_BYTES, HEADROOM_BYTES + bytes.length, nextHop, GreProtocol.Nhrp);
+  } finally {
+    this.sendingControl = false;
+    this.countsOf(out.name).controlOut += out.counters.outPackets - before;
+  }
+}
+
+/** NHRP packets `iface` has sent (that reached its output count). */
+export function controlPacketsSent(this: NhrpInstance, iface: string): number {
+  return this.traffic.get(iface)?.controlOut ?? 0;
 }
 
 /** GRE protocol 0x2001 on `inIf`: parsed (a malformed packet is counted and dropped),
@@ -142,7 +157,7 @@ export function debugPacket(this: NhrpInstance, dir: "Send" | "Receive", packet:
 export function countsOf(this: NhrpInstance, iface: string): InterfaceCounts {
   let c = this.traffic.get(iface);
   if (!c) {
-    c = { sent: zeroCounts(), received: zeroCounts(), dropped: 0 };
+    c = { sent: zeroCounts(), received: zeroCounts(), dropped: 0, controlOut: 0 };
     this.traffic.set(iface, c);
   }
   return c;

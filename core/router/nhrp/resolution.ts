@@ -139,7 +139,7 @@ export function reply(this: NhrpInstance, out: TunnelInterface, req: NhrpMessage
     requestId: req.requestId,
     requester: req.srcProtocol,
     cacheHits: 0,
-    usedMark: out.counters.outPackets,
+    usedMark: this.dataPacketsOut(out),
   });
   this.cache.arm(local, (e) => this.expire(e));
   const cie: NhrpCie = { code: NhrpCieCode.Success, prefixLength: owned.len, mtu: CIE_MTU, holdingTime: hold, preference: 0, clientNbma: nbma, clientProtocol: ours };
@@ -240,7 +240,8 @@ export function learn(this: NhrpInstance, e: { vrf: string; prefix: Prefix; via:
     preference: 255,
     ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
     cacheHits: 0,
-    usedMark: e.iface.counters.outPackets,
+    usedMark: this.dataPacketsOut(e.iface),
+    ...(old?.lastUsed !== undefined ? { lastUsed: old.lastUsed } : {}),
     route: { vrf: e.vrf, prefix: e.prefix, instance },
     ...(e.target !== undefined ? { target: e.target } : {}),
   });

@@ -5,7 +5,8 @@
 // IPsec session to the requester on a Virtual-Access cloned from the template; the requester
 // installs the prefix as an NHRP route (code H) via the new interface, which CEF prefers to
 // the hub's shorter route. Entries age out at the responder's hold time unless the shortcut
-// carried traffic; the last one gone from a Virtual-Access ends its session.
+// is in use, when it is refreshed before then; the last one gone from a Virtual-Access ends
+// its session.
 //
 // MPLS over FlexVPN (`mpls nhrp`, the source document): the redirect carries the overlay
 // label the hub received, which names the VRF at the spoke; the request carries the label to
@@ -39,11 +40,11 @@ import { prefix as makePrefix, type Ipv4 } from "../wire/addr";
 import { GreProtocol } from "../wire/gre";
 import { NhrpCache, vrfKey, type NhrpEntry } from "./cache";
 import type { NhrpPeer } from "./types";
-import { NHRP_DROP_REASONS, authentication, authExtension, countsOf, debugPacket, error, receive, send, trafficRows, type InterfaceCounts } from "./packets";
+import { NHRP_DROP_REASONS, authentication, authExtension, controlPacketsSent, countsOf, debugPacket, error, receive, send, trafficRows, type InterfaceCounts } from "./packets";
 import { reconcileRegistrations, registrationPlan, register, registrationRequest, registrationReply } from "./registration";
 import { forwarded, redirected, requestResolution, sendResolutionRequest, vrfForLabel } from "./redirect";
 import { answer, connectedPrefix, forwardReply, forwardRequest, holdLabel, learn, releaseLabel, reply, resolutionReply, resolutionRequest, transitRecord } from "./resolution";
-import { armShortcut, clear, drop, expire, idleCheck, interfaceGone, move, otherSessionTo, purge, purgeRequest, refresh, settle, usedSince } from "./ageing";
+import { armShortcut, clear, dataPacketsOut, drop, expire, idleCheck, interfaceGone, markUsage, move, otherSessionTo, purge, purgeRequest, refresh, settle, usedSince } from "./ageing";
 
 /** IOS: `ip nhrp holdtime` defaults to 7200 s. */
 export const NHRP_DEFAULT_HOLDTIME_SEC = 7200;
@@ -65,6 +66,8 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   /** Redirects sent, by "interface|source|destination", until when more are suppressed. */
   readonly redirectSent = new Map<string, number>();
   nextRequestId = 1;
+  /** Set while NHRP sends its own packet: a multipoint tunnel's lookup for it is not a use. */
+  sendingControl = false;
   /** Tunnels registering with next hop servers: their timer, and the servers' last answers. */
   readonly registrations = new Map<string, { plan: string; timer: Timer; answered: Map<number, { at: number; code: number }> }>();
   private readonly unregister: () => void;
@@ -141,11 +144,11 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   }
 
   /** NbmaResolver: the NBMA address of a multipoint tunnel's next hop, from the cache (which
-   * notes the use, for the shortcuts through that peer). */
+   * notes a data packet's use, for the shortcuts through that peer). */
   resolve(tunnel: TunnelInterface, nextHop: Ipv4): Ipv4 | undefined {
     const entry = this.cache.host(tunnel.name, vrfKey(tunnel.vrf), nextHop);
     if (entry === undefined) return undefined;
-    entry.lastUsed = this.router.clock.now();
+    if (!this.sendingControl) entry.lastUsed = this.router.clock.now();
     return entry.nbma;
   }
 
@@ -212,6 +215,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
 
   // packets.ts
   readonly countsOf = countsOf;
+  readonly controlPacketsSent = controlPacketsSent;
   readonly trafficRows = trafficRows;
   readonly send = send;
   readonly debugPacket = debugPacket;
@@ -249,7 +253,9 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
 
   // ageing.ts
   readonly idleCheck = idleCheck;
+  readonly dataPacketsOut = dataPacketsOut;
   readonly usedSince = usedSince;
+  readonly markUsage = markUsage;
   readonly armShortcut = armShortcut;
   readonly expire = expire;
   readonly refresh = refresh;

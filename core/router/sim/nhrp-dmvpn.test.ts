@@ -117,6 +117,61 @@ describe("NHRP on DMVPN phase 3 (multipoint GRE, no IPsec)", () => {
     expect(await s.exec("SPOKE1", "show ip route")).not.toMatch(/^H +192\.168\.2\.0/m);
   });
 
+  it("refreshes a shortcut in use before its hold time ends: the peer's /32 and the network stay, and the hub sends no new redirect", async () => {
+    const s = start();
+    const hub = s.node("HUB");
+    const sent = (node: string, kind: "resolutionRequest" | "trafficIndication") => s.node(node).router.subsystem(nhrpSubsystem).trafficRows().find((r) => r.interface === "Tunnel0")?.sent[kind] ?? 0;
+    const rcvd = (node: string) => s.node(node).router.subsystem(nhrpSubsystem).trafficRows().find((r) => r.interface === "Tunnel0")?.received.resolutionRequest ?? 0;
+    expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1")).toContain("Success rate is 100 percent (5/5)");
+    s.advance(2_000);
+    expect(await s.exec("SPOKE1", "show ip route")).toMatch(/^H {5}192\.168\.2\.0\/24 /m);
+    const redirects = sent("HUB", "trafficIndication");
+    expect(redirects).toBeGreaterThan(0);
+    const hubLog = hub.log.length;
+    const hubRequests = rcvd("HUB");
+    const spokeRequests = sent("SPOKE1", "resolutionRequest");
+    await s.exec("SPOKE1", "debug nhrp packet");
+    const spokeLog = s.node("SPOKE1").log.length;
+    // A ping every 30 s for more than twice the hold time (300 s).
+    for (let t = 0; t < 21; t++) {
+      s.advance(30_000);
+      expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1 repeat 1")).toContain("Success rate is 100 percent (1/1)");
+    }
+    // No new redirect: the traffic never went back through the hub, and the refreshes went
+    // straight to SPOKE2 over the shortcut (the hub forwarded none of them).
+    expect(sent("HUB", "trafficIndication")).toBe(redirects);
+    expect(hub.log.slice(hubLog).map((l) => l.text).filter((t) => t.includes("%NHRP-5-REDIRECT"))).toEqual([]);
+    expect(rcvd("HUB")).toBe(hubRequests);
+    // Refreshed at least once per hold time.
+    expect(sent("SPOKE1", "resolutionRequest") - spokeRequests).toBeGreaterThanOrEqual(2);
+    expect(s.node("SPOKE1").log.slice(spokeLog).map((l) => l.text)).toContain("NHRP: Send Resolution Request via Tunnel0 vrf 0, packet size: 68");
+    // The route first installed more than ten minutes ago is still there, via the peer.
+    const route = await s.exec("SPOKE1", "show ip route");
+    expect(route).toMatch(/^H {5}192\.168\.2\.0\/24 \[250\/255\] via 10\.0\.0\.12, 00:1\d:\d\d, Tunnel0$/m);
+    expect(route).toMatch(/^H +10\.0\.0\.12\/32 \[250\/255\] via 10\.0\.0\.12, 00:1\d:\d\d, Tunnel0$/m);
+    // show ip nhrp: created ten minutes and more ago, and an expiry renewed inside the hold time.
+    const nhrp = await s.exec("SPOKE1", "show ip nhrp");
+    const block = (prefix: string) => new RegExp(`^${prefix.replace(/\./g, "\\.")} via 10\\.0\\.0\\.12\n   Tunnel0 created (\\d\\d):(\\d\\d):(\\d\\d), expire (\\d\\d):(\\d\\d):(\\d\\d)$`, "m").exec(nhrp);
+    for (const prefix of ["10.0.0.12/32", "192.168.2.0/24"]) {
+      const m = block(prefix);
+      expect(m, `${prefix} in\n${nhrp}`).not.toBeNull();
+      const [ch, cm, cs, eh, em, es] = m!.slice(1).map(Number);
+      expect(ch * 3600 + cm * 60 + cs).toBeGreaterThanOrEqual(600);
+      const expire = eh * 3600 + em * 60 + es;
+      expect(expire).toBeGreaterThan(0);
+      expect(expire).toBeLessThanOrEqual(300);
+    }
+    // show dmvpn detail: one peer, up since the first resolution, with its network behind it.
+    const dmvpn = await s.exec("SPOKE1", "show dmvpn detail");
+    expect(dmvpn).toMatch(/^ +2 172\.16\.0\.12 +10\.0\.0\.12 +UP 00:1\d:\d\d +DT1 +10\.0\.0\.12\/32$/m);
+    expect(dmvpn).toMatch(/^ +172\.16\.0\.12 +10\.0\.0\.12 +UP 00:1\d:\d\d +DT1 +192\.168\.2\.0\/24$/m);
+    // Idle, it goes within a hold time (and the peer's /32 with it).
+    s.advance(310_000);
+    const idle = await s.exec("SPOKE1", "show ip route");
+    expect(idle).not.toMatch(/^H /m);
+    expect(await s.exec("SPOKE1", "show ip nhrp")).not.toContain("10.0.0.12/32");
+  });
+
   it("refuses packets without the configured authentication, and counts malformed ones", async () => {
     const s = start(" ip nhrp authentication secret\n", " ip nhrp authentication other\n");
     const hub = s.node("HUB").router;
