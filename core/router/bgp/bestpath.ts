@@ -16,6 +16,7 @@
 // route imported from two RDs) go by source, then RD, so the choice never depends on the
 // order paths arrived in except through "oldest eBGP", as in IOS.
 
+import { PrefixHash } from "../net/prefix-hash";
 import type { Ipv4 } from "../wire/addr";
 import type { RouteDistinguisher } from "../wire/bgp-nlri";
 import type { Label } from "../wire/mpls";
@@ -113,15 +114,11 @@ export class Path implements BgpBestPath {
 const NO_DESTS: readonly Dest[] = [];
 const NO_PATHS: readonly Path[] = [];
 
-/** One address family's table: destinations in an open-addressing hash table (linear
- * probing, at most 70% full, backward-shift deletion) keyed by address and length, holding
- * only the Dest references: a fraction of a Map's memory per entry, and no heap-number keys. */
+/** One address family's table: its destinations in a prefix hash table (net/prefix-hash.ts),
+ * which holds only the Dest references, keyed by their own address and length. */
 export class Table {
-  private slots: (Dest | undefined)[] = new Array<Dest | undefined>(16).fill(undefined);
-  /** 32 − log2(slots.length): Fibonacci hashing takes the product's top bits. */
-  private shift = 28;
-  /** Destinations in the table. */
-  size = 0;
+  private readonly entries = new PrefixHash<Dest>();
+  private readonly make = (addr: Ipv4, len: number): Dest => new Dest(this, addr, len);
   /** The VRF whose own table this is ("" for the global IPv4 table), if any. */
   vrf: string | undefined;
   /** Emptied and dropped by the RIB (a VPNv4 table of no VRF's RD): a new route of its RD
@@ -138,76 +135,27 @@ export class Table {
     this.vrf = vrf;
   }
 
-  private home(addr: number, len: number): number {
-    return Math.imul((addr | 0) ^ Math.imul(len + 1, 0x27d4eb2d), 0x9e3779b1 | 0) >>> this.shift;
+  /** Destinations in the table. */
+  get size(): number {
+    return this.entries.size;
   }
 
   find(addr: Ipv4, len: number): Dest | undefined {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let i = this.home(addr, len); ; i = (i + 1) & mask) {
-      const d = slots[i];
-      if (d === undefined) return undefined;
-      if (d.addr === addr && d.len === len) return d;
-    }
+    return this.entries.get(addr, len);
   }
 
   /** The destination for a prefix, made when it is not there yet. */
   dest(addr: Ipv4, len: number): Dest {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let i = this.home(addr, len);
-    for (; ; i = (i + 1) & mask) {
-      const d = slots[i];
-      if (d === undefined) break;
-      if (d.addr === addr && d.len === len) return d;
-    }
-    const d = new Dest(this, addr, len);
-    slots[i] = d;
-    if (++this.size * 10 > slots.length * 7) this.grow();
-    return d;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const slots = new Array<Dest | undefined>(old.length * 2).fill(undefined);
-    this.slots = slots;
-    this.shift--;
-    const mask = slots.length - 1;
-    for (const d of old) {
-      if (d === undefined) continue;
-      let i = this.home(d.addr, d.len);
-      while (slots[i] !== undefined) i = (i + 1) & mask;
-      slots[i] = d;
-    }
+    return this.entries.getOrAdd(addr, len, this.make);
   }
 
   delete(d: Dest): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let i = this.home(d.addr, d.len);
-    for (; slots[i] !== d; i = (i + 1) & mask) if (slots[i] === undefined) return;
-    slots[i] = undefined;
-    this.size--;
-    // Backward shift: pull later entries of the run into the hole unless that would put
-    // them before their home slot.
-    for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
-      const e = slots[j];
-      if (e === undefined) return;
-      const k = this.home(e.addr, e.len);
-      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
-      if (stays) continue;
-      slots[i] = e;
-      slots[j] = undefined;
-      i = j;
-    }
+    this.entries.delete(d);
   }
 
   /** The destinations, as a new list (safe to change the table while going through it). */
   dests(): Dest[] {
-    const out: Dest[] = [];
-    for (const d of this.slots) if (d !== undefined) out.push(d);
-    return out;
+    return this.entries.values();
   }
 }
 

@@ -35,8 +35,9 @@ export class PrefixHash<T extends PrefixKeyed> {
     }
   }
 
-  /** The entry for a prefix, made by `make` and added when it is not there yet. */
-  getOrAdd(addr: Ipv4 | number, len: number, make: () => T): T {
+  /** The entry for a prefix, made by `make(addr, len)` and added when it is not there yet
+   * (a function kept by the caller, not a new closure per call: this is the per-route path). */
+  getOrAdd(addr: Ipv4 | number, len: number, make: (addr: Ipv4, len: number) => T): T {
     const slots = this.slots;
     const mask = slots.length - 1;
     const a = addr >>> 0;
@@ -46,7 +47,7 @@ export class PrefixHash<T extends PrefixKeyed> {
       if (e === undefined) break;
       if (e.addr === a && e.len === len) return e;
     }
-    const e = make();
+    const e = make(a as Ipv4, len);
     slots[i] = e;
     if (++this.size * 10 > slots.length * 7) this.grow();
     return e;

@@ -126,6 +126,8 @@ class Installed implements InstalledRoute {
  * few lengths however many they are. */
 interface VrfRib {
   readonly states: PrefixHash<PrefixState>;
+  /** Makes a prefix state of this VRF (one function per VRF, not a closure per route). */
+  readonly newState: (addr: Ipv4, len: number) => PrefixState;
   /** How many states of each prefix length (index 0–32) have an installed route. */
   readonly installedByLength: Int32Array;
   /** Bumped whenever what is installed changes. */
@@ -442,12 +444,13 @@ export class Rib {
     let t = this.tables.get(vrf);
     if (t === undefined) {
       if (!create) return undefined;
-      t = { states: new PrefixHash<PrefixState>(), installedByLength: new Int32Array(33), version: 0, lastAddress: -1, lastVersion: -1, lastMatch: undefined };
+      const name = vrf;
+      t = { states: new PrefixHash<PrefixState>(), newState: (addr, len) => new PrefixState(name, addr, len), installedByLength: new Int32Array(33), version: 0, lastAddress: -1, lastVersion: -1, lastMatch: undefined };
       this.tables.set(vrf, t);
     }
     const addr = ((p.addr & maskOf(p.len)) >>> 0) as Ipv4;
     const len = p.len;
-    return create ? t.states.getOrAdd(addr, len, () => new PrefixState(vrf, addr, len)) : t.states.get(addr, len);
+    return create ? t.states.getOrAdd(addr, len, t.newState) : t.states.get(addr, len);
   }
 
   private reindex(state: PrefixState): void {

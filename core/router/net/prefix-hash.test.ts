@@ -1,0 +1,65 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { prefix, type Ipv4 } from "../wire/addr";
+import { PrefixHash } from "./prefix-hash";
+
+class Entry {
+  constructor(
+    readonly addr: Ipv4,
+    readonly len: number,
+  ) {}
+}
+
+const make = (addr: Ipv4, len: number) => new Entry(addr, len);
+
+describe("PrefixHash", () => {
+  it("finds an entry by address and length, tells prefixes of one address apart, and makes one only once", () => {
+    const t = new PrefixHash<Entry>();
+    const ten8 = t.getOrAdd(0x0a000000, 8, make);
+    const ten24 = t.getOrAdd(0x0a000000, 24, make);
+    expect(t.getOrAdd(0x0a000000, 8, make)).toBe(ten8);
+    expect(t.get(0x0a000000, 8)).toBe(ten8);
+    expect(t.get(0x0a000000, 24)).toBe(ten24);
+    expect(t.get(0x0a000000, 16)).toBeUndefined();
+    expect(t.size).toBe(2);
+    // Addresses above 2^31 are the same unsigned numbers the entries hold.
+    const high = t.getOrAdd(0xc0a80100, 24, make);
+    expect(high.addr).toBe(0xc0a80100);
+    expect(t.get(0xc0a80100 | 0, 24)).toBe(high);
+  });
+
+  it("deletes only the object itself, not another with its prefix", () => {
+    const t = new PrefixHash<Entry>();
+    t.getOrAdd(0x0a000000, 8, make);
+    expect(t.delete(new Entry(0x0a000000 as Ipv4, 8))).toBe(false);
+    expect(t.size).toBe(1);
+  });
+
+  it("agrees with a Map under any sequence of adds and deletes, through growth and backward-shift deletion", () => {
+    // Few distinct prefixes so that adds and deletes hit the same ones and runs collide.
+    const op = fc.record({ add: fc.boolean(), addr: fc.integer({ min: 0, max: 63 }).map((n) => (n * 0x01000000 + (n & 7) * 0x100) >>> 0), len: fc.constantFrom(8, 16, 24, 32) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const t = new PrefixHash<Entry>();
+        const model = new Map<string, Entry>();
+        for (const { add, addr, len } of ops) {
+          const p = prefix(addr, len);
+          const key = `${p.addr}/${p.len}`;
+          if (add) {
+            const e = t.getOrAdd(p.addr, p.len, make);
+            const known = model.get(key);
+            if (known !== undefined) expect(e).toBe(known);
+            else model.set(key, e);
+          } else {
+            const e = model.get(key);
+            expect(e === undefined ? false : t.delete(e)).toBe(e !== undefined);
+            model.delete(key);
+          }
+          expect(t.size).toBe(model.size);
+        }
+        for (const e of model.values()) expect(t.get(e.addr, e.len)).toBe(e);
+        expect(new Set(t.values())).toEqual(new Set(model.values()));
+      }),
+    );
+  });
+});
