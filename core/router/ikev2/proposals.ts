@@ -183,10 +183,11 @@ const ESP_INTEG: Record<string, [number, EspIntegName, number]> = {
   "esp-sha512-hmac": [IntegId.AUTH_HMAC_SHA2_512_256, "sha512-256", 64],
 };
 
-/** IOS's default transform sets that our ESP implements. */
+/** IOS's default transform sets that our ESP implements, in transport mode as IOS lists them
+ * ("will negotiate = { Transport, }"); the mode a session uses follows its tunnel (child.ts). */
 export const IOS_DEFAULT_TRANSFORM_SETS: readonly DeepReadonly<TransformSet>[] = [
-  { name: "#$!default_transform_set_1", transforms: ["esp-gcm", "256"], mode: "tunnel" },
-  { name: "#$!default_transform_set_0", transforms: ["esp-aes", "esp-sha-hmac"], mode: "tunnel" },
+  { name: "#$!default_transform_set_1", transforms: ["esp-gcm", "256"], mode: "transport" },
+  { name: "#$!default_transform_set_0", transforms: ["esp-aes", "esp-sha-hmac"], mode: "transport" },
 ];
 
 /** A transform set in wire form (ENCR, INTEG, ESN none), or undefined when it uses an

@@ -29,6 +29,8 @@ import type { ChildSa, Endpoint, IkeSa } from "./sa";
 import { formatIkev2Sa, formatIkev2Stats, ikev2SaRows } from "./show";
 import { cryptoSessionRows, formatCryptoSession, type IdleTunnel } from "./show-session";
 import { sessionCommands } from "./session-commands";
+import { cryptoConfigCommands } from "./config-commands";
+import type { PoolLease } from "./show-pool";
 import { DEBUG_IKEV2, DEBUG_IKEV2_INTERNAL, DEBUG_IKEV2_PACKET } from "./debug";
 import type { Timer } from "../clock/clock";
 
@@ -446,6 +448,16 @@ export class Ikev2Instance implements SubsystemInstance, IkeHost {
     });
   }
 
+  /** `show ip local pool`: the addresses leased from `pool`, each with the interface of the
+   * session holding it. */
+  poolLeases(pool: string): PoolLease[] {
+    const live = this.engine.sas().filter((s) => s.role === "responder" && s.state !== "dead" && !s.superseded);
+    return [...(this.leases.get(pool) ?? [])].map((address) => {
+      const holder = live.find((s) => s.assignedAddress === address);
+      return { address, ...(holder?.interfaceName !== undefined ? { interfaceName: holder.interfaceName } : {}) };
+    });
+  }
+
   private lease(pool: string): Ipv4 | undefined {
     const p = this.router.running.localPools[pool];
     if (!p) return undefined;
@@ -640,6 +652,7 @@ export const ikev2Subsystem: Subsystem<Ikev2Instance> = {
   ],
   execCommands: [
     ...sessionCommands((router) => router.subsystem(ikev2Subsystem), CRYPTO_SESSION),
+    ...cryptoConfigCommands((router) => router.subsystem(ikev2Subsystem)),
     subsystemExec({
       id: "show.crypto.ikev2.sa",
       mode: BOTH,
