@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Simulation } from "./harness";
 import { nhrpSubsystem } from "../nhrp/subsystem";
 import { GreProtocol } from "../wire/gre";
+import { TunnelInterface } from "../net/tunnel";
 
 let sim: Simulation | undefined;
 afterEach(() => sim?.close());
@@ -170,6 +171,52 @@ describe("NHRP on DMVPN phase 3 (multipoint GRE, no IPsec)", () => {
     const idle = await s.exec("SPOKE1", "show ip route");
     expect(idle).not.toMatch(/^H /m);
     expect(await s.exec("SPOKE1", "show ip nhrp")).not.toContain("10.0.0.12/32");
+  });
+
+  it("takes NHRP's own packets for no sign of use: the responder's shortcut back ages out while it answers refreshes", async () => {
+    const s = start();
+    expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1")).toContain("Success rate is 100 percent (5/5)");
+    s.advance(2_000);
+    // The echo replies went via the hub too: SPOKE2 holds a shortcut of its own back to SPOKE1.
+    expect(await s.exec("SPOKE2", "show ip route")).toMatch(/^H {5}192\.168\.1\.0\/24 /m);
+    const spoke1 = s.node("SPOKE1").router.subsystem(nhrpSubsystem);
+    const tunnel = s.node("SPOKE1").router.stack.interface("Tunnel0");
+    expect(tunnel).toBeInstanceOf(TunnelInterface);
+    const requests = () => s.node("SPOKE2").router.subsystem(nhrpSubsystem).trafficRows().find((r) => r.interface === "Tunnel0")?.sent.resolutionRequest ?? 0;
+    const before = requests();
+    // SPOKE1 asks SPOKE2 again every 30 s (as it does for a shortcut in use); SPOKE2 answers
+    // each, and sends no data of its own.
+    for (let t = 0; t < 11; t++) {
+      s.advance(30_000);
+      const entry = spoke1.cache.all().find((e) => e.target !== undefined);
+      expect(entry).toBeDefined();
+      spoke1.refresh(tunnel as TunnelInterface, entry!);
+    }
+    s.advance(1_000);
+    expect(await s.exec("SPOKE1", "show ip route")).toMatch(/^H {5}192\.168\.2\.0\/24 /m);
+    // SPOKE2's own shortcut was not used: not refreshed, gone at its hold time.
+    expect(requests()).toBe(before);
+    expect(await s.exec("SPOKE2", "show ip route")).not.toMatch(/^H {5}192\.168\.1\.0\/24 /m);
+  });
+
+  it("keeps a peer's /32 while a shortcut through it lives, even when it was due first", async () => {
+    const s = start();
+    expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1")).toContain("Success rate is 100 percent (5/5)");
+    s.advance(2_000);
+    const nhrp = s.node("SPOKE1").router.subsystem(nhrpSubsystem);
+    const peer = nhrp.cache.all().find((e) => e.flags.includes("nhop") && e.prefix.len === 32 && e.nbma !== undefined && e.type === "dynamic");
+    const network = nhrp.cache.all().find((e) => e.target !== undefined);
+    expect(peer).toBeDefined();
+    expect(network).toBeDefined();
+    // The peer's entry due ten seconds from now, long before the network through it.
+    peer!.expiresAt = s.node("SPOKE1").router.clock.now() + 10_000;
+    nhrp.cache.arm(peer!, (e) => nhrp.expire(e));
+    s.advance(20_000);
+    expect(nhrp.cache.host("Tunnel0", "", peer!.via)).toBe(peer);
+    expect(peer!.expiresAt).toBe(network!.expiresAt);
+    const hubIn = s.node("HUB").router.stack.interface("Tunnel0")!.counters.inPackets;
+    expect(await s.exec("SPOKE1", "ping 192.168.2.1 source Loopback1 repeat 3")).toContain("Success rate is 100 percent (3/3)");
+    expect(s.node("HUB").router.stack.interface("Tunnel0")!.counters.inPackets).toBe(hubIn);
   });
 
   it("refuses packets without the configured authentication, and counts malformed ones", async () => {
