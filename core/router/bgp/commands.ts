@@ -1,5 +1,6 @@
-// BGP's exec commands: `show ip bgp [summary | labels]`, `show bgp ipv4 unicast labels`, `show ip bgp vpnv4 …`, `show ip bgp
-// neighbors [X]`, `show ip bgp [vpnv4 …] neighbors X received-routes|routes|advertised-routes`,
+// BGP's exec commands: `show ip bgp [summary | labels]`, `show ip bgp vpnv4 {all | vrf X | rd RD} [summary |
+// labels | A.B.C.D[/M]]`, `show ip bgp [vpnv4 …] neighbors [X [received-routes|routes|advertised-routes]]`
+// (each also spelt `show bgp {ipv4 | vpnv4} unicast …`),
 // `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
 // Each gets the router's BGP instance through `instanceOf`, so this file does not import the
 // subsystem that lists it.
@@ -29,26 +30,61 @@ const SHOW = "Show running system information";
 const IP = "IP information";
 const BGP = "BGP information";
 const LABELS = "Display Labels for IPv4 NLRI specific information";
+const ALL = "Display information about all VPNv4 NLRIs";
+const VRF = "Display information for a VPN Routing/Forwarding instance";
+const VRF_NAME = "VPN Routing/Forwarding instance name";
+const SUMMARY = "Summarized information of BGP state";
+const NEIGHBORS = "Detailed information on TCP and BGP neighbor connections";
+const AF = "Address family";
+const AF_MODIFIER = "Address Family modifier";
+const VPNV4 = "Display VPNv4 NLRI specific information";
 
-function summary(router: SubsystemHost, b: BgpInstance, family: SessionFamily): string {
+// IOS's two spellings of one view: the old `show ip bgp [vpnv4 …]` and the address-family
+// form `show bgp {ipv4 | vpnv4} unicast …`, which prints the same. Each command declares both
+// as one alternative, so there is one implementation per view.
+const IPV4_SPELLINGS = "(ip bgp|bgp ipv4 unicast)";
+const IPV4_SPELLINGS_HELP = [IP, BGP, BGP, AF, AF_MODIFIER];
+const VPNV4_SPELLINGS = "(ip bgp vpnv4|bgp vpnv4 unicast)";
+const VPNV4_SPELLINGS_HELP = [IP, BGP, VPNV4, BGP, AF, AF_MODIFIER];
+const NEIGHBOR_SPELLINGS = "(ip bgp [vpnv4 (all$all|vrf WORD$vrf)]|bgp (ipv4 unicast|vpnv4 unicast (all$all|vrf WORD$vrf)))";
+const NEIGHBOR_SPELLINGS_HELP = [IP, BGP, VPNV4, ALL, VRF, VRF_NAME, BGP, AF, AF_MODIFIER, AF, AF_MODIFIER, ALL, VRF, VRF_NAME];
+
+/** Which neighbors a summary or neighbors view lists: the IPv4 view every one, `vpnv4 all`
+ * those exchanging VPNv4 routes and the VRFs' own (PE-CE), `vpnv4 vrf X` that VRF's own. */
+type NeighborScope = { readonly family: "ipv4" } | { readonly family: "vpnv4"; readonly vrf?: string };
+
+function inScope(n: { readonly plan: { readonly vrf: string; readonly families: readonly SessionFamily[] } }, scope: NeighborScope, family: SessionFamily): boolean {
+  if (scope.family === "vpnv4" && scope.vrf !== undefined) return n.plan.vrf === scope.vrf;
+  return n.plan.families.includes(family) || n.plan.vrf !== "";
+}
+
+function summary(router: SubsystemHost, b: BgpInstance, scope: NeighborScope): string {
   if (b.asn === undefined) return "% BGP not active\n";
+  const family = scope.family;
   const table = b.tableSummary(family);
   const now = router.clock.now();
   const rows = b
     .all()
-    .filter((n) => n.plan.families.includes(family) || (family === "ipv4" && n.plan.vrf !== ""))
+    .filter((n) => inScope(n, scope, family))
     .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, family), n.prefixLimit.stopped));
   const ranges = (b.bgpConfig?.listenRanges ?? []).map((r) => ({ peerGroup: r.peerGroup, range: formatPrefix(r.prefix) }));
   return formatBgpSummary(
-    { routerId: formatIpv4(b.routerId), localAs: b.asn, tableVersion: table.tableVersion, tableLines: table.lines, listen: { dynamic: b.dynamicCount(), limit: b.bgpConfig?.listenLimit ?? DEFAULT_LISTEN_LIMIT, ranges } },
+    {
+      routerId: formatIpv4(b.routerId),
+      localAs: b.asn,
+      tableVersion: table.tableVersion,
+      tableLines: table.lines,
+      // The listen ranges make global neighbors: a VRF's view has none of them.
+      ...(scope.family === "vpnv4" && scope.vrf !== undefined ? {} : { listen: { dynamic: b.dynamicCount(), limit: b.bgpConfig?.listenLimit ?? DEFAULT_LISTEN_LIMIT, ranges } }),
+    },
     rows,
   );
 }
 
-function neighbors(router: SubsystemHost, b: BgpInstance, address: Ipv4 | undefined): string {
+function neighbors(router: SubsystemHost, b: BgpInstance, address: Ipv4 | undefined, scope: NeighborScope): string {
   if (b.asn === undefined) return "% BGP not active\n";
   const now = router.clock.now();
-  const list = b.all().filter((n) => address === undefined || n.plan.address === address);
+  const list = b.all().filter((n) => (scope.family === "ipv4" || inScope(n, scope, "vpnv4")) && (address === undefined || n.plan.address === address));
   if (list.length === 0) return address === undefined ? "" : "% No such neighbor or address family\n";
   return list
     .map((n) =>
@@ -131,8 +167,8 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
     subsystemExec({
       id: "show.ip.bgp",
       mode: BOTH,
-      syntax: "show ip bgp [(labels$labels|A.B.C.D$address|A.B.C.D/M$prefix)]",
-      help: [SHOW, IP, BGP, LABELS, "Network in the BGP routing table to display", "IP prefix <network>/<length>, e.g., 35.0.0.0/8"],
+      syntax: `show ${IPV4_SPELLINGS} [(labels$labels|A.B.C.D$address|A.B.C.D/M$prefix)]`,
+      help: [SHOW, ...IPV4_SPELLINGS_HELP, LABELS, "Network in the BGP routing table to display", "IP prefix <network>/<length>, e.g., 35.0.0.0/8"],
       pipe: true,
       run: ({ router, args, print }) => {
         const address = args.optIp("address");
@@ -144,28 +180,17 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
       },
     }),
     subsystemExec({
-      id: "show.bgp.ipv4.unicast.labels",
-      mode: BOTH,
-      syntax: "show bgp ipv4 unicast labels",
-      help: [SHOW, BGP, "Address family", "Address Family modifier", LABELS],
-      pipe: true,
-      run: ({ router, print }) => {
-        const out = showPaths(instanceOf(router), { family: "ipv4" }, "labels");
-        if (out !== "") print(out);
-      },
-    }),
-    subsystemExec({
       id: "show.ip.bgp.vpnv4",
       mode: BOTH,
-      syntax: "show ip bgp vpnv4 (all$all|vrf WORD$vrf) [(labels$labels|A.B.C.D$address|A.B.C.D/M$prefix)]",
+      syntax: `show ${VPNV4_SPELLINGS} (all$all|vrf WORD$vrf|rd RD$rd) [(labels$labels|A.B.C.D$address|A.B.C.D/M$prefix)]`,
       help: [
         SHOW,
-        IP,
-        BGP,
-        "Display VPNv4 NLRI specific information",
-        "Display information about all VPNv4 NLRIs",
-        "Display information for a VPN Routing/Forwarding instance",
-        "VPN Routing/Forwarding instance name",
+        ...VPNV4_SPELLINGS_HELP,
+        ALL,
+        VRF,
+        VRF_NAME,
+        "Display information for a route distinguisher",
+        "VPN Route Distinguisher",
         "Display BGP labels for prefixes",
         "Network in the BGP routing table to display",
         "IP prefix <network>/<length>, e.g., 35.0.0.0/8",
@@ -177,9 +202,16 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
           print(`% No such VRF ${vrf}`);
           return;
         }
+        const rd = args.optStr("rd");
         const address = args.optIp("address");
         const prefix: Prefix | undefined = args.has("prefix") ? args.prefix("prefix") : undefined;
-        const q: BgpRowQuery = { family: "vpnv4", ...(vrf !== undefined ? { vrf } : {}), ...(address !== undefined ? { address } : {}), ...(prefix !== undefined ? { prefix } : {}) };
+        const q: BgpRowQuery = {
+          family: "vpnv4",
+          ...(vrf !== undefined ? { vrf } : {}),
+          ...(rd !== undefined ? { rd } : {}),
+          ...(address !== undefined ? { address } : {}),
+          ...(prefix !== undefined ? { prefix } : {}),
+        };
         const view = args.has("labels") ? "labels" : address !== undefined || prefix !== undefined ? "entries" : "table";
         const out = showPaths(instanceOf(router), q, view);
         if (out !== "") print(out);
@@ -244,40 +276,51 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
     subsystemExec({
       id: "show.ip.bgp.summary",
       mode: BOTH,
-      syntax: "show ip bgp summary",
-      help: [SHOW, IP, BGP, "Summarized information of BGP state"],
+      syntax: `show ${IPV4_SPELLINGS} summary`,
+      help: [SHOW, ...IPV4_SPELLINGS_HELP, SUMMARY],
       pipe: true,
-      run: ({ router, print }) => print(summary(router, instanceOf(router), "ipv4").trimEnd()),
+      run: ({ router, print }) => print(summary(router, instanceOf(router), { family: "ipv4" }).trimEnd()),
     }),
     subsystemExec({
       id: "show.ip.bgp.vpnv4.summary",
       mode: BOTH,
-      syntax: "show ip bgp vpnv4 all summary",
-      help: [SHOW, IP, BGP, "Display VPNv4 NLRI specific information", "Display information about all VPNv4 NLRIs", "Summarized information of BGP state"],
+      syntax: `show ${VPNV4_SPELLINGS} (all$all|vrf WORD$vrf) summary`,
+      help: [SHOW, ...VPNV4_SPELLINGS_HELP, ALL, VRF, VRF_NAME, SUMMARY],
       pipe: true,
-      run: ({ router, print }) => print(summary(router, instanceOf(router), "vpnv4").trimEnd()),
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf");
+        if (vrf !== undefined && router.stack.vrf(vrf) === undefined) {
+          print(`% No such VRF ${vrf}`);
+          return;
+        }
+        print(summary(router, instanceOf(router), { family: "vpnv4", ...(vrf !== undefined ? { vrf } : {}) }).trimEnd());
+      },
     }),
     subsystemExec({
       id: "show.ip.bgp.neighbors",
       mode: BOTH,
-      syntax: "show ip bgp neighbors [A.B.C.D$address]",
-      help: [SHOW, IP, BGP, "Detailed information on TCP and BGP neighbor connections", "Neighbor to display information about"],
+      syntax: `show ${NEIGHBOR_SPELLINGS} neighbors [A.B.C.D$address]`,
+      help: [SHOW, ...NEIGHBOR_SPELLINGS_HELP, NEIGHBORS, "Neighbor to display information about"],
       pipe: true,
-      run: ({ router, args, print }) => print(neighbors(router, instanceOf(router), args.optIp("address")).trimEnd()),
+      run: ({ router, args, print }) => {
+        const vrf = args.optStr("vrf");
+        if (vrf !== undefined && router.stack.vrf(vrf) === undefined) {
+          print(`% No such VRF ${vrf}`);
+          return;
+        }
+        const scope: NeighborScope = args.has("all") || vrf !== undefined ? { family: "vpnv4", ...(vrf !== undefined ? { vrf } : {}) } : { family: "ipv4" };
+        const out = neighbors(router, instanceOf(router), args.optIp("address"), scope).trimEnd();
+        if (out !== "") print(out);
+      },
     }),
     subsystemExec({
       id: "show.ip.bgp.neighbor-routes",
       mode: BOTH,
-      syntax: "show ip bgp [vpnv4 (all$all|vrf WORD$vrf)] neighbors A.B.C.D$address (received-routes|routes|advertised-routes)$view",
+      syntax: `show ${NEIGHBOR_SPELLINGS} neighbors A.B.C.D$address (received-routes|routes|advertised-routes)$view`,
       help: [
         SHOW,
-        IP,
-        BGP,
-        "Display VPNv4 NLRI specific information",
-        "Display information about all VPNv4 NLRIs",
-        "Display information for a VPN Routing/Forwarding instance",
-        "VPN Routing/Forwarding instance name",
-        "Detailed information on TCP and BGP neighbor connections",
+        ...NEIGHBOR_SPELLINGS_HELP,
+        NEIGHBORS,
         "Neighbor to display information about",
         "Display the received routes from neighbor",
         "Display routes learned from neighbor",

@@ -24,6 +24,8 @@ export interface BgpRowQuery {
   readonly family: BgpFamily;
   /** `vpnv4 vrf X`: only that VRF's RD table. */
   readonly vrf?: string;
+  /** `vpnv4 rd RD` (as formatRouteDistinguisher prints it): only that RD's table. */
+  readonly rd?: string;
   /** `... A.B.C.D`: the longest match in each table. */
   readonly address?: Ipv4;
   /** `... A.B.C.D/N`: that prefix exactly. */
@@ -101,6 +103,8 @@ export function bgpPathRows(rib: BgpRib, q: BgpRowQuery): BgpPathRow[] {
   else if (q.vrf !== undefined) {
     const t = rib.vrfTable(q.vrf);
     tables = t ? [t] : [];
+  } else if (q.rd !== undefined) {
+    tables = rib.vpnv4Tables().filter((t) => t.rd !== undefined && formatRouteDistinguisher(t.rd) === q.rd);
   } else tables = rib.vpnv4Tables();
   const rows: BgpPathRow[] = [];
   for (const t of tables) {

@@ -65,8 +65,10 @@ function stateText(row: BgpSummaryNeighborRow): string {
 }
 
 export function formatBgpSummary(header: BgpSummaryHeader, rows: readonly BgpSummaryNeighborRow[]): string {
-  const lines = [`BGP router identifier ${header.routerId}, local AS number ${header.localAs}`, `BGP table version is ${header.tableVersion}, main routing table version ${header.tableVersion}`, ...header.tableLines, ""];
-  lines.push("Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd");
+  const lines = [`BGP router identifier ${header.routerId}, local AS number ${header.localAs}`, `BGP table version is ${header.tableVersion}, main routing table version ${header.tableVersion}`, ...header.tableLines];
+  // IOS prints the neighbor table only when there is a neighbor to list (a VRF without PE-CE
+  // sessions, a process without neighbors).
+  if (rows.length > 0) lines.push("", "Neighbor        V           AS MsgRcvd MsgSent   TblVer  InQ OutQ Up/Down  State/PfxRcd");
   for (const r of rows) {
     const upDown = r.upDownSec === undefined ? "never" : formatRouteAge(r.upDownSec);
     const id = r.neighbor.length > 15 ? `${r.neighbor}\n${" ".repeat(16)}` : r.neighbor.padEnd(16);
