@@ -71,6 +71,8 @@ export type ArpRow = z.infer<typeof arpRowSchema>;
 /** `show vrf [detail]`. */
 export const vrfRowSchema = z.object({
   name: z.string(),
+  /** IOS's VRF id (`VRF Id = 1`, `VRF Table ID = 1`): 1, 2… in creation order. */
+  id: z.number().int().nonnegative(),
   /** `vrf definition` (IOS's "new CLI format") or the legacy `ip vrf`. */
   style: z.enum(["definition", "ip-vrf"]),
   /** Active address families (IOS's Protocols column): "ipv4", or none. */

@@ -56,7 +56,7 @@ describe("tables a subsystem brings", () => {
   const vrfTable: TableEntry<"vrf", SubsystemHost> = {
     name: "vrf",
     schema: CORE_TABLES.vrf!.schema,
-    rows: (router) => Object.keys(router.running.vrfs).map((name) => ({ name, style: "definition" as const, protocols: [], importTargets: [], exportTargets: [], interfaces: [] })),
+    rows: (router) => Object.keys(router.running.vrfs).map((name) => ({ name, id: 0, style: "definition" as const, protocols: [], importTargets: [], exportTargets: [], interfaces: [] })),
     format: (rows) => rows.map((r) => r.name).join("\n"),
   };
   const owner: Subsystem = { name: "vrf-owner", attach: () => ({}), tables: [vrfTable] };

@@ -108,9 +108,9 @@ describe("the table registry", () => {
   it("builds real VRF rows from the config and the data plane", () => {
     const router = boot();
     expect(TABLES.vrf.rows(router)).toEqual([
-      { name: "bare", style: "definition", protocols: [], rd: undefined, importTargets: [], exportTargets: [], interfaces: [] },
-      { name: "cust1", style: "definition", protocols: ["ipv4"], rd: "65000:1", importTargets: ["65000:1", "65000:9"], exportTargets: ["65000:1"], interfaces: ["Ethernet0/1", "Ethernet0/2"] },
-      { name: "legacy", style: "ip-vrf", protocols: ["ipv4"], rd: "65000:2", importTargets: [], exportTargets: [], interfaces: ["Ethernet0/3"] },
+      { name: "bare", id: 3, style: "definition", protocols: [], rd: undefined, importTargets: [], exportTargets: [], interfaces: [] },
+      { name: "cust1", id: 1, style: "definition", protocols: ["ipv4"], rd: "65000:1", importTargets: ["65000:1", "65000:9"], exportTargets: ["65000:1"], interfaces: ["Ethernet0/1", "Ethernet0/2"] },
+      { name: "legacy", id: 2, style: "ip-vrf", protocols: ["ipv4"], rd: "65000:2", importTargets: [], exportTargets: [], interfaces: ["Ethernet0/3"] },
     ]);
     expect(TABLES.vrf.rows(router, { name: "legacy" }).map((r) => r.name)).toEqual(["legacy"]);
   });
@@ -121,7 +121,7 @@ describe("show vrf from the vrf table's rows", () => {
     expect(showTable(boot(), TABLES.vrf) + "\n").toBe(SHOW_VRF);
   });
 
-  it("shows the detailed view of one VRF or of all, numbering them in the order shown", () => {
+  it("shows the detailed view of one VRF or of all, numbering them by their VRF ids in creation order", () => {
     const router = boot();
     expect(showTable(router, TABLES.vrf, { detail: true }) + "\n").toBe(SHOW_VRF_DETAIL);
     expect(showTable(router, TABLES.vrf, { detail: true, name: "legacy" }) + "\n").toBe(SHOW_VRF_DETAIL_LEGACY);
@@ -136,11 +136,11 @@ const SHOW_VRF = `  Name                             Default RD            Proto
   legacy                           65000:2               ipv4        Et0/3
 `;
 
-const SHOW_VRF_DETAIL = `VRF bare (VRF Id = 1); default RD <not set>; default VPNID <not set>
+const SHOW_VRF_DETAIL = `VRF bare (VRF Id = 3); default RD <not set>; default VPNID <not set>
   New CLI format, supports multiple address-families
   Flags: 0x180C
   No interfaces
-Address family ipv4 unicast (Table ID = 0x1):
+Address family ipv4 unicast (Table ID = 0x3):
   Flags: 0x0
   No Export VPN route-target communities
   No Import VPN route-target communities
@@ -152,12 +152,12 @@ Address family ipv4 unicast (Table ID = 0x1):
 Address family ipv6 unicast not active
 Address family ipv4 multicast not active
 
-VRF cust1 (VRF Id = 2); default RD 65000:1; default VPNID <not set>
+VRF cust1 (VRF Id = 1); default RD 65000:1; default VPNID <not set>
   New CLI format, supports multiple address-families
   Flags: 0x180C
   Interfaces:
     Et0/1 Et0/2
-Address family ipv4 unicast (Table ID = 0x2):
+Address family ipv4 unicast (Table ID = 0x1):
   Flags: 0x0
   Export VPN route-target communities
     RT:65000:1
@@ -171,12 +171,12 @@ Address family ipv4 unicast (Table ID = 0x2):
 Address family ipv6 unicast not active
 Address family ipv4 multicast not active
 
-VRF legacy (VRF Id = 3); default RD 65000:2; default VPNID <not set>
+VRF legacy (VRF Id = 2); default RD 65000:2; default VPNID <not set>
   Old CLI format, supports IPv4 only
   Flags: 0x180C
   Interfaces:
     Et0/3
-Address family ipv4 unicast (Table ID = 0x3):
+Address family ipv4 unicast (Table ID = 0x2):
   Flags: 0x0
   No Export VPN route-target communities
   No Import VPN route-target communities
@@ -189,12 +189,12 @@ Address family ipv6 unicast not active
 Address family ipv4 multicast not active
 `;
 
-const SHOW_VRF_DETAIL_LEGACY = `VRF legacy (VRF Id = 1); default RD 65000:2; default VPNID <not set>
+const SHOW_VRF_DETAIL_LEGACY = `VRF legacy (VRF Id = 2); default RD 65000:2; default VPNID <not set>
   Old CLI format, supports IPv4 only
   Flags: 0x180C
   Interfaces:
     Et0/3
-Address family ipv4 unicast (Table ID = 0x1):
+Address family ipv4 unicast (Table ID = 0x2):
   Flags: 0x0
   No Export VPN route-target communities
   No Import VPN route-target communities

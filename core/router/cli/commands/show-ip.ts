@@ -5,6 +5,8 @@ import type { Interface } from "../../net/interface";
 import type { Router } from "../../node/router";
 import { TABLES, showTable } from "../../node/tables";
 import { formatRouteTable } from "../../routing/show-route";
+import { formatRouteSummary, routeSummary } from "../../routing/show-route-summary";
+import { formatIpVrfBrief, formatIpVrfDetail } from "../../node/show-vrf";
 import { prefixContainsAddress } from "../../routing/route";
 import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
@@ -12,6 +14,13 @@ import { formatInterfaces } from "./show-interfaces";
 
 const SHOW = "Show running system information";
 const IP = "IP information";
+
+/** `show ip route [vrf X] summary`: the table's id is its VRF id (0 for the global table). */
+function routeSummaryText(router: Router, vrf: string | undefined): string {
+  const rows = TABLES.routes.rows(router, { vrf: vrf ?? "" });
+  const tableId = router.stack.vrf(vrf)?.id ?? 0;
+  return formatRouteSummary(routeSummary(rows, vrf ?? "default", tableId, router.running.bgp?.asn));
+}
 
 function vrfExists(router: Router, name: string | undefined, print: (text: string) => void): boolean {
   if (name === undefined || router.stack.vrf(name)) return true;
@@ -49,7 +58,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
   exec({
     id: "show.ip.route",
     mode: BOTH,
-    syntax: "show ip route [vrf WORD$vrf] [(A.B.C.D$address [NETMASK$mask [longer-prefixes$longer]]|static$static|connected$connected|bgp$bgp)]",
+    syntax: "show ip route [vrf WORD$vrf] [(A.B.C.D$address [NETMASK$mask [longer-prefixes$longer]]|static$static|connected$connected|bgp$bgp|summary$summary)]",
     help: [
       SHOW,
       IP,
@@ -62,11 +71,16 @@ export const ipShowCommands: readonly ExecCommand[] = [
       "Static routes",
       "Connected",
       "Border Gateway Protocol (BGP)",
+      "Summary of all routes",
     ],
     pipe: true,
     run: ({ router, args, print }) => {
       const vrf = args.optStr("vrf");
       if (!vrfExists(router, vrf, print)) return;
+      if (args.has("summary")) {
+        print(routeSummaryText(router, vrf));
+        return;
+      }
       const address = args.optIp("address");
       const source = args.has("static") ? "static" : args.has("connected") ? "connected" : args.has("bgp") ? "bgp" : undefined;
       if (address === undefined && source === undefined) {
@@ -111,14 +125,30 @@ export const ipShowCommands: readonly ExecCommand[] = [
   exec({
     id: "show.vrf",
     mode: BOTH,
-    syntax: "show vrf [detail$detail] [WORD$name]",
-    help: [SHOW, "VPN Routing/Forwarding instance information", "Detailed VPN Routing/Forwarding instance information", "VPN Routing/Forwarding instance name"],
+    syntax: "show vrf [(brief$brief|detail$detail)] [WORD$name]",
+    help: [SHOW, "VPN Routing/Forwarding instance information", "Brief VPN Routing/Forwarding instance information", "Detailed VPN Routing/Forwarding instance information", "VPN Routing/Forwarding instance name"],
     pipe: true,
     run: ({ router, args, print }) => {
       const name = args.optStr("name");
       const text = showTable(router, TABLES.vrf, { name, detail: args.has("detail") });
       if (text) print(text);
       else if (name !== undefined) print(`% No VRF named ${name}`);
+    },
+  }),
+  exec({
+    id: "show.ip.vrf",
+    mode: BOTH,
+    syntax: "show ip vrf [(brief$brief|detail$detail)] [WORD$name]",
+    help: [SHOW, IP, "VPN Routing/Forwarding instance information", "Brief VPN Routing/Forwarding instance information", "Detailed VPN Routing/Forwarding instance information", "VPN Routing/Forwarding instance name"],
+    pipe: true,
+    run: ({ router, args, print }) => {
+      const name = args.optStr("name");
+      const rows = TABLES.vrf.rows(router, { name });
+      if (rows.length === 0) {
+        if (name !== undefined) print(`% No VRF named ${name}`);
+        return;
+      }
+      print(args.has("detail") ? formatIpVrfDetail(rows) : formatIpVrfBrief(rows));
     },
   }),
 ];

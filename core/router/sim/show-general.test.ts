@@ -1,0 +1,97 @@
+// The general show commands an engineer types first, built from two routers peering iBGP in
+// the harness: show ip route summary, show ip vrf, show ip protocols, show ip interface,
+// show interfaces summary, show ip traffic and show tcp brief, each in IOS's layout.
+import { afterEach, describe, expect, it } from "vitest";
+import { Simulation } from "./harness";
+
+let sim: Simulation | undefined;
+afterEach(() => sim?.close());
+
+const router = (n: 1 | 2) => `hostname R${n}
+ip vrf cust1
+ rd ${n}:1
+ route-target export 1:1
+ route-target import 1:1
+interface Loopback0
+ ip address ${n}.${n}.${n}.${n} 255.255.255.255
+interface Ethernet0/0
+ ip address 10.0.12.${n} 255.255.255.0
+interface Ethernet0/1
+ ip vrf forwarding cust1
+ ip address 192.168.${n}.1 255.255.255.0
+interface Ethernet0/2
+ shutdown
+ip route ${3 - n}.${3 - n}.${3 - n}.${3 - n} 255.255.255.255 10.0.12.${3 - n}
+router bgp 65000
+ bgp log-neighbor-changes
+ neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} remote-as 65000
+ neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} update-source Loopback0
+ address-family vpnv4
+  neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} activate
+ exit-address-family
+ address-family ipv4 vrf cust1
+  redistribute connected
+ exit-address-family
+`;
+
+function start(): Simulation {
+  sim = new Simulation({ nodes: { R1: router(1), R2: router(2) }, links: [[{ node: "R1", iface: "Ethernet0/0" }, { node: "R2", iface: "Ethernet0/0" }]] });
+  sim.advance(60_000);
+  return sim;
+}
+
+const lines = (text: string) => text.trimEnd().split("\n");
+
+describe("general show commands", () => {
+  it("show ip route [vrf X] summary counts each source's networks and subnets", async () => {
+    const s = start();
+    expect(lines(await s.exec("R1", "show ip route summary"))).toEqual([
+      "IP routing table name is default (0x0)",
+      "Route Source    Networks    Subnets     Replicates",
+      "application     0           0           0",
+      "connected       0           3           0",
+      "static          0           1           0",
+      "bgp 65000       0           0           0",
+      "  External: 0 Internal: 0 Local: 0",
+      "internal        3",
+      "Total           3           4           0",
+    ]);
+    expect(lines(await s.exec("R1", "show ip route vrf cust1 summary"))).toEqual([
+      "IP routing table name is cust1 (0x1)",
+      "Route Source    Networks    Subnets     Replicates",
+      "application     0           0           0",
+      "connected       0           2           0",
+      "static          0           0           0",
+      "bgp 65000       1           0           0",
+      "  External: 0 Internal: 1 Local: 0",
+      "internal        1",
+      "Total           2           2           0",
+    ]);
+  });
+
+  it("show ip vrf and show vrf brief list each VRF's RD and interfaces; detail shows its targets", async () => {
+    const s = start();
+    expect(lines(await s.exec("R1", "show ip vrf"))).toEqual(["  Name                             Default RD          Interfaces", "  cust1                            1:1                 Et0/1"]);
+    expect(await s.exec("R1", "show ip vrf brief")).toBe(await s.exec("R1", "show ip vrf"));
+    expect(lines(await s.exec("R1", "show ip vrf detail cust1"))).toEqual([
+      "VRF cust1 (VRF Id = 1); default RD 1:1; default VPNID <not set>",
+      "  Interfaces:",
+      "    Et0/1",
+      "VRF Table ID = 1",
+      "  Export VPN route-target communities",
+      "    RT:1:1",
+      "  Import VPN route-target communities",
+      "    RT:1:1",
+      "  No import route-map",
+      "  No global export route-map",
+      "  No export route-map",
+      "  VRF label distribution protocol: not configured",
+      "  VRF label allocation mode: per-prefix",
+    ]);
+    expect(lines(await s.exec("R1", "show vrf brief"))).toEqual([
+      "  Name                             Default RD            Protocols   Interfaces",
+      "  cust1                            1:1                   ipv4        Et0/1",
+    ]);
+    expect(await s.exec("R1", "show ip vrf nosuch")).toBe("% No VRF named nosuch\n");
+  });
+});
