@@ -4,7 +4,8 @@
 // through `instanceOf`, so this file does not import the subsystem that lists it.
 import { TABLE_ROWS } from "../../api/tables";
 import { BOTH, PRIV, subsystemExec, type SubsystemExecCommand, type SubsystemHost, type TableEntry } from "../node/subsystem";
-import { formatNhrpRows, formatNhrpTrafficRows, formatShowDmvpn, nhrpRows, nhrpTrafficRows } from "./show";
+import type { NhsState } from "./registration";
+import { formatNhrpBrief, formatNhrpNhs, formatNhrpRows, formatNhrpTrafficRows, formatShowDmvpn, nhrpRows, nhrpTrafficRows } from "./show";
 import type { NhrpCacheEntry, NhrpInterfaceTraffic, NhrpPeer } from "./types";
 
 /** What the commands need of a router's NHRP instance. */
@@ -12,6 +13,7 @@ export interface NhrpView {
   readonly cache: { all(): readonly NhrpCacheEntry[] };
   trafficRows(): NhrpInterfaceTraffic[];
   peers(): NhrpPeer[];
+  nextHopServers(): NhsState[];
   clear(vrf?: string): void;
 }
 
@@ -71,6 +73,22 @@ export function nhrpExecCommands(nhrpOf: InstanceOf): SubsystemExecCommand[] {
         run: ({ router, args, print }) => {
           print(formatNhrpRows(NHRP_TABLE.rows(router, {}), { detail: args.has("detail"), shortcutOnly: true }));
         },
+      }),
+      subsystemExec({
+        id: "show.ip.nhrp.brief",
+        mode: BOTH,
+        syntax: "show ip nhrp brief",
+        help: [SHOW, IP, NHRP_HELP, "Brief display"],
+        pipe: true,
+        run: ({ router, print }) => print(formatNhrpBrief(NHRP_TABLE.rows(router, {}))),
+      }),
+      subsystemExec({
+        id: "show.ip.nhrp.nhs",
+        mode: BOTH,
+        syntax: "show ip nhrp nhs [detail$detail]",
+        help: [SHOW, IP, NHRP_HELP, "Next Hop Server information", "Detailed information"],
+        pipe: true,
+        run: ({ router, args, print }) => print(formatNhrpNhs(nhrpOf(router).nextHopServers(), { detail: args.has("detail"), now: router.clock.now() })),
       }),
       subsystemExec({
         id: "show.ip.nhrp.traffic",

@@ -30,7 +30,7 @@ export function reconcileRegistrations(this: NhrpInstance): void {
     const plan = this.registrationPlan(iface);
     if (plan === undefined) continue;
     const timer = this.router.clock.every(plan.everySec * 1000, () => this.register(iface.name));
-    this.registrations.set(iface.name, { plan: JSON.stringify(plan), timer, answered: new Map() });
+    this.registrations.set(iface.name, { plan: JSON.stringify(plan), timer, answered: new Map(), counts: new Map() });
     this.router.clock.defer(() => this.register(iface.name));
   }
 }
@@ -65,6 +65,7 @@ export function register(this: NhrpInstance, name: string): void {
       extensions: { responder: null, forwardTransit: [], reverseTransit: [], ...this.authExtension(iface) },
     };
     this.send(iface, request, nhs as Ipv4);
+    countsOf(this, name, nhs).sent++;
   }
 }
 
@@ -93,5 +94,66 @@ export function registrationReply(this: NhrpInstance, inIf: TunnelInterface, rep
   const r = this.registrations.get(inIf.name);
   if (!r) return;
   r.answered.set(rep.dstProtocol, { at: this.router.clock.now(), code: rep.cies[0]?.code ?? NhrpCieCode.Success });
+  const counts = countsOf(this, inIf.name, rep.dstProtocol);
+  counts.received++;
+  if ((rep.cies[0]?.code ?? NhrpCieCode.Success) !== NhrpCieCode.Success) counts.failed++;
   if ((rep.cies[0]?.code ?? 0) !== NhrpCieCode.Success) this.router.logMessage({ facility: "NHRP", severity: 3, mnemonic: "REGISTRATION", text: `%NHRP-3-REGISTRATION: Registration with ${formatIpv4(rep.dstProtocol)} on ${inIf.name} refused, code ${rep.cies[0]?.code}` });
+}
+
+/** A next hop server's registration counters. */
+export interface NhsCounts {
+  sent: number;
+  received: number;
+  /** Replies refusing the registration (a CIE code other than success). */
+  failed: number;
+}
+
+function countsOf(nhrp: NhrpInstance, tunnel: string, nhs: number): NhsCounts {
+  const r = nhrp.registrations.get(tunnel);
+  let c = r?.counts.get(nhs);
+  if (!c) {
+    c = { sent: 0, received: 0, failed: 0 };
+    r?.counts.set(nhs, c);
+  }
+  return c;
+}
+
+/** One next hop server of a registering tunnel, as `show ip nhrp nhs` reports it. */
+export interface NhsState {
+  interface: string;
+  address: Ipv4;
+  /** The server's NBMA address: `ip nhrp nhs A nbma B`, else its static mapping. */
+  nbma?: Ipv4;
+  counts: NhsCounts;
+  /** When its last reply came, and whether that reply accepted the registration. */
+  lastReply?: { at: number; success: boolean };
+  /** A reply accepting the registration came within the hold time. */
+  responding: boolean;
+}
+
+/** Every tunnel's next hop servers in configured order, with their registration state. */
+export function nextHopServers(this: NhrpInstance): NhsState[] {
+  const out: NhsState[] = [];
+  const now = this.router.clock.now();
+  for (const iface of this.router.stack.interfaces()) {
+    const cfg = this.configOf(iface);
+    if (!(iface instanceof TunnelInterface) || cfg?.networkId === undefined || !cfg.nhs?.length) continue;
+    const r = this.registrations.get(iface.name);
+    const holdMs = this.holdtimeSec(iface) * 1000;
+    for (const nhs of cfg.nhs) {
+      const answer = r?.answered.get(nhs.address);
+      const mapped = cfg.maps?.find((m) => m.protocol === nhs.address)?.nbma;
+      const nbma = nhs.nbma ?? mapped;
+      const success = answer !== undefined && answer.code === NhrpCieCode.Success;
+      out.push({
+        interface: iface.name,
+        address: nhs.address,
+        ...(nbma !== undefined ? { nbma } : {}),
+        counts: { ...(r?.counts.get(nhs.address) ?? { sent: 0, received: 0, failed: 0 }) },
+        ...(answer ? { lastReply: { at: answer.at, success } } : {}),
+        responding: success && now - (answer?.at ?? 0) < holdMs,
+      });
+    }
+  }
+  return out;
 }

@@ -9,6 +9,8 @@ import { compareInterfaceNames } from "../config/grammar/interface-name";
 import { formatRouteAge } from "../routing/show-route";
 import { formatIpv4, formatPrefix, type Ipv4 } from "../wire/addr";
 import { ReservedLabel } from "../wire/mpls";
+import { shortInterfaceName } from "../net/interface-names";
+import type { NhsState } from "./registration";
 import { NHRP_FLAG_ORDER, NHRP_TRAFFIC_KINDS, type NhrpCacheEntry, type NhrpFlag, type NhrpInterfaceTraffic, type NhrpPeer, type NhrpTrafficKind } from "./types";
 
 const FLAG_RANK = new Map<NhrpFlag, number>(NHRP_FLAG_ORDER.map((f, i) => [f, i]));
@@ -86,6 +88,66 @@ export function formatNhrpRows(rows: readonly NhrpRow[], opts: ShowIpNhrpOptions
   const shown = opts.shortcutOnly ? rows.filter(isShortcut) : rows;
   const lines = shown.flatMap((r) => nhrpBlock(r, opts.detail));
   return lines.length ? lines.join("\n") + "\n" : "";
+}
+
+// `show ip nhrp brief` (IOS 15 / XE): the header, then two lines per entry; incomplete,
+// no-socket and link-local entries are left out, as its note says.
+const BRIEF_HEADER = [
+  "****************************************************************************",
+  "    NOTE: Link-Local, No-socket and Incomplete entries are not displayed",
+  "****************************************************************************",
+  "Legend: Type --> S - Static, D - Dynamic",
+  "        Flags --> u - unique, r - registered, e - temporary, c - claimed",
+  "        a - authoritative, t - route",
+  "============================================================================",
+  "",
+  "Intf     NextHop Address                                    NBMA Address",
+  "         Target Network                              T/Flag",
+  "-------- ------------------------------------------- ------ ----------------",
+];
+
+/** The brief layout's flag letters, in its legend's order. */
+const BRIEF_FLAGS: readonly [NhrpFlag, string][] = [
+  ["unique", "u"],
+  ["registered", "r"],
+  ["authoritative", "a"],
+];
+
+function isLinkLocal(prefix: string): boolean {
+  return prefix.startsWith("169.254.");
+}
+
+/** `show ip nhrp brief` from the table's rows. */
+export function formatNhrpBrief(rows: readonly NhrpRow[]): string {
+  const lines = [...BRIEF_HEADER];
+  for (const r of rows) {
+    if (r.type === "incomplete" || r.noSocket || isLinkLocal(r.prefix)) continue;
+    const flags = BRIEF_FLAGS.filter(([f]) => r.flags.includes(f)).map(([, letter]) => letter).join("") + (r.claimedNbma !== undefined ? "c" : "");
+    lines.push(`${shortInterfaceName(r.interface).padEnd(8)} ${r.via.padEnd(43)} ${"".padEnd(6)} ${r.nbma ?? ""}`.trimEnd());
+    lines.push(`${"".padEnd(8)} ${r.prefix.padEnd(43)} ${`${r.type === "static" ? "S" : "D"}/${flags}`.padEnd(6)}`);
+  }
+  return lines.join("\n");
+}
+
+/** `show ip nhrp nhs [detail]` (IOS-XE): per tunnel its next hop servers, flagged R when a
+ * registration reply accepted us within the hold time and E once requests go out (W before
+ * the first); detail adds the request and reply counters and how long ago the last reply came.
+ * Priority and cluster are IOS's defaults: this router has no `ip nhrp nhs ... priority`. */
+export function formatNhrpNhs(servers: readonly NhsState[], opts: { readonly detail: boolean; readonly now: number }): string {
+  const lines = ["Legend:\tE=Expecting replies, R=Responding, W=Waiting, D=Dynamic"];
+  let tunnel: string | undefined;
+  for (const s of byInterface(servers)) {
+    if (s.interface !== tunnel) lines.push(`${s.interface}:`);
+    tunnel = s.interface;
+    const flags = (s.responding ? "R" : "") + (s.counts.sent > 0 ? "E" : "W");
+    let line = `${formatIpv4(s.address)}  ${flags.padEnd(3)} ${s.nbma !== undefined ? `NBMA Address: ${formatIpv4(s.nbma)} ` : ""}priority = 0 cluster = 0`;
+    if (opts.detail) {
+      line += `  req-sent ${s.counts.sent}  req-failed ${s.counts.failed}  repl-recv ${s.counts.received}`;
+      if (s.lastReply) line += ` (${formatRouteAge(secondsBetween(s.lastReply.at, opts.now))} ago)`;
+    }
+    lines.push(line);
+  }
+  return lines.join("\n");
 }
 
 /** `show ip nhrp [detail]` / `show ip nhrp shortcut` for the cache entries at `now`. */

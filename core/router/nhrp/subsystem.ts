@@ -41,7 +41,7 @@ import { GreProtocol } from "../wire/gre";
 import { NhrpCache, vrfKey, type NhrpEntry } from "./cache";
 import type { NhrpPeer } from "./types";
 import { NHRP_DROP_REASONS, authentication, authExtension, controlPacketsSent, countsOf, debugPacket, error, receive, send, trafficRows, type InterfaceCounts } from "./packets";
-import { reconcileRegistrations, registrationPlan, register, registrationRequest, registrationReply } from "./registration";
+import { nextHopServers, reconcileRegistrations, registrationPlan, register, registrationRequest, registrationReply, type NhsCounts } from "./registration";
 import { forwarded, redirected, requestResolution, sendResolutionRequest, vrfForLabel } from "./redirect";
 import { answer, connectedPrefix, forwardReply, forwardRequest, holdLabel, learn, releaseLabel, reply, resolutionReply, resolutionRequest, transitRecord } from "./resolution";
 import { armShortcut, clear, dataPacketsOut, drop, expire, idleCheck, interfaceGone, markUsage, move, otherSessionTo, purge, purgeRequest, refresh, settle, usedSince } from "./ageing";
@@ -68,8 +68,9 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   nextRequestId = 1;
   /** Set while NHRP sends its own packet: a multipoint tunnel's lookup for it is not a use. */
   sendingControl = false;
-  /** Tunnels registering with next hop servers: their timer, and the servers' last answers. */
-  readonly registrations = new Map<string, { plan: string; timer: Timer; answered: Map<number, { at: number; code: number }> }>();
+  /** Tunnels registering with next hop servers: their timer, the servers' last answers, and
+   * per server the requests sent, replies received and refusals (`show ip nhrp nhs detail`). */
+  readonly registrations = new Map<string, { plan: string; timer: Timer; answered: Map<number, { at: number; code: number }>; counts: Map<number, NhsCounts> }>();
   private readonly unregister: () => void;
 
   constructor(readonly router: SubsystemHost) {
@@ -227,6 +228,7 @@ export class NhrpInstance implements SubsystemInstance, ForwardWatch, NbmaResolv
   // registration.ts
   readonly reconcileRegistrations = reconcileRegistrations;
   readonly registrationPlan = registrationPlan;
+  readonly nextHopServers = nextHopServers;
   readonly register = register;
   readonly registrationRequest = registrationRequest;
   readonly registrationReply = registrationReply;
