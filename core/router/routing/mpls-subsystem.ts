@@ -1,6 +1,7 @@
 // The MFI on a router: its label manager (mpls/labels.ts), its LFIB (mpls/lfib.ts) and the
 // MPLS data path over it (net/mpls-forward.ts), registered for EtherType and GRE protocol
-// 0x8847; `show mpls forwarding-table [vrf X] [detail]` and the `mpls-forwarding` table.
+// 0x8847; `show mpls forwarding-table [vrf X] [detail]` and the `mpls-forwarding` table,
+// `show mpls interfaces [detail]` and `show mpls label range`.
 //
 // It lives in routing/ because it joins mpls/ (which sees only wire/) to net/'s VRFs and
 // interfaces, and routing/ is the layer that may import both and the Subsystem seam.
@@ -20,6 +21,7 @@ import type { Vrf } from "../net/vrf";
 import { DEFAULT_LABEL_RANGE, LabelManager } from "../mpls/labels";
 import { Lfib } from "../mpls/lfib";
 import { formatMplsForwardingTable, mplsForwardingRows, type LfibView } from "../mpls/show";
+import { formatMplsInterfaces, formatMplsInterfacesDetail, formatMplsLabelRange, type MplsInterfaceRow } from "../mpls/show-interfaces";
 import { BOTH, subsystemExec, type Subsystem, type SubsystemHost, type SubsystemInstance, type TableEntry } from "../node/subsystem";
 import type { Ipv4, Prefix } from "../wire/addr";
 import { DOT1Q_TAG_LENGTH } from "../wire/dot1q";
@@ -104,6 +106,20 @@ const VIEW: LfibView<Vrf, Interface> = {
 
 const mfiOf = (router: SubsystemHost): MfiInstance => router.subsystem(mplsSubsystem);
 
+/** The global table's interfaces with MPLS enabled, in the stack's order. A Virtual-Access
+ * labels as its Virtual-Template says; the template itself is no interface that forwards. */
+function mplsInterfaceRows(router: SubsystemHost): MplsInterfaceRow[] {
+  const rows: MplsInterfaceRow[] = [];
+  for (const iface of router.stack.interfaces()) {
+    if (iface.vrf.name !== "" || iface.name.startsWith("Virtual-Template")) continue;
+    const template = iface instanceof TunnelInterface ? iface.clonedFrom : undefined;
+    const mpls = (router.running.interfaces[iface.name] ?? (template === undefined ? undefined : router.running.interfaces[template]))?.mpls;
+    if (mpls === undefined || (!mpls.ip && !mpls.bgpForwarding)) continue;
+    rows.push({ interface: iface.name, ldp: mpls.ip, bgp: mpls.bgpForwarding, operational: iface.isUp, mtuBytes: iface.ipMtuBytes });
+  }
+  return rows;
+}
+
 const MPLS_FORWARDING: TableEntry<"mpls-forwarding", SubsystemHost> = {
   name: "mpls-forwarding",
   schema: TABLE_ROWS["mpls-forwarding"],
@@ -139,6 +155,26 @@ export const mplsSubsystem: Subsystem<MfiInstance> = {
         const tableArgs = { vrf, detail: args.has("detail") };
         print(MPLS_FORWARDING.format(MPLS_FORWARDING.rows(router, tableArgs), tableArgs));
       },
+    }),
+    subsystemExec({
+      id: "show.mpls.interfaces",
+      mode: BOTH,
+      syntax: "show mpls interfaces [detail$detail]",
+      help: ["Show running system information", "MPLS information", "Per-interface MPLS forwarding information", "Detailed information"],
+      pipe: true,
+      run: ({ router, args, print }) => {
+        const rows = mplsInterfaceRows(router);
+        const out = (args.has("detail") ? formatMplsInterfacesDetail(rows) : formatMplsInterfaces(rows)).trimEnd();
+        if (out !== "") print(out);
+      },
+    }),
+    subsystemExec({
+      id: "show.mpls.label.range",
+      mode: BOTH,
+      syntax: "show mpls label range",
+      help: ["Show running system information", "MPLS information", "Label information", "Show label range"],
+      pipe: true,
+      run: ({ router, print }) => print(formatMplsLabelRange(mfiOf(router).labels.range).trimEnd()),
     }),
   ],
 };
