@@ -26,12 +26,17 @@ router bgp 65000
  bgp log-neighbor-changes
  neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} remote-as 65000
  neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} update-source Loopback0
+ address-family ipv4
+  neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} route-map FROM-PEER in
+  neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} filter-list 5 out
+ exit-address-family
  address-family vpnv4
   neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} activate
  exit-address-family
  address-family ipv4 vrf cust1
   redistribute connected
  exit-address-family
+route-map FROM-PEER permit 10
 `;
 
 function start(): Simulation {
@@ -93,5 +98,45 @@ describe("general show commands", () => {
       "  cust1                            1:1                   ipv4        Et0/1",
     ]);
     expect(await s.exec("R1", "show ip vrf nosuch")).toBe("% No VRF named nosuch\n");
+  });
+
+  it("show ip protocols [vrf X] lists the application source and BGP with its neighbors' filters and the gateways of its routes", async () => {
+    const s = start();
+    expect(lines(await s.exec("R1", "show ip protocols"))).toEqual([
+      'Routing Protocol is "application"',
+      "  Sending updates every 0 seconds",
+      "  Invalid after 0 seconds, hold down 0, flushed after 0",
+      "  Outgoing update filter list for all interfaces is not set",
+      "  Incoming update filter list for all interfaces is not set",
+      "  Routing for Networks:",
+      "  Routing Information Sources:",
+      "    Gateway         Distance      Last Update",
+      "  Distance: (default is 4)",
+      "",
+      'Routing Protocol is "bgp 65000"',
+      "  Outgoing update filter list for all interfaces is not set",
+      "  Incoming update filter list for all interfaces is not set",
+      "  IGP synchronization is disabled",
+      "  Automatic route summarization is disabled",
+      "  Neighbor(s):",
+      "    Address          FiltIn FiltOut DistIn DistOut Weight RouteMap",
+      "    2.2.2.2                 5" + " ".repeat(29) + "FROM-PEER",
+      "  Maximum path: 1",
+      "  Routing Information Sources:",
+      "    Gateway         Distance      Last Update",
+      "  Distance: external 20 internal 200 local 200",
+    ]);
+    const vrf = lines(await s.exec("R1", "show ip protocols vrf cust1"));
+    expect(vrf.slice(0, 7)).toEqual([
+      'Routing Protocol is "bgp 65000"',
+      "  Outgoing update filter list for all interfaces is not set",
+      "  Incoming update filter list for all interfaces is not set",
+      "  IGP synchronization is disabled",
+      "  Automatic route summarization is disabled",
+      "  Redistributing: connected",
+      "  Neighbor(s):",
+    ]);
+    expect(vrf.slice(9)).toEqual(["  Routing Information Sources:", "    Gateway         Distance      Last Update", expect.stringMatching(/^    2\.2\.2\.2 {14}200 {6}00:0\d:\d\d$/), "  Distance: external 20 internal 200 local 200"]);
+    expect(await s.exec("R1", "show ip protocols vrf nosuch")).toBe("% IP routing table nosuch does not exist\n");
   });
 });

@@ -11,6 +11,7 @@ import { prefixContainsAddress } from "../../routing/route";
 import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
 import { formatInterfaces } from "./show-interfaces";
+import { ipProtocolsText } from "./show-protocols";
 
 const SHOW = "Show running system information";
 const IP = "IP information";
@@ -108,6 +109,19 @@ export const ipShowCommands: readonly ExecCommand[] = [
         return within !== undefined && p !== undefined && p.len >= within.len && prefixContainsAddress(within, p.addr);
       });
       print(formatRouteTable(rows, vrf, table));
+    },
+  }),
+  exec({
+    id: "show.ip.protocols",
+    mode: BOTH,
+    syntax: "show ip protocols [vrf WORD$vrf]",
+    help: [SHOW, IP, "IP routing protocol process parameters and statistics", "Display protocols for a VPN Routing/Forwarding instance", "VPN Routing/Forwarding instance name"],
+    pipe: true,
+    run: ({ router, args, print }) => {
+      const vrf = args.optStr("vrf");
+      if (!vrfExists(router, vrf, print)) return;
+      const text = ipProtocolsText(router, vrf);
+      if (text) print(text);
     },
   }),
   exec({
