@@ -1,7 +1,7 @@
 // The seed lab (labs/mpls-over-flexvpn) in `flexlab sim`: what the hub negotiates from, as an
 // engineer reads it with IOS's show commands. The hub configures no IKEv2 proposal, policy or
 // transform set, so IOS's smart defaults are what it shows; its two spokes hold the first two
-// addresses of `mypool`, each on its Virtual-Access.
+// addresses of `mypool`, each on its Virtual-Access; its trustpoint is enrolled with the lab CA.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +25,7 @@ function outputOf(stdout: string, command: string): string {
 }
 
 describe("the seed hub's crypto configuration shows", () => {
-  it("IOS's default proposal, policy, transform sets and profile, and the pool's leases", async () => {
+  it("IOS's default proposal, policy, transform sets and profile, the pool's leases and the trustpoint's status", async () => {
     const lab = join(scratch, "seed");
     copyExampleLabSync("mpls-over-flexvpn", lab);
     const commands = [
@@ -35,6 +35,7 @@ describe("the seed hub's crypto configuration shows", () => {
       "show crypto ipsec profile",
       "show ip local pool",
       "show ip local pool mypool | exclude ^  10.1.1.([3-9]|[1-9][0-9]+)$",
+      "show crypto pki trustpoints CA status",
     ];
     const { stdout } = await run(process.execPath, [join(root, "bin/flexlab.mjs"), "sim", lab, ...commands.flatMap((c) => ["--exec", `R1-HUB: ${c}`])], { cwd: root, env: { ...process.env, FLEXLAB_FROM_SOURCE: "1" } });
     expect(outputOf(stdout, commands[0])).toBe(
@@ -80,6 +81,29 @@ describe("the seed hub's crypto configuration shows", () => {
         "Inuse addresses:",
         "  10.1.1.1        Vi1",
         "  10.1.1.2        Vi2",
+      ].join("\n"),
+    );
+    // The lab CA's and the hub's certificates are made per lab: their digests are matched by
+    // shape (MD5 in 4, SHA-1 in 5 groups of 8 hex digits, each group and a space).
+    const digests = outputOf(stdout, commands[6]).replace(/(Fingerprint MD5: )(?:[0-9A-F]{8} ){4}$/gm, "$1<md5>").replace(/(Fingerprint SHA1: )(?:[0-9A-F]{8} ){5}$/gm, "$1<sha1>");
+    expect(digests).toBe(
+      [
+        "Trustpoint CA:",
+        "  Issuing CA certificate configured:",
+        "    Subject Name:",
+        "     cn=FlexLab mpls-over-flexvpn CA,o=FlexLab",
+        "    Fingerprint MD5: <md5>",
+        "    Fingerprint SHA1: <sha1>",
+        "  Router General Purpose certificate configured:",
+        "    Subject Name:",
+        "     cn=R1-HUB.cisco.com,ou=FLEX,ou=VPN,o=Cisco Systems,c=US,l=Linux",
+        "    Fingerprint MD5: <md5>",
+        "    Fingerprint SHA1: <sha1>",
+        "  State:",
+        "    Keys generated ............. Yes (General Purpose, non-exportable)",
+        "    Issuing CA authenticated ....... Yes",
+        "    Certificate request(s) ..... Yes",
+        "",
       ].join("\n"),
     );
   }, 120_000);

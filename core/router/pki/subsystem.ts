@@ -22,6 +22,7 @@ import { autoEnrol, keyLabel, type EnrolmentHost } from "./enrolment";
 import { DEFAULT_MODULUS_BITS, PRIVATE_CONFIG_FILE, RsaKeyring, type RsaKeyPair } from "./keys";
 import { scepRespond, type ScepCounters } from "./scep-server";
 import { pkiShowCommands } from "./show";
+import { trustpointStatusCommands } from "./show-status";
 import { PkiStore } from "./store";
 
 /** The digest IOS compares a `fingerprint` of this many hex digits with. */
@@ -223,5 +224,5 @@ export class PkiInstance implements SubsystemInstance, EnrolmentHost {
 export const pkiSubsystem: Subsystem<PkiInstance> = {
   name: "pki",
   attach: (router, options) => new PkiInstance(router, options),
-  execCommands: [...pkiShowCommands((router) => router.subsystem(pkiSubsystem).store), ...pkiExecCommands((router) => router.subsystem(pkiSubsystem))],
+  execCommands: [...pkiShowCommands((router) => router.subsystem(pkiSubsystem).store), ...trustpointStatusCommands((router) => router.subsystem(pkiSubsystem)), ...pkiExecCommands((router) => router.subsystem(pkiSubsystem))],
 };
