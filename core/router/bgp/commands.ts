@@ -9,7 +9,7 @@ import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecComman
 import { formatIpv4, formatPrefix, parsePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import type { BgpPathRow } from "../../api/tables";
 import { TABLE_ROWS } from "../../api/tables";
-import { cefRow, formatCef, formatCefDetail, formatCefTable } from "./show-cef";
+import { cefRow, formatCef, formatCefDetail, formatCefSummary, formatCefTable } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
 import { neighborFamilyLines, summarySuppression } from "./policy";
@@ -255,6 +255,20 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
           return;
         }
         print((args.has("detail") ? formatCefDetail(row) : formatCef(row)).trimEnd());
+      },
+    }),
+    subsystemExec({
+      id: "show.ip.cef.summary",
+      mode: BOTH,
+      syntax: "show ip cef summary",
+      help: [SHOW, IP, "Cisco Express Forwarding", "Summary of all CEF tables"],
+      pipe: true,
+      run: ({ router, print }) => {
+        const rows = router.stack
+          .vrfs()
+          .sort((a, b) => a.id - b.id)
+          .map((v) => ({ vrf: v.name, tableId: v.id, prefixes: v.fib.size }));
+        print(formatCefSummary(rows).trimEnd());
       },
     }),
     subsystemExec({

@@ -158,3 +158,28 @@ export function formatCefTable(entries: readonly FibEntry[]): string {
   }
   return lines.join("\n") + "\n";
 }
+
+/** One table's line of `show ip cef summary`. */
+export interface CefSummaryRow {
+  /** "" for the global table. */
+  readonly vrf: string;
+  /** IOS's table id: the VRF id (0 for the global table). */
+  readonly tableId: number;
+  readonly prefixes: number;
+}
+
+/** `show ip cef summary`: the global table first, then each VRF by id. FlexLab's CEF is
+ * centralised (no line cards), so IOS's "enabled and running" without "for distributed"; every
+ * FIB entry forwards or is a receive/drop adjacency that CEF itself handles, which IOS counts
+ * as forwarding ("N/0 fwd/non-fwd"), and nothing resets the epoch, so it stays 0. */
+export function formatCefSummary(rows: readonly CefSummaryRow[]): string {
+  const blocks = rows.map((r) =>
+    [
+      `VRF ${r.vrf === "" ? "Default" : r.vrf}`,
+      ` ${r.prefixes} prefixes (${r.prefixes}/0 fwd/non-fwd)`,
+      ` Table id 0x${r.tableId.toString(16).toUpperCase()}`,
+      ` Database epoch:        0 (${r.prefixes} entries at this epoch)`,
+    ].join("\n"),
+  );
+  return ["IPv4 CEF is enabled and running", blocks.join("\n\n")].join("\n") + "\n";
+}
