@@ -54,7 +54,7 @@ export function cryptoConfigCommands(ikev2: (router: SubsystemHost) => PoolOwner
       syntax: "show crypto ipsec profile [WORD$name]",
       help: [SHOW, CRYPTO, "Show IPSEC info", "Show ipsec profile information", "ipsec profile name"],
       pipe: true,
-      run: ({ router, args, print }) => print(formatIpsecProfiles(router.running.crypto.ipsec, args.optStr("name"))),
+      run: ({ router, args, print }) => print(formatIpsecProfiles(router.running.crypto.ipsec, router.running.crypto.ikev2.profiles["default"] !== undefined, args.optStr("name"))),
     }),
     subsystemExec({
       id: "show.ip.local.pool",

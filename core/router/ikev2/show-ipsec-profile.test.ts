@@ -28,7 +28,7 @@ describe("show crypto ipsec transform-set", () => {
 describe("show crypto ipsec profile", () => {
   it("lists the implicit default profile and a configured one with its IKEv2 profile, lifetime, PFS and sets", () => {
     const profiles = { p2p: { name: "p2p", ikev2Profile: "ikev2_profile", transformSets: ["ipsec_transform1"], pfsGroup: "group14", lifetimeSec: 1800, responderOnly: true } };
-    expect(formatIpsecProfiles({ profiles, transformSets, sa: { lifetimeKb: 1000000 } }).split("\n")).toEqual([
+    expect(formatIpsecProfiles({ profiles, transformSets, sa: { lifetimeKb: 1000000 } }, false).split("\n")).toEqual([
       "IPSEC profile default",
       "Security association lifetime: 1000000 kilobytes/3600 seconds",
       "Dualstack (Y/N): N",
@@ -53,9 +53,13 @@ describe("show crypto ipsec profile", () => {
     ]);
   });
 
+  it("gives the implicit default profile the IKEv2 profile `default` when one is configured", () => {
+    expect(formatIpsecProfiles({ profiles: {}, transformSets: {} }, true).split("\n").slice(0, 2)).toEqual(["IPSEC profile default", "IKEv2 Profile: default"]);
+  });
+
   it("shows a configured `default` profile instead of the implicit one", () => {
     const profiles = { default: { name: "default", ikev2Profile: "default", transformSets: [], responderOnly: false } };
-    const out = formatIpsecProfiles({ profiles, transformSets: {} }).split("\n");
+    const out = formatIpsecProfiles({ profiles, transformSets: {} }, false).split("\n");
     expect(out.filter((l) => l.startsWith("IPSEC profile"))).toEqual(["IPSEC profile default"]);
     expect(out[1]).toBe("IKEv2 Profile: default");
   });

@@ -38,14 +38,16 @@ export function formatTransformSets(configured: Readonly<Record<string, DeepRead
 }
 
 /** `show crypto ipsec profile [NAME]`: IOS's implicit `default` profile unless one is
- * configured under that name, then the configured ones. A profile without `set transform-set`
- * negotiates with the default sets (child.ts), and lists them. */
+ * configured under that name, then the configured ones. The implicit one uses the IKEv2
+ * profile `default` when there is one (`hasDefaultIkev2Profile`; subsystem.ts initiates with
+ * it). A profile without `set transform-set` negotiates with the default sets (child.ts), and
+ * lists them. */
 export function formatIpsecProfiles(config: {
   readonly profiles: Readonly<Record<string, DeepReadonly<IpsecProfile>>>;
   readonly transformSets: Readonly<Record<string, DeepReadonly<TransformSet>>>;
   readonly sa?: DeepReadonly<IpsecSaGlobals> | undefined;
-}, name?: string): string {
-  const implicit: DeepReadonly<IpsecProfile> = { name: "default", transformSets: [], responderOnly: false };
+}, hasDefaultIkev2Profile: boolean, name?: string): string {
+  const implicit: DeepReadonly<IpsecProfile> = { name: "default", transformSets: [], responderOnly: false, ...(hasDefaultIkev2Profile ? { ikev2Profile: "default" } : {}) };
   const profiles = [...(config.profiles["default"] ? [] : [implicit]), ...Object.values(config.profiles)];
   const lines: string[] = [];
   for (const p of profiles) {

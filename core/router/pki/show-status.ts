@@ -85,7 +85,10 @@ export function trustpointStatusCommands(pkiOf: (router: SubsystemHost) => PkiSt
       syntax: "show crypto pki trustpoints status",
       help: [...HELP, "Show trustpoint status"],
       pipe: true,
-      run: ({ router, print }) => print(formatTrustpointStatus(trustpointStatusRows(router.running, pkiOf(router)))),
+      run: ({ router, print }) => {
+        const rows = trustpointStatusRows(router.running, pkiOf(router));
+        if (rows.length) print(formatTrustpointStatus(rows));
+      },
     }),
     subsystemExec({
       id: "show.crypto.pki.trustpoints.name.status",
@@ -93,7 +96,10 @@ export function trustpointStatusCommands(pkiOf: (router: SubsystemHost) => PkiSt
       syntax: "show crypto pki trustpoints WORD$name status",
       help: [...HELP, "Trustpoint name", "Show trustpoint status"],
       pipe: true,
-      run: ({ router, args, print }) => print(formatTrustpointStatus(trustpointStatusRows(router.running, pkiOf(router), args.str("name")))),
+      run: ({ router, args, print }) => {
+        const rows = trustpointStatusRows(router.running, pkiOf(router), args.str("name"));
+        if (rows.length) print(formatTrustpointStatus(rows));
+      },
     }),
   ];
 }
