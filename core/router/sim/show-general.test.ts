@@ -19,6 +19,11 @@ interface Ethernet0/0
 interface Ethernet0/1
  ip vrf forwarding cust1
  ip address 192.168.${n}.1 255.255.255.0
+ no ip unreachables
+interface Tunnel0
+ ip address 10.9.9.${n} 255.255.255.0
+ tunnel source Ethernet0/0
+ tunnel destination 10.0.12.${3 - n}
 interface Ethernet0/2
  shutdown
 ip route ${3 - n}.${3 - n}.${3 - n}.${3 - n} 255.255.255.255 10.0.12.${3 - n}
@@ -54,12 +59,12 @@ describe("general show commands", () => {
       "IP routing table name is default (0x0)",
       "Route Source    Networks    Subnets     Replicates",
       "application     0           0           0",
-      "connected       0           3           0",
+      "connected       0           5           0",
       "static          0           1           0",
       "bgp 65000       0           0           0",
       "  External: 0 Internal: 0 Local: 0",
       "internal        3",
-      "Total           3           4           0",
+      "Total           3           6           0",
     ]);
     expect(lines(await s.exec("R1", "show ip route vrf cust1 summary"))).toEqual([
       "IP routing table name is cust1 (0x1)",
@@ -138,5 +143,36 @@ describe("general show commands", () => {
     ]);
     expect(vrf.slice(9)).toEqual(["  Routing Information Sources:", "    Gateway         Distance      Last Update", expect.stringMatching(/^    2\.2\.2\.2 {14}200 {6}00:0\d:\d\d$/), "  Distance: external 20 internal 200 local 200"]);
     expect(await s.exec("R1", "show ip protocols vrf nosuch")).toBe("% IP routing table nosuch does not exist\n");
+  });
+
+  it("show ip interface takes the interface in one word or two, before or after brief", async () => {
+    const s = start();
+    const tunnel = await s.exec("R1", "show ip interface tunnel 0");
+    expect(lines(tunnel)).toEqual([
+      "Tunnel0 is up, line protocol is up",
+      "  Internet address is 10.9.9.1/24",
+      "  Broadcast address is 255.255.255.255",
+      "  Address determined by non-volatile memory",
+      "  MTU is 1476 bytes",
+      "  Helper address is not set",
+      "  Directed broadcast forwarding is disabled",
+      "  Outgoing access list is not set",
+      "  Inbound  access list is not set",
+      "  Proxy ARP is enabled",
+      "  ICMP redirects are never sent",
+      "  ICMP unreachables are always sent",
+      "  ICMP mask replies are never sent",
+      "  IP CEF switching is enabled",
+    ]);
+    expect(await s.exec("R1", "show ip interface Tunnel0")).toBe(tunnel);
+    expect(await s.exec("R1", "show ip interface tu0")).toBe(tunnel);
+    const lan = lines(await s.exec("R1", "show ip interface ethernet 0/1"));
+    expect(lan).toContain("  ICMP unreachables are never sent");
+    expect(lan.at(-1)).toBe('  VPN Routing/Forwarding "cust1"');
+    expect(lines(await s.exec("R1", "show ip interface ethernet 0/2"))).toEqual(["Ethernet0/2 is administratively down, line protocol is down", "  Internet protocol processing disabled"]);
+    const brief = ["Interface              IP-Address      OK? Method Status                Protocol", "Loopback0              1.1.1.1         YES NVRAM  up                    up"];
+    expect(lines(await s.exec("R1", "show ip interface brief loopback 0"))).toEqual(brief);
+    expect(lines(await s.exec("R1", "show ip interface loopback 0 brief"))).toEqual(brief);
+    expect(await s.exec("R1", "show ip interface loopback 7")).toBe("% Invalid input detected: Loopback7 does not exist\n");
   });
 });

@@ -11,6 +11,7 @@ import { prefixContainsAddress } from "../../routing/route";
 import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
 import { formatInterfaces } from "./show-interfaces";
+import { formatIpInterface } from "./show-ip-interface";
 import { ipProtocolsText } from "./show-protocols";
 
 const SHOW = "Show running system information";
@@ -31,13 +32,26 @@ function vrfExists(router: Router, name: string | undefined, print: (text: strin
 
 export const ipShowCommands: readonly ExecCommand[] = [
   exec({
-    id: "show.ip.interface.brief",
+    id: "show.ip.interface",
     mode: BOTH,
-    syntax: "show ip interface brief",
-    help: [SHOW, IP, "IP interface status and configuration", "Brief summary of IP status and configuration"],
+    // IOS takes the interface before or after `brief`.
+    syntax: "show ip interface [(brief$brief [INTERFACE$name]|INTERFACE$name [brief$brief])]",
+    help: [SHOW, IP, "IP interface status and configuration", "Brief summary of IP status and configuration", "Interface name", "Interface name", "Brief summary of IP status and configuration"],
     pipe: true,
-    run: ({ router, print }) => {
-      print(showTable(router, TABLES.interfaces));
+    run: ({ router, args, print }) => {
+      const name = args.optStr("name");
+      const iface = name === undefined ? undefined : router.stack.interface(name);
+      if (name !== undefined && iface === undefined) {
+        print(`% Invalid input detected: ${name} does not exist`);
+        return;
+      }
+      if (args.has("brief")) {
+        const rows = TABLES.interfaces.rows(router);
+        print(TABLES.interfaces.format(iface === undefined ? rows : rows.filter((r) => r.interface === iface.name)));
+        return;
+      }
+      const list = iface !== undefined ? [iface] : router.stack.interfaces().filter((i) => i.kind !== "null");
+      print(list.map((i) => formatIpInterface(router, i)).join("\n"));
     },
   }),
   exec({
