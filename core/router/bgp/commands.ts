@@ -4,11 +4,14 @@
 // `clear ip bgp * | X [soft [in|out]]`, and the `debug ip bgp [updates]` flags.
 // Each gets the router's BGP instance through `instanceOf`, so this file does not import the
 // subsystem that lists it.
+import { ArpaInterface } from "../net/ethernet-port";
 import { TunnelInterface } from "../net/tunnel";
+import type { NetStack } from "../net/stack";
 import { BOTH, PRIV, subsystemExec, type DebugFlagSpec, type SubsystemExecCommand, type SubsystemHost, type TableArgs, type TableEntry } from "../node/subsystem";
 import { formatIpv4, formatPrefix, parsePrefix, type Ipv4, type Prefix } from "../wire/addr";
 import type { BgpPathRow } from "../../api/tables";
 import { TABLE_ROWS } from "../../api/tables";
+import { formatAdjacencies, type AdjacencyRow } from "./show-adjacency";
 import { cefRow, formatCef, formatCefDetail, formatCefSummary, formatCefTable } from "./show-cef";
 import { bgpPathRows, formatBgpEntries, formatBgpLabels, formatBgpTable, type BgpRowQuery } from "./show-bgp";
 import { DEFAULT_LISTEN_LIMIT } from "./neighbors";
@@ -162,6 +165,35 @@ function showPaths(b: BgpInstance, q: BgpRowQuery, view: "table" | "labels" | "e
   return (view === "labels" ? formatBgpLabels(rows) : formatTable(rows)).trimEnd();
 }
 
+/** The adjacencies of `show adjacency`: resolved ARP entries and up point-to-point tunnels,
+ * by interface, each with the number of FIB paths (every VRF) that use it. */
+function adjacencyRows(stack: NetStack): AdjacencyRow[] {
+  const uses = new Map<string, number>();
+  const key = (iface: string, address: number | undefined): string => `${iface} ${address ?? ""}`;
+  for (const v of stack.vrfs()) {
+    for (const e of v.fib.entries()) {
+      if (e.kind !== "forward") continue;
+      for (const p of e.paths) {
+        const k = key(p.interface.name, p.interface instanceof TunnelInterface ? undefined : p.nextHop);
+        uses.set(k, (uses.get(k) ?? 0) + 1);
+      }
+    }
+  }
+  const rows: AdjacencyRow[] = [];
+  for (const iface of stack.interfaces()) {
+    if (iface instanceof ArpaInterface) {
+      const entries = [...iface.arp.entries.values()].filter((e) => e.complete).sort((a, b) => a.address - b.address);
+      for (const e of entries) rows.push({ interface: iface.name, address: formatIpv4(e.address), refCount: uses.get(key(iface.name, e.address)) ?? 0, encap: e.header, next: undefined });
+    } else if (iface instanceof TunnelInterface && iface.isUp && iface.destination !== undefined && iface.mode !== "gre-multipoint") {
+      const transport = stack.route(iface.transportVrf, iface.destination);
+      const p = transport?.kind === "forward" ? transport.paths[0] : undefined;
+      const next = p === undefined ? undefined : { interface: p.interface.name, address: formatIpv4(p.nextHop ?? iface.destination) };
+      rows.push({ interface: iface.name, address: undefined, refCount: uses.get(key(iface.name, undefined)) ?? 0, encap: undefined, next });
+    }
+  }
+  return rows;
+}
+
 export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstance): SubsystemExecCommand[] {
   return [
     subsystemExec({
@@ -256,6 +288,14 @@ export function bgpExecCommands(instanceOf: (router: SubsystemHost) => BgpInstan
         }
         print((args.has("detail") ? formatCefDetail(row) : formatCef(row)).trimEnd());
       },
+    }),
+    subsystemExec({
+      id: "show.adjacency",
+      mode: BOTH,
+      syntax: "show adjacency [detail$detail]",
+      help: [SHOW, "Adjacent nodes", "Display detailed adjacency information"],
+      pipe: true,
+      run: ({ router, args, print }) => print(formatAdjacencies(adjacencyRows(router.stack), args.has("detail")).trimEnd()),
     }),
     subsystemExec({
       id: "show.ip.cef.summary",
