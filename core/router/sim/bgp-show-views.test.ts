@@ -130,3 +130,16 @@ describe("show bgp ipv4 unicast", () => {
     for (const suffix of ["", " labels", " 10.0.0.1"]) expect(await sim.exec("R1-HUB", `show bgp ipv4 unicast${suffix}`)).toBe(await sim.exec("R1-HUB", `show ip bgp${suffix}`));
   });
 });
+
+describe("`?` on the address-family spellings", () => {
+  it("offers the same choices as the `show ip bgp vpnv4` form, from the one declaration", () => {
+    const shell = sim.node("R4-Spoke").shell;
+    expect(shell.help("show bgp ")).toEqual(["  ipv4   Address family", "  vpnv4  Address family"]);
+    expect(shell.help("show bgp vpnv4 unicast ")).toEqual(shell.help("show ip bgp vpnv4 "));
+    expect(shell.help("show bgp vpnv4 unicast ")).toEqual([
+      "  all  Display information about all VPNv4 NLRIs",
+      "  rd   Display information for a route distinguisher",
+      "  vrf  Display information for a VPN Routing/Forwarding instance",
+    ]);
+  });
+});
