@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DhGroup, EncrId, IkeProtocolId, IntegId, PrfId, TransformType } from "../wire/ikev2-registry";
 import { transform } from "../wire/ikev2-sa";
-import { chooseEspProposal, chooseIkeProposal, childSuiteOf, espProposalFromTransformSet, ikeOffer, ikeProposalFromConfig, IOS_DEFAULT_IKE_PROPOSAL } from "./proposals";
+import { parseConfig } from "../config/parse";
+import { chooseEspProposal, chooseIkeProposal, childSuiteOf, espProposalFromTransformSet, ikeOffer, ikeProposalFromConfig, IOS_DEFAULT_IKE_PROPOSAL, localIkeProposals } from "./proposals";
 
 describe("IKE proposals", () => {
   it("turns `crypto ikev2 proposal` into transforms, the PRF following integrity unless given", () => {
@@ -30,6 +31,47 @@ describe("IKE proposals", () => {
     expect(choice.suite.dhGroup).toBe(14);
     expect(chooseIkeProposal(offer, [IOS_DEFAULT_IKE_PROPOSAL], DhGroup.ECP_384)!.suite.dhGroup).toBe(19);
     expect(chooseIkeProposal(ikeOffer([[transform(TransformType.ENCR, EncrId.ENCR_3DES)]]), [IOS_DEFAULT_IKE_PROPOSAL])).toBeUndefined();
+  });
+});
+
+describe("the proposals a router uses", () => {
+  const config = (text: string) => {
+    const r = parseConfig(text);
+    expect(r.diagnostics).toEqual([]);
+    return r.model;
+  };
+  const groups = (p: ReturnType<typeof localIkeProposals>) => p.map((t) => t.filter((x) => x.type === TransformType.DH).map((x) => x.id));
+
+  it("are the smart defaults with nothing configured", () => {
+    expect(localIkeProposals(config("hostname R\n"), undefined, undefined)).toEqual([IOS_DEFAULT_IKE_PROPOSAL]);
+  });
+
+  it("are a configured proposal named default in place of the built-in one, as on IOS", () => {
+    const c = config("crypto ikev2 proposal default\n encryption aes-cbc-128\n integrity sha256\n group 14\n");
+    expect(groups(localIkeProposals(c, undefined, undefined))).toEqual([[DhGroup.MODP_2048]]);
+  });
+
+  it("try the configured policies first and the default policy (configured or built-in) last", () => {
+    const c = config(
+      [
+        "crypto ikev2 proposal P20",
+        " encryption aes-cbc-256",
+        " integrity sha384",
+        " group 20",
+        "crypto ikev2 proposal P21",
+        " encryption aes-cbc-256",
+        " integrity sha512",
+        " group 21",
+        "crypto ikev2 policy default",
+        " proposal P21",
+        "crypto ikev2 policy ONLY-10",
+        " match address local 10.0.0.1",
+        " proposal P20",
+        "",
+      ].join("\n"),
+    );
+    expect(groups(localIkeProposals(c, undefined, 0x0a000001 as never))).toEqual([[DhGroup.ECP_384]]);
+    expect(groups(localIkeProposals(c, undefined, 0x0a000002 as never))).toEqual([[DhGroup.ECP_521]]);
   });
 });
 

@@ -69,17 +69,27 @@ export function ikeProposalFromConfig(p: DeepReadonly<Ikev2Proposal>): LocalProp
 }
 
 /** The proposals this router uses toward (or from) a peer: those of the first `crypto ikev2
- * policy` matching the front-door VRF and local address, else IOS's default. */
+ * policy` matching the front-door VRF and local address, else the `default` policy's. As on
+ * IOS, `crypto ikev2 proposal default` and `crypto ikev2 policy default` in the config take the
+ * place of the built-in ones (smart defaults): the default policy is the last resort, and a
+ * policy naming proposal `default` gets the configured one if there is one. */
 export function localIkeProposals(config: ReadonlyRouterConfig, fvrf: string | undefined, local: Ipv4 | undefined): LocalProposal[] {
-  const policies = Object.values(config.crypto.ikev2.policies);
-  for (const policy of policies) {
+  const { policies, proposals } = config.crypto.ikev2;
+  const resolve = (names: readonly string[]): LocalProposal[] =>
+    names.flatMap((n) => {
+      const p = proposals[n];
+      if (p !== undefined) return [ikeProposalFromConfig(p)];
+      return n === "default" ? [IOS_DEFAULT_IKE_PROPOSAL] : [];
+    });
+  const ordered = [...Object.values(policies).filter((p) => p.name !== "default"), ...(policies.default ? [policies.default] : [])];
+  for (const policy of ordered) {
     const vrfOk = policy.matchFvrf === undefined || policy.matchFvrf === "any" || policy.matchFvrf === (fvrf ?? "global");
     const addrOk = policy.matchAddressLocal.length === 0 || (local !== undefined && policy.matchAddressLocal.includes(local));
     if (!vrfOk || !addrOk) continue;
-    const list = policy.proposals.map((n) => config.crypto.ikev2.proposals[n]).filter((p) => p !== undefined).map(ikeProposalFromConfig);
+    const list = resolve(policy.proposals);
     if (list.length) return list;
   }
-  return [IOS_DEFAULT_IKE_PROPOSAL];
+  return resolve(["default"]);
 }
 
 /** The offer for the SA payload: proposal numbers 1, 2, ... */

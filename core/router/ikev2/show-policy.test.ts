@@ -20,6 +20,12 @@ describe("show crypto ikev2 proposal", () => {
     ]);
   });
 
+  it("lists a configured proposal named default in place of the built-in one, which the router then no longer offers", () => {
+    const rows = ikev2ProposalRows([{ name: "default", encryption: ["aes-cbc-128"], integrity: ["sha256"], prf: [], groups: [14] }]);
+    expect(rows.map((r) => r.name)).toEqual(["default"]);
+    expect(formatIkev2Proposals(rows).split("\n")[1]).toBe("     Encryption : AES-CBC-128");
+  });
+
   it("shows one proposal by name, and nothing for a name not configured", () => {
     expect(formatIkev2Proposals(ikev2ProposalRows(configured, "ikev2_proposal")).split("\n")[0]).toBe(" IKEv2 proposal: ikev2_proposal ");
     expect(formatIkev2Proposals(ikev2ProposalRows(configured, "nope"))).toBe("");

@@ -96,7 +96,9 @@ export function formatIkev2Proposals(rows: readonly Ikev2ProposalRow[]): string 
 
 /** The default proposal, then the configured ones; `name` keeps one. */
 export function ikev2ProposalRows(configured: readonly DeepReadonly<Ikev2Proposal>[], name?: string): Ikev2ProposalRow[] {
-  const all = [defaultProposalRow(), ...configured.map(proposalRow)];
+  // A configured `default` takes the built-in one's place, as it does in negotiation.
+  const builtIn = configured.some((p) => p.name === "default") ? [] : [defaultProposalRow()];
+  const all = [...builtIn, ...configured.map(proposalRow)];
   return name === undefined ? all : all.filter((r) => r.name === name);
 }
 
@@ -104,8 +106,9 @@ export function ikev2ProposalRows(configured: readonly DeepReadonly<Ikev2Proposa
  * the default proposal), then the configured ones; `name` keeps one. A configured policy
  * without `match fvrf` matches the global table, which IOS prints as "global". */
 export function formatIkev2Policies(configured: readonly DeepReadonly<Ikev2Policy>[], name?: string): string {
+  const builtIn = configured.some((p) => p.name === "default") ? [] : [{ name: "default", fvrf: "Match fvrf : any", local: "any", proposals: ["default"] }];
   const blocks: { name: string; fvrf: string; local: string; proposals: readonly string[] }[] = [
-    { name: "default", fvrf: "Match fvrf : any", local: "any", proposals: ["default"] },
+    ...builtIn,
     ...configured.map((p) => ({
       name: p.name,
       fvrf: `Match fvrf  : ${p.matchFvrf ?? "global"}`,
