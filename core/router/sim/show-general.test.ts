@@ -175,4 +175,17 @@ describe("general show commands", () => {
     expect(lines(await s.exec("R1", "show ip interface loopback 0 brief"))).toEqual(brief);
     expect(await s.exec("R1", "show ip interface loopback 7")).toBe("% Invalid input detected: Loopback7 does not exist\n");
   });
+
+  it("show tcp brief lists the BGP session's connection; all adds the BGP listener", async () => {
+    const s = start();
+    const head = "TCB       Local Address               Foreign Address             (state)";
+    const brief = lines(await s.exec("R1", "show tcp brief"));
+    expect(brief[0]).toBe(head);
+    expect(brief.slice(1)).toEqual([expect.stringMatching(/^[0-9A-F]{8}  1\.1\.1\.1\.\d+ +2\.2\.2\.2\.\d+ +ESTAB$/)]);
+    // Columns: local at 10, foreign at 37, state at 64.
+    expect(brief[1].indexOf("2.2.2.2")).toBe(37);
+    expect(brief[1].indexOf("ESTAB")).toBe(64);
+    expect(brief[1]).toMatch(/\.179 |\.179$|2\.2\.2\.2\.179 /);
+    expect(lines(await s.exec("R1", "show tcp brief all"))).toEqual([...brief, "--------  0.0.0.0.179                *.*                        LISTEN"]);
+  });
 });

@@ -10,6 +10,7 @@ import { formatIpVrfBrief, formatIpVrfDetail } from "../../node/show-vrf";
 import { prefixContainsAddress } from "../../routing/route";
 import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
+import { formatTcpBrief, tcpBriefRows } from "../../net/tcp/show-tcp";
 import { formatInterfaces } from "./show-interfaces";
 import { formatIpInterface } from "./show-ip-interface";
 import { ipProtocolsText } from "./show-protocols";
@@ -177,6 +178,16 @@ export const ipShowCommands: readonly ExecCommand[] = [
         return;
       }
       print(args.has("detail") ? formatIpVrfDetail(rows) : formatIpVrfBrief(rows));
+    },
+  }),
+  exec({
+    id: "show.tcp.brief",
+    mode: BOTH,
+    syntax: "show tcp brief [all$all]",
+    help: [SHOW, "Status of TCP connections", "Brief display of TCP connection status", "All end-points (even listening)"],
+    pipe: true,
+    run: ({ router, args, print }) => {
+      print(formatTcpBrief(tcpBriefRows(router.stack.tcp, args.has("all"))));
     },
   }),
 ];

@@ -112,6 +112,9 @@ export class TcpSockets {
   /** (VRF id, port) → listeners, address-specific ones first. */
   private readonly listeners = new Map<number, TcpListener[]>();
   private nextEphemeral = FIRST_EPHEMERAL_PORT;
+  /** Each connection's TCB number (`show tcp brief`'s TCB column), in creation order. */
+  private readonly tcbIds = new WeakMap<TcpConnection, number>();
+  private nextTcbId = 1;
   private readonly timers: TcpTimers;
   private readonly isnSecret: Uint8Array;
 
@@ -168,6 +171,7 @@ export class TcpSockets {
     };
     const connection = new TcpConnection(this, endpoint, false, this.isn(endpoint), this.mssToward(vrf, remote), this.timers, undefined);
     this.connections.set(this.keyOf(endpoint), connection);
+    this.tcbIds.set(connection, this.nextTcbId++);
     connection.start();
     return connection;
   }
@@ -175,6 +179,16 @@ export class TcpSockets {
   /** Connections in the table (TIME-WAIT included), for show commands and tests. */
   all(): TcpConnection[] {
     return [...this.connections.values()];
+  }
+
+  /** The connection's TCB number: 1, 2… in the order the table made them. */
+  tcbId(connection: TcpConnection): number {
+    return this.tcbIds.get(connection) ?? 0;
+  }
+
+  /** Open listeners, by VRF and port, for `show tcp brief all`. */
+  allListeners(): TcpListener[] {
+    return [...this.listeners.values()].flat();
   }
 
   release(connection: TcpConnection): void {
@@ -265,6 +279,7 @@ export class TcpSockets {
       else c.abort();
     });
     this.connections.set(this.keyOf(endpoint), connection);
+    this.tcbIds.set(connection, this.nextTcbId++);
     this.halfOpen.set(connection, listener);
     listener.halfOpen++;
     connection.acceptSyn(seg);
