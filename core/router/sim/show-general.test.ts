@@ -188,4 +188,24 @@ describe("general show commands", () => {
     expect(brief[1]).toMatch(/\.179 |\.179$|2\.2\.2\.2\.179 /);
     expect(lines(await s.exec("R1", "show tcp brief all"))).toEqual([...brief, "--------  0.0.0.0.179                *.*                        LISTEN"]);
   });
+
+  it("show interfaces [X] summary marks the interfaces that are up and leaves unsampled rates as -", async () => {
+    const s = start();
+    const out = lines(await s.exec("R1", "show interfaces summary"));
+    expect(out.slice(0, 10)).toEqual([
+      "",
+      " *: interface is up",
+      " IHQ: pkts in input hold queue     IQD: pkts dropped from input queue",
+      " OHQ: pkts in output hold queue    OQD: pkts dropped from output queue",
+      " RXBS: rx rate (bits/sec)          RXPS: rx rate (pkts/sec)",
+      " TXBS: tx rate (bits/sec)          TXPS: tx rate (pkts/sec)",
+      " TRTL: throttle count",
+      "",
+      "  Interface                   IHQ       IQD       OHQ       OQD      RXBS      RXPS      TXBS      TXPS      TRTL",
+      "-".repeat(113),
+    ]);
+    expect(out).toContain("* Ethernet0/0                   0         0         0         0         -         -         -         -         0");
+    expect(out).toContain("  Ethernet0/2                   0         0         0         0         -         -         -         -         0");
+    expect(lines(await s.exec("R1", "show interfaces loopback 0 summary")).slice(10)).toEqual(["* Loopback0                     0         0         0         0         -         -         -         -         0"]);
+  });
 });

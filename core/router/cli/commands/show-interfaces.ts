@@ -103,3 +103,28 @@ export function formatInterface(router: Router, iface: Interface): string {
 export function formatInterfaces(router: Router, list: readonly Interface[]): string {
   return list.map((i) => formatInterface(router, i)).join("\n");
 }
+
+/** `show interfaces [X] summary`: one line per interface, IOS's legend above. Our stack holds
+ * no input or output queue and throttles nothing, so IHQ/IQD/OHQ/TRTL are 0, and OQD counts the
+ * frames the NIC refused (transmit-failed). Rates are not sampled in the lab: those columns
+ * show "-", IOS's mark for a figure it does not have (as it prints for subinterfaces). */
+export function formatInterfacesSummary(list: readonly Interface[]): string {
+  const lines = [
+    "",
+    " *: interface is up",
+    " IHQ: pkts in input hold queue     IQD: pkts dropped from input queue",
+    " OHQ: pkts in output hold queue    OQD: pkts dropped from output queue",
+    " RXBS: rx rate (bits/sec)          RXPS: rx rate (pkts/sec)",
+    " TXBS: tx rate (bits/sec)          TXPS: tx rate (pkts/sec)",
+    " TRTL: throttle count",
+    "",
+    "  Interface                   IHQ       IQD       OHQ       OQD      RXBS      RXPS      TXBS      TXPS      TRTL",
+    "-".repeat(113),
+  ];
+  for (const i of list) {
+    // IOS keeps no counters of its own for a subinterface here.
+    const cols = i.kind === "dot1q" ? Array<string>(9).fill("-") : ["0", "0", "0", String(i.counters.drops["transmit-failed"]), "-", "-", "-", "-", "0"];
+    lines.push(`${i.lineProtocolUp ? "*" : " "} ${i.name.padEnd(21)}${cols.map((c) => c.padStart(10)).join("")}`);
+  }
+  return lines.join("\n");
+}

@@ -11,7 +11,7 @@ import { prefixContainsAddress } from "../../routing/route";
 import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
 import { formatTcpBrief, tcpBriefRows } from "../../net/tcp/show-tcp";
-import { formatInterfaces } from "./show-interfaces";
+import { formatInterfaces, formatInterfacesSummary } from "./show-interfaces";
 import { formatIpInterface } from "./show-ip-interface";
 import { ipProtocolsText } from "./show-protocols";
 
@@ -58,8 +58,8 @@ export const ipShowCommands: readonly ExecCommand[] = [
   exec({
     id: "show.interfaces",
     mode: BOTH,
-    syntax: "show interfaces [INTERFACE$name]",
-    help: [SHOW, "Interface status and configuration", "Interface name"],
+    syntax: "show interfaces [INTERFACE$name] [summary$summary]",
+    help: [SHOW, "Interface status and configuration", "Interface name", "Summary of interface status"],
     pipe: true,
     run: ({ router, args, print }) => {
       const name = args.optStr("name");
@@ -68,7 +68,7 @@ export const ipShowCommands: readonly ExecCommand[] = [
         print(`% Invalid input detected: ${name} does not exist`);
         return;
       }
-      print(formatInterfaces(router, list));
+      print(args.has("summary") ? formatInterfacesSummary(list) : formatInterfaces(router, list));
     },
   }),
   exec({
