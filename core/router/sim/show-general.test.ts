@@ -27,6 +27,7 @@ interface Tunnel0
 interface Ethernet0/2
  shutdown
 ip route ${3 - n}.${3 - n}.${3 - n}.${3 - n} 255.255.255.255 10.0.12.${3 - n}
+${n === 1 ? "ip route 172.30.0.0 255.255.0.0 10.0.12.2" : ""}
 router bgp 65000
  bgp log-neighbor-changes
  neighbor ${3 - n}.${3 - n}.${3 - n}.${3 - n} remote-as 65000
@@ -60,11 +61,11 @@ describe("general show commands", () => {
       "Route Source    Networks    Subnets     Replicates",
       "application     0           0           0",
       "connected       0           5           0",
-      "static          0           1           0",
+      "static          1           1           0",
       "bgp 65000       0           0           0",
       "  External: 0 Internal: 0 Local: 0",
       "internal        3",
-      "Total           3           6           0",
+      "Total           4           6           0",
     ]);
     expect(lines(await s.exec("R1", "show ip route vrf cust1 summary"))).toEqual([
       "IP routing table name is cust1 (0x1)",
@@ -207,5 +208,31 @@ describe("general show commands", () => {
     expect(out).toContain("* Ethernet0/0                   0         0         0         0         -         -         -         -         0");
     expect(out).toContain("  Ethernet0/2                   0         0         0         0         -         -         -         -         0");
     expect(lines(await s.exec("R1", "show interfaces loopback 0 summary")).slice(10)).toEqual(["* Loopback0                     0         0         0         0         -         -         -         -         0"]);
+  });
+
+  it("show ip traffic counts the packets the stack discarded, by IOS's reasons", async () => {
+    const s = start();
+    const before = lines(await s.exec("R2", "show ip traffic"));
+    expect(before).toEqual([
+      "IP statistics:",
+      "  Rcvd:  0 format errors, 0 checksum errors, 0 bad hop count",
+      "         0 unknown protocol",
+      "  Frags: 0 timeouts, 0 couldn't reassemble",
+      "         0 couldn't fragment",
+      "  Drop:  0 encapsulation failed, 0 unresolved",
+      "         0 no route",
+      "",
+      "ICMP statistics:",
+      "  Rcvd: 0 format errors",
+      "",
+      "UDP statistics:",
+      "  Rcvd: 0 format errors, 0 no port",
+      "",
+      "TCP statistics:",
+      "  Rcvd: 0 format errors, 0 no port",
+    ]);
+    // R1 routes 172.30/16 to R2, which has no route for it.
+    expect(await s.exec("R1", "ping 172.30.0.1 repeat 3")).toContain("Success rate is 0 percent (0/3)");
+    expect(lines(await s.exec("R2", "show ip traffic"))[6]).toBe("         3 no route");
   });
 });

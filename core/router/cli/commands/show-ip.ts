@@ -10,6 +10,7 @@ import { formatIpVrfBrief, formatIpVrfDetail } from "../../node/show-vrf";
 import { prefixContainsAddress } from "../../routing/route";
 import { maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
+import { formatIpTraffic, ipTraffic } from "../../net/show-traffic";
 import { formatTcpBrief, tcpBriefRows } from "../../net/tcp/show-tcp";
 import { formatInterfaces, formatInterfacesSummary } from "./show-interfaces";
 import { formatIpInterface } from "./show-ip-interface";
@@ -178,6 +179,16 @@ export const ipShowCommands: readonly ExecCommand[] = [
         return;
       }
       print(args.has("detail") ? formatIpVrfDetail(rows) : formatIpVrfBrief(rows));
+    },
+  }),
+  exec({
+    id: "show.ip.traffic",
+    mode: BOTH,
+    syntax: "show ip traffic",
+    help: [SHOW, IP, "IP protocol statistics"],
+    pipe: true,
+    run: ({ router, print }) => {
+      print(formatIpTraffic(ipTraffic(router.stack.interfaces())));
     },
   }),
   exec({
