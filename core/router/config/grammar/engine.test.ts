@@ -23,12 +23,31 @@ const toy = new Grammar<Toy>([
   { id: "ip-domain-lookup", mode: "config", syntax: "ip domain lookup", help: ["Global IP configuration subcommands", "IP DNS Resolver", "Enable IP Domain Name System hostname translation"], no: {} },
   { id: "interface", mode: "config", syntax: "interface INTERFACE$name", help: ["Select an interface to configure", "Interface"] },
   { id: "neighbor-remote-as", mode: "router", syntax: "neighbor (A.B.C.D|WORD)$peer remote-as ASN$asn", help: ["Specify a neighbor router", "Neighbor address", "Neighbor tag", "Specify a BGP neighbor", "AS of remote neighbor"] },
+  {
+    id: "show-ip-interface",
+    mode: "exec",
+    syntax: "show ip interface [(brief$brief [INTERFACE$name]|INTERFACE$name [brief$brief])]",
+    help: ["Show", "IP", "IP interface", "Brief", "Interface name", "Interface name", "Brief"],
+  },
   { id: "match-tag", mode: "route-map", syntax: "match tag <0-4294967295>$tags...", help: ["Match values from routing table", "Match tag of route", "Tag value"] },
 ]);
 
 const parse = (line: string, mode = "config") => toy.match(mode, line);
 
 describe("grammar engine", () => {
+  it("takes an interface in one word or as type and number, in an optional group before or after a keyword", () => {
+    const name = (line: string): [string | undefined, boolean] | undefined => {
+      const r = parse(line, "exec");
+      return r.ok ? [r.match.args.optStr("name"), r.match.args.has("brief")] : undefined;
+    };
+    expect(name("show ip interface tunnel 0")).toEqual(["Tunnel0", false]);
+    expect(name("show ip interface Tunnel0")).toEqual(["Tunnel0", false]);
+    expect(name("show ip interface ethernet 0/1.10 brief")).toEqual(["Ethernet0/1.10", true]);
+    expect(name("show ip interface brief loopback 100")).toEqual(["Loopback100", true]);
+    expect(name("show ip interface brief")).toEqual([undefined, true]);
+    expect(name("show ip interface tunnel")).toBeUndefined();
+  });
+
   it("matches keywords by unique case-insensitive prefix and binds typed arguments", () => {
     const r = parse("IP ROU 10.0.0.0 255.0.0.0 e0/1 10.1.1.1 200 tag 5 name x permanent");
     expect(r.ok).toBe(true);
