@@ -8,9 +8,13 @@
 // fastest of BGP_BENCH_RUNS runs (default 3): on a shared machine other work only slows a
 // run down; each receiver's CPU seconds over its run print too, the figure such load distorts
 // least. Beside each receiver's figure, `.generator-written` is when the generator (Python)
-// had written its last UPDATE in that run: the floor no receiver's `selected` can go under,
-// which on a slow or loaded machine is most of the figure. A second run of ours without a VRF (`.vpn-only`) holds the routes in the VPNv4 table
-// only, as the peers here do, for a like-for-like comparison. Needs root, iproute2, python3 and the packet-socket addon; FRR and BIRD are
+// had written its last UPDATE in that run. FRR and BIRD read through the kernel's TCP, which
+// takes the whole 1.5 MB stream into its buffers in milliseconds; ours reads through our own
+// TCP, whose receive window opens only as fast as the router takes the UPDATEs in, so there
+// it is how long the stream took to get into the router, and `selected` minus it is what
+// selection and installing still took after the last byte. A second run of ours without a
+// VRF (`.vpn-only`) holds the routes in the VPNv4 table only, as the peers here do, for a
+// like-for-like comparison. Needs root, iproute2, python3 and the packet-socket addon; FRR and BIRD are
 // measured when installed (`.ci/run` installs both).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -43,8 +47,8 @@ interface Measured {
   readonly rssMb: number;
   /** The receiver's user+system CPU over the run: what load on a shared machine distorts least. */
   readonly cpuS: number;
-  /** When the generator had written its last UPDATE into the socket, from its first: no
-   * receiver can select everything sooner, so this is the run's floor for `selectedS`. */
+  /** When the generator had written its last UPDATE into the socket, from its first (paced
+   * by the receiver's TCP window: see the header). */
   readonly writtenS: number | undefined;
 }
 
