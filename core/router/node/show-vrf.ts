@@ -52,16 +52,23 @@ export function formatVrfDetail(rows: readonly VrfRow[]): string {
     if (ifs.length) out.push("    " + ifs.join(" "));
     out.push(`Address family ipv4 unicast (Table ID = 0x${id.toString(16)}):`);
     out.push("  Flags: 0x0");
-    out.push(v.exportTargets.length ? "  Export VPN route-target communities" : "  No Export VPN route-target communities");
-    if (v.exportTargets.length) out.push("    " + v.exportTargets.map((t) => `RT:${t}`).join("  "));
-    out.push(v.importTargets.length ? "  Import VPN route-target communities" : "  No Import VPN route-target communities");
-    if (v.importTargets.length) out.push("    " + v.importTargets.map((t) => `RT:${t}`).join("  "));
-    out.push("  No import route-map", "  No global export route-map", "  No export route-map");
-    out.push("  VRF label distribution protocol: not configured", "  VRF label allocation mode: per-prefix");
+    out.push(...targetLines(v));
     out.push("Address family ipv6 unicast not active", "Address family ipv4 multicast not active");
     out.push("");
   });
   return out.join("\n").trimEnd();
+}
+
+/** The route targets and the fixed lines after them, the same in both detail views. */
+function targetLines(v: VrfRow): string[] {
+  const out: string[] = [];
+  out.push(v.exportTargets.length ? "  Export VPN route-target communities" : "  No Export VPN route-target communities");
+  if (v.exportTargets.length) out.push("    " + v.exportTargets.map((t) => `RT:${t}`).join("  "));
+  out.push(v.importTargets.length ? "  Import VPN route-target communities" : "  No Import VPN route-target communities");
+  if (v.importTargets.length) out.push("    " + v.importTargets.map((t) => `RT:${t}`).join("  "));
+  out.push("  No import route-map", "  No global export route-map", "  No export route-map");
+  out.push("  VRF label distribution protocol: not configured", "  VRF label allocation mode: per-prefix");
+  return out;
 }
 
 /** `show ip vrf [brief]`: Name at 2, Default RD at 35, Interfaces at 55, one per line. */
@@ -89,12 +96,7 @@ export function formatIpVrfDetail(rows: readonly VrfRow[]): string {
     // Three names a line, each in a 24-character field.
     for (let i = 0; i < ifs.length; i += 3) out.push(("    " + ifs.slice(i, i + 3).map((n) => n.padEnd(24)).join("")).trimEnd());
     out.push(`VRF Table ID = ${v.id}`);
-    out.push(v.exportTargets.length ? "  Export VPN route-target communities" : "  No Export VPN route-target communities");
-    if (v.exportTargets.length) out.push("    " + v.exportTargets.map((t) => `RT:${t}`).join("  "));
-    out.push(v.importTargets.length ? "  Import VPN route-target communities" : "  No Import VPN route-target communities");
-    if (v.importTargets.length) out.push("    " + v.importTargets.map((t) => `RT:${t}`).join("  "));
-    out.push("  No import route-map", "  No global export route-map", "  No export route-map");
-    out.push("  VRF label distribution protocol: not configured", "  VRF label allocation mode: per-prefix");
+    out.push(...targetLines(v));
   }
   return out.join("\n");
 }
