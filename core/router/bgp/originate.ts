@@ -55,7 +55,7 @@ export class BgpOrigination {
       for (const f of Object.values(bgp.addressFamilies)) {
         if (f.afi !== "ipv4") continue;
         const vrf = f.vrf ?? "";
-        for (const r of this.routing.rib.routes(vrf === "" ? undefined : vrf)) this.offer(want, vrf, f, r);
+        for (const r of this.routing.rib.installedRoutes(vrf === "" ? undefined : vrf)) this.offer(want, vrf, f, r);
         for (const n of f.networks) {
           const installed = this.routing.rib.installed(vrf === "" ? undefined : vrf, n.prefix);
           const attrs = installed === undefined ? undefined : this.networkAttrs(n.routeMap, installed);

@@ -262,11 +262,17 @@ export class Rib {
 
   /** Every installed route of a VRF, in address order then shorter prefix first. */
   routes(vrf: string | undefined): InstalledRoute[] {
+    return this.installedRoutes(vrf).sort((a, b) => a.prefix.addr - b.prefix.addr || a.prefix.len - b.prefix.len);
+  }
+
+  /** Every installed route of a VRF in no particular order: for callers that look at each one
+   * (redistribution) and need no sort of the whole table. */
+  installedRoutes(vrf: string | undefined): InstalledRoute[] {
     const t = this.table(vrfKey(vrf));
     if (t === undefined) return [];
     const out: InstalledRoute[] = [];
     for (const s of t.states.values()) if (s.installed !== undefined) out.push(s.installed);
-    return out.sort((a, b) => a.prefix.addr - b.prefix.addr || a.prefix.len - b.prefix.len);
+    return out;
   }
 
   /** Every candidate for a prefix, best first (installed or not). */

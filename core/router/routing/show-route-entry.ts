@@ -66,7 +66,7 @@ export function formatRouteLookup(rib: Rib, vrf: string | undefined, address: Ip
   if (found !== undefined) return formatRouteEntry(routeRow(found, now));
   const classful = classfulLength(address);
   const major = makePrefix(address, classful);
-  const sameMajor = rib.routes(vrf).some((r) => r.route.prefix.len >= classful && prefixContainsAddress(major, r.route.prefix.addr));
+  const sameMajor = rib.installedRoutes(vrf).some((r) => r.route.prefix.len >= classful && prefixContainsAddress(major, r.route.prefix.addr));
   const prefix = vrf ? `Routing Table: ${vrf}\n` : "";
   return prefix + (sameMajor && ((address & ~maskOf(classful)) >>> 0) !== 0 ? "% Subnet not in table" : "% Network not in table");
 }
