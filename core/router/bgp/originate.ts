@@ -55,7 +55,9 @@ export class BgpOrigination {
       for (const f of Object.values(bgp.addressFamilies)) {
         if (f.afi !== "ipv4") continue;
         const vrf = f.vrf ?? "";
-        for (const r of this.routing.rib.installedRoutes(vrf === "" ? undefined : vrf)) this.offer(want, vrf, f, r);
+        // In address order: labels are allocated as routes are offered, and IOS hands them out
+        // in that order (the source document's hub: 0.0.0.0 gets 18, 192.168.110.0 gets 19).
+        for (const r of this.routing.rib.routes(vrf === "" ? undefined : vrf)) this.offer(want, vrf, f, r);
         for (const n of f.networks) {
           const installed = this.routing.rib.installed(vrf === "" ? undefined : vrf, n.prefix);
           const attrs = installed === undefined ? undefined : this.networkAttrs(n.routeMap, installed);
