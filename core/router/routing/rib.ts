@@ -62,9 +62,9 @@ class PrefixState implements Prefix {
   recursive: readonly (string | number)[] = NO_RECURSIVE;
   /** Interfaces its candidates name, as indexed in `byInterface`. */
   interfaces: readonly string[] = NO_INTERFACES;
-  /** The resolution pass that last recomputed it (how often, when more than once, is in
-   * the pass's own count: one field less per prefix). */
-  pass = 0;
+  /** Bit 0: waiting in the dirty queue. Above it: the resolution pass that last recomputed
+   * it (how often, when more than once, is in the pass's own count). One field for both. */
+  marks = 0;
 
   constructor(
     readonly vrf: string,
@@ -153,7 +153,9 @@ export class Rib {
   private readonly byNextHop = new Map<string, NextHopIndex>();
   /** Interface name → prefixes whose candidates name it. */
   private readonly byInterface = new Map<string, Set<PrefixState>>();
-  private readonly dirty = new Set<PrefixState>();
+  /** States to recompute, in the order they were marked, each once (its `marks` bit 0): an
+   * array, where a Set of one state added and deleted per upsert made garbage every time. */
+  private readonly dirty: PrefixState[] = [];
   /** An installed route's chain plus its own state: the chain of every route resolved through
    * it alone, made once per installed route rather than once per dependant. */
   private readonly closures = new WeakMap<InstalledRoute, ReadonlySet<PrefixStateRef>>();
@@ -203,7 +205,7 @@ export class Rib {
       state.routes = routes;
     }
     this.reindex(state);
-    this.dirty.add(state);
+    this.markDirty(state);
     this.process();
   }
 
@@ -217,7 +219,7 @@ export class Rib {
     if (rest.length === before) return;
     state.setList(rest);
     this.reindex(state);
-    this.dirty.add(state);
+    this.markDirty(state);
     this.process();
   }
 
@@ -240,7 +242,7 @@ export class Rib {
       for (const state of t.states.values()) {
         state.routes = undefined;
         this.reindex(state);
-        this.dirty.add(state);
+        this.markDirty(state);
       }
     });
     this.tables.delete(vrf);
@@ -290,23 +292,36 @@ export class Rib {
   private process(): void {
     if (this.processing || this.batchDepth > 0) return;
     this.processing = true;
-    const pass = ++this.pass;
+    // Pass numbers stay small integers (30 bits, never 0) so that `marks` does.
+    const pass = (this.pass = (this.pass + 1) & 0x3fffffff || 1);
+    const queue = this.dirty;
+    let i = 0;
     try {
-      // A Set iterator also visits states marked dirty while it runs, in the order they were marked.
+      // States marked while it runs join the end of the queue and are visited in this pass.
       let repeats: Map<PrefixState, number> | undefined;
-      for (const state of this.dirty) {
-        this.dirty.delete(state);
+      for (; i < queue.length; i++) {
+        const state = queue[i];
         let count = 1;
-        if (state.pass !== pass) state.pass = pass;
+        if (state.marks >>> 1 !== pass) state.marks = pass << 1;
         else {
+          state.marks &= ~1;
           count = ((repeats ??= new Map()).get(state) ?? 1) + 1;
           repeats.set(state, count);
         }
         if (count <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state);
       }
+      queue.length = 0;
     } finally {
+      // A recompute that threw leaves the states after it queued for the next pass.
+      if (queue.length > 0) queue.splice(0, i + 1);
       this.processing = false;
     }
+  }
+
+  private markDirty(state: PrefixState): void {
+    if ((state.marks & 1) !== 0) return;
+    state.marks |= 1;
+    this.dirty.push(state);
   }
 
   private recompute(vrf: string, p: Prefix): void {
@@ -328,7 +343,7 @@ export class Rib {
     this.fibSync.apply(vrf, state, chosen);
     // Everything resolved through this prefix may now resolve differently.
     const dependants = this.byNextHop.get(vrf)?.within(state);
-    if (dependants !== undefined) for (const states of dependants) for (const s of states) this.dirty.add(s);
+    if (dependants !== undefined) for (const states of dependants) for (const s of states) this.markDirty(s);
     for (const listener of this.listeners) listener(vrf, state, chosen);
   }
 
@@ -438,7 +453,7 @@ export class Rib {
   private interfaceChanged(name: string): void {
     const states = this.byInterface.get(name);
     if (states === undefined) return;
-    for (const s of states) this.dirty.add(s);
+    for (const s of states) this.markDirty(s);
     this.process();
   }
 
