@@ -10,8 +10,16 @@ const attrs = new AttrTable();
 const table = new Table("ipv4", undefined, 0, "");
 const dest = table.dest(ip("10.0.0.0"), 8);
 
+/** `maximum-paths N` and `maximum-paths ibgp N` both at `maximumPaths`. */
 function ctx(maximumPaths = 1, costs: Record<number, number> = {}): SelectionContext {
-  return { routerId: ip("10.0.0.1"), maximumPaths: () => maximumPaths, cost: (nh) => costs[nh] ?? 1 };
+  const mp = { ebgp: maximumPaths, ibgp: maximumPaths, eibgp: 1 };
+  return { routerId: ip("10.0.0.1"), multipath: () => mp, cost: (nh) => costs[nh] ?? 1 };
+}
+
+/** `maximum-paths eibgp N`. */
+function eibgp(n: number, costs: Record<number, number> = {}): SelectionContext {
+  const mp = { ebgp: 1, ibgp: 1, eibgp: n };
+  return { routerId: ip("10.0.0.1"), multipath: () => mp, cost: (nh) => costs[nh] ?? 1 };
 }
 
 interface Spec {
@@ -110,6 +118,36 @@ describe("best-path selection", () => {
     expect(select([ps[2], ps[0], ps[1]], ctx(2))).toEqual([ps[0], ps[1]]);
   });
 
+  it("with maximum-paths eibgp, takes an eBGP and an iBGP path equal up to MED as multipaths, whatever their IGP costs; the eBGP path stays best", () => {
+    const ce = path({ asPath: [65010], ebgp: true, neighbor: "172.16.0.2", nextHop: ip("172.16.0.2") });
+    const pe = path({ asPath: [65010], neighbor: "10.0.0.9", nextHop: ip("10.0.0.9") });
+    // the remote PE far away by the IGP: eiBGP multipath still takes it
+    const costs = { [ip("10.0.0.9")]: 50 };
+    expect(select([pe, ce], eibgp(2, costs))).toEqual([ce, pe]);
+    expect(select([ce, pe], eibgp(2, costs))).toEqual([ce, pe]);
+    // without eibgp, eBGP and iBGP multipath never mix the two
+    expect(select([pe, ce], ctx(4, costs))).toEqual([ce]);
+    expect(select([pe, ce], eibgp(1, costs))).toEqual([ce]);
+  });
+
+  it("with maximum-paths eibgp, leaves out paths unequal in weight, local preference, AS path, origin or MED", () => {
+    const ce = path({ asPath: [65010], ebgp: true, neighbor: "172.16.0.2", med: 0, nextHop: ip("172.16.0.2") });
+    const unequal: Spec[] = [{ weight: 1 }, { localPref: 90 }, { asPath: [65011] }, { asPath: [65010, 65010] }, { origin: 2 }, { med: 5 }];
+    for (const u of unequal) {
+      const pe = path({ asPath: [65010], med: 0, neighbor: "10.0.0.9", nextHop: ip("10.0.0.9"), ...u });
+      const selected = select([ce, pe], eibgp(2));
+      expect(selected).not.toContain(u.weight === 1 ? ce : pe);
+      expect(selected).toHaveLength(1);
+    }
+  });
+
+  it("with maximum-paths eibgp N, keeps N paths in all, eBGP ones first", () => {
+    const ces = ["172.16.0.2", "172.16.1.2"].map((n) => path({ asPath: [65010], ebgp: true, neighbor: n, routerId: n, nextHop: ip(n) }));
+    const pes = ["10.0.0.8", "10.0.0.9"].map((n) => path({ asPath: [65010], neighbor: n, routerId: n, nextHop: ip(n) }));
+    expect(select([...pes, ...ces], eibgp(3))).toEqual([ces[0], ces[1], pes[0]]);
+    expect(select([...pes, ...ces], eibgp(8))).toEqual([ces[0], ces[1], pes[0], pes[1]]);
+  });
+
   it("does not depend on the order paths are listed in", () => {
     const spec = fc.record({
       weight: fc.constantFrom(0, 0, 0, 100),
@@ -123,10 +161,11 @@ describe("best-path selection", () => {
       clusterList: fc.constantFrom(0, 1, 2),
     });
     fc.assert(
-      fc.property(fc.array(spec, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (specs, mp) => {
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), (specs, mp, mixed) => {
         // Distinct neighbors and arrival stamps belong to the path, not to the list order.
         const ps = specs.map((s, i) => path({ ...s, neighbor: `10.9.9.${i + 1}`, stamp: i + 1 }));
-        const c = ctx(mp, { [ip("192.0.2.1")]: 1, [ip("192.0.2.2")]: 2 });
+        const costs = { [ip("192.0.2.1")]: 1, [ip("192.0.2.2")]: 2 };
+        const c = mixed ? eibgp(mp, costs) : ctx(mp, costs);
         const forward = select(ps, c);
         const backward = select([...ps].reverse(), c);
         expect(backward[0]).toBe(forward[0]);

@@ -8,8 +8,9 @@
 // Selection follows Cisco's "BGP Best Path Selection Algorithm" (document 13753), steps in
 // order: a valid next hop; highest weight; highest LOCAL_PREF (100 when absent); locally
 // originated; shortest AS path; lowest origin; lowest MED (between paths from the same
-// neighboring AS; absent counts 0); eBGP over iBGP; lowest IGP cost to the next hop —
-// `maximum-paths` takes paths equal up to here (same AS path) as multipaths — then the
+// neighboring AS; absent counts 0) — `maximum-paths eibgp` takes eBGP and iBGP paths equal
+// up to here (same AS path) as multipaths; eBGP over iBGP; lowest IGP cost to the next hop —
+// `maximum-paths [ibgp]` takes paths equal up to here (same AS path) as multipaths — then the
 // oldest of two eBGP paths; lowest router ID (ORIGINATOR_ID when reflected); shortest
 // CLUSTER_LIST; lowest neighbor address. MEDs are compared deterministically (IOS
 // `bgp deterministic-med`, see deterministicMed). Ties past that (two local sources, or one peer's
@@ -283,11 +284,19 @@ export class Dest {
   }
 }
 
+/** A table's multipath counts (1 = off): `maximum-paths N` for eBGP best paths, `maximum-paths
+ * ibgp N` for iBGP ones, `maximum-paths eibgp N` for eBGP and iBGP paths together. */
+export interface Multipath {
+  readonly ebgp: number;
+  readonly ibgp: number;
+  readonly eibgp: number;
+}
+
 /** What selection needs of the RIB. */
 export interface SelectionContext {
   readonly routerId: Ipv4;
-  /** The table's `maximum-paths` for eBGP or iBGP best paths (each VRF's table has its own). */
-  maximumPaths(table: Table, ebgp: boolean): number;
+  /** The table's multipath counts (each VRF's table has its own). */
+  multipath(table: Table): Multipath;
   /** IGP cost to a next hop, -1 when unreachable (cached by the RIB). */
   cost(nextHop: Ipv4): number;
 }
@@ -297,8 +306,8 @@ function routerIdOf(p: Path, ctx: SelectionContext): number {
   return p.from === undefined ? ctx.routerId : p.from.routerId;
 }
 
-/** Steps up to IGP cost: negative when `a` is better, 0 when equal (multipath candidates). */
-function compareToCost(a: Path, b: Path): number {
+/** Steps up to MED: negative when `a` is better, 0 when equal (eiBGP multipath candidates). */
+function compareToMed(a: Path, b: Path): number {
   if (a.valid !== b.valid) return a.valid ? -1 : 1;
   if (a.weight !== b.weight) return b.weight - a.weight;
   const lpA = a.attrs.localPref ?? DEFAULT_LOCAL_PREF;
@@ -312,6 +321,13 @@ function compareToCost(a: Path, b: Path): number {
     const medB = b.attrs.med ?? 0;
     if (medA !== medB) return medA - medB;
   }
+  return 0;
+}
+
+/** Steps up to IGP cost: negative when `a` is better, 0 when equal (multipath candidates). */
+function compareToCost(a: Path, b: Path): number {
+  const c = compareToMed(a, b);
+  if (c !== 0) return c;
   if (a.ebgp !== b.ebgp) return a.ebgp ? -1 : 1;
   return a.cost - b.cost;
 }
@@ -353,7 +369,13 @@ function deterministicMed(d: Dest, ctx: SelectionContext): Path {
 }
 
 /** Refreshes each path's next-hop cost and sets the destination's best path and
- * multipaths (at most the table's `maximumPaths` in all); no best when no path is valid. */
+ * multipaths (at most the table's multipath count in all); no best when no path is valid.
+ * The best path is chosen as without multipath. With `maximum-paths N` or `maximum-paths
+ * ibgp N` the multipaths are paths of the best's kind (eBGP or iBGP) equal to it up to the IGP
+ * cost. With `maximum-paths eibgp N` eBGP and iBGP paths join one set: equal up to MED, the
+ * eBGP-over-iBGP step and the IGP cost left out, since IOS's eiBGP multipath shares load over
+ * paths of unequal IGP cost (Cisco, "BGP Multipath Load Sharing for Both eBGP and iBGP in an
+ * MPLS VPN"). Either way the AS path must be the same, not only as long. */
 export function selectPaths(d: Dest, ctx: SelectionContext): void {
   const n = d.count;
   let best: Path | undefined;
@@ -370,13 +392,15 @@ export function selectPaths(d: Dest, ctx: SelectionContext): void {
   if (best === undefined) return;
   if (valid > 2) d.best = best = deterministicMed(d, ctx);
   if (valid === 1 || best.local) return;
-  const max = ctx.maximumPaths(d.table, best.ebgp);
+  const mp = ctx.multipath(d.table);
+  const mixed = mp.eibgp > 1;
+  const max = mixed ? mp.eibgp : best.ebgp ? mp.ebgp : mp.ibgp;
   if (max <= 1) return;
   let more: Path[] = [];
   for (let i = 0; i < n; i++) {
     const p = d.at(i);
-    if (p === best || p.cost < 0 || p.local || p.ebgp !== best.ebgp) continue;
-    if (p.attrs.asPathKey !== best.attrs.asPathKey || compareToCost(p, best) !== 0) continue;
+    if (p === best || p.cost < 0 || p.local || p.attrs.asPathKey !== best.attrs.asPathKey) continue;
+    if (mixed ? compareToMed(p, best) !== 0 : p.ebgp !== best.ebgp || compareToCost(p, best) !== 0) continue;
     more.push(p);
   }
   if (more.length === 0) return;

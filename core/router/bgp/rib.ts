@@ -43,7 +43,7 @@ import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, LocalSource } from "./types";
-import { applyVrfs, importPath, importTargets, maximumPaths, rdParts, retire, setConfig, unimport, unimportFrom, type VrfImporter } from "./vpn";
+import { applyVrfs, importPath, importTargets, multipathOf, rdParts, retire, setConfig, unimport, unimportFrom, type VrfImporter } from "./vpn";
 import { checkRelabel, labelledNextHop, relabelled, updateLocalLabel } from "./local-labels";
 import { installLocal, localAttrs, originate, withdrawLocal, type LocalEntry } from "./origin";
 
@@ -112,7 +112,7 @@ export class BgpRib {
     this.config = config;
     this.ctx = {
       routerId: config.routerId,
-      maximumPaths: (table, ebgp) => maximumPaths(this.config, table, ebgp),
+      multipath: (table) => multipathOf(this.config, table),
       cost: (nh) => this.cost(nh),
     };
     this.outCtx = {

@@ -179,6 +179,7 @@ export class BgpInstance implements SubsystemInstance {
         exportRts: parse(rts.export),
         ...(f?.maximumPaths !== undefined ? { maximumPaths: f.maximumPaths } : {}),
         ...(f?.maximumPathsIbgp !== undefined ? { maximumPathsIbgp: f.maximumPathsIbgp } : {}),
+        ...(f?.maximumPathsEibgp !== undefined ? { maximumPathsEibgp: f.maximumPathsEibgp } : {}),
         ...(summaries.length > 0 ? { summaryOnly: summaries } : {}),
       });
     }
@@ -190,6 +191,7 @@ export class BgpInstance implements SubsystemInstance {
       ...(bgp.clusterId !== undefined ? { clusterId: bgp.clusterId } : {}),
       maximumPaths: global?.maximumPaths ?? 1,
       ...(global?.maximumPathsIbgp !== undefined ? { maximumPathsIbgp: global.maximumPathsIbgp } : {}),
+      ...(global?.maximumPathsEibgp !== undefined ? { maximumPathsEibgp: global.maximumPathsEibgp } : {}),
       ...(summaries.length > 0 ? { summaryOnly: summaries } : {}),
       vrfs,
     };

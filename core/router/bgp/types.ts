@@ -91,6 +91,8 @@ export interface BgpVrfConfig {
    * table (absent: 1). */
   readonly maximumPaths?: number;
   readonly maximumPathsIbgp?: number;
+  /** `maximum-paths eibgp N`: eBGP and iBGP paths as multipaths of one another (absent: 1). */
+  readonly maximumPathsEibgp?: number;
   /** `aggregate-address … summary-only` of the VRF's family: more specific routes beneath
    * these are sent to no neighbor, VPNv4 or CE (IOS "s"). */
   readonly summaryOnly?: readonly Prefix[];
@@ -105,6 +107,8 @@ export interface BgpRibConfig {
   readonly maximumPaths: number;
   /** The global table's iBGP multipath count (`maximum-paths ibgp N`); absent: 1. */
   readonly maximumPathsIbgp?: number;
+  /** The global table's eiBGP multipath count (`maximum-paths eibgp N`); absent: 1. */
+  readonly maximumPathsEibgp?: number;
   /** The global family's `aggregate-address … summary-only` prefixes (see BgpVrfConfig). */
   readonly summaryOnly?: readonly Prefix[];
   /** VRFs with an RD that BGP serves. */

@@ -9,7 +9,7 @@
 import { writeRouteDistinguisher, type RouteDistinguisher } from "../wire/bgp-nlri";
 import { readU16, readU32 } from "../wire/bytes";
 import { routeTargetKey } from "./attrs";
-import type { Dest, Path, Table } from "./bestpath";
+import type { Dest, Multipath, Path, Table } from "./bestpath";
 import type { Attrs } from "./attrs";
 import type { BgpRibConfig, BgpVrfConfig } from "./types";
 import type { BgpRib } from "./rib";
@@ -28,20 +28,27 @@ function sameVrf(a: BgpVrfConfig | undefined, b: BgpVrfConfig | undefined, field
   return ka === kb;
 }
 
-/** A table's `maximum-paths` for eBGP or iBGP best paths, as IOS scopes it: the global
+/** A table's multipath counts (bestpath.ts's Multipath) as IOS scopes them: the global
  * family's for the global table, `address-family ipv4 vrf X`'s for X's table; a VPNv4 table
- * of no local VRF selects one best path. */
-export function maximumPaths(config: BgpRibConfig, table: Table, ebgp: boolean): number {
+ * of no local VRF selects one best path. `maximum-paths eibgp N` (N > 1) stands alone: the
+ * config refuses it beside the other two. */
+const SINGLE: Multipath = { ebgp: 1, ibgp: 1, eibgp: 1 };
+
+export function multipathOf(config: BgpRibConfig, table: Table): Multipath {
   const vrf = table.vrf;
-  if (vrf === undefined) return 1;
-  if (vrf === "") return ebgp ? config.maximumPaths : (config.maximumPathsIbgp ?? 1);
-  const v = config.vrfs.get(vrf);
-  return (ebgp ? v?.maximumPaths : v?.maximumPathsIbgp) ?? 1;
+  if (vrf === undefined) return SINGLE;
+  const v: { readonly maximumPaths?: number; readonly maximumPathsIbgp?: number; readonly maximumPathsEibgp?: number } | undefined = vrf === "" ? config : config.vrfs.get(vrf);
+  if (v === undefined) return SINGLE;
+  const eibgp = v.maximumPathsEibgp ?? 1;
+  if (eibgp > 1) return { ebgp: 1, ibgp: 1, eibgp };
+  const ebgp = v.maximumPaths ?? 1;
+  const ibgp = v.maximumPathsIbgp ?? 1;
+  return ebgp === 1 && ibgp === 1 ? SINGLE : { ebgp, ibgp, eibgp: 1 };
 }
 
 function multipathKey(config: BgpRibConfig): string {
-  const vrfs = [...config.vrfs].map(([n, v]) => `${n}=${v.maximumPaths ?? 1}/${v.maximumPathsIbgp ?? 1}`);
-  return `${config.maximumPaths}/${config.maximumPathsIbgp ?? 1} ${vrfs.join(" ")}`;
+  const vrfs = [...config.vrfs].map(([n, v]) => `${n}=${v.maximumPaths ?? 1}/${v.maximumPathsIbgp ?? 1}/${v.maximumPathsEibgp ?? 1}`);
+  return `${config.maximumPaths}/${config.maximumPathsIbgp ?? 1}/${config.maximumPathsEibgp ?? 1} ${vrfs.join(" ")}`;
 }
 
 /** A VRF as VPN import sees it. */

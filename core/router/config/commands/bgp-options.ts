@@ -1,11 +1,11 @@
 // The `router bgp` lines public lab configs use beyond the seed's: route reflection
-// (`bgp cluster-id`, `neighbor X route-reflector-client`), `maximum-paths`, `aggregate-address`,
+// (`bgp cluster-id`, `neighbor X route-reflector-client`), `maximum-paths [ibgp | eibgp]`, `aggregate-address`,
 // `neighbor X allowas-in`, `local-as` and `send-label`, and the old defaults `no
 // synchronization` / `no auto-summary` (accepted; IOS 15 no longer shows them).
 import { maskLength, maskOf } from "../../wire/addr";
 import { command, type ConfigCommand } from "../command";
 import type { ArgRecord } from "../grammar/args";
-import type { BgpAggregate } from "../model/bgp";
+import type { BgpAddressFamily, BgpAggregate } from "../model/bgp";
 import { bgp } from "./bgp";
 import { af, afPeer, afPeerIfAny, afPeerLines } from "./bgp-af";
 import { existingPeer, isOutcome, NEIGHBOR_ORDER, PEER_SYNTAX, peerArg, peerSort, peerTable } from "./bgp-neighbor";
@@ -14,22 +14,45 @@ const BGP = "BGP specific commands";
 const NEIGHBOR = "Specify a neighbor router";
 const PEER = ["Neighbor address", "Neighbor tag"];
 
-/** `maximum-paths [ibgp] N`: IOS's eBGP count, or with `ibgp` the iBGP one; set in an
- * address family (`address-family ipv4 vrf X` governs the VRF's table), or under `router bgp`
- * for IPv4 unicast. 1 is the default and is not shown. */
-function maximumPaths(id: string, kind: "" | "ibgp ", field: "maximumPaths" | "maximumPathsIbgp", order: number): ConfigCommand {
+type MultipathField = "maximumPaths" | "maximumPathsIbgp" | "maximumPathsEibgp";
+type MultipathKind = "" | "ibgp " | "eibgp ";
+
+const MULTIPATH_HELP: Record<MultipathKind, string[]> = { "": [], "ibgp ": ["iBGP-multipath"], "eibgp ": ["Both eBGP and iBGP multipath"] };
+
+/** What stands in the way of setting `field` in a family, as IOS says it: `maximum-paths
+ * eibgp N` replaces eBGP and iBGP multipath (Cisco, "BGP Multipath Load Sharing for Both eBGP
+ * and iBGP in an MPLS VPN"), so a family has either it or the other two. */
+function multipathConflict(f: BgpAddressFamily | undefined, field: MultipathField): string | undefined {
+  if (f === undefined) return undefined;
+  if (field === "maximumPathsEibgp") {
+    if (f.maximumPaths !== undefined || f.maximumPathsIbgp !== undefined) return "%BGP: Unconfigure eBGP and iBGP multipath before configuring eiBGP multipath";
+  } else if (f.maximumPathsEibgp !== undefined) return "%BGP: Unconfigure eiBGP multipath before configuring eBGP or iBGP multipath";
+  return undefined;
+}
+
+/** `maximum-paths [ibgp | eibgp] N`: IOS's eBGP count, with `ibgp` the iBGP one, with
+ * `eibgp` one count for eBGP and iBGP paths together; set in an address family
+ * (`address-family ipv4 vrf X` governs the VRF's table), or under `router bgp` for IPv4
+ * unicast. 1 is the default and is not shown. */
+function maximumPaths(id: string, kind: MultipathKind, field: MultipathField, order: number): ConfigCommand {
   return command({
     id,
     mode: ["router-bgp", "router-bgp-af"],
     syntax: `maximum-paths ${kind}<1-32>$paths`,
-    help: ["Forward packets over multiple paths", ...(kind === "" ? [] : ["iBGP-multipath"]), "Number of paths"],
+    help: ["Forward packets over multiple paths", ...MULTIPATH_HELP[kind], "Number of paths"],
     order,
     apply: (m, a, c) => {
       const key = c.bgpAf ?? "ipv4";
       const b = bgp(m);
+      if (a.paths === 1) {
+        const f = b.addressFamilies[key];
+        if (f) delete f[field];
+        return;
+      }
+      const conflict = multipathConflict(b.addressFamilies[key], field);
+      if (conflict !== undefined) return { error: conflict };
       const f = (b.addressFamilies[key] ??= { afi: "ipv4", networks: [], redistribute: {}, defaultInformationOriginate: false, neighbors: {} });
-      if (a.paths === 1) delete f[field];
-      else f[field] = a.paths;
+      f[field] = a.paths;
     },
     no: {
       syntax: `maximum-paths ${kind}[<1-32>$paths]`,
@@ -216,6 +239,7 @@ export const bgpOptionCommands: readonly ConfigCommand[] = [
       }),
   }),
   maximumPaths("bgp.af.maximum-paths", "", "maximumPaths", 35),
+  maximumPaths("bgp.af.maximum-paths.eibgp", "eibgp ", "maximumPathsEibgp", 35.4),
   maximumPaths("bgp.af.maximum-paths.ibgp", "ibgp ", "maximumPathsIbgp", 35.5),
   command({
     id: "bgp.af.aggregate-address",

@@ -13,7 +13,6 @@ const BGP = [
   "  bgp dampening",
   "  neighbor 10.0.0.2 activate",
   "  neighbor 10.0.0.2 soft-reconfiguration inbound",
-  "  maximum-paths eibgp 4",
   " exit-address-family",
   " !",
   " address-family vpnv4",
@@ -27,7 +26,7 @@ describe("kept BGP commands", () => {
     expect(r.diagnostics).toEqual([]);
     const out = renderRunningConfig(r.model);
     expect(out).toContain(" neighbor 10.0.0.2 timers 10 30 30\n neighbor 10.0.0.3 timers 5 15\n");
-    expect(out).toContain(" address-family ipv4\n  bgp dampening\n  neighbor 10.0.0.2 activate\n  neighbor 10.0.0.2 soft-reconfiguration inbound\n  maximum-paths eibgp 4\n exit-address-family\n");
+    expect(out).toContain(" address-family ipv4\n  bgp dampening\n  neighbor 10.0.0.2 activate\n  neighbor 10.0.0.2 soft-reconfiguration inbound\n exit-address-family\n");
     // the VPNv4 family has none of the IPv4 family's kept lines
     expect(out).toContain(" address-family vpnv4\n  neighbor 10.0.0.2 activate\n  neighbor 10.0.0.2 send-community extended\n exit-address-family\n");
     expect(out).toContain("route-map IN permit 10\n match community 10\n!\nroute-map IN permit 20\n");

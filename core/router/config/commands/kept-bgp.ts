@@ -1,6 +1,5 @@
 // BGP commands a lab keeps but does not simulate: `ip bgp-community new-format`, route-flap
-// dampening, additional paths, per-neighbor timers and default-originate, mixed
-// eiBGP multipath. Each is real
+// dampening, additional paths, per-neighbor timers and default-originate. Each is real
 // grammar (a typo is `% Invalid input` with the caret), kept in its place (the `router bgp`
 // process, its address family, the route-map entry) and rendered back there, and listed by
 // `config check --warnings` with the reason the lab gives it no effect.
@@ -66,14 +65,6 @@ export const keptBgpCommands: readonly ConfigCommand[] = [
         help: [...NEIGHBOR, "Advertise to this neighbor", "Advertise additional paths", "Select all available paths", "Select best N paths", "Number of best paths to advertise", "Select group-best path"],
         multi: byPeer,
         order: NEIGHBOR_ORDER + 0.52,
-      },
-      {
-        id: "bgp.maximum-paths.eibgp",
-        syntax: "maximum-paths eibgp <1-32>$paths",
-        noSyntax: "maximum-paths eibgp [<1-32>$paths]",
-        help: ["Forward packets over multiple paths", "Both eBGP and iBGP multipath", "Number of paths"],
-        order: 35.4,
-        inert: "lab BGP installs several paths only as maximum-paths N (eBGP) and maximum-paths ibgp N say, never eBGP and iBGP together",
       },
     ],
   }),

@@ -74,6 +74,9 @@ export interface BgpAddressFamily {
   maximumPaths?: number;
   /** `maximum-paths ibgp N`: equal-cost iBGP paths installed (absent: 1). */
   maximumPathsIbgp?: number;
+  /** `maximum-paths eibgp N`: eBGP and iBGP paths installed together (absent: 1); IOS takes
+   * it only where neither of the two above is set, and they not where it is. */
+  maximumPathsEibgp?: number;
   aggregates?: BgpAggregate[];
   /** Per-family neighbor settings (activate, send-community…), by neighbor id. */
   neighbors: Record<string, BgpAfNeighbor>;

@@ -399,7 +399,6 @@ router bgp 65000
   neighbor 10.0.0.2 soft-reconfiguration inbound
   neighbor 10.0.0.2 default-originate route-map DEF
   neighbor RR advertise additional-paths all
-  maximum-paths eibgp 4
   maximum-paths ibgp 2
  exit-address-family
 !

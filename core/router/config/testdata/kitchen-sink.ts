@@ -289,6 +289,7 @@ router bgp 65000
   neighbor 192.168.10.2 activate
   neighbor 192.168.10.3 remote-as 65011
   no neighbor 192.168.10.3 activate
+  maximum-paths eibgp 2
   default-information originate
  exit-address-family
 !
