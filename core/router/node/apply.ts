@@ -109,6 +109,7 @@ function applyInterface(plane: DataPlane, iface: Interface, before: InterfaceCon
     if (problem) plane.warn(problem);
   }
   iface.ipUnreachables = c.ipUnreachables;
+  iface.proxyArp = c.ipProxyArp;
   for (const s of subsystems) s.reconcileInterface?.(iface, before, c);
   if (fresh || b.shutdown !== c.shutdown) iface.setShutdown(c.shutdown);
 }

@@ -8,7 +8,7 @@ import { formatRouteTable } from "../../routing/show-route";
 import { formatRouteSummary, routeSummary } from "../../routing/show-route-summary";
 import { formatIpVrfBrief, formatIpVrfDetail } from "../../node/show-vrf";
 import { prefixContainsAddress } from "../../routing/route";
-import { maskLength, parsePrefix, prefix } from "../../wire/addr";
+import { formatIpv4, maskLength, parsePrefix, prefix } from "../../wire/addr";
 import { BOTH, exec, type ExecCommand } from "../exec-command";
 import { formatIpTraffic, ipTraffic } from "../../net/show-traffic";
 import { formatTcpBrief, tcpBriefRows } from "../../net/tcp/show-tcp";
@@ -143,13 +143,27 @@ export const ipShowCommands: readonly ExecCommand[] = [
   exec({
     id: "show.ip.arp",
     mode: BOTH,
-    syntax: "show ip arp [vrf WORD$vrf]",
-    help: [SHOW, IP, "IP ARP table", "Specify a VRF", "VRF name"],
+    syntax: "show ip arp [vrf WORD$vrf] [(A.B.C.D$address|INTERFACE$name)]",
+    help: [SHOW, IP, "IP ARP table", "Specify a VRF", "VRF name", "IP address or hostname of ARP entry", "Interface name"],
     pipe: true,
     run: ({ router, args, print }) => {
       const vrf = args.optStr("vrf");
       if (!vrfExists(router, vrf, print)) return;
-      print(showTable(router, TABLES.arp, { vrf: vrf ?? "" }));
+      const ip = args.optIp("address");
+      const address = ip === undefined ? undefined : formatIpv4(ip);
+      const name = args.optStr("name");
+      if (address === undefined && name === undefined) {
+        print(showTable(router, TABLES.arp, { vrf: vrf ?? "" }));
+        return;
+      }
+      const iface = name === undefined ? undefined : router.stack.interface(name);
+      if (name !== undefined && iface === undefined) {
+        print(`% Invalid input detected: ${name} does not exist`);
+        return;
+      }
+      // One entry or one interface's; IOS prints nothing, not even the header, for none.
+      const rows = TABLES.arp.rows(router, { vrf: vrf ?? "" }).filter((r) => (address === undefined || r.address === address) && (iface === undefined || r.interface === iface.name));
+      if (rows.length > 0) print(TABLES.arp.format(rows));
     },
   }),
   exec({

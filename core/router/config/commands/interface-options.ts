@@ -33,6 +33,18 @@ export const interfaceOptionCommands: readonly ConfigCommand[] = [
       iface(m, c).ipUnreachables = on;
     },
   }),
+  flag({
+    id: "interface.ip-proxy-arp",
+    mode: IF_MODES,
+    syntax: "ip proxy-arp",
+    help: [IP, "Enable proxy ARP"],
+    order: 51.5,
+    defaultOn: true,
+    get: (m, c) => iface(m, c).ipProxyArp,
+    set: (m, c, on) => {
+      iface(m, c).ipProxyArp = on;
+    },
+  }),
   setting({
     id: "interface.ip-mtu",
     mode: IF_MODES,

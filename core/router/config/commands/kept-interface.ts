@@ -50,7 +50,6 @@ export const keptInterfaceCommands: readonly ConfigCommand[] = [
     mode: IF_MODES,
     order: 50,
     commands: [
-      { id: "if.ip-proxy-arp", syntax: "ip proxy-arp", help: [IP, "Enable proxy ARP"], defaultOn: true, order: 51.5, inert: "routers answer ARP for their own addresses only" },
       { id: "if.ip-directed-broadcast", syntax: "ip directed-broadcast", help: [IP, "Enable forwarding of directed broadcasts"], no: "store", order: 51.6 },
       { id: "if.ip-route-cache", syntax: "ip route-cache [(cef|same-interface)$kind]", help: [IP, "Enable fast-switching cache for outgoing packets", "Enable Cisco Express Forwarding", "Enable fast-switching on the same interface"], no: "store", multi: (a) => String(a.kind ?? ""), order: 51.7 },
       { id: "if.ip-mroute-cache", syntax: "ip mroute-cache", help: [IP, "Enable switching cache for incoming multicast packets"], no: "store", order: 51.8 },

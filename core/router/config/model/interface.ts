@@ -100,6 +100,8 @@ export interface InterfaceConfig {
   /** `no ip unreachables` turns ICMP unreachables off. */
   ipUnreachables: boolean;
   ipRedirects: boolean;
+  /** `no ip proxy-arp`: answer ARP only for the interface's own addresses. */
+  ipProxyArp: boolean;
   tcpAdjustMss?: number;
   /** `encapsulation dot1Q N` on a subinterface. */
   dot1q?: { vlan: number; native: boolean };
@@ -122,6 +124,7 @@ export function newInterface(name: string): InterfaceConfig {
     ipv4: { kind: "none" },
     ipUnreachables: true,
     ipRedirects: true,
+    ipProxyArp: true,
     mpls: { ip: false, bgpForwarding: false, nhrp: false },
   };
 }
