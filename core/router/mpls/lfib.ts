@@ -2,10 +2,14 @@
 // stack (RFC 3031 §3.10-3.13, the ILM and its NHLFEs). One entry per local label:
 //   vrf-lookup  pop, then an IP lookup in the entry's VRF: per-prefix VPN labels and the
 //               per-VRF aggregate label (disposition, RFC 4364 §5)
-//   swap        replace L with `outLabel`, out of `out` to `nextHop` (transit)
+//   swap        replace L with `outLabel`, out of `out` to `nextHop` (transit); with
+//               `transport`, those labels go on top of it (a remote PE's VPN label under the
+//               label that reaches the PE)
 //   pop         remove L (the downstream router advertised implicit null, RFC 3032 §2.1) and
 //               send what is underneath out of `out` to `nextHop`; `untagged` when the
 //               downstream advertised no label at all (IOS "No Label"; the same data path)
+// A swap or pop may stand for a VRF's prefix (`vrf`): Carrier Supporting Carrier labels, which
+// switch a customer carrier's labelled traffic without an IP lookup (`[V]` in show).
 // Each entry counts the packets and bytes it switched (`show mpls forwarding-table`'s "Bytes
 // Label Switched").
 //
@@ -17,8 +21,8 @@ import type { Label } from "../wire/mpls";
 
 export type LfibAction<V, I> =
   | { readonly kind: "vrf-lookup"; readonly vrf: V; readonly aggregate: boolean }
-  | { readonly kind: "swap"; readonly outLabel: Label; readonly out: I; readonly nextHop: Ipv4 | undefined }
-  | { readonly kind: "pop"; readonly out: I; readonly nextHop: Ipv4 | undefined; readonly untagged?: boolean };
+  | { readonly kind: "swap"; readonly outLabel: Label; readonly out: I; readonly nextHop: Ipv4 | undefined; readonly transport?: readonly Label[]; readonly vrf?: V }
+  | { readonly kind: "pop"; readonly out: I; readonly nextHop: Ipv4 | undefined; readonly untagged?: boolean; readonly vrf?: V };
 
 export interface LfibEntry<V, I> {
   readonly label: Label;
@@ -108,8 +112,13 @@ function sameAction<V, I>(a: LfibAction<V, I>, b: LfibAction<V, I>): boolean {
     case "vrf-lookup":
       return b.kind === "vrf-lookup" && a.vrf === b.vrf && a.aggregate === b.aggregate;
     case "swap":
-      return b.kind === "swap" && a.outLabel === b.outLabel && a.out === b.out && a.nextHop === b.nextHop;
+      return b.kind === "swap" && a.outLabel === b.outLabel && a.out === b.out && a.nextHop === b.nextHop && a.vrf === b.vrf && sameLabels(a.transport, b.transport);
     case "pop":
-      return b.kind === "pop" && a.out === b.out && a.nextHop === b.nextHop && a.untagged === b.untagged;
+      return b.kind === "pop" && a.out === b.out && a.nextHop === b.nextHop && a.untagged === b.untagged && a.vrf === b.vrf;
   }
+}
+
+function sameLabels(a: readonly Label[] | undefined, b: readonly Label[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.length === b.length && a.every((l, i) => l === b[i]);
 }

@@ -46,13 +46,15 @@ export function mplsForwardingRows<V, I>(lfib: Lfib<V, I>, view: LfibView<V, I>,
       });
       continue;
     }
-    if (vrf !== undefined) continue;
-    const stack = a.kind === "swap" ? [a.outLabel as number] : [];
+    // A VRF's swap or pop (Carrier Supporting Carrier) shows with the VRF's prefixes.
+    const name = a.vrf === undefined ? "" : view.vrfName(a.vrf);
+    if (vrf !== undefined && name !== vrf) continue;
+    const stack = a.kind === "swap" ? [...(a.transport ?? []), a.outLabel as number] : [];
     rows.push({
       localLabel: e.label,
       outgoingLabel: a.kind === "swap" ? a.outLabel : a.untagged === true ? "No Label" : "Pop Label",
       prefix,
-      vrf: "",
+      vrf: name,
       aggregate: false,
       bytesSwitched: e.bytes,
       interface: view.interfaceName(a.out),

@@ -2,7 +2,8 @@
 // is switched by the LFIB entry of its top label (mpls/lfib.ts):
 //   vrf-lookup  pop; with more labels below, switch on the next one, else an IPv4 lookup in the
 //               entry's VRF (disposition of per-prefix and aggregate VPN labels, RFC 4364 §5)
-//   swap        new label, TTL − 1, out to the adjacency
+//   swap        new label, TTL − 1, out to the adjacency; a `transport` stack goes on top of
+//               it with the same TTL and EXP (a remote PE's VPN label under the label to the PE)
 //   pop         the downstream router asked for implicit null: out with the label removed
 // TTL is IOS's default uniform model (RFC 3443 §3.1): the TTL that reaches the next header is
 // the smaller of its own and the popped label's, and each router takes one off, once.
@@ -12,10 +13,11 @@
 import type { Ipv4 } from "../wire/addr";
 import { EtherType } from "../wire/ethernet";
 import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4Ttl, ipv4Version, setIpv4Ttl } from "../wire/ipv4";
-import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, mplsTtl, setMplsLabel, setMplsTtl } from "../wire/mpls";
+import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, mplsTc, mplsTtl, setMplsLabel, setMplsTtl, writeMplsEntry } from "../wire/mpls";
 import type { Lfib } from "../mpls/lfib";
 import { registerDropReasons } from "./counters";
 import type { Ipv4Forwarding } from "./forward";
+import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import type { Interface } from "./interface";
 import type { Vrf } from "./vrf";
 
@@ -58,6 +60,19 @@ export class MplsForwarding {
       if (action.kind === "swap") {
         setMplsLabel(buf, at, action.outLabel);
         setMplsTtl(buf, at, ttl - 1);
+        const transport = action.transport;
+        if (transport !== undefined && transport.length > 0) {
+          const n = transport.length;
+          if (at < MPLS_ENTRY_LENGTH * n) {
+            const length = limit - at;
+            buf = moveToHeadroom(buf, at, limit);
+            at = HEADROOM_BYTES;
+            limit = at + length;
+          }
+          const tc = mplsTc(buf, at);
+          at -= MPLS_ENTRY_LENGTH * n;
+          for (let i = 0; i < n; i++) writeMplsEntry(buf, at + MPLS_ENTRY_LENGTH * i, transport[i], tc, false, ttl - 1);
+        }
         this.transmit(action.out, buf, at, limit, action.nextHop ?? NO_NEXT_HOP, EtherType.MplsUnicast);
         return;
       }

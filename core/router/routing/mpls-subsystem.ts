@@ -9,7 +9,8 @@
 // For the protocols (BGP now, NHRP next), through `router.subsystem(mplsSubsystem)`:
 //   labels                              allocate/release local labels, shared by request
 //   dispose(label, vrf, prefix, agg)    LFIB: pop and IP lookup in the VRF (VPN labels)
-//   swap(label, prefix, out, nh, outL)  LFIB: transit label swap toward an adjacency
+//   swap(label, prefix, out, nh, outL)  LFIB: transit label swap toward an adjacency (optionally
+//                                       under transport labels, for a VRF's prefix)
 //   pop(label, prefix, out, nh)         LFIB: downstream asked for implicit null
 //   withdraw(label)                     LFIB: the entry goes
 import type { RouterConfig } from "../config/model/router";
@@ -56,15 +57,33 @@ export class MfiInstance implements SubsystemInstance {
     return undefined;
   }
 
-  /** Transit: `label` is swapped for `outLabel` toward `nextHop` (undefined on a point-to-point interface). */
-  swap(label: Label, prefix: Prefix | undefined, out: Interface, nextHop: Ipv4 | undefined, outLabel: Label): void {
-    this.lfib.set(label, prefix, { kind: "swap", out, nextHop, outLabel });
+  /** Transit: `label` is swapped for `outLabel` toward `nextHop` (undefined on a point-to-point
+   * interface). With `vrf`, the prefix is that VRF's (Carrier Supporting Carrier) and
+   * `transport` (outermost first) goes on top of `outLabel`. Returns IOS's complaint when the
+   * VRF does not exist. */
+  swap(label: Label, prefix: Prefix | undefined, out: Interface, nextHop: Ipv4 | undefined, outLabel: Label, vrf?: string, transport?: readonly Label[]): string | undefined {
+    if (vrf === undefined) {
+      this.lfib.set(label, prefix, { kind: "swap", out, nextHop, outLabel });
+      return undefined;
+    }
+    const v = this.router.stack.vrf(vrf);
+    if (v === undefined) return `% VRF ${vrf} does not exist`;
+    this.lfib.set(label, prefix, transport === undefined || transport.length === 0 ? { kind: "swap", out, nextHop, outLabel, vrf: v } : { kind: "swap", out, nextHop, outLabel, vrf: v, transport });
+    return undefined;
   }
 
   /** Penultimate hop: `label` is popped and the rest sent toward `nextHop`; `untagged` when
-   * the downstream gave no label at all (IOS "No Label") rather than implicit null. */
-  pop(label: Label, prefix: Prefix | undefined, out: Interface, nextHop: Ipv4 | undefined, untagged = false): void {
-    this.lfib.set(label, prefix, untagged ? { kind: "pop", out, nextHop, untagged } : { kind: "pop", out, nextHop });
+   * the downstream gave no label at all (IOS "No Label") rather than implicit null; `vrf` as
+   * for swap. */
+  pop(label: Label, prefix: Prefix | undefined, out: Interface, nextHop: Ipv4 | undefined, untagged = false, vrf?: string): string | undefined {
+    if (vrf === undefined) {
+      this.lfib.set(label, prefix, untagged ? { kind: "pop", out, nextHop, untagged } : { kind: "pop", out, nextHop });
+      return undefined;
+    }
+    const v = this.router.stack.vrf(vrf);
+    if (v === undefined) return `% VRF ${vrf} does not exist`;
+    this.lfib.set(label, prefix, untagged ? { kind: "pop", out, nextHop, untagged, vrf: v } : { kind: "pop", out, nextHop, vrf: v });
+    return undefined;
   }
 
   withdraw(label: Label): boolean {
@@ -81,7 +100,7 @@ export class MfiInstance implements SubsystemInstance {
     }
     if (before !== undefined && Object.keys(before.vrfs).some((name) => !(name in after.vrfs))) {
       const stack = this.router.stack;
-      this.lfib.purge((a) => a.kind === "vrf-lookup" && stack.vrf(a.vrf.name) !== a.vrf);
+      this.lfib.purge((a) => a.vrf !== undefined && stack.vrf(a.vrf.name) !== a.vrf);
     }
   }
 

@@ -159,6 +159,26 @@ describe("MPLS data path", () => {
     expect(out).toMatch(/^21 {9}Pop Label  192\.168\.1\.2\/32 {3}48 {12}Et0\/2 {6}192\.168\.1\.2$/m);
   });
 
+  it("swaps a VRF prefix's label under a transport label (Carrier Supporting Carrier) and shows it with the VRF", async () => {
+    const s = start();
+    const pe = s.node("PE").router;
+    const mfi = pe.subsystem(mplsSubsystem);
+    expect(mfi.swap(L(22), parsePrefix("10.9.9.0/24"), pe.stack.interface("Ethernet0/1")!, ip("192.168.1.2"), L(30), "A", [L(40)])).toBeUndefined();
+    expect(mfi.swap(L(23), undefined, pe.stack.interface("Ethernet0/1")!, ip("192.168.1.2"), L(30), "C")).toBe("% VRF C does not exist");
+    // CEA pops 40, then switches on 30 underneath: both counted there.
+    const cea = s.node("CEA").router.subsystem(mplsSubsystem);
+    cea.dispose(L(40), "", undefined, true);
+    cea.dispose(L(30), "", undefined, true);
+    const a = received(s, "CEA");
+    sendLabelled(s, "Ethernet0/0", [22], { mplsTtl: 9 });
+    expect(received(s, "CEA")).toBe(a + 1);
+    expect(cea.lfib.lookup(40)?.packets).toBe(1);
+    expect(cea.lfib.lookup(30)?.packets).toBe(1);
+    const out = await s.exec("PE", "show mpls forwarding-table vrf A detail");
+    expect(out).toMatch(/^22 {9}30 {9}10\.9\.9\.0\/24\[V\] {3}48 {12}Et0\/1 {6}192\.168\.1\.2\n {8}MAC\/Encaps=14\/22, MRU=1496, Label Stack\{40 30\}\n {8}VPN route: A$/m);
+    expect(await s.exec("PE", "show mpls forwarding-table vrf B")).not.toContain("10.9.9.0");
+  });
+
   it("counts unknown labels and a transit label's expiring TTL as drops on the incoming interface", () => {
     const s = start();
     const pe = s.node("PE").router;
