@@ -160,7 +160,7 @@ export class Table {
   }
 }
 
-export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4 } as const;
+export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4, FollowLabel: 8 } as const;
 /** `flags` holds the prefix length above the DestFlag bits. */
 const LEN_SHIFT = 8;
 
@@ -281,6 +281,12 @@ export class Dest {
 
   get localLabelAggregate(): boolean {
     return (this.flags & DestFlag.AggregateLabel) !== 0;
+  }
+
+  /** The local label swaps to the label of the prefix's route in the VRF (Carrier Supporting
+   * Carrier) rather than popping into the VRF. */
+  get localLabelFollows(): boolean {
+    return (this.flags & DestFlag.FollowLabel) !== 0;
   }
 }
 

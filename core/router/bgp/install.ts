@@ -11,6 +11,12 @@
 // swap to the label that route imposes, pop where the downstream sent implicit null, untagged
 // ("No Label") where it sent none — and is rebound whenever that route changes. A received
 // labelled route installs with its label to push (none for implicit null).
+//
+// Carrier Supporting Carrier (send-label inside a VRF): a VRF prefix's `follow` label works
+// the same way within the VRF: its LFIB entry follows the prefix's BGP route there — swap to
+// the CE's label out of the PE-CE link (pop for its implicit null), or to another PE's VPN
+// label with the transport labels to that PE on top — so a customer carrier's labelled
+// packets cross without an IP lookup in the VRF.
 import type { MfiInstance } from "../routing/mpls-subsystem";
 import type { IpRouting } from "../routing/ip-routing";
 import type { RouteInput, RouteNextHop } from "../routing/route";
@@ -27,6 +33,9 @@ export class BgpInstaller {
   private readonly unicastLabels = new Map<number, { readonly prefix: Prefix; readonly label: Label }>();
   /** Global prefixes whose best path came with implicit null (the LFIB pops toward them). */
   private readonly impNull = new Set<number>();
+  /** Carrier Supporting Carrier: the VRF prefixes whose label follows their route, by VRF
+   * and prefix key. */
+  private readonly followLabels = new Map<string, Map<number, { readonly prefix: Prefix; readonly label: Label }>>();
 
   constructor(
     private readonly routing: IpRouting,
@@ -43,8 +52,18 @@ export class BgpInstaller {
     return r.route.metric;
   }
 
-  allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean): Label | undefined {
+  allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean, follow = false): Label | undefined {
     const mfi = this.mfi();
+    if (vrf !== "" && follow && !aggregate) {
+      const label = mfi.labels.allocate("bgp", vpnLabelRequest(vrf, prefix, false));
+      if (label === undefined) return undefined;
+      const entry = { prefix: { addr: prefix.addr, len: prefix.len }, label };
+      let byPrefix = this.followLabels.get(vrf);
+      if (byPrefix === undefined) this.followLabels.set(vrf, (byPrefix = new Map()));
+      byPrefix.set(keyOf(prefix), entry);
+      this.bindFollowLabel(vrf, entry);
+      return label;
+    }
     if (vrf === "") {
       const installed = this.routing.rib.installed(undefined, prefix);
       const protocol = installed?.route.protocol;
@@ -70,17 +89,41 @@ export class BgpInstaller {
   releaseLabel(vrf: string, prefix: Prefix, aggregate: boolean): void {
     const mfi = this.mfi();
     if (vrf === "") this.unicastLabels.delete(keyOf(prefix));
+    else this.followLabels.get(vrf)?.delete(keyOf(prefix));
     const request = vpnLabelRequest(vrf, prefix, aggregate);
     const label = mfi.labels.labelOf(request);
     mfi.labels.release("bgp", request);
     if (label !== undefined && mfi.labels.labelOf(request) === undefined) mfi.withdraw(label);
   }
 
-  /** A global route changed: a labelled prefix's LFIB entry follows it. */
-  routeChanged(prefix: Prefix): void {
+  /** A route changed: a labelled global prefix's LFIB entry follows it, and so does a VRF
+   * prefix's follow label. */
+  routeChanged(vrf: string, prefix: Prefix): void {
+    if (vrf !== "") {
+      const entry = this.followLabels.get(vrf)?.get(keyOf(prefix));
+      if (entry !== undefined) this.bindFollowLabel(vrf, entry);
+      return;
+    }
     if (this.unicastLabels.size === 0) return;
     const entry = this.unicastLabels.get(keyOf(prefix));
     if (entry !== undefined) this.bindUnicastLabel(entry);
+  }
+
+  /** The LFIB entry of a VRF prefix's follow label, from the prefix's BGP route in the VRF:
+   * swap to the bottom label it imposes with the rest on top, pop where it imposes none (the
+   * CE's implicit null). Until BGP's route is installed (or when another protocol's wins),
+   * the label pops into the VRF for an IP lookup, as a VPN label does. */
+  private bindFollowLabel(vrf: string, e: { readonly prefix: Prefix; readonly label: Label }): void {
+    const mfi = this.mfi();
+    const r = this.routing.rib.installed(vrf, e.prefix);
+    const path = r?.kind === "forward" && r.route.protocol === "bgp" ? r.paths[0] : undefined;
+    const problem =
+      path === undefined
+        ? mfi.dispose(e.label, vrf, e.prefix, false)
+        : path.labels === undefined || path.labels.length === 0
+          ? mfi.pop(e.label, e.prefix, path.interface, path.nextHop, false, vrf)
+          : mfi.swap(e.label, e.prefix, path.interface, path.nextHop, path.labels[path.labels.length - 1], vrf, path.labels.slice(0, -1));
+    if (problem !== undefined) mfi.withdraw(e.label);
   }
 
   /** The LFIB entry of a global prefix's own label, from the prefix's route as installed. */

@@ -48,10 +48,11 @@ function plan(bgp: BgpConfig, vrf: string, table: Record<string, BgpNeighbor>, n
   const families: SessionFamily[] = [];
   if (isActivated(bgp, keys.ipv4, n.id)) {
     families.push("ipv4");
-    // `neighbor X send-label` (IOS: in address-family ipv4): labelled IPv4 unicast as well.
+    // `neighbor X send-label` (IOS: in address-family ipv4, or ipv4 vrf X for a Carrier
+    // Supporting Carrier CE): labelled IPv4 unicast as well.
     const lines = bgp.addressFamilies[keys.ipv4]?.neighbors;
     const sendLabel = lines?.[n.id]?.sendLabel ?? (n.peerGroup === undefined ? undefined : lines?.[n.peerGroup]?.sendLabel);
-    if (vrf === "" && sendLabel === true) families.push("ipv4-label");
+    if (sendLabel === true) families.push("ipv4-label");
   }
   if (keys.vpnv4 !== undefined && isActivated(bgp, keys.vpnv4, n.id)) families.push("vpnv4");
   const pick = <K extends "description" | "updateSource" | "password" | "ebgpMultihop" | "transportConnectionMode" | "localAs">(k: K): BgpNeighbor[K] | undefined => n[k] ?? group?.[k];

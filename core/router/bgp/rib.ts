@@ -44,7 +44,7 @@ import { UpdateReceiver } from "./update-in";
 import { AdjRibOut, buildUpdates, type OutContext } from "./update-out";
 import type { BgpAttrs, BgpFamily, BgpPeer, BgpRibConfig, BgpRibHooks, LocalSource } from "./types";
 import { applyVrfs, importPath, importTargets, multipathOf, rdParts, retire, setConfig, unimport, unimportFrom, type VrfImporter } from "./vpn";
-import { checkRelabel, labelledNextHop, relabelled, updateLocalLabel } from "./local-labels";
+import { checkRelabel, cscSent, labelledNextHop, relabelled, updateLocalLabel } from "./local-labels";
 import { installLocal, localAttrs, originate, withdrawLocal, type LocalEntry } from "./origin";
 
 export * from "./types";
@@ -102,6 +102,8 @@ export class BgpRib {
   /** Global neighbors with labelled IPv4 (send-label): an IPv4 prefix needs a local label
    * once one of them gets it with us as next hop. */
   labelPeers: readonly BgpPeer[] = [];
+  /** Labelled neighbors inside each VRF (Carrier Supporting Carrier, local-labels.ts). */
+  cscPeers: ReadonlyMap<string, readonly BgpPeer[]> = new Map();
   readonly ctx: SelectionContext;
   readonly outCtx: OutContext;
 
@@ -542,5 +544,6 @@ export class BgpRib {
   readonly checkRelabel = checkRelabel;
   readonly relabelled = relabelled;
   readonly labelledNextHop = labelledNextHop;
+  readonly cscSent = cscSent;
   readonly updateLocalLabel = updateLocalLabel;
 }

@@ -80,7 +80,7 @@ export class BgpInstance implements SubsystemInstance {
     router.routing.rib.onChange((vrf, prefix, installed) => {
       if (this.ribValue === undefined) return;
       this.origination.routeChanged(vrf, prefix, installed);
-      if (vrf === "") this.installer.routeChanged(prefix);
+      this.installer.routeChanged(vrf, prefix);
       // Next hops resolve in the global table: a change there may make paths valid or not.
       if (vrf === "") this.scheduleNextHops();
       this.schedulePathRetry();
@@ -203,7 +203,7 @@ export class BgpInstance implements SubsystemInstance {
     if (this.ribValue === undefined) {
       this.ribValue = new BgpRib(config, {
         nextHopCost: (nh) => this.installer.nextHopCost(nh),
-        allocateLabel: (vrf, prefix, aggregate) => this.installer.allocateLabel(vrf, prefix, aggregate),
+        allocateLabel: (vrf, prefix, aggregate, follow) => this.installer.allocateLabel(vrf, prefix, aggregate, follow),
         releaseLabel: (vrf, prefix, aggregate) => this.installer.releaseLabel(vrf, prefix, aggregate),
         bestChanged: (vrf, prefix, best) => {
           this.installer.bestChanged(vrf, prefix, best);

@@ -123,8 +123,11 @@ export interface BgpRibHooks {
   /** The local label for a VRF prefix this router advertises in VPNv4. Called when the
    * prefix's best path becomes locally sourced (originated here, or learnt from a neighbor
    * in the VRF), so the speaker's hook is where the MFI disposition goes. `vrf` "": a global
-   * prefix sent to a labelled-IPv4 neighbor with us as next hop (implicit null allowed). */
-  allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean): Label | undefined;
+   * prefix sent to a labelled-IPv4 neighbor with us as next hop (implicit null allowed).
+   * `follow` (Carrier Supporting Carrier: a VRF prefix a labelled CE sent, or one sent to a
+   * labelled CE from another PE): the label swaps to the label the prefix's route in the VRF
+   * imposes instead of popping into the VRF for an IP lookup. */
+  allocateLabel(vrf: string, prefix: Prefix, aggregate: boolean, follow?: boolean): Label | undefined;
   releaseLabel(vrf: string, prefix: Prefix, aggregate: boolean): void;
   /** Best paths changed: install/remove in the VRF's IP RIB ("" = global). `best` undefined =
    * withdraw. For imported VPNv4 paths, `label` is the remote label to impose and nextHop

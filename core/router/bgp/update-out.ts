@@ -14,7 +14,8 @@
 // CLUSTER_LIST are dropped, and a MED learnt from another AS is not passed on (§5.1.4). To
 // iBGP peers LOCAL_PREF is always sent; the next hop is ours for local routes, VRF-sourced
 // VPNv4 routes, and with next-hop-self. send-community decides which communities go. To a
-// neighbor that negotiated labelled IPv4 (`send-label`), IPv4 routes go as SAFI 4 with a label.
+// neighbor that negotiated labelled IPv4 (`send-label`, global or inside a VRF), IPv4 routes go
+// as SAFI 4 with a label.
 
 import { maskOf, type Ipv4, type Prefix } from "../wire/addr";
 import { AsPathSegmentType, type AsPathSegment } from "../wire/bgp-aspath";
@@ -116,10 +117,11 @@ export function exportFor(ctx: OutContext, out: AdjRibOut, d: Dest, family: BgpF
     // an RD no VRF here uses would need a swapping label (inter-AS option B): not sent.
     label = nextHopSelf ? d.localLabel : best.label;
     if (label === undefined) return undefined;
-  } else if (peer.labelledUnicast === true && peer.vrf === "") {
+  } else if (peer.labelledUnicast === true) {
     // Labelled IPv4 (RFC 8277): with us as next hop, our local label for the prefix (implicit
-    // null for our own connected routes); else the label it came with passes on unchanged.
-    // A route with neither (learnt unlabelled, next hop kept) is not sent as labelled.
+    // null for our own connected routes; a VRF prefix's label for a CE inside the VRF, Carrier
+    // Supporting Carrier); else the label it came with passes on unchanged. A route with
+    // neither (learnt unlabelled, next hop kept) is not sent as labelled.
     label = nextHopSelf ? d.localLabel : best.label;
     if (label === undefined) return undefined;
   }
@@ -301,7 +303,7 @@ export function buildUpdates(ctx: OutContext, out: AdjRibOut): Uint8Array[] {
   const emit = (m: BgpMessage): void => {
     messages.push(buildBgpMessage(m, options));
   };
-  const labelled = peer.labelledUnicast === true && peer.vrf === "";
+  const labelled = peer.labelledUnicast === true;
   if (labelled) {
     for (const run of chunks(withdrawn.ipv4.map(asPrefix), (p) => labelledIpv4NlriLength(0, p.len), BGP_MAX_MESSAGE_LENGTH - UPDATE_OVERHEAD - MP_UNREACH_OVERHEAD)) {
       emit({ type: "update", withdrawn: [], attributes: [{ type: "mp-unreach", family: "ipv4-labelled", withdrawn: run }], nlri: [] });
