@@ -225,6 +225,10 @@ export const bgpPathRowSchema = z.object({
   valid: z.boolean(),
   best: z.boolean(),
   multipath: z.boolean(),
+  /** The multipath (not the best) received first: IOS "multipath(oldest)". */
+  multipathOldest: z.boolean().optional(),
+  /** The multipath the prefix's table runs, when any: IOS's "Multipath: eiBGP" line. */
+  multipathKind: z.enum(["eBGP", "iBGP", "eBGP iBGP", "eiBGP"]).optional(),
   /** Learnt from an iBGP neighbor (IOS "i"). */
   internal: z.boolean(),
   /** Originated by this router, and how. */

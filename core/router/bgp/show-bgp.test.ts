@@ -181,6 +181,38 @@ describe("show ip bgp", () => {
     expect(formatBgpTable([], { tableVersion: 1, routerId: "10.0.0.1" })).toBe("");
   });
 
+  it("names the table's multipath in the entry and marks the multipath that came first after the best (oldest)", () => {
+    const hooks = new RecordingHooks();
+    const rib = new BgpRib(ribConfig({}, { maximumPaths: 4, maximumPathsIbgp: 2 }), hooks);
+    // three equal eBGP paths: the first to arrive is the best (the oldest eBGP path)
+    const peers = ["10.9.9.3", "10.9.9.1", "10.9.9.2"].map((a) => peer(a, { ebgp: true, remoteAs: 300, routerId: ip(a), families: new Set(["ipv4"]) }));
+    for (const p of peers) {
+      rib.peerUp(p);
+      const m = updateMessage({ nlri: [pfx("172.16.128.0/17")], asPath: [300], nextHop: p.address });
+      rib.receiveUpdate(p, m, 19, m.length);
+    }
+    const rows = bgpPathRows(rib, { family: "ipv4", prefix: pfx("172.16.128.0/17") });
+    for (const r of rows) expect(bgpPathRowSchema.parse(r)).toEqual(r);
+    const entry = formatBgpEntries(rows);
+    expect(entry).toContain("Paths: (3 available, best #1, table default)\nMultipath: eBGP iBGP\n");
+    const facts = entry.split("\n").filter((l) => l.includes("Origin IGP"));
+    expect(facts).toEqual([
+      "      Origin IGP, localpref 100, valid, external, multipath, best",
+      expect.stringMatching(/external, multipath(\(oldest\))?$/),
+      expect.stringMatching(/external, multipath(\(oldest\))?$/),
+    ]);
+    // 10.9.9.1 came first of the two that are not the best
+    expect(entry).toMatch(/10\.9\.9\.3 from 10\.9\.9\.3 \(10\.9\.9\.3\)\n {6}Origin IGP, localpref 100, valid, external, multipath, best\n/);
+    expect(entry).toMatch(/10\.9\.9\.1 from 10\.9\.9\.1 \(10\.9\.9\.1\)\n {6}Origin IGP, localpref 100, valid, external, multipath\(oldest\)\n/);
+    expect(entry).toMatch(/10\.9\.9\.2 from 10\.9\.9\.2 \(10\.9\.9\.2\)\n {6}Origin IGP, localpref 100, valid, external, multipath\n/);
+    // without multipath configured, no Multipath line
+    const single = new BgpRib(ribConfig(), new RecordingHooks());
+    single.peerUp(peers[0]);
+    const m = updateMessage({ nlri: [pfx("172.16.128.0/17")], asPath: [300], nextHop: peers[0].address });
+    single.receiveUpdate(peers[0], m, 19, m.length);
+    expect(formatBgpEntries(bgpPathRows(single, { family: "ipv4" }))).not.toContain("ultipath");
+  });
+
   it("names classful prefixes bare", () => {
     expect(bgpNetwork("10.0.0.0/8")).toBe("10.0.0.0");
     expect(bgpNetwork("10.1.0.0/16")).toBe("10.1.0.0/16");

@@ -16,9 +16,10 @@ import { formatIpv4, formatPrefix, maskOf, type Ipv4, type Prefix } from "../wir
 import { formatAsPath } from "../wire/bgp-aspath";
 import { formatCommunity, formatExtendedCommunity } from "../wire/bgp-communities";
 import { formatRouteDistinguisher } from "../wire/bgp-nlri";
-import type { Dest, Path, Table } from "./bestpath";
+import type { Dest, Multipath, Path, Table } from "./bestpath";
 import type { BgpRib, BgpRibCounts } from "./rib";
 import type { BgpFamily } from "./types";
+import { multipathOf } from "./vpn";
 
 export interface BgpRowQuery {
   readonly family: BgpFamily;
@@ -34,7 +35,23 @@ export interface BgpRowQuery {
 
 const ORIGIN_CODE = ["i", "e", "?"] as const;
 
-function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly string[]): BgpPathRow {
+/** IOS's "Multipath:" word for a table's multipath counts; undefined when it runs none. */
+function multipathKind(m: Multipath): BgpPathRow["multipathKind"] {
+  if (m.eibgp > 1) return "eiBGP";
+  if (m.ebgp > 1) return m.ibgp > 1 ? "eBGP iBGP" : "eBGP";
+  return m.ibgp > 1 ? "iBGP" : undefined;
+}
+
+/** The multipath other than the best that came first (the lowest arrival stamp). */
+function oldestMultipath(d: Dest): Path | undefined {
+  const m = d.multipaths;
+  if (m === undefined) return undefined;
+  let oldest = m[0];
+  for (let i = 1; i < m.length; i++) if (m[i].stamp < oldest.stamp) oldest = m[i];
+  return oldest;
+}
+
+function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly string[], kind: BgpPathRow["multipathKind"], oldest: Path | undefined): BgpPathRow {
   const a = p.attrs;
   const best = d.best === p;
   const row: BgpPathRow = {
@@ -57,6 +74,8 @@ function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly
     atomicAggregate: a.atomicAggregate === true,
     advertisedTo: best ? [...advertisedTo] : [],
   };
+  if (oldest === p) row.multipathOldest = true;
+  if (kind !== undefined) row.multipathKind = kind;
   if (t.rd) row.rd = formatRouteDistinguisher(t.rd);
   if (t.vrf !== undefined && t.vrf !== "") row.vrf = t.vrf;
   if (p.source) row.source = p.source;
@@ -108,6 +127,7 @@ export function bgpPathRows(rib: BgpRib, q: BgpRowQuery): BgpPathRow[] {
   } else tables = rib.vpnv4Tables();
   const rows: BgpPathRow[] = [];
   for (const t of tables) {
+    const kind = multipathKind(multipathOf(rib.config, t));
     let dests: Dest[];
     if (q.address !== undefined) {
       const d = longestMatch(t, q.address);
@@ -121,7 +141,8 @@ export function bgpPathRows(rib: BgpRib, q: BgpRowQuery): BgpPathRow[] {
     for (const d of dests) {
       const advertised = rib.advertisedTo(d).map((p) => formatIpv4(p.address));
       const ordered = [...d.selected, ...d.paths.filter((p) => !d.selected.includes(p))];
-      for (const p of ordered) rows.push(pathRow(rib, t, d, p, advertised));
+      const oldest = oldestMultipath(d);
+      for (const p of ordered) rows.push(pathRow(rib, t, d, p, advertised, kind, oldest));
     }
   }
   return rows;
@@ -243,6 +264,7 @@ export function formatBgpEntries(rows: readonly BgpPathRow[]): string {
     const bestAt = group.findIndex((r) => r.best);
     lines.push(`BGP routing table entry for ${name}, version ${first.version}`);
     lines.push(`Paths: (${group.length} available, ${bestAt >= 0 ? `best #${bestAt + 1}` : "no best path"}, ${table === undefined ? "no table" : `table ${table}`})`);
+    if (first.multipathKind !== undefined) lines.push(`Multipath: ${first.multipathKind}`);
     const advertised = group.find((r) => r.best)?.advertisedTo ?? [];
     if (advertised.length === 0) lines.push("  Not advertised to any peer");
     else lines.push("  Advertised to non peer-group peers:", `  ${advertised.join(" ")} `);
@@ -260,8 +282,10 @@ export function formatBgpEntries(rows: readonly BgpPathRow[]): string {
       if (r.source !== undefined) facts.push(r.source === "network" || r.source === "aggregate" ? "sourced, local" : "sourced");
       else facts.push(r.external ? "external" : "internal");
       if (r.atomicAggregate) facts.push("atomic-aggregate");
-      // IOS: the best path of a multipath set says "multipath, best".
-      if (r.multipath || (r.best && group.some((x) => x.multipath))) facts.push("multipath");
+      // IOS: the best path of a multipath set says "multipath, best", the multipath that came
+      // first of the others "multipath(oldest)".
+      if (r.multipathOldest) facts.push("multipath(oldest)");
+      else if (r.multipath || (r.best && group.some((x) => x.multipath))) facts.push("multipath");
       if (r.best) facts.push("best");
       lines.push(`      ${facts.join(", ")}`);
       if (r.aggregator) lines.push(`      Aggregated by ${r.aggregator}`);

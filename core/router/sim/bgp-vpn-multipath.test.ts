@@ -103,7 +103,9 @@ describe("BGP VPNv4 per-VRF maximum-paths and summary-only", () => {
     expect(a).toMatch(/^\*>i192\.168\.50\.0 +10\.0\.0\.1 +0 +100 +0 \?$/m);
     expect(a).toMatch(/^\*mi +10\.0\.0\.2 +0 +100 +0 \?$/m);
     const entry = await s.exec("PE3", "show ip bgp vpnv4 vrf A 192.168.50.0");
-    expect(entry).toMatch(/Origin incomplete, metric 0, localpref 100, valid, internal, multipath\n/);
+    // IOS names the table's multipath, and marks the multipath that came first after the best.
+    expect(entry).toMatch(/Paths: \(2 available, best #1, table A\)\nMultipath: iBGP\n/);
+    expect(entry).toMatch(/Origin incomplete, metric 0, localpref 100, valid, internal, multipath\(oldest\)\n/);
     expect(entry).toMatch(/Origin incomplete, metric 0, localpref 100, valid, internal, multipath, best\n/);
     const routes = await s.exec("PE3", "show ip route vrf A");
     expect(routes).toMatch(/^B {5}192\.168\.50\.0\/24 \[200\/0\] via 10\.0\.0\.1, \d\d:\d\d:\d\d\n {22}\[200\/0\] via 10\.0\.0\.2, \d\d:\d\d:\d\d$/m);
