@@ -124,6 +124,9 @@ describe("Carrier Supporting Carrier: send-label in a VRF address family", () =>
     expect(out).toContain("    ipv4 MPLS Label capability: advertised and received\n");
     expect(out).toContain("  Sending Prefix & Label\n");
     expect(await s.exec("CE1", "show ip bgp neighbors 10.1.1.1")).toContain("    ipv4 MPLS Label capability: advertised and received\n");
+    expect(await s.exec("PE1", "show running-config | section router bgp")).toContain(
+      " address-family ipv4 vrf V\n  neighbor 10.1.1.2 remote-as 65001\n  neighbor 10.1.1.2 activate\n  neighbor 10.1.1.2 send-label\n exit-address-family\n",
+    );
   });
 
   it("takes the CE's labels, exports them under VPN labels that swap to them, and labels the other PE's routes toward the CE", async () => {
@@ -193,6 +196,20 @@ describe("Carrier Supporting Carrier: send-label in a VRF address family", () =>
     expect(lfib(s, "PE1", l.pe1Loop2)?.packets).toBe(2);
     expect(lfib(s, "PE2", l.pe2Loop)?.packets).toBe(2);
     expect(lfib(s, "PE1", l.pe1Loop1)?.packets).toBe(5);
+  });
+
+  it("withdraws a CE's labelled route end to end, and its labels go back to the pool", async () => {
+    const s = start();
+    const l = labels(s);
+    await s.transcript("CE2", ["configure terminal", "no ip route 172.16.9.0 255.255.255.0 10.0.9.9", "end"]);
+    s.advance(5_000);
+    expect(await s.exec("CE1", "show ip bgp")).not.toContain("172.16.9.0");
+    expect(labelOf(s, "PE2", "V", "172.16.9.0/24")).toBeUndefined();
+    expect(labelOf(s, "PE1", "V", "172.16.9.0/24")).toBeUndefined();
+    expect(lfib(s, "PE2", l.pe2Static)).toBeUndefined();
+    expect(lfib(s, "PE1", l.pe1Static)).toBeUndefined();
+    // The rest stays labelled.
+    expect(lfib(s, "PE1", l.pe1Loop2)?.action.kind).toBe("swap");
   });
 
   it("goes back to plain IPv4 and a VPN label that pops into the VRF when send-label is removed", async () => {
