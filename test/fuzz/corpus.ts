@@ -6,6 +6,7 @@
 import { createECDH } from "node:crypto";
 import { parseIpv4 as parseAddress, type Ipv4, type Mac } from "../../core/router/wire/addr";
 import { ArpOperation, buildArp } from "../../core/router/wire/arp";
+import { CdpCapability, emitCdp } from "../../core/router/wire/cdp";
 import { buildDot1qFrame } from "../../core/router/wire/dot1q";
 import { buildEsp } from "../../core/router/wire/esp";
 import { EtherType, buildEthernet } from "../../core/router/wire/ethernet";
@@ -158,6 +159,17 @@ export function nhrpPackets(): Uint8Array[] {
     { ...common, type: NhrpType.ErrorIndication, errorCode: NhrpErrorCode.ProtocolAddressUnreachable, errorOffset: 0, dstProtocol: hubTunnel, packet: new Uint8Array(0), extensions: {} },
   ];
   return packets.map(emitNhrp);
+}
+
+/** CDP advertisements a neighbour could send: IOL's (as INET on Ethernet0/0), a CSR1000v's,
+ * and a switch's with the version 2 TLVs and ones FlexLab does not know (VTP, power). */
+export function cdpPdus(): Uint8Array[] {
+  const iol = "Cisco IOS Software, Linux Software (I86BI_LINUX-ADVENTERPRISEK9-M), Version 15.7(3)M2, RELEASE SOFTWARE (fc2)";
+  return [
+    emitCdp({ version: 2, ttlSec: 180, deviceId: "INET", addresses: [{ kind: "ipv4", address: NEIGHBOUR_IP }], portId: "Ethernet0/0", capabilities: CdpCapability.Router | CdpCapability.SourceRouteBridge, softwareVersion: iol, platform: "Linux Unix", duplex: "half", unknown: [] }),
+    emitCdp({ version: 2, ttlSec: 150, deviceId: "CSR1", addresses: [{ kind: "ipv4", address: NEIGHBOUR_IP }], portId: "GigabitEthernet1", capabilities: CdpCapability.Router | CdpCapability.Igmp, softwareVersion: "Cisco IOS Software [Fuji], Virtual XE Software", platform: "cisco CSR1000V", duplex: "full", managementAddresses: [{ kind: "ipv4", address: NEIGHBOUR_IP }], unknown: [] }),
+    emitCdp({ version: 2, ttlSec: 180, deviceId: "SW1", portId: "GigabitEthernet0/1", capabilities: CdpCapability.Switch | CdpCapability.Igmp, platform: "cisco WS-C2960-8TC-L", vtpManagementDomain: "", nativeVlan: 1, duplex: "full", unknown: [{ type: 0x0012, value: Uint8Array.of(0) }, { type: 0x0013, value: Uint8Array.of(0) }, { type: 0x1a, value: Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff) }] }),
+  ];
 }
 
 function eth(dst: Mac, etherType: number, payload: Uint8Array): Uint8Array {
