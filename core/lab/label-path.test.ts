@@ -45,6 +45,22 @@ describe("the label path of a VRF prefix", () => {
     expect(traceLabelPath(seed(), "R4-Spoke", "cust1", "not-a-prefix").problem).toMatch(/is not a prefix/);
   });
 
+  it("pushes a swap's whole label stack: a VPN label under its transport label", () => {
+    const tables = seed();
+    const hub = tables.get("R1-HUB")!;
+    tables.set("R1-HUB", { ...hub, mpls: [lfib(16, { prefix: "192.168.113.0/24", vrf: "cust1", outgoingLabel: 30, labelStack: [40, 30], nextHop: "10.1.1.1", interface: "Tunnel1" })] });
+    const spoke = tables.get("R3-Spoke1")!;
+    tables.set("R3-Spoke1", { ...spoke, mpls: [lfib(40, { outgoingLabel: "Pop Label", nextHop: "10.1.1.1", interface: "Tunnel0" }), lfib(30, { prefix: "192.168.113.0/24", vrf: "cust1", interface: "Ethernet0/1.10" })] });
+    const path = traceLabelPath(tables, "R4-Spoke", "cust1", "192.168.113.0/24");
+    expect(path.problem).toBeUndefined();
+    expect(path.hops.map((h) => [h.node, h.action, h.labelsIn, h.labelsOut])).toEqual([
+      ["R4-Spoke", "push", [], [16]],
+      ["R1-HUB", "swap", [16], [40, 30]],
+      ["R3-Spoke1", "pop", [40, 30], [30]],
+      ["R3-Spoke1", "pop", [30], []],
+    ]);
+  });
+
   it("stops on a loop in the tables", () => {
     const tables = seed();
     const hub = tables.get("R1-HUB")!;

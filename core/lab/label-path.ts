@@ -110,7 +110,9 @@ export function traceLabelPath(tables: ReadonlyMap<string, NodeTables>, from: st
       node = next;
       continue;
     }
-    const swapped = out === "Pop Label" || out === "explicit-n" ? rest : [out, ...rest];
+    // A swap's whole stack: its label, and any transport labels on top (a VRF prefix's label
+    // swapped to another PE's VPN label under the label to that PE, Carrier Supporting Carrier).
+    const swapped = out === "Pop Label" || out === "explicit-n" ? rest : [...(row.labelStack.length > 0 ? row.labelStack : [out]), ...rest];
     const viaAddress = row.nextHop && row.nextHop !== "point2point" ? ownerOf(tables, row.nextHop) : undefined;
     const next = viaAddress ?? target;
     if (!next) return end(`${node}: label ${top} leaves by ${row.interface ?? "?"}, toward no router of the lab`);
