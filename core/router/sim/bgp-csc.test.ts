@@ -232,4 +232,82 @@ describe("Carrier Supporting Carrier: send-label in a VRF address family", () =>
     expect(await s.exec("CE1", "show ip bgp labels")).toContain("   2.2.2.2/32       10.1.1.1        nolabel/nolabel\n");
     expect(await s.exec("CE1", "ping 2.2.2.2 source Loopback0 repeat 1")).toContain("Success rate is 100 percent (1/1)");
   });
+
+  it("stacks the other PE's VPN label under the transport label when the PEs reach each other through a labelled core", async () => {
+    // Option C-like: PE1 (AS 100) and PE2 (AS 300) learn each other's loopback from P (AS 200)
+    // over labelled IPv4 and run eBGP VPNv4 between the loopbacks.
+    const pe = (n: 1 | 2, asn: number, peer: 1 | 2, peerAs: number, ceAs: number) => `hostname PE${n}
+vrf definition V
+ rd 100:1
+ route-target export 100:1
+ route-target import 100:1
+ address-family ipv4
+ exit-address-family
+interface Loopback0
+ ip address ${n}${n}.${n}${n}.${n}${n}.${n}${n} 255.255.255.255
+interface Ethernet0/0
+ vrf forwarding V
+ ip address 10.${n}.${n}.1 255.255.255.0
+interface Ethernet0/1
+ ip address 10.0.${n}.1 255.255.255.0
+router bgp ${asn}
+ neighbor 10.0.${n}.2 remote-as 200
+ neighbor ${peer}${peer}.${peer}${peer}.${peer}${peer}.${peer}${peer} remote-as ${peerAs}
+ neighbor ${peer}${peer}.${peer}${peer}.${peer}${peer}.${peer}${peer} ebgp-multihop 255
+ neighbor ${peer}${peer}.${peer}${peer}.${peer}${peer}.${peer}${peer} update-source Loopback0
+ address-family ipv4
+  network ${n}${n}.${n}${n}.${n}${n}.${n}${n} mask 255.255.255.255
+  neighbor 10.0.${n}.2 send-label
+  no neighbor ${peer}${peer}.${peer}${peer}.${peer}${peer}.${peer}${peer} activate
+ exit-address-family
+ address-family vpnv4
+  neighbor ${peer}${peer}.${peer}${peer}.${peer}${peer}.${peer}${peer} activate
+  neighbor ${peer}${peer}.${peer}${peer}.${peer}${peer}.${peer}${peer} send-community extended
+ exit-address-family
+ address-family ipv4 vrf V
+  neighbor 10.${n}.${n}.2 remote-as ${ceAs}
+  neighbor 10.${n}.${n}.2 activate
+  neighbor 10.${n}.${n}.2 send-label
+ exit-address-family
+`;
+    const P = `hostname P
+interface Ethernet0/0
+ ip address 10.0.1.2 255.255.255.0
+interface Ethernet0/1
+ ip address 10.0.2.2 255.255.255.0
+router bgp 200
+ neighbor 10.0.1.1 remote-as 100
+ neighbor 10.0.2.1 remote-as 300
+ address-family ipv4
+  neighbor 10.0.1.1 send-label
+  neighbor 10.0.2.1 send-label
+ exit-address-family
+`;
+    sim = new Simulation({
+      nodes: { CE1, PE1: pe(1, 100, 2, 300, 65001), P, PE2: pe(2, 300, 1, 100, 65002), CE2: CE2.replace("remote-as 100", "remote-as 300"), H },
+      links: [
+        [{ node: "CE1", iface: "Ethernet0/0" }, { node: "PE1", iface: "Ethernet0/0" }],
+        [{ node: "PE1", iface: "Ethernet0/1" }, { node: "P", iface: "Ethernet0/0" }],
+        [{ node: "P", iface: "Ethernet0/1" }, { node: "PE2", iface: "Ethernet0/1" }],
+        [{ node: "PE2", iface: "Ethernet0/0" }, { node: "CE2", iface: "Ethernet0/0" }],
+        [{ node: "CE2", iface: "Ethernet0/1" }, { node: "H", iface: "Ethernet0/0" }],
+      ],
+    });
+    const s = sim;
+    s.advance(120_000);
+    const l = labels(s);
+    // P's label for PE2's loopback: the transport label PE1 pushes toward PE2.
+    const transport = labelOf(s, "P", "", "22.22.22.22/32")!;
+    expect(transport).toBeGreaterThanOrEqual(16);
+    const pe1 = await s.exec("PE1", "show mpls forwarding-table vrf V detail");
+    expect(pe1).toMatch(new RegExp(`^${l.pe1Static} +${l.pe2Static} +172\\.16\\.9\\.0/24\\[V\\] +0 +Et0/1 +10\\.0\\.1\\.2\\n +MAC/Encaps=14/22, MRU=1496, Label Stack\\{${transport} ${l.pe2Static}\\}\\n +VPN route: V$`, "m"));
+    // P's label also carries the PEs' own BGP session: count what the ping adds.
+    const transit = lfib(s, "P", transport)!.packets;
+    expect(await s.exec("CE1", "ping 172.16.9.1 source Loopback0 repeat 2")).toContain("Success rate is 100 percent (2/2)");
+    expect(lfib(s, "PE1", l.pe1Static)?.packets).toBe(2);
+    // P pops its label (PE2's implicit null) and PE2 switches on the VPN label beneath.
+    expect(lfib(s, "P", transport)!.packets).toBeGreaterThanOrEqual(transit + 2);
+    expect(lfib(s, "PE2", l.pe2Static)?.packets).toBe(2);
+    expect(lfib(s, "CE2", l.ce2Static)?.packets).toBe(2);
+  });
 });
