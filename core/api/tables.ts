@@ -28,6 +28,8 @@ export const routePathSchema = z.object({
   nextHopVrf: z.string().optional(),
   /** MPLS labels pushed on this path, outermost first. */
   labels: z.array(z.number().int().nonnegative()).optional(),
+  /** The router this path was learnt from when it is not the route's (BGP multipath). */
+  from: z.string().optional(),
 });
 export type RoutePath = z.infer<typeof routePathSchema>;
 

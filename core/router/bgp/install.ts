@@ -157,7 +157,8 @@ export class BgpInstaller {
     }
     // One best path (nearly always): the next hops are shared by every route with the same
     // next hop and label, and so, in the RIB, are the paths resolved from them.
-    const nextHops = best.length === 1 ? this.nextHops.of(vrf, first) : best.map((b) => nextHopOf(vrf, b));
+    // Multipaths name each path's neighbor (IOS: "from X" per descriptor).
+    const nextHops = best.length === 1 ? this.nextHops.of(vrf, first) : best.map((b) => withFrom(nextHopOf(vrf, b), b));
     const asn = this.asn();
     if (asn !== this.knownViaAsn) {
       this.knownViaAsn = asn;
@@ -179,6 +180,10 @@ function nextHopOf(vrf: string, b: BgpBestPath): RouteNextHop {
   if (b.label === undefined || b.label === ReservedLabel.ImplicitNull) return imported ? { address, resolveInVrf: "" } : { address };
   const labels = labelStack(b.label);
   return imported ? { address, resolveInVrf: "", labels } : { address, labels };
+}
+
+function withFrom(nh: RouteNextHop, b: BgpBestPath): RouteNextHop {
+  return b.from === undefined ? nh : { ...nh, from: b.from.address };
 }
 
 /** Single next hops as one-element lists, one per (imported or not, address, label): a VRF's

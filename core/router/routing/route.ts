@@ -41,6 +41,9 @@ export interface RouteNextHop {
   readonly labels?: readonly Label[];
   /** IOS `permanent`: stays installed even when the interface is down or the next hop unresolvable. */
   readonly permanent?: boolean;
+  /** The router this path was learnt from, when the route's paths come from several (BGP
+   * multipath: IOS names each descriptor's "from"); else the route's `from` speaks for all. */
+  readonly from?: Ipv4;
 }
 
 /** What a source hands to `Rib.upsert`. */
@@ -94,7 +97,7 @@ export function sameNextHops(a: readonly RouteNextHop[], b: readonly RouteNextHo
   for (let i = 0; i < a.length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x.address !== y.address || x.interface !== y.interface || x.resolveInVrf !== y.resolveInVrf || x.permanent !== y.permanent) return false;
+    if (x.address !== y.address || x.interface !== y.interface || x.resolveInVrf !== y.resolveInVrf || x.permanent !== y.permanent || x.from !== y.from) return false;
     if (!sameLabels(x.labels, y.labels)) return false;
   }
   return true;

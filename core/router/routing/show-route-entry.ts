@@ -36,7 +36,7 @@ export function formatRouteEntry(row: RouteRow): string {
       block = `  ${mark} directly connected, via ${p.interface ?? "Null0"}`;
     } else {
       block = `  ${mark} ${p.nextHop}${p.nextHopVrf === "" ? " (default)" : p.nextHopVrf ? ` (${p.nextHopVrf})` : ""}`;
-      if (row.from !== undefined && age !== undefined) block += `, from ${row.from}, ${age} ago`;
+      if (row.from !== undefined && age !== undefined) block += `, from ${p.from ?? row.from}, ${age} ago`;
       if (p.interface !== undefined) block += `, via ${p.interface}`;
     }
     lines.push(block);

@@ -99,6 +99,26 @@ describe("show ip route", () => {
       ].join("\n"),
     );
   });
+  it("names each multipath descriptor's own neighbor, the route's first in Last update", () => {
+    r.stack.addVrf("cust1");
+    r.routing.rib.upsert("cust1", {
+      prefix: p("192.168.99.0/24"),
+      protocol: "bgp",
+      knownVia: "bgp 65000",
+      from: ip("10.0.0.3"),
+      distance: 20,
+      metric: 0,
+      nextHops: [
+        { address: ip("10.0.0.3"), resolveInVrf: "", labels: [407 as Label], from: ip("10.0.0.3") },
+        { address: ip("10.0.0.2"), resolveInVrf: "", labels: [406 as Label], from: ip("10.0.0.2") },
+      ],
+    });
+    clock.advance(5_000);
+    const entry = r.routing.showIpRouteEntry("cust1", ip("192.168.99.1"));
+    expect(entry).toContain("  Last update from 10.0.0.3 00:00:05 ago\n");
+    expect(entry).toContain("  * 10.0.0.3 (default), from 10.0.0.3, 00:00:05 ago\n");
+    expect(entry).toContain("    10.0.0.2 (default), from 10.0.0.2, 00:00:05 ago\n");
+  });
 });
 
 describe("show ip route PREFIX", () => {

@@ -22,6 +22,7 @@ export function routeRow(r: InstalledRoute, now: number): RouteRow {
       interface: nh.interface,
       nextHopVrf: nh.resolveInVrf !== undefined && nh.resolveInVrf !== r.vrf ? nh.resolveInVrf : undefined,
       labels: nh.labels === undefined ? undefined : [...nh.labels],
+      ...(nh.from === undefined ? {} : { from: formatIpv4(nh.from) }),
     })),
     ageSeconds: isDynamic(route.protocol) ? Math.max(0, Math.floor((now - route.updatedAt) / 1000)) : undefined,
     tag: route.tag,
