@@ -68,9 +68,11 @@ export function mplsForwardingRows<V, I>(lfib: Lfib<V, I>, view: LfibView<V, I>,
   return rows;
 }
 
+/** IOS names no address on a point-to-point interface, even where the entry was made with
+ * one (a BGP next hop reached through a GRE tunnel). */
 function nextHopText<V, I>(view: LfibView<V, I>, iface: I, nextHop: Ipv4 | undefined): string | undefined {
-  if (nextHop !== undefined) return formatIpv4(nextHop);
-  return view.pointToPoint(iface) ? "point2point" : undefined;
+  if (view.pointToPoint(iface)) return "point2point";
+  return nextHop === undefined ? undefined : formatIpv4(nextHop);
 }
 
 const HEADER = ["Local      Outgoing   Prefix           Bytes Label   Outgoing   Next Hop", "Label      Label      or Tunnel Id     Switched      interface"];

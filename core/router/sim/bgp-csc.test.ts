@@ -170,14 +170,14 @@ describe("Carrier Supporting Carrier: send-label in a VRF address family", () =>
     const pe2 = await s.exec("PE2", "show mpls forwarding-table vrf V");
     expect(pe2).toMatch(new RegExp(`^${l.pe2Loop} +Pop Label +2\\.2\\.2\\.2/32\\[V\\] +0 +Et0/0 +10\\.2\\.2\\.2$`, "m"));
     expect(pe2).toMatch(new RegExp(`^${l.pe2Static} +${l.ce2Static} +172\\.16\\.9\\.0/24\\[V\\] +0 +Et0/0 +10\\.2\\.2\\.2$`, "m"));
-    expect(pe2).toMatch(new RegExp(`^${l.pe2Loop1} +${l.pe1Loop1} +1\\.1\\.1\\.1/32\\[V\\] +0 +Tu0 +10\\.0\\.0\\.1$`, "m"));
+    expect(pe2).toMatch(new RegExp(`^${l.pe2Loop1} +${l.pe1Loop1} +1\\.1\\.1\\.1/32\\[V\\] +0 +Tu0 +point2point$`, "m"));
     const pe1 = await s.exec("PE1", "show mpls forwarding-table vrf V detail");
-    expect(pe1).toMatch(new RegExp(`^${l.pe1Static} +${l.pe2Static} +172\\.16\\.9\\.0/24\\[V\\] +0 +Tu0 +10\\.0\\.0\\.2\\n.*Label Stack\\{${l.pe2Static}\\}\\n +VPN route: V$`, "m"));
+    expect(pe1).toMatch(new RegExp(`^${l.pe1Static} +${l.pe2Static} +172\\.16\\.9\\.0/24\\[V\\] +0 +Tu0 +point2point\\n.*Label Stack\\{${l.pe2Static}\\}\\n +VPN route: V$`, "m"));
     // None of them is a disposition into the VRF.
     expect(pe1).not.toContain("No Label");
     expect(pe2).not.toContain("No Label");
     // Without `vrf`, the whole LFIB: the VRF's entries too, as IOS lists them.
-    expect(await s.exec("PE1", "show mpls forwarding-table")).toMatch(new RegExp(`^${l.pe1Loop2} +${l.pe2Loop} +2\\.2\\.2\\.2/32\\[V\\] +0 +Tu0 +10\\.0\\.0\\.2$`, "m"));
+    expect(await s.exec("PE1", "show mpls forwarding-table")).toMatch(new RegExp(`^${l.pe1Loop2} +${l.pe2Loop} +2\\.2\\.2\\.2/32\\[V\\] +0 +Tu0 +point2point$`, "m"));
   });
 
   it("carries CE1's traffic labelled: PE1 swaps to PE2's VPN label, PE2 swaps to CE2's label or pops toward CE2", async () => {
