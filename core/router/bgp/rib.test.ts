@@ -436,6 +436,39 @@ describe("BgpRib VRF routes and export", () => {
     expect(hooks.get("cust2", "172.20.0.0/16")?.map((x) => x.from)).toEqual([c]);
   });
 
+  it("installs a CE's eBGP path and a remote PE's imported VPNv4 path together in a VRF with maximum-paths eibgp, and one again when it goes", () => {
+    const eibgp = { ...vrf("1:1", ["1:1"]), maximumPathsEibgp: 2 };
+    const { hooks, rib } = setup({ cust1: eibgp });
+    const ce = peer("192.168.110.2", { ebgp: true, remoteAs: 65010, vrf: "cust1", families: new Set(["ipv4"]) });
+    const pe = peer("10.0.0.9", { families: new Set(["vpnv4"]) });
+    rib.peerUp(ce);
+    rib.peerUp(pe);
+    send(rib, ce, { nlri: [pfx("172.20.0.0/16")], asPath: [65010], origin: 2, med: 0, nextHop: ce.address });
+    send(rib, pe, { vpn: [{ labels: [30 as Label], rd: rd("9:1"), prefix: pfx("172.20.0.0/16") }], rts: [rt("1:1")], asPath: [65010], origin: 2, med: 0, localPref: 100, nextHop: pe.address });
+    const both = hooks.get("cust1", "172.20.0.0/16");
+    expect(both?.map((b) => [b.from, b.ebgp, b.label])).toEqual([
+      [ce, true, undefined],
+      [pe, false, 30],
+    ]);
+    rib.setConfig(ribConfig({ cust1: { ...eibgp, maximumPathsEibgp: 1 } }));
+    expect(hooks.get("cust1", "172.20.0.0/16")?.map((b) => b.from)).toEqual([ce]);
+    // an unequal MED keeps them apart even with eibgp
+    rib.setConfig(ribConfig({ cust1: eibgp }));
+    send(rib, pe, { vpn: [{ labels: [30 as Label], rd: rd("9:1"), prefix: pfx("172.20.0.0/16") }], rts: [rt("1:1")], asPath: [65010], origin: 2, med: 5, localPref: 100, nextHop: pe.address });
+    expect(hooks.get("cust1", "172.20.0.0/16")?.map((b) => b.from)).toEqual([ce]);
+  });
+
+  it("mixes eBGP and iBGP paths in the global table with the global family's maximum-paths eibgp (IOS's non-VRF eiBGP multipath)", () => {
+    const { hooks, rib } = setup({}, { maximumPathsEibgp: 2 });
+    const e = peer("172.16.0.2", { ebgp: true, remoteAs: 65010, families: new Set(["ipv4"]) });
+    const i = peer("10.9.9.1", { families: new Set(["ipv4"]) });
+    rib.peerUp(e);
+    rib.peerUp(i);
+    send(rib, i, { nlri: [pfx("10.1.0.0/16")], nextHop: i.address, asPath: [65010], localPref: 100 });
+    send(rib, e, { nlri: [pfx("10.1.0.0/16")], nextHop: e.address, asPath: [65010] });
+    expect(hooks.get("", "10.1.0.0/16")?.map((b) => b.from)).toEqual([e, i]);
+  });
+
   it("speaks 2-octet AS to a peer without the capability: AS_TRANS in AS_PATH, the real path in AS4_PATH", () => {
     const { rib } = setup({}, { localAs: 4200000001 });
     const old = peer("172.16.0.2", { ebgp: true, remoteAs: 100, fourOctetAs: false, families: new Set(["ipv4"]) });
