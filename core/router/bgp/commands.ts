@@ -69,7 +69,8 @@ function summary(router: SubsystemHost, b: BgpInstance, scope: NeighborScope): s
   const rows = b
     .all()
     .filter((n) => inScope(n, scope, family))
-    .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, family), n.prefixLimit.stopped));
+    // A VRF's neighbor sends IPv4 routes that are the VRF's VPNv4 routes: counted in either view.
+    .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, n.plan.vrf === "" ? family : "ipv4"), n.prefixLimit.stopped));
   const ranges = (b.bgpConfig?.listenRanges ?? []).map((r) => ({ peerGroup: r.peerGroup, range: formatPrefix(r.prefix) }));
   return formatBgpSummary(
     {

@@ -124,6 +124,8 @@ describe("Carrier Supporting Carrier: send-label in a VRF address family", () =>
     expect(out).toContain("    ipv4 MPLS Label capability: advertised and received\n");
     expect(out).toContain("  Sending Prefix & Label\n");
     expect(await s.exec("CE1", "show ip bgp neighbors 10.1.1.1")).toContain("    ipv4 MPLS Label capability: advertised and received\n");
+    // The CE's routes count as the VRF's in the VPNv4 summary (PfxRcd), as IOS counts them.
+    expect(await s.exec("PE2", "show ip bgp vpnv4 all summary")).toMatch(/^10\.2\.2\.2 +4 +65002 +\d+ +\d+ +\d+ +0 +0 +[\d:]+ +2$/m);
     expect(await s.exec("PE1", "show running-config | section router bgp")).toContain(
       " address-family ipv4 vrf V\n  neighbor 10.1.1.2 remote-as 65001\n  neighbor 10.1.1.2 activate\n  neighbor 10.1.1.2 send-label\n exit-address-family\n",
     );
