@@ -17,6 +17,7 @@ import {
   ipv4Dst,
   Ipv4HeaderFault,
   checkIpv4Header,
+  ipv4HeaderLengthAt,
   ipv4Src,
   ipv4Tos,
   ipv4TotalLength,
@@ -116,11 +117,24 @@ export class Ipv4Forwarding implements Ipv4Output {
       if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
       return this.null0.drop("null0");
     }
+    if (entry.kind === "forward" && entry.paths.length === 1 && entry.paths[0].interface === inIf && labelsAt < 0 && vrf === inIf.vrf) {
+      this.redirectIfHairpin(inIf, entry.paths[0], buf, offset, end, src, dst);
+    }
     const watch = inIf.forwardWatch;
     if (watch !== undefined && entry.kind === "forward" && entry.paths.length > 0) watch.forwarded(inIf, entry.paths[0].interface, vrf, buf, offset, end, labelsAt);
     decrementTtl(buf, offset); // RFC 1624 incremental checksum update
     // A disposed packet too big for its way out is dropped there, without an ICMP error from the wrong VRF.
     this.output(entry, buf, offset, end, dst, src, vrf === inIf.vrf ? inIf : undefined);
+  }
+
+  /** A packet going back out of the interface it came in on, from a sender on the same subnet
+   * as its next hop, could have gone straight to that next hop: IOS tells the sender so with
+   * an ICMP redirect (and forwards the packet all the same). Not for labelled packets, nor
+   * for a packet with IP options (it may be source-routed, which IOS never redirects). */
+  private redirectIfHairpin(inIf: Interface, path: FibPath, buf: Uint8Array, offset: number, end: number, src: Ipv4, dst: Ipv4): void {
+    const nextHop = path.nextHop ?? dst;
+    if (path.labels !== undefined || nextHop === src || ipv4HeaderLengthAt(buf, offset) !== IPV4_MIN_HEADER_LENGTH) return;
+    if (inIf.onLink(src) && inIf.onLink(nextHop)) this.icmp.redirect(inIf, buf, offset, end, nextHop);
   }
 
   /** Routes a packet the router built (ICMP, UDP, a tunnel's outer packet). Takes ownership of `buf`. */

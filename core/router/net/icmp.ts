@@ -1,10 +1,11 @@
 // The router's ICMP: answers echo requests, reports errors it receives (to ping and traceroute)
-// and sends the errors forwarding asks for — time exceeded, destination unreachable — under
+// and sends the errors forwarding asks for — time exceeded, destination unreachable, redirect — under
 // RFC 1812's rules: never about an ICMP error, a broadcast or multicast, a non-initial
 // fragment or a packet whose source is not a single host (§4.3.2.7); quote as much of the
 // packet as fits in 576 bytes (§4.3.2.3); speak from the interface the packet came in on.
 // Unreachables are rate-limited as IOS does (`ip icmp rate-limit unreachable`, one per 500 ms
-// per router, DF unreachables on their own budget) and honour `no ip unreachables`.
+// per router, DF unreachables on their own budget) and honour `no ip unreachables`; redirects
+// honour `no ip redirects`. Received redirects are not acted on (IOS ignores them while routing).
 import type { Clock } from "../clock/clock";
 import type { Ipv4 } from "../wire/addr";
 import { internetChecksum } from "../wire/checksum";
@@ -22,6 +23,7 @@ import {
 import { isWireError } from "../wire/errors";
 import {
   ICMP_HEADER_LENGTH,
+  IcmpRedirectCode,
   IcmpType,
   IcmpUnreachableCode,
   buildIcmp,
@@ -99,6 +101,7 @@ export class IcmpService {
   private readonly errorListeners = new Set<(report: IcmpErrorReport) => void>();
   private lastUnreachableAt = -Infinity;
   private lastDfUnreachableAt = -Infinity;
+  private lastRedirectAt = -Infinity;
   /** Errors not sent because of the rate limit (`show ip icmp rate-limit`'s "suppressed"). */
   suppressed = 0;
 
@@ -162,6 +165,23 @@ export class IcmpService {
       this.lastUnreachableAt = now;
     }
     this.sendError(inIf, buf, ipOffset, end, { kind: "dst-unreachable", code, nextHopMtu, payloadLength: 0 });
+  }
+
+  /**
+   * Host redirect (RFC 792 type 5 code 1) to the sender of a packet this router forwards back
+   * out of the interface it came in on, naming `gateway` (the next hop it used) as the better
+   * first hop. `inIf`'s `ip redirects` decides. Rate-limited on the unreachables' interval
+   * (RFC 1812 §4.3.2.8 asks for a limit; IOS documents none of its own).
+   */
+  redirect(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, gateway: Ipv4): void {
+    if (!inIf.ipRedirects) return;
+    const now = this.clock.now();
+    if (now - this.lastRedirectAt < this.limits.unreachableIntervalMs) {
+      this.suppressed++;
+      return;
+    }
+    this.lastRedirectAt = now;
+    this.sendError(inIf, buf, ipOffset, end, { kind: "redirect", code: IcmpRedirectCode.Host, gateway, payloadLength: 0 });
   }
 
   /** Turns the request around in place: the reply reuses its buffer (RFC 792 echo reply). */

@@ -71,6 +71,8 @@ export abstract class Interface {
   inputAcl: PacketFilter | undefined = undefined;
   /** `ip access-group X out`: what may be forwarded out here (never what the router sends). */
   outputAcl: PacketFilter | undefined = undefined;
+  /** IOS `ip redirects` (on by default): send ICMP redirects for packets that go back out here. */
+  ipRedirects = true;
   /** IOS `ip proxy-arp` (on by default). */
   proxyArp = true;
   /** Told of every packet forwarded from this interface (NHRP's `ip nhrp redirect` watches

@@ -110,6 +110,7 @@ function applyInterface(plane: DataPlane, iface: Interface, before: InterfaceCon
   }
   iface.ipUnreachables = c.ipUnreachables;
   iface.proxyArp = c.ipProxyArp;
+  iface.ipRedirects = c.ipRedirects;
   for (const s of subsystems) s.reconcileInterface?.(iface, before, c);
   if (fresh || b.shutdown !== c.shutdown) iface.setShutdown(c.shutdown);
 }

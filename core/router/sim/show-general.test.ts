@@ -160,7 +160,7 @@ describe("general show commands", () => {
       "  Outgoing access list is not set",
       "  Inbound  access list is not set",
       "  Proxy ARP is enabled",
-      "  ICMP redirects are never sent",
+      "  ICMP redirects are always sent",
       "  ICMP unreachables are always sent",
       "  ICMP mask replies are never sent",
       "  IP CEF switching is enabled",

@@ -265,6 +265,7 @@ const dissectIpv4: Dissector = (bytes) => {
   return { layer: layer("IPv4", "IPv4", fields), next: { table: "ip-protocol", key: r.protocol, payload: p.payload, ip: { src: r.src, dst: r.dst } } };
 };
 
+const REDIRECT_CODES = ["net", "host", "tos and net", "tos and host"];
 const UNREACHABLE_CODES = ["net", "host", "protocol", "port", "fragmentation needed", "source route failed"];
 
 function icmpSummary(repr: IcmpRepr, payload: Uint8Array): string {
@@ -278,6 +279,8 @@ function icmpSummary(repr: IcmpRepr, payload: Uint8Array): string {
       const mtu = repr.code === 4 ? ` mtu ${repr.nextHopMtu}` : "";
       return `ICMP unreachable ${code}${mtu} (${quotedIpv4(payload)}${labelsOf(repr.extensions)})`;
     }
+    case "redirect":
+      return `ICMP redirect ${REDIRECT_CODES[repr.code] ?? `code ${repr.code}`} to ${formatIpv4(repr.gateway)} (${quotedIpv4(payload)})`;
     case "time-exceeded":
       return `ICMP time exceeded ${repr.code === 0 ? "in transit" : repr.code === 1 ? "in reassembly" : `code ${repr.code}`} (${quotedIpv4(payload)}${labelsOf(repr.extensions)})`;
     case "other":
@@ -295,7 +298,7 @@ const dissectIcmp: Dissector = (bytes) => {
   const p = parseIcmp(bytes);
   if (isWireError(p)) return p;
   const fields: Record<string, unknown> = { ...p.repr };
-  if (p.repr.kind === "dst-unreachable" || p.repr.kind === "time-exceeded") fields.quoted = quotedIpv4(p.payload);
+  if (p.repr.kind === "dst-unreachable" || p.repr.kind === "time-exceeded" || p.repr.kind === "redirect") fields.quoted = quotedIpv4(p.payload);
   return { layer: layer("ICMP", icmpSummary(p.repr, p.payload), fields) };
 };
 

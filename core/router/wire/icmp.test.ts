@@ -33,9 +33,10 @@ const reprArb: fc.Arbitrary<IcmpRepr> = fc.oneof(
   fc.record({ kind: fc.constantFrom("echo-request" as const, "echo-reply" as const), identifier: u16, sequenceNumber: u16, payloadLength: fc.constant(0) }),
   fc.record({ kind: fc.constant("dst-unreachable" as const), code: u8, nextHopMtu: u16, payloadLength: fc.constant(0), extensions: extensionsArb }),
   fc.record({ kind: fc.constant("time-exceeded" as const), code: u8, payloadLength: fc.constant(0), extensions: extensionsArb }),
+  fc.record({ kind: fc.constant("redirect" as const), code: u8, gateway: fc.integer({ min: 0, max: 0xffffffff }), payloadLength: fc.constant(0) }),
   fc.record({
     kind: fc.constant("other" as const),
-    type: u8.filter((t) => ![0, 3, 8, 11].includes(t)),
+    type: u8.filter((t) => ![0, 3, 5, 8, 11].includes(t)),
     code: u8,
     restOfHeader: fc.integer({ min: 0, max: 0xffffffff }),
     payloadLength: fc.constant(0),
@@ -216,11 +217,19 @@ describe("icmp", () => {
     expect(() => emitIcmp(repr, new Uint8Array(100), 0)).toThrow(RangeError);
   });
 
+  it("reads a host redirect's gateway, and emits the same bytes", () => {
+    // Type 5 code 1, to gateway 10.0.0.254, about the probe.
+    const bytes = setChecksum(Uint8Array.from([5, 1, 0, 0, 10, 0, 0, 254, ...probe]), 2, 0, 8 + probe.length);
+    const p = parseIcmp(bytes);
+    expect(!isWireError(p) && p.repr).toEqual({ kind: "redirect", code: 1, gateway: 0x0a0000fe, payloadLength: 28 });
+    expect(buildIcmp({ kind: "redirect", code: 1, gateway: 0x0a0000fe, payloadLength: 0 }, Uint8Array.from(probe))).toEqual(bytes);
+  });
+
   it("keeps an unknown type with its rest-of-header word", () => {
-    // A redirect (type 5, code 1) to gateway 10.0.0.254.
-    const out = buildIcmp({ kind: "other", type: 5, code: 1, restOfHeader: 0x0a0000fe, payloadLength: 0 }, Uint8Array.from(probe));
+    // A timestamp request (type 13): identifier 1, sequence 2.
+    const out = buildIcmp({ kind: "other", type: 13, code: 0, restOfHeader: 0x00010002, payloadLength: 0 }, Uint8Array.from(probe));
     const p = parseIcmp(out);
-    expect(!isWireError(p) && p.repr).toEqual({ kind: "other", type: 5, code: 1, restOfHeader: 0x0a0000fe, payloadLength: 28 });
+    expect(!isWireError(p) && p.repr).toEqual({ kind: "other", type: 13, code: 0, restOfHeader: 0x00010002, payloadLength: 28 });
   });
 
   it("reads type, code, identifier and sequence in place", () => {

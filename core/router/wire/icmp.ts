@@ -1,5 +1,5 @@
-// ICMP for IPv4 (RFC 792): echo, destination unreachable (with RFC 1191's next-hop MTU) and
-// time exceeded, plus RFC 4884 multi-part messages so a time-exceeded from an LSR can carry
+// ICMP for IPv4 (RFC 792): echo, destination unreachable (with RFC 1191's next-hop MTU),
+// redirect and time exceeded, plus RFC 4884 multi-part messages so a time-exceeded from an LSR can carry
 // the RFC 4950 MPLS label stack object, which is what makes `traceroute` show labels.
 // Other types are kept with their raw rest-of-header word and round-trip unchanged.
 //
@@ -19,6 +19,7 @@ import { mplsBottom, mplsLabel, mplsTc, mplsTtl, writeMplsEntry, type MplsEntry 
 export const IcmpType = {
   EchoReply: 0,
   DestinationUnreachable: 3,
+  Redirect: 5,
   EchoRequest: 8,
   TimeExceeded: 11,
 } as const;
@@ -34,6 +35,14 @@ export const IcmpUnreachableCode = {
   SourceRouteFailed: 5,
   /** "Communication administratively prohibited" (RFC 1812): IOS's `U.U.U` for an ACL drop. */
   AdminProhibited: 13,
+} as const;
+
+/** Redirect codes (RFC 792): the datagram's network or host, with or without its type of service. */
+export const IcmpRedirectCode = {
+  Network: 0,
+  Host: 1,
+  TosNetwork: 2,
+  TosHost: 3,
 } as const;
 
 export const IcmpTimeExceededCode = {
@@ -74,6 +83,15 @@ export interface IcmpTimeExceededRepr {
   readonly extensions?: readonly IcmpExtensionObject[];
 }
 
+export interface IcmpRedirectRepr {
+  readonly kind: "redirect";
+  readonly code: number;
+  /** The gateway the sender should use for the datagram's destination. */
+  readonly gateway: number;
+  /** Length of the original datagram field. */
+  readonly payloadLength: number;
+}
+
 /** Any other type, kept opaque: bytes 4..7 as one number, the rest as payload. */
 export interface IcmpOtherRepr {
   readonly kind: "other";
@@ -83,7 +101,7 @@ export interface IcmpOtherRepr {
   readonly payloadLength: number;
 }
 
-export type IcmpRepr = IcmpEchoRepr | IcmpDstUnreachableRepr | IcmpTimeExceededRepr | IcmpOtherRepr;
+export type IcmpRepr = IcmpEchoRepr | IcmpDstUnreachableRepr | IcmpRedirectRepr | IcmpTimeExceededRepr | IcmpOtherRepr;
 
 export interface IcmpPacket {
   readonly repr: IcmpRepr;
@@ -147,6 +165,11 @@ export function parseIcmp(buf: Uint8Array): IcmpPacket | WireError {
       const nextHopMtu = (buf[6] << 8) | buf[7];
       return { repr: { kind: "dst-unreachable", code, nextHopMtu, payloadLength, extensions }, payload };
     }
+    case IcmpType.Redirect:
+      return {
+        repr: { kind: "redirect", code, gateway: ((buf[4] << 24) | (buf[5] << 16) | (buf[6] << 8) | buf[7]) >>> 0, payloadLength: buf.length - ICMP_HEADER_LENGTH },
+        payload: buf.subarray(ICMP_HEADER_LENGTH),
+      };
     default:
       return {
         repr: {
@@ -253,6 +276,11 @@ export function emitIcmp(repr: IcmpRepr, buf: Uint8Array, offset: number): numbe
       type = IcmpType.DestinationUnreachable;
       code = repr.code;
       rest = (extensions === undefined ? 0 : (repr.payloadLength / 4) * 0x10000) + (repr.nextHopMtu & 0xffff);
+      break;
+    case "redirect":
+      type = IcmpType.Redirect;
+      code = repr.code;
+      rest = repr.gateway >>> 0;
       break;
     case "time-exceeded":
       type = IcmpType.TimeExceeded;

@@ -2,8 +2,8 @@
 // the data plane does: its address (or the one it borrows), the IP MTU, the access lists,
 // proxy ARP, which ICMP errors it sends, and its VRF. IOS's lines for features this router
 // does not have (multicast groups, NAT, WCCP, policy routing…) are left out rather than
-// guessed; the ones kept say what the stack really does (it never sends ICMP redirects or
-// mask replies, forwards no directed broadcasts and relays no DHCP).
+// guessed; the ones kept say what the stack really does (it sends no ICMP mask replies,
+// forwards no directed broadcasts and relays no DHCP).
 import type { Interface } from "../../net/interface";
 import type { Router } from "../../node/router";
 import { formatIpv4 } from "../../wire/addr";
@@ -32,7 +32,7 @@ export function formatIpInterface(router: Router, iface: Interface): string {
     `  Outgoing access list is ${groups?.out ?? "not set"}`,
     `  Inbound  access list is ${groups?.in ?? "not set"}`,
     `  Proxy ARP is ${iface.proxyArp ? "enabled" : "disabled"}`,
-    "  ICMP redirects are never sent",
+    `  ICMP redirects are ${iface.ipRedirects ? "always" : "never"} sent`,
     `  ICMP unreachables are ${iface.ipUnreachables ? "always" : "never"} sent`,
     "  ICMP mask replies are never sent",
     "  IP CEF switching is enabled",

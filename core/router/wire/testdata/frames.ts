@@ -10,7 +10,7 @@ import { buildDot1q } from "../dot1q";
 import { buildEsp } from "../esp";
 import { EtherType, buildEthernet } from "../ethernet";
 import { GreProtocol, buildGre } from "../gre";
-import { IcmpTimeExceededCode, IcmpUnreachableCode, buildIcmp } from "../icmp";
+import { IcmpRedirectCode, IcmpTimeExceededCode, IcmpUnreachableCode, buildIcmp } from "../icmp";
 import { IKE_NAT_T_PORT, IKE_PORT, NAT_KEEPALIVE, buildIkeMessage, withNonEspMarker, type IkeMessageRepr } from "../ikev2";
 import { DhGroup, IkeExchangeType, IkePayloadType, NotifyType } from "../ikev2-registry";
 import { IpProtocol, buildIpv4, type Ipv4Repr } from "../ipv4";
@@ -254,6 +254,11 @@ export const SAMPLE_FRAMES: readonly SampleFrame[] = [
     name: "ICMP port unreachable quoting a UDP datagram",
     frame: ethernet(ip(HOST_B, HOST_A, IpProtocol.Icmp, buildIcmp({ kind: "dst-unreachable", code: IcmpUnreachableCode.PortUnreachable, nextHopMtu: 0, payloadLength: quotedUdp.length }, quotedUdp))),
     summary: "Ethernet / IPv4 / ICMP unreachable port (IPv4 10.1.1.1 > 10.2.2.2 UDP)",
+  },
+  {
+    name: "ICMP host redirect quoting a UDP datagram",
+    frame: ethernet(ip(R2, HOST_A, IpProtocol.Icmp, buildIcmp({ kind: "redirect", code: IcmpRedirectCode.Host, gateway: R1, payloadLength: quotedUdp.length }, quotedUdp))),
+    summary: "Ethernet / IPv4 / ICMP redirect host to 192.0.2.1 (IPv4 10.1.1.1 > 10.2.2.2 UDP)",
   },
   {
     name: "ICMP time exceeded with the RFC 4950 label stack",
