@@ -6,7 +6,8 @@
 import { createECDH } from "node:crypto";
 import { parseIpv4 as parseAddress, type Ipv4, type Mac } from "../../core/router/wire/addr";
 import { ArpOperation, buildArp } from "../../core/router/wire/arp";
-import { CdpCapability, emitCdp } from "../../core/router/wire/cdp";
+import { CDP_MULTICAST, CdpCapability, emitCdp } from "../../core/router/wire/cdp";
+import { CiscoSnapPid, LLC_SNAP_HEADER_LENGTH, SnapOui, emitLlcSnap } from "../../core/router/wire/llc";
 import { buildDot1qFrame } from "../../core/router/wire/dot1q";
 import { buildEsp } from "../../core/router/wire/esp";
 import { EtherType, buildEthernet } from "../../core/router/wire/ethernet";
@@ -22,7 +23,7 @@ import { NHRP_PREFIX_ANY, type NhrpCie } from "../../core/router/wire/nhrp-cie";
 import { TcpFlag, buildTcp } from "../../core/router/wire/tcp";
 import { buildUdp } from "../../core/router/wire/udp";
 
-export const PROTOCOLS = ["arp", "icmp", "udp", "tcp", "gre", "gre-mpls", "nhrp", "dot1q", "esp", "mpls", "fragments", "ipv4-options"] as const;
+export const PROTOCOLS = ["arp", "icmp", "udp", "tcp", "gre", "gre-mpls", "nhrp", "dot1q", "esp", "mpls", "fragments", "ipv4-options", "cdp"] as const;
 export type FuzzProtocol = (typeof PROTOCOLS)[number];
 
 export interface CorpusFrame {
@@ -172,6 +173,14 @@ export function cdpPdus(): Uint8Array[] {
   ];
 }
 
+/** An 802.3 frame (length, not EtherType) with LLC/SNAP, Cisco's OUI and `pid`. */
+function snapFrame(dst: Mac, pid: number, pdu: Uint8Array): Uint8Array {
+  const body = new Uint8Array(LLC_SNAP_HEADER_LENGTH + pdu.length);
+  emitLlcSnap({ oui: SnapOui.Cisco, pid }, body, 0);
+  body.set(pdu, LLC_SNAP_HEADER_LENGTH);
+  return eth(dst, body.length, body);
+}
+
 function eth(dst: Mac, etherType: number, payload: Uint8Array): Uint8Array {
   return buildEthernet({ dst, src: NEIGHBOUR_MAC, etherType }, payload);
 }
@@ -255,6 +264,11 @@ export function corpus(hubMac: Mac): Record<FuzzProtocol, CorpusFrame[]> {
       fragment(0, 1480, true, 0x4343),
       fragment(1480, 8, true, 0x4343),
       fragment(8, 16, false, 0x4343),
+    ],
+    // 802.3 frames with LLC/SNAP: CDP advertisements, and a spanning-tree BPDU (LLC SAP 0x42).
+    cdp: [
+      ...cdpPdus().map((pdu) => ({ bytes: snapFrame(CDP_MULTICAST, CiscoSnapPid.Cdp, pdu), ipv4At: [] })),
+      { bytes: eth(0x0180c2000000 as Mac, 38, Uint8Array.of(0x42, 0x42, 0x03, ...bytes(35, 12))), ipv4At: [] },
     ],
     "ipv4-options": [
       withOptions([7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 1]), // record route

@@ -10,6 +10,9 @@ export const CORE_DROP_REASONS = [
   "ethernet-truncated",
   "unknown-vlan",
   "unknown-ethertype",
+  // 802.3 frames: a length field past the frame's end, or an LLC/SNAP protocol nobody handles
+  "llc-malformed",
+  "llc-unsupported",
   "arp-malformed",
   // IPv4 header validation (RFC 1812 §5.2.2)
   "ipv4-truncated",

@@ -1,12 +1,14 @@
 // Ethernet interfaces (IOS "Encapsulation ARPA"): a main interface bound to a Nic, and the
 // dot1Q subinterfaces that share its Nic and MAC and are told apart by VLAN id. Frames come in
 // through the main interface, which demultiplexes by tag (untagged frames are its own) and
-// hands IPv4 to forwarding, ARP to the receiving interface's cache, and anything else to the
-// stack's EtherType handlers. Going out, a packet gets the pre-built header of its ARP entry.
+// hands IPv4 to forwarding, ARP to the receiving interface's cache, 802.3 frames with LLC/SNAP
+// (CDP) to the stack's SNAP handlers, and anything else to the stack's EtherType handlers.
+// Going out, a packet gets the pre-built header of its ARP entry.
 import type { Nic } from "../io/nic";
 import { writeMac, type Ipv4, type Mac } from "../wire/addr";
 import { DOT1Q_TAG_LENGTH, dot1qFrameEtherType, dot1qFramePayloadOffset, dot1qFrameVid } from "../wire/dot1q";
 import { ETHERNET_HEADER_LENGTH, EtherType, ethernetDstEquals, ethernetDstIsGroup, ethernetType, setEtherTypeBefore } from "../wire/ethernet";
+import { LLC_SNAP_HEADER_LENGTH, isIeee8023Length, isLlcSnapAt, llcSnapOui, llcSnapPid } from "../wire/llc";
 import { ArpCache, type ArpEntry, type ArpPort, type ArpTimers } from "./arp";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import { Interface, type InterfaceHost, type LogMessage } from "./interface";
@@ -265,7 +267,23 @@ export class EthernetInterface extends ArpaInterface {
     const iface: ArpaInterface = sub ?? this;
     if (etherType === EtherType.Ipv4) this.host.receiveIpv4(iface, frame, offset, length);
     else if (etherType === EtherType.Arp) iface.arp.receive(frame, offset, length);
+    else if (isIeee8023Length(etherType)) this.receiveLlc(iface, frame, offset, etherType);
     else this.host.receiveEtherType(iface, etherType, frame, offset, length);
+  }
+
+  /** An 802.3 frame: the type field is the LLC PDU's length (what follows is padding). Only
+   * SNAP is spoken; other SAPs (spanning tree's 0x42…) are counted as unsupported. */
+  private receiveLlc(iface: ArpaInterface, frame: Uint8Array, offset: number, llcLength: number): void {
+    const end = offset + llcLength;
+    if (end > frame.length) {
+      iface.drop("llc-malformed");
+      return;
+    }
+    if (llcLength < LLC_SNAP_HEADER_LENGTH || !isLlcSnapAt(frame, offset)) {
+      iface.drop("llc-unsupported");
+      return;
+    }
+    this.host.receiveSnap(iface, llcSnapOui(frame, offset), llcSnapPid(frame, offset), frame, offset + LLC_SNAP_HEADER_LENGTH, end);
   }
 }
 

@@ -40,6 +40,8 @@ export interface InterfaceHost {
   receiveIpv4(inIf: Interface, buf: Uint8Array, offset: number, limit: number): void;
   /** Hands any other payload (MPLS 0x8847, NHRP 0x2001…) to the handler registered for it. */
   receiveEtherType(inIf: Interface, etherType: number, buf: Uint8Array, offset: number, limit: number): void;
+  /** Hands the payload of an 802.3 LLC/SNAP frame (CDP: OUI 00-00-0C, protocol 0x2000) to its handler. */
+  receiveSnap(inIf: Interface, oui: number, pid: number, buf: Uint8Array, offset: number, limit: number): void;
   /** IOS's overlap check against the other interfaces of the VRF; the error text, or undefined. */
   addressConflict(iface: Interface, candidate: InterfaceAddress): string | undefined;
   /** Proxy ARP's question: does the VRF route `target` out of some other interface? */

@@ -29,6 +29,9 @@ import { IpProtocol } from "../wire/ipv4";
 
 /** Receives a non-IPv4, non-ARP payload at `buf[offset, limit)` (MPLS, NHRP…). */
 export type EtherTypeHandler = (inIf: Interface, buf: Uint8Array, offset: number, limit: number) => void;
+/** Receives the payload of an 802.3 LLC/SNAP frame, after the SNAP header, at `buf[offset, limit)`;
+ * `buf[0, 14)` is the frame's Ethernet header. */
+export type SnapHandler = (inIf: Interface, buf: Uint8Array, offset: number, limit: number) => void;
 
 export interface InterfaceEvent {
   readonly interface: Interface;
@@ -68,6 +71,8 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   private readonly borrowers = new Map<Interface, Set<Interface>>();
   private readonly borrowing = new Map<Interface, Interface>();
   private readonly etherTypeHandlers = new Map<number, EtherTypeHandler>();
+  /** By OUI * 0x10000 + protocol ID. */
+  private readonly snapHandlers = new Map<number, SnapHandler>();
   private readonly logListeners: ((message: LogMessage) => void)[] = [];
   private readonly changeListeners: ((event: InterfaceEvent) => void)[] = [];
   private readonly arpTimers: ArpTimers | undefined;
@@ -281,6 +286,16 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     };
   }
 
+  /** Registers the handler for an LLC/SNAP protocol of 802.3 frames (CDP: 00-00-0C, 0x2000). */
+  registerSnap(oui: number, pid: number, handler: SnapHandler): () => void {
+    const key = oui * 0x10000 + pid;
+    if (this.snapHandlers.has(key)) throw new Error(`SNAP ${oui.toString(16)}/${pid.toString(16)} already has a handler`);
+    this.snapHandlers.set(key, handler);
+    return () => {
+      if (this.snapHandlers.get(key) === handler) this.snapHandlers.delete(key);
+    };
+  }
+
   // --- InterfaceHost -----------------------------------------------------------------
 
   receiveIpv4(inIf: Interface, buf: Uint8Array, offset: number, limit: number): void {
@@ -292,6 +307,12 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     if (handler !== undefined) handler(inIf, buf, offset, limit);
     else if (etherType === EtherType.MplsUnicast) inIf.drop("mpls-unsupported");
     else inIf.drop(inIf.kind === "tunnel" ? "gre-unsupported-protocol" : "unknown-ethertype");
+  }
+
+  receiveSnap(inIf: Interface, oui: number, pid: number, buf: Uint8Array, offset: number, limit: number): void {
+    const handler = this.snapHandlers.get(oui * 0x10000 + pid);
+    if (handler !== undefined) handler(inIf, buf, offset, limit);
+    else inIf.drop("llc-unsupported");
   }
 
   addressConflict(iface: Interface, candidate: InterfaceAddress): string | undefined {
