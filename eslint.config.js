@@ -6,7 +6,7 @@ import importX from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import { builtinModules } from "node:module";
 
-const PROTOCOLS = ["bgp", "ikev2", "ipsec", "pki", "nhrp", "tunnel"];
+const PROTOCOLS = ["bgp", "ikev2", "ipsec", "pki", "nhrp", "tunnel", "cdp"];
 /** The one file of node/ below it may see: the Subsystem interface a protocol plugs in through. */
 const SUBSYSTEM = "core/router/node/subsystem.ts";
 /** The table row schemas (pure zod, browser-safe): the one definition of each table's rows,

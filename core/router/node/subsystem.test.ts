@@ -44,8 +44,8 @@ describe("a Router's subsystems", () => {
     expect(() => router.subsystem(pkiSubsystem)).toThrow(/pki is not attached/);
   });
 
-  it("registers static routes, tunnels, PKI, the MFI, BGP, IPsec, IKEv2 and NHRP by default, each under its own name", () => {
-    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi", "bgp", "ipsec", "ikev2", "nhrp"]);
+  it("registers static routes, tunnels, PKI, the MFI, BGP, IPsec, IKEv2, NHRP and CDP by default, each under its own name", () => {
+    expect(SUBSYSTEMS.map((s) => s.name)).toEqual(["tunnels", "ip-routing", "pki", "mfi", "bgp", "ipsec", "ikev2", "nhrp", "cdp"]);
     const router = new Router({ clock: new VirtualClock() });
     expect(router.subsystem(pkiSubsystem).store.all()).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // Every subsystem a Router attaches, one line each, in the order they reconcile. Adding a
 // protocol is one line here; its code, commands, flags and drop reasons live in its folder.
 import { bgpSubsystem } from "../bgp/subsystem";
+import { cdpSubsystem } from "../cdp/subsystem";
 import { ikev2Subsystem } from "../ikev2/subsystem";
 import { ipsecSubsystem } from "../ipsec/subsystem";
 import { registerDropReasons } from "../net/counters";
@@ -21,6 +22,7 @@ export const SUBSYSTEMS: readonly Subsystem<object>[] = [
   ipsecSubsystem,
   ikev2Subsystem,
   nhrpSubsystem,
+  cdpSubsystem,
 ];
 
 for (const s of SUBSYSTEMS) registerDropReasons(s.dropReasons ?? []);

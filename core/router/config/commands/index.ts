@@ -9,6 +9,7 @@ import { bgpAfCommands } from "./bgp-af";
 import { bgpListCommands } from "./bgp-lists";
 import { bgpNeighborCommands } from "./bgp-neighbor";
 import { bgpOptionCommands } from "./bgp-options";
+import { cdpCommands } from "./cdp";
 import { pkiCommands } from "./crypto-pki";
 import { ikev2Commands } from "./crypto-ikev2";
 import { isakmpCommands } from "./crypto-isakmp";
@@ -59,6 +60,7 @@ export const configCommands: readonly ConfigCommand[] = [
   ...ikev2ProfileCommands,
   ...ipsecCommands,
   ...lineCommands,
+  ...cdpCommands,
   ...keptInterfaceCommands,
   ...keptMplsCommands,
   ...keptSystemCommands,

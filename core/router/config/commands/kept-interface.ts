@@ -1,5 +1,5 @@
 // Interface lines every saved config carries that a lab link has no use for: speed, duplex,
-// negotiation, MTU and bandwidth figures, CDP and MOP, proxy ARP, NAT and flow export
+// negotiation, MTU and bandwidth figures, MOP, proxy ARP, NAT and flow export
 // markers, OSPF and PIM interface settings, QoS and crypto map attachments. Kept and rendered
 // in IOS's place within the interface block (orders between the simulated commands' 10–94).
 
@@ -39,7 +39,6 @@ export const keptInterfaceCommands: readonly ConfigCommand[] = [
       },
       { id: "if.media-type", syntax: "media-type (gbic|rj45|sfp|auto-select)$media", noSyntax: "media-type [(gbic|rj45|sfp|auto-select)$media]", help: ["Media type", "Use Gigabit Interface Converter (7200 NPE-G1/G2 ports)", "Use RJ45 connector", "Use SFP connector", "Use whichever connector is attached"], order: 75 },
       { id: "if.negotiation", syntax: "negotiation auto", help: ["Select Autonegotiation mode", "Enable link autonegotiation"], no: "store", order: 76 },
-      { id: "if.cdp", syntax: "cdp enable", help: ["CDP interface subcommands", "Enable CDP on interface"], no: "store", order: 77 },
       { id: "if.mop-enabled", syntax: "mop enabled", help: ["DEC MOP server commands", "Enable MOP for interface"], no: "store", order: 85 },
       { id: "if.mop-sysid", syntax: "mop sysid", help: ["DEC MOP server commands", "Send out MOP periodic system ID messages"], no: "store", order: 85.01 },
     ],

@@ -102,6 +102,8 @@ export interface InterfaceConfig {
   ipRedirects: boolean;
   /** `no ip proxy-arp`: answer ARP only for the interface's own addresses. */
   ipProxyArp: boolean;
+  /** `no cdp enable`: no CDP advertisements out of this interface, none listened to. */
+  cdpEnable?: false;
   tcpAdjustMss?: number;
   /** `encapsulation dot1Q N` on a subinterface. */
   dot1q?: { vlan: number; native: boolean };

@@ -85,6 +85,21 @@ export interface RouterConfig {
   kept?: KeptStore;
   /** IP access lists by name or number. */
   accessLists?: Record<string, AccessListConfig>;
+  /** The global `cdp …` lines (absent: all at their defaults). */
+  cdp?: CdpConfig;
+}
+
+/** Global CDP settings; an absent field is IOS's default. */
+export interface CdpConfig {
+  /** `cdp run` (true) or `no cdp run` (false); absent: the platform's default (on for classic
+   * IOS, off for IOS XE's virtual routers). */
+  run?: boolean;
+  /** `cdp timer N`: seconds between advertisements (default 60). */
+  timerSec?: number;
+  /** `cdp holdtime N`: the TTL advertised, in seconds (default 180). */
+  holdtimeSec?: number;
+  /** `no cdp advertise-v2`: send version 1 advertisements. */
+  advertiseV2?: false;
 }
 
 export function emptyConfig(hostname = "Router"): RouterConfig {

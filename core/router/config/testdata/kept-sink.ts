@@ -92,6 +92,9 @@ license boot level ax
 no license smart enable
 license accept end user agreement
 no cdp run
+cdp timer 30
+cdp holdtime 120
+no cdp advertise-v2
 no cdp log mismatch duplex
 lldp run
 !
