@@ -12,6 +12,7 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { decode } from "../../core/cli/actions/decode";
 import { decodeCaptureFile, summarizePacket, type DecodedRecord } from "../../core/lab/decode";
 import { EtherType } from "../../core/router/wire/ethernet";
+import { isIeee8023Length } from "../../core/router/wire/llc";
 import { LinkType, writePcap } from "../../core/router/wire/pcap";
 import { PcapngWriter } from "../../core/router/wire/pcapng";
 import { ARPHRD_ETHER, buildSll, buildSll2 } from "../../core/router/wire/sll";
@@ -57,6 +58,8 @@ function pcap(name: string, frames: readonly Uint8Array[], options: Parameters<t
 const etherTypeOf = (frame: Uint8Array): number => (frame[12] << 8) | frame[13];
 const source = (frame: Uint8Array): Uint8Array => frame.subarray(6, 12);
 const ipOnly = SAMPLE_FRAMES.filter((s) => etherTypeOf(s.frame) === EtherType.Ipv4);
+/** Linux cooked captures carry an EtherType; 802.3 frames (CDP) would need its LLC protocol 4, which the decoder does not take. */
+const ethernetII = SAMPLE_FRAMES.filter((s) => !isIeee8023Length(etherTypeOf(s.frame)));
 const relink = (summary: string, link: string): string => summary.replace(/^Ethernet/, link);
 
 const CAPTURES: Record<string, Capture> = {
@@ -64,14 +67,14 @@ const CAPTURES: Record<string, Capture> = {
   "pcap little-endian µs, Ethernet": { file: pcap("le-us.pcap", SAMPLE_FRAMES.map((s) => s.frame), {}), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
   "pcap big-endian ns, Ethernet": { file: pcap("be-ns.pcap", SAMPLE_FRAMES.map((s) => s.frame), { bigEndian: true, nanoseconds: true }), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
   "pcap, Linux cooked v1": {
-    file: pcap("sll.pcap", SAMPLE_FRAMES.map((s) => buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame) }, s.frame.subarray(14))), { linkType: LinkType.LinuxSll }),
-    summaries: SAMPLE_FRAMES.map((s) => relink(s.summary, "Linux cooked")),
+    file: pcap("sll.pcap", ethernetII.map((s) => buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame) }, s.frame.subarray(14))), { linkType: LinkType.LinuxSll }),
+    summaries: ethernetII.map((s) => relink(s.summary, "Linux cooked")),
   },
   "pcap, Linux cooked v2": {
-    file: pcap("sll2.pcap", SAMPLE_FRAMES.map((s) => buildSll2({ packetType: 4, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame), interfaceIndex: 3 }, s.frame.subarray(14))), {
+    file: pcap("sll2.pcap", ethernetII.map((s) => buildSll2({ packetType: 4, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame), interfaceIndex: 3 }, s.frame.subarray(14))), {
       linkType: LinkType.LinuxSll2,
     }),
-    summaries: SAMPLE_FRAMES.map((s) => relink(s.summary, "Linux cooked v2")),
+    summaries: ethernetII.map((s) => relink(s.summary, "Linux cooked v2")),
   },
   "pcap, raw IP (101)": { file: pcap("raw.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Raw }), summaries: ipOnly.map((s) => relink(s.summary, "Raw IP")) },
   "pcap, IPv4 (228)": { file: pcap("ipv4.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Ipv4 }), summaries: ipOnly.map((s) => s.summary.replace(/^Ethernet \/ /, "")) },
@@ -106,6 +109,11 @@ describe("flexlab decode on captures of every frame FlexLab emits", () => {
       expect(ours).toEqual(theirs);
     });
   }
+
+  it.skipIf(!hasTshark)("finds the CDP checksum of an odd-length PDU good (Cisco's quirk) and reads the same device and port", async () => {
+    const rows = tshark(CAPTURES["pcapng, Ethernet"].file, ["cdp.checksum.status", "cdp.deviceid", "cdp.portid"]).filter(([status]) => status !== "");
+    expect(rows).toEqual([["1", "R1", "Ethernet0/0"]]);
+  });
 
   it.skipIf(!hasTshark)("agrees with tshark on addresses, labels, ports, GRE keys, ESP SPIs, BGP messages and IKE exchanges", async () => {
     const file = CAPTURES["pcapng, Ethernet"].file;
@@ -187,6 +195,8 @@ describe("flexlab decode on a capture from routers in the simulation", () => {
       "Ethernet / IPv4 / GRE / IPv4 / ICMP echo reply",
       "Ethernet / IPv4 / ICMP echo",
       "Ethernet / IPv4 / ICMP echo reply",
+      "Ethernet / LLC SNAP / CDP v2 R1 Ethernet0/0",
+      "Ethernet / LLC SNAP / CDP v2 R2 Ethernet0/0",
     ]);
   });
 

@@ -22,6 +22,8 @@ export const TSHARK_NAMES: Readonly<Record<string, string>> = {
   IKEv2: "isakmp",
   "NAT-T": "udpencap",
   NHRP: "nhrp",
+  LLC: "llc",
+  CDP: "cdp",
 };
 
 export function ourChain(record: DecodedRecord): string {

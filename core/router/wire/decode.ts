@@ -19,12 +19,14 @@ import { arpOperationName, parseArp } from "./arp";
 import { BGP_PORT } from "./bgp";
 import { hex16, hexBytes, hexDigits } from "./bytes";
 import { dissectBgp } from "./decode-bgp";
+import { dissectCdp, dissectLlc, snapKey } from "./decode-cdp";
 import { dissectIke, dissectUdpEncap } from "./decode-ikev2";
 import { dissectNhrp } from "./decode-nhrp";
 import { parseDot1q } from "./dot1q";
-import { isWireError, type WireError } from "./errors";
+import { WireError, isWireError } from "./errors";
 import { parseEsp } from "./esp";
 import { EtherType, parseEthernet } from "./ethernet";
+import { CiscoSnapPid, SnapOui, isIeee8023Length } from "./llc";
 import { GreProtocol, parseGre } from "./gre";
 import { parseIcmp, type IcmpExtensionObject, type IcmpRepr } from "./icmp";
 import { IKE_NAT_T_PORT, IKE_PORT } from "./ikev2";
@@ -36,7 +38,7 @@ import { TcpFlag, parseTcp, type TcpRepr } from "./tcp";
 import { parseUdp } from "./udp";
 
 /** The tables a dissector can hand its payload on to. */
-export type NextLayerTable = "link-type" | "ethertype" | "ip-protocol" | "gre-protocol" | "udp-port" | "tcp-port";
+export type NextLayerTable = "link-type" | "ethertype" | "llc" | "snap" | "ip-protocol" | "gre-protocol" | "udp-port" | "tcp-port";
 
 /** One decoded (or failed) layer. */
 export interface DecodedLayer {
@@ -116,6 +118,8 @@ const MAX_LAYERS = 32;
 const TABLE_NAMES: Record<NextLayerTable, (key: number) => string> = {
   "link-type": (k) => `link type ${k}`,
   ethertype: (k) => `EtherType ${hex16(k)}`,
+  llc: () => "LLC",
+  snap: (k) => `SNAP OUI 0x${hexDigits(Math.floor(k / 0x10000), 6)} protocol ${hex16(k % 0x10000)}`,
   "ip-protocol": (k) => `IP protocol ${k}`,
   "gre-protocol": (k) => `GRE protocol ${hex16(k)}`,
   "udp-port": (k) => `UDP port ${k}`,
@@ -193,6 +197,14 @@ const dissectEthernet: Dissector = (bytes) => {
   const p = parseEthernet(bytes);
   if (isWireError(p)) return p;
   const { dst, src, etherType } = p.repr;
+  if (isIeee8023Length(etherType)) {
+    // IEEE 802.3: the field is the LLC PDU's length; what follows it is padding.
+    if (etherType > p.payload.length) return new WireError("ethernet", "length", 12, `${etherType} is past the frame's ${p.payload.length} bytes`);
+    return {
+      layer: layer("Ethernet", "Ethernet", { dst: formatMac(dst), src: formatMac(src), length: etherType }),
+      next: { table: "llc", key: 0, payload: p.payload.subarray(0, etherType) },
+    };
+  }
   return {
     layer: layer("Ethernet", "Ethernet", { dst: formatMac(dst), src: formatMac(src), etherType: hex16(etherType) }),
     next: { table: "ethertype", key: etherType, payload: p.payload },
@@ -382,6 +394,8 @@ export function standardDissectors(): DissectorRegistry {
     .register("ethertype", EtherType.Arp, "ARP", dissectArp)
     .register("ethertype", EtherType.Dot1Q, "802.1Q", dissectDot1q)
     .register("ethertype", EtherType.MplsUnicast, "MPLS", dissectMpls)
+    .register("llc", 0, "LLC", dissectLlc)
+    .register("snap", snapKey(SnapOui.Cisco, CiscoSnapPid.Cdp), "CDP", dissectCdp)
     .register("gre-protocol", GreProtocol.Ipv4, "IPv4", dissectIpv4)
     .register("gre-protocol", GreProtocol.MplsUnicast, "MPLS", dissectMpls)
     .register("gre-protocol", GreProtocol.Nhrp, "NHRP", dissectNhrp)

@@ -6,6 +6,7 @@ import { ipv4, type Ipv4, type Mac } from "../addr";
 import { ArpOperation, buildArp } from "../arp";
 import { buildBgpMessage, type BgpMessage } from "../bgp";
 import { concatBytes } from "../bytes";
+import { CdpCapability, buildCdpFrame } from "../cdp";
 import { buildDot1q } from "../dot1q";
 import { buildEsp } from "../esp";
 import { EtherType, buildEthernet } from "../ethernet";
@@ -287,5 +288,22 @@ export const SAMPLE_FRAMES: readonly SampleFrame[] = [
     name: "a later IPv4 fragment",
     frame: ethernet(laterFragment()),
     summary: "Ethernet / IPv4 fragment offset 1480",
+  },
+  {
+    name: "a CDP v2 advertisement (802.3, LLC/SNAP), as an IOL router sends it",
+    frame: buildCdpFrame(R1_MAC, {
+      version: 2,
+      ttlSec: 180,
+      deviceId: "R1",
+      addresses: [{ kind: "ipv4", address: R1 }],
+      portId: "Ethernet0/0",
+      capabilities: CdpCapability.Router | CdpCapability.SourceRouteBridge,
+      // Two lines, an odd length in all: the PDU's checksum takes Cisco's odd-length path.
+      softwareVersion: "Cisco IOS Software, Linux Software (I86BI_LINUX-ADVENTERPRISEK9-M), Version 15.7(3)M2, RELEASE SOFTWARE (fc2)\nFlexLab router",
+      platform: "Linux Unix",
+      managementAddresses: [{ kind: "ipv4", address: R1 }],
+      unknown: [],
+    }),
+    summary: "Ethernet / LLC SNAP / CDP v2 R1 Ethernet0/0",
   },
 ];
