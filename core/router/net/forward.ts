@@ -102,19 +102,16 @@ export class Ipv4Forwarding implements Ipv4Output {
     // RFC 1812 §5.3.7: never forward from 0/8, 127/8, multicast or broadcast sources.
     if (src >>> 24 === 0 || src >>> 24 === 127 || src >= 0xe0000000) return inIf.drop("martian-source");
     if (ipv4Ttl(buf, offset) <= 1) {
-      const errorIf = errorInterface(inIf, vrf, src);
       // RFC 4950: a label's TTL ran out here; say which stack it came under.
-      if (errorIf !== undefined) this.icmp.timeExceeded(errorIf, buf, offset, end, 0, labelsAt < 0 ? undefined : receivedLabels(buf, labelsAt, offset));
+      this.icmp.timeExceeded(inIf, buf, offset, end, 0, labelsAt < 0 ? undefined : receivedLabels(buf, labelsAt, offset), vrf);
       return inIf.drop("ttl-expired");
     }
     if (entry === undefined) {
-      const errorIf = errorInterface(inIf, vrf, src);
-      if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.NetUnreachable);
+      this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.NetUnreachable, 0, inIf, vrf);
       return inIf.drop("no-route");
     }
     if (entry.kind === "drop") {
-      const errorIf = errorInterface(inIf, vrf, src);
-      if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0);
+      this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.HostUnreachable, 0, this.null0, vrf);
       return this.null0.drop("null0");
     }
     if (entry.kind === "forward" && entry.paths.length === 1 && entry.paths[0].interface === inIf && labelsAt < 0 && vrf === inIf.vrf) {
@@ -217,8 +214,7 @@ export class Ipv4Forwarding implements Ipv4Output {
   /** An access list denied the packet: counted where it was checked, and an ICMP
    * administratively-prohibited back to the sender (IOS's `U`) unless unreachables are off. */
   private denied(inIf: Interface, vrf: Vrf, at: Interface, buf: Uint8Array, offset: number, end: number): void {
-    const errorIf = errorInterface(inIf, vrf, ipv4Src(buf, offset));
-    if (errorIf !== undefined) this.icmp.unreachable(errorIf, buf, offset, end, IcmpUnreachableCode.AdminProhibited);
+    this.icmp.unreachable(inIf, buf, offset, end, IcmpUnreachableCode.AdminProhibited, 0, inIf, vrf);
     at.drop("access-list");
   }
 
@@ -257,15 +253,6 @@ export class Ipv4Forwarding implements Ipv4Output {
     if (!ok) path.interface.drop("fragment-too-many");
     return ok ? "sent" : "dropped";
   }
-}
-
-/** Where an ICMP error about a packet from `src` goes out from: the interface it came in on, or,
- * for a packet an MPLS label disposed into another VRF, that VRF's interface toward the source
- * (none when the VRF has no way back), so the error is routed and sourced in the VRF. */
-function errorInterface(inIf: Interface, vrf: Vrf, src: Ipv4): Interface | undefined {
-  if (vrf === inIf.vrf) return inIf;
-  const back = vrf.fib.lookup(src);
-  return back?.kind === "forward" ? back.paths[0]?.interface : undefined;
 }
 
 /** The label stack entries at `buf[from, to)` (the error path only: it allocates). */

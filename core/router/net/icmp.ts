@@ -138,17 +138,19 @@ export class IcmpService {
     else if (type === IcmpType.DestinationUnreachable || type === IcmpType.TimeExceeded) this.deliverError(inIf, buf, ipOffset, icmp, end);
   }
 
-  /** Time exceeded (RFC 792 type 11) for a packet whose TTL ran out here; `labels` adds RFC 4950's object. */
-  timeExceeded(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, code = 0, labels?: readonly MplsEntry[]): void {
+  /** Time exceeded (RFC 792 type 11) for a packet whose TTL ran out here; `labels` adds RFC
+   * 4950's object. `routeIn`: the VRF the packet was in (a VPN label's), where the error goes back. */
+  timeExceeded(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, code = 0, labels?: readonly MplsEntry[], routeIn: Vrf = inIf.vrf): void {
     const extensions: IcmpExtensionObject[] | undefined = labels === undefined ? undefined : [{ kind: "mpls-label-stack", entries: labels }];
-    this.sendError(inIf, buf, ipOffset, end, { kind: "time-exceeded", code, payloadLength: 0, extensions });
+    this.sendError(inIf, buf, ipOffset, end, { kind: "time-exceeded", code, payloadLength: 0, extensions }, routeIn);
   }
 
   /**
    * Destination unreachable (type 3). `governedBy` is the interface whose `ip unreachables`
-   * decides (the incoming one, or Null0 for a route to it); `nextHopMtu` goes with code 4.
+   * decides (the incoming one, or Null0 for a route to it); `nextHopMtu` goes with code 4;
+   * `routeIn` as for timeExceeded.
    */
-  unreachable(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, code: number, nextHopMtu = 0, governedBy: Interface = inIf): void {
+  unreachable(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, code: number, nextHopMtu = 0, governedBy: Interface = inIf, routeIn: Vrf = inIf.vrf): void {
     if (!governedBy.ipUnreachables) return;
     const now = this.clock.now();
     if (code === IcmpUnreachableCode.FragmentationNeeded) {
@@ -164,7 +166,7 @@ export class IcmpService {
       }
       this.lastUnreachableAt = now;
     }
-    this.sendError(inIf, buf, ipOffset, end, { kind: "dst-unreachable", code, nextHopMtu, payloadLength: 0 });
+    this.sendError(inIf, buf, ipOffset, end, { kind: "dst-unreachable", code, nextHopMtu, payloadLength: 0 }, routeIn);
   }
 
   /**
@@ -247,6 +249,7 @@ export class IcmpService {
     ipOffset: number,
     end: number,
     repr: Parameters<typeof buildIcmp>[0],
+    vrf: Vrf = inIf.vrf,
   ): void {
     const src = ipv4Src(buf, ipOffset);
     const dst = ipv4Dst(buf, ipOffset);
@@ -260,7 +263,8 @@ export class IcmpService {
       const quotedType = ipOffset + headerBytes < end ? icmpType(buf, ipOffset + headerBytes) : 3;
       if (!isQueryType(quotedType)) return;
     }
-    const vrf = inIf.vrf;
+    // From the interface the packet came in on (IOS's choice, also for a VPN packet that came
+    // in labelled on a global interface), routed back in the packet's own VRF.
     const from = inIf.sourceAddress ?? this.output.sourceToward(vrf, src);
     if (from === undefined) return;
     const quotedBytes = Math.min(end - ipOffset, MAX_ERROR_BYTES - IPV4_MIN_HEADER_LENGTH - ICMP_HEADER_LENGTH);

@@ -47,3 +47,15 @@ describe("show mpls label range", () => {
     expect(await sim.exec("R4-Spoke", "show mpls label range")).toBe("Downstream Generic label region: Min/Max label: 200/120000\n");
   });
 });
+
+describe("traceroute vrf through the hub", () => {
+  it("shows the hub's hop from its overlay address with the label the probe came under, as the source document's sample does", async () => {
+    // The spoke reaches the other spoke's LAN by the hub's default route and its aggregate label.
+    const labels = await sim.exec("R4-Spoke", "show ip bgp vpnv4 vrf cust1 labels");
+    const aggregate = /^ {3}0\.0\.0\.0 +10\.0\.0\.1 +nolabel\/(\d+)$/m.exec(labels)?.[1];
+    expect(aggregate).toBeDefined();
+    const trace = await sim.exec("R4-Spoke", "traceroute vrf cust1 192.168.113.1 source Loopback100");
+    expect(trace).toMatch(new RegExp(`^ {2}1 10\\.0\\.0\\.1 \\[MPLS: Label ${aggregate} Exp 0\\] \\d+ msec \\d+ msec \\d+ msec$`, "m"));
+    expect(trace).toMatch(/^ {2}2 192\.168\.113\.1 /m);
+  });
+});

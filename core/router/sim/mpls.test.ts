@@ -201,8 +201,10 @@ describe("MPLS data path", () => {
     // Uniform TTL: the label's TTL of 1 reaches the IP header, which expires here.
     sendLabelled(s, "Ethernet0/0", [17], { mplsTtl: 1, packet: probe });
     expect(received(s, "CEB")).toBe(b + 1);
-    // From PE's interface in VRF B, quoting the probe, with the label it came under (RFC 4950).
-    expect(reports).toEqual([expect.objectContaining({ from: ip("192.168.1.1"), type: 11, quotedDst: ip("192.168.9.9"), mplsLabels: [{ label: 17, tc: 0, bottom: true, ttl: 1 }] })]);
+    // From the interface the labelled probe came in on (IOS's choice: a VPN traceroute's hop
+    // through a PE shows the PE's core address), routed back in VRF B, quoting the probe, with
+    // the label it came under (RFC 4950).
+    expect(reports).toEqual([expect.objectContaining({ from: ip("10.0.0.1"), type: 11, quotedDst: ip("192.168.9.9"), mplsLabels: [{ label: 17, tc: 0, bottom: true, ttl: 1 }] })]);
     expect(received(s, "CEA")).toBe(a);
     expect(drops(s, "PE", "ttl-expired")).toBe(1);
     // With TTL to spare it is simply unroutable in VRF B: unreachable, again toward CEB only.
