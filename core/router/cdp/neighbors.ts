@@ -1,6 +1,8 @@
 // The CDP neighbor table: one entry per (local interface, device ID), as IOS keys it, holding
 // the last advertisement heard and when its holdtime runs out. Each advertisement refreshes
-// its entry and restarts the expiry timer on the router's clock (virtual in the harness).
+// its entry. A once-a-second sweep on the router's clock (virtual in the harness) removes what
+// has expired, as IOS's CDP process ages its cache; a periodic timer, not one per entry, so a
+// quiet simulation still settles while neighbours are held.
 
 import type { Clock, Timer } from "../clock/clock";
 import type { CdpRepr } from "../wire/cdp";
@@ -17,8 +19,12 @@ export interface CdpNeighbor {
   readonly expiresAtMs: number;
 }
 
+/** How often expired entries are swept. */
+const SWEEP_MS = 1000;
+
 export class CdpNeighborTable {
-  private readonly entries = new Map<string, { neighbor: CdpNeighbor; timer: Timer }>();
+  private readonly entries = new Map<string, CdpNeighbor>();
+  private sweep: Timer | undefined;
 
   constructor(private readonly clock: Clock) {}
 
@@ -30,38 +36,43 @@ export class CdpNeighborTable {
   heard(localInterface: string, advertisement: CdpRepr, sourceMac: number): void {
     const deviceId = advertisement.deviceId ?? "";
     const key = CdpNeighborTable.key(localInterface, deviceId);
-    const old = this.entries.get(key);
-    old?.timer.cancel();
     if (advertisement.ttlSec === 0) {
       this.entries.delete(key);
+      this.stopSweepIfEmpty();
       return;
     }
     const now = this.clock.now();
-    const neighbor: CdpNeighbor = { localInterface, deviceId, advertisement, sourceMac, heardAtMs: now, expiresAtMs: now + advertisement.ttlSec * 1000 };
-    const timer = this.clock.after(advertisement.ttlSec * 1000, () => {
-      if (this.entries.get(key)?.neighbor === neighbor) this.entries.delete(key);
-    });
-    this.entries.set(key, { neighbor, timer });
+    this.entries.set(key, { localInterface, deviceId, advertisement, sourceMac, heardAtMs: now, expiresAtMs: now + advertisement.ttlSec * 1000 });
+    this.sweep ??= this.clock.every(SWEEP_MS, () => this.expire());
+  }
+
+  private expire(): void {
+    const now = this.clock.now();
+    for (const [key, n] of this.entries) if (n.expiresAtMs <= now) this.entries.delete(key);
+    this.stopSweepIfEmpty();
+  }
+
+  private stopSweepIfEmpty(): void {
+    if (this.entries.size > 0) return;
+    this.sweep?.cancel();
+    this.sweep = undefined;
   }
 
   /** Every entry, in the order first heard. */
   all(): CdpNeighbor[] {
-    return [...this.entries.values()].map((e) => e.neighbor);
+    return [...this.entries.values()];
   }
 
   /** Forgets what was heard on one interface (it went down, or CDP was turned off on it). */
   forgetInterface(localInterface: string): void {
-    for (const [key, e] of this.entries) {
-      if (e.neighbor.localInterface !== localInterface) continue;
-      e.timer.cancel();
-      this.entries.delete(key);
-    }
+    for (const [key, n] of this.entries) if (n.localInterface === localInterface) this.entries.delete(key);
+    this.stopSweepIfEmpty();
   }
 
   /** `clear cdp table`, `no cdp run`. */
   clear(): void {
-    for (const e of this.entries.values()) e.timer.cancel();
     this.entries.clear();
+    this.stopSweepIfEmpty();
   }
 
   get size(): number {
