@@ -387,6 +387,28 @@ export const nhrpTrafficRowSchema = z.object({
 });
 export type NhrpTrafficRow = z.infer<typeof nhrpTrafficRowSchema>;
 
+/** `show cdp neighbors [detail]`: one row per neighbour, keyed by local interface and device ID. */
+export const cdpNeighborRowSchema = z.object({
+  localInterface: z.string(),
+  deviceId: z.string(),
+  /** Seconds left before the entry expires. */
+  holdtimeSec: z.number().int().nonnegative(),
+  /** The capability words IOS prints in the detail: "Router", "Source-Route-Bridge". */
+  capabilities: z.array(z.string()),
+  platform: z.string(),
+  /** The neighbour's port, as it sent it. */
+  portId: z.string(),
+  addresses: z.array(z.string()),
+  managementAddresses: z.array(z.string()).optional(),
+  /** CDP version of the advertisement (1 or 2). */
+  version: z.number().int(),
+  softwareVersion: z.string(),
+  duplex: z.enum(["half", "full"]).optional(),
+  nativeVlan: z.number().int().optional(),
+  vtpManagementDomain: z.string().optional(),
+});
+export type CdpNeighborRow = z.infer<typeof cdpNeighborRowSchema>;
+
 /** One direction of a crypto session's IPsec flow in `show crypto session detail`. */
 const cryptoSessionTrafficSchema = z.object({
   packets: z.number().int().nonnegative(),
@@ -446,6 +468,7 @@ export const TABLE_ROWS = {
   "nhrp-traffic": nhrpTrafficRowSchema,
   "bgp-ipv4": bgpPathRowSchema,
   "bgp-vpnv4": bgpPathRowSchema,
+  "cdp-neighbors": cdpNeighborRowSchema,
 } as const;
 
 export type TableName = keyof typeof TABLE_ROWS;

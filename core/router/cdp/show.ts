@@ -1,12 +1,14 @@
 // CDP's exec commands in IOS 15's layouts: `show cdp`, `show cdp neighbors [INTERFACE]
 // [detail]`, `show cdp entry {*|NAME} [protocol|version]`, `show cdp interface [INTERFACE]`,
-// `show cdp traffic`, `clear cdp table` and `clear cdp counters`. Each reaches the router's
-// CDP instance through `cdpOf`, so this file does not import the subsystem that lists it.
+// `show cdp traffic`, `clear cdp table` and `clear cdp counters`, and the "cdp-neighbors"
+// table whose rows the neighbour views are formatted from. Each reaches the router's CDP
+// instance through `cdpOf`, so this file does not import the subsystem that lists it.
+import { TABLE_ROWS, type CdpNeighborRow } from "../../api/tables";
 import { formatIpv4 } from "../wire/addr";
 import { CDP_CAPABILITIES, type CdpAddress } from "../wire/cdp";
 import { hexBytes } from "../wire/bytes";
 import type { EthernetInterface } from "../net/ethernet-port";
-import { BOTH, PRIV, subsystemExec, type SubsystemExecCommand, type SubsystemHost } from "../node/subsystem";
+import { BOTH, PRIV, subsystemExec, type SubsystemExecCommand, type SubsystemHost, type TableEntry } from "../node/subsystem";
 import type { CdpNeighbor } from "./neighbors";
 import type { CdpInstance } from "./subsystem";
 
@@ -39,53 +41,71 @@ function remainingSec(n: CdpNeighbor, nowMs: number): number {
   return Math.max(0, Math.ceil((n.expiresAtMs - nowMs) / 1000));
 }
 
+function addressTexts(list: readonly CdpAddress[]): string[] {
+  return list.map((x) => (x.kind === "ipv4" ? formatIpv4(x.address) : `protocol 0x${hexBytes(x.protocol)} address ${hexBytes(x.address)}`));
+}
+
+/** The table's rows: what was heard, with the holdtime left at `nowMs`. */
+export function cdpNeighborRows(neighbors: readonly CdpNeighbor[], nowMs: number): CdpNeighborRow[] {
+  return neighbors.map((n) => {
+    const a = n.advertisement;
+    return {
+      localInterface: n.localInterface,
+      deviceId: n.deviceId,
+      holdtimeSec: remainingSec(n, nowMs),
+      capabilities: CDP_CAPABILITIES.filter((c) => ((a.capabilities ?? 0) & c.bit) !== 0).map((c) => c.word),
+      platform: a.platform ?? "",
+      portId: a.portId ?? "",
+      addresses: addressTexts(a.addresses ?? []),
+      ...(a.managementAddresses !== undefined ? { managementAddresses: addressTexts(a.managementAddresses) } : {}),
+      version: a.version,
+      softwareVersion: a.softwareVersion ?? "",
+      ...(a.duplex !== undefined ? { duplex: a.duplex } : {}),
+      ...(a.nativeVlan !== undefined ? { nativeVlan: a.nativeVlan } : {}),
+      ...(a.vtpManagementDomain !== undefined ? { vtpManagementDomain: a.vtpManagementDomain } : {}),
+    };
+  });
+}
+
 /** The capability letters, centred on the column as IOS prints them: each letter after the
  * first moves the start one column left. */
-function capabilityColumn(bits: number): string {
-  const letters = CDP_CAPABILITIES.filter((c) => (bits & c.bit) !== 0).map((c) => c.letter);
+function capabilityColumn(words: readonly string[]): string {
+  const letters = CDP_CAPABILITIES.filter((c) => words.includes(c.word)).map((c) => c.letter);
   if (letters.length === 0) return " ".repeat(12);
   const text = letters.join(" ");
   const lead = Math.max(0, 8 - letters.length);
   return (" ".repeat(lead) + text).padEnd(12);
 }
 
-export function formatCdpNeighbors(neighbors: readonly CdpNeighbor[], nowMs: number): string {
+export function formatCdpNeighbors(rows: readonly CdpNeighborRow[]): string {
   const lines = [...LEGEND, "", HEADER];
-  for (const n of neighbors) {
-    const a = n.advertisement;
+  for (const n of rows) {
     const id = n.deviceId;
-    const rest = `${cdpShortName(n.localInterface).padEnd(18)}${String(remainingSec(n, nowMs)).padEnd(11)}${capabilityColumn(a.capabilities ?? 0)}${platformColumn(a.platform ?? "").padEnd(10)}${cdpShortName(a.portId ?? "")}`;
+    const rest = `${cdpShortName(n.localInterface).padEnd(18)}${String(n.holdtimeSec).padEnd(11)}${capabilityColumn(n.capabilities)}${platformColumn(n.platform).padEnd(10)}${cdpShortName(n.portId)}`;
     if (id.length > 16) lines.push(id, " ".repeat(17) + rest);
     else lines.push(id.padEnd(17) + rest);
   }
-  lines.push("", `Total cdp entries displayed : ${neighbors.length}`);
+  lines.push("", `Total cdp entries displayed : ${rows.length}`);
   return lines.join("\n");
 }
 
-function addressLines(list: readonly CdpAddress[] | undefined): string[] {
-  return (list ?? []).map((x) => (x.kind === "ipv4" ? `  IP address: ${formatIpv4(x.address)}` : `  Protocol 0x${hexBytes(x.protocol)} address: ${hexBytes(x.address)}`));
-}
-
-function capabilityWords(bits: number): string {
-  return CDP_CAPABILITIES.filter((c) => (bits & c.bit) !== 0)
-    .map((c) => c.word + " ")
-    .join("");
+function addressLines(list: readonly string[] | undefined): string[] {
+  return (list ?? []).map((x) => (/^\d+\.\d+\.\d+\.\d+$/.test(x) ? `  IP address: ${x}` : `  ${x}`));
 }
 
 /** One neighbour as `show cdp neighbors detail` and `show cdp entry` print it. */
-export function formatCdpEntry(n: CdpNeighbor, nowMs: number): string[] {
-  const a = n.advertisement;
+export function formatCdpEntry(a: CdpNeighborRow): string[] {
   const lines = [
     "-------------------------",
-    `Device ID: ${n.deviceId}`,
+    `Device ID: ${a.deviceId}`,
     "Entry address(es): ",
     ...addressLines(a.addresses),
-    `Platform: ${a.platform ?? ""},  Capabilities: ${capabilityWords(a.capabilities ?? 0)}`,
-    `Interface: ${n.localInterface},  Port ID (outgoing port): ${a.portId ?? ""}`,
-    `Holdtime : ${remainingSec(n, nowMs)} sec`,
+    `Platform: ${a.platform},  Capabilities: ${a.capabilities.map((w) => w + " ").join("")}`,
+    `Interface: ${a.localInterface},  Port ID (outgoing port): ${a.portId}`,
+    `Holdtime : ${a.holdtimeSec} sec`,
     "",
     "Version :",
-    ...(a.softwareVersion ?? "").split("\n"),
+    ...a.softwareVersion.split("\n"),
     "",
     `advertisement version: ${a.version}`,
   ];
@@ -97,8 +117,18 @@ export function formatCdpEntry(n: CdpNeighbor, nowMs: number): string[] {
   return lines;
 }
 
-export function formatCdpDetail(neighbors: readonly CdpNeighbor[], nowMs: number): string {
-  return [...neighbors.flatMap((n) => formatCdpEntry(n, nowMs)), "", `Total cdp entries displayed : ${neighbors.length}`].join("\n");
+export function formatCdpDetail(rows: readonly CdpNeighborRow[]): string {
+  return [...rows.flatMap(formatCdpEntry), "", `Total cdp entries displayed : ${rows.length}`].join("\n");
+}
+
+/** The "cdp-neighbors" table: `args.detail` formats it as `show cdp neighbors detail`. */
+export function cdpTable(cdpOf: CdpOf): TableEntry<"cdp-neighbors", SubsystemHost> {
+  return {
+    name: "cdp-neighbors",
+    schema: TABLE_ROWS["cdp-neighbors"],
+    rows: (router) => cdpNeighborRows(cdpOf(router).neighbors.all(), router.clock.now()),
+    format: (rows, args) => (args?.detail ? formatCdpDetail(rows) : formatCdpNeighbors(rows)),
+  };
 }
 
 function formatGlobal(cdp: CdpInstance): string {
@@ -126,6 +156,7 @@ function formatTraffic(t: CdpInstance["traffic"]): string {
 }
 
 export function cdpExecCommands(cdpOf: CdpOf): SubsystemExecCommand[] {
+  const table = cdpTable(cdpOf);
   /** The instance when CDP runs; otherwise prints IOS's refusal. */
   const running = (router: SubsystemHost, print: (t: string) => void): CdpInstance | undefined => {
     const cdp = cdpOf(router);
@@ -155,9 +186,8 @@ export function cdpExecCommands(cdpOf: CdpOf): SubsystemExecCommand[] {
         const cdp = running(router, print);
         if (!cdp) return;
         const name = args.optStr("name");
-        const list = cdp.neighbors.all().filter((n) => name === undefined || n.localInterface === name);
-        const now = router.clock.now();
-        print(args.has("detail") ? formatCdpDetail(list, now) : formatCdpNeighbors(list, now));
+        const rows = table.rows(router).filter((n) => name === undefined || n.localInterface === name);
+        print(table.format(rows, { detail: args.has("detail") }));
       },
     }),
     subsystemExec({
@@ -170,12 +200,10 @@ export function cdpExecCommands(cdpOf: CdpOf): SubsystemExecCommand[] {
         const cdp = running(router, print);
         if (!cdp) return;
         const name = args.optStr("name");
-        const list = cdp.neighbors.all().filter((n) => name === undefined || n.deviceId === name);
-        const now = router.clock.now();
-        for (const n of list) {
-          if (args.has("protocol")) print([`Protocol information for ${n.deviceId} :`, ...addressLines(n.advertisement.addresses)].join("\n"));
-          else if (args.has("version")) print([`Version information for ${n.deviceId} :`, ...(n.advertisement.softwareVersion ?? "").split("\n").map((l) => "  " + l), ""].join("\n"));
-          else print(formatCdpEntry(n, now).join("\n"));
+        for (const n of table.rows(router).filter((r) => name === undefined || r.deviceId === name)) {
+          if (args.has("protocol")) print([`Protocol information for ${n.deviceId} :`, ...addressLines(n.addresses)].join("\n"));
+          else if (args.has("version")) print([`Version information for ${n.deviceId} :`, ...n.softwareVersion.split("\n").map((l) => "  " + l), ""].join("\n"));
+          else print(formatCdpEntry(n).join("\n"));
         }
       },
     }),

@@ -21,7 +21,7 @@ import { isWireError } from "../wire/errors";
 import { ethernetSrc } from "../wire/ethernet";
 import { CiscoSnapPid, SnapOui } from "../wire/llc";
 import { CdpNeighborTable } from "./neighbors";
-import { cdpExecCommands } from "./show";
+import { cdpExecCommands, cdpTable } from "./show";
 
 export const CDP_DROP_REASONS = registerDropReasons(["cdp-malformed"] as const);
 declare module "../net/counters" {
@@ -254,4 +254,5 @@ export const cdpSubsystem: Subsystem<CdpInstance> = {
   attach: (router, options) => new CdpInstance(router, options.platform),
   dropReasons: CDP_DROP_REASONS,
   execCommands: cdpExecCommands((router) => router.subsystem(cdpSubsystem)),
+  tables: [cdpTable((router) => router.subsystem(cdpSubsystem))],
 };

@@ -75,6 +75,6 @@ describe("tables a subsystem brings", () => {
   it("refuses a table with two entries, or none, when the router code loads", () => {
     expect(() => collectTables(CORE_TABLES, [owner])).toThrow(/table vrf has two entries \(subsystem vrf-owner\)/);
     expect(() => collectTables(coreWithoutVrf, [])).toThrow(/no entry for table vrf/);
-    expect(Object.keys(TABLES).sort()).toEqual([...Object.keys(CORE_TABLES), "mpls-forwarding", "ipsec-sa", "esp-keys", "ikev2-sa", "crypto-session", "bgp-ipv4", "bgp-vpnv4", "nhrp", "nhrp-traffic"].sort()); // the subsystems' tables
+    expect(Object.keys(TABLES).sort()).toEqual([...Object.keys(CORE_TABLES), "mpls-forwarding", "ipsec-sa", "esp-keys", "ikev2-sa", "crypto-session", "bgp-ipv4", "bgp-vpnv4", "nhrp", "nhrp-traffic", "cdp-neighbors"].sort()); // the subsystems' tables
   });
 });

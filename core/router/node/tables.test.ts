@@ -5,6 +5,7 @@ import type { EspSaParams } from "../ipsec/sa";
 import { ipsecSubsystem } from "../ipsec/subsystem";
 import type { TunnelInterface } from "../net/tunnel";
 import { mplsSubsystem } from "../routing/mpls-subsystem";
+import { cdpSubsystem } from "../cdp/subsystem";
 import { nhrpSubsystem } from "../nhrp/subsystem";
 import { parseIpv4, parsePrefix, type Mac } from "../wire/addr";
 import type { Label } from "../wire/mpls";
@@ -79,6 +80,7 @@ describe("the table registry", () => {
     const sa = (spi: number): EspSaParams => ({ spi, cipher: "aes-gcm-128", integ: "none", encKey: new Uint8Array(20), mode: "transport", local: parseIpv4("172.16.0.1")!, remote: parseIpv4("172.16.0.2")!, replayWindow: 64, lifetimeSeconds: 3600, lifetimeKilobytes: 4608000 });
     router.subsystem(ipsecSubsystem).install(tunnel, { inbound: sa(0x1001), outbound: sa(0x2002) }, { expiring: () => {} });
     router.subsystem(nhrpSubsystem).cache.put({ vrf: "cust1", prefix: parsePrefix("192.168.2.0/24")!, via: parseIpv4("172.16.9.2")!, interface: "Tunnel0", nbma: parseIpv4("172.16.0.2")!, type: "dynamic", flags: ["router", "rib"], createdAt: 0, expiresAt: 7_200_000, label: 17 as Label, noSocket: false, preference: 255, cacheHits: 0, usedMark: 0 });
+    router.subsystem(cdpSubsystem).neighbors.heard("Ethernet0/0", { version: 2, ttlSec: 180, deviceId: "R2", addresses: [{ kind: "ipv4", address: parseIpv4("10.0.12.2")! }], portId: "Ethernet0/0", capabilities: 5, platform: "Linux Unix", softwareVersion: "Cisco IOS Software", duplex: "full", unknown: [] }, 0xaabbcc000200);
     for (const name of TABLE_NAMES) {
       const rows = TABLES[name].rows(router);
       expect(rows.length, name).toBeGreaterThan(0);

@@ -69,6 +69,11 @@ describe("CDP", () => {
     );
     expect(await s.exec("R3", "show cdp neighbors")).toMatch(/\nR2 {15}Eth 0\/2 {11}180 {14}R B {3}Linux Uni Eth 0\/1\n/);
     expect(await s.exec("R2", "show cdp neighbors Ethernet0/1")).toContain("Total cdp entries displayed : 1");
+    // The same neighbours as the mgmt API's typed rows.
+    expect(s.table("R2", "cdp-neighbors").map((r) => [r.localInterface, r.deviceId, r.portId, r.platform, r.capabilities.join(" "), r.addresses.join()])).toEqual([
+      ["Ethernet0/0", "R1.lab.example", "Ethernet0/0", "Linux Unix", "Router Source-Route-Bridge", "10.0.12.1"],
+      ["Ethernet0/1", "R3", "Ethernet0/2", "Linux Unix", "Router Source-Route-Bridge", "10.0.23.3"],
+    ]);
     // Holdtime counts down between advertisements.
     s.advance(25_000);
     expect(await s.exec("R1", "show cdp neighbors")).toMatch(/\nR2 {15}Eth 0\/0 {11}155 /);
