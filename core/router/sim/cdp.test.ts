@@ -173,6 +173,18 @@ describe("CDP", () => {
     expect(await sim.exec("C1", "show running-config")).toContain("\ncdp run\n");
   });
 
+  it("sends version 1 advertisements with no cdp advertise-v2, without the version 2 TLVs", async () => {
+    const s = start();
+    await configure(s, "R2", ["no cdp advertise-v2"]);
+    expect(await s.exec("R2", "show running-config")).toContain("\nno cdp advertise-v2\n");
+    expect(await s.exec("R2", "show cdp")).toContain("Sending CDPv2 advertisements is  not enabled");
+    s.advance(60_000);
+    const detail = await s.exec("R1", "show cdp neighbors detail");
+    expect(detail).toContain("advertisement version: 1\n\n");
+    expect(detail).not.toContain("Management address(es)");
+    expect(await s.exec("R2", "show cdp traffic")).toMatch(/CDP version 1 advertisements output: [1-9]/);
+  });
+
   it("clears its table and counters on request", async () => {
     const s = start();
     await s.exec("R2", "clear cdp table");
