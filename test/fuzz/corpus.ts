@@ -32,6 +32,8 @@ export interface CorpusFrame {
   readonly ipv4At: readonly number[];
   /** Offset of an NHRP packet in the frame, whose checksum the mutator repairs too. */
   readonly nhrpAt?: number;
+  /** Offset of a CDP PDU in an 802.3 frame, whose checksum the mutator repairs too. */
+  readonly cdpAt?: number;
 }
 
 /** The hub's neighbour on Ethernet0/0 (INET), as the fuzzer plays it. */
@@ -267,7 +269,7 @@ export function corpus(hubMac: Mac): Record<FuzzProtocol, CorpusFrame[]> {
     ],
     // 802.3 frames with LLC/SNAP: CDP advertisements, and a spanning-tree BPDU (LLC SAP 0x42).
     cdp: [
-      ...cdpPdus().map((pdu) => ({ bytes: snapFrame(CDP_MULTICAST, CiscoSnapPid.Cdp, pdu), ipv4At: [] })),
+      ...cdpPdus().map((pdu) => ({ bytes: snapFrame(CDP_MULTICAST, CiscoSnapPid.Cdp, pdu), ipv4At: [], cdpAt: L2 + LLC_SNAP_HEADER_LENGTH })),
       { bytes: eth(0x0180c2000000 as Mac, 38, Uint8Array.of(0x42, 0x42, 0x03, ...bytes(35, 12))), ipv4At: [] },
     ],
     "ipv4-options": [

@@ -3,6 +3,7 @@
 // another frame of the corpus, and shifts. After mutating, it usually repairs the IPv4
 // header checksums (and often the ICMP/UDP/TCP ones) so the mutation reaches the layers
 // behind them instead of ending at "bad checksum". The same seed gives the same frames.
+import { cdpChecksum } from "../../core/router/wire/cdp";
 import { finishChecksum, pseudoHeaderSum, sumWords } from "../../core/router/wire/checksum";
 import { IpProtocol, ipv4Dst, ipv4HeaderLengthAt, ipv4Protocol, ipv4Src, ipv4TotalLength } from "../../core/router/wire/ipv4";
 import { NHRP_FIXED_HEADER_LENGTH } from "../../core/router/wire/nhrp";
@@ -42,6 +43,8 @@ const TCP_CHECKSUM = 16;
 /** NHRP's packet size and checksum (RFC 2332 §5.2.0). */
 const NHRP_PACKET_SIZE = 10;
 const NHRP_CHECKSUM = 12;
+/** CDP's checksum, after version and TTL (Wireshark's packet-cdp.c). */
+const CDP_CHECKSUM = 2;
 
 /** Longest frame the mutator makes (the memory Nic refuses longer ones anyway). */
 export const MAX_MUTATED_BYTES = 2048;
@@ -67,6 +70,7 @@ export class Mutator {
     const repair = r.below(8);
     if (repair !== 0) this.repairChecksums(base.ipv4At, repair >= 3);
     if (repair !== 0 && base.nhrpAt !== undefined) this.repairNhrpChecksum(base.nhrpAt);
+    if (repair !== 0 && base.cdpAt !== undefined) this.repairCdpChecksum(base.cdpAt);
     return base;
   }
 
@@ -134,6 +138,15 @@ export class Mutator {
   }
 
   /** Recomputes the checksum of the NHRP packet at `at` over the size its header announces, when that fits. */
+  /** A CDP PDU in an 802.3 frame runs to where the frame's length field says the LLC PDU ends. */
+  private repairCdpChecksum(at: number): void {
+    const b = this.buf;
+    const end = 14 + ((b[12] << 8) | b[13]);
+    if (at + 4 > end || end > this.length) return;
+    b[at + CDP_CHECKSUM] = b[at + CDP_CHECKSUM + 1] = 0;
+    store(b, at + CDP_CHECKSUM, cdpChecksum(b, at, end));
+  }
+
   private repairNhrpChecksum(at: number): void {
     const b = this.buf;
     if (at + NHRP_FIXED_HEADER_LENGTH > this.length) return;

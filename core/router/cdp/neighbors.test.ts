@@ -45,4 +45,12 @@ describe("the CDP neighbor table", () => {
     t.clear();
     expect(t.size).toBe(0);
   });
+
+  it("refuses a new neighbour once full, still refreshing the ones it holds", () => {
+    const clock = new VirtualClock();
+    const t = new CdpNeighborTable(clock, 2);
+    expect([t.heard("Ethernet0/0", ad("R2"), 1), t.heard("Ethernet0/0", ad("R3"), 1), t.heard("Ethernet0/0", ad("R4"), 1)]).toEqual([true, true, false]);
+    expect(t.heard("Ethernet0/0", ad("R2", 60), 1)).toBe(true);
+    expect(t.all().map((n) => n.deviceId)).toEqual(["R2", "R3"]);
+  });
 });

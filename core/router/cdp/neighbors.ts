@@ -21,29 +21,38 @@ export interface CdpNeighbor {
 
 /** How often expired entries are swept. */
 const SWEEP_MS = 1000;
+/** Most entries kept: a flood of made-up device IDs cannot grow the table without end (the
+ * refused ones count as `show cdp traffic`'s "No memory"). */
+export const CDP_MAX_NEIGHBORS = 1024;
 
 export class CdpNeighborTable {
   private readonly entries = new Map<string, CdpNeighbor>();
   private sweep: Timer | undefined;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxEntries = CDP_MAX_NEIGHBORS,
+  ) {}
 
   private static key(localInterface: string, deviceId: string): string {
     return `${localInterface}\u0000${deviceId}`;
   }
 
-  /** Records an advertisement; a TTL of 0 removes the entry (the sender is going away). */
-  heard(localInterface: string, advertisement: CdpRepr, sourceMac: number): void {
+  /** Records an advertisement; a TTL of 0 removes the entry (the sender is going away).
+   * Returns false when a new neighbour found the table full. */
+  heard(localInterface: string, advertisement: CdpRepr, sourceMac: number): boolean {
     const deviceId = advertisement.deviceId ?? "";
     const key = CdpNeighborTable.key(localInterface, deviceId);
     if (advertisement.ttlSec === 0) {
       this.entries.delete(key);
       this.stopSweepIfEmpty();
-      return;
+      return true;
     }
+    if (this.entries.size >= this.maxEntries && !this.entries.has(key)) return false;
     const now = this.clock.now();
     this.entries.set(key, { localInterface, deviceId, advertisement, sourceMac, heardAtMs: now, expiresAtMs: now + advertisement.ttlSec * 1000 });
     this.sweep ??= this.clock.every(SWEEP_MS, () => this.expire());
+    return true;
   }
 
   private expire(): void {

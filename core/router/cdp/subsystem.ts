@@ -240,7 +240,7 @@ export class CdpInstance implements SubsystemInstance {
     }
     if (repr.version === 1) this.traffic.v1Input++;
     else this.traffic.v2Input++;
-    this.neighbors.heard(inIf.name, repr, ethernetSrc(buf, 0));
+    if (!this.neighbors.heard(inIf.name, repr, ethernetSrc(buf, 0))) this.traffic.noMemory++;
   }
 }
 
