@@ -50,8 +50,9 @@ describe("labs/two-pe", () => {
     expect(r.stdout).toMatch(/PE1#ping vrf B 192\.168\.2\.2 source Loopback20\n(.*\n){3}!!!!!\nSuccess rate is 100 percent/);
     expect(r.stdout).toMatch(/PE1#ping vrf A 192\.168\.2\.2 source Loopback10\n(.*\n){3}\.\.\.\.\.\nSuccess rate is 0 percent/);
     expect(r.stdout).toMatch(/^B {5}192\.168\.1\.0\/24 \[200\/0\] via 10\.0\.0\.1, /m);
-    // The remote PE answers across the labelled path, from the VRF's own address.
-    expect(r.stdout).toMatch(/PE1#traceroute vrf A 192\.168\.2\.1 source Loopback10\n(.*\n){3} {2}1 192\.168\.2\.1 /);
+    // The remote PE answers across the labelled path, from the tunnel the probe came in on (as
+    // IOS does: the source document's trace ends at the spoke's tunnel address).
+    expect(r.stdout).toMatch(/PE1#traceroute vrf A 192\.168\.2\.1 source Loopback10\n(.*\n){3} {2}1 10\.0\.0\.2 /);
   }, 120_000);
 
   it("works with flexlab up on the process runtime", async () => {

@@ -89,9 +89,10 @@ export class Ipv4Forwarding implements Ipv4Output {
     const dst = ipv4Dst(buf, offset);
     const entry = vrf.fib.lookup(dst);
     if (entry !== undefined && entry.kind === "receive") {
-      // Disposed into another VRF: delivered as if it came in on the VRF's interface that owns the address.
+      // Disposed into another VRF: delivered as if it came in on the VRF's interface that owns
+      // the address (sockets and replies are the VRF's), errors sent from where it came in.
       const to = vrf === inIf.vrf ? inIf : (entry.paths[0]?.interface ?? inIf);
-      return this.local.deliver(to, buf, offset, end);
+      return this.local.deliver(to, buf, offset, end, inIf);
     }
     if (dst >= 0xe0000000) {
       // Limited broadcast and multicast are for us; class E is for nobody (RFC 1812 §5.3.7).

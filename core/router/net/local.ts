@@ -9,8 +9,11 @@ import type { Interface } from "./interface";
 import { Reassembly } from "./reassembly";
 import { ipv4Dst, ipv4IsFragment, ipv4Protocol, IpProtocol } from "../wire/ipv4";
 
-/** Receives the whole IPv4 packet at `buf[ipOffset, end)`, which it may keep or rewrite. */
-export type ProtocolHandler = (inIf: Interface, buf: Uint8Array, ipOffset: number, end: number) => void;
+/** Receives the whole IPv4 packet at `buf[ipOffset, end)`, which it may keep or rewrite.
+ * `inIf` is the interface it counts as received on (its VRF is the packet's); `arrivedOn`,
+ * where it really came in: another, in the global table, for a packet a VPN label disposed
+ * into the VRF. ICMP errors come from `arrivedOn`'s address, as IOS sends them. */
+export type ProtocolHandler = (inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, arrivedOn: Interface) => void;
 
 const PROTOCOL_UNREACHABLE = 2;
 const TIME_EXCEEDED_REASSEMBLY = 1;
@@ -44,7 +47,7 @@ export class LocalDelivery {
     return this.handlers[protocol] !== undefined;
   }
 
-  deliver(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
+  deliver(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, arrivedOn: Interface = inIf): void {
     if (ipv4IsFragment(buf, ipOffset)) {
       const result = this.reassembly.add(inIf.vrf.id, buf, ipOffset, end, inIf);
       if (result.kind === "dropped") inIf.drop(result.reason, result.fragments);
@@ -56,7 +59,7 @@ export class LocalDelivery {
     const protocol = ipv4Protocol(buf, ipOffset);
     const handler = this.handlers[protocol];
     if (handler !== undefined) {
-      handler(inIf, buf, ipOffset, end);
+      handler(inIf, buf, ipOffset, end, arrivedOn);
       return;
     }
     if (ipv4Dst(buf, ipOffset) >= 0xe0000000) {
@@ -64,7 +67,7 @@ export class LocalDelivery {
     } else if (protocol === IpProtocol.Tcp) {
       inIf.drop("no-tcp-listener");
     } else {
-      this.icmp.unreachable(inIf, buf, ipOffset, end, PROTOCOL_UNREACHABLE);
+      this.icmp.unreachable(arrivedOn, buf, ipOffset, end, PROTOCOL_UNREACHABLE, 0, arrivedOn, inIf.vrf);
       inIf.drop("protocol-unreachable");
     }
   }

@@ -118,7 +118,7 @@ export class UdpSockets {
   }
 
   /** The handler for IP protocol 17. */
-  receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number): void {
+  receive(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, arrivedOn: Interface = inIf): void {
     const udp = ipOffset + ipv4HeaderLengthAt(buf, ipOffset);
     const src = ipv4Src(buf, ipOffset);
     const dst = ipv4Dst(buf, ipOffset);
@@ -136,7 +136,7 @@ export class UdpSockets {
         return;
       }
     }
-    this.icmp.unreachable(inIf, buf, ipOffset, end, PORT_UNREACHABLE);
+    this.icmp.unreachable(arrivedOn, buf, ipOffset, end, PORT_UNREACHABLE, 0, arrivedOn, inIf.vrf);
     inIf.drop("port-unreachable");
   }
 

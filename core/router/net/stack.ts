@@ -97,7 +97,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
     this.forwarding.connect(this.icmp, this.local);
     this.udp = new UdpSockets(this.forwarding, this.icmp);
     this.local.register(IpProtocol.Icmp, (i, b, o, e) => this.icmp.receive(i, b, o, e));
-    this.local.register(IpProtocol.Udp, (i, b, o, e) => this.udp.receive(i, b, o, e));
+    this.local.register(IpProtocol.Udp, (i, b, o, e, a) => this.udp.receive(i, b, o, e, a));
     this.tcp = new TcpSockets(this.clock, this.forwarding, (vrf, address) => this.interfaceOwning(vrf, address));
     this.local.register(IpProtocol.Tcp, (i, b, o, e) => this.tcp.receive(i, b, o, e));
     this.local.register(IpProtocol.Gre, (i, b, o, e) => this.tunnels.receive(i, b, o, e));
