@@ -69,7 +69,7 @@ const benchmarks: Benchmark[] = [
       const stack = new NetStack({ clock });
       new IpRouting(stack);
       const lfib: NetLfib = new Lfib<Vrf, Interface>();
-      const mpls = new MplsForwarding(lfib, stack.forwarding);
+      const mpls = new MplsForwarding(lfib, stack.forwarding, stack.icmp);
       stack.registerEtherType(EtherType.MplsUnicast, mpls.receive);
       const vrfA = stack.addVrf("A");
       const e0 = stack.addEthernet("Ethernet0/0", peCore, { mac: PE_CORE_MAC, adminUp: true });

@@ -38,6 +38,7 @@ import {
 import type { MplsEntry } from "../wire/mpls";
 import type { Interface } from "./interface";
 import { DEFAULT_TTL } from "./defaults";
+import { HEADROOM_BYTES, allocatePacket } from "./headroom";
 import type { Vrf } from "./vrf";
 
 const MAX_ERROR_BYTES = 576;
@@ -243,6 +244,20 @@ export class IcmpService {
     for (const listener of [...this.errorListeners]) listener(report);
   }
 
+  /** The IPv4 datagram of a time exceeded (with RFC 4950's label stack) about a labelled
+   * packet whose label TTL ran out at this LSR, for the caller to send on along the packet's
+   * own LSP (RFC 3032 §2.3.2): the egress, which knows the way back in the packet's VPN, routes
+   * it to the sender. At `HEADROOM_BYTES` in the buffer; undefined when RFC 1812 says none. */
+  timeExceededAlongLsp(inIf: Interface, buf: Uint8Array, ipOffset: number, end: number, labels: readonly MplsEntry[], vrf: Vrf): Uint8Array | undefined {
+    const error = this.errorMessage(inIf, buf, ipOffset, end, { kind: "time-exceeded", code: 0, payloadLength: 0, extensions: [{ kind: "mpls-label-stack", entries: labels }] }, vrf);
+    if (error === undefined) return undefined;
+    const length = IPV4_MIN_HEADER_LENGTH + error.message.length;
+    const out = allocatePacket(length);
+    out.set(error.message, HEADROOM_BYTES + IPV4_MIN_HEADER_LENGTH);
+    writeIpv4Header(out, HEADROOM_BYTES, length, ICMP_TOS, this.output.nextIdentification(), false, DEFAULT_TTL, IpProtocol.Icmp, error.from, error.to);
+    return out;
+  }
+
   private sendError(
     inIf: Interface,
     buf: Uint8Array,
@@ -251,27 +266,43 @@ export class IcmpService {
     repr: Parameters<typeof buildIcmp>[0],
     vrf: Vrf = inIf.vrf,
   ): void {
+    const error = this.errorMessage(inIf, buf, ipOffset, end, repr, vrf);
+    if (error !== undefined) this.output.originate(vrf, error.from, error.to, IpProtocol.Icmp, error.message, DEFAULT_TTL, ICMP_TOS);
+  }
+
+  /** The ICMP message about the packet at `buf[ipOffset, end)`, who sends it and to whom;
+   * undefined where RFC 1812 says no error may be sent. */
+  private errorMessage(
+    inIf: Interface,
+    buf: Uint8Array,
+    ipOffset: number,
+    end: number,
+    repr: Parameters<typeof buildIcmp>[0],
+    vrf: Vrf,
+  ): { readonly from: Ipv4; readonly to: Ipv4; readonly message: Uint8Array } | undefined {
     const src = ipv4Src(buf, ipOffset);
     const dst = ipv4Dst(buf, ipOffset);
     // RFC 1812 §4.3.2.7: not about a non-unicast source or destination…
-    if (src === 0 || src >>> 24 === 127 || src >= 0xe0000000 || dst >= 0xe0000000) return;
+    if (src === 0 || src >>> 24 === 127 || src >= 0xe0000000 || dst >= 0xe0000000) return undefined;
     // …nor about a fragment other than the first…
-    if (ipv4FragmentOffsetUnits(buf, ipOffset) !== 0) return;
+    if (ipv4FragmentOffsetUnits(buf, ipOffset) !== 0) return undefined;
     // …nor about an ICMP error (only about echo, timestamp and the other queries).
     const headerBytes = ipv4HeaderLengthAt(buf, ipOffset);
     if (ipv4Protocol(buf, ipOffset) === IpProtocol.Icmp) {
       const quotedType = ipOffset + headerBytes < end ? icmpType(buf, ipOffset + headerBytes) : 3;
-      if (!isQueryType(quotedType)) return;
+      if (!isQueryType(quotedType)) return undefined;
     }
     // From the interface the packet came in on (IOS's choice, also for a VPN packet that came
     // in labelled on a global interface), routed back in the packet's own VRF.
     const from = inIf.sourceAddress ?? this.output.sourceToward(vrf, src);
-    if (from === undefined) return;
+    if (from === undefined) return undefined;
     const quotedBytes = Math.min(end - ipOffset, MAX_ERROR_BYTES - IPV4_MIN_HEADER_LENGTH - ICMP_HEADER_LENGTH);
-    const message = buildIcmp(repr, buf.subarray(ipOffset, ipOffset + quotedBytes));
-    this.output.originate(vrf, from, src, IpProtocol.Icmp, message, DEFAULT_TTL, 0xc0); // precedence internet control
+    return { from, to: src, message: buildIcmp(repr, buf.subarray(ipOffset, ipOffset + quotedBytes)) };
   }
 }
+
+/** Errors go out with precedence internet control, as IOS sends them. */
+const ICMP_TOS = 0xc0;
 
 /** ICMP query types (RFC 792, 950): errors may be sent about these, never about errors. */
 function isQueryType(type: number): boolean {

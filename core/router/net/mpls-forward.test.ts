@@ -40,7 +40,7 @@ beforeEach(() => {
   p.onReceive(() => {});
   ceEnd.onReceive((f) => out.push(f));
   lfib = new Lfib<Vrf, Interface>();
-  const mpls = new MplsForwarding(lfib, stack.forwarding);
+  const mpls = new MplsForwarding(lfib, stack.forwarding, stack.icmp);
   stack.registerEtherType(EtherType.MplsUnicast, mpls.receive);
   vrfA = stack.addVrf("A");
   e0 = stack.addEthernet("Ethernet0/0", a, { mac: R_IN, adminUp: true });

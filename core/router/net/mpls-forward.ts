@@ -8,14 +8,20 @@
 // TTL is IOS's default uniform model (RFC 3443 §3.1): the TTL that reaches the next header is
 // the smaller of its own and the popped label's, and each router takes one off, once.
 // An unknown label, a stack cut short or a TTL running out is a counted drop on the interface
-// the packet came in on. No per-packet allocation: the LFIB is an array indexed by label and
-// the buffer is rewritten in place.
+// the packet came in on. A transit label's TTL running out also gets the IPv4 sender a time
+// exceeded with the label stack (RFC 3032 §2.3.2, RFC 4950), as IOS sends it: for a lone
+// global label routed back by this router's own table; under more labels, or for a VPN
+// prefix's label (whose sender this router's table does not know), sent on along the packet's
+// own LSP for the egress to route back. No per-packet allocation on the forwarding path: the
+// LFIB is an array indexed by label and the buffer is rewritten in place.
 import type { Ipv4 } from "../wire/addr";
 import { EtherType } from "../wire/ethernet";
 import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4Ttl, ipv4Version, setIpv4Ttl } from "../wire/ipv4";
-import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, mplsTc, mplsTtl, setMplsLabel, setMplsTtl, writeMplsEntry } from "../wire/mpls";
+import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, mplsTc, mplsTtl, setMplsLabel, setMplsTtl, writeMplsEntry, type MplsEntry } from "../wire/mpls";
 import type { Lfib } from "../mpls/lfib";
 import { registerDropReasons } from "./counters";
+import { DEFAULT_TTL } from "./defaults";
+import type { IcmpService } from "./icmp";
 import type { Ipv4Forwarding } from "./forward";
 import { HEADROOM_BYTES, moveToHeadroom } from "./headroom";
 import type { Interface } from "./interface";
@@ -40,6 +46,7 @@ export class MplsForwarding {
   constructor(
     readonly lfib: NetLfib,
     private readonly ipv4: Ipv4Forwarding,
+    private readonly icmp: IcmpService,
   ) {
     this.receive = (inIf, buf, offset, limit) => this.switchPacket(inIf, buf, offset, limit);
   }
@@ -53,8 +60,12 @@ export class MplsForwarding {
       const ttl = mplsTtl(buf, at);
       const action = entry.action;
       // A disposition label's TTL runs out in the VRF's IP forwarding, which answers with time
-      // exceeded from the VRF (traceroute through the VPN); a transit label's is a counted drop.
-      if (ttl <= 1 && (action.kind !== "vrf-lookup" || ttl === 0)) return inIf.drop("mpls-ttl-expired");
+      // exceeded from the VRF (traceroute through the VPN); a transit label's is answered here.
+      if (ttl <= 1 && (action.kind !== "vrf-lookup" || ttl === 0)) {
+        inIf.drop("mpls-ttl-expired");
+        if (ttl === 1 && action.kind !== "vrf-lookup") this.transitTtlExpired(inIf, buf, offset, limit, action.vrf);
+        return;
+      }
       entry.packets++;
       entry.bytes += limit - at;
       if (action.kind === "swap") {
@@ -101,6 +112,30 @@ export class MplsForwarding {
       this.ipv4.receive(inIf, buf, at, limit, action.vrf, offset);
       return;
     }
+  }
+
+  /** Time exceeded for the IPv4 packet under the stack at `buf[offset, limit)`, whose top
+   * label's TTL ran out here (the error path only: it allocates). */
+  private transitTtlExpired(inIf: Interface, buf: Uint8Array, offset: number, limit: number, vrf: Vrf | undefined): void {
+    let ip = offset;
+    while (limit - ip >= MPLS_ENTRY_LENGTH && !mplsBottom(buf, ip)) ip += MPLS_ENTRY_LENGTH;
+    ip += MPLS_ENTRY_LENGTH;
+    if (!this.ipv4Under(buf, ip, limit)) return;
+    const stack: MplsEntry[] = [];
+    for (let at = offset; at < ip; at += MPLS_ENTRY_LENGTH) stack.push({ label: mplsLabel(buf, at), tc: mplsTc(buf, at), bottom: mplsBottom(buf, at), ttl: mplsTtl(buf, at) });
+    if (stack.length === 1 && vrf === undefined) {
+      this.icmp.timeExceeded(inIf, buf, ip, limit, 0, stack);
+      return;
+    }
+    const error = this.icmp.timeExceededAlongLsp(inIf, buf, ip, limit, stack, vrf ?? inIf.vrf);
+    if (error === undefined) return;
+    // Under the same stack, with a fresh TTL, switched like the packet it answers for.
+    let start = HEADROOM_BYTES - MPLS_ENTRY_LENGTH * stack.length;
+    for (const e of stack) {
+      writeMplsEntry(error, start, e.label, e.tc, e.bottom, DEFAULT_TTL);
+      start += MPLS_ENTRY_LENGTH;
+    }
+    this.switchPacket(inIf, error, HEADROOM_BYTES - MPLS_ENTRY_LENGTH * stack.length, error.length);
   }
 
   /** Enough bytes for an IPv4 header and version 4: the TTL may be read and rewritten

@@ -39,7 +39,7 @@ export class MfiInstance implements SubsystemInstance {
 
   constructor(private readonly router: SubsystemHost) {
     const stack = router.stack;
-    this.forwarding = new MplsForwarding(this.lfib, stack.forwarding);
+    this.forwarding = new MplsForwarding(this.lfib, stack.forwarding, stack.icmp);
     this.unregister = stack.registerEtherType(EtherType.MplsUnicast, this.forwarding.receive);
     // An adjacency on an interface that is gone is no adjacency.
     stack.onInterfaceChange(({ interface: iface, change }) => {

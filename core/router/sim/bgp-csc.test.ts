@@ -200,6 +200,17 @@ describe("Carrier Supporting Carrier: send-label in a VRF address family", () =>
     expect(lfib(s, "PE1", l.pe1Loop1)?.packets).toBe(5);
   });
 
+  it("traces every labelled hop: each PE answers a label TTL running out with the stack it received, sent on along the LSP (RFC 3032)", async () => {
+    const s = start();
+    const trace = await s.exec("CE1", "traceroute 172.16.9.1 source Loopback0");
+    expect(trace.split("\n").slice(3, 7)).toEqual([
+      expect.stringMatching(/^ {2}1 10\.1\.1\.1 \[MPLS: Label \d+ Exp 0\] \d+ msec \d+ msec \d+ msec$/),
+      expect.stringMatching(/^ {2}2 10\.0\.0\.2 \[MPLS: Label \d+ Exp 0\] \d+ msec \d+ msec \d+ msec$/),
+      expect.stringMatching(/^ {2}3 10\.2\.2\.2 \[MPLS: Label \d+ Exp 0\] \d+ msec \d+ msec \d+ msec$/),
+      expect.stringMatching(/^ {2}4 10\.0\.9\.9 \d+ msec \* {2}\d+ msec$/),
+    ]);
+  });
+
   it("withdraws a CE's labelled route end to end, and its labels go back to the pool", async () => {
     const s = start();
     const l = labels(s);

@@ -13,6 +13,9 @@ import { buildIcmp } from "../wire/icmp";
 import { buildIpv4 } from "../wire/ipv4";
 import { buildMpls, type Label } from "../wire/mpls";
 import { buildUdp } from "../wire/udp";
+import { TapNic } from "../io/tap";
+import { decodePacket, summarizePacket } from "../wire/decode";
+import { LinkType } from "../wire/pcap";
 import { Simulation } from "./harness";
 
 let sim: Simulation | undefined;
@@ -53,8 +56,17 @@ interface Tunnel0
 `;
 const CE = (n: string) => `hostname ${n}\ninterface Ethernet0/0\n ip address 192.168.1.2 255.255.255.0\n`;
 
-function start(): Simulation {
+/** The topology settled, its two VPN labels disposed; `cea` hears every frame CEA's port receives. */
+function start(cea?: (frame: Uint8Array) => void): Simulation {
   sim = new Simulation({
+    port: (node, _iface, nic) => {
+      if (node !== "CEA" || cea === undefined) return nic;
+      const tap = new TapNic(nic);
+      tap.addTap((frame, direction) => {
+        if (direction === "rx") cea(frame.slice());
+      });
+      return tap;
+    },
     nodes: { PE, P, CEA: CE("CEA"), CEB: CE("CEB") },
     links: [
       [{ node: "P", iface: "Ethernet0/0" }, { node: "PE", iface: "Ethernet0/0" }],
@@ -177,6 +189,31 @@ describe("MPLS data path", () => {
     const out = await s.exec("PE", "show mpls forwarding-table vrf A detail");
     expect(out).toMatch(/^22 {9}30 {9}10\.9\.9\.0\/24\[V\] {3}48 {12}Et0\/1 {6}192\.168\.1\.2\n {8}MAC\/Encaps=14\/22, MRU=1496, Label Stack\{40 30\}\n {8}VPN route: A$/m);
     expect(await s.exec("PE", "show mpls forwarding-table vrf B")).not.toContain("10.9.9.0");
+  });
+
+  it("answers a transit label's expiring TTL with time exceeded and the label stack: a lone global label routed back, a deeper stack sent on along its LSP", () => {
+    const atCea: Uint8Array[] = [];
+    const s = start((f) => atCea.push(f));
+    const pe = s.node("PE").router;
+    pe.subsystem(mplsSubsystem).swap(L(20), undefined, pe.stack.interface("Ethernet0/1")!, ip("192.168.1.2"), L(30));
+    const udp = buildUdp({ srcPort: 40000, dstPort: 33434, payloadLength: 8 }, new Uint8Array(8), ip("10.0.0.2"), ip("192.168.9.9"));
+    const probe = buildIpv4({ dscp: 0, ecn: 0, identification: 5, dontFragment: false, moreFragments: false, fragmentOffsetBytes: 0, ttl: 64, protocol: 17, src: ip("10.0.0.2"), dst: ip("192.168.9.9"), payloadLength: udp.length }, udp);
+    const reports: IcmpErrorReport[] = [];
+    s.node("P").router.stack.icmp.onError((r) => reports.push(r));
+    // One global label: PE routes the error straight back to the sender, from the interface the probe came in on.
+    sendLabelled(s, "Ethernet0/0", [20], { mplsTtl: 1, packet: probe });
+    expect(reports).toEqual([expect.objectContaining({ from: ip("10.0.0.1"), type: 11, quotedDst: ip("192.168.9.9"), mplsLabels: [{ label: 20, tc: 0, bottom: true, ttl: 1 }] })]);
+    expect(drops(s, "PE", "mpls-ttl-expired")).toBe(1);
+    // Two labels (a VPN label under it): the error goes on along the LSP, swapped like the probe, for the egress to route back.
+    const switched = pe.subsystem(mplsSubsystem).lfib.lookup(20)!.packets;
+    atCea.length = 0;
+    sendLabelled(s, "Ethernet0/0", [20, 77], { mplsTtl: 1, packet: probe });
+    expect(reports).toHaveLength(1);
+    expect(pe.subsystem(mplsSubsystem).lfib.lookup(20)!.packets).toBe(switched + 1);
+    expect(atCea.map((f) => summarizePacket(decodePacket(f, LinkType.Ethernet))).filter((l) => !l.includes("ARP"))).toEqual([
+      "Ethernet / MPLS 30 77 / IPv4 / ICMP time exceeded in transit (IPv4 10.0.0.2 > 192.168.9.9 UDP, MPLS 20 77)",
+    ]);
+    expect(drops(s, "PE", "mpls-ttl-expired")).toBe(2);
   });
 
   it("counts unknown labels and a transit label's expiring TTL as drops on the incoming interface", () => {
