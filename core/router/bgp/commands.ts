@@ -52,8 +52,10 @@ const VPNV4_SPELLINGS_HELP = [IP, BGP, VPNV4, BGP, AF, AF_MODIFIER];
 const NEIGHBOR_SPELLINGS = "(ip bgp [vpnv4 (all$all|vrf WORD$vrf)]|bgp (ipv4 unicast|vpnv4 unicast (all$all|vrf WORD$vrf)))";
 const NEIGHBOR_SPELLINGS_HELP = [IP, BGP, VPNV4, ALL, VRF, VRF_NAME, BGP, AF, AF_MODIFIER, AF, AF_MODIFIER, ALL, VRF, VRF_NAME];
 
-/** Which neighbors a summary or neighbors view lists: the IPv4 view every one, `vpnv4 all`
- * those exchanging VPNv4 routes and the VRFs' own (PE-CE), `vpnv4 vrf X` that VRF's own. */
+/** Which neighbors a summary or neighbors view lists: the IPv4 view every one (its summary
+ * only the global table's: a VRF's neighbors are in its IPv4 unicast vrf family, which IOS
+ * summarises under vpnv4), `vpnv4 all` those exchanging VPNv4 routes and the VRFs' own
+ * (PE-CE), `vpnv4 vrf X` that VRF's own. */
 type NeighborScope = { readonly family: "ipv4" } | { readonly family: "vpnv4"; readonly vrf?: string };
 
 function inScope(n: { readonly plan: { readonly vrf: string; readonly families: readonly SessionFamily[] } }, scope: NeighborScope, family: SessionFamily): boolean {
@@ -68,7 +70,7 @@ function summary(router: SubsystemHost, b: BgpInstance, scope: NeighborScope): s
   const now = router.clock.now();
   const rows = b
     .all()
-    .filter((n) => inScope(n, scope, family))
+    .filter((n) => inScope(n, scope, family) && (family !== "ipv4" || n.plan.vrf === ""))
     // A VRF's neighbor sends IPv4 routes that are the VRF's VPNv4 routes: counted in either view.
     .map((n) => summaryRow(b.shownId(n), n.plan.vrf, n.session, now, table.tableVersion, b.prefixesReceived(n, n.plan.vrf === "" ? family : "ipv4"), n.prefixLimit.stopped));
   const ranges = (b.bgpConfig?.listenRanges ?? []).map((r) => ({ peerGroup: r.peerGroup, range: formatPrefix(r.prefix) }));

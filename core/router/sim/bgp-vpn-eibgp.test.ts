@@ -126,3 +126,14 @@ describe("BGP eiBGP multipath in a VRF (maximum-paths eibgp)", () => {
     ]);
   });
 });
+
+describe("BGP summaries on a PE", () => {
+  it("lists a VRF's CE neighbor under vpnv4 all, not in the global IPv4 summary", async () => {
+    const s = start("");
+    const neighbors = (text: string) => [...text.matchAll(/^(\d+\.\d+\.\d+\.\d+) +4 /gm)].map((m) => m[1]);
+    expect(neighbors(await s.exec("PE1", "show ip bgp summary"))).toEqual(["10.0.0.2"]);
+    expect(neighbors(await s.exec("PE1", "show ip bgp vpnv4 all summary"))).toEqual(["10.0.0.2", "172.16.1.2"]);
+    expect(neighbors(await s.exec("PE1", "show ip bgp vpnv4 vrf A summary"))).toEqual(["172.16.1.2"]);
+  });
+});
+
