@@ -16,6 +16,7 @@ import { PrefixHash } from "../net/prefix-hash";
 import type { NetStack } from "../net/stack";
 import { vrfKey } from "../net/vrf";
 import { FibSync } from "./fib-sync";
+import { NextHopIndex } from "./next-hop-index";
 import { sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
 
 export interface ResolvedPath {
@@ -150,7 +151,7 @@ const MAX_RECOMPUTE_PER_PASS = 16;
 export class Rib {
   private readonly tables = new Map<string, VrfRib>();
   /** Resolve VRF → its recursive next-hop addresses and the prefixes using each. */
-  private readonly byNextHop = new Map<string, NextHopIndex>();
+  private readonly byNextHop = new Map<string, NextHopIndex<PrefixState>>();
   /** Interface name → prefixes whose candidates name it. */
   private readonly byInterface = new Map<string, Set<PrefixState>>();
   /** States to recompute, in the order they were marked, each once (its `marks` bit 0): an
@@ -495,7 +496,7 @@ export class Rib {
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
           let index = this.byNextHop.get(rv);
-          if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex(rv)));
+          if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex<PrefixState>(rv)));
           const pair = index.add(nh.address, state);
           recursive = recursive === undefined ? pair : [...recursive, rv, nh.address];
         }
@@ -521,68 +522,6 @@ function longestInstalled(t: VrfRib, addr: number, maxLen: number): InstalledRou
     if (r !== undefined) return r;
   }
   return undefined;
-}
-
-interface NextHopEntry {
-  readonly address: number;
-  /** When the address was first seen: dependants are re-resolved in that order. */
-  readonly order: number;
-  readonly states: Set<PrefixState>;
-  /** [resolve VRF, address]: the `recursive` of every prefix with this one next hop. */
-  readonly pair: readonly (string | number)[];
-}
-
-/** The recursive next-hop addresses of one VRF, and the prefixes using each, kept
- * in address order: when an installed route changes, the addresses it covers are one run of
- * that order, found by binary search rather than by testing every next hop (a config with
- * thousands of static routes has thousands of them). */
-class NextHopIndex {
-  private readonly byAddress = new Map<number, NextHopEntry>();
-  /** Ascending by address. */
-  private readonly sorted: NextHopEntry[] = [];
-
-  constructor(private readonly vrf: string) {}
-
-  /** Returns the entry's [VRF, address] pair. */
-  add(address: number, state: PrefixState): readonly (string | number)[] {
-    let entry = this.byAddress.get(address);
-    if (entry === undefined) {
-      entry = { address, order: this.byAddress.size, states: new Set(), pair: Object.freeze([this.vrf, address]) };
-      this.byAddress.set(address, entry);
-      this.sorted.splice(this.firstAtOrAbove(address), 0, entry);
-    }
-    entry.states.add(state);
-    return entry.pair;
-  }
-
-  delete(address: number, state: PrefixState): void {
-    this.byAddress.get(address)?.states.delete(state);
-  }
-
-  /** The prefix sets of the addresses inside `p`, in the order the addresses were first seen;
-   * undefined for none. */
-  within(p: Prefix): Set<PrefixState>[] | undefined {
-    const first = (p.addr & maskOf(p.len)) >>> 0;
-    const last = (first | ~maskOf(p.len)) >>> 0;
-    const from = this.firstAtOrAbove(first);
-    // None (a VRF route when next hops are in the global table): no lists made.
-    if (from >= this.sorted.length || this.sorted[from].address > last) return undefined;
-    const hits: NextHopEntry[] = [];
-    for (let i = from; i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
-    if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
-    return hits.map((e) => e.states);
-  }
-
-  private firstAtOrAbove(address: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sorted[mid].address < address) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
 }
 
 /** A candidate as stored: the source's fields that are set, then `updatedAt`. A class so
