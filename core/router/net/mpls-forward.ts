@@ -17,7 +17,8 @@
 import type { Ipv4 } from "../wire/addr";
 import { EtherType } from "../wire/ethernet";
 import { IPV4_MIN_HEADER_LENGTH, ipv4Dst, ipv4Ttl, ipv4Version, setIpv4Ttl } from "../wire/ipv4";
-import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, mplsTc, mplsTtl, setMplsLabel, setMplsTtl, writeMplsEntry, type MplsEntry } from "../wire/mpls";
+import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, mplsTc, mplsTtl, parseMpls, setMplsLabel, setMplsTtl, writeMplsEntry } from "../wire/mpls";
+import { isWireError } from "../wire/errors";
 import type { Lfib } from "../mpls/lfib";
 import { registerDropReasons } from "./counters";
 import { DEFAULT_TTL } from "./defaults";
@@ -117,12 +118,11 @@ export class MplsForwarding {
   /** Time exceeded for the IPv4 packet under the stack at `buf[offset, limit)`, whose top
    * label's TTL ran out here (the error path only: it allocates). */
   private transitTtlExpired(inIf: Interface, buf: Uint8Array, offset: number, limit: number, vrf: Vrf | undefined): void {
-    let ip = offset;
-    while (limit - ip >= MPLS_ENTRY_LENGTH && !mplsBottom(buf, ip)) ip += MPLS_ENTRY_LENGTH;
-    ip += MPLS_ENTRY_LENGTH;
+    const labelled = parseMpls(buf.subarray(offset, limit));
+    if (isWireError(labelled)) return;
+    const stack = labelled.repr.stack;
+    const ip = offset + MPLS_ENTRY_LENGTH * stack.length;
     if (!this.ipv4Under(buf, ip, limit)) return;
-    const stack: MplsEntry[] = [];
-    for (let at = offset; at < ip; at += MPLS_ENTRY_LENGTH) stack.push({ label: mplsLabel(buf, at), tc: mplsTc(buf, at), bottom: mplsBottom(buf, at), ttl: mplsTtl(buf, at) });
     if (stack.length === 1 && vrf === undefined) {
       this.icmp.timeExceeded(inIf, buf, ip, limit, 0, stack);
       return;
