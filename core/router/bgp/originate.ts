@@ -107,7 +107,7 @@ export class BgpOrigination {
   /** A route of the IP RIB, offered by `redistribute connected|static` (and the default rule). */
   private offer(want: Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>, vrf: string, f: BgpAddressFamily, r: InstalledRoute): void {
     const route = r.route;
-    const prefix = route.prefix;
+    const prefix = r.prefix;
     const which = route.protocol === "connected" ? f.redistribute.connected : route.protocol === "static" ? f.redistribute.static : undefined;
     if (which === undefined) return;
     let med = route.metric;
@@ -139,7 +139,7 @@ export class BgpOrigination {
     if (routeMap === undefined) return base;
     const route = r.route;
     const protocol = route.protocol === "connected" || route.protocol === "static" || route.protocol === "bgp" ? route.protocol : undefined;
-    const v = this.policy.evaluate(routeMap, { prefix: route.prefix, tag: route.tag, metric: route.metric, ...(protocol ? { protocol } : {}) });
+    const v = this.policy.evaluate(routeMap, { prefix: r.prefix, tag: route.tag, metric: route.metric, ...(protocol ? { protocol } : {}) });
     if (!v.permit) return undefined;
     const s = v.set;
     return {

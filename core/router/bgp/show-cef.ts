@@ -44,7 +44,7 @@ export interface CefContext {
   /** Whether an interface has `mpls bgp forwarding`. */
   readonly bgpForwarding: (iface: string) => boolean;
   /** Local labels the MFI holds for a VRF prefix. */
-  readonly localLabels: (vrf: string, prefix: InstalledRoute["route"]["prefix"]) => readonly Label[];
+  readonly localLabels: (vrf: string, prefix: InstalledRoute["prefix"]) => readonly Label[];
 }
 
 const SOURCE: Record<string, string> = { bgp: "B", static: "S", connected: "C", local: "L", nhrp: "H" };
@@ -68,7 +68,7 @@ export function cefRow(ctx: CefContext, vrf: string, address: Ipv4): CefRow | un
     let resolvedBy: string | undefined;
     if (recursive) {
       const under = ctx.routing.rib.lookup(p.via.resolveInVrf ?? (vrf === "" ? undefined : vrf), via);
-      resolvedBy = under === undefined ? undefined : formatPrefix(under.route.prefix);
+      resolvedBy = under === undefined ? undefined : formatPrefix(under.prefix);
     }
     paths.push({
       type: recursive ? "recursive" : "attached",
@@ -83,9 +83,9 @@ export function cefRow(ctx: CefContext, vrf: string, address: Ipv4): CefRow | un
   }
   return {
     vrf,
-    prefix: formatPrefix(r.route.prefix),
+    prefix: formatPrefix(r.prefix),
     source: SOURCE[r.route.protocol] ?? r.route.protocol,
-    localLabels: ctx.localLabels(vrf, r.route.prefix),
+    localLabels: ctx.localLabels(vrf, r.prefix),
     paths,
     kind: r.kind === "forward" ? "forward" : r.kind === "receive" ? "receive" : "drop",
   };

@@ -3,45 +3,77 @@
 // exactly the prefixes whose next hops it covers.
 import { maskOf, type Prefix } from "../wire/addr";
 
+/** A next hop's [resolve VRF, address] pair, as the owner records it on each state. */
+export type NextHopPair = readonly (string | number)[];
+
 interface NextHopEntry<S> {
   readonly address: number;
   /** When the address was first seen: dependants are re-resolved in that order. */
   readonly order: number;
-  readonly states: Set<S>;
+  /** The states resolved through it, and some that were and no longer are (`stale` of them
+   * at most, as deletions leave them): a list, where a Set of 100,000 BGP routes through one
+   * PE costs three times the memory and a hash insert per route. */
+  states: S[];
+  /** Deletions since the list was last compacted. */
+  stale: number;
   /** [resolve VRF, address]: the `recursive` of every prefix with this one next hop. */
-  readonly pair: readonly (string | number)[];
+  readonly pair: NextHopPair;
 }
+
+/** Deletions an entry takes before its list is compacted, beyond half the list. */
+const STALE_SLACK = 32;
 
 /** The recursive next-hop addresses of one VRF, and the prefixes using each, kept
  * in address order: when an installed route changes, the addresses it covers are one run of
  * that order, found by binary search rather than by testing every next hop (a config with
- * thousands of static routes has thousands of them). */
+ * thousands of static routes has thousands of them).
+ *
+ * A deletion only counts: the state stays in its address's list until the list is compacted
+ * (when deletions pass half of it), so `within` may hand back states that no longer use the
+ * address, and one state twice. Its caller only marks them for recomputing, which finds
+ * nothing changed for those. */
 export class NextHopIndex<S> {
   private readonly byAddress = new Map<number, NextHopEntry<S>>();
   /** Ascending by address. */
   private readonly sorted: NextHopEntry<S>[] = [];
 
-  constructor(private readonly vrf: string) {}
+  constructor(
+    private readonly vrf: string,
+    /** Whether `state` still resolves through the next hop `pair` names (compaction keeps
+     * only those). */
+    private readonly uses: (state: S, pair: NextHopPair) => boolean,
+  ) {}
 
-  /** Returns the entry's [VRF, address] pair. */
-  add(address: number, state: S): readonly (string | number)[] {
-    let entry = this.byAddress.get(address);
-    if (entry === undefined) {
-      entry = { address, order: this.byAddress.size, states: new Set(), pair: Object.freeze([this.vrf, address]) };
-      this.byAddress.set(address, entry);
-      this.sorted.splice(this.firstAtOrAbove(address), 0, entry);
-    }
-    entry.states.add(state);
-    return entry.pair;
+  /** The [VRF, address] pair of a next hop, one per address, shared by every state that
+   * records it. */
+  pair(address: number): NextHopPair {
+    return this.entry(address).pair;
   }
 
-  delete(address: number, state: S): void {
-    this.byAddress.get(address)?.states.delete(state);
+  /** `state` now resolves through `address` (its owner records the pair before or after). */
+  add(address: number, state: S): void {
+    this.entry(address).states.push(state);
   }
 
-  /** The prefix sets of the addresses inside `p`, in the order the addresses were first seen;
-   * undefined for none. */
-  within(p: Prefix): Set<S>[] | undefined {
+  /** A state no longer resolves through `address`: its owner has already recorded so, and
+   * the next compaction drops it. */
+  delete(address: number): void {
+    const entry = this.byAddress.get(address);
+    if (entry === undefined) return;
+    if (++entry.stale > STALE_SLACK && entry.stale * 2 > entry.states.length) this.compact(entry);
+  }
+
+  /** The states resolved through `address`, each once. */
+  statesOf(address: number): S[] {
+    const entry = this.byAddress.get(address);
+    if (entry === undefined) return [];
+    this.compact(entry);
+    return [...entry.states];
+  }
+
+  /** The state lists of the addresses inside `p`, in the order the addresses were first
+   * seen; undefined for none. */
+  within(p: Prefix): (readonly S[])[] | undefined {
     const first = (p.addr & maskOf(p.len)) >>> 0;
     const last = (first | ~maskOf(p.len)) >>> 0;
     const from = this.firstAtOrAbove(first);
@@ -51,6 +83,29 @@ export class NextHopIndex<S> {
     for (let i = from; i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
     if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
     return hits.map((e) => e.states);
+  }
+
+  private entry(address: number): NextHopEntry<S> {
+    let entry = this.byAddress.get(address);
+    if (entry === undefined) {
+      entry = { address, order: this.byAddress.size, states: [], stale: 0, pair: Object.freeze([this.vrf, address]) };
+      this.byAddress.set(address, entry);
+      this.sorted.splice(this.firstAtOrAbove(address), 0, entry);
+    }
+    return entry;
+  }
+
+  /** Keeps the states that still use the entry's next hop, each once. */
+  private compact(entry: NextHopEntry<S>): void {
+    const seen = new Set<S>();
+    const kept: S[] = [];
+    for (const s of entry.states) {
+      if (seen.has(s) || !this.uses(s, entry.pair)) continue;
+      seen.add(s);
+      kept.push(s);
+    }
+    entry.states = kept;
+    entry.stale = 0;
   }
 
   private firstAtOrAbove(address: number): number {

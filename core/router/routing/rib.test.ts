@@ -177,6 +177,35 @@ describe("the RIB", () => {
     expect(r.routing.rib.installed(undefined, route.prefix)?.route.updatedAt).toBe(first);
   });
 
+  it("stores routes alike in all but their prefix once, and each prefix still has its own route, age and changes", () => {
+    const { clock, r } = router();
+    const rib = r.routing.rib;
+    const nextHops = [{ address: ip("10.0.0.2"), labels: [100 as Label] }];
+    const at = (prefix: string, metric = 0) => ({ prefix: p(prefix), protocol: "bgp", distance: 200, metric, nextHops, knownVia: "bgp 1" }) as const;
+    rib.upsert(undefined, at("192.168.1.0/24"));
+    rib.upsert(undefined, at("192.168.2.0/24"));
+    const one = rib.installed(undefined, p("192.168.1.0/24"));
+    const two = rib.installed(undefined, p("192.168.2.0/24"));
+    expect(one?.route).toBe(two?.route);
+    expect([one?.prefix, two?.prefix].map((x) => `${formatIpv4(x!.addr)}/${x!.len}`)).toEqual(["192.168.1.0/24", "192.168.2.0/24"]);
+    expect(r.routing.showIpRouteEntry(undefined, ip("192.168.2.0"))).toContain("Routing entry for 192.168.2.0/24");
+    expect(r.routing.showIpRoute()).toMatch(/B\s+192\.168\.1\.0\/24 \[200\/0\] via 10\.0\.0\.2[^]*B\s+192\.168\.2\.0\/24 \[200\/0\] via 10\.0\.0\.2/);
+    // Another next-hop list, even an equal one, another metric or a later time: a route of its own.
+    rib.upsert(undefined, { ...at("192.168.3.0/24"), nextHops: [{ address: ip("10.0.0.2"), labels: [100 as Label] }] });
+    rib.upsert(undefined, at("192.168.4.0/24", 5));
+    clock.advance(60_000);
+    rib.upsert(undefined, at("192.168.5.0/24"));
+    const routes = ["192.168.3.0/24", "192.168.4.0/24", "192.168.5.0/24"].map((x) => rib.installed(undefined, p(x))?.route);
+    for (const route of routes) expect(route).not.toBe(one?.route);
+    expect(routes[1]?.metric).toBe(5);
+    expect(routes[2]!.updatedAt - one!.route.updatedAt).toBe(60_000);
+    // Changing one prefix's route leaves the other's as it was.
+    rib.upsert(undefined, at("192.168.1.0/24", 7));
+    expect(rib.installed(undefined, p("192.168.1.0/24"))?.route.metric).toBe(7);
+    expect(rib.installed(undefined, p("192.168.2.0/24"))?.route).toBe(two?.route);
+    expect(two?.route.metric).toBe(0);
+  });
+
   it("tells its listeners about every installed change", () => {
     const { r } = router();
     const seen: string[] = [];

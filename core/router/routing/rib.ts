@@ -167,6 +167,8 @@ export class Rib {
   private readonly listeners: RibListener[] = [];
   /** The clock reading the last candidate was stored at. */
   private lastStamp: Stamp = { ms: Number.NaN };
+  /** The candidate last stored, which the next upsert alike in every field shares. */
+  private lastStored: StoredRoute | undefined = undefined;
   private readonly fibSync: FibSync;
   private processing = false;
   private batchDepth = 0;
@@ -195,7 +197,7 @@ export class Rib {
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
     // Not a spread: V8 takes a slow path (~1.5 µs) for a spread followed by a new property,
     // and a large startup-config upserts thousands of routes.
-    const route = storedRoute(input, unchanged ? (old as StoredRoute).stamp : this.stampNow());
+    const route = this.stored(input, unchanged ? (old as StoredRoute).stamp : this.stampNow());
     const list = state.routes;
     if (list === undefined || (i >= 0 && !Array.isArray(list))) state.routes = route;
     else {
@@ -378,7 +380,7 @@ export class Rib {
     if (used.length === 0) return undefined;
     paths ??= [];
     let kind: FibEntryKind = "forward";
-    if (route.protocol === "local" || (route.protocol === "connected" && route.prefix.len === 32)) kind = "receive";
+    if (route.protocol === "local" || (route.protocol === "connected" && self.len === 32)) kind = "receive";
     else if (paths.length > 0 && allToNull0(paths)) kind = "drop";
     return new Installed(self, route, kind, paths, used, this.chainThrough(first, others));
   }
@@ -451,6 +453,14 @@ export class Rib {
     return this.lastStamp;
   }
 
+  /** `input` as stored at `stamp`: the candidate stored last when it is alike in every field
+   * (the routes of one BGP UPDATE, upserted one after another, share one), else a new one. */
+  private stored(input: RouteInput, stamp: Stamp): StoredRoute {
+    const last = this.lastStored;
+    if (last !== undefined && last.stamp === stamp && last.alike(input)) return last;
+    return (this.lastStored = new StoredRoute(input, stamp));
+  }
+
   private interfaceChanged(name: string): void {
     const states = this.byInterface.get(name);
     if (states === undefined) return;
@@ -475,13 +485,15 @@ export class Rib {
     return create ? t.states.getOrAdd(addr, len, t.newState) : t.states.get(addr, len);
   }
 
+  /** Records which next hops and interfaces the state's candidates name, and updates the
+   * indexes by the difference (a route replaced by one through the same next hop, as BGP
+   * updates mostly are, changes nothing there). */
   private reindex(state: PrefixState): void {
     const vrf = state.vrf;
     const old = state.recursive;
-    for (let i = 0; i < old.length; i += 2) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number, state);
     for (const name of state.interfaces) this.byInterface.get(name)?.delete(state);
     // Built exactly sized (arrays that grow by push keep 17 slots), and one shared empty
-    // array where there is nothing.
+    // array where there is nothing; one next hop's pair is its index entry's own.
     let recursive: readonly (string | number)[] | undefined;
     let interfaces: string[] | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
@@ -495,17 +507,30 @@ export class Rib {
           set.add(state);
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
-          let index = this.byNextHop.get(rv);
-          if (index === undefined) this.byNextHop.set(rv, (index = new NextHopIndex<PrefixState>(rv)));
-          const pair = index.add(nh.address, state);
-          recursive = recursive === undefined ? pair : [...recursive, rv, nh.address];
+          recursive = recursive === undefined ? this.nextHopIndex(rv).pair(nh.address) : [...recursive, rv, nh.address];
         }
       }
     }
-    state.recursive = recursive ?? NO_RECURSIVE;
+    const now = recursive ?? NO_RECURSIVE;
+    state.recursive = now;
     state.interfaces = interfaces ?? NO_INTERFACES;
+    if (now === old) return;
+    for (let i = 0; i < old.length; i += 2) if (!hasPair(now, old[i], old[i + 1])) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number);
+    for (let i = 0; i < now.length; i += 2) if (!hasPair(old, now[i], now[i + 1])) this.nextHopIndex(now[i] as string).add(now[i + 1] as number, state);
   }
 
+  private nextHopIndex(vrf: string): NextHopIndex<PrefixState> {
+    let index = this.byNextHop.get(vrf);
+    if (index === undefined) this.byNextHop.set(vrf, (index = new NextHopIndex<PrefixState>(vrf, (s, pair) => hasPair(s.recursive, pair[0], pair[1]))));
+    return index;
+  }
+
+}
+
+/** Whether a flat list of [resolve VRF, address] pairs holds this one. */
+function hasPair(pairs: readonly (string | number)[], vrf: string | number, address: string | number): boolean {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === vrf && pairs[i + 1] === address) return true;
+  return false;
 }
 
 /** The installed route of exactly this prefix (`addr` need not be masked). */
@@ -524,7 +549,8 @@ function longestInstalled(t: VrfRib, addr: number, maxLen: number): InstalledRou
   return undefined;
 }
 
-/** A candidate as stored: the source's fields that are set, then `updatedAt`. A class so
+/** A candidate as stored: the source's fields that are set (not its prefix: one object serves
+ * every prefix whose route is alike in the rest), then `updatedAt`. A class so
  * that V8 keeps every field inside the object (a plain object built by Object.assign holds
  * four and puts the rest in a separate property array); copied field by field, as
  * Object.assign is a slow generic copy. A full BGP table is hundreds of thousands of these,
@@ -532,7 +558,6 @@ function longestInstalled(t: VrfRib, addr: number, maxLen: number): InstalledRou
  * number per route. `from` is kept as a signed 32-bit integer, and the time as the shared
  * `Stamp` of every route the RIB took at that clock reading. */
 class StoredRoute implements Route {
-  declare readonly prefix: Prefix;
   declare readonly protocol: Route["protocol"];
   declare readonly instance?: string;
   declare readonly distance: number;
@@ -548,7 +573,6 @@ class StoredRoute implements Route {
 
   constructor(input: RouteInput, stamp: Stamp) {
     const self = this as Mutable<StoredRoute>;
-    self.prefix = input.prefix;
     self.protocol = input.protocol;
     if (input.instance !== undefined) self.instance = input.instance;
     self.distance = input.distance;
@@ -568,6 +592,21 @@ class StoredRoute implements Route {
   get updatedAt(): number {
     return this.stamp.ms;
   }
+
+  /** Every field of `input` but its prefix is this route's (its next hops the same list). */
+  alike(input: RouteInput): boolean {
+    return (
+      this.nextHops === input.nextHops &&
+      this.protocol === input.protocol &&
+      this.distance === input.distance &&
+      this.metric === input.metric &&
+      this.instance === input.instance &&
+      this.tag === input.tag &&
+      this.name === input.name &&
+      this.knownVia === input.knownVia &&
+      this.fromBits === (input.from === undefined ? undefined : input.from | 0)
+    );
+  }
 }
 
 /** A clock reading shared by the routes stored at it. */
@@ -576,10 +615,6 @@ interface Stamp {
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function storedRoute(input: RouteInput, stamp: Stamp): Route {
-  return new StoredRoute(input, stamp);
-}
 
 /** The labels of an outer path with one inner label appended, shared between every route
  * that resolves through the same path with the same label (a VRF's routes from one PE with

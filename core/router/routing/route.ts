@@ -65,8 +65,11 @@ export interface RouteInput {
   readonly from?: Ipv4;
 }
 
-/** A route in the RIB: the input and when it was last changed. */
-export interface Route extends RouteInput {
+/** A route in the RIB: the input less its prefix (the prefix state or installed route it
+ * belongs to has that), and when it was last changed. Without a prefix, routes alike in every
+ * other field are one object: the RIB shares them (a VRF's routes from one PE with a per-VRF
+ * label are all alike). */
+export interface Route extends Omit<RouteInput, "prefix"> {
   readonly updatedAt: number;
 }
 

@@ -183,7 +183,7 @@ describe("VRFs", () => {
     expect(leak.probes.join("")).toBe("U.U.U");
     expect(ceB.ethernet("Ethernet0/0").counters.inPackets).toBe(inB);
     expect(pe.routing.showIpRoute("B")).toContain("Routing Table: B");
-    expect(pe.routing.rib.routes("A").map((r) => `${formatIpv4(r.route.prefix.addr)}/${r.route.prefix.len}`)).toEqual(["10.0.0.0/24", "10.0.0.1/32"]);
+    expect(pe.routing.rib.routes("A").map((r) => `${formatIpv4(r.prefix.addr)}/${r.prefix.len}`)).toEqual(["10.0.0.0/24", "10.0.0.1/32"]);
   });
 
   it("refuses an overlapping address in the same VRF, as IOS does", () => {

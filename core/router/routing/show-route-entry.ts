@@ -61,12 +61,12 @@ export function formatRouteLookup(rib: Rib, vrf: string | undefined, address: Ip
     found = rib.installed(vrf, makePrefix(address, prefixLength ?? 0));
   } else {
     const best = rib.lookup(vrf, address);
-    found = best !== undefined && best.route.prefix.len > 0 ? best : undefined;
+    found = best !== undefined && best.prefix.len > 0 ? best : undefined;
   }
   if (found !== undefined) return formatRouteEntry(routeRow(found, now));
   const classful = classfulLength(address);
   const major = makePrefix(address, classful);
-  const sameMajor = rib.installedRoutes(vrf).some((r) => r.route.prefix.len >= classful && prefixContainsAddress(major, r.route.prefix.addr));
+  const sameMajor = rib.installedRoutes(vrf).some((r) => r.prefix.len >= classful && prefixContainsAddress(major, r.prefix.addr));
   const prefix = vrf ? `Routing Table: ${vrf}\n` : "";
   return prefix + (sameMajor && ((address & ~maskOf(classful)) >>> 0) !== 0 ? "% Subnet not in table" : "% Network not in table");
 }

@@ -9,12 +9,12 @@ import { ROUTE_CODES, classfulLength, isDynamic } from "./route";
 
 export function routeRow(r: InstalledRoute, now: number): RouteRow {
   const route = r.route;
-  const isDefault = route.prefix.len === 0;
+  const isDefault = r.prefix.len === 0;
   return {
     vrf: r.vrf,
     code: ROUTE_CODES[route.protocol] + (isDefault ? "*" : ""),
     protocol: route.protocol,
-    prefix: formatPrefix(route.prefix),
+    prefix: formatPrefix(r.prefix),
     distance: route.distance,
     metric: route.metric,
     paths: r.usable.map((nh) => ({
