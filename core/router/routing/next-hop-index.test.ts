@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { Ipv4, Prefix } from "../wire/addr";
 import { NextHopIndex, type NextHopPair } from "./next-hop-index";
 
 /** An owner as the RIB is one: each state records its next hops' pairs, then tells the index
@@ -7,6 +8,10 @@ import { NextHopIndex, type NextHopPair } from "./next-hop-index";
 class State {
   recursive: NextHopPair = [];
   constructor(readonly id: number) {}
+}
+
+function prefix(addr: number, len: number): Prefix {
+  return { addr: addr as Ipv4, len };
 }
 
 function uses(s: State, pair: NextHopPair): boolean {
@@ -31,8 +36,8 @@ describe("NextHopIndex", () => {
     setNextHops(index, a, [0x0a000102]);
     setNextHops(index, b, [0x0a000101]);
     setNextHops(index, c, [0x0b000001]);
-    expect(index.within({ addr: 0x0a000100, len: 24 })?.map((list) => list.map((s) => s.id))).toEqual([[1], [2]]);
-    expect(index.within({ addr: 0x0c000000, len: 8 })).toBeUndefined();
+    expect(index.within(prefix(0x0a000100, 24))?.map((list) => list.map((s) => s.id))).toEqual([[1], [2]]);
+    expect(index.within(prefix(0x0c000000, 8))).toBeUndefined();
     expect(index.pair(0x0a000102)).toEqual(["", 0x0a000102]);
     expect(index.pair(0x0a000102)).toBe(index.pair(0x0a000102));
   });
@@ -53,9 +58,9 @@ describe("NextHopIndex", () => {
           }
           // Everything in a prefix covering every address: a superset of the model's, each
           // list no longer than its live states, twice over, plus the slack.
-          const all = new Set((index.within({ addr: 0x0a000000, len: 29 }) ?? []).flat().map((s) => s.id));
+          const all = new Set((index.within(prefix(0x0a000000, 29)) ?? []).flat().map((s) => s.id));
           for (const set of model.values()) for (const id of set) expect(all.has(id)).toBe(true);
-          for (const list of index.within({ addr: 0x0a000000, len: 29 }) ?? []) expect(list.length).toBeLessThanOrEqual(2 * 8 + 33 + 8);
+          for (const list of index.within(prefix(0x0a000000, 29)) ?? []) expect(list.length).toBeLessThanOrEqual(2 * 8 + 33 + 8);
         }
         for (let a = 0; a <= 5; a++) {
           expect(index.statesOf(0x0a000000 + a).map((s) => s.id).sort()).toEqual([...(model.get(a) ?? [])].sort());
