@@ -15,7 +15,7 @@ import { EtherType } from "../../core/router/wire/ethernet";
 import { isIeee8023Length } from "../../core/router/wire/llc";
 import { LinkType, writePcap } from "../../core/router/wire/pcap";
 import { PcapngWriter } from "../../core/router/wire/pcapng";
-import { ARPHRD_ETHER, buildSll, buildSll2 } from "../../core/router/wire/sll";
+import { ARPHRD_ETHER, SLL_PROTOCOL_802_2, buildSll, buildSll2 } from "../../core/router/wire/sll";
 import { SAMPLE_FRAMES } from "../../core/router/wire/testdata/frames";
 import { TapNic } from "../../core/router/io/tap";
 import { Simulation } from "../../core/router/sim/harness";
@@ -58,8 +58,12 @@ function pcap(name: string, frames: readonly Uint8Array[], options: Parameters<t
 const etherTypeOf = (frame: Uint8Array): number => (frame[12] << 8) | frame[13];
 const source = (frame: Uint8Array): Uint8Array => frame.subarray(6, 12);
 const ipOnly = SAMPLE_FRAMES.filter((s) => etherTypeOf(s.frame) === EtherType.Ipv4);
-/** Linux cooked captures carry an EtherType; 802.3 frames (CDP) would need its LLC protocol 4, which the decoder does not take. */
-const ethernetII = SAMPLE_FRAMES.filter((s) => !isIeee8023Length(etherTypeOf(s.frame)));
+/** A frame as a Linux cooked capture holds it: its EtherType and what follows the Ethernet
+ * header, or for an 802.3 frame (CDP) protocol 4 (802.2) and its LLC header on. */
+function cooked(frame: Uint8Array): { protocol: number; payload: Uint8Array } {
+  const typeOrLength = etherTypeOf(frame);
+  return isIeee8023Length(typeOrLength) ? { protocol: SLL_PROTOCOL_802_2, payload: frame.subarray(14, 14 + typeOrLength) } : { protocol: typeOrLength, payload: frame.subarray(14) };
+}
 const relink = (summary: string, link: string): string => summary.replace(/^Ethernet/, link);
 
 const CAPTURES: Record<string, Capture> = {
@@ -67,14 +71,14 @@ const CAPTURES: Record<string, Capture> = {
   "pcap little-endian µs, Ethernet": { file: pcap("le-us.pcap", SAMPLE_FRAMES.map((s) => s.frame), {}), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
   "pcap big-endian ns, Ethernet": { file: pcap("be-ns.pcap", SAMPLE_FRAMES.map((s) => s.frame), { bigEndian: true, nanoseconds: true }), summaries: SAMPLE_FRAMES.map((s) => s.summary) },
   "pcap, Linux cooked v1": {
-    file: pcap("sll.pcap", ethernetII.map((s) => buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame) }, s.frame.subarray(14))), { linkType: LinkType.LinuxSll }),
-    summaries: ethernetII.map((s) => relink(s.summary, "Linux cooked")),
+    file: pcap("sll.pcap", SAMPLE_FRAMES.map((s) => { const c = cooked(s.frame); return buildSll({ packetType: 0, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: c.protocol }, c.payload); }), { linkType: LinkType.LinuxSll }),
+    summaries: SAMPLE_FRAMES.map((s) => relink(s.summary, "Linux cooked")),
   },
   "pcap, Linux cooked v2": {
-    file: pcap("sll2.pcap", ethernetII.map((s) => buildSll2({ packetType: 4, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: etherTypeOf(s.frame), interfaceIndex: 3 }, s.frame.subarray(14))), {
+    file: pcap("sll2.pcap", SAMPLE_FRAMES.map((s) => { const c = cooked(s.frame); return buildSll2({ packetType: 4, arphrdType: ARPHRD_ETHER, address: source(s.frame), protocol: c.protocol, interfaceIndex: 3 }, c.payload); }), {
       linkType: LinkType.LinuxSll2,
     }),
-    summaries: ethernetII.map((s) => relink(s.summary, "Linux cooked v2")),
+    summaries: SAMPLE_FRAMES.map((s) => relink(s.summary, "Linux cooked v2")),
   },
   "pcap, raw IP (101)": { file: pcap("raw.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Raw }), summaries: ipOnly.map((s) => relink(s.summary, "Raw IP")) },
   "pcap, IPv4 (228)": { file: pcap("ipv4.pcap", ipOnly.map((s) => s.frame.subarray(14)), { linkType: LinkType.Ipv4 }), summaries: ipOnly.map((s) => s.summary.replace(/^Ethernet \/ /, "")) },

@@ -5,7 +5,7 @@ import { EtherType } from "./ethernet";
 import { GreProtocol, buildGre } from "./gre";
 import { IpProtocol } from "./ipv4";
 import { LinkType } from "./pcap";
-import { ARPHRD_ETHER, buildGreDeviceSll, buildSll, buildSll2 } from "./sll";
+import { ARPHRD_ETHER, SLL_PROTOCOL_802_2, buildGreDeviceSll, buildSll, buildSll2 } from "./sll";
 import { NHRP_RESOLUTION_REPLY, SAMPLE_FRAMES, echoRequest, ethernet, ip } from "./testdata/frames";
 import { ipv4 } from "./addr";
 import { isWireError } from "./errors";
@@ -31,6 +31,17 @@ describe("decodePacket", () => {
     expect(line(packet, LinkType.Raw)).toBe("Raw IP / IPv4 / ICMP echo");
     expect(line(packet, LinkType.Ipv4)).toBe("IPv4 / ICMP echo");
     expect(line(Uint8Array.of(0x60, 0, 0, 0), LinkType.Raw)).toBe("Raw IP (undecoded)");
+  });
+
+  it("reads a cooked header's 802.2 protocol (4) as an 802.3 frame's LLC header: CDP from `tcpdump -i any`", () => {
+    const cdp = SAMPLE_FRAMES.find((s) => s.summary.includes("/ CDP "));
+    if (cdp === undefined) throw new Error("no CDP sample frame");
+    const length = (cdp.frame[12] << 8) | cdp.frame[13];
+    const llc = cdp.frame.subarray(14, 14 + length);
+    const address = cdp.frame.subarray(6, 12);
+    const want = cdp.summary.replace(/^Ethernet/, "Linux cooked");
+    expect(line(buildSll({ packetType: 2, arphrdType: ARPHRD_ETHER, address, protocol: SLL_PROTOCOL_802_2 }, llc), LinkType.LinuxSll)).toBe(want);
+    expect(line(buildSll2({ packetType: 2, arphrdType: ARPHRD_ETHER, address, protocol: SLL_PROTOCOL_802_2, interfaceIndex: 2 }, llc), LinkType.LinuxSll2)).toBe(want.replace("Linux cooked", "Linux cooked v2"));
   });
 
   it("reads a GRE device's cooked header (a tunnel capture) by GRE protocol type: NHRP is no EtherType", () => {

@@ -33,7 +33,7 @@ import { IKE_NAT_T_PORT, IKE_PORT } from "./ikev2";
 import { IpProtocol, parseIpv4, quotedIpv4 } from "./ipv4";
 import { parseMpls } from "./mpls";
 import { LinkType } from "./pcap";
-import { ARPHRD_IPGRE, parseSll, parseSll2, type SllRepr } from "./sll";
+import { ARPHRD_IPGRE, SLL_PROTOCOL_802_2, parseSll, parseSll2, type SllRepr } from "./sll";
 import { TcpFlag, parseTcp, type TcpRepr } from "./tcp";
 import { parseUdp } from "./udp";
 
@@ -215,21 +215,25 @@ function sllFields(repr: SllRepr): Record<string, unknown> {
   return { ...repr, protocol: hex16(repr.protocol) };
 }
 
-/** A GRE device's protocol field is a GRE protocol type (as Wireshark's sll dissector reads it). */
-function sllProtocolTable(arphrdType: number): NextLayerTable {
-  return arphrdType === ARPHRD_IPGRE ? "gre-protocol" : "ethertype";
+/** Where a cooked header's payload goes next, as Wireshark's sll dissector reads the protocol
+ * field: a GRE device's is a GRE protocol type; on other devices an EtherType, but for Linux's
+ * ETH_P_802_2, an 802.3 frame whose payload is its LLC header on (CDP). */
+function sllNext(repr: SllRepr, payload: Uint8Array): Dissection["next"] {
+  if (repr.arphrdType === ARPHRD_IPGRE) return { table: "gre-protocol", key: repr.protocol, payload };
+  if (repr.protocol === SLL_PROTOCOL_802_2) return { table: "llc", key: 0, payload };
+  return { table: "ethertype", key: repr.protocol, payload };
 }
 
 const dissectSll: Dissector = (bytes) => {
   const p = parseSll(bytes);
   if (isWireError(p)) return p;
-  return { layer: layer("Linux cooked", "Linux cooked", sllFields(p.repr)), next: { table: sllProtocolTable(p.repr.arphrdType), key: p.repr.protocol, payload: p.payload } };
+  return { layer: layer("Linux cooked", "Linux cooked", sllFields(p.repr)), next: sllNext(p.repr, p.payload) };
 };
 
 const dissectSll2: Dissector = (bytes) => {
   const p = parseSll2(bytes);
   if (isWireError(p)) return p;
-  return { layer: layer("Linux cooked v2", "Linux cooked v2", sllFields(p.repr)), next: { table: sllProtocolTable(p.repr.arphrdType), key: p.repr.protocol, payload: p.payload } };
+  return { layer: layer("Linux cooked v2", "Linux cooked v2", sllFields(p.repr)), next: sllNext(p.repr, p.payload) };
 };
 
 /** LINKTYPE_RAW: no link header, the IP version nibble says which IP (LINKTYPE_IPV4 needs no such layer). */

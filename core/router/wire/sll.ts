@@ -18,6 +18,9 @@ export const SllPacketType = {
 } as const;
 
 export const ARPHRD_ETHER = 1;
+/** The protocol field of an 802.3 frame with an 802.2 LLC header (Linux's ETH_P_802_2): the
+ * payload starts at the LLC header, as CDP's frames do. */
+export const SLL_PROTOCOL_802_2 = 0x0004;
 /** A GRE tunnel device (Linux's gre0): the protocol field is a GRE protocol type, so
  * Wireshark decodes the payload by its GRE dissector table (NHRP is 0x2001 there, not an
  * EtherType). FlexLab's captures on Tunnel and Virtual-Access interfaces use it. */
