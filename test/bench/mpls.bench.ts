@@ -3,6 +3,9 @@
 // Ethernet frames (14-byte header, one 4-byte VPN label, 46-byte IPv4/UDP packet) arrive at a
 // PE's core-facing Ethernet0/0; the LFIB disposes them into VRF A, whose FIB sends them out of
 // Ethernet0/1 to a CE — one PE's share of the VPN forwarding path (target ≥ 1 M packets/s).
+// `mpls.vpn-impose-64B`: the other way, 64-byte IPv4 frames from the CE into VRF A, whose
+// route to the remote site pushes the remote PE's VPN label under a transport label and sends
+// them out of Ethernet0/0 (68 bytes on the wire).
 import { VirtualClock } from "../../core/router/clock/virtual";
 import { memoryPair } from "../../core/router/io/memory";
 import { MplsForwarding, type NetLfib } from "../../core/router/net/mpls-forward";
@@ -11,9 +14,10 @@ import { NetStack } from "../../core/router/net/stack";
 import type { Vrf } from "../../core/router/net/vrf";
 import { Lfib } from "../../core/router/mpls/lfib";
 import { IpRouting } from "../../core/router/routing/ip-routing";
-import { parsePrefix, writeMac, type Mac } from "../../core/router/wire/addr";
+import { ipv4, parsePrefix, writeMac, type Mac } from "../../core/router/wire/addr";
 import { EtherType } from "../../core/router/wire/ethernet";
 import { writeMplsEntry, type Label } from "../../core/router/wire/mpls";
+import type { Nic } from "../../core/router/io/nic";
 import { opsPerSecond, type Benchmark } from "./bench";
 import { BATCH, addr, countIpv4, sendRate, writeUdpPacket } from "./forwarding";
 
@@ -23,6 +27,26 @@ const P_MAC = 0x020000000001 as Mac;
 const CE_MAC = 0x020000000002 as Mac;
 const FRAME_BYTES = 64;
 const VPN_LABEL = 16 as Label;
+
+/** Ethernet from the CE to the PE's VRF interface, IPv4 from 192.168.1.2 to 192.168.2.9 (TTL 64), UDP. */
+function customerFrame(): Uint8Array {
+  const f = new Uint8Array(FRAME_BYTES);
+  writeMac(f, 0, PE_VRF_MAC);
+  writeMac(f, 6, CE_MAC);
+  f[12] = EtherType.Ipv4 >>> 8;
+  f[13] = EtherType.Ipv4 & 0xff;
+  writeUdpPacket(f, 14, addr("192.168.1.2"), addr("192.168.2.9"));
+  return f;
+}
+
+/** Counts the frames `sink` receives with two labels, the outer one `transport`. */
+function countLabelled(sink: Nic, transport: Label): () => number {
+  let count = 0;
+  sink.onReceive((f) => {
+    if (f[12] === EtherType.MplsUnicast >>> 8 && f[13] === (EtherType.MplsUnicast & 0xff) && ((f[14] << 12) | (f[15] << 4) | (f[16] >>> 4)) === transport && (f[16] & 1) === 0 && (f[20] & 1) === 1) count++;
+  });
+  return () => count;
+}
 
 /** Ethernet to the PE, label 16 (S=1, TTL 64), IPv4 from 10.9.9.9 to 192.168.1.2 (TTL 64), UDP. */
 function labelledFrame(): Uint8Array {
@@ -84,6 +108,34 @@ const benchmarks: Benchmark[] = [
       const { rate, sent } = sendRate(clock, p, frame);
       if (delivered() !== sent) throw new Error(`sent ${sent} labelled frames, ${delivered()} came out of VRF A`);
       return { name: "mpls.vpn-forward-64B", value: rate, unit: "packets/s" };
+    },
+  },
+  {
+    name: "mpls.vpn-impose-64B",
+    run() {
+      const clock = new VirtualClock();
+      const [peCore, p] = memoryPair({ clock, queueFrames: 4 * BATCH });
+      const [ce, peVrf] = memoryPair({ clock, queueFrames: 4 * BATCH });
+      const TRANSPORT = 100 as Label;
+      const delivered = countLabelled(p, TRANSPORT);
+      const stack = new NetStack({ clock });
+      const routing = new IpRouting(stack);
+      stack.addVrf("A");
+      const e0 = stack.addEthernet("Ethernet0/0", peCore, { mac: PE_CORE_MAC, adminUp: true });
+      const e1 = stack.addEthernet("Ethernet0/1", peVrf, { mac: PE_VRF_MAC, adminUp: true });
+      stack.setInterfaceVrf(e1, "A");
+      e0.setAddress(addr("10.0.0.1"), 24);
+      e1.setAddress(addr("192.168.1.1"), 24);
+      e0.arp.addStatic(addr("10.0.0.2"), P_MAC);
+      // The remote PE's loopback by the IGP with its transport label, and the remote site by
+      // VPNv4 through it with the VPN label.
+      routing.rib.upsert(undefined, { prefix: { addr: ipv4(10, 255, 0, 2), len: 32 }, protocol: "ospf", distance: 110, metric: 10, nextHops: [{ address: addr("10.0.0.2"), interface: "Ethernet0/0", labels: [TRANSPORT] }] });
+      routing.rib.upsert("A", { prefix: { addr: ipv4(192, 168, 2, 0), len: 24 }, protocol: "bgp", distance: 200, metric: 0, nextHops: [{ address: ipv4(10, 255, 0, 2), resolveInVrf: "", labels: [VPN_LABEL] }] });
+      clock.settle(1000);
+      const frame = customerFrame();
+      const { rate, sent } = sendRate(clock, ce, frame);
+      if (delivered() !== sent) throw new Error(`sent ${sent} customer frames, ${delivered()} left labelled toward the core`);
+      return { name: "mpls.vpn-impose-64B", value: rate, unit: "packets/s" };
     },
   },
 ];

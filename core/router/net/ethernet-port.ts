@@ -4,6 +4,7 @@
 // hands IPv4 to forwarding, ARP to the receiving interface's cache, 802.3 frames with LLC/SNAP
 // (CDP) to the stack's SNAP handlers, and anything else to the stack's EtherType handlers.
 // Going out, a packet gets the pre-built header of its ARP entry.
+import { frameOf } from "../io/frame";
 import type { Nic } from "../io/nic";
 import { writeMac, type Ipv4, type Mac } from "../wire/addr";
 import { DOT1Q_TAG_LENGTH, dot1qFrameEtherType, dot1qFramePayloadOffset, dot1qFrameVid } from "../wire/dot1q";
@@ -47,7 +48,7 @@ export abstract class ArpaInterface extends Interface implements ArpPort {
     buf.set(header, frameStart);
     // The prebuilt header says IPv4.
     if (etherType !== EtherType.Ipv4) setEtherTypeBefore(buf, start, etherType);
-    const frame = frameStart === 0 && end === buf.length ? buf : buf.subarray(frameStart, end);
+    const frame = frameOf(buf, frameStart, end);
     if (!this.nic.send(frame)) {
       this.drop("transmit-failed");
       return false;

@@ -3,6 +3,8 @@
 // Ethernet header, MPLS labels or a GRE + outer IPv4 header is a write in place. Only when the
 // room is short is the packet copied, once, into a buffer with plenty in front.
 
+import { allocateFrame, copyBytes } from "../io/frame";
+
 /** Room left in front of packets the router builds: Ethernet + 802.1Q (18), a few labels, GRE
  * with key (8) and an outer IPv4 header (20), and later ESP with its IV, twice over. */
 export const HEADROOM_BYTES = 160;
@@ -10,8 +12,10 @@ export const HEADROOM_BYTES = 160;
 /** Copies `buf[start, end)` into a new buffer at offset HEADROOM_BYTES (followed by `tailroom`
  * spare bytes). The packet then spans [HEADROOM_BYTES, HEADROOM_BYTES + (end - start)). */
 export function moveToHeadroom(buf: Uint8Array, start: number, end: number, tailroom = 0): Uint8Array {
-  const out = new Uint8Array(HEADROOM_BYTES + (end - start) + tailroom);
-  out.set(buf.subarray(start, end), HEADROOM_BYTES);
+  // From the frame slab: a buffer of its own costs ~1 µs, per packet forwarded (a 64-byte
+  // frame into an MPLS VPN gets two labels more than its receive buffer has room for).
+  const out = allocateFrame(HEADROOM_BYTES + (end - start) + tailroom);
+  copyBytes(buf, start, end, out, HEADROOM_BYTES);
   return out;
 }
 
