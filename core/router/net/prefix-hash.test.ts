@@ -62,4 +62,17 @@ describe("PrefixHash", () => {
       }),
     );
   });
+
+  it("keeps every entry through growth past 16,384 slots (fourfold from there) and deletions after it", () => {
+    const t = new PrefixHash<Entry>();
+    const n = 60_000;
+    const addrOf = (i: number): Ipv4 => (((10 + (i >> 16)) << 24) | ((i & 0xffff) << 8)) >>> 0 as Ipv4;
+    for (let i = 0; i < n; i++) t.getOrAdd(addrOf(i), 24, make);
+    expect(t.size).toBe(n);
+    for (let i = 0; i < n; i += 7) expect(t.get(addrOf(i), 24)?.addr).toBe(addrOf(i));
+    for (let i = 0; i < n; i += 2) expect(t.delete(t.get(addrOf(i), 24) as Entry)).toBe(true);
+    expect(t.size).toBe(n / 2);
+    for (let i = 0; i < n; i++) expect(t.get(addrOf(i), 24) !== undefined).toBe(i % 2 === 1);
+    expect(t.values()).toHaveLength(n / 2);
+  });
 });

@@ -13,6 +13,9 @@ export interface PrefixKeyed {
   readonly len: number;
 }
 
+/** Slots from which the table grows fourfold (16,384 slots: about 11,000 entries). */
+const GROW_FOUR_FROM = 16_384;
+
 export class PrefixHash<T extends PrefixKeyed> {
   private slots: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
   /** 32 − log2(slots.length): Fibonacci hashing takes the product's top bits. */
@@ -82,11 +85,15 @@ export class PrefixHash<T extends PrefixKeyed> {
     return out;
   }
 
+  /** Doubles the table, or past GROW_FOUR_FROM slots quadruples it: a table that gets that
+   * big is a full BGP table filling, whose every doubling re-places every entry (a cache miss
+   * each, the entries being all over the heap) into a new array of fresh pages. */
   private grow(): void {
     const old = this.slots;
-    const slots = new Array<T | undefined>(old.length * 2).fill(undefined);
+    const factor = old.length >= GROW_FOUR_FROM ? 4 : 2;
+    const slots = new Array<T | undefined>(old.length * factor).fill(undefined);
     this.slots = slots;
-    this.shift--;
+    this.shift -= factor === 4 ? 2 : 1;
     const mask = slots.length - 1;
     for (const e of old) {
       if (e === undefined) continue;
