@@ -19,7 +19,9 @@ export function moveToHeadroom(buf: Uint8Array, start: number, end: number, tail
   return out;
 }
 
-/** A new buffer for a packet of `length` bytes at offset HEADROOM_BYTES. */
+/** A new buffer for a packet of `length` bytes at offset HEADROOM_BYTES, zeroed, from the
+ * frame slab (every TCP segment is built afresh from its send queue and sent at once, so the
+ * slab's views are short-lived; a buffer of its own per segment held TCP to ~1.4 Gbit/s). */
 export function allocatePacket(length: number): Uint8Array {
-  return new Uint8Array(HEADROOM_BYTES + length);
+  return allocateFrame(HEADROOM_BYTES + length);
 }
