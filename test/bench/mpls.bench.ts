@@ -28,13 +28,33 @@ const CE_MAC = 0x020000000002 as Mac;
 const FRAME_BYTES = 64;
 const VPN_LABEL = 16 as Label;
 
+/** The PE: Ethernet0/0 10.0.0.1/24 toward the core on `core`, Ethernet0/1 192.168.1.1/24 in
+ * VRF A toward the CE on `customer`. */
+function providerEdge(clock: VirtualClock, core: Nic, customer: Nic) {
+  const stack = new NetStack({ clock });
+  const routing = new IpRouting(stack);
+  const vrfA = stack.addVrf("A");
+  const e0 = stack.addEthernet("Ethernet0/0", core, { mac: PE_CORE_MAC, adminUp: true });
+  const e1 = stack.addEthernet("Ethernet0/1", customer, { mac: PE_VRF_MAC, adminUp: true });
+  stack.setInterfaceVrf(e1, "A");
+  e0.setAddress(addr("10.0.0.1"), 24);
+  e1.setAddress(addr("192.168.1.1"), 24);
+  return { stack, routing, vrfA, e0, e1 };
+}
+
+/** A test frame's Ethernet header, the rest zero. */
+function ethernetFrame(dst: Mac, src: Mac, etherType: number): Uint8Array {
+  const f = new Uint8Array(FRAME_BYTES);
+  writeMac(f, 0, dst);
+  writeMac(f, 6, src);
+  f[12] = etherType >>> 8;
+  f[13] = etherType & 0xff;
+  return f;
+}
+
 /** Ethernet from the CE to the PE's VRF interface, IPv4 from 192.168.1.2 to 192.168.2.9 (TTL 64), UDP. */
 function customerFrame(): Uint8Array {
-  const f = new Uint8Array(FRAME_BYTES);
-  writeMac(f, 0, PE_VRF_MAC);
-  writeMac(f, 6, CE_MAC);
-  f[12] = EtherType.Ipv4 >>> 8;
-  f[13] = EtherType.Ipv4 & 0xff;
+  const f = ethernetFrame(PE_VRF_MAC, CE_MAC, EtherType.Ipv4);
   writeUdpPacket(f, 14, addr("192.168.1.2"), addr("192.168.2.9"));
   return f;
 }
@@ -50,11 +70,7 @@ function countLabelled(sink: Nic, transport: Label): () => number {
 
 /** Ethernet to the PE, label 16 (S=1, TTL 64), IPv4 from 10.9.9.9 to 192.168.1.2 (TTL 64), UDP. */
 function labelledFrame(): Uint8Array {
-  const f = new Uint8Array(FRAME_BYTES);
-  writeMac(f, 0, PE_CORE_MAC);
-  writeMac(f, 6, P_MAC);
-  f[12] = EtherType.MplsUnicast >>> 8;
-  f[13] = EtherType.MplsUnicast & 0xff;
+  const f = ethernetFrame(PE_CORE_MAC, P_MAC, EtherType.MplsUnicast);
   writeMplsEntry(f, 14, VPN_LABEL, 0, true, 64);
   writeUdpPacket(f, 18, addr("10.9.9.9"), addr("192.168.1.2"));
   return f;
@@ -90,17 +106,10 @@ const benchmarks: Benchmark[] = [
       const [peVrf, ce] = memoryPair({ clock, queueFrames: 4 * BATCH });
       const delivered = countIpv4(ce);
       p.onReceive(() => {});
-      const stack = new NetStack({ clock });
-      new IpRouting(stack);
+      const { stack, vrfA, e1 } = providerEdge(clock, peCore, peVrf);
       const lfib: NetLfib = new Lfib<Vrf, Interface>();
       const mpls = new MplsForwarding(lfib, stack.forwarding, stack.icmp);
       stack.registerEtherType(EtherType.MplsUnicast, mpls.receive);
-      const vrfA = stack.addVrf("A");
-      const e0 = stack.addEthernet("Ethernet0/0", peCore, { mac: PE_CORE_MAC, adminUp: true });
-      const e1 = stack.addEthernet("Ethernet0/1", peVrf, { mac: PE_VRF_MAC, adminUp: true });
-      stack.setInterfaceVrf(e1, "A");
-      e0.setAddress(addr("10.0.0.1"), 24);
-      e1.setAddress(addr("192.168.1.1"), 24);
       e1.arp.addStatic(addr("192.168.1.2"), CE_MAC);
       lfib.set(VPN_LABEL, parsePrefix("192.168.1.0/24"), { kind: "vrf-lookup", vrf: vrfA, aggregate: false });
       clock.settle(1000);
@@ -118,14 +127,7 @@ const benchmarks: Benchmark[] = [
       const [ce, peVrf] = memoryPair({ clock, queueFrames: 4 * BATCH });
       const TRANSPORT = 100 as Label;
       const delivered = countLabelled(p, TRANSPORT);
-      const stack = new NetStack({ clock });
-      const routing = new IpRouting(stack);
-      stack.addVrf("A");
-      const e0 = stack.addEthernet("Ethernet0/0", peCore, { mac: PE_CORE_MAC, adminUp: true });
-      const e1 = stack.addEthernet("Ethernet0/1", peVrf, { mac: PE_VRF_MAC, adminUp: true });
-      stack.setInterfaceVrf(e1, "A");
-      e0.setAddress(addr("10.0.0.1"), 24);
-      e1.setAddress(addr("192.168.1.1"), 24);
+      const { routing, e0 } = providerEdge(clock, peCore, peVrf);
       e0.arp.addStatic(addr("10.0.0.2"), P_MAC);
       // The remote PE's loopback by the IGP with its transport label, and the remote site by
       // VPNv4 through it with the VPN label.
