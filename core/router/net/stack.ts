@@ -26,6 +26,7 @@ import { TcpSockets } from "./tcp/sockets";
 import { TunnelInterface, TunnelTable, type TunnelOptions, type TunnelTransport } from "./tunnel";
 import { GLOBAL_VRF_NAME, Vrf, vrfKey } from "./vrf";
 import { IpProtocol } from "../wire/ipv4";
+import { snapKey } from "../wire/llc";
 
 /** Receives a non-IPv4, non-ARP payload at `buf[offset, limit)` (MPLS, NHRP…). */
 export type EtherTypeHandler = (inIf: Interface, buf: Uint8Array, offset: number, limit: number) => void;
@@ -71,7 +72,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   private readonly borrowers = new Map<Interface, Set<Interface>>();
   private readonly borrowing = new Map<Interface, Interface>();
   private readonly etherTypeHandlers = new Map<number, EtherTypeHandler>();
-  /** By OUI * 0x10000 + protocol ID. */
+  /** By snapKey(OUI, protocol ID). */
   private readonly snapHandlers = new Map<number, SnapHandler>();
   private readonly logListeners: ((message: LogMessage) => void)[] = [];
   private readonly changeListeners: ((event: InterfaceEvent) => void)[] = [];
@@ -288,7 +289,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
 
   /** Registers the handler for an LLC/SNAP protocol of 802.3 frames (CDP: 00-00-0C, 0x2000). */
   registerSnap(oui: number, pid: number, handler: SnapHandler): () => void {
-    const key = oui * 0x10000 + pid;
+    const key = snapKey(oui, pid);
     if (this.snapHandlers.has(key)) throw new Error(`SNAP ${oui.toString(16)}/${pid.toString(16)} already has a handler`);
     this.snapHandlers.set(key, handler);
     return () => {
@@ -310,7 +311,7 @@ export class NetStack implements InterfaceHost, TunnelTransport {
   }
 
   receiveSnap(inIf: Interface, oui: number, pid: number, buf: Uint8Array, offset: number, limit: number): void {
-    const handler = this.snapHandlers.get(oui * 0x10000 + pid);
+    const handler = this.snapHandlers.get(snapKey(oui, pid));
     if (handler !== undefined) handler(inIf, buf, offset, limit);
     else inIf.drop("llc-unsupported");
   }

@@ -6,12 +6,8 @@ import { hex16, hexBytes, hexDigits } from "./bytes";
 import { CDP_CAPABILITIES, parseCdp, type CdpAddress } from "./cdp";
 import type { Dissector } from "./decode";
 import { isWireError } from "./errors";
-import { parseLlcSnap } from "./llc";
+import { parseLlcSnap, snapKey } from "./llc";
 
-/** The key of a SNAP protocol in the decoder's "snap" table. */
-export function snapKey(oui: number, pid: number): number {
-  return oui * 0x10000 + pid;
-}
 
 export const dissectLlc: Dissector = (bytes) => {
   const p = parseLlcSnap(bytes);

@@ -25,6 +25,11 @@ export const CiscoSnapPid = {
   Cdp: 0x2000,
 } as const;
 
+/** One number for a SNAP protocol (OUI and protocol ID), to key tables of handlers by. */
+export function snapKey(oui: number, pid: number): number {
+  return oui * 0x10000 + pid;
+}
+
 export interface LlcSnapRepr {
   readonly oui: number;
   readonly pid: number;
