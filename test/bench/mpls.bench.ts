@@ -15,8 +15,8 @@ import type { Vrf } from "../../core/router/net/vrf";
 import { Lfib } from "../../core/router/mpls/lfib";
 import { IpRouting } from "../../core/router/routing/ip-routing";
 import { ipv4, parsePrefix, writeMac, type Mac } from "../../core/router/wire/addr";
-import { EtherType } from "../../core/router/wire/ethernet";
-import { writeMplsEntry, type Label } from "../../core/router/wire/mpls";
+import { EtherType, ethernetType } from "../../core/router/wire/ethernet";
+import { MPLS_ENTRY_LENGTH, mplsBottom, mplsLabel, writeMplsEntry, type Label } from "../../core/router/wire/mpls";
 import type { Nic } from "../../core/router/io/nic";
 import { opsPerSecond, type Benchmark } from "./bench";
 import { BATCH, addr, countIpv4, sendRate, writeUdpPacket } from "./forwarding";
@@ -63,7 +63,8 @@ function customerFrame(): Uint8Array {
 function countLabelled(sink: Nic, transport: Label): () => number {
   let count = 0;
   sink.onReceive((f) => {
-    if (f[12] === EtherType.MplsUnicast >>> 8 && f[13] === (EtherType.MplsUnicast & 0xff) && ((f[14] << 12) | (f[15] << 4) | (f[16] >>> 4)) === transport && (f[16] & 1) === 0 && (f[20] & 1) === 1) count++;
+    const labelled = ethernetType(f, 0) === EtherType.MplsUnicast;
+    if (labelled && mplsLabel(f, 14) === transport && !mplsBottom(f, 14) && mplsBottom(f, 14 + MPLS_ENTRY_LENGTH)) count++;
   });
   return () => count;
 }
