@@ -119,7 +119,13 @@ describe.concurrent("exercises", () => {
         expect(start.stdout).toContain(" checks (process runtime)");
         expect(start.stdout).toContain(`Score: ${startScore} checks passed\n`);
 
-        const restarts = await Promise.all((await applySolution(dir)).map((node) => flexlab(dir, "restart", node)));
+        // The hub and the WAN first, then the spokes: a spoke restarted beside them could
+        // register with the hub process about to be replaced and hold that stale SA until DPD
+        // (60 s), as an IOS spoke would, longer than the checks wait.
+        const nodes = await applySolution(dir);
+        const isSpoke = (node: string): boolean => node.includes("Spoke");
+        const restarts = await Promise.all(nodes.filter((n) => !isSpoke(n)).map((node) => flexlab(dir, "restart", node)));
+        restarts.push(...(await Promise.all(nodes.filter(isSpoke).map((node) => flexlab(dir, "restart", node)))));
         for (const r of restarts) expect(r.code, r.stderr).toBe(0);
         const solved = await flexlab(dir, "check", "--json");
         expect(solved.code, solved.stdout).toBe(0);
