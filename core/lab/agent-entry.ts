@@ -18,8 +18,9 @@ export interface ProgramCommand {
  * burst of allocation has touched them) to make short-lived objects cheap; a router's
  * tables are long-lived, so a 1 MB semi-space costs it no time and saves ~12 MB idle and
  * ~20 MB holding 100,000 BGP routes (test/bench/bgp-vpnv4.bench.ts; the 100k-route RIB fill
- * spends the same CPU with either). */
-export const AGENT_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=1"];
+ * spends the same CPU with either). `--expose-gc` lets the agent collect garbage as soon as
+ * a burst is over rather than seconds later (agent/housekeeping.ts). */
+export const AGENT_NODE_FLAGS: readonly string[] = ["--max-semi-space-size=1", "--expose-gc"];
 
 /** tsx's loader by absolute URL: `--import tsx` would be looked up from the child's cwd. */
 function fromSource(relative: string): ProgramCommand {

@@ -30,6 +30,8 @@ import { Router } from "../../core/router/node/router";
 import { TABLES } from "../../core/router/node/tables";
 import type { TableName } from "../../core/api/tables";
 import type { TrustpointMaterial } from "../../core/router/pki/store";
+import { processHousekeepingHooks, startHousekeeping } from "../../core/router/agent/housekeeping";
+import { trimNativeHeap } from "../../core/router/io/packet";
 
 function fail(message: string): never {
   process.stderr.write(`netns-router: ${message}\n`);
@@ -61,6 +63,9 @@ async function main(): Promise<void> {
   const booted = router.boot(readFileSync(values.config, "utf8"));
   for (const d of [...booted.diagnostics, ...booted.notes]) process.stderr.write(`netns-router: config line ${d.line}:${d.column}: ${d.message}\n`);
   for (const w of router.takeWarnings()) process.stderr.write(`netns-router: ${w}\n`);
+
+  // As an agent process does (agent/main.ts): memory back to the system when quiet.
+  startHousekeeping(new RealClock(), processHousekeepingHooks(trimNativeHeap));
 
   const shell = new Shell(router, { privileged: true });
   shell.terminalLength = 0;

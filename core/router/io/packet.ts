@@ -35,6 +35,8 @@ interface PacketSocketAddon {
   send(handle: PacketHandle, frame: Uint8Array): number;
   close(handle: PacketHandle): void;
   interfaceInfo(ifname: string): LinuxInterfaceInfo;
+  /** malloc_trim(0): whether the C heap gave pages back. Absent from builds before it. */
+  trimMemory?(): boolean;
 }
 
 const ARPHRD_ETHER = 1;
@@ -75,6 +77,12 @@ function loadAddon(): PacketSocketAddon {
 /** Whether packet sockets can be used here, and if not, why. */
 export function packetSocketStatus(): { readonly available: true } | { readonly available: false; readonly reason: string } {
   return tryLoad() ? { available: true } : { available: false, reason: `packet-socket addon not built: ${loadFailure}` };
+}
+
+/** Gives the C heap's free pages back to the system (the addon's malloc_trim); undefined
+ * where the addon is not built (agent/housekeeping.ts). */
+export function trimNativeHeap(): boolean | undefined {
+  return tryLoad()?.trimMemory?.();
 }
 
 /** Index, MAC, flags and MTU of a Linux interface in this network namespace. */

@@ -7,6 +7,7 @@
 //   send(handle, frame: Uint8Array)    -> 0, or the errno that refused it
 //   close(handle)
 //   interfaceInfo(ifname)              -> { ifindex, mac, hardwareType, up, running, mtu }
+//   trimMemory()                       -> whether the C heap gave pages back (malloc_trim)
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
@@ -21,6 +22,10 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <node_api.h>
 #include <uv.h>
@@ -428,12 +433,27 @@ static napi_value js_interface_info(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// Gives the C heap's free pages back to the system: glibc keeps what is freed (V8's compiler
+// zones, Node's buffers) for reuse and returns only the top of its main heap by itself.
+// Always false where the C library has no malloc_trim (musl).
+static napi_value js_trim_memory(napi_env env, napi_callback_info info) {
+  (void)info;
+  int released = 0;
+#if defined(__GLIBC__)
+  released = malloc_trim(0);
+#endif
+  napi_value result;
+  NAPI_OR_THROW(env, napi_get_boolean(env, released != 0, &result));
+  return result;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_property_descriptor functions[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, js_send, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_enumerable, NULL},
       {"interfaceInfo", NULL, js_interface_info, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"trimMemory", NULL, js_trim_memory, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions) != napi_ok) return NULL;
   return exports;
