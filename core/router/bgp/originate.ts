@@ -26,6 +26,9 @@ export class BgpOrigination {
   /** What is originated now, so a change withdraws exactly what no longer holds. */
   private readonly current = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
   private bgp: BgpConfig | undefined;
+  /** Each VRF's family ("" = global), looked up once per config: asked once per best-path
+   * change, where naming the family (`ipv4 vrf X`) would make a string every time. */
+  private families = new Map<string, BgpAddressFamily>();
   private policy = new RoutePolicy({ routeMaps: {} });
 
   private recomputeScheduled = false;
@@ -39,13 +42,18 @@ export class BgpOrigination {
   /** The config changed: recompute everything. */
   configure(bgp: BgpConfig | undefined, policy: RoutePolicy): void {
     this.bgp = bgp;
+    this.families = new Map();
+    for (const [name, f] of Object.entries(bgp?.addressFamilies ?? {})) {
+      if (name === "ipv4") this.families.set("", f);
+      else if (name.startsWith("ipv4 vrf ")) this.families.set(name.slice("ipv4 vrf ".length), f);
+    }
     this.policy = policy;
     this.recompute();
   }
 
   /** The family of a VRF ("" = global) BGP originates for, if configured. */
   private family(vrf: string): BgpAddressFamily | undefined {
-    return this.bgp?.addressFamilies[vrf === "" ? "ipv4" : `ipv4 vrf ${vrf}`];
+    return this.families.get(vrf);
   }
 
   recompute(): void {
