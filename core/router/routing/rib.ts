@@ -29,7 +29,9 @@ export interface ResolvedPath {
 }
 
 /** An installed route is also its own FIB entry (prefix, kind, paths, source) where it
- * forwards or drops: one object per prefix, not a route and an entry. */
+ * forwards or drops: one object per prefix, not a route and an entry. It is the prefix's
+ * RIB state itself, read through to the prefix's current resolution: a view, so read it when
+ * it is handed over (as every caller does), not later to see what was installed then. */
 export interface InstalledRoute extends FibEntry {
   readonly vrf: string;
   readonly route: Route;
@@ -50,13 +52,16 @@ export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRout
 
 /** One prefix of one VRF: its candidates and what is installed. Indexes (next hops,
  * interfaces, the dirty set, chains) hold the state itself, so a prefix needs no key string;
- * and it is the prefix (address and length never change) the installed route, the FIB and
- * the listeners are given, so a prefix needs no second object. */
-class PrefixState implements Prefix {
+ * and it is the prefix (address and length never change), and the installed route, the FIB
+ * and the listeners are given, so a prefix needs no second object: what it installed is a
+ * `Resolution` shared with every prefix resolved alike (a BGP UPDATE's routes through one
+ * next hop share one). */
+class PrefixState implements Prefix, InstalledRoute {
   /** Its candidates, sorted by distance, then metric: one route (most prefixes have one,
    * which then costs no list), a list of two or more, or none. */
   routes: Route | Route[] | undefined = undefined;
-  installed: InstalledRoute | undefined = undefined;
+  /** What the installed candidate resolved to; undefined when nothing is installed. */
+  resolution: Resolution | undefined = undefined;
   /** Its recursive next hops as indexed in `byNextHop`: resolve VRF, address, resolve VRF,
    * address… (flat: one array per prefix, not one per next hop; a single next hop's pair is
    * the index entry's own, shared by every prefix using it). */
@@ -92,33 +97,59 @@ class PrefixState implements Prefix {
   setList(list: Route[]): void {
     this.routes = list.length === 0 ? undefined : list.length === 1 ? list[0] : list;
   }
+
+  /** The installed route: this state, while it has one. */
+  get installed(): InstalledRoute | undefined {
+    return this.resolution === undefined ? undefined : this;
+  }
+
+  // InstalledRoute and FibEntry, read through to the resolution (only handed out with one).
+  get prefix(): Prefix {
+    return this;
+  }
+
+  get self(): PrefixState {
+    return this;
+  }
+
+  get route(): Route {
+    return (this.resolution as Resolution).route;
+  }
+
+  get kind(): FibEntryKind {
+    return this.resolution === undefined ? "drop" : this.resolution.kind;
+  }
+
+  get paths(): readonly ResolvedPath[] {
+    return this.resolution === undefined ? NO_PATHS : this.resolution.paths;
+  }
+
+  get usable(): readonly RouteNextHop[] {
+    return this.resolution === undefined ? NO_HOPS : this.resolution.usable;
+  }
+
+  get chain(): ReadonlySet<PrefixStateRef> {
+    return this.resolution === undefined ? NO_KEYS : this.resolution.chain;
+  }
+
+  /** Who installed it, as `show ip cef` says. */
+  get source(): string {
+    const r = this.resolution;
+    return r === undefined || r.kind === "receive" ? "receive" : r.route.protocol;
+  }
 }
 
-/** An installed route, which the FIB keeps as the entry for its prefix (not for "receive",
- * whose FIB entry names only the owning interface). A class: every field in the object. */
-class Installed implements InstalledRoute {
+/** What an installed candidate resolved to: the route, what the FIB does with it, its paths
+ * and the routes it went through. Immutable and without a prefix, so prefixes resolved alike
+ * share one. A class: every field in the object. */
+class Resolution {
   constructor(
-    /** Its prefix state, which is its prefix. */
-    readonly prefix: PrefixState,
     readonly route: Route,
     readonly kind: FibEntryKind,
     readonly paths: readonly ResolvedPath[],
     readonly usable: readonly RouteNextHop[],
     readonly chain: ReadonlySet<PrefixStateRef>,
   ) {}
-
-  get vrf(): string {
-    return this.prefix.vrf;
-  }
-
-  get self(): PrefixState {
-    return this.prefix;
-  }
-
-  /** Who installed it, as `show ip cef` says. */
-  get source(): string {
-    return this.kind === "receive" ? "receive" : this.route.protocol;
-  }
 }
 
 /** One VRF's table. What is installed is found through the prefix states (each holds its
@@ -141,6 +172,8 @@ interface VrfRib {
 }
 
 const NO_KEYS: ReadonlySet<PrefixStateRef> = new Set();
+const NO_PATHS: readonly ResolvedPath[] = [];
+const NO_HOPS: readonly RouteNextHop[] = [];
 const NO_RECURSIVE: readonly (string | number)[] = [];
 const NO_INTERFACES: readonly string[] = [];
 const NO_ROUTES: readonly Route[] = [];
@@ -158,8 +191,11 @@ export class Rib {
    * array, where a Set of one state added and deleted per upsert made garbage every time. */
   private readonly dirty: PrefixState[] = [];
   /** An installed route's chain plus its own state: the chain of every route resolved through
-   * it alone, made once per installed route rather than once per dependant. */
+   * it alone, made once per installed route rather than once per dependant (by the state,
+   * and dropped when what the state installed changes). */
   private readonly closures = new WeakMap<InstalledRoute, ReadonlySet<PrefixStateRef>>();
+  /** The resolution made last, which the next prefix resolved alike shares. */
+  private lastResolution: Resolution | undefined = undefined;
   /** Numbers resolution passes, for each state's count of recomputes in the current one. */
   private pass = 0;
   /** Set by resolveNextHop: the route a recursive next hop resolved through. */
@@ -331,26 +367,28 @@ export class Rib {
     const t = this.table(vrf);
     const state = t?.states.get(p.addr, p.len);
     if (t === undefined || state === undefined) return;
-    let chosen: InstalledRoute | undefined;
+    let chosen: Resolution | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
       chosen = this.resolveRoute(vrf, state, state.at(i));
       if (chosen !== undefined) break;
     }
-    const old = state.installed;
+    const old = state.resolution;
     if (state.routes === undefined) t.states.delete(state);
-    if (sameInstalled(old, chosen)) return;
-    state.installed = chosen;
+    if (sameResolution(old, chosen)) return;
+    state.resolution = chosen;
+    this.closures.delete(state);
     if (old === undefined) t.installedByLength[state.len]++;
     else if (chosen === undefined) t.installedByLength[state.len]--;
     t.version++;
-    this.fibSync.apply(vrf, state, chosen);
+    const installed = state.installed;
+    this.fibSync.apply(vrf, state, installed);
     // Everything resolved through this prefix may now resolve differently.
     const dependants = this.byNextHop.get(vrf)?.within(state);
     if (dependants !== undefined) for (const states of dependants) for (const s of states) this.markDirty(s);
-    for (const listener of this.listeners) listener(vrf, state, chosen);
+    for (const listener of this.listeners) listener(vrf, state, installed);
   }
 
-  private resolveRoute(vrf: string, self: PrefixState, route: Route): InstalledRoute | undefined {
+  private resolveRoute(vrf: string, self: PrefixState, route: Route): Resolution | undefined {
     // Exactly-sized arrays and shared sets where a route has one next hop (nearly all do):
     // a full BGP table is hundreds of thousands of these.
     // The routes resolved through: the first, and any others (no list for one).
@@ -382,7 +420,10 @@ export class Rib {
     let kind: FibEntryKind = "forward";
     if (route.protocol === "local" || (route.protocol === "connected" && self.len === 32)) kind = "receive";
     else if (paths.length > 0 && allToNull0(paths)) kind = "drop";
-    return new Installed(self, route, kind, paths, used, this.chainThrough(first, others));
+    const chain = this.chainThrough(first, others);
+    const last = this.lastResolution;
+    if (last !== undefined && last.route === route && last.kind === kind && last.paths === paths && last.usable === used && last.chain === chain) return last;
+    return (this.lastResolution = new Resolution(route, kind, paths, used, chain));
   }
 
   /** The keys of the routes resolved through and of their chains. */
@@ -666,8 +707,9 @@ function sameRoute(a: Route, b: RouteInput): boolean {
   return true;
 }
 
-function sameInstalled(a: InstalledRoute | undefined, b: InstalledRoute | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
+function sameResolution(a: Resolution | undefined, b: Resolution | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
   if (a.route !== b.route || a.kind !== b.kind || a.paths.length !== b.paths.length || a.usable.length !== b.usable.length) return false;
   for (let i = 0; i < a.paths.length; i++) {
     const x = a.paths[i];
