@@ -71,10 +71,17 @@ describe("LpmTable", () => {
           model.set(formatPrefix(q), q);
         }
         const keys = [...model.keys()];
-        for (const key of keys.slice(0, keys.length ? cut % keys.length : 0)) {
-          t.delete(model.get(key)!);
+        const deleted = keys.slice(0, keys.length ? cut % keys.length : 0);
+        for (const key of deleted) {
+          expect(t.delete(model.get(key)!)).toBe(true);
           model.delete(key);
         }
+        // Exact matches survive the deletes around them; deleted prefixes are gone.
+        for (const [key, q] of model) expect(t.get(q)).toBe(key);
+        for (const key of deleted) expect(t.get(parsePrefix(key)!)).toBeUndefined();
+        const listed = [...t.entries()].map(([q]) => q);
+        const sorted = [...model.values()].sort((x, y) => x.addr - y.addr || x.len - y.len);
+        expect(listed).toEqual(sorted);
         for (const addr of probes) {
           let best: Prefix | undefined;
           for (const q of model.values()) {

@@ -1,32 +1,34 @@
-// Longest-prefix match over IPv4, used by every FIB and RIB. Two structures in typed arrays:
-// a binary trie that is the authority (exact get/set/delete, ordered listing), and a 16-8-8
-// multibit table built from it by controlled prefix expansion, so a lookup is at most three
-// array reads however many routes there are (DIR-16-8-8, as in hardware FIBs). Every slot of
-// the multibit table holds the longest prefix covering it, with that prefix's length, so
-// inserts only overwrite slots held by shorter prefixes and deletes hand slots back to the
-// next-longest covering prefix. The multibit table costs ~600 KB, so a table builds it only
-// once it holds MULTIBIT_MIN_ROUTES routes; smaller ones (most VRFs) walk the trie. A stored
-// prefix is kept as its address and length in typed arrays, not as an object: a prefix
-// object is made only for `match` and `entries`.
-import type { Ipv4, Prefix } from "../wire/addr";
+// Longest-prefix match over IPv4, used by every FIB. A stored prefix is a slot: its address
+// and length in typed arrays and its value in a list (a prefix object is made only for `match`
+// and `entries`). Exact get/set/delete go through an open-addressing hash of slot numbers
+// keyed by address and length, whose probes read typed arrays only. Lookups: a table of
+// MULTIBIT_MIN_ROUTES routes or more keeps a 16-8-8 multibit table built by controlled prefix
+// expansion, so a lookup is at most three array reads however many routes there are
+// (DIR-16-8-8, as in hardware FIBs); every slot of it holds the longest prefix covering it,
+// with that prefix's length, so inserts only overwrite slots held by shorter prefixes and
+// deletes hand slots back to the next-longest covering prefix. It costs ~600 KB, so smaller
+// tables (most VRFs) probe the hash once per prefix length in use, longest first. A full
+// table of 100,000 routes costs ~30 bytes a route besides the multibit blocks.
+import { maskOf, type Ipv4, type Prefix } from "../wire/addr";
 
 const NONE = -1;
-/** Below this many routes lookups walk the trie; at it the multibit table is built. */
+/** Below this many routes lookups probe the hash; at it the multibit table is built. */
 const MULTIBIT_MIN_ROUTES = 256;
 
 export class LpmTable<T> {
-  // Node i: children at child[2i] (bit 0) and child[2i+1] (bit 1); 0 means none (node 0 is
-  // the root and never a child). slot[i] is an index into `values`, or NONE.
-  private child: Int32Array;
-  private slot: Int32Array;
-  private nodes = 1;
-  private freeNodes: number[] = [];
   private slotValues: (T | undefined)[] = [];
-  /** Each slot's prefix: address (as int32) and length (-1: free). */
+  /** Each slot's prefix: address (masked, as int32) and length (-1: free). */
   private slotAddr = new Int32Array(16);
   private slotLen = new Int8Array(16).fill(-1);
   private freeSlots: number[] = [];
   private count = 0;
+  /** Routes per prefix length (0–32): the lengths a lookup or a delete's hand-back probes. */
+  private readonly byLength = new Int32Array(33);
+
+  /** Slot numbers by prefix (NONE: empty), linear probing at most 70% full, deleted by
+   * backward shift; 32 − log2(its length) in `shift` (Fibonacci hashing). */
+  private index = new Int32Array(16).fill(NONE);
+  private shift = 28;
 
   // Level 1: one entry per /16. l1Child points at a 256-entry level-2 block (0 = none).
   // Empty (length 0) until the table is big enough to want them.
@@ -40,36 +42,28 @@ export class LpmTable<T> {
   private blocks = 1;
   private multibit = false;
 
-  constructor(initialNodes = 64) {
-    this.child = new Int32Array(initialNodes * 2);
-    this.slot = new Int32Array(initialNodes).fill(NONE);
-  }
-
   get size(): number {
     return this.count;
   }
 
   /** Sets the value for an exact prefix, replacing any value it had. */
   set(prefix: Prefix, value: T): void {
-    let node = 0;
-    const addr = prefix.addr;
-    for (let depth = 0; depth < prefix.len; depth++) {
-      const bit = (addr >>> (31 - depth)) & 1;
-      let next = this.child[2 * node + bit];
-      if (next === 0) {
-        next = this.allocNode();
-        this.child[2 * node + bit] = next;
+    const len = prefix.len;
+    const addr = (prefix.addr & maskOf(len)) | 0;
+    const index = this.index;
+    const mask = index.length - 1;
+    let i = this.home(addr, len);
+    for (; ; i = (i + 1) & mask) {
+      const s = index[i];
+      if (s === NONE) break;
+      if (this.slotAddr[s] === addr && this.slotLen[s] === len) {
+        this.slotValues[s] = value;
+        return;
       }
-      node = next;
     }
-    const s = this.slot[node];
-    if (s !== NONE) {
-      this.slotValues[s] = value;
-      return;
-    }
-    const index = this.freeSlots.length ? this.freeSlots.pop()! : this.slotValues.length;
-    this.slotValues[index] = value;
-    if (index >= this.slotLen.length) {
+    const s = this.freeSlots.length ? this.freeSlots.pop()! : this.slotValues.length;
+    this.slotValues[s] = value;
+    if (s >= this.slotLen.length) {
       const addrs = new Int32Array(this.slotLen.length * 2);
       addrs.set(this.slotAddr);
       this.slotAddr = addrs;
@@ -77,11 +71,13 @@ export class LpmTable<T> {
       lens.set(this.slotLen);
       this.slotLen = lens;
     }
-    this.slotAddr[index] = addr;
-    this.slotLen[index] = prefix.len;
-    this.slot[node] = index;
+    this.slotAddr[s] = addr;
+    this.slotLen[s] = len;
+    index[i] = s;
     this.count++;
-    if (this.multibit) this.expand(addr, prefix.len, index, prefix.len, -1);
+    this.byLength[len]++;
+    if (this.count * 10 > index.length * 7) this.grow();
+    if (this.multibit) this.expand(addr >>> 0, len, s, len, -1);
     else if (this.count >= MULTIBIT_MIN_ROUTES) this.buildMultibit();
   }
 
@@ -105,46 +101,58 @@ export class LpmTable<T> {
 
   /** The value stored for exactly this prefix. */
   get(prefix: Prefix): T | undefined {
-    const node = this.findNode(prefix);
-    if (node === NONE) return undefined;
-    const s = this.slot[node];
+    const s = this.find((prefix.addr & maskOf(prefix.len)) | 0, prefix.len);
     return s === NONE ? undefined : this.slotValues[s];
   }
 
-  /** Removes an exact prefix; returns whether it was there. Prunes empty branches. */
+  /** Removes an exact prefix; returns whether it was there. */
   delete(prefix: Prefix): boolean {
-    const path: number[] = [0];
-    let node = 0;
-    for (let depth = 0; depth < prefix.len; depth++) {
-      node = this.child[2 * node + ((prefix.addr >>> (31 - depth)) & 1)];
-      if (node === 0) return false;
-      path.push(node);
+    const len = prefix.len;
+    const addr = (prefix.addr & maskOf(len)) | 0;
+    const index = this.index;
+    const mask = index.length - 1;
+    let i = this.home(addr, len);
+    let s: number;
+    for (; ; i = (i + 1) & mask) {
+      s = index[i];
+      if (s === NONE) return false;
+      if (this.slotAddr[s] === addr && this.slotLen[s] === len) break;
     }
-    const s = this.slot[node];
-    if (s === NONE) return false;
-    // Hand the slots this prefix held back to the longest strictly shorter prefix covering
-    // it (none for the default route itself).
-    let heir = NONE;
-    let heirLen = -1;
-    for (let depth = 0; depth < prefix.len; depth++) {
-      if (this.slot[path[depth]] !== NONE) {
-        heir = this.slot[path[depth]];
-        heirLen = depth;
+    // Backward-shift deletion: later entries of the probe run move up into the hole.
+    for (let hole = i, j = (i + 1) & mask; ; j = (j + 1) & mask) {
+      const t = index[j];
+      if (t === NONE) {
+        index[hole] = NONE;
+        break;
+      }
+      const h = this.home(this.slotAddr[t], this.slotLen[t]);
+      // `t` may move to the hole unless its home lies cyclically in (hole, j].
+      if (hole <= j ? h <= hole || h > j : h <= hole && h > j) {
+        index[hole] = t;
+        hole = j;
       }
     }
-    if (this.multibit) this.expand(prefix.addr, prefix.len, heir, heirLen, prefix.len);
-    this.slot[node] = NONE;
+    this.count--;
+    this.byLength[len]--;
+    // Hand the multibit slots this prefix held back to the longest strictly shorter prefix
+    // covering it (none for the default route itself).
+    if (this.multibit) {
+      let heir = NONE;
+      let heirLen = -1;
+      for (let l = len - 1; l >= 0; l--) {
+        if (this.byLength[l] === 0) continue;
+        const h = this.find((addr & maskOf(l)) | 0, l);
+        if (h !== NONE) {
+          heir = h;
+          heirLen = l;
+          break;
+        }
+      }
+      this.expand(addr >>> 0, len, heir, heirLen, len);
+    }
     this.slotValues[s] = undefined;
     this.slotLen[s] = -1;
     this.freeSlots.push(s);
-    this.count--;
-    for (let depth = prefix.len; depth > 0; depth--) {
-      const n = path[depth];
-      if (this.slot[n] !== NONE || this.child[2 * n] !== 0 || this.child[2 * n + 1] !== 0) break;
-      const parent = path[depth - 1];
-      this.child[2 * parent + ((prefix.addr >>> (32 - depth)) & 1)] = 0;
-      this.freeNodes.push(n);
-    }
     return true;
   }
 
@@ -165,7 +173,7 @@ export class LpmTable<T> {
   }
 
   private lookupSlot(addr: number): number {
-    if (!this.multibit) return this.trieLookup(addr);
+    if (!this.multibit) return this.probeLookup(addr);
     const c = this.l1Child[addr >>> 16];
     if (c === 0) return this.l1Val[addr >>> 16];
     const j = (c << 8) | ((addr >>> 8) & 255);
@@ -173,18 +181,44 @@ export class LpmTable<T> {
     return d === 0 ? this.blkVal[j] : this.blkVal[(d << 8) | (addr & 255)];
   }
 
-  /** The longest match by walking the binary trie: small tables. */
-  private trieLookup(addr: number): number {
-    const child = this.child;
-    const slot = this.slot;
-    let best = slot[0];
-    let node = 0;
-    for (let depth = 0; depth < 32; depth++) {
-      node = child[2 * node + ((addr >>> (31 - depth)) & 1)];
-      if (node === 0) break;
-      if (slot[node] !== NONE) best = slot[node];
+  /** The longest match by probing the hash at each length in use, longest first: small tables. */
+  private probeLookup(addr: number): number {
+    const byLength = this.byLength;
+    for (let len = 32; len >= 0; len--) {
+      if (byLength[len] === 0) continue;
+      const s = this.find((addr & maskOf(len)) | 0, len);
+      if (s !== NONE) return s;
     }
-    return best;
+    return NONE;
+  }
+
+  /** The slot of exactly this prefix (`addr` masked, as int32), or NONE. */
+  private find(addr: number, len: number): number {
+    const index = this.index;
+    const mask = index.length - 1;
+    for (let i = this.home(addr, len); ; i = (i + 1) & mask) {
+      const s = index[i];
+      if (s === NONE || (this.slotAddr[s] === addr && this.slotLen[s] === len)) return s;
+    }
+  }
+
+  private home(addr: number, len: number): number {
+    return Math.imul(addr ^ Math.imul(len + 1, 0x27d4eb2d), 0x9e3779b1 | 0) >>> this.shift;
+  }
+
+  /** Doubles the hash and places every slot in it again. */
+  private grow(): void {
+    const index = new Int32Array(this.index.length * 2).fill(NONE);
+    this.index = index;
+    this.shift--;
+    const mask = index.length - 1;
+    const lens = this.slotLen;
+    for (let s = 0; s < lens.length; s++) {
+      if (lens[s] < 0) continue;
+      let i = this.home(this.slotAddr[s], lens[s]);
+      while (index[i] !== NONE) i = (i + 1) & mask;
+      index[i] = s;
+    }
   }
 
   /**
@@ -257,30 +291,21 @@ export class LpmTable<T> {
 
   /** Every (prefix, value), in address order then shorter prefix first: the order IOS shows. */
   *entries(): IterableIterator<[Prefix, T]> {
-    const stack: number[] = [0];
-    while (stack.length) {
-      const node = stack.pop()!;
-      const s = this.slot[node];
-      if (s !== NONE) yield [this.prefixOf(s), this.slotValues[s]!];
-      const one = this.child[2 * node + 1];
-      const zero = this.child[2 * node];
-      if (one) stack.push(one);
-      if (zero) stack.push(zero);
-    }
+    for (const s of this.ordered()) yield [this.prefixOf(s), this.slotValues[s]!];
   }
 
   /** Every value, in the order of `entries`, without making prefix objects. */
   *values(): IterableIterator<T> {
-    const stack: number[] = [0];
-    while (stack.length) {
-      const node = stack.pop()!;
-      const s = this.slot[node];
-      if (s !== NONE) yield this.slotValues[s]!;
-      const one = this.child[2 * node + 1];
-      const zero = this.child[2 * node];
-      if (one) stack.push(one);
-      if (zero) stack.push(zero);
-    }
+    for (const s of this.ordered()) yield this.slotValues[s]!;
+  }
+
+  /** The slots in use, in address order then shorter prefix first. */
+  private ordered(): number[] {
+    const lens = this.slotLen;
+    const addrs = this.slotAddr;
+    const out: number[] = [];
+    for (let s = 0; s < lens.length; s++) if (lens[s] >= 0) out.push(s);
+    return out.sort((a, b) => (addrs[a] >>> 0) - (addrs[b] >>> 0) || lens[a] - lens[b]);
   }
 
   clear(): void {
@@ -292,42 +317,13 @@ export class LpmTable<T> {
     this.blkChild = new Int32Array(0);
     this.blocks = 1;
     this.multibit = false;
-    this.child.fill(0);
-    this.slot.fill(NONE);
-    this.nodes = 1;
-    this.freeNodes = [];
+    this.index = new Int32Array(16).fill(NONE);
+    this.shift = 28;
+    this.byLength.fill(0);
     this.slotValues = [];
     this.slotAddr = new Int32Array(16);
     this.slotLen = new Int8Array(16).fill(-1);
     this.freeSlots = [];
     this.count = 0;
-  }
-
-  private findNode(prefix: Prefix): number {
-    let node = 0;
-    for (let depth = 0; depth < prefix.len; depth++) {
-      node = this.child[2 * node + ((prefix.addr >>> (31 - depth)) & 1)];
-      if (node === 0) return NONE;
-    }
-    return node;
-  }
-
-  private allocNode(): number {
-    const reused = this.freeNodes.pop();
-    if (reused !== undefined) {
-      this.child[2 * reused] = 0;
-      this.child[2 * reused + 1] = 0;
-      this.slot[reused] = NONE;
-      return reused;
-    }
-    if (this.nodes === this.slot.length) {
-      const child = new Int32Array(this.child.length * 2);
-      child.set(this.child);
-      this.child = child;
-      const slot = new Int32Array(this.slot.length * 2).fill(NONE);
-      slot.set(this.slot);
-      this.slot = slot;
-    }
-    return this.nodes++;
   }
 }
