@@ -20,6 +20,7 @@ import { macBaseFor, serialFor } from "./identity";
 import { startMgmtServer } from "./mgmt-server";
 import { openPort, type PortSpec } from "./ports";
 import { FileStorage, NvramFolder } from "./storage";
+import { byCharCode } from "../config/names";
 
 export interface AgentOptions {
   readonly name: string;
@@ -154,5 +155,5 @@ function byPortNumber(a: string, b: string): number {
     const d = (na[i] ?? -1) - (nb[i] ?? -1);
     if (d !== 0) return d;
   }
-  return a.localeCompare(b);
+  return byCharCode(a, b);
 }

@@ -12,6 +12,7 @@ import type { ReceivedRoute } from "./adj-rib-in";
 import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import type { BgpRib } from "./rib";
 import type { BgpPeer } from "./types";
+import { byCharCode } from "../config/names";
 
 export type NeighborRoutesView = "received-routes" | "routes" | "advertised-routes";
 
@@ -56,7 +57,7 @@ export function neighborRouteRows(rib: BgpRib, peer: BgpPeer, view: NeighborRout
     if (store === undefined) return [];
     const rows: BgpPathRow[] = [];
     for (const r of store.routes()) if (r.family === q.family || peer.vrf !== "") rows.push(receivedRow(r, peer));
-    return rows.sort((x, y) => (x.rd ?? "").localeCompare(y.rd ?? "") || compareAddr(x.prefix, y.prefix));
+    return rows.sort((x, y) => byCharCode(x.rd ?? "", y.rd ?? "") || compareAddr(x.prefix, y.prefix));
   }
   const rows = bgpPathRows(rib, q);
   if (view === "routes") return rows.filter((r) => r.from === address && r.importedFrom === undefined);

@@ -45,3 +45,10 @@ export function descriptionProblem(text: string, maxChars = DESCRIPTION_MAX_CHAR
 export function vrfNameProblem(name: string): string | undefined {
   return name.length > VRF_NAME_MAX_CHARS ? `% VRF name is longer than ${VRF_NAME_MAX_CHARS} characters.` : undefined;
 }
+
+/** The order IOS lists names in (VRFs, trustpoints, key labels): by character code, as
+ * strcmp and the `?` lists order them. Never String#localeCompare in a router: its first call
+ * loads ICU's collation data, ~4 MB more RSS in every router a table poll or a `show` reaches. */
+export function byCharCode(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

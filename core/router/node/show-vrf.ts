@@ -4,12 +4,13 @@ import type { VrfRow } from "../../api/tables";
 import { allRouteTargets } from "../config/model/vrf";
 import { shortInterfaceName } from "../net/interface-names";
 import type { Router } from "./router";
+import { byCharCode } from "../config/names";
 
 /** The configured VRFs by name, or the one called `name`. */
 export function vrfRows(router: Router, name?: string): VrfRow[] {
   return Object.values(router.running.vrfs)
     .filter((v) => name === undefined || v.name === name)
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => byCharCode(a.name, b.name))
     .map((v) => {
       const rt = allRouteTargets(v);
       return {

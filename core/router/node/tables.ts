@@ -12,6 +12,7 @@ import type { Router } from "./router";
 import type { Subsystem } from "./subsystem";
 import { SUBSYSTEMS } from "./subsystems";
 import { formatVrfBrief, formatVrfDetail, vrfRows } from "./show-vrf";
+import { byCharCode } from "../config/names";
 
 /** What a `show` command narrows a table to or varies its text by; the mgmt API passes none. */
 export interface TableArgs {
@@ -123,6 +124,6 @@ function inVrfs<R>(router: Router, args: TableArgs | undefined, rowsOf: (vrf: st
   return router.stack
     .vrfs()
     .map((v) => v.name)
-    .sort((a, b) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b)))
+    .sort((a, b) => (a === "" ? -1 : b === "" ? 1 : byCharCode(a, b)))
     .flatMap(rowsOf);
 }

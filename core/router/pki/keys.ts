@@ -8,6 +8,7 @@
 // in its archive.) Pairs adopted from the lab PKI are not written: the lab PKI hands them
 // over again at every boot.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { byCharCode } from "../config/names";
 
 export const DEFAULT_MODULUS_BITS = 2048;
 
@@ -44,7 +45,7 @@ export class RsaKeyring {
   }
 
   all(): RsaKeyPair[] {
-    return [...this.pairs.values()].sort((a, b) => a.label.localeCompare(b.label));
+    return [...this.pairs.values()].sort((a, b) => byCharCode(a.label, b.label));
   }
 
   /** Makes (or replaces) the pair `label`. */

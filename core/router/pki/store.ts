@@ -2,6 +2,7 @@
 // `crypto pki enroll` would have left in NVRAM. The lab PKI hands them over at boot; IKEv2
 // will read them to sign and to check its peers.
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
+import { byCharCode } from "../config/names";
 
 /** PEM texts for one trustpoint, as the lab PKI writes them. */
 export interface TrustpointMaterial {
@@ -49,6 +50,6 @@ export class PkiStore {
   }
 
   all(): TrustpointCerts[] {
-    return [...this.byTrustpoint.values()].sort((a, b) => a.trustpoint.localeCompare(b.trustpoint));
+    return [...this.byTrustpoint.values()].sort((a, b) => byCharCode(a.trustpoint, b.trustpoint));
   }
 }
