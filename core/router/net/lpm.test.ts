@@ -44,6 +44,18 @@ describe("LpmTable", () => {
     }
   });
 
+  it("still answers after a big table is withdrawn down to a few routes (and built again smaller)", () => {
+    const t = new LpmTable<number>();
+    for (let i = 0; i < 5000; i++) t.set(prefix(0x0b000000 + i * 256, 24), i);
+    t.set(p("0.0.0.0/0"), -1);
+    for (let i = 10; i < 5000; i++) expect(t.delete(prefix(0x0b000000 + i * 256, 24))).toBe(true);
+    expect(t.size).toBe(11);
+    for (let i = 0; i < 10; i++) expect(t.lookup(0x0b000000 + i * 256 + 7)).toBe(i);
+    expect(t.lookup(0x0b000000 + 20 * 256)).toBe(-1);
+    expect(t.get(prefix(0x0b000000 + 3 * 256, 24))).toBe(3);
+    expect([...t.values()]).toEqual([-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it("lists entries in address order, shorter prefix first", () => {
     const t = new LpmTable<number>();
     for (const text of ["192.168.1.0/24", "10.0.0.0/8", "10.0.0.0/16", "0.0.0.0/0"]) t.set(p(text), 0);

@@ -153,7 +153,24 @@ export class LpmTable<T> {
     this.slotValues[s] = undefined;
     this.slotLen[s] = -1;
     this.freeSlots.push(s);
+    // Emptied to an eighth (a withdrawn full table): built again from what is left, so the
+    // slots, the hash and (below MULTIBIT_MIN_ROUTES) the multibit table are given back.
+    if (this.slotLen.length > 64 && this.count * 8 < this.slotLen.length) this.rebuild();
     return true;
+  }
+
+  private rebuild(): void {
+    const addrs: number[] = [];
+    const lens: number[] = [];
+    const values: T[] = [];
+    for (let s = 0; s < this.slotLen.length; s++) {
+      if (this.slotLen[s] < 0) continue;
+      addrs.push(this.slotAddr[s] >>> 0);
+      lens.push(this.slotLen[s]);
+      values.push(this.slotValues[s]!);
+    }
+    this.clear();
+    for (let i = 0; i < values.length; i++) this.set({ addr: addrs[i] as Ipv4, len: lens[i] }, values[i]);
   }
 
   /** The value of the longest prefix containing `addr`. The forwarding hot path. */
@@ -289,14 +306,15 @@ export class LpmTable<T> {
     return b;
   }
 
-  /** Every (prefix, value), in address order then shorter prefix first: the order IOS shows. */
+  /** Every (prefix, value), in address order then shorter prefix first: the order IOS shows.
+   * Taken whole before the first is handed out, so the table may change meanwhile. */
   *entries(): IterableIterator<[Prefix, T]> {
-    for (const s of this.ordered()) yield [this.prefixOf(s), this.slotValues[s]!];
+    yield* this.ordered().map((s): [Prefix, T] => [this.prefixOf(s), this.slotValues[s]!]);
   }
 
   /** Every value, in the order of `entries`, without making prefix objects. */
   *values(): IterableIterator<T> {
-    for (const s of this.ordered()) yield this.slotValues[s]!;
+    yield* this.ordered().map((s) => this.slotValues[s]!);
   }
 
   /** The slots in use, in address order then shorter prefix first. */

@@ -75,4 +75,23 @@ describe("PrefixHash", () => {
     for (let i = 0; i < n; i++) expect(t.get(addrOf(i), 24) !== undefined).toBe(i % 2 === 1);
     expect(t.values()).toHaveLength(n / 2);
   });
+
+  it("gives its slots back when a big table is emptied, and still finds what is left", () => {
+    const t = new PrefixHash<Entry>();
+    const n = 60_000;
+    const addrOf = (i: number): Ipv4 => (((10 + (i >> 16)) << 24) | ((i & 0xffff) << 8)) >>> 0 as Ipv4;
+    for (let i = 0; i < n; i++) t.getOrAdd(addrOf(i), 24, make);
+    const full = t.capacity;
+    for (let i = 100; i < n; i++) t.delete(t.get(addrOf(i), 24) as Entry);
+    expect(t.size).toBe(100);
+    expect(t.capacity).toBeLessThanOrEqual(256);
+    expect(t.capacity).toBeLessThan(full);
+    for (let i = 0; i < 100; i++) expect(t.get(addrOf(i), 24)?.addr).toBe(addrOf(i));
+    for (let i = 0; i < 100; i++) t.delete(t.get(addrOf(i), 24) as Entry);
+    expect(t.capacity).toBe(16);
+    // And it fills again.
+    for (let i = 0; i < 1000; i++) t.getOrAdd(addrOf(i), 24, make);
+    expect(t.size).toBe(1000);
+    for (let i = 0; i < 1000; i++) expect(t.get(addrOf(i), 24)?.addr).toBe(addrOf(i));
+  });
 });

@@ -13,15 +13,22 @@ export interface PrefixKeyed {
   readonly len: number;
 }
 
+/** The smallest table, and a new one. */
+const MIN_SLOTS = 16;
 /** Slots from which the table grows fourfold (16,384 slots: about 11,000 entries). */
 const GROW_FOUR_FROM = 16_384;
 
 export class PrefixHash<T extends PrefixKeyed> {
-  private slots: (T | undefined)[] = new Array<T | undefined>(16).fill(undefined);
+  private slots: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
   /** 32 − log2(slots.length): Fibonacci hashing takes the product's top bits. */
   private shift = 28;
   /** Entries in the table. */
   size = 0;
+
+  /** Slots the table has now (a power of two, at least 16). */
+  get capacity(): number {
+    return this.slots.length;
+  }
 
   private home(addr: number, len: number): number {
     return Math.imul((addr | 0) ^ Math.imul(len + 1, 0x27d4eb2d), 0x9e3779b1 | 0) >>> this.shift;
@@ -68,7 +75,7 @@ export class PrefixHash<T extends PrefixKeyed> {
     // them before their home slot.
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const next = slots[j];
-      if (next === undefined) return true;
+      if (next === undefined) break;
       const k = this.home(next.addr, next.len);
       const stays = i <= j ? i < k && k <= j : i < k || k <= j;
       if (stays) continue;
@@ -76,6 +83,9 @@ export class PrefixHash<T extends PrefixKeyed> {
       slots[j] = undefined;
       i = j;
     }
+    // A table emptied to an eighth (a withdrawn full table) gives its slots back.
+    if (slots.length > MIN_SLOTS && this.size * 8 < slots.length) this.resize(this.size * 2 < MIN_SLOTS ? MIN_SLOTS : 2 ** Math.ceil(Math.log2(this.size * 2)));
+    return true;
   }
 
   /** The entries, as a new list (safe to change the table while going through it), in no order. */
@@ -89,11 +99,15 @@ export class PrefixHash<T extends PrefixKeyed> {
    * big is a full BGP table filling, whose every doubling re-places every entry (a cache miss
    * each, the entries being all over the heap) into a new array of fresh pages. */
   private grow(): void {
+    this.resize(this.slots.length * (this.slots.length >= GROW_FOUR_FROM ? 4 : 2));
+  }
+
+  /** Moves every entry into a new array of `length` slots (a power of two). */
+  private resize(length: number): void {
     const old = this.slots;
-    const factor = old.length >= GROW_FOUR_FROM ? 4 : 2;
-    const slots = new Array<T | undefined>(old.length * factor).fill(undefined);
+    const slots = new Array<T | undefined>(length).fill(undefined);
     this.slots = slots;
-    this.shift -= factor === 4 ? 2 : 1;
+    this.shift = 32 - Math.log2(length);
     const mask = slots.length - 1;
     for (const e of old) {
       if (e === undefined) continue;
