@@ -6,7 +6,7 @@
 import type { Prefix } from "../wire/addr";
 import { AsPathSegmentType } from "../wire/bgp-aspath";
 import type { Attrs } from "./attrs";
-import { LOCAL_WEIGHT, Path } from "./bestpath";
+import { LOCAL_WEIGHT, newPath } from "./bestpath";
 import type { LocalAttrs, LocalSource } from "./types";
 import type { BgpRib } from "./rib";
 
@@ -68,7 +68,7 @@ export function installLocal(this: BgpRib, vrf: string, prefix: Prefix, source: 
     this.replaceAttrs(existing, attrs, weight);
     return;
   }
-  const p = new Path(d, attrs, undefined, undefined, weight, source, ++this.stamp);
+  const p = newPath(d, attrs, undefined, undefined, weight, source, ++this.stamp);
   this.addPath(p, d);
   this.importPath(p, undefined);
 }

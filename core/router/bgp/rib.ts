@@ -37,7 +37,7 @@ import type { BgpError } from "../wire/bgp-errors";
 import type { RouteDistinguisher } from "../wire/bgp-nlri";
 import type { Label } from "../wire/mpls";
 import { AttrTable, type Attrs } from "./attrs";
-import { DestFlag, Path, Table, selectPaths, type Dest, type SelectionContext } from "./bestpath";
+import { DestFlag, newPath, Table, selectPaths, type Dest, type Path, type SelectionContext } from "./bestpath";
 import type { BgpPathRow } from "../../api/tables";
 import { bgpPathRows, type BgpRowQuery } from "./show-bgp";
 import { UpdateReceiver } from "./update-in";
@@ -284,7 +284,7 @@ export class BgpRib {
       this.markDirty(dest);
       return;
     }
-    const p = new Path(dest, attrs, peer, label, weight, undefined, ++this.stamp);
+    const p = newPath(dest, attrs, peer, label, weight, undefined, ++this.stamp);
     p.raw = raw;
     this.addPath(p, dest);
     const s = this.peers.get(peer);
