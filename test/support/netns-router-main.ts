@@ -104,8 +104,8 @@ async function main(): Promise<void> {
         else say({ id, rows: tableRows(router, request.table as TableName) });
       } else if (typeof request.count === "string") {
         // A benchmark polls this while 100,000 routes arrive: a walk over the installed routes,
-        // without building rows or text.
-        const routes = router.routing.rib.routes(request.count === "" ? undefined : request.count);
+        // without building rows or text, or sorting them.
+        const routes = router.routing.rib.installedRoutes(request.count === "" ? undefined : request.count);
         let bgp = 0;
         let labelled = 0;
         for (const r of routes) {
