@@ -119,7 +119,7 @@ export class NodeProcess implements SupervisedNode {
     try {
       child = spawn(this.agent.command, args, {
         cwd: this.spec.dir,
-        env: { ...process.env, [TOKEN_ENV]: this.token },
+        env: { ...process.env, ...this.agent.env, [TOKEN_ENV]: this.token },
         // stdin stays open while we live: the agent leaves when it closes (we died).
         stdio: ["pipe", "pipe", "pipe"],
       });

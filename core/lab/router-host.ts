@@ -107,7 +107,7 @@ export class RouterHostProcess {
     this.stderrTail = [];
     let child: ChildProcess;
     try {
-      child = spawn(this.agent.command, args, { cwd: join(this.logFile, ".."), env: { ...process.env, [TOKEN_ENV]: this.token }, stdio: ["ignore", "pipe", "pipe", "ipc"] });
+      child = spawn(this.agent.command, args, { cwd: join(this.logFile, ".."), env: { ...process.env, ...this.agent.env, [TOKEN_ENV]: this.token }, stdio: ["ignore", "pipe", "pipe", "ipc"] });
     } catch (err) {
       log.end();
       return (err as Error).message;

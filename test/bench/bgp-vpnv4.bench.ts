@@ -20,7 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
+import { AGENT_ENV, AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
 import { netnsSkipReason } from "../support/netns";
 import { bundleNetnsRouter } from "../support/netns-router";
 import type { Benchmark, Figure } from "./bench";
@@ -60,7 +60,9 @@ function measure(receiver: "frr" | "bird" | "flexlab" | "flexlab-vpn-only", out:
       ? [RECEIVER, "--kit", KIT, "--node", process.execPath, ...AGENT_NODE_FLAGS.map((f) => `--node-flag=${f}`), ...(program ? ["--program", program] : []), ...(receiver === "flexlab-vpn-only" ? ["--vpn-only"] : []), ...common]
       : // every run counts: the kit's own "other load" filter would retry forever on a machine shared by design
         [join(KIT, "bench.py"), receiver, "--max-foreign", "1000", "--max-retries", "0", ...common];
-  const r = spawnSync("python3", args, { cwd: REPO, encoding: "utf8", timeout: 15 * 60_000 });
+  // Our router runs with the agents' flags and environment; the peers with the bench's own.
+  const ours = receiver === "flexlab" || receiver === "flexlab-vpn-only";
+  const r = spawnSync("python3", args, { cwd: REPO, encoding: "utf8", timeout: 15 * 60_000, env: ours ? { ...process.env, ...AGENT_ENV } : process.env });
   if (!existsSync(out)) return `${receiver}: no result (exit ${r.status}): ${(r.stderr || r.stdout).trim().slice(-600)}`;
   const runs = readFileSync(out, "utf8")
     .split("\n")

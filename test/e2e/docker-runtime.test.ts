@@ -9,7 +9,7 @@ import { join } from "node:path";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRouterImage, type BuiltImage } from "../../core/lab/image/build";
-import { AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
+import { AGENT_ENV, AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
 import { connectMgmt } from "../../core/lab/mgmt-client";
 import { dockerAvailable, DockerRuntime } from "../../core/lab/runtime/docker";
 import { LABEL_ROLE, labFilter } from "../../core/lab/runtime/docker-labels";
@@ -93,6 +93,7 @@ describe.skipIf(!engineAnswers)(title, () => {
     const config = (await docker.getImage(image.tag).inspect()).Config;
     expect(config.User).toBe("flexlab");
     expect(config.Entrypoint).toEqual(["node", ...AGENT_NODE_FLAGS, "/opt/flexlab/agent.mjs"]);
+    for (const [k, v] of Object.entries(AGENT_ENV)) expect(config.Env).toContain(`${k}=${v}`);
     expect(config.Labels?.["flexlab.image"]).toBe("router");
   }, 120_000);
 

@@ -8,7 +8,7 @@ import { stopChild } from "./netns";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { TrustpointMaterial } from "../../core/router/pki/store";
-import { AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
+import { AGENT_ENV, AGENT_NODE_FLAGS } from "../../core/lab/agent-entry";
 
 const REPO = resolve(import.meta.dirname, "../..");
 const MAIN = join(REPO, "test/support/netns-router-main.ts");
@@ -85,7 +85,7 @@ export class NetnsRouter {
       writeFileSync(join(dir, "pki.json"), JSON.stringify(options.pki));
       args.push("--pki", join(dir, "pki.json"));
     }
-    const child = spawn("ip", args, { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("ip", args, { cwd: REPO, env: { ...process.env, ...AGENT_ENV }, stdio: ["pipe", "pipe", "pipe"] });
     const output = { stderr: "" };
     child.stderr!.on("data", (d: Buffer) => (output.stderr += d.toString()));
     const lines = createInterface({ input: child.stdout! });

@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import type Docker from "dockerode";
-import { AGENT_NODE_FLAGS, freshAgentBundle } from "../agent-entry";
+import { AGENT_ENV, AGENT_NODE_FLAGS, freshAgentBundle } from "../agent-entry";
 import { connectEngine, engineMessage } from "../runtime/docker-engine";
 import { bundleAgent, sourceRoot } from "./bundle";
 import { assembleRootfs, IMAGE_AGENT, IMAGE_USER } from "./rootfs";
@@ -49,6 +49,7 @@ export function importChanges(agentSha256?: string): string[] {
   return [
     `USER ${IMAGE_USER.name}`,
     "ENV PATH=/usr/local/bin:/usr/bin:/bin",
+    ...Object.entries(AGENT_ENV).map(([k, v]) => `ENV ${k}=${v}`),
     "WORKDIR /opt/flexlab",
     `ENTRYPOINT ${JSON.stringify(["node", ...AGENT_NODE_FLAGS, IMAGE_AGENT])}`,
     `LABEL ${labels}`,
