@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Ipv4 } from "../wire/addr";
 import { AttrTable } from "./attrs";
-import { Path, Table, comparePaths, selectPaths, type SelectionContext } from "./bestpath";
+import { newPath, Table, comparePaths, selectPaths, type Path, type SelectionContext } from "./bestpath";
 import { ip, peer } from "./test-fixtures";
 import type { BgpAttrs, LocalSource } from "./types";
 
@@ -47,7 +47,7 @@ function path(s: Spec): Path {
     ...(s.clusterList && { clusterList: Array.from({ length: s.clusterList }, (_, i) => (i + 1) as Ipv4) }),
   };
   const from = s.source ? undefined : peer(s.neighbor ?? "10.9.9.9", { ebgp: s.ebgp ?? false, ...(s.routerId && { routerId: ip(s.routerId) }) });
-  return new Path(dest, attrs.intern(a), from, undefined, s.weight ?? 0, s.source, s.stamp ?? 1);
+  return newPath(dest, attrs.intern(a), from, undefined, s.weight ?? 0, s.source, s.stamp ?? 1);
 }
 
 /** Selection over `ps` as one destination's paths: best first, then multipaths. */

@@ -37,32 +37,23 @@ interface PathRare {
   raw: Attrs | undefined;
 }
 
+/** Made by newPath only (its fields are declared here and set there). */
 export class Path implements BgpBestPath {
   /** Bumped on every change: arrival order for "oldest eBGP" and change detection. */
-  stamp: number;
+  declare stamp: number;
   /** IGP cost to the next hop at the last selection; -1 when inaccessible. */
-  cost = 0;
+  declare cost: number;
   /** The VRF destinations this path is imported into (VPN import under another RD). The
    * path object itself sits in their path lists: an imported path is one whose `dest` is
    * not the destination looking at it. */
-  importedInto: Dest | Dest[] | undefined = undefined;
+  declare importedInto: Dest | Dest[] | undefined;
   /** A received path without policy has none (one path per route: its fields count). */
-  private rare: PathRare | undefined;
-
-  constructor(
-    /** The destination the path was received or originated in. */
-    public readonly dest: Dest,
-    public attrs: Attrs,
-    public readonly from: BgpPeer | undefined,
-    public label: Label | undefined,
-    weight: number,
-    /** Set for a locally originated path. */
-    source: LocalSource | undefined,
-    stamp: number,
-  ) {
-    this.stamp = stamp;
-    this.rare = weight !== 0 || source !== undefined ? { weight, source, raw: undefined } : undefined;
-  }
+  declare private rare: PathRare | undefined;
+  /** The destination the path was received or originated in. */
+  declare readonly dest: Dest;
+  declare attrs: Attrs;
+  declare readonly from: BgpPeer | undefined;
+  declare label: Label | undefined;
 
   get weight(): number {
     return this.rare === undefined ? 0 : this.rare.weight;
@@ -175,26 +166,21 @@ interface DestRare {
  * imported route), so it keeps only what every destination needs in its own fields (eight
  * words with the object header); the rest sits in `rare`, made when first needed. */
 export class Dest {
+  // Made by newDest only (its fields are declared here and set there).
   /** The first path, and any more (`more`): most destinations have one path, which then
    * costs no list. */
-  p0: Path | undefined = undefined;
-  best: Path | undefined = undefined;
+  declare p0: Path | undefined;
+  declare best: Path | undefined;
   /** The global path stamp when the selection was made: a selected path with a newer stamp
    * changed since. */
-  selectedAt = 0;
+  declare selectedAt: number;
   /** BGP table version of the last best-path change. */
-  version = 0;
+  declare version: number;
   /** DestFlag bits, and the prefix length from bit LEN_SHIFT up. */
-  flags: number;
-  private rare: DestRare | undefined = undefined;
-
-  constructor(
-    readonly table: Table,
-    readonly addr: Ipv4,
-    len: number,
-  ) {
-    this.flags = len << LEN_SHIFT;
-  }
+  declare flags: number;
+  declare private rare: DestRare | undefined;
+  declare readonly table: Table;
+  declare readonly addr: Ipv4;
 
   get len(): number {
     return this.flags >>> LEN_SHIFT;
@@ -291,8 +277,7 @@ export class Dest {
 }
 
 /**
- * A new destination: an object literal on Dest's prototype with every field Dest's
- * constructor would give it, not `new Dest`. V8 counts how many of the objects made at an
+ * A new destination: an object literal on Dest's prototype with every field, not `new`. V8 counts how many of the objects made at an
  * object literal survive, and once nearly all do (a table's routes live on) it allocates the
  * rest made there straight in the old generation (allocation-site pretenuring); an object made
  * with `new` is always made young and copied out by the scavenger, once or twice. A table
@@ -302,7 +287,8 @@ export function newDest(table: Table, addr: Ipv4, len: number): Dest {
   return { __proto__: Dest.prototype, p0: undefined, best: undefined, selectedAt: 0, version: 0, flags: len << LEN_SHIFT, rare: undefined, table, addr } as unknown as Dest;
 }
 
-/** A new path, as an object literal on Path's prototype (see newDest). */
+/** A new path, as an object literal on Path's prototype (see newDest). `weight` and `source`
+ * (set for a locally originated path) go in `rare` where either is set. */
 export function newPath(dest: Dest, attrs: Attrs, from: BgpPeer | undefined, label: Label | undefined, weight: number, source: LocalSource | undefined, stamp: number): Path {
   const rare: PathRare | undefined = weight !== 0 || source !== undefined ? { weight, source, raw: undefined } : undefined;
   return { __proto__: Path.prototype, stamp, cost: 0, importedInto: undefined, rare, dest, attrs, from, label } as unknown as Path;

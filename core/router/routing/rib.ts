@@ -18,6 +18,7 @@ import { vrfKey } from "../net/vrf";
 import { FibSync } from "./fib-sync";
 import { NextHopIndex } from "./next-hop-index";
 import { sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
+import { sameRoute, storedRoute, type Stamp, type StoredRoute } from "./stored-route";
 
 export interface ResolvedPath {
   readonly interface: Interface;
@@ -57,26 +58,24 @@ export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRout
  * `Resolution` shared with every prefix resolved alike (a BGP UPDATE's routes through one
  * next hop share one). */
 class PrefixState implements Prefix, InstalledRoute {
+  // Made by newPrefixState only (its fields are declared here and set there).
   /** Its candidates, sorted by distance, then metric: one route (most prefixes have one,
    * which then costs no list), a list of two or more, or none. */
-  routes: Route | Route[] | undefined = undefined;
+  declare routes: Route | Route[] | undefined;
   /** What the installed candidate resolved to; undefined when nothing is installed. */
-  resolution: Resolution | undefined = undefined;
+  declare resolution: Resolution | undefined;
   /** Its recursive next hops as indexed in `byNextHop`: resolve VRF, address, resolve VRF,
    * address… (flat: one array per prefix, not one per next hop; a single next hop's pair is
    * the index entry's own, shared by every prefix using it). */
-  recursive: readonly (string | number)[] = NO_RECURSIVE;
+  declare recursive: readonly (string | number)[];
   /** Interfaces its candidates name, as indexed in `byInterface`. */
-  interfaces: readonly string[] = NO_INTERFACES;
+  declare interfaces: readonly string[];
   /** Bit 0: waiting in the dirty queue. Above it: the resolution pass that last recomputed
    * it (how often, when more than once, is in the pass's own count). One field for both. */
-  marks = 0;
-
-  constructor(
-    readonly vrf: string,
-    readonly addr: Ipv4,
-    readonly len: number,
-  ) {}
+  declare marks: number;
+  declare readonly vrf: string;
+  declare readonly addr: Ipv4;
+  declare readonly len: number;
 
   get count(): number {
     const r = this.routes;
@@ -139,8 +138,8 @@ class PrefixState implements Prefix, InstalledRoute {
   }
 }
 
-/** A new prefix state: an object literal on PrefixState's prototype with every field its
- * constructor would give it, not `new`, so that V8 allocates a table's worth of them straight
+/** A new prefix state: an object literal on PrefixState's prototype with every field, not
+ * `new`, so that V8 allocates a table's worth of them straight
  * in the old generation once it sees them survive (allocation-site pretenuring, as BGP's
  * newDest; an object made with `new` is always copied out of the young generation first). */
 function newPrefixState(vrf: string, addr: Ipv4, len: number): PrefixState {
@@ -598,81 +597,6 @@ function longestInstalled(t: VrfRib, addr: number, maxLen: number): InstalledRou
   return undefined;
 }
 
-/** A candidate as stored: the source's fields that are set (not its prefix: one object serves
- * every prefix whose route is alike in the rest), then `updatedAt`. A class so
- * that V8 keeps every field inside the object (a plain object built by Object.assign holds
- * four and puts the rest in a separate property array); copied field by field, as
- * Object.assign is a slow generic copy. A full BGP table is hundreds of thousands of these,
- * so no field holds a number that is not a small integer: V8 would box it in a 16-byte heap
- * number per route. `from` is kept as a signed 32-bit integer, and the time as the shared
- * `Stamp` of every route the RIB took at that clock reading. */
-class StoredRoute implements Route {
-  declare readonly protocol: Route["protocol"];
-  declare readonly instance?: string;
-  declare readonly distance: number;
-  declare readonly metric: number;
-  declare readonly nextHops: readonly RouteNextHop[];
-  declare readonly tag?: number;
-  declare readonly name?: string;
-  declare readonly knownVia?: string;
-  /** `from` as a signed 32-bit integer. */
-  declare readonly fromBits?: number;
-  /** When it was stored (or last changed: an unchanged re-announcement keeps it). */
-  declare readonly stamp: Stamp;
-
-  constructor(input: RouteInput, stamp: Stamp) {
-    const self = this as Mutable<StoredRoute>;
-    self.protocol = input.protocol;
-    if (input.instance !== undefined) self.instance = input.instance;
-    self.distance = input.distance;
-    self.metric = input.metric;
-    self.nextHops = input.nextHops;
-    if (input.tag !== undefined) self.tag = input.tag;
-    if (input.name !== undefined) self.name = input.name;
-    if (input.knownVia !== undefined) self.knownVia = input.knownVia;
-    if (input.from !== undefined) self.fromBits = input.from | 0;
-    self.stamp = stamp;
-  }
-
-  get from(): Ipv4 | undefined {
-    return this.fromBits === undefined ? undefined : ((this.fromBits >>> 0) as Ipv4);
-  }
-
-  get updatedAt(): number {
-    return this.stamp.ms;
-  }
-
-  /** Every field of `input` but its prefix is this route's (its next hops the same list). */
-  alike(input: RouteInput): boolean {
-    return (
-      this.nextHops === input.nextHops &&
-      this.protocol === input.protocol &&
-      this.distance === input.distance &&
-      this.metric === input.metric &&
-      this.instance === input.instance &&
-      this.tag === input.tag &&
-      this.name === input.name &&
-      this.knownVia === input.knownVia &&
-      this.fromBits === (input.from === undefined ? undefined : input.from | 0)
-    );
-  }
-}
-
-/** `input` stored: the shape of nearly every route BGP installs (known via, from, nothing
- * else optional) as an object literal, so a table's worth are made straight in the old
- * generation (see newPrefixState); any other through the class. */
-function storedRoute(input: RouteInput, stamp: Stamp): StoredRoute {
-  if (input.instance !== undefined || input.tag !== undefined || input.name !== undefined || input.knownVia === undefined || input.from === undefined) return new StoredRoute(input, stamp);
-  return { __proto__: StoredRoute.prototype, protocol: input.protocol, distance: input.distance, metric: input.metric, nextHops: input.nextHops, knownVia: input.knownVia, fromBits: input.from | 0, stamp } as unknown as StoredRoute;
-}
-
-/** A clock reading shared by the routes stored at it. */
-interface Stamp {
-  readonly ms: number;
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** The labels of an outer path with one inner label appended, shared between every route
  * that resolves through the same path with the same label (a VRF's routes from one PE with
  * per-VRF or per-CE labels are all alike). Keyed weakly by the outer array, which goes with
@@ -709,17 +633,6 @@ function joinLabels(outer: readonly Label[] | undefined, inner: readonly Label[]
 
 function allToNull0(paths: readonly ResolvedPath[]): boolean {
   for (let i = 0; i < paths.length; i++) if (paths[i].interface.kind !== "null") return false;
-  return true;
-}
-
-/** Same route content, ignoring the timestamp (an unchanged re-announcement keeps its age). */
-function sameRoute(a: Route, b: RouteInput): boolean {
-  if (a.distance !== b.distance || a.metric !== b.metric || a.nextHops.length !== b.nextHops.length || a.from !== b.from) return false;
-  for (let i = 0; i < a.nextHops.length; i++) {
-    const x = a.nextHops[i];
-    const y = b.nextHops[i];
-    if (x.address !== y.address || x.interface !== y.interface || x.resolveInVrf !== y.resolveInVrf || x.permanent !== y.permanent || !sameLabels(x.labels, y.labels)) return false;
-  }
   return true;
 }
 
