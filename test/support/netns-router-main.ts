@@ -30,8 +30,7 @@ import { Router } from "../../core/router/node/router";
 import { TABLES } from "../../core/router/node/tables";
 import type { TableName } from "../../core/api/tables";
 import type { TrustpointMaterial } from "../../core/router/pki/store";
-import { processHousekeepingHooks, startHousekeeping } from "../../core/router/agent/housekeeping";
-import { trimNativeHeap } from "../../core/router/io/packet";
+import { startProcessHousekeeping } from "../../core/router/agent/housekeeping";
 
 function fail(message: string): never {
   process.stderr.write(`netns-router: ${message}\n`);
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
   for (const w of router.takeWarnings()) process.stderr.write(`netns-router: ${w}\n`);
 
   // As an agent process does (agent/main.ts): memory back to the system when quiet.
-  startHousekeeping(new RealClock(), processHousekeepingHooks(trimNativeHeap));
+  startProcessHousekeeping();
 
   const shell = new Shell(router, { privileged: true });
   shell.terminalLength = 0;

@@ -8,9 +8,7 @@ import pkg from "../../../package.json" with { type: "json" };
 import { hostCommandSchema, type HostEvent } from "../../api/router-host";
 import { parseIpv4 } from "../wire/addr";
 import { RouterHost } from "./host";
-import { processHousekeepingHooks, startHousekeeping } from "./housekeeping";
-import { RealClock } from "../clock/real";
-import { trimNativeHeap } from "../io/packet";
+import { startProcessHousekeeping } from "./housekeeping";
 
 const STOP_DEADLINE_MS = 2000;
 
@@ -102,5 +100,5 @@ export async function runRouterHost(argv: readonly string[]): Promise<void> {
     }
   });
   send({ type: "host-ready" });
-  startHousekeeping(new RealClock(), processHousekeepingHooks(trimNativeHeap));
+  startProcessHousekeeping();
 }

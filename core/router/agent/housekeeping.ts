@@ -10,6 +10,8 @@
 // router just booted holds ~15 MB of freed compiler memory.
 import { getHeapStatistics } from "node:v8";
 import type { Clock, Timer } from "../clock/clock";
+import { RealClock } from "../clock/real";
+import { trimNativeHeap } from "../io/packet";
 
 /** How often the heap is sampled. */
 export const SAMPLE_MS = 500;
@@ -56,8 +58,9 @@ export function startHousekeeping(clock: Clock, hooks: HousekeepingHooks): House
   };
 }
 
-/** The hooks of this process: V8's heap, `gc` where exposed, the addon's malloc_trim. */
-export function processHousekeepingHooks(trim: () => boolean | undefined): HousekeepingHooks {
+/** Housekeeping for this process, on the wall clock: V8's heap, `gc` where exposed, the
+ * addon's malloc_trim. Every process that runs routers starts it once. */
+export function startProcessHousekeeping(): Housekeeping {
   const gc = (globalThis as { gc?: () => void }).gc;
-  return { heapUsed: () => getHeapStatistics().used_heap_size, collect: typeof gc === "function" ? () => gc() : undefined, trim };
+  return startHousekeeping(new RealClock(), { heapUsed: () => getHeapStatistics().used_heap_size, collect: typeof gc === "function" ? () => gc() : undefined, trim: trimNativeHeap });
 }

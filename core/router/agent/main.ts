@@ -8,9 +8,7 @@ import { join } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import pkg from "../../../package.json" with { type: "json" };
 import { startAgent, type Agent } from "./agent";
-import { processHousekeepingHooks, startHousekeeping } from "./housekeeping";
-import { RealClock } from "../clock/real";
-import { trimNativeHeap } from "../io/packet";
+import { startProcessHousekeeping } from "./housekeeping";
 import { runRouterHost } from "./host-main";
 import { parseIpv4, parsePrefix } from "../wire/addr";
 import { findInterfaceInPrefix } from "../io/host-interfaces";
@@ -194,7 +192,7 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   process.stdout.write(`flexlab-agent ready name=${opts.name} console=${agent.consolePort} mgmt=${agent.mgmtPort}\n`);
-  startHousekeeping(new RealClock(), processHousekeepingHooks(trimNativeHeap));
+  startProcessHousekeeping();
 }
 
 // `--router-host ID`: many routers in this process, told which over IPC (host-main.ts).
