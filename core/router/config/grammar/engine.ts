@@ -14,6 +14,7 @@ import { closure, closureAfter, compile, type Nfa, type NfaState, type TokNode }
 import { parseSyntax, tokensIn, type SyntaxNode } from "./syntax";
 import { isKeywordLike, keywordOf, matchToken, MatchClass, tokenFromSpelling, tokenLabel, type ArgValue, type Token, type TokenMatch } from "./tokens";
 import { INTERFACE_TYPES } from "./interface-name";
+import { byCharCode } from "../names";
 
 export type ModeId = string;
 
@@ -438,7 +439,7 @@ export class Grammar<E extends GrammarEntry> {
 /** IOS sorts `?` lists by character code: `<1-255>`, then `A.B.C.D`, `WORD`, capitalised
  * interface types, lowercase keywords, and `|` last. */
 export function compareLabels(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return byCharCode(a, b);
 }
 
 /** Partial-word candidates are keywords only, listed alphabetically ignoring case. */
