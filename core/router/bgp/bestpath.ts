@@ -151,26 +151,29 @@ export class Table {
   }
 }
 
-export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4, FollowLabel: 8 } as const;
+/** BestIsP0: the best path is the first (`p0`), as for nearly every destination; any other
+ * best path is kept in `rare`. */
+export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4, FollowLabel: 8, BestIsP0: 16 } as const;
 /** `flags` holds the prefix length above the DestFlag bits. */
 const LEN_SHIFT = 8;
 
-/** What few destinations have: more than one path, multipaths, a local label. */
+/** What few destinations have: more than one path, a best path after the first, multipaths,
+ * a local label. */
 interface DestRare {
   more: Path[] | undefined;
+  best: Path | undefined;
   multipaths: readonly Path[] | undefined;
   localLabel: Label | undefined;
 }
 
 /** One prefix in one table. Every table holds one per route (a VRF's table one more per
- * imported route), so it keeps only what every destination needs in its own fields (eight
- * words with the object header); the rest sits in `rare`, made when first needed. */
+ * imported route), so it keeps only what every destination needs in its own fields (seven,
+ * ten words with the object header); the rest sits in `rare`, made when first needed. */
 export class Dest {
   // Made by newDest only (its fields are declared here and set there).
   /** The first path, and any more (`more`): most destinations have one path, which then
    * costs no list. */
   declare p0: Path | undefined;
-  declare best: Path | undefined;
   /** The global path stamp when the selection was made: a selected path with a newer stamp
    * changed since. */
   declare selectedAt: number;
@@ -187,7 +190,21 @@ export class Dest {
   }
 
   private rareFields(): DestRare {
-    return (this.rare ??= { more: undefined, multipaths: undefined, localLabel: undefined });
+    return (this.rare ??= { more: undefined, best: undefined, multipaths: undefined, localLabel: undefined });
+  }
+
+  /** The selected path (it stays, though taken out of the list, until the next selection). */
+  get best(): Path | undefined {
+    return (this.flags & DestFlag.BestIsP0) !== 0 ? this.p0 : this.rare?.best;
+  }
+  set best(p: Path | undefined) {
+    if (p !== undefined && p === this.p0) {
+      this.flags |= DestFlag.BestIsP0;
+      if (this.rare !== undefined) this.rare.best = undefined;
+    } else {
+      this.flags &= ~DestFlag.BestIsP0;
+      if (p !== undefined || this.rare !== undefined) this.rareFields().best = p;
+    }
   }
 
   /** Paths after the first; undefined when there is at most one. */
@@ -244,6 +261,11 @@ export class Dest {
   remove(p: Path): boolean {
     const more = this.more;
     if (this.p0 === p) {
+      // The best path stays best until the next selection, wherever the list puts p0 now.
+      if ((this.flags & DestFlag.BestIsP0) !== 0) {
+        this.flags &= ~DestFlag.BestIsP0;
+        this.rareFields().best = p;
+      }
       if (more === undefined) this.p0 = undefined;
       else {
         this.p0 = more.shift();
@@ -284,7 +306,7 @@ export class Dest {
  * filling with 100,000 routes spends a third of its time in those copies.
  */
 export function newDest(table: Table, addr: Ipv4, len: number): Dest {
-  return { __proto__: Dest.prototype, p0: undefined, best: undefined, selectedAt: 0, version: 0, flags: len << LEN_SHIFT, rare: undefined, table, addr } as unknown as Dest;
+  return { __proto__: Dest.prototype, p0: undefined, selectedAt: 0, version: 0, flags: len << LEN_SHIFT, rare: undefined, table, addr } as unknown as Dest;
 }
 
 /** A new path, as an object literal on Path's prototype (see newDest). `weight` and `source`

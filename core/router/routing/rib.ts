@@ -64,18 +64,21 @@ class PrefixState implements Prefix, InstalledRoute {
   declare routes: Route | Route[] | undefined;
   /** What the installed candidate resolved to; undefined when nothing is installed. */
   declare resolution: Resolution | undefined;
-  /** Its recursive next hops as indexed in `byNextHop`: resolve VRF, address, resolve VRF,
-   * address… (flat: one array per prefix, not one per next hop; a single next hop's pair is
-   * the index entry's own, shared by every prefix using it). */
-  declare recursive: readonly (string | number)[];
-  /** Interfaces its candidates name, as indexed in `byInterface`. */
-  declare interfaces: readonly string[];
-  /** Bit 0: waiting in the dirty queue. Above it: the resolution pass that last recomputed
-   * it (how often, when more than once, is in the pass's own count). One field for both. */
+  /** What its candidates name, as indexed: recursive next hops (in `byNextHop`) as pairs of
+   * resolve VRF and address, and interfaces (in `byInterface`) as pairs of name and -1 (no
+   * address is negative). Flat, one array per prefix and not one per next hop; a single
+   * next hop's pair is its index entry's own, shared by every prefix using it. */
+  declare links: readonly (string | number)[];
+  /** The prefix length (bits 0–5); bit 6: waiting in the dirty queue; above it: the
+   * resolution pass that last recomputed it (how often, when more than once, is in the pass's
+   * own count). One field for the three: a full table is hundreds of thousands of these. */
   declare marks: number;
   declare readonly vrf: string;
   declare readonly addr: Ipv4;
-  declare readonly len: number;
+
+  get len(): number {
+    return this.marks & LEN_BITS;
+  }
 
   get count(): number {
     const r = this.routes;
@@ -143,7 +146,7 @@ class PrefixState implements Prefix, InstalledRoute {
  * in the old generation once it sees them survive (allocation-site pretenuring, as BGP's
  * newDest; an object made with `new` is always copied out of the young generation first). */
 function newPrefixState(vrf: string, addr: Ipv4, len: number): PrefixState {
-  return { __proto__: PrefixState.prototype, routes: undefined, resolution: undefined, recursive: NO_RECURSIVE, interfaces: NO_INTERFACES, marks: 0, vrf, addr, len } as unknown as PrefixState;
+  return { __proto__: PrefixState.prototype, routes: undefined, resolution: undefined, links: NO_LINKS, marks: len, vrf, addr } as unknown as PrefixState;
 }
 
 /** What an installed candidate resolved to: the route, what the FIB does with it, its paths
@@ -181,8 +184,11 @@ interface VrfRib {
 const NO_KEYS: ReadonlySet<PrefixStateRef> = new Set();
 const NO_PATHS: readonly ResolvedPath[] = [];
 const NO_HOPS: readonly RouteNextHop[] = [];
-const NO_RECURSIVE: readonly (string | number)[] = [];
-const NO_INTERFACES: readonly string[] = [];
+const NO_LINKS: readonly (string | number)[] = [];
+/** PrefixState.marks: the prefix length, the dirty bit, and the pass number from PASS_SHIFT. */
+const LEN_BITS = 0x3f;
+const DIRTY = 0x40;
+const PASS_SHIFT = 7;
 const NO_ROUTES: readonly Route[] = [];
 
 /** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
@@ -194,7 +200,7 @@ export class Rib {
   private readonly byNextHop = new Map<string, NextHopIndex<PrefixState>>();
   /** Interface name → prefixes whose candidates name it. */
   private readonly byInterface = new Map<string, Set<PrefixState>>();
-  /** States to recompute, in the order they were marked, each once (its `marks` bit 0): an
+  /** States to recompute, in the order they were marked, each once (its dirty mark): an
    * array, where a Set of one state added and deleted per upsert made garbage every time. */
   private readonly dirty: PrefixState[] = [];
   /** An installed route's chain plus its own state: the chain of every route resolved through
@@ -338,8 +344,8 @@ export class Rib {
   private process(): void {
     if (this.processing || this.batchDepth > 0) return;
     this.processing = true;
-    // Pass numbers stay small integers (30 bits, never 0) so that `marks` does.
-    const pass = (this.pass = (this.pass + 1) & 0x3fffffff || 1);
+    // Pass numbers stay small integers (24 bits, never 0) so that `marks` does.
+    const pass = (this.pass = (this.pass + 1) & 0xffffff || 1);
     const queue = this.dirty;
     let i = 0;
     try {
@@ -348,9 +354,9 @@ export class Rib {
       for (; i < queue.length; i++) {
         const state = queue[i];
         let count = 1;
-        if (state.marks >>> 1 !== pass) state.marks = pass << 1;
+        if (state.marks >>> PASS_SHIFT !== pass) state.marks = (pass << PASS_SHIFT) | (state.marks & LEN_BITS);
         else {
-          state.marks &= ~1;
+          state.marks &= ~DIRTY;
           count = ((repeats ??= new Map()).get(state) ?? 1) + 1;
           repeats.set(state, count);
         }
@@ -365,8 +371,8 @@ export class Rib {
   }
 
   private markDirty(state: PrefixState): void {
-    if ((state.marks & 1) !== 0) return;
-    state.marks |= 1;
+    if ((state.marks & DIRTY) !== 0) return;
+    state.marks |= DIRTY;
     this.dirty.push(state);
   }
 
@@ -538,44 +544,41 @@ export class Rib {
    * updates mostly are, changes nothing there). */
   private reindex(state: PrefixState): void {
     const vrf = state.vrf;
-    const old = state.recursive;
-    for (const name of state.interfaces) this.byInterface.get(name)?.delete(state);
+    const old = state.links;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] === -1) this.byInterface.get(old[i] as string)?.delete(state);
     // Built exactly sized (arrays that grow by push keep 17 slots), and one shared empty
     // array where there is nothing; one next hop's pair is its index entry's own.
-    let recursive: readonly (string | number)[] | undefined;
-    let interfaces: string[] | undefined;
+    let links: readonly (string | number)[] | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
       const route = state.at(i);
       for (const nh of route.nextHops) {
         if (nh.interface !== undefined) {
-          if (interfaces === undefined) interfaces = [nh.interface];
-          else interfaces.push(nh.interface);
+          links = links === undefined ? [nh.interface, -1] : [...links, nh.interface, -1];
           let set = this.byInterface.get(nh.interface);
           if (set === undefined) this.byInterface.set(nh.interface, (set = new Set()));
           set.add(state);
         } else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? vrf;
-          recursive = recursive === undefined ? this.nextHopIndex(rv).pair(nh.address) : [...recursive, rv, nh.address];
+          links = links === undefined ? this.nextHopIndex(rv).pair(nh.address) : [...links, rv, nh.address];
         }
       }
     }
-    const now = recursive ?? NO_RECURSIVE;
-    state.recursive = now;
-    state.interfaces = interfaces ?? NO_INTERFACES;
+    const now = links ?? NO_LINKS;
+    state.links = now;
     if (now === old) return;
-    for (let i = 0; i < old.length; i += 2) if (!hasPair(now, old[i], old[i + 1])) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number);
-    for (let i = 0; i < now.length; i += 2) if (!hasPair(old, now[i], now[i + 1])) this.nextHopIndex(now[i] as string).add(now[i + 1] as number, state);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== -1 && !hasPair(now, old[i], old[i + 1])) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number);
+    for (let i = 0; i < now.length; i += 2) if (now[i + 1] !== -1 && !hasPair(old, now[i], now[i + 1])) this.nextHopIndex(now[i] as string).add(now[i + 1] as number, state);
   }
 
   private nextHopIndex(vrf: string): NextHopIndex<PrefixState> {
     let index = this.byNextHop.get(vrf);
-    if (index === undefined) this.byNextHop.set(vrf, (index = new NextHopIndex<PrefixState>(vrf, (s, pair) => hasPair(s.recursive, pair[0], pair[1]))));
+    if (index === undefined) this.byNextHop.set(vrf, (index = new NextHopIndex<PrefixState>(vrf, (s, pair) => hasPair(s.links, pair[0], pair[1]))));
     return index;
   }
 
 }
 
-/** Whether a flat list of [resolve VRF, address] pairs holds this one. */
+/** Whether a state's links (flat pairs: resolve VRF and address, or interface and -1) hold this pair. */
 function hasPair(pairs: readonly (string | number)[], vrf: string | number, address: string | number): boolean {
   for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === vrf && pairs[i + 1] === address) return true;
   return false;
