@@ -25,7 +25,7 @@ export class LpmTable<T> {
   /** Routes per prefix length (0–32): the lengths a lookup or a delete's hand-back probes. */
   private readonly byLength = new Int32Array(33);
 
-  /** Slot numbers by prefix (NONE: empty), linear probing at most 70% full, deleted by
+  /** Slot numbers by prefix (NONE: empty), linear probing at most 80% full, deleted by
    * backward shift; 32 − log2(its length) in `shift` (Fibonacci hashing). */
   private index = new Int32Array(16).fill(NONE);
   private shift = 28;
@@ -76,7 +76,7 @@ export class LpmTable<T> {
     index[i] = s;
     this.count++;
     this.byLength[len]++;
-    if (this.count * 10 > index.length * 7) this.grow();
+    if (this.count * 5 > index.length * 4) this.grow();
     if (this.multibit) this.expand(addr >>> 0, len, s, len, -1);
     else if (this.count >= MULTIBIT_MIN_ROUTES) this.buildMultibit();
   }

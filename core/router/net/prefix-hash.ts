@@ -1,10 +1,13 @@
 // Exact-match tables of prefixes, for the tables that hold one object per route (the BGP
-// tables, the RIB's prefix states): an open-addressing hash table (linear probing, at most 70%
+// tables, the RIB's prefix states): an open-addressing hash table (linear probing, at most 80%
 // full, backward-shift deletion) of the objects themselves, keyed by their own address and
-// length. Per entry it costs one array slot, where a Map costs a hash-table entry of three
-// words plus its share of buckets, and a key of length and address beyond 32 bits would be a
-// heap number per key and per lookup. Addresses are compared as given: callers store masked
-// prefixes and look them up masked.
+// length, with each slot's key (address and length mixed into 32 bits) beside it in a typed
+// array. Per entry it costs one array slot and four bytes, where a Map costs a hash-table entry
+// of three words plus its share of buckets, and a key of length and address beyond 32 bits
+// would be a heap number per key and per lookup. Probes compare the keys and touch an entry
+// only where its key matches, and growing re-places entries by their keys alone, so a table
+// whose entries are scattered over the heap can run full without a cache miss per probe.
+// Addresses are compared as given: callers store masked prefixes and look them up masked.
 import type { Ipv4 } from "../wire/addr";
 
 /** What a table holds: anything with a prefix's address and length that never change. */
@@ -15,11 +18,16 @@ export interface PrefixKeyed {
 
 /** The smallest table, and a new one. */
 const MIN_SLOTS = 16;
-/** Slots from which the table grows fourfold (16,384 slots: about 11,000 entries). */
-const GROW_FOUR_FROM = 16_384;
+
+/** A prefix's key: its address mixed with its length (one-to-one for each length). */
+function keyOf(addr: number, len: number): number {
+  return (addr ^ Math.imul(len + 1, 0x27d4eb2d)) | 0;
+}
 
 export class PrefixHash<T extends PrefixKeyed> {
   private slots: (T | undefined)[] = new Array<T | undefined>(MIN_SLOTS).fill(undefined);
+  /** Each occupied slot's key. */
+  private keys = new Int32Array(MIN_SLOTS);
   /** 32 − log2(slots.length): Fibonacci hashing takes the product's top bits. */
   private shift = 28;
   /** Entries in the table. */
@@ -30,18 +38,20 @@ export class PrefixHash<T extends PrefixKeyed> {
     return this.slots.length;
   }
 
-  private home(addr: number, len: number): number {
-    return Math.imul((addr | 0) ^ Math.imul(len + 1, 0x27d4eb2d), 0x9e3779b1 | 0) >>> this.shift;
+  private home(key: number): number {
+    return Math.imul(key, 0x9e3779b1 | 0) >>> this.shift;
   }
 
   get(addr: Ipv4 | number, len: number): T | undefined {
     const slots = this.slots;
+    const keys = this.keys;
     const mask = slots.length - 1;
     const a = addr >>> 0;
-    for (let i = this.home(a, len); ; i = (i + 1) & mask) {
+    const key = keyOf(a, len);
+    for (let i = this.home(key); ; i = (i + 1) & mask) {
       const e = slots[i];
       if (e === undefined) return undefined;
-      if (e.addr === a && e.len === len) return e;
+      if (keys[i] === key && e.addr === a && e.len === len) return e;
     }
   }
 
@@ -49,25 +59,29 @@ export class PrefixHash<T extends PrefixKeyed> {
    * (a function kept by the caller, not a new closure per call: this is the per-route path). */
   getOrAdd(addr: Ipv4 | number, len: number, make: (addr: Ipv4, len: number) => T): T {
     const slots = this.slots;
+    const keys = this.keys;
     const mask = slots.length - 1;
     const a = addr >>> 0;
-    let i = this.home(a, len);
+    const key = keyOf(a, len);
+    let i = this.home(key);
     for (; ; i = (i + 1) & mask) {
       const e = slots[i];
       if (e === undefined) break;
-      if (e.addr === a && e.len === len) return e;
+      if (keys[i] === key && e.addr === a && e.len === len) return e;
     }
     const e = make(a as Ipv4, len);
     slots[i] = e;
-    if (++this.size * 10 > slots.length * 7) this.grow();
+    keys[i] = key;
+    if (++this.size * 5 > slots.length * 4) this.resize(slots.length * 2);
     return e;
   }
 
   /** Takes `e` out (the object itself, not another with its prefix); false when it was not here. */
   delete(e: T): boolean {
     const slots = this.slots;
+    const keys = this.keys;
     const mask = slots.length - 1;
-    let i = this.home(e.addr, e.len);
+    let i = this.home(keyOf(e.addr, e.len));
     for (; slots[i] !== e; i = (i + 1) & mask) if (slots[i] === undefined) return false;
     slots[i] = undefined;
     this.size--;
@@ -76,10 +90,11 @@ export class PrefixHash<T extends PrefixKeyed> {
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const next = slots[j];
       if (next === undefined) break;
-      const k = this.home(next.addr, next.len);
+      const k = this.home(keys[j]);
       const stays = i <= j ? i < k && k <= j : i < k || k <= j;
       if (stays) continue;
       slots[i] = next;
+      keys[i] = keys[j];
       slots[j] = undefined;
       i = j;
     }
@@ -95,25 +110,24 @@ export class PrefixHash<T extends PrefixKeyed> {
     return out;
   }
 
-  /** Doubles the table, or past GROW_FOUR_FROM slots quadruples it: a table that gets that
-   * big is a full BGP table filling, whose every doubling re-places every entry (a cache miss
-   * each, the entries being all over the heap) into a new array of fresh pages. */
-  private grow(): void {
-    this.resize(this.slots.length * (this.slots.length >= GROW_FOUR_FROM ? 4 : 2));
-  }
-
-  /** Moves every entry into a new array of `length` slots (a power of two). */
+  /** Moves every entry into new arrays of `length` slots (a power of two), by their keys. */
   private resize(length: number): void {
     const old = this.slots;
+    const oldKeys = this.keys;
     const slots = new Array<T | undefined>(length).fill(undefined);
+    const keys = new Int32Array(length);
     this.slots = slots;
+    this.keys = keys;
     this.shift = 32 - Math.log2(length);
-    const mask = slots.length - 1;
-    for (const e of old) {
+    const mask = length - 1;
+    for (let j = 0; j < old.length; j++) {
+      const e = old[j];
       if (e === undefined) continue;
-      let i = this.home(e.addr, e.len);
+      const key = oldKeys[j];
+      let i = this.home(key);
       while (slots[i] !== undefined) i = (i + 1) & mask;
       slots[i] = e;
+      keys[i] = key;
     }
   }
 }
