@@ -152,8 +152,9 @@ export class Table {
 }
 
 /** BestIsP0: the best path is the first (`p0`), as for nearly every destination; any other
- * best path is kept in `rare`. */
-export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4, FollowLabel: 8, BestIsP0: 16 } as const;
+ * best path is kept in `rare`. SelectedChanged: a selected path changed in place since the
+ * last selection (new attributes or label in the same path object). */
+export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4, FollowLabel: 8, BestIsP0: 16, SelectedChanged: 32 } as const;
 /** `flags` holds the prefix length above the DestFlag bits. */
 const LEN_SHIFT = 8;
 
@@ -167,16 +168,13 @@ interface DestRare {
 }
 
 /** One prefix in one table. Every table holds one per route (a VRF's table one more per
- * imported route), so it keeps only what every destination needs in its own fields (seven,
- * ten words with the object header); the rest sits in `rare`, made when first needed. */
+ * imported route), so it keeps only what every destination needs in its own fields (six,
+ * nine words with the object header); the rest sits in `rare`, made when first needed. */
 export class Dest {
   // Made by newDest only (its fields are declared here and set there).
   /** The first path, and any more (`more`): most destinations have one path, which then
    * costs no list. */
   declare p0: Path | undefined;
-  /** The global path stamp when the selection was made: a selected path with a newer stamp
-   * changed since. */
-  declare selectedAt: number;
   /** BGP table version of the last best-path change. */
   declare version: number;
   /** DestFlag bits, and the prefix length from bit LEN_SHIFT up. */
@@ -306,7 +304,7 @@ export class Dest {
  * filling with 100,000 routes spends a third of its time in those copies.
  */
 export function newDest(table: Table, addr: Ipv4, len: number): Dest {
-  return { __proto__: Dest.prototype, p0: undefined, selectedAt: 0, version: 0, flags: len << LEN_SHIFT, rare: undefined, table, addr } as unknown as Dest;
+  return { __proto__: Dest.prototype, p0: undefined, version: 0, flags: len << LEN_SHIFT, rare: undefined, table, addr } as unknown as Dest;
 }
 
 /** A new path, as an object literal on Path's prototype (see newDest). `weight` and `source`

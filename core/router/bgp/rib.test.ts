@@ -40,6 +40,34 @@ describe("BgpRib receive", () => {
     expect(tables.map((t) => t.vrf)).toEqual(["cust1", undefined]);
   });
 
+  it("tells the VRF again when its selected path changes in place (new label, new attributes), and not for a duplicate or a change to a path not selected", () => {
+    const { hooks, rib } = setup();
+    const pe = peer("10.1.1.3");
+    const other = peer("10.1.1.4");
+    rib.peerUp(pe);
+    rib.peerUp(other);
+    const route = (label: number) => ({ vpn: [{ labels: [L(label)], rd: rd("65000:7"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")], nextHop: ip("10.1.1.3"), localPref: 100 });
+    send(rib, pe, route(16));
+    expect(hooks.bestChangedCalls).toBe(1);
+    send(rib, pe, route(16));
+    expect(hooks.bestChangedCalls).toBe(1);
+    send(rib, pe, route(17));
+    expect(hooks.bestChangedCalls).toBe(2);
+    expect(hooks.get("cust1", "192.168.113.0/24")?.[0].label).toBe(17);
+    send(rib, pe, { ...route(17), med: 5 });
+    expect(hooks.bestChangedCalls).toBe(3);
+    // A second, less preferred path: its changes leave the selection as it was.
+    const worse = (localPref: number) => ({ vpn: [{ labels: [L(30)], rd: rd("65000:8"), prefix: pfx("192.168.113.0/24") }], rts: [rt("1:1")], nextHop: ip("10.1.1.4"), localPref });
+    send(rib, other, worse(50));
+    expect(hooks.bestChangedCalls).toBe(3);
+    send(rib, other, worse(60));
+    expect(hooks.bestChangedCalls).toBe(3);
+    // Until it becomes the better one.
+    send(rib, other, worse(200));
+    expect(hooks.bestChangedCalls).toBe(4);
+    expect(hooks.get("cust1", "192.168.113.0/24")?.[0].label).toBe(30);
+  });
+
   it("does not import a route whose targets meet no VRF's import targets", () => {
     const { hooks, rib } = setup();
     const pe = peer("10.1.1.3");

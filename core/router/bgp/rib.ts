@@ -275,6 +275,7 @@ export class BgpRib {
       if (p.from !== peer || p.dest !== dest) continue;
       p.raw = raw;
       if (p.attrs === attrs && p.label === label && p.weight === weight) return; // a duplicate
+      this.changingSelected(p);
       this.unimport(p);
       p.attrs = attrs;
       p.label = label;
@@ -322,6 +323,15 @@ export class BgpRib {
     this.markDirty(d);
   }
 
+  /** `p` is about to change in place: the destinations that have it selected (its own, and
+   * those it is imported into) announce the change at their next selection. */
+  private changingSelected(p: Path): void {
+    markIfSelected(p.dest, p);
+    const into = p.importedInto;
+    if (Array.isArray(into)) for (const d of into) markIfSelected(d, p);
+    else if (into !== undefined) markIfSelected(into, p);
+  }
+
   /** Removes a path from its destination and from every VRF it was imported into. */
   removePath(p: Path): void {
     if (!p.dest.has(p)) return;
@@ -339,6 +349,7 @@ export class BgpRib {
   replaceAttrs(p: Path, attrs: Attrs, weight: number, raw?: Attrs): void {
     p.raw = raw ?? p.raw;
     if (p.attrs === attrs && p.weight === weight) return;
+    this.changingSelected(p);
     this.unimport(p);
     p.attrs = attrs;
     p.weight = weight;
@@ -423,12 +434,12 @@ export class BgpRib {
     }
     const best = d.best;
     const multi = d.multipaths;
-    let changed = best !== oldBest || (best !== undefined && best.stamp > d.selectedAt) || (multi === undefined) !== (oldMulti === undefined);
+    let changed = best !== oldBest || (d.flags & DestFlag.SelectedChanged) !== 0 || (multi === undefined) !== (oldMulti === undefined);
     if (!changed && multi !== undefined && oldMulti !== undefined) {
       changed = multi.length !== oldMulti.length;
-      for (let i = 0; !changed && i < oldMulti.length; i++) changed = multi[i] !== oldMulti[i] || multi[i].stamp > d.selectedAt;
+      for (let i = 0; !changed && i < oldMulti.length; i++) changed = multi[i] !== oldMulti[i];
     }
-    d.selectedAt = this.stamp;
+    d.flags &= ~DestFlag.SelectedChanged;
     if (d.p0 === undefined && (d.flags & DestFlag.Removed) === 0) {
       const t = d.table;
       t.delete(d);
@@ -546,4 +557,9 @@ export class BgpRib {
   readonly labelledNextHop = labelledNextHop;
   readonly cscSent = cscSent;
   readonly updateLocalLabel = updateLocalLabel;
+}
+
+/** Marks `d` for announcing at its next selection if `p` is its best path or a multipath. */
+function markIfSelected(d: Dest, p: Path): void {
+  if (d.best === p || (d.multipaths !== undefined && d.multipaths.includes(p))) d.flags |= DestFlag.SelectedChanged;
 }
