@@ -51,6 +51,9 @@ export * from "./types";
 export { Dest, Path, Table } from "./bestpath";
 export { Attrs } from "./attrs";
 
+/** The most entries the dirty queue keeps room for after a flush. */
+const KEPT_QUEUE = 1024;
+
 /** Per established peer. */
 interface PeerState {
   readonly out: AdjRibOut;
@@ -88,7 +91,11 @@ export class BgpRib {
   peerList: PeerState[] = [];
   /** Originated routes by VRF, prefix key and source: kept while the VRF has no table. */
   readonly locals = new Map<string, Map<number, Map<LocalSource, LocalEntry>>>();
-  readonly dirty: Dest[] = [];
+  /** Destinations to select again, each once (DestFlag.Dirty): the first `dirtyCount`
+   * entries of an array that keeps its room between UPDATEs (emptied by `length = 0`, an
+   * array frees its store and grows it again for every UPDATE). */
+  readonly dirty: (Dest | undefined)[] = [];
+  dirtyCount = 0;
   flushing = false;
   stamp = 0;
   tableVersion = 1;
@@ -384,7 +391,7 @@ export class BgpRib {
   markDirty(d: Dest): void {
     if ((d.flags & DestFlag.Dirty) === 0) {
       d.flags |= DestFlag.Dirty;
-      this.dirty.push(d);
+      this.dirty[this.dirtyCount++] = d;
     }
   }
 
@@ -410,14 +417,26 @@ export class BgpRib {
   flush(): void {
     if (this.flushing) return;
     this.flushing = true;
+    const queue = this.dirty;
+    let i = 0;
     try {
-      for (let i = 0; i < this.dirty.length; i++) {
-        const d = this.dirty[i];
+      for (; i < this.dirtyCount; i++) {
+        const d = queue[i] as Dest;
+        queue[i] = undefined;
         d.flags &= ~DestFlag.Dirty;
         this.reselect(d);
       }
-      this.dirty.length = 0;
+      this.dirtyCount = 0;
+      // The queue keeps its room for the next UPDATE, unless a big change grew it.
+      if (queue.length > KEPT_QUEUE) queue.length = 0;
     } finally {
+      // A selection that threw leaves the destinations after it queued for the next flush.
+      if (this.dirtyCount > 0) {
+        const left = this.dirtyCount - (i + 1);
+        queue.copyWithin(0, i + 1, this.dirtyCount);
+        queue.fill(undefined, left, this.dirtyCount);
+        this.dirtyCount = left;
+      }
       this.flushing = false;
     }
     this.notifyPeers();

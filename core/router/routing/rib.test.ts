@@ -56,6 +56,32 @@ describe("the RIB", () => {
     expect(rib.candidates(undefined, p("192.168.9.0/24"))).toHaveLength(1);
   });
 
+  it("keeps the routes queued after a listener that threw, and installs them at the next change", () => {
+    const { r, installed } = router();
+    const rib = r.routing.rib;
+    let failOnce = true;
+    rib.onChange((_vrf, prefix) => {
+      if (failOnce && formatIpv4(prefix.addr) === "192.168.2.0") {
+        failOnce = false;
+        throw new Error("listener failed");
+      }
+    });
+    const route = (text: string) => ({ prefix: p(text), protocol: "static" as const, distance: 1, metric: 0, nextHops: [{ address: ip("10.0.0.2") }] });
+    expect(() =>
+      rib.batch(() => {
+        for (const text of ["192.168.1.0/24", "192.168.2.0/24", "192.168.3.0/24", "192.168.4.0/24"]) rib.upsert(undefined, route(text));
+      }),
+    ).toThrow("listener failed");
+    expect(installed("192.168.1.0/24")).toBe(true);
+    expect(installed("192.168.2.0/24")).toBe(true);
+    expect(installed("192.168.3.0/24")).toBe(false);
+    rib.upsert(undefined, route("192.168.5.0/24"));
+    for (const text of ["192.168.3.0/24", "192.168.4.0/24", "192.168.5.0/24"]) expect(installed(text)).toBe(true);
+    // And the queue works on as before.
+    rib.withdraw(undefined, p("192.168.1.0/24"), "static");
+    expect(installed("192.168.1.0/24")).toBe(false);
+  });
+
   it("puts connected subnets, their own addresses and the subnet's network and broadcast addresses in the FIB", () => {
     const { fib } = router();
     expect(fib("10.0.0.0/24")).toBe("forward Ethernet0/0");

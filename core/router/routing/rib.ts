@@ -191,6 +191,8 @@ const DIRTY = 0x40;
 const PASS_SHIFT = 7;
 const NO_ROUTES: readonly Route[] = [];
 
+/** The most entries a work queue keeps room for after it has been worked through. */
+const KEPT_QUEUE = 1024;
 /** Re-resolving one prefix more often than this in one pass means an oscillation: stop. */
 const MAX_RECOMPUTE_PER_PASS = 16;
 
@@ -200,9 +202,12 @@ export class Rib {
   private readonly byNextHop = new Map<string, NextHopIndex<PrefixState>>();
   /** Interface name → prefixes whose candidates name it. */
   private readonly byInterface = new Map<string, Set<PrefixState>>();
-  /** States to recompute, in the order they were marked, each once (its dirty mark): an
-   * array, where a Set of one state added and deleted per upsert made garbage every time. */
-  private readonly dirty: PrefixState[] = [];
+  /** States to recompute, in the order they were marked, each once (its dirty mark): the
+   * first `dirtyCount` entries of an array that keeps its room between passes (a Set of one
+   * state added and deleted per upsert, or an array emptied by `length = 0`, which frees its
+   * store, made garbage on every upsert). */
+  private readonly dirty: (PrefixState | undefined)[] = [];
+  private dirtyCount = 0;
   /** An installed route's chain plus its own state: the chain of every route resolved through
    * it alone, made once per installed route rather than once per dependant (by the state,
    * and dropped when what the state installed changes). */
@@ -351,8 +356,9 @@ export class Rib {
     try {
       // States marked while it runs join the end of the queue and are visited in this pass.
       let repeats: Map<PrefixState, number> | undefined;
-      for (; i < queue.length; i++) {
-        const state = queue[i];
+      for (; i < this.dirtyCount; i++) {
+        const state = queue[i] as PrefixState;
+        queue[i] = undefined;
         let count = 1;
         if (state.marks >>> PASS_SHIFT !== pass) state.marks = (pass << PASS_SHIFT) | (state.marks & LEN_BITS);
         else {
@@ -362,10 +368,17 @@ export class Rib {
         }
         if (count <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state);
       }
-      queue.length = 0;
+      this.dirtyCount = 0;
+      // The queue keeps its room for the next upsert, unless a big batch grew it.
+      if (queue.length > KEPT_QUEUE) queue.length = 0;
     } finally {
       // A recompute that threw leaves the states after it queued for the next pass.
-      if (queue.length > 0) queue.splice(0, i + 1);
+      if (this.dirtyCount > 0) {
+        const left = this.dirtyCount - (i + 1);
+        queue.copyWithin(0, i + 1, this.dirtyCount);
+        queue.fill(undefined, left, this.dirtyCount);
+        this.dirtyCount = left;
+      }
       this.processing = false;
     }
   }
@@ -373,7 +386,7 @@ export class Rib {
   private markDirty(state: PrefixState): void {
     if ((state.marks & DIRTY) !== 0) return;
     state.marks |= DIRTY;
-    this.dirty.push(state);
+    this.dirty[this.dirtyCount++] = state;
   }
 
   private recompute(vrf: string, p: Prefix): void {
@@ -398,7 +411,8 @@ export class Rib {
     // Everything resolved through this prefix may now resolve differently.
     const dependants = this.byNextHop.get(vrf)?.within(state);
     if (dependants !== undefined) for (const states of dependants) for (const s of states) this.markDirty(s);
-    for (const listener of this.listeners) listener(vrf, state, installed);
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](vrf, state, installed);
   }
 
   private resolveRoute(vrf: string, self: PrefixState, route: Route): Resolution | undefined {
@@ -550,8 +564,10 @@ export class Rib {
     // array where there is nothing; one next hop's pair is its index entry's own.
     let links: readonly (string | number)[] | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
-      const route = state.at(i);
-      for (const nh of route.nextHops) {
+      const hops = state.at(i).nextHops;
+      // Counted loops: a for…of here made an iterator and a result per next hop, per upsert.
+      for (let h = 0; h < hops.length; h++) {
+        const nh = hops[h];
         if (nh.interface !== undefined) {
           links = links === undefined ? [nh.interface, -1] : [...links, nh.interface, -1];
           let set = this.byInterface.get(nh.interface);
