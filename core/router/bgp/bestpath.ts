@@ -30,37 +30,66 @@ export const DEFAULT_LOCAL_PREF = 100;
 
 const SOURCE_RANK: Record<LocalSource, number> = { network: 0, aggregate: 1, "redistribute-connected": 2, "redistribute-static": 3, default: 4 };
 
-/** What few paths have: a weight, a local source, attributes from before the import policy. */
-interface PathRare {
-  weight: number;
-  readonly source: LocalSource | undefined;
-  raw: Attrs | undefined;
+/** What few paths have: a weight, a local source, attributes from before the import policy.
+ * It takes the path's import list's place (`extra`) and holds it. */
+class PathRare {
+  constructor(
+    public weight: number,
+    readonly source: LocalSource | undefined,
+    public raw: Attrs | undefined,
+    public importedInto: Dest | Dest[] | undefined,
+  ) {}
 }
 
-/** Made by newPath only (its fields are declared here and set there). */
+/** Made by newPath only (its fields are declared here and set there). Six fields (nine words
+ * with the object header): a full table is one per route. Its IGP cost is not kept but asked
+ * of the RIB (pathCost), which caches it per next hop. */
 export class Path implements BgpBestPath {
-  /** Bumped on every change: arrival order for "oldest eBGP" and change detection. */
+  /** Bumped on every change: arrival order for "oldest eBGP". */
   declare stamp: number;
-  /** IGP cost to the next hop at the last selection; -1 when inaccessible. */
-  declare cost: number;
-  /** The VRF destinations this path is imported into (VPN import under another RD). The
-   * path object itself sits in their path lists: an imported path is one whose `dest` is
-   * not the destination looking at it. */
-  declare importedInto: Dest | Dest[] | undefined;
-  /** A received path without policy has none (one path per route: its fields count). */
-  declare private rare: PathRare | undefined;
+  /** The VRF destinations it is imported into, or the PathRare that holds them. */
+  declare private extra: Dest | Dest[] | PathRare | undefined;
   /** The destination the path was received or originated in. */
   declare readonly dest: Dest;
   declare attrs: Attrs;
   declare readonly from: BgpPeer | undefined;
   declare label: Label | undefined;
 
+  /** The VRF destinations this path is imported into (VPN import under another RD). The
+   * path object itself sits in their path lists: an imported path is one whose `dest` is
+   * not the destination looking at it. */
+  get importedInto(): Dest | Dest[] | undefined {
+    const x = this.extra;
+    return x instanceof PathRare ? x.importedInto : x;
+  }
+  set importedInto(into: Dest | Dest[] | undefined) {
+    const x = this.extra;
+    if (x instanceof PathRare) x.importedInto = into;
+    else this.extra = into;
+  }
+
+  /** A received path without policy has none (one path per route: its fields count). */
+  private get rare(): PathRare | undefined {
+    const x = this.extra;
+    return x instanceof PathRare ? x : undefined;
+  }
+
+  private rareFields(source: LocalSource | undefined): PathRare {
+    const x = this.extra;
+    if (x instanceof PathRare) return x;
+    const rare = new PathRare(0, source, undefined, x);
+    this.extra = rare;
+    return rare;
+  }
+
   get weight(): number {
-    return this.rare === undefined ? 0 : this.rare.weight;
+    const rare = this.rare;
+    return rare === undefined ? 0 : rare.weight;
   }
   set weight(weight: number) {
-    if (this.rare !== undefined) this.rare.weight = weight;
-    else if (weight !== 0) this.rare = { weight, source: undefined, raw: undefined };
+    const rare = this.rare;
+    if (rare !== undefined) rare.weight = weight;
+    else if (weight !== 0) this.rareFields(undefined).weight = weight;
   }
 
   /** Set for a locally originated path. */
@@ -74,8 +103,9 @@ export class Path implements BgpBestPath {
     return this.rare?.raw;
   }
   set raw(raw: Attrs | undefined) {
-    if (this.rare !== undefined) this.rare.raw = raw;
-    else if (raw !== undefined) this.rare = { weight: 0, source: undefined, raw };
+    const rare = this.rare;
+    if (rare !== undefined) rare.raw = raw;
+    else if (raw !== undefined) this.rareFields(undefined).raw = raw;
   }
 
   get ebgp(): boolean {
@@ -84,10 +114,6 @@ export class Path implements BgpBestPath {
 
   get local(): boolean {
     return this.source !== undefined;
-  }
-
-  get valid(): boolean {
-    return this.cost >= 0;
   }
 
   /** Sourced by this router for VPNv4: originated here or learnt from a neighbor in the VRF.
@@ -159,27 +185,27 @@ export const DestFlag = { Dirty: 1, Removed: 2, AggregateLabel: 4, FollowLabel: 
 const LEN_SHIFT = 8;
 
 /** What few destinations have: more than one path, a best path after the first, multipaths,
- * a local label. */
-interface DestRare {
-  more: Path[] | undefined;
-  best: Path | undefined;
-  multipaths: readonly Path[] | undefined;
-  localLabel: Label | undefined;
+ * a local label. It takes the first path's place in the destination (`head`) and holds it. */
+class DestRare {
+  more: Path[] | undefined = undefined;
+  best: Path | undefined = undefined;
+  multipaths: readonly Path[] | undefined = undefined;
+  localLabel: Label | undefined = undefined;
+  constructor(public p0: Path | undefined) {}
 }
 
 /** One prefix in one table. Every table holds one per route (a VRF's table one more per
- * imported route), so it keeps only what every destination needs in its own fields (six,
- * nine words with the object header); the rest sits in `rare`, made when first needed. */
+ * imported route), so it keeps only what every destination needs in its own fields (five,
+ * eight words with the object header): its one path, or what few destinations have besides
+ * (DestRare, made when first needed, holding the first path). */
 export class Dest {
   // Made by newDest only (its fields are declared here and set there).
-  /** The first path, and any more (`more`): most destinations have one path, which then
-   * costs no list. */
-  declare p0: Path | undefined;
+  /** The first path, or the DestRare that holds it. */
+  declare private head: Path | DestRare | undefined;
   /** BGP table version of the last best-path change. */
   declare version: number;
   /** DestFlag bits, and the prefix length from bit LEN_SHIFT up. */
   declare flags: number;
-  declare private rare: DestRare | undefined;
   declare readonly table: Table;
   declare readonly addr: Ipv4;
 
@@ -187,8 +213,29 @@ export class Dest {
     return this.flags >>> LEN_SHIFT;
   }
 
+  /** The first path, and any more (`more`): most destinations have one path, which then
+   * costs no list. */
+  get p0(): Path | undefined {
+    const h = this.head;
+    return h instanceof DestRare ? h.p0 : h;
+  }
+  private set p0(p: Path | undefined) {
+    const h = this.head;
+    if (h instanceof DestRare) h.p0 = p;
+    else this.head = p;
+  }
+
+  private get rare(): DestRare | undefined {
+    const h = this.head;
+    return h instanceof DestRare ? h : undefined;
+  }
+
   private rareFields(): DestRare {
-    return (this.rare ??= { more: undefined, best: undefined, multipaths: undefined, localLabel: undefined });
+    const h = this.head;
+    if (h instanceof DestRare) return h;
+    const rare = new DestRare(h);
+    this.head = rare;
+    return rare;
   }
 
   /** The selected path (it stays, though taken out of the list, until the next selection). */
@@ -196,12 +243,13 @@ export class Dest {
     return (this.flags & DestFlag.BestIsP0) !== 0 ? this.p0 : this.rare?.best;
   }
   set best(p: Path | undefined) {
+    const rare = this.rare;
     if (p !== undefined && p === this.p0) {
       this.flags |= DestFlag.BestIsP0;
-      if (this.rare !== undefined) this.rare.best = undefined;
+      if (rare !== undefined) rare.best = undefined;
     } else {
       this.flags &= ~DestFlag.BestIsP0;
-      if (p !== undefined || this.rare !== undefined) this.rareFields().best = p;
+      if (p !== undefined || rare !== undefined) this.rareFields().best = p;
     }
   }
 
@@ -304,14 +352,20 @@ export class Dest {
  * filling with 100,000 routes spends a third of its time in those copies.
  */
 export function newDest(table: Table, addr: Ipv4, len: number): Dest {
-  return { __proto__: Dest.prototype, p0: undefined, version: 0, flags: len << LEN_SHIFT, rare: undefined, table, addr } as unknown as Dest;
+  return { __proto__: Dest.prototype, head: undefined, version: 0, flags: len << LEN_SHIFT, table, addr } as unknown as Dest;
 }
 
 /** A new path, as an object literal on Path's prototype (see newDest). `weight` and `source`
- * (set for a locally originated path) go in `rare` where either is set. */
+ * (set for a locally originated path) go in a PathRare where either is set. */
 export function newPath(dest: Dest, attrs: Attrs, from: BgpPeer | undefined, label: Label | undefined, weight: number, source: LocalSource | undefined, stamp: number): Path {
-  const rare: PathRare | undefined = weight !== 0 || source !== undefined ? { weight, source, raw: undefined } : undefined;
-  return { __proto__: Path.prototype, stamp, cost: 0, importedInto: undefined, rare, dest, attrs, from, label } as unknown as Path;
+  const extra: PathRare | undefined = weight !== 0 || source !== undefined ? new PathRare(weight, source, undefined, undefined) : undefined;
+  return { __proto__: Path.prototype, stamp, extra, dest, attrs, from, label } as unknown as Path;
+}
+
+/** IGP cost to a path's next hop, -1 when inaccessible (IOS: the path is not valid). Local
+ * paths and paths from a neighbor in a VRF cost 0. */
+export function pathCost(p: Path, ctx: { cost(nextHop: Ipv4): number }): number {
+  return p.from === undefined || p.from.vrf !== "" ? 0 : ctx.cost(p.attrs.nextHop);
 }
 
 /** A table's multipath counts (1 = off): `maximum-paths N` for eBGP best paths, `maximum-paths
@@ -337,8 +391,9 @@ function routerIdOf(p: Path, ctx: SelectionContext): number {
 }
 
 /** Steps up to MED: negative when `a` is better, 0 when equal (eiBGP multipath candidates). */
-function compareToMed(a: Path, b: Path): number {
-  if (a.valid !== b.valid) return a.valid ? -1 : 1;
+function compareToMed(a: Path, b: Path, ctx: SelectionContext): number {
+  const validA = pathCost(a, ctx) >= 0;
+  if (validA !== pathCost(b, ctx) >= 0) return validA ? -1 : 1;
   if (a.weight !== b.weight) return b.weight - a.weight;
   const lpA = a.attrs.localPref ?? DEFAULT_LOCAL_PREF;
   const lpB = b.attrs.localPref ?? DEFAULT_LOCAL_PREF;
@@ -355,16 +410,16 @@ function compareToMed(a: Path, b: Path): number {
 }
 
 /** Steps up to IGP cost: negative when `a` is better, 0 when equal (multipath candidates). */
-function compareToCost(a: Path, b: Path): number {
-  const c = compareToMed(a, b);
+function compareToCost(a: Path, b: Path, ctx: SelectionContext): number {
+  const c = compareToMed(a, b, ctx);
   if (c !== 0) return c;
   if (a.ebgp !== b.ebgp) return a.ebgp ? -1 : 1;
-  return a.cost - b.cost;
+  return pathCost(a, ctx) - pathCost(b, ctx);
 }
 
 /** Negative when `a` is the better path. A total order on the paths of one Dest. */
 export function comparePaths(a: Path, b: Path, ctx: SelectionContext): number {
-  const c = compareToCost(a, b);
+  const c = compareToCost(a, b, ctx);
   if (c !== 0) return c;
   if (a.ebgp && b.ebgp && a.stamp !== b.stamp) return a.stamp - b.stamp; // the oldest eBGP path
   const ridA = routerIdOf(a, ctx);
@@ -388,7 +443,7 @@ function deterministicMed(d: Dest, ctx: SelectionContext): Path {
   const winners: Path[] = [];
   for (let k = 0; k < d.count; k++) {
     const p = d.at(k);
-    if (p.cost < 0) continue;
+    if (pathCost(p, ctx) < 0) continue;
     const i = winners.findIndex((w) => w.attrs.neighborAs === p.attrs.neighborAs);
     if (i < 0) winners.push(p);
     else if (comparePaths(p, winners[i], ctx) < 0) winners[i] = p;
@@ -398,9 +453,8 @@ function deterministicMed(d: Dest, ctx: SelectionContext): Path {
   return best;
 }
 
-/** Refreshes each path's next-hop cost and sets the destination's best path and
- * multipaths (at most the table's multipath count in all); no best when no path is valid.
- * The best path is chosen as without multipath. With `maximum-paths N` or `maximum-paths
+/** Sets the destination's best path and multipaths (at most the table's multipath count in
+ * all); no best when no path is valid. The best path is chosen as without multipath. With `maximum-paths N` or `maximum-paths
  * ibgp N` the multipaths are paths of the best's kind (eBGP or iBGP) equal to it up to the IGP
  * cost. With `maximum-paths eibgp N` eBGP and iBGP paths join one set: equal up to MED, the
  * eBGP-over-iBGP step and the IGP cost left out, since IOS's eiBGP multipath shares load over
@@ -412,8 +466,7 @@ export function selectPaths(d: Dest, ctx: SelectionContext): void {
   let valid = 0;
   for (let i = 0; i < n; i++) {
     const p = d.at(i);
-    p.cost = p.from === undefined || p.from.vrf !== "" ? 0 : ctx.cost(p.attrs.nextHop);
-    if (p.cost < 0) continue;
+    if (pathCost(p, ctx) < 0) continue;
     valid++;
     if (best === undefined || comparePaths(p, best, ctx) < 0) best = p;
   }
@@ -429,8 +482,8 @@ export function selectPaths(d: Dest, ctx: SelectionContext): void {
   let more: Path[] = [];
   for (let i = 0; i < n; i++) {
     const p = d.at(i);
-    if (p === best || p.cost < 0 || p.local || p.attrs.asPathKey !== best.attrs.asPathKey) continue;
-    if (mixed ? compareToMed(p, best) !== 0 : p.ebgp !== best.ebgp || compareToCost(p, best) !== 0) continue;
+    if (p === best || pathCost(p, ctx) < 0 || p.local || p.attrs.asPathKey !== best.attrs.asPathKey) continue;
+    if (mixed ? compareToMed(p, best, ctx) !== 0 : p.ebgp !== best.ebgp || compareToCost(p, best, ctx) !== 0) continue;
     more.push(p);
   }
   if (more.length === 0) return;

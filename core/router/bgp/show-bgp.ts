@@ -16,7 +16,7 @@ import { formatIpv4, formatPrefix, maskOf, type Ipv4, type Prefix } from "../wir
 import { formatAsPath } from "../wire/bgp-aspath";
 import { formatCommunity, formatExtendedCommunity } from "../wire/bgp-communities";
 import { formatRouteDistinguisher } from "../wire/bgp-nlri";
-import type { Dest, Multipath, Path, Table } from "./bestpath";
+import { pathCost, type Dest, type Multipath, type Path, type Table } from "./bestpath";
 import type { BgpRib, BgpRibCounts } from "./rib";
 import type { BgpFamily } from "./types";
 import { multipathOf } from "./vpn";
@@ -59,7 +59,7 @@ function pathRow(rib: BgpRib, t: Table, d: Dest, p: Path, advertisedTo: readonly
     prefix: formatPrefix(d),
     version: d.version,
     pathCount: d.count,
-    valid: p.valid,
+    valid: pathCost(p, rib) >= 0,
     best,
     multipath: !best && (d.multipaths?.includes(p) ?? false),
     internal: p.from !== undefined && !p.from.ebgp,
