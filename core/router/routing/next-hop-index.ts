@@ -16,7 +16,7 @@ interface NextHopEntry<S> {
   states: S[];
   /** Deletions since the list was last compacted. */
   stale: number;
-  /** [resolve VRF, address]: the `recursive` of every prefix with this one next hop. */
+  /** [resolve VRF, address]: what the RIB works out as the links of every prefix with this one next hop. */
   readonly pair: NextHopPair;
 }
 

@@ -59,16 +59,10 @@ export type RibListener = (vrf: string, prefix: Prefix, installed: InstalledRout
  * next hop share one). */
 class PrefixState implements Prefix, InstalledRoute {
   // Made by newPrefixState only (its fields are declared here and set there).
-  /** Its candidates, sorted by distance, then metric: one route (most prefixes have one,
-   * which then costs no list), a list of two or more, or none. */
-  declare routes: Route | Route[] | undefined;
-  /** What the installed candidate resolved to; undefined when nothing is installed. */
-  declare resolution: Resolution | undefined;
-  /** What its candidates name, as indexed: recursive next hops (in `byNextHop`) as pairs of
-   * resolve VRF and address, and interfaces (in `byInterface`) as pairs of name and -1 (no
-   * address is negative). Flat, one array per prefix and not one per next hop; a single
-   * next hop's pair is its index entry's own, shared by every prefix using it. */
-  declare links: readonly (string | number)[];
+  /** Its candidates and what is installed, in one field: nothing; the one candidate, not
+   * installed; the Resolution of the one candidate, installed (most prefixes: its route is
+   * the candidate); or, for anything else, a PrefixRare holding both. */
+  declare private held: Route | Resolution | PrefixRare | undefined;
   /** The prefix length (bits 0–5); bit 6: waiting in the dirty queue; above it: the
    * resolution pass that last recomputed it (how often, when more than once, is in the pass's
    * own count). One field for the three: a full table is hundreds of thousands of these. */
@@ -78,6 +72,40 @@ class PrefixState implements Prefix, InstalledRoute {
 
   get len(): number {
     return this.marks & LEN_BITS;
+  }
+
+  /** Its candidates, sorted by distance, then metric: one route (most prefixes have one,
+   * which then costs no list), a list of two or more, or none. */
+  get routes(): Route | Route[] | undefined {
+    const h = this.held;
+    if (h === undefined) return undefined;
+    if (h instanceof Resolution) return h.route;
+    if (h instanceof PrefixRare) return h.routes;
+    return h;
+  }
+  set routes(routes: Route | Route[] | undefined) {
+    this.hold(routes, this.resolution);
+  }
+
+  /** What the installed candidate resolved to; undefined when nothing is installed. */
+  get resolution(): Resolution | undefined {
+    const h = this.held;
+    return h instanceof Resolution ? h : h instanceof PrefixRare ? h.resolution : undefined;
+  }
+  set resolution(resolution: Resolution | undefined) {
+    this.hold(this.routes, resolution);
+  }
+
+  private hold(routes: Route | Route[] | undefined, resolution: Resolution | undefined): void {
+    if (resolution === undefined ? !Array.isArray(routes) : routes === resolution.route) {
+      this.held = resolution ?? (routes as Route | undefined);
+      return;
+    }
+    const h = this.held;
+    if (h instanceof PrefixRare) {
+      h.routes = routes;
+      h.resolution = resolution;
+    } else this.held = new PrefixRare(routes, resolution);
   }
 
   get count(): number {
@@ -146,7 +174,7 @@ class PrefixState implements Prefix, InstalledRoute {
  * in the old generation once it sees them survive (allocation-site pretenuring, as BGP's
  * newDest; an object made with `new` is always copied out of the young generation first). */
 function newPrefixState(vrf: string, addr: Ipv4, len: number): PrefixState {
-  return { __proto__: PrefixState.prototype, routes: undefined, resolution: undefined, links: NO_LINKS, marks: len, vrf, addr } as unknown as PrefixState;
+  return { __proto__: PrefixState.prototype, held: undefined, marks: len, vrf, addr } as unknown as PrefixState;
 }
 
 /** What an installed candidate resolved to: the route, what the FIB does with it, its paths
@@ -159,6 +187,15 @@ class Resolution {
     readonly paths: readonly ResolvedPath[],
     readonly usable: readonly RouteNextHop[],
     readonly chain: ReadonlySet<PrefixStateRef>,
+  ) {}
+}
+
+/** A prefix state's candidates and installed resolution where they are not one route and
+ * its own resolution (several candidates, or one not the installed). */
+class PrefixRare {
+  constructor(
+    public routes: Route | Route[] | undefined,
+    public resolution: Resolution | undefined,
   ) {}
 }
 
@@ -249,6 +286,7 @@ export class Rib {
     const old = i >= 0 ? state.at(i) : undefined;
     const unchanged = old !== undefined && sameRoute(old, input);
     if (unchanged && old.tag === input.tag && old.name === input.name && old.knownVia === input.knownVia) return;
+    const before = this.linksOf(state);
     // Not a spread: V8 takes a slow path (~1.5 µs) for a spread followed by a new property,
     // and a large startup-config upserts thousands of routes.
     const route = this.stored(input, unchanged ? (old as StoredRoute).stamp : this.stampNow());
@@ -261,7 +299,7 @@ export class Rib {
       routes.sort((a, b) => a.distance - b.distance || a.metric - b.metric);
       state.routes = routes;
     }
-    this.reindex(state);
+    this.reindex(state, before);
     this.markDirty(state);
     this.process();
   }
@@ -274,8 +312,9 @@ export class Rib {
     const before = state.count;
     const rest = state.list().filter((c) => !(c.protocol === protocol && c.instance === instance));
     if (rest.length === before) return;
+    const links = this.linksOf(state);
     state.setList(rest);
-    this.reindex(state);
+    this.reindex(state, links);
     this.markDirty(state);
     this.process();
   }
@@ -297,8 +336,9 @@ export class Rib {
     if (t === undefined) return;
     this.batch(() => {
       for (const state of t.states.values()) {
+        const links = this.linksOf(state);
         state.routes = undefined;
-        this.reindex(state);
+        this.reindex(state, links);
         this.markDirty(state);
       }
     });
@@ -553,42 +593,55 @@ export class Rib {
     return create ? t.states.getOrAdd(addr, len, t.newState) : t.states.get(addr, len);
   }
 
-  /** Records which next hops and interfaces the state's candidates name, and updates the
-   * indexes by the difference (a route replaced by one through the same next hop, as BGP
-   * updates mostly are, changes nothing there). */
-  private reindex(state: PrefixState): void {
-    const vrf = state.vrf;
-    const old = state.links;
-    for (let i = 0; i < old.length; i += 2) if (old[i + 1] === -1) this.byInterface.get(old[i] as string)?.delete(state);
-    // Built exactly sized (arrays that grow by push keep 17 slots), and one shared empty
-    // array where there is nothing; one next hop's pair is its index entry's own.
+  /** What a state's candidates name, as indexed: recursive next hops (in `byNextHop`) as
+   * pairs of resolve VRF and address, and interfaces (in `byInterface`) as pairs of name and
+   * -1 (no address is negative). Worked out from the candidates when needed, not kept per
+   * prefix; a single next hop's pair is its index entry's own, so that case makes nothing. */
+  private linksOf(state: PrefixState): readonly (string | number)[] {
+    const routes = state.routes;
+    if (routes === undefined) return NO_LINKS;
+    // One candidate through one recursive next hop: nearly every route of a big table.
+    if (!Array.isArray(routes) && routes.nextHops.length === 1) {
+      const nh = routes.nextHops[0];
+      if (nh.interface === undefined && nh.address !== undefined) return this.nextHopIndex(nh.resolveInVrf ?? state.vrf).pair(nh.address);
+    }
     let links: readonly (string | number)[] | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
       const hops = state.at(i).nextHops;
       // Counted loops: a for…of here made an iterator and a result per next hop, per upsert.
       for (let h = 0; h < hops.length; h++) {
         const nh = hops[h];
-        if (nh.interface !== undefined) {
-          links = links === undefined ? [nh.interface, -1] : [...links, nh.interface, -1];
-          let set = this.byInterface.get(nh.interface);
-          if (set === undefined) this.byInterface.set(nh.interface, (set = new Set()));
-          set.add(state);
-        } else if (nh.address !== undefined) {
-          const rv = nh.resolveInVrf ?? vrf;
+        if (nh.interface !== undefined) links = links === undefined ? [nh.interface, -1] : [...links, nh.interface, -1];
+        else if (nh.address !== undefined) {
+          const rv = nh.resolveInVrf ?? state.vrf;
           links = links === undefined ? this.nextHopIndex(rv).pair(nh.address) : [...links, rv, nh.address];
         }
       }
     }
-    const now = links ?? NO_LINKS;
-    state.links = now;
+    return links ?? NO_LINKS;
+  }
+
+  /** Updates the indexes of next hops and interfaces by the difference between what the
+   * state's candidates named before a change (`old`, its linksOf then) and name now (a route
+   * replaced by one through the same next hop, as BGP updates mostly are, changes nothing). */
+  private reindex(state: PrefixState, old: readonly (string | number)[]): void {
+    const now = this.linksOf(state);
     if (now === old) return;
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] === -1) this.byInterface.get(old[i] as string)?.delete(state);
+    for (let i = 0; i < now.length; i += 2) {
+      if (now[i + 1] !== -1) continue;
+      const name = now[i] as string;
+      let set = this.byInterface.get(name);
+      if (set === undefined) this.byInterface.set(name, (set = new Set()));
+      set.add(state);
+    }
     for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== -1 && !hasPair(now, old[i], old[i + 1])) this.byNextHop.get(old[i] as string)?.delete(old[i + 1] as number);
     for (let i = 0; i < now.length; i += 2) if (now[i + 1] !== -1 && !hasPair(old, now[i], now[i + 1])) this.nextHopIndex(now[i] as string).add(now[i + 1] as number, state);
   }
 
   private nextHopIndex(vrf: string): NextHopIndex<PrefixState> {
     let index = this.byNextHop.get(vrf);
-    if (index === undefined) this.byNextHop.set(vrf, (index = new NextHopIndex<PrefixState>(vrf, (s, pair) => hasPair(s.links, pair[0], pair[1]))));
+    if (index === undefined) this.byNextHop.set(vrf, (index = new NextHopIndex<PrefixState>(vrf, (s, pair) => hasPair(this.linksOf(s), pair[0], pair[1]))));
     return index;
   }
 
