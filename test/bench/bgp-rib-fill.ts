@@ -5,7 +5,8 @@
 // twice (its RD's table and the VRF's), imported and installed once. Prints one JSON line.
 // With the argument `install`, bestChanged is the router's own BgpInstaller into a real
 // IpRouting: each route goes on into the VRF's IP RIB and FIB, its next hop (the remote PE)
-// resolved in the global table through a labelled IGP route, as on a PE.
+// resolved in the global table through a labelled IGP route, as on a PE. Then the neighbor
+// goes down and every route is withdrawn again (timed as peerDownSeconds).
 import { ipv4, type Ipv4 } from "../../core/router/wire/addr";
 import { buildBgpMessage } from "../../core/router/wire/bgp";
 import { parseRouteTarget, type ExtendedCommunity } from "../../core/router/wire/bgp-communities";
@@ -122,4 +123,10 @@ if (routing !== undefined) {
 const outgoing = rib.takeUpdates(pe).length;
 global.gc?.();
 const mem = process.memoryUsage();
-console.log(JSON.stringify({ seconds, cpuSeconds, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20, rssBeforeMb: before.rss / 2 ** 20, heapBeforeMb: before.heapUsed / 2 ** 20, messages: messages.length, outgoing }));
+// Then the neighbor goes down: every route withdrawn, out of the VRF, the RIB and the FIB.
+const downStart = process.hrtime.bigint();
+rib.peerDown(pe);
+const peerDownSeconds = Number(process.hrtime.bigint() - downStart) / 1e9;
+const left = installed.size + (routing?.rib.routes("cust1").length ?? 0) + (routing?.stack.vrf("cust1")?.fib.size ?? 0);
+if (left !== 0 || rib.counts("vpnv4").networks !== 0) throw new Error(`after the neighbor went down ${left} routes are left, ${rib.counts("vpnv4").networks} networks`);
+console.log(JSON.stringify({ seconds, cpuSeconds, rssMb: mem.rss / 2 ** 20, heapMb: mem.heapUsed / 2 ** 20, rssBeforeMb: before.rss / 2 ** 20, heapBeforeMb: before.heapUsed / 2 ** 20, messages: messages.length, outgoing, peerDownSeconds }));

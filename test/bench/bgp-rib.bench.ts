@@ -9,7 +9,8 @@
 // - bgp.rib.vpnv4-100k.receive-cpu: the CPU seconds of that (all threads, GC included) — on
 //   a loaded machine the honest one of the two;
 // - bgp.rib.vpnv4-100k.rss / .heap: MB after the fill and a full GC;
-// - bgp.rib.vpnv4-100k.install, .install-cpu, .install-rss, .install-heap: the same with
+// - bgp.rib.vpnv4-100k.peer-down: seconds for the neighbor going down to withdraw it all;
+// - bgp.rib.vpnv4-100k.install, .install-cpu, .install-rss, .install-heap, .install-peer-down: the same with
 //   bestChanged going through the router's BgpInstaller into a real IP RIB and FIB (the
 //   VRF's 100,000 labelled routes, next hop resolved recursively in the global table).
 // The end-to-end figure against FRR (0.59 s, 238 MB) and BIRD is bgp-vpnv4.bench.ts.
@@ -30,6 +31,7 @@ interface Fill {
   readonly cpuSeconds: number;
   readonly rssMb: number;
   readonly heapMb: number;
+  readonly peerDownSeconds: number;
 }
 
 const RUNS = 3;
@@ -58,10 +60,12 @@ const benchmarks: Benchmark[] = [
           { name: "bgp.rib.vpnv4-100k.receive-cpu", value: rib((f) => f.cpuSeconds), unit: "s" },
           { name: "bgp.rib.vpnv4-100k.rss", value: rib((f) => f.rssMb), unit: "MB" },
           { name: "bgp.rib.vpnv4-100k.heap", value: rib((f) => f.heapMb), unit: "MB" },
+          { name: "bgp.rib.vpnv4-100k.peer-down", value: rib((f) => f.peerDownSeconds), unit: "s" },
           { name: "bgp.rib.vpnv4-100k.install", value: installed((f) => f.seconds), unit: "s" },
           { name: "bgp.rib.vpnv4-100k.install-cpu", value: installed((f) => f.cpuSeconds), unit: "s" },
           { name: "bgp.rib.vpnv4-100k.install-rss", value: installed((f) => f.rssMb), unit: "MB" },
           { name: "bgp.rib.vpnv4-100k.install-heap", value: installed((f) => f.heapMb), unit: "MB" },
+          { name: "bgp.rib.vpnv4-100k.install-peer-down", value: installed((f) => f.peerDownSeconds), unit: "s" },
         ];
       } finally {
         rmSync(dir, { recursive: true, force: true });

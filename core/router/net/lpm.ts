@@ -29,6 +29,9 @@ export class LpmTable<T> {
    * backward shift; 32 − log2(its length) in `shift` (Fibonacci hashing). */
   private index = new Int32Array(16).fill(NONE);
   private shift = 28;
+  /** Mixed into every key before hashing; changed when the table is rebuilt smaller (see
+   * PrefixHash's seed, net/prefix-hash.ts). */
+  private seed = 0;
 
   // Level 1: one entry per /16. l1Child points at a 256-entry level-2 block (0 = none).
   // Empty (length 0) until the table is big enough to want them.
@@ -170,6 +173,7 @@ export class LpmTable<T> {
       values.push(this.slotValues[s]!);
     }
     this.clear();
+    this.seed = Math.imul(this.seed + 1, 0x2545f491) | 0;
     for (let i = 0; i < values.length; i++) this.set({ addr: addrs[i] as Ipv4, len: lens[i] }, values[i]);
   }
 
@@ -220,7 +224,7 @@ export class LpmTable<T> {
   }
 
   private home(addr: number, len: number): number {
-    return Math.imul(addr ^ Math.imul(len + 1, 0x27d4eb2d), 0x9e3779b1 | 0) >>> this.shift;
+    return Math.imul(addr ^ Math.imul(len + 1, 0x27d4eb2d) ^ this.seed, 0x9e3779b1 | 0) >>> this.shift;
   }
 
   /** Doubles the hash and places every slot in it again. */
