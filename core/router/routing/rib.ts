@@ -408,7 +408,7 @@ export class Rib {
           count = ((repeats ??= new Map()).get(state) ?? 1) + 1;
           repeats.set(state, count);
         }
-        if (count <= MAX_RECOMPUTE_PER_PASS) this.recompute(state.vrf, state);
+        if (count <= MAX_RECOMPUTE_PER_PASS) this.recompute(state);
       }
       this.dirtyCount = 0;
       // The queue keeps its room for the next upsert, unless a big batch grew it.
@@ -431,10 +431,14 @@ export class Rib {
     this.dirty[this.dirtyCount++] = state;
   }
 
-  private recompute(vrf: string, p: Prefix): void {
+  /** Resolves a state's candidates again and installs the first that resolves. The state
+   * itself, not looked up by its prefix: one taken out of its table (no candidates left) and
+   * still queued, or still in a next-hop index's list, has nothing to install and nothing
+   * installed, so it changes nothing; a new state for its prefix is queued on its own. */
+  private recompute(state: PrefixState): void {
+    const vrf = state.vrf;
     const t = this.table(vrf);
-    const state = t?.states.get(p.addr, p.len);
-    if (t === undefined || state === undefined) return;
+    if (t === undefined) return;
     let chosen: Resolution | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
       chosen = this.resolveRoute(vrf, state, state.at(i));
