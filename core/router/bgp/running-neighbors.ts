@@ -45,9 +45,15 @@ export function sessionEvents(this: BgpInstance): BgpSessionEvents {
     established: (s) => this.established(s),
     update: (s, buf, start, end) => {
       const n = this.neighborOf(s);
-      if (n?.peer === undefined || this.rib === undefined) return undefined;
+      const rib = this.rib;
+      const peer = n?.peer;
+      if (n === undefined || peer === undefined || rib === undefined) return undefined;
       if (this.router.debug.isOn(DEBUG_BGP_UPDATES)) this.router.debug.emit(`BGP(0): ${this.shownId(n)} rcvd UPDATE, length ${end - start + 19}`);
-      const error = this.rib.receiveUpdate(n.peer, buf, start, end);
+      // The UPDATE's routes go into the IP RIB together: it resolves them once, at the end.
+      let error: ReturnType<typeof rib.receiveUpdate>;
+      this.router.routing.rib.batch(() => {
+        error = rib.receiveUpdate(peer, buf, start, end);
+      });
       if (error === undefined) this.checkPrefixLimit(n);
       return error;
     },
@@ -210,9 +216,11 @@ export function established(this: BgpInstance, s: BgpSession): void {
 export function down(this: BgpInstance, s: BgpSession, reason: DownReason, wasEstablished: boolean): void {
   const n = this.neighborOf(s);
   if (!n) return;
-  if (n.peer !== undefined) {
-    this.pending.delete(n.peer);
-    this.rib?.peerDown(n.peer);
+  const peer = n.peer;
+  if (peer !== undefined) {
+    this.pending.delete(peer);
+    // Its routes leave the IP RIB together, resolved once at the end.
+    this.router.routing.rib.batch(() => this.rib?.peerDown(peer));
     n.peer = undefined;
   }
   if (wasEstablished) this.adjChange(n, `Down ${reason}`);
