@@ -10,6 +10,7 @@
 // tables (most VRFs) probe the hash once per prefix length in use, longest first. A full
 // table of 100,000 routes costs ~30 bytes a route besides the multibit blocks.
 import { maskOf, type Ipv4, type Prefix } from "../wire/addr";
+import { fibonacciHome, nextSeed, prefixKey } from "./prefix-hash";
 
 const NONE = -1;
 /** Below this many routes lookups probe the hash; at it the multibit table is built. */
@@ -26,7 +27,8 @@ export class LpmTable<T> {
   private readonly byLength = new Int32Array(33);
 
   /** Slot numbers by prefix (NONE: empty), linear probing at most 80% full, deleted by
-   * backward shift; 32 − log2(its length) in `shift` (Fibonacci hashing). */
+   * backward shift; 32 − log2(its length) in `shift` (Fibonacci hashing, as PrefixHash
+   * hashes, net/prefix-hash.ts). */
   private index = new Int32Array(16).fill(NONE);
   private shift = 28;
   /** Mixed into every key before hashing; changed when the table is rebuilt smaller (see
@@ -173,7 +175,7 @@ export class LpmTable<T> {
       values.push(this.slotValues[s]!);
     }
     this.clear();
-    this.seed = Math.imul(this.seed + 1, 0x2545f491) | 0;
+    this.seed = nextSeed(this.seed);
     for (let i = 0; i < values.length; i++) this.set({ addr: addrs[i] as Ipv4, len: lens[i] }, values[i]);
   }
 
@@ -224,7 +226,7 @@ export class LpmTable<T> {
   }
 
   private home(addr: number, len: number): number {
-    return Math.imul(addr ^ Math.imul(len + 1, 0x27d4eb2d) ^ this.seed, 0x9e3779b1 | 0) >>> this.shift;
+    return fibonacciHome(prefixKey(addr, len), this.seed, this.shift);
   }
 
   /** Doubles the hash and places every slot in it again. */

@@ -20,8 +20,19 @@ export interface PrefixKeyed {
 const MIN_SLOTS = 16;
 
 /** A prefix's key: its address mixed with its length (one-to-one for each length). */
-function keyOf(addr: number, len: number): number {
+export function prefixKey(addr: number, len: number): number {
   return (addr ^ Math.imul(len + 1, 0x27d4eb2d)) | 0;
+}
+
+/** Where a key's probe starts in a table of 2^(32 − shift) slots hashed with `seed`:
+ * Fibonacci hashing, the top bits of the product. */
+export function fibonacciHome(key: number, seed: number, shift: number): number {
+  return Math.imul(key ^ seed, 0x9e3779b1 | 0) >>> shift;
+}
+
+/** The seed a table takes when it shrinks (see PrefixHash's seed). */
+export function nextSeed(seed: number): number {
+  return Math.imul(seed + 1, 0x2545f491) | 0;
 }
 
 export class PrefixHash<T extends PrefixKeyed> {
@@ -46,7 +57,7 @@ export class PrefixHash<T extends PrefixKeyed> {
   }
 
   private home(key: number): number {
-    return Math.imul(key ^ this.seed, 0x9e3779b1 | 0) >>> this.shift;
+    return fibonacciHome(key, this.seed, this.shift);
   }
 
   get(addr: Ipv4 | number, len: number): T | undefined {
@@ -54,7 +65,7 @@ export class PrefixHash<T extends PrefixKeyed> {
     const keys = this.keys;
     const mask = slots.length - 1;
     const a = addr >>> 0;
-    const key = keyOf(a, len);
+    const key = prefixKey(a, len);
     for (let i = this.home(key); ; i = (i + 1) & mask) {
       const e = slots[i];
       if (e === undefined) return undefined;
@@ -69,7 +80,7 @@ export class PrefixHash<T extends PrefixKeyed> {
     const keys = this.keys;
     const mask = slots.length - 1;
     const a = addr >>> 0;
-    const key = keyOf(a, len);
+    const key = prefixKey(a, len);
     let i = this.home(key);
     for (; ; i = (i + 1) & mask) {
       const e = slots[i];
@@ -88,7 +99,7 @@ export class PrefixHash<T extends PrefixKeyed> {
     const slots = this.slots;
     const keys = this.keys;
     const mask = slots.length - 1;
-    let i = this.home(keyOf(e.addr, e.len));
+    let i = this.home(prefixKey(e.addr, e.len));
     for (; slots[i] !== e; i = (i + 1) & mask) if (slots[i] === undefined) return false;
     slots[i] = undefined;
     this.size--;
@@ -125,7 +136,7 @@ export class PrefixHash<T extends PrefixKeyed> {
     const keys = new Int32Array(length);
     this.slots = slots;
     this.keys = keys;
-    if (length < old.length) this.seed = Math.imul(this.seed + 1, 0x2545f491) | 0;
+    if (length < old.length) this.seed = nextSeed(this.seed);
     this.shift = 32 - Math.log2(length);
     const mask = length - 1;
     for (let j = 0; j < old.length; j++) {
