@@ -245,10 +245,13 @@ export class BgpInstance implements SubsystemInstance {
   private dropRib(): void {
     const rib = this.ribValue;
     if (rib === undefined) return;
-    for (const n of this.neighbors.values()) {
-      if (n.peer !== undefined) rib.peerDown(n.peer);
-      n.peer = undefined;
-    }
+    // The peers' routes leave the IP RIB together, resolved once at the end.
+    this.router.routing.rib.batch(() => {
+      for (const n of this.neighbors.values()) {
+        if (n.peer !== undefined) rib.peerDown(n.peer);
+        n.peer = undefined;
+      }
+    });
     this.origination.configure(undefined, this.routePolicy);
     this.ribValue = undefined;
     this.ribConfigKey = "";

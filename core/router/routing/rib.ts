@@ -16,7 +16,7 @@ import { PrefixHash } from "../net/prefix-hash";
 import type { NetStack } from "../net/stack";
 import { vrfKey } from "../net/vrf";
 import { FibSync } from "./fib-sync";
-import { NextHopIndex, type NextHopPair } from "./next-hop-index";
+import { NextHopIndex } from "./next-hop-index";
 import { sameLabels, type Route, type RouteInput, type RouteNextHop } from "./route";
 import { sameRoute, storedRoute, type Stamp, type StoredRoute } from "./stored-route";
 
@@ -253,8 +253,6 @@ export class Rib {
   private lastResolution: Resolution | undefined = undefined;
   /** Numbers resolution passes, for each state's count of recomputes in the current one. */
   private pass = 0;
-  /** The next-hop pair pairOf handed out last. */
-  private lastPair: NextHopPair | undefined = undefined;
   /** Set by resolveNextHop: the route a recursive next hop resolved through. */
   private lastVia: InstalledRoute | undefined = undefined;
   private readonly listeners: RibListener[] = [];
@@ -609,7 +607,7 @@ export class Rib {
     // One candidate through one recursive next hop: nearly every route of a big table.
     if (!Array.isArray(routes) && routes.nextHops.length === 1) {
       const nh = routes.nextHops[0];
-      if (nh.interface === undefined && nh.address !== undefined) return this.pairOf(nh.resolveInVrf ?? state.vrf, nh.address);
+      if (nh.interface === undefined && nh.address !== undefined) return this.nextHopIndex(nh.resolveInVrf ?? state.vrf).pair(nh.address);
     }
     let links: readonly (string | number)[] | undefined;
     for (let i = 0, n = state.count; i < n; i++) {
@@ -620,19 +618,11 @@ export class Rib {
         if (nh.interface !== undefined) links = links === undefined ? [nh.interface, -1] : [...links, nh.interface, -1];
         else if (nh.address !== undefined) {
           const rv = nh.resolveInVrf ?? state.vrf;
-          links = links === undefined ? this.pairOf(rv, nh.address) : [...links, rv, nh.address];
+          links = links === undefined ? this.nextHopIndex(rv).pair(nh.address) : [...links, rv, nh.address];
         }
       }
     }
     return links ?? NO_LINKS;
-  }
-
-  /** A next hop's pair, from its index entry; the last one handed out is kept, as a table's
-   * routes share a few next hops and each upsert asks twice (before and after). */
-  private pairOf(vrf: string, address: number): NextHopPair {
-    const last = this.lastPair;
-    if (last !== undefined && last[1] === address && last[0] === vrf) return last;
-    return (this.lastPair = this.nextHopIndex(vrf).pair(address));
   }
 
   /** Updates the indexes of next hops and interfaces by the difference between what the
