@@ -59,6 +59,10 @@ describe("PrefixHash", () => {
         }
         for (const e of model.values()) expect(t.get(e.addr, e.len)).toBe(e);
         expect(new Set(t.values())).toEqual(new Set(model.values()));
+        const seen: Entry[] = [];
+        t.forEach((e) => seen.push(e));
+        expect(seen).toHaveLength(model.size);
+        expect(new Set(seen)).toEqual(new Set(model.values()));
       }),
     );
   });
@@ -114,5 +118,42 @@ describe("PrefixHash", () => {
     for (let i = 0; i < 1000; i++) t.getOrAdd(addrOf(i), 24, make);
     expect(t.size).toBe(1000);
     for (let i = 0; i < 1000; i++) expect(t.get(addrOf(i), 24)?.addr).toBe(addrOf(i));
+  });
+
+  it("agrees with a model through segment splits, shrinking and refilling, for random prefixes of any length", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        let x = seed;
+        const next = (): number => (x = (Math.imul(x, 48271) % 2147483647) >>> 0);
+        const t = new PrefixHash<Entry>();
+        const model = new Map<string, Entry>();
+        const keyOf = (addr: number, len: number) => `${addr}/${len}`;
+        // Up into a table of several segments, deleting as it goes; then down to a few, then up again.
+        for (const [steps, addShare] of [[30_000, 0.8], [30_000, 0.02], [10_000, 0.9]] as const) {
+          for (let k = 0; k < steps; k++) {
+            if (next() % 1000 < addShare * 1000 || model.size === 0) {
+              const len = next() % 33;
+              const addr = (((next() << 8) ^ next()) & (len === 0 ? 0 : ~0 << (32 - len))) >>> 0;
+              const e = t.getOrAdd(addr, len, make);
+              const known = model.get(keyOf(addr, len));
+              if (known !== undefined) expect(e).toBe(known);
+              else model.set(keyOf(addr, len), e);
+            } else {
+              const victim = model.values().next().value as Entry;
+              expect(t.delete(victim)).toBe(true);
+              expect(t.delete(victim)).toBe(false);
+              model.delete(keyOf(victim.addr, victim.len));
+            }
+          }
+          expect(t.size).toBe(model.size);
+          for (const e of model.values()) if (t.get(e.addr, e.len) !== e) expect.fail(`lost ${keyOf(e.addr, e.len)}`);
+          expect(t.values().length).toBe(model.size);
+          // At most 80% full in every segment, so above it overall; never more than eight times the entries (or the smallest table).
+          expect(t.size * 5).toBeLessThanOrEqual(t.capacity * 4);
+          expect(t.capacity).toBeLessThanOrEqual(Math.max(16, 8 * t.size * 2));
+        }
+      }),
+      { numRuns: 2 },
+    );
   });
 });
