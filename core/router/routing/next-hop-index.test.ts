@@ -42,6 +42,21 @@ describe("NextHopIndex", () => {
     expect(index.pair(0x0a000102)).toBe(index.pair(0x0a000102));
   });
 
+  it("keeps a full table's states through one next hop in bounded lists, through growth and compaction", () => {
+    const index = new NextHopIndex<State>("", uses);
+    const states = Array.from({ length: 10_000 }, (_, i) => new State(i));
+    for (const s of states) setNextHops(index, s, [0x0a000001]);
+    const lists = index.within(prefix(0x0a000000, 24)) ?? [];
+    expect(lists.length).toBeGreaterThan(1);
+    for (const list of lists) expect(list.length).toBeLessThanOrEqual(2048);
+    expect(lists.flat()).toEqual(states);
+    // Three in four move to another next hop: the lists are compacted on the way.
+    for (const s of states) if (s.id % 4 !== 0) setNextHops(index, s, [0x0a000002]);
+    expect(index.statesOf(0x0a000001)).toEqual(states.filter((s) => s.id % 4 === 0));
+    expect(index.statesOf(0x0a000002).length).toBe(7_500);
+    expect((index.within(prefix(0x0a000001, 32)) ?? []).flat().length).toBeLessThanOrEqual(2_500 + 2_500 + 33);
+  });
+
   it("agrees with a model under any changes of next hops: exactly per address, and never fewer within a prefix", () => {
     const change = fc.record({ state: fc.integer({ min: 0, max: 7 }), addresses: fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 3 }) });
     fc.assert(

@@ -11,9 +11,13 @@ interface NextHopEntry<S> {
   /** When the address was first seen: dependants are re-resolved in that order. */
   readonly order: number;
   /** The states resolved through it, and some that were and no longer are (`stale` of them
-   * at most, as deletions leave them): a list, where a Set of 100,000 BGP routes through one
-   * PE costs three times the memory and a hash insert per route. */
-  states: S[];
+   * at most, as deletions leave them): lists of at most CHUNK, where a Set of 100,000 BGP
+   * routes through one PE costs three times the memory and a hash insert per route, and one
+   * list would be copied whole each time it grows (megabytes of fresh memory for a full
+   * table, only to be dropped). */
+  chunks: S[][];
+  /** States in the chunks. */
+  count: number;
   /** Deletions since the list was last compacted. */
   stale: number;
   /** [resolve VRF, address]: what the RIB works out as the links of every prefix with this one next hop. */
@@ -22,6 +26,9 @@ interface NextHopEntry<S> {
 
 /** Deletions an entry takes before its list is compacted, beyond half the list. */
 const STALE_SLACK = 32;
+
+/** States per chunk of an entry's list (a 16 KB array: an ordinary heap object). */
+const CHUNK = 2048;
 
 /** The recursive next-hop addresses of one VRF, and the prefixes using each, kept
  * in address order: when an installed route changes, the addresses it covers are one run of
@@ -52,7 +59,12 @@ export class NextHopIndex<S> {
 
   /** `state` now resolves through `address` (its owner records the pair before or after). */
   add(address: number, state: S): void {
-    this.entry(address).states.push(state);
+    const entry = this.entry(address);
+    const chunks = entry.chunks;
+    const last = chunks[chunks.length - 1];
+    if (last !== undefined && last.length < CHUNK) last.push(state);
+    else chunks.push([state]);
+    entry.count++;
   }
 
   /** A state no longer resolves through `address`: its owner has already recorded so, and
@@ -60,7 +72,7 @@ export class NextHopIndex<S> {
   delete(address: number): void {
     const entry = this.byAddress.get(address);
     if (entry === undefined) return;
-    if (++entry.stale > STALE_SLACK && entry.stale * 2 > entry.states.length) this.compact(entry);
+    if (++entry.stale > STALE_SLACK && entry.stale * 2 > entry.count) this.compact(entry);
   }
 
   /** The states resolved through `address`, each once. */
@@ -68,11 +80,11 @@ export class NextHopIndex<S> {
     const entry = this.byAddress.get(address);
     if (entry === undefined) return [];
     this.compact(entry);
-    return [...entry.states];
+    return entry.chunks.flat();
   }
 
-  /** The state lists of the addresses inside `p`, in the order the addresses were first
-   * seen; undefined for none. */
+  /** The state lists of the addresses inside `p` (each address's chunks), in the order the
+   * addresses were first seen; undefined for none. */
   within(p: Prefix): (readonly S[])[] | undefined {
     const first = (p.addr & maskOf(p.len)) >>> 0;
     const last = (first | ~maskOf(p.len)) >>> 0;
@@ -82,13 +94,16 @@ export class NextHopIndex<S> {
     const hits: NextHopEntry<S>[] = [];
     for (let i = from; i < this.sorted.length && this.sorted[i].address <= last; i++) hits.push(this.sorted[i]);
     if (hits.length > 1) hits.sort((a, b) => a.order - b.order);
-    return hits.map((e) => e.states);
+    if (hits.length === 1) return hits[0].chunks;
+    const lists: S[][] = [];
+    for (const e of hits) for (const chunk of e.chunks) lists.push(chunk);
+    return lists;
   }
 
   private entry(address: number): NextHopEntry<S> {
     let entry = this.byAddress.get(address);
     if (entry === undefined) {
-      entry = { address, order: this.byAddress.size, states: [], stale: 0, pair: Object.freeze([this.vrf, address]) };
+      entry = { address, order: this.byAddress.size, chunks: [], count: 0, stale: 0, pair: Object.freeze([this.vrf, address]) };
       this.byAddress.set(address, entry);
       this.sorted.splice(this.firstAtOrAbove(address), 0, entry);
     }
@@ -98,13 +113,18 @@ export class NextHopIndex<S> {
   /** Keeps the states that still use the entry's next hop, each once. */
   private compact(entry: NextHopEntry<S>): void {
     const seen = new Set<S>();
-    const kept: S[] = [];
-    for (const s of entry.states) {
-      if (seen.has(s) || !this.uses(s, entry.pair)) continue;
-      seen.add(s);
-      kept.push(s);
+    const chunks: S[][] = [];
+    let last: S[] | undefined;
+    for (const chunk of entry.chunks) {
+      for (const s of chunk) {
+        if (seen.has(s) || !this.uses(s, entry.pair)) continue;
+        seen.add(s);
+        if (last === undefined || last.length === CHUNK) chunks.push((last = []));
+        last.push(s);
+      }
     }
-    entry.states = kept;
+    entry.chunks = chunks;
+    entry.count = seen.size;
     entry.stale = 0;
   }
 
