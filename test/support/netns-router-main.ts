@@ -102,17 +102,21 @@ async function main(): Promise<void> {
         if (!(request.table in TABLES)) say({ id, error: `no table ${request.table}` });
         else say({ id, rows: tableRows(router, request.table as TableName) });
       } else if (typeof request.count === "string") {
-        // A benchmark polls this while 100,000 routes arrive: a walk over the installed routes,
-        // without building rows or text, or sorting them.
-        const routes = router.routing.rib.installedRoutes(request.count === "" ? undefined : request.count);
+        // A benchmark polls this while 100,000 routes arrive: a walk over the installed routes
+        // that makes no list of them, builds no rows or text and sorts nothing.
+        let routes = 0;
         let bgp = 0;
         let labelled = 0;
-        for (const r of routes) {
-          if (r.route.protocol !== "bgp") continue;
+        router.routing.rib.forEachInstalled(request.count === "" ? undefined : request.count, (r) => {
+          routes++;
+          if (r.route.protocol !== "bgp") return;
           bgp++;
-          if (r.paths.length > 0 && r.paths.every((p) => p.labels !== undefined && p.labels.length > 0)) labelled++;
-        }
-        say({ id, routes: routes.length, bgp, labelled });
+          const paths = r.paths;
+          let all = paths.length > 0;
+          for (let i = 0; all && i < paths.length; i++) all = paths[i].labels !== undefined && paths[i].labels!.length > 0;
+          if (all) labelled++;
+        });
+        say({ id, routes, bgp, labelled });
       } else if (request.memory === true) {
         say({ id, memory: process.memoryUsage() });
       } else say({ id, error: "expected exec, table, count or memory" });

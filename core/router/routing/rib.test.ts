@@ -54,6 +54,14 @@ describe("the RIB", () => {
     rib.withdraw(undefined, p("192.168.9.0/24"), "bgp");
     expect(rib.installed(undefined, p("192.168.9.0/24"))?.route.protocol).toBe("nhrp");
     expect(rib.candidates(undefined, p("192.168.9.0/24"))).toHaveLength(1);
+    // Installed routes, listed or walked, alike; a prefix with candidates but none installed is in neither.
+    rib.upsert(undefined, { prefix: p("192.168.10.0/24"), protocol: "static", distance: 1, metric: 0, nextHops: [{ address: ip("10.9.9.9") }] });
+    expect(rib.installed(undefined, p("192.168.10.0/24"))).toBeUndefined();
+    const walked: string[] = [];
+    rib.forEachInstalled(undefined, (route) => walked.push(`${formatIpv4(route.prefix.addr)}/${route.prefix.len}`));
+    expect(walked.sort()).toEqual(rib.installedRoutes(undefined).map((route) => `${formatIpv4(route.prefix.addr)}/${route.prefix.len}`).sort());
+    expect(walked).toContain("192.168.9.0/24");
+    expect(walked).not.toContain("192.168.10.0/24");
   });
 
   it("keeps the routes queued after a listener that threw, and installs them at the next change", () => {

@@ -191,6 +191,15 @@ export class Rib {
     return out;
   }
 
+  /** Calls `fn` with each installed route of a VRF, in no order, making no list: a count or
+   * scan of a full table while it fills. The RIB must not change meanwhile. */
+  forEachInstalled(vrf: string | undefined, fn: (r: InstalledRoute) => void): void {
+    this.table(vrfKey(vrf))?.states.forEach((s) => {
+      const installed = s.installed;
+      if (installed !== undefined) fn(installed);
+    });
+  }
+
   /** Every candidate for a prefix, best first (installed or not). */
   candidates(vrf: string | undefined, prefix: Prefix): readonly Route[] {
     return this.state(vrfKey(vrf), prefix, false)?.list() ?? [];
