@@ -22,9 +22,18 @@ function key(vrf: string, prefix: Prefix, source: LocalSource): string {
   return `${vrf}|${formatPrefix(prefix)}|${source}`;
 }
 
+/** A prefix as one exact number: its address × 64 + its length. */
+function prefixId(p: Prefix): number {
+  return (p.addr >>> 0) * 64 + p.len;
+}
+
 export class BgpOrigination {
   /** What is originated now, so a change withdraws exactly what no longer holds. */
   private readonly current = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
+  /** How many of `current` each prefix has, by VRF and prefix (address × 64 + length): a
+   * route leaving the IP RIB (100,000s when a neighbor goes down) is passed over unless
+   * something was originated for its prefix. */
+  private readonly originatedAt = new Map<string, Map<number, number>>();
   private bgp: BgpConfig | undefined;
   /** Each VRF's family ("" = global), looked up once per config: asked once per best-path
    * change, where naming the family (`ipv4 vrf X`) would make a string every time. */
@@ -90,6 +99,11 @@ export class BgpOrigination {
     const f = this.family(vrf);
     const rib = this.rib();
     if (f === undefined || rib === undefined) return;
+    // Gone from the IP RIB with nothing originated for it: only aggregates may care.
+    if (installed === undefined && this.originatedAt.get(vrf)?.has(prefixId(prefix)) !== true) {
+      if ((f.aggregates ?? []).length > 0) this.recompute();
+      return;
+    }
     const want = new Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>();
     if (installed) this.offer(want, vrf, f, installed);
     const network = installed && f.networks.find((n) => n.prefix.addr === prefix.addr && n.prefix.len === prefix.len);
@@ -101,10 +115,10 @@ export class BgpOrigination {
       const w = want.get(k);
       const had = this.current.get(k);
       if (w === undefined && had !== undefined) {
-        this.current.delete(k);
+        this.forget(k, had);
         rib.withdrawLocal(vrf, prefix, source);
       } else if (w !== undefined && (had === undefined || !sameAttrs(had.attrs, w.attrs))) {
-        this.current.set(k, w);
+        this.remember(k, w, had);
         rib.originate(vrf, prefix, source, w.attrs);
       }
     }
@@ -194,18 +208,18 @@ export class BgpOrigination {
   private apply(want: Map<string, { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }>): void {
     const rib = this.rib();
     if (rib === undefined) {
-      this.current.clear();
+      this.reset();
       return;
     }
     for (const [k, had] of this.current) {
       if (want.has(k)) continue;
-      this.current.delete(k);
+      this.forget(k, had);
       rib.withdrawLocal(had.vrf, had.prefix, had.source);
     }
     for (const [k, w] of want) {
       const had = this.current.get(k);
       if (had !== undefined && sameAttrs(had.attrs, w.attrs)) continue;
-      this.current.set(k, w);
+      this.remember(k, w, had);
       rib.originate(w.vrf, w.prefix, w.source, w.attrs);
     }
   }
@@ -213,6 +227,25 @@ export class BgpOrigination {
   /** The RIB was made anew (`router bgp` came back): everything goes in again. */
   reset(): void {
     this.current.clear();
+    this.originatedAt.clear();
+  }
+
+  private remember(k: string, w: { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }, had: unknown): void {
+    this.current.set(k, w);
+    if (had !== undefined) return;
+    let byPrefix = this.originatedAt.get(w.vrf);
+    if (byPrefix === undefined) this.originatedAt.set(w.vrf, (byPrefix = new Map()));
+    const id = prefixId(w.prefix);
+    byPrefix.set(id, (byPrefix.get(id) ?? 0) + 1);
+  }
+
+  private forget(k: string, had: { vrf: string; prefix: Prefix }): void {
+    this.current.delete(k);
+    const byPrefix = this.originatedAt.get(had.vrf);
+    const id = prefixId(had.prefix);
+    const n = byPrefix?.get(id) ?? 0;
+    if (n > 1) byPrefix!.set(id, n - 1);
+    else byPrefix?.delete(id);
   }
 }
 
