@@ -105,4 +105,36 @@ describe("LpmTable", () => {
       }),
     );
   });
+
+  it("agrees with a linear scan over a table of many value chunks and block chunks, through deletions", () => {
+    let x = 12345;
+    const next = (): number => (x = (Math.imul(x, 48271) % 2147483647) >>> 0);
+    const t = new LpmTable<number>();
+    const model = new Map<string, { addr: number; len: number; value: number }>();
+    // 12,000 routes of /8 to /32 over 300 /16s: several chunks of values (4,096 each) and of
+    // multibit blocks (64 each), /25 to /32 ones at level 3.
+    for (let i = 0; i < 12_000; i++) {
+      const len = 8 + (next() % 25);
+      const addr = ((0x0a000000 + (next() % 300) * 65536 + (next() % 65536)) & maskOf(len)) >>> 0;
+      t.set({ addr, len } as Prefix, i);
+      model.set(`${addr}/${len}`, { addr, len, value: i });
+    }
+    const check = (): void => {
+      for (let k = 0; k < 3000; k++) {
+        const probe = (0x0a000000 + (next() % 300) * 65536 + (next() % 65536)) >>> 0;
+        let best: { len: number; value: number } | undefined;
+        for (const r of model.values()) if (((probe ^ r.addr) & maskOf(r.len)) === 0 && (best === undefined || r.len > best.len)) best = r;
+        if (t.lookup(probe) !== best?.value) throw new Error(`lookup ${probe.toString(16)}: ${t.lookup(probe)}, want ${best?.value}`);
+      }
+      expect(t.size).toBe(model.size);
+    };
+    check();
+    let n = 0;
+    for (const [key, r] of model) if (n++ % 3 !== 0) {
+      expect(t.delete({ addr: r.addr, len: r.len } as Prefix)).toBe(true);
+      model.delete(key);
+    }
+    check();
+    for (const r of model.values()) expect(t.get({ addr: r.addr, len: r.len } as Prefix)).toBe(r.value);
+  });
 });

@@ -146,7 +146,7 @@ describe("PrefixHash", () => {
             }
           }
           expect(t.size).toBe(model.size);
-          for (const e of model.values()) if (t.get(e.addr, e.len) !== e) expect.fail(`lost ${keyOf(e.addr, e.len)}`);
+          for (const e of model.values()) if (t.get(e.addr, e.len) !== e) throw new Error(`lost ${keyOf(e.addr, e.len)}`);
           expect(t.values().length).toBe(model.size);
           // At most 80% full in every segment, so above it overall; never more than eight times the entries (or the smallest table).
           expect(t.size * 5).toBeLessThanOrEqual(t.capacity * 4);
