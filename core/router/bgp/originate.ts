@@ -118,7 +118,7 @@ export class BgpOrigination {
         this.forget(k, had);
         rib.withdrawLocal(vrf, prefix, source);
       } else if (w !== undefined && (had === undefined || !sameAttrs(had.attrs, w.attrs))) {
-        this.remember(k, w, had);
+        this.remember(k, w);
         rib.originate(vrf, prefix, source, w.attrs);
       }
     }
@@ -221,7 +221,7 @@ export class BgpOrigination {
     for (const [k, w] of want) {
       const had = this.current.get(k);
       if (had !== undefined && sameAttrs(had.attrs, w.attrs)) continue;
-      this.remember(k, w, had);
+      this.remember(k, w);
       rib.originate(w.vrf, w.prefix, w.source, w.attrs);
     }
   }
@@ -232,9 +232,10 @@ export class BgpOrigination {
     this.originatedAt.clear();
   }
 
-  private remember(k: string, w: { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }, had: unknown): void {
+  private remember(k: string, w: { vrf: string; prefix: Prefix; source: LocalSource; attrs: LocalAttrs }): void {
+    const known = this.current.has(k);
     this.current.set(k, w);
-    if (had !== undefined) return;
+    if (known) return;
     let byPrefix = this.originatedAt.get(w.vrf);
     if (byPrefix === undefined) this.originatedAt.set(w.vrf, (byPrefix = new Map()));
     const id = prefixId(w.prefix);

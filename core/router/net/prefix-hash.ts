@@ -13,9 +13,9 @@
 // bits (extendible hashing): a full segment splits in two, its entries re-placed through a
 // scratch list, where one table doubling would copy every entry into arrays twice the size
 // and drop the old ones. Filling a table of 100,000 routes so asks for fresh memory only for
-// the segments it keeps (on this machine kind each fresh page costs ~12 µs: two thirds of a
-// full table's growth went on pages of arrays about to be dropped), and each split works on
-// 48 KB that stay in cache.
+// the segments it keeps (on this machine kind each fresh page costs ~12 µs, and doubling
+// touched as many pages for arrays about to be dropped as for the table it kept), and each
+// split works on 48 KB that stay in cache.
 import type { Ipv4 } from "../wire/addr";
 
 /** What a table holds: anything with a prefix's address and length that never change. */
@@ -86,6 +86,18 @@ class Segment<T> {
   }
 }
 
+/** The slot that holds the prefix (address `a`, length `len`, key `key`, hash `h`) in `seg`,
+ * or else the empty slot that ends its probe. */
+function probe<T extends PrefixKeyed>(seg: Segment<T>, h: number, key: number, a: number, len: number): number {
+  const slots = seg.slots;
+  const keys = seg.keys;
+  const mask = slots.length - 1;
+  for (let i = seg.home(h); ; i = (i + 1) & mask) {
+    const e = slots[i];
+    if (e === undefined || (keys[i] === key && e.addr === a && e.len === len)) return i;
+  }
+}
+
 /** Where a split or a resize holds a segment's entries while it re-places them: one list for
  * every table, emptied after each use. */
 let scratchEntries: unknown[] = [];
@@ -129,14 +141,7 @@ export class PrefixHash<T extends PrefixKeyed> {
     const key = prefixKey(a, len);
     const h = this.hash(key);
     const seg = this.segmentOf(h);
-    const slots = seg.slots;
-    const keys = seg.keys;
-    const mask = slots.length - 1;
-    for (let i = seg.home(h); ; i = (i + 1) & mask) {
-      const e = slots[i];
-      if (e === undefined) return undefined;
-      if (keys[i] === key && e.addr === a && e.len === len) return e;
-    }
+    return seg.slots[probe(seg, h, key, a, len)];
   }
 
   /** The entry for a prefix, made by `make(addr, len)` and added when it is not there yet
@@ -146,18 +151,13 @@ export class PrefixHash<T extends PrefixKeyed> {
     const key = prefixKey(a, len);
     const h = this.hash(key);
     const seg = this.segmentOf(h);
+    const i = probe(seg, h, key, a, len);
     const slots = seg.slots;
-    const keys = seg.keys;
-    const mask = slots.length - 1;
-    let i = seg.home(h);
-    for (; ; i = (i + 1) & mask) {
-      const e = slots[i];
-      if (e === undefined) break;
-      if (keys[i] === key && e.addr === a && e.len === len) return e;
-    }
+    const found = slots[i];
+    if (found !== undefined) return found;
     const e = make(a as Ipv4, len);
     slots[i] = e;
-    keys[i] = key;
+    seg.keys[i] = key;
     this.size++;
     if (++seg.count * 5 > slots.length * 4) this.grow(seg);
     return e;
